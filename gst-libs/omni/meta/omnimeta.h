@@ -1,0 +1,10 @@
+/* gst-omni: all metas of libgstomni-1.0.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_META_H__
+#define __OMNI_META_H__
+
+#include <omni/meta/omnimetajson.h>
+#include <omni/meta/omnisamplemeta.h>
+
+#endif /* __OMNI_META_H__ */

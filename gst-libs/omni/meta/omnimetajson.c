@@ -1,0 +1,292 @@
+/* gst-omni
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:omnimetajson
+ * @title: Meta JSON
+ * @short_description: JSON form of the gst-omni metas
+ *
+ * Every gst-omni meta has a JSON object form with a "type" member naming
+ * the meta ("sample", "rhythm", "class", "tensor", "fusion"). The forms
+ * round-trip: omni_meta_to_json() followed by
+ * omni_buffer_add_meta_from_json() gives a meta with the same values.
+ * omnifusion uses them for its application/x-omni-events output.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omnimeta.h"
+
+/* clang-format off */
+G_DEFINE_QUARK (omni-meta-error-quark, omni_meta_error);
+/* clang-format on */
+
+typedef JsonNode *(*OmniMetaToJson) (const GstMeta *meta);
+typedef GstMeta *(*OmniMetaFromJson) (
+    GstBuffer *buffer, JsonObject *object, GError **error);
+
+typedef struct {
+  const gchar *type_name;
+  GType (*api_get_type) (void);
+  OmniMetaToJson to_json;
+  OmniMetaFromJson from_json;
+} OmniMetaJsonEntry;
+
+/* One row per meta: the "type" name, its API type and its (de)serialisers. */
+static const OmniMetaJsonEntry json_entries[] = {
+  { "sample", omni_sample_meta_api_get_type,
+      (OmniMetaToJson) omni_sample_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_sample_meta_from_json },
+};
+
+/**
+ * omni_meta_to_json:
+ * @meta: a #GstMeta
+ *
+ * Returns: (transfer full) (nullable): the JSON object for @meta, or %NULL
+ * if @meta is not a gst-omni meta
+ */
+JsonNode *
+omni_meta_to_json (const GstMeta *meta)
+{
+  guint i;
+
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (json_entries); i++) {
+    if (meta->info->api == json_entries[i].api_get_type ())
+      return json_entries[i].to_json (meta);
+  }
+  return NULL;
+}
+
+/**
+ * omni_buffer_add_meta_from_json:
+ * @buffer: a writable #GstBuffer
+ * @node: a JSON object node with a "type" member
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none) (nullable): the meta added to @buffer
+ */
+GstMeta *
+omni_buffer_add_meta_from_json (
+    GstBuffer *buffer, JsonNode *node, GError **error)
+{
+  JsonObject *object;
+  const gchar *type;
+  guint i;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_TYPE,
+        "meta JSON is not an object");
+    return NULL;
+  }
+  object = json_node_get_object (node);
+  if (!(type = omni_json_get_string (object, "type", error)))
+    return NULL;
+
+  for (i = 0; i < G_N_ELEMENTS (json_entries); i++) {
+    if (g_str_equal (type, json_entries[i].type_name))
+      return json_entries[i].from_json (buffer, object, error);
+  }
+  g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_TYPE,
+      "unknown meta type \"%s\"", type);
+  return NULL;
+}
+
+static gboolean
+append_meta_json (GstBuffer *buffer, GstMeta **meta, gpointer user_data)
+{
+  JsonNode *node = omni_meta_to_json (*meta);
+
+  if (node)
+    json_array_add_element ((JsonArray *) user_data, node);
+  return TRUE;
+}
+
+/**
+ * omni_buffer_metas_to_json:
+ * @buffer: a #GstBuffer
+ *
+ * Returns: (transfer full): a JSON array with the JSON form of every
+ * gst-omni meta on @buffer, in the order they were added
+ */
+JsonNode *
+omni_buffer_metas_to_json (GstBuffer *buffer)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  gst_buffer_foreach_meta (buffer, append_meta_json, array);
+  json_node_take_array (node, array);
+  return node;
+}
+
+/**
+ * omni_json_node_to_string:
+ * @node: a #JsonNode
+ * @pretty: indent the output
+ *
+ * Returns: (transfer full): @node as JSON text
+ */
+gchar *
+omni_json_node_to_string (JsonNode *node, gboolean pretty)
+{
+  return json_to_string (node, pretty);
+}
+
+static JsonNode *
+get_member (
+    JsonObject *object, const gchar *member, JsonNodeType type, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (!node) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" is missing", member);
+    return NULL;
+  }
+  if (JSON_NODE_TYPE (node) != type) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" has the wrong type", member);
+    return NULL;
+  }
+  return node;
+}
+
+gboolean
+omni_json_get_double (
+    JsonObject *object, const gchar *member, gdouble *value, GError **error)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE, error);
+  GType vt;
+
+  if (!node)
+    return FALSE;
+  vt = json_node_get_value_type (node);
+  if (vt != G_TYPE_DOUBLE && vt != G_TYPE_INT64) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" is not a number", member);
+    return FALSE;
+  }
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+gboolean
+omni_json_get_uint64 (
+    JsonObject *object, const gchar *member, guint64 *value, GError **error)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE, error);
+  gint64 v;
+
+  if (!node)
+    return FALSE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64
+      || (v = json_node_get_int (node)) < 0) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" is not a non-negative integer", member);
+    return FALSE;
+  }
+  *value = (guint64) v;
+  return TRUE;
+}
+
+gboolean
+omni_json_get_boolean (
+    JsonObject *object, const gchar *member, gboolean *value, GError **error)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE, error);
+
+  if (!node)
+    return FALSE;
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" is not a boolean", member);
+    return FALSE;
+  }
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+const gchar *
+omni_json_get_string (JsonObject *object, const gchar *member, GError **error)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE, error);
+
+  if (!node)
+    return NULL;
+  if (json_node_get_value_type (node) != G_TYPE_STRING) {
+    g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+        "member \"%s\" is not a string", member);
+    return NULL;
+  }
+  return json_node_get_string (node);
+}
+
+JsonArray *
+omni_json_get_array (JsonObject *object, const gchar *member, GError **error)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_ARRAY, error);
+
+  return node ? json_node_get_array (node) : NULL;
+}
+
+/**
+ * omni_json_flags_from_array:
+ * @flags_type: a #GFlags type
+ * @array: an array of flag nicks
+ * @error: return location for a #GError
+ *
+ * Returns: the flags; on an unknown nick @error is set
+ */
+guint
+omni_json_flags_from_array (GType flags_type, JsonArray *array, GError **error)
+{
+  GFlagsClass *klass = g_type_class_ref (flags_type);
+  guint flags = 0, i;
+
+  for (i = 0; i < json_array_get_length (array); i++) {
+    const gchar *nick = json_array_get_string_element (array, i);
+    GFlagsValue *v = nick ? g_flags_get_value_by_nick (klass, nick) : NULL;
+
+    if (!v) {
+      g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+          "unknown %s value \"%s\"", g_type_name (flags_type),
+          nick ? nick : "(not a string)");
+      break;
+    }
+    flags |= v->value;
+  }
+  g_type_class_unref (klass);
+  return flags;
+}
+
+/**
+ * omni_json_flags_to_array:
+ * @flags_type: a #GFlags type
+ * @flags: the flags
+ *
+ * Returns: (transfer full): an array node with the nick of each set flag
+ */
+JsonNode *
+omni_json_flags_to_array (GType flags_type, guint flags)
+{
+  GFlagsClass *klass = g_type_class_ref (flags_type);
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  guint i;
+
+  for (i = 0; i < klass->n_values; i++) {
+    if (klass->values[i].value
+        && (flags & klass->values[i].value) == klass->values[i].value)
+      json_array_add_string_element (array, klass->values[i].value_nick);
+  }
+  g_type_class_unref (klass);
+  json_node_take_array (node, array);
+  return node;
+}
