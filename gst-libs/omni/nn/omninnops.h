@@ -1,0 +1,470 @@
+/* gst-omni: neural-network operators (parameters and plain-C references)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_NN_OPS_H__
+#define __OMNI_NN_OPS_H__
+
+#include <omni/omni-prelude.h>
+#include <gst/video/video.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Conventions (the same as TensorFlow.js, batch 1):
+ *  - activations are float32, NHWC with N = 1: element (y, x, ch) of an
+ *    [h, w, c] tensor lives at ((y * w) + x) * c + ch;
+ *  - weights keep TF's layout: conv2d [kh, kw, cin, cout], depthwise
+ *    [kh, kw, c, mult] (output channel = c * mult + m), pointwise/dense
+ *    [cin, cout] (a [1, 1, cin, cout] conv kernel is the same bytes);
+ *  - bias arguments are nullable (no bias = zeros).
+ * Every op has a plain-C reference here (omninnref.c) and a Vulkan kernel
+ * (shaders/, omninnvulkan.c); the two must agree within 1e-4 relative.
+ */
+
+/**
+ * OmniNnOpType:
+ * @OMNI_NN_OP_PREPROCESS: video frame bytes -> RGB float [out_h, out_w, 3]
+ * @OMNI_NN_OP_CONV2D: 2-D convolution (#OmniNnConv2dParams)
+ * @OMNI_NN_OP_DEPTHWISE_CONV2D: depthwise convolution
+ *   (#OmniNnDepthwiseConv2dParams)
+ * @OMNI_NN_OP_POINTWISE_CONV2D: 1x1 stride-1 convolution, i.e. a GEMM
+ *   [h*w, cin] x [cin, cout] (#OmniNnGemmParams with m = h*w)
+ * @OMNI_NN_OP_DENSE: fully connected layer, a GEMM [1, in] x [in, out]
+ *   (#OmniNnGemmParams with m = 1)
+ * @OMNI_NN_OP_PAD: zero padding of the spatial dimensions (#OmniNnPadParams)
+ * @OMNI_NN_OP_ADD: element-wise sum of two tensors of the same shape, then an
+ *   activation (#OmniNnEltwiseParams)
+ * @OMNI_NN_OP_ACTIVATION: a stand-alone activation that could not be fused
+ *   (#OmniNnEltwiseParams)
+ * @OMNI_NN_OP_GLOBAL_AVG_POOL: mean over h and w: [h, w, c] -> [c]
+ *   (#OmniNnPoolParams)
+ * @OMNI_NN_OP_SOFTMAX: softmax over the last axis (#OmniNnSoftmaxParams)
+ * @OMNI_NN_OP_BATCH_NORM: per-channel y = x * scale + shift, with scale and
+ *   shift already derived from gamma/beta/mean/variance/epsilon. Exists only
+ *   in a graph before omni_nn_graph_optimize(), which folds it into the
+ *   preceding convolution or turns it into a 1x1 depthwise convolution;
+ *   backends never see it (#OmniNnChannelParams)
+ *
+ * The operators of the graph IR.
+ */
+typedef enum {
+  OMNI_NN_OP_PREPROCESS,
+  OMNI_NN_OP_CONV2D,
+  OMNI_NN_OP_DEPTHWISE_CONV2D,
+  OMNI_NN_OP_POINTWISE_CONV2D,
+  OMNI_NN_OP_DENSE,
+  OMNI_NN_OP_PAD,
+  OMNI_NN_OP_ADD,
+  OMNI_NN_OP_ACTIVATION,
+  OMNI_NN_OP_GLOBAL_AVG_POOL,
+  OMNI_NN_OP_SOFTMAX,
+  OMNI_NN_OP_BATCH_NORM,
+  OMNI_NN_OP_N_OPS
+} OmniNnOpType;
+
+OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
+
+/**
+ * OmniNnActivation:
+ * @OMNI_NN_ACT_NONE: identity
+ * @OMNI_NN_ACT_RELU: max (x, 0)
+ * @OMNI_NN_ACT_RELU6: min (max (x, 0), 6)
+ *
+ * Activation applied to an op's output (fused).
+ */
+typedef enum {
+  OMNI_NN_ACT_NONE,
+  OMNI_NN_ACT_RELU,
+  OMNI_NN_ACT_RELU6,
+} OmniNnActivation;
+
+OMNI_API const gchar *omni_nn_activation_name (OmniNnActivation act);
+
+/**
+ * OmniNnPadding:
+ * @OMNI_NN_PADDING_VALID: no padding
+ * @OMNI_NN_PADDING_SAME: TF 'same' padding: out = ceil (in / stride), the
+ *   odd pixel of padding goes after (bottom/right)
+ */
+typedef enum {
+  OMNI_NN_PADDING_VALID,
+  OMNI_NN_PADDING_SAME,
+} OmniNnPadding;
+
+/**
+ * omni_nn_conv_output_size:
+ * @in: input size (height or width)
+ * @kernel: kernel size
+ * @stride: stride (>= 1)
+ * @dilation: dilation rate (>= 1)
+ * @padding: TF padding mode
+ * @out: (out): output size
+ * @pad_before: (out): explicit padding before (top or left)
+ *
+ * TensorFlow's padding arithmetic (tf.nn.convolution, get_windowed_output_size):
+ * the effective kernel is (kernel - 1) * dilation + 1; VALID gives
+ * out = ceil ((in - eff + 1) / stride), SAME gives out = ceil (in / stride)
+ * with total padding max ((out - 1) * stride + eff - in, 0) of which
+ * total / 2 goes before.
+ *
+ * Returns: %FALSE when the output would be empty.
+ */
+OMNI_API gboolean omni_nn_conv_output_size (guint in, guint kernel,
+    guint stride, guint dilation, OmniNnPadding padding, guint *out,
+    guint *pad_before);
+
+/**
+ * OmniNnConv2dParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @in_c: input channels
+ * @out_h: output height
+ * @out_w: output width
+ * @out_c: output channels
+ * @kernel_h: kernel height
+ * @kernel_w: kernel width
+ * @stride_h: vertical stride
+ * @stride_w: horizontal stride
+ * @dilation_h: vertical dilation
+ * @dilation_w: horizontal dilation
+ * @pad_top: zero rows virtually added above the input
+ * @pad_left: zero columns virtually added left of the input (padding
+ *   below/right is whatever @out_h/@out_w imply; taps outside the input
+ *   read 0)
+ * @activation: fused activation
+ *
+ * out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci of
+ *   in[oy*stride_h - pad_top + ky*dilation_h,
+ *      ox*stride_w - pad_left + kx*dilation_w, ci] * w[ky, kx, ci, co]).
+ */
+typedef struct {
+  guint in_h, in_w, in_c;
+  guint out_h, out_w, out_c;
+  guint kernel_h, kernel_w;
+  guint stride_h, stride_w;
+  guint dilation_h, dilation_w;
+  gint pad_top, pad_left;
+  OmniNnActivation activation;
+} OmniNnConv2dParams;
+
+/**
+ * OmniNnDepthwiseConv2dParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @in_c: input channels
+ * @out_h: output height
+ * @out_w: output width
+ * @out_c: output channels (= @in_c * @depth_multiplier)
+ * @kernel_h: kernel height
+ * @kernel_w: kernel width
+ * @stride_h: vertical stride
+ * @stride_w: horizontal stride
+ * @dilation_h: vertical dilation
+ * @dilation_w: horizontal dilation
+ * @pad_top: zero rows virtually added above the input
+ * @pad_left: zero columns virtually added left of the input
+ * @depth_multiplier: output channels per input channel
+ * @activation: fused activation
+ *
+ * out[oy, ox, c * mult + m] = act (bias[c * mult + m] + sum over ky, kx of
+ *   in[oy*stride_h - pad_top + ky*dilation_h,
+ *      ox*stride_w - pad_left + kx*dilation_w, c] * w[ky, kx, c, m]).
+ */
+typedef struct {
+  guint in_h, in_w, in_c;
+  guint out_h, out_w, out_c;
+  guint kernel_h, kernel_w;
+  guint stride_h, stride_w;
+  guint dilation_h, dilation_w;
+  gint pad_top, pad_left;
+  guint depth_multiplier;
+  OmniNnActivation activation;
+} OmniNnDepthwiseConv2dParams;
+
+/**
+ * OmniNnGemmParams:
+ * @m: rows (h * w for a pointwise convolution, 1 for a dense layer)
+ * @k: input features (cin)
+ * @n: output features (cout)
+ * @activation: fused activation
+ *
+ * out[i, j] = act (bias[j] + sum over l of in[i, l] * w[l, j]), with in
+ * [m, k], w [k, n] and out [m, n], all row-major.
+ */
+typedef struct {
+  guint m, k, n;
+  OmniNnActivation activation;
+} OmniNnGemmParams;
+
+/**
+ * OmniNnPadParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @c: channels
+ * @pad_top: zero rows added above
+ * @pad_bottom: zero rows added below
+ * @pad_left: zero columns added left
+ * @pad_right: zero columns added right
+ *
+ * Zero padding: out is [in_h + top + bottom, in_w + left + right, c].
+ */
+typedef struct {
+  guint in_h, in_w, c;
+  guint pad_top, pad_bottom, pad_left, pad_right;
+} OmniNnPadParams;
+
+/**
+ * OmniNnEltwiseParams:
+ * @n: number of elements
+ * @activation: activation applied to the result
+ *
+ * For %OMNI_NN_OP_ADD (out = act (a + b)) and %OMNI_NN_OP_ACTIVATION
+ * (out = act (a)).
+ */
+typedef struct {
+  gsize n;
+  OmniNnActivation activation;
+} OmniNnEltwiseParams;
+
+/**
+ * OmniNnPoolParams:
+ * @h: input height
+ * @w: input width
+ * @c: channels
+ *
+ * Global average pooling: out[c] = (1 / (h * w)) * sum over y, x of
+ * in[y, x, c].
+ */
+typedef struct {
+  guint h, w, c;
+} OmniNnPoolParams;
+
+/**
+ * OmniNnSoftmaxParams:
+ * @rows: number of independent rows (1 for a classifier)
+ * @n: length of the last axis
+ *
+ * out[r, i] = exp (in[r, i] - max_r) / sum over j of exp (in[r, j] - max_r).
+ */
+typedef struct {
+  guint rows, n;
+} OmniNnSoftmaxParams;
+
+/**
+ * OmniNnChannelParams:
+ * @n: elements
+ * @c: channels (the last axis); @n is a multiple of @c
+ *
+ * Per-channel affine: out[i] = in[i] * scale[i % c] + shift[i % c].
+ */
+typedef struct {
+  gsize n;
+  guint c;
+} OmniNnChannelParams;
+
+/**
+ * OmniNnPixelLayout:
+ * @OMNI_NN_PIXEL_RGB: packed 24-bit R, G, B
+ * @OMNI_NN_PIXEL_BGR: packed 24-bit B, G, R
+ * @OMNI_NN_PIXEL_RGBX: packed 32-bit R, G, B, unused
+ * @OMNI_NN_PIXEL_BGRX: packed 32-bit B, G, R, unused
+ * @OMNI_NN_PIXEL_XRGB: packed 32-bit unused, R, G, B
+ * @OMNI_NN_PIXEL_XBGR: packed 32-bit unused, B, G, R
+ * @OMNI_NN_PIXEL_RGBA: packed 32-bit R, G, B, alpha (ignored)
+ * @OMNI_NN_PIXEL_BGRA: packed 32-bit B, G, R, alpha (ignored)
+ * @OMNI_NN_PIXEL_ARGB: packed 32-bit alpha (ignored), R, G, B
+ * @OMNI_NN_PIXEL_ABGR: packed 32-bit alpha (ignored), B, G, R
+ * @OMNI_NN_PIXEL_GRAY8: 8-bit luma, R = G = B = Y
+ * @OMNI_NN_PIXEL_I420: planar Y, U, V; chroma subsampled 2x2
+ * @OMNI_NN_PIXEL_NV12: planar Y, interleaved UV; chroma subsampled 2x2
+ *
+ * Frame layouts the pre-processing op reads, independent of GstVideoFormat
+ * (see omni_nn_pixel_layout_from_video_format()).
+ */
+typedef enum {
+  OMNI_NN_PIXEL_RGB,
+  OMNI_NN_PIXEL_BGR,
+  OMNI_NN_PIXEL_RGBX,
+  OMNI_NN_PIXEL_BGRX,
+  OMNI_NN_PIXEL_XRGB,
+  OMNI_NN_PIXEL_XBGR,
+  OMNI_NN_PIXEL_RGBA,
+  OMNI_NN_PIXEL_BGRA,
+  OMNI_NN_PIXEL_ARGB,
+  OMNI_NN_PIXEL_ABGR,
+  OMNI_NN_PIXEL_GRAY8,
+  OMNI_NN_PIXEL_I420,
+  OMNI_NN_PIXEL_NV12,
+  OMNI_NN_PIXEL_N_LAYOUTS
+} OmniNnPixelLayout;
+
+/**
+ * omni_nn_pixel_layout_packed:
+ * @layout: a layout
+ * @bytes_per_pixel: (out) (optional): bytes per pixel of plane 0
+ * @r: (out) (optional): byte offset of R within a pixel
+ * @g: (out) (optional): byte offset of G within a pixel
+ * @b: (out) (optional): byte offset of B within a pixel
+ *
+ * Returns: %TRUE for the packed RGB layouts (RGB ... ABGR), %FALSE for
+ * GRAY8, I420 and NV12 (outputs untouched).
+ */
+OMNI_API gboolean omni_nn_pixel_layout_packed (OmniNnPixelLayout layout,
+    guint *bytes_per_pixel, guint *r, guint *g, guint *b);
+
+/**
+ * omni_nn_pixel_layout_from_video_format:
+ * @format: a #GstVideoFormat
+ * @layout: (out): the matching layout
+ *
+ * Returns: %FALSE when the pre-processing op cannot read @format.
+ */
+OMNI_API gboolean omni_nn_pixel_layout_from_video_format (
+    GstVideoFormat format, OmniNnPixelLayout *layout);
+
+/**
+ * OmniNnYuvMatrix:
+ * @OMNI_NN_YUV_BT601: ITU-R BT.601 (Kr = 0.299, Kb = 0.114)
+ * @OMNI_NN_YUV_BT709: ITU-R BT.709 (Kr = 0.2126, Kb = 0.0722)
+ * @OMNI_NN_YUV_BT2020: ITU-R BT.2020 (Kr = 0.2627, Kb = 0.0593)
+ */
+typedef enum {
+  OMNI_NN_YUV_BT601,
+  OMNI_NN_YUV_BT709,
+  OMNI_NN_YUV_BT2020,
+} OmniNnYuvMatrix;
+
+/**
+ * omni_nn_yuv_to_rgb_coefficients:
+ * @matrix: the colour matrix
+ * @full_range: %TRUE for full-range (0-255) Y'CbCr, %FALSE for studio range
+ *   (Y 16-235, C 16-240)
+ * @m: (out) (array fixed-size=12): row-major 3x4 matrix such that
+ *   R = m[0] * Y + m[1] * U + m[2] * V + m[3] (G: m[4..7], B: m[8..11]),
+ *   with Y, U, V and R, G, B as 8-bit code values (0..255, RGB not clamped)
+ */
+OMNI_API void omni_nn_yuv_to_rgb_coefficients (
+    OmniNnYuvMatrix matrix, gboolean full_range, gfloat m[12]);
+
+/**
+ * OmniNnPreprocessParams:
+ * @layout: the frame's layout
+ * @in_w: frame width in pixels
+ * @in_h: frame height in pixels
+ * @strides: bytes per row of each plane (plane 0 only for packed and GRAY8;
+ *   0, 1, 2 = Y, U, V for I420; 0, 1 = Y, UV for NV12)
+ * @offsets: byte offset of each plane from the start of the frame data
+ * @matrix: colour matrix for I420/NV12
+ * @full_range: whether the YUV is full range
+ * @out_w: output width
+ * @out_h: output height
+ * @align_corners: tf.image.resizeBilinear's alignCorners
+ * @scale: normalisation: out = value * @scale + @offset, value in [0, 255]
+ * @offset: see @scale
+ *
+ * Video frame -> RGB float [out_h, out_w, 3]. Pixels are first converted to
+ * RGB code values (YUV through omni_nn_yuv_to_rgb_coefficients(), chroma
+ * sampled at (x / 2, y / 2), the result clamped to [0, 255]), then resized
+ * with bilinear interpolation exactly as tf.image.resizeBilinear with
+ * halfPixelCenters = false: with ratio = in / out (or (in - 1) / (out - 1)
+ * when @align_corners and out > 1), source coordinate s = dst * ratio,
+ * s0 = floor (s), s1 = min (s0 + 1, in - 1), weight s - s0; then
+ * normalised. When in == out the op is an exact copy of the pixels.
+ */
+typedef struct {
+  OmniNnPixelLayout layout;
+  guint in_w, in_h;
+  guint strides[3];
+  gsize offsets[3];
+  OmniNnYuvMatrix matrix;
+  gboolean full_range;
+  guint out_w, out_h;
+  gboolean align_corners;
+  gfloat scale, offset;
+} OmniNnPreprocessParams;
+
+/**
+ * omni_nn_preprocess_params_from_video_info:
+ * @p: (out): parameters to fill
+ * @info: the frame's #GstVideoInfo
+ * @out_w: output width
+ * @out_h: output height
+ * @align_corners: resize mode
+ * @scale: normalisation scale
+ * @offset: normalisation offset
+ *
+ * Fills @p from @info (layout, size, strides, offsets, colour matrix and
+ * range from the colorimetry).
+ *
+ * Returns: %FALSE when @info's format is not supported.
+ */
+OMNI_API gboolean omni_nn_preprocess_params_from_video_info (
+    OmniNnPreprocessParams *p, const GstVideoInfo *info, guint out_w,
+    guint out_h, gboolean align_corners, gfloat scale, gfloat offset);
+
+/**
+ * omni_nn_preprocess_frame_size:
+ * @p: parameters
+ *
+ * Returns: the smallest number of bytes a frame described by @p occupies
+ * (last plane's offset + its rows * stride), for bounds checks.
+ */
+OMNI_API gsize omni_nn_preprocess_frame_size (const OmniNnPreprocessParams *p);
+
+/**
+ * OmniNnOpParams:
+ *
+ * The parameters of a graph node; which member is valid depends on the
+ * node's #OmniNnOpType.
+ */
+typedef union {
+  OmniNnPreprocessParams preprocess;
+  OmniNnConv2dParams conv2d;
+  OmniNnDepthwiseConv2dParams depthwise;
+  OmniNnGemmParams gemm;
+  OmniNnPadParams pad;
+  OmniNnEltwiseParams eltwise;
+  OmniNnPoolParams pool;
+  OmniNnSoftmaxParams softmax;
+  OmniNnChannelParams channel;
+} OmniNnOpParams;
+
+/* Plain-C references (omninnref.c). Output buffers are fully written. */
+
+OMNI_API void omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
+    const gfloat *weights, const gfloat *bias, gfloat *out);
+
+OMNI_API void omni_nn_ref_depthwise_conv2d (
+    const OmniNnDepthwiseConv2dParams *p, const gfloat *in,
+    const gfloat *weights, const gfloat *bias, gfloat *out);
+
+/* Pointwise convolution and dense layers. */
+OMNI_API void omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
+    const gfloat *weights, const gfloat *bias, gfloat *out);
+
+OMNI_API void omni_nn_ref_pad (
+    const OmniNnPadParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_add (const OmniNnEltwiseParams *p, const gfloat *a,
+    const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_activation (
+    const OmniNnEltwiseParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_global_avg_pool (
+    const OmniNnPoolParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_softmax (
+    const OmniNnSoftmaxParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_batch_norm (const OmniNnChannelParams *p,
+    const gfloat *in, const gfloat *scale, const gfloat *shift, gfloat *out);
+
+/* @frame: the frame bytes, at least omni_nn_preprocess_frame_size() long;
+ * @out: [out_h, out_w, 3]. */
+OMNI_API void omni_nn_ref_preprocess (
+    const OmniNnPreprocessParams *p, const guint8 *frame, gfloat *out);
+
+G_END_DECLS
+
+#endif /* __OMNI_NN_OPS_H__ */
