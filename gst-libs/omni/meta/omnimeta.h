@@ -6,5 +6,9 @@
 
 #include <omni/meta/omnimetajson.h>
 #include <omni/meta/omnisamplemeta.h>
+#include <omni/meta/omnirhythmmeta.h>
+#include <omni/meta/omniclassmeta.h>
+#include <omni/meta/omnitensormeta.h>
+#include <omni/meta/omnifusionmeta.h>
 
 #endif /* __OMNI_META_H__ */

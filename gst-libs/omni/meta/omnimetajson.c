@@ -38,6 +38,18 @@ static const OmniMetaJsonEntry json_entries[] = {
   { "sample", omni_sample_meta_api_get_type,
       (OmniMetaToJson) omni_sample_meta_to_json,
       (OmniMetaFromJson) omni_buffer_add_sample_meta_from_json },
+  { "rhythm", omni_rhythm_meta_api_get_type,
+      (OmniMetaToJson) omni_rhythm_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_rhythm_meta_from_json },
+  { "class", omni_class_meta_api_get_type,
+      (OmniMetaToJson) omni_class_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_class_meta_from_json },
+  { "tensor", omni_tensor_meta_api_get_type,
+      (OmniMetaToJson) omni_tensor_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_tensor_meta_from_json },
+  { "fusion", omni_fusion_meta_api_get_type,
+      (OmniMetaToJson) omni_fusion_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_fusion_meta_from_json },
 };
 
 /**
