@@ -6,11 +6,14 @@
 #endif
 
 #include <gst/gst.h>
+#include "gstomnifusion.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
   gboolean ret = FALSE;
+
+  ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
 
   return ret;
 }

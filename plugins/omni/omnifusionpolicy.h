@@ -1,0 +1,137 @@
+/* gst-omni: omnifusion's moderation policy (evidence -> risk) and its
+ * hysteresis (risk per observation -> verdict state and segments).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_FUSION_POLICY_H__
+#define __OMNI_FUSION_POLICY_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/**
+ * OMNI_FUSION_POLICY_ERROR:
+ *
+ * Error domain of omni_fusion_policy_load() and omni_fusion_policy_parse().
+ * Messages name the file and the line ("policy.conf:7: ...").
+ */
+#define OMNI_FUSION_POLICY_ERROR (omni_fusion_policy_error_quark ())
+GQuark omni_fusion_policy_error_quark (void);
+
+typedef enum {
+  OMNI_FUSION_POLICY_ERROR_READ,
+  OMNI_FUSION_POLICY_ERROR_SYNTAX,
+  OMNI_FUSION_POLICY_ERROR_KEY,
+  OMNI_FUSION_POLICY_ERROR_VALUE,
+} OmniFusionPolicyError;
+
+/* Which thresholds a policy file set explicitly (element properties set
+ * by the application still win over these). */
+typedef enum {
+  OMNI_FUSION_POLICY_SET_ENTER_THRESHOLD = (1 << 0),
+  OMNI_FUSION_POLICY_SET_EXIT_THRESHOLD = (1 << 1),
+  OMNI_FUSION_POLICY_SET_ENTER_FRAMES = (1 << 2),
+  OMNI_FUSION_POLICY_SET_EXIT_FRAMES = (1 << 3),
+} OmniFusionPolicySet;
+
+/* One label rule: risk = weight * sum of the scores of @classes. */
+typedef struct {
+  gchar *label;
+  gchar *model;    /* only class metas of this model id; NULL = any */
+  gchar **classes; /* class labels as the model names them */
+  gdouble weight;
+} OmniFusionLabelRule;
+
+typedef struct {
+  gchar *name;
+  gchar *source; /* the file it was read from, or "built-in" */
+  gchar *sha256; /* of the file's bytes; NULL for the built-in policy */
+
+  gdouble enter_threshold, exit_threshold;
+  guint enter_frames, exit_frames;
+  OmniFusionPolicySet set;
+
+  GPtrArray *labels; /* OmniFusionLabelRule */
+
+  /* audio evidence */
+  gchar *audio_label;
+  gdouble audio_weight;
+  gdouble spike_db;         /* window level above the baseline that scores 1 */
+  gdouble burst_rate;       /* onsets per second that score 1 */
+  gdouble baseline_seconds; /* time constant of the loudness baseline */
+  gdouble silence_db;       /* below this the window's audio is "silence" */
+
+  /* text evidence */
+  gchar *text_label;
+  gdouble text_weight;
+  gchar **words; /* case-folded, NFC-normalised */
+} OmniFusionPolicy;
+
+OmniFusionPolicy *omni_fusion_policy_new_default (void);
+OmniFusionPolicy *omni_fusion_policy_load (const gchar *path, GError **error);
+OmniFusionPolicy *omni_fusion_policy_parse (
+    const gchar *data, gssize length, const gchar *source, GError **error);
+void omni_fusion_policy_free (OmniFusionPolicy *policy);
+
+gdouble omni_fusion_policy_score_classes (const OmniFusionPolicy *policy,
+    const gchar *model_id, guint n_classes, gchar **labels,
+    const gfloat *scores, const gchar **label);
+gdouble omni_fusion_policy_score_audio (const OmniFusionPolicy *policy,
+    gdouble excess_db, gdouble onset_rate, const gchar **label);
+gdouble omni_fusion_policy_score_text (const OmniFusionPolicy *policy,
+    const gchar *text, GString *matched, const gchar **label);
+
+/* ---- hysteresis ---------------------------------------------------- */
+
+/* One scored observation: a classified (sampled) video frame, or a
+ * window without one that has audio or text evidence. */
+typedef struct {
+  GstClockTime time;        /* running time */
+  GstClockTime stream_time; /* stream time, or GST_CLOCK_TIME_NONE */
+  gdouble risk;
+  const gchar *label;  /* interned; NULL when risk is 0 */
+  const gchar *source; /* "video", "audio" or "text" (static) */
+} OmniFusionObservation;
+
+typedef struct {
+  guint id;
+  gchar *label;            /* label of the strongest triggering observation */
+  gchar *peak_label;       /* label at the peak */
+  GstClockTime start, end; /* running time; end NONE while open */
+  GstClockTime stream_start, stream_end;
+  gdouble peak, sum;
+  guint n;
+  GArray *trigger; /* OmniFusionObservation: the N that opened it */
+  gint64 wall_opened, wall_closed; /* g_get_real_time(), µs */
+  const gchar *close_reason;       /* static string */
+} OmniFusionSegment;
+
+void omni_fusion_segment_free (OmniFusionSegment *segment);
+OmniFusionSegment *omni_fusion_segment_copy (const OmniFusionSegment *segment);
+
+typedef struct _OmniFusionHysteresis OmniFusionHysteresis;
+
+/* Called for each segment that opens or closes. The segment passed for
+ * a close is owned by the callee afterwards; an opened one stays owned by
+ * the hysteresis (copy it to keep it). */
+typedef void (*OmniFusionSegmentFunc) (
+    gboolean opened, OmniFusionSegment *segment, gpointer user_data);
+
+OmniFusionHysteresis *omni_fusion_hysteresis_new (gdouble enter_threshold,
+    gdouble exit_threshold, guint enter_frames, guint exit_frames);
+void omni_fusion_hysteresis_free (OmniFusionHysteresis *h);
+void omni_fusion_hysteresis_push (OmniFusionHysteresis *h,
+    const OmniFusionObservation *obs, OmniFusionSegmentFunc func,
+    gpointer user_data);
+void omni_fusion_hysteresis_close (OmniFusionHysteresis *h, GstClockTime end,
+    GstClockTime stream_end, const gchar *reason, OmniFusionSegmentFunc func,
+    gpointer user_data);
+void omni_fusion_hysteresis_reset (OmniFusionHysteresis *h);
+gboolean omni_fusion_hysteresis_is_flagged (const OmniFusionHysteresis *h);
+const OmniFusionSegment *omni_fusion_hysteresis_get_segment (
+    const OmniFusionHysteresis *h);
+guint omni_fusion_hysteresis_get_above (const OmniFusionHysteresis *h);
+
+G_END_DECLS
+
+#endif /* __OMNI_FUSION_POLICY_H__ */

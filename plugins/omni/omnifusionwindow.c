@@ -1,0 +1,546 @@
+/* gst-omni: omnifusion's window evidence accumulator
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A window accumulates, in bounded memory, what the metas of its buffers
+ * say: class score sums per model, audio levels and rhythm, transcript
+ * text. Nothing here keeps a buffer alive.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "omnifusionwindow.h"
+
+/* Only the strongest classes go into the evidence (a 521-class audio model
+ * would otherwise flood it). */
+#define EVIDENCE_TOP_CLASSES 5
+/* Bound on transcript text kept per window. */
+#define MAX_TEXT_BYTES 4096
+
+static void
+class_acc_init (OmniFusionClassAcc *acc)
+{
+  acc->model_id = NULL;
+  acc->stats = g_array_new (FALSE, TRUE, sizeof (OmniFusionClassStat));
+  acc->n = 0;
+}
+
+static void
+class_acc_clear (OmniFusionClassAcc *acc)
+{
+  g_free (acc->model_id);
+  g_array_unref (acc->stats);
+}
+
+static void
+class_acc_add (OmniFusionClassAcc *acc, const OmniClassMeta *m)
+{
+  guint i;
+
+  if (!acc->model_id) {
+    acc->model_id = g_strdup (m->model_id);
+    g_array_set_size (acc->stats, m->n_classes);
+    for (i = 0; i < m->n_classes; i++) {
+      OmniFusionClassStat *s
+          = &g_array_index (acc->stats, OmniFusionClassStat, i);
+
+      s->label = g_intern_string (m->labels[i] ? m->labels[i] : "");
+      s->sum = 0;
+      s->max = 0;
+    }
+  } else if (g_strcmp0 (acc->model_id, m->model_id) != 0
+             || m->n_classes != acc->stats->len) {
+    return;
+  }
+  for (i = 0; i < m->n_classes; i++) {
+    OmniFusionClassStat *s
+        = &g_array_index (acc->stats, OmniFusionClassStat, i);
+    gdouble v = isfinite (m->scores[i]) ? m->scores[i] : 0.0;
+
+    s->sum += v;
+    s->max = MAX (s->max, v);
+  }
+  acc->n++;
+}
+
+OmniFusionWindow *
+omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
+{
+  OmniFusionWindow *w = g_new0 (OmniFusionWindow, 1);
+
+  w->index = index;
+  w->start = start;
+  w->end = end;
+  w->first_frame = w->first_scene_cut = GST_CLOCK_TIME_NONE;
+  w->first_audio = w->first_onset = w->first_beat = GST_CLOCK_TIME_NONE;
+  w->first_text = GST_CLOCK_TIME_NONE;
+  w->peak_db = OMNI_RHYTHM_DB_FLOOR;
+  class_acc_init (&w->vclasses);
+  class_acc_init (&w->aclasses);
+  w->frames = g_array_new (FALSE, FALSE, sizeof (OmniFusionObservation));
+  w->powers = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  w->text = g_string_new (NULL);
+  return w;
+}
+
+void
+omni_fusion_window_free (OmniFusionWindow *w)
+{
+  if (!w)
+    return;
+  class_acc_clear (&w->vclasses);
+  class_acc_clear (&w->aclasses);
+  g_array_unref (w->frames);
+  g_array_unref (w->powers);
+  g_string_free (w->text, TRUE);
+  g_free (w);
+}
+
+static void
+min_time (GstClockTime *t, GstClockTime v)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (*t) || v < *t)
+    *t = v;
+}
+
+/* Scores every class meta on @buf; returns the highest risk. */
+static gdouble
+score_class_metas (GstBuffer *buf, const OmniFusionPolicy *policy,
+    OmniFusionClassAcc *acc, const gchar **label, guint *n_metas)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  gdouble best = 0;
+
+  *label = NULL;
+  *n_metas = 0;
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buf, &state, OMNI_CLASS_META_API_TYPE))) {
+    const OmniClassMeta *m = (const OmniClassMeta *) meta;
+    const gchar *l;
+    gdouble r = omni_fusion_policy_score_classes (
+        policy, m->model_id, m->n_classes, m->labels, m->scores, &l);
+
+    if (acc)
+      class_acc_add (acc, m);
+    if (r > best || (*n_metas == 0 && l)) {
+      best = MAX (best, r);
+      *label = l;
+    }
+    (*n_metas)++;
+  }
+  return best;
+}
+
+static guint
+count_tensors (GstBuffer *buf)
+{
+  gpointer state = NULL;
+  guint n = 0;
+
+  while (
+      gst_buffer_iterate_meta_filtered (buf, &state, OMNI_TENSOR_META_API_TYPE))
+    n++;
+  return n;
+}
+
+/**
+ * omni_fusion_window_add_video:
+ * @add_observation: record the frame's risk as an observation (only in
+ *   the first window whose hop slice holds it, so each frame feeds the
+ *   hysteresis once)
+ */
+void
+omni_fusion_window_add_video (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
+    GstClockTime stream_time, gboolean add_observation)
+{
+  OmniSampleMeta *sm = omni_buffer_get_sample_meta (buf);
+  const gchar *label;
+  guint n_metas;
+  gdouble risk;
+
+  w->present |= OMNI_MODALITY_VIDEO;
+  w->video_frames++;
+  min_time (&w->first_frame, rt);
+  if (sm) {
+    w->sampled_frames++;
+    if (sm->reasons & OMNI_SAMPLE_REASON_SCENE) {
+      w->scene_cuts++;
+      min_time (&w->first_scene_cut, rt);
+    }
+  }
+  w->tensors += count_tensors (buf);
+
+  risk = score_class_metas (buf, policy, &w->vclasses, &label, &n_metas);
+  if (n_metas == 0)
+    return;
+  w->classified_frames++;
+  if (add_observation) {
+    OmniFusionObservation o = { rt, stream_time, risk, label, "video" };
+
+    g_array_append_val (w->frames, o);
+  }
+}
+
+void
+omni_fusion_window_add_audio (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
+    GstClockTime duration)
+{
+  OmniRhythmMeta *rm = omni_buffer_get_rhythm_meta (buf);
+  const gchar *label;
+  guint n_metas;
+  gdouble risk;
+
+  w->present |= OMNI_MODALITY_AUDIO;
+  w->audio_buffers++;
+  min_time (&w->first_audio, rt);
+  if (GST_CLOCK_TIME_IS_VALID (duration))
+    w->audio_duration += duration;
+  w->tensors += count_tensors (buf);
+
+  if (rm) {
+    gdouble db = isfinite (rm->rms_db) ? MAX (rm->rms_db, OMNI_RHYTHM_DB_FLOOR)
+                                       : OMNI_RHYTHM_DB_FLOOR;
+    gdouble power = pow (10.0, db / 10.0);
+    gdouble weight = GST_CLOCK_TIME_IS_VALID (duration) && duration > 0
+                         ? (gdouble) duration / GST_SECOND
+                         : 1.0;
+
+    w->rhythm_buffers++;
+    w->power_sum += power * weight;
+    w->power_weight += weight;
+    g_array_append_val (w->powers, power);
+    if (isfinite (rm->peak_db))
+      w->peak_db = MAX (w->peak_db, rm->peak_db);
+    if (isfinite (rm->tempo) && rm->tempo > 0
+        && isfinite (rm->tempo_confidence)) {
+      w->tempo_weighted_sum += rm->tempo * rm->tempo_confidence;
+      w->tempo_conf_sum += rm->tempo_confidence;
+      w->tempo_n++;
+    }
+    if (isfinite (rm->centroid))
+      w->centroid_sum += rm->centroid;
+  }
+
+  risk = score_class_metas (buf, policy, &w->aclasses, &label, &n_metas);
+  if (n_metas && risk >= w->audio_class_risk) {
+    w->audio_class_risk = risk;
+    w->audio_class_label = label;
+  }
+}
+
+void
+omni_fusion_window_add_onset (OmniFusionWindow *w, GstClockTime rt)
+{
+  w->onsets++;
+  min_time (&w->first_onset, rt);
+}
+
+void
+omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt)
+{
+  w->beats++;
+  min_time (&w->first_beat, rt);
+}
+
+void
+omni_fusion_window_add_text (
+    OmniFusionWindow *w, const gchar *text, GstClockTime rt)
+{
+  gchar *clean;
+
+  w->present |= OMNI_MODALITY_TEXT;
+  w->text_buffers++;
+  min_time (&w->first_text, rt);
+  if (!text)
+    return;
+  clean = g_utf8_make_valid (text, -1);
+  g_strstrip (g_strdelimit (clean, "\r\n\t", ' '));
+  if (*clean && w->text->len < MAX_TEXT_BYTES) {
+    if (w->text->len)
+      g_string_append_c (w->text, ' ');
+    g_string_append (w->text, clean);
+    if (w->text->len > MAX_TEXT_BYTES) {
+      const gchar *end = w->text->str + MAX_TEXT_BYTES;
+
+      /* cut on a character boundary */
+      end = g_utf8_find_prev_char (w->text->str, end + 1);
+      g_string_truncate (w->text, end - w->text->str);
+    }
+  }
+  g_free (clean);
+}
+
+void
+omni_fusion_window_add_other (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt)
+{
+  const gchar *label;
+  guint n_metas;
+  gdouble risk;
+
+  w->other_buffers++;
+  w->tensors += count_tensors (buf);
+  risk = score_class_metas (buf, policy, NULL, &label, &n_metas);
+  if (n_metas && risk >= w->other_class_risk) {
+    w->other_class_risk = risk;
+    w->other_class_label = label;
+  }
+}
+
+/* ---- derived values ------------------------------------------------ */
+
+/**
+ * omni_fusion_window_rms_db:
+ *
+ * Returns: the duration-weighted mean power of the window's audio, in
+ * dBFS, or NAN without rhythm metas
+ */
+gdouble
+omni_fusion_window_rms_db (const OmniFusionWindow *w)
+{
+  if (w->power_weight <= 0)
+    return NAN;
+  return MAX (10.0 * log10 (w->power_sum / w->power_weight + 1e-30),
+      OMNI_RHYTHM_DB_FLOOR);
+}
+
+/**
+ * omni_fusion_window_low_energy_fraction:
+ *
+ * Share of audio buffers whose power is below half the window's mean
+ * power: the "percentage of low-energy frames" feature of Scheirer &
+ * Slaney, "Construction and evaluation of a robust multifeature
+ * speech/music discriminator", ICASSP 1997. Speech, with its pauses
+ * between syllables and words, scores high; sustained music scores low.
+ */
+gdouble
+omni_fusion_window_low_energy_fraction (const OmniFusionWindow *w)
+{
+  gdouble mean = 0;
+  guint i, low = 0;
+
+  if (w->powers->len == 0)
+    return NAN;
+  for (i = 0; i < w->powers->len; i++)
+    mean += g_array_index (w->powers, gdouble, i);
+  mean /= w->powers->len;
+  for (i = 0; i < w->powers->len; i++) {
+    if (g_array_index (w->powers, gdouble, i) < 0.5 * mean)
+      low++;
+  }
+  return (gdouble) low / w->powers->len;
+}
+
+/**
+ * omni_fusion_window_tempo:
+ *
+ * Returns: the confidence-weighted mean tempo in BPM (0 if unknown); the
+ * mean confidence in @confidence
+ */
+gdouble
+omni_fusion_window_tempo (const OmniFusionWindow *w, gdouble *confidence)
+{
+  if (confidence)
+    *confidence
+        = w->rhythm_buffers ? w->tempo_conf_sum / w->rhythm_buffers : 0.0;
+  if (w->tempo_conf_sum <= 0)
+    return 0.0;
+  return w->tempo_weighted_sum / w->tempo_conf_sum;
+}
+
+gdouble
+omni_fusion_window_centroid (const OmniFusionWindow *w)
+{
+  return w->rhythm_buffers ? w->centroid_sum / w->rhythm_buffers : NAN;
+}
+
+/**
+ * omni_fusion_window_onset_rate:
+ *
+ * Returns: onsets per second of the window's duration
+ */
+gdouble
+omni_fusion_window_onset_rate (const OmniFusionWindow *w)
+{
+  gdouble secs = (gdouble) (w->end - w->start) / GST_SECOND;
+
+  return secs > 0 ? w->onsets / secs : 0.0;
+}
+
+/**
+ * omni_fusion_window_top_class:
+ *
+ * Returns: (nullable): the visual class with the highest mean score over
+ * the window's classified frames
+ */
+const gchar *
+omni_fusion_window_top_class (const OmniFusionWindow *w, gdouble *mean_score)
+{
+  const gchar *best = NULL;
+  gdouble best_sum = -1;
+  guint i;
+
+  if (mean_score)
+    *mean_score = 0;
+  if (w->vclasses.n == 0)
+    return NULL;
+  for (i = 0; i < w->vclasses.stats->len; i++) {
+    const OmniFusionClassStat *s
+        = &g_array_index (w->vclasses.stats, OmniFusionClassStat, i);
+
+    if (s->sum > best_sum) {
+      best_sum = s->sum;
+      best = s->label;
+    }
+  }
+  if (mean_score)
+    *mean_score = best_sum / w->vclasses.n;
+  return best;
+}
+
+/**
+ * omni_fusion_window_visual_risk:
+ *
+ * Returns: the highest risk of the frames whose observation this window
+ * holds
+ */
+gdouble
+omni_fusion_window_visual_risk (const OmniFusionWindow *w, const gchar **label)
+{
+  gdouble best = 0;
+  guint i;
+
+  *label = NULL;
+  for (i = 0; i < w->frames->len; i++) {
+    const OmniFusionObservation *o
+        = &g_array_index (w->frames, OmniFusionObservation, i);
+
+    if (o->risk > best || (!*label && o->label)) {
+      best = MAX (best, o->risk);
+      *label = o->label;
+    }
+  }
+  return best;
+}
+
+/* ---- evidence ------------------------------------------------------ */
+
+static gchar *
+field_name (const gchar *prefix, const gchar *label)
+{
+  GString *s = g_string_new (prefix);
+  const gchar *p;
+
+  for (p = label; *p; p++) {
+    if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.')
+      g_string_append_c (s, *p);
+    else
+      g_string_append_c (s, '-');
+  }
+  return g_string_free (s, FALSE);
+}
+
+static gint
+compare_stat_desc (gconstpointer a, gconstpointer b)
+{
+  const OmniFusionClassStat *sa = a, *sb = b;
+
+  return sa->sum < sb->sum ? 1 : sa->sum > sb->sum ? -1 : 0;
+}
+
+static void
+add_classes (GstStructure *s, const OmniFusionClassAcc *acc,
+    const gchar *model_field, const gchar *prefix)
+{
+  GArray *sorted;
+  guint i;
+
+  if (acc->n == 0)
+    return;
+  gst_structure_set (s, model_field, G_TYPE_STRING, acc->model_id, NULL);
+  sorted = g_array_copy (acc->stats);
+  g_array_sort (sorted, compare_stat_desc);
+  for (i = 0; i < MIN (sorted->len, EVIDENCE_TOP_CLASSES); i++) {
+    const OmniFusionClassStat *st
+        = &g_array_index (sorted, OmniFusionClassStat, i);
+    gchar *name = field_name (prefix, st->label);
+
+    gst_structure_set (s, name, G_TYPE_DOUBLE, st->sum / acc->n, NULL);
+    g_free (name);
+  }
+  g_array_unref (sorted);
+}
+
+static void
+set_time (GstStructure *s, const gchar *field, GstClockTime t)
+{
+  if (GST_CLOCK_TIME_IS_VALID (t))
+    gst_structure_set (s, field, G_TYPE_INT64, (gint64) t, NULL);
+}
+
+/**
+ * omni_fusion_window_to_evidence:
+ *
+ * Returns: (transfer full): the window's evidence as a flat structure
+ * (double, int64, uint, boolean and string fields only, as #OmniFusionMeta
+ * requires); field names are documented in the element's SECTION comment
+ */
+GstStructure *
+omni_fusion_window_to_evidence (const OmniFusionWindow *w)
+{
+  GstStructure *s = gst_structure_new_empty ("evidence");
+
+  if (w->present & OMNI_MODALITY_VIDEO) {
+    gst_structure_set (s, "video-frames", G_TYPE_UINT, w->video_frames,
+        "sampled-frames", G_TYPE_UINT, w->sampled_frames, "scene-cuts",
+        G_TYPE_UINT, w->scene_cuts, "classified-frames", G_TYPE_UINT,
+        w->classified_frames, NULL);
+    set_time (s, "first-frame", w->first_frame);
+    set_time (s, "first-scene-cut", w->first_scene_cut);
+    add_classes (s, &w->vclasses, "model-id", "score-");
+  }
+  if (w->present & OMNI_MODALITY_AUDIO) {
+    gst_structure_set (s, "audio-buffers", G_TYPE_UINT, w->audio_buffers,
+        "audio-duration", G_TYPE_INT64, (gint64) w->audio_duration, NULL);
+    set_time (s, "first-audio", w->first_audio);
+    if (w->rhythm_buffers) {
+      gdouble conf, tempo = omni_fusion_window_tempo (w, &conf);
+
+      gst_structure_set (s, "rms-db", G_TYPE_DOUBLE,
+          omni_fusion_window_rms_db (w), "peak-db", G_TYPE_DOUBLE, w->peak_db,
+          "low-energy-fraction", G_TYPE_DOUBLE,
+          omni_fusion_window_low_energy_fraction (w), "tempo", G_TYPE_DOUBLE,
+          tempo, "tempo-confidence", G_TYPE_DOUBLE, conf, "centroid",
+          G_TYPE_DOUBLE, omni_fusion_window_centroid (w), NULL);
+    }
+    add_classes (s, &w->aclasses, "audio-model-id", "audio-score-");
+  }
+  /* Onsets and beats may land in a window by their own time even when the
+   * buffer that carried them started in the previous one. */
+  if ((w->present & OMNI_MODALITY_AUDIO) || w->onsets || w->beats) {
+    gst_structure_set (s, "onsets", G_TYPE_UINT, w->onsets, "beats",
+        G_TYPE_UINT, w->beats, NULL);
+    set_time (s, "first-onset", w->first_onset);
+    set_time (s, "first-beat", w->first_beat);
+  }
+  if (w->present & OMNI_MODALITY_TEXT) {
+    gst_structure_set (s, "text-buffers", G_TYPE_UINT, w->text_buffers, "text",
+        G_TYPE_STRING, w->text->str, NULL);
+    set_time (s, "first-text", w->first_text);
+  }
+  if (w->other_buffers)
+    gst_structure_set (s, "other-buffers", G_TYPE_UINT, w->other_buffers, NULL);
+  if (w->tensors)
+    gst_structure_set (s, "tensors", G_TYPE_UINT, w->tensors, NULL);
+  if (w->gap_buffers)
+    gst_structure_set (s, "gap-buffers", G_TYPE_UINT, w->gap_buffers, NULL);
+  if (w->late_buffers)
+    gst_structure_set (s, "late-buffers", G_TYPE_UINT, w->late_buffers, NULL);
+  return s;
+}

@@ -1,0 +1,101 @@
+/* gst-omni: omnifusion's window evidence accumulator
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_FUSION_WINDOW_H__
+#define __OMNI_FUSION_WINDOW_H__
+
+#include <gst/gst.h>
+#include <omni/omni.h>
+
+#include "omnifusionpolicy.h"
+
+G_BEGIN_DECLS
+
+/* Mean and maximum score of one class over the metas of one model. */
+typedef struct {
+  const gchar *label; /* interned */
+  gdouble sum;
+  gdouble max;
+} OmniFusionClassStat;
+
+typedef struct {
+  gchar *model_id; /* the first model seen; others only count for risk */
+  GArray *stats;   /* OmniFusionClassStat, in the model's label order */
+  guint n;         /* metas of that model accumulated */
+} OmniFusionClassAcc;
+
+/* Everything a window learnt from the buffers whose running time falls in
+ * [start, end). Point events (onsets, beats) are placed at their own exact
+ * running time, buffer-level features at the buffer's start. */
+typedef struct {
+  guint64 index;
+  GstClockTime start, end;
+  OmniModality present; /* modalities with at least one non-gap buffer */
+
+  /* video */
+  guint video_frames, sampled_frames, scene_cuts, classified_frames;
+  GstClockTime first_frame, first_scene_cut;
+  OmniFusionClassAcc vclasses;
+  GArray *frames; /* OmniFusionObservation per classified frame */
+
+  /* audio */
+  guint audio_buffers, rhythm_buffers;
+  GstClockTime audio_duration;
+  GstClockTime first_audio;
+  gdouble power_sum, power_weight; /* duration-weighted mean power */
+  gdouble peak_db;
+  GArray *powers; /* gdouble linear power of each rhythm buffer */
+  guint onsets, beats;
+  GstClockTime first_onset, first_beat;
+  gdouble tempo_conf_sum, tempo_weighted_sum;
+  guint tempo_n;
+  gdouble centroid_sum;
+  OmniFusionClassAcc aclasses;
+  gdouble audio_class_risk;
+  const gchar *audio_class_label;
+
+  /* text */
+  GString *text;
+  guint text_buffers;
+  GstClockTime first_text;
+
+  /* anything else */
+  guint other_buffers, gap_buffers, late_buffers, tensors;
+  gdouble other_class_risk;
+  const gchar *other_class_label;
+} OmniFusionWindow;
+
+OmniFusionWindow *omni_fusion_window_new (
+    guint64 index, GstClockTime start, GstClockTime end);
+void omni_fusion_window_free (OmniFusionWindow *w);
+
+void omni_fusion_window_add_video (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
+    GstClockTime stream_time, gboolean add_observation);
+void omni_fusion_window_add_audio (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
+    GstClockTime duration);
+void omni_fusion_window_add_onset (OmniFusionWindow *w, GstClockTime rt);
+void omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt);
+void omni_fusion_window_add_text (
+    OmniFusionWindow *w, const gchar *text, GstClockTime rt);
+void omni_fusion_window_add_other (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt);
+
+/* Derived values. */
+gdouble omni_fusion_window_rms_db (const OmniFusionWindow *w);
+gdouble omni_fusion_window_low_energy_fraction (const OmniFusionWindow *w);
+gdouble omni_fusion_window_tempo (
+    const OmniFusionWindow *w, gdouble *confidence);
+gdouble omni_fusion_window_centroid (const OmniFusionWindow *w);
+gdouble omni_fusion_window_onset_rate (const OmniFusionWindow *w);
+const gchar *omni_fusion_window_top_class (
+    const OmniFusionWindow *w, gdouble *mean_score);
+gdouble omni_fusion_window_visual_risk (
+    const OmniFusionWindow *w, const gchar **label);
+
+GstStructure *omni_fusion_window_to_evidence (const OmniFusionWindow *w);
+
+G_END_DECLS
+
+#endif /* __OMNI_FUSION_WINDOW_H__ */
