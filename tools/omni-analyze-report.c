@@ -1,0 +1,536 @@
+/* gst-omni: omni-analyze's HTML review report.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One self-contained page (inline CSS and SVG, no script, nothing fetched)
+ * plus the JPEG thumbnails jpegenc made in the pipeline, in DIR/thumbs/.
+ * The SVG timeline has one lane per kind of result, all on the media's
+ * time axis: risk per window with the enter/exit thresholds and the flagged
+ * segments, shot cuts, tempo, loudness, and a mark per thumbnail linked to
+ * it. Elements a test looks for carry classes: "segment" (one per flagged
+ * segment), "cut", "window", "thumb-mark", "thumb".
+ */
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "omni-analyze-report.h"
+
+#define W 1000.0 /* timeline width in SVG units */
+#define X0 70.0  /* left margin for the lane names */
+#define RISK_Y 30.0
+#define RISK_H 140.0
+#define CUT_Y 190.0
+#define CUT_H 30.0
+#define TEMPO_Y 240.0
+#define TEMPO_H 70.0
+#define LOUD_Y 330.0
+#define LOUD_H 70.0
+#define THUMB_Y 420.0
+#define AXIS_Y 450.0
+#define SVG_H 480.0
+
+static gchar *
+esc (const gchar *s)
+{
+  return g_markup_escape_text (s ? s : "", -1);
+}
+
+static gchar *
+clock_str (GstClockTime t)
+{
+  guint64 ms;
+
+  if (!GST_CLOCK_TIME_IS_VALID (t))
+    return g_strdup ("open");
+  ms = (t + GST_MSECOND / 2) / GST_MSECOND;
+  if (ms >= 3600000)
+    return g_strdup_printf ("%u:%02u:%02u.%03u", (guint) (ms / 3600000),
+        (guint) (ms / 60000 % 60), (guint) (ms / 1000 % 60),
+        (guint) (ms % 1000));
+  return g_strdup_printf ("%02u:%02u.%03u", (guint) (ms / 60000),
+      (guint) (ms / 1000 % 60), (guint) (ms % 1000));
+}
+
+typedef struct {
+  gdouble span; /* seconds on the axis */
+} Axis;
+
+static gdouble
+xpos (const Axis *a, GstClockTime t)
+{
+  gdouble s = GST_CLOCK_TIME_IS_VALID (t) ? t / 1e9 : a->span;
+
+  return X0 + CLAMP (s / a->span, 0.0, 1.0) * (W - X0);
+}
+
+/* a "nice" tick step for @span seconds and about 10 ticks */
+static gdouble
+tick_step (gdouble span)
+{
+  const gdouble steps[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300,
+    600, 900, 1800, 3600, 7200 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (span / steps[i] <= 12)
+      return steps[i];
+  return 14400;
+}
+
+/* A polyline of (t, v) points in a lane [y, y+h] with v in [lo, hi]. */
+static void
+curve (GString *out, const Axis *a, const GArray *t, const GArray *v,
+    gdouble lo, gdouble hi, gdouble y, gdouble h, const gchar *cls)
+{
+  guint i;
+  gboolean open = FALSE;
+
+  for (i = 0; i < t->len; i++) {
+    gdouble val = g_array_index (v, gdouble, i);
+    gdouble px, py;
+
+    if (!isfinite (val)) {
+      if (open)
+        g_string_append (out, "\"/>\n");
+      open = FALSE;
+      continue;
+    }
+    px = xpos (a, g_array_index (t, GstClockTime, i));
+    py = y + h - (CLAMP (val, lo, hi) - lo) / (hi - lo) * h;
+    if (!open)
+      g_string_append_printf (out, "<polyline class=\"%s\" points=\"", cls);
+    g_string_append_printf (out, "%.1f,%.1f ", px, py);
+    open = TRUE;
+  }
+  if (open)
+    g_string_append (out, "\"/>\n");
+}
+
+static void
+lane_label (GString *out, gdouble y, const gchar *name, const gchar *top,
+    const gchar *bottom, gdouble h)
+{
+  g_string_append_printf (out,
+      "<text class=\"lane\" x=\"4\" y=\"%.1f\">%s</text>\n", y + h / 2 + 4,
+      name);
+  if (top)
+    g_string_append_printf (out,
+        "<text class=\"scale\" x=\"%.1f\" y=\"%.1f\" "
+        "text-anchor=\"end\">%s</text>\n",
+        X0 - 4, y + 9, top);
+  if (bottom)
+    g_string_append_printf (out,
+        "<text class=\"scale\" x=\"%.1f\" y=\"%.1f\" "
+        "text-anchor=\"end\">%s</text>\n",
+        X0 - 4, y + h, bottom);
+  g_string_append_printf (out,
+      "<rect class=\"lanebg\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+      "height=\"%.1f\"/>\n",
+      X0, y, W - X0, h);
+}
+
+static void
+timeline (GString *out, const OaReport *r, const Axis *a, GPtrArray *kept)
+{
+  guint i;
+  GArray *t = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GArray *v = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gdouble step, s;
+  gboolean have_rhythm_tempo = FALSE, have_rhythm_rms = FALSE;
+  gdouble tlo = G_MAXDOUBLE, thi = -G_MAXDOUBLE;
+
+  g_string_append_printf (out,
+      "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
+      "viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" "
+      "aria-label=\"timeline\">\n",
+      W + 10, SVG_H);
+
+  /* risk lane: window states, risk, thresholds, segments */
+  lane_label (out, RISK_Y, "risk", "1", "0", RISK_H);
+  for (i = 0; i < r->windows->len; i++) {
+    const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+    const gchar *state = w->state == OMNI_VERDICT_FLAGGED  ? "flagged"
+                         : w->state == OMNI_VERDICT_REVIEW ? "review"
+                                                           : "ok";
+    gchar *a0 = clock_str (w->start), *cap = esc (w->caption);
+
+    g_string_append_printf (out,
+        "<rect class=\"window %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+        "height=\"%.1f\"><title>%s %s, risk %.2f: %s</title></rect>\n",
+        state, xpos (a, w->start), RISK_Y,
+        MAX (xpos (a, w->end) - xpos (a, w->start), 0.5), RISK_H, a0, state,
+        w->risk, cap);
+    g_free (a0);
+    g_free (cap);
+  }
+  for (i = 0; i < r->segments->len; i++) {
+    const OaSegment *sg = &g_array_index (r->segments, OaSegment, i);
+    gchar *a0 = clock_str (sg->start), *a1 = clock_str (sg->end);
+    gchar *lab = esc (sg->label);
+    GstClockTime end
+        = GST_CLOCK_TIME_IS_VALID (sg->end) ? sg->end : r->duration;
+
+    g_string_append_printf (out,
+        "<a href=\"#segment-%u\"><rect class=\"segment\" data-id=\"%u\" "
+        "data-start=\"%.3f\" data-end=\"%.3f\" x=\"%.1f\" y=\"%.1f\" "
+        "width=\"%.2f\" height=\"%.1f\"><title>segment %u: %s, %s - %s, "
+        "peak %.2f</title></rect></a>\n",
+        sg->id, sg->id, sg->start / 1e9,
+        GST_CLOCK_TIME_IS_VALID (sg->end) ? sg->end / 1e9 : -1.0,
+        xpos (a, sg->start), RISK_Y - 6,
+        MAX (xpos (a, end) - xpos (a, sg->start), 1.0), 6.0, sg->id, lab, a0,
+        a1, sg->peak);
+    g_free (a0);
+    g_free (a1);
+    g_free (lab);
+  }
+  /* risk as steps: one level per window */
+  for (i = 0; i < r->windows->len; i++) {
+    const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+
+    g_array_append_val (t, w->start);
+    g_array_append_val (v, w->risk);
+    g_array_append_val (t, w->end);
+    g_array_append_val (v, w->risk);
+  }
+  curve (out, a, t, v, 0, 1, RISK_Y, RISK_H, "risk");
+  if (isfinite (r->enter_threshold))
+    g_string_append_printf (out,
+        "<line class=\"threshold enter\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+        "y2=\"%.1f\"/><text class=\"scale\" x=\"%.1f\" y=\"%.1f\">enter "
+        "%.2f</text>\n",
+        X0, W, RISK_Y + RISK_H * (1 - r->enter_threshold),
+        RISK_Y + RISK_H * (1 - r->enter_threshold), W - 60,
+        RISK_Y + RISK_H * (1 - r->enter_threshold) - 3, r->enter_threshold);
+  if (isfinite (r->exit_threshold))
+    g_string_append_printf (out,
+        "<line class=\"threshold exit\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+        "y2=\"%.1f\"/><text class=\"scale\" x=\"%.1f\" y=\"%.1f\">exit "
+        "%.2f</text>\n",
+        X0, W, RISK_Y + RISK_H * (1 - r->exit_threshold),
+        RISK_Y + RISK_H * (1 - r->exit_threshold), W - 60,
+        RISK_Y + RISK_H * (1 - r->exit_threshold) - 3, r->exit_threshold);
+
+  /* shot cuts */
+  lane_label (out, CUT_Y, "cuts", NULL, NULL, CUT_H);
+  for (i = 0; i < r->cuts->len; i++) {
+    const OaCut *c = &g_array_index (r->cuts, OaCut, i);
+    gchar *a0 = clock_str (c->time);
+
+    g_string_append_printf (out,
+        "<line class=\"cut\" data-time=\"%.3f\" x1=\"%.1f\" x2=\"%.1f\" "
+        "y1=\"%.1f\" y2=\"%.1f\"><title>cut at %s (score "
+        "%.2f)</title></line>\n",
+        c->time / 1e9, xpos (a, c->time), xpos (a, c->time), CUT_Y,
+        CUT_Y + CUT_H, a0, c->score);
+    g_free (a0);
+  }
+
+  /* tempo: omnirhythm's messages, else the windows' evidence */
+  g_array_set_size (t, 0);
+  g_array_set_size (v, 0);
+  for (i = 0; i < r->rhythm->len; i++) {
+    const OaRhythm *x = &g_array_index (r->rhythm, OaRhythm, i);
+    /* a tempo without confidence is no tempo */
+    gdouble bpm
+        = (isfinite (x->confidence) && x->confidence < 0.1) || !(x->tempo > 0)
+              ? NAN
+              : x->tempo;
+
+    g_array_append_val (t, x->time);
+    g_array_append_val (v, bpm);
+    if (isfinite (bpm))
+      have_rhythm_tempo = TRUE;
+  }
+  if (!have_rhythm_tempo) {
+    g_array_set_size (t, 0);
+    g_array_set_size (v, 0);
+    for (i = 0; i < r->windows->len; i++) {
+      const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+      GstClockTime mid = w->start + (w->end - w->start) / 2;
+      gdouble bpm = w->tempo > 0 ? w->tempo : NAN;
+
+      g_array_append_val (t, mid);
+      g_array_append_val (v, bpm);
+    }
+  }
+  for (i = 0; i < v->len; i++) {
+    gdouble x = g_array_index (v, gdouble, i);
+
+    if (isfinite (x)) {
+      tlo = MIN (tlo, x);
+      thi = MAX (thi, x);
+    }
+  }
+  if (tlo > thi) {
+    tlo = 60;
+    thi = 180;
+  }
+  tlo = floor (tlo / 10 - 1) * 10;
+  thi = ceil (thi / 10 + 1) * 10;
+  {
+    gchar *top = g_strdup_printf ("%.0f", thi),
+          *bot = g_strdup_printf ("%.0f", tlo);
+
+    lane_label (out, TEMPO_Y, "BPM", top, bot, TEMPO_H);
+    g_free (top);
+    g_free (bot);
+  }
+  curve (out, a, t, v, tlo, thi, TEMPO_Y, TEMPO_H, "tempo");
+
+  /* loudness (RMS dBFS) */
+  lane_label (out, LOUD_Y, "dBFS", "0", "-60", LOUD_H);
+  g_array_set_size (t, 0);
+  g_array_set_size (v, 0);
+  for (i = 0; i < r->rhythm->len; i++) {
+    const OaRhythm *x = &g_array_index (r->rhythm, OaRhythm, i);
+
+    g_array_append_val (t, x->time);
+    g_array_append_val (v, x->rms_db);
+    if (isfinite (x->rms_db))
+      have_rhythm_rms = TRUE;
+  }
+  if (!have_rhythm_rms) {
+    g_array_set_size (t, 0);
+    g_array_set_size (v, 0);
+    for (i = 0; i < r->windows->len; i++) {
+      const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+      GstClockTime mid = w->start + (w->end - w->start) / 2;
+
+      g_array_append_val (t, mid);
+      g_array_append_val (v, w->rms_db);
+    }
+  }
+  curve (out, a, t, v, -60, 0, LOUD_Y, LOUD_H, "loudness");
+
+  /* thumbnails kept (frames in flagged segments) */
+  for (i = 0; i < kept->len; i++) {
+    const OaThumb *th = g_ptr_array_index (kept, i);
+    gchar *a0 = clock_str (th->time);
+
+    g_string_append_printf (out,
+        "<a href=\"#thumb-%u\"><circle class=\"thumb-mark\" cx=\"%.1f\" "
+        "cy=\"%.1f\" r=\"4\"><title>frame at %s</title></circle></a>\n",
+        i, xpos (a, th->time), THUMB_Y, a0);
+    g_free (a0);
+  }
+
+  /* time axis */
+  step = tick_step (a->span);
+  g_string_append_printf (out,
+      "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+      "y2=\"%.1f\"/>\n",
+      X0, W, AXIS_Y, AXIS_Y);
+  for (s = 0; s <= a->span + 1e-9; s += step) {
+    gchar *a0 = step >= 1 ? g_strdup_printf (
+                    "%u:%02u", (guint) (s / 60), (guint) fmod (s + 0.5, 60))
+                          : g_strdup_printf ("%.1f", s);
+
+    g_string_append_printf (out,
+        "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+        "<text class=\"scale\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
+        "</text>\n",
+        xpos (a, (GstClockTime) (s * GST_SECOND)),
+        xpos (a, (GstClockTime) (s * GST_SECOND)), AXIS_Y, AXIS_Y + 5,
+        xpos (a, (GstClockTime) (s * GST_SECOND)), AXIS_Y + 18, a0);
+    g_free (a0);
+  }
+  g_string_append (out, "</svg>\n");
+  g_array_unref (t);
+  g_array_unref (v);
+}
+
+static const gchar *css
+    = "body{font:14px/1.4 sans-serif;margin:24px;color:#222;background:#fff}"
+      "h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}"
+      ".meta{color:#555}table{border-collapse:collapse}"
+      "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}"
+      "svg text{font:11px sans-serif;fill:#333}svg text.lane{font-weight:bold}"
+      ".lanebg{fill:#f6f7f9;stroke:#ccd}"
+      ".window.ok{fill:#e8f3e8}.window.review{fill:#ffe9a8}"
+      ".window.flagged{fill:#f6b3b3}"
+      ".segment{fill:#c0392b}.risk{fill:none;stroke:#1b4f9c;stroke-width:1.5}"
+      ".threshold{stroke-dasharray:6 4;stroke-width:1}"
+      ".threshold.enter{stroke:#c0392b}.threshold.exit{stroke:#d68910}"
+      ".cut{stroke:#222;stroke-width:2}.tempo{fill:none;stroke:#7d3c98;"
+      "stroke-width:1.5}.loudness{fill:none;stroke:#117a65;stroke-width:1.5}"
+      ".thumb-mark{fill:#c0392b}.axis{stroke:#888}"
+      ".thumbs{display:flex;flex-wrap:wrap;gap:8px}"
+      "figure{margin:0}figcaption{font-size:12px;color:#555}"
+      "tr.flagged td{background:#fbe3e3}tr.review td{background:#fff5d6}"
+      ".legend span{display:inline-block;margin-right:14px}"
+      ".sw{display:inline-block;width:12px;height:12px;vertical-align:middle;"
+      "margin-right:4px}";
+
+gboolean
+oa_report_write (const OaReport *r, GError **error)
+{
+  GString *out = g_string_new (NULL);
+  Axis axis;
+  GPtrArray *kept = g_ptr_array_new ();
+  gchar *thumbdir = g_build_filename (r->dir, "thumbs", NULL);
+  gchar *path, *in = esc (r->input), *dur;
+  GstClockTime end = 0;
+  guint i, j, n_flag = 0, n_review = 0;
+  gboolean ok = TRUE;
+
+  for (i = 0; i < r->windows->len; i++) {
+    const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+
+    if (GST_CLOCK_TIME_IS_VALID (w->end))
+      end = MAX (end, w->end);
+    n_flag += w->state == OMNI_VERDICT_FLAGGED;
+    n_review += w->state == OMNI_VERDICT_REVIEW;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (r->duration) && r->duration > 0)
+    end = MAX (end, r->duration);
+  axis.span = MAX (end / 1e9, 1.0);
+
+  /* the thumbnails, as files: only those of flagged segments */
+  if (g_mkdir_with_parents (thumbdir, 0755) != 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot create %s: %s", thumbdir, g_strerror (errno));
+    ok = FALSE;
+    goto out;
+  }
+  for (i = 0; i < r->thumbs->len; i++) {
+    OaThumb *t = g_ptr_array_index (r->thumbs, i);
+    gchar *name, *file;
+    gsize n;
+    gconstpointer d;
+
+    if (!t->keep)
+      continue;
+    name = g_strdup_printf ("frame-%09.3f.jpg", t->time / 1e9);
+    file = g_build_filename (thumbdir, name, NULL);
+    d = g_bytes_get_data (t->jpeg, &n);
+    if (!g_file_set_contents (file, d, n, error))
+      ok = FALSE;
+    g_free (name);
+    g_free (file);
+    if (!ok)
+      goto out;
+    g_ptr_array_add (kept, t);
+  }
+
+  dur = clock_str (end);
+  g_string_append_printf (out,
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width\">\n"
+      "<title>omni-analyze report: %s</title>\n<style>%s</style></head>\n"
+      "<body>\n<h1>omni-analyze report</h1>\n"
+      "<p class=\"meta\">%s &middot; %s analysed in %.1f s (%.1fx real time) "
+      "&middot; %u windows, %u review, %u flagged &middot; %u flagged "
+      "segment%s &middot; %u shot cut%s</p>\n",
+      in, css, in, dur, r->wall, r->wall > 0 ? end / 1e9 / r->wall : 0,
+      r->windows->len, n_review, n_flag, r->segments->len,
+      r->segments->len == 1 ? "" : "s", r->cuts->len,
+      r->cuts->len == 1 ? "" : "s");
+  g_free (dur);
+  g_string_append (out,
+      "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#e8f3e8\">"
+      "</i>ok</span><span><i class=\"sw\" style=\"background:#ffe9a8\"></i>"
+      "review</span><span><i class=\"sw\" style=\"background:#f6b3b3\"></i>"
+      "flagged</span><span><i class=\"sw\" style=\"background:#c0392b\"></i>"
+      "flagged segment</span><span><i class=\"sw\" "
+      "style=\"background:#1b4f9c\">"
+      "</i>risk</span><span><i class=\"sw\" style=\"background:#7d3c98\"></i>"
+      "tempo</span><span><i class=\"sw\" style=\"background:#117a65\"></i>"
+      "loudness (RMS)</span></p>\n");
+  timeline (out, r, &axis, kept);
+
+  /* segments */
+  g_string_append (out, "<h2>Flagged segments</h2>\n");
+  if (!r->segments->len) {
+    g_string_append (out, "<p id=\"no-segments\">None: nothing reached the "
+                          "enter threshold long enough.</p>\n");
+  } else {
+    g_string_append (out, "<table id=\"segments\"><tr><th>#</th><th>start</th>"
+                          "<th>end</th><th>label</th><th>peak risk</th>"
+                          "<th>mean risk</th><th>frames</th></tr>\n");
+    for (i = 0; i < r->segments->len; i++) {
+      const OaSegment *sg = &g_array_index (r->segments, OaSegment, i);
+      gchar *a0 = clock_str (sg->start), *a1 = clock_str (sg->end);
+      gchar *lab = esc (sg->label);
+
+      g_string_append_printf (out,
+          "<tr class=\"flagged\" id=\"segment-%u\"><td>%u</td><td>%s</td>"
+          "<td>%s</td><td>%s</td><td>%.3f</td><td>%.3f</td><td>",
+          sg->id, sg->id, a0, a1, lab, sg->peak, sg->mean);
+      for (j = 0; j < kept->len; j++) {
+        const OaThumb *t = g_ptr_array_index (kept, j);
+
+        if (t->run >= sg->run_start
+            && (!GST_CLOCK_TIME_IS_VALID (sg->run_end) || t->run < sg->run_end))
+          g_string_append_printf (out, "<a href=\"#thumb-%u\">%u</a> ", j, j);
+      }
+      g_string_append (out, "</td></tr>\n");
+      g_free (a0);
+      g_free (a1);
+      g_free (lab);
+    }
+    g_string_append (out, "</table>\n");
+  }
+
+  /* thumbnails */
+  if (kept->len) {
+    g_string_append (out, "<h2>Frames in flagged segments</h2>\n"
+                          "<div class=\"thumbs\">\n");
+    for (i = 0; i < kept->len; i++) {
+      const OaThumb *t = g_ptr_array_index (kept, i);
+      gchar *a0 = clock_str (t->time);
+      gchar *name = g_strdup_printf ("thumbs/frame-%09.3f.jpg", t->time / 1e9);
+      gchar *href = r->uri
+                        ? g_strdup_printf ("%s#t=%.3f", r->uri, t->time / 1e9)
+                        : g_strdup (name);
+      gchar *ehref = esc (href);
+
+      g_string_append_printf (out,
+          "<figure id=\"thumb-%u\"><a href=\"%s\"><img class=\"thumb\" "
+          "src=\"%s\" width=\"%d\" alt=\"frame at %s\" data-time=\"%.3f\"></a>"
+          "<figcaption>%s</figcaption></figure>\n",
+          i, ehref, name, 192, a0, t->time / 1e9, a0);
+      g_free (a0);
+      g_free (name);
+      g_free (href);
+      g_free (ehref);
+    }
+    g_string_append (out, "</div>\n");
+  }
+
+  /* windows */
+  g_string_append (out, "<h2>Windows</h2>\n<table id=\"windows\"><tr>"
+                        "<th>start</th><th>end</th><th>verdict</th>"
+                        "<th>risk</th><th>caption</th></tr>\n");
+  for (i = 0; i < r->windows->len; i++) {
+    const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+    const gchar *state = w->state == OMNI_VERDICT_FLAGGED  ? "flagged"
+                         : w->state == OMNI_VERDICT_REVIEW ? "review"
+                                                           : "ok";
+    gchar *a0 = clock_str (w->start), *a1 = clock_str (w->end);
+    gchar *cap = esc (w->caption), *lab = esc (w->label);
+
+    g_string_append_printf (out,
+        "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s%s%s</td><td>%.3f</td>"
+        "<td>%s</td></tr>\n",
+        state, a0, a1, state, w->label ? " " : "", lab, w->risk, cap);
+    g_free (a0);
+    g_free (a1);
+    g_free (cap);
+    g_free (lab);
+  }
+  g_string_append (out, "</table>\n<p class=\"meta\">Written by omni-analyze "
+                        "(gst-omni). Times are in the media's own timeline."
+                        "</p>\n</body></html>\n");
+
+  path = g_build_filename (r->dir, "index.html", NULL);
+  ok = g_file_set_contents (path, out->str, out->len, error);
+  g_free (path);
+out:
+  g_free (in);
+  g_free (thumbdir);
+  g_ptr_array_free (kept, TRUE);
+  g_string_free (out, TRUE);
+  return ok;
+}

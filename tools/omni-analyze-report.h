@@ -1,0 +1,74 @@
+/* gst-omni: omni-analyze's results and its HTML review report.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_ANALYZE_REPORT_H__
+#define __OMNI_ANALYZE_REPORT_H__
+
+#include <gst/gst.h>
+#include <omni/omni.h>
+
+G_BEGIN_DECLS
+
+/* All times are in the media's own timeline (stream time) unless named
+ * run_* (running time, what the elements align on). */
+
+/* one omnifusion window */
+typedef struct {
+  GstClockTime start, end;
+  GstClockTime run_start, run_end;
+  OmniVerdictState state;
+  gdouble risk;
+  gchar *caption;
+  gchar *label;
+  gdouble tempo;  /* from the window's evidence, NAN if none */
+  gdouble rms_db; /* idem */
+} OaWindow;
+
+/* one flagged segment (omnifusion "segment" events) */
+typedef struct {
+  guint id;
+  GstClockTime start, end; /* end: GST_CLOCK_TIME_NONE while open */
+  GstClockTime run_start, run_end;
+  gchar *label;
+  gdouble peak, mean;
+  gboolean open;
+} OaSegment;
+
+/* one shot cut (omnisampler message) */
+typedef struct {
+  GstClockTime time, run;
+  gdouble score;
+} OaCut;
+
+/* one omnirhythm summary message */
+typedef struct {
+  GstClockTime time;
+  gdouble tempo, confidence, rms_db, peak_db; /* NAN where absent */
+} OaRhythm;
+
+/* a JPEG of a sampled frame, made by jpegenc in the pipeline */
+typedef struct {
+  GstClockTime time, run;
+  GBytes *jpeg;
+  gboolean keep; /* inside a flagged segment */
+} OaThumb;
+
+typedef struct {
+  const gchar *dir;
+  const gchar *input;
+  const gchar *uri; /* NULL for the camera */
+  GstClockTime duration;
+  GArray *windows;                         /* OaWindow */
+  GArray *segments;                        /* OaSegment */
+  GArray *cuts;                            /* OaCut */
+  GArray *rhythm;                          /* OaRhythm */
+  GPtrArray *thumbs;                       /* OaThumb */
+  gdouble enter_threshold, exit_threshold; /* NAN if unknown */
+  gdouble wall;
+} OaReport;
+
+gboolean oa_report_write (const OaReport *report, GError **error);
+
+G_END_DECLS
+
+#endif /* __OMNI_ANALYZE_REPORT_H__ */
