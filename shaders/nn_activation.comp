@@ -1,0 +1,26 @@
+#version 450
+// A stand-alone activation that could not be fused into its producer
+// (omni_nn_ref_activation): out[i] = act(in[i]).
+layout(local_size_x_id = 0) in;
+layout(constant_id = 3) const uint N = 1u;
+layout(constant_id = 4) const uint ACT = 0u;
+
+layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { float data[]; } src;
+
+float act(float v)
+{
+  if (ACT == 1u)
+    return max(v, 0.0);
+  if (ACT == 2u)
+    return min(max(v, 0.0), 6.0);
+  return v;
+}
+
+void main()
+{
+  uint i = gl_GlobalInvocationID.y * (gl_NumWorkGroups.x * gl_WorkGroupSize.x)
+      + gl_GlobalInvocationID.x;
+  if (i < N)
+    dst.data[i] = act(src.data[i]);
+}

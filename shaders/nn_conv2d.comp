@@ -1,0 +1,79 @@
+#version 450
+// 2-D convolution, NHWC, weights [kh, kw, cin, cout] (omni_nn_ref_conv2d):
+// out[oy, ox, co] = act(bias[co] + sum over ky, kx, ci of
+//   in[oy*SH - PT + ky*DH, ox*SW - PL + kx*DW, ci] * w[ky, kx, ci, co]),
+// taps outside the input read 0. Invocation x = output pixel, y = a block
+// of CB consecutive output channels; adjacent invocations share the weight
+// loads.
+layout(local_size_x_id = 0, local_size_y_id = 1) in;
+layout(constant_id = 3) const uint IN_H = 1u;
+layout(constant_id = 4) const uint IN_W = 1u;
+layout(constant_id = 5) const uint IN_C = 1u;
+layout(constant_id = 6) const uint OUT_H = 1u;
+layout(constant_id = 7) const uint OUT_W = 1u;
+layout(constant_id = 8) const uint OUT_C = 1u;
+layout(constant_id = 9) const uint KH = 1u;
+layout(constant_id = 10) const uint KW = 1u;
+layout(constant_id = 11) const uint SH = 1u;
+layout(constant_id = 12) const uint SW = 1u;
+layout(constant_id = 13) const uint DH = 1u;
+layout(constant_id = 14) const uint DW = 1u;
+layout(constant_id = 15) const int PT = 0;
+layout(constant_id = 16) const int PL = 0;
+layout(constant_id = 17) const uint ACT = 0u;
+layout(constant_id = 18) const bool HAS_BIAS = false;
+
+const uint CB = 4u;
+
+layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { float data[]; } src;
+layout(std430, binding = 2) readonly buffer W { float data[]; } w;
+layout(std430, binding = 3) readonly buffer B { float data[]; } b;
+
+float act(float v)
+{
+  if (ACT == 1u)
+    return max(v, 0.0);
+  if (ACT == 2u)
+    return min(max(v, 0.0), 6.0);
+  return v;
+}
+
+void main()
+{
+  uint pix = gl_GlobalInvocationID.x;
+  uint co0 = gl_GlobalInvocationID.y * CB;
+  if (pix >= OUT_H * OUT_W || co0 >= OUT_C)
+    return;
+  uint oy = pix / OUT_W, ox = pix % OUT_W;
+  int iy0 = int(oy * SH) - PT, ix0 = int(ox * SW) - PL;
+  uint nc = min(CB, OUT_C - co0);
+
+  float acc[CB];
+  for (uint j = 0u; j < CB; j++)
+    acc[j] = HAS_BIAS && j < nc ? b.data[co0 + j] : 0.0;
+
+  for (uint ky = 0u; ky < KH; ky++) {
+    int iy = iy0 + int(ky * DH);
+    if (iy < 0 || iy >= int(IN_H))
+      continue;
+    for (uint kx = 0u; kx < KW; kx++) {
+      int ix = ix0 + int(kx * DW);
+      if (ix < 0 || ix >= int(IN_W))
+        continue;
+      uint ib = (uint(iy) * IN_W + uint(ix)) * IN_C;
+      uint wb = (ky * KW + kx) * IN_C * OUT_C + co0;
+      for (uint ci = 0u; ci < IN_C; ci++) {
+        float x = src.data[ib + ci];
+        uint wo = wb + ci * OUT_C;
+        for (uint j = 0u; j < CB; j++)
+          if (j < nc)
+            acc[j] += x * w.data[wo + j];
+      }
+    }
+  }
+  uint o = pix * OUT_C + co0;
+  for (uint j = 0u; j < CB; j++)
+    if (j < nc)
+      dst.data[o + j] = act(acc[j]);
+}

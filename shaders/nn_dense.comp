@@ -1,0 +1,35 @@
+#version 450
+// Matrix-vector product for dense layers (a GEMM with few rows):
+// out[m, n] = act(bias[n] + sum over k of in[m, k] * w[k, n]). Invocation
+// x = output feature n (neighbours read neighbouring weights), y = row m.
+layout(local_size_x_id = 0) in;
+layout(constant_id = 3) const uint M = 1u;
+layout(constant_id = 4) const uint K = 1u;
+layout(constant_id = 5) const uint N = 1u;
+layout(constant_id = 6) const uint ACT = 0u;
+layout(constant_id = 7) const bool HAS_BIAS = false;
+
+layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { float data[]; } src;
+layout(std430, binding = 2) readonly buffer W { float data[]; } w;
+layout(std430, binding = 3) readonly buffer B { float data[]; } b;
+
+float act(float v)
+{
+  if (ACT == 1u)
+    return max(v, 0.0);
+  if (ACT == 2u)
+    return min(max(v, 0.0), 6.0);
+  return v;
+}
+
+void main()
+{
+  uint n = gl_GlobalInvocationID.x, m = gl_GlobalInvocationID.y;
+  if (n >= N || m >= M)
+    return;
+  float acc = HAS_BIAS ? b.data[n] : 0.0;
+  for (uint k = 0u; k < K; k++)
+    acc += src.data[m * K + k] * w.data[k * N + n];
+  dst.data[m * N + n] = act(acc);
+}

@@ -1,0 +1,65 @@
+#version 450
+// Depthwise 2-D convolution, NHWC, weights [kh, kw, c, mult]
+// (omni_nn_ref_depthwise_conv2d): output channel oc = c * MULT + m reads
+// input channel c = oc / MULT, and w[ky, kx, c, m] is at
+// (ky * KW + kx) * OUT_C + oc. Invocation x = output channel, y = output
+// pixel. Also runs a stand-alone batch norm (1x1 kernel, MULT 1).
+layout(local_size_x_id = 0, local_size_y_id = 1) in;
+layout(constant_id = 3) const uint IN_H = 1u;
+layout(constant_id = 4) const uint IN_W = 1u;
+layout(constant_id = 5) const uint IN_C = 1u;
+layout(constant_id = 6) const uint OUT_H = 1u;
+layout(constant_id = 7) const uint OUT_W = 1u;
+layout(constant_id = 8) const uint MULT = 1u;
+layout(constant_id = 9) const uint KH = 1u;
+layout(constant_id = 10) const uint KW = 1u;
+layout(constant_id = 11) const uint SH = 1u;
+layout(constant_id = 12) const uint SW = 1u;
+layout(constant_id = 13) const uint DH = 1u;
+layout(constant_id = 14) const uint DW = 1u;
+layout(constant_id = 15) const int PT = 0;
+layout(constant_id = 16) const int PL = 0;
+layout(constant_id = 17) const uint ACT = 0u;
+layout(constant_id = 18) const bool HAS_BIAS = false;
+
+const uint OUT_C = IN_C * MULT;
+
+layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { float data[]; } src;
+layout(std430, binding = 2) readonly buffer W { float data[]; } w;
+layout(std430, binding = 3) readonly buffer B { float data[]; } b;
+
+float act(float v)
+{
+  if (ACT == 1u)
+    return max(v, 0.0);
+  if (ACT == 2u)
+    return min(max(v, 0.0), 6.0);
+  return v;
+}
+
+void main()
+{
+  uint oc = gl_GlobalInvocationID.x;
+  uint pix = gl_GlobalInvocationID.y;
+  if (oc >= OUT_C || pix >= OUT_H * OUT_W)
+    return;
+  uint oy = pix / OUT_W, ox = pix % OUT_W;
+  uint c = oc / MULT;
+  int iy0 = int(oy * SH) - PT, ix0 = int(ox * SW) - PL;
+  float acc = HAS_BIAS ? b.data[oc] : 0.0;
+
+  for (uint ky = 0u; ky < KH; ky++) {
+    int iy = iy0 + int(ky * DH);
+    if (iy < 0 || iy >= int(IN_H))
+      continue;
+    for (uint kx = 0u; kx < KW; kx++) {
+      int ix = ix0 + int(kx * DW);
+      if (ix < 0 || ix >= int(IN_W))
+        continue;
+      acc += src.data[(uint(iy) * IN_W + uint(ix)) * IN_C + c]
+          * w.data[(ky * KW + kx) * OUT_C + oc];
+    }
+  }
+  dst.data[pix * OUT_C + oc] = act(acc);
+}

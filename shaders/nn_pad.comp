@@ -1,0 +1,30 @@
+#version 450
+// Zero padding of the spatial dimensions (omni_nn_ref_pad): out is
+// [IN_H + PT + PB, IN_W + PL + PR, C]. One invocation per output element.
+layout(local_size_x_id = 0) in;
+layout(constant_id = 3) const uint IN_H = 1u;
+layout(constant_id = 4) const uint IN_W = 1u;
+layout(constant_id = 5) const uint C = 1u;
+layout(constant_id = 6) const uint PT = 0u;
+layout(constant_id = 7) const uint PB = 0u;
+layout(constant_id = 8) const uint PL = 0u;
+layout(constant_id = 9) const uint PR = 0u;
+
+const uint OUT_H = IN_H + PT + PB, OUT_W = IN_W + PL + PR;
+
+layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { float data[]; } src;
+
+void main()
+{
+  uint i = gl_GlobalInvocationID.y * (gl_NumWorkGroups.x * gl_WorkGroupSize.x)
+      + gl_GlobalInvocationID.x;
+  if (i >= OUT_H * OUT_W * C)
+    return;
+  uint c = i % C, pix = i / C;
+  uint ox = pix % OUT_W, oy = pix / OUT_W;
+  float v = 0.0;
+  if (oy >= PT && oy < PT + IN_H && ox >= PL && ox < PL + IN_W)
+    v = src.data[((oy - PT) * IN_W + (ox - PL)) * C + c];
+  dst.data[i] = v;
+}
