@@ -1,0 +1,264 @@
+/* gst-omni: CPU backend of the model runtime (plain-C reference ops)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omninncpu.h"
+
+#include <string.h>
+
+/* Activation buffers are shared between tensors whose lifetimes do not
+ * overlap (greedy by last use, in execution order), so MobileNetV2 needs a
+ * few of them instead of one per layer. */
+typedef struct {
+  const OmniNnGraph *graph;
+  GPtrArray *buffers;  /* gfloat*, owned */
+  gsize *buffer_sizes; /* elements */
+  guint *slot;         /* tensor id -> buffer index (activations) */
+} OmniNnCpuState;
+
+static void
+cpu_free (gpointer data)
+{
+  OmniNnCpuState *s = data;
+
+  if (!s)
+    return;
+  g_ptr_array_unref (s->buffers);
+  g_free (s->buffer_sizes);
+  g_free (s->slot);
+  g_free (s);
+}
+
+static guint
+acquire (OmniNnCpuState *s, GArray *free_list, gsize n)
+{
+  guint i, best = G_MAXUINT;
+
+  /* smallest free buffer that is large enough, else grow the largest */
+  for (i = 0; i < free_list->len; i++) {
+    guint b = g_array_index (free_list, guint, i);
+
+    if (s->buffer_sizes[b] >= n
+        && (best == G_MAXUINT
+            || s->buffer_sizes[b]
+                   < s->buffer_sizes[g_array_index (free_list, guint, best)]))
+      best = i;
+  }
+  if (best == G_MAXUINT && free_list->len > 0) {
+    best = 0;
+    for (i = 1; i < free_list->len; i++) {
+      if (s->buffer_sizes[g_array_index (free_list, guint, i)]
+          > s->buffer_sizes[g_array_index (free_list, guint, best)])
+        best = i;
+    }
+  }
+  if (best != G_MAXUINT) {
+    guint b = g_array_index (free_list, guint, best);
+
+    g_array_remove_index_fast (free_list, best);
+    if (s->buffer_sizes[b] < n)
+      s->buffer_sizes[b] = n;
+    return b;
+  }
+  g_ptr_array_add (s->buffers, NULL);
+  s->buffer_sizes = g_renew (gsize, s->buffer_sizes, s->buffers->len);
+  s->buffer_sizes[s->buffers->len - 1] = n;
+  return s->buffers->len - 1;
+}
+
+static gpointer
+cpu_prepare (const OmniNnGraph *graph, const gchar *device, GError **error)
+{
+  OmniNnCpuState *s;
+  guint n_tensors = graph->tensors->len;
+  guint *last_use;
+  gboolean *pinned;
+  GArray *free_list;
+  guint i, j;
+
+  if (device && *device && g_ascii_strcasecmp (device, "cpu") != 0) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_DEVICE,
+        "the CPU backend has no device '%s' (use \"cpu\")", device);
+    return NULL;
+  }
+  if (!omni_nn_graph_validate (graph, error))
+    return NULL;
+
+  s = g_new0 (OmniNnCpuState, 1);
+  s->graph = graph;
+  s->buffers = g_ptr_array_new_with_free_func (g_free);
+  s->slot = g_new (guint, n_tensors);
+  for (i = 0; i < n_tensors; i++)
+    s->slot[i] = G_MAXUINT;
+
+  /* last node reading each tensor; graph outputs live to the end */
+  last_use = g_new0 (guint, n_tensors);
+  pinned = g_new0 (gboolean, n_tensors);
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    for (j = 0; j < n->n_inputs; j++)
+      last_use[n->inputs[j]] = i;
+  }
+  for (i = 0; i < graph->outputs->len; i++)
+    pinned[omni_nn_graph_output (graph, i)->tensor] = TRUE;
+
+  free_list = g_array_new (FALSE, FALSE, sizeof (guint));
+  s->slot[graph->input] = acquire (
+      s, free_list, omni_nn_graph_tensor (graph, graph->input)->n_elements);
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    s->slot[n->output] = acquire (
+        s, free_list, omni_nn_graph_tensor (graph, n->output)->n_elements);
+    for (j = 0; j < n->n_inputs; j++) {
+      guint t = n->inputs[j];
+
+      /* release once, after its last reader (an ADD may read it twice) */
+      if (last_use[t] == i && !pinned[t] && s->slot[t] != G_MAXUINT
+          && (j == 0 || n->inputs[0] != t)) {
+        g_array_append_val (free_list, s->slot[t]);
+      }
+    }
+  }
+  g_array_unref (free_list);
+  g_free (last_use);
+  g_free (pinned);
+
+  for (i = 0; i < s->buffers->len; i++)
+    g_ptr_array_index (s->buffers, i) = g_new0 (gfloat, s->buffer_sizes[i]);
+  return s;
+}
+
+static gfloat *
+act (OmniNnCpuState *s, guint tensor)
+{
+  return g_ptr_array_index (s->buffers, s->slot[tensor]);
+}
+
+static const gfloat *
+cdata (OmniNnCpuState *s, guint tensor)
+{
+  if (tensor == OMNI_NN_NO_TENSOR)
+    return NULL;
+  return omni_nn_graph_tensor (s->graph, tensor)->data;
+}
+
+static gboolean
+cpu_run (gpointer data, const OmniNnInput *input, gfloat *const *outputs,
+    GError **error)
+{
+  OmniNnCpuState *s = data;
+  const OmniNnGraph *g = s->graph;
+  const OmniNnTensor *in = omni_nn_graph_tensor (g, g->input);
+  guint i;
+
+  if (input->frame_params) {
+    const OmniNnPreprocessParams *fp = input->frame_params;
+
+    if (fp->out_w != g->input_w || fp->out_h != g->input_h || g->input_c != 3
+        || fp->in_w == 0 || fp->in_h == 0
+        || (guint) fp->layout >= OMNI_NN_PIXEL_N_LAYOUTS) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame parameters (%ux%u -> %ux%u) do not fit the model input "
+          "%ux%ux%u",
+          fp->in_w, fp->in_h, fp->out_w, fp->out_h, g->input_w, g->input_h,
+          g->input_c);
+      return FALSE;
+    }
+    if (!input->frame
+        || input->frame_size < omni_nn_preprocess_frame_size (fp)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame of %" G_GSIZE_FORMAT " bytes is smaller than its layout "
+          "needs (%" G_GSIZE_FORMAT ")",
+          input->frame_size, omni_nn_preprocess_frame_size (fp));
+      return FALSE;
+    }
+    omni_nn_ref_preprocess (fp, input->frame, act (s, g->input));
+  } else if (input->tensor) {
+    memcpy (act (s, g->input), input->tensor, in->n_elements * sizeof (gfloat));
+  } else {
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no input frame or tensor");
+    return FALSE;
+  }
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+    const OmniNnOpParams *p = &n->params;
+    const gfloat *x = act (s, n->inputs[0]);
+    gfloat *y = act (s, n->output);
+
+    switch (n->op) {
+    case OMNI_NN_OP_CONV2D:
+      omni_nn_ref_conv2d (
+          &p->conv2d, x, cdata (s, n->weights), cdata (s, n->bias), y);
+      break;
+    case OMNI_NN_OP_DEPTHWISE_CONV2D:
+      omni_nn_ref_depthwise_conv2d (
+          &p->depthwise, x, cdata (s, n->weights), cdata (s, n->bias), y);
+      break;
+    case OMNI_NN_OP_POINTWISE_CONV2D:
+    case OMNI_NN_OP_DENSE:
+      omni_nn_ref_gemm (
+          &p->gemm, x, cdata (s, n->weights), cdata (s, n->bias), y);
+      break;
+    case OMNI_NN_OP_PAD:
+      omni_nn_ref_pad (&p->pad, x, y);
+      break;
+    case OMNI_NN_OP_ADD:
+      omni_nn_ref_add (&p->eltwise, x, act (s, n->inputs[1]), y);
+      break;
+    case OMNI_NN_OP_ACTIVATION:
+      omni_nn_ref_activation (&p->eltwise, x, y);
+      break;
+    case OMNI_NN_OP_GLOBAL_AVG_POOL:
+      omni_nn_ref_global_avg_pool (&p->pool, x, y);
+      break;
+    case OMNI_NN_OP_SOFTMAX:
+      omni_nn_ref_softmax (&p->softmax, x, y);
+      break;
+    case OMNI_NN_OP_BATCH_NORM:
+      omni_nn_ref_batch_norm (
+          &p->channel, x, cdata (s, n->weights), cdata (s, n->bias), y);
+      break;
+    default:
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+          "node '%s': the CPU backend cannot run op %s", n->name,
+          omni_nn_op_type_name (n->op));
+      return FALSE;
+    }
+  }
+
+  for (i = 0; i < g->outputs->len; i++) {
+    guint t = omni_nn_graph_output (g, i)->tensor;
+
+    if (outputs[i])
+      memcpy (outputs[i], act (s, t),
+          omni_nn_graph_tensor (g, t)->n_elements * sizeof (gfloat));
+  }
+  return TRUE;
+}
+
+static const gchar *
+cpu_device_name (gpointer data)
+{
+  return "CPU (plain-C reference ops)";
+}
+
+static const OmniNnBackend cpu_backend = {
+  "cpu",
+  cpu_prepare,
+  cpu_run,
+  cpu_free,
+  cpu_device_name,
+};
+
+const OmniNnBackend *
+omni_nn_cpu_backend (void)
+{
+  return &cpu_backend;
+}

@@ -1,0 +1,766 @@
+/* gst-omni: graph IR of the model runtime
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:omninngraph
+ * @title: OmniNnGraph
+ * @short_description: inference graph, optimisation passes, backends
+ *
+ * An #OmniNnGraph is a list of nodes in execution order over numbered
+ * tensors (batch 1, NHWC float32). Constant tensors hold the weights; the
+ * others are activations computed at run time. The loader
+ * (omni_nn_model_load()) builds one from a TF.js layers model, with one node
+ * per Keras layer, then omni_nn_graph_optimize() folds batch norms into the
+ * convolutions before them and fuses activations, so that MobileNetV2's
+ * conv + batch-norm + ReLU6 triples run as one op.
+ *
+ * An #OmniNnBackend executes a validated graph: omni_nn_cpu_backend() with
+ * the plain-C references, the Vulkan backend with compute shaders.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omninngraph.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (omni - nn - error - quark, omni_nn_error);
+
+static void
+tensor_clear (gpointer data)
+{
+  OmniNnTensor *t = data;
+
+  g_free (t->name);
+  g_free (t->data);
+}
+
+static void
+node_clear (gpointer data)
+{
+  OmniNnNode *n = data;
+
+  g_free (n->name);
+}
+
+static void
+output_clear (gpointer data)
+{
+  OmniNnOutput *o = data;
+
+  g_free (o->name);
+}
+
+OmniNnGraph *
+omni_nn_graph_new (void)
+{
+  OmniNnGraph *g = g_new0 (OmniNnGraph, 1);
+
+  g->tensors = g_array_new (FALSE, TRUE, sizeof (OmniNnTensor));
+  g_array_set_clear_func (g->tensors, tensor_clear);
+  g->nodes = g_array_new (FALSE, TRUE, sizeof (OmniNnNode));
+  g_array_set_clear_func (g->nodes, node_clear);
+  g->outputs = g_array_new (FALSE, TRUE, sizeof (OmniNnOutput));
+  g_array_set_clear_func (g->outputs, output_clear);
+  g->input = OMNI_NN_NO_TENSOR;
+  g->input_c = 3;
+  g->input_scale = 1.0f / 255.0f;
+  return g;
+}
+
+void
+omni_nn_graph_free (OmniNnGraph *graph)
+{
+  if (!graph)
+    return;
+  g_array_unref (graph->tensors);
+  g_array_unref (graph->nodes);
+  g_array_unref (graph->outputs);
+  g_free (graph);
+}
+
+guint
+omni_nn_graph_add_tensor (OmniNnGraph *graph, const gchar *name, guint n_dims,
+    const guint *dims, gfloat *data)
+{
+  OmniNnTensor t = { 0 };
+  guint i;
+
+  g_return_val_if_fail (graph != NULL, OMNI_NN_NO_TENSOR);
+  g_return_val_if_fail (
+      n_dims >= 1 && n_dims <= OMNI_NN_MAX_DIMS, OMNI_NN_NO_TENSOR);
+
+  t.name = g_strdup (name);
+  t.n_dims = n_dims;
+  t.n_elements = 1;
+  for (i = 0; i < n_dims; i++) {
+    t.dims[i] = dims[i];
+    t.n_elements *= dims[i];
+  }
+  t.data = data;
+  g_array_append_val (graph->tensors, t);
+  return graph->tensors->len - 1;
+}
+
+guint
+omni_nn_graph_add_node (OmniNnGraph *graph, OmniNnOpType op, const gchar *name,
+    const OmniNnOpParams *params, guint n_inputs, const guint *inputs,
+    guint weights, guint bias, guint output)
+{
+  OmniNnNode n = { 0 };
+  guint i;
+
+  g_return_val_if_fail (graph != NULL, G_MAXUINT);
+  g_return_val_if_fail (n_inputs <= OMNI_NN_MAX_INPUTS, G_MAXUINT);
+
+  n.op = op;
+  n.name = g_strdup (name ? name : omni_nn_op_type_name (op));
+  if (params)
+    n.params = *params;
+  n.n_inputs = n_inputs;
+  for (i = 0; i < OMNI_NN_MAX_INPUTS; i++)
+    n.inputs[i] = i < n_inputs ? inputs[i] : OMNI_NN_NO_TENSOR;
+  n.weights = weights;
+  n.bias = bias;
+  n.output = output;
+  g_array_append_val (graph->nodes, n);
+  return graph->nodes->len - 1;
+}
+
+void
+omni_nn_graph_add_output (OmniNnGraph *graph, const gchar *name, guint tensor)
+{
+  OmniNnOutput o;
+
+  g_return_if_fail (graph != NULL && name != NULL);
+  o.name = g_strdup (name);
+  o.tensor = tensor;
+  g_array_append_val (graph->outputs, o);
+}
+
+gint
+omni_nn_graph_find_output (const OmniNnGraph *graph, const gchar *name)
+{
+  guint i;
+
+  for (i = 0; i < graph->outputs->len; i++) {
+    if (g_strcmp0 (omni_nn_graph_output (graph, i)->name, name) == 0)
+      return i;
+  }
+  return -1;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+static gboolean
+shape_is (
+    const OmniNnTensor *t, guint n_dims, guint d0, guint d1, guint d2, guint d3)
+{
+  const guint want[4] = { d0, d1, d2, d3 };
+  guint i;
+
+  if (t->n_dims != n_dims)
+    return FALSE;
+  for (i = 0; i < n_dims; i++) {
+    if (t->dims[i] != want[i])
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gchar *
+shape_string (const OmniNnTensor *t)
+{
+  GString *s = g_string_new ("[");
+  guint i;
+
+  for (i = 0; i < t->n_dims; i++)
+    g_string_append_printf (s, "%s%u", i ? ", " : "", t->dims[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* An activation of @h x @w x @c: [h, w, c], or a tensor of another rank
+ * (a flattened view, as after Flatten or Reshape) with that many elements. */
+static gboolean
+activation_is (const OmniNnTensor *t, guint h, guint w, guint c)
+{
+  if (t->n_dims == 3)
+    return shape_is (t, 3, h, w, c, 0);
+  return t->n_elements == (gsize) h * w * c;
+}
+
+static gboolean
+const_size_is (const OmniNnGraph *g, guint id, gsize n, gboolean optional)
+{
+  const OmniNnTensor *t;
+
+  if (id == OMNI_NN_NO_TENSOR)
+    return optional;
+  if (id >= g->tensors->len)
+    return FALSE;
+  t = omni_nn_graph_tensor (g, id);
+  return t->data != NULL && t->n_elements == n;
+}
+
+static gboolean
+shape_fail (const OmniNnNode *n, const OmniNnTensor *t, const gchar *what,
+    GError **error)
+{
+  gchar *s = t ? shape_string (t) : g_strdup ("?");
+
+  g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+      "node '%s' (%s): %s does not fit its parameters (shape %s)", n->name,
+      omni_nn_op_type_name (n->op), what, s);
+  g_free (s);
+  return FALSE;
+}
+
+static gboolean
+validate_node (const OmniNnGraph *g, const OmniNnNode *n, GError **error)
+{
+  const OmniNnTensor *in
+      = n->n_inputs > 0 ? omni_nn_graph_tensor (g, n->inputs[0]) : NULL;
+  const OmniNnTensor *out = omni_nn_graph_tensor (g, n->output);
+  const OmniNnOpParams *p = &n->params;
+
+  switch (n->op) {
+  case OMNI_NN_OP_CONV2D: {
+    const OmniNnConv2dParams *c = &p->conv2d;
+
+    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
+        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w || !c->out_c)
+      return shape_fail (
+          n, out, "zero stride, dilation, kernel or size", error);
+    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
+      return shape_fail (n, in, "input", error);
+    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
+      return shape_fail (n, out, "output", error);
+    if (!const_size_is (g, n->weights,
+            (gsize) c->kernel_h * c->kernel_w * c->in_c * c->out_c, FALSE))
+      return shape_fail (n, NULL, "kernel", error);
+    if (!const_size_is (g, n->bias, c->out_c, TRUE))
+      return shape_fail (n, NULL, "bias", error);
+    return TRUE;
+  }
+  case OMNI_NN_OP_DEPTHWISE_CONV2D: {
+    const OmniNnDepthwiseConv2dParams *c = &p->depthwise;
+
+    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
+        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w
+        || !c->depth_multiplier || c->out_c != c->in_c * c->depth_multiplier)
+      return shape_fail (n, out,
+          "zero stride, dilation, kernel or size, or out_c != in_c * mult",
+          error);
+    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
+      return shape_fail (n, in, "input", error);
+    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
+      return shape_fail (n, out, "output", error);
+    if (!const_size_is (
+            g, n->weights, (gsize) c->kernel_h * c->kernel_w * c->out_c, FALSE))
+      return shape_fail (n, NULL, "kernel", error);
+    if (!const_size_is (g, n->bias, c->out_c, TRUE))
+      return shape_fail (n, NULL, "bias", error);
+    return TRUE;
+  }
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE: {
+    const OmniNnGemmParams *c = &p->gemm;
+
+    if (!c->m || !c->k || !c->n)
+      return shape_fail (n, out, "zero size", error);
+    if (in->n_elements != (gsize) c->m * c->k
+        || in->dims[in->n_dims - 1] != c->k)
+      return shape_fail (n, in, "input", error);
+    if (out->n_elements != (gsize) c->m * c->n
+        || out->dims[out->n_dims - 1] != c->n)
+      return shape_fail (n, out, "output", error);
+    if (!const_size_is (g, n->weights, (gsize) c->k * c->n, FALSE))
+      return shape_fail (n, NULL, "kernel", error);
+    if (!const_size_is (g, n->bias, c->n, TRUE))
+      return shape_fail (n, NULL, "bias", error);
+    return TRUE;
+  }
+  case OMNI_NN_OP_PAD: {
+    const OmniNnPadParams *c = &p->pad;
+
+    if (!activation_is (in, c->in_h, c->in_w, c->c) || !c->c)
+      return shape_fail (n, in, "input", error);
+    if (!shape_is (out, 3, c->in_h + c->pad_top + c->pad_bottom,
+            c->in_w + c->pad_left + c->pad_right, c->c, 0))
+      return shape_fail (n, out, "output", error);
+    return TRUE;
+  }
+  case OMNI_NN_OP_ADD:
+    if (n->n_inputs != 2
+        || omni_nn_graph_tensor (g, n->inputs[1])->n_elements != p->eltwise.n)
+      return shape_fail (n, NULL, "second input", error);
+    /* fall through */
+  case OMNI_NN_OP_ACTIVATION:
+    if (in->n_elements != p->eltwise.n || !p->eltwise.n)
+      return shape_fail (n, in, "input", error);
+    if (out->n_elements != p->eltwise.n)
+      return shape_fail (n, out, "output", error);
+    return TRUE;
+  case OMNI_NN_OP_GLOBAL_AVG_POOL:
+    if (!p->pool.h || !p->pool.w || !p->pool.c
+        || !activation_is (in, p->pool.h, p->pool.w, p->pool.c))
+      return shape_fail (n, in, "input", error);
+    if (out->n_elements != p->pool.c)
+      return shape_fail (n, out, "output", error);
+    return TRUE;
+  case OMNI_NN_OP_SOFTMAX:
+    if (!p->softmax.n
+        || in->n_elements != (gsize) p->softmax.rows * p->softmax.n)
+      return shape_fail (n, in, "input", error);
+    if (out->n_elements != in->n_elements)
+      return shape_fail (n, out, "output", error);
+    return TRUE;
+  case OMNI_NN_OP_BATCH_NORM:
+    if (!p->channel.c || in->n_elements != p->channel.n
+        || p->channel.n % p->channel.c)
+      return shape_fail (n, in, "input", error);
+    if (out->n_elements != p->channel.n)
+      return shape_fail (n, out, "output", error);
+    if (!const_size_is (g, n->weights, p->channel.c, FALSE)
+        || !const_size_is (g, n->bias, p->channel.c, FALSE))
+      return shape_fail (n, NULL, "scale or shift", error);
+    return TRUE;
+  case OMNI_NN_OP_PREPROCESS:
+  default:
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+        "node '%s': op %s cannot appear in a graph", n->name,
+        omni_nn_op_type_name (n->op));
+    return FALSE;
+  }
+}
+
+gboolean
+omni_nn_graph_validate (const OmniNnGraph *graph, GError **error)
+{
+  guint n_tensors = graph->tensors->len;
+  gboolean *written;
+  gboolean ok = FALSE;
+  const OmniNnTensor *in;
+  guint i, j;
+
+  if (graph->input >= n_tensors) {
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE, "graph has no input tensor");
+    return FALSE;
+  }
+  in = omni_nn_graph_tensor (graph, graph->input);
+  if (in->data
+      || !shape_is (in, 3, graph->input_h, graph->input_w, graph->input_c, 0)
+      || graph->input_h == 0 || graph->input_w == 0 || graph->input_c == 0) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "graph input is not an [%u, %u, %u] activation", graph->input_h,
+        graph->input_w, graph->input_c);
+    return FALSE;
+  }
+
+  written = g_new0 (gboolean, n_tensors);
+  written[graph->input] = TRUE;
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    if (n->n_inputs > OMNI_NN_MAX_INPUTS
+        || (n->n_inputs == 0 && n->op != OMNI_NN_OP_PREPROCESS)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+          "node '%s' has %u inputs", n->name, n->n_inputs);
+      goto done;
+    }
+    for (j = 0; j < n->n_inputs; j++) {
+      guint t = n->inputs[j];
+
+      if (t >= n_tensors || !written[t]
+          || omni_nn_graph_tensor (graph, t)->data) {
+        g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+            "node '%s' reads tensor %u before it is computed", n->name, t);
+        goto done;
+      }
+    }
+    if (n->output >= n_tensors || written[n->output]
+        || omni_nn_graph_tensor (graph, n->output)->data) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+          "node '%s' writes tensor %u, which is a constant or already "
+          "written",
+          n->name, n->output);
+      goto done;
+    }
+    if ((n->weights != OMNI_NN_NO_TENSOR && n->weights >= n_tensors)
+        || (n->bias != OMNI_NN_NO_TENSOR && n->bias >= n_tensors)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+          "node '%s' has a weight tensor id out of range", n->name);
+      goto done;
+    }
+    if (!validate_node (graph, n, error))
+      goto done;
+    written[n->output] = TRUE;
+  }
+  for (i = 0; i < graph->outputs->len; i++) {
+    const OmniNnOutput *o = omni_nn_graph_output (graph, i);
+
+    if (o->tensor >= n_tensors || !written[o->tensor]) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+          "graph output '%s' is never computed", o->name);
+      goto done;
+    }
+  }
+  ok = TRUE;
+done:
+  g_free (written);
+  return ok;
+}
+
+/* ---- optimisation passes ----------------------------------------------- */
+
+static gboolean
+is_graph_output (const OmniNnGraph *g, guint tensor)
+{
+  guint i;
+
+  for (i = 0; i < g->outputs->len; i++) {
+    if (omni_nn_graph_output (g, i)->tensor == tensor)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Number of nodes reading @tensor as an activation. */
+static guint
+readers (const OmniNnGraph *g, guint tensor)
+{
+  guint i, j, count = 0;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    for (j = 0; j < n->n_inputs; j++)
+      count += n->inputs[j] == tensor;
+  }
+  return count;
+}
+
+/* Number of nodes using constant @tensor. */
+static guint
+const_users (const OmniNnGraph *g, guint tensor)
+{
+  guint i, count = 0;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    count += (n->weights == tensor) + (n->bias == tensor);
+  }
+  return count;
+}
+
+static gint
+producer (const OmniNnGraph *g, guint tensor, guint before)
+{
+  gint i;
+
+  for (i = (gint) before - 1; i >= 0; i--) {
+    if (omni_nn_graph_node (g, i)->output == tensor)
+      return i;
+  }
+  return -1;
+}
+
+/* Makes constant @id private to one user (copy on write). */
+static guint
+own_const (OmniNnGraph *g, guint id)
+{
+  OmniNnTensor *t;
+  gfloat *copy;
+  gchar *name;
+  guint nid;
+
+  if (const_users (g, id) <= 1)
+    return id;
+  t = omni_nn_graph_tensor (g, id);
+  copy = g_memdup2 (t->data, t->n_elements * sizeof (gfloat));
+  name = g_strdup (t->name);
+  nid = omni_nn_graph_add_tensor (g, name, t->n_dims, t->dims, copy);
+  g_free (name);
+  return nid;
+}
+
+static OmniNnActivation *
+node_activation (OmniNnNode *n)
+{
+  switch (n->op) {
+  case OMNI_NN_OP_CONV2D:
+    return &n->params.conv2d.activation;
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+    return &n->params.depthwise.activation;
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE:
+    return &n->params.gemm.activation;
+  case OMNI_NN_OP_ADD:
+    return &n->params.eltwise.activation;
+  default:
+    return NULL;
+  }
+}
+
+static guint
+node_out_channels (const OmniNnNode *n)
+{
+  switch (n->op) {
+  case OMNI_NN_OP_CONV2D:
+    return n->params.conv2d.out_c;
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+    return n->params.depthwise.out_c;
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE:
+    return n->params.gemm.n;
+  default:
+    return 0;
+  }
+}
+
+static void
+remove_node (OmniNnGraph *g, guint index)
+{
+  g_array_remove_index (g->nodes, index);
+}
+
+/* Whether node @pi's output may be replaced by the output of node @i,
+ * which is its only reader. */
+static gboolean
+can_merge (const OmniNnGraph *g, gint pi, guint i)
+{
+  const OmniNnNode *p;
+
+  if (pi < 0)
+    return FALSE;
+  p = omni_nn_graph_node (g, pi);
+  return readers (g, p->output) == 1 && !is_graph_output (g, p->output)
+         && producer (g, p->output, i) == pi;
+}
+
+guint
+omni_nn_graph_fold_batch_norm (OmniNnGraph *graph)
+{
+  guint i = 0, folded = 0;
+
+  while (i < graph->nodes->len) {
+    OmniNnNode *bn = omni_nn_graph_node (graph, i);
+    gint pi;
+    OmniNnNode *p;
+    OmniNnActivation *act;
+    guint c, co;
+    const gfloat *scale, *shift;
+    OmniNnTensor *w, *b;
+    gsize k;
+
+    if (bn->op != OMNI_NN_OP_BATCH_NORM) {
+      i++;
+      continue;
+    }
+    pi = producer (graph, bn->inputs[0], i);
+    p = pi >= 0 ? omni_nn_graph_node (graph, pi) : NULL;
+    act = p ? node_activation (p) : NULL;
+    c = bn->params.channel.c;
+    if (p && p->op != OMNI_NN_OP_ADD && act && *act == OMNI_NN_ACT_NONE
+        && node_out_channels (p) == c && can_merge (graph, pi, i)) {
+      guint bn_output = bn->output, scale_id = bn->weights, shift_id = bn->bias;
+      guint wid, bid;
+
+      wid = own_const (graph, p->weights);
+      p = omni_nn_graph_node (graph, pi);
+      p->weights = wid;
+      if (p->bias == OMNI_NN_NO_TENSOR) {
+        guint dims[1] = { c };
+
+        p->bias = omni_nn_graph_add_tensor (
+            graph, NULL, 1, dims, g_new0 (gfloat, c));
+        p = omni_nn_graph_node (graph, pi);
+        omni_nn_graph_tensor (graph, p->bias)->name
+            = g_strdup_printf ("%s/bias", p->name);
+      } else {
+        bid = own_const (graph, p->bias);
+        p = omni_nn_graph_node (graph, pi);
+        p->bias = bid;
+      }
+      scale = omni_nn_graph_tensor (graph, scale_id)->data;
+      shift = omni_nn_graph_tensor (graph, shift_id)->data;
+      w = omni_nn_graph_tensor (graph, p->weights);
+      b = omni_nn_graph_tensor (graph, p->bias);
+      /* The output channel is the fastest-varying index of every kernel
+       * layout ([kh, kw, cin, cout], [kh, kw, c, mult], [k, n]). */
+      for (k = 0; k < w->n_elements; k++)
+        w->data[k] *= scale[k % c];
+      for (co = 0; co < c; co++)
+        b->data[co] = b->data[co] * scale[co] + shift[co];
+      p->output = bn_output;
+      remove_node (graph, i);
+      folded++;
+      continue;
+    } else {
+      /* Not foldable: y = x * scale + shift as a 1x1 depthwise conv. */
+      const OmniNnTensor *in = omni_nn_graph_tensor (graph, bn->inputs[0]);
+      OmniNnDepthwiseConv2dParams d = { 0 };
+      OmniNnTensor *st = omni_nn_graph_tensor (graph, bn->weights);
+      guint dims[4] = { 1, 1, c, 1 };
+      guint wid;
+
+      /* a tensor that is not [h, w, c] is a flattened [1, n / c, c] view */
+      d.in_h = in->n_dims == 3 ? in->dims[0] : 1;
+      d.in_w = in->n_dims == 3 ? in->dims[1] : (guint) (in->n_elements / c);
+      d.in_c = c;
+      d.out_h = d.in_h;
+      d.out_w = d.in_w;
+      d.out_c = c;
+      d.kernel_h = d.kernel_w = 1;
+      d.stride_h = d.stride_w = 1;
+      d.dilation_h = d.dilation_w = 1;
+      d.depth_multiplier = 1;
+      wid = omni_nn_graph_add_tensor (
+          graph, st->name, 4, dims, g_memdup2 (st->data, c * sizeof (gfloat)));
+      bn = omni_nn_graph_node (graph, i);
+      bn->op = OMNI_NN_OP_DEPTHWISE_CONV2D;
+      bn->params.depthwise = d;
+      bn->weights = wid;
+      i++;
+    }
+  }
+  return folded;
+}
+
+guint
+omni_nn_graph_fuse_activations (OmniNnGraph *graph)
+{
+  guint i = 0, fused = 0;
+
+  while (i < graph->nodes->len) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+    OmniNnActivation *act;
+    gint pi;
+
+    if (n->op != OMNI_NN_OP_ACTIVATION) {
+      i++;
+      continue;
+    }
+    pi = producer (graph, n->inputs[0], i);
+    act = pi >= 0 ? node_activation (omni_nn_graph_node (graph, pi)) : NULL;
+    if (act && *act == OMNI_NN_ACT_NONE && can_merge (graph, pi, i)) {
+      OmniNnNode *p = omni_nn_graph_node (graph, pi);
+
+      *act = n->params.eltwise.activation;
+      p->output = n->output;
+      remove_node (graph, i);
+      fused++;
+      continue;
+    }
+    i++;
+  }
+  return fused;
+}
+
+static void
+remove_dead_nodes (OmniNnGraph *graph)
+{
+  gboolean *needed = g_new0 (gboolean, graph->tensors->len);
+  gint i;
+  guint j;
+
+  for (j = 0; j < graph->outputs->len; j++) {
+    guint t = omni_nn_graph_output (graph, j)->tensor;
+
+    if (t < graph->tensors->len)
+      needed[t] = TRUE;
+  }
+  for (i = (gint) graph->nodes->len - 1; i >= 0; i--) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    if (n->output < graph->tensors->len && needed[n->output]) {
+      for (j = 0; j < n->n_inputs; j++) {
+        if (n->inputs[j] < graph->tensors->len)
+          needed[n->inputs[j]] = TRUE;
+      }
+    } else {
+      remove_node (graph, i);
+    }
+  }
+  g_free (needed);
+}
+
+/* Frees the values of constants no node uses any more (the batch-norm
+ * scales and shifts folded into convolutions). */
+static void
+release_unused_constants (OmniNnGraph *graph)
+{
+  gboolean *used = g_new0 (gboolean, graph->tensors->len);
+  guint i;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    if (n->weights < graph->tensors->len)
+      used[n->weights] = TRUE;
+    if (n->bias < graph->tensors->len)
+      used[n->bias] = TRUE;
+  }
+  for (i = 0; i < graph->tensors->len; i++) {
+    OmniNnTensor *t = omni_nn_graph_tensor (graph, i);
+
+    /* A one-element placeholder keeps the tensor a constant. */
+    if (t->data && !used[i] && t->n_elements > 1) {
+      g_free (t->data);
+      t->data = g_new0 (gfloat, 1);
+      t->n_dims = 1;
+      t->dims[0] = 1;
+      t->n_elements = 1;
+    }
+  }
+  g_free (used);
+}
+
+gboolean
+omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
+{
+  g_return_val_if_fail (graph != NULL, FALSE);
+
+  if (!omni_nn_graph_validate (graph, error))
+    return FALSE;
+  omni_nn_graph_fold_batch_norm (graph);
+  omni_nn_graph_fuse_activations (graph);
+  remove_dead_nodes (graph);
+  release_unused_constants (graph);
+  return omni_nn_graph_validate (graph, error);
+}
+
+guint64
+omni_nn_graph_count_macs (const OmniNnGraph *graph)
+{
+  guint64 macs = 0;
+  guint i;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+    const OmniNnOpParams *p = &n->params;
+
+    switch (n->op) {
+    case OMNI_NN_OP_CONV2D:
+      macs += (guint64) p->conv2d.out_h * p->conv2d.out_w * p->conv2d.out_c
+              * p->conv2d.kernel_h * p->conv2d.kernel_w * p->conv2d.in_c;
+      break;
+    case OMNI_NN_OP_DEPTHWISE_CONV2D:
+      macs += (guint64) p->depthwise.out_h * p->depthwise.out_w
+              * p->depthwise.out_c * p->depthwise.kernel_h
+              * p->depthwise.kernel_w;
+      break;
+    case OMNI_NN_OP_POINTWISE_CONV2D:
+    case OMNI_NN_OP_DENSE:
+      macs += (guint64) p->gemm.m * p->gemm.k * p->gemm.n;
+      break;
+    default:
+      break;
+    }
+  }
+  return macs;
+}
