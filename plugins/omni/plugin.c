@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 #include "gstomnifusion.h"
+#include "gstomnisampler.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -14,6 +15,7 @@ plugin_init (GstPlugin *plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
+  ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
 
   return ret;
 }
