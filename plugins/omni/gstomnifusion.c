@@ -247,7 +247,6 @@ struct _GstOmniFusion {
   gchar *model_id;
   GHashTable *sha256_cache;
   gboolean need_segment_event;
-  guint last_segment_id;
 };
 
 static GstStaticPadTemplate src_template
@@ -967,11 +966,14 @@ append_json_line (GString *out, JsonObject *o)
   json_node_unref (node);
 }
 
+/* Segment changes during one window: the window is flagged when a
+ * segment's [start, end) meets it. */
 typedef struct {
   GstOmniFusion *self;
-  GPtrArray *pads;
-  guint last_id;
-  const gchar *last_label;
+  GstClockTime window_start;
+  gboolean flagged;
+  guint flag_id;
+  const gchar *flag_label;
 } SegmentCtx;
 
 static void
@@ -992,8 +994,12 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
   JsonArray *jrisks;
   guint i;
 
-  ctx->last_id = seg->id;
-  ctx->last_label = g_intern_string (seg->label);
+  if (opened || !GST_CLOCK_TIME_IS_VALID (seg->end)
+      || seg->end > ctx->window_start) {
+    ctx->flagged = TRUE;
+    ctx->flag_id = seg->id;
+    ctx->flag_label = g_intern_string (seg->label);
+  }
 
   jrisks = json_array_new ();
   for (i = 0; i < seg->trigger->len; i++) {
@@ -1147,7 +1153,7 @@ emit_window (
   GstAggregatorPad *srcpad = GST_AGGREGATOR_PAD (agg->srcpad);
   OmniFusionWindow *w;
   GstStructure *evidence, *msg;
-  SegmentCtx ctx = { self, pads, 0, NULL };
+  SegmentCtx ctx = { self, 0, FALSE, 0, NULL };
   OmniModality present, missing = 0;
   const gchar *vstate, *astate, *tstate, *label = NULL, *kind;
   const gchar *audio_label = NULL, *text_label = NULL, *visual_label;
@@ -1156,7 +1162,6 @@ emit_window (
   GString *matched = g_string_new (NULL), *missing_str = g_string_new (NULL);
   GstClockTime s, e, pts, pts_end, dur, stream_start, stream_end;
   OmniVerdictState state;
-  gboolean was_flagged, flagged;
   gchar **values, *caption;
   guint i, n_obs = 0, segment_id = 0;
   GstFlowReturn ret = GST_FLOW_OK;
@@ -1225,8 +1230,7 @@ emit_window (
   visual_risk = omni_fusion_window_visual_risk (w, &visual_label);
 
   /* observations -> hysteresis */
-  was_flagged = omni_fusion_hysteresis_is_flagged (self->hyst);
-  flagged = was_flagged;
+  ctx.window_start = s;
   {
     gdouble side = 0;
     const gchar *side_label = NULL, *side_source = NULL;
@@ -1259,7 +1263,6 @@ emit_window (
         label = obs.label;
       }
       omni_fusion_hysteresis_push (self->hyst, &obs, on_segment, &ctx);
-      flagged |= omni_fusion_hysteresis_is_flagged (self->hyst);
       n_obs++;
     }
     if (w->frames->len == 0
@@ -1275,7 +1278,6 @@ emit_window (
       peak = side;
       label = side_label;
       omni_fusion_hysteresis_push (self->hyst, &obs, on_segment, &ctx);
-      flagged |= omni_fusion_hysteresis_is_flagged (self->hyst);
       n_obs++;
     }
   }
@@ -1286,26 +1288,24 @@ emit_window (
         self->hyst, e, stream_time_of (self, pads, e), "eos", on_segment, &ctx);
 
   /* verdict */
-  if (flagged || ctx.last_id) {
-    const OmniFusionSegment *open
-        = omni_fusion_hysteresis_get_segment (self->hyst);
-
-    state = OMNI_VERDICT_FLAGGED;
-    label = open ? g_intern_string (open->label) : ctx.last_label;
-    segment_id = open ? open->id : ctx.last_id;
-    if (!segment_id)
-      segment_id = self->last_segment_id;
-  } else if (n_obs && peak >= self->policy->exit_threshold) {
-    state = OMNI_VERDICT_REVIEW;
-  } else {
-    state = OMNI_VERDICT_OK;
-    label = NULL;
-  }
   {
     const OmniFusionSegment *open
         = omni_fusion_hysteresis_get_segment (self->hyst);
 
-    self->last_segment_id = open ? open->id : 0;
+    if (open) {
+      state = OMNI_VERDICT_FLAGGED;
+      label = g_intern_string (open->label);
+      segment_id = open->id;
+    } else if (ctx.flagged) {
+      state = OMNI_VERDICT_FLAGGED;
+      label = ctx.flag_label;
+      segment_id = ctx.flag_id;
+    } else if (n_obs && peak >= self->policy->exit_threshold) {
+      state = OMNI_VERDICT_REVIEW;
+    } else {
+      state = OMNI_VERDICT_OK;
+      label = NULL;
+    }
   }
 
   /* the loudness baseline moves after the window was judged */
@@ -1740,7 +1740,7 @@ reset_stream (GstOmniFusion *self, const gchar *close_reason)
 {
   if (self->hyst && omni_fusion_hysteresis_is_flagged (self->hyst)) {
     GPtrArray *pads = snapshot_pads (self);
-    SegmentCtx ctx = { self, pads, 0, NULL };
+    SegmentCtx ctx = { self, 0, FALSE, 0, NULL };
     GstClockTime end = window_start (self, self->next_index);
 
     omni_fusion_hysteresis_close (self->hyst, end,
@@ -1753,7 +1753,6 @@ reset_stream (GstOmniFusion *self, const gchar *close_reason)
   self->next_index = 0;
   self->have_baseline = FALSE;
   self->need_segment_event = TRUE;
-  self->last_segment_id = 0;
 }
 
 static gboolean
