@@ -1036,7 +1036,10 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
   gst_structure_foreach (s, structure_field_to_json, o);
   jt = json_object_get_object_member (o, "trigger");
   json_object_set_array_member (jt, "risks", jrisks);
-  append_json_line (self->pending_lines, o);
+  if (self->output == OUTPUT_EVENTS)
+    append_json_line (self->pending_lines, o);
+  else
+    json_object_unref (o);
 
   if (self->cur_post_messages)
     g_ptr_array_add (
