@@ -73,6 +73,46 @@ omni_vk_pipeline_new (OmniVkDevice *device, const gchar *shader,
     const guint32 *spec_constants, guint n_spec_constants, GError **error)
 {
   const OmniShaderModule *mod;
+
+  g_return_val_if_fail (shader != NULL, NULL);
+  mod = omni_shader_lookup (shader);
+  if (!mod) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_SHADER,
+        "no embedded compute shader named \"%s\"", shader);
+    return NULL;
+  }
+  return omni_vk_pipeline_new_from_spirv (device, shader, mod->code, mod->size,
+      bindings, n_bindings, push_constant_size, spec_constants,
+      n_spec_constants, error);
+}
+
+/**
+ * omni_vk_pipeline_new_from_spirv:
+ * @device: an #OmniVkDevice
+ * @name: a name for messages
+ * @code: (array length=size) (element-type guint8): a SPIR-V compute module
+ *   with its entry point "main"
+ * @size: bytes of @code, a multiple of 4
+ * @bindings: (array length=n_bindings): see omni_vk_pipeline_new()
+ * @n_bindings: number of bindings
+ * @push_constant_size: bytes of push constants
+ * @spec_constants: (array length=n_spec_constants) (nullable): values of
+ *   specialization constants 0..n-1
+ * @n_spec_constants: length of @spec_constants
+ * @error: return location for a #GError
+ *
+ * Like omni_vk_pipeline_new() for a module that is not embedded in the
+ * library (an application's own shader).
+ *
+ * Returns: (transfer full) (nullable): the pipeline, or %NULL with @error set
+ */
+OmniVkPipeline *
+omni_vk_pipeline_new_from_spirv (OmniVkDevice *device, const gchar *name,
+    const guint32 *code, gsize size, const OmniVkAccess *bindings,
+    guint n_bindings, guint push_constant_size, const guint32 *spec_constants,
+    guint n_spec_constants, GError **error)
+{
+  const gchar *shader = name;
   const VkPhysicalDeviceLimits *lim;
   OmniVkPipeline *self;
   VkDescriptorSetLayoutBinding *lb;
@@ -95,14 +135,12 @@ omni_vk_pipeline_new (OmniVkDevice *device, const gchar *shader,
   guint i;
 
   g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), NULL);
-  g_return_val_if_fail (shader != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
   if (!_omni_vk_device_check_lost (device, error))
     return NULL;
-
-  mod = omni_shader_lookup (shader);
-  if (!mod) {
+  if (!code || size < 20 || size % 4 || code[0] != 0x07230203u) {
     g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_SHADER,
-        "no embedded compute shader named \"%s\"", shader);
+        "shader %s is not a SPIR-V module", name);
     return NULL;
   }
   lim = &device->props.limits;
@@ -161,8 +199,8 @@ omni_vk_pipeline_new (OmniVkDevice *device, const gchar *shader,
     goto fail;
   }
 
-  smci.codeSize = mod->size;
-  smci.pCode = mod->code;
+  smci.codeSize = size;
+  smci.pCode = code;
   res = vkCreateShaderModule (device->device, &smci, NULL, &module);
   if (!_omni_vk_check (device, res, "vkCreateShaderModule", error))
     goto fail;

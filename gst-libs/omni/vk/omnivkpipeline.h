@@ -41,6 +41,10 @@ OMNI_API OmniVkPipeline *omni_vk_pipeline_new (OmniVkDevice *device,
     const gchar *shader, const OmniVkAccess *bindings, guint n_bindings,
     guint push_constant_size, const guint32 *spec_constants,
     guint n_spec_constants, GError **error);
+OMNI_API OmniVkPipeline *omni_vk_pipeline_new_from_spirv (OmniVkDevice *device,
+    const gchar *name, const guint32 *code, gsize size,
+    const OmniVkAccess *bindings, guint n_bindings, guint push_constant_size,
+    const guint32 *spec_constants, guint n_spec_constants, GError **error);
 OMNI_API OmniVkPipeline *omni_vk_pipeline_ref (OmniVkPipeline *pipeline);
 OMNI_API void omni_vk_pipeline_unref (OmniVkPipeline *pipeline);
 

@@ -1,0 +1,1530 @@
+/* gst-omni: Vulkan backend of the model runtime
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:omninnvulkan
+ * @title: Vulkan backend
+ * @short_description: runs an #OmniNnGraph as Vulkan compute shaders
+ *
+ * Each operator of the graph IR has a GLSL compute shader in `shaders/`
+ * (`nn_*.comp`) that reproduces its plain-C reference (omninnops.h) within
+ * 1e-4 relative: NHWC float32 like TensorFlow.js, shapes, activation and
+ * workgroup size as specialization constants, so the driver compiles each
+ * layer's loops with constant bounds.
+ *
+ * | op | shader | invocation |
+ * |---|---|---|
+ * | pre-processing | nn_preprocess | one output pixel: 4 taps, YUV→RGB, bilinear, normalise |
+ * | conv2d | nn_conv2d | one output pixel × 4 output channels |
+ * | depthwise conv2d, batch norm | nn_depthwise | one output pixel × channel |
+ * | pointwise conv2d, dense (many rows) | nn_gemm | a 4×4 block of a shared-memory tile |
+ * | dense (few rows) | nn_dense | one output feature |
+ * | pad, add, activation | nn_pad, nn_add, nn_activation | one element |
+ * | global average pool | nn_avgpool | one channel |
+ * | softmax | nn_softmax | one workgroup per row, shared-memory reductions |
+ *
+ * Workgroup sizes come from the device (omni_vk_device_get_local_size()),
+ * never from an assumed subgroup of 32.
+ *
+ * #OmniNnVulkan executes a whole graph: it uploads the weights once at
+ * load, allocates the activation buffers once (tensors whose lifetimes do
+ * not overlap share a buffer, as in the CPU backend), builds one kernel per
+ * node (identical pipelines are shared), and records each inference in ONE
+ * command buffer: pre-processing (or the copy of a float input tensor), every
+ * node with the barriers its inputs need, and the copies of the outputs to
+ * host-readable buffers. The recording is made once and submitted for every
+ * frame; it is only re-recorded when the frame layout changes.
+ *
+ * There are two inference slots, each with its own upload buffer, output
+ * buffers and command buffer: omni_nn_vulkan_submit() copies frame N+1 into
+ * one slot and queues it while the device still computes frame N from the
+ * other; omni_nn_vulkan_collect() waits for the oldest and returns its
+ * outputs. The frame is read by the pre-processing shader straight from
+ * host-visible memory (on a discrete GPU only the 4 taps per output pixel
+ * cross the bus, not the whole frame).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "omninnvulkan.h"
+
+GST_DEBUG_CATEGORY_STATIC (omni_nn_vulkan_debug);
+#define GST_CAT_DEFAULT omni_nn_vulkan_debug
+
+static void
+debug_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (omni_nn_vulkan_debug, "omninnvulkan", 0,
+        "gst-omni Vulkan model backend");
+    g_once_init_leave (&done, 1);
+  }
+}
+
+#define MAX_SPEC 20
+#define MAX_PUSH 128
+
+struct _OmniNnVkKernel {
+  OmniVkDevice *device;
+  OmniNnOpType op;
+  OmniNnOpParams params;
+  gboolean has_bias;
+  const gchar *shader;
+  OmniVkPipeline *pipeline;
+  guint n_buffers;
+  guint32 groups[3];
+  guint32 local[2];
+  guint8 push[MAX_PUSH];
+  guint push_size;
+  OmniVkDescriptorSet *set;
+};
+
+/* Push constants of nn_preprocess.comp (std430 push_constant block). */
+typedef struct {
+  guint32 in_w, in_h, out_w, out_h;
+  guint32 num_x, den_x, num_y, den_y;
+  guint32 stride[3];
+  guint32 offset[3];
+  gfloat scale, offset_value;
+  gfloat m[12];
+} PreprocessPush;
+
+G_STATIC_ASSERT (sizeof (PreprocessPush) == 112);
+
+static guint32
+div_up (guint64 a, guint64 b)
+{
+  return (guint32) ((a + b - 1) / b);
+}
+
+static guint
+pow2_floor (guint v)
+{
+  guint p = 1;
+
+  while (p * 2 <= v)
+    p *= 2;
+  return p;
+}
+
+/* Groups for @n items of a 1-D kernel with @local invocations, folded onto
+ * y when x alone would exceed the device limit. */
+static void
+groups_1d (OmniVkDevice *dev, guint64 n, guint32 local, guint32 groups[3])
+{
+  guint64 total = MAX ((n + local - 1) / local, 1);
+  guint32 max_x = omni_vk_device_get_limits (dev)->maxComputeWorkGroupCount[0];
+
+  groups[0] = (guint32) MIN (total, max_x);
+  groups[1] = div_up (total, groups[0]);
+  groups[2] = 1;
+}
+
+static gboolean
+fill_preprocess_push (OmniNnVkKernel *k, const OmniNnPreprocessParams *p)
+{
+  PreprocessPush pc = { 0 };
+  guint i;
+
+  if (p->in_w == 0 || p->in_h == 0 || p->out_w == 0 || p->out_h == 0)
+    return FALSE;
+  for (i = 0; i < 3; i++)
+    if (p->offsets[i] > G_MAXUINT32)
+      return FALSE;
+  if (omni_nn_preprocess_frame_size (p) > G_MAXUINT32)
+    return FALSE;
+  pc.in_w = p->in_w;
+  pc.in_h = p->in_h;
+  pc.out_w = p->out_w;
+  pc.out_h = p->out_h;
+  /* tf.image.resizeBilinear: alignCorners drops one pixel from both sizes
+   * when the output has more than one. */
+  if (p->align_corners && p->out_w > 1) {
+    pc.num_x = p->in_w - 1;
+    pc.den_x = p->out_w - 1;
+  } else {
+    pc.num_x = p->in_w;
+    pc.den_x = p->out_w;
+  }
+  if (p->align_corners && p->out_h > 1) {
+    pc.num_y = p->in_h - 1;
+    pc.den_y = p->out_h - 1;
+  } else {
+    pc.num_y = p->in_h;
+    pc.den_y = p->out_h;
+  }
+  if ((guint64) (p->out_w - 1) * pc.num_x > G_MAXUINT32
+      || (guint64) (p->out_h - 1) * pc.num_y > G_MAXUINT32)
+    return FALSE;
+  for (i = 0; i < 3; i++) {
+    pc.stride[i] = p->strides[i];
+    pc.offset[i] = (guint32) p->offsets[i];
+  }
+  pc.scale = p->scale;
+  pc.offset_value = p->offset;
+  omni_nn_yuv_to_rgb_coefficients (p->matrix, p->full_range, pc.m);
+  memcpy (k->push, &pc, sizeof (pc));
+  k->push_size = sizeof (pc);
+  k->groups[0] = div_up (p->out_w, k->local[0]);
+  k->groups[1] = div_up (p->out_h, k->local[1]);
+  k->groups[2] = 1;
+  return TRUE;
+}
+
+static gchar *
+pipeline_key (const gchar *shader, const guint32 *spec, guint n_spec)
+{
+  GString *s = g_string_new (shader);
+  guint i;
+
+  for (i = 0; i < n_spec; i++)
+    g_string_append_printf (s, ":%u", spec[i]);
+  return g_string_free (s, FALSE);
+}
+
+static OmniNnVkKernel *
+kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
+    gboolean has_bias, GHashTable *cache, GError **error)
+{
+  static const OmniVkAccess w_r[]
+      = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ };
+  static const OmniVkAccess w_rr[]
+      = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
+  static const OmniVkAccess w_rrr[] = { OMNI_VK_ACCESS_WRITE,
+    OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
+  static const OmniVkAccess rw_r[]
+      = { OMNI_VK_ACCESS_READ_WRITE, OMNI_VK_ACCESS_READ };
+  const VkPhysicalDeviceLimits *lim = omni_vk_device_get_limits (dev);
+  OmniNnVkKernel *k;
+  guint32 spec[MAX_SPEC] = { 0 };
+  guint n_spec = 0, i;
+  const OmniVkAccess *access = NULL;
+  guint bytes_per_pixel = 1, ro = 0, go = 0, bo = 0;
+  guint64 n;
+  gchar *key = NULL;
+
+  k = g_new0 (OmniNnVkKernel, 1);
+  k->device = gst_object_ref (dev);
+  k->op = op;
+  k->params = *params;
+  k->has_bias = has_bias;
+  k->groups[0] = k->groups[1] = k->groups[2] = 1;
+
+  switch (op) {
+  case OMNI_NN_OP_PREPROCESS: {
+    const OmniNnPreprocessParams *p = &params->preprocess;
+
+    if ((guint) p->layout >= OMNI_NN_PIXEL_N_LAYOUTS)
+      goto bad_params;
+    omni_nn_pixel_layout_packed (p->layout, &bytes_per_pixel, &ro, &go, &bo);
+    k->shader = "nn_preprocess";
+    k->local[0] = omni_vk_device_get_local_size (dev, 16);
+    k->local[1]
+        = MAX (omni_vk_device_get_local_size (dev, 64) / k->local[0], 1);
+    spec[0] = k->local[0];
+    spec[1] = k->local[1];
+    spec[3] = p->layout;
+    spec[4] = bytes_per_pixel;
+    spec[5] = ro;
+    spec[6] = go;
+    spec[7] = bo;
+    n_spec = 8;
+    access = w_r;
+    k->n_buffers = 2;
+    if (!fill_preprocess_push (k, p))
+      goto bad_params;
+    break;
+  }
+  case OMNI_NN_OP_CONV2D: {
+    const OmniNnConv2dParams *p = &params->conv2d;
+
+    k->local[0] = omni_vk_device_get_local_size (dev, 64);
+    k->local[1] = 1;
+    spec[0] = k->local[0];
+    spec[1] = 1;
+    spec[2] = 1;
+    spec[3] = p->in_h;
+    spec[4] = p->in_w;
+    spec[5] = p->in_c;
+    spec[6] = p->out_h;
+    spec[7] = p->out_w;
+    spec[8] = p->out_c;
+    spec[9] = p->kernel_h;
+    spec[10] = p->kernel_w;
+    spec[11] = p->stride_h;
+    spec[12] = p->stride_w;
+    spec[13] = p->dilation_h;
+    spec[14] = p->dilation_w;
+    spec[15] = (guint32) p->pad_top;
+    spec[16] = (guint32) p->pad_left;
+    spec[17] = p->activation;
+    spec[18] = has_bias;
+    access = w_rrr;
+    k->n_buffers = 4;
+    k->groups[0] = div_up ((guint64) p->out_h * p->out_w, k->local[0]);
+    if (p->out_c % 4 == 0) {
+      /* Quads of output channels, two per invocation when they pair up. */
+      guint cb4 = (p->out_c / 4) % 2 == 0 ? 2 : 1;
+
+      k->shader = "nn_conv2d_v4";
+      spec[19] = cb4;
+      n_spec = 20;
+      k->groups[1] = div_up (p->out_c / 4, cb4);
+    } else {
+      k->shader = "nn_conv2d";
+      n_spec = 19;
+      k->groups[1] = div_up (p->out_c, 4);
+    }
+    if (p->in_c == 0 || p->out_c == 0 || p->kernel_h == 0 || p->kernel_w == 0
+        || p->stride_h == 0 || p->stride_w == 0 || p->dilation_h == 0
+        || p->dilation_w == 0)
+      goto bad_params;
+    break;
+  }
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+  case OMNI_NN_OP_BATCH_NORM: {
+    OmniNnDepthwiseConv2dParams d;
+    guint32 out_c, pixels;
+
+    if (op == OMNI_NN_OP_BATCH_NORM) {
+      /* y = x * scale + shift per channel: a 1x1 depthwise convolution. */
+      const OmniNnChannelParams *c = &params->channel;
+
+      if (c->c == 0 || c->n % c->c || c->n / c->c > G_MAXUINT32)
+        goto bad_params;
+      memset (&d, 0, sizeof (d));
+      d.in_h = d.out_h = (guint) (c->n / c->c);
+      d.in_w = d.out_w = 1;
+      d.in_c = d.out_c = c->c;
+      d.kernel_h = d.kernel_w = d.stride_h = d.stride_w = 1;
+      d.dilation_h = d.dilation_w = d.depth_multiplier = 1;
+      d.activation = OMNI_NN_ACT_NONE;
+    } else {
+      d = params->depthwise;
+    }
+    if (d.in_c == 0 || d.depth_multiplier == 0 || d.kernel_h == 0
+        || d.kernel_w == 0 || d.stride_h == 0 || d.stride_w == 0
+        || d.dilation_h == 0 || d.dilation_w == 0
+        || d.out_c != d.in_c * d.depth_multiplier)
+      goto bad_params;
+    out_c = d.out_c;
+    pixels = d.out_h * d.out_w;
+    if (d.depth_multiplier == 1 && d.in_c % 4 == 0) {
+      /* Channel quads x a run of OWB output columns per invocation. */
+      const guint owb = 4;
+      guint c4 = d.in_c / 4, lx = 1;
+
+      while (lx < c4 && lx < 64)
+        lx *= 2;
+      k->shader = "nn_depthwise_v4";
+      k->local[0] = omni_vk_device_get_local_size (dev, lx);
+      k->local[1]
+          = MAX (omni_vk_device_get_local_size (dev, 64) / k->local[0], 1);
+      k->local[1] = MIN (k->local[1], pow2_floor (div_up (d.out_w, owb)));
+      spec[8] = owb;
+      k->groups[0] = div_up (c4, k->local[0]);
+      k->groups[1] = div_up (div_up (d.out_w, owb), k->local[1]);
+      k->groups[2] = d.out_h;
+    } else {
+      k->shader = "nn_depthwise";
+      k->local[0] = omni_vk_device_get_local_size (dev, MIN (out_c, 64));
+      k->local[1]
+          = MAX (omni_vk_device_get_local_size (dev, 64) / k->local[0], 1);
+      spec[8] = d.depth_multiplier;
+      k->groups[0] = div_up (out_c, k->local[0]);
+      k->groups[1] = div_up (pixels, k->local[1]);
+    }
+    spec[0] = k->local[0];
+    spec[1] = k->local[1];
+    spec[2] = 1;
+    spec[3] = d.in_h;
+    spec[4] = d.in_w;
+    spec[5] = d.in_c;
+    spec[6] = d.out_h;
+    spec[7] = d.out_w;
+    spec[9] = d.kernel_h;
+    spec[10] = d.kernel_w;
+    spec[11] = d.stride_h;
+    spec[12] = d.stride_w;
+    spec[13] = d.dilation_h;
+    spec[14] = d.dilation_w;
+    spec[15] = (guint32) d.pad_top;
+    spec[16] = (guint32) d.pad_left;
+    spec[17] = d.activation;
+    spec[18] = has_bias;
+    n_spec = 19;
+    access = w_rrr;
+    k->n_buffers = 4;
+    break;
+  }
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE: {
+    const OmniNnGemmParams *p = &params->gemm;
+
+    if (p->m == 0 || p->k == 0 || p->n == 0)
+      goto bad_params;
+    spec[3] = p->m;
+    spec[4] = p->k;
+    spec[5] = p->n;
+    spec[6] = p->activation;
+    spec[7] = has_bias;
+    access = w_rrr;
+    k->n_buffers = 4;
+    if (p->m < 16) {
+      /* A few rows: one invocation per output feature. */
+      k->shader = "nn_dense";
+      k->local[0] = omni_vk_device_get_local_size (dev, MIN (p->n, 64));
+      k->local[1] = 1;
+      spec[0] = k->local[0];
+      spec[1] = 1;
+      n_spec = 8;
+      k->groups[0] = div_up (p->n, k->local[0]);
+      k->groups[1] = p->m;
+    } else if (p->k % 4 == 0 && p->n % 4 == 0) {
+      /* Register blocks of RM rows x RN vec4 columns, 16-byte loads. */
+      guint rm = p->m >= 64 ? 8 : 4, rn = p->n % 8 == 0 ? 2 : 1;
+      guint col_blocks = div_up (p->n / 4, rn), lx = 1, ly;
+
+      while (lx < col_blocks && lx < 64)
+        lx *= 2;
+      lx = omni_vk_device_get_local_size (dev, lx);
+      ly = MAX (omni_vk_device_get_local_size (dev, 64) / lx, 1);
+      k->shader = "nn_gemm_v4";
+      k->local[0] = lx;
+      k->local[1] = ly;
+      spec[0] = lx;
+      spec[1] = ly;
+      spec[8] = rm;
+      spec[9] = rn;
+      n_spec = 10;
+      k->groups[0] = div_up (col_blocks, lx);
+      k->groups[1] = div_up (div_up (p->m, rm), ly);
+    } else {
+      /* Tiles of (8*4) x (8*4) outputs, K in steps of 16. */
+      guint lx = 8, ly = 8;
+
+      while (lx * ly > lim->maxComputeWorkGroupInvocations)
+        ly /= 2;
+      k->shader = "nn_gemm";
+      k->local[0] = lx;
+      k->local[1] = ly;
+      spec[0] = lx;
+      spec[1] = ly;
+      spec[8] = 16;
+      n_spec = 9;
+      k->groups[0] = div_up (p->n, lx * 4);
+      k->groups[1] = div_up (p->m, ly * 4);
+    }
+    break;
+  }
+  case OMNI_NN_OP_PAD: {
+    const OmniNnPadParams *p = &params->pad;
+
+    if (p->c == 0 || p->in_h == 0 || p->in_w == 0)
+      goto bad_params;
+    k->shader = "nn_pad";
+    k->local[0] = omni_vk_device_get_local_size (dev, 256);
+    k->local[1] = 1;
+    spec[0] = k->local[0];
+    spec[1] = 1;
+    spec[3] = p->in_h;
+    spec[4] = p->in_w;
+    spec[5] = p->c;
+    spec[6] = p->pad_top;
+    spec[7] = p->pad_bottom;
+    spec[8] = p->pad_left;
+    spec[9] = p->pad_right;
+    n_spec = 10;
+    access = w_r;
+    k->n_buffers = 2;
+    n = (guint64) (p->in_h + p->pad_top + p->pad_bottom)
+        * (p->in_w + p->pad_left + p->pad_right) * p->c;
+    if (n > G_MAXUINT32)
+      goto bad_params;
+    groups_1d (dev, n, k->local[0], k->groups);
+    break;
+  }
+  case OMNI_NN_OP_ADD:
+  case OMNI_NN_OP_ACTIVATION: {
+    const OmniNnEltwiseParams *p = &params->eltwise;
+
+    if (p->n == 0 || p->n > G_MAXUINT32)
+      goto bad_params;
+    k->local[0] = omni_vk_device_get_local_size (dev, 256);
+    k->local[1] = 1;
+    spec[0] = k->local[0];
+    spec[1] = 1;
+    spec[4] = p->activation;
+    n_spec = 5;
+    access = op == OMNI_NN_OP_ADD ? w_rr : w_r;
+    k->n_buffers = op == OMNI_NN_OP_ADD ? 3 : 2;
+    if (op == OMNI_NN_OP_ADD && p->n % 4 == 0) {
+      k->shader = "nn_add_v4";
+      spec[3] = (guint32) (p->n / 4);
+      groups_1d (dev, p->n / 4, k->local[0], k->groups);
+    } else {
+      k->shader = op == OMNI_NN_OP_ADD ? "nn_add" : "nn_activation";
+      spec[3] = (guint32) p->n;
+      groups_1d (dev, p->n, k->local[0], k->groups);
+    }
+    break;
+  }
+  case OMNI_NN_OP_GLOBAL_AVG_POOL: {
+    const OmniNnPoolParams *p = &params->pool;
+
+    if (p->c == 0 || p->h == 0 || p->w == 0)
+      goto bad_params;
+    k->shader = "nn_avgpool";
+    k->local[0] = omni_vk_device_get_local_size (dev, MIN (p->c, 64));
+    k->local[1] = 1;
+    spec[0] = k->local[0];
+    spec[1] = 1;
+    spec[3] = p->h;
+    spec[4] = p->w;
+    spec[5] = p->c;
+    n_spec = 6;
+    access = w_r;
+    k->n_buffers = 2;
+    k->groups[0] = div_up (p->c, k->local[0]);
+    break;
+  }
+  case OMNI_NN_OP_SOFTMAX: {
+    const OmniNnSoftmaxParams *p = &params->softmax;
+    guint l;
+
+    if (p->rows == 0 || p->n == 0)
+      goto bad_params;
+    /* A power of two for the tree reductions, no wider than the row. */
+    l = pow2_floor (MIN (MIN (p->n, 256), lim->maxComputeWorkGroupInvocations));
+    k->shader = "nn_softmax";
+    k->local[0] = l;
+    k->local[1] = 1;
+    spec[0] = l;
+    spec[1] = 1;
+    spec[3] = p->rows;
+    spec[4] = p->n;
+    n_spec = 5;
+    access = rw_r;
+    k->n_buffers = 2;
+    k->groups[0] = p->rows;
+    break;
+  }
+  default:
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+        "the Vulkan backend has no kernel for op %s",
+        omni_nn_op_type_name (op));
+    omni_nn_vk_kernel_free (k);
+    return NULL;
+  }
+
+  for (i = 0; i < 3; i++)
+    if (k->groups[i] > lim->maxComputeWorkGroupCount[i] || k->groups[i] == 0)
+      goto bad_params;
+
+  if (cache) {
+    key = pipeline_key (k->shader, spec, n_spec);
+    k->pipeline = g_hash_table_lookup (cache, key);
+    if (k->pipeline)
+      omni_vk_pipeline_ref (k->pipeline);
+  }
+  if (!k->pipeline) {
+    k->pipeline = omni_vk_pipeline_new (dev, k->shader, access, k->n_buffers,
+        k->push_size, spec, n_spec, error);
+    if (!k->pipeline) {
+      g_free (key);
+      omni_nn_vk_kernel_free (k);
+      return NULL;
+    }
+    if (cache)
+      g_hash_table_insert (
+          cache, g_strdup (key), omni_vk_pipeline_ref (k->pipeline));
+  }
+  g_free (key);
+  return k;
+
+bad_params:
+  g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+      "%s: parameters out of range for the Vulkan kernel (empty or "
+      "too large for the device)",
+      omni_nn_op_type_name (op));
+  omni_nn_vk_kernel_free (k);
+  return NULL;
+}
+
+/**
+ * omni_nn_vk_kernel_new:
+ * @device: an #OmniVkDevice
+ * @op: the operator
+ * @params: its parameters (the member matching @op)
+ * @has_bias: whether a bias buffer will be bound (convolutions, GEMMs)
+ * @error: return location for a #GError
+ *
+ * Compiles the compute kernel of one operator for @device.
+ *
+ * Buffers, in binding order: the output first, then the inputs:
+ * preprocess (out, frame bytes), conv2d / depthwise / pointwise / dense
+ * (out, in, weights, bias — bind the weights again when there is no bias),
+ * batch norm (out, in, scale, shift), pad / activation / global average
+ * pool / softmax (out, in), add (out, a, b).
+ *
+ * Returns: (transfer full) (nullable): the kernel, or %NULL with @error set
+ */
+OmniNnVkKernel *
+omni_nn_vk_kernel_new (OmniVkDevice *device, OmniNnOpType op,
+    const OmniNnOpParams *params, gboolean has_bias, GError **error)
+{
+  debug_init ();
+  return kernel_new (device, op, params, has_bias, NULL, error);
+}
+
+/**
+ * omni_nn_vk_kernel_free:
+ * @kernel: (transfer full) (nullable): a kernel
+ *
+ * Frees @kernel (work already recorded with it keeps what it needs alive).
+ */
+void
+omni_nn_vk_kernel_free (OmniNnVkKernel *kernel)
+{
+  if (!kernel)
+    return;
+  if (kernel->set)
+    omni_vk_descriptor_set_unref (kernel->set);
+  if (kernel->pipeline)
+    omni_vk_pipeline_unref (kernel->pipeline);
+  gst_object_unref (kernel->device);
+  g_free (kernel);
+}
+
+/**
+ * omni_nn_vk_kernel_get_n_buffers:
+ * @kernel: a kernel
+ *
+ * Returns: how many buffers omni_nn_vk_kernel_bind() takes
+ */
+guint
+omni_nn_vk_kernel_get_n_buffers (OmniNnVkKernel *kernel)
+{
+  return kernel->n_buffers;
+}
+
+/**
+ * omni_nn_vk_kernel_get_shader:
+ * @kernel: a kernel
+ *
+ * Returns: (transfer none): the name of the shader it runs
+ */
+const gchar *
+omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel)
+{
+  return kernel->shader;
+}
+
+/**
+ * omni_nn_vk_kernel_bind:
+ * @kernel: a kernel
+ * @pool: the pool to allocate the descriptor set from
+ * @buffers: (array length=n_buffers): output first, then inputs (see
+ *   omni_nn_vk_kernel_new())
+ * @n_buffers: omni_nn_vk_kernel_get_n_buffers()
+ * @error: return location for a #GError
+ *
+ * Points the kernel at its buffers (replacing an earlier binding).
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_nn_vk_kernel_bind (OmniNnVkKernel *kernel, OmniVkDescriptorPool *pool,
+    OmniVkBuffer *const *buffers, guint n_buffers, GError **error)
+{
+  OmniVkDescriptorSet *set;
+
+  set = omni_vk_descriptor_set_new (
+      pool, kernel->pipeline, buffers, n_buffers, error);
+  if (!set)
+    return FALSE;
+  if (kernel->set)
+    omni_vk_descriptor_set_unref (kernel->set);
+  kernel->set = set;
+  return TRUE;
+}
+
+/**
+ * omni_nn_vk_kernel_record:
+ * @kernel: a bound kernel
+ * @cmd: a recording #OmniVkCommand
+ *
+ * Records the kernel's dispatch (with the barriers its buffers need).
+ */
+void
+omni_nn_vk_kernel_record (OmniNnVkKernel *kernel, OmniVkCommand *cmd)
+{
+  g_return_if_fail (kernel->set != NULL);
+  omni_vk_command_dispatch (cmd, kernel->set,
+      kernel->push_size ? kernel->push : NULL, kernel->push_size,
+      kernel->groups[0], kernel->groups[1], kernel->groups[2]);
+}
+
+/**
+ * omni_nn_vk_kernel_set_preprocess:
+ * @kernel: a pre-processing kernel
+ * @params: new frame parameters with the same pixel layout
+ *
+ * Updates the frame geometry (size, strides, offsets, colour matrix,
+ * normalisation) of a pre-processing kernel without rebuilding its
+ * pipeline; recordings made before do not change.
+ *
+ * Returns: %FALSE when @params need another pipeline (a different layout)
+ *   or are out of range
+ */
+gboolean
+omni_nn_vk_kernel_set_preprocess (
+    OmniNnVkKernel *kernel, const OmniNnPreprocessParams *params)
+{
+  g_return_val_if_fail (kernel->op == OMNI_NN_OP_PREPROCESS, FALSE);
+  if (params->layout != kernel->params.preprocess.layout)
+    return FALSE;
+  if (!fill_preprocess_push (kernel, params))
+    return FALSE;
+  kernel->params.preprocess = *params;
+  return TRUE;
+}
+
+/* ---- graph executor ----------------------------------------------------- */
+
+typedef struct {
+  OmniVkCommand *cmd;
+  OmniVkBuffer *upload;    /* frame bytes or the float input tensor */
+  OmniVkBuffer **download; /* one per graph output */
+  OmniNnVkKernel *pre;     /* pre-processing of this slot's upload */
+  OmniVkDescriptorPool *pre_pool;
+  gboolean recorded;
+  gboolean recorded_frame; /* recorded for a frame (or a tensor) input */
+} Slot;
+
+struct _OmniNnVulkan {
+  const OmniNnGraph *graph;
+  OmniVkDevice *device;
+  GHashTable *pipelines;    /* key -> OmniVkPipeline, shared by kernels */
+  OmniVkBuffer **weights;   /* by tensor id: constant tensors in use */
+  OmniVkBuffer **acts;      /* by tensor id: activations (shared) */
+  OmniNnVkKernel **kernels; /* by node; NULL for a folded pad */
+  guint (*inputs)[OMNI_NN_MAX_INPUTS]; /* by node: inputs after folding */
+  OmniNnOpParams *params;              /* by node: parameters after folding */
+  gboolean *skip;                      /* by node: folded into its readers */
+  OmniVkDescriptorPool *pool;
+  Slot slots[OMNI_NN_VULKAN_MAX_IN_FLIGHT];
+  guint head; /* oldest in-flight slot */
+  guint n_in_flight;
+  gsize weight_bytes;
+  gsize act_bytes;
+  gchar *device_name;
+};
+
+static void
+slot_clear (Slot *s, guint n_outputs)
+{
+  guint i;
+
+  if (s->cmd) {
+    /* Waits for pending work before freeing. */
+    omni_vk_command_unref (s->cmd);
+    s->cmd = NULL;
+  }
+  if (s->upload)
+    omni_vk_buffer_unref (s->upload);
+  s->upload = NULL;
+  if (s->download) {
+    for (i = 0; i < n_outputs; i++)
+      if (s->download[i])
+        omni_vk_buffer_unref (s->download[i]);
+    g_free (s->download);
+    s->download = NULL;
+  }
+  omni_nn_vk_kernel_free (s->pre);
+  s->pre = NULL;
+  if (s->pre_pool)
+    omni_vk_descriptor_pool_unref (s->pre_pool);
+  s->pre_pool = NULL;
+}
+
+/**
+ * omni_nn_vulkan_free:
+ * @self: (transfer full) (nullable): a prepared graph
+ *
+ * Waits for work in flight, then frees everything on the device.
+ */
+void
+omni_nn_vulkan_free (OmniNnVulkan *self)
+{
+  guint i, n_tensors, n_outputs;
+
+  if (!self)
+    return;
+  n_tensors = self->graph->tensors->len;
+  n_outputs = self->graph->outputs->len;
+  for (i = 0; i < OMNI_NN_VULKAN_MAX_IN_FLIGHT; i++)
+    slot_clear (&self->slots[i], n_outputs);
+  if (self->kernels)
+    for (i = 0; i < self->graph->nodes->len; i++)
+      omni_nn_vk_kernel_free (self->kernels[i]);
+  g_free (self->kernels);
+  g_free (self->inputs);
+  g_free (self->params);
+  g_free (self->skip);
+  for (i = 0; i < n_tensors; i++) {
+    if (self->weights && self->weights[i])
+      omni_vk_buffer_unref (self->weights[i]);
+    if (self->acts && self->acts[i])
+      omni_vk_buffer_unref (self->acts[i]);
+  }
+  g_free (self->weights);
+  g_free (self->acts);
+  if (self->pool)
+    omni_vk_descriptor_pool_unref (self->pool);
+  if (self->pipelines)
+    g_hash_table_unref (self->pipelines);
+  g_free (self->device_name);
+  if (self->device)
+    gst_object_unref (self->device);
+  g_free (self);
+}
+
+static gboolean
+nn_error_from_vk (GError **error, GError *vk_error, OmniNnError code)
+{
+  if (vk_error) {
+    g_set_error (error, OMNI_NN_ERROR, code, "%s", vk_error->message);
+    g_error_free (vk_error);
+  }
+  return FALSE;
+}
+
+static OmniVkBuffer *
+upload_weights (OmniNnVulkan *self, guint id, GError **error)
+{
+  const OmniNnTensor *t = omni_nn_graph_tensor (self->graph, id);
+  OmniVkBuffer *buf;
+
+  if (self->weights[id])
+    return self->weights[id];
+  if (!t->data || t->n_elements == 0) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
+        "tensor '%s' has no values", t->name ? t->name : "?");
+    return NULL;
+  }
+  buf = omni_vk_buffer_new (self->device, t->n_elements * sizeof (gfloat),
+      OMNI_VK_MEMORY_DEVICE, error);
+  if (!buf)
+    return NULL;
+  if (!omni_vk_buffer_write (
+          buf, 0, t->data, t->n_elements * sizeof (gfloat), error)) {
+    omni_vk_buffer_unref (buf);
+    return NULL;
+  }
+  self->weight_bytes += t->n_elements * sizeof (gfloat);
+  self->weights[id] = buf;
+  return buf;
+}
+
+/* Activation buffers: like the CPU backend, a tensor takes the smallest
+ * free buffer that fits (growing the largest free one otherwise) and gives
+ * it back after its last reader; graph outputs are never given back. */
+static gboolean
+allocate_activations (OmniNnVulkan *self, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  guint n_tensors = g->tensors->len, i, j;
+  guint *last_use = g_new0 (guint, n_tensors);
+  gboolean *pinned = g_new0 (gboolean, n_tensors);
+  guint *slot = g_new (guint, n_tensors);
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GArray *free_list = g_array_new (FALSE, FALSE, sizeof (guint));
+  OmniVkBuffer **bufs;
+  gboolean ok = TRUE;
+
+  for (i = 0; i < n_tensors; i++)
+    slot[i] = G_MAXUINT;
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    if (self->skip[i])
+      continue;
+    for (j = 0; j < n->n_inputs; j++)
+      last_use[self->inputs[i][j]] = i;
+  }
+  for (i = 0; i < g->outputs->len; i++)
+    pinned[omni_nn_graph_output (g, i)->tensor] = TRUE;
+
+#define ACQUIRE(tensor)                                                        \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    gsize need = omni_nn_graph_tensor (g, (tensor))->n_elements;               \
+    guint best = G_MAXUINT, k;                                                 \
+    for (k = 0; k < free_list->len; k++) {                                     \
+      gsize have                                                               \
+          = g_array_index (sizes, gsize, g_array_index (free_list, guint, k)); \
+      gsize best_have = best == G_MAXUINT                                      \
+                            ? 0                                                \
+                            : g_array_index (sizes, gsize,                     \
+                                g_array_index (free_list, guint, best));       \
+      if (best == G_MAXUINT                                                    \
+          || (have >= need && (best_have < need || have < best_have))          \
+          || (best_have < need && have > best_have))                           \
+        best = k;                                                              \
+    }                                                                          \
+    if (best != G_MAXUINT) {                                                   \
+      guint b = g_array_index (free_list, guint, best);                        \
+      g_array_remove_index_fast (free_list, best);                             \
+      if (g_array_index (sizes, gsize, b) < need)                              \
+        g_array_index (sizes, gsize, b) = need;                                \
+      slot[(tensor)] = b;                                                      \
+    } else {                                                                   \
+      g_array_append_val (sizes, need);                                        \
+      slot[(tensor)] = sizes->len - 1;                                         \
+    }                                                                          \
+  }                                                                            \
+  G_STMT_END
+
+  ACQUIRE (g->input);
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    if (self->skip[i])
+      continue;
+    ACQUIRE (n->output);
+    for (j = 0; j < n->n_inputs; j++) {
+      guint t = self->inputs[i][j];
+
+      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
+          && (j == 0 || self->inputs[i][0] != t))
+        g_array_append_val (free_list, slot[t]);
+    }
+  }
+#undef ACQUIRE
+
+  bufs = g_new0 (OmniVkBuffer *, sizes->len);
+  for (i = 0; i < sizes->len && ok; i++) {
+    gsize bytes = g_array_index (sizes, gsize, i) * sizeof (gfloat);
+
+    bufs[i] = omni_vk_buffer_new (
+        self->device, bytes, OMNI_VK_MEMORY_DEVICE, error);
+    ok = bufs[i] != NULL;
+    self->act_bytes += bytes;
+  }
+  if (ok)
+    for (i = 0; i < n_tensors; i++)
+      if (slot[i] != G_MAXUINT)
+        self->acts[i] = omni_vk_buffer_ref (bufs[slot[i]]);
+  for (i = 0; i < sizes->len; i++)
+    if (bufs[i])
+      omni_vk_buffer_unref (bufs[i]);
+  GST_DEBUG ("%u activation buffers for %u tensors, %" G_GSIZE_FORMAT " bytes",
+      sizes->len, n_tensors, self->act_bytes);
+  g_free (bufs);
+  g_free (last_use);
+  g_free (pinned);
+  g_free (slot);
+  g_array_unref (sizes);
+  g_array_unref (free_list);
+  return ok;
+}
+
+/* A zero padding read only by convolutions (Keras's ZeroPadding2D before
+ * a stride-2 'valid' depthwise convolution in MobileNetV2) is folded into
+ * them: they read the unpadded tensor with a larger pad_top/pad_left, and
+ * their taps outside it read 0 as the padding did. Saves a pass over the
+ * tensor and its buffer. */
+static void
+fold_pads (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  guint i, j, k;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    self->params[i] = n->params;
+    for (j = 0; j < OMNI_NN_MAX_INPUTS; j++)
+      self->inputs[i][j] = n->inputs[j];
+  }
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *pad = omni_nn_graph_node (g, i);
+    const OmniNnPadParams *pp = &pad->params.pad;
+    gboolean foldable = pad->op == OMNI_NN_OP_PAD, read = FALSE;
+
+    for (k = 0; foldable && k < g->outputs->len; k++)
+      if (omni_nn_graph_output (g, k)->tensor == pad->output)
+        foldable = FALSE;
+    for (j = i + 1; foldable && j < g->nodes->len; j++) {
+      const OmniNnNode *n = omni_nn_graph_node (g, j);
+
+      for (k = 0; k < n->n_inputs; k++) {
+        if (n->inputs[k] != pad->output)
+          continue;
+        read = TRUE;
+        if (n->op != OMNI_NN_OP_CONV2D && n->op != OMNI_NN_OP_DEPTHWISE_CONV2D)
+          foldable = FALSE;
+      }
+    }
+    if (!foldable || !read)
+      continue;
+    for (j = i + 1; j < g->nodes->len; j++) {
+      const OmniNnNode *n = omni_nn_graph_node (g, j);
+
+      if (n->inputs[0] != pad->output)
+        continue;
+      self->inputs[j][0] = self->inputs[i][0];
+      if (n->op == OMNI_NN_OP_CONV2D) {
+        self->params[j].conv2d.in_h = pp->in_h;
+        self->params[j].conv2d.in_w = pp->in_w;
+        self->params[j].conv2d.pad_top += pp->pad_top;
+        self->params[j].conv2d.pad_left += pp->pad_left;
+      } else {
+        self->params[j].depthwise.in_h = pp->in_h;
+        self->params[j].depthwise.in_w = pp->in_w;
+        self->params[j].depthwise.pad_top += pp->pad_top;
+        self->params[j].depthwise.pad_left += pp->pad_left;
+      }
+    }
+    self->skip[i] = TRUE;
+    GST_DEBUG ("folded pad '%s' into its readers", pad->name);
+  }
+}
+
+static gboolean
+prepare_node (OmniNnVulkan *self, guint index, GError **error)
+{
+  const OmniNnNode *n = omni_nn_graph_node (self->graph, index);
+  const guint *inputs = self->inputs[index];
+  OmniNnVkKernel *k;
+  OmniVkBuffer *bufs[4];
+  guint nb = 0;
+  gboolean has_bias = n->bias != OMNI_NN_NO_TENSOR;
+
+  if (self->skip[index])
+    return TRUE;
+  k = kernel_new (self->device, n->op, &self->params[index], has_bias,
+      self->pipelines, error);
+  if (!k) {
+    g_prefix_error (error, "node '%s': ", n->name ? n->name : "?");
+    return FALSE;
+  }
+  self->kernels[index] = k;
+  bufs[nb++] = self->acts[n->output];
+  switch (n->op) {
+  case OMNI_NN_OP_CONV2D:
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE:
+  case OMNI_NN_OP_BATCH_NORM:
+    bufs[nb++] = self->acts[inputs[0]];
+    if (n->weights == OMNI_NN_NO_TENSOR) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
+          "node '%s' (%s) has no weights", n->name ? n->name : "?",
+          omni_nn_op_type_name (n->op));
+      return FALSE;
+    }
+    if (!(bufs[nb++] = upload_weights (self, n->weights, error)))
+      return FALSE;
+    if (has_bias) {
+      if (!(bufs[nb++] = upload_weights (self, n->bias, error)))
+        return FALSE;
+    } else {
+      /* Never read (HAS_BIAS is false), but the binding must be valid. */
+      bufs[nb] = bufs[nb - 1];
+      nb++;
+    }
+    break;
+  case OMNI_NN_OP_ADD:
+    bufs[nb++] = self->acts[inputs[0]];
+    bufs[nb++] = self->acts[inputs[1]];
+    break;
+  default:
+    bufs[nb++] = self->acts[inputs[0]];
+    break;
+  }
+  return omni_nn_vk_kernel_bind (k, self->pool, bufs, nb, error);
+}
+
+/**
+ * omni_nn_vulkan_new:
+ * @graph: a graph; it must outlive the result
+ * @device: (nullable): which Vulkan device (see omni_vk_device_get()):
+ *   %NULL for the default
+ * @error: return location for a #GError (#OMNI_NN_ERROR)
+ *
+ * Validates @graph, gets the device, uploads the weights, allocates the
+ * activations and builds the kernels.
+ *
+ * Returns: (transfer full) (nullable): the prepared graph, or %NULL with
+ *   @error set (%OMNI_NN_ERROR_DEVICE when there is no usable device, with
+ *   the list of devices and what to install)
+ */
+OmniNnVulkan *
+omni_nn_vulkan_new (
+    const OmniNnGraph *graph, const gchar *device, GError **error)
+{
+  OmniNnVulkan *self;
+  GError *vk_error = NULL;
+  guint i, n_tensors, n_nodes;
+
+  debug_init ();
+  g_return_val_if_fail (graph != NULL, NULL);
+  if (!omni_nn_graph_validate (graph, error))
+    return NULL;
+
+  self = g_new0 (OmniNnVulkan, 1);
+  self->graph = graph;
+  n_tensors = graph->tensors->len;
+  n_nodes = graph->nodes->len;
+  self->device = omni_vk_device_get (device, &vk_error);
+  if (!self->device) {
+    nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_DEVICE);
+    omni_nn_vulkan_free (self);
+    return NULL;
+  }
+  self->device_name
+      = g_strdup_printf ("%s (Vulkan)", omni_vk_device_get_name (self->device));
+  self->pipelines = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) omni_vk_pipeline_unref);
+  self->weights = g_new0 (OmniVkBuffer *, n_tensors);
+  self->acts = g_new0 (OmniVkBuffer *, n_tensors);
+  self->kernels = g_new0 (OmniNnVkKernel *, n_nodes);
+  self->inputs = g_malloc0 (MAX (n_nodes, 1) * sizeof (*self->inputs));
+  self->params = g_new0 (OmniNnOpParams, MAX (n_nodes, 1));
+  self->skip = g_new0 (gboolean, MAX (n_nodes, 1));
+  fold_pads (self);
+  self->pool = omni_vk_descriptor_pool_new (
+      self->device, MAX (n_nodes, 1), MAX (n_nodes * 4, 1), &vk_error);
+  if (!self->pool || !allocate_activations (self, &vk_error)) {
+    nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    omni_nn_vulkan_free (self);
+    return NULL;
+  }
+  for (i = 0; i < n_nodes; i++) {
+    if (!prepare_node (self, i, &vk_error)) {
+      if (vk_error && vk_error->domain == OMNI_NN_ERROR)
+        g_propagate_error (error, vk_error);
+      else
+        nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+      omni_nn_vulkan_free (self);
+      return NULL;
+    }
+  }
+  for (i = 0; i < OMNI_NN_VULKAN_MAX_IN_FLIGHT; i++) {
+    Slot *s = &self->slots[i];
+    guint o;
+
+    s->cmd = omni_vk_command_new (self->device, &vk_error);
+    s->download = g_new0 (OmniVkBuffer *, graph->outputs->len);
+    for (o = 0; s->cmd && o < graph->outputs->len; o++) {
+      const OmniNnTensor *t = omni_nn_graph_tensor (
+          graph, omni_nn_graph_output (graph, o)->tensor);
+
+      s->download[o] = omni_vk_buffer_new (self->device,
+          t->n_elements * sizeof (gfloat), OMNI_VK_MEMORY_DOWNLOAD, &vk_error);
+      if (!s->download[o])
+        break;
+    }
+    if (!s->cmd || vk_error) {
+      nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+      omni_nn_vulkan_free (self);
+      return NULL;
+    }
+  }
+  GST_INFO ("graph of %u nodes on %s: %u pipelines, %" G_GSIZE_FORMAT
+            " bytes of weights, %" G_GSIZE_FORMAT " bytes of activations",
+      n_nodes, self->device_name, g_hash_table_size (self->pipelines),
+      self->weight_bytes, self->act_bytes);
+  return self;
+}
+
+/* Makes @s ready for @input: upload buffer large enough, pre-processing
+ * kernel for the frame's layout and geometry. Returns whether the slot's
+ * recording is still valid. */
+static gboolean
+slot_prepare (OmniNnVulkan *self, Slot *s, const OmniNnInput *input,
+    gboolean *rerecord, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  gboolean frame = input->frame_params != NULL;
+  gsize need;
+  GError *vk_error = NULL;
+
+  if (frame)
+    need = omni_nn_preprocess_frame_size (input->frame_params);
+  else
+    need = omni_nn_graph_tensor (g, g->input)->n_elements * sizeof (gfloat);
+  need = MAX (need, 4);
+
+  if (!s->upload || omni_vk_buffer_get_size (s->upload) < need) {
+    if (s->upload)
+      omni_vk_buffer_unref (s->upload);
+    s->upload = omni_vk_buffer_new (
+        self->device, need, OMNI_VK_MEMORY_UPLOAD, &vk_error);
+    if (!s->upload)
+      return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    omni_nn_vk_kernel_free (s->pre);
+    s->pre = NULL;
+    *rerecord = TRUE;
+  }
+  if (frame != s->recorded_frame)
+    *rerecord = TRUE;
+  if (!frame)
+    return TRUE;
+
+  if (s->pre
+      && memcmp (&s->pre->params.preprocess, input->frame_params,
+             sizeof (OmniNnPreprocessParams))
+             != 0) {
+    if (!omni_nn_vk_kernel_set_preprocess (s->pre, input->frame_params)) {
+      omni_nn_vk_kernel_free (s->pre);
+      s->pre = NULL;
+    }
+    *rerecord = TRUE;
+  }
+  if (!s->pre) {
+    OmniNnOpParams p;
+    OmniVkBuffer *bufs[2];
+
+    p.preprocess = *input->frame_params;
+    s->pre = kernel_new (
+        self->device, OMNI_NN_OP_PREPROCESS, &p, FALSE, self->pipelines, error);
+    if (!s->pre)
+      return FALSE;
+    if (s->pre_pool)
+      omni_vk_descriptor_pool_unref (s->pre_pool);
+    s->pre_pool = omni_vk_descriptor_pool_new (self->device, 1, 2, &vk_error);
+    bufs[0] = self->acts[g->input];
+    bufs[1] = s->upload;
+    if (!s->pre_pool
+        || !omni_nn_vk_kernel_bind (s->pre, s->pre_pool, bufs, 2, &vk_error))
+      return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    *rerecord = TRUE;
+  }
+  return TRUE;
+}
+
+static gboolean
+slot_record (OmniNnVulkan *self, Slot *s, gboolean frame, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  GError *vk_error = NULL;
+  guint i;
+
+  if (!omni_vk_command_begin (s->cmd, &vk_error))
+    return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+  if (frame)
+    omni_nn_vk_kernel_record (s->pre, s->cmd);
+  else
+    omni_vk_command_copy_buffer (s->cmd, s->upload, 0, self->acts[g->input], 0,
+        omni_nn_graph_tensor (g, g->input)->n_elements * sizeof (gfloat));
+  for (i = 0; i < g->nodes->len; i++)
+    if (self->kernels[i])
+      omni_nn_vk_kernel_record (self->kernels[i], s->cmd);
+  for (i = 0; i < g->outputs->len; i++) {
+    guint t = omni_nn_graph_output (g, i)->tensor;
+
+    omni_vk_command_copy_buffer (s->cmd, self->acts[t], 0, s->download[i], 0,
+        omni_nn_graph_tensor (g, t)->n_elements * sizeof (gfloat));
+  }
+  if (!omni_vk_command_end (s->cmd, &vk_error)) {
+    s->recorded = FALSE;
+    return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+  }
+  s->recorded = TRUE;
+  s->recorded_frame = frame;
+  GST_DEBUG ("recorded an inference: %u dispatches, %u barriers",
+      omni_vk_command_get_n_dispatches (s->cmd),
+      omni_vk_command_get_n_barriers (s->cmd));
+  return TRUE;
+}
+
+static gboolean
+check_input (OmniNnVulkan *self, const OmniNnInput *input, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  const OmniNnPreprocessParams *fp = input->frame_params;
+
+  if (fp) {
+    if (fp->out_w != g->input_w || fp->out_h != g->input_h || g->input_c != 3
+        || fp->in_w == 0 || fp->in_h == 0
+        || (guint) fp->layout >= OMNI_NN_PIXEL_N_LAYOUTS) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame parameters (%ux%u -> %ux%u) do not fit the model input "
+          "%ux%ux%u",
+          fp->in_w, fp->in_h, fp->out_w, fp->out_h, g->input_w, g->input_h,
+          g->input_c);
+      return FALSE;
+    }
+    if (!input->frame
+        || input->frame_size < omni_nn_preprocess_frame_size (fp)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame of %" G_GSIZE_FORMAT " bytes is smaller than its layout "
+          "needs (%" G_GSIZE_FORMAT ")",
+          input->frame_size, omni_nn_preprocess_frame_size (fp));
+      return FALSE;
+    }
+    if (omni_nn_preprocess_frame_size (fp)
+        > omni_vk_device_get_limits (self->device)->maxStorageBufferRange) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "a %ux%u frame (%" G_GSIZE_FORMAT " bytes) exceeds what the "
+          "device can bind in one buffer (%u bytes): scale it down first",
+          fp->in_w, fp->in_h, omni_nn_preprocess_frame_size (fp),
+          omni_vk_device_get_limits (self->device)->maxStorageBufferRange);
+      return FALSE;
+    }
+  } else if (!input->tensor) {
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no input frame or tensor");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * omni_nn_vulkan_submit:
+ * @self: a prepared graph
+ * @input: a frame (pre-processed on the device) or a float tensor
+ * @error: return location for a #GError
+ *
+ * Copies @input into a free slot and queues its inference; returns without
+ * waiting. At most #OMNI_NN_VULKAN_MAX_IN_FLIGHT inferences may be
+ * submitted and not collected.
+ *
+ * Returns: %FALSE with @error set on failure (%OMNI_NN_ERROR_INPUT for a bad
+ *   input or when all slots are busy, %OMNI_NN_ERROR_FAILED when the device
+ *   fails or is lost)
+ */
+gboolean
+omni_nn_vulkan_submit (
+    OmniNnVulkan *self, const OmniNnInput *input, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  Slot *s;
+  gboolean rerecord = FALSE;
+  GError *vk_error = NULL;
+  guint8 *dst;
+
+  g_return_val_if_fail (self != NULL && input != NULL, FALSE);
+  if (self->n_in_flight >= OMNI_NN_VULKAN_MAX_IN_FLIGHT) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+        "%u inferences already in flight: collect one first",
+        self->n_in_flight);
+    return FALSE;
+  }
+  if (!check_input (self, input, error))
+    return FALSE;
+  s = &self->slots[(self->head + self->n_in_flight)
+                   % OMNI_NN_VULKAN_MAX_IN_FLIGHT];
+  if (!slot_prepare (self, s, input, &rerecord, error))
+    return FALSE;
+
+  /* The slot's previous inference was collected: its buffers are free. */
+  dst = omni_vk_buffer_get_mapped (s->upload);
+  if (input->frame_params)
+    memcpy (
+        dst, input->frame, omni_nn_preprocess_frame_size (input->frame_params));
+  else
+    memcpy (dst, input->tensor,
+        omni_nn_graph_tensor (g, g->input)->n_elements * sizeof (gfloat));
+  omni_vk_buffer_flush (s->upload);
+
+  if ((rerecord || !s->recorded)
+      && !slot_record (self, s, input->frame_params != NULL, error))
+    return FALSE;
+  if (!omni_vk_command_submit (s->cmd, &vk_error))
+    return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+  self->n_in_flight++;
+  return TRUE;
+}
+
+/**
+ * omni_nn_vulkan_collect:
+ * @self: a prepared graph
+ * @outputs: one pointer per graph output (graph->outputs order), each with
+ *   room for that tensor's n_elements floats; %NULL entries are skipped
+ * @error: return location for a #GError
+ *
+ * Waits for the oldest submitted inference and copies its outputs.
+ *
+ * Returns: %FALSE with @error set when nothing is in flight or the device
+ *   failed (then every inference in flight is dropped)
+ */
+gboolean
+omni_nn_vulkan_collect (
+    OmniNnVulkan *self, gfloat *const *outputs, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  Slot *s;
+  GError *vk_error = NULL;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (self->n_in_flight == 0) {
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no inference in flight");
+    return FALSE;
+  }
+  s = &self->slots[self->head];
+  if (!omni_vk_command_wait (s->cmd, OMNI_VK_DEFAULT_TIMEOUT_NS, &vk_error)) {
+    /* Lost or hung: nothing in flight can be trusted. */
+    for (i = 0; i < OMNI_NN_VULKAN_MAX_IN_FLIGHT; i++)
+      if (vk_error->code != OMNI_VK_ERROR_TIMEOUT)
+        omni_vk_command_wait (self->slots[i].cmd, 0, NULL);
+    self->n_in_flight = 0;
+    return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+  }
+  for (i = 0; i < g->outputs->len; i++) {
+    const OmniNnTensor *t
+        = omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor);
+
+    if (!outputs || !outputs[i])
+      continue;
+    omni_vk_buffer_invalidate (s->download[i]);
+    memcpy (outputs[i], omni_vk_buffer_get_mapped (s->download[i]),
+        t->n_elements * sizeof (gfloat));
+  }
+  self->head = (self->head + 1) % OMNI_NN_VULKAN_MAX_IN_FLIGHT;
+  self->n_in_flight--;
+  return TRUE;
+}
+
+/**
+ * omni_nn_vulkan_run:
+ * @self: a prepared graph with nothing in flight
+ * @input: the input
+ * @outputs: see omni_nn_vulkan_collect()
+ * @error: return location for a #GError
+ *
+ * One synchronous inference: submit, then collect.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_nn_vulkan_run (OmniNnVulkan *self, const OmniNnInput *input,
+    gfloat *const *outputs, GError **error)
+{
+  if (self->n_in_flight) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+        "%u inferences in flight: collect them before a synchronous run",
+        self->n_in_flight);
+    return FALSE;
+  }
+  return omni_nn_vulkan_submit (self, input, error)
+         && omni_nn_vulkan_collect (self, outputs, error);
+}
+
+/**
+ * omni_nn_vulkan_get_n_in_flight:
+ * @self: a prepared graph
+ *
+ * Returns: inferences submitted and not yet collected
+ */
+guint
+omni_nn_vulkan_get_n_in_flight (OmniNnVulkan *self)
+{
+  return self->n_in_flight;
+}
+
+/**
+ * omni_nn_vulkan_get_device:
+ * @self: a prepared graph
+ *
+ * Returns: (transfer none): the device it runs on
+ */
+OmniVkDevice *
+omni_nn_vulkan_get_device (OmniNnVulkan *self)
+{
+  return self->device;
+}
+
+/**
+ * omni_nn_vulkan_get_weight_bytes:
+ * @self: a prepared graph
+ *
+ * Returns: bytes of weights uploaded to the device
+ */
+gsize
+omni_nn_vulkan_get_weight_bytes (OmniNnVulkan *self)
+{
+  return self->weight_bytes;
+}
+
+/**
+ * omni_nn_vulkan_get_activation_bytes:
+ * @self: a prepared graph
+ *
+ * Returns: bytes of activation buffers (after sharing)
+ */
+gsize
+omni_nn_vulkan_get_activation_bytes (OmniNnVulkan *self)
+{
+  return self->act_bytes;
+}
+
+/**
+ * omni_nn_vulkan_get_n_pipelines:
+ * @self: a prepared graph
+ *
+ * Returns: distinct compute pipelines built for the graph
+ */
+guint
+omni_nn_vulkan_get_n_pipelines (OmniNnVulkan *self)
+{
+  return g_hash_table_size (self->pipelines);
+}
+
+static gpointer
+backend_prepare (const OmniNnGraph *graph, const gchar *device, GError **error)
+{
+  return omni_nn_vulkan_new (graph, device, error);
+}
+
+static gboolean
+backend_run (gpointer state, const OmniNnInput *input, gfloat *const *outputs,
+    GError **error)
+{
+  return omni_nn_vulkan_run (state, input, outputs, error);
+}
+
+static void
+backend_free (gpointer state)
+{
+  omni_nn_vulkan_free (state);
+}
+
+static const gchar *
+backend_device_name (gpointer state)
+{
+  return ((OmniNnVulkan *) state)->device_name;
+}
+
+static const OmniNnBackend vulkan_backend = {
+  "vulkan",
+  backend_prepare,
+  backend_run,
+  backend_free,
+  backend_device_name,
+};
+
+/**
+ * omni_nn_vulkan_backend:
+ *
+ * The #OmniNnBackend running graphs with Vulkan compute shaders
+ * (synchronous: prepare, run, free). Elements wanting to overlap frames use
+ * omni_nn_vulkan_submit() and omni_nn_vulkan_collect() directly.
+ *
+ * Returns: (transfer none): the backend
+ */
+const OmniNnBackend *
+omni_nn_vulkan_backend (void)
+{
+  return &vulkan_backend;
+}

@@ -1,0 +1,1044 @@
+/* gst-omni: each neural-network op's Vulkan kernel against its C reference
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For every operator of the graph IR, random inputs (fixed seeds) on odd
+ * shapes — sizes that are not multiples of 4, 8 or 32, stride 2 on odd
+ * inputs, dilation 2, depth multipliers, 1x1 inputs — go through the
+ * Vulkan kernel (omninnvulkan.c) and through the plain-C reference
+ * (omninnops.h); every output element must agree within 1e-4 relative:
+ * |vulkan - reference| <= 1e-4 * max (|reference|, 1). Then a small graph
+ * with every op runs on the Vulkan backend and on the CPU backend. Runs
+ * under the validation layer (OMNI_VK_VALIDATION=1 in the test
+ * environment), which must report nothing.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+#include <gst/check/gstcheck.h>
+#include <omni/nn/omninncpu.h>
+#include <omni/nn/omninnvulkan.h>
+
+#define TOLERANCE 1e-4
+
+static OmniVkDevice *device;
+static GRand *rng;
+
+static void
+setup (void)
+{
+  GError *err = NULL;
+
+  device = omni_vk_device_get (NULL, &err);
+  fail_unless (device != NULL, "%s", err ? err->message : "");
+  rng = g_rand_new_with_seed (20240611);
+}
+
+static void
+teardown (void)
+{
+  gpointer weak = device;
+
+  g_rand_free (rng);
+  g_object_add_weak_pointer (G_OBJECT (device), &weak);
+  gst_object_unref (device);
+  fail_unless (weak == NULL, "device still alive");
+  fail_unless_equals_int (omni_vk_device_get_validation_message_count (), 0);
+}
+
+static gfloat *
+random_floats (gsize n, gfloat amplitude)
+{
+  gfloat *v = g_new (gfloat, MAX (n, 1));
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    v[i] = (gfloat) g_rand_double_range (rng, -amplitude, amplitude);
+  return v;
+}
+
+static guint8 *
+random_bytes (gsize n)
+{
+  guint8 *v = g_new (guint8, MAX (n, 1));
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    v[i] = (guint8) g_rand_int_range (rng, 0, 256);
+  return v;
+}
+
+static void
+compare (const gchar *what, const gfloat *vk, const gfloat *ref, gsize n)
+{
+  gsize i;
+  gdouble worst = 0.0;
+
+  for (i = 0; i < n; i++) {
+    gdouble err = fabs ((gdouble) vk[i] - ref[i]) / MAX (fabs (ref[i]), 1.0);
+
+    fail_unless (
+        isfinite (vk[i]), "%s: [%" G_GSIZE_FORMAT "] = %g", what, i, vk[i]);
+    fail_unless (err <= TOLERANCE,
+        "%s: [%" G_GSIZE_FORMAT "] vulkan %.9g, reference %.9g", what, i, vk[i],
+        ref[i]);
+    worst = MAX (worst, err);
+  }
+  GST_INFO ("%s: %" G_GSIZE_FORMAT " values, worst relative error %.3g", what,
+      n, worst);
+}
+
+/* Runs one kernel: buffers[0] is the output (@out_n floats), the others
+ * hold @inputs (@sizes bytes each). Returns the output. */
+static gfloat *
+run_kernel (OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
+    guint n_inputs, gconstpointer *inputs, const gsize *sizes, gsize out_n)
+{
+  GError *err = NULL;
+  OmniNnVkKernel *k
+      = omni_nn_vk_kernel_new (device, op, params, has_bias, &err);
+  OmniVkBuffer *bufs[4] = { NULL };
+  OmniVkBuffer *down;
+  OmniVkDescriptorPool *pool;
+  OmniVkCommand *cmd;
+  gfloat *out = g_new (gfloat, out_n);
+  guint i, nb;
+
+  fail_unless (
+      k != NULL, "%s: %s", omni_nn_op_type_name (op), err ? err->message : "");
+  nb = omni_nn_vk_kernel_get_n_buffers (k);
+  fail_unless (nb <= 4 && n_inputs + 1 <= nb);
+  bufs[0] = omni_vk_buffer_new (
+      device, out_n * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, &err);
+  fail_unless (bufs[0] != NULL);
+  for (i = 0; i < n_inputs; i++) {
+    bufs[i + 1] = omni_vk_buffer_new (
+        device, MAX (sizes[i], 4), OMNI_VK_MEMORY_DEVICE, &err);
+    fail_unless (bufs[i + 1] != NULL);
+    fail_unless (
+        omni_vk_buffer_write (bufs[i + 1], 0, inputs[i], sizes[i], &err));
+  }
+  /* No bias: bind the weights again (never read). */
+  for (i = n_inputs + 1; i < nb; i++)
+    bufs[i] = omni_vk_buffer_ref (bufs[i - 1]);
+  down = omni_vk_buffer_new (
+      device, out_n * sizeof (gfloat), OMNI_VK_MEMORY_DOWNLOAD, &err);
+  pool = omni_vk_descriptor_pool_new (device, 1, 4, &err);
+  fail_unless (omni_nn_vk_kernel_bind (k, pool, bufs, nb, &err), "%s",
+      err ? err->message : "");
+  cmd = omni_vk_command_new (device, &err);
+  fail_unless (omni_vk_command_begin (cmd, &err));
+  /* Poison the output so unwritten elements show. */
+  omni_vk_command_fill_buffer (cmd, bufs[0], 0, G_MAXSIZE, 0x7fc00000u);
+  omni_nn_vk_kernel_record (k, cmd);
+  omni_vk_command_copy_buffer (
+      cmd, bufs[0], 0, down, 0, out_n * sizeof (gfloat));
+  fail_unless (omni_vk_command_end (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_command_run (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (
+      omni_vk_buffer_read (down, 0, out, out_n * sizeof (gfloat), &err));
+
+  omni_vk_command_unref (cmd);
+  omni_vk_descriptor_pool_unref (pool);
+  omni_vk_buffer_unref (down);
+  for (i = 0; i < nb; i++)
+    omni_vk_buffer_unref (bufs[i]);
+  omni_nn_vk_kernel_free (k);
+  return out;
+}
+
+/* ---- conv2d ------------------------------------------------------------ */
+
+static void
+check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
+    guint kw, guint sh, guint sw, guint dh, guint dw, OmniNnPadding padding,
+    OmniNnActivation act, gboolean bias)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnConv2dParams *p = &params.conv2d;
+  guint pt = 0, pl = 0;
+  gfloat *in, *w, *b, *ref, *vk;
+  gsize n_in, n_w, n_out;
+  gconstpointer inputs[3];
+  gsize sizes[3];
+  gchar *what;
+
+  fail_unless (
+      omni_nn_conv_output_size (in_h, kh, sh, dh, padding, &p->out_h, &pt));
+  fail_unless (
+      omni_nn_conv_output_size (in_w, kw, sw, dw, padding, &p->out_w, &pl));
+  p->in_h = in_h;
+  p->in_w = in_w;
+  p->in_c = in_c;
+  p->out_c = out_c;
+  p->kernel_h = kh;
+  p->kernel_w = kw;
+  p->stride_h = sh;
+  p->stride_w = sw;
+  p->dilation_h = dh;
+  p->dilation_w = dw;
+  p->pad_top = pt;
+  p->pad_left = pl;
+  p->activation = act;
+  n_in = (gsize) in_h * in_w * in_c;
+  n_w = (gsize) kh * kw * in_c * out_c;
+  n_out = (gsize) p->out_h * p->out_w * out_c;
+  in = random_floats (n_in, 1.0f);
+  w = random_floats (n_w, 0.5f);
+  b = random_floats (out_c, 1.0f);
+  ref = g_new (gfloat, n_out);
+  omni_nn_ref_conv2d (p, in, w, bias ? b : NULL, ref);
+  inputs[0] = in;
+  inputs[1] = w;
+  inputs[2] = b;
+  sizes[0] = n_in * 4;
+  sizes[1] = n_w * 4;
+  sizes[2] = out_c * 4;
+  vk = run_kernel (
+      OMNI_NN_OP_CONV2D, &params, bias, bias ? 3 : 2, inputs, sizes, n_out);
+  what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u,%u d%u,%u -> %ux%ux%u",
+      in_h, in_w, in_c, kh, kw, sh, sw, dh, dw, p->out_h, p->out_w, out_c);
+  compare (what, vk, ref, n_out);
+  g_free (what);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_conv2d)
+{
+  /* MobileNetV2's stem shape, stride 2 on an odd input, TF 'same'. */
+  check_conv2d (17, 13, 3, 7, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU6, TRUE);
+  /* Dilation 2, valid padding, no bias. */
+  check_conv2d (9, 11, 5, 6, 3, 3, 1, 1, 2, 2, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_NONE, FALSE);
+  /* A 1x1 input with a 3x3 kernel: all but the centre tap pad. */
+  check_conv2d (1, 1, 3, 5, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU, TRUE);
+  /* Non-square kernel, mixed strides and dilations. */
+  check_conv2d (7, 5, 4, 9, 5, 3, 2, 1, 1, 2, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU, TRUE);
+  /* More channels than one workgroup row, out_c not a multiple of 4. */
+  check_conv2d (12, 10, 33, 37, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU6, TRUE);
+  /* 1x1 kernel through the general kernel. */
+  check_conv2d (6, 7, 9, 11, 1, 1, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_NONE, TRUE);
+  /* Output channels in quads (the vec4 kernel): pairs of quads, an odd
+   * number of quads, stride 2 on odd sizes, dilation 2, 1x1 input. */
+  check_conv2d (23, 19, 3, 32, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU6, TRUE);
+  check_conv2d (9, 11, 5, 12, 3, 3, 1, 1, 2, 2, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_NONE, FALSE);
+  check_conv2d (1, 1, 7, 4, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU, TRUE);
+}
+
+GST_END_TEST;
+
+/* ---- depthwise --------------------------------------------------------- */
+
+static void
+check_depthwise (guint in_h, guint in_w, guint in_c, guint mult, guint k,
+    guint stride, guint dilation, OmniNnPadding padding, OmniNnActivation act,
+    gboolean bias)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
+  guint pt = 0, pl = 0, out_c = in_c * mult;
+  gfloat *in, *w, *b, *ref, *vk;
+  gsize n_in, n_w, n_out;
+  gconstpointer inputs[3];
+  gsize sizes[3];
+  gchar *what;
+
+  fail_unless (omni_nn_conv_output_size (
+      in_h, k, stride, dilation, padding, &p->out_h, &pt));
+  fail_unless (omni_nn_conv_output_size (
+      in_w, k, stride, dilation, padding, &p->out_w, &pl));
+  p->in_h = in_h;
+  p->in_w = in_w;
+  p->in_c = in_c;
+  p->out_c = out_c;
+  p->kernel_h = p->kernel_w = k;
+  p->stride_h = p->stride_w = stride;
+  p->dilation_h = p->dilation_w = dilation;
+  p->pad_top = pt;
+  p->pad_left = pl;
+  p->depth_multiplier = mult;
+  p->activation = act;
+  n_in = (gsize) in_h * in_w * in_c;
+  n_w = (gsize) k * k * out_c;
+  n_out = (gsize) p->out_h * p->out_w * out_c;
+  in = random_floats (n_in, 1.0f);
+  w = random_floats (n_w, 0.5f);
+  b = random_floats (out_c, 1.0f);
+  ref = g_new (gfloat, n_out);
+  omni_nn_ref_depthwise_conv2d (p, in, w, bias ? b : NULL, ref);
+  inputs[0] = in;
+  inputs[1] = w;
+  inputs[2] = b;
+  sizes[0] = n_in * 4;
+  sizes[1] = n_w * 4;
+  sizes[2] = out_c * 4;
+  vk = run_kernel (OMNI_NN_OP_DEPTHWISE_CONV2D, &params, bias, bias ? 3 : 2,
+      inputs, sizes, n_out);
+  what = g_strdup_printf ("depthwise %ux%ux%u x%u k%u s%u d%u -> %ux%ux%u",
+      in_h, in_w, in_c, mult, k, stride, dilation, p->out_h, p->out_w, out_c);
+  compare (what, vk, ref, n_out);
+  g_free (what);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_depthwise)
+{
+  check_depthwise (
+      15, 13, 7, 1, 3, 2, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  check_depthwise (
+      9, 9, 5, 3, 3, 1, 2, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_NONE, FALSE);
+  check_depthwise (
+      1, 1, 6, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
+  check_depthwise (
+      10, 7, 11, 2, 5, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
+  check_depthwise (
+      14, 14, 97, 1, 3, 2, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  /* Channels in quads (the vec4 kernel, 4 output columns per invocation):
+   * stride 2 on odd sizes, widths not a multiple of 4, dilation 2, 1x1. */
+  check_depthwise (
+      15, 13, 8, 1, 3, 2, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  check_depthwise (
+      11, 9, 12, 1, 3, 1, 2, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_NONE, FALSE);
+  check_depthwise (
+      1, 1, 96, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
+  check_depthwise (
+      17, 23, 36, 1, 5, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  check_depthwise (
+      30, 29, 144, 1, 3, 2, 1, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_RELU6, TRUE);
+}
+
+GST_END_TEST;
+
+/* ---- pointwise / dense (GEMM) ------------------------------------------ */
+
+static void
+check_gemm (OmniNnOpType op, guint m, guint k, guint n, OmniNnActivation act,
+    gboolean bias)
+{
+  OmniNnOpParams params = { 0 };
+  gfloat *in = random_floats ((gsize) m * k, 1.0f);
+  gfloat *w = random_floats ((gsize) k * n, 0.5f);
+  gfloat *b = random_floats (n, 1.0f);
+  gfloat *ref = g_new (gfloat, (gsize) m * n), *vk;
+  gconstpointer inputs[3] = { in, w, b };
+  gsize sizes[3] = { (gsize) m * k * 4, (gsize) k * n * 4, (gsize) n * 4 };
+  gchar *what;
+
+  params.gemm.m = m;
+  params.gemm.k = k;
+  params.gemm.n = n;
+  params.gemm.activation = act;
+  omni_nn_ref_gemm (&params.gemm, in, w, bias ? b : NULL, ref);
+  vk = run_kernel (
+      op, &params, bias, bias ? 3 : 2, inputs, sizes, (gsize) m * n);
+  what = g_strdup_printf (
+      "%s %ux%u x %ux%u", omni_nn_op_type_name (op), m, k, k, n);
+  compare (what, vk, ref, (gsize) m * n);
+  g_free (what);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_pointwise)
+{
+  /* A 13x11 feature map: M = 143, odd K and N, partial tiles everywhere. */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_RELU6, TRUE);
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 17, 1, 1, OMNI_NN_ACT_NONE, FALSE);
+  /* 1x1 feature map (goes to the matrix-vector kernel). */
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 1, 33, 17, OMNI_NN_ACT_RELU, TRUE);
+  /* MobileNetV2's last 1x1 convolution: 7x7, 320 -> 1280. */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 49, 320, 1280, OMNI_NN_ACT_RELU6, TRUE);
+  /* K not a multiple of the K tile, N of the N tile. */
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 100, 23, 41, OMNI_NN_ACT_NONE, TRUE);
+  /* K and N in quads (the register-blocked vec4 kernel): odd M, N with an
+   * odd number of quads, few rows, many rows. */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 24, 36, OMNI_NN_ACT_RELU6, TRUE);
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 17, 4, 4, OMNI_NN_ACT_NONE, FALSE);
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 63, 16, 12, OMNI_NN_ACT_RELU, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 3025, 32, 16, OMNI_NN_ACT_NONE, TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_dense)
+{
+  /* nsfwjs's classifier: 1280 -> 5. */
+  check_gemm (OMNI_NN_OP_DENSE, 1, 1280, 5, OMNI_NN_ACT_NONE, TRUE);
+  check_gemm (OMNI_NN_OP_DENSE, 1, 7, 1001, OMNI_NN_ACT_RELU, TRUE);
+  check_gemm (OMNI_NN_OP_DENSE, 3, 19, 1, OMNI_NN_ACT_RELU6, FALSE);
+  check_gemm (OMNI_NN_OP_DENSE, 1, 1, 1, OMNI_NN_ACT_NONE, TRUE);
+}
+
+GST_END_TEST;
+
+/* ---- pad, add, activation, pooling, softmax, batch norm ---------------- */
+
+static void
+check_pad (guint h, guint w, guint c, guint t, guint b, guint l, guint r)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnPadParams *p = &params.pad;
+  gsize n_in = (gsize) h * w * c;
+  gsize n_out = (gsize) (h + t + b) * (w + l + r) * c;
+  gfloat *in = random_floats (n_in, 3.0f), *ref = g_new (gfloat, n_out), *vk;
+  gconstpointer inputs[1] = { in };
+  gsize sizes[1] = { n_in * 4 };
+
+  p->in_h = h;
+  p->in_w = w;
+  p->c = c;
+  p->pad_top = t;
+  p->pad_bottom = b;
+  p->pad_left = l;
+  p->pad_right = r;
+  omni_nn_ref_pad (p, in, ref);
+  vk = run_kernel (OMNI_NN_OP_PAD, &params, FALSE, 1, inputs, sizes, n_out);
+  compare ("pad", vk, ref, n_out);
+  g_free (in);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_pad)
+{
+  check_pad (7, 5, 3, 1, 2, 0, 3);
+  check_pad (1, 1, 1, 0, 1, 1, 0);
+  check_pad (13, 9, 17, 0, 1, 0, 1); /* TF 'same' on a stride-2 layer */
+}
+
+GST_END_TEST;
+
+static void
+check_eltwise (OmniNnOpType op, gsize n, OmniNnActivation act)
+{
+  OmniNnOpParams params = { 0 };
+  gfloat *a = random_floats (n, 8.0f), *b = random_floats (n, 8.0f);
+  gfloat *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[2] = { a, b };
+  gsize sizes[2] = { n * 4, n * 4 };
+
+  params.eltwise.n = n;
+  params.eltwise.activation = act;
+  if (op == OMNI_NN_OP_ADD)
+    omni_nn_ref_add (&params.eltwise, a, b, ref);
+  else
+    omni_nn_ref_activation (&params.eltwise, a, ref);
+  vk = run_kernel (
+      op, &params, FALSE, op == OMNI_NN_OP_ADD ? 2 : 1, inputs, sizes, n);
+  compare (omni_nn_op_type_name (op), vk, ref, n);
+  g_free (a);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_add_activation)
+{
+  check_eltwise (OMNI_NN_OP_ADD, 1001, OMNI_NN_ACT_RELU6);
+  check_eltwise (OMNI_NN_OP_ADD, 1, OMNI_NN_ACT_NONE);
+  check_eltwise (OMNI_NN_OP_ADD, 56 * 56 * 24 + 3, OMNI_NN_ACT_RELU);
+  check_eltwise (OMNI_NN_OP_ADD, 28 * 28 * 32, OMNI_NN_ACT_NONE); /* vec4 */
+  check_eltwise (OMNI_NN_OP_ADD, 4, OMNI_NN_ACT_RELU6);
+  check_eltwise (OMNI_NN_OP_ACTIVATION, 777, OMNI_NN_ACT_RELU);
+  check_eltwise (OMNI_NN_OP_ACTIVATION, 777, OMNI_NN_ACT_RELU6);
+  check_eltwise (OMNI_NN_OP_ACTIVATION, 5, OMNI_NN_ACT_NONE);
+}
+
+GST_END_TEST;
+
+static void
+check_pool (guint h, guint w, guint c)
+{
+  OmniNnOpParams params = { 0 };
+  gsize n_in = (gsize) h * w * c;
+  gfloat *in = random_floats (n_in, 4.0f), *ref = g_new (gfloat, c), *vk;
+  gconstpointer inputs[1] = { in };
+  gsize sizes[1] = { n_in * 4 };
+
+  params.pool.h = h;
+  params.pool.w = w;
+  params.pool.c = c;
+  omni_nn_ref_global_avg_pool (&params.pool, in, ref);
+  vk = run_kernel (
+      OMNI_NN_OP_GLOBAL_AVG_POOL, &params, FALSE, 1, inputs, sizes, c);
+  compare ("global-avg-pool", vk, ref, c);
+  g_free (in);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_global_avg_pool)
+{
+  check_pool (7, 7, 1280);
+  check_pool (7, 5, 13);
+  check_pool (1, 1, 3);
+  check_pool (31, 29, 9);
+}
+
+GST_END_TEST;
+
+static void
+check_softmax (guint rows, guint n, gfloat amplitude)
+{
+  OmniNnOpParams params = { 0 };
+  gsize total = (gsize) rows * n;
+  gfloat *in = random_floats (total, amplitude), *ref = g_new (gfloat, total);
+  gfloat *vk;
+  gconstpointer inputs[1] = { in };
+  gsize sizes[1] = { total * 4 };
+  guint r, i;
+
+  params.softmax.rows = rows;
+  params.softmax.n = n;
+  omni_nn_ref_softmax (&params.softmax, in, ref);
+  vk = run_kernel (OMNI_NN_OP_SOFTMAX, &params, FALSE, 1, inputs, sizes, total);
+  compare ("softmax", vk, ref, total);
+  for (r = 0; r < rows; r++) {
+    gdouble sum = 0.0;
+
+    for (i = 0; i < n; i++)
+      sum += vk[r * n + i];
+    fail_unless (fabs (sum - 1.0) < 1e-5, "row %u sums to %.9g", r, sum);
+  }
+  g_free (in);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_softmax)
+{
+  check_softmax (1, 5, 10.0f);
+  check_softmax (3, 1001, 20.0f);
+  check_softmax (1, 1, 1.0f);
+  check_softmax (7, 33, 60.0f); /* large logits: the max shift matters */
+}
+
+GST_END_TEST;
+
+static void
+check_batch_norm (gsize rows, guint c)
+{
+  OmniNnOpParams params = { 0 };
+  const gsize n = rows * c;
+  gfloat *in = random_floats (n, 2.0f), *scale = random_floats (c, 1.5f);
+  gfloat *shift = random_floats (c, 1.0f), *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[3] = { in, scale, shift };
+  gsize sizes[3] = { n * 4, c * 4, c * 4 };
+
+  params.channel.n = n;
+  params.channel.c = c;
+  omni_nn_ref_batch_norm (&params.channel, in, scale, shift, ref);
+  vk = run_kernel (OMNI_NN_OP_BATCH_NORM, &params, TRUE, 3, inputs, sizes, n);
+  compare ("batch-norm", vk, ref, n);
+  g_free (in);
+  g_free (scale);
+  g_free (shift);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_batch_norm)
+{
+  check_batch_norm (35, 6);
+  check_batch_norm (35, 8); /* channel quads */
+  check_batch_norm (1, 1);
+}
+
+GST_END_TEST;
+
+/* ---- pre-processing ---------------------------------------------------- */
+
+/* A frame of @layout, @in_w x @in_h, with row strides padded by odd amounts
+ * and planes at odd offsets, filled with random bytes. */
+static guint8 *
+make_frame (OmniNnPreprocessParams *p, OmniNnPixelLayout layout, guint in_w,
+    guint in_h, gsize *size)
+{
+  guint bpp = 1, cw = (in_w + 1) / 2, ch = (in_h + 1) / 2;
+
+  memset (p, 0, sizeof (*p));
+  p->layout = layout;
+  p->in_w = in_w;
+  p->in_h = in_h;
+  if (omni_nn_pixel_layout_packed (layout, &bpp, NULL, NULL, NULL)
+      || layout == OMNI_NN_PIXEL_GRAY8) {
+    p->strides[0] = in_w * bpp + 3;
+    p->offsets[0] = 5;
+  } else if (layout == OMNI_NN_PIXEL_I420) {
+    p->strides[0] = in_w + 5;
+    p->strides[1] = cw + 3;
+    p->strides[2] = cw + 1;
+    p->offsets[0] = 7;
+    p->offsets[1] = 7 + (gsize) p->strides[0] * in_h + 1;
+    p->offsets[2] = p->offsets[1] + (gsize) p->strides[1] * ch + 2;
+  } else {
+    p->strides[0] = in_w + 1;
+    p->strides[1] = cw * 2 + 3;
+    p->offsets[0] = 3;
+    p->offsets[1] = 3 + (gsize) p->strides[0] * in_h + 5;
+  }
+  *size = omni_nn_preprocess_frame_size (p);
+  return random_bytes (*size);
+}
+
+static void
+check_preprocess (OmniNnPixelLayout layout, guint in_w, guint in_h, guint out_w,
+    guint out_h, gboolean align_corners, gfloat scale, gfloat offset,
+    OmniNnYuvMatrix matrix, gboolean full_range)
+{
+  OmniNnOpParams params;
+  OmniNnPreprocessParams *p = &params.preprocess;
+  gsize size, n_out = (gsize) out_w * out_h * 3;
+  guint8 *frame = make_frame (p, layout, in_w, in_h, &size);
+  gfloat *ref = g_new (gfloat, n_out), *vk;
+  gconstpointer inputs[1] = { frame };
+  gsize sizes[1] = { size };
+  gchar *what;
+
+  p->out_w = out_w;
+  p->out_h = out_h;
+  p->align_corners = align_corners;
+  p->scale = scale;
+  p->offset = offset;
+  p->matrix = matrix;
+  p->full_range = full_range;
+  omni_nn_ref_preprocess (p, frame, ref);
+  vk = run_kernel (
+      OMNI_NN_OP_PREPROCESS, &params, FALSE, 1, inputs, sizes, n_out);
+  what = g_strdup_printf ("preprocess layout %d %ux%u -> %ux%u%s", layout, in_w,
+      in_h, out_w, out_h, align_corners ? " align-corners" : "");
+  compare (what, vk, ref, n_out);
+  g_free (what);
+  g_free (frame);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_preprocess_layouts)
+{
+  guint l;
+
+  /* Every layout: downscale in x, upscale in y, odd sizes; nsfwjs's
+   * normalisation. */
+  for (l = 0; l < OMNI_NN_PIXEL_N_LAYOUTS; l++)
+    check_preprocess (l, 37, 23, 17, 29, FALSE, 1.0f / 255.0f, 0.0f,
+        OMNI_NN_YUV_BT601, FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_preprocess_modes)
+{
+  /* alignCorners, [-1, 1] normalisation, BT.709 full range. */
+  check_preprocess (OMNI_NN_PIXEL_I420, 41, 31, 13, 7, TRUE, 2.0f / 255.0f,
+      -1.0f, OMNI_NN_YUV_BT709, TRUE);
+  check_preprocess (OMNI_NN_PIXEL_NV12, 33, 35, 224, 224, FALSE, 1.0f / 255.0f,
+      0.0f, OMNI_NN_YUV_BT2020, FALSE);
+  check_preprocess (OMNI_NN_PIXEL_RGBA, 640, 361, 224, 224, FALSE, 1.0f, 0.0f,
+      OMNI_NN_YUV_BT601, FALSE);
+  /* 1x1 frame, 1x1 output, and identical sizes (an exact copy). */
+  check_preprocess (OMNI_NN_PIXEL_BGRX, 1, 1, 5, 3, FALSE, 1.0f, 0.0f,
+      OMNI_NN_YUV_BT601, FALSE);
+  check_preprocess (OMNI_NN_PIXEL_RGB, 9, 7, 1, 1, TRUE, 1.0f, 0.0f,
+      OMNI_NN_YUV_BT601, FALSE);
+  check_preprocess (OMNI_NN_PIXEL_RGB, 19, 11, 19, 11, FALSE, 1.0f, 0.0f,
+      OMNI_NN_YUV_BT601, FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_params)
+{
+  OmniNnOpParams params = { 0 };
+  GError *err = NULL;
+
+  /* An empty GEMM and a softmax of nothing are refused, not dispatched. */
+  fail_if (omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_POINTWISE_CONV2D, &params, FALSE, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE));
+  g_clear_error (&err);
+  fail_if (
+      omni_nn_vk_kernel_new (device, OMNI_NN_OP_SOFTMAX, &params, FALSE, &err));
+  g_clear_error (&err);
+  fail_if (
+      omni_nn_vk_kernel_new (device, OMNI_NN_OP_N_OPS, &params, FALSE, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED));
+  g_clear_error (&err);
+}
+
+GST_END_TEST;
+
+/* ---- a whole graph on the Vulkan backend vs the CPU backend ------------- */
+
+static guint
+activation_tensor (OmniNnGraph *g, guint h, guint w, guint c)
+{
+  guint dims[3] = { h, w, c };
+
+  return omni_nn_graph_add_tensor (g, NULL, 3, dims, NULL);
+}
+
+static guint
+constant_tensor (
+    OmniNnGraph *g, guint n_dims, const guint *dims, gfloat amplitude)
+{
+  gsize n = 1;
+  guint i;
+
+  for (i = 0; i < n_dims; i++)
+    n *= dims[i];
+  return omni_nn_graph_add_tensor (
+      g, "w", n_dims, dims, random_floats (n, amplitude));
+}
+
+/* A MobileNet-like graph using every op: conv (stride 2) -> depthwise ->
+ * pointwise -> residual add -> pad -> depthwise (stride 2, valid) ->
+ * activation -> global average pool -> dense -> softmax, with outputs
+ * "probabilities" and "embedding". */
+static OmniNnGraph *
+make_graph (void)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  guint in, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, ins[2];
+  guint d4[4], d2[2], d1[1], pad;
+
+  g->input_h = 15;
+  g->input_w = 13;
+  g->input_c = 3;
+  g->input_scale = 1.0f / 255.0f;
+  g->input_offset = 0.0f;
+  g->input = in = activation_tensor (g, 15, 13, 3);
+
+  memset (&p, 0, sizeof (p));
+  p.conv2d.in_h = 15;
+  p.conv2d.in_w = 13;
+  p.conv2d.in_c = 3;
+  p.conv2d.out_c = 8;
+  p.conv2d.kernel_h = p.conv2d.kernel_w = 3;
+  p.conv2d.stride_h = p.conv2d.stride_w = 2;
+  p.conv2d.dilation_h = p.conv2d.dilation_w = 1;
+  omni_nn_conv_output_size (
+      15, 3, 2, 1, OMNI_NN_PADDING_SAME, &p.conv2d.out_h, &pad);
+  p.conv2d.pad_top = pad;
+  omni_nn_conv_output_size (
+      13, 3, 2, 1, OMNI_NN_PADDING_SAME, &p.conv2d.out_w, &pad);
+  p.conv2d.pad_left = pad;
+  p.conv2d.activation = OMNI_NN_ACT_RELU6;
+  t1 = activation_tensor (g, 8, 7, 8);
+  d4[0] = 3, d4[1] = 3, d4[2] = 3, d4[3] = 8;
+  d1[0] = 8;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONV2D, "stem", &p, 1, &in,
+      constant_tensor (g, 4, d4, 0.5f), constant_tensor (g, 1, d1, 0.2f), t1);
+
+  memset (&p, 0, sizeof (p));
+  p.depthwise.in_h = p.depthwise.out_h = 8;
+  p.depthwise.in_w = p.depthwise.out_w = 7;
+  p.depthwise.in_c = p.depthwise.out_c = 8;
+  p.depthwise.kernel_h = p.depthwise.kernel_w = 3;
+  p.depthwise.stride_h = p.depthwise.stride_w = 1;
+  p.depthwise.dilation_h = p.depthwise.dilation_w = 1;
+  p.depthwise.pad_top = p.depthwise.pad_left = 1;
+  p.depthwise.depth_multiplier = 1;
+  p.depthwise.activation = OMNI_NN_ACT_RELU6;
+  t2 = activation_tensor (g, 8, 7, 8);
+  d4[0] = 3, d4[1] = 3, d4[2] = 8, d4[3] = 1;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_DEPTHWISE_CONV2D, "dw1", &p, 1, &t1,
+      constant_tensor (g, 4, d4, 0.5f), constant_tensor (g, 1, d1, 0.2f), t2);
+
+  memset (&p, 0, sizeof (p));
+  p.gemm.m = 56;
+  p.gemm.k = 8;
+  p.gemm.n = 8;
+  t3 = activation_tensor (g, 8, 7, 8);
+  d2[0] = 8, d2[1] = 8;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "project", &p, 1, &t2,
+      constant_tensor (g, 2, d2, 0.5f), constant_tensor (g, 1, d1, 0.2f), t3);
+
+  memset (&p, 0, sizeof (p));
+  p.eltwise.n = 8 * 7 * 8;
+  t4 = activation_tensor (g, 8, 7, 8);
+  ins[0] = t3;
+  ins[1] = t1;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_ADD, "residual", &p, 2, ins,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t4);
+
+  memset (&p, 0, sizeof (p));
+  p.pad.in_h = 8;
+  p.pad.in_w = 7;
+  p.pad.c = 8;
+  p.pad.pad_bottom = 1;
+  p.pad.pad_right = 1;
+  t5 = activation_tensor (g, 9, 8, 8);
+  omni_nn_graph_add_node (g, OMNI_NN_OP_PAD, "pad", &p, 1, &t4,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t5);
+
+  memset (&p, 0, sizeof (p));
+  p.depthwise.in_h = 9;
+  p.depthwise.in_w = 8;
+  p.depthwise.in_c = 8;
+  p.depthwise.out_h = 4;
+  p.depthwise.out_w = 3;
+  p.depthwise.out_c = 16;
+  p.depthwise.kernel_h = p.depthwise.kernel_w = 3;
+  p.depthwise.stride_h = p.depthwise.stride_w = 2;
+  p.depthwise.dilation_h = p.depthwise.dilation_w = 1;
+  p.depthwise.depth_multiplier = 2;
+  t6 = activation_tensor (g, 4, 3, 16);
+  d4[0] = 3, d4[1] = 3, d4[2] = 8, d4[3] = 2;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_DEPTHWISE_CONV2D, "dw2", &p, 1, &t5,
+      constant_tensor (g, 4, d4, 0.5f), OMNI_NN_NO_TENSOR, t6);
+
+  memset (&p, 0, sizeof (p));
+  p.eltwise.n = 4 * 3 * 16;
+  p.eltwise.activation = OMNI_NN_ACT_RELU;
+  t7 = activation_tensor (g, 4, 3, 16);
+  omni_nn_graph_add_node (g, OMNI_NN_OP_ACTIVATION, "relu", &p, 1, &t6,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t7);
+
+  memset (&p, 0, sizeof (p));
+  p.pool.h = 4;
+  p.pool.w = 3;
+  p.pool.c = 16;
+  d1[0] = 16;
+  t8 = omni_nn_graph_add_tensor (g, "embedding", 1, d1, NULL);
+  omni_nn_graph_add_node (g, OMNI_NN_OP_GLOBAL_AVG_POOL, "pool", &p, 1, &t7,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t8);
+
+  memset (&p, 0, sizeof (p));
+  p.gemm.m = 1;
+  p.gemm.k = 16;
+  p.gemm.n = 5;
+  d1[0] = 5;
+  d2[0] = 16, d2[1] = 5;
+  t9 = omni_nn_graph_add_tensor (g, "logits", 1, d1, NULL);
+  omni_nn_graph_add_node (g, OMNI_NN_OP_DENSE, "dense", &p, 1, &t8,
+      constant_tensor (g, 2, d2, 2.0f), constant_tensor (g, 1, d1, 0.5f), t9);
+
+  memset (&p, 0, sizeof (p));
+  p.softmax.rows = 1;
+  p.softmax.n = 5;
+  t10 = omni_nn_graph_add_tensor (g, "probabilities", 1, d1, NULL);
+  omni_nn_graph_add_node (g, OMNI_NN_OP_SOFTMAX, "softmax", &p, 1, &t9,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t10);
+
+  omni_nn_graph_add_output (g, "probabilities", t10);
+  omni_nn_graph_add_output (g, "embedding", t8);
+  return g;
+}
+
+/* The CPU backend's outputs for @input. */
+static void
+cpu_outputs (
+    const OmniNnGraph *g, const OmniNnInput *input, gfloat *probs, gfloat *emb)
+{
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  GError *err = NULL;
+  gpointer state = cpu->prepare (g, NULL, &err);
+  gfloat *outs[2] = { probs, emb };
+
+  fail_unless (state != NULL, "%s", err ? err->message : "");
+  fail_unless (
+      cpu->run (state, input, outs, &err), "%s", err ? err->message : "");
+  cpu->free (state);
+}
+
+GST_START_TEST (test_graph)
+{
+  OmniNnGraph *g = make_graph ();
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnPreprocessParams fp[2];
+  guint8 *frames[2];
+  gsize sizes[2];
+  OmniNnInput in[2];
+  gfloat probs[5], emb[16], ref_probs[5], ref_emb[16];
+  gfloat *outs[2] = { probs, emb };
+  gfloat *tensor;
+  guint i;
+
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  fail_unless (omni_nn_vulkan_get_weight_bytes (vk) > 0);
+  /* Shared activation buffers: fewer bytes than one buffer per tensor. */
+  fail_unless (
+      omni_nn_vulkan_get_activation_bytes (vk)
+      < (15 * 13 * 3 + 5 * 8 * 7 * 8 + 9 * 8 * 8 + 2 * 4 * 3 * 16 + 16 + 5 + 5)
+            * sizeof (gfloat));
+
+  /* Two frames of different layouts in flight at once, collected in
+   * order; each matches the CPU backend on the same frame. */
+  for (i = 0; i < 2; i++) {
+    frames[i]
+        = make_frame (&fp[i], i == 0 ? OMNI_NN_PIXEL_RGBX : OMNI_NN_PIXEL_I420,
+            37 + i, 23 + 2 * i, &sizes[i]);
+    fp[i].out_w = 13;
+    fp[i].out_h = 15;
+    fp[i].scale = g->input_scale;
+    fp[i].offset = g->input_offset;
+    memset (&in[i], 0, sizeof (in[i]));
+    in[i].frame_params = &fp[i];
+    in[i].frame = frames[i];
+    in[i].frame_size = sizes[i];
+  }
+  fail_unless (
+      omni_nn_vulkan_submit (vk, &in[0], &err), "%s", err ? err->message : "");
+  fail_unless (
+      omni_nn_vulkan_submit (vk, &in[1], &err), "%s", err ? err->message : "");
+  fail_unless_equals_int (omni_nn_vulkan_get_n_in_flight (vk), 2);
+  fail_if (omni_nn_vulkan_submit (vk, &in[0], &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT));
+  g_clear_error (&err);
+  fail_if (omni_nn_vulkan_run (vk, &in[0], outs, &err));
+  g_clear_error (&err);
+  for (i = 0; i < 2; i++) {
+    fail_unless (
+        omni_nn_vulkan_collect (vk, outs, &err), "%s", err ? err->message : "");
+    cpu_outputs (g, &in[i], ref_probs, ref_emb);
+    compare ("graph probabilities", probs, ref_probs, 5);
+    compare ("graph embedding", emb, ref_emb, 16);
+  }
+  fail_if (omni_nn_vulkan_collect (vk, outs, &err));
+  g_clear_error (&err);
+
+  /* Again, one at a time, several rounds (the recordings are reused). */
+  for (i = 0; i < 4; i++) {
+    fail_unless (omni_nn_vulkan_run (vk, &in[i % 2], outs, &err), "%s",
+        err ? err->message : "");
+    cpu_outputs (g, &in[i % 2], ref_probs, ref_emb);
+    compare ("graph probabilities", probs, ref_probs, 5);
+  }
+
+  /* A float tensor as input. */
+  tensor = random_floats (15 * 13 * 3, 1.0f);
+  memset (&in[0], 0, sizeof (in[0]));
+  in[0].tensor = tensor;
+  fail_unless (omni_nn_vulkan_run (vk, &in[0], outs, &err), "%s",
+      err ? err->message : "");
+  cpu_outputs (g, &in[0], ref_probs, ref_emb);
+  compare ("graph probabilities (tensor input)", probs, ref_probs, 5);
+  compare ("graph embedding (tensor input)", emb, ref_emb, 16);
+
+  /* A frame smaller than its layout says, and one for another input size. */
+  in[1].frame_size = sizes[1] - 1;
+  fail_if (omni_nn_vulkan_run (vk, &in[1], outs, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT));
+  g_clear_error (&err);
+  in[1].frame_size = sizes[1];
+  fp[1].out_w = 12;
+  fail_if (omni_nn_vulkan_run (vk, &in[1], outs, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT));
+  g_clear_error (&err);
+
+  /* Through the generic backend interface. */
+  {
+    const OmniNnBackend *b = omni_nn_vulkan_backend ();
+    gpointer state = b->prepare (g, "auto", &err);
+
+    fail_unless (state != NULL, "%s", err ? err->message : "");
+    fail_unless (strstr (b->device_name (state), "Vulkan"));
+    fail_unless (b->run (state, &in[0], outs, &err));
+    compare ("backend probabilities", probs, ref_probs, 5);
+    b->free (state);
+    fail_if (b->prepare (g, "no-such-gpu-xyz", &err));
+    fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_DEVICE));
+    fail_unless (strstr (err->message, "no-such-gpu-xyz"));
+    g_clear_error (&err);
+  }
+
+  g_free (tensor);
+  g_free (frames[0]);
+  g_free (frames[1]);
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+}
+
+GST_END_TEST;
+
+/* Device lost in the middle of a stream: an error, not a crash. */
+GST_START_TEST (test_graph_device_lost)
+{
+  OmniNnGraph *g = make_graph ();
+  GError *err = NULL;
+  OmniNnVulkan *vk = omni_nn_vulkan_new (g, NULL, &err);
+  gfloat *tensor = random_floats (15 * 13 * 3, 1.0f);
+  gfloat probs[5], emb[16];
+  gfloat *outs[2] = { probs, emb };
+  OmniNnInput in = { 0 };
+
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  in.tensor = tensor;
+  fail_unless (omni_nn_vulkan_run (vk, &in, outs, &err));
+  omni_vk_device_inject_device_lost (omni_nn_vulkan_get_device (vk));
+  fail_if (omni_nn_vulkan_run (vk, &in, outs, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_FAILED));
+  fail_unless (strstr (err->message, "lost"), "%s", err->message);
+  g_clear_error (&err);
+  fail_if (omni_nn_vulkan_run (vk, &in, outs, &err));
+  g_clear_error (&err);
+  omni_nn_vulkan_free (vk);
+  /* A new graph gets a working device. */
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  fail_unless (omni_nn_vulkan_run (vk, &in, outs, &err));
+  omni_nn_vulkan_free (vk);
+  g_free (tensor);
+  omni_nn_graph_free (g);
+}
+
+GST_END_TEST;
+
+static Suite *
+nnops_suite (void)
+{
+  Suite *s = suite_create ("omni-nnops");
+  TCase *tc = tcase_create ("ops");
+
+  gst_debug_set_threshold_for_name ("omnivk", GST_LEVEL_WARNING);
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_conv2d);
+  tcase_add_test (tc, test_depthwise);
+  tcase_add_test (tc, test_pointwise);
+  tcase_add_test (tc, test_dense);
+  tcase_add_test (tc, test_pad);
+  tcase_add_test (tc, test_add_activation);
+  tcase_add_test (tc, test_global_avg_pool);
+  tcase_add_test (tc, test_softmax);
+  tcase_add_test (tc, test_batch_norm);
+  tcase_add_test (tc, test_preprocess_layouts);
+  tcase_add_test (tc, test_preprocess_modes);
+  tcase_add_test (tc, test_bad_params);
+  tcase_add_test (tc, test_graph);
+  tcase_add_test (tc, test_graph_device_lost);
+  return s;
+}
+
+GST_CHECK_MAIN (nnops);

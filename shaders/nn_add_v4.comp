@@ -1,0 +1,24 @@
+#version 450
+// Element-wise sum with a fused activation, 4 elements per invocation
+// (N4 = n / 4 vec4s; n a multiple of 4): out = act(a + b).
+layout(local_size_x_id = 0) in;
+layout(constant_id = 3) const uint N4 = 1u;
+layout(constant_id = 4) const uint ACT = 0u;
+
+layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+layout(std430, binding = 1) readonly buffer A { vec4 data[]; } a;
+layout(std430, binding = 2) readonly buffer B { vec4 data[]; } b;
+
+void main()
+{
+  uint i = gl_GlobalInvocationID.y * (gl_NumWorkGroups.x * gl_WorkGroupSize.x)
+      + gl_GlobalInvocationID.x;
+  if (i >= N4)
+    return;
+  vec4 v = a.data[i] + b.data[i];
+  if (ACT == 1u)
+    v = max(v, vec4(0.0));
+  else if (ACT == 2u)
+    v = min(max(v, vec4(0.0)), vec4(6.0));
+  dst.data[i] = v;
+}

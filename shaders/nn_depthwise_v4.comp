@@ -1,0 +1,74 @@
+#version 450
+// Depthwise 2-D convolution for depth multiplier 1 and channels a multiple
+// of 4 (omni_nn_ref_depthwise_conv2d): each invocation computes OWB
+// neighbouring output pixels of one row for 4 channels, loading each
+// weight tap once (a vec4) for all OWB pixels and the inputs as vec4.
+// x = channel quad (neighbours read neighbouring bytes), y = block of OWB
+// output columns, z = output row. Taps outside the input read 0, so the
+// padding of a preceding ZeroPadding2D can be folded into PT/PL.
+layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
+layout(constant_id = 3) const uint IN_H = 1u;
+layout(constant_id = 4) const uint IN_W = 1u;
+layout(constant_id = 5) const uint IN_C = 4u;
+layout(constant_id = 6) const uint OUT_H = 1u;
+layout(constant_id = 7) const uint OUT_W = 1u;
+layout(constant_id = 8) const uint OWB = 4u;   // output pixels per invocation
+layout(constant_id = 9) const uint KH = 1u;
+layout(constant_id = 10) const uint KW = 1u;
+layout(constant_id = 11) const uint SH = 1u;
+layout(constant_id = 12) const uint SW = 1u;
+layout(constant_id = 13) const uint DH = 1u;
+layout(constant_id = 14) const uint DW = 1u;
+layout(constant_id = 15) const int PT = 0;
+layout(constant_id = 16) const int PL = 0;
+layout(constant_id = 17) const uint ACT = 0u;
+layout(constant_id = 18) const bool HAS_BIAS = false;
+
+const uint C4 = IN_C / 4u;
+
+layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { vec4 data[]; } src;
+layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
+layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
+
+vec4 act(vec4 v)
+{
+  if (ACT == 1u)
+    return max(v, vec4(0.0));
+  if (ACT == 2u)
+    return min(max(v, vec4(0.0)), vec4(6.0));
+  return v;
+}
+
+void main()
+{
+  uint c4 = gl_GlobalInvocationID.x;
+  uint ox0 = gl_GlobalInvocationID.y * OWB;
+  uint oy = gl_GlobalInvocationID.z;
+  if (c4 >= C4 || ox0 >= OUT_W || oy >= OUT_H)
+    return;
+
+  vec4 acc[OWB];
+  vec4 bias = HAS_BIAS ? b.data[c4] : vec4(0.0);
+  for (uint p = 0u; p < OWB; p++)
+    acc[p] = bias;
+
+  int iy0 = int(oy * SH) - PT;
+  for (uint ky = 0u; ky < KH; ky++) {
+    int iy = iy0 + int(ky * DH);
+    if (iy < 0 || iy >= int(IN_H))
+      continue;
+    uint row = uint(iy) * IN_W;
+    for (uint kx = 0u; kx < KW; kx++) {
+      vec4 wv = w.data[(ky * KW + kx) * C4 + c4];
+      for (uint p = 0u; p < OWB; p++) {
+        int ix = int((ox0 + p) * SW + kx * DW) - PL;
+        if (ix >= 0 && ix < int(IN_W))
+          acc[p] += src.data[(row + uint(ix)) * C4 + c4] * wv;
+      }
+    }
+  }
+  for (uint p = 0u; p < OWB; p++)
+    if (ox0 + p < OUT_W)
+      dst.data[((oy * OUT_W) + ox0 + p) * C4 + c4] = act(acc[p]);
+}

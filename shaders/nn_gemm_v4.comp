@@ -1,0 +1,80 @@
+#version 450
+// GEMM with register blocking and 16-byte loads, for K and N multiples of
+// 4 (every pointwise convolution of MobileNet-style networks):
+// out[m, n] = act(bias[n] + sum over k of in[m, k] * w[k, n]), row-major.
+// Each invocation accumulates RM rows x RN*4 columns in registers, reading
+// a vec4 of 4 consecutive k per row and a vec4 of 4 consecutive n per
+// weight row: (RM + 4 * RN) 16-byte loads feed 16 * RM * RN multiply-adds.
+// x runs over column blocks, so neighbouring invocations read neighbouring
+// weights, and the rows of a workgroup are shared (uniform loads on SIMD
+// CPU drivers such as lavapipe). No shared memory and no barriers: on CPU
+// drivers a barrier costs a coroutine switch per SIMD group, on GPUs the
+// weights stay in L1/L2. nn_gemm.comp (shared-memory tiles) handles the
+// other shapes.
+layout(local_size_x_id = 0, local_size_y_id = 1) in;
+layout(constant_id = 3) const uint M = 1u;
+layout(constant_id = 4) const uint K = 4u;
+layout(constant_id = 5) const uint N = 4u;
+layout(constant_id = 6) const uint ACT = 0u;
+layout(constant_id = 7) const bool HAS_BIAS = false;
+layout(constant_id = 8) const uint RM = 8u;   // rows per invocation
+layout(constant_id = 9) const uint RN = 2u;   // vec4 columns per invocation
+
+const uint K4 = K / 4u, N4 = N / 4u;
+
+layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+layout(std430, binding = 1) readonly buffer In { vec4 data[]; } src;
+layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
+layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
+
+vec4 act(vec4 v)
+{
+  if (ACT == 1u)
+    return max(v, vec4(0.0));
+  if (ACT == 2u)
+    return min(max(v, vec4(0.0)), vec4(6.0));
+  return v;
+}
+
+void main()
+{
+  uint n4 = gl_GlobalInvocationID.x * RN;
+  uint m0 = gl_GlobalInvocationID.y * RM;
+  if (n4 >= N4 || m0 >= M)
+    return;
+
+  vec4 acc[RM][RN];
+  uint rows[RM], cols[RN];
+  for (uint c = 0u; c < RN; c++) {
+    cols[c] = min(n4 + c, N4 - 1u);
+    vec4 bias = HAS_BIAS ? b.data[cols[c]] : vec4(0.0);
+    for (uint r = 0u; r < RM; r++)
+      acc[r][c] = bias;
+  }
+  // Rows past M repeat the last row; their results are not stored.
+  for (uint r = 0u; r < RM; r++)
+    rows[r] = min(m0 + r, M - 1u) * K4;
+
+  for (uint k4 = 0u; k4 < K4; k4++) {
+    vec4 a[RM];
+    for (uint r = 0u; r < RM; r++)
+      a[r] = src.data[rows[r] + k4];
+    uint wrow = k4 * 4u * N4;
+    for (uint kk = 0u; kk < 4u; kk++) {
+      for (uint c = 0u; c < RN; c++) {
+        vec4 bv = w.data[wrow + cols[c]];
+        for (uint r = 0u; r < RM; r++)
+          acc[r][c] += a[r][kk] * bv;
+      }
+      wrow += N4;
+    }
+  }
+
+  for (uint r = 0u; r < RM; r++) {
+    if (m0 + r >= M)
+      break;
+    for (uint c = 0u; c < RN; c++)
+      if (n4 + c < N4)
+        dst.data[(m0 + r) * N4 + n4 + c] = act(acc[r][c]);
+  }
+}
