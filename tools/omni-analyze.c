@@ -932,6 +932,53 @@ on_no_more_pads (GstElement *decode, gpointer user_data)
   }
 }
 
+/* The thresholds omnifusion runs with: its properties, unless the policy
+ * file sets them (docs/policy.md: keyfile [policy] group or JSON top-level
+ * members). Only for the report; omnifusion itself reports a bad file. */
+static void
+read_thresholds (App *app)
+{
+  GKeyFile *kf;
+  JsonParser *parser;
+  const gchar *keys[2] = { "enter-threshold", "exit-threshold" };
+  gdouble *out[2] = { &app->enter_threshold, &app->exit_threshold };
+  guint i;
+
+  if (g_object_class_find_property (
+          G_OBJECT_GET_CLASS (app->fusion), "enter-threshold"))
+    g_object_get (app->fusion, "enter-threshold", &app->enter_threshold,
+        "exit-threshold", &app->exit_threshold, NULL);
+  if (!app->policy)
+    return;
+  parser = json_parser_new ();
+  if (json_parser_load_from_file (parser, app->policy, NULL)) {
+    JsonNode *root = json_parser_get_root (parser);
+
+    if (root && JSON_NODE_HOLDS_OBJECT (root)) {
+      JsonObject *o = json_node_get_object (root);
+
+      for (i = 0; i < 2; i++)
+        if (json_object_has_member (o, keys[i]))
+          *out[i] = json_object_get_double_member (o, keys[i]);
+    }
+    g_object_unref (parser);
+    return;
+  }
+  g_object_unref (parser);
+  kf = g_key_file_new ();
+  if (g_key_file_load_from_file (kf, app->policy, G_KEY_FILE_NONE, NULL)) {
+    for (i = 0; i < 2; i++) {
+      GError *err = NULL;
+      gdouble v = g_key_file_get_double (kf, "policy", keys[i], &err);
+
+      if (!err)
+        *out[i] = v;
+      g_clear_error (&err);
+    }
+  }
+  g_key_file_free (kf);
+}
+
 /* ------------------------------------------------------------------ */
 /* the pipeline */
 
@@ -1003,10 +1050,7 @@ build_pipeline (App *app)
     fail (app, "omnifusion cannot produce application/x-omni-events");
     return FALSE;
   }
-  if (g_object_class_find_property (
-          G_OBJECT_GET_CLASS (app->fusion), "enter-threshold"))
-    g_object_get (app->fusion, "enter-threshold", &app->enter_threshold,
-        "exit-threshold", &app->exit_threshold, NULL);
+  read_thresholds (app);
 
   if (app->overlay_path) {
     GstElement *conv, *enc, *sink;

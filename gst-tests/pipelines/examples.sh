@@ -1,0 +1,116 @@
+#!/bin/sh
+# gst-omni: runs every example in examples/ on media generated here, with
+# fakesinks where a display or a sound card would be needed, and checks what
+# each one prints or writes, so that none rots.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# usage: examples.sh EXAMPLES_DIR OMNI_APPSINK
+#
+# Media: av.mkv, 4 s of 320x240 VP8 video (SMPTE bars) with Vorbis audio
+# ticks every 0.5 s (120 BPM); ticks.ogg, 8 s of the same ticks alone.
+# Prints "N passed, N failed"; exit status 1 on any failure, 77 (skipped)
+# when a gst-omni element the examples use is not built.
+set -u
+examples=${1:?usage: examples.sh EXAMPLES_DIR OMNI_APPSINK}
+appsink=${2:?usage: examples.sh EXAMPLES_DIR OMNI_APPSINK}
+export PATH=/usr/bin:$PATH
+
+passed=0
+failed=0
+check() { # check NAME COMMAND...
+  name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "ok     $name"
+  else
+    failed=$((failed + 1))
+    echo "FAILED $name"
+  fi
+}
+
+missing=
+for e in omnisampler omnivisionenc omnirhythm omniaudioenc omnifusion; do
+  gst-inspect-1.0 "$e" >/dev/null 2>&1 || missing="$missing $e"
+done
+if [ -n "$missing" ]; then
+  echo "gst-omni elements not built:$missing; the examples need them"
+  exit 77
+fi
+
+tmp=$(mktemp -d /tmp/omni-examples-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+gst-launch-1.0 -q videotestsrc num-buffers=100 ! \
+  video/x-raw,width=320,height=240,framerate=25/1 ! vp8enc deadline=1 ! queue ! mux. \
+  audiotestsrc wave=ticks tick-interval=500000000 num-buffers=40 samplesperbuffer=4800 ! \
+  audio/x-raw,rate=48000 ! audioconvert ! vorbisenc ! queue ! mux. \
+  matroskamux name=mux ! filesink location="$tmp/av.mkv" || exit 1
+gst-launch-1.0 -q audiotestsrc wave=ticks tick-interval=500000000 num-buffers=80 \
+  samplesperbuffer=4800 ! audio/x-raw,rate=48000 ! audioconvert ! vorbisenc ! oggmux ! \
+  filesink location="$tmp/ticks.ogg" || exit 1
+
+# count_json FILE TYPE: number of JSON lines of that "type"
+count_json() {
+  python3 -c 'import json,sys; print(sum(json.loads(l)["type"] == sys.argv[2] for l in open(sys.argv[1])))' "$1" "$2"
+}
+
+# --- moderate-file.sh
+"$examples/moderate-file.sh" "$tmp/av.mkv" "$tmp/events.jsonl" >"$tmp/moderate.log" 2>&1
+check "moderate-file.sh runs" test $? -eq 0
+n=$(count_json "$tmp/events.jsonl" window 2>/dev/null || echo 0)
+check "moderate-file.sh: 4 window events for 4 s ($n)" test "$n" -eq 4
+
+# --- live-camera-overlay.sh, with live test sources for the camera and mic
+VIDEO_SRC="videotestsrc is-live=true num-buffers=75 ! video/x-raw,width=320,height=240,framerate=25/1" \
+AUDIO_SRC="audiotestsrc is-live=true wave=ticks num-buffers=30 samplesperbuffer=4800" \
+SINK="fakesink sync=true" \
+  timeout 120 "$examples/live-camera-overlay.sh" >"$tmp/live.log" 2>&1
+rc=$?
+check "live-camera-overlay.sh runs live to EOS" test $rc -eq 0
+check "live-camera-overlay.sh: no error" sh -c "! grep -q ERROR '$tmp/live.log'"
+
+# --- beat-visualiser.sh: beats of a 120 BPM tick track, 0.5 s apart
+VIDEO_SINK=fakesink AUDIO_SINK=fakesink \
+  timeout 120 "$examples/beat-visualiser.sh" "$tmp/ticks.ogg" >"$tmp/beats.log" 2>&1
+check "beat-visualiser.sh runs" test $? -eq 0
+python3 - "$tmp/beats.log" <<'PY'
+import re, sys
+t = [int(x) / 1e9 for x in re.findall(r'^beat: .*running-time=\(guint64\)(\d+)',
+                                      open(sys.argv[1]).read(), re.M)]
+d = sorted(b - a for a, b in zip(t, t[1:]))
+med = d[len(d) // 2] if d else 0
+print('beats: %d, median interval %.3f s' % (len(t), med))
+sys.exit(0 if len(t) >= 6 and abs(med - 0.5) <= 0.025 else 1)
+PY
+check "beat-visualiser.sh: beats printed 0.5 s apart" test $? -eq 0
+
+# --- podcast.sh: WebVTT of an audio-only file, a cue per 2 s window
+WINDOW=2000000000 "$examples/podcast.sh" "$tmp/ticks.ogg" "$tmp/podcast.vtt" >"$tmp/podcast.log" 2>&1
+check "podcast.sh runs" test $? -eq 0
+check "podcast.sh: WebVTT header" sh -c "head -n 1 '$tmp/podcast.vtt' | grep -q '^WEBVTT'"
+n=$(grep -c -- '-->' "$tmp/podcast.vtt" 2>/dev/null || echo 0)
+check "podcast.sh: 4 cues for 8 s in 2 s windows ($n)" test "$n" -eq 4
+
+# --- omni-appsink (C): OmniFusionMeta from the appsink, bus messages
+"$appsink" "$tmp/av.mkv" >"$tmp/appsink.log" 2>"$tmp/appsink.err"
+check "omni-appsink runs" test $? -eq 0
+check "omni-appsink: 4 windows read from OmniFusionMeta" grep -q '^4 windows' "$tmp/appsink.log"
+check "omni-appsink: windows on the 1 s grid" \
+  grep -q '^window 0:00:01.000000000 - 0:00:02.000000000' "$tmp/appsink.log"
+check "omni-appsink: nothing leaked (leaks tracer)" sh -c "! grep -q object-alive '$tmp/appsink.err'"
+"$appsink" --max-windows 2 "$tmp/av.mkv" >"$tmp/appsink2.log" 2>&1
+check "omni-appsink --max-windows 2 stops early" grep -q '^2 windows' "$tmp/appsink2.log"
+
+# --- omni-appsink.py (PyGObject): the same through the JSON events
+python3 "$examples/omni-appsink.py" "$tmp/av.mkv" >"$tmp/py.log" 2>&1
+check "omni-appsink.py runs" test $? -eq 0
+check "omni-appsink.py: 4 windows" grep -q '^4 windows' "$tmp/py.log"
+check "omni-appsink.py: windows on the 1 s grid" grep -q '^window 1.000 - 2.000 s' "$tmp/py.log"
+
+for f in "$tmp"/*.log; do
+  echo "--- $(basename "$f")"
+  tail -n 15 "$f"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
