@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
@@ -1449,6 +1450,194 @@ GST_START_TEST (test_audio_character)
 
 GST_END_TEST;
 
+/* ---- windows, latency, bad input ------------------------------------- */
+
+/* window 1 s every 0.5 s: each window holds a second of frames, and each
+ * frame is one observation of the hysteresis, once. */
+GST_START_TEST (test_overlapping_windows)
+{
+  Fixture f;
+  guint i, k;
+
+  fixture_init (&f, FALSE, CAPTION_CAPS, "window-hop", GST_SECOND / 2, NULL);
+  for (i = 0; i <= 90; i++)
+    gst_harness_push (f.hv, make_frame (FRAME_PTS (i), FALSE, 0.0, 0.0));
+  fail_unless (gst_harness_push_event (f.hv, gst_event_new_eos ()));
+  for (k = 0; k < 7; k++) {
+    GstBuffer *b = gst_harness_pull (f.hv);
+    OmniFusionMeta *m = omni_buffer_get_fusion_meta (b);
+
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b), k * GST_SECOND / 2);
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (b), GST_SECOND / 2);
+    fail_unless_equals_uint64 (m->window_start, k * GST_SECOND / 2);
+    fail_unless_equals_uint64 (m->window_end, k * GST_SECOND / 2 + GST_SECOND);
+    fail_unless_equals_int (ev_uint (m, "video-frames"), k < 5    ? 30
+                                                         : k == 5 ? 16
+                                                                  : 1);
+    fail_unless_equals_int (ev_uint (m, "observations"), k < 6 ? 15 : 1);
+    gst_buffer_unref (b);
+  }
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_hop_longer_than_window)
+{
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "window", GST_SECOND / 2, "window-hop", GST_SECOND, NULL);
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (debug, "window-hop") != NULL, "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* The LATENCY answer: upstream + GstAggregator:latency + one window. */
+GST_START_TEST (test_latency_query)
+{
+  Fixture f;
+
+  fixture_init (&f, TRUE, CAPTION_CAPS, "latency", 200 * GST_MSECOND, "window",
+      2 * GST_SECOND, NULL);
+  gst_harness_set_upstream_latency (f.hv, 40 * GST_MSECOND);
+  gst_harness_set_upstream_latency (f.ha, 20 * GST_MSECOND);
+  fail_unless_equals_uint64 (gst_harness_query_latency (f.hv),
+      40 * GST_MSECOND + 200 * GST_MSECOND + 2 * GST_SECOND);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_non_time_segment)
+{
+  Fixture f;
+  GstSegment seg;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fixture_init (&f, FALSE, CAPTION_CAPS, NULL);
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  fail_unless (gst_harness_push_event (f.hv, gst_event_new_segment (&seg)));
+  gst_harness_push (f.hv, make_frame (0, FALSE, -1, 0));
+  msg = gst_bus_timed_pop_filtered (f.bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (debug, "bytes segment") != NULL, "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* Pango markup on a text pad: the tags go, the entities are resolved. */
+GST_START_TEST (test_markup_text)
+{
+  Fixture f;
+  GstHarness *ht;
+  GstBuffer *tb, *b;
+  OmniFusionMeta *m;
+  const gchar *markup = "<b>gosh</b> <i>darn</i> &amp; heck";
+  guint i;
+
+  fixture_init (&f, FALSE, CAPTION_CAPS, NULL);
+  ht = gst_harness_new_with_element (f.fusion, "sink_%u", NULL);
+  gst_harness_set_src_caps_str (ht, "text/x-raw,format=pango-markup");
+  tb = gst_buffer_new_memdup (markup, strlen (markup));
+  GST_BUFFER_PTS (tb) = 100 * GST_MSECOND;
+  gst_harness_push (ht, tb);
+  tb = gst_buffer_new_memdup ("x", 1);
+  GST_BUFFER_PTS (tb) = 1500 * GST_MSECOND;
+  gst_harness_push (ht, tb);
+  for (i = 0; i <= 30; i++)
+    gst_harness_push (f.hv, make_frame (FRAME_PTS (i), FALSE, -1, 0));
+  b = pull_window (&f, 0, &m);
+  fail_unless_equals_string (
+      gst_structure_get_string (m->evidence, "text"), "gosh darn & heck");
+  gst_buffer_unref (b);
+  gst_harness_teardown (ht);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* model-sha256 in a segment's provenance: sha256 of model.json followed
+ * by its weight shards, found under OMNI_MODEL_PATH/<model id>/. */
+GST_START_TEST (test_model_sha256)
+{
+  static const gchar *model_json
+      = "{\"format\": \"layers-model\", \"weightsManifest\": "
+        "[{\"paths\": [\"group1-shard1of1.bin\"], \"weights\": []}]}";
+  static const guint8 shard[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  gchar *dir = g_dir_make_tmp ("omnifusion-XXXXXX", NULL);
+  gchar *mdir = g_build_filename (dir, "fakemodel", NULL);
+  gchar *mjson = g_build_filename (mdir, "model.json", NULL);
+  gchar *mbin = g_build_filename (mdir, "group1-shard1of1.bin", NULL);
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  Fixture f;
+  GstStructure *msg;
+  const GstStructure *prov;
+  guint i;
+
+  fail_unless (dir != NULL);
+  fail_unless (g_mkdir (mdir, 0700) == 0);
+  fail_unless (g_file_set_contents (mjson, model_json, -1, NULL));
+  fail_unless (
+      g_file_set_contents (mbin, (const gchar *) shard, sizeof (shard), NULL));
+  g_checksum_update (sum, (const guchar *) model_json, strlen (model_json));
+  g_checksum_update (sum, shard, sizeof (shard));
+  g_setenv ("OMNI_MODEL_PATH", dir, TRUE);
+
+  fixture_init (&f, FALSE, CAPTION_CAPS, "enter-frames", 1, NULL);
+  for (i = 0; i <= 30; i++) {
+    GstBuffer *b = make_frame (FRAME_PTS (i), FALSE, -1, 0);
+    gfloat scores[5] = { 0, 0, 0.1f, 0.9f, 0 };
+
+    omni_buffer_add_class_meta (b, "fakemodel", 5, nsfw_labels, scores);
+    gst_harness_push (f.hv, b);
+  }
+  msg = next_message (&f, "omnifusion-segment");
+  fail_unless (msg != NULL);
+  prov = gst_value_get_structure (gst_structure_get_value (msg, "provenance"));
+  fail_unless_equals_string (
+      gst_structure_get_string (prov, "model-id"), "fakemodel");
+  fail_unless_equals_string (gst_structure_get_string (prov, "model-sha256"),
+      g_checksum_get_string (sum));
+  gst_structure_free (msg);
+  fixture_clear (&f);
+
+  g_unlink (mbin);
+  g_unlink (mjson);
+  g_rmdir (mdir);
+  g_rmdir (dir);
+  g_checksum_free (sum);
+  g_free (mbin);
+  g_free (mjson);
+  g_free (mdir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnifusion_suite (void)
 {
@@ -1476,6 +1665,12 @@ omnifusion_suite (void)
   tcase_add_test (tc, test_caption_template);
   tcase_add_test (tc, test_caption_template_unit);
   tcase_add_test (tc, test_audio_character);
+  tcase_add_test (tc, test_overlapping_windows);
+  tcase_add_test (tc, test_hop_longer_than_window);
+  tcase_add_test (tc, test_latency_query);
+  tcase_add_test (tc, test_non_time_segment);
+  tcase_add_test (tc, test_markup_text);
+  tcase_add_test (tc, test_model_sha256);
   return s;
 }
 

@@ -454,6 +454,8 @@ buffer_running_time (GstOmniFusionPad *pad, GstBuffer *buf,
     *seg_out = seg;
   if (rt_end_out)
     *rt_end_out = GST_CLOCK_TIME_NONE;
+  if (seg.format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
 
   ts = GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf)
                                      : GST_BUFFER_DTS (buf);
@@ -707,6 +709,19 @@ add_buffer (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
   g_free (text);
 }
 
+static gboolean
+check_time_segment (GstOmniFusion *self, GstOmniFusionPad *pad,
+    const GstSegment *seg, GstFlowReturn *flow)
+{
+  if (seg->format == GST_FORMAT_TIME)
+    return TRUE;
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+      ("pad %s has a %s segment; omnifusion aligns on time segments only",
+          GST_PAD_NAME (pad), gst_format_get_name (seg->format)));
+  *flow = GST_FLOW_ERROR;
+  return FALSE;
+}
+
 /* Pops every buffer of @pad that starts before @end. */
 static PadStatus
 consume_pad (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
@@ -732,12 +747,8 @@ consume_pad (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
     }
 
     rt = buffer_running_time (pad, buf, &rt_end, &seg);
-    if (seg.format != GST_FORMAT_TIME) {
+    if (!check_time_segment (self, pad, &seg, flow)) {
       gst_buffer_unref (buf);
-      GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
-          ("pad %s has a %s segment; omnifusion aligns on time segments only",
-              GST_PAD_NAME (pad), gst_format_get_name (seg.format)));
-      *flow = GST_FLOW_ERROR;
       return PAD_WAITING;
     }
     if (!GST_CLOCK_TIME_IS_VALID (rt)) {
@@ -1494,7 +1505,7 @@ deadline_passed (GstOmniFusion *self, GstClockTime s)
 /* Earliest running time at the head of any pad, dropping buffers outside
  * their segment. */
 static GstClockTime
-earliest_head (GstOmniFusion *self, GPtrArray *pads)
+earliest_head (GstOmniFusion *self, GPtrArray *pads, GstFlowReturn *flow)
 {
   GstClockTime earliest = GST_CLOCK_TIME_NONE;
   guint i;
@@ -1504,9 +1515,12 @@ earliest_head (GstOmniFusion *self, GPtrArray *pads)
     GstBuffer *buf;
 
     while ((buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad)))) {
-      GstClockTime rt = buffer_running_time (pad, buf, NULL, NULL);
+      GstSegment seg;
+      GstClockTime rt = buffer_running_time (pad, buf, NULL, &seg);
 
       gst_buffer_unref (buf);
+      if (!check_time_segment (self, pad, &seg, flow))
+        return GST_CLOCK_TIME_NONE;
       if (GST_CLOCK_TIME_IS_VALID (rt)) {
         if (!GST_CLOCK_TIME_IS_VALID (earliest) || rt < earliest)
           earliest = rt;
@@ -1530,9 +1544,11 @@ gst_omni_fusion_aggregate (GstAggregator *agg, gboolean timeout)
     goto done;
 
   if (!self->have_origin) {
-    GstClockTime first = earliest_head (self, pads);
+    GstClockTime first = earliest_head (self, pads, &ret);
     gboolean all_ended = TRUE;
 
+    if (ret != GST_FLOW_OK)
+      goto done;
     if (!GST_CLOCK_TIME_IS_VALID (first)) {
       for (i = 0; i < pads->len; i++) {
         if (!gst_aggregator_pad_is_eos (g_ptr_array_index (pads, i)))
