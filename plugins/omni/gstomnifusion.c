@@ -48,9 +48,10 @@
  * #GstOmniFusion:enter-frames consecutive observations at or above
  * #GstOmniFusion:enter-threshold and closes after
  * #GstOmniFusion:exit-frames consecutive observations below
- * #GstOmniFusion:exit-threshold. A window is "flagged" when a segment is
- * open during it, "review" when one of its observations reached
- * exit-threshold, "ok" otherwise.
+ * #GstOmniFusion:exit-threshold; it starts at the first of the N and ends
+ * at the first of the M. A window is "flagged" when a segment's
+ * [start, end) overlaps it, "review" when one of its observations reached
+ * exit-threshold, "ok" otherwise. Details: docs/elements/omnifusion.md.
  *
  * ## Output
  *
