@@ -1,0 +1,666 @@
+/* gst-omni: streaming rhythm analysis (onsets, tempo, beats, spectrum)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Glues the DSP objects together for a mono float stream of any chunk size:
+ * Hann window -> real FFT -> power spectrum normalised to a full-scale sine
+ * -> mel filterbank -> log-mel spectral flux (OmniOnsetStrength) -> causal
+ * peak picking (onsets), tempo estimation (OmniTempo) and online beat
+ * tracking (OmniBeatTracker); centroid, roll-off and flux from the same
+ * spectrum. See docs/dsp.md for the algorithms and their references.
+ *
+ * Frame k covers samples [k hop, k hop + win) of the stream. The time of
+ * the onset strength of frame k (the position reported for events found on
+ * it) is the window centre moved back by half the lag and forward by one
+ * hop: win/2 + (lag/2 - 1) hop before the frame's end. The flux compares
+ * frame k with frame k - lag, so an attack shows up between the two; the
+ * formula is the group delay of the front end measured on 2 ms bursts at
+ * 8, 22.05, 44.1, 48 and 96 kHz, where it puts onsets within 1.5 ms of
+ * the truth for lag 1 and 2 (checked by gst-tests/libs/dsp.c).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omnirhythmanalyzer.h"
+#include "omnibeat.h"
+#include "omnifft.h"
+#include "omnimel.h"
+#include "omnionset.h"
+#include "omnispectral.h"
+#include "omnitempo.h"
+#include "omniwindow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SAMPLE_CLAMP 1.0e4f
+#define ONSET_HISTORY 16
+#define SNAP_BEFORE_S 0.06
+#define SNAP_AFTER_S 0.01
+#define DRIFT_GAIN 0.3
+#define DRIFT_MAX 0.1
+#define DRIFT_LEAK_S 4.0
+#define TEMPO_JUMP_OCT 0.1
+#define TEMPO_CONFIRM 3
+#define AGREEMENT_RATE 0.25
+
+struct _OmniRhythmAnalyzer {
+  OmniRhythmConfig cfg;
+  double rate;
+  unsigned win, hop, n_fft, n_bins;
+  double kappa_samples;
+
+  float *window, *ring, *frame, *power, *mag, *mel;
+  double power_norm, window_sq;
+  unsigned ring_pos;
+  uint64_t position; /* samples consumed since reset */
+  uint64_t next_frame_end;
+
+  OmniFft *fft;
+  OmniMelFilterbank *fb;
+  OmniOnsetStrength *odf;
+  OmniPeakPicker *pp;
+  OmniTempo *tempo;
+  OmniBeatTracker *bt;
+  OmniSpectralFlux *sflux;
+  unsigned tempo_every, tempo_countdown;
+
+  OmniRhythmState state;
+  double emitted_beat;  /* frame index of the last emitted beat */
+  double last_onset;    /* position of the last onset, < 0 none */
+  double last_beat_pos; /* position of the last emitted beat */
+  int locked;
+  double jump_bpm, tracked_period;
+  unsigned jump_count;
+  double agreement;        /* running share of beats that fell on an onset */
+  double drift, drift_ref; /* relative period correction, and the period it
+                            * applies to */
+  double onset_latency;    /* samples */
+  OmniRhythmEvent onsets[ONSET_HISTORY];
+  unsigned onset_pos;
+  uint64_t n_onsets, n_beats;
+
+  OmniRhythmEvent *events;
+  unsigned ev_head, ev_len, ev_cap;
+};
+
+/**
+ * omni_rhythm_config_init:
+ * @cfg: (out caller-allocates): a config to fill with the defaults
+ *
+ * 23 ms Hann window, 10 ms hop, 64 Slaney mel bands 30 Hz - 16 kHz,
+ * SuperFlux (lag 2, maximum filter over 3 bands) with forward masking
+ * (60 dB/s from 15 dB under each band's peak), onsets over median + mean +
+ * 0.5 dB of the last 100 ms at least 30 ms apart and above -70 dBFS, tempo
+ * 50-220 BPM over 8 s with a prior of 120 BPM +- 1 octave, beats while the
+ * confidence is >= 0.1 and for up to 1 s (2 periods) without onsets,
+ * BTrack's tightness 5 and alpha 0.9, roll-off 85 %.
+ */
+void
+omni_rhythm_config_init (OmniRhythmConfig *cfg)
+{
+  memset (cfg, 0, sizeof (OmniRhythmConfig));
+  cfg->window_s = 1024.0 / 44100.0;
+  cfg->hop_s = 0.01;
+  cfg->n_mels = 64;
+  cfg->fmin = 30.0;
+  cfg->fmax = 16000.0;
+  cfg->htk = 0;
+  cfg->lag = 2;
+  cfg->max_size = 3;
+  cfg->floor_db = -100.0;
+  cfg->silence_db = -70.0;
+  cfg->mask_decay_db = 60.0;
+  cfg->mask_offset_db = 15.0;
+  cfg->onset_delta = 0.5;
+  cfg->onset_lambda = 1.0;
+  cfg->onset_pre_avg_s = 0.1;
+  cfg->onset_pre_max_s = 0.03;
+  cfg->onset_min_gap_s = 0.03;
+  cfg->bpm_min = 50.0;
+  cfg->bpm_max = 220.0;
+  cfg->tempo_window_s = 8.0;
+  cfg->prior_bpm = 120.0;
+  cfg->prior_octaves = 1.0;
+  cfg->tempo_update_s = 0.25;
+  cfg->beat_min_confidence = 0.1;
+  cfg->beat_hold_s = 1.0;
+  cfg->tightness = 5.0;
+  cfg->alpha = 0.9;
+  cfg->rolloff = 0.85;
+}
+
+/**
+ * omni_rhythm_analyzer_new:
+ * @cfg: settings
+ * @rate: sample rate in Hz (8000 - 192000 are tested)
+ *
+ * Returns: (transfer full) (nullable): a new analyzer, or %NULL when a
+ * setting is out of range
+ */
+OmniRhythmAnalyzer *
+omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
+{
+  OmniRhythmAnalyzer *a;
+  double fmax, fr;
+  unsigned k;
+
+  if (!(rate >= 1000.0) || !(rate <= 1.0e6) || !(cfg->hop_s > 0.0)
+      || !(cfg->window_s > 0.0) || cfg->n_mels < 1 || !(cfg->bpm_min > 0.0)
+      || !(cfg->bpm_max > cfg->bpm_min))
+    return NULL;
+  if (!(a = calloc (1, sizeof (OmniRhythmAnalyzer))))
+    return NULL;
+  a->cfg = *cfg;
+  a->rate = rate;
+  a->hop = (unsigned) lround (cfg->hop_s * rate);
+  if (a->hop < 1)
+    a->hop = 1;
+  a->win = (unsigned) lround (cfg->window_s * rate);
+  if (a->win < 16)
+    a->win = 16;
+  a->n_fft = omni_fft_next_size (a->win);
+  a->n_bins = a->n_fft / 2 + 1;
+  a->kappa_samples = 0.5 * a->win + (0.5 * cfg->lag - 1.0) * a->hop;
+  fr = rate / a->hop;
+  a->onset_latency = a->kappa_samples + 1.5 * a->hop;
+
+  a->window = omni_window_new (OMNI_WINDOW_HANN, a->win, 1);
+  a->ring = calloc (a->win, sizeof (float));
+  a->frame = calloc (a->n_fft, sizeof (float));
+  a->power = calloc (a->n_bins, sizeof (float));
+  a->mag = calloc (a->n_bins, sizeof (float));
+  a->mel = calloc (cfg->n_mels, sizeof (float));
+  a->fft = omni_fft_new (a->n_fft);
+  fmax = cfg->fmax > 0.0 && cfg->fmax < rate / 2.0 ? cfg->fmax : rate / 2.0;
+  a->fb = omni_mel_filterbank_new (rate, a->n_fft, cfg->n_mels,
+      cfg->fmin < fmax ? cfg->fmin : 0.0, fmax, cfg->htk, OMNI_MEL_NORM_NONE);
+  a->odf = omni_onset_strength_new (
+      cfg->n_mels, cfg->lag, cfg->max_size, cfg->floor_db);
+  if (a->odf)
+    omni_onset_strength_set_masking (
+        a->odf, cfg->mask_decay_db / fr, cfg->mask_offset_db);
+  a->pp = omni_peak_picker_new (
+      (unsigned) MAX (1, lround (cfg->onset_pre_avg_s * fr)),
+      (unsigned) lround (cfg->onset_pre_max_s * fr),
+      (unsigned) lround (cfg->onset_min_gap_s * fr), cfg->onset_delta,
+      cfg->onset_lambda);
+  a->tempo = omni_tempo_new (fr, cfg->bpm_min, cfg->bpm_max,
+      cfg->tempo_window_s, cfg->prior_bpm, cfg->prior_octaves);
+  a->bt = omni_beat_tracker_new (
+      60.0 * fr / cfg->bpm_min, cfg->tightness, cfg->alpha);
+  a->sflux = omni_spectral_flux_new (a->n_bins);
+  a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
+  a->ev_cap = 64;
+  a->events = calloc (a->ev_cap, sizeof (OmniRhythmEvent));
+  if (!a->window || !a->ring || !a->frame || !a->power || !a->mag || !a->mel
+      || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo || !a->bt
+      || !a->sflux || !a->events) {
+    omni_rhythm_analyzer_free (a);
+    return NULL;
+  }
+  {
+    double s = omni_window_sum (a->window, a->win);
+    a->power_norm = 1.0 / ((s / 2.0) * (s / 2.0));
+    a->window_sq = 0.0;
+    for (k = 0; k < a->win; k++)
+      a->window_sq += (double) a->window[k] * a->window[k];
+  }
+  omni_rhythm_analyzer_reset (a);
+  return a;
+}
+
+static void
+push_event (OmniRhythmAnalyzer *a, const OmniRhythmEvent *ev)
+{
+  unsigned i;
+
+  if (a->ev_len == a->ev_cap) {
+    OmniRhythmEvent *n = calloc (a->ev_cap * 2, sizeof (OmniRhythmEvent));
+    if (!n)
+      return;
+    for (i = 0; i < a->ev_len; i++)
+      n[i] = a->events[(a->ev_head + i) % a->ev_cap];
+    free (a->events);
+    a->events = n;
+    a->ev_head = 0;
+    a->ev_cap *= 2;
+  }
+  a->events[(a->ev_head + a->ev_len) % a->ev_cap] = *ev;
+  a->ev_len++;
+}
+
+/* stream position (samples) of the "now" of frame index k */
+static double
+frame_position (const OmniRhythmAnalyzer *a, double k)
+{
+  return (double) a->win + k * a->hop - a->kappa_samples;
+}
+
+/* Onset within the snapping window of the beat predicted at @pred (the
+ * earliest one after the previous beat), or -1. */
+static double
+snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
+{
+  double period, before, after, pos = -1.0;
+  unsigned i;
+
+  period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
+  before = MIN (SNAP_BEFORE_S * a->rate, 0.1 * period);
+  after = MIN (SNAP_AFTER_S * a->rate, 0.1 * period);
+  for (i = 0; i < ONSET_HISTORY; i++) {
+    const OmniRhythmEvent *o = &a->onsets[i];
+    if (o->strength > 0.0 && o->position >= pred - before
+        && o->position <= pred + after && o->position > a->last_beat_pos
+        && (pos < 0.0 || o->position < pos)) {
+      pos = o->position;
+      *strength = o->strength;
+    }
+  }
+  return pos;
+}
+
+/* Emits the beat predicted on frame @frame at @pos: the onset it was
+ * snapped to, or the prediction itself. */
+static void
+emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
+{
+  OmniRhythmEvent ev;
+  double pred = frame_position (a, frame);
+  double period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
+  int snapped = strength > 0.0;
+
+  /* frequency correction (the integral term of a phase-locked loop, as in
+   * adaptive-oscillator beat trackers: Large & Kolen, "Resonance and the
+   * perception of musical meter", Connection Science 6, 1994): when the
+   * onsets keep arriving early (late), the period handed to the tracker is
+   * shortened (lengthened) until the tempo estimate catches up, which
+   * matters when the tempo changes faster than the autocorrelation window
+   * can follow */
+  a->agreement += AGREEMENT_RATE * ((snapped ? 1.0 : 0.0) - a->agreement);
+  if (snapped && period > 0.0) {
+    a->drift += DRIFT_GAIN * (pos - pred) / period;
+    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
+  }
+  a->emitted_beat = frame;
+  a->last_beat_pos = pos;
+  ev.type = OMNI_RHYTHM_EVENT_BEAT;
+  ev.position = pos;
+  ev.strength = snapped ? strength : 0.0;
+  ev.bpm = a->state.bpm;
+  ev.confidence = a->state.confidence;
+  ev.index = a->n_beats++;
+  push_event (a, &ev);
+  a->state.last_beat = pos;
+}
+
+/* The "correct on onsets" step of predict-and-correct trackers (Davies &
+ * Plumbley 2007; Dixon, "Automatic extraction of tempo and beat from
+ * expressive performances", JNMR 30(1), 2001): a predicted beat is moved
+ * onto the first onset found within [-SNAP_BEFORE, +SNAP_AFTER] of the
+ * prediction (at most a tenth of the period) and emitted as soon as that
+ * onset is known; with no onset there, the prediction stands and is
+ * emitted once the window is over (SNAP_AFTER plus the onset latency). */
+static void
+check_beat (OmniRhythmAnalyzer *a)
+{
+  double f[2], wait = SNAP_AFTER_S * a->rate + a->onset_latency;
+  int i;
+
+  f[0] = omni_beat_tracker_get_last (a->bt);
+  f[1] = omni_beat_tracker_get_next (a->bt);
+  for (i = 0; i < 2; i++) {
+    double pred, pos, strength = 0.0;
+    if (f[i] < 0.0 || f[i] <= a->emitted_beat)
+      continue;
+    pred = frame_position (a, f[i]);
+    pos = snap_onset (a, pred, &strength);
+    if (pos >= 0.0)
+      emit_beat (a, f[i], pos, strength);
+    else if (pred + wait <= (double) a->position)
+      emit_beat (a, f[i], pred, 0.0);
+  }
+}
+
+static void
+analyse_frame (OmniRhythmAnalyzer *a)
+{
+  unsigned k, n1 = a->win - a->ring_pos;
+  double energy = 0.0, bin_hz = a->rate / a->n_fft, period, off = 0.0;
+  float strength, accent, peak = 0.0f;
+
+  /* window the ring (oldest sample first) */
+  for (k = 0; k < n1; k++)
+    a->frame[k] = a->ring[a->ring_pos + k] * a->window[k];
+  for (k = n1; k < a->win; k++)
+    a->frame[k] = a->ring[k - n1] * a->window[k];
+  for (k = 0; k < a->win; k++)
+    energy += (double) a->frame[k] * a->frame[k];
+  omni_fft_do_power (a->fft, a->frame, a->power);
+  for (k = 0; k < a->n_bins; k++) {
+    a->power[k] *= (float) a->power_norm;
+    a->mag[k] = sqrtf (a->power[k]);
+  }
+
+  omni_mel_filterbank_do (a->fb, a->power, a->mel);
+  strength = omni_onset_strength_do (a->odf, a->mel);
+  if (!isfinite (strength))
+    strength = 0.0f;
+  a->state.onset_strength = strength;
+  a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
+  a->state.rolloff
+      = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
+  a->state.flux = omni_spectral_flux_do (a->sflux, a->mag);
+
+  /* onsets; a frame below the silence gate cannot be one */
+  {
+    double level_db = 10.0 * log10 (energy / a->window_sq + 1e-30);
+    float v = level_db >= a->cfg.silence_db ? strength : 0.0f;
+    if (omni_peak_picker_do (a->pp, v, &off, &peak)) {
+      OmniRhythmEvent ev;
+      ev.type = OMNI_RHYTHM_EVENT_ONSET;
+      ev.position = frame_position (a, (double) a->state.frames + off);
+      ev.strength = peak;
+      ev.bpm = a->state.bpm;
+      ev.confidence = a->state.confidence;
+      ev.index = a->n_onsets++;
+      push_event (a, &ev);
+      a->last_onset = ev.position;
+      a->onsets[a->onset_pos] = ev;
+      a->onset_pos = (a->onset_pos + 1) % ONSET_HISTORY;
+    }
+  }
+
+  accent = omni_onset_strength_get_accent (a->odf);
+  if (!isfinite (accent))
+    accent = 0.0f;
+
+  /* tempo */
+  omni_tempo_push (a->tempo, accent);
+  if (--a->tempo_countdown == 0) {
+    a->tempo_countdown = a->tempo_every;
+    omni_tempo_update (a->tempo);
+    a->state.confidence = omni_tempo_get_confidence (a->tempo);
+    {
+      /* a jump of the estimate (another metrical level, a new song) is
+       * taken once it has held for TEMPO_CONFIRM updates; small changes
+       * pass at once */
+      double bpm = omni_tempo_get_bpm (a->tempo);
+      if (a->state.bpm <= 0.0 || bpm <= 0.0
+          || fabs (log2 (bpm / a->state.bpm)) < TEMPO_JUMP_OCT) {
+        a->state.bpm = bpm;
+        a->jump_count = 0;
+      } else if (a->jump_bpm > 0.0
+                 && fabs (log2 (bpm / a->jump_bpm)) < TEMPO_JUMP_OCT
+                 && ++a->jump_count >= TEMPO_CONFIRM) {
+        a->state.bpm = bpm;
+        a->jump_count = 0;
+      } else if (a->jump_bpm <= 0.0
+                 || fabs (log2 (bpm / a->jump_bpm)) >= TEMPO_JUMP_OCT) {
+        a->jump_count = 1;
+      }
+      a->jump_bpm = bpm;
+    }
+  }
+
+  /* beats */
+  /* lock: beats start once the tempo confidence reaches the minimum and
+   * go on while it stays above half of it or while the beats keep landing
+   * on onsets (a lock detector, as for a phase-locked loop) */
+  if (a->state.bpm > 0.0
+      && (a->state.confidence >= a->cfg.beat_min_confidence
+          || (a->locked
+              && (a->state.confidence >= 0.5 * a->cfg.beat_min_confidence
+                  || a->agreement >= 0.5))))
+    a->locked = 1;
+  else
+    a->locked = 0;
+  period = a->locked ? 60.0 * a->rate / a->hop / a->state.bpm : 0.0;
+  /* (re)start the tracker when tracking resumes or the tempo jumps */
+  if (period > 0.0
+      && (a->tracked_period <= 0.0
+          || fabs (log2 (period / a->tracked_period)) > TEMPO_JUMP_OCT))
+    omni_beat_tracker_restart (a->bt, period);
+  a->tracked_period = period;
+  if (period > 0.0) {
+    /* a new tempo (not a drift) restarts the frequency correction; small
+     * updates of the estimate keep the corrected period continuous, and
+     * the correction then leaks away so that the period follows the
+     * estimate within DRIFT_LEAK_S */
+    if (a->drift_ref > 0.0 && fabs (log2 (period / a->drift_ref)) > 0.1)
+      a->drift = 0.0;
+    else if (a->drift_ref > 0.0)
+      a->drift = (1.0 + a->drift) * a->drift_ref / period - 1.0;
+    a->drift *= 1.0 - a->hop / (DRIFT_LEAK_S * a->rate);
+    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
+    a->drift_ref = period;
+    period *= 1.0 + a->drift;
+  }
+  /* the beat goes on through a break, but not through a long silence or
+   * the ringing tail after the music stopped */
+  if (period > 0.0 && a->last_onset >= 0.0
+      && (double) a->position - a->last_onset
+             > MAX (a->cfg.beat_hold_s * a->rate, 2.0 * period * a->hop))
+    period = 0.0;
+  omni_beat_tracker_do (a->bt, accent, period, NULL);
+  a->state.frames++;
+  {
+    double next = omni_beat_tracker_get_next (a->bt);
+    a->state.next_beat = next >= 0.0 ? frame_position (a, next) : -1.0;
+  }
+}
+
+/**
+ * omni_rhythm_analyzer_process:
+ * @a: an analyzer
+ * @mono: (array length=n): samples, full scale = 1.0; NaN and infinities
+ *   are analysed as 0, larger values are clamped to +-1e4
+ * @n: number of samples (any, including 1)
+ *
+ * Analyses the samples; events found are queued for
+ * omni_rhythm_analyzer_pop_event().
+ */
+void
+omni_rhythm_analyzer_process (
+    OmniRhythmAnalyzer *a, const float *mono, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n) {
+    /* copy up to the end of the next frame */
+    uint64_t want = a->next_frame_end - a->position;
+    size_t take = (size_t) MIN ((uint64_t) (n - i), want);
+    size_t j;
+
+    for (j = 0; j < take; j++) {
+      float v = mono[i + j];
+      if (!isfinite (v))
+        v = 0.0f;
+      else if (v > SAMPLE_CLAMP)
+        v = SAMPLE_CLAMP;
+      else if (v < -SAMPLE_CLAMP)
+        v = -SAMPLE_CLAMP;
+      a->ring[a->ring_pos] = v;
+      if (++a->ring_pos == a->win)
+        a->ring_pos = 0;
+    }
+    a->position += take;
+    i += take;
+    if (a->position == a->next_frame_end) {
+      analyse_frame (a);
+      a->next_frame_end += a->hop;
+      check_beat (a);
+    }
+  }
+  check_beat (a);
+}
+
+/**
+ * omni_rhythm_analyzer_pop_event:
+ * @a: an analyzer
+ * @event: (out caller-allocates): the oldest queued event
+ *
+ * Events come out in the order they were found: onsets about
+ * omni_rhythm_analyzer_get_latency() after they happened, beats as soon as
+ * the stream reaches them.
+ *
+ * Returns: 1 when an event was returned, 0 when the queue is empty
+ */
+int
+omni_rhythm_analyzer_pop_event (OmniRhythmAnalyzer *a, OmniRhythmEvent *event)
+{
+  if (a->ev_len == 0)
+    return 0;
+  *event = a->events[a->ev_head];
+  a->ev_head = (a->ev_head + 1) % a->ev_cap;
+  a->ev_len--;
+  return 1;
+}
+
+/**
+ * omni_rhythm_analyzer_get_state:
+ * @a: an analyzer
+ * @state: (out caller-allocates): the latest values
+ */
+void
+omni_rhythm_analyzer_get_state (
+    const OmniRhythmAnalyzer *a, OmniRhythmState *state)
+{
+  *state = a->state;
+}
+
+/**
+ * omni_rhythm_analyzer_get_beat_phase:
+ * @a: an analyzer
+ * @position: a stream position in samples
+ *
+ * Returns: where @position lies within the current beat period, in [0,1)
+ * (0 = on a beat); 0 when no beat has been found yet
+ */
+double
+omni_rhythm_analyzer_get_beat_phase (
+    const OmniRhythmAnalyzer *a, double position)
+{
+  double period, ref, ph;
+
+  if (a->state.last_beat < 0.0 || !(a->state.bpm > 0.0))
+    return 0.0;
+  period = 60.0 * a->rate / a->state.bpm;
+  ref = a->state.last_beat;
+  if (a->state.next_beat >= 0.0 && position >= a->state.next_beat)
+    ref = a->state.next_beat;
+  else if (a->state.next_beat > ref && position >= ref)
+    period = a->state.next_beat - ref;
+  ph = (position - ref) / period;
+  ph -= floor (ph);
+  if (!isfinite (ph) || ph < 0.0 || ph >= 1.0)
+    return 0.0;
+  return ph;
+}
+
+/**
+ * omni_rhythm_analyzer_get_position:
+ * @a: an analyzer
+ *
+ * Returns: the number of samples analysed since the reset
+ */
+uint64_t
+omni_rhythm_analyzer_get_position (const OmniRhythmAnalyzer *a)
+{
+  return a->position;
+}
+
+/**
+ * omni_rhythm_analyzer_get_latency:
+ * @a: an analyzer
+ *
+ * Returns: the longest time, in seconds, between an event and the moment
+ * the analyzer has queued it (onsets need one frame of look-ahead)
+ */
+double
+omni_rhythm_analyzer_get_latency (const OmniRhythmAnalyzer *a)
+{
+  return (a->onset_latency + SNAP_AFTER_S * a->rate) / a->rate;
+}
+
+/**
+ * omni_rhythm_analyzer_get_frame_rate:
+ * @a: an analyzer
+ *
+ * Returns: analysis frames per second
+ */
+double
+omni_rhythm_analyzer_get_frame_rate (const OmniRhythmAnalyzer *a)
+{
+  return a->rate / a->hop;
+}
+
+/**
+ * omni_rhythm_analyzer_reset:
+ * @a: an analyzer
+ *
+ * Starts over: the next sample is position 0. The first frame is analysed
+ * once a whole window of new samples has arrived and only serves as the
+ * reference of the next one, so a stream that starts (or restarts after a
+ * discontinuity) in the middle of a sound gives no onset there.
+ */
+void
+omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
+{
+  memset (a->ring, 0, a->win * sizeof (float));
+  a->ring_pos = 0;
+  a->position = 0;
+  a->next_frame_end = a->win;
+  omni_onset_strength_reset (a->odf);
+  omni_peak_picker_reset (a->pp);
+  omni_tempo_reset (a->tempo);
+  omni_beat_tracker_reset (a->bt);
+  omni_spectral_flux_reset (a->sflux);
+  a->tempo_countdown = a->tempo_every;
+  memset (&a->state, 0, sizeof (OmniRhythmState));
+  a->state.last_beat = -1.0;
+  a->state.next_beat = -1.0;
+  a->emitted_beat = -1.0;
+  a->last_onset = -1.0;
+  a->last_beat_pos = -1.0;
+  a->drift = 0.0;
+  a->drift_ref = 0.0;
+  a->locked = 0;
+  a->agreement = 0.0;
+  a->jump_bpm = 0.0;
+  a->tracked_period = 0.0;
+  a->jump_count = 0;
+  memset (a->onsets, 0, sizeof (a->onsets));
+  a->onset_pos = 0;
+  a->n_onsets = 0;
+  a->n_beats = 0;
+  a->ev_head = 0;
+  a->ev_len = 0;
+}
+
+/**
+ * omni_rhythm_analyzer_free:
+ * @a: (transfer full) (nullable): an analyzer
+ */
+void
+omni_rhythm_analyzer_free (OmniRhythmAnalyzer *a)
+{
+  if (!a)
+    return;
+  omni_window_free (a->window);
+  free (a->ring);
+  free (a->frame);
+  free (a->power);
+  free (a->mag);
+  free (a->mel);
+  omni_fft_free (a->fft);
+  omni_mel_filterbank_free (a->fb);
+  omni_onset_strength_free (a->odf);
+  omni_peak_picker_free (a->pp);
+  omni_tempo_free (a->tempo);
+  omni_beat_tracker_free (a->bt);
+  omni_spectral_flux_free (a->sflux);
+  free (a->events);
+  free (a);
+}

@@ -1,0 +1,612 @@
+/* gst-omni: tempo estimation from an onset strength envelope
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * 1. The last window_s seconds of the envelope are made sparse with an
+ *    adaptive threshold (subtract a local mean, half-wave rectify: Davies &
+ *    Plumbley, "Context-dependent beat tracking of musical audio", IEEE
+ *    TASLP 15(3), 2007, sec. III-A; Stark, Davies & Plumbley, "Real-time
+ *    beat-synchronous analysis of musical audio", DAFx 2009).
+ * 2. Its unbiased autocorrelation r(l) is computed with an FFT (as
+ *    librosa.autocorrelate and librosa.feature.tempogram do, over the
+ *    same 8 s default window: Ellis, "Beat tracking by dynamic
+ *    programming", J. New Music Research 36(1), 2007).
+ * 3. Every candidate tempo on a logarithmic grid gets the salience of a
+ *    shift-invariant comb filter (Davies & Plumbley 2007, sec. III-B): the
+ *    mean of r at the first four multiples of its period, so a period whose
+ *    multiples are all strong wins over its half and double (octave
+ *    handling), weighted by a log-normal prior on tempo
+ *    exp (-(log2 (bpm / prior_bpm))^2 / (2 prior_octaves^2)) as in
+ *    librosa.feature.rhythm.tempo (start_bpm=120, std_bpm=1).
+ * 4. The weighted salience is the observation of a hidden Markov model
+ *    over the tempo grid whose transitions are a Gaussian in log tempo plus
+ *    a small uniform part (so a wrong octave can be left), filtered
+ *    forward in time, one update per call (Klapuri, Eronen & Astola,
+ *    "Analysis of the meter of acoustic musical signals", IEEE TASLP 14(1),
+ *    2006; the same smoothing is in Stark et al. 2009).
+ * 5. Confidence is the normalised autocorrelation of the detrended
+ *    envelope at the chosen period and its double, in [0,1]: about 1 for a
+ *    metronome, about 0 for noise or silence (no periodicity).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omnitempo.h"
+#include "omnifft.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_HARMONICS 4
+#define GRID_STEP_OCT 0.005   /* 0.35 % per state */
+#define TRANS_SIGMA_OCT 0.012 /* per update */
+#define TRANS_UNIFORM 1e-4
+#define LOCAL_MEAN_S 0.1 /* half width of the adaptive threshold window */
+#define MIN_HISTORY_S 1.5
+#define CLIP_MEDIANS 4.0f
+#define BALANCE_TOL_S 0.02
+#define BALANCE_THRESHOLD 0.4
+#define ACCENT_RATIO 0.5f
+#define NULL_Z 2.0
+#define NULL_CORR_S 0.03
+#define BALANCE_HYSTERESIS 0.1
+
+struct _OmniTempo {
+  double fr, bpm_min, bpm_max;
+  double prior_bpm, prior_oct;
+  unsigned cap; /* ring capacity, frames */
+  float *ring;
+  unsigned pos, count;
+
+  unsigned n_states;
+  double *bpm, *prior, *sal, *post, *tmp;
+  double *trans; /* kernel over state distance */
+  int trans_half;
+
+  unsigned m; /* FFT size */
+  OmniFft *fft;
+  float *x, *re, *im, *acf;
+  float *xs; /* the sparse envelope of the last update (before centring) */
+  unsigned n_xs;
+
+  double cur_bpm, cur_conf;
+  int have_estimate;
+};
+
+/**
+ * omni_tempo_new:
+ * @frame_rate: envelope frames per second
+ * @bpm_min: slowest tempo considered, > 0
+ * @bpm_max: fastest tempo considered, > @bpm_min
+ * @window_s: length of the analysis window in seconds (8 is librosa's
+ *   ac_size); should cover several periods of the slowest tempo
+ * @prior_bpm: centre of the log-normal tempo prior (120)
+ * @prior_octaves: its standard deviation in octaves (1.0); <= 0 for a flat
+ *   prior
+ *
+ * Returns: (transfer full) (nullable): a new #OmniTempo
+ */
+OmniTempo *
+omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
+    double window_s, double prior_bpm, double prior_octaves)
+{
+  OmniTempo *t;
+  unsigned i;
+  double span;
+
+  if (!(frame_rate > 0.0) || !(bpm_min > 0.0) || !(bpm_max > bpm_min)
+      || !(window_s > 0.0) || !(prior_bpm > 0.0))
+    return NULL;
+  if (!(t = calloc (1, sizeof (OmniTempo))))
+    return NULL;
+  t->fr = frame_rate;
+  t->bpm_min = bpm_min;
+  t->bpm_max = bpm_max;
+  t->prior_bpm = prior_bpm;
+  t->prior_oct = prior_octaves;
+  t->cap = (unsigned) ceil (window_s * frame_rate);
+  if (t->cap < 16)
+    t->cap = 16;
+  t->ring = calloc (t->cap, sizeof (float));
+
+  span = log2 (bpm_max / bpm_min);
+  t->n_states = (unsigned) ceil (span / GRID_STEP_OCT) + 1;
+  t->bpm = calloc (t->n_states, sizeof (double));
+  t->prior = calloc (t->n_states, sizeof (double));
+  t->sal = calloc (t->n_states, sizeof (double));
+  t->post = calloc (t->n_states, sizeof (double));
+  t->tmp = calloc (t->n_states, sizeof (double));
+  t->trans_half = (int) ceil (4.0 * TRANS_SIGMA_OCT / GRID_STEP_OCT);
+  t->trans = calloc (2 * t->trans_half + 1, sizeof (double));
+
+  t->m = omni_fft_next_size (2 * t->cap);
+  t->fft = omni_fft_new (t->m);
+  t->x = calloc (t->m, sizeof (float));
+  t->re = calloc (t->m / 2 + 1, sizeof (float));
+  t->im = calloc (t->m / 2 + 1, sizeof (float));
+  t->acf = calloc (t->m, sizeof (float));
+  t->xs = calloc (t->m, sizeof (float));
+  if (!t->xs || !t->ring || !t->bpm || !t->prior || !t->sal || !t->post
+      || !t->tmp || !t->trans || !t->fft || !t->x || !t->re || !t->im
+      || !t->acf) {
+    omni_tempo_free (t);
+    return NULL;
+  }
+
+  for (i = 0; i < t->n_states; i++) {
+    double oct = t->n_states > 1 ? span * i / (t->n_states - 1) : 0.0;
+    double dev;
+    t->bpm[i] = bpm_min * exp2 (oct);
+    dev = log2 (t->bpm[i] / prior_bpm);
+    t->prior[i] = prior_octaves > 0.0
+                      ? exp (-0.5 * dev * dev / (prior_octaves * prior_octaves))
+                      : 1.0;
+  }
+  for (i = 0; i < 2 * (unsigned) t->trans_half + 1; i++) {
+    double d = ((int) i - t->trans_half) * GRID_STEP_OCT / TRANS_SIGMA_OCT;
+    t->trans[i] = exp (-0.5 * d * d);
+  }
+  omni_tempo_reset (t);
+  return t;
+}
+
+/**
+ * omni_tempo_push:
+ * @t: an #OmniTempo
+ * @value: the next envelope frame
+ */
+void
+omni_tempo_push (OmniTempo *t, float value)
+{
+  if (!isfinite (value) || value < 0.0f)
+    value = 0.0f;
+  t->ring[t->pos] = value;
+  t->pos = (t->pos + 1) % t->cap;
+  if (t->count < t->cap)
+    t->count++;
+}
+
+/* r(l) at a fractional lag, linear interpolation; l < n */
+static double
+acf_at (const OmniTempo *t, double lag, unsigned n)
+{
+  unsigned i = (unsigned) lag;
+  double f = lag - i;
+
+  if (i + 1 >= n)
+    return 0.0;
+  return (1.0 - f) * t->acf[i] + f * t->acf[i + 1];
+}
+
+static double
+prior_of (const OmniTempo *t, double bpm)
+{
+  double dev = log2 (bpm / t->prior_bpm);
+
+  if (!(t->prior_oct > 0.0))
+    return 1.0;
+  return exp (-0.5 * dev * dev / (t->prior_oct * t->prior_oct));
+}
+
+/* k-th smallest of v[0..n) (Hoare's quickselect; reorders v) */
+static float
+select_kth (float *v, unsigned n, unsigned k)
+{
+  unsigned lo = 0, hi = n - 1;
+
+  while (lo < hi) {
+    float pivot = v[(lo + hi) / 2];
+    unsigned i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot)
+        i++;
+      while (v[j] > pivot)
+        j--;
+      if (i <= j) {
+        float tmp = v[i];
+        v[i] = v[j];
+        v[j] = tmp;
+        i++;
+        if (j == 0)
+          break;
+        j--;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      break;
+  }
+  return v[k];
+}
+
+/* Collects the pulse values of a pulse train of the given period (frames)
+ * starting at phase phi: the envelope maximum within +-tol frames of each
+ * pulse, so that small tempo errors and jitter do not matter. */
+static unsigned
+pulse_values (OmniTempo *t, double period, double phi, int tol, float *v)
+{
+  double pos;
+  unsigned cnt = 0;
+
+  for (pos = phi; pos < t->n_xs; pos += period) {
+    long c = lround (pos);
+    float m = 0.0f;
+    long d;
+    for (d = -tol; d <= tol; d++) {
+      long i = c + d;
+      if (i >= 0 && i < (long) t->n_xs && t->xs[i] > m)
+        m = t->xs[i];
+    }
+    v[cnt++] = m;
+  }
+  return cnt;
+}
+
+/* Accent balance of the metrical level with beat period p (frames). The
+ * level's beat phase is the one whose pulse train of period p has the
+ * largest mean; its beats are split into two interleaved trains of period
+ * 2p (odd and even beats). The stronger train's median is the reference
+ * accent, and the balance is the fraction of the weaker train's pulses that
+ * reach ACCENT_RATIO of it: 1 when every beat of the level is accented (a
+ * real beat level), near 0 when every other beat is weak or missing (the
+ * level subdivides a slower beat). Returns -1 when the window is too short
+ * or too empty to tell. */
+static double
+accent_balance (OmniTempo *t, double p)
+{
+  int tol = (int) lround (BALANCE_TOL_S * t->fr);
+  double best = -1.0, best_phi = 0.0, phi, med_a, med_b, ref;
+  float *v = t->acf + t->m / 2; /* scratch beyond the lags in use */
+  unsigned cnt, i, hits = 0, cnt_b;
+  float *vb;
+
+  if (t->n_xs < 4.0 * p)
+    return -1.0;
+  for (phi = 0.0; phi < p; phi += 1.0) {
+    double acc = 0.0;
+    cnt = pulse_values (t, p, phi, tol, v);
+    for (i = 0; i < cnt; i++)
+      acc += v[i];
+    acc = cnt ? acc / cnt : 0.0;
+    if (acc > best) {
+      best = acc;
+      best_phi = phi;
+    }
+  }
+  if (!(best > 0.0))
+    return -1.0;
+  cnt = pulse_values (t, 2.0 * p, best_phi, tol, v);
+  vb = v + cnt;
+  cnt_b = pulse_values (t, 2.0 * p, best_phi + p, tol, vb);
+  if (cnt == 0 || cnt_b == 0)
+    return -1.0;
+  /* medians (select_kth reorders, which does not matter here) */
+  med_a = select_kth (v, cnt, cnt / 2);
+  med_b = select_kth (vb, cnt_b, cnt_b / 2);
+  if (med_b > med_a) {
+    float *tmp = v;
+    unsigned tc = cnt;
+    v = vb;
+    vb = tmp;
+    cnt = cnt_b;
+    cnt_b = tc;
+    ref = med_b;
+  } else {
+    ref = med_a;
+  }
+  if (!(ref > 0.0))
+    return -1.0;
+  for (i = 0; i < cnt_b; i++)
+    if (vb[i] >= ACCENT_RATIO * ref)
+      hits++;
+  return (double) hits / cnt_b;
+}
+
+/* Octave handling. Between a level and the one twice as slow, the faster
+ * is the beat when its in-between beats are accented too (Lerdahl &
+ * Jackendoff's metrical well-formedness, as Klapuri et al. 2006 use it to
+ * relate tatum, tactus and measure); when that evidence is partial the
+ * log-normal tempo prior decides. From the fastest octave of bpm inside the
+ * range, step down while balance * prior(fast) / prior(slow) stays under
+ * BALANCE_THRESHOLD; the current answer gets a hysteresis margin. */
+static double
+resolve_octave (OmniTempo *t, double bpm)
+{
+  while (bpm * 2.0 <= t->bpm_max)
+    bpm *= 2.0;
+  while (bpm / 2.0 >= t->bpm_min) {
+    double beta = accent_balance (t, 60.0 * t->fr / bpm);
+    double thr = BALANCE_THRESHOLD;
+    if (t->cur_bpm > 0.0 && fabs (log2 (bpm / t->cur_bpm)) < 0.05)
+      thr -= BALANCE_HYSTERESIS;
+    if (beta < 0.0 || beta * prior_of (t, bpm) / prior_of (t, bpm / 2.0) >= thr)
+      break;
+    bpm /= 2.0;
+  }
+  return bpm;
+}
+
+/**
+ * omni_tempo_update:
+ * @t: an #OmniTempo
+ *
+ * Re-estimates the tempo from the envelope pushed so far (call it a few
+ * times per second).
+ *
+ * Returns: 1 when an estimate is available (at least 1.5 s of envelope),
+ * else 0
+ */
+int
+omni_tempo_update (OmniTempo *t)
+{
+  unsigned n = t->count, i, k, s;
+  unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
+  double mean = 0.0, r0, norm = 0.0, best = -1.0;
+  double lag_limit;
+  unsigned start = (t->pos + t->cap - n) % t->cap;
+  unsigned ibest = 0;
+  float *y;
+
+  if (n < MIN_HISTORY_S * t->fr || n < 8) {
+    t->have_estimate = 0;
+    return 0;
+  }
+
+  /* 1. adaptive threshold: x - local mean, half-wave rectified; the local
+   * mean uses a running sum over +-half_w frames */
+  y = t->acf; /* scratch */
+  for (i = 0; i < n; i++)
+    y[i] = t->ring[(start + i) % t->cap];
+  {
+    double run = 0.0;
+    unsigned lo = 0, hi = 0; /* window [lo, hi) */
+    for (i = 0; i < n; i++) {
+      unsigned want_lo = i > half_w ? i - half_w : 0;
+      unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
+      double v;
+      while (hi < want_hi)
+        run += y[hi++];
+      while (lo < want_lo)
+        run -= y[lo++];
+      v = y[i] - run / (double) (hi - lo);
+      t->x[i] = v > 0.0 ? (float) v : 0.0f;
+      mean += t->x[i];
+    }
+  }
+  memcpy (t->xs, t->x, n * sizeof (float));
+  t->n_xs = n;
+  /* a few huge values (the first attack after digital silence, a crash)
+   * would dominate the autocorrelation: clip at CLIP_MEDIANS times the
+   * median of the non-zero values */
+  {
+    unsigned np = 0;
+    for (i = 0; i < n; i++)
+      if (t->x[i] > 0.0f)
+        y[np++] = t->x[i];
+    if (np > 0) {
+      float lim = CLIP_MEDIANS * select_kth (y, np, np / 2);
+      mean = 0.0;
+      for (i = 0; i < n; i++) {
+        if (t->x[i] > lim)
+          t->x[i] = lim;
+        mean += t->x[i];
+      }
+    }
+  }
+  mean /= n;
+  for (i = 0; i < n; i++)
+    t->x[i] -= (float) mean;
+  memset (t->x + n, 0, (t->m - n) * sizeof (float));
+
+  /* 2. autocorrelation through the power spectrum (Wiener-Khinchin): the
+   * power spectrum is real and even, so its forward transform is the
+   * inverse one times m */
+  omni_fft_do (t->fft, t->x, t->re, t->im);
+  for (k = 0; k <= t->m / 2; k++)
+    t->x[k] = t->re[k] * t->re[k] + t->im[k] * t->im[k];
+  for (k = t->m / 2 + 1; k < t->m; k++)
+    t->x[k] = t->x[t->m - k];
+  omni_fft_do (t->fft, t->x, t->re, t->im);
+  for (i = 0; i < n; i++)
+    t->acf[i] = t->re[i] / (float) t->m / (float) (n - i);
+  r0 = t->acf[0];
+  if (!(r0 > 1e-12) || !isfinite (r0)) {
+    /* silence or a constant envelope: no periodicity at all */
+    t->cur_conf = 0.0;
+    for (s = 0; s < t->n_states; s++)
+      t->sal[s] = 0.0;
+    return t->have_estimate;
+  }
+
+  /* 3. comb filter salience with the prior; lags beyond 2/3 of the
+   * window rest on too few products and are left out */
+  lag_limit = 2.0 * n / 3.0;
+  for (s = 0; s < t->n_states; s++) {
+    double period = 60.0 * t->fr / t->bpm[s], acc = 0.0;
+    unsigned used = 0;
+    for (k = 1; k <= N_HARMONICS; k++) {
+      double lag = period * k;
+      if (lag >= lag_limit)
+        break;
+      acc += acf_at (t, lag, n) / r0;
+      used++;
+    }
+    acc = used ? acc / N_HARMONICS : 0.0;
+    t->sal[s] = (acc > 0.0 ? acc : 0.0) * t->prior[s];
+  }
+
+  /* 4. forward filtering over the tempo states */
+  for (s = 0; s < t->n_states; s++) {
+    double acc = 0.0;
+    int d;
+    for (d = -t->trans_half; d <= t->trans_half; d++) {
+      int j = (int) s + d;
+      if (j >= 0 && j < (int) t->n_states)
+        acc += t->post[j] * t->trans[d + t->trans_half];
+    }
+    t->tmp[s] = acc + TRANS_UNIFORM;
+  }
+  for (s = 0; s < t->n_states; s++) {
+    t->post[s] = t->tmp[s] * (t->sal[s] + 1e-6);
+    norm += t->post[s];
+  }
+  for (s = 0; s < t->n_states; s++) {
+    t->post[s] /= norm;
+    if (t->post[s] > best) {
+      best = t->post[s];
+      ibest = s;
+    }
+  }
+
+  /* refine around the most probable state with a parabola through the
+   * salience (on the log grid) */
+  {
+    double bpm = t->bpm[ibest];
+    if (ibest > 0 && ibest + 1 < t->n_states) {
+      double a = t->sal[ibest - 1], b = t->sal[ibest], c = t->sal[ibest + 1];
+      double den = a - 2.0 * b + c;
+      if (den < 0.0 && b >= a && b >= c) {
+        double off = 0.5 * (a - c) / den;
+        bpm = t->bpm[ibest] * exp2 (off * GRID_STEP_OCT);
+      }
+    }
+    t->cur_bpm = resolve_octave (t, bpm);
+  }
+
+  /* 5. confidence */
+  {
+    double period = 60.0 * t->fr / t->cur_bpm, c1, c2;
+    c1 = acf_at (t, period, n) / r0;
+    c2 = 2.0 * period < lag_limit ? acf_at (t, 2.0 * period, n) / r0 : c1;
+    t->cur_conf = 0.5 * (c1 + c2);
+    /* subtract the level an aperiodic envelope reaches by chance: the
+     * normalised autocorrelation of n frames with a correlation time of
+     * NULL_CORR_S has a standard deviation of about sqrt (corr / n)
+     * (Bartlett 1946); NULL_Z of them are discounted */
+    {
+      double s0 = NULL_Z * sqrt (NULL_CORR_S * t->fr / n);
+      if (s0 > 0.9)
+        s0 = 0.9;
+      t->cur_conf = (t->cur_conf - s0) / (1.0 - s0);
+    }
+    if (!(t->cur_conf > 0.0))
+      t->cur_conf = 0.0;
+    if (t->cur_conf > 1.0)
+      t->cur_conf = 1.0;
+  }
+  t->have_estimate = 1;
+  return 1;
+}
+
+/**
+ * omni_tempo_get_bpm:
+ * @t: an #OmniTempo
+ *
+ * Returns: the current tempo in BPM, 0 when there is no estimate yet
+ */
+double
+omni_tempo_get_bpm (const OmniTempo *t)
+{
+  return t->have_estimate ? t->cur_bpm : 0.0;
+}
+
+/**
+ * omni_tempo_get_period:
+ * @t: an #OmniTempo
+ *
+ * Returns: the current beat period in frames, 0 when unknown
+ */
+double
+omni_tempo_get_period (const OmniTempo *t)
+{
+  return t->have_estimate ? 60.0 * t->fr / t->cur_bpm : 0.0;
+}
+
+/**
+ * omni_tempo_get_confidence:
+ * @t: an #OmniTempo
+ *
+ * Returns: the confidence of the current estimate in [0,1]
+ */
+double
+omni_tempo_get_confidence (const OmniTempo *t)
+{
+  return t->have_estimate ? t->cur_conf : 0.0;
+}
+
+/**
+ * omni_tempo_get_n_states:
+ * @t: an #OmniTempo
+ *
+ * Returns: the number of tempo candidates
+ */
+unsigned
+omni_tempo_get_n_states (const OmniTempo *t)
+{
+  return t->n_states;
+}
+
+/**
+ * omni_tempo_get_salience:
+ * @t: an #OmniTempo
+ * @bpms: (out) (optional) (transfer none): the candidate tempi
+ *
+ * Returns: (transfer none): the prior-weighted comb salience of every
+ * candidate at the last update
+ */
+const double *
+omni_tempo_get_salience (const OmniTempo *t, const double **bpms)
+{
+  if (bpms)
+    *bpms = t->bpm;
+  return t->sal;
+}
+
+/**
+ * omni_tempo_reset:
+ * @t: an #OmniTempo
+ *
+ * Forgets the envelope and the tempo.
+ */
+void
+omni_tempo_reset (OmniTempo *t)
+{
+  unsigned s;
+
+  t->pos = 0;
+  t->count = 0;
+  t->cur_bpm = 0.0;
+  t->cur_conf = 0.0;
+  t->have_estimate = 0;
+  for (s = 0; s < t->n_states; s++)
+    t->post[s] = 1.0 / t->n_states;
+}
+
+/**
+ * omni_tempo_free:
+ * @t: (transfer full) (nullable): an #OmniTempo
+ */
+void
+omni_tempo_free (OmniTempo *t)
+{
+  if (!t)
+    return;
+  free (t->ring);
+  free (t->bpm);
+  free (t->prior);
+  free (t->sal);
+  free (t->post);
+  free (t->tmp);
+  free (t->trans);
+  omni_fft_free (t->fft);
+  free (t->x);
+  free (t->re);
+  free (t->im);
+  free (t->acf);
+  free (t->xs);
+  free (t);
+}

@@ -1,0 +1,897 @@
+/* gst-omni: unit tests for the DSP objects of libgstomni-1.0
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every expected value follows from the construction of the input signal
+ * (a sine of known frequency and amplitude, clicks at known times, noise
+ * without periodicity) or from the published definitions (librosa's mel
+ * filterbank, AES17 dBFS).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <omni/dsp/omnidsp.h>
+#include <math.h>
+
+#define assert_close(a, b, tol)                                                \
+  fail_unless (fabs ((double) (a) - (double) (b)) <= (tol),                    \
+      "%s = %.6g, expected %.6g +- %.3g", #a, (double) (a), (double) (b),      \
+      (double) (tol))
+
+static void
+fill_sine (float *x, size_t n, double rate, double freq, double amp)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    x[i] = (float) (amp * sin (2.0 * M_PI * freq * i / rate));
+}
+
+/* decaying 2 ms bursts of a 3 kHz tone at the given times: percussive
+ * clicks with a sharp, known attack */
+static float *
+make_clicks (
+    double rate, double seconds, const double *times, guint n_times, double amp)
+{
+  size_t n = (size_t) (seconds * rate), i;
+  float *x = g_new0 (float, n);
+  guint k;
+
+  for (k = 0; k < n_times; k++) {
+    size_t start = (size_t) llround (times[k] * rate);
+    size_t len = (size_t) (0.02 * rate);
+    for (i = 0; i < len && start + i < n; i++)
+      x[start + i] += (float) (amp * exp (-(double) i / (0.003 * rate))
+                               * sin (2.0 * M_PI * 3000.0 * i / rate));
+  }
+  return x;
+}
+
+/* a deterministic white noise generator (xorshift), uniform in [-1, 1) */
+static guint32 noise_state = 2463534242u;
+
+static float
+white (void)
+{
+  noise_state ^= noise_state << 13;
+  noise_state ^= noise_state >> 17;
+  noise_state ^= noise_state << 5;
+  return (float) ((noise_state / 4294967296.0) * 2.0 - 1.0);
+}
+
+GST_START_TEST (test_window_shapes)
+{
+  float w[9];
+  guint i;
+
+  /* periodic Hann of 8: 0.5 - 0.5 cos (2 pi t / 8) */
+  omni_window_fill (OMNI_WINDOW_HANN, w, 8, 1);
+  assert_close (w[0], 0.0, 1e-7);
+  assert_close (w[2], 0.5, 1e-6);
+  assert_close (w[4], 1.0, 1e-7);
+  assert_close (w[6], 0.5, 1e-6);
+  assert_close (omni_window_sum (w, 8), 4.0, 1e-5);
+  /* symmetric Hann of 9 ends in zeros on both sides, peaks in the middle */
+  omni_window_fill (OMNI_WINDOW_HANN, w, 9, 0);
+  assert_close (w[0], 0.0, 1e-7);
+  assert_close (w[8], 0.0, 1e-7);
+  assert_close (w[4], 1.0, 1e-7);
+  for (i = 0; i < 4; i++)
+    assert_close (w[i], w[8 - i], 1e-6);
+  /* Hamming ends at 0.08, Blackman at 0 (within float rounding) */
+  omni_window_fill (OMNI_WINDOW_HAMMING, w, 9, 0);
+  assert_close (w[0], 0.08, 1e-6);
+  assert_close (w[4], 1.0, 1e-6);
+  omni_window_fill (OMNI_WINDOW_BLACKMAN, w, 9, 0);
+  assert_close (w[0], 0.0, 1e-6);
+  assert_close (w[4], 1.0, 1e-6);
+  omni_window_fill (OMNI_WINDOW_BLACKMAN_HARRIS, w, 9, 0);
+  assert_close (w[0], 6.0e-5, 1e-6);
+  assert_close (w[4], 1.0, 1e-6);
+  omni_window_fill (OMNI_WINDOW_RECTANGULAR, w, 9, 1);
+  for (i = 0; i < 9; i++)
+    assert_close (w[i], 1.0, 0.0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fft)
+{
+  unsigned n = 1024, k, s;
+  OmniFft *fft;
+  float *x = g_new0 (float, n), *p = g_new0 (float, n / 2 + 1);
+  float *re = g_new0 (float, n / 2 + 1), *im = g_new0 (float, n / 2 + 1);
+  double e_time = 0.0, e_freq = 0.0;
+
+  /* sizes: even, >= n, 2-3-5 smooth */
+  for (s = 1; s < 5000; s += 37) {
+    unsigned m = omni_fft_next_size (s), r;
+    fail_unless (m >= s && m % 2 == 0, "%u -> %u", s, m);
+    r = m;
+    while (r % 2 == 0)
+      r /= 2;
+    while (r % 3 == 0)
+      r /= 3;
+    while (r % 5 == 0)
+      r /= 5;
+    fail_unless_equals_int (r, 1);
+  }
+  fail_unless (omni_fft_new (7) == NULL);
+
+  fft = omni_fft_new (n);
+  fail_unless (fft != NULL);
+  fail_unless_equals_int (omni_fft_get_size (fft), n);
+
+  /* a sine of amplitude 0.5 exactly on bin 37: |X| = 0.5 n / 2 there and
+   * nothing elsewhere */
+  fill_sine (x, n, n, 37.0, 0.5);
+  omni_fft_do_power (fft, x, p);
+  assert_close (sqrt (p[37]), 0.5 * n / 2.0, 1e-2);
+  for (k = 0; k <= n / 2; k++)
+    if (k != 37)
+      fail_unless (p[k] < 1e-6, "bin %u = %g", k, p[k]);
+  /* the phase of a sine is -90 degrees */
+  omni_fft_do (fft, x, re, im);
+  assert_close (re[37], 0.0, 1e-2);
+  assert_close (im[37], -0.5 * n / 2.0, 1e-2);
+
+  /* DC */
+  for (k = 0; k < n; k++)
+    x[k] = 0.25f;
+  omni_fft_do_power (fft, x, p);
+  assert_close (p[0], (0.25 * n) * (0.25 * n), 1e-1);
+  assert_close (p[1], 0.0, 1e-6);
+
+  /* Parseval on noise: sum x^2 = (1/n) sum_k |X_k|^2 over both halves */
+  for (k = 0; k < n; k++) {
+    x[k] = white ();
+    e_time += (double) x[k] * x[k];
+  }
+  omni_fft_do_power (fft, x, p);
+  for (k = 0; k <= n / 2; k++)
+    e_freq += (k == 0 || k == n / 2 ? 1.0 : 2.0) * p[k];
+  assert_close (e_freq / n, e_time, 1e-3 * e_time);
+
+  omni_fft_free (fft);
+  omni_fft_free (NULL);
+  g_free (x);
+  g_free (p);
+  g_free (re);
+  g_free (im);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_mel_scale)
+{
+  double f[5];
+
+  /* Slaney: linear 200/3 Hz per mel up to 1 kHz (= 15 mel), then 27 mels
+   * per factor 6.4 */
+  assert_close (omni_hz_to_mel (0.0, 0), 0.0, 1e-12);
+  assert_close (omni_hz_to_mel (500.0, 0), 7.5, 1e-9);
+  assert_close (omni_hz_to_mel (1000.0, 0), 15.0, 1e-9);
+  assert_close (omni_hz_to_mel (6400.0, 0), 42.0, 1e-9);
+  assert_close (omni_mel_to_hz (42.0, 0), 6400.0, 1e-6);
+  /* HTK: 2595 log10 (1 + f / 700) */
+  assert_close (omni_hz_to_mel (700.0, 1), 2595.0 * log10 (2.0), 1e-9);
+  assert_close (omni_mel_to_hz (omni_hz_to_mel (4321.0, 1), 1), 4321.0, 1e-6);
+  assert_close (omni_mel_to_hz (omni_hz_to_mel (4321.0, 0), 0), 4321.0, 1e-6);
+
+  omni_mel_frequencies (f, 5, 0.0, 1000.0, 0);
+  assert_close (f[0], 0.0, 1e-9);
+  assert_close (f[2], 500.0, 1e-9);
+  assert_close (f[4], 1000.0, 1e-9);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_mel_filterbank)
+{
+  OmniMelFilterbank *fb;
+  const float *w;
+  unsigned nb, i, k, first, count;
+  double sr = 22050.0, bin_hz;
+  float *spec, mel[128];
+
+  /* librosa.filters.mel (sr=22050, n_fft=2048) starts with
+   * [[0., 0.016, ...]]: 10.77 Hz / 25.8 Hz times 2 / 51.6 Hz */
+  fb = omni_mel_filterbank_new (
+      sr, 2048, 128, 0.0, 0.0, 0, OMNI_MEL_NORM_SLANEY);
+  fail_unless (fb != NULL);
+  nb = omni_mel_filterbank_get_n_bins (fb);
+  fail_unless_equals_int (nb, 1025);
+  fail_unless_equals_int (omni_mel_filterbank_get_n_mels (fb), 128);
+  w = omni_mel_filterbank_get_weights (fb);
+  assert_close (w[0], 0.0, 1e-9);
+  assert_close (w[1], 0.01618, 5e-5);
+  bin_hz = sr / 2048;
+  /* Slaney norm: every triangle has unit area in Hz (height 2/width) */
+  for (i = 10; i < 128; i++) {
+    double area = 0.0;
+    for (k = 0; k < nb; k++)
+      area += w[i * nb + k] * bin_hz;
+    assert_close (area, 1.0, 0.05);
+  }
+  /* non-zero weights lie in the reported range */
+  omni_mel_filterbank_get_range (fb, 60, &first, &count);
+  for (k = 0; k < nb; k++)
+    if (k < first || k >= first + count)
+      fail_unless (w[60 * nb + k] == 0.0f);
+  omni_mel_filterbank_free (fb);
+
+  /* HTK without normalisation: triangles peak at 1 (at their centre bin
+   * when it falls on a bin) and the bands overlap so that they sum to 1
+   * between the first and last centre */
+  fb = omni_mel_filterbank_new (
+      16000.0, 512, 40, 20.0, 8000.0, 1, OMNI_MEL_NORM_NONE);
+  nb = omni_mel_filterbank_get_n_bins (fb);
+  w = omni_mel_filterbank_get_weights (fb);
+  for (k = 0; k < nb; k++) {
+    double f = k * 16000.0 / 512, sum = 0.0;
+    if (f < omni_mel_filterbank_get_center (fb, 0)
+        || f > omni_mel_filterbank_get_center (fb, 39))
+      continue;
+    for (i = 0; i < 40; i++)
+      sum += w[i * nb + k];
+    assert_close (sum, 1.0, 1e-5);
+  }
+  omni_mel_filterbank_free (fb);
+
+  /* a 1 kHz sine puts its energy into the band centred nearest 1 kHz */
+  fb = omni_mel_filterbank_new (
+      44100.0, 2048, 64, 30.0, 16000.0, 0, OMNI_MEL_NORM_SLANEY);
+  {
+    OmniFft *fft = omni_fft_new (2048);
+    float x[2048], win[2048];
+    unsigned best = 0, nearest = 0;
+    double dmin = 1e9;
+    spec = g_new0 (float, 1025);
+    fill_sine (x, 2048, 44100.0, 1000.0, 1.0);
+    omni_window_fill (OMNI_WINDOW_HANN, win, 2048, 1);
+    for (k = 0; k < 2048; k++)
+      x[k] *= win[k];
+    omni_fft_do_power (fft, x, spec);
+    omni_mel_filterbank_do (fb, spec, mel);
+    for (i = 0; i < 64; i++) {
+      double c = omni_mel_filterbank_get_center (fb, i);
+      if (mel[i] > mel[best])
+        best = i;
+      if (fabs (c - 1000.0) < dmin) {
+        dmin = fabs (c - 1000.0);
+        nearest = i;
+      }
+    }
+    fail_unless_equals_int (best, nearest);
+    omni_fft_free (fft);
+    g_free (spec);
+  }
+  omni_mel_filterbank_free (fb);
+
+  /* bad arguments */
+  fail_unless (omni_mel_filterbank_new (0.0, 512, 40, 0, 0, 0, 0) == NULL);
+  fail_unless (omni_mel_filterbank_new (16000, 512, 0, 0, 0, 0, 0) == NULL);
+  fail_unless (
+      omni_mel_filterbank_new (16000, 512, 40, 900, 800, 0, 0) == NULL);
+  omni_mel_filterbank_free (NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_level)
+{
+  OmniLevel l;
+  float *x = g_new0 (float, 48000);
+  gint16 *s = g_new0 (gint16, 48000);
+  guint i;
+
+  /* full-scale sine: -3.01 dBFS RMS, 0 dBFS peak (AES17) */
+  fill_sine (x, 48000, 48000.0, 997.0, 1.0);
+  omni_level_reset (&l);
+  omni_level_add (&l, x, 48000, 1);
+  assert_close (omni_level_rms_db (&l, -200.0), -3.0103, 0.005);
+  assert_close (omni_level_peak_db (&l, -200.0), 0.0, 0.005);
+  /* half amplitude: -6.02 dB lower */
+  for (i = 0; i < 48000; i++)
+    x[i] *= 0.5f;
+  omni_level_reset (&l);
+  omni_level_add (&l, x, 48000, 1);
+  assert_close (omni_level_rms_db (&l, -200.0), -3.0103 - 6.0206, 0.005);
+  /* every other sample of a stride-2 buffer */
+  omni_level_reset (&l);
+  omni_level_add (&l, x, 24000, 2);
+  fail_unless_equals_uint64 (l.n, 24000);
+  /* NaN and infinities count as silence */
+  x[10] = NAN;
+  x[11] = INFINITY;
+  x[12] = -INFINITY;
+  omni_level_reset (&l);
+  omni_level_add (&l, x, 48000, 1);
+  fail_unless (isfinite (omni_level_rms_db (&l, -200.0)));
+  assert_close (omni_level_peak_db (&l, -200.0), -6.0206, 0.005);
+  /* silence and nothing */
+  omni_level_reset (&l);
+  assert_close (omni_level_rms_db (&l, -200.0), -200.0, 0.0);
+  memset (x, 0, 48000 * sizeof (float));
+  omni_level_add (&l, x, 48000, 1);
+  assert_close (omni_level_rms_db (&l, -200.0), -200.0, 0.0);
+  assert_close (omni_level_peak_db (&l, -200.0), -200.0, 0.0);
+  /* S16: full scale is 32768; a square wave at +-16384 is -6.02 dBFS */
+  for (i = 0; i < 48000; i++)
+    s[i] = (i / 24) % 2 ? 16384 : -16384;
+  omni_level_reset (&l);
+  omni_level_add_s16 (&l, s, 48000, 1);
+  assert_close (omni_level_rms_db (&l, -200.0), -6.0206, 0.005);
+  assert_close (omni_level_peak_db (&l, -200.0), -6.0206, 0.005);
+  s[5] = -32768;
+  omni_level_add_s16 (&l, s, 48000, 1);
+  assert_close (omni_level_peak_db (&l, -200.0), 0.0, 1e-9);
+  /* amplitude to dB */
+  assert_close (omni_amplitude_to_db (0.1, -200.0), -20.0, 1e-9);
+  assert_close (omni_amplitude_to_db (NAN, -200.0), -200.0, 0.0);
+  assert_close (omni_amplitude_to_db (1e-30, -200.0), -200.0, 0.0);
+  g_free (x);
+  g_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_spectral)
+{
+  float mag[513], flat[513];
+  OmniSpectralFlux *f = omni_spectral_flux_new (513);
+  double bin_hz = 16000.0 / 1024;
+  guint k;
+
+  /* a single line at bin 100: centroid and roll-off are its frequency */
+  memset (mag, 0, sizeof (mag));
+  mag[100] = 3.0f;
+  assert_close (omni_spectral_centroid (mag, 513, bin_hz), 100 * bin_hz, 1e-9);
+  assert_close (
+      omni_spectral_rolloff (mag, 513, bin_hz, 0.85), 100 * bin_hz, 1e-9);
+  /* two equal lines: centroid half way, 85 % roll-off at the upper one */
+  mag[300] = 3.0f;
+  assert_close (omni_spectral_centroid (mag, 513, bin_hz), 200 * bin_hz, 1e-9);
+  assert_close (
+      omni_spectral_rolloff (mag, 513, bin_hz, 0.85), 300 * bin_hz, 1e-9);
+  /* a flat spectrum: centroid at the middle, roll-off at 85 % */
+  for (k = 0; k < 513; k++)
+    flat[k] = 1.0f;
+  assert_close (omni_spectral_centroid (flat, 513, bin_hz), 256 * bin_hz, 1e-6);
+  assert_close (
+      omni_spectral_rolloff (flat, 513, bin_hz, 0.85), 436 * bin_hz, 1e-6);
+  /* silence gives zeros, not NaN */
+  memset (mag, 0, sizeof (mag));
+  assert_close (omni_spectral_centroid (mag, 513, bin_hz), 0.0, 0.0);
+  assert_close (omni_spectral_rolloff (mag, 513, bin_hz, 0.85), 0.0, 0.0);
+
+  /* flux: first frame 0, the same frame again 0, a new half of the
+   * spectrum 0.5 */
+  assert_close (omni_spectral_flux_do (f, flat), 0.0, 0.0);
+  assert_close (omni_spectral_flux_do (f, flat), 0.0, 0.0);
+  for (k = 0; k < 513; k++)
+    mag[k] = k < 256 ? 1.0f : 0.0f;
+  assert_close (omni_spectral_flux_do (f, mag), 0.0, 0.0);
+  for (k = 0; k < 513; k++)
+    flat[k] = k < 256 ? 1.0f : 1.0f;
+  assert_close (omni_spectral_flux_do (f, flat), 257.0 / 513.0, 1e-6);
+  memset (mag, 0, sizeof (mag));
+  assert_close (omni_spectral_flux_do (f, mag), 0.0, 0.0);
+  omni_spectral_flux_reset (f);
+  assert_close (omni_spectral_flux_do (f, flat), 0.0, 0.0);
+  omni_spectral_flux_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_onset_strength)
+{
+  OmniOnsetStrength *o = omni_onset_strength_new (4, 1, 1, -100.0);
+  OmniOnsetStrength *sf = omni_onset_strength_new (4, 2, 3, -100.0);
+  float quiet[4] = { 1e-4f, 1e-4f, 1e-4f, 1e-4f };
+  float loud[4] = { 1.0f, 1e-4f, 1.0f, 1.0f };
+  float bad[4] = { NAN, INFINITY, -1.0f, 0.0f };
+  float v;
+
+  /* the first frame has no reference */
+  assert_close (omni_onset_strength_do (o, quiet), 0.0, 0.0);
+  /* steady: no flux */
+  assert_close (omni_onset_strength_do (o, quiet), 0.0, 0.0);
+  /* three of four bands rise by 40 dB: mean 30 dB */
+  assert_close (omni_onset_strength_do (o, loud), 30.0, 1e-3);
+  /* falling energy is not an onset */
+  assert_close (omni_onset_strength_do (o, quiet), 0.0, 0.0);
+  /* non-finite and negative powers are floored, never NaN */
+  v = omni_onset_strength_do (o, bad);
+  fail_unless (isfinite (v) && v >= 0.0f);
+  v = omni_onset_strength_do (o, quiet);
+  fail_unless (isfinite (v) && v >= 0.0f);
+  omni_onset_strength_reset (o);
+  assert_close (omni_onset_strength_do (o, loud), 0.0, 0.0);
+
+  /* SuperFlux, lag 2 and a maximum filter over 3 bands: the reference of
+   * band 1 is the louder neighbour, so the rise of band 1 alone is masked
+   * by its neighbours two frames earlier */
+  {
+    float a[4] = { 1.0f, 1e-4f, 1.0f, 1e-4f };
+    float b[4] = { 1.0f, 1.0f, 1.0f, 1e-4f };
+    assert_close (omni_onset_strength_do (sf, a), 0.0, 0.0);
+    assert_close (omni_onset_strength_do (sf, a), 0.0, 0.0);
+    assert_close (omni_onset_strength_do (sf, b), 0.0, 1e-4);
+  }
+  omni_onset_strength_free (o);
+  omni_onset_strength_free (sf);
+  fail_unless (omni_onset_strength_new (0, 1, 1, -100) == NULL);
+  fail_unless (omni_onset_strength_new (4, 0, 1, -100) == NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_onset_masking)
+{
+  OmniOnsetStrength *o = omni_onset_strength_new (1, 1, 1, -100.0);
+  float p;
+  int t;
+  float total = 0.0f;
+
+  omni_onset_strength_set_masking (o, 1.0, 15.0);
+  /* an attack at 0 dB, then a tail at -30 dB that flickers by 10 dB:
+   * the flicker is 30 dB below the attack and masked */
+  p = 1e-10f;
+  omni_onset_strength_do (o, &p);
+  p = 1.0f;
+  fail_unless (omni_onset_strength_do (o, &p) > 50.0f);
+  for (t = 0; t < 10; t++) {
+    p = t % 2 ? 1e-3f : 1e-4f;
+    total += omni_onset_strength_do (o, &p);
+  }
+  assert_close (total, 0.0, 1e-6);
+  /* a new attack at the old level stands out again */
+  p = 1.0f;
+  fail_unless (omni_onset_strength_do (o, &p) > 10.0f);
+  omni_onset_strength_free (o);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_peak_picker)
+{
+  /* pre_avg 10, pre_max 3, min_gap 3, delta 0.5, lambda 1 */
+  OmniPeakPicker *p = omni_peak_picker_new (10, 3, 3, 0.5, 1.0);
+  float env[60];
+  double off = 0.0;
+  float val = 0.0f;
+  int t, found[60], nfound = 0;
+
+  memset (env, 0, sizeof (env));
+  env[10] = 5.0f;
+  env[11] = 2.0f;
+  env[20] = 2.0f; /* a plateau peak */
+  env[21] = 4.0f;
+  env[22] = 4.0f;
+  env[23] = 1.0f;
+  env[30] = 6.0f; /* two peaks 2 frames apart: the second is too close */
+  env[32] = 7.0f;
+  env[45] = 0.4f; /* below delta */
+  for (t = 0; t < 60; t++)
+    if (omni_peak_picker_do (p, env[t], &off, &val))
+      found[nfound++] = t - 1;
+  fail_unless_equals_int (nfound, 3);
+  fail_unless_equals_int (found[0], 10);
+  fail_unless_equals_int (found[1], 22);
+  fail_unless_equals_int (found[2], 30);
+
+  /* parabolic refinement: a symmetric triangle peaks exactly on its
+   * middle frame, one frame back */
+  omni_peak_picker_reset (p);
+  omni_peak_picker_do (p, 0.0f, NULL, NULL);
+  omni_peak_picker_do (p, 1.0f, NULL, NULL);
+  omni_peak_picker_do (p, 3.0f, NULL, NULL);
+  fail_unless (omni_peak_picker_do (p, 1.0f, &off, &val));
+  assert_close (off, -1.0, 1e-9);
+  assert_close (val, 3.0, 0.0);
+  /* skewed: a peak between frames t-1 and t-2 */
+  omni_peak_picker_reset (p);
+  omni_peak_picker_do (p, 0.0f, NULL, NULL);
+  omni_peak_picker_do (p, 2.0f, NULL, NULL);
+  omni_peak_picker_do (p, 3.0f, NULL, NULL);
+  fail_unless (omni_peak_picker_do (p, 0.0f, &off, NULL));
+  fail_unless (off < -1.0 && off > -1.5, "%g", off);
+  /* NaN input is a zero */
+  fail_if (omni_peak_picker_do (p, NAN, &off, NULL));
+  omni_peak_picker_free (p);
+}
+
+GST_END_TEST;
+
+/* an envelope with unit impulses every period frames (fractional) from
+ * frame first */
+static guint pulse_frames[512];
+static guint n_pulse_frames;
+
+static void
+push_pulses (OmniTempo *t, OmniBeatTracker *bt, double period, double first,
+    guint frames, double *beats, guint *n_beats, guint max_beats)
+{
+  guint i;
+  double next = first;
+
+  n_pulse_frames = 0;
+  for (i = 0; i < frames; i++) {
+    float v = 0.0f;
+    if (i + 0.5 >= next) {
+      v = 1.0f;
+      next += period;
+      if (n_pulse_frames < 512)
+        pulse_frames[n_pulse_frames++] = i;
+    }
+    if (t)
+      omni_tempo_push (t, v);
+    if (bt) {
+      double off;
+      if (omni_beat_tracker_do (bt, v, period, &off) && *n_beats < max_beats)
+        beats[(*n_beats)++] = i + off;
+    }
+  }
+}
+
+GST_START_TEST (test_tempo)
+{
+  /* 100 frames per second, 50-220 BPM, 8 s, prior 120 +- 1 octave */
+  OmniTempo *t = omni_tempo_new (100.0, 50.0, 220.0, 8.0, 120.0, 1.0);
+  double bpm[] = { 60.0, 87.0, 120.0, 150.0, 190.0 };
+  guint i;
+
+  fail_unless (t != NULL);
+  fail_unless (!omni_tempo_update (t)); /* nothing yet */
+  assert_close (omni_tempo_get_bpm (t), 0.0, 0.0);
+  for (i = 0; i < G_N_ELEMENTS (bpm); i++) {
+    guint k;
+    omni_tempo_reset (t);
+    push_pulses (t, NULL, 6000.0 / bpm[i], 3.0, 1000, NULL, NULL, 0);
+    for (k = 0; k < 4; k++)
+      fail_unless (omni_tempo_update (t));
+    assert_close (omni_tempo_get_bpm (t), bpm[i], 0.01 * bpm[i]);
+    assert_close (
+        omni_tempo_get_period (t), 6000.0 / bpm[i], 0.01 * 6000 / bpm[i]);
+    /* pulses quantised to whole frames spread the autocorrelation peak over
+     * two lags when the period is fractional */
+    fail_unless (omni_tempo_get_confidence (t) > 0.5, "conf %g at %g BPM",
+        omni_tempo_get_confidence (t), bpm[i]);
+  }
+
+  /* a 100 BPM pulse with weaker eighths between the beats is 100 BPM, not
+   * 200 (octave handling: the eighths are subdivisions) */
+  omni_tempo_reset (t);
+  for (i = 0; i < 1000; i++)
+    omni_tempo_push (t, i % 60 == 0 ? 1.0f : i % 30 == 0 ? 0.2f : 0.0f);
+  for (i = 0; i < 4; i++)
+    omni_tempo_update (t);
+  assert_close (omni_tempo_get_bpm (t), 100.0, 1.0);
+
+  /* noise: no periodicity, confidence near 0 */
+  omni_tempo_reset (t);
+  for (i = 0; i < 1000; i++)
+    omni_tempo_push (t, fabsf (white ()));
+  for (i = 0; i < 4; i++)
+    omni_tempo_update (t);
+  fail_unless (omni_tempo_get_confidence (t) < 0.1, "noise conf %g",
+      omni_tempo_get_confidence (t));
+
+  /* silence: no estimate with any confidence, never NaN */
+  omni_tempo_reset (t);
+  for (i = 0; i < 1000; i++)
+    omni_tempo_push (t, i == 500 ? NAN : 0.0f);
+  omni_tempo_update (t);
+  assert_close (omni_tempo_get_confidence (t), 0.0, 0.0);
+  fail_unless (isfinite (omni_tempo_get_bpm (t)));
+  omni_tempo_free (t);
+
+  fail_unless (omni_tempo_new (100, 220, 50, 8, 120, 1) == NULL);
+  fail_unless (omni_tempo_new (0, 50, 220, 8, 120, 1) == NULL);
+  omni_tempo_free (NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_beat_tracker)
+{
+  OmniBeatTracker *bt = omni_beat_tracker_new (120.0, 5.0, 0.9);
+  double beats[64];
+  guint n = 0, i;
+
+  /* pulses every 47.3 frames from frame 20: after a few periods the
+   * tracker puts its beats on them */
+  push_pulses (NULL, bt, 47.3, 20.0, 1500, beats, &n, 64);
+  fail_unless (n >= 28, "%u beats", n);
+  for (i = 4; i < n; i++) {
+    /* on the nearest pulse, within a frame */
+    guint k, near = 0;
+    for (k = 0; k < n_pulse_frames; k++)
+      if (fabs (pulse_frames[k] - beats[i]) < fabs (near - beats[i]))
+        near = pulse_frames[k];
+    assert_close (beats[i], near, 1.0);
+    if (i > 4)
+      assert_close (beats[i] - beats[i - 1], 47.3, 2.0);
+  }
+  /* unknown tempo: no beats */
+  n = 0;
+  for (i = 0; i < 500; i++) {
+    fail_if (omni_beat_tracker_do (bt, i % 50 ? 0.0f : 1.0f, 0.0, NULL));
+    fail_unless (omni_beat_tracker_get_next (bt) < 0.0);
+  }
+  omni_beat_tracker_free (bt);
+  fail_unless (omni_beat_tracker_new (1.0, 5.0, 0.9) == NULL);
+  fail_unless (omni_beat_tracker_new (100.0, 5.0, 1.0) == NULL);
+}
+
+GST_END_TEST;
+
+typedef struct {
+  double onsets[256], beats[256];
+  guint n_onsets, n_beats;
+  double first_beat_reported; /* stream position when the first beat came */
+  double max_beat_delay, max_onset_delay;
+  OmniRhythmState last;
+} Collected;
+
+/* runs @x through an analyzer in chunks of @chunk samples */
+static void
+analyse (const float *x, size_t n, double rate, size_t chunk, Collected *c)
+{
+  OmniRhythmConfig cfg;
+  OmniRhythmAnalyzer *a;
+  OmniRhythmEvent ev;
+  size_t i;
+
+  memset (c, 0, sizeof (Collected));
+  c->first_beat_reported = -1.0;
+  omni_rhythm_config_init (&cfg);
+  a = omni_rhythm_analyzer_new (&cfg, rate);
+  fail_unless (a != NULL);
+  for (i = 0; i < n; i += chunk) {
+    size_t m = MIN (chunk, n - i);
+    omni_rhythm_analyzer_process (a, x + i, m);
+    while (omni_rhythm_analyzer_pop_event (a, &ev)) {
+      double now = (double) omni_rhythm_analyzer_get_position (a);
+      double delay = (now - ev.position) / rate;
+      fail_unless (isfinite (ev.position) && isfinite (ev.strength)
+                   && isfinite (ev.bpm) && isfinite (ev.confidence));
+      fail_unless (ev.position <= now, "event in the future");
+      if (ev.type == OMNI_RHYTHM_EVENT_ONSET && c->n_onsets < 256) {
+        fail_unless_equals_uint64 (ev.index, c->n_onsets);
+        c->onsets[c->n_onsets++] = ev.position / rate;
+        c->max_onset_delay = MAX (c->max_onset_delay, delay);
+      } else if (ev.type == OMNI_RHYTHM_EVENT_BEAT && c->n_beats < 256) {
+        fail_unless_equals_uint64 (ev.index, c->n_beats);
+        if (c->n_beats == 0)
+          c->first_beat_reported = now / rate;
+        c->beats[c->n_beats++] = ev.position / rate;
+        c->max_beat_delay = MAX (c->max_beat_delay, delay);
+      }
+    }
+    omni_rhythm_analyzer_get_state (a, &c->last);
+    fail_unless (isfinite (c->last.onset_strength) && isfinite (c->last.bpm)
+                 && isfinite (c->last.confidence) && isfinite (c->last.centroid)
+                 && isfinite (c->last.rolloff) && isfinite (c->last.flux));
+    fail_unless (c->last.confidence >= 0.0 && c->last.confidence <= 1.0);
+    {
+      double ph = omni_rhythm_analyzer_get_beat_phase (a, (double) i + m);
+      fail_unless (ph >= 0.0 && ph < 1.0);
+    }
+  }
+  fail_unless (omni_rhythm_analyzer_get_latency (a) < 0.04);
+  fail_unless (c->max_onset_delay <= omni_rhythm_analyzer_get_latency (a)
+                                         + (double) chunk / rate + 1e-9,
+      "onset reported %g s late", c->max_onset_delay);
+  omni_rhythm_analyzer_free (a);
+}
+
+/* clicks at 120 BPM from 0.5 s, @seconds long */
+static float *
+click_track (
+    double rate, double seconds, double bpm, double *times, guint *n_times)
+{
+  guint n = 0;
+  double t;
+
+  for (t = 0.5; t < seconds - 0.1 && n < 256; t += 60.0 / bpm)
+    times[n++] = t;
+  *n_times = n;
+  return make_clicks (rate, seconds, times, n, 0.5);
+}
+
+static void
+check_click_track (double rate, size_t chunk)
+{
+  double times[256];
+  guint n_times, i, matched = 0;
+  float *x = click_track (rate, 12.0, 120.0, times, &n_times);
+  Collected c;
+
+  analyse (x, (size_t) (12.0 * rate), rate, chunk, &c);
+  /* every click is one onset, within 5 ms */
+  fail_unless_equals_int (c.n_onsets, n_times);
+  for (i = 0; i < n_times; i++)
+    assert_close (c.onsets[i], times[i], 0.005);
+  /* tempo and beats on the clicks, the first one within 3 s */
+  assert_close (c.last.bpm, 120.0, 1.0);
+  fail_unless (c.last.confidence > 0.5, "conf %g", c.last.confidence);
+  fail_unless (c.n_beats >= 18, "%u beats at %g Hz", c.n_beats, rate);
+  fail_unless (c.first_beat_reported > 0.0 && c.first_beat_reported <= 3.0,
+      "first beat at %g s", c.first_beat_reported);
+  /* reported within the analyzer's latency (< 40 ms) plus one chunk */
+  fail_unless (c.max_beat_delay <= 0.04 + (double) chunk / rate,
+      "beat %g s late", c.max_beat_delay);
+  for (i = 0; i < c.n_beats; i++) {
+    double k = round ((c.beats[i] - 0.5) / 0.5);
+    if (fabs (c.beats[i] - (0.5 + 0.5 * k)) <= 0.015)
+      matched++;
+    else
+      g_print ("%g Hz: beat %u at %.4f\n", rate, i, c.beats[i]);
+  }
+  fail_unless_equals_int (matched, c.n_beats);
+  g_free (x);
+}
+
+GST_START_TEST (test_analyzer_clicks)
+{
+  /* the same clicks at several rates and chunk sizes give the same
+   * onsets, tempo and beats: every constant is in seconds */
+  check_click_track (8000.0, 256);
+  check_click_track (22050.0, 1);
+  check_click_track (44100.0, 1024);
+  check_click_track (48000.0, 4096);
+  check_click_track (96000.0, 480);
+  check_click_track (192000.0, 1920);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_analyzer_bursts_timing)
+{
+  /* onsets of isolated 3 kHz bursts at irregular times come out within
+   * 2 ms of the attacks (the group delay of the front end is accounted
+   * for), at any rate */
+  double times[] = { 0.5, 0.87, 1.31, 1.62, 2.2, 2.43, 3.0, 3.71, 4.05 };
+  double rates[] = { 8000.0, 22050.0, 44100.0, 96000.0 };
+  guint r, i;
+
+  for (r = 0; r < G_N_ELEMENTS (rates); r++) {
+    float *x = make_clicks (rates[r], 5.0, times, G_N_ELEMENTS (times), 0.8);
+    Collected c;
+    analyse (x, (size_t) (5.0 * rates[r]), rates[r], 512, &c);
+    fail_unless_equals_int (c.n_onsets, G_N_ELEMENTS (times));
+    for (i = 0; i < c.n_onsets; i++)
+      assert_close (c.onsets[i], times[i], 0.002);
+    g_free (x);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_analyzer_no_rhythm)
+{
+  double rate = 22050.0;
+  size_t n = (size_t) (15 * rate), i;
+  float *x = g_new0 (float, n);
+  Collected c;
+
+  /* silence: nothing at all */
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_onsets, 0);
+  fail_unless_equals_int (c.n_beats, 0);
+  assert_close (c.last.confidence, 0.0, 0.0);
+  assert_close (c.last.centroid, 0.0, 0.0);
+
+  /* DC: no onsets, no beats */
+  for (i = 0; i < n; i++)
+    x[i] = 0.7f;
+  analyse (x, n, rate, 1000, &c);
+  fail_unless (c.n_onsets <= 1, "%u onsets", c.n_onsets);
+  fail_unless_equals_int (c.n_beats, 0);
+  assert_close (c.last.confidence, 0.0, 0.05);
+
+  /* white noise: no periodicity, no beats, confidence near 0 */
+  for (i = 0; i < n; i++)
+    x[i] = 0.5f * white ();
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_beats, 0);
+  fail_unless (c.last.confidence < 0.1, "noise conf %g", c.last.confidence);
+  /* its centroid is near the middle of the band */
+  assert_close (c.last.centroid, rate / 4.0, rate / 10.0);
+
+  /* clipping: a full-scale square wave at 100 Hz with NaN, infinities and
+   * huge values sprinkled in; analysed without a NaN anywhere (checked in
+   * analyse) */
+  for (i = 0; i < n; i++)
+    x[i] = (i / 110) % 2 ? 1.0f : -1.0f;
+  for (i = 0; i < n; i += 997)
+    x[i] = i % 3 == 0 ? NAN : i % 3 == 1 ? INFINITY : -3.0e38f;
+  analyse (x, n, rate, 333, &c);
+
+  /* a single impulse: one onset, no beats */
+  memset (x, 0, n * sizeof (float));
+  x[(size_t) (2.0 * rate)] = 1.0f;
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_onsets, 1);
+  assert_close (c.onsets[0], 2.0, 0.01);
+  fail_unless_equals_int (c.n_beats, 0);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_analyzer_reset)
+{
+  double times[256], rate = 16000.0;
+  guint n_times;
+  float *x = click_track (rate, 8.0, 100.0, times, &n_times);
+  OmniRhythmConfig cfg;
+  OmniRhythmAnalyzer *a;
+  OmniRhythmEvent ev;
+  OmniRhythmState st;
+  size_t n = (size_t) (8.0 * rate);
+  float tone[16000];
+  guint onsets = 0;
+
+  omni_rhythm_config_init (&cfg);
+  a = omni_rhythm_analyzer_new (&cfg, rate);
+  omni_rhythm_analyzer_process (a, x, n);
+  omni_rhythm_analyzer_get_state (a, &st);
+  fail_unless (st.bpm > 0.0);
+  omni_rhythm_analyzer_reset (a);
+  fail_unless_equals_uint64 (omni_rhythm_analyzer_get_position (a), 0);
+  fail_if (omni_rhythm_analyzer_pop_event (a, &ev));
+  omni_rhythm_analyzer_get_state (a, &st);
+  assert_close (st.bpm, 0.0, 0.0);
+
+  /* after a reset in the middle of a steady tone (a discontinuity) there
+   * is no onset: the first window only serves as the reference */
+  fill_sine (tone, 16000, rate, 440.0, 0.5);
+  omni_rhythm_analyzer_process (a, tone, 16000);
+  while (omni_rhythm_analyzer_pop_event (a, &ev))
+    onsets += ev.type == OMNI_RHYTHM_EVENT_ONSET;
+  fail_unless_equals_int (onsets, 0);
+
+  /* bad settings are refused */
+  cfg.bpm_min = 300.0;
+  fail_unless (omni_rhythm_analyzer_new (&cfg, rate) == NULL);
+  omni_rhythm_config_init (&cfg);
+  fail_unless (omni_rhythm_analyzer_new (&cfg, 10.0) == NULL);
+  cfg.hop_s = 0.0;
+  fail_unless (omni_rhythm_analyzer_new (&cfg, rate) == NULL);
+  omni_rhythm_analyzer_free (a);
+  omni_rhythm_analyzer_free (NULL);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+static Suite *
+dsp_suite (void)
+{
+  Suite *s = suite_create ("dsp");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_window_shapes);
+  tcase_add_test (tc, test_fft);
+  tcase_add_test (tc, test_mel_scale);
+  tcase_add_test (tc, test_mel_filterbank);
+  tcase_add_test (tc, test_level);
+  tcase_add_test (tc, test_spectral);
+  tcase_add_test (tc, test_onset_strength);
+  tcase_add_test (tc, test_onset_masking);
+  tcase_add_test (tc, test_peak_picker);
+  tcase_add_test (tc, test_tempo);
+  tcase_add_test (tc, test_beat_tracker);
+  tcase_add_test (tc, test_analyzer_clicks);
+  tcase_add_test (tc, test_analyzer_bursts_timing);
+  tcase_add_test (tc, test_analyzer_no_rhythm);
+  tcase_add_test (tc, test_analyzer_reset);
+  return s;
+}
+
+GST_CHECK_MAIN (dsp);
