@@ -1239,6 +1239,10 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
 
     gst_message_parse_error (msg, &err, &debug);
     hint = error_hint (msg, err, debug);
+    if (app->camera && err->domain == GST_RESOURCE_ERROR)
+      hint = "the camera or the microphone could not be opened: is one "
+             "connected and free? (v4l2-ctl --list-devices, "
+             "gst-device-monitor-1.0 Audio/Source)";
     /* a missing decoder makes uridecodebin fail: say that, not the
      * generic "no suitable plugins" */
     if (app->missing_plugins->len == 0) {
@@ -1699,15 +1703,19 @@ main (int argc, char **argv)
     sret = gst_element_set_state (app->pipeline, GST_STATE_PLAYING);
     if (sret == GST_STATE_CHANGE_FAILURE) {
       /* the error message on the bus says why */
-      GstMessage *m = gst_bus_poll (
-          GST_ELEMENT_BUS (app->pipeline), GST_MESSAGE_ERROR, 0);
+      GstBus *b = gst_element_get_bus (app->pipeline);
+      GstMessage *m;
+      gboolean told = FALSE;
 
-      if (m) {
-        on_bus (NULL, m, app);
+      while ((m = gst_bus_pop_filtered (
+                  b, GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
+        told |= GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR;
+        on_bus (b, m, app);
         gst_message_unref (m);
-      } else {
-        fail (app, "the pipeline could not start");
       }
+      gst_object_unref (b);
+      if (!told && !app->missing_plugins->len)
+        fail (app, "the pipeline could not start");
     } else {
       g_main_loop_run (app->loop);
     }
