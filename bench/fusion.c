@@ -72,6 +72,23 @@ rss_kb (void)
   return pages < 0 ? -1 : pages * (sysconf (_SC_PAGESIZE) / 1024);
 }
 
+/* Peak resident set (VmHWM), read before the pipeline is torn down:
+ * getrusage()'s ru_maxrss is only brought up to date on unmaps. */
+static glong
+peak_rss_kb (void)
+{
+  gchar *status = NULL, *line;
+  glong kb = -1;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  if (line)
+    kb = strtol (line + 6, NULL, 10);
+  g_free (status);
+  return kb;
+}
+
 static gpointer
 produce (gpointer data)
 {
@@ -167,6 +184,7 @@ run_one (const gchar *name, guint minutes)
   gint64 t0, t1;
   gdouble c0, c1;
   struct rusage ru;
+  glong peak;
   guint i;
   int rc = 0;
 
@@ -226,6 +244,7 @@ run_one (const gchar *name, guint minutes)
       bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   t1 = g_get_monotonic_time ();
   c1 = cpu_seconds ();
+  peak = peak_rss_kb ();
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     GError *err = NULL;
 
@@ -240,9 +259,10 @@ run_one (const gchar *name, guint minutes)
   g_thread_join (vt);
   g_thread_join (at);
   getrusage (RUSAGE_SELF, &ru);
+  peak = MAX (peak, ru.ru_maxrss);
 
   printf ("RESULT %s %.3f %.3f %" G_GUINT64_FORMAT " %ld", name,
-      (t1 - t0) / 1e6, c1 - c0, pr.buffers, ru.ru_maxrss);
+      (t1 - t0) / 1e6, c1 - c0, pr.buffers, peak);
   for (i = 0; i < N_MARKS; i++)
     printf (" %ld", i < pr.next ? pr.rss_kb[i] : -1L);
   printf ("\n");
