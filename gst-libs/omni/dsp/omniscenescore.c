@@ -10,15 +10,16 @@
  * %OMNI_SCENE_GRID_WIDTH x %OMNI_SCENE_GRID_HEIGHT cells holding the mean
  * Y, U and V of the cell (RGB is converted on the thumbnail; limited-range
  * YUV is expanded to full range so that every format scores alike). Only
- * up to 4 lines per cell row and up to 16 samples per cell line are read,
- * so a 2160p frame costs a few hundred thousand byte reads and nothing is
- * allocated per frame.
+ * up to 4 evenly spaced lines per cell row are read (each whole, in one
+ * vectorised pass), so a 2160p I420 frame costs about a million byte reads
+ * and nothing is allocated per frame.
  *
  * Two thumbnails are compared in three steps:
  *
  * 1. Global motion: an exhaustive search of integer shifts on a 2x coarser
- *    thumbnail (up to 1/8 of the width and 1/6 of the height), refined by
- *    +-1 cell on the full one, keeps the shift with the highest normalised
+ *    thumbnail (up to 1/8 of the width and 1/6 of the height), whose three
+ *    best shifts and the null shift are refined by +-1 cell on the full
+ *    one, keeps the shift with the highest normalised
  *    cross-correlation (NCC) of luma. Pans and tilts therefore cost nothing,
  *    where ffmpeg's scdet (libavfilter/vf_scdet.c: mean absolute frame
  *    difference, MAFD) and gst-plugins-bad's scenechange (sum of absolute
@@ -62,9 +63,14 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_ROWS 4  /* lines read per cell row */
-#define MAX_COLS 16 /* samples read per cell line */
-#define N_LEVELS 3  /* thumbnail, 2x and 4x coarser */
+/* The sums below are plain loops over bytes and 16-bit integers that GCC
+ * only vectorises at -O3 (-O2 keeps the cheap cost model). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
+#define MAX_ROWS 4 /* lines read per cell row */
+#define N_LEVELS 3 /* thumbnail, 2x and 4x coarser */
 #define CONTRAST_REF 4.5
 #define COLOR_REF 0.35
 #define RATIO 2.0 /* AdaptiveDetector's adaptive ratio */
@@ -75,18 +81,22 @@
 typedef struct {
   int w, h;
   float *y, *u, *v;
+  int16_t *yq; /* y rounded, for the correlations */
   double ymean, ystd;
 } Level;
 
 struct _OmniSceneSignature {
   Level lv[N_LEVELS];
   float *mem;
+  int16_t *qmem;
 };
 
 typedef struct {
-  int *x0, *x1, *step, *count; /* per grid column */
-  int *rows;                   /* MAX_ROWS per grid row */
-  int *nrows;                  /* per grid row */
+  int len;      /* bytes of a line holding the component */
+  int cw;       /* samples of the component per line */
+  int *x0, *x1; /* per grid column */
+  int *rows;    /* MAX_ROWS per grid row */
+  int *nrows;   /* per grid row */
 } CompTable;
 
 struct _OmniSceneScorer {
@@ -94,8 +104,9 @@ struct _OmniSceneScorer {
   int gw, gh;
   int lw[N_LEVELS], lh[N_LEVELS];
   CompTable t[3];
-  float *comp[3]; /* cell means of the raw components */
-  uint32_t *acc;
+  float *comp[3];   /* cell means of the raw components */
+  uint16_t *colsum; /* column sums of one cell row */
+  uint32_t *prefix; /* their prefix sums for one component */
 };
 
 static int
@@ -105,26 +116,23 @@ clampi (int v, int lo, int hi)
 }
 
 static void
-comp_table_init (CompTable *t, int cw, int ch, int gw, int gh)
+comp_table_init (CompTable *t, int cw, int ch, int gw, int gh, int pstride)
 {
   int i, j, k;
 
   t->x0 = g_new (int, gw);
   t->x1 = g_new (int, gw);
-  t->step = g_new (int, gw);
-  t->count = g_new (int, gw);
-  t->rows = g_new (int, gh *MAX_ROWS);
+  t->cw = cw;
+  t->rows = g_new (int, (size_t) gh *MAX_ROWS);
+  t->len = (cw - 1) * pstride + 1;
   t->nrows = g_new (int, gh);
 
   for (i = 0; i < gw; i++) {
     int x0 = clampi ((int) ((int64_t) i * cw / gw), 0, cw - 1);
     int x1 = clampi ((int) ((int64_t) (i + 1) * cw / gw), x0 + 1, cw);
-    int step = MAX (1, (x1 - x0) / MAX_COLS);
 
     t->x0[i] = x0;
     t->x1[i] = x1;
-    t->step[i] = step;
-    t->count[i] = (x1 - x0 + step - 1) / step;
   }
   for (j = 0; j < gh; j++) {
     int y0 = clampi ((int) ((int64_t) j * ch / gh), 0, ch - 1);
@@ -142,8 +150,6 @@ comp_table_clear (CompTable *t)
 {
   g_free (t->x0);
   g_free (t->x1);
-  g_free (t->step);
-  g_free (t->count);
   g_free (t->rows);
   g_free (t->nrows);
 }
@@ -195,10 +201,18 @@ omni_scene_scorer_new (const OmniSceneLayout *layout)
     int cw = (layout->width + (1 << comp->wsub) - 1) >> comp->wsub;
     int ch = (layout->height + (1 << comp->hsub) - 1) >> comp->hsub;
 
-    comp_table_init (&s->t[c], cw, ch, s->gw, s->gh);
+    comp_table_init (&s->t[c], cw, ch, s->gw, s->gh, comp->pstride);
     s->comp[c] = g_new (float, s->gw * s->gh);
   }
-  s->acc = g_new (uint32_t, s->gw);
+  {
+    int len = 1, cw = 1;
+    for (c = 0; c < layout->n_components; c++) {
+      len = MAX (len, s->t[c].len);
+      cw = MAX (cw, s->t[c].cw);
+    }
+    s->colsum = g_new (uint16_t, len);
+    s->prefix = g_new (uint32_t, cw + 1);
+  }
   return s;
 }
 
@@ -217,7 +231,8 @@ omni_scene_scorer_free (OmniSceneScorer *scorer)
     comp_table_clear (&scorer->t[c]);
     g_free (scorer->comp[c]);
   }
-  g_free (scorer->acc);
+  g_free (scorer->colsum);
+  g_free (scorer->prefix);
   g_free (scorer);
 }
 
@@ -253,6 +268,7 @@ omni_scene_signature_new (const OmniSceneScorer *scorer)
   for (l = 0; l < N_LEVELS; l++)
     total += 3 * (size_t) scorer->lw[l] * scorer->lh[l];
   sig->mem = g_new0 (float, total);
+  sig->qmem = g_new0 (int16_t, total / 3);
   for (l = 0; l < N_LEVELS; l++) {
     size_t n = (size_t) scorer->lw[l] * scorer->lh[l];
 
@@ -261,6 +277,7 @@ omni_scene_signature_new (const OmniSceneScorer *scorer)
     sig->lv[l].y = sig->mem + off;
     sig->lv[l].u = sig->mem + off + n;
     sig->lv[l].v = sig->mem + off + 2 * n;
+    sig->lv[l].yq = sig->qmem + off / 3;
     off += 3 * n;
   }
   return sig;
@@ -276,6 +293,7 @@ omni_scene_signature_free (OmniSceneSignature *sig)
   if (!sig)
     return;
   g_free (sig->mem);
+  g_free (sig->qmem);
   g_free (sig);
 }
 
@@ -291,42 +309,51 @@ omni_scene_signature_luma_mean (const OmniSceneSignature *sig)
   return sig->lv[0].ymean;
 }
 
-/* Mean of one component per cell, reading the sampled lines of the plane. */
+/* Mean of one component per cell. The sampled lines of a cell row are first
+ * added column by column over the whole line (a long contiguous loop the
+ * compiler vectorises), then the column sums are added per cell. */
 static void
 read_component (OmniSceneScorer *s, unsigned c, const uint8_t *plane,
     int stride, float *out)
 {
   const OmniSceneComponent *comp = &s->layout.comp[c];
   const CompTable *t = &s->t[c];
-  const int ps = comp->pstride;
-  int i, j, k;
+  const ptrdiff_t ps = comp->pstride;
+  const int len = t->len, cw = t->cw;
+  uint16_t *col = s->colsum; /* at most MAX_ROWS x 255 per column */
+  uint32_t *pre = s->prefix;
+  int i, j, k, x;
 
   plane += comp->offset;
   for (j = 0; j < s->gh; j++) {
-    uint32_t *acc = s->acc;
+    const uint8_t *line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS] * stride;
 
-    memset (acc, 0, sizeof (uint32_t) * s->gw);
-    for (k = 0; k < t->nrows[j]; k++) {
-      const uint8_t *line
-          = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
-
-      for (i = 0; i < s->gw; i++) {
-        const int x1 = t->x1[i], step = t->step[i];
-        uint32_t sum = 0;
-        int x;
-
-        if (ps == 1 && step == 1) {
-          for (x = t->x0[i]; x < x1; x++)
-            sum += line[x];
-        } else {
-          for (x = t->x0[i]; x < x1; x += step)
-            sum += line[(ptrdiff_t) x * ps];
-        }
-        acc[i] += sum;
+    for (x = 0; x < len; x++)
+      col[x] = line[x];
+    for (k = 1; k < t->nrows[j]; k++) {
+      line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
+      for (x = 0; x < len; x++)
+        col[x] += line[x];
+    }
+    /* prefix sums of the component's columns, then one difference per
+     * cell */
+    pre[0] = 0;
+    if (ps == 1) {
+      uint32_t acc = 0;
+      for (x = 0; x < cw; x++) {
+        acc += col[x];
+        pre[x + 1] = acc;
+      }
+    } else {
+      uint32_t acc = 0;
+      for (x = 0; x < cw; x++) {
+        acc += col[x * ps];
+        pre[x + 1] = acc;
       }
     }
     for (i = 0; i < s->gw; i++)
-      out[j * s->gw + i] = (float) acc[i] / (float) (t->count[i] * t->nrows[j]);
+      out[j * s->gw + i] = (float) (pre[t->x1[i]] - pre[t->x0[i]])
+                           / (float) ((t->x1[i] - t->x0[i]) * t->nrows[j]);
   }
 }
 
@@ -337,8 +364,10 @@ level_stats (Level *lv)
   double sum = 0.0, sq = 0.0;
   int i;
 
-  for (i = 0; i < n; i++)
+  for (i = 0; i < n; i++) {
     sum += lv->y[i];
+    lv->yq[i] = (int16_t) CLAMP (lrintf (lv->y[i]), 0, 255);
+  }
   lv->ymean = sum / n;
   for (i = 0; i < n; i++) {
     double d = lv->y[i] - lv->ymean;
@@ -431,35 +460,45 @@ omni_scene_scorer_compute (OmniSceneScorer *scorer,
     level_stats (&sig->lv[l]);
 }
 
-/* NCC of a (x, y) against b (x + dx, y + dy) over their overlap */
+/* NCC of a (x, y) against b (x + dx, y + dy) over their overlap, on the
+ * rounded luma: exact integer sums that the compiler vectorises */
 static double
-shifted_ncc (const float *a, const float *b, int w, int h, int dx, int dy)
+shifted_ncc (const int16_t *a, const int16_t *b, int w, int h, int dx, int dy)
 {
   const int x0 = MAX (0, -dx), x1 = MIN (w, w - dx);
   const int y0 = MAX (0, -dy), y1 = MIN (h, h - dy);
-  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n, va, vb;
+  int64_t sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  double n, va, vb;
   int x, y;
 
   if (x1 <= x0 || y1 <= y0)
     return -1.0;
   for (y = y0; y < y1; y++) {
-    const float *pa = a + y * w, *pb = b + (y + dy) * w + dx;
+    const int16_t *pa = a + y * w, *pb = b + (y + dy) * w + dx;
+    /* a line has at most 64 cells of at most 255: no overflow */
+    int32_t ra = 0, rb = 0, raa = 0, rbb = 0, rab = 0;
+
     for (x = x0; x < x1; x++) {
-      const double fa = pa[x], fb = pb[x];
-      sa += fa;
-      sb += fb;
-      saa += fa * fa;
-      sbb += fb * fb;
-      sab += fa * fb;
+      const int32_t fa = pa[x], fb = pb[x];
+      ra += fa;
+      rb += fb;
+      raa += fa * fa;
+      rbb += fb * fb;
+      rab += fa * fb;
     }
+    sa += ra;
+    sb += rb;
+    saa += raa;
+    sbb += rbb;
+    sab += rab;
   }
   n = (double) (x1 - x0) * (y1 - y0);
-  va = n * saa - sa * sa;
-  vb = n * sbb - sb * sb;
+  va = n * (double) saa - (double) sa * (double) sa;
+  vb = n * (double) sbb - (double) sb * (double) sb;
   /* flat on either side: no structure to correlate */
   if (va <= 1e-6 * n * n || vb <= 1e-6 * n * n)
     return 0.0;
-  return (n * sab - sa * sb) / sqrt (va * vb);
+  return (n * (double) sab - (double) sa * (double) sb) / sqrt (va * vb);
 }
 
 static double
@@ -478,32 +517,50 @@ shifted_mad (const float *a, const float *b, int w, int h, int dx, int dy)
   return sum / ((double) (x1 - x0) * (y1 - y0) * 255.0);
 }
 
-/* Exhaustive search in [-rx, rx] x [-ry, ry] around (cx, cy); keeps the
- * first maximum so that ties prefer the centre. */
+#define N_CANDIDATES 3
+
+/* Exhaustive search in [-rx, rx] x [-ry, ry] around (cx, cy). Returns the
+ * best NCC; the best @n shifts (n <= N_CANDIDATES) go to @cand, best first,
+ * and ties prefer the centre (it is evaluated first). */
 static double
-search (const Level *a, const Level *b, int cx, int cy, int rx, int ry, int *bx,
-    int *by)
+search (const Level *a, const Level *b, int cx, int cy, int rx, int ry, int n,
+    int cand[][2])
 {
-  double best = shifted_ncc (a->y, b->y, a->w, a->h, cx, cy);
-  int dx, dy;
+  double best[N_CANDIDATES];
+  int dx, dy, i, k;
 
-  *bx = cx;
-  *by = cy;
-  for (dy = cy - ry; dy <= cy + ry; dy++) {
-    for (dx = cx - rx; dx <= cx + rx; dx++) {
-      double v;
+  for (i = 0; i < n; i++) {
+    best[i] = -2.0;
+    cand[i][0] = cx;
+    cand[i][1] = cy;
+  }
+  for (k = -1; k < (2 * rx + 1) * (2 * ry + 1); k++) {
+    double v;
 
-      if ((dx == cx && dy == cy) || abs (dx) >= a->w || abs (dy) >= a->h)
+    if (k < 0) {
+      dx = cx;
+      dy = cy;
+    } else {
+      dx = cx - rx + k % (2 * rx + 1);
+      dy = cy - ry + k / (2 * rx + 1);
+      if (dx == cx && dy == cy)
         continue;
-      v = shifted_ncc (a->y, b->y, a->w, a->h, dx, dy);
-      if (v > best + 1e-9) {
-        best = v;
-        *bx = dx;
-        *by = dy;
+    }
+    if (abs (dx) >= a->w || abs (dy) >= a->h)
+      continue;
+    v = shifted_ncc (a->yq, b->yq, a->w, a->h, dx, dy);
+    for (i = 0; i < n; i++) {
+      if (v > best[i] + 1e-9) {
+        memmove (&best[i + 1], &best[i], sizeof (double) * (n - 1 - i));
+        memmove (&cand[i + 1], &cand[i], sizeof (cand[0]) * (n - 1 - i));
+        best[i] = v;
+        cand[i][0] = dx;
+        cand[i][1] = dy;
+        break;
       }
     }
   }
-  return best;
+  return best[0];
 }
 
 /**
@@ -530,22 +587,48 @@ omni_scene_compare (const OmniSceneSignature *prev,
   g_return_val_if_fail (a->w == b->w && a->h == b->h, 1.0);
 
   if (ca->w * 2 <= a->w) {
-    /* coarse-to-fine: search the pooled level, refine by one cell */
-    int cdx, cdy;
-    search (ca, cb, 0, 0, ca->w / 8, ca->h / 6, &cdx, &cdy);
-    ncc = search (a, b, 2 * cdx, 2 * cdy, 1, 1, &dx, &dy);
-    if (cdx != 0 || cdy != 0) {
-      /* the unshifted alignment stays a candidate */
-      int zx, zy;
-      double z = search (a, b, 0, 0, 1, 1, &zx, &zy);
-      if (z >= ncc) {
-        ncc = z;
-        dx = zx;
-        dy = zy;
+    /* coarse-to-fine: search the pooled level, refine its best shifts and
+     * the unshifted alignment by one cell (several coarse candidates guard
+     * against a wrong local maximum on periodic textures) */
+    int cand[N_CANDIDATES][2], seen[(N_CANDIDATES + 1) * 9][2];
+    int n_seen = 0, i, k, e;
+
+    search (ca, cb, 0, 0, ca->w / 8, ca->h / 6, N_CANDIDATES, cand);
+    ncc = -2.0;
+    dx = dy = 0;
+    for (i = 0; i <= N_CANDIDATES; i++) {
+      int cx = i < N_CANDIDATES ? 2 * cand[i][0] : 0;
+      int cy = i < N_CANDIDATES ? 2 * cand[i][1] : 0;
+
+      for (e = 0; e < 9; e++) {
+        /* the centre first, so that ties keep it */
+        int sx = cx + (e == 0 ? 0 : (e - 1 + (e > 4)) % 3 - 1);
+        int sy = cy + (e == 0 ? 0 : (e - 1 + (e > 4)) / 3 - 1);
+        double v;
+
+        for (k = 0; k < n_seen; k++)
+          if (seen[k][0] == sx && seen[k][1] == sy)
+            break;
+        if (k < n_seen || abs (sx) >= a->w || abs (sy) >= a->h)
+          continue;
+        seen[n_seen][0] = sx;
+        seen[n_seen][1] = sy;
+        n_seen++;
+        v = shifted_ncc (a->yq, b->yq, a->w, a->h, sx, sy);
+        /* ties: the candidate found first, the best coarse one */
+        if (v > ncc + 1e-9) {
+          ncc = v;
+          dx = sx;
+          dy = sy;
+        }
       }
     }
   } else {
-    ncc = search (a, b, 0, 0, a->w / 8, a->h / 6, &dx, &dy);
+    int best[1][2];
+
+    ncc = search (a, b, 0, 0, a->w / 8, a->h / 6, 1, best);
+    dx = best[0][0];
+    dy = best[0][1];
   }
 
   m = MIN (a->ystd, b->ystd);
@@ -693,7 +776,9 @@ decide (OmniSceneDetector *det, uint64_t t)
     sum += det->score[k % RING];
     n++;
   }
-  if (n > 0 && s < RATIO * sum / n)
+  /* no neighbour to compare with (frame 1 of a fast detector) is no
+   * evidence */
+  if (n == 0 || s < RATIO * sum / n)
     return 0;
 
   /* not the end of a flash or occlusion: t-2, t-3 differ from t too */
