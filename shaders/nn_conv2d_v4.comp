@@ -1,11 +1,13 @@
 #version 450
 // 2-D convolution for output channels a multiple of 4
-// (omni_nn_ref_conv2d): each invocation computes one output pixel for
-// CB4 quads of output channels; per tap and input channel, one input load
-// feeds CB4 vec4 weight loads and 4 * CB4 multiply-adds. x = output pixel,
-// y = block of channel quads (uniform within a workgroup, so the weight
-// loads are shared by the SIMD lanes of CPU drivers).
-layout(local_size_x_id = 0, local_size_y_id = 1) in;
+// (omni_nn_ref_conv2d): each invocation computes OWB neighbouring output
+// pixels of a row for CB4 quads of output channels. Per tap and input
+// channel it loads CB4 vec4 weights once for all OWB pixels and one input
+// value per pixel, for 4 * OWB * CB4 multiply-adds. x = block of output
+// columns, y = output row, z = block of channel quads (uniform within a
+// workgroup, so the weight loads are shared by the SIMD lanes of CPU
+// drivers). Taps outside the input read 0.
+layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 layout(constant_id = 3) const uint IN_H = 1u;
 layout(constant_id = 4) const uint IN_W = 1u;
 layout(constant_id = 5) const uint IN_C = 1u;
@@ -22,7 +24,8 @@ layout(constant_id = 15) const int PT = 0;
 layout(constant_id = 16) const int PL = 0;
 layout(constant_id = 17) const uint ACT = 0u;
 layout(constant_id = 18) const bool HAS_BIAS = false;
-layout(constant_id = 19) const uint CB4 = 2u;
+layout(constant_id = 19) const uint CB4 = 1u;  // channel quads per invocation
+layout(constant_id = 20) const uint OWB = 4u;  // output pixels per invocation
 
 const uint OC4 = OUT_C / 4u;
 
@@ -42,37 +45,49 @@ vec4 act(vec4 v)
 
 void main()
 {
-  uint pix = gl_GlobalInvocationID.x;
-  uint q0 = gl_GlobalInvocationID.y * CB4;
-  if (pix >= OUT_H * OUT_W || q0 >= OC4)
+  uint ox0 = gl_GlobalInvocationID.x * OWB;
+  uint oy = gl_GlobalInvocationID.y;
+  uint q0 = gl_GlobalInvocationID.z * CB4;
+  if (ox0 >= OUT_W || oy >= OUT_H || q0 >= OC4)
     return;
-  uint oy = pix / OUT_W, ox = pix % OUT_W;
-  int iy0 = int(oy * SH) - PT, ix0 = int(ox * SW) - PL;
 
-  vec4 acc[CB4];
+  vec4 acc[OWB][CB4];
   uint q[CB4];
   for (uint j = 0u; j < CB4; j++) {
     q[j] = min(q0 + j, OC4 - 1u);
-    acc[j] = HAS_BIAS ? b.data[q[j]] : vec4(0.0);
+    vec4 bias = HAS_BIAS ? b.data[q[j]] : vec4(0.0);
+    for (uint p = 0u; p < OWB; p++)
+      acc[p][j] = bias;
   }
+
+  int iy0 = int(oy * SH) - PT;
   for (uint ky = 0u; ky < KH; ky++) {
     int iy = iy0 + int(ky * DH);
     if (iy < 0 || iy >= int(IN_H))
       continue;
     for (uint kx = 0u; kx < KW; kx++) {
-      int ix = ix0 + int(kx * DW);
-      if (ix < 0 || ix >= int(IN_W))
-        continue;
-      uint ib = (uint(iy) * IN_W + uint(ix)) * IN_C;
       uint wb = (ky * KW + kx) * IN_C * OC4;
       for (uint ci = 0u; ci < IN_C; ci++) {
-        float x = src.data[ib + ci];
+        vec4 wv[CB4];
         for (uint j = 0u; j < CB4; j++)
-          acc[j] += x * w.data[wb + ci * OC4 + q[j]];
+          wv[j] = w.data[wb + ci * OC4 + q[j]];
+        for (uint p = 0u; p < OWB; p++) {
+          int ix = int((ox0 + p) * SW + kx * DW) - PL;
+          float x = ix >= 0 && ix < int(IN_W)
+              ? src.data[(uint(iy) * IN_W + uint(ix)) * IN_C + ci]
+              : 0.0;
+          for (uint j = 0u; j < CB4; j++)
+            acc[p][j] += x * wv[j];
+        }
       }
     }
   }
-  for (uint j = 0u; j < CB4; j++)
-    if (q0 + j < OC4)
-      dst.data[pix * OC4 + q0 + j] = act(acc[j]);
+
+  for (uint p = 0u; p < OWB; p++) {
+    if (ox0 + p >= OUT_W)
+      break;
+    for (uint j = 0u; j < CB4; j++)
+      if (q0 + j < OC4)
+        dst.data[(oy * OUT_W + ox0 + p) * OC4 + q0 + j] = act(acc[p][j]);
+  }
 }

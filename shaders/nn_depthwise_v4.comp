@@ -2,7 +2,9 @@
 // Depthwise 2-D convolution for depth multiplier 1 and channels a multiple
 // of 4 (omni_nn_ref_depthwise_conv2d): each invocation computes OWB
 // neighbouring output pixels of one row for 4 channels, loading each
-// weight tap once (a vec4) for all OWB pixels and the inputs as vec4.
+// weight tap once (a vec4) for all OWB pixels and each input column once
+// for every tap that reads it ((OWB - 1) * SW + (KW - 1) * DW + 1 loads
+// per row instead of OWB * KW).
 // x = channel quad (neighbours read neighbouring bytes), y = block of OWB
 // output columns, z = output row. Taps outside the input read 0, so the
 // padding of a preceding ZeroPadding2D can be folded into PT/PL.
@@ -25,6 +27,7 @@ layout(constant_id = 17) const uint ACT = 0u;
 layout(constant_id = 18) const bool HAS_BIAS = false;
 
 const uint C4 = IN_C / 4u;
+const uint SPAN = (OWB - 1u) * SW + (KW - 1u) * DW + 1u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 layout(std430, binding = 1) readonly buffer In { vec4 data[]; } src;
@@ -53,19 +56,24 @@ void main()
   for (uint p = 0u; p < OWB; p++)
     acc[p] = bias;
 
-  int iy0 = int(oy * SH) - PT;
+  // The input columns the OWB outputs read in one row: each is loaded
+  // once and used by every (pixel, tap) pair that needs it.
+  int iy0 = int(oy * SH) - PT, ix0 = int(ox0 * SW) - PL;
   for (uint ky = 0u; ky < KH; ky++) {
     int iy = iy0 + int(ky * DH);
     if (iy < 0 || iy >= int(IN_H))
       continue;
     uint row = uint(iy) * IN_W;
+    vec4 x[SPAN];
+    for (uint j = 0u; j < SPAN; j++) {
+      int ix = ix0 + int(j);
+      x[j] = ix >= 0 && ix < int(IN_W) ? src.data[(row + uint(ix)) * C4 + c4]
+                                       : vec4(0.0);
+    }
     for (uint kx = 0u; kx < KW; kx++) {
       vec4 wv = w.data[(ky * KW + kx) * C4 + c4];
-      for (uint p = 0u; p < OWB; p++) {
-        int ix = int((ox0 + p) * SW + kx * DW) - PL;
-        if (ix >= 0 && ix < int(IN_W))
-          acc[p] += src.data[(row + uint(ix)) * C4 + c4] * wv;
-      }
+      for (uint p = 0u; p < OWB; p++)
+        acc[p] += x[p * SW + kx * DW] * wv;
     }
   }
   for (uint p = 0u; p < OWB; p++)

@@ -66,7 +66,7 @@ debug_init (void)
   }
 }
 
-#define MAX_SPEC 20
+#define MAX_SPEC 24
 #define MAX_PUSH 128
 
 struct _OmniNnVkKernel {
@@ -268,13 +268,27 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
     k->n_buffers = 4;
     k->groups[0] = div_up ((guint64) p->out_h * p->out_w, k->local[0]);
     if (p->out_c % 4 == 0) {
-      /* Quads of output channels, two per invocation when they pair up. */
-      guint cb4 = (p->out_c / 4) % 2 == 0 ? 2 : 1;
+      /* OWB pixels of a row x up to 8 channel quads per invocation (all
+       * of them for a 32-channel stem): weights loaded once per tap for
+       * all pixels. */
+      const guint owb = 4;
+      guint oc4 = p->out_c / 4, cb4 = 8;
 
+      while (oc4 % cb4)
+        cb4 /= 2;
       k->shader = "nn_conv2d_v4";
+      k->local[0] = omni_vk_device_get_local_size (dev, 8);
+      k->local[1]
+          = MAX (omni_vk_device_get_local_size (dev, 64) / k->local[0], 1);
+      k->local[1] = MIN (k->local[1], pow2_floor (p->out_h));
+      spec[0] = k->local[0];
+      spec[1] = k->local[1];
       spec[19] = cb4;
-      n_spec = 20;
-      k->groups[1] = div_up (p->out_c / 4, cb4);
+      spec[20] = owb;
+      n_spec = 21;
+      k->groups[0] = div_up (div_up (p->out_w, owb), k->local[0]);
+      k->groups[1] = div_up (p->out_h, k->local[1]);
+      k->groups[2] = div_up (oc4, cb4);
     } else {
       k->shader = "nn_conv2d";
       n_spec = 19;
@@ -317,10 +331,11 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
     if (d.depth_multiplier == 1 && d.in_c % 4 == 0) {
       /* Channel quads x a run of OWB output columns per invocation. */
       const guint owb = 4;
-      guint c4 = d.in_c / 4, lx = 1;
+      guint c4 = d.in_c / 4, lx, sg = omni_vk_device_get_subgroup_size (dev);
 
-      while (lx < c4 && lx < 64)
-        lx *= 2;
+      /* Whole SIMD groups of channel quads (few quads: the rest of the
+       * group runs over output columns). */
+      lx = c4 < sg ? c4 : MIN ((c4 + sg - 1) / sg * sg, MAX (64, sg));
       k->shader = "nn_depthwise_v4";
       k->local[0] = omni_vk_device_get_local_size (dev, lx);
       k->local[1]
@@ -1419,6 +1434,43 @@ omni_nn_vulkan_run (OmniNnVulkan *self, const OmniNnInput *input,
   }
   return omni_nn_vulkan_submit (self, input, error)
          && omni_nn_vulkan_collect (self, outputs, error);
+}
+
+/**
+ * omni_nn_vulkan_warm_up:
+ * @self: a prepared graph with nothing in flight
+ * @frame_params: (nullable): the frames that will come (their layout and
+ *   geometry), or %NULL for float tensor inputs
+ * @error: return location for a #GError
+ *
+ * Runs one inference on zeros and throws the result away. Drivers may
+ * compile pipelines lazily at their first dispatch (lavapipe compiles every
+ * shader with LLVM then: about a second for MobileNetV2), so an element
+ * calls this when it starts rather than let the first frame pay for it.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_nn_vulkan_warm_up (OmniNnVulkan *self,
+    const OmniNnPreprocessParams *frame_params, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  OmniNnInput input = { 0 };
+  gpointer zeros;
+  gboolean ok;
+
+  if (frame_params) {
+    input.frame_params = frame_params;
+    input.frame_size = omni_nn_preprocess_frame_size (frame_params);
+    zeros = g_malloc0 (MAX (input.frame_size, 1));
+    input.frame = zeros;
+  } else {
+    zeros = g_new0 (gfloat, omni_nn_graph_tensor (g, g->input)->n_elements);
+    input.tensor = zeros;
+  }
+  ok = omni_nn_vulkan_run (self, &input, NULL, error);
+  g_free (zeros);
+  return ok;
 }
 
 /**

@@ -69,6 +69,8 @@ OMNI_API gboolean omni_nn_vulkan_collect (
     OmniNnVulkan *self, gfloat *const *outputs, GError **error);
 OMNI_API gboolean omni_nn_vulkan_run (OmniNnVulkan *self,
     const OmniNnInput *input, gfloat *const *outputs, GError **error);
+OMNI_API gboolean omni_nn_vulkan_warm_up (OmniNnVulkan *self,
+    const OmniNnPreprocessParams *frame_params, GError **error);
 OMNI_API guint omni_nn_vulkan_get_n_in_flight (OmniNnVulkan *self);
 
 OMNI_API OmniVkDevice *omni_nn_vulkan_get_device (OmniNnVulkan *self);

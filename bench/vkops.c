@@ -1,0 +1,492 @@
+/* gst-omni benchmark: each neural-network op as a Vulkan kernel against its
+ * plain-C reference, on MobileNetV2's layer shapes, in the same run on the
+ * same inputs; then the whole nsfw model (MobileNetV2) on the Vulkan
+ * backend against the CPU backend, synchronous and pipelined.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * usage: bench-vkops [--device=SELECTOR] [--reps=N] [--model=NAME|PATH]
+ * Times are wall-clock per call, the best of N after one warm-up; a Vulkan
+ * time includes submission and the wait for the fence, not the upload of
+ * the inputs. "speed-up" is reference time / Vulkan time.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <omni/nn/omninncpu.h>
+#include <omni/nn/omninnmodel.h>
+#include <omni/nn/omninnvulkan.h>
+
+static gint reps = 10;
+static gchar *device_sel = NULL;
+static gchar *model_name = NULL;
+static GRand *rng;
+
+typedef struct {
+  const gchar *name;
+  OmniNnOpType op;
+  OmniNnOpParams params;
+  gboolean has_bias;
+  guint n_inputs;
+  gsize sizes[3]; /* bytes of each input */
+  gsize out_n;    /* floats */
+} Case;
+
+static gdouble
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+static gpointer
+random_data (gsize bytes, gboolean as_bytes)
+{
+  guint8 *p = g_malloc (MAX (bytes, 4));
+  gsize i;
+
+  if (as_bytes) {
+    for (i = 0; i < bytes; i++)
+      p[i] = (guint8) g_rand_int_range (rng, 0, 256);
+  } else {
+    gfloat *f = (gfloat *) p;
+
+    for (i = 0; i < bytes / 4; i++)
+      f[i] = (gfloat) g_rand_double_range (rng, -1.0, 1.0);
+  }
+  return p;
+}
+
+static void
+run_reference (const Case *c, gpointer *in, gfloat *out)
+{
+  const OmniNnOpParams *p = &c->params;
+
+  switch (c->op) {
+  case OMNI_NN_OP_PREPROCESS:
+    omni_nn_ref_preprocess (&p->preprocess, in[0], out);
+    break;
+  case OMNI_NN_OP_CONV2D:
+    omni_nn_ref_conv2d (&p->conv2d, in[0], in[1], in[2], out);
+    break;
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+    omni_nn_ref_depthwise_conv2d (&p->depthwise, in[0], in[1], in[2], out);
+    break;
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE:
+    omni_nn_ref_gemm (&p->gemm, in[0], in[1], in[2], out);
+    break;
+  case OMNI_NN_OP_PAD:
+    omni_nn_ref_pad (&p->pad, in[0], out);
+    break;
+  case OMNI_NN_OP_ADD:
+    omni_nn_ref_add (&p->eltwise, in[0], in[1], out);
+    break;
+  case OMNI_NN_OP_GLOBAL_AVG_POOL:
+    omni_nn_ref_global_avg_pool (&p->pool, in[0], out);
+    break;
+  case OMNI_NN_OP_SOFTMAX:
+    omni_nn_ref_softmax (&p->softmax, in[0], out);
+    break;
+  default:
+    g_assert_not_reached ();
+  }
+}
+
+static gboolean
+bench_case (OmniVkDevice *dev, const Case *c, gdouble *vk_ms, gdouble *ref_ms)
+{
+  GError *err = NULL;
+  OmniNnVkKernel *k;
+  OmniVkBuffer *bufs[4] = { NULL };
+  OmniVkDescriptorPool *pool = NULL;
+  OmniVkCommand *cmd = NULL;
+  gpointer in[3] = { NULL };
+  gfloat *out = g_new (gfloat, c->out_n);
+  guint i, nb;
+  gint r;
+  gboolean ok = FALSE;
+
+  k = omni_nn_vk_kernel_new (dev, c->op, &c->params, c->has_bias, &err);
+  if (!k)
+    goto done;
+  nb = omni_nn_vk_kernel_get_n_buffers (k);
+  bufs[0] = omni_vk_buffer_new (dev, c->out_n * 4, OMNI_VK_MEMORY_DEVICE, &err);
+  for (i = 0; bufs[0] && i < c->n_inputs; i++) {
+    in[i] = random_data (c->sizes[i], c->op == OMNI_NN_OP_PREPROCESS);
+    bufs[i + 1]
+        = omni_vk_buffer_new (dev, c->sizes[i], OMNI_VK_MEMORY_DEVICE, &err);
+    if (!bufs[i + 1]
+        || !omni_vk_buffer_write (bufs[i + 1], 0, in[i], c->sizes[i], &err))
+      goto done;
+  }
+  for (i = c->n_inputs + 1; i < nb; i++)
+    bufs[i] = omni_vk_buffer_ref (bufs[i - 1]);
+  pool = omni_vk_descriptor_pool_new (dev, 1, 4, &err);
+  if (!pool || !omni_nn_vk_kernel_bind (k, pool, bufs, nb, &err))
+    goto done;
+  cmd = omni_vk_command_new (dev, &err);
+  if (!cmd || !omni_vk_command_begin (cmd, &err))
+    goto done;
+  omni_nn_vk_kernel_record (k, cmd);
+  if (!omni_vk_command_end (cmd, &err))
+    goto done;
+
+  *vk_ms = *ref_ms = G_MAXDOUBLE;
+  for (r = 0; r <= reps; r++) {
+    gdouble t0 = now_ms (), t;
+
+    if (!omni_vk_command_run (cmd, &err))
+      goto done;
+    t = now_ms () - t0;
+    if (r > 0)
+      *vk_ms = MIN (*vk_ms, t);
+  }
+  for (r = 0; r <= MAX (reps / 3, 1); r++) {
+    gdouble t0 = now_ms (), t;
+
+    run_reference (c, in, out);
+    t = now_ms () - t0;
+    if (r > 0)
+      *ref_ms = MIN (*ref_ms, t);
+  }
+  ok = TRUE;
+
+done:
+  if (err) {
+    g_printerr ("%s: %s\n", c->name, err->message);
+    g_error_free (err);
+  }
+  if (cmd)
+    omni_vk_command_unref (cmd);
+  if (pool)
+    omni_vk_descriptor_pool_unref (pool);
+  for (i = 0; i < 4; i++)
+    if (bufs[i])
+      omni_vk_buffer_unref (bufs[i]);
+  for (i = 0; i < 3; i++)
+    g_free (in[i]);
+  omni_nn_vk_kernel_free (k);
+  g_free (out);
+  return ok;
+}
+
+static Case
+conv_case (
+    const gchar *name, guint h, guint w, guint ci, guint co, guint k, guint s)
+{
+  Case c = { name, OMNI_NN_OP_CONV2D };
+  OmniNnConv2dParams *p = &c.params.conv2d;
+  guint pt, pl;
+
+  omni_nn_conv_output_size (h, k, s, 1, OMNI_NN_PADDING_SAME, &p->out_h, &pt);
+  omni_nn_conv_output_size (w, k, s, 1, OMNI_NN_PADDING_SAME, &p->out_w, &pl);
+  p->in_h = h;
+  p->in_w = w;
+  p->in_c = ci;
+  p->out_c = co;
+  p->kernel_h = p->kernel_w = k;
+  p->stride_h = p->stride_w = s;
+  p->dilation_h = p->dilation_w = 1;
+  p->pad_top = pt;
+  p->pad_left = pl;
+  p->activation = OMNI_NN_ACT_RELU6;
+  c.has_bias = TRUE;
+  c.n_inputs = 3;
+  c.sizes[0] = (gsize) h * w * ci * 4;
+  c.sizes[1] = (gsize) k * k * ci * co * 4;
+  c.sizes[2] = co * 4;
+  c.out_n = (gsize) p->out_h * p->out_w * co;
+  return c;
+}
+
+static Case
+dw_case (const gchar *name, guint h, guint w, guint ch, guint s)
+{
+  Case c = { name, OMNI_NN_OP_DEPTHWISE_CONV2D };
+  OmniNnDepthwiseConv2dParams *p = &c.params.depthwise;
+  guint pt, pl;
+
+  omni_nn_conv_output_size (h, 3, s, 1, OMNI_NN_PADDING_SAME, &p->out_h, &pt);
+  omni_nn_conv_output_size (w, 3, s, 1, OMNI_NN_PADDING_SAME, &p->out_w, &pl);
+  p->in_h = h;
+  p->in_w = w;
+  p->in_c = p->out_c = ch;
+  p->kernel_h = p->kernel_w = 3;
+  p->stride_h = p->stride_w = s;
+  p->dilation_h = p->dilation_w = 1;
+  p->pad_top = pt;
+  p->pad_left = pl;
+  p->depth_multiplier = 1;
+  p->activation = OMNI_NN_ACT_RELU6;
+  c.has_bias = TRUE;
+  c.n_inputs = 3;
+  c.sizes[0] = (gsize) h * w * ch * 4;
+  c.sizes[1] = 9 * ch * 4;
+  c.sizes[2] = ch * 4;
+  c.out_n = (gsize) p->out_h * p->out_w * ch;
+  return c;
+}
+
+static Case
+gemm_case (const gchar *name, OmniNnOpType op, guint m, guint k, guint n)
+{
+  Case c = { name, op };
+
+  c.params.gemm.m = m;
+  c.params.gemm.k = k;
+  c.params.gemm.n = n;
+  c.params.gemm.activation = OMNI_NN_ACT_NONE;
+  c.has_bias = TRUE;
+  c.n_inputs = 3;
+  c.sizes[0] = (gsize) m * k * 4;
+  c.sizes[1] = (gsize) k * n * 4;
+  c.sizes[2] = n * 4;
+  c.out_n = (gsize) m * n;
+  return c;
+}
+
+static Case
+preprocess_case (const gchar *name, OmniNnPixelLayout layout, guint w, guint h)
+{
+  Case c = { name, OMNI_NN_OP_PREPROCESS };
+  OmniNnPreprocessParams *p = &c.params.preprocess;
+  guint bpp = 1;
+
+  p->layout = layout;
+  p->in_w = w;
+  p->in_h = h;
+  if (omni_nn_pixel_layout_packed (layout, &bpp, NULL, NULL, NULL)) {
+    p->strides[0] = GST_ROUND_UP_4 (w * bpp);
+  } else {
+    /* I420 */
+    p->strides[0] = GST_ROUND_UP_4 (w);
+    p->strides[1] = p->strides[2] = GST_ROUND_UP_4 ((w + 1) / 2);
+    p->offsets[1] = (gsize) p->strides[0] * h;
+    p->offsets[2] = p->offsets[1] + (gsize) p->strides[1] * ((h + 1) / 2);
+  }
+  p->out_w = p->out_h = 224;
+  p->scale = 1.0f / 255.0f;
+  c.n_inputs = 1;
+  c.sizes[0] = omni_nn_preprocess_frame_size (p);
+  c.out_n = 224 * 224 * 3;
+  return c;
+}
+
+static void
+bench_ops (OmniVkDevice *dev)
+{
+  Case cases[32];
+  guint n = 0, i;
+  gdouble sum_vk = 0, sum_ref = 0;
+
+  cases[n++] = preprocess_case (
+      "preprocess I420 1920x1080->224", OMNI_NN_PIXEL_I420, 1920, 1080);
+  cases[n++] = preprocess_case (
+      "preprocess RGBx 640x480->224", OMNI_NN_PIXEL_RGBX, 640, 480);
+  cases[n++] = conv_case ("conv2d 224x224x3->32 k3 s2", 224, 224, 3, 32, 3, 2);
+  cases[n++] = dw_case ("depthwise 112x112x32 s1", 112, 112, 32, 1);
+  cases[n++] = dw_case ("depthwise 112x112x96 s2", 112, 112, 96, 2);
+  cases[n++] = dw_case ("depthwise 14x14x576 s1", 14, 14, 576, 1);
+  cases[n++] = gemm_case (
+      "pointwise 112x112 32->16", OMNI_NN_OP_POINTWISE_CONV2D, 12544, 32, 16);
+  cases[n++] = gemm_case (
+      "pointwise 112x112 16->96", OMNI_NN_OP_POINTWISE_CONV2D, 12544, 16, 96);
+  cases[n++] = gemm_case (
+      "pointwise 56x56 24->144", OMNI_NN_OP_POINTWISE_CONV2D, 3136, 24, 144);
+  cases[n++] = gemm_case (
+      "pointwise 28x28 192->32", OMNI_NN_OP_POINTWISE_CONV2D, 784, 192, 32);
+  cases[n++] = gemm_case (
+      "pointwise 14x14 96->576", OMNI_NN_OP_POINTWISE_CONV2D, 196, 96, 576);
+  cases[n++] = gemm_case (
+      "pointwise 7x7 320->1280", OMNI_NN_OP_POINTWISE_CONV2D, 49, 320, 1280);
+  cases[n++] = gemm_case ("pointwise odd 143x37->29 (tiled)",
+      OMNI_NN_OP_POINTWISE_CONV2D, 143 * 21, 37, 29);
+  cases[n++] = gemm_case ("dense 1280->5", OMNI_NN_OP_DENSE, 1, 1280, 5);
+  {
+    Case c = { "add 56x56x24", OMNI_NN_OP_ADD };
+
+    c.params.eltwise.n = 56 * 56 * 24;
+    c.n_inputs = 2;
+    c.sizes[0] = c.sizes[1] = 56 * 56 * 24 * 4;
+    c.out_n = 56 * 56 * 24;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "pad 112x112x96 +1", OMNI_NN_OP_PAD };
+
+    c.params.pad.in_h = c.params.pad.in_w = 112;
+    c.params.pad.c = 96;
+    c.params.pad.pad_bottom = c.params.pad.pad_right = 1;
+    c.n_inputs = 1;
+    c.sizes[0] = 112 * 112 * 96 * 4;
+    c.out_n = 113 * 113 * 96;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "global-avg-pool 7x7x1280", OMNI_NN_OP_GLOBAL_AVG_POOL };
+
+    c.params.pool.h = c.params.pool.w = 7;
+    c.params.pool.c = 1280;
+    c.n_inputs = 1;
+    c.sizes[0] = 7 * 7 * 1280 * 4;
+    c.out_n = 1280;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "softmax 1x1001", OMNI_NN_OP_SOFTMAX };
+
+    c.params.softmax.rows = 1;
+    c.params.softmax.n = 1001;
+    c.n_inputs = 1;
+    c.sizes[0] = 1001 * 4;
+    c.out_n = 1001;
+    cases[n++] = c;
+  }
+
+  g_print ("%-36s %12s %12s %9s\n", "op", "vulkan ms", "C ref ms", "speed-up");
+  for (i = 0; i < n; i++) {
+    gdouble vk, ref;
+
+    if (!bench_case (dev, &cases[i], &vk, &ref))
+      continue;
+    sum_vk += vk;
+    sum_ref += ref;
+    g_print ("%-36s %12.3f %12.3f %8.2fx\n", cases[i].name, vk, ref, ref / vk);
+  }
+  g_print (
+      "%-36s %12.3f %12.3f %8.2fx\n", "sum", sum_vk, sum_ref, sum_ref / sum_vk);
+}
+
+static void
+bench_model (void)
+{
+  GError *err = NULL;
+  OmniNnModel *m = omni_nn_model_load (model_name, NULL, NULL, &err);
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  const OmniNnGraph *g;
+  OmniNnVulkan *vk = NULL;
+  gpointer cs = NULL;
+  OmniNnInput input = { 0 };
+  gfloat *tensor, *outs[4] = { NULL };
+  gdouble best_vk = G_MAXDOUBLE, best_cpu = G_MAXDOUBLE, t0, pipelined;
+  guint i;
+  gint r;
+
+  if (!m) {
+    g_print ("\nmodel %s not available (%s): run tools/omni-fetch-models\n",
+        model_name, err->message);
+    g_error_free (err);
+    return;
+  }
+  g = m->graph;
+  tensor
+      = random_data ((gsize) g->input_h * g->input_w * g->input_c * 4, FALSE);
+  input.tensor = tensor;
+  for (i = 0; i < g->outputs->len && i < 4; i++)
+    outs[i] = g_new (
+        gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
+                    ->n_elements);
+
+  t0 = now_ms ();
+  vk = omni_nn_vulkan_new (g, device_sel, &err);
+  if (!vk) {
+    g_printerr ("vulkan: %s\n", err->message);
+    g_error_free (err);
+    goto done;
+  }
+  g_print ("\nmodel %s: %u nodes, %.1f M multiply-adds; Vulkan load %.0f ms "
+           "(%u pipelines)\n",
+      m->id, g->nodes->len, omni_nn_graph_count_macs (g) / 1e6, now_ms () - t0,
+      omni_nn_vulkan_get_n_pipelines (vk));
+  for (r = 0; r <= reps; r++) {
+    gdouble t = now_ms ();
+
+    if (!omni_nn_vulkan_run (vk, &input, outs, &err)) {
+      g_printerr ("vulkan: %s\n", err->message);
+      g_error_free (err);
+      goto done;
+    }
+    t = now_ms () - t;
+    if (r > 0) /* the first run compiles the shaders on lavapipe */
+      best_vk = MIN (best_vk, t);
+  }
+  /* Pipelined: submit N+1 before collecting N. */
+  t0 = now_ms ();
+  omni_nn_vulkan_submit (vk, &input, NULL);
+  for (r = 1; r < reps; r++) {
+    omni_nn_vulkan_submit (vk, &input, NULL);
+    omni_nn_vulkan_collect (vk, outs, NULL);
+  }
+  omni_nn_vulkan_collect (vk, outs, NULL);
+  pipelined = (now_ms () - t0) / MAX (reps, 1);
+
+  cs = cpu->prepare (g, NULL, &err);
+  for (r = 0; cs && r <= MAX (reps / 3, 1); r++) {
+    gdouble t = now_ms ();
+
+    cpu->run (cs, &input, outs, NULL);
+    t = now_ms () - t;
+    if (r > 0)
+      best_cpu = MIN (best_cpu, t);
+  }
+  g_print ("%-36s %12s %12s %9s\n", "whole model", "vulkan ms", "C ref ms",
+      "speed-up");
+  g_print ("%-36s %12.1f %12.1f %8.2fx\n", "one inference (best)", best_vk,
+      best_cpu, best_cpu / best_vk);
+  g_print ("%-36s %12.1f %12s %9s\n", "pipelined (mean per frame)", pipelined,
+      "", "");
+
+done:
+  if (cs)
+    cpu->free (cs);
+  omni_nn_vulkan_free (vk);
+  for (i = 0; i < 4; i++)
+    g_free (outs[i]);
+  g_free (tensor);
+  omni_nn_model_free (m);
+}
+
+int
+main (int argc, char **argv)
+{
+  GOptionEntry entries[]
+      = { { "device", 0, 0, G_OPTION_ARG_STRING, &device_sel,
+              "Vulkan device (index, kind or name)", "SELECTOR" },
+          { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "repetitions (best is kept)",
+              "N" },
+          { "model", 0, 0, G_OPTION_ARG_STRING, &model_name,
+              "model for the whole-network figure (default nsfw)", "NAME" },
+          { NULL } };
+  GOptionContext *ctx = g_option_context_new ("- Vulkan ops vs C references");
+  GError *err = NULL;
+  OmniVkDevice *dev;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  gst_init (&argc, &argv);
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    g_printerr ("%s\n", err->message);
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (!model_name)
+    model_name = g_strdup ("nsfw");
+  rng = g_rand_new_with_seed (7);
+
+  dev = omni_vk_device_get (device_sel, &err);
+  if (!dev) {
+    g_printerr ("%s\n", err->message);
+    return 1;
+  }
+  g_print ("device: %s (%s), subgroup %u; CPU threads %u\n",
+      omni_vk_device_get_name (dev),
+      omni_vk_device_type_to_string (omni_vk_device_get_info (dev)->type),
+      omni_vk_device_get_subgroup_size (dev), g_get_num_processors ());
+  bench_ops (dev);
+  bench_model ();
+  gst_object_unref (dev);
+  g_rand_free (rng);
+  g_free (device_sel);
+  g_free (model_name);
+  return 0;
+}
