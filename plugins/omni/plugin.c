@@ -8,6 +8,9 @@
 #include <gst/gst.h>
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
+#if HAVE_VULKAN
+#include "gstomniaudioenc.h" /* omniaudioenc */
+#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -16,6 +19,9 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
+#if HAVE_VULKAN
+  ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
+#endif
 
   return ret;
 }

@@ -1,0 +1,715 @@
+/* gst-omni: log-mel / MFCC front end in Vulkan compute
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One submission per batch of windows:
+ *   audio_stft       one workgroup per distinct STFT frame of the batch:
+ *                    Hann window, real FFT, |X|^2 or |X|, mel filterbank,
+ *                    log without the top_db floor            -> frames
+ *   audio_patch_max  per window, the maximum of its frames    -> wmax
+ *   audio_patch      per window, floor and DCT-II             -> features
+ *   audio_delta      per window, Savitzky-Golay deltas        -> deltas
+ *   audio_pool       per window, mean and std of each feature -> embedding
+ * Overlapping windows whose starts are a whole number of hops apart share
+ * their frames, so each frame of the batch is transformed once.
+ *
+ * Every coefficient table is computed on the CPU by the code the double
+ * reference uses (omnilogmelref.c: window, DCT matrix, delta filter) and by
+ * omnimel (mel filterbank weights, stored sparse by row), then uploaded
+ * once. The FFT twiddles are computed in double precision.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omnimelvk.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <omni/vk/omnivkbuffer.h>
+#include <omni/vk/omnivkcommand.h>
+#include <omni/vk/omnivkerror.h>
+#include <omni/vk/omnivkpipeline.h>
+
+GST_DEBUG_CATEGORY_STATIC (omni_mel_vk_debug);
+#define GST_CAT_DEFAULT omni_mel_vk_debug
+
+#define MAX_GROUPS 65535u
+
+struct _OmniMelVk {
+  OmniVkDevice *device;
+  OmniLogMelParams p;
+  guint window, hop_hint, n_frames, n_feat, half, reg, stft_local, local;
+  gboolean dft, floor;
+  guint max_windows, max_frames, max_samples;
+
+  OmniVkPipeline *stft, *pmax, *patch, *delta, *pool;
+  OmniVkBuffer *samples, *offsets, *win, *twiddle, *rows, *weights, *frames;
+  OmniVkBuffer *bases, *wmax, *dct, *coeffs, *features, *deltas, *embedding;
+  /* host-visible copies when the outputs live in device-only memory */
+  OmniVkBuffer *features_dl, *deltas_dl, *embedding_dl;
+  OmniVkCommand *cmd;
+
+  guint32 *frame_off, *base_host;
+  guint64 frames_computed, submissions;
+};
+
+static void
+debug_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (
+        omni_mel_vk_debug, "omnimelvk", 0, "Vulkan log-mel front end");
+    g_once_init_leave (&done, 1);
+  }
+}
+
+/* The radix sequence audio_stft.comp uses: 4 first, then 2, 3, 5, 7.
+ * Returns FALSE when @m has another prime factor (the shader then does a
+ * direct DFT). Stores the largest register need per invocation. */
+static gboolean
+plan_fft (guint m, guint local, guint *reg)
+{
+  guint rem = m, need = 0;
+
+  while (rem > 1) {
+    guint p = rem % 4 == 0   ? 4
+              : rem % 2 == 0 ? 2
+              : rem % 3 == 0 ? 3
+              : rem % 5 == 0 ? 5
+              : rem % 7 == 0 ? 7
+                             : 0;
+    if (p == 0) {
+      *reg = (m + local - 1) / local;
+      return FALSE;
+    }
+    need = MAX (need, ((m / p + local - 1) / local) * p);
+    rem /= p;
+  }
+  *reg = MAX (need, 1);
+  return TRUE;
+}
+
+static OmniVkBuffer *
+new_buffer (OmniMelVk *mv, gsize size, OmniVkMemoryUsage usage,
+    gconstpointer data, GError **error)
+{
+  OmniVkBuffer *buf
+      = omni_vk_buffer_new (mv->device, MAX (size, 4), usage, error);
+
+  if (buf && data && !omni_vk_buffer_write (buf, 0, data, size, error)) {
+    omni_vk_buffer_unref (buf);
+    return NULL;
+  }
+  return buf;
+}
+
+static gboolean
+upload_tables (OmniMelVk *mv, GError **error)
+{
+  const OmniLogMelParams *p = &mv->p;
+  guint n_fft = p->n_fft, m = mv->half, i, k, n_w = 0;
+  OmniMelFilterbank *fb;
+  double *dwin;
+  gfloat *fwin, *tw, *wts;
+  guint32 *rows;
+  gboolean ok = FALSE;
+
+  /* window */
+  dwin = g_new (double, n_fft);
+  fwin = g_new (gfloat, n_fft);
+  omni_logmel_window (p, dwin);
+  for (i = 0; i < n_fft; i++)
+    fwin[i] = (gfloat) dwin[i];
+  g_free (dwin);
+  mv->win = new_buffer (
+      mv, n_fft * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, fwin, error);
+  g_free (fwin);
+  if (!mv->win)
+    return FALSE;
+
+  /* twiddles: W_M^j, j < M, then W_N^k, k <= M; the angle is reduced
+   * exactly before the double-precision sin/cos */
+  tw = g_new (gfloat, 2 * (2 * m + 1));
+  for (i = 0; i < m; i++) {
+    double a = -2.0 * G_PI * i / (double) m;
+    tw[2 * i] = (gfloat) cos (a);
+    tw[2 * i + 1] = (gfloat) sin (a);
+  }
+  for (k = 0; k <= m; k++) {
+    double a = -2.0 * G_PI * k / (double) n_fft;
+    tw[2 * (m + k)] = (gfloat) cos (a);
+    tw[2 * (m + k) + 1] = (gfloat) sin (a);
+  }
+  mv->twiddle = new_buffer (
+      mv, (2 * m + 1) * 2 * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, tw, error);
+  g_free (tw);
+  if (!mv->twiddle)
+    return FALSE;
+
+  /* mel filterbank, sparse rows */
+  fb = omni_logmel_filterbank_new (p);
+  if (!fb) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+        "cannot build the mel filterbank");
+    return FALSE;
+  }
+  rows = g_new (guint32, 3 * p->n_mels);
+  for (i = 0; i < p->n_mels; i++) {
+    guint first, count;
+    omni_mel_filterbank_get_range (fb, i, &first, &count);
+    n_w += count;
+  }
+  wts = g_new (gfloat, MAX (n_w, 1));
+  n_w = 0;
+  for (i = 0; i < p->n_mels; i++) {
+    guint first, count;
+    omni_mel_filterbank_get_range (fb, i, &first, &count);
+    rows[3 * i] = first;
+    rows[3 * i + 1] = count;
+    rows[3 * i + 2] = n_w;
+    memcpy (wts + n_w,
+        omni_mel_filterbank_get_weights (fb)
+            + (gsize) i * omni_mel_filterbank_get_n_bins (fb) + first,
+        count * sizeof (gfloat));
+    n_w += count;
+  }
+  omni_mel_filterbank_free (fb);
+  mv->rows = new_buffer (
+      mv, 3 * p->n_mels * sizeof (guint32), OMNI_VK_MEMORY_DEVICE, rows, error);
+  if (mv->rows)
+    mv->weights = new_buffer (
+        mv, MAX (n_w, 1) * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, wts, error);
+  g_free (rows);
+  g_free (wts);
+  if (!mv->weights)
+    return FALSE;
+
+  /* DCT-II matrix [n_mfcc x n_mels] */
+  if (p->n_mfcc > 0) {
+    double *d = g_new (double, p->n_mfcc * p->n_mels);
+    gfloat *f = g_new (gfloat, p->n_mfcc * p->n_mels);
+    omni_logmel_dct_matrix (p->n_mels, p->n_mfcc, d);
+    for (i = 0; i < p->n_mfcc * p->n_mels; i++)
+      f[i] = (gfloat) d[i];
+    mv->dct = new_buffer (mv, p->n_mfcc * p->n_mels * sizeof (gfloat),
+        OMNI_VK_MEMORY_DEVICE, f, error);
+    g_free (d);
+    g_free (f);
+  } else {
+    mv->dct = new_buffer (mv, 4, OMNI_VK_MEMORY_DEVICE, NULL, error);
+  }
+  if (!mv->dct)
+    return FALSE;
+
+  /* delta filters [order x width] */
+  if (p->delta_order > 0) {
+    guint o, w = p->delta_width;
+    double *c = g_new (double, w);
+    gfloat *f = g_new (gfloat, p->delta_order * w);
+    ok = TRUE;
+    for (o = 1; o <= p->delta_order && ok; o++) {
+      ok = omni_logmel_delta_coeffs (w, o, c);
+      for (i = 0; i < w && ok; i++)
+        f[(o - 1) * w + i] = (gfloat) c[i];
+    }
+    if (ok)
+      mv->coeffs = new_buffer (mv, p->delta_order * w * sizeof (gfloat),
+          OMNI_VK_MEMORY_DEVICE, f, error);
+    else
+      g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+          "invalid delta filter (width %u)", w);
+    g_free (c);
+    g_free (f);
+    if (!mv->coeffs)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+create_pipelines (OmniMelVk *mv, GError **error)
+{
+  const OmniLogMelParams *p = &mv->p;
+  static const OmniVkAccess stft_b[] = { OMNI_VK_ACCESS_READ,
+    OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ,
+    OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  static const OmniVkAccess max_b[]
+      = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  static const OmniVkAccess patch_b[]
+      = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ,
+          OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  static const OmniVkAccess rw_b[]
+      = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  static const OmniVkAccess pool_b[]
+      = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  guint32 stft_sc[8] = { mv->stft_local, mv->half, p->n_mels, mv->reg,
+    p->spectrum == OMNI_LOGMEL_SPECTRUM_MAGNITUDE,
+    p->log == OMNI_LOGMEL_LOG_DB   ? 0
+    : p->log == OMNI_LOGMEL_LOG_LN ? 1
+                                   : 2,
+    omni_vk_float_bits ((gfloat) p->log_offset), mv->dft };
+  guint32 max_sc[2] = { p->n_mels, mv->n_frames };
+  guint32 patch_sc[7] = { mv->local, p->n_mels, mv->n_frames, mv->n_feat,
+    p->n_mfcc > 0, mv->floor, omni_vk_float_bits ((gfloat) p->top_db) };
+  guint32 delta_sc[5]
+      = { mv->local, mv->n_frames, mv->n_feat, p->delta_width, p->delta_order };
+  guint32 pool_sc[3] = { mv->local, mv->n_frames, mv->n_feat };
+
+  mv->stft = omni_vk_pipeline_new (mv->device, "audio_stft", stft_b,
+      G_N_ELEMENTS (stft_b), 2 * sizeof (guint32), stft_sc,
+      G_N_ELEMENTS (stft_sc), error);
+  if (!mv->stft)
+    return FALSE;
+  if (mv->floor) {
+    mv->pmax = omni_vk_pipeline_new (mv->device, "audio_patch_max", max_b,
+        G_N_ELEMENTS (max_b), sizeof (guint32), max_sc, G_N_ELEMENTS (max_sc),
+        error);
+    if (!mv->pmax)
+      return FALSE;
+  }
+  mv->patch = omni_vk_pipeline_new (mv->device, "audio_patch", patch_b,
+      G_N_ELEMENTS (patch_b), sizeof (guint32), patch_sc,
+      G_N_ELEMENTS (patch_sc), error);
+  if (!mv->patch)
+    return FALSE;
+  if (p->delta_order > 0) {
+    mv->delta = omni_vk_pipeline_new (mv->device, "audio_delta", rw_b,
+        G_N_ELEMENTS (rw_b), sizeof (guint32), delta_sc,
+        G_N_ELEMENTS (delta_sc), error);
+    if (!mv->delta)
+      return FALSE;
+  }
+  mv->pool = omni_vk_pipeline_new (mv->device, "audio_pool", pool_b,
+      G_N_ELEMENTS (pool_b), sizeof (guint32), pool_sc, G_N_ELEMENTS (pool_sc),
+      error);
+  return mv->pool != NULL;
+}
+
+static gboolean
+create_buffers (OmniMelVk *mv, GError **error)
+{
+  gsize fsz = (gsize) mv->max_windows * mv->n_frames * mv->n_feat;
+  gsize dsz = fsz * mv->p.delta_order;
+  gsize esz = (gsize) mv->max_windows * 2 * mv->n_feat;
+
+  mv->samples = new_buffer (mv, (gsize) mv->max_samples * sizeof (gfloat),
+      OMNI_VK_MEMORY_UPLOAD, NULL, error);
+  if (!mv->samples)
+    return FALSE;
+  mv->offsets = new_buffer (mv, (gsize) mv->max_frames * sizeof (guint32),
+      OMNI_VK_MEMORY_UPLOAD, NULL, error);
+  if (!mv->offsets)
+    return FALSE;
+  mv->bases = new_buffer (mv, (gsize) mv->max_windows * sizeof (guint32),
+      OMNI_VK_MEMORY_UPLOAD, NULL, error);
+  if (!mv->bases)
+    return FALSE;
+  mv->frames
+      = new_buffer (mv, (gsize) mv->max_frames * mv->p.n_mels * sizeof (gfloat),
+          OMNI_VK_MEMORY_DEVICE, NULL, error);
+  if (!mv->frames)
+    return FALSE;
+  mv->wmax = new_buffer (mv, (gsize) mv->max_windows * sizeof (gfloat),
+      OMNI_VK_MEMORY_DEVICE, NULL, error);
+  if (!mv->wmax)
+    return FALSE;
+  mv->features = new_buffer (
+      mv, fsz * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, NULL, error);
+  if (!mv->features)
+    return FALSE;
+  mv->embedding = new_buffer (
+      mv, esz * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, NULL, error);
+  if (!mv->embedding)
+    return FALSE;
+  if (dsz > 0) {
+    mv->deltas = new_buffer (
+        mv, dsz * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, NULL, error);
+    if (!mv->deltas)
+      return FALSE;
+  }
+  if (!omni_vk_buffer_is_host_visible (mv->features)) {
+    mv->features_dl = new_buffer (
+        mv, fsz * sizeof (gfloat), OMNI_VK_MEMORY_DOWNLOAD, NULL, error);
+    if (!mv->features_dl)
+      return FALSE;
+    mv->embedding_dl = new_buffer (
+        mv, esz * sizeof (gfloat), OMNI_VK_MEMORY_DOWNLOAD, NULL, error);
+    if (!mv->embedding_dl)
+      return FALSE;
+    if (dsz > 0) {
+      mv->deltas_dl = new_buffer (
+          mv, dsz * sizeof (gfloat), OMNI_VK_MEMORY_DOWNLOAD, NULL, error);
+      if (!mv->deltas_dl)
+        return FALSE;
+    }
+  }
+  mv->frame_off = g_new (guint32, mv->max_frames);
+  mv->base_host = g_new (guint32, mv->max_windows);
+  return TRUE;
+}
+
+/**
+ * omni_mel_vk_new:
+ * @device: the device to run on
+ * @params: the front end's parameters (omni_logmel_params_check() must
+ *   accept them for the window's frame count)
+ * @window_samples: samples per window, >= n_fft
+ * @window_hop: the usual distance between window starts in samples (sizes
+ *   the sample buffer of a batch; other distances work too)
+ * @max_windows: most windows per submission, >= 1
+ * @error: return location for an error
+ *
+ * Builds the pipelines and uploads the coefficient tables.
+ *
+ * Returns: (transfer full) (nullable): the front end, or %NULL with @error
+ *   set (%OMNI_VK_ERROR_INVALID for parameters the device cannot run, or any
+ *   Vulkan error)
+ */
+OmniMelVk *
+omni_mel_vk_new (OmniVkDevice *device, const OmniLogMelParams *params,
+    guint window_samples, guint window_hop, guint max_windows, GError **error)
+{
+  OmniMelVk *mv;
+  gchar *msg = NULL;
+  const VkPhysicalDeviceLimits *lim;
+  guint n_frames;
+
+  g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+  debug_init ();
+
+  n_frames = omni_logmel_n_frames (params, window_samples);
+  if (n_frames == 0) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+        "a window of %u samples is shorter than n-fft (%u)", window_samples,
+        params->n_fft);
+    return NULL;
+  }
+  if (!omni_logmel_params_check (params, n_frames, &msg)) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID, "%s", msg);
+    g_free (msg);
+    return NULL;
+  }
+  if (max_windows < 1)
+    max_windows = 1;
+  lim = omni_vk_device_get_limits (device);
+  if ((gsize) params->n_fft / 2 * 8 > lim->maxComputeSharedMemorySize) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+        "n-fft %u needs %u bytes of shared memory per workgroup; the device "
+        "has %u (largest n-fft: %u)",
+        params->n_fft, params->n_fft * 4, lim->maxComputeSharedMemorySize,
+        lim->maxComputeSharedMemorySize / 4);
+    return NULL;
+  }
+
+  mv = g_new0 (OmniMelVk, 1);
+  mv->device = gst_object_ref (device);
+  mv->p = *params;
+  mv->window = window_samples;
+  mv->hop_hint = window_hop > 0 ? window_hop : window_samples;
+  mv->n_frames = n_frames;
+  mv->n_feat = omni_logmel_n_features (params);
+  mv->half = params->n_fft / 2;
+  mv->floor = params->log == OMNI_LOGMEL_LOG_DB && params->top_db > 0.0;
+  mv->local = omni_vk_device_get_local_size (device, 64);
+  /* enough invocations for the butterflies of a radix-4 stage */
+  mv->stft_local
+      = omni_vk_device_get_local_size (device, CLAMP (mv->half / 4, 1, 256));
+  mv->dft = !plan_fft (mv->half, mv->stft_local, &mv->reg);
+  mv->reg
+      = MAX (mv->reg, (mv->half / 2 + 1 + mv->stft_local - 1) / mv->stft_local);
+  mv->max_windows = max_windows;
+  mv->max_frames = max_windows * n_frames;
+  mv->max_samples = window_samples + (max_windows - 1) * mv->hop_hint;
+  if (mv->dft)
+    GST_INFO ("n_fft %u: n_fft/2 has a prime factor above 7, the shader "
+              "uses a direct DFT (O(n_fft^2) per frame)",
+        params->n_fft);
+  GST_DEBUG ("F %u C %u M %u local %u reg %u max windows %u samples %u",
+      n_frames, mv->n_feat, mv->half, mv->stft_local, mv->reg, max_windows,
+      mv->max_samples);
+
+  if (!upload_tables (mv, error) || !create_pipelines (mv, error)
+      || !create_buffers (mv, error)) {
+    omni_mel_vk_free (mv);
+    return NULL;
+  }
+  mv->cmd = omni_vk_command_new (device, error);
+  if (!mv->cmd) {
+    omni_mel_vk_free (mv);
+    return NULL;
+  }
+  return mv;
+}
+
+/**
+ * omni_mel_vk_free:
+ * @mv: (transfer full) (nullable): a front end
+ */
+void
+omni_mel_vk_free (OmniMelVk *mv)
+{
+  OmniVkBuffer **bufs[] = { &mv->samples, &mv->offsets, &mv->win, &mv->twiddle,
+    &mv->rows, &mv->weights, &mv->frames, &mv->bases, &mv->wmax, &mv->dct,
+    &mv->coeffs, &mv->features, &mv->deltas, &mv->embedding, &mv->features_dl,
+    &mv->deltas_dl, &mv->embedding_dl };
+  OmniVkPipeline **pipes[]
+      = { &mv->stft, &mv->pmax, &mv->patch, &mv->delta, &mv->pool };
+  guint i;
+
+  if (!mv)
+    return;
+  if (mv->cmd) {
+    if (omni_vk_command_is_pending (mv->cmd))
+      omni_vk_command_wait (mv->cmd, OMNI_VK_DEFAULT_TIMEOUT_NS, NULL);
+    omni_vk_command_unref (mv->cmd);
+  }
+  for (i = 0; i < G_N_ELEMENTS (bufs); i++)
+    g_clear_pointer (bufs[i], omni_vk_buffer_unref);
+  for (i = 0; i < G_N_ELEMENTS (pipes); i++)
+    g_clear_pointer (pipes[i], omni_vk_pipeline_unref);
+  g_free (mv->frame_off);
+  g_free (mv->base_host);
+  gst_object_unref (mv->device);
+  g_free (mv);
+}
+
+/**
+ * omni_mel_vk_get_n_frames:
+ * @mv: a front end
+ *
+ * Returns: STFT frames per window (F)
+ */
+guint
+omni_mel_vk_get_n_frames (OmniMelVk *mv)
+{
+  return mv->n_frames;
+}
+
+/**
+ * omni_mel_vk_get_n_features:
+ * @mv: a front end
+ *
+ * Returns: values per frame (C): n_mfcc, or n_mels without MFCC
+ */
+guint
+omni_mel_vk_get_n_features (OmniMelVk *mv)
+{
+  return mv->n_feat;
+}
+
+/**
+ * omni_mel_vk_get_max_windows:
+ * @mv: a front end
+ *
+ * Returns: the most windows one submission holds
+ */
+guint
+omni_mel_vk_get_max_windows (OmniMelVk *mv)
+{
+  return mv->max_windows;
+}
+
+/**
+ * omni_mel_vk_get_device:
+ * @mv: a front end
+ *
+ * Returns: (transfer none): its device
+ */
+OmniVkDevice *
+omni_mel_vk_get_device (OmniMelVk *mv)
+{
+  return mv->device;
+}
+
+/**
+ * omni_mel_vk_get_n_frames_computed:
+ * @mv: a front end
+ *
+ * Returns: how many STFT frames the device has transformed so far (frames
+ *   shared by overlapping windows of one batch count once)
+ */
+guint64
+omni_mel_vk_get_n_frames_computed (OmniMelVk *mv)
+{
+  return mv->frames_computed;
+}
+
+/**
+ * omni_mel_vk_get_n_submissions:
+ * @mv: a front end
+ *
+ * Returns: how many batches have been submitted so far
+ */
+guint64
+omni_mel_vk_get_n_submissions (OmniMelVk *mv)
+{
+  return mv->submissions;
+}
+
+static gboolean
+read_out (OmniVkBuffer *buf, OmniVkBuffer *dl, gsize n_floats, gfloat *dst,
+    GError **error)
+{
+  if (!dst)
+    return TRUE;
+  return omni_vk_buffer_read (
+      dl ? dl : buf, 0, dst, n_floats * sizeof (gfloat), error);
+}
+
+/* One submission for windows [w0, w0 + nw) whose samples all lie in
+ * samples[offsets[w0], offsets[w0 + nw - 1] + window). */
+static gboolean
+run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
+    gfloat *features, gfloat *deltas, gfloat *embedding, GError **error)
+{
+  const OmniLogMelParams *p = &mv->p;
+  gsize origin = offsets[0];
+  gsize span = offsets[nw - 1] + mv->window - origin;
+  guint hop = p->hop, F = mv->n_frames, C = mv->n_feat, nf = 0, w, j, g;
+  gsize fsz = (gsize) nw * F * C, esz = (gsize) nw * 2 * C;
+  guint32 n_windows = nw;
+
+  /* frames: a window whose start is a whole number of hops after the
+   * previous one's, and overlaps it, reuses that window's later frames */
+  for (w = 0; w < nw; w++) {
+    gsize rel = offsets[w] - origin;
+    guint first_new = 0;
+
+    if (w > 0) {
+      gsize d = offsets[w] - offsets[w - 1];
+      if (d % hop == 0 && d / hop < F) {
+        mv->base_host[w] = mv->base_host[w - 1] + (guint) (d / hop);
+        first_new = F - (guint) (d / hop);
+      } else {
+        mv->base_host[w] = nf;
+      }
+    } else {
+      mv->base_host[w] = 0;
+    }
+    for (j = first_new; j < F; j++)
+      mv->frame_off[nf++] = (guint32) (rel + (gsize) j * hop);
+  }
+
+  if (!omni_vk_buffer_write (
+          mv->samples, 0, samples + origin, span * sizeof (gfloat), error)
+      || !omni_vk_buffer_write (
+          mv->offsets, 0, mv->frame_off, nf * sizeof (guint32), error)
+      || !omni_vk_buffer_write (
+          mv->bases, 0, mv->base_host, nw * sizeof (guint32), error))
+    return FALSE;
+
+  if (!omni_vk_command_begin (mv->cmd, error))
+    return FALSE;
+  {
+    OmniVkBuffer *b[] = { mv->samples, mv->offsets, mv->win, mv->twiddle,
+      mv->rows, mv->weights, mv->frames };
+    for (g = 0; g < nf; g += MAX_GROUPS) {
+      guint32 pc[2] = { g, nf };
+      omni_vk_command_dispatch_buffers (mv->cmd, mv->stft, b, G_N_ELEMENTS (b),
+          pc, sizeof (pc), MIN (MAX_GROUPS, nf - g), 1, 1);
+    }
+  }
+  if (mv->floor) {
+    OmniVkBuffer *b[] = { mv->frames, mv->bases, mv->wmax };
+    omni_vk_command_dispatch_buffers (mv->cmd, mv->pmax, b, G_N_ELEMENTS (b),
+        &n_windows, sizeof (n_windows), nw, 1, 1);
+  }
+  {
+    OmniVkBuffer *b[]
+        = { mv->frames, mv->bases, mv->wmax, mv->dct, mv->features };
+    omni_vk_command_dispatch_buffers (mv->cmd, mv->patch, b, G_N_ELEMENTS (b),
+        &n_windows, sizeof (n_windows), omni_vk_group_count (fsz, mv->local), 1,
+        1);
+  }
+  if (mv->delta) {
+    OmniVkBuffer *b[] = { mv->features, mv->coeffs, mv->deltas };
+    omni_vk_command_dispatch_buffers (mv->cmd, mv->delta, b, G_N_ELEMENTS (b),
+        &n_windows, sizeof (n_windows),
+        omni_vk_group_count (fsz * p->delta_order, mv->local), 1, 1);
+  }
+  {
+    OmniVkBuffer *b[] = { mv->features, mv->embedding };
+    omni_vk_command_dispatch_buffers (mv->cmd, mv->pool, b, G_N_ELEMENTS (b),
+        &n_windows, sizeof (n_windows),
+        omni_vk_group_count ((gsize) nw * C, mv->local), 1, 1);
+  }
+  if (mv->features_dl) {
+    omni_vk_command_copy_buffer (
+        mv->cmd, mv->features, 0, mv->features_dl, 0, fsz * sizeof (gfloat));
+    omni_vk_command_copy_buffer (
+        mv->cmd, mv->embedding, 0, mv->embedding_dl, 0, esz * sizeof (gfloat));
+    if (mv->deltas)
+      omni_vk_command_copy_buffer (mv->cmd, mv->deltas, 0, mv->deltas_dl, 0,
+          fsz * p->delta_order * sizeof (gfloat));
+  }
+  if (!omni_vk_command_end (mv->cmd, error)
+      || !omni_vk_command_run (mv->cmd, error))
+    return FALSE;
+  mv->frames_computed += nf;
+  mv->submissions++;
+
+  return read_out (mv->features, mv->features_dl, fsz, features, error)
+         && read_out (mv->embedding, mv->embedding_dl, esz, embedding, error)
+         && (!mv->deltas
+             || read_out (mv->deltas, mv->deltas_dl, fsz * p->delta_order,
+                 deltas, error));
+}
+
+/**
+ * omni_mel_vk_process:
+ * @mv: a front end
+ * @samples: (array length=n_samples): mono samples (finite values)
+ * @n_samples: their number
+ * @offsets: (array length=n_windows): start of each window in @samples, in
+ *   increasing order; every window must fit: offsets[i] + window_samples <=
+ *   @n_samples
+ * @n_windows: number of windows
+ * @features: (out caller-allocates) (nullable): @n_windows x F x C values
+ * @deltas: (out caller-allocates) (nullable): @n_windows x delta_order x F
+ *   x C values (ignored without deltas)
+ * @embedding: (out caller-allocates) (nullable): @n_windows x 2C values,
+ *   per window the mean then the standard deviation of each feature
+ * @error: return location for an error
+ *
+ * Computes the windows, as many per submission as fit (max_windows, and the
+ * sample span given by window_hop at creation), and waits for them.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_mel_vk_process (OmniMelVk *mv, const gfloat *samples, gsize n_samples,
+    const gsize *offsets, guint n_windows, gfloat *features, gfloat *deltas,
+    gfloat *embedding, GError **error)
+{
+  guint w0 = 0, i;
+  gsize per_win = (gsize) mv->n_frames * mv->n_feat;
+
+  g_return_val_if_fail (mv != NULL, FALSE);
+  for (i = 0; i < n_windows; i++) {
+    if (offsets[i] + mv->window > n_samples
+        || (i > 0 && offsets[i] < offsets[i - 1])) {
+      g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+          "window %u (offset %" G_GSIZE_FORMAT ") is out of order or beyond "
+          "the %" G_GSIZE_FORMAT " samples given",
+          i, offsets[i], n_samples);
+      return FALSE;
+    }
+  }
+  while (w0 < n_windows) {
+    guint nw = 1;
+    while (w0 + nw < n_windows && nw < mv->max_windows
+           && offsets[w0 + nw] + mv->window - offsets[w0] <= mv->max_samples)
+      nw++;
+    if (!run_batch (mv, samples, offsets + w0, nw,
+            features ? features + w0 * per_win : NULL,
+            deltas ? deltas + w0 * per_win * mv->p.delta_order : NULL,
+            embedding ? embedding + (gsize) w0 * 2 * mv->n_feat : NULL, error))
+      return FALSE;
+    w0 += nw;
+  }
+  return TRUE;
+}

@@ -1,0 +1,466 @@
+/* gst-omni: the Vulkan log-mel / MFCC front end (omnimelvk) against the
+ * double-precision reference (omnilogmelref), on lavapipe with validation
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "logmel-common.h"
+
+#include <omni/nn/omnimelvk.h>
+#include <omni/vk/omnivkerror.h>
+
+#define RATE 16000.0
+
+/* 1e-3 dB, the accuracy asked of the front end; the same in natural-log
+ * units (1e-3 dB = 1e-4 ln 10 nepers) */
+#define TOL_DB 1e-3
+#define TOL_LN (1e-4 * G_LN10)
+
+typedef struct {
+  double features, deltas, embedding;
+  /* features whose reference lies within 70 dB of the window maximum */
+  double features_70;
+} Errors;
+
+static OmniVkDevice *
+get_device (void)
+{
+  GError *err = NULL;
+  OmniVkDevice *dev = omni_vk_device_get (NULL, &err);
+
+  fail_unless (dev != NULL, "no Vulkan device: %s", err ? err->message : "");
+  return dev;
+}
+
+static void
+check_validation (void)
+{
+  fail_unless_equals_int (omni_vk_device_get_validation_message_count (), 0);
+}
+
+/* Runs @n_windows windows of @window samples every @hop samples through the
+ * device (at most @max_windows per submission) and compares every value
+ * with the reference; returns the largest absolute differences. */
+static Errors
+compare (const OmniLogMelParams *p, const float *x, gsize n, guint window,
+    guint hop, guint max_windows, const gchar *what)
+{
+  OmniVkDevice *dev = get_device ();
+  GError *err = NULL;
+  OmniMelVk *mv;
+  guint nw = (guint) ((n - window) / hop + 1), F, C, w;
+  gsize *off = g_new (gsize, nw), per, i;
+  gfloat *feat, *delt, *emb;
+  double *rf, *rd, *re;
+  Errors e = { 0, 0, 0, 0 };
+
+  fail_unless (n >= window);
+  mv = omni_mel_vk_new (dev, p, window, hop, max_windows, &err);
+  fail_unless (mv != NULL, "%s: %s", what, err ? err->message : "");
+  F = omni_mel_vk_get_n_frames (mv);
+  C = omni_mel_vk_get_n_features (mv);
+  fail_unless_equals_int (F, omni_logmel_n_frames (p, window));
+  fail_unless_equals_int (C, omni_logmel_n_features (p));
+  per = (gsize) F * C;
+  for (w = 0; w < nw; w++)
+    off[w] = (gsize) w * hop;
+  feat = g_new (gfloat, nw * per);
+  delt = g_new (gfloat, nw * per * MAX (p->delta_order, 1));
+  emb = g_new (gfloat, nw * 2 * C);
+  fail_unless (omni_mel_vk_process (mv, x, n, off, nw, feat, delt, emb, &err),
+      "%s: %s", what, err ? err->message : "");
+
+  rf = g_new (double, per);
+  rd = g_new (double, per *MAX (p->delta_order, 1));
+  re = g_new (double, 2 * C);
+  for (w = 0; w < nw; w++) {
+    double top = -G_MAXDOUBLE;
+    fail_unless (
+        omni_logmel_ref_window_features (p, x + off[w], window, rf, rd, re));
+    for (i = 0; i < per; i++)
+      top = MAX (top, rf[i]);
+    for (i = 0; i < per; i++) {
+      double d = fabs (feat[w * per + i] - rf[i]);
+      fail_unless (isfinite (feat[w * per + i]));
+      e.features = MAX (e.features, d);
+      if (rf[i] >= top - 70.0)
+        e.features_70 = MAX (e.features_70, d);
+    }
+    for (i = 0; i < per * p->delta_order; i++)
+      e.deltas
+          = MAX (e.deltas, fabs (delt[w * per * p->delta_order + i] - rd[i]));
+    for (i = 0; i < 2 * C; i++)
+      e.embedding = MAX (e.embedding, fabs (emb[w * 2 * C + i] - re[i]));
+  }
+  g_print ("%-28s n_fft %4u F %3u C %2u windows %u (%" G_GUINT64_FORMAT
+           " frames, %" G_GUINT64_FORMAT " submissions): max |vk - ref| "
+           "features %.2e (within 70 dB of the max %.2e) deltas %.2e "
+           "embedding %.2e\n",
+      what, p->n_fft, F, C, nw, omni_mel_vk_get_n_frames_computed (mv),
+      omni_mel_vk_get_n_submissions (mv), e.features, e.features_70, e.deltas,
+      e.embedding);
+
+  omni_mel_vk_free (mv);
+  gst_object_unref (dev);
+  check_validation ();
+  g_free (rf);
+  g_free (rd);
+  g_free (re);
+  g_free (feat);
+  g_free (delt);
+  g_free (emb);
+  g_free (off);
+  return e;
+}
+
+/* log-mel in dB: 1e-3 dB everywhere. The device computes in float32,
+ * whose FFT rounding noise lies about 120 dB below the window's peak; for a
+ * pure tone (a sweep) the bands 75-80 dB below the peak, just above the
+ * top_db floor, get within a few 1e-4 dB of 1e-3 dB: scipy's float32 FFT
+ * (pocketfft) is off by 1.24e-3 dB on the frames of test_sweep_default.
+ * @tone_bound is the bound used for such signals, for values more than
+ * 70 dB below the window maximum. */
+static void
+assert_db_bound (Errors e, const OmniLogMelParams *p, double tone_bound)
+{
+  fail_unless (e.features_70 <= TOL_DB, "features off by %g dB", e.features_70);
+  fail_unless (e.features <= tone_bound, "features off by %g dB", e.features);
+  fail_unless (e.embedding <= TOL_DB, "embedding off by %g dB", e.embedding);
+  /* a delta is a weighted sum of dB values whose weights' absolute values
+   * add up to at most 1 (order 1, width >= 3) or 2 (order 2) */
+  if (p->delta_order > 0)
+    fail_unless (e.deltas <= 2 * TOL_DB, "deltas off by %g", e.deltas);
+}
+
+static void
+assert_db (Errors e, const OmniLogMelParams *p)
+{
+  assert_db_bound (e, p, TOL_DB);
+}
+
+GST_START_TEST (test_sweep_default)
+{
+  OmniLogMelParams p;
+  const gsize n = 32000;
+  float *x = logmel_test_sweep (RATE, n, 50.0, 7500.0, 0.5);
+  OmniVkDevice *dev = get_device ();
+  OmniMelVk *mv;
+  gsize off[3] = { 0, 7680, 15360 };
+  gfloat *feat = g_new (gfloat, 3 * 93 * 64);
+
+  omni_logmel_params_init (&p, RATE);
+  /* YAMNet/VGGish framing: 0.96 s windows every 0.48 s */
+  assert_db_bound (
+      compare (&p, x, n, 15360, 7680, 8, "sweep slaney dB"), &p, 1.5e-3);
+
+  /* the three overlapping windows of one batch share their frames:
+   * 93 + 2 x 48 frames, one submission */
+  mv = omni_mel_vk_new (dev, &p, 15360, 7680, 8, NULL);
+  fail_unless (omni_mel_vk_process (mv, x, n, off, 3, feat, NULL, NULL, NULL));
+  fail_unless_equals_uint64 (omni_mel_vk_get_n_frames_computed (mv), 189);
+  fail_unless_equals_uint64 (omni_mel_vk_get_n_submissions (mv), 1);
+  omni_mel_vk_free (mv);
+  gst_object_unref (dev);
+  check_validation ();
+  g_free (feat);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_noise_htk_mfcc_deltas)
+{
+  OmniLogMelParams p;
+  const gsize n = 24000;
+  float *x = logmel_test_noise (n, 0.3, 42);
+  Errors e;
+
+  omni_logmel_params_init (&p, RATE);
+  p.htk = TRUE;
+  p.norm = OMNI_MEL_NORM_NONE;
+  p.n_mels = 40;
+  p.fmin = 125.0;
+  p.fmax = 7500.0;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "noise htk dB"), &p);
+
+  p.n_mfcc = 13;
+  p.delta_order = 2;
+  e = compare (&p, x, n, 8000, 4000, 4, "noise htk mfcc+deltas");
+  /* an MFCC is an orthonormal combination of dB values: its error is at
+   * most the Euclidean norm of theirs, sqrt (40) x 1e-3 dB */
+  fail_unless (e.features <= sqrt (40.0) * TOL_DB, "%g", e.features);
+  fail_unless (e.deltas <= 2 * sqrt (40.0) * TOL_DB, "%g", e.deltas);
+  fail_unless (e.embedding <= sqrt (40.0) * TOL_DB, "%g", e.embedding);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+/* Speech (espeak-ng) and music (fluidsynth), made by
+ * gst-tests/data/audioenc_media.py */
+GST_START_TEST (test_speech_music)
+{
+  OmniLogMelParams p;
+  GError *error = NULL;
+  gchar *dir = g_dir_make_tmp ("logmelvk-XXXXXX", &error);
+  gchar *script
+      = g_build_filename (OMNI_TESTS_SRCDIR, "data", "audioenc_media.py", NULL);
+  const gchar *argv[]
+      = { logmel_test_python (), script, dir, "16000", "3", NULL };
+  const gchar *names[] = { "speech", "music" };
+  guint i;
+
+  fail_unless (dir != NULL);
+  logmel_test_spawn (argv);
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *f32 = g_strdup_printf ("%s/%s.f32", dir, names[i]);
+    gchar *what;
+    gsize n;
+    float *x = logmel_test_read_f32 (f32, &n);
+    double rms = 0.0;
+    gsize k;
+
+    for (k = 0; k < n; k++)
+      rms += (double) x[k] * x[k];
+    rms = sqrt (rms / n);
+    fail_unless (n == 48000 && rms > 0.01,
+        "%s: %" G_GSIZE_FORMAT " samples, rms %g", names[i], n, rms);
+
+    omni_logmel_params_init (&p, RATE);
+    what = g_strdup_printf ("%s slaney dB", names[i]);
+    assert_db (compare (&p, x, n, 15360, 7680, 8, what), &p);
+    g_free (what);
+
+    /* YAMNet-style: 25 ms in a 512 FFT, magnitude, ln (mel + 0.001),
+     * HTK 125..7500 Hz */
+    p.win_length = 400;
+    p.spectrum = OMNI_LOGMEL_SPECTRUM_MAGNITUDE;
+    p.log = OMNI_LOGMEL_LOG_LN;
+    p.log_offset = 0.001;
+    p.htk = TRUE;
+    p.norm = OMNI_MEL_NORM_NONE;
+    p.fmin = 125.0;
+    p.fmax = 7500.0;
+    what = g_strdup_printf ("%s yamnet ln", names[i]);
+    {
+      Errors e = compare (&p, x, n, 15600, 7680, 8, what);
+      fail_unless (e.features <= TOL_LN, "%s: %g", what, e.features);
+      fail_unless (e.embedding <= TOL_LN, "%s: %g", what, e.embedding);
+    }
+    g_free (what);
+    g_unlink (f32);
+    g_free (f32);
+    g_free (x);
+  }
+  {
+    const gchar *left[] = { "speech.wav", "music.wav", "music.mid" };
+    for (i = 0; i < G_N_ELEMENTS (left); i++) {
+      gchar *f = g_build_filename (dir, left[i], NULL);
+      g_unlink (f);
+      g_free (f);
+    }
+  }
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (script);
+}
+
+GST_END_TEST;
+
+/* Lengths that are not powers of two: radix 5 (Whisper's 400), radix 3,
+ * and a direct DFT when n_fft / 2 has a prime factor above 7. */
+GST_START_TEST (test_non_power_of_two)
+{
+  OmniLogMelParams p;
+  const gsize n = 16000;
+  float *x = logmel_test_sweep (RATE, n, 100.0, 7000.0, 0.5);
+  float *y = logmel_test_noise (n, 0.2, 3);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    x[i] += y[i];
+  omni_logmel_params_init (&p, RATE);
+  p.n_fft = 400;
+  p.n_mels = 80;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 400 (4.4.5.5)"), &p);
+  p.n_fft = 384;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 384 (4.4.4.3)"), &p);
+  p.n_fft = 294;
+  p.n_mels = 40;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 294 (3.7.7)"), &p);
+  p.n_fft = 352;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 352 (DFT, 16.11)"), &p);
+  g_free (x);
+  g_free (y);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_44k_large_fft)
+{
+  OmniLogMelParams p;
+  const gsize n = 44100;
+  float *x = logmel_test_sweep (44100.0, n, 30.0, 20000.0, 0.7);
+
+  omni_logmel_params_init (&p, 44100.0);
+  p.n_fft = 2048;
+  p.hop = 512;
+  p.n_mels = 128;
+  assert_db_bound (
+      compare (&p, x, n, 22050, 11025, 2, "44.1k n_fft 2048 sweep"), &p,
+      1.5e-3);
+  /* without the top_db floor, values 150 dB below the peak are compared:
+   * within 70 dB of the maximum the device still agrees to 1e-3 dB */
+  p.top_db = 0.0;
+  {
+    Errors e = compare (&p, x, n, 22050, 11025, 2, "44.1k no floor");
+    fail_unless (e.features_70 <= TOL_DB, "%g", e.features_70);
+  }
+  g_free (x);
+}
+
+GST_END_TEST;
+
+/* Batches split by max_windows give the same values as one batch; windows
+ * whose distance is not a multiple of the hop get their own frames. */
+GST_START_TEST (test_batching)
+{
+  OmniLogMelParams p;
+  const gsize n = 20000;
+  float *x = logmel_test_noise (n, 0.5, 11);
+  OmniVkDevice *dev = get_device ();
+  OmniMelVk *one, *many;
+  gsize off[5] = { 0, 1000, 2000, 3333, 9000 };
+  guint per, k;
+  gfloat *a, *b, *ea, *eb;
+
+  omni_logmel_params_init (&p, RATE);
+  p.n_mfcc = 20;
+  p.delta_order = 1;
+  one = omni_mel_vk_new (dev, &p, 8000, 1000, 1, NULL);
+  many = omni_mel_vk_new (dev, &p, 8000, 1000, 8, NULL);
+  fail_unless (one && many);
+  per = omni_mel_vk_get_n_frames (one) * omni_mel_vk_get_n_features (one);
+  a = g_new (gfloat, 5 * per);
+  b = g_new (gfloat, 5 * per);
+  ea = g_new (gfloat, 5 * 40);
+  eb = g_new (gfloat, 5 * 40);
+  fail_unless (omni_mel_vk_process (one, x, n, off, 5, a, NULL, ea, NULL));
+  fail_unless (omni_mel_vk_process (many, x, n, off, 5, b, NULL, eb, NULL));
+  fail_unless_equals_uint64 (omni_mel_vk_get_n_submissions (one), 5);
+  /* the span of the last window does not fit the batch's sample buffer
+   * (8000 + 7 x 1000 samples): two submissions */
+  fail_unless_equals_uint64 (omni_mel_vk_get_n_submissions (many), 2);
+  /* windows 0, 1 and 2 are 1000 samples = 6.25 hops apart: no sharing */
+  fail_unless_equals_uint64 (omni_mel_vk_get_n_frames_computed (many),
+      5 * omni_mel_vk_get_n_frames (many));
+  for (k = 0; k < 5 * per; k++)
+    fail_unless_equals_float (a[k], b[k]);
+  for (k = 0; k < 5 * 40; k++)
+    fail_unless_equals_float (ea[k], eb[k]);
+
+  /* out of order or out of range windows are refused */
+  {
+    GError *err = NULL;
+    gsize bad[2] = { 5000, 100 };
+    fail_if (omni_mel_vk_process (one, x, n, bad, 2, a, NULL, NULL, &err));
+    fail_unless (g_error_matches (err, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID));
+    g_clear_error (&err);
+    bad[0] = 12001;
+    fail_if (omni_mel_vk_process (one, x, n, bad, 1, a, NULL, NULL, &err));
+    g_clear_error (&err);
+  }
+  omni_mel_vk_free (one);
+  omni_mel_vk_free (many);
+  gst_object_unref (dev);
+  check_validation ();
+  g_free (a);
+  g_free (b);
+  g_free (ea);
+  g_free (eb);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_silence)
+{
+  OmniLogMelParams p;
+  const gsize n = 16000;
+  float *x = g_new0 (float, n);
+  OmniVkDevice *dev = get_device ();
+  OmniMelVk *mv;
+  gsize off = 0;
+  guint i, per;
+  gfloat *feat, emb[128];
+
+  omni_logmel_params_init (&p, RATE);
+  mv = omni_mel_vk_new (dev, &p, 16000, 8000, 1, NULL);
+  per = omni_mel_vk_get_n_frames (mv) * 64;
+  feat = g_new (gfloat, per);
+  fail_unless (omni_mel_vk_process (mv, x, n, &off, 1, feat, NULL, emb, NULL));
+  for (i = 0; i < per; i++)
+    fail_unless_equals_float (feat[i], -100.0f);
+  for (i = 0; i < 64; i++) {
+    fail_unless_equals_float (emb[i], -100.0f);
+    fail_unless_equals_float (emb[64 + i], 0.0f);
+  }
+  omni_mel_vk_free (mv);
+  gst_object_unref (dev);
+  check_validation ();
+  g_free (feat);
+  g_free (x);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_errors)
+{
+  OmniLogMelParams p;
+  OmniVkDevice *dev = get_device ();
+  GError *err = NULL;
+
+  omni_logmel_params_init (&p, RATE);
+  fail_if (omni_mel_vk_new (dev, &p, 511, 160, 1, &err));
+  fail_unless (
+      strstr (err->message, "shorter than n-fft") != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  p.n_fft = 65536;
+  fail_if (omni_mel_vk_new (dev, &p, 70000, 160, 1, &err));
+  fail_unless (
+      strstr (err->message, "shared memory") != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  p.n_fft = 512;
+  p.n_mfcc = 100;
+  fail_if (omni_mel_vk_new (dev, &p, 16000, 160, 1, &err));
+  fail_unless (strstr (err->message, "n-mfcc") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  gst_object_unref (dev);
+  check_validation ();
+}
+
+GST_END_TEST;
+
+static Suite *
+logmelvk_suite (void)
+{
+  Suite *s = suite_create ("logmelvk");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_sweep_default);
+  tcase_add_test (tc, test_noise_htk_mfcc_deltas);
+  tcase_add_test (tc, test_speech_music);
+  tcase_add_test (tc, test_non_power_of_two);
+  tcase_add_test (tc, test_44k_large_fft);
+  tcase_add_test (tc, test_batching);
+  tcase_add_test (tc, test_silence);
+  tcase_add_test (tc, test_errors);
+  return s;
+}
+
+GST_CHECK_MAIN (logmelvk);
