@@ -633,6 +633,116 @@ GST_START_TEST (test_textoverlay)
 
 GST_END_TEST;
 
+/* ---- live, real clock ------------------------------------------------- */
+
+static gboolean
+close_valve (gpointer valve)
+{
+  g_object_set (valve, "drop", TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Live sources on the system clock; the audio branch stops delivering at
+ * about 1.5 s (a valve starts dropping). The windows after that still come,
+ * on the aggregator's deadline, with audio missing. */
+GST_START_TEST (test_live_valve_stall)
+{
+  GstElement *p
+      = launch ("videotestsrc is-live=true ! " VIDEO_CAPS " ! f.video "
+                "audiotestsrc is-live=true samplesperbuffer=480 ! " AUDIO_CAPS
+                " ! valve name=valve ! f.audio omnifusion name=f ! fakesink");
+  GstElement *valve = gst_bin_get_by_name (GST_BIN (p), "valve");
+  GstElement *f = gst_bin_get_by_name (GST_BIN (p), "f");
+  GstBus *bus = gst_element_get_bus (p);
+  Collected c;
+  GstStructure *stats;
+  guint64 timeouts = 0, late = 1;
+  gint64 until;
+  guint i, missing = 0;
+
+  collected_init (&c);
+  fail_if (
+      gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  g_timeout_add (1500, close_valve, valve);
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until) {
+    GstMessage *m = gst_bus_timed_pop (bus, 10 * GST_MSECOND);
+
+    g_main_context_iteration (NULL, FALSE);
+    if (!m)
+      continue;
+    fail_if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR);
+    collect (&c, m);
+    gst_message_unref (m);
+  }
+  g_object_get (f, "stats", &stats, NULL);
+  gst_element_set_state (p, GST_STATE_NULL);
+
+  /* windows 0..2 at least (window 2 is due at 3 s + latency) */
+  fail_unless (c.windows->len >= 3);
+  fail_unless_equals_string (
+      gst_structure_get_string (window_at (&c, 0), "audio"), "present");
+  for (i = 0; i < c.windows->len; i++) {
+    const GstStructure *w = g_ptr_array_index (c.windows, i);
+    guint64 idx;
+
+    gst_structure_get_uint64 (w, "index", &idx);
+    fail_unless_equals_string (
+        gst_structure_get_string (w, "video"), "present");
+    /* the healthy branch is not held back by the stalled one */
+    if (idx >= 1)
+      fail_unless_equals_int (evidence_uint (w, "video-frames"), 30);
+    if (idx >= 2) {
+      guint miss = 0;
+
+      fail_unless_equals_string (
+          gst_structure_get_string (w, "audio"), "missing");
+      fail_unless (
+          gst_structure_get_flags (w, "missing", OMNI_TYPE_MODALITY, &miss));
+      fail_unless_equals_int (miss, OMNI_MODALITY_AUDIO);
+      missing++;
+    }
+  }
+  fail_unless (missing >= 1);
+  fail_unless (
+      gst_structure_get_uint64 (stats, "timed-out-windows", &timeouts));
+  fail_unless (timeouts >= missing);
+  fail_unless (gst_structure_get_uint64 (stats, "late-buffers", &late));
+  fail_unless_equals_uint64 (late, 0);
+  gst_structure_free (stats);
+  collected_clear (&c);
+  gst_object_unref (bus);
+  gst_object_unref (f);
+  gst_object_unref (valve);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* State changes at arbitrary moments: no deadlock, no leak. */
+GST_START_TEST (test_state_changes)
+{
+  GstElement *p = launch (
+      "videotestsrc ! " VIDEO_CAPS " ! f.video audiotestsrc ! " AUDIO_CAPS
+      " ! f.audio omnifusion name=f window=100000000 ! "
+      "application/x-omni-events ! fakesink sync=false");
+  GRand *rand = g_rand_new_with_seed (7);
+  guint i;
+
+  for (i = 0; i < 20; i++) {
+    GstState target = i % 3 == 2 ? GST_STATE_PAUSED : GST_STATE_PLAYING;
+
+    fail_if (gst_element_set_state (p, target) == GST_STATE_CHANGE_FAILURE);
+    g_usleep (g_rand_int_range (rand, 0, 30000));
+    fail_if (gst_element_set_state (p, i % 2 ? GST_STATE_READY : GST_STATE_NULL)
+             == GST_STATE_CHANGE_FAILURE);
+  }
+  g_rand_free (rand);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 fusion_suite (void)
 {
@@ -649,6 +759,8 @@ fusion_suite (void)
   tcase_add_test (tc, test_flushing_seek_unlinked);
   tcase_add_test (tc, test_webvttenc);
   tcase_add_test (tc, test_textoverlay);
+  tcase_add_test (tc, test_live_valve_stall);
+  tcase_add_test (tc, test_state_changes);
   return s;
 }
 

@@ -1618,19 +1618,25 @@ done:
   return ret;
 }
 
+/* Live only (the base class ignores it otherwise): when to give up
+ * waiting for the pads that have no data. Two deadlines:
+ *  - the current window's start; the base class adds the latency (which
+ *    holds one window), so the window is emitted once its end + upstream
+ *    latency + the latency property has passed;
+ *  - for a buffer already queued that belongs to the current window, its
+ *    own running time (minus the window, for the same reason): it is then
+ *    consumed as it arrives, so a stalled branch never makes the healthy
+ *    ones back up in GstAggregator's short live queues. */
 static GstClockTime
 gst_omni_fusion_get_next_time (GstAggregator *agg)
 {
   GstOmniFusion *self = GST_OMNI_FUSION (agg);
-  GstClockTime earliest = GST_CLOCK_TIME_NONE;
+  GstClockTime earliest = GST_CLOCK_TIME_NONE, s, next;
   GList *l;
 
-  if (self->have_origin)
-    return window_start (self, self->next_index);
   if (self->cur_hop == 0)
     return GST_CLOCK_TIME_NONE;
 
-  /* Before the first window: time out on the earliest data there is. */
   GST_OBJECT_LOCK (self);
   for (l = GST_ELEMENT_CAST (self)->sinkpads; l; l = l->next) {
     GstOmniFusionPad *pad = l->data;
@@ -1646,9 +1652,22 @@ gst_omni_fusion_get_next_time (GstAggregator *agg)
       earliest = rt;
   }
   GST_OBJECT_UNLOCK (self);
-  if (!GST_CLOCK_TIME_IS_VALID (earliest))
+
+  if (self->have_origin)
+    s = window_start (self, self->next_index);
+  else if (GST_CLOCK_TIME_IS_VALID (earliest))
+    s = window_start (self, first_window_of (self, earliest));
+  else
     return GST_CLOCK_TIME_NONE;
-  return window_start (self, first_window_of (self, earliest));
+
+  next = s;
+  if (GST_CLOCK_TIME_IS_VALID (earliest) && earliest < s + self->cur_window) {
+    GstClockTime consume
+        = earliest > self->cur_window ? earliest - self->cur_window : 0;
+
+    next = MIN (next, consume);
+  }
+  return next;
 }
 
 /* ---- events, queries, caps ----------------------------------------- */
