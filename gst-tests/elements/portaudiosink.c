@@ -1,0 +1,295 @@
+/* gst-omni: portaudiosink against the fake sound card of portaudiofake.c
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/gstappsrc.h>
+
+#include "portaudiofake.h"
+
+#define RATE 48000
+
+static GstElement *
+make_pipeline (const gchar *device, const gchar *caps, const gchar *extra)
+{
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time caps=%s "
+                                 "! portaudiosink name=sink device=%s %s",
+      caps, device, extra ? extra : "");
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+
+  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
+  g_free (desc);
+  return pipeline;
+}
+
+/* Plays silence, the tone and the chirp in @format through the fake speaker;
+ * what the speaker received must be silence, exactly the samples of the
+ * tone and chirp, silence.
+ *
+ * The leading silence is there because a device accepts a burst when it
+ * starts (its own buffer): the fake one, whose buffer is ALSA's plus the
+ * socket's, takes more than the sink's ring buffer at once, so the ring
+ * buffer thread plays some segments before the streaming thread has filled
+ * them, and the samples meant for them come late and are dropped (as on any
+ * device whose buffer is larger than buffer-time). After that the device
+ * consumes in real time and nothing may be lost. */
+static void
+check_playback (GstAudioFormat format, gint channels)
+{
+  const GstAudioFormatInfo *finfo = gst_audio_format_get_info (format);
+  gint bpf = GST_AUDIO_FORMAT_INFO_WIDTH (finfo) / 8 * channels;
+  gsize n, n_lead = RATE * 4 / 10, played_frames, i, first, mismatched = 0;
+  gdouble *x = fake_signal (RATE, 0.4, 0.5, 1.0, 0.0, &n);
+  GBytes *packed = fake_pack (x, n, format, channels);
+  const guint8 *all = g_bytes_get_data (packed, NULL);
+  const guint8 *ref = all + n_lead * bpf;
+  gchar *caps = g_strdup_printf ("audio/x-raw,format=%s,layout=interleaved,"
+                                 "rate=%d,channels=%d",
+      gst_audio_format_to_string (format), RATE, channels);
+  GstElement *pipeline = make_pipeline (
+      FAKE_PLAYBACK, caps, "latency-time=10000 buffer-time=100000");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  FakeSpeaker *spk = fake_speaker_start (RATE, bpf);
+  GstMessage *msg;
+  GBytes *played;
+  const guint8 *out;
+  gint64 latency_time, buffer_time, device_latency;
+  gsize out_size, block = RATE / 100;
+  GstClock *clock, *provided;
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  /* 10 ms buffers with their timestamps, then EOS */
+  for (i = 0; i < n; i += block) {
+    gsize len = MIN (block, n - i);
+    GstBuffer *buf = gst_buffer_new_memdup (all + i * bpf, len * bpf);
+
+    GST_BUFFER_PTS (buf) = gst_util_uint64_scale_int (i, GST_SECOND, RATE);
+    GST_BUFFER_DURATION (buf)
+        = gst_util_uint64_scale_int (i + len, GST_SECOND, RATE)
+          - GST_BUFFER_PTS (buf);
+    fail_unless_equals_int (
+        gst_app_src_push_buffer (GST_APP_SRC (src), buf), GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+
+  msg = fake_wait_error_or_eos (pipeline, 20 * GST_SECOND);
+  fail_unless (msg != NULL, "no EOS within 20 s");
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "got %s",
+      GST_MESSAGE_TYPE_NAME (msg));
+  gst_message_unref (msg);
+
+  /* the sink's audio clock drives the pipeline; the sizes asked for are
+   * the ring buffer's; PortAudio reports a device latency */
+  clock = gst_pipeline_get_clock (GST_PIPELINE (pipeline));
+  provided = gst_element_provide_clock (sink);
+  fail_unless (GST_IS_AUDIO_CLOCK (clock));
+  fail_unless (clock == provided);
+  gst_object_unref (clock);
+  gst_object_unref (provided);
+  g_object_get (sink, "latency-time", &latency_time, "buffer-time",
+      &buffer_time, "device-latency", &device_latency, NULL);
+  GST_INFO ("device latency %" G_GINT64_FORMAT
+            " us for buffer-time %" G_GINT64_FORMAT,
+      device_latency, buffer_time);
+  fail_unless (device_latency > 0);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (sink, "device-latency", &device_latency, NULL);
+  fail_unless_equals_int64 (device_latency, -1);
+  played = fake_speaker_stop (spk);
+
+  n -= n_lead; /* compare the tone and chirp */
+  out = g_bytes_get_data (played, &out_size);
+  played_frames = out_size / bpf;
+  fail_unless_equals_int (out_size % bpf, 0);
+  GST_INFO ("speaker received %" G_GSIZE_FORMAT " frames for %" G_GSIZE_FORMAT,
+      played_frames, n);
+  for (first = 0; first < played_frames
+                  && fake_unpack (out, first, format, channels) == 0.0;
+       first++)
+    ;
+  fail_unless (first + n <= played_frames,
+      "speaker got %" G_GSIZE_FORMAT " frames, signal from %" G_GSIZE_FORMAT
+      " on, of %" G_GSIZE_FORMAT,
+      played_frames, first, n);
+  if (memcmp (out + first * bpf, ref, n * bpf) != 0) {
+    gsize first_bad = n, last_bad = 0;
+
+    for (i = 0; i < n; i++) {
+      if (memcmp (out + (first + i) * bpf, ref + i * bpf, bpf) != 0) {
+        mismatched++;
+        first_bad = MIN (first_bad, i);
+        last_bad = i;
+      }
+    }
+    fail ("%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " frames differ, from "
+          "frame %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT
+          " (signal from frame %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+          " received)",
+        mismatched, n, first_bad, last_bad, first, played_frames);
+  }
+  for (i = first + n; i < played_frames; i++)
+    fail_unless (fake_unpack (out, i, format, channels) == 0.0,
+        "not silence after the signal at frame %" G_GSIZE_FORMAT, i);
+
+  g_bytes_unref (played);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_bytes_unref (packed);
+  g_free (caps);
+  g_free (x);
+}
+
+GST_START_TEST (test_playback_s16)
+{
+  check_playback (GST_AUDIO_FORMAT_S16, 1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_playback_f32_stereo)
+{
+  check_playback (GST_AUDIO_FORMAT_F32, 2);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_playback_s32)
+{
+  check_playback (GST_AUDIO_FORMAT_S32, 1);
+}
+
+GST_END_TEST;
+
+/* The sink offers what the device accepts; a rate it refuses cannot be
+ * negotiated. */
+GST_START_TEST (test_refused_rate)
+{
+  GstElement *pipeline = make_pipeline (FAKE_PLAYBACK,
+      "audio/x-raw,format=S16LE,layout=interleaved,rate=768000,channels=1",
+      NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  GstCaps *caps, *want;
+  gchar *text;
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  caps = gst_pad_query_caps (pad, NULL);
+  want = gst_caps_from_string ("audio/x-raw,format=S16LE,rate=48000");
+  fail_unless (gst_caps_can_intersect (caps, want));
+  gst_caps_unref (want);
+  want = gst_caps_from_string ("audio/x-raw,rate=768000");
+  fail_if (gst_caps_can_intersect (caps, want));
+  gst_caps_unref (want);
+  gst_caps_unref (caps);
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  gst_app_src_push_buffer (
+      GST_APP_SRC (src), gst_buffer_new_allocate (NULL, 960, NULL));
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  text = fake_expect_error (pipeline, GST_STATE_PLAYING, GST_STREAM_ERROR,
+      GST_STREAM_ERROR_FAILED, "src", NULL);
+  g_free (text);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The device disappears between PortAudio's enumeration (READY) and opening
+ * the stream (PAUSED): a clear error from the sink. */
+GST_START_TEST (test_unplugged_before_open)
+{
+  GstElement *pipeline = make_pipeline (FAKE_PLAYBACK,
+      "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1",
+      NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  gchar *text;
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  fake_unplug (FAKE_PLAYBACK);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  gst_app_src_push_buffer (
+      GST_APP_SRC (src), gst_buffer_new_allocate (NULL, 960, NULL));
+  text = fake_expect_error (pipeline, GST_STATE_PLAYING, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_OPEN_WRITE, "sink", NULL);
+  fake_replug ();
+  fail_unless (strstr (text, FAKE_PLAYBACK) != NULL, "%s", text);
+  g_free (text);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Start and stop 100 times, each time playing a little. */
+GST_START_TEST (test_start_stop_100)
+{
+  GstElement *pipeline = gst_parse_launch (
+      "audiotestsrc num-buffers=3 samplesperbuffer=480 "
+      "! audio/x-raw,format=S16LE,rate=48000,channels=1 "
+      "! portaudiosink device=default latency-time=10000 buffer-time=40000",
+      NULL);
+  gint i;
+
+  for (i = 0; i < 100; i++) {
+    GstMessage *msg;
+
+    fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+                 != GST_STATE_CHANGE_FAILURE);
+    msg = fake_wait_error_or_eos (pipeline, 10 * GST_SECOND);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+        "round %d: %s", i, msg ? GST_MESSAGE_TYPE_NAME (msg) : "timeout");
+    gst_message_unref (msg);
+    fail_unless_equals_int (gst_element_set_state (pipeline,
+                                i % 2 ? GST_STATE_NULL : GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static Suite *
+portaudiosink_suite (void)
+{
+  Suite *s = suite_create ("portaudiosink");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  /* a test that failed half-way may have left a device unplugged */
+  tcase_add_checked_fixture (tc, fake_replug, NULL);
+  tcase_add_test (tc, test_playback_s16);
+  tcase_add_test (tc, test_playback_f32_stereo);
+  tcase_add_test (tc, test_playback_s32);
+  tcase_add_test (tc, test_refused_rate);
+  tcase_add_test (tc, test_unplugged_before_open);
+  tcase_add_test (tc, test_start_stop_100);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  fake_setup ();
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (
+      portaudiosink_suite (), "portaudiosink", __FILE__);
+}

@@ -1,0 +1,407 @@
+/* gst-omni: the PortAudio blocking stream behind portaudiosrc and
+ * portaudiosink.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Both elements use PortAudio's blocking interface (Pa_ReadStream,
+ * Pa_WriteStream) from the GstAudioSrc/GstAudioSink ring buffer thread: the
+ * thread blocks on the device, so the ring buffer, and with it the element's
+ * GstAudioClock, advances exactly as fast as the device produces or consumes
+ * samples. The stream is opened when the ring buffer is acquired (caps are
+ * known), started by the first transfer after open or after a reset, and
+ * aborted (buffered samples dropped) by reset, pause and stop.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstportaudioio.h"
+
+#define GST_CAT_DEFAULT gst_portaudio_debug
+
+void
+gst_portaudio_io_init (
+    GstPortAudioIO *io, GstElement *element, GstPortAudioDirection dir)
+{
+  io->element = element;
+  io->dir = dir;
+  io->index = paNoDevice;
+  io->latency_us = -1;
+  g_mutex_init (&io->lock);
+  g_cond_init (&io->cond);
+}
+
+void
+gst_portaudio_io_clear (GstPortAudioIO *io)
+{
+  g_warn_if_fail (io->stream == NULL);
+  g_warn_if_fail (!io->acquired);
+  g_mutex_clear (&io->lock);
+  g_cond_clear (&io->cond);
+  g_free (io->device_name);
+  gst_clear_caps (&io->caps);
+}
+
+static const gchar *
+verb (GstPortAudioIO *io)
+{
+  return io->dir == GST_PORTAUDIO_INPUT ? "recording" : "playback";
+}
+
+/* Takes a PortAudio reference, resolves the device and probes its caps.
+ * Posts an element error and returns FALSE on failure. */
+gboolean
+gst_portaudio_io_open_device (
+    GstPortAudioIO *io, const gchar *host_api, const gchar *device)
+{
+  gchar *message = NULL, *debug = NULL;
+  gint code = 0;
+  PaDeviceIndex index;
+  const PaDeviceInfo *info;
+  GstCaps *caps;
+
+  if (!gst_portaudio_acquire (&debug)) {
+    GST_PORTAUDIO_ELEMENT_ERROR (io->element,
+        io->dir == GST_PORTAUDIO_INPUT ? GST_RESOURCE_ERROR_OPEN_READ
+                                       : GST_RESOURCE_ERROR_OPEN_WRITE,
+        g_strdup ("Could not initialise PortAudio"), debug);
+    return FALSE;
+  }
+  io->acquired = TRUE;
+
+  index = gst_portaudio_find_device (
+      host_api, device, io->dir, &code, &message, &debug);
+  if (index == paNoDevice) {
+    GST_PORTAUDIO_ELEMENT_ERROR (io->element, code, message, debug);
+    goto failed;
+  }
+
+  caps = gst_portaudio_probe_caps (index, io->dir);
+  gst_portaudio_lock ();
+  info = Pa_GetDeviceInfo (index);
+  GST_OBJECT_LOCK (io->element);
+  io->index = index;
+  g_free (io->device_name);
+  io->device_name = g_strdup (info->name);
+  io->default_rate = info->defaultSampleRate;
+  gst_caps_replace (&io->caps, caps);
+  GST_OBJECT_UNLOCK (io->element);
+  gst_portaudio_unlock ();
+  gst_caps_unref (caps);
+
+  GST_INFO_OBJECT (io->element, "%s device %d '%s', caps %" GST_PTR_FORMAT,
+      gst_portaudio_direction_name (io->dir), index, io->device_name, io->caps);
+
+  if (gst_caps_is_empty (io->caps)) {
+    GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
+        g_strdup_printf ("Audio device '%s' accepts none of the sample "
+                         "formats F32, S32, S16 for %s",
+            io->device_name, verb (io)),
+        g_strdup ("Pa_IsFormatSupported refused every format at the device's "
+                  "default rate (the device may be busy)"));
+    goto failed;
+  }
+  return TRUE;
+
+failed:
+  gst_portaudio_io_close_device (io);
+  return FALSE;
+}
+
+void
+gst_portaudio_io_close_device (GstPortAudioIO *io)
+{
+  GST_OBJECT_LOCK (io->element);
+  io->index = paNoDevice;
+  gst_clear_caps (&io->caps);
+  GST_OBJECT_UNLOCK (io->element);
+  if (io->acquired) {
+    gst_portaudio_release ();
+    io->acquired = FALSE;
+  }
+}
+
+GstCaps *
+gst_portaudio_io_get_caps (GstPortAudioIO *io, GstCaps *filter, GstPad *pad)
+{
+  GstCaps *caps = NULL, *tmp;
+
+  GST_OBJECT_LOCK (io->element);
+  if (io->caps)
+    caps = gst_caps_ref (io->caps);
+  GST_OBJECT_UNLOCK (io->element);
+
+  if (caps == NULL)
+    caps = gst_pad_get_pad_template_caps (pad);
+  if (filter) {
+    tmp = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+  return caps;
+}
+
+/* Opens the stream for @spec: the device buffer is asked for buffer-time
+ * (PortAudio's suggested latency), blocks of latency-time frames. */
+gboolean
+gst_portaudio_io_prepare (GstPortAudioIO *io, GstAudioRingBufferSpec *spec)
+{
+  PaStreamParameters params;
+  PaSampleFormat format;
+  PaError err;
+  const PaStreamInfo *info;
+  gint channels, rate, bpf;
+  unsigned long frames;
+  gdouble latency;
+  GstAudioFormat gst_format = GST_AUDIO_INFO_FORMAT (&spec->info);
+
+  channels = GST_AUDIO_INFO_CHANNELS (&spec->info);
+  rate = GST_AUDIO_INFO_RATE (&spec->info);
+  bpf = GST_AUDIO_INFO_BPF (&spec->info);
+
+  if (!gst_portaudio_sample_format (gst_format, &format)) {
+    GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
+        g_strdup_printf ("Sample format %s is not supported",
+            gst_audio_format_to_string (gst_format)),
+        NULL);
+    return FALSE;
+  }
+
+  frames = MAX (1, spec->segsize / bpf);
+  spec->segsize = frames * bpf;
+  if (spec->segtotal < 2)
+    spec->segtotal = 2;
+  latency = (gdouble) spec->buffer_time / G_USEC_PER_SEC;
+
+  memset (&params, 0, sizeof (params));
+  params.device = io->index;
+  params.channelCount = channels;
+  params.sampleFormat = format;
+  params.suggestedLatency = latency;
+
+  gst_portaudio_lock ();
+  err = Pa_OpenStream (&io->stream,
+      io->dir == GST_PORTAUDIO_INPUT ? &params : NULL,
+      io->dir == GST_PORTAUDIO_OUTPUT ? &params : NULL, (double) rate, frames,
+      paNoFlag, NULL, NULL);
+  if (err == paNoError) {
+    info = Pa_GetStreamInfo (io->stream);
+    GST_OBJECT_LOCK (io->element);
+    io->latency_us
+        = (gint64) ((io->dir == GST_PORTAUDIO_INPUT ? info->inputLatency
+                                                    : info->outputLatency)
+                        * G_USEC_PER_SEC
+                    + 0.5);
+    GST_OBJECT_UNLOCK (io->element);
+    if (io->dir == GST_PORTAUDIO_OUTPUT) {
+      signed long avail = Pa_GetStreamWriteAvailable (io->stream);
+      io->buffer_frames = avail > 0 ? avail : 0;
+    }
+  } else {
+    io->stream = NULL;
+  }
+  gst_portaudio_unlock ();
+
+  if (err != paNoError) {
+    gchar *text = gst_portaudio_error_text (err);
+    gchar *debug = g_strdup_printf ("Pa_OpenStream (device %d, %d channels, "
+                                    "%s, %d Hz, %lu frames per block, "
+                                    "suggested latency %.3f s): %s",
+        io->index, channels, gst_audio_format_to_string (gst_format), rate,
+        frames, latency, text);
+
+    g_free (text);
+    switch (err) {
+    case paInvalidSampleRate:
+      GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
+          g_strdup_printf ("Audio device '%s' refused the sample rate %d Hz",
+              io->device_name, rate),
+          debug);
+      break;
+    case paInvalidChannelCount:
+      GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
+          g_strdup_printf ("Audio device '%s' refused %d channels",
+              io->device_name, channels),
+          debug);
+      break;
+    case paSampleFormatNotSupported:
+      GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
+          g_strdup_printf ("Audio device '%s' refused the sample format %s",
+              io->device_name, gst_audio_format_to_string (gst_format)),
+          debug);
+      break;
+    case paDeviceUnavailable:
+      GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_BUSY,
+          g_strdup_printf ("Audio device '%s' is busy", io->device_name),
+          debug);
+      break;
+    default:
+      GST_PORTAUDIO_ELEMENT_ERROR (io->element,
+          io->dir == GST_PORTAUDIO_INPUT ? GST_RESOURCE_ERROR_OPEN_READ
+                                         : GST_RESOURCE_ERROR_OPEN_WRITE,
+          g_strdup_printf ("Could not open audio device '%s' for %s",
+              io->device_name, verb (io)),
+          debug);
+      break;
+    }
+    /* GstAudioRingBuffer keeps the caps of a failed acquire in its spec: it
+     * never releases them (a leak), and GstAudioBaseSink then takes the same
+     * caps again for already configured. */
+    gst_caps_replace (&spec->caps, NULL);
+    return FALSE;
+  }
+
+  io->bpf = bpf;
+  io->rate = rate;
+  io->segment_us = gst_util_uint64_scale_int (frames, G_USEC_PER_SEC, rate);
+  io->started = FALSE;
+  io->failed = FALSE;
+  io->xruns = 0;
+  g_atomic_int_set (&io->delay, 0);
+
+  GST_INFO_OBJECT (io->element,
+      "opened '%s' for %s: %d ch %s %d Hz, %lu frames per block, ring of "
+      "%d blocks; PortAudio reports a latency of %" G_GINT64_FORMAT " us",
+      io->device_name, verb (io), channels,
+      gst_audio_format_to_string (gst_format), rate, frames, spec->segtotal,
+      io->latency_us);
+  g_object_notify (G_OBJECT (io->element), "device-latency");
+  return TRUE;
+}
+
+void
+gst_portaudio_io_unprepare (GstPortAudioIO *io)
+{
+  g_mutex_lock (&io->lock);
+  if (io->stream) {
+    gst_portaudio_lock ();
+    if (io->started)
+      Pa_AbortStream (io->stream);
+    Pa_CloseStream (io->stream);
+    gst_portaudio_unlock ();
+    io->stream = NULL;
+  }
+  io->started = FALSE;
+  io->failed = FALSE;
+  g_mutex_unlock (&io->lock);
+  GST_OBJECT_LOCK (io->element);
+  io->latency_us = -1;
+  GST_OBJECT_UNLOCK (io->element);
+  if (io->xruns)
+    GST_INFO_OBJECT (io->element, "%" G_GUINT64_FORMAT " %s", io->xruns,
+        io->dir == GST_PORTAUDIO_INPUT ? "overflows" : "underflows");
+}
+
+/* Reads (input) or writes (output) @length bytes. Returns @length, or -1
+ * after a device error, which is posted once; later calls then wait one block
+ * per call until reset, so the ring buffer thread does not spin. */
+gint
+gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
+{
+  PaError err = paNoError;
+  unsigned long frames = length / io->bpf;
+  const gchar *what = NULL;
+  gchar *text, *debug;
+
+  g_mutex_lock (&io->lock);
+  while (g_atomic_int_get (&io->reset_pending) > 0)
+    g_cond_wait (&io->cond, &io->lock);
+
+  if (io->failed || io->stream == NULL) {
+    gint64 end = g_get_monotonic_time () + io->segment_us;
+
+    g_cond_wait_until (&io->cond, &io->lock, end);
+    g_mutex_unlock (&io->lock);
+    return -1;
+  }
+
+  if (!io->started) {
+    err = Pa_StartStream (io->stream);
+    if (err != paNoError) {
+      what = "start";
+      goto error;
+    }
+    io->started = TRUE;
+    GST_DEBUG_OBJECT (io->element, "stream started");
+  }
+
+  if (io->dir == GST_PORTAUDIO_INPUT) {
+    signed long avail;
+
+    err = Pa_ReadStream (io->stream, data, frames);
+    if (err == paInputOverflowed) {
+      /* the samples are delivered, but some before them were lost */
+      io->xruns++;
+      GST_WARNING_OBJECT (io->element, "input overflow: samples were lost");
+    } else if (err != paNoError) {
+      what = "read from";
+      goto error;
+    }
+    avail = Pa_GetStreamReadAvailable (io->stream);
+    g_atomic_int_set (&io->delay, avail > 0 ? (gint) avail : 0);
+  } else {
+    signed long avail;
+
+    err = Pa_WriteStream (io->stream, data, frames);
+    if (err == paOutputUnderflowed) {
+      io->xruns++;
+      GST_INFO_OBJECT (io->element, "output underflow: silence was played");
+    } else if (err != paNoError) {
+      what = "write to";
+      goto error;
+    }
+    avail = Pa_GetStreamWriteAvailable (io->stream);
+    if (avail > io->buffer_frames)
+      io->buffer_frames = avail;
+    g_atomic_int_set (
+        &io->delay, avail >= 0 ? (gint) (io->buffer_frames - avail) : 0);
+  }
+  g_mutex_unlock (&io->lock);
+  return length;
+
+error:
+  io->failed = TRUE;
+  g_mutex_unlock (&io->lock);
+  text = gst_portaudio_error_text (err);
+  debug = g_strdup_printf ("%s; the device may have been unplugged, "
+                           "disabled or taken by another application",
+      text);
+  g_free (text);
+  GST_PORTAUDIO_ELEMENT_ERROR (io->element,
+      io->dir == GST_PORTAUDIO_INPUT ? GST_RESOURCE_ERROR_READ
+                                     : GST_RESOURCE_ERROR_WRITE,
+      g_strdup_printf ("Could not %s audio device '%s'", what, io->device_name),
+      debug);
+  return -1;
+}
+
+/* Drops what the device holds and unblocks the transfer thread; the next
+ * transfer restarts the stream. Waits at most for the transfer in progress
+ * (one block of latency-time). */
+void
+gst_portaudio_io_reset (GstPortAudioIO *io)
+{
+  g_atomic_int_inc (&io->reset_pending);
+  g_mutex_lock (&io->lock);
+  if (io->stream && io->started) {
+    PaError err = Pa_AbortStream (io->stream);
+
+    if (err != paNoError)
+      GST_WARNING_OBJECT (
+          io->element, "Pa_AbortStream: %s", Pa_GetErrorText (err));
+    GST_DEBUG_OBJECT (io->element, "stream aborted");
+  }
+  io->started = FALSE;
+  io->failed = FALSE;
+  g_atomic_int_set (&io->delay, 0);
+  g_atomic_int_add (&io->reset_pending, -1);
+  g_cond_broadcast (&io->cond);
+  g_mutex_unlock (&io->lock);
+}
+
+guint
+gst_portaudio_io_delay (GstPortAudioIO *io)
+{
+  return (guint) g_atomic_int_get (&io->delay);
+}

@@ -1,0 +1,66 @@
+/* gst-omni: the PortAudio blocking stream behind portaudiosrc and
+ * portaudiosink: device opening, start on first transfer, reset from another
+ * thread, error reporting.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_PORTAUDIO_IO_H__
+#define __GST_PORTAUDIO_IO_H__
+
+#include "gstportaudioutils.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* set once by gst_portaudio_io_init */
+  GstElement *element; /* owner, not reffed */
+  GstPortAudioDirection dir;
+
+  /* from gst_portaudio_io_open_device to gst_portaudio_io_close_device */
+  gboolean acquired;
+  PaDeviceIndex index;
+  gchar *device_name;
+  gdouble default_rate;
+  GstCaps *caps; /* what the device accepts (probed on open) */
+
+  /* from gst_portaudio_io_prepare to gst_portaudio_io_unprepare */
+  PaStream *stream;
+  gint bpf;
+  gint rate;
+  gint64 segment_us;
+  gint64 latency_us;   /* what PortAudio reports for the open stream */
+  glong buffer_frames; /* output: largest write-available seen */
+
+  /* The transfer thread holds @lock while it reads or writes; reset() asks
+   * for it through @reset_pending and the transfer thread yields. */
+  GMutex lock;
+  GCond cond;
+  gint reset_pending; /* atomic */
+  gboolean started;
+  gboolean failed;
+  gint delay;    /* atomic: frames queued in the device */
+  guint64 xruns; /* overflows (input) or underflows (output) */
+} GstPortAudioIO;
+
+void gst_portaudio_io_init (
+    GstPortAudioIO *io, GstElement *element, GstPortAudioDirection dir);
+void gst_portaudio_io_clear (GstPortAudioIO *io);
+
+gboolean gst_portaudio_io_open_device (
+    GstPortAudioIO *io, const gchar *host_api, const gchar *device);
+void gst_portaudio_io_close_device (GstPortAudioIO *io);
+
+gboolean gst_portaudio_io_prepare (
+    GstPortAudioIO *io, GstAudioRingBufferSpec *spec);
+void gst_portaudio_io_unprepare (GstPortAudioIO *io);
+
+gint gst_portaudio_io_transfer (
+    GstPortAudioIO *io, gpointer data, guint length);
+void gst_portaudio_io_reset (GstPortAudioIO *io);
+guint gst_portaudio_io_delay (GstPortAudioIO *io);
+
+GstCaps *gst_portaudio_io_get_caps (
+    GstPortAudioIO *io, GstCaps *filter, GstPad *pad);
+
+G_END_DECLS
+
+#endif /* __GST_PORTAUDIO_IO_H__ */

@@ -1,0 +1,393 @@
+/* gst-omni: portaudiosrc, live audio capture through PortAudio
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-portaudiosrc
+ * @title: portaudiosrc
+ * @see_also: portaudiosink, alsasrc, pulsesrc
+ *
+ * Captures audio from a PortAudio input device: ALSA, JACK or OSS on Linux,
+ * Core Audio on macOS, WASAPI, WDM-KS, DirectSound, MME or ASIO on Windows,
+ * through one element and one set of properties.
+ *
+ * The element is a live source (GstAudioSrc): it produces nothing in PAUSED,
+ * and in PLAYING it reads blocks of #GstAudioBaseSrc:latency-time from the
+ * device with PortAudio's blocking API, into a ring buffer of
+ * #GstAudioBaseSrc:buffer-time. It provides a #GstAudioClock driven by the
+ * number of samples read, so when it is the pipeline clock, running time
+ * follows the device's own sample clock. Buffer timestamps are the sample
+ * position divided by the rate; #GST_BUFFER_OFFSET is the sample position.
+ *
+ * Caps are what PortAudio says the device accepts (Pa_IsFormatSupported):
+ * F32, S32 and S16 interleaved at the common rates from 8 to 768 kHz and
+ * the device's default rate, 1 to 8 channels (channel-mask 0 above 2). They
+ * are probed when the element goes to READY, so the device must be
+ * resolvable then.
+ *
+ * Device selection: #GstPortAudioSrc:host-api restricts the search to one
+ * host API; #GstPortAudioSrc:device is a PortAudio device index (as listed by
+ * `gst-device-monitor-1.0 Audio/Source`, property `portaudio.device-index`),
+ * or a name (exact, then case-insensitive, then a case-insensitive substring
+ * that must match exactly one device), or empty for the default input device.
+ *
+ * ## Errors
+ *
+ * All are #GST_RESOURCE_ERROR unless said otherwise; the debug string lists
+ * the devices PortAudio knows, or carries PortAudio's error text.
+ * - #GST_RESOURCE_ERROR_NOT_FOUND (going to READY): the device index does not
+ *   exist, no device matches the name, the name is ambiguous, the device has
+ *   no input channels, the host API is not available, or there is no default
+ *   input device.
+ * - #GST_RESOURCE_ERROR_SETTINGS: the device accepts none of the formats, or
+ *   refused the negotiated rate, channel count or format when opened.
+ * - #GST_CORE_ERROR_NEGOTIATION: downstream requires a format the device does
+ *   not offer (for example a rate it refuses); the debug string gives both
+ *   sets of caps.
+ * - #GST_RESOURCE_ERROR_BUSY: the device is in use.
+ * - #GST_RESOURCE_ERROR_OPEN_READ: the device could not be opened.
+ * - #GST_RESOURCE_ERROR_READ (in PLAYING): starting or reading failed, as when
+ *   the device is unplugged.
+ *
+ * Input overflows (samples lost because the ring buffer thread did not read in
+ * time) are logged as warnings in the `portaudio` debug category; samples lost
+ * because downstream is too slow produce the usual GstAudioBaseSrc DISCONT
+ * and "Can't record audio fast enough" warning.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 portaudiosrc ! audioconvert ! autoaudiosink
+ * gst-launch-1.0 portaudiosrc host-api=alsa device=default latency-time=10000 \
+ *     ! audio/x-raw,rate=48000,channels=1 ! audioconvert ! wavenc \
+ *     ! filesink location=mic.wav
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstportaudiosrc.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_portaudio_src_debug);
+#define GST_CAT_DEFAULT gst_portaudio_src_debug
+
+enum {
+  PROP_0,
+  PROP_DEVICE,
+  PROP_HOST_API,
+  PROP_DEVICE_NAME,
+  PROP_DEVICE_INDEX,
+  PROP_DEVICE_LATENCY,
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_PORTAUDIO_TEMPLATE_CAPS));
+
+#define gst_portaudio_src_parent_class parent_class
+G_DEFINE_TYPE (GstPortAudioSrc, gst_portaudio_src, GST_TYPE_AUDIO_SRC);
+GST_ELEMENT_REGISTER_DEFINE (
+    portaudiosrc, "portaudiosrc", GST_RANK_MARGINAL, GST_TYPE_PORTAUDIO_SRC);
+
+static void
+gst_portaudio_src_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (object);
+
+  switch (prop_id) {
+  case PROP_DEVICE:
+    GST_OBJECT_LOCK (self);
+    g_free (self->device);
+    self->device = g_value_dup_string (value);
+    GST_OBJECT_UNLOCK (self);
+    break;
+  case PROP_HOST_API:
+    GST_OBJECT_LOCK (self);
+    g_free (self->host_api);
+    self->host_api = g_value_dup_string (value);
+    GST_OBJECT_UNLOCK (self);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+}
+
+static void
+gst_portaudio_src_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+  case PROP_DEVICE:
+    g_value_set_string (value, self->device);
+    break;
+  case PROP_HOST_API:
+    g_value_set_string (value, self->host_api);
+    break;
+  case PROP_DEVICE_NAME:
+    g_value_set_string (
+        value, self->io.index != paNoDevice ? self->io.device_name : NULL);
+    break;
+  case PROP_DEVICE_INDEX:
+    g_value_set_int (value, self->io.index);
+    break;
+  case PROP_DEVICE_LATENCY:
+    g_value_set_int64 (value, self->io.latency_us);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_portaudio_src_finalize (GObject *object)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (object);
+
+  g_free (self->device);
+  g_free (self->host_api);
+  gst_portaudio_io_clear (&self->io);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static GstCaps *
+gst_portaudio_src_get_caps (GstBaseSrc *bsrc, GstCaps *filter)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (bsrc);
+
+  return gst_portaudio_io_get_caps (&self->io, filter, bsrc->srcpad);
+}
+
+static GstCaps *
+gst_portaudio_src_fixate (GstBaseSrc *bsrc, GstCaps *caps)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (bsrc);
+  gint rate;
+  guint i;
+
+  /* prefer the device's own rate, then let GstAudioBaseSrc fix the rest */
+  GST_OBJECT_LOCK (self);
+  rate = (gint) (self->io.default_rate + 0.5);
+  GST_OBJECT_UNLOCK (self);
+  if (rate > 0) {
+    caps = gst_caps_make_writable (caps);
+    for (i = 0; i < gst_caps_get_size (caps); i++)
+      gst_structure_fixate_field_nearest_int (
+          gst_caps_get_structure (caps, i), "rate", rate);
+  }
+  return GST_BASE_SRC_CLASS (parent_class)->fixate (bsrc, caps);
+}
+
+/* GstBaseSrc only says "not-negotiated"; say which device and why. */
+static gboolean
+gst_portaudio_src_negotiate (GstBaseSrc *bsrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (bsrc);
+  GstCaps *ours, *peer;
+  gboolean ret;
+
+  ret = GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc);
+  if (ret)
+    return TRUE;
+
+  ours = gst_pad_query_caps (bsrc->srcpad, NULL);
+  peer = gst_pad_peer_query_caps (bsrc->srcpad, NULL);
+  if (peer && !gst_caps_can_intersect (ours, peer)) {
+    gchar *name;
+
+    GST_OBJECT_LOCK (self);
+    name = g_strdup (self->io.device_name);
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Audio device '%s' does not offer any format downstream accepts",
+            GST_STR_NULL (name)),
+        ("device accepts %" GST_PTR_FORMAT "; downstream accepts "
+         "%" GST_PTR_FORMAT,
+            ours, peer));
+    g_free (name);
+  }
+  gst_caps_unref (ours);
+  if (peer)
+    gst_caps_unref (peer);
+  return FALSE;
+}
+
+static gboolean
+gst_portaudio_src_open (GstAudioSrc *asrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+  gchar *device, *host_api;
+  gboolean ret;
+
+  GST_OBJECT_LOCK (self);
+  device = g_strdup (self->device);
+  host_api = g_strdup (self->host_api);
+  GST_OBJECT_UNLOCK (self);
+
+  ret = gst_portaudio_io_open_device (&self->io, host_api, device);
+  g_free (device);
+  g_free (host_api);
+  return ret;
+}
+
+static gboolean
+gst_portaudio_src_close (GstAudioSrc *asrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  gst_portaudio_io_close_device (&self->io);
+  return TRUE;
+}
+
+static gboolean
+gst_portaudio_src_prepare (GstAudioSrc *asrc, GstAudioRingBufferSpec *spec)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  return gst_portaudio_io_prepare (&self->io, spec);
+}
+
+static gboolean
+gst_portaudio_src_unprepare (GstAudioSrc *asrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  gst_portaudio_io_unprepare (&self->io);
+  return TRUE;
+}
+
+static guint
+gst_portaudio_src_read (
+    GstAudioSrc *asrc, gpointer data, guint length, GstClockTime *timestamp)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  /* no device timestamp: GstAudioBaseSrc times samples by their count */
+  return (guint) gst_portaudio_io_transfer (&self->io, data, length);
+}
+
+static guint
+gst_portaudio_src_delay (GstAudioSrc *asrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  return gst_portaudio_io_delay (&self->io);
+}
+
+static void
+gst_portaudio_src_reset (GstAudioSrc *asrc)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (asrc);
+
+  gst_portaudio_io_reset (&self->io);
+}
+
+static void
+gst_portaudio_src_class_init (GstPortAudioSrcClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstAudioSrcClass *audiosrc_class = GST_AUDIO_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_portaudio_src_set_property;
+  gobject_class->get_property = gst_portaudio_src_get_property;
+  gobject_class->finalize = gst_portaudio_src_finalize;
+
+  /**
+   * GstPortAudioSrc:device:
+   *
+   * The input device: a PortAudio device index, a device name, or empty for
+   * the default input device (of #GstPortAudioSrc:host-api if set).
+   */
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "PortAudio device index or name (empty: the default input device)",
+          NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPortAudioSrc:host-api:
+   *
+   * Restricts the device to one PortAudio host API, by its PortAudio name
+   * ("ALSA", "JACK Audio Connection Kit", "Windows WASAPI", ...) or alias
+   * (alsa, jack, oss, coreaudio, wasapi, asio, mme, directsound, wdmks,
+   * asihpi), case-insensitive. Empty: any host API, and the default device
+   * of the default host API.
+   */
+  g_object_class_install_property (gobject_class, PROP_HOST_API,
+      g_param_spec_string ("host-api", "Host API",
+          "PortAudio host API name or alias (alsa, jack, oss, coreaudio, "
+          "wasapi, asio, ...); empty: any",
+          NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPortAudioSrc:device-name:
+   *
+   * The name of the device in use, from READY on; %NULL before.
+   */
+  g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
+      g_param_spec_string ("device-name", "Device name",
+          "Name of the PortAudio device in use (from READY on)", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstPortAudioSrc:device-index:
+   *
+   * The PortAudio index of the device in use, from READY on; -1 before.
+   */
+  g_object_class_install_property (gobject_class, PROP_DEVICE_INDEX,
+      g_param_spec_int ("device-index", "Device index",
+          "PortAudio index of the device in use (from READY on; -1 before)", -1,
+          G_MAXINT, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstPortAudioSrc:device-latency:
+   *
+   * The input latency PortAudio reports for the open stream, in
+   * microseconds (its buffer for the requested #GstAudioBaseSrc:buffer-time);
+   * -1 while no stream is open. The ring buffer itself is reported by
+   * #GstAudioBaseSrc:actual-buffer-time and
+   * #GstAudioBaseSrc:actual-latency-time.
+   */
+  g_object_class_install_property (gobject_class, PROP_DEVICE_LATENCY,
+      g_param_spec_int64 ("device-latency", "Device latency",
+          "Input latency PortAudio reports for the open stream, in "
+          "microseconds (-1: not open)",
+          -1, G_MAXINT64, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "PortAudio audio source", "Source/Audio/Hardware",
+      "Captures live audio from a PortAudio device (ALSA, JACK, OSS, "
+      "Core Audio, WASAPI, ASIO, ...)",
+      "gst-omni developers");
+
+  basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_portaudio_src_get_caps);
+  basesrc_class->fixate = GST_DEBUG_FUNCPTR (gst_portaudio_src_fixate);
+  basesrc_class->negotiate = GST_DEBUG_FUNCPTR (gst_portaudio_src_negotiate);
+
+  audiosrc_class->open = GST_DEBUG_FUNCPTR (gst_portaudio_src_open);
+  audiosrc_class->close = GST_DEBUG_FUNCPTR (gst_portaudio_src_close);
+  audiosrc_class->prepare = GST_DEBUG_FUNCPTR (gst_portaudio_src_prepare);
+  audiosrc_class->unprepare = GST_DEBUG_FUNCPTR (gst_portaudio_src_unprepare);
+  audiosrc_class->read = GST_DEBUG_FUNCPTR (gst_portaudio_src_read);
+  audiosrc_class->delay = GST_DEBUG_FUNCPTR (gst_portaudio_src_delay);
+  audiosrc_class->reset = GST_DEBUG_FUNCPTR (gst_portaudio_src_reset);
+
+  GST_DEBUG_CATEGORY_INIT (
+      gst_portaudio_src_debug, "portaudiosrc", 0, "PortAudio audio source");
+}
+
+static void
+gst_portaudio_src_init (GstPortAudioSrc *self)
+{
+  gst_portaudio_io_init (&self->io, GST_ELEMENT (self), GST_PORTAUDIO_INPUT);
+}

@@ -1,0 +1,32 @@
+/* gst-omni: portaudiosrc, live audio capture through PortAudio
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_PORTAUDIO_SRC_H__
+#define __GST_PORTAUDIO_SRC_H__
+
+#include <gst/gst.h>
+#include <gst/audio/gstaudiosrc.h>
+
+#include "gstportaudioio.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_PORTAUDIO_SRC (gst_portaudio_src_get_type ())
+G_DECLARE_FINAL_TYPE (
+    GstPortAudioSrc, gst_portaudio_src, GST, PORTAUDIO_SRC, GstAudioSrc)
+
+struct _GstPortAudioSrc {
+  GstAudioSrc parent;
+
+  /* properties, with the object lock */
+  gchar *device;
+  gchar *host_api;
+
+  GstPortAudioIO io;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (portaudiosrc);
+
+G_END_DECLS
+
+#endif /* __GST_PORTAUDIO_SRC_H__ */
