@@ -738,6 +738,7 @@ GST_START_TEST (test_state_changes)
              == GST_STATE_CHANGE_FAILURE);
   }
   g_rand_free (rand);
+  gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (p);
 }
 
