@@ -9,6 +9,9 @@
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
 #if HAVE_VULKAN
+#include "gstomnivisionenc.h"
+#endif
+#if HAVE_VULKAN
 #include "gstomniaudioenc.h" /* omniaudioenc */
 #endif
 
@@ -19,6 +22,9 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
+#if HAVE_VULKAN
+  ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
+#endif
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
 #endif

@@ -1141,7 +1141,9 @@ layer_pool (Loader *l, const gchar *cls, const gchar *layer, JsonObject *config,
   p.pool.c = in->dims[2];
   odims[0] = odims[1] = 1;
   odims[2] = in->dims[2];
-  out = keep ? new_act (l, layer, 3, odims) : new_act (l, layer, 1, &odims[2]);
+  /* the tensor is the [c] vector either way (the embedding); with
+   * keepdims the layer's logical shape stays [1, 1, c] */
+  out = new_act (l, layer, 1, &odims[2]);
   omni_nn_graph_add_node (l->g, OMNI_NN_OP_GLOBAL_AVG_POOL, layer, &p, 1,
       &in->tensor, OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, out);
   if (keep)
