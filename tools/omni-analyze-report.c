@@ -232,9 +232,9 @@ timeline (GString *out, const OaReport *r, const Axis *a, GPtrArray *kept)
   g_array_set_size (v, 0);
   for (i = 0; i < r->rhythm->len; i++) {
     const OaRhythm *x = &g_array_index (r->rhythm, OaRhythm, i);
-    /* a tempo without confidence is no tempo */
+    /* a tempo the tracker is not confident of is no tempo */
     gdouble bpm
-        = (isfinite (x->confidence) && x->confidence < 0.1) || !(x->tempo > 0)
+        = (isfinite (x->confidence) && x->confidence < 0.5) || !(x->tempo > 0)
               ? NAN
               : x->tempo;
 

@@ -521,7 +521,11 @@ handle_fusion_buffer (App *app, GstBuffer *buf)
     w.label = g_strdup (m->label);
     w.tempo = w.rms_db = NAN;
     if (m->evidence) {
-      if (struct_get_number (m->evidence, &v, "tempo", NULL))
+      /* a tempo only where omnifusion heard music (it weighs omnirhythm's
+       * confidence), not the tracker's guesses on speech or noise */
+      if (!g_strcmp0 (
+              gst_structure_get_string (m->evidence, "audio-kind"), "music")
+          && struct_get_number (m->evidence, &v, "tempo", NULL) && v > 0)
         w.tempo = v;
       if (struct_get_number (m->evidence, &v, "rms-db", NULL))
         w.rms_db = v;
@@ -1134,7 +1138,7 @@ handle_element_message (App *app, GstMessage *msg)
 {
   const GstStructure *s = gst_message_get_structure (msg);
   const gchar *name = gst_structure_get_name (s);
-  GstClockTime run;
+  GstClockTime run, dur;
 
   if (gst_is_missing_plugin_message (msg)) {
     gchar *desc = gst_missing_plugin_message_get_description (msg);
@@ -1178,6 +1182,9 @@ handle_element_message (App *app, GstMessage *msg)
         s, &r.confidence, "confidence", "tempo-confidence", NULL);
     struct_get_number (s, &r.rms_db, "rms-db", "rms", NULL);
     struct_get_number (s, &r.peak_db, "peak-db", "peak", NULL);
+    /* the message describes an interval: drawn at its middle */
+    if (struct_get_time (s, "duration", &dur) && GST_CLOCK_TIME_IS_VALID (dur))
+      run += dur / 2;
     g_mutex_lock (&app->lock);
     r.time = to_stream_time (app, run);
     g_array_append_val (app->rhythm, r);
@@ -1345,13 +1352,20 @@ on_sigint (gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* summary */
 
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static void
 print_summary (App *app, gdouble wall)
 {
   guint i, n_ok = 0, n_review = 0, n_flagged = 0;
   GstClockTime analysed = 0;
-  gdouble tempo_sum = 0;
-  guint tempo_n = 0;
+  GArray *tempi = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
   for (i = 0; i < app->windows->len; i++) {
     const OaWindow *w = &g_array_index (app->windows, OaWindow, i);
@@ -1364,10 +1378,8 @@ print_summary (App *app, gdouble wall)
       n_ok++;
     if (GST_CLOCK_TIME_IS_VALID (w->end))
       analysed = MAX (analysed, w->end);
-    if (isfinite (w->tempo) && w->tempo > 0) {
-      tempo_sum += w->tempo;
-      tempo_n++;
-    }
+    if (isfinite (w->tempo) && w->tempo > 0)
+      g_array_append_val (tempi, w->tempo);
   }
   if (GST_CLOCK_TIME_IS_VALID (app->duration) && app->eos
       && app->duration < analysed)
@@ -1391,9 +1403,13 @@ print_summary (App *app, gdouble wall)
     printf ("%s%.2f", i ? " " : " at ",
         g_array_index (app->cuts, OaCut, i).time / 1e9);
   printf ("%s\n", app->cuts->len > 12 ? " ... s" : app->cuts->len ? " s" : "");
-  if (tempo_n)
-    printf ("  tempo             %.1f BPM (mean over %u windows with music)\n",
-        tempo_sum / tempo_n, tempo_n);
+  if (tempi->len) {
+    g_array_sort (tempi, compare_doubles);
+    printf (
+        "  tempo             %.1f BPM (median of the %u windows of music)\n",
+        g_array_index (tempi, gdouble, tempi->len / 2), tempi->len);
+  }
+  g_array_unref (tempi);
   printf ("  segments flagged  %u\n", app->segments->len);
   if (app->segments->len) {
     printf ("    %-3s %-12s %-12s %-16s %-6s %s\n", "#", "start", "end",
