@@ -11,6 +11,8 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <omni/dsp/omnilogmelref.h>
+#include <glib/gstdio.h>
+#include <omni/meta/omniclassmeta.h>
 #include <omni/meta/omnitensormeta.h>
 #include <omni/vk/omnivkdevice.h>
 
@@ -678,6 +680,232 @@ GST_START_TEST (test_whisper_like)
 
 GST_END_TEST;
 
+/* model=: a hand-written TF.js layers model on the [22 x 64] log-mel patch
+ * (copied into 3 channels): a 1 x 64 convolution that averages the low and
+ * the high half of the bands (channel 0 only, divided by 10), a global
+ * average pool and an identity softmax layer: by construction its scores
+ * are softmax (mean dB of the low half / 10, of the high half / 10). */
+static gchar *
+write_band_model (guint frames, gint rate)
+{
+  gchar *dir = g_dir_make_tmp ("omniaudioenc-model-XXXXXX", NULL);
+  gchar *json = g_strdup_printf (
+      "{\"format\": \"layers-model\", \"modelTopology\": {\"class_name\": "
+      "\"Sequential\", \"config\": {\"name\": \"bands\", \"layers\": ["
+      "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", "
+      "\"batch_input_shape\": [null, %u, 64, 3], \"filters\": 2, "
+      "\"kernel_size\": [1, 64], \"strides\": [1, 1], \"padding\": "
+      "\"valid\", \"activation\": \"linear\", \"use_bias\": false}},"
+      "{\"class_name\": \"GlobalAveragePooling2D\", \"config\": {\"name\": "
+      "\"g\"}},"
+      "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": "
+      "2, \"activation\": \"softmax\", \"use_bias\": false}}]}},"
+      "\"weightsManifest\": [{\"paths\": [\"w.bin\"], \"weights\": ["
+      "{\"name\": \"c/kernel\", \"shape\": [1, 64, 3, 2], \"dtype\": "
+      "\"float32\"},"
+      "{\"name\": \"d/kernel\", \"shape\": [2, 2], \"dtype\": "
+      "\"float32\"}]}],"
+      "\"userDefinedMetadata\": {\"omni\": {\"inputScale\": 1, "
+      "\"inputOffset\": 0, \"sampleRate\": %d}}}",
+      frames, rate);
+  gfloat w[64 * 3 * 2 + 4] = { 0 };
+  gchar *path;
+  guint m;
+
+  for (m = 0; m < 64; m++) /* kernel [0][m][ch 0][co] */
+    w[(m * 3 + 0) * 2 + (m < 32 ? 0 : 1)] = 1.0f / 320.0f;
+  w[64 * 3 * 2 + 0] = 1.0f; /* dense identity */
+  w[64 * 3 * 2 + 3] = 1.0f;
+  path = g_build_filename (dir, "model.json", NULL);
+  fail_unless (g_file_set_contents (path, json, -1, NULL));
+  g_free (path);
+  path = g_build_filename (dir, "w.bin", NULL);
+  fail_unless (g_file_set_contents (path, (const gchar *) w, sizeof (w), NULL));
+  g_free (path);
+  path = g_build_filename (dir, "labels.txt", NULL);
+  fail_unless (g_file_set_contents (path, "low\nhigh\n", -1, NULL));
+  g_free (path);
+  g_free (json);
+  return dir;
+}
+
+static void
+remove_model (gchar *dir)
+{
+  const gchar *names[] = { "model.json", "w.bin", "labels.txt" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *f = g_build_filename (dir, names[i], NULL);
+    g_unlink (f);
+    g_free (f);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+GST_START_TEST (test_model)
+{
+  const gsize n = 8000, W = 4000, H = 2000;
+  gchar *dir = write_band_model (22, RATE);
+  gchar *props = g_strdup_printf ("window=0.25 window-hop=0.125 model=%s", dir);
+  const double freqs[] = { 300.0, 5000.0 };
+  guint t;
+
+  for (t = 0; t < G_N_ELEMENTS (freqs); t++) {
+    float *x = tone (n, freqs[t], 0.5);
+    GstHarness *h = harness_new (props);
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    gsize pos;
+    guint k = 0, nmsg = 0;
+    OmniLogMelParams p;
+
+    omni_logmel_params_init (&p, RATE);
+    gst_element_set_bus (h->element, bus);
+    gst_harness_set_src_caps_str (h, CAPS_F32);
+    for (pos = 0; pos < n; pos += 1000) {
+      GstBuffer *in = gst_buffer_new_memdup (x + pos, 1000 * sizeof (float));
+      GstBuffer *out;
+      OmniClassMeta *cm;
+      GST_BUFFER_PTS (in) = pos * NS_PER_SAMPLE;
+      out = gst_harness_push_and_pull (h, in);
+      cm = omni_buffer_get_class_meta (out);
+      if (k * H + W <= pos + 1000) {
+        /* the window ending in this buffer: expected scores from the
+         * reference patch */
+        double *ref = g_new (double, 22 * 64), lo = 0, hi = 0, p0;
+        guint i;
+        fail_unless (cm != NULL, "no class meta on window %u", k);
+        fail_unless (omni_logmel_ref_window_features (
+            &p, x + k * H, W, ref, NULL, NULL));
+        for (i = 0; i < 22 * 64; i++) {
+          if (i % 64 < 32)
+            lo += ref[i] / 320.0;
+          else
+            hi += ref[i] / 320.0;
+        }
+        lo /= 22;
+        hi /= 22;
+        p0 = 1.0 / (1.0 + exp (hi - lo));
+        fail_unless_equals_int (cm->n_classes, 2);
+        fail_unless_equals_string (cm->labels[0], "low");
+        fail_unless_equals_string (cm->labels[1], "high");
+        fail_unless (
+            fabs (cm->scores[0] - p0) < 1e-4, "%g vs %g", cm->scores[0], p0);
+        fail_unless (fabs (cm->scores[0] + cm->scores[1] - 1.0) < 1e-5);
+        fail_unless_equals_int (
+            omni_class_meta_get_top (cm, NULL), freqs[t] < 1000 ? 0 : 1);
+        g_free (ref);
+        k++;
+      } else {
+        fail_unless (cm == NULL);
+      }
+      gst_buffer_unref (out);
+    }
+    fail_unless_equals_int (k, 3);
+    while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+      const GstStructure *s = gst_message_get_structure (msg);
+      if (gst_structure_has_name (s, "omniaudioenc")) {
+        fail_unless_equals_string (gst_structure_get_string (s, "label"),
+            freqs[t] < 1000 ? "low" : "high");
+        nmsg++;
+      }
+      gst_message_unref (msg);
+    }
+    fail_unless_equals_int (nmsg, 3);
+    gst_element_set_bus (h->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (h);
+    g_free (x);
+  }
+  check_validation ();
+  g_free (props);
+  remove_model (dir);
+}
+
+GST_END_TEST;
+
+/* A model that declares another rate, or a patch of another shape, is
+ * refused at caps time with a message saying what to change; a missing
+ * model fails the start. */
+GST_START_TEST (test_model_mismatch)
+{
+  struct {
+    guint frames;
+    gint rate;
+    const gchar *props;
+    const gchar *expect;
+  } cases[] = {
+    { 22, 22050, "window=0.25", "needs 22050 Hz" },
+    { 30, RATE, "window=0.25", "takes a patch of 30 frames x 64" },
+    { 22, RATE, "window=0.25 n-mels=40", "settings give 22 x 40" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *dir = write_band_model (cases[i].frames, cases[i].rate);
+    gchar *props = g_strdup_printf ("%s model=%s", cases[i].props, dir);
+    GstHarness *h = harness_new (props);
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err;
+    GstCaps *caps = gst_caps_from_string (CAPS_F32);
+    GstSegment seg;
+    float x[1024] = { 0 };
+    GstBuffer *in = gst_buffer_new_memdup (x, sizeof (x));
+
+    gst_element_set_bus (h->element, bus);
+    gst_harness_play (h);
+    gst_harness_push_event (h, gst_event_new_stream_start ("s"));
+    gst_harness_push_event (h, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_harness_push_event (h, gst_event_new_segment (&seg));
+    GST_BUFFER_PTS (in) = 0;
+    fail_unless (gst_harness_push (h, in) != GST_FLOW_OK);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (
+        strstr (err->message, cases[i].expect) != NULL, "%s", err->message);
+    g_error_free (err);
+    gst_message_unref (msg);
+    gst_element_set_bus (h->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (h);
+    g_free (props);
+    remove_model (dir);
+  }
+
+  /* a model that does not exist: the element does not start */
+  {
+    GstElement *e = gst_element_factory_make ("omniaudioenc", NULL);
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err;
+
+    gst_element_set_bus (e, bus);
+    g_object_set (e, "model", "/nonexistent/model.json", NULL);
+    fail_unless_equals_int (
+        gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (
+        strstr (err->message, "cannot load model") != NULL, "%s", err->message);
+    g_error_free (err);
+    gst_message_unref (msg);
+    gst_element_set_state (e, GST_STATE_NULL);
+    gst_element_set_bus (e, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (e);
+  }
+  check_validation ();
+}
+
+GST_END_TEST;
+
 static Suite *
 omniaudioenc_suite (void)
 {
@@ -696,6 +924,8 @@ omniaudioenc_suite (void)
   tcase_add_test (tc, test_s16_stereo_mfcc_deltas);
   tcase_add_test (tc, test_bad_settings);
   tcase_add_test (tc, test_whisper_like);
+  tcase_add_test (tc, test_model);
+  tcase_add_test (tc, test_model_mismatch);
   return s;
 }
 

@@ -68,6 +68,14 @@
  * - `std` (#GstValueArray of #gdouble): the standard deviation of each
  *   feature over the window
  * - `loudest-band` (#guint): the feature with the largest mean
+ * - `model` (#gchararray, with #GstOmniAudioEnc:model): the model's id
+ * - `label` (#gchararray, with a model): the model's best class
+ * - `score` (#gdouble, with a model): its score
+ *
+ * With #GstOmniAudioEnc:model, the patch of each window is also run through
+ * a TF.js layers model on the same Vulkan runtime as omnivisionenc; its
+ * class scores are attached as #OmniClassMeta (labels from the model's
+ * labels.txt) to the same buffer.
  *
  * A stream that ends before its first window is complete gets a warning
  * message ("stream shorter than one window").
@@ -96,8 +104,11 @@
 #include <string.h>
 
 #include <gst/audio/audio.h>
+#include <omni/meta/omniclassmeta.h>
 #include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omnimelvk.h>
+#include <omni/nn/omninnmodel.h>
+#include <omni/nn/omninnvulkan.h>
 #include <omni/vk/omnivkerror.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_audio_enc_debug);
@@ -154,6 +165,7 @@ enum {
   PROP_WINDOW_HOP,
   PROP_BATCH_SIZE,
   PROP_POST_MESSAGES,
+  PROP_MODEL,
 };
 
 struct _GstOmniAudioEnc {
@@ -169,6 +181,7 @@ struct _GstOmniAudioEnc {
   OmniLogMelLog log;
   gdouble fmin, fmax, top_db, log_offset, window, window_hop;
   gboolean post_messages;
+  gchar *model_name;
   gboolean dirty; /* a front-end property changed since the last setup */
 
   /* streaming thread */
@@ -189,6 +202,15 @@ struct _GstOmniAudioEnc {
   gsize *offsets;
   gfloat *feat, *delt, *emb;
   guint cap_windows;
+
+  /* model= (loaded at start) */
+  OmniNnModel *model;
+  OmniNnVulkan *nn;
+  gint model_rate;  /* userDefinedMetadata.omni.sampleRate, 0: any */
+  gint prob_output; /* index of the classifier output */
+  gfloat *nn_input; /* [F, C, input_c] */
+  gfloat **nn_outputs;
+  gchar **class_labels;
 };
 
 #define gst_omni_audio_enc_parent_class parent_class
@@ -313,6 +335,107 @@ samples_to_time (GstOmniAudioEnc *self, guint64 samples)
   return gst_util_uint64_scale_round (samples, GST_SECOND, self->rate);
 }
 
+static void
+free_model (GstOmniAudioEnc *self)
+{
+  guint i;
+
+  g_clear_pointer (&self->nn, omni_nn_vulkan_free);
+  if (self->nn_outputs && self->model) {
+    for (i = 0; i < self->model->graph->outputs->len; i++)
+      g_free (self->nn_outputs[i]);
+  }
+  g_clear_pointer (&self->nn_outputs, g_free);
+  g_clear_pointer (&self->nn_input, g_free);
+  g_clear_pointer (&self->class_labels, g_strfreev);
+  g_clear_pointer (&self->model, omni_nn_model_free);
+  self->model_rate = 0;
+}
+
+/* The sample rate an audio model declares in model.json
+ * (userDefinedMetadata.omni.sampleRate), 0 when it declares none. */
+static gint
+read_model_rate (const gchar *path)
+{
+  JsonParser *parser = json_parser_new ();
+  gint rate = 0;
+
+  if (json_parser_load_from_file (parser, path, NULL)) {
+    JsonNode *root = json_parser_get_root (parser);
+    JsonObject *o
+        = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+    const gchar *keys[] = { "userDefinedMetadata", "omni" };
+    guint i;
+
+    for (i = 0; o && i < G_N_ELEMENTS (keys); i++) {
+      JsonNode *n = json_object_get_member (o, keys[i]);
+      o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+    }
+    if (o && json_object_has_member (o, "sampleRate"))
+      rate = (gint) json_object_get_int_member (o, "sampleRate");
+  }
+  g_object_unref (parser);
+  return MAX (rate, 0);
+}
+
+/* Loads model= and prepares it on the Vulkan device; posts an error. */
+static gboolean
+load_model (GstOmniAudioEnc *self, const gchar *name, const gchar *device)
+{
+  GError *err = NULL;
+  gchar *path;
+  guint i, n_out;
+
+  path = omni_nn_model_resolve (name, &err);
+  if (path)
+    self->model = omni_nn_model_load (path, NULL, NULL, &err);
+  if (!self->model) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("cannot load model '%s': %s", name, err->message),
+        ("OMNI_MODEL_PATH=%s", GST_STR_NULL (g_getenv ("OMNI_MODEL_PATH"))));
+    g_error_free (err);
+    g_free (path);
+    return FALSE;
+  }
+  self->model_rate = read_model_rate (path);
+  g_free (path);
+  self->nn = omni_nn_vulkan_new (self->model->graph, device, &err);
+  if (!self->nn) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("cannot prepare model '%s' on the Vulkan device: %s", name,
+            err->message),
+        (NULL));
+    g_error_free (err);
+    free_model (self);
+    return FALSE;
+  }
+  n_out = self->model->graph->outputs->len;
+  self->nn_outputs = g_new0 (gfloat *, n_out);
+  for (i = 0; i < n_out; i++)
+    self->nn_outputs[i] = g_new (
+        gfloat, omni_nn_graph_tensor (self->model->graph,
+                    omni_nn_graph_output (self->model->graph, i)->tensor)
+                    ->n_elements);
+  self->prob_output
+      = omni_nn_graph_find_output (self->model->graph, "probabilities");
+  if (self->prob_output < 0)
+    self->prob_output = 0;
+  {
+    gsize n_classes = omni_nn_graph_tensor (self->model->graph,
+        omni_nn_graph_output (self->model->graph, self->prob_output)->tensor)
+                          ->n_elements;
+    self->class_labels = g_new0 (gchar *, n_classes + 1);
+    for (i = 0; i < n_classes; i++)
+      self->class_labels[i] = self->model->n_labels == n_classes
+                                  ? g_strdup (self->model->labels[i])
+                                  : g_strdup_printf ("class-%u", i);
+  }
+  GST_INFO_OBJECT (self, "model %s: input [%u, %u, %u], rate %d", name,
+      self->model->graph->input_h, self->model->graph->input_w,
+      self->model->graph->input_c, self->model_rate);
+  return TRUE;
+}
+
 /* Builds the front end for the negotiated rate from the properties.
  * Posts an error and returns FALSE when they cannot work. */
 static gboolean
@@ -389,6 +512,31 @@ setup_front_end (GstOmniAudioEnc *self)
   self->n_feat = omni_logmel_n_features (&p);
   self->n_deltas = p.delta_order;
 
+  if (self->model) {
+    const OmniNnGraph *g = self->model->graph;
+    if (self->model_rate > 0 && self->model_rate != rate) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("model '%s' needs %d Hz audio, the stream has %d Hz: put "
+           "audioresample before omniaudioenc",
+              self->model->id, self->model_rate, rate),
+          (NULL));
+      return FALSE;
+    }
+    if (g->input_h != self->n_frames || g->input_w != self->n_feat) {
+      GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+          ("model '%s' takes a patch of %u frames x %u features; the "
+           "settings give %u x %u (window=%.4f s holds 1 + (window samples - "
+           "n-fft) / hop frames; features are n-mels, or n-mfcc)",
+              self->model->id, g->input_h, g->input_w, self->n_frames,
+              self->n_feat, window),
+          (NULL));
+      return FALSE;
+    }
+    g_free (self->nn_input);
+    self->nn_input
+        = g_new (gfloat, (gsize) g->input_h * g->input_w * g->input_c);
+  }
+
   self->mv = omni_mel_vk_new (
       self->device, &p, self->win_samples, self->hop_samples, batch, &err);
   if (!self->mv) {
@@ -422,7 +570,7 @@ gst_omni_audio_enc_start (GstBaseTransform *trans)
 {
   GstOmniAudioEnc *self = GST_OMNI_AUDIO_ENC (trans);
   GError *err = NULL;
-  gchar *name;
+  gchar *name, *model;
 
   GST_OBJECT_LOCK (self);
   name = g_strdup (self->device_name);
@@ -437,6 +585,16 @@ gst_omni_audio_enc_start (GstBaseTransform *trans)
     g_free (name);
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
+  model = g_strdup (self->model_name);
+  GST_OBJECT_UNLOCK (self);
+  if (model && *model && !load_model (self, model, name)) {
+    g_free (model);
+    g_free (name);
+    gst_clear_object (&self->device);
+    return FALSE;
+  }
+  g_free (model);
   g_free (name);
   self->hist = g_array_new (FALSE, FALSE, sizeof (gfloat));
   self->got_window = FALSE;
@@ -450,6 +608,7 @@ gst_omni_audio_enc_stop (GstBaseTransform *trans)
   GstOmniAudioEnc *self = GST_OMNI_AUDIO_ENC (trans);
 
   free_front_end (self);
+  free_model (self);
   if (self->hist) {
     g_array_unref (self->hist);
     self->hist = NULL;
@@ -624,8 +783,47 @@ post_window_message (GstOmniAudioEnc *self, guint64 index, GstClockTime start,
       "loudest-band", G_TYPE_UINT, loudest, NULL);
   gst_structure_take_value (s, "mean", &mean);
   gst_structure_take_value (s, "std", &std);
+  if (self->model) {
+    const gfloat *sc = self->nn_outputs[self->prob_output];
+    guint i, best = 0, n = g_strv_length (self->class_labels);
+    for (i = 1; i < n; i++)
+      if (sc[i] > sc[best])
+        best = i;
+    gst_structure_set (s, "model", G_TYPE_STRING, self->model->id, "label",
+        G_TYPE_STRING, self->class_labels[best], "score", G_TYPE_DOUBLE,
+        (gdouble) sc[best], NULL);
+  }
   gst_element_post_message (
       GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Runs the model on one patch and attaches its class scores. The patch is
+ * the model's [frames, features] input, copied into each of its channels
+ * (models trained from image networks take the log-mel as three identical
+ * planes). */
+static gboolean
+run_model (GstOmniAudioEnc *self, GstBuffer *buf, const gfloat *patch)
+{
+  const OmniNnGraph *g = self->model->graph;
+  gsize n = (gsize) g->input_h * g->input_w, i;
+  guint c, n_classes = g_strv_length (self->class_labels);
+  OmniNnInput in = { 0 };
+  GError *err = NULL;
+
+  for (i = 0; i < n; i++)
+    for (c = 0; c < g->input_c; c++)
+      self->nn_input[i * g->input_c + c] = patch[i];
+  in.tensor = self->nn_input;
+  if (!omni_nn_vulkan_run (self->nn, &in, self->nn_outputs, &err)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED,
+        ("model '%s' failed: %s", self->model->id, err->message), (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+  omni_buffer_add_class_meta (buf, self->model->id, n_classes,
+      (const gchar *const *) self->class_labels,
+      self->nn_outputs[self->prob_output]);
+  return TRUE;
 }
 
 static const gchar *
@@ -748,6 +946,8 @@ gst_omni_audio_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
         add_tensor (buf, o == 0 ? "delta" : "delta-delta",
             self->delt + (w * self->n_deltas + o) * per, 2, dims, start, end);
       add_tensor (buf, "embedding", self->emb + w * edim, 1, &edim, start, end);
+      if (self->model && !run_model (self, buf, self->feat + w * per))
+        return GST_FLOW_ERROR;
       if (self->messages)
         post_window_message (self, k, start, end, self->emb + w * edim);
     }
@@ -851,11 +1051,15 @@ gst_omni_audio_enc_set_property (
   case PROP_POST_MESSAGES:
     self->post_messages = g_value_get_boolean (value);
     break;
+  case PROP_MODEL:
+    g_free (self->model_name);
+    self->model_name = g_value_dup_string (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
   }
-  if (prop_id != PROP_DEVICE)
+  if (prop_id != PROP_DEVICE && prop_id != PROP_MODEL)
     self->dirty = TRUE;
   GST_OBJECT_UNLOCK (self);
 }
@@ -928,6 +1132,9 @@ gst_omni_audio_enc_get_property (
   case PROP_POST_MESSAGES:
     g_value_set_boolean (value, self->post_messages);
     break;
+  case PROP_MODEL:
+    g_value_set_string (value, self->model_name);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -941,10 +1148,12 @@ gst_omni_audio_enc_finalize (GObject *object)
   GstOmniAudioEnc *self = GST_OMNI_AUDIO_ENC (object);
 
   free_front_end (self);
+  free_model (self);
   if (self->hist)
     g_array_unref (self->hist);
   gst_clear_object (&self->device);
   g_free (self->device_name);
+  g_free (self->model_name);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1183,6 +1392,22 @@ gst_omni_audio_enc_class_init (GstOmniAudioEncClass *klass)
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post an element message per window", DEFAULT_POST_MESSAGES, rw));
+
+  /**
+   * GstOmniAudioEnc:model:
+   *
+   * A TF.js layers model run on each window's patch (a name looked up in
+   * $OMNI_MODEL_PATH, a directory or a model.json). Its input must be
+   * [frames, features, channels] (the patch is copied into each channel)
+   * and a sample rate it declares in userDefinedMetadata.omni.sampleRate is
+   * enforced. Its class scores become #OmniClassMeta on the buffer. Read
+   * when the element starts.
+   */
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "TF.js model run on each window's patch (name, directory or "
+          "model.json)",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_set_static_metadata (element_class,
       "Audio log-mel / MFCC encoder", "Filter/Analyzer/Audio",
