@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
+#include "gstomnirhythm.h"
 #if HAVE_VULKAN
 #include "gstomnivisionenc.h"
 #endif
@@ -22,6 +23,7 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
+  ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
 #endif

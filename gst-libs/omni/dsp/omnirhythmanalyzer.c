@@ -36,6 +36,7 @@
 
 #define SAMPLE_CLAMP 1.0e4f
 #define ONSET_HISTORY 16
+#define ACCENT_FLOOR 0.01f
 #define SNAP_BEFORE_S 0.06
 #define SNAP_AFTER_S 0.01
 #define DRIFT_GAIN 0.3
@@ -67,6 +68,7 @@ struct _OmniRhythmAnalyzer {
   unsigned tempo_every, tempo_countdown;
 
   OmniRhythmState state;
+  double peak_strength; /* since omni_rhythm_analyzer_take_peak_strength */
   double emitted_beat;  /* frame index of the last emitted beat */
   double last_onset;    /* position of the last onset, < 0 none */
   double last_beat_pos; /* position of the last emitted beat */
@@ -348,6 +350,8 @@ analyse_frame (OmniRhythmAnalyzer *a)
   if (!isfinite (strength))
     strength = 0.0f;
   a->state.onset_strength = strength;
+  if (strength > a->peak_strength)
+    a->peak_strength = strength;
   a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
   a->state.rolloff
       = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
@@ -372,8 +376,9 @@ analyse_frame (OmniRhythmAnalyzer *a)
     }
   }
 
+  /* rounding noise of a steady sound is no rhythm */
   accent = omni_onset_strength_get_accent (a->odf);
-  if (!isfinite (accent))
+  if (!isfinite (accent) || accent < ACCENT_FLOOR)
     accent = 0.0f;
 
   /* tempo */
@@ -439,9 +444,10 @@ analyse_frame (OmniRhythmAnalyzer *a)
   }
   /* the beat goes on through a break, but not through a long silence or
    * the ringing tail after the music stopped */
-  if (period > 0.0 && a->last_onset >= 0.0
-      && (double) a->position - a->last_onset
-             > MAX (a->cfg.beat_hold_s * a->rate, 2.0 * period * a->hop))
+  if (period > 0.0
+      && (a->last_onset < 0.0
+          || (double) a->position - a->last_onset
+                 > MAX (a->cfg.beat_hold_s * a->rate, 2.0 * period * a->hop)))
     period = 0.0;
   omni_beat_tracker_do (a->bt, accent, period, NULL);
   a->state.frames++;
@@ -531,6 +537,23 @@ omni_rhythm_analyzer_get_state (
 }
 
 /**
+ * omni_rhythm_analyzer_take_peak_strength:
+ * @a: an analyzer
+ *
+ * Returns: the largest onset strength of the frames analysed since the
+ * previous call (or the reset), and starts a new maximum; 0 when no frame
+ * was analysed in between
+ */
+double
+omni_rhythm_analyzer_take_peak_strength (OmniRhythmAnalyzer *a)
+{
+  double p = a->peak_strength;
+
+  a->peak_strength = 0.0;
+  return p;
+}
+
+/**
  * omni_rhythm_analyzer_get_beat_phase:
  * @a: an analyzer
  * @position: a stream position in samples
@@ -569,6 +592,24 @@ uint64_t
 omni_rhythm_analyzer_get_position (const OmniRhythmAnalyzer *a)
 {
   return a->position;
+}
+
+/**
+ * omni_rhythm_config_get_latency:
+ * @cfg: settings
+ * @rate: sample rate in Hz
+ *
+ * Returns: what omni_rhythm_analyzer_get_latency() returns for an analyzer
+ * made with @cfg and @rate, in seconds, without making one
+ */
+double
+omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
+{
+  double hop = MAX (1.0, (double) lround (cfg->hop_s * rate));
+  double win = MAX (16.0, (double) lround (cfg->window_s * rate));
+  double kappa = 0.5 * win + (0.5 * cfg->lag - 1.0) * hop;
+
+  return (kappa + 1.5 * hop + SNAP_AFTER_S * rate) / rate;
 }
 
 /**
@@ -619,6 +660,7 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   omni_spectral_flux_reset (a->sflux);
   a->tempo_countdown = a->tempo_every;
   memset (&a->state, 0, sizeof (OmniRhythmState));
+  a->peak_strength = 0.0;
   a->state.last_beat = -1.0;
   a->state.next_beat = -1.0;
   a->emitted_beat = -1.0;

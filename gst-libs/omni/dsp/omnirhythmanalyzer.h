@@ -125,6 +125,9 @@ OMNI_API int omni_rhythm_analyzer_pop_event (
     OmniRhythmAnalyzer *a, OmniRhythmEvent *event);
 OMNI_API void omni_rhythm_analyzer_get_state (
     const OmniRhythmAnalyzer *a, OmniRhythmState *state);
+OMNI_API double omni_rhythm_analyzer_take_peak_strength (OmniRhythmAnalyzer *a);
+OMNI_API double omni_rhythm_config_get_latency (
+    const OmniRhythmConfig *cfg, double rate);
 OMNI_API double omni_rhythm_analyzer_get_beat_phase (
     const OmniRhythmAnalyzer *a, double position);
 OMNI_API uint64_t omni_rhythm_analyzer_get_position (
