@@ -126,6 +126,10 @@ make_frame (Ctx *c, gint pic, gint t, gint i)
   GstBuffer *buf = gst_buffer_new_allocate (NULL, c->info.size, NULL);
   GstVideoFrame in, out;
 
+  /* padding too: the converter reads and writes whole words */
+  gst_buffer_memset (rgbbuf, 0, 0, c->rgb.size);
+  gst_buffer_memset (buf, 0, 0, c->info.size);
+
   fail_unless (gst_video_frame_map (&in, &c->rgb, rgbbuf, GST_MAP_WRITE));
   draw_rgb (GST_VIDEO_FRAME_PLANE_DATA (&in, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&in, 0), c->rgb.width, c->rgb.height, pic,
