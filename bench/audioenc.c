@@ -17,7 +17,9 @@
  *  - sox: sox FILE -n spectrogram (whole process);
  * for one stream and for STREAMS streams at once (omni: one OmniMelVk per
  * stream in its own thread, one shared device; peers: STREAMS processes),
- * and the ratios omni / peer.
+ * and the ratios omni / peer. Each figure is given in wall-clock time and
+ * in CPU time (audio seconds per CPU second, all threads), since the
+ * machine may be shared with other work.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,23 @@
 #define RATE 16000
 
 static gchar *srcdir;
+
+/* CPU seconds used so far by this process (all threads: lavapipe's too)
+ * or by its waited-for children. The machine may be shared, so the bench
+ * prints audio seconds per CPU second next to the wall-clock figures. */
+static double
+cpu_seconds (int who)
+{
+  struct rusage r;
+
+  getrusage (who, &r);
+  return r.ru_utime.tv_sec + r.ru_utime.tv_usec * 1e-6 + r.ru_stime.tv_sec
+         + r.ru_stime.tv_usec * 1e-6;
+}
+
+typedef struct {
+  double wall, cpu;
+} Timing;
 
 typedef struct {
   OmniVkDevice *device;
@@ -131,10 +151,12 @@ stream_thread (gpointer data)
   return NULL;
 }
 
-/* Seconds of wall time for @streams concurrent streams; < 0 on failure. */
-static double
+/* Wall and CPU seconds for @streams concurrent streams; < 0 on failure. */
+static Timing
 time_omni_lib (OmniVkDevice *dev, const gfloat *x, gsize n, guint streams)
 {
+  Timing t = { -1.0, -1.0 };
+  double c0 = cpu_seconds (RUSAGE_SELF);
   StreamJob *jobs = g_new0 (StreamJob, streams);
   GThread **th = g_new0 (GThread *, streams);
   gint64 t0, t1;
@@ -159,25 +181,36 @@ time_omni_lib (OmniVkDevice *dev, const gfloat *x, gsize n, guint streams)
   t1 = g_get_monotonic_time ();
   g_free (jobs);
   g_free (th);
-  return ok ? (t1 - t0) / 1e6 : -1.0;
+  if (ok) {
+    t.wall = (t1 - t0) / 1e6;
+    t.cpu = cpu_seconds (RUSAGE_SELF) - c0;
+  }
+  return t;
 }
 
 /* omniaudioenc in @streams parallel pipelines (one GstPipeline each, all
  * running at once). Returns wall seconds, < 0 when the element is missing
  * or fails. */
-static double
+static Timing
 time_omni_element (const gchar *f32, guint streams)
 {
+  Timing t = { -1.0, -1.0 };
+  double c0 = cpu_seconds (RUSAGE_SELF);
   GstElement **pipes = g_new0 (GstElement *, streams);
   gint64 t0, t1;
   guint i, done = 0;
   gboolean ok = TRUE;
 
-  if (!gst_registry_check_feature_version (
-          gst_registry_get (), "omniaudioenc", 1, 0, 0)) {
+  GstPluginFeature *f
+      = gst_registry_lookup_feature (gst_registry_get (), "omniaudioenc");
+
+  if (!f) {
+    g_printerr ("omniaudioenc not found: set GST_PLUGIN_PATH_1_0 to the "
+                "build's plugins/omni\n");
     g_free (pipes);
-    return -1.0;
+    return t;
   }
+  gst_object_unref (f);
   for (i = 0; i < streams && ok; i++) {
     gchar *desc = g_strdup_printf (
         "filesrc location=\"%s\" blocksize=64000 ! rawaudioparse "
@@ -241,16 +274,22 @@ time_omni_element (const gchar *f32, guint streams)
       gst_object_unref (pipes[i]);
     }
   g_free (pipes);
-  return ok ? (t1 - t0) / 1e6 : -1.0;
+  if (ok) {
+    t.wall = (t1 - t0) / 1e6;
+    t.cpu = cpu_seconds (RUSAGE_SELF) - c0;
+  }
+  return t;
 }
 
 /* numpy: the slowest stream's compute time of @streams processes started
  * together (wall time of the whole run minus nothing: each reports its own
  * compute time, and the streams overlap, so the wall span of the
  * computations is bounded by the largest). */
-static double
+static Timing
 time_numpy (const gchar *f32, guint streams)
 {
+  Timing t = { -1.0, -1.0 };
+  double cpu = 0.0;
   gchar *script = g_build_filename (srcdir, "bench", "audioenc_numpy.py", NULL);
   gchar *rate = g_strdup_printf ("%d", RATE);
   const gchar *argv[] = { "/usr/bin/python3", script, f32, rate, NULL };
@@ -298,19 +337,28 @@ time_numpy (const gchar *f32, guint streams)
     }
     s = g_ascii_strtod (at + 8, NULL);
     worst = MAX (worst, s);
+    at = strstr (buf, "cpu ");
+    if (at)
+      cpu += g_ascii_strtod (at + 4, NULL);
   }
   g_free (pids);
   g_free (outs);
   g_free (script);
   g_free (rate);
-  return ok ? worst : -1.0;
+  if (ok) {
+    t.wall = worst;
+    t.cpu = cpu;
+  }
+  return t;
 }
 
 /* sox's spectrogram over the same audio: n_fft 512 (-y 257 rows), 100
  * columns per second (hop 160 at 16 kHz), Hann window, to a PNG. */
-static double
+static Timing
 time_sox (const gchar *wav, const gchar *dir, guint streams)
 {
+  Timing t = { -1.0, -1.0 };
+  double c0 = cpu_seconds (RUSAGE_CHILDREN);
   GPid *pids = g_new0 (GPid, streams);
   gint64 t0, t1;
   guint i;
@@ -345,21 +393,27 @@ time_sox (const gchar *wav, const gchar *dir, guint streams)
   }
   t1 = g_get_monotonic_time ();
   g_free (pids);
-  return ok ? (t1 - t0) / 1e6 : -1.0;
+  if (ok) {
+    t.wall = (t1 - t0) / 1e6;
+    t.cpu = cpu_seconds (RUSAGE_CHILDREN) - c0;
+  }
+  return t;
 }
 
 static void
-row (const gchar *name, guint streams, double audio_s, double wall,
-    double omni_wall)
+row (const gchar *name, guint streams, double audio_s, Timing t, Timing omni)
 {
-  if (wall <= 0) {
+  if (t.wall <= 0) {
     g_print ("%-14s %3u stream(s): not measured\n", name, streams);
     return;
   }
-  g_print ("%-14s %3u stream(s): %8.3f s  %9.1f x real time", name, streams,
-      wall, streams * audio_s / wall);
-  if (omni_wall > 0 && omni_wall != wall)
-    g_print ("   omni-lib is %.2fx faster", wall / omni_wall);
+  g_print ("%-14s %3u stream(s): wall %8.3f s %8.1f x real time | cpu %8.3f "
+           "s %8.1f x real time per cpu-second",
+      name, streams, t.wall, streams * audio_s / t.wall, t.cpu,
+      t.cpu > 0 ? streams * audio_s / t.cpu : 0.0);
+  if (omni.wall > 0 && omni.wall != t.wall)
+    g_print ("  | omni-lib %.2fx (wall) %.2fx (cpu)", t.wall / omni.wall,
+        omni.cpu > 0 ? t.cpu / omni.cpu : 0.0);
   g_print ("\n");
 }
 
@@ -373,7 +427,7 @@ main (int argc, char **argv)
   gsize n1, n2, n, i;
   gfloat *x;
   OmniVkDevice *dev;
-  double lib1, libn, el1, eln, np1, npn, sox1, soxn;
+  Timing lib1, libn, el1, eln, np1, npn, sox1, soxn;
 
   gst_init (&argc, &argv);
   srcdir = find_srcdir (argv[0]);
@@ -436,9 +490,12 @@ main (int argc, char **argv)
   row ("omni-element", streams, seconds, eln, libn);
   row ("numpy/scipy", streams, seconds, npn, libn);
   row ("sox", streams, seconds, soxn, libn);
-  g_print ("\nratios (x-real-time of omni-lib / peer): 1 stream: numpy %.2f, "
-           "sox %.2f; %u streams: numpy %.2f, sox %.2f\n",
-      np1 / lib1, sox1 / lib1, streams, npn / libn, soxn / libn);
+  g_print ("\nratios omni-lib / peer, wall (cpu): 1 stream: numpy %.2f "
+           "(%.2f), sox %.2f (%.2f); %u streams: numpy %.2f (%.2f), sox %.2f "
+           "(%.2f)\n",
+      np1.wall / lib1.wall, np1.cpu / lib1.cpu, sox1.wall / lib1.wall,
+      sox1.cpu / lib1.cpu, streams, npn.wall / libn.wall, npn.cpu / libn.cpu,
+      soxn.wall / libn.wall, soxn.cpu / libn.cpu);
 
   gst_object_unref (dev);
   for (i = 0; i < 6; i++) {
