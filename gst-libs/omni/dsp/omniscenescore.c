@@ -93,8 +93,10 @@ struct _OmniSceneSignature {
 
 typedef struct {
   int len;      /* bytes of a line holding the component */
-  int cw;       /* samples of the component per line */
+  int cw;       /* column sums per line (samples / hd) */
+  int hd;       /* planar: adjacent samples added per column sum */
   int *x0, *x1; /* per grid column */
+  float *inv;   /* per grid column: 1 / samples in a cell line */
   int *rows;    /* MAX_ROWS per grid row */
   int *nrows;   /* per grid row */
 } CompTable;
@@ -122,17 +124,22 @@ comp_table_init (CompTable *t, int cw, int ch, int gw, int gh, int pstride)
 
   t->x0 = g_new (int, gw);
   t->x1 = g_new (int, gw);
-  t->cw = cw;
+  t->inv = g_new (float, gw);
+  /* wide cells of planar components: add 2 or 4 adjacent samples in the
+   * vectorised pass, which keeps the scalar prefix pass short */
+  t->hd = pstride != 1 ? 1 : (cw / gw >= 32 ? 4 : (cw / gw >= 12 ? 2 : 1));
+  t->cw = cw / t->hd;
   t->rows = g_new (int, (size_t) gh *MAX_ROWS);
   t->len = (cw - 1) * pstride + 1;
   t->nrows = g_new (int, gh);
 
   for (i = 0; i < gw; i++) {
-    int x0 = clampi ((int) ((int64_t) i * cw / gw), 0, cw - 1);
-    int x1 = clampi ((int) ((int64_t) (i + 1) * cw / gw), x0 + 1, cw);
+    int x0 = clampi ((int) ((int64_t) i * t->cw / gw), 0, t->cw - 1);
+    int x1 = clampi ((int) ((int64_t) (i + 1) * t->cw / gw), x0 + 1, t->cw);
 
     t->x0[i] = x0;
     t->x1[i] = x1;
+    t->inv[i] = 1.0f / (float) ((x1 - x0) * t->hd);
   }
   for (j = 0; j < gh; j++) {
     int y0 = clampi ((int) ((int64_t) j * ch / gh), 0, ch - 1);
@@ -150,6 +157,7 @@ comp_table_clear (CompTable *t)
 {
   g_free (t->x0);
   g_free (t->x1);
+  g_free (t->inv);
   g_free (t->rows);
   g_free (t->nrows);
 }
@@ -319,8 +327,8 @@ read_component (OmniSceneScorer *s, unsigned c, const uint8_t *plane,
   const OmniSceneComponent *comp = &s->layout.comp[c];
   const CompTable *t = &s->t[c];
   const ptrdiff_t ps = comp->pstride;
-  const int len = t->len, cw = t->cw;
-  uint16_t *col = s->colsum; /* at most MAX_ROWS x 255 per column */
+  const int len = t->len, cw = t->cw, hd = t->hd;
+  uint16_t *col = s->colsum; /* at most MAX_ROWS x 4 x 255 per column */
   uint32_t *pre = s->prefix;
   int i, j, k, x;
 
@@ -328,12 +336,32 @@ read_component (OmniSceneScorer *s, unsigned c, const uint8_t *plane,
   for (j = 0; j < s->gh; j++) {
     const uint8_t *line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS] * stride;
 
-    for (x = 0; x < len; x++)
-      col[x] = line[x];
-    for (k = 1; k < t->nrows[j]; k++) {
-      line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
+    if (hd == 1) {
       for (x = 0; x < len; x++)
-        col[x] += line[x];
+        col[x] = line[x];
+      for (k = 1; k < t->nrows[j]; k++) {
+        line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
+        for (x = 0; x < len; x++)
+          col[x] += line[x];
+      }
+    } else if (hd == 2) {
+      for (x = 0; x < cw; x++)
+        col[x] = line[2 * x] + line[2 * x + 1];
+      for (k = 1; k < t->nrows[j]; k++) {
+        line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
+        for (x = 0; x < cw; x++)
+          col[x] += line[2 * x] + line[2 * x + 1];
+      }
+    } else {
+      for (x = 0; x < cw; x++)
+        col[x]
+            = line[4 * x] + line[4 * x + 1] + line[4 * x + 2] + line[4 * x + 3];
+      for (k = 1; k < t->nrows[j]; k++) {
+        line = plane + (ptrdiff_t) t->rows[j * MAX_ROWS + k] * stride;
+        for (x = 0; x < cw; x++)
+          col[x] += line[4 * x] + line[4 * x + 1] + line[4 * x + 2]
+                    + line[4 * x + 3];
+      }
     }
     /* prefix sums of the component's columns, then one difference per
      * cell */
@@ -351,9 +379,12 @@ read_component (OmniSceneScorer *s, unsigned c, const uint8_t *plane,
         pre[x + 1] = acc;
       }
     }
-    for (i = 0; i < s->gw; i++)
-      out[j * s->gw + i] = (float) (pre[t->x1[i]] - pre[t->x0[i]])
-                           / (float) ((t->x1[i] - t->x0[i]) * t->nrows[j]);
+    {
+      const float inv_rows = 1.0f / (float) t->nrows[j];
+      for (i = 0; i < s->gw; i++)
+        out[j * s->gw + i]
+            = (float) (pre[t->x1[i]] - pre[t->x0[i]]) * t->inv[i] * inv_rows;
+    }
   }
 }
 
@@ -366,7 +397,7 @@ level_stats (Level *lv)
 
   for (i = 0; i < n; i++) {
     sum += lv->y[i];
-    lv->yq[i] = (int16_t) CLAMP (lrintf (lv->y[i]), 0, 255);
+    lv->yq[i] = (int16_t) (CLAMP (lv->y[i], 0.f, 255.f) + 0.5f);
   }
   lv->ymean = sum / n;
   for (i = 0; i < n; i++) {
