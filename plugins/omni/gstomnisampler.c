@@ -42,8 +42,8 @@
  * ## Scene cuts
  *
  * Each frame is reduced, while it is read, to a thumbnail of at most 64x36
- * cells of mean luma and chroma (at most 4 lines and 16 samples per cell
- * line are read, so a 2160p frame costs well under a millisecond). The
+ * cells of mean luma and chroma (only 4 lines per cell row are read, so a
+ * 2160p frame costs well under a millisecond). The
  * score of a frame against the one before combines a structural change
  * (1 - normalised cross-correlation of the luma thumbnails after a global
  * motion search, so pans and tilts and fades do not count) and a colour
