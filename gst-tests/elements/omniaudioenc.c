@@ -906,6 +906,58 @@ GST_START_TEST (test_model_mismatch)
 
 GST_END_TEST;
 
+/* Windows completed by one buffer share one submission and, when their
+ * starts are whole hops apart, their STFT frames; small buffers give one
+ * submission per window. */
+static void
+check_stats (
+    GstHarness *h, guint64 windows, guint64 submissions, guint64 frames)
+{
+  GstStructure *st = NULL;
+  guint64 w, s, f;
+
+  g_object_get (h->element, "stats", &st, NULL);
+  fail_unless (st != NULL);
+  fail_unless (gst_structure_get (st, "windows", G_TYPE_UINT64, &w,
+      "submissions", G_TYPE_UINT64, &s, "frames", G_TYPE_UINT64, &f, NULL));
+  fail_unless_equals_uint64 (w, windows);
+  fail_unless_equals_uint64 (s, submissions);
+  fail_unless_equals_uint64 (f, frames);
+  gst_structure_free (st);
+}
+
+GST_START_TEST (test_batching_stats)
+{
+  const gsize n = 32000;
+  float *x = noise (n, 21);
+  GstHarness *h;
+  GArray *got;
+
+  /* windows of 4000 samples (22 frames) every 1920 samples (12 hops) */
+  h = harness_new ("window=0.25 window-hop=0.12 post-messages=false");
+  gst_harness_set_src_caps_str (h, CAPS_F32);
+  got = push_collect (h, x, n, 16000, 0, "log-mel");
+  /* buffer 1 completes windows 0..6 (7 windows, 22 + 6 x 12 frames),
+   * buffer 2 windows 7..14 (8 windows, 22 + 7 x 12 frames) */
+  fail_unless_equals_int (got->len, 15);
+  check_stats (h, 15, 2, 22 + 6 * 12 + 22 + 7 * 12);
+  got_free (got);
+  gst_harness_teardown (h);
+
+  /* live-sized buffers (10 ms): one window per submission */
+  h = harness_new ("window=0.25 window-hop=0.12 post-messages=false");
+  gst_harness_set_src_caps_str (h, CAPS_F32);
+  got = push_collect (h, x, 8000, 160, 0, "log-mel");
+  fail_unless_equals_int (got->len, 3);
+  check_stats (h, 3, 3, 3 * 22);
+  got_free (got);
+  gst_harness_teardown (h);
+  check_validation ();
+  g_free (x);
+}
+
+GST_END_TEST;
+
 static Suite *
 omniaudioenc_suite (void)
 {
@@ -926,6 +978,7 @@ omniaudioenc_suite (void)
   tcase_add_test (tc, test_whisper_like);
   tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_model_mismatch);
+  tcase_add_test (tc, test_batching_stats);
   return s;
 }
 

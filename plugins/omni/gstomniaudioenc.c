@@ -166,6 +166,7 @@ enum {
   PROP_BATCH_SIZE,
   PROP_POST_MESSAGES,
   PROP_MODEL,
+  PROP_STATS,
 };
 
 struct _GstOmniAudioEnc {
@@ -211,6 +212,9 @@ struct _GstOmniAudioEnc {
   gfloat *nn_input; /* [F, C, input_c] */
   gfloat **nn_outputs;
   gchar **class_labels;
+
+  /* stats, under the object lock */
+  guint64 stat_windows, stat_submissions, stat_frames;
 };
 
 #define gst_omni_audio_enc_parent_class parent_class
@@ -916,6 +920,9 @@ gst_omni_audio_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
          <= self->total)
     nw++;
   if (nw > 0) {
+    guint64 subs = omni_mel_vk_get_n_submissions (self->mv);
+    guint64 frames = omni_mel_vk_get_n_frames_computed (self->mv);
+
     ensure_capacity (self, nw);
     for (w = 0; w < nw; w++)
       self->offsets[w]
@@ -928,6 +935,11 @@ gst_omni_audio_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
       g_error_free (err);
       return GST_FLOW_ERROR;
     }
+    GST_OBJECT_LOCK (self);
+    self->stat_windows += nw;
+    self->stat_submissions += omni_mel_vk_get_n_submissions (self->mv) - subs;
+    self->stat_frames += omni_mel_vk_get_n_frames_computed (self->mv) - frames;
+    GST_OBJECT_UNLOCK (self);
     per = (gsize) self->n_frames * self->n_feat;
     for (w = 0; w < nw; w++) {
       guint64 k = self->next_window + w;
@@ -1059,7 +1071,7 @@ gst_omni_audio_enc_set_property (
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
   }
-  if (prop_id != PROP_DEVICE && prop_id != PROP_MODEL)
+  if (prop_id != PROP_DEVICE && prop_id != PROP_MODEL && prop_id != PROP_STATS)
     self->dirty = TRUE;
   GST_OBJECT_UNLOCK (self);
 }
@@ -1134,6 +1146,13 @@ gst_omni_audio_enc_get_property (
     break;
   case PROP_MODEL:
     g_value_set_string (value, self->model_name);
+    break;
+  case PROP_STATS:
+    g_value_take_boxed (
+        value, gst_structure_new ("application/x-omniaudioenc-stats", "windows",
+                   G_TYPE_UINT64, self->stat_windows, "submissions",
+                   G_TYPE_UINT64, self->stat_submissions, "frames",
+                   G_TYPE_UINT64, self->stat_frames, NULL));
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1408,6 +1427,20 @@ gst_omni_audio_enc_class_init (GstOmniAudioEncClass *klass)
           "TF.js model run on each window's patch (name, directory or "
           "model.json)",
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstOmniAudioEnc:stats:
+   *
+   * Counters since the element was created, as a structure
+   * `application/x-omniaudioenc-stats` with `windows` (windows computed),
+   * `submissions` (device submissions they took: several windows ready
+   * together share one) and `frames` (STFT frames transformed: overlapping
+   * windows of one submission share theirs), all #guint64.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Windows, device submissions and STFT frames computed so far",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_set_static_metadata (element_class,
       "Audio log-mel / MFCC encoder", "Filter/Analyzer/Audio",
