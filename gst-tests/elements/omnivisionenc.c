@@ -491,6 +491,13 @@ GST_START_TEST (test_stats_and_latency)
   gboolean live;
 
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 16, 16);
+  /* late frames are analysed, not dropped */
+  {
+    gboolean qos = TRUE;
+
+    g_object_get (h->element, "qos", &qos, NULL);
+    fail_if (qos);
+  }
   gst_harness_set_upstream_latency (h, 10 * GST_MSECOND);
   push_and_count (h, &info, 0, FALSE);
   push_and_count (h, &info, 1, FALSE);
@@ -577,6 +584,40 @@ GST_START_TEST (test_model_by_path)
   gst_buffer_unref (buf);
   gst_harness_teardown (h);
   g_free (path);
+}
+
+GST_END_TEST;
+
+/* Start, stop and start again: a fresh model and statistics each time. */
+GST_START_TEST (test_restart)
+{
+  GstElement *e = gst_element_factory_make ("omnivisionenc", NULL);
+  GstStructure *stats;
+  gchar *backend;
+  guint i;
+
+  gst_util_set_object_arg (G_OBJECT (e), "backend", "cpu");
+  for (i = 0; i < 2; i++) {
+    fail_unless_equals_int (
+        gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_SUCCESS);
+    g_object_get (e, "stats", &stats, NULL);
+    backend = g_strdup (gst_structure_get_string (stats, "backend"));
+    fail_unless_equals_string (backend, "cpu");
+    g_free (backend);
+    gst_structure_free (stats);
+    /* model properties are refused while running */
+    g_object_set (e, "model", "/elsewhere/model.json", NULL);
+    fail_unless_equals_int (
+        gst_element_set_state (e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  }
+  {
+    gchar *model;
+
+    g_object_get (e, "model", &model, NULL);
+    fail_unless_equals_string (model, "nsfw");
+    g_free (model);
+  }
+  gst_object_unref (e);
 }
 
 GST_END_TEST;
@@ -880,6 +921,7 @@ omnivisionenc_suite (void)
   tcase_add_test (tc, test_stats_and_latency);
   tcase_add_test (tc, test_embedding_layer_and_labels);
   tcase_add_test (tc, test_model_by_path);
+  tcase_add_test (tc, test_restart);
   suite_add_tcase (s, tc_err);
   tcase_add_test (tc_err, test_missing_and_corrupt_model);
   tcase_add_test (tc_err, test_no_such_vulkan_device);

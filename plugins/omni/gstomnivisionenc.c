@@ -67,6 +67,10 @@
  * LATENCY query: the time of a warm-up inference at start, raised (with a
  * latency message) when an inference takes longer.
  *
+ * #GstBaseTransform:qos is off by default: a late frame is analysed and
+ * forwarded, never dropped. To keep up with a live source, put omnisampler
+ * upstream: it lowers its sampling rate on QoS.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 -m filesrc location=in.mkv ! decodebin ! videoconvert ! \
@@ -589,6 +593,10 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   gboolean ok, post, post_latency = FALSE;
   guint i;
 
+  if (!self->be_state) {
+    /* the device was lost and could not be re-created: already reported */
+    return GST_FLOW_ERROR;
+  }
   if (!self->model || !self->pre_valid) {
     GST_ELEMENT_ERROR (
         self, CORE, NEGOTIATION, (NULL), ("no caps before the first buffer"));
@@ -990,4 +998,7 @@ gst_omni_vision_enc_init (GstOmniVisionEnc *self)
   self->top_k = DEFAULT_TOP_K;
   self->latency = GST_CLOCK_TIME_NONE;
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  /* a pass-through analyser must not drop frames when late: omnisampler
+   * upstream adapts the sampling rate to QoS instead */
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
 }
