@@ -255,6 +255,43 @@ GST_START_TEST (test_depthwise_vs_conv)
 
 GST_END_TEST;
 
+/* GEMM against the formula on sizes that exercise the 4-row blocks and the
+ * remainder rows */
+GST_START_TEST (test_gemm_odd_shapes)
+{
+  GRand *r = g_rand_new_with_seed (13);
+  const guint shapes[][3]
+      = { { 1, 7, 5 }, { 7, 13, 5 }, { 9, 3, 17 }, { 49, 33, 2 } };
+  guint s, i, l, j;
+
+  for (s = 0; s < G_N_ELEMENTS (shapes); s++) {
+    OmniNnGemmParams p
+        = { shapes[s][0], shapes[s][1], shapes[s][2], OMNI_NN_ACT_RELU6 };
+    gfloat *a = random_floats (r, p.m * p.k), *w = random_floats (r, p.k * p.n),
+           *b = random_floats (r, p.n);
+    gfloat *out = g_new (gfloat, p.m * p.n), *want = g_new (gfloat, p.m * p.n);
+
+    for (i = 0; i < p.m; i++)
+      for (j = 0; j < p.n; j++) {
+        gdouble acc = b[j];
+
+        for (l = 0; l < p.k; l++)
+          acc += a[i * p.k + l] * w[l * p.n + j];
+        want[i * p.n + j] = CLAMP (acc, 0.0, 6.0);
+      }
+    omni_nn_ref_gemm (&p, a, w, b, out);
+    assert_close (out, want, p.m * p.n, 1e-5f);
+    g_free (a);
+    g_free (w);
+    g_free (b);
+    g_free (out);
+    g_free (want);
+  }
+  g_rand_free (r);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_small_ops_by_hand)
 {
   /* GEMM: [2, 3] x [3, 2] + bias */
@@ -795,6 +832,7 @@ nnref_suite (void)
   tcase_add_test (tc, test_conv2d_by_hand);
   tcase_add_test (tc, test_conv2d_odd_shapes);
   tcase_add_test (tc, test_depthwise_vs_conv);
+  tcase_add_test (tc, test_gemm_odd_shapes);
   tcase_add_test (tc, test_small_ops_by_hand);
   tcase_add_test (tc, test_preprocess_packed);
   tcase_add_test (tc, test_preprocess_formats);

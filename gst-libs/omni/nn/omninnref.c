@@ -205,21 +205,48 @@ void
 omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
     const gfloat *weights, const gfloat *bias, gfloat *out)
 {
-  guint i, l, j;
+  const gsize k = p->k, n = p->n;
+  guint i = 0, l, j;
 
-  for (i = 0; i < p->m; i++) {
-    const gfloat *a = in + (gsize) i * p->k;
-    gfloat *o = out + (gsize) i * p->n;
+  /* four rows at a time share each weight row (same summation order per
+   * output as one row at a time) */
+  for (; i + 4 <= p->m; i += 4) {
+    const gfloat *a = in + (gsize) i * k;
+    gfloat *o0 = out + (gsize) i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
 
-    init_bias (o, bias, p->n);
-    for (l = 0; l < p->k; l++) {
+    init_bias (o0, bias, n);
+    init_bias (o1, bias, n);
+    init_bias (o2, bias, n);
+    init_bias (o3, bias, n);
+    for (l = 0; l < k; l++) {
+      const gfloat v0 = a[l], v1 = a[k + l], v2 = a[2 * k + l],
+                   v3 = a[3 * k + l];
+      const gfloat *w = weights + (gsize) l * n;
+
+      for (j = 0; j < n; j++) {
+        const gfloat wj = w[j];
+
+        o0[j] += v0 * wj;
+        o1[j] += v1 * wj;
+        o2[j] += v2 * wj;
+        o3[j] += v3 * wj;
+      }
+    }
+    activate_n (o0, 4 * n, p->activation);
+  }
+  for (; i < p->m; i++) {
+    const gfloat *a = in + (gsize) i * k;
+    gfloat *o = out + (gsize) i * n;
+
+    init_bias (o, bias, n);
+    for (l = 0; l < k; l++) {
       const gfloat v = a[l];
-      const gfloat *w = weights + (gsize) l * p->n;
+      const gfloat *w = weights + (gsize) l * n;
 
-      for (j = 0; j < p->n; j++)
+      for (j = 0; j < n; j++)
         o[j] += v * w[j];
     }
-    activate_n (o, p->n, p->activation);
+    activate_n (o, n, p->activation);
   }
 }
 
