@@ -445,6 +445,74 @@ GST_START_TEST (test_errors)
 
 GST_END_TEST;
 
+/* Streaming one window per call: each call takes the frames its window
+ * shares with the previous call's last window from the device instead of
+ * transforming them again; the values stay those of the reference. After a
+ * reset, or a window that does not start a whole number of hops later,
+ * every frame is computed. */
+GST_START_TEST (test_stream_reuse)
+{
+  OmniLogMelParams p;
+  const gsize n = 54000, W = 15360, H = 7680;
+  float *x = logmel_test_sweep (RATE, n, 80.0, 6000.0, 0.4);
+  float *y = logmel_test_noise (n, 0.05, 17);
+  OmniVkDevice *dev = get_device ();
+  OmniMelVk *mv;
+  gfloat *feat = g_new (gfloat, 93 * 64), *emb = g_new (gfloat, 128);
+  double *ref = g_new (double, 93 * 64), *rem = g_new (double, 128);
+  gsize zero = 0, i, k;
+
+  for (i = 0; i < n; i++)
+    x[i] += y[i];
+  omni_logmel_params_init (&p, RATE);
+  mv = omni_mel_vk_new (dev, &p, W, H, 4, NULL);
+  fail_unless (mv != NULL);
+  for (k = 0; k * H + W <= n; k++) {
+    double e = 0.0;
+    /* only the window's own samples are given, at their stream position */
+    fail_unless (omni_mel_vk_process_stream (
+        mv, x + k * H, W, k * H, &zero, 1, feat, NULL, emb, NULL));
+    fail_unless (
+        omni_logmel_ref_window_features (&p, x + k * H, W, ref, NULL, rem));
+    for (i = 0; i < 93 * 64; i++)
+      e = MAX (e, fabs (feat[i] - ref[i]));
+    for (i = 0; i < 128; i++)
+      e = MAX (e, fabs (emb[i] - rem[i]));
+    fail_unless (e <= TOL_DB, "window %" G_GSIZE_FORMAT ": %g dB", k, e);
+  }
+  fail_unless_equals_int (k, 6);
+  /* 93 frames, then 48 new ones per window */
+  fail_unless_equals_uint64 (
+      omni_mel_vk_get_n_frames_computed (mv), 93 + 5 * 48);
+  /* after a reset the stream may start anywhere: all 93 frames */
+  omni_mel_vk_reset (mv);
+  fail_unless (omni_mel_vk_process_stream (
+      mv, x + 2 * H, W, 2 * H, &zero, 1, feat, NULL, emb, NULL));
+  fail_unless_equals_uint64 (
+      omni_mel_vk_get_n_frames_computed (mv), 2 * 93 + 5 * 48);
+  /* 100 samples later: not a whole number of hops */
+  fail_unless (omni_mel_vk_process_stream (
+      mv, x + 2 * H + 100, W, 2 * H + 100, &zero, 1, feat, NULL, emb, NULL));
+  fail_unless_equals_uint64 (
+      omni_mel_vk_get_n_frames_computed (mv), 3 * 93 + 5 * 48);
+  fail_unless (omni_logmel_ref_window_features (
+      &p, x + 2 * H + 100, W, ref, NULL, NULL));
+  for (i = 0; i < 93 * 64; i++)
+    fail_unless (fabs (feat[i] - ref[i]) <= TOL_DB,
+        "value %" G_GSIZE_FORMAT ": %g vs %g", i, feat[i], ref[i]);
+  omni_mel_vk_free (mv);
+  gst_object_unref (dev);
+  check_validation ();
+  g_free (feat);
+  g_free (emb);
+  g_free (ref);
+  g_free (rem);
+  g_free (x);
+  g_free (y);
+}
+
+GST_END_TEST;
+
 static Suite *
 logmelvk_suite (void)
 {
@@ -458,6 +526,7 @@ logmelvk_suite (void)
   tcase_add_test (tc, test_non_power_of_two);
   tcase_add_test (tc, test_44k_large_fft);
   tcase_add_test (tc, test_batching);
+  tcase_add_test (tc, test_stream_reuse);
   tcase_add_test (tc, test_silence);
   tcase_add_test (tc, test_errors);
   return s;

@@ -320,6 +320,8 @@ reset_stream (GstOmniAudioEnc *self)
   self->origin = GST_CLOCK_TIME_NONE;
   self->nonfinite = 0;
   self->nonfinite_warned = FALSE;
+  if (self->mv)
+    omni_mel_vk_reset (self->mv);
 }
 
 static void
@@ -927,8 +929,9 @@ gst_omni_audio_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     for (w = 0; w < nw; w++)
       self->offsets[w]
           = (self->next_window + w) * self->hop_samples - self->hist_start;
-    if (!omni_mel_vk_process (self->mv, (const gfloat *) self->hist->data,
-            self->hist->len, self->offsets, nw, self->feat,
+    if (!omni_mel_vk_process_stream (self->mv,
+            (const gfloat *) self->hist->data, self->hist->len,
+            self->hist_start, self->offsets, nw, self->feat,
             self->n_deltas ? self->delt : NULL, self->emb, &err)) {
       GST_ELEMENT_ERROR (self, LIBRARY, FAILED,
           ("Vulkan front end failed: %s", err->message), (NULL));

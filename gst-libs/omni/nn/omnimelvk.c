@@ -10,7 +10,10 @@
  *   audio_delta      per window, Savitzky-Golay deltas        -> deltas
  *   audio_pool       per window, mean and std of each feature -> embedding
  * Overlapping windows whose starts are a whole number of hops apart share
- * their frames, so each frame of the batch is transformed once.
+ * their frames, so each frame of the batch is transformed once; with
+ * omni_mel_vk_process_stream() the first window of a batch also takes the
+ * frames it shares with the last window of the previous batch from there
+ * (two frame buffers, used in turn, and a copy on the device).
  *
  * Every coefficient table is computed on the CPU by the code the double
  * reference uses (omnilogmelref.c: window, DCT matrix, delta filter) and by
@@ -44,13 +47,18 @@ struct _OmniMelVk {
   guint max_windows, max_frames, max_samples;
 
   OmniVkPipeline *stft, *pmax, *patch, *delta, *pool;
-  OmniVkBuffer *samples, *offsets, *win, *twiddle, *rows, *weights, *frames;
+  OmniVkBuffer *samples, *offsets, *win, *twiddle, *rows, *weights;
+  OmniVkBuffer *frames, *frames_prev; /* this batch's, the previous one's */
   OmniVkBuffer *bases, *wmax, *dct, *coeffs, *features, *deltas, *embedding;
   /* host-visible copies when the outputs live in device-only memory */
   OmniVkBuffer *features_dl, *deltas_dl, *embedding_dl;
   OmniVkCommand *cmd;
 
   guint32 *frame_off, *base_host;
+  /* the last window of the previous batch, when streaming */
+  gboolean have_prev;
+  guint64 prev_start; /* its stream position */
+  guint prev_base;    /* its first frame in frames_prev */
   guint64 frames_computed, submissions;
 };
 
@@ -312,6 +320,11 @@ create_buffers (OmniMelVk *mv, GError **error)
           OMNI_VK_MEMORY_DEVICE, NULL, error);
   if (!mv->frames)
     return FALSE;
+  mv->frames_prev
+      = new_buffer (mv, (gsize) mv->max_frames * mv->p.n_mels * sizeof (gfloat),
+          OMNI_VK_MEMORY_DEVICE, NULL, error);
+  if (!mv->frames_prev)
+    return FALSE;
   mv->wmax = new_buffer (mv, (gsize) mv->max_windows * sizeof (gfloat),
       OMNI_VK_MEMORY_DEVICE, NULL, error);
   if (!mv->wmax)
@@ -453,9 +466,9 @@ void
 omni_mel_vk_free (OmniMelVk *mv)
 {
   OmniVkBuffer **bufs[] = { &mv->samples, &mv->offsets, &mv->win, &mv->twiddle,
-    &mv->rows, &mv->weights, &mv->frames, &mv->bases, &mv->wmax, &mv->dct,
-    &mv->coeffs, &mv->features, &mv->deltas, &mv->embedding, &mv->features_dl,
-    &mv->deltas_dl, &mv->embedding_dl };
+    &mv->rows, &mv->weights, &mv->frames, &mv->frames_prev, &mv->bases,
+    &mv->wmax, &mv->dct, &mv->coeffs, &mv->features, &mv->deltas,
+    &mv->embedding, &mv->features_dl, &mv->deltas_dl, &mv->embedding_dl };
   OmniVkPipeline **pipes[]
       = { &mv->stft, &mv->pmax, &mv->patch, &mv->delta, &mv->pool };
   guint i;
@@ -561,10 +574,12 @@ read_out (OmniVkBuffer *buf, OmniVkBuffer *dl, gsize n_floats, gfloat *dst,
 }
 
 /* One submission for windows [w0, w0 + nw) whose samples all lie in
- * samples[offsets[w0], offsets[w0 + nw - 1] + window). */
+ * samples[offsets[w0], offsets[w0 + nw - 1] + window). samples[0] is at
+ * stream position @position when @stream. */
 static gboolean
 run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
-    gfloat *features, gfloat *deltas, gfloat *embedding, GError **error)
+    gboolean stream, guint64 position, gfloat *features, gfloat *deltas,
+    gfloat *embedding, GError **error)
 {
   const OmniLogMelParams *p = &mv->p;
   gsize origin = offsets[0];
@@ -572,6 +587,17 @@ run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
   guint hop = p->hop, F = mv->n_frames, C = mv->n_feat, nf = 0, w, j, g;
   gsize fsz = (gsize) nw * F * C, esz = (gsize) nw * 2 * C;
   guint32 n_windows = nw;
+  guint reuse = 0, skip = 0;
+
+  /* the first window takes the frames it shares with the previous batch's
+   * last window when it starts a whole number of hops after it */
+  if (stream && mv->have_prev && position + origin >= mv->prev_start) {
+    guint64 d = position + origin - mv->prev_start;
+    if (d % hop == 0 && d / hop < F) {
+      skip = (guint) (d / hop);
+      reuse = F - skip;
+    }
+  }
 
   /* frames: a window whose start is a whole number of hops after the
    * previous one's, and overlaps it, reuses that window's later frames */
@@ -589,6 +615,8 @@ run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
       }
     } else {
       mv->base_host[w] = 0;
+      first_new = reuse;
+      nf = reuse;
     }
     for (j = first_new; j < F; j++)
       mv->frame_off[nf++] = (guint32) (rel + (gsize) j * hop);
@@ -604,10 +632,14 @@ run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
 
   if (!omni_vk_command_begin (mv->cmd, error))
     return FALSE;
+  if (reuse > 0)
+    omni_vk_command_copy_buffer (mv->cmd, mv->frames_prev,
+        (gsize) (mv->prev_base + skip) * p->n_mels * sizeof (gfloat),
+        mv->frames, 0, (gsize) reuse * p->n_mels * sizeof (gfloat));
   {
     OmniVkBuffer *b[] = { mv->samples, mv->offsets, mv->win, mv->twiddle,
       mv->rows, mv->weights, mv->frames };
-    for (g = 0; g < nf; g += MAX_GROUPS) {
+    for (g = reuse; g < nf; g += MAX_GROUPS) {
       guint32 pc[2] = { g, nf };
       omni_vk_command_dispatch_buffers (mv->cmd, mv->stft, b, G_N_ELEMENTS (b),
           pc, sizeof (pc), MIN (MAX_GROUPS, nf - g), 1, 1);
@@ -646,17 +678,60 @@ run_batch (OmniMelVk *mv, const gfloat *samples, const gsize *offsets, guint nw,
       omni_vk_command_copy_buffer (mv->cmd, mv->deltas, 0, mv->deltas_dl, 0,
           fsz * p->delta_order * sizeof (gfloat));
   }
+  mv->have_prev = FALSE;
   if (!omni_vk_command_end (mv->cmd, error)
       || !omni_vk_command_run (mv->cmd, error))
     return FALSE;
-  mv->frames_computed += nf;
+  mv->frames_computed += nf - reuse;
   mv->submissions++;
+  if (stream) {
+    OmniVkBuffer *t = mv->frames;
+    mv->frames = mv->frames_prev;
+    mv->frames_prev = t;
+    mv->prev_start = position + offsets[nw - 1];
+    mv->prev_base = mv->base_host[nw - 1];
+    mv->have_prev = TRUE;
+  }
 
   return read_out (mv->features, mv->features_dl, fsz, features, error)
          && read_out (mv->embedding, mv->embedding_dl, esz, embedding, error)
          && (!mv->deltas
              || read_out (mv->deltas, mv->deltas_dl, fsz * p->delta_order,
                  deltas, error));
+}
+
+static gboolean
+process (OmniMelVk *mv, const gfloat *samples, gsize n_samples, gboolean stream,
+    guint64 position, const gsize *offsets, guint n_windows, gfloat *features,
+    gfloat *deltas, gfloat *embedding, GError **error)
+{
+  guint w0 = 0, i;
+  gsize per_win = (gsize) mv->n_frames * mv->n_feat;
+
+  g_return_val_if_fail (mv != NULL, FALSE);
+  for (i = 0; i < n_windows; i++) {
+    if (offsets[i] + mv->window > n_samples
+        || (i > 0 && offsets[i] < offsets[i - 1])) {
+      g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+          "window %u (offset %" G_GSIZE_FORMAT ") is out of order or beyond "
+          "the %" G_GSIZE_FORMAT " samples given",
+          i, offsets[i], n_samples);
+      return FALSE;
+    }
+  }
+  while (w0 < n_windows) {
+    guint nw = 1;
+    while (w0 + nw < n_windows && nw < mv->max_windows
+           && offsets[w0 + nw] + mv->window - offsets[w0] <= mv->max_samples)
+      nw++;
+    if (!run_batch (mv, samples, offsets + w0, nw, stream, position,
+            features ? features + w0 * per_win : NULL,
+            deltas ? deltas + w0 * per_win * mv->p.delta_order : NULL,
+            embedding ? embedding + (gsize) w0 * 2 * mv->n_feat : NULL, error))
+      return FALSE;
+    w0 += nw;
+  }
+  return TRUE;
 }
 
 /**
@@ -685,31 +760,51 @@ omni_mel_vk_process (OmniMelVk *mv, const gfloat *samples, gsize n_samples,
     const gsize *offsets, guint n_windows, gfloat *features, gfloat *deltas,
     gfloat *embedding, GError **error)
 {
-  guint w0 = 0, i;
-  gsize per_win = (gsize) mv->n_frames * mv->n_feat;
+  omni_mel_vk_reset (mv);
+  return process (mv, samples, n_samples, FALSE, 0, offsets, n_windows,
+      features, deltas, embedding, error);
+}
 
-  g_return_val_if_fail (mv != NULL, FALSE);
-  for (i = 0; i < n_windows; i++) {
-    if (offsets[i] + mv->window > n_samples
-        || (i > 0 && offsets[i] < offsets[i - 1])) {
-      g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
-          "window %u (offset %" G_GSIZE_FORMAT ") is out of order or beyond "
-          "the %" G_GSIZE_FORMAT " samples given",
-          i, offsets[i], n_samples);
-      return FALSE;
-    }
-  }
-  while (w0 < n_windows) {
-    guint nw = 1;
-    while (w0 + nw < n_windows && nw < mv->max_windows
-           && offsets[w0 + nw] + mv->window - offsets[w0] <= mv->max_samples)
-      nw++;
-    if (!run_batch (mv, samples, offsets + w0, nw,
-            features ? features + w0 * per_win : NULL,
-            deltas ? deltas + w0 * per_win * mv->p.delta_order : NULL,
-            embedding ? embedding + (gsize) w0 * 2 * mv->n_feat : NULL, error))
-      return FALSE;
-    w0 += nw;
-  }
-  return TRUE;
+/**
+ * omni_mel_vk_process_stream:
+ * @mv: a front end
+ * @samples: (array length=n_samples): mono samples of a stream (finite)
+ * @n_samples: their number
+ * @position: the stream position (sample index) of @samples[0]
+ * @offsets: (array length=n_windows): start of each window in @samples, as
+ *   for omni_mel_vk_process()
+ * @n_windows: number of windows
+ * @features: (out caller-allocates) (nullable): as omni_mel_vk_process()
+ * @deltas: (out caller-allocates) (nullable): as omni_mel_vk_process()
+ * @embedding: (out caller-allocates) (nullable): as omni_mel_vk_process()
+ * @error: return location for an error
+ *
+ * Like omni_mel_vk_process() for consecutive calls on one stream (live
+ * input, one window at a time): the frames a window shares with the last
+ * window of the previous call are not computed again. Call
+ * omni_mel_vk_reset() when the stream restarts (the positions are only
+ * compared, so they must not go back without a reset).
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_mel_vk_process_stream (OmniMelVk *mv, const gfloat *samples,
+    gsize n_samples, guint64 position, const gsize *offsets, guint n_windows,
+    gfloat *features, gfloat *deltas, gfloat *embedding, GError **error)
+{
+  return process (mv, samples, n_samples, TRUE, position, offsets, n_windows,
+      features, deltas, embedding, error);
+}
+
+/**
+ * omni_mel_vk_reset:
+ * @mv: a front end
+ *
+ * Forgets the frames kept for omni_mel_vk_process_stream(): the next window
+ * is computed from scratch.
+ */
+void
+omni_mel_vk_reset (OmniMelVk *mv)
+{
+  mv->have_prev = FALSE;
 }

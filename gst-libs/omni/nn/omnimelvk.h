@@ -36,6 +36,11 @@ OMNI_API guint64 omni_mel_vk_get_n_submissions (OmniMelVk *mv);
 OMNI_API gboolean omni_mel_vk_process (OmniMelVk *mv, const gfloat *samples,
     gsize n_samples, const gsize *offsets, guint n_windows, gfloat *features,
     gfloat *deltas, gfloat *embedding, GError **error);
+OMNI_API gboolean omni_mel_vk_process_stream (OmniMelVk *mv,
+    const gfloat *samples, gsize n_samples, guint64 position,
+    const gsize *offsets, guint n_windows, gfloat *features, gfloat *deltas,
+    gfloat *embedding, GError **error);
+OMNI_API void omni_mel_vk_reset (OmniMelVk *mv);
 
 G_END_DECLS
 
