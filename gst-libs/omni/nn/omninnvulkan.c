@@ -1286,7 +1286,7 @@ check_input (OmniNnVulkan *self, const OmniNnInput *input, GError **error)
           input->frame_size, omni_nn_preprocess_frame_size (fp));
       return FALSE;
     }
-    if (omni_nn_preprocess_frame_size (fp)
+    if (((omni_nn_preprocess_frame_size (fp) + 15) & ~(gsize) 15)
         > omni_vk_device_get_limits (self->device)->maxStorageBufferRange) {
       g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
           "a %ux%u frame (%" G_GSIZE_FORMAT " bytes) exceeds what the "

@@ -176,7 +176,8 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
           pipeline->shader, i);
       return NULL;
     }
-    if (buffers[i]->size > max_range) {
+    /* The binding covers the whole VkBuffer (rounded up to 16 bytes). */
+    if (((buffers[i]->size + 15) & ~(gsize) 15) > max_range) {
       g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
           "shader %s binding %u: %" G_GSIZE_FORMAT
           " bytes exceed the device's storage buffer range (%" G_GUINT64_FORMAT
