@@ -11,7 +11,7 @@
  * 0.48 s with their mean/std embedding (sox: its spectrogram effect, an
  * STFT of the same size and hop rendered to dB, which is as close as sox
  * gets). Printed: x-real-time (audio seconds per wall second) of
- *  - omni-lib: omni_mel_vk_process on all windows, 32 per submission;
+ *  - omni-lib: omni_mel_vk_process_stream on all windows, 32 per call;
  *  - omni-element: filesrc ! rawaudioparse ! omniaudioenc ! fakesink;
  *  - numpy: bench/audioenc_numpy.py (compute time only, imports excluded);
  *  - sox: sox FILE -n spectrogram (whole process);
@@ -129,8 +129,8 @@ omni_stream (OmniVkDevice *dev, const gfloat *x, gsize n, gchar **error)
   emb = g_new (gfloat, (gsize) 32 * 2 * C);
   ok = TRUE;
   for (i = 0; i < nw && ok; i += 32)
-    ok = omni_mel_vk_process (
-        mv, x, n, off + i, MIN (32, nw - i), feat, NULL, emb, &err);
+    ok = omni_mel_vk_process_stream (
+        mv, x, n, 0, off + i, MIN (32, nw - i), feat, NULL, emb, &err);
   if (!ok) {
     *error = g_strdup (err->message);
     g_error_free (err);
