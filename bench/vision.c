@@ -5,10 +5,14 @@
  * model, same 224x224 RGB input.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * usage: bench-vision [--iterations N] [--device SELECTOR] [--skip-cpu]
- *                     [--input FILE.rgb]
+ * The engines run in interleaved rounds (tfjs, Vulkan, Vulkan with two
+ * frames in flight, CPU; again and again), so that a change of load on the
+ * machine affects them alike; the medians over all rounds are compared.
+ *
+ * usage: bench-vision [--iterations N] [--rounds R] [--device SELECTOR]
+ *                     [--skip-cpu] [--input FILE.rgb]
  * Needs the nsfw model (tools/omni-fetch-models) and Node.js with
- * tools/node's packages. Run it niced on a quiet machine: scripts/bench.
+ * tools/node's packages.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,14 +25,19 @@
 #include <omni/nn/omninnmodel.h>
 #include <omni/nn/omninnvulkan.h>
 #include <math.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SIZE 224
 
 typedef struct {
-  gdouble mean, median, min;
-} Timing;
+  const gchar *label;
+  GArray *ms; /* gdouble, one per inference or per round */
+  gfloat probs[5];
+  gboolean ok;
+} Engine;
 
 static int
 cmp_double (const void *a, const void *b)
@@ -38,180 +47,182 @@ cmp_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-static Timing
-summarise (gdouble *ms, guint n)
+static void
+summarise (GArray *ms, gdouble *mean, gdouble *median, gdouble *min)
 {
-  Timing t = { 0 };
   guint i;
 
-  for (i = 0; i < n; i++)
-    t.mean += ms[i] / n;
-  qsort (ms, n, sizeof (gdouble), cmp_double);
-  t.median = ms[n / 2];
-  t.min = ms[0];
-  return t;
+  *mean = 0;
+  for (i = 0; i < ms->len; i++)
+    *mean += g_array_index (ms, gdouble, i) / ms->len;
+  g_array_sort (ms, cmp_double);
+  *median = g_array_index (ms, gdouble, ms->len / 2);
+  *min = g_array_index (ms, gdouble, 0);
 }
 
-/* Times @backend->run on the frame, pre-processing, upload and download
- * included. */
-static gboolean
-time_backend (const OmniNnBackend *backend, const OmniNnGraph *g,
-    const gchar *device, const guint8 *rgb, guint iterations, Timing *t,
-    gfloat *probs, gchar **device_name)
-{
-  GError *err = NULL;
-  gpointer s = backend->prepare (g, device, &err);
-  OmniNnPreprocessParams p = { 0 };
-  OmniNnInput in = { 0 };
-  gfloat *emb = g_new (gfloat, 1280);
-  gfloat *outs[2] = { probs, emb };
-  gdouble *ms = g_new (gdouble, iterations);
-  guint i;
+/* ---- nsfwjs on Node.js, serving rounds (bench/vision-tfjs.js) ---------- */
 
-  if (!s) {
-    g_printerr ("%s backend: %s\n", backend->name, err->message);
-    g_error_free (err);
-    g_free (emb);
-    g_free (ms);
-    return FALSE;
-  }
-  *device_name = g_strdup (backend->device_name (s));
-  p.layout = OMNI_NN_PIXEL_RGB;
-  p.in_w = p.in_h = p.out_w = p.out_h = SIZE;
-  p.strides[0] = SIZE * 3;
-  p.align_corners = g->align_corners;
-  p.scale = g->input_scale;
-  p.offset = g->input_offset;
-  in.frame_params = &p;
-  in.frame = rgb;
-  in.frame_size = SIZE * SIZE * 3;
-  for (i = 0; i < iterations + 2; i++) {
-    gint64 t0 = g_get_monotonic_time ();
-
-    if (!backend->run (s, &in, outs, &err)) {
-      g_printerr ("%s backend: %s\n", backend->name, err->message);
-      g_error_free (err);
-      backend->free (s);
-      g_free (emb);
-      g_free (ms);
-      return FALSE;
-    }
-    /* the first two are warm-up */
-    if (i >= 2)
-      ms[i - 2] = (g_get_monotonic_time () - t0) / 1000.0;
-  }
-  *t = summarise (ms, iterations);
-  backend->free (s);
-  g_free (emb);
-  g_free (ms);
-  return TRUE;
-}
-
-/* Vulkan throughput with two inferences in flight: the upload and submit of
- * frame N+1 overlap the compute of frame N. */
-static gboolean
-time_vulkan_pipelined (const OmniNnGraph *g, const gchar *device,
-    const guint8 *rgb, guint iterations, gdouble *ms_per_frame)
-{
-  GError *err = NULL;
-  OmniNnVulkan *vk = omni_nn_vulkan_new (g, device, &err);
-  OmniNnPreprocessParams p = { 0 };
-  OmniNnInput in = { 0 };
-  gfloat probs[5], *emb = g_new (gfloat, 1280);
-  gfloat *outs[2] = { probs, emb };
-  gint64 t0 = 0;
-  guint i, done = 0;
-  gboolean ok = TRUE;
-
-  if (!vk) {
-    g_printerr ("vulkan: %s\n", err->message);
-    g_error_free (err);
-    g_free (emb);
-    return FALSE;
-  }
-  p.layout = OMNI_NN_PIXEL_RGB;
-  p.in_w = p.in_h = p.out_w = p.out_h = SIZE;
-  p.strides[0] = SIZE * 3;
-  p.align_corners = g->align_corners;
-  p.scale = g->input_scale;
-  p.offset = g->input_offset;
-  in.frame_params = &p;
-  in.frame = rgb;
-  in.frame_size = SIZE * SIZE * 3;
-  /* one warm-up, then keep OMNI_NN_VULKAN_MAX_IN_FLIGHT submitted */
-  ok = omni_nn_vulkan_run (vk, &in, outs, &err);
-  for (i = 0; ok && done < iterations; i++) {
-    if (i == 0)
-      t0 = g_get_monotonic_time ();
-    if (i < iterations)
-      ok = omni_nn_vulkan_submit (vk, &in, &err);
-    if (ok
-        && (omni_nn_vulkan_get_n_in_flight (vk) == OMNI_NN_VULKAN_MAX_IN_FLIGHT
-            || i >= iterations)) {
-      ok = omni_nn_vulkan_collect (vk, outs, &err);
-      done++;
-    }
-  }
-  if (!ok) {
-    g_printerr ("vulkan pipelined: %s\n", err ? err->message : "?");
-    g_clear_error (&err);
-  } else {
-    *ms_per_frame = (g_get_monotonic_time () - t0) / 1000.0 / iterations;
-  }
-  omni_nn_vulkan_free (vk);
-  g_free (emb);
-  return ok;
-}
+typedef struct {
+  GPid pid;
+  FILE *in, *out;
+} Peer;
 
 static gboolean
-time_tfjs (const gchar *backend, const gchar *file, guint iterations, Timing *t,
-    gfloat *probs)
+peer_start (Peer *peer, const gchar *backend, const gchar *file)
 {
   gchar *script
       = g_build_filename (OMNI_SOURCE_DIR, "bench", "vision-tfjs.js", NULL);
-  gchar *iters = g_strdup_printf ("%u", iterations);
-  gchar *argv[] = { (gchar *) "node", script, (gchar *) backend, iters,
+  gchar *argv[] = { (gchar *) "node", script, (gchar *) backend, (gchar *) "0",
     (gchar *) file, NULL };
-  gchar *out = NULL, *errout = NULL;
-  gint status;
+  gint fin, fout;
   GError *err = NULL;
-  JsonParser *parser = NULL;
-  gboolean ok = FALSE;
+  gchar line[256];
 
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-          &errout, &status, &err)) {
-    g_printerr ("tfjs-%s: %s\n", backend, err->message);
+  if (!g_spawn_async_with_pipes (NULL, argv, NULL,
+          G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL
+              | G_SPAWN_DO_NOT_REAP_CHILD,
+          NULL, NULL, &peer->pid, &fin, &fout, NULL, &err)) {
+    g_printerr ("node: %s\n", err->message);
     g_error_free (err);
-  } else if (!g_spawn_check_wait_status (status, NULL)) {
+    g_free (script);
+    return FALSE;
+  }
+  g_free (script);
+  peer->in = fdopen (fin, "w");
+  peer->out = fdopen (fout, "r");
+  if (!fgets (line, sizeof (line), peer->out) || !strstr (line, "ready")) {
     g_printerr (
-        "tfjs-%s failed (run tools/omni-fetch-models): %s\n", backend, errout);
-  } else {
-    JsonObject *o;
-    JsonArray *p;
+        "tfjs-%s did not start (run tools/omni-fetch-models)\n", backend);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+peer_round (Peer *peer, guint n, Engine *e)
+{
+  GString *line = g_string_new (NULL);
+  JsonParser *parser = json_parser_new ();
+  gboolean ok = FALSE;
+  gint c;
+
+  fprintf (peer->in, "%u\n", n);
+  fflush (peer->in);
+  while ((c = fgetc (peer->out)) != EOF && c != '\n')
+    g_string_append_c (line, c);
+  if (json_parser_load_from_data (parser, line->str, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+    JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+    JsonArray *t = json_object_get_array_member (o, "times");
+    JsonArray *p = json_object_get_array_member (o, "probabilities");
     guint i;
 
-    parser = json_parser_new ();
-    if (json_parser_load_from_data (parser, out, -1, NULL)
-        && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-      o = json_node_get_object (json_parser_get_root (parser));
-      t->mean = json_object_get_double_member (o, "mean_ms");
-      t->median = json_object_get_double_member (o, "median_ms");
-      t->min = json_object_get_double_member (o, "min_ms");
-      p = json_object_get_array_member (o, "probabilities");
-      for (i = 0; i < 5; i++)
-        probs[i] = json_array_get_double_element (p, i);
-      ok = TRUE;
-    } else {
-      g_printerr ("tfjs-%s: unexpected output: %s\n", backend, out);
+    for (i = 0; t && i < json_array_get_length (t); i++) {
+      gdouble v = json_array_get_double_element (t, i);
+
+      g_array_append_val (e->ms, v);
     }
+    for (i = 0; p && i < 5; i++)
+      e->probs[i] = json_array_get_double_element (p, i);
+    ok = t && p;
   }
-  if (parser)
-    g_object_unref (parser);
-  g_free (out);
-  g_free (errout);
-  g_free (iters);
-  g_free (script);
+  if (!ok)
+    g_printerr ("tfjs: unexpected answer '%s'\n", line->str);
+  g_object_unref (parser);
+  g_string_free (line, TRUE);
   return ok;
+}
+
+static void
+peer_stop (Peer *peer)
+{
+  if (peer->in)
+    fclose (peer->in);
+  if (peer->out)
+    fclose (peer->out);
+  if (peer->pid) {
+    waitpid (peer->pid, NULL, 0);
+    g_spawn_close_pid (peer->pid);
+  }
+}
+
+/* ---- ours -------------------------------------------------------------- */
+
+static void
+frame_input (const OmniNnGraph *g, const guint8 *rgb, OmniNnPreprocessParams *p,
+    OmniNnInput *in)
+{
+  memset (p, 0, sizeof (*p));
+  p->layout = OMNI_NN_PIXEL_RGB;
+  p->in_w = p->in_h = p->out_w = p->out_h = SIZE;
+  p->strides[0] = SIZE * 3;
+  p->align_corners = g->align_corners;
+  p->scale = g->input_scale;
+  p->offset = g->input_offset;
+  memset (in, 0, sizeof (*in));
+  in->frame_params = p;
+  in->frame = rgb;
+  in->frame_size = SIZE * SIZE * 3;
+}
+
+/* @n calls of @backend->run on the frame: pre-processing, upload and
+ * download included. */
+static gboolean
+backend_round (const OmniNnBackend *backend, gpointer state,
+    const OmniNnInput *in, guint n, Engine *e)
+{
+  gfloat emb[1280];
+  gfloat *outs[2] = { e->probs, emb };
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    gint64 t0 = g_get_monotonic_time ();
+    gdouble ms;
+
+    if (!backend->run (state, in, outs, &err)) {
+      g_printerr ("%s: %s\n", e->label, err->message);
+      g_error_free (err);
+      return FALSE;
+    }
+    ms = (g_get_monotonic_time () - t0) / 1000.0;
+    g_array_append_val (e->ms, ms);
+  }
+  return TRUE;
+}
+
+/* @n frames with OMNI_NN_VULKAN_MAX_IN_FLIGHT submitted at a time (upload
+ * and submission of frame N+1 overlap the compute of frame N): the mean
+ * time per frame of the round. */
+static gboolean
+pipelined_round (OmniNnVulkan *vk, const OmniNnInput *in, guint n, Engine *e)
+{
+  gfloat emb[1280];
+  gfloat *outs[2] = { e->probs, emb };
+  GError *err = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  guint submitted = 0, done = 0;
+  gdouble ms;
+
+  while (done < n) {
+    if (submitted < n
+        && omni_nn_vulkan_get_n_in_flight (vk) < OMNI_NN_VULKAN_MAX_IN_FLIGHT) {
+      if (!omni_nn_vulkan_submit (vk, in, &err))
+        goto fail;
+      submitted++;
+      continue;
+    }
+    if (!omni_nn_vulkan_collect (vk, outs, &err))
+      goto fail;
+    done++;
+  }
+  ms = (g_get_monotonic_time () - t0) / 1000.0 / n;
+  g_array_append_val (e->ms, ms);
+  return TRUE;
+fail:
+  g_printerr ("%s: %s\n", e->label, err->message);
+  g_error_free (err);
+  return FALSE;
 }
 
 static gfloat
@@ -228,12 +239,14 @@ max_diff (const gfloat *a, const gfloat *b)
 int
 main (int argc, char **argv)
 {
-  guint iterations = 20;
+  guint iterations = 30, rounds = 5, per_round;
   gchar *device = NULL, *input = NULL;
   gboolean skip_cpu = FALSE;
   GOptionEntry entries[]
       = { { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations,
-              "Timed inferences per engine (default 20)", "N" },
+              "Timed inferences per engine (default 30)", "N" },
+          { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
+              "Interleaved rounds they are split into (default 5)", "R" },
           { "device", 'd', 0, G_OPTION_ARG_STRING, &device,
               "Vulkan device (index, kind or name)", "SELECTOR" },
           { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
@@ -248,14 +261,22 @@ main (int argc, char **argv)
   GError *err = NULL;
   OmniNnModel *m;
   guint8 *rgb;
-  gchar *file;
+  gchar *file, *vk_label = NULL;
   gint fd;
-  Timing wasm = { 0 }, vk = { 0 }, cpu = { 0 };
-  gfloat p_wasm[5], p_vk[5], p_cpu[5];
-  gdouble pipelined = 0;
-  gchar *vk_name = NULL, *cpu_name = NULL;
-  gboolean have_wasm, have_vk, have_cpu = FALSE, have_pipe = FALSE;
+  Peer peer = { 0 };
+  Engine wasm = { "nsfwjs, tfjs-backend-wasm 4.22.0" };
+  Engine vk = { "gst-omni Vulkan" }, pipe = { "gst-omni Vulkan, 2 in flight" };
+  Engine cpu = { "gst-omni CPU (plain-C reference)" };
+  Engine *engines[] = { &wasm, &vk, &pipe, &cpu };
+  const OmniNnBackend *vkb = omni_nn_vulkan_backend (),
+                      *cpub = omni_nn_cpu_backend ();
+  gpointer vk_state = NULL, cpu_state = NULL;
+  OmniNnVulkan *vk_pipe = NULL;
+  OmniNnPreprocessParams pre;
+  OmniNnInput in;
   gsize len;
+  guint r, i;
+  gdouble mean, median, min, medians[4] = { 0 };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
@@ -264,8 +285,8 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
-  if (iterations < 1)
-    iterations = 1;
+  rounds = MAX (rounds, 1);
+  per_round = MAX (iterations / rounds, 1);
 
   m = omni_nn_model_load ("nsfw", NULL, NULL, &err);
   if (!m) {
@@ -273,19 +294,18 @@ main (int argc, char **argv)
     return 1;
   }
   if (input) {
-    if (!g_file_get_contents (input, (gchar **) &rgb, &len, &err)
+    if (!g_file_get_contents (input, (gchar **) &rgb, &len, NULL)
         || len != SIZE * SIZE * 3) {
       g_printerr ("%s: need %d bytes of RGB\n", input, SIZE * SIZE * 3);
       return 1;
     }
   } else {
-    GRand *r = g_rand_new_with_seed (2024);
-    guint i;
+    GRand *gr = g_rand_new_with_seed (2024);
 
     rgb = g_malloc (SIZE * SIZE * 3);
     for (i = 0; i < SIZE * SIZE * 3; i++)
-      rgb[i] = g_rand_int_range (r, 0, 256);
-    g_rand_free (r);
+      rgb[i] = g_rand_int_range (gr, 0, 256);
+    g_rand_free (gr);
   }
   fd = g_file_open_tmp ("bench-vision-XXXXXX.rgb", &file, &err);
   if (fd < 0
@@ -294,59 +314,82 @@ main (int argc, char **argv)
     return 1;
   }
   g_close (fd, NULL);
+  frame_input (m->graph, rgb, &pre, &in);
+  for (i = 0; i < G_N_ELEMENTS (engines); i++)
+    engines[i]->ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
-  g_print ("MobileNetV2 224 (nsfwjs 4.4.0), %" G_GUINT64_FORMAT " MACs, %u "
-           "timed inferences each, pre-processing, upload and download "
-           "included\n\n",
-      omni_nn_graph_count_macs (m->graph), iterations);
-
-  have_wasm = time_tfjs ("wasm", file, iterations, &wasm, p_wasm);
-  have_vk = time_backend (omni_nn_vulkan_backend (), m->graph, device, rgb,
-      iterations, &vk, p_vk, &vk_name);
-  if (have_vk)
-    have_pipe
-        = time_vulkan_pipelined (m->graph, device, rgb, iterations, &pipelined);
-  if (!skip_cpu)
-    have_cpu = time_backend (omni_nn_cpu_backend (), m->graph, NULL, rgb,
-        iterations, &cpu, p_cpu, &cpu_name);
-
-  g_print ("%-44s %9s %9s %9s\n", "engine", "mean ms", "median", "min");
-  if (have_wasm)
-    g_print ("%-44s %9.1f %9.1f %9.1f\n", "nsfwjs, tfjs-backend-wasm 4.22.0",
-        wasm.mean, wasm.median, wasm.min);
-  if (have_vk) {
-    gchar *label = g_strdup_printf ("gst-omni Vulkan: %s", vk_name);
-
-    g_print ("%-44.44s %9.1f %9.1f %9.1f\n", label, vk.mean, vk.median, vk.min);
-    g_free (label);
+  /* set up everything, with two warm-up inferences each */
+  wasm.ok = peer_start (&peer, "wasm", file);
+  vk_state = vkb->prepare (m->graph, device, &err);
+  if (!vk_state) {
+    g_printerr ("vulkan: %s\n", err->message);
+    g_clear_error (&err);
+  } else {
+    vk_label
+        = g_strdup_printf ("gst-omni Vulkan: %s", vkb->device_name (vk_state));
+    vk.label = vk_label;
+    vk.ok = backend_round (vkb, vk_state, &in, 2, &vk);
+    g_array_set_size (vk.ms, 0);
+    vk_pipe = omni_nn_vulkan_new (m->graph, device, NULL);
+    pipe.ok = vk_pipe && pipelined_round (vk_pipe, &in, 2, &pipe);
+    g_array_set_size (pipe.ms, 0);
   }
-  if (have_pipe)
-    g_print ("%-44s %9.1f\n", "gst-omni Vulkan, 2 frames in flight", pipelined);
-  if (have_cpu)
-    g_print ("%-44s %9.1f %9.1f %9.1f\n", "gst-omni CPU (plain-C reference)",
-        cpu.mean, cpu.median, cpu.min);
-  g_print ("\n");
-  if (have_wasm && have_vk) {
-    g_print ("speed-up of gst-omni Vulkan over tfjs-wasm (median): %.2fx\n",
-        wasm.median / vk.median);
-    g_print ("max |p_vulkan - p_tfjs| = %.2g\n", max_diff (p_vk, p_wasm));
+  if (!skip_cpu) {
+    cpu_state = cpub->prepare (m->graph, NULL, NULL);
+    cpu.ok = cpu_state && backend_round (cpub, cpu_state, &in, 2, &cpu);
+    g_array_set_size (cpu.ms, 0);
   }
-  if (have_wasm && have_pipe)
+
+  g_print ("MobileNetV2 224 (nsfwjs 4.4.0), %" G_GUINT64_FORMAT " MACs; %u "
+           "rounds of %u inferences per engine, interleaved; pre-processing, "
+           "upload and download included\n\n",
+      omni_nn_graph_count_macs (m->graph), rounds, per_round);
+  for (r = 0; r < rounds; r++) {
+    if (wasm.ok)
+      wasm.ok = peer_round (&peer, per_round, &wasm);
+    if (vk.ok)
+      vk.ok = backend_round (vkb, vk_state, &in, per_round, &vk);
+    if (pipe.ok)
+      pipe.ok = pipelined_round (vk_pipe, &in, per_round, &pipe);
+    if (cpu.ok)
+      cpu.ok = backend_round (cpub, cpu_state, &in, per_round, &cpu);
+  }
+
+  g_print ("%-46s %9s %9s %9s\n", "engine (ms per inference)", "mean", "median",
+      "min");
+  for (i = 0; i < G_N_ELEMENTS (engines); i++) {
+    if (!engines[i]->ok || engines[i]->ms->len == 0)
+      continue;
+    summarise (engines[i]->ms, &mean, &median, &min);
+    medians[i] = median;
     g_print (
-        "speed-up, Vulkan with 2 in flight: %.2fx\n", wasm.median / pipelined);
-  if (have_wasm && have_cpu) {
-    g_print ("speed-up of gst-omni CPU over tfjs-wasm (median): %.2fx\n",
-        wasm.median / cpu.median);
-    g_print ("max |p_cpu - p_tfjs| = %.2g\n", max_diff (p_cpu, p_wasm));
+        "%-46.46s %9.1f %9.1f %9.1f\n", engines[i]->label, mean, median, min);
+  }
+  g_print ("\n");
+  for (i = 1; i < G_N_ELEMENTS (engines); i++) {
+    if (!wasm.ok || !engines[i]->ok)
+      continue;
+    g_print ("%-36s vs tfjs-wasm: %.2fx (medians), max |p - p_tfjs| = "
+             "%.2g\n",
+        engines[i]->label, medians[0] / medians[i],
+        max_diff (engines[i]->probs, wasm.probs));
   }
 
+  peer_stop (&peer);
+  if (vk_state)
+    vkb->free (vk_state);
+  if (vk_pipe)
+    omni_nn_vulkan_free (vk_pipe);
+  if (cpu_state)
+    cpub->free (cpu_state);
+  for (i = 0; i < G_N_ELEMENTS (engines); i++)
+    g_array_unref (engines[i]->ms);
   g_unlink (file);
   g_free (file);
   g_free (rgb);
-  g_free (vk_name);
-  g_free (cpu_name);
+  g_free (vk_label);
   g_free (device);
   g_free (input);
   omni_nn_model_free (m);
-  return have_wasm && have_vk ? 0 : 1;
+  return wasm.ok && vk.ok ? 0 : 1;
 }
