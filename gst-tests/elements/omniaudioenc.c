@@ -969,6 +969,42 @@ GST_START_TEST (test_batching_stats)
 
 GST_END_TEST;
 
+/* Front-end properties may change while playing: the next buffer rebuilds
+ * the front end and restarts the windows there. */
+GST_START_TEST (test_change_while_playing)
+{
+  const gsize n = 16000;
+  float *x = noise (n, 31);
+  GstHarness *h = harness_new ("window=0.25 window-hop=0.25");
+  GArray *got;
+  OmniLogMelParams p;
+  Got *g;
+
+  gst_harness_set_src_caps_str (h, CAPS_F32);
+  got = push_collect (h, x, 8000, 4000, 0, "log-mel");
+  fail_unless_equals_int (got->len, 2);
+  fail_unless_equals_uint64 (g_array_index (got, Got, 0).dims[1], 64);
+  got_free (got);
+
+  g_object_set (h->element, "n-mels", 40, "mel-scale", 1, NULL);
+  got = push_collect (h, x + 8000, 8000, 4000, 8000 * NS_PER_SAMPLE, "log-mel");
+  fail_unless_equals_int (got->len, 2);
+  g = &g_array_index (got, Got, 0);
+  fail_unless_equals_uint64 (g->dims[1], 40);
+  /* windows restart at the first buffer after the change */
+  fail_unless_equals_uint64 (g->start, 8000 * NS_PER_SAMPLE);
+  omni_logmel_params_init (&p, RATE);
+  p.n_mels = 40;
+  p.htk = TRUE;
+  fail_unless (patch_error (&p, x + 8000, 4000, g->data, g->n) <= 1e-3);
+  got_free (got);
+  gst_harness_teardown (h);
+  check_validation ();
+  g_free (x);
+}
+
+GST_END_TEST;
+
 static Suite *
 omniaudioenc_suite (void)
 {
@@ -990,6 +1026,7 @@ omniaudioenc_suite (void)
   tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_model_mismatch);
   tcase_add_test (tc, test_batching_stats);
+  tcase_add_test (tc, test_change_while_playing);
   return s;
 }
 
