@@ -156,34 +156,14 @@ cpu_run (gpointer data, const OmniNnInput *input, gfloat *const *outputs,
   const OmniNnTensor *in = omni_nn_graph_tensor (g, g->input);
   guint i;
 
+  if (!omni_nn_graph_check_input (g, input, error))
+    return FALSE;
   if (input->frame_params) {
     const OmniNnPreprocessParams *fp = input->frame_params;
 
-    if (fp->out_w != g->input_w || fp->out_h != g->input_h || g->input_c != 3
-        || fp->in_w == 0 || fp->in_h == 0
-        || (guint) fp->layout >= OMNI_NN_PIXEL_N_LAYOUTS) {
-      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
-          "frame parameters (%ux%u -> %ux%u) do not fit the model input "
-          "%ux%ux%u",
-          fp->in_w, fp->in_h, fp->out_w, fp->out_h, g->input_w, g->input_h,
-          g->input_c);
-      return FALSE;
-    }
-    if (!input->frame
-        || input->frame_size < omni_nn_preprocess_frame_size (fp)) {
-      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
-          "frame of %" G_GSIZE_FORMAT " bytes is smaller than its layout "
-          "needs (%" G_GSIZE_FORMAT ")",
-          input->frame_size, omni_nn_preprocess_frame_size (fp));
-      return FALSE;
-    }
     omni_nn_ref_preprocess (fp, input->frame, act (s, g->input));
-  } else if (input->tensor) {
-    memcpy (act (s, g->input), input->tensor, in->n_elements * sizeof (gfloat));
   } else {
-    g_set_error (
-        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no input frame or tensor");
-    return FALSE;
+    memcpy (act (s, g->input), input->tensor, in->n_elements * sizeof (gfloat));
   }
 
   for (i = 0; i < g->nodes->len; i++) {

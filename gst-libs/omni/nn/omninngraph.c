@@ -764,3 +764,48 @@ omni_nn_graph_count_macs (const OmniNnGraph *graph)
   }
   return macs;
 }
+
+/**
+ * omni_nn_graph_check_input:
+ * @graph: a graph
+ * @input: one inference's input
+ * @error: return location for a #GError
+ *
+ * Checks that @input fits @graph: a frame whose parameters produce the
+ * graph's input size and that holds enough bytes for its layout, or a float
+ * tensor. Every backend calls this before it runs.
+ *
+ * Returns: %TRUE when @input can be run, else %FALSE with @error set
+ */
+gboolean
+omni_nn_graph_check_input (
+    const OmniNnGraph *graph, const OmniNnInput *input, GError **error)
+{
+  const OmniNnPreprocessParams *fp = input->frame_params;
+
+  if (fp) {
+    if (fp->out_w != graph->input_w || fp->out_h != graph->input_h
+        || graph->input_c != 3 || fp->in_w == 0 || fp->in_h == 0
+        || (guint) fp->layout >= OMNI_NN_PIXEL_N_LAYOUTS) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame parameters (%ux%u -> %ux%u) do not fit the model input "
+          "%ux%ux%u",
+          fp->in_w, fp->in_h, fp->out_w, fp->out_h, graph->input_w,
+          graph->input_h, graph->input_c);
+      return FALSE;
+    }
+    if (!input->frame
+        || input->frame_size < omni_nn_preprocess_frame_size (fp)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
+          "frame of %" G_GSIZE_FORMAT " bytes is smaller than its layout "
+          "needs (%" G_GSIZE_FORMAT ")",
+          input->frame_size, omni_nn_preprocess_frame_size (fp));
+      return FALSE;
+    }
+  } else if (!input->tensor) {
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no input frame or tensor");
+    return FALSE;
+  }
+  return TRUE;
+}

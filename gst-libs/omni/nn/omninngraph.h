@@ -279,6 +279,9 @@ typedef struct {
   const gfloat *tensor;
 } OmniNnInput;
 
+OMNI_API gboolean omni_nn_graph_check_input (
+    const OmniNnGraph *graph, const OmniNnInput *input, GError **error);
+
 typedef struct _OmniNnBackend OmniNnBackend;
 
 /**

@@ -1267,25 +1267,9 @@ check_input (OmniNnVulkan *self, const OmniNnInput *input, GError **error)
   const OmniNnGraph *g = self->graph;
   const OmniNnPreprocessParams *fp = input->frame_params;
 
+  if (!omni_nn_graph_check_input (g, input, error))
+    return FALSE;
   if (fp) {
-    if (fp->out_w != g->input_w || fp->out_h != g->input_h || g->input_c != 3
-        || fp->in_w == 0 || fp->in_h == 0
-        || (guint) fp->layout >= OMNI_NN_PIXEL_N_LAYOUTS) {
-      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
-          "frame parameters (%ux%u -> %ux%u) do not fit the model input "
-          "%ux%ux%u",
-          fp->in_w, fp->in_h, fp->out_w, fp->out_h, g->input_w, g->input_h,
-          g->input_c);
-      return FALSE;
-    }
-    if (!input->frame
-        || input->frame_size < omni_nn_preprocess_frame_size (fp)) {
-      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
-          "frame of %" G_GSIZE_FORMAT " bytes is smaller than its layout "
-          "needs (%" G_GSIZE_FORMAT ")",
-          input->frame_size, omni_nn_preprocess_frame_size (fp));
-      return FALSE;
-    }
     if (((omni_nn_preprocess_frame_size (fp) + 15) & ~(gsize) 15)
         > omni_vk_device_get_limits (self->device)->maxStorageBufferRange) {
       g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT,
@@ -1295,10 +1279,6 @@ check_input (OmniNnVulkan *self, const OmniNnInput *input, GError **error)
           omni_vk_device_get_limits (self->device)->maxStorageBufferRange);
       return FALSE;
     }
-  } else if (!input->tensor) {
-    g_set_error (
-        error, OMNI_NN_ERROR, OMNI_NN_ERROR_INPUT, "no input frame or tensor");
-    return FALSE;
   }
   return TRUE;
 }
