@@ -828,7 +828,7 @@ GST_START_TEST (test_properties)
   fail_unless_equals_uint64 (hop, 10 * GST_MSECOND);
   fail_unless (window > 20 * GST_MSECOND && window < 25 * GST_MSECOND);
   assert_close (tmin, 50.0, 0.0);
-  assert_close (tmax, 220.0, 0.0);
+  assert_close (tmax, 200.0, 0.0);
   fail_unless_equals_uint64 (interval, GST_SECOND);
   fail_unless (post);
   gst_object_unref (e);

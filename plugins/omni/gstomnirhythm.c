@@ -114,6 +114,7 @@
 #include "gstomnirhythm.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <omni/meta/omnirhythmmeta.h>
 #include <omni/dsp/omnilevel.h>
@@ -125,7 +126,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_rhythm_debug);
 #define DEFAULT_HOP (10 * GST_MSECOND)
 #define DEFAULT_WINDOW ((GstClockTime) (1024 * GST_SECOND / 44100))
 #define DEFAULT_TEMPO_MIN 50.0
-#define DEFAULT_TEMPO_MAX 220.0
+#define DEFAULT_TEMPO_MAX 200.0
 #define DEFAULT_INTERVAL GST_SECOND
 #define DEFAULT_POST_MESSAGES TRUE
 #define MAX_CHANNELS 8
@@ -539,38 +540,84 @@ gst_omni_rhythm_downmix (
   for (c = 0; c < MAX_CHANNELS; c++)
     omni_level_reset (&levels[c]);
 
-  for (c = 0; c < nch; c++) {
-    gsize stride = self->planar ? 1 : (gsize) nch;
-    gconstpointer plane
-        = self->planar
-              ? ab.planes[c]
-              : (gconstpointer) ((const guint8 *) ab.planes[0]
-                                 + c * GST_AUDIO_FORMAT_INFO_WIDTH (info->finfo)
-                                       / 8);
-    if (self->format == GST_AUDIO_FORMAT_F32LE) {
-      const gfloat *x = plane;
-      omni_level_add (&levels[c], x, n, stride);
+  /* one pass per plane: the mix and each channel's level together */
+  if (self->format == GST_AUDIO_FORMAT_S16LE) {
+    gfloat s16 = scale / 32768.0f;
+    gint64 sq[MAX_CHANNELS] = { 0 };
+    gint pk[MAX_CHANNELS] = { 0 };
+    if (!self->planar && nch == 2) {
+      /* the common case, with the accumulators in registers */
+      const gint16 *x = ab.planes[0];
+      gint64 s0 = 0, s1 = 0;
+      gint p0 = 0, p1 = 0;
       for (i = 0; i < n; i++) {
-        gfloat v = x[i * stride];
-        /* non-finite samples stay out of the mix (the analyzer would zero
-         * them, but one NaN must not spoil the other channels) */
-        if (!isfinite (v))
-          v = 0.0f;
-        if (c == 0)
-          self->mono[i] = v * scale;
-        else
-          self->mono[i] += v * scale;
+        gint l = x[2 * i], r = x[2 * i + 1];
+        gint al = abs (l), ar = abs (r);
+        s0 += l * l;
+        s1 += r * r;
+        p0 = al > p0 ? al : p0;
+        p1 = ar > p1 ? ar : p1;
+        self->mono[i] = (l + r) * s16;
+      }
+      sq[0] = s0;
+      sq[1] = s1;
+      pk[0] = p0;
+      pk[1] = p1;
+    } else if (!self->planar) {
+      const gint16 *x = ab.planes[0];
+      for (i = 0; i < n; i++) {
+        gint acc = 0;
+        for (c = 0; c < nch; c++) {
+          gint v = x[i * nch + c], a = v < 0 ? -v : v;
+          sq[c] += v * v;
+          pk[c] = a > pk[c] ? a : pk[c];
+          acc += v;
+        }
+        self->mono[i] = acc * s16;
       }
     } else {
-      const gint16 *x = plane;
-      gfloat s16 = scale / 32768.0f;
-      omni_level_add_s16 (&levels[c], x, n, stride);
-      for (i = 0; i < n; i++) {
-        if (c == 0)
-          self->mono[i] = x[i * stride] * s16;
-        else
-          self->mono[i] += x[i * stride] * s16;
+      for (c = 0; c < nch; c++) {
+        const gint16 *x = ab.planes[c];
+        for (i = 0; i < n; i++) {
+          gint v = x[i], a = v < 0 ? -v : v;
+          sq[c] += v * v;
+          pk[c] = a > pk[c] ? a : pk[c];
+          self->mono[i] = (c ? self->mono[i] : 0.0f) + v * s16;
+        }
       }
+    }
+    for (c = 0; c < nch; c++) {
+      levels[c].sum_sq = (gdouble) sq[c] / (32768.0 * 32768.0);
+      levels[c].peak = pk[c] / 32768.0;
+      levels[c].n = n;
+    }
+  } else {
+    gdouble sq[MAX_CHANNELS] = { 0 };
+    gfloat pk[MAX_CHANNELS] = { 0 };
+    for (c = 0; c < (self->planar ? nch : 1); c++) {
+      const gfloat *x = ab.planes[c];
+      gint c0 = self->planar ? c : 0, c1 = self->planar ? c + 1 : nch, k;
+      gint step = self->planar ? 1 : nch;
+      for (i = 0; i < n; i++) {
+        gfloat acc = 0.0f;
+        for (k = c0; k < c1; k++) {
+          gfloat v = x[i * step + (k - c0)], a = fabsf (v);
+          /* non-finite samples count as silence and stay out of the mix,
+           * so that one NaN does not spoil the other channels */
+          if (!(a <= G_MAXFLOAT))
+            v = a = 0.0f;
+          sq[k] += (gdouble) (v * v);
+          pk[k] = a > pk[k] ? a : pk[k];
+          acc += v;
+        }
+        self->mono[i]
+            = (self->planar && c ? self->mono[i] : 0.0f) + acc * scale;
+      }
+    }
+    for (c = 0; c < nch; c++) {
+      levels[c].sum_sq = sq[c];
+      levels[c].peak = pk[c];
+      levels[c].n = n;
     }
   }
   gst_audio_buffer_unmap (&ab);

@@ -5,6 +5,7 @@
 #define __OMNI_DSP_H__
 
 #include <omni/dsp/omnifft.h>
+#include <omni/dsp/omnidecimator.h>
 #include <omni/dsp/omniwindow.h>
 #include <omni/dsp/omnimel.h>
 #include <omni/dsp/omnilevel.h>

@@ -2,11 +2,20 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Glues the DSP objects together for a mono float stream of any chunk size:
- * Hann window -> real FFT -> power spectrum normalised to a full-scale sine
- * -> mel filterbank -> log-mel spectral flux (OmniOnsetStrength) -> causal
- * peak picking (onsets), tempo estimation (OmniTempo) and online beat
- * tracking (OmniBeatTracker); centroid, roll-off and flux from the same
- * spectrum. See docs/dsp.md for the algorithms and their references.
+ * half-band decimation to 22.05-44.1 kHz (OmniDecimator) -> Hann window ->
+ * real FFT -> power spectrum normalised to a full-scale sine -> mel
+ * filterbank -> log-mel spectral flux (OmniOnsetStrength) -> causal peak
+ * picking (onsets), tempo estimation (OmniTempo) and online beat tracking
+ * (OmniBeatTracker); centroid, roll-off and flux from the same spectrum. See
+ * docs/dsp.md for the algorithms and their references.
+ *
+ * Decimation: input at 44.1 kHz and above is analysed at the rate / 2^k that
+ * lands in [22.05, 44.1) kHz, which halves (or better) the cost of every
+ * frame; the mel bands above 0.45 of that rate take the power of the band
+ * the last half-band stage removed, so that cymbals and hi-hats above 10 kHz
+ * still count in the onset strength. The spectral descriptors are those of
+ * the analysed band (up to 11-12 kHz), the same band at every rate from
+ * 22.05 kHz up.
  *
  * Frame k covers samples [k hop, k hop + win) of the stream. The time of
  * the onset strength of frame k (the position reported for events found on
@@ -23,6 +32,7 @@
 
 #include "omnirhythmanalyzer.h"
 #include "omnibeat.h"
+#include "omnidecimator.h"
 #include "omnifft.h"
 #include "omnimel.h"
 #include "omnionset.h"
@@ -35,6 +45,9 @@
 #include <string.h>
 
 #define SAMPLE_CLAMP 1.0e4f
+#define ANALYSIS_RATE 22050.0
+#define DEC_BLOCK 1024
+#define HF_SPLIT 0.45
 #define ONSET_HISTORY 16
 #define ACCENT_FLOOR 0.01f
 #define SNAP_BEFORE_S 0.06
@@ -44,19 +57,51 @@
 #define DRIFT_LEAK_S 4.0
 #define TEMPO_JUMP_OCT 0.1
 #define TEMPO_CONFIRM 3
+#define TEMPO_CONFIRM_UNSURE 8
 #define AGREEMENT_RATE 0.25
+
+/* Where the analysis runs: the input rate divided by the power of two
+ * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
+ * samples at that rate. */
+typedef struct {
+  unsigned factor;
+  double arate;
+  unsigned hop, win;
+  unsigned delay; /* decimator group delay, input samples */
+} Geometry;
+
+static void
+geometry (const OmniRhythmConfig *cfg, double rate, Geometry *g)
+{
+  g->factor = 1;
+  while (g->factor < 64 && rate / (2 * g->factor) >= ANALYSIS_RATE * 0.99)
+    g->factor *= 2;
+  g->arate = rate / g->factor;
+  g->hop = (unsigned) MAX (1, lround (cfg->hop_s * g->arate));
+  g->win = (unsigned) MAX (16, lround (cfg->window_s * g->arate));
+  g->delay = 11 * (g->factor - 1);
+}
 
 struct _OmniRhythmAnalyzer {
   OmniRhythmConfig cfg;
-  double rate;
-  unsigned win, hop, n_fft, n_bins;
-  double kappa_samples;
+  double rate;  /* input */
+  double arate; /* analysis */
+  unsigned factor, delay;
+  unsigned win, hop, n_fft, n_bins; /* analysis samples */
+  double kappa_samples;             /* analysis samples */
 
-  float *window, *ring, *frame, *power, *mag, *mel;
+  OmniDecimator *dec;
+  float *dbuf, *hbuf; /* decimated block and its removed high band */
+  float *hring;       /* the high band, aligned with ring */
+  unsigned n_low;     /* mel bands computed from the analysis spectrum; the
+                       * ones above take the high band's power */
+  float *window, *ring, *frame, *power, *power_prev, *mag, *mag_prev, *mel;
   double power_norm, window_sq;
   unsigned ring_pos;
-  uint64_t position; /* samples consumed since reset */
-  uint64_t next_frame_end;
+  uint64_t position;       /* input samples consumed since reset */
+  uint64_t apos;           /* analysis samples produced since reset */
+  uint64_t next_frame_end; /* in analysis samples */
+  uint64_t desc_frame;     /* frame the descriptors were computed for */
 
   OmniFft *fft;
   OmniMelFilterbank *fb;
@@ -64,7 +109,6 @@ struct _OmniRhythmAnalyzer {
   OmniPeakPicker *pp;
   OmniTempo *tempo;
   OmniBeatTracker *bt;
-  OmniSpectralFlux *sflux;
   unsigned tempo_every, tempo_countdown;
 
   OmniRhythmState state;
@@ -95,7 +139,7 @@ struct _OmniRhythmAnalyzer {
  * SuperFlux (lag 2, maximum filter over 3 bands) with forward masking
  * (60 dB/s from 15 dB under each band's peak), onsets over median + mean +
  * 0.5 dB of the last 100 ms at least 30 ms apart and above -70 dBFS, tempo
- * 50-220 BPM over 8 s with a prior of 120 BPM +- 1 octave, beats while the
+ * 50-200 BPM over 8 s with a prior of 120 BPM +- 1 octave, beats while the
  * confidence is >= 0.1 and for up to 1 s (2 periods) without onsets,
  * BTrack's tightness 5 and alpha 0.9, roll-off 85 %.
  */
@@ -121,11 +165,11 @@ omni_rhythm_config_init (OmniRhythmConfig *cfg)
   cfg->onset_pre_max_s = 0.03;
   cfg->onset_min_gap_s = 0.03;
   cfg->bpm_min = 50.0;
-  cfg->bpm_max = 220.0;
+  cfg->bpm_max = 200.0;
   cfg->tempo_window_s = 8.0;
   cfg->prior_bpm = 120.0;
   cfg->prior_octaves = 1.0;
-  cfg->tempo_update_s = 0.25;
+  cfg->tempo_update_s = 0.5;
   cfg->beat_min_confidence = 0.1;
   cfg->beat_hold_s = 1.0;
   cfg->tightness = 5.0;
@@ -147,6 +191,7 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
   OmniRhythmAnalyzer *a;
   double fmax, fr;
   unsigned k;
+  Geometry g;
 
   if (!(rate >= 1000.0) || !(rate <= 1.0e6) || !(cfg->hop_s > 0.0)
       || !(cfg->window_s > 0.0) || cfg->n_mels < 1 || !(cfg->bpm_min > 0.0)
@@ -156,28 +201,61 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
     return NULL;
   a->cfg = *cfg;
   a->rate = rate;
-  a->hop = (unsigned) lround (cfg->hop_s * rate);
-  if (a->hop < 1)
-    a->hop = 1;
-  a->win = (unsigned) lround (cfg->window_s * rate);
-  if (a->win < 16)
-    a->win = 16;
+  geometry (cfg, rate, &g);
+  a->factor = g.factor;
+  a->arate = g.arate;
+  a->delay = g.delay;
+  a->hop = g.hop;
+  a->win = g.win;
   a->n_fft = omni_fft_next_size (a->win);
   a->n_bins = a->n_fft / 2 + 1;
   a->kappa_samples = 0.5 * a->win + (0.5 * cfg->lag - 1.0) * a->hop;
-  fr = rate / a->hop;
-  a->onset_latency = a->kappa_samples + 1.5 * a->hop;
+  fr = a->arate / a->hop;
+  a->onset_latency
+      = a->factor * (a->kappa_samples + 1.5 * a->hop) + (double) a->delay;
+  a->dec = omni_decimator_new (a->factor);
+  a->dbuf = calloc (DEC_BLOCK / a->factor + 1, sizeof (float));
+  a->hbuf = calloc (DEC_BLOCK / a->factor + 1, sizeof (float));
 
   a->window = omni_window_new (OMNI_WINDOW_HANN, a->win, 1);
   a->ring = calloc (a->win, sizeof (float));
+  a->hring = calloc (a->win, sizeof (float));
   a->frame = calloc (a->n_fft, sizeof (float));
   a->power = calloc (a->n_bins, sizeof (float));
+  a->power_prev = calloc (a->n_bins, sizeof (float));
   a->mag = calloc (a->n_bins, sizeof (float));
+  a->mag_prev = calloc (a->n_bins, sizeof (float));
   a->mel = calloc (cfg->n_mels, sizeof (float));
   a->fft = omni_fft_new (a->n_fft);
+  /* the mel bands span fmin - fmax of the input; when the analysis runs
+   * decimated, the bands centred above 0.45 of the analysis rate (where
+   * the half-band filter starts to cut) are given the power of the band
+   * the decimator removed instead, so they keep their weight in the onset
+   * strength */
   fmax = cfg->fmax > 0.0 && cfg->fmax < rate / 2.0 ? cfg->fmax : rate / 2.0;
-  a->fb = omni_mel_filterbank_new (rate, a->n_fft, cfg->n_mels,
+  a->fb = omni_mel_filterbank_new (a->factor > 1 ? rate : a->arate,
+      a->factor > 1 ? a->n_fft * a->factor : a->n_fft, cfg->n_mels,
       cfg->fmin < fmax ? cfg->fmin : 0.0, fmax, cfg->htk, OMNI_MEL_NORM_NONE);
+  a->n_low = cfg->n_mels;
+  if (a->fb && a->factor > 1) {
+    /* the same bands, computed on the analysis spectrum */
+    omni_mel_filterbank_free (a->fb);
+    a->fb = NULL;
+    {
+      double *edges = calloc (cfg->n_mels + 2, sizeof (double));
+      if (edges) {
+        omni_mel_frequencies (edges, cfg->n_mels + 2,
+            cfg->fmin < fmax ? cfg->fmin : 0.0, fmax, cfg->htk);
+        a->n_low = 0;
+        while (a->n_low < cfg->n_mels
+               && edges[a->n_low + 1] <= HF_SPLIT * a->arate)
+          a->n_low++;
+        free (edges);
+      }
+    }
+    a->fb = omni_mel_filterbank_new (a->arate, a->n_fft, cfg->n_mels,
+        cfg->fmin < fmax ? cfg->fmin : 0.0, fmax, cfg->htk, OMNI_MEL_NORM_NONE);
+  }
   a->odf = omni_onset_strength_new (
       cfg->n_mels, cfg->lag, cfg->max_size, cfg->floor_db);
   if (a->odf)
@@ -192,13 +270,13 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
       cfg->tempo_window_s, cfg->prior_bpm, cfg->prior_octaves);
   a->bt = omni_beat_tracker_new (
       60.0 * fr / cfg->bpm_min, cfg->tightness, cfg->alpha);
-  a->sflux = omni_spectral_flux_new (a->n_bins);
   a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
   a->ev_cap = 64;
   a->events = calloc (a->ev_cap, sizeof (OmniRhythmEvent));
-  if (!a->window || !a->ring || !a->frame || !a->power || !a->mag || !a->mel
-      || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo || !a->bt
-      || !a->sflux || !a->events) {
+  if (!a->dec || !a->dbuf || !a->hbuf || !a->hring || !a->window || !a->ring
+      || !a->frame || !a->power || !a->power_prev || !a->mag || !a->mag_prev
+      || !a->mel || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo
+      || !a->bt || !a->events) {
     omni_rhythm_analyzer_free (a);
     return NULL;
   }
@@ -237,7 +315,8 @@ push_event (OmniRhythmAnalyzer *a, const OmniRhythmEvent *ev)
 static double
 frame_position (const OmniRhythmAnalyzer *a, double k)
 {
-  return (double) a->win + k * a->hop - a->kappa_samples;
+  return a->factor * ((double) a->win + k * a->hop - a->kappa_samples)
+         - (double) a->delay;
 }
 
 /* Onset within the snapping window of the beat predicted at @pred (the
@@ -329,7 +408,8 @@ static void
 analyse_frame (OmniRhythmAnalyzer *a)
 {
   unsigned k, n1 = a->win - a->ring_pos;
-  double energy = 0.0, bin_hz = a->rate / a->n_fft, period, off = 0.0;
+  double energy = 0.0, period, off = 0.0;
+  float *swap;
   float strength, accent, peak = 0.0f;
 
   /* window the ring (oldest sample first) */
@@ -337,25 +417,57 @@ analyse_frame (OmniRhythmAnalyzer *a)
     a->frame[k] = a->ring[a->ring_pos + k] * a->window[k];
   for (k = n1; k < a->win; k++)
     a->frame[k] = a->ring[k - n1] * a->window[k];
-  for (k = 0; k < a->win; k++)
-    energy += (double) a->frame[k] * a->frame[k];
+  /* keep the previous spectrum for the flux */
+  swap = a->power_prev;
+  a->power_prev = a->power;
+  a->power = swap;
   omni_fft_do_power (a->fft, a->frame, a->power);
-  for (k = 0; k < a->n_bins; k++) {
-    a->power[k] *= (float) a->power_norm;
-    a->mag[k] = sqrtf (a->power[k]);
+  {
+    /* the windowed frame's energy by Parseval, sum x^2 = (1/n) sum |X|^2
+     * over both halves, while normalising the spectrum */
+    float norm = (float) a->power_norm, e0 = 0.0f, e1 = 0.0f;
+    unsigned last = a->n_bins - 1;
+    for (k = 1; k + 1 < last; k += 2) {
+      e0 += a->power[k];
+      e1 += a->power[k + 1];
+    }
+    for (; k < last; k++)
+      e0 += a->power[k];
+    energy
+        = (a->power[0] + 2.0 * ((double) e0 + e1) + a->power[last]) / a->n_fft;
+    for (k = 0; k < a->n_bins; k++)
+      a->power[k] *= norm;
   }
 
   omni_mel_filterbank_do (a->fb, a->power, a->mel);
+  if (a->n_low < a->cfg.n_mels) {
+    /* the removed high band: its windowed energy, scaled like the power
+     * spectrum (Parseval), for every band above the split */
+    float e[4] = { 0.0f, 0.0f, 0.0f, 0.0f }, p;
+    const float *h0 = a->hring + a->ring_pos, *w = a->window;
+    for (k = 0; k + 4 <= n1; k += 4) {
+      unsigned q;
+      for (q = 0; q < 4; q++) {
+        float v = h0[k + q] * w[k + q];
+        e[q] += v * v;
+      }
+    }
+    for (; k < n1; k++)
+      e[0] += (h0[k] * w[k]) * (h0[k] * w[k]);
+    for (k = n1; k < a->win; k++) {
+      float v = a->hring[k - n1] * w[k];
+      e[1] += v * v;
+    }
+    p = (float) ((e[0] + e[1] + e[2] + e[3]) * 0.5 * a->n_fft * a->power_norm);
+    for (k = a->n_low; k < a->cfg.n_mels; k++)
+      a->mel[k] = p;
+  }
   strength = omni_onset_strength_do (a->odf, a->mel);
   if (!isfinite (strength))
     strength = 0.0f;
   a->state.onset_strength = strength;
   if (strength > a->peak_strength)
     a->peak_strength = strength;
-  a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
-  a->state.rolloff
-      = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
-  a->state.flux = omni_spectral_flux_do (a->sflux, a->mag);
 
   /* onsets; a frame below the silence gate cannot be one */
   {
@@ -389,16 +501,20 @@ analyse_frame (OmniRhythmAnalyzer *a)
     a->state.confidence = omni_tempo_get_confidence (a->tempo);
     {
       /* a jump of the estimate (another metrical level, a new song) is
-       * taken once it has held for TEMPO_CONFIRM updates; small changes
-       * pass at once */
+       * taken once it has held for TEMPO_CONFIRM updates with at least the
+       * minimum confidence, or for TEMPO_CONFIRM_UNSURE updates without;
+       * small changes pass at once */
       double bpm = omni_tempo_get_bpm (a->tempo);
+      gboolean sure = a->state.confidence >= a->cfg.beat_min_confidence;
       if (a->state.bpm <= 0.0 || bpm <= 0.0
-          || fabs (log2 (bpm / a->state.bpm)) < TEMPO_JUMP_OCT) {
+          || fabs (log2 (bpm / a->state.bpm)) < TEMPO_JUMP_OCT
+          || (omni_tempo_get_changed (a->tempo) && sure)) {
         a->state.bpm = bpm;
         a->jump_count = 0;
       } else if (a->jump_bpm > 0.0
                  && fabs (log2 (bpm / a->jump_bpm)) < TEMPO_JUMP_OCT
-                 && ++a->jump_count >= TEMPO_CONFIRM) {
+                 && ++a->jump_count
+                        >= (sure ? TEMPO_CONFIRM : TEMPO_CONFIRM_UNSURE)) {
         a->state.bpm = bpm;
         a->jump_count = 0;
       } else if (a->jump_bpm <= 0.0
@@ -421,7 +537,7 @@ analyse_frame (OmniRhythmAnalyzer *a)
     a->locked = 1;
   else
     a->locked = 0;
-  period = a->locked ? 60.0 * a->rate / a->hop / a->state.bpm : 0.0;
+  period = a->locked ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   /* (re)start the tracker when tracking resumes or the tempo jumps */
   if (period > 0.0
       && (a->tracked_period <= 0.0
@@ -437,7 +553,7 @@ analyse_frame (OmniRhythmAnalyzer *a)
       a->drift = 0.0;
     else if (a->drift_ref > 0.0)
       a->drift = (1.0 + a->drift) * a->drift_ref / period - 1.0;
-    a->drift *= 1.0 - a->hop / (DRIFT_LEAK_S * a->rate);
+    a->drift *= 1.0 - a->hop / (DRIFT_LEAK_S * a->arate);
     a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
     a->drift_ref = period;
     period *= 1.0 + a->drift;
@@ -447,7 +563,8 @@ analyse_frame (OmniRhythmAnalyzer *a)
   if (period > 0.0
       && (a->last_onset < 0.0
           || (double) a->position - a->last_onset
-                 > MAX (a->cfg.beat_hold_s * a->rate, 2.0 * period * a->hop)))
+                 > MAX (a->cfg.beat_hold_s * a->rate,
+                     2.0 * period * a->hop * a->factor)))
     period = 0.0;
   omni_beat_tracker_do (a->bt, accent, period, NULL);
   a->state.frames++;
@@ -471,32 +588,43 @@ void
 omni_rhythm_analyzer_process (
     OmniRhythmAnalyzer *a, const float *mono, size_t n)
 {
+  float clean[DEC_BLOCK];
   size_t i = 0;
 
   while (i < n) {
-    /* copy up to the end of the next frame */
-    uint64_t want = a->next_frame_end - a->position;
-    size_t take = (size_t) MIN ((uint64_t) (n - i), want);
-    size_t j;
+    size_t take = MIN (n - i, (size_t) DEC_BLOCK), j, m, k = 0;
 
+    /* NaN becomes 0 (NaN fails both comparisons), infinities and huge
+     * values are clamped */
     for (j = 0; j < take; j++) {
       float v = mono[i + j];
-      if (!isfinite (v))
-        v = 0.0f;
-      else if (v > SAMPLE_CLAMP)
-        v = SAMPLE_CLAMP;
-      else if (v < -SAMPLE_CLAMP)
-        v = -SAMPLE_CLAMP;
-      a->ring[a->ring_pos] = v;
-      if (++a->ring_pos == a->win)
-        a->ring_pos = 0;
+      v = v == v ? v : 0.0f; /* NaN */
+      v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
+      clean[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
     }
-    a->position += take;
+    m = omni_decimator_do_split (a->dec, clean, take, a->dbuf, a->hbuf);
     i += take;
-    if (a->position == a->next_frame_end) {
-      analyse_frame (a);
-      a->next_frame_end += a->hop;
-      check_beat (a);
+    a->position += take;
+    /* the analysis ring, one frame at a time */
+    while (k < m) {
+      size_t want = (size_t) (a->next_frame_end - a->apos);
+      size_t t = MIN (m - k, want);
+      for (j = 0; j < t;) {
+        size_t c = MIN (t - j, (size_t) (a->win - a->ring_pos));
+        memcpy (a->ring + a->ring_pos, a->dbuf + k + j, c * sizeof (float));
+        memcpy (a->hring + a->ring_pos, a->hbuf + k + j, c * sizeof (float));
+        a->ring_pos += (unsigned) c;
+        if (a->ring_pos == a->win)
+          a->ring_pos = 0;
+        j += c;
+      }
+      k += t;
+      a->apos += t;
+      if (a->apos == a->next_frame_end) {
+        analyse_frame (a);
+        a->next_frame_end += a->hop;
+        check_beat (a);
+      }
     }
   }
   check_beat (a);
@@ -528,11 +656,29 @@ omni_rhythm_analyzer_pop_event (OmniRhythmAnalyzer *a, OmniRhythmEvent *event)
  * omni_rhythm_analyzer_get_state:
  * @a: an analyzer
  * @state: (out caller-allocates): the latest values
+ *
+ * The spectral descriptors are computed here, for the newest frame, the
+ * first time they are asked for (they are not needed for every frame).
  */
 void
-omni_rhythm_analyzer_get_state (
-    const OmniRhythmAnalyzer *a, OmniRhythmState *state)
+omni_rhythm_analyzer_get_state (OmniRhythmAnalyzer *a, OmniRhythmState *state)
 {
+  if (a->state.frames > 0 && a->desc_frame != a->state.frames) {
+    double bin_hz = a->arate / a->n_fft;
+    unsigned k;
+
+    for (k = 0; k < a->n_bins; k++) {
+      a->mag[k] = sqrtf (a->power[k]);
+      a->mag_prev[k] = sqrtf (a->power_prev[k]);
+    }
+    a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
+    a->state.rolloff
+        = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
+    a->state.flux = a->state.frames > 1 ? omni_spectral_flux_between (
+                        a->mag, a->mag_prev, a->n_bins)
+                                        : 0.0;
+    a->desc_frame = a->state.frames;
+  }
   *state = a->state;
 }
 
@@ -605,11 +751,12 @@ omni_rhythm_analyzer_get_position (const OmniRhythmAnalyzer *a)
 double
 omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
 {
-  double hop = MAX (1.0, (double) lround (cfg->hop_s * rate));
-  double win = MAX (16.0, (double) lround (cfg->window_s * rate));
-  double kappa = 0.5 * win + (0.5 * cfg->lag - 1.0) * hop;
+  Geometry g;
+  double kappa;
 
-  return (kappa + 1.5 * hop + SNAP_AFTER_S * rate) / rate;
+  geometry (cfg, rate, &g);
+  kappa = 0.5 * g.win + (0.5 * cfg->lag - 1.0) * g.hop;
+  return (g.factor * (kappa + 1.5 * g.hop) + g.delay) / rate + SNAP_AFTER_S;
 }
 
 /**
@@ -634,7 +781,7 @@ omni_rhythm_analyzer_get_latency (const OmniRhythmAnalyzer *a)
 double
 omni_rhythm_analyzer_get_frame_rate (const OmniRhythmAnalyzer *a)
 {
-  return a->rate / a->hop;
+  return a->arate / a->hop;
 }
 
 /**
@@ -650,14 +797,19 @@ void
 omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
 {
   memset (a->ring, 0, a->win * sizeof (float));
+  memset (a->hring, 0, a->win * sizeof (float));
   a->ring_pos = 0;
   a->position = 0;
+  a->apos = 0;
+  a->desc_frame = 0;
   a->next_frame_end = a->win;
+  omni_decimator_reset (a->dec);
+  memset (a->power, 0, a->n_bins * sizeof (float));
+  memset (a->power_prev, 0, a->n_bins * sizeof (float));
   omni_onset_strength_reset (a->odf);
   omni_peak_picker_reset (a->pp);
   omni_tempo_reset (a->tempo);
   omni_beat_tracker_reset (a->bt);
-  omni_spectral_flux_reset (a->sflux);
   a->tempo_countdown = a->tempo_every;
   memset (&a->state, 0, sizeof (OmniRhythmState));
   a->peak_strength = 0.0;
@@ -694,7 +846,13 @@ omni_rhythm_analyzer_free (OmniRhythmAnalyzer *a)
   free (a->ring);
   free (a->frame);
   free (a->power);
+  free (a->power_prev);
   free (a->mag);
+  free (a->mag_prev);
+  free (a->dbuf);
+  free (a->hbuf);
+  free (a->hring);
+  omni_decimator_free (a->dec);
   free (a->mel);
   omni_fft_free (a->fft);
   omni_mel_filterbank_free (a->fb);
@@ -702,7 +860,6 @@ omni_rhythm_analyzer_free (OmniRhythmAnalyzer *a)
   omni_peak_picker_free (a->pp);
   omni_tempo_free (a->tempo);
   omni_beat_tracker_free (a->bt);
-  omni_spectral_flux_free (a->sflux);
   free (a->events);
   free (a);
 }

@@ -16,7 +16,9 @@ G_BEGIN_DECLS
  * @hop_s: analysis hop in seconds
  * @n_mels: mel bands of the onset strength front end
  * @fmin: lowest mel band edge, Hz
- * @fmax: highest mel band edge, Hz (clamped to the Nyquist frequency)
+ * @fmax: highest mel band edge, Hz (clamped to the Nyquist frequency of
+ *   the input; bands above the analysed band take the power the decimator
+ *   removed)
  * @htk: HTK mel formula instead of Slaney's
  * @lag: onset strength lag, frames (librosa lag)
  * @max_size: onset strength maximum filter width, bands (librosa max_size;
@@ -124,7 +126,7 @@ OMNI_API void omni_rhythm_analyzer_process (
 OMNI_API int omni_rhythm_analyzer_pop_event (
     OmniRhythmAnalyzer *a, OmniRhythmEvent *event);
 OMNI_API void omni_rhythm_analyzer_get_state (
-    const OmniRhythmAnalyzer *a, OmniRhythmState *state);
+    OmniRhythmAnalyzer *a, OmniRhythmState *state);
 OMNI_API double omni_rhythm_analyzer_take_peak_strength (OmniRhythmAnalyzer *a);
 OMNI_API double omni_rhythm_config_get_latency (
     const OmniRhythmConfig *cfg, double rate);

@@ -98,6 +98,32 @@ omni_spectral_flux_new (unsigned n_bins)
 }
 
 /**
+ * omni_spectral_flux_between:
+ * @mag: (array length=n_bins): the current magnitude spectrum
+ * @prev: (array length=n_bins): the previous one
+ * @n_bins: number of bins
+ *
+ * Returns: sum_k max (0, mag_k - prev_k) / sum_k mag_k in [0,1], 0 for an
+ * all-zero @mag
+ */
+double
+omni_spectral_flux_between (
+    const float *mag, const float *prev, unsigned n_bins)
+{
+  float num = 0.0f, den = 0.0f;
+  double r;
+  unsigned k;
+
+  for (k = 0; k < n_bins; k++) {
+    float d = mag[k] - prev[k];
+    num += d > 0.0f ? d : 0.0f;
+    den += mag[k];
+  }
+  r = den > 0.0f ? (double) num / den : 0.0;
+  return isfinite (r) ? (r > 1.0 ? 1.0 : r) : 0.0;
+}
+
+/**
  * omni_spectral_flux_do:
  * @flux: an #OmniSpectralFlux
  * @mag: (array): the current magnitude spectrum
@@ -109,19 +135,13 @@ omni_spectral_flux_new (unsigned n_bins)
 double
 omni_spectral_flux_do (OmniSpectralFlux *flux, const float *mag)
 {
-  double num = 0.0, den = 0.0, r;
-  unsigned k;
+  double r = flux->have_prev
+                 ? omni_spectral_flux_between (mag, flux->prev, flux->n_bins)
+                 : 0.0;
 
-  for (k = 0; k < flux->n_bins; k++) {
-    float d = mag[k] - flux->prev[k];
-    if (d > 0.0f)
-      num += d;
-    den += mag[k];
-  }
-  r = flux->have_prev && den > 0.0 ? num / den : 0.0;
   memcpy (flux->prev, mag, flux->n_bins * sizeof (float));
   flux->have_prev = 1;
-  return isfinite (r) ? r : 0.0;
+  return r;
 }
 
 /**

@@ -20,6 +20,8 @@ OMNI_API double omni_spectral_rolloff (
  */
 typedef struct _OmniSpectralFlux OmniSpectralFlux;
 
+OMNI_API double omni_spectral_flux_between (
+    const float *mag, const float *prev, unsigned n_bins);
 OMNI_API OmniSpectralFlux *omni_spectral_flux_new (unsigned n_bins);
 OMNI_API double omni_spectral_flux_do (
     OmniSpectralFlux *flux, const float *mag);

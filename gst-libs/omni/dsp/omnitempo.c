@@ -41,7 +41,7 @@
 #define N_HARMONICS 4
 #define GRID_STEP_OCT 0.005   /* 0.35 % per state */
 #define TRANS_SIGMA_OCT 0.012 /* per update */
-#define TRANS_UNIFORM 1e-4
+#define TRANS_UNIFORM 1e-2
 #define LOCAL_MEAN_S 0.1 /* half width of the adaptive threshold window */
 #define MIN_HISTORY_S 1.5
 #define CLIP_MEDIANS 4.0f
@@ -50,6 +50,10 @@
 #define ACCENT_RATIO 0.5f
 #define NULL_Z 2.0
 #define NULL_CORR_S 0.03
+#define CHANGE_WINDOW_S 4.0
+#define CHANGE_RATIO 1.5
+#define CHANGE_CONF 0.3
+#define CHANGE_SAME_OCT 0.06
 #define BALANCE_HYSTERESIS 0.1
 
 struct _OmniTempo {
@@ -68,9 +72,11 @@ struct _OmniTempo {
   OmniFft *fft;
   float *x, *re, *im, *acf;
   float *xs; /* the sparse envelope of the last update (before centring) */
+  float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
   unsigned n_xs;
 
   double cur_bpm, cur_conf;
+  int changed;
   int have_estimate;
 };
 
@@ -127,9 +133,10 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   t->im = calloc (t->m / 2 + 1, sizeof (float));
   t->acf = calloc (t->m, sizeof (float));
   t->xs = calloc (t->m, sizeof (float));
-  if (!t->xs || !t->ring || !t->bpm || !t->prior || !t->sal || !t->post
-      || !t->tmp || !t->trans || !t->fft || !t->x || !t->re || !t->im
-      || !t->acf) {
+  t->xm = calloc (t->m, sizeof (float));
+  if (!t->xs || !t->xm || !t->ring || !t->bpm || !t->prior || !t->sal
+      || !t->post || !t->tmp || !t->trans || !t->fft || !t->x || !t->re
+      || !t->im || !t->acf) {
     omni_tempo_free (t);
     return NULL;
   }
@@ -232,18 +239,30 @@ pulse_values (OmniTempo *t, double period, double phi, int tol, float *v)
   double pos;
   unsigned cnt = 0;
 
+  (void) tol; /* xm is already the maximum over +-tol frames */
   for (pos = phi; pos < t->n_xs; pos += period) {
     long c = lround (pos);
-    float m = 0.0f;
-    long d;
-    for (d = -tol; d <= tol; d++) {
-      long i = c + d;
-      if (i >= 0 && i < (long) t->n_xs && t->xs[i] > m)
-        m = t->xs[i];
-    }
-    v[cnt++] = m;
+    v[cnt++] = c < (long) t->n_xs ? t->xm[c] : 0.0f;
   }
   return cnt;
+}
+
+/* xm = xs maximum-filtered over +-tol frames (van Herk / Gil-Werman would
+ * be O(n), but tol is 2) */
+static void
+max_filter (OmniTempo *t, int tol)
+{
+  long i, d, n = (long) t->n_xs;
+
+  for (i = 0; i < n; i++) {
+    float m = 0.0f;
+    for (d = -tol; d <= tol; d++) {
+      long j = i + d;
+      if (j >= 0 && j < n && t->xs[j] > m)
+        m = t->xs[j];
+    }
+    t->xm[i] = m;
+  }
 }
 
 /* Accent balance of the metrical level with beat period p (frames). The
@@ -330,31 +349,16 @@ resolve_octave (OmniTempo *t, double bpm)
   return bpm;
 }
 
-/**
- * omni_tempo_update:
- * @t: an #OmniTempo
- *
- * Re-estimates the tempo from the envelope pushed so far (call it a few
- * times per second).
- *
- * Returns: 1 when an estimate is available (at least 1.5 s of envelope),
- * else 0
- */
-int
-omni_tempo_update (OmniTempo *t)
+/* Steps 1 and 2 on the newest n frames: the sparse envelope (kept in xs
+ * and xm when @keep) and its unbiased autocorrelation in acf. Returns r(0). */
+static double
+prepare_acf (OmniTempo *t, unsigned n, int keep)
 {
-  unsigned n = t->count, i, k, s;
   unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
-  double mean = 0.0, r0, norm = 0.0, best = -1.0;
-  double lag_limit;
   unsigned start = (t->pos + t->cap - n) % t->cap;
-  unsigned ibest = 0;
+  double mean = 0.0;
+  unsigned i, k;
   float *y;
-
-  if (n < MIN_HISTORY_S * t->fr || n < 8) {
-    t->have_estimate = 0;
-    return 0;
-  }
 
   /* 1. adaptive threshold: x - local mean, half-wave rectified; the local
    * mean uses a running sum over +-half_w frames */
@@ -377,8 +381,11 @@ omni_tempo_update (OmniTempo *t)
       mean += t->x[i];
     }
   }
-  memcpy (t->xs, t->x, n * sizeof (float));
-  t->n_xs = n;
+  if (keep) {
+    memcpy (t->xs, t->x, n * sizeof (float));
+    t->n_xs = n;
+    max_filter (t, (int) lround (BALANCE_TOL_S * t->fr));
+  }
   /* a few huge values (the first attack after digital silence, a crash)
    * would dominate the autocorrelation: clip at CLIP_MEDIANS times the
    * median of the non-zero values */
@@ -413,7 +420,111 @@ omni_tempo_update (OmniTempo *t)
   omni_fft_do (t->fft, t->x, t->re, t->im);
   for (i = 0; i < n; i++)
     t->acf[i] = t->re[i] / (float) t->m / (float) (n - i);
-  r0 = t->acf[0];
+  return t->acf[0];
+}
+
+/* mean normalised autocorrelation at the first N_HARMONICS multiples of
+ * the period (those below 2/3 of the window) */
+static double
+comb (const OmniTempo *t, double period, unsigned n, double r0)
+{
+  double lag_limit = 2.0 * n / 3.0, acc = 0.0;
+  unsigned k, used = 0;
+
+  for (k = 1; k <= N_HARMONICS; k++) {
+    double lag = period * k;
+    if (lag >= lag_limit)
+      break;
+    acc += acf_at (t, lag, n) / r0;
+    used++;
+  }
+  acc = used ? acc / N_HARMONICS : 0.0;
+  return acc > 0.0 ? acc : 0.0;
+}
+
+/* the chance level of the normalised autocorrelation of n frames: with a
+ * correlation time of NULL_CORR_S its standard deviation is about
+ * sqrt (corr / n) (Bartlett 1946); NULL_Z of them */
+static double
+null_level (const OmniTempo *t, unsigned n)
+{
+  double s0 = NULL_Z * sqrt (NULL_CORR_S * t->fr / n);
+  return s0 > 0.9 ? 0.9 : s0;
+}
+
+/* Change detection: when the newest CHANGE_WINDOW_S alone show, clearly
+ * and with confidence, a tempo that is no simple ratio of the current one,
+ * the music has changed (a new song, a new section): the older envelope is
+ * dropped, so that the estimate follows within seconds instead of after
+ * half a window (the restart of on-line tempo trackers on a change, as in
+ * Oliveira et al., "IBT: a real-time tempo and beat tracking system", ISMIR
+ * 2010). Returns 1 when it dropped the history. */
+static int
+detect_change (OmniTempo *t)
+{
+  unsigned ns = (unsigned) lround (CHANGE_WINDOW_S * t->fr), s, ibest = 0;
+  double r0, best = 0.0, fam = 0.0, cur_period, conf;
+  static const double ratios[]
+      = { 1.0, 2.0, 0.5, 1.5, 2.0 / 3.0, 3.0, 1.0 / 3.0 };
+  unsigned q;
+
+  if (!t->have_estimate || t->count < 2 * ns)
+    return 0;
+  r0 = prepare_acf (t, ns, 0);
+  if (!(r0 > 1e-12) || !isfinite (r0))
+    return 0;
+  for (s = 0; s < t->n_states; s++) {
+    double v = comb (t, 60.0 * t->fr / t->bpm[s], ns, r0) * t->prior[s];
+    if (v > best) {
+      best = v;
+      ibest = s;
+    }
+  }
+  cur_period = 60.0 * t->fr / t->cur_bpm;
+  for (q = 0; q < G_N_ELEMENTS (ratios); q++) {
+    double b = t->cur_bpm * ratios[q];
+    if (fabs (log2 (t->bpm[ibest] / b)) < CHANGE_SAME_OCT)
+      return 0; /* the same tempo, or one of its simple ratios */
+    if (b >= t->bpm_min && b <= t->bpm_max)
+      fam = MAX (
+          fam, comb (t, cur_period / ratios[q], ns, r0) * prior_of (t, b));
+  }
+  conf = acf_at (t, 60.0 * t->fr / t->bpm[ibest], ns) / r0;
+  conf = (conf - null_level (t, ns)) / (1.0 - null_level (t, ns));
+  if (best < CHANGE_RATIO * fam || conf < CHANGE_CONF)
+    return 0;
+  t->count = ns;
+  for (s = 0; s < t->n_states; s++)
+    t->post[s] = 1.0 / t->n_states;
+  return 1;
+}
+
+/**
+ * omni_tempo_update:
+ * @t: an #OmniTempo
+ *
+ * Re-estimates the tempo from the envelope pushed so far (call it a few
+ * times per second).
+ *
+ * Returns: 1 when an estimate is available (at least 1.5 s of envelope),
+ * else 0
+ */
+int
+omni_tempo_update (OmniTempo *t)
+{
+  unsigned n = t->count, s;
+  double r0, norm = 0.0, best = -1.0;
+  double lag_limit;
+  unsigned ibest = 0;
+
+  if (n < MIN_HISTORY_S * t->fr || n < 8) {
+    t->have_estimate = 0;
+    return 0;
+  }
+
+  t->changed = detect_change (t);
+  n = t->count;
+  r0 = prepare_acf (t, n, 1);
   if (!(r0 > 1e-12) || !isfinite (r0)) {
     /* silence or a constant envelope: no periodicity at all */
     t->cur_conf = 0.0;
@@ -425,19 +536,8 @@ omni_tempo_update (OmniTempo *t)
   /* 3. comb filter salience with the prior; lags beyond 2/3 of the
    * window rest on too few products and are left out */
   lag_limit = 2.0 * n / 3.0;
-  for (s = 0; s < t->n_states; s++) {
-    double period = 60.0 * t->fr / t->bpm[s], acc = 0.0;
-    unsigned used = 0;
-    for (k = 1; k <= N_HARMONICS; k++) {
-      double lag = period * k;
-      if (lag >= lag_limit)
-        break;
-      acc += acf_at (t, lag, n) / r0;
-      used++;
-    }
-    acc = used ? acc / N_HARMONICS : 0.0;
-    t->sal[s] = (acc > 0.0 ? acc : 0.0) * t->prior[s];
-  }
+  for (s = 0; s < t->n_states; s++)
+    t->sal[s] = comb (t, 60.0 * t->fr / t->bpm[s], n, r0) * t->prior[s];
 
   /* 4. forward filtering over the tempo states */
   for (s = 0; s < t->n_states; s++) {
@@ -483,14 +583,9 @@ omni_tempo_update (OmniTempo *t)
     c1 = acf_at (t, period, n) / r0;
     c2 = 2.0 * period < lag_limit ? acf_at (t, 2.0 * period, n) / r0 : c1;
     t->cur_conf = 0.5 * (c1 + c2);
-    /* subtract the level an aperiodic envelope reaches by chance: the
-     * normalised autocorrelation of n frames with a correlation time of
-     * NULL_CORR_S has a standard deviation of about sqrt (corr / n)
-     * (Bartlett 1946); NULL_Z of them are discounted */
+    /* less the level an aperiodic envelope reaches by chance */
     {
-      double s0 = NULL_Z * sqrt (NULL_CORR_S * t->fr / n);
-      if (s0 > 0.9)
-        s0 = 0.9;
+      double s0 = null_level (t, n);
       t->cur_conf = (t->cur_conf - s0) / (1.0 - s0);
     }
     if (!(t->cur_conf > 0.0))
@@ -539,6 +634,19 @@ omni_tempo_get_confidence (const OmniTempo *t)
 }
 
 /**
+ * omni_tempo_get_changed:
+ * @t: an #OmniTempo
+ *
+ * Returns: 1 when the last omni_tempo_update() found that the tempo had
+ * changed to an unrelated one (and dropped the older envelope)
+ */
+int
+omni_tempo_get_changed (const OmniTempo *t)
+{
+  return t->changed;
+}
+
+/**
  * omni_tempo_get_n_states:
  * @t: an #OmniTempo
  *
@@ -582,6 +690,7 @@ omni_tempo_reset (OmniTempo *t)
   t->cur_bpm = 0.0;
   t->cur_conf = 0.0;
   t->have_estimate = 0;
+  t->changed = 0;
   for (s = 0; s < t->n_states; s++)
     t->post[s] = 1.0 / t->n_states;
 }
@@ -608,5 +717,6 @@ omni_tempo_free (OmniTempo *t)
   free (t->im);
   free (t->acf);
   free (t->xs);
+  free (t->xm);
   free (t);
 }
