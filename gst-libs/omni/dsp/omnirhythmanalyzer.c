@@ -413,10 +413,15 @@ analyse_frame (OmniRhythmAnalyzer *a)
   float strength, accent, peak = 0.0f;
 
   /* window the ring (oldest sample first) */
-  for (k = 0; k < n1; k++)
-    a->frame[k] = a->ring[a->ring_pos + k] * a->window[k];
-  for (k = n1; k < a->win; k++)
-    a->frame[k] = a->ring[k - n1] * a->window[k];
+  {
+    /* restrict: no aliasing, so the loops vectorise */
+    float *restrict fr = a->frame;
+    const float *restrict rg = a->ring, *restrict w = a->window;
+    for (k = 0; k < n1; k++)
+      fr[k] = rg[a->ring_pos + k] * w[k];
+    for (k = n1; k < a->win; k++)
+      fr[k] = rg[k - n1] * w[k];
+  }
   /* keep the previous spectrum for the flux */
   swap = a->power_prev;
   a->power_prev = a->power;
@@ -435,8 +440,11 @@ analyse_frame (OmniRhythmAnalyzer *a)
       e0 += a->power[k];
     energy
         = (a->power[0] + 2.0 * ((double) e0 + e1) + a->power[last]) / a->n_fft;
-    for (k = 0; k < a->n_bins; k++)
-      a->power[k] *= norm;
+    {
+      float *restrict pw = a->power;
+      for (k = 0; k < a->n_bins; k++)
+        pw[k] *= norm;
+    }
   }
 
   omni_mel_filterbank_do (a->fb, a->power, a->mel);

@@ -69,7 +69,7 @@ struct _OmniTempo {
   int trans_half;
 
   unsigned m; /* FFT size */
-  OmniFft *fft;
+  OmniFft *fft, *fft_short;
   float *x, *re, *im, *acf;
   float *xs; /* the sparse envelope of the last update (before centring) */
   float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
@@ -128,6 +128,8 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
 
   t->m = omni_fft_next_size (2 * t->cap);
   t->fft = omni_fft_new (t->m);
+  t->fft_short = omni_fft_new (omni_fft_next_size (
+      (unsigned) ceil (2.0 * CHANGE_WINDOW_S * frame_rate)));
   t->x = calloc (t->m, sizeof (float));
   t->re = calloc (t->m / 2 + 1, sizeof (float));
   t->im = calloc (t->m / 2 + 1, sizeof (float));
@@ -135,8 +137,8 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   t->xs = calloc (t->m, sizeof (float));
   t->xm = calloc (t->m, sizeof (float));
   if (!t->xs || !t->xm || !t->ring || !t->bpm || !t->prior || !t->sal
-      || !t->post || !t->tmp || !t->trans || !t->fft || !t->x || !t->re
-      || !t->im || !t->acf) {
+      || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short || !t->x
+      || !t->re || !t->im || !t->acf) {
     omni_tempo_free (t);
     return NULL;
   }
@@ -357,8 +359,9 @@ prepare_acf (OmniTempo *t, unsigned n, int keep)
   unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
   unsigned start = (t->pos + t->cap - n) % t->cap;
   double mean = 0.0;
-  unsigned i, k;
+  unsigned i, k, m;
   float *y;
+  OmniFft *fft;
 
   /* 1. adaptive threshold: x - local mean, half-wave rectified; the local
    * mean uses a running sum over +-half_w frames */
@@ -407,19 +410,22 @@ prepare_acf (OmniTempo *t, unsigned n, int keep)
   mean /= n;
   for (i = 0; i < n; i++)
     t->x[i] -= (float) mean;
-  memset (t->x + n, 0, (t->m - n) * sizeof (float));
+  /* the short window of the change detection gets the smaller transform */
+  fft = 2 * n <= omni_fft_get_size (t->fft_short) ? t->fft_short : t->fft;
+  m = omni_fft_get_size (fft);
+  memset (t->x + n, 0, (m - n) * sizeof (float));
 
   /* 2. autocorrelation through the power spectrum (Wiener-Khinchin): the
    * power spectrum is real and even, so its forward transform is the
    * inverse one times m */
-  omni_fft_do (t->fft, t->x, t->re, t->im);
-  for (k = 0; k <= t->m / 2; k++)
+  omni_fft_do (fft, t->x, t->re, t->im);
+  for (k = 0; k <= m / 2; k++)
     t->x[k] = t->re[k] * t->re[k] + t->im[k] * t->im[k];
-  for (k = t->m / 2 + 1; k < t->m; k++)
-    t->x[k] = t->x[t->m - k];
-  omni_fft_do (t->fft, t->x, t->re, t->im);
+  for (k = m / 2 + 1; k < m; k++)
+    t->x[k] = t->x[m - k];
+  omni_fft_do (fft, t->x, t->re, t->im);
   for (i = 0; i < n; i++)
-    t->acf[i] = t->re[i] / (float) t->m / (float) (n - i);
+    t->acf[i] = t->re[i] / (float) m / (float) (n - i);
   return t->acf[0];
 }
 
@@ -712,6 +718,7 @@ omni_tempo_free (OmniTempo *t)
   free (t->tmp);
   free (t->trans);
   omni_fft_free (t->fft);
+  omni_fft_free (t->fft_short);
   free (t->x);
   free (t->re);
   free (t->im);
