@@ -34,6 +34,14 @@
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "portaudiofake.h"
 
@@ -270,8 +278,12 @@ struct _FakeMic {
   gint fd;
   GBytes *data;
   gint rate, bpf;
+  gint64 block_us;
   gint stop; /* atomic */
   gsize sent;
+  GMutex lock;
+  GCond cond;
+  gboolean go;
 };
 
 static gpointer
@@ -281,8 +293,14 @@ mic_thread (gpointer user_data)
   gsize size, pos = 0, block = (gsize) (mic->rate / 100) * mic->bpf;
   const guint8 *data = g_bytes_get_data (mic->data, &size);
   guint8 *silence = g_malloc0 (block);
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0;
   guint64 k = 0;
+
+  g_mutex_lock (&mic->lock);
+  while (!mic->go)
+    g_cond_wait (&mic->cond, &mic->lock);
+  g_mutex_unlock (&mic->lock);
+  t0 = g_get_monotonic_time ();
 
   while (!g_atomic_int_get (&mic->stop)) {
     const guint8 *chunk = pos < size ? data + pos : silence;
@@ -300,9 +318,9 @@ mic_thread (gpointer user_data)
     }
     pos += len;
     mic->sent += len;
-    /* blocks of 10 ms, in real time */
+    /* blocks of 10 ms of audio, every block_us */
     k++;
-    wait = t0 + (gint64) (k * 10000) - g_get_monotonic_time ();
+    wait = t0 + (gint64) k * mic->block_us - g_get_monotonic_time ();
     if (wait > 0)
       g_usleep (wait);
   }
@@ -312,7 +330,25 @@ out:
 }
 
 FakeMic *
-fake_mic_start (GBytes *data, gint rate, gint bpf)
+fake_mic_start (GBytes *data, gint rate, gint bpf, gdouble speed)
+{
+  FakeMic *mic = fake_mic_new (data, rate, bpf, speed);
+
+  fake_mic_go (mic);
+  return mic;
+}
+
+void
+fake_mic_go (FakeMic *mic)
+{
+  g_mutex_lock (&mic->lock);
+  mic->go = TRUE;
+  g_cond_signal (&mic->cond);
+  g_mutex_unlock (&mic->lock);
+}
+
+FakeMic *
+fake_mic_new (GBytes *data, gint rate, gint bpf, gdouble speed)
 {
   FakeMic *mic = g_new0 (FakeMic, 1);
   int sv[2], lowat = 1 << 30;
@@ -328,6 +364,11 @@ fake_mic_start (GBytes *data, gint rate, gint bpf)
   mic->data = g_bytes_ref (data);
   mic->rate = rate;
   mic->bpf = bpf;
+  if (RUNNING_ON_VALGRIND)
+    speed /= 4.0;
+  mic->block_us = (gint64) (10000 / speed);
+  g_mutex_init (&mic->lock);
+  g_cond_init (&mic->cond);
   mic->thread = g_thread_new ("fake-mic", mic_thread, mic);
   return mic;
 }
@@ -338,6 +379,7 @@ fake_mic_stop (FakeMic *mic)
   gsize sent;
 
   g_atomic_int_set (&mic->stop, 1);
+  fake_mic_go (mic);
   /* unblocks the thread's send, and gives the device end-of-file */
   shutdown (mic->fd, SHUT_RDWR);
   g_thread_join (mic->thread);
@@ -345,6 +387,8 @@ fake_mic_stop (FakeMic *mic)
   close (MIC_FD);
   g_bytes_unref (mic->data);
   sent = mic->sent;
+  g_mutex_clear (&mic->lock);
+  g_cond_clear (&mic->cond);
   g_free (mic);
   return sent;
 }

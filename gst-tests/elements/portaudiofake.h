@@ -49,10 +49,15 @@ GBytes *fake_pack (
 gdouble fake_unpack (
     const guint8 *data, gsize i, GstAudioFormat format, gint channels);
 
-/* The fake microphone: a thread sends @data in real time (blocks of 10 ms),
- * then silence until fake_mic_stop(). */
+/* The fake microphone: a thread sends @data in blocks of 10 ms at @speed
+ * times real time, then silence until fake_mic_stop(). Under valgrind the
+ * speed is divided by 4 (the pipeline could not keep up otherwise; the
+ * device's pace is whatever the microphone's is). */
 typedef struct _FakeMic FakeMic;
-FakeMic *fake_mic_start (GBytes *data, gint rate, gint bpf);
+FakeMic *fake_mic_start (GBytes *data, gint rate, gint bpf, gdouble speed);
+/* The same, but the microphone only starts sending at fake_mic_go(). */
+FakeMic *fake_mic_new (GBytes *data, gint rate, gint bpf, gdouble speed);
+void fake_mic_go (FakeMic *mic);
 gsize fake_mic_stop (FakeMic *mic);
 
 /* The fake speaker: a thread reads what the device plays, at @rate * @bpf

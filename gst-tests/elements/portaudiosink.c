@@ -33,27 +33,35 @@ make_pipeline (const gchar *device, const gchar *caps, const gchar *extra)
  * tone and chirp, silence.
  *
  * The leading silence is there because a device accepts a burst when it
- * starts (its own buffer): the fake one, whose buffer is ALSA's plus the
- * socket's, takes more than the sink's ring buffer at once, so the ring
- * buffer thread plays some segments before the streaming thread has filled
- * them, and the samples meant for them come late and are dropped (as on any
- * device whose buffer is larger than buffer-time). After that the device
- * consumes in real time and nothing may be lost. */
+ * starts (its own buffer): the fake one takes ALSA's buffer (about
+ * buffer-time), as much again held by alsa-lib's `file` plugin before it
+ * writes, and the socket's buffer at once, more than the sink's ring buffer
+ * (buffer-time). The ring buffer thread then plays segments before the
+ * streaming thread has filled them, and the samples meant for them come late
+ * and are dropped (as on any device whose buffer is larger than buffer-time).
+ * Once that burst is absorbed, 2 x buffer-time + the socket's 85 ms at most,
+ * the device consumes in real time and nothing may be lost. buffer-time is
+ * 250 ms so that a streaming thread starved of CPU that long by a busy
+ * machine loses nothing. */
+#define BUFFER_TIME_US 250000
+#define LEAD_S (2.0 * BUFFER_TIME_US / 1e6 + 0.3)
+
 static void
 check_playback (GstAudioFormat format, gint channels)
 {
   const GstAudioFormatInfo *finfo = gst_audio_format_get_info (format);
   gint bpf = GST_AUDIO_FORMAT_INFO_WIDTH (finfo) / 8 * channels;
-  gsize n, n_lead = RATE * 4 / 10, played_frames, i, first, mismatched = 0;
-  gdouble *x = fake_signal (RATE, 0.4, 0.5, 1.0, 0.0, &n);
+  gsize n, n_lead = (gsize) (LEAD_S * RATE), played_frames, i, first,
+           mismatched = 0;
+  gdouble *x = fake_signal (RATE, LEAD_S, 0.5, 1.0, 0.0, &n);
   GBytes *packed = fake_pack (x, n, format, channels);
   const guint8 *all = g_bytes_get_data (packed, NULL);
   const guint8 *ref = all + n_lead * bpf;
   gchar *caps = g_strdup_printf ("audio/x-raw,format=%s,layout=interleaved,"
                                  "rate=%d,channels=%d",
       gst_audio_format_to_string (format), RATE, channels);
-  GstElement *pipeline = make_pipeline (
-      FAKE_PLAYBACK, caps, "latency-time=10000 buffer-time=100000");
+  GstElement *pipeline = make_pipeline (FAKE_PLAYBACK, caps,
+      "latency-time=10000 buffer-time=" G_STRINGIFY (BUFFER_TIME_US));
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   FakeSpeaker *spk = fake_speaker_start (RATE, bpf);
