@@ -339,8 +339,8 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
       goto error;
     }
     avail = Pa_GetStreamReadAvailable (io->stream);
-    GST_LOG_OBJECT (io->element, "read %lu frames, %ld available", frames,
-        avail);
+    GST_LOG_OBJECT (
+        io->element, "read %lu frames, %ld available", frames, avail);
     g_atomic_int_set (&io->delay, avail > 0 ? (gint) avail : 0);
   } else {
     signed long avail;
