@@ -11,9 +11,7 @@
 #include "gstomnirhythm.h"
 #if HAVE_VULKAN
 #include "gstomnivisionenc.h"
-#endif
-#if HAVE_VULKAN
-#include "gstomniaudioenc.h" /* omniaudioenc */
+#include "gstomniaudioenc.h"
 #endif
 
 static gboolean
@@ -26,8 +24,6 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
-#endif
-#if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
 #endif
 
