@@ -22,6 +22,7 @@ Options:
                           wasapi, asio, ... (default: any)
   -t, --duration SECONDS  stop after SECONDS (default: run until Ctrl-C)
   -r, --rate HZ           capture rate (default: what the device prefers)
+  -c, --channels N        capture channels (default: 2 if the device has them)
       --latency-ms MS     capture block (latency-time), milliseconds
                           (default: 10)
       --rhythm PROPS      extra omnirhythm properties, e.g. "interval=500000000"
@@ -46,6 +47,7 @@ device=""
 host_api=""
 duration=""
 rate=""
+channels=""
 latency_ms=10
 rhythm_props=""
 onsets=0
@@ -66,6 +68,7 @@ while [ $# -gt 0 ]; do
     -a|--host-api) need_arg "$@"; host_api=$2; shift 2 ;;
     -t|--duration) need_arg "$@"; duration=$2; shift 2 ;;
     -r|--rate) need_arg "$@"; rate=$2; shift 2 ;;
+    -c|--channels) need_arg "$@"; channels=$2; shift 2 ;;
     --latency-ms) need_arg "$@"; latency_ms=$2; shift 2 ;;
     --rhythm) need_arg "$@"; rhythm_props=$2; shift 2 ;;
     --onsets) onsets=1; shift ;;
@@ -83,6 +86,9 @@ if [ -n "$duration" ] && ! is_number "$duration"; then
 fi
 if [ -n "$rate" ] && ! [[ "$rate" =~ ^[0-9]+$ ]]; then
   echo "live-mic.sh: --rate must be an integer (Hz)" >&2; exit 2
+fi
+if [ -n "$channels" ] && ! [[ "$channels" =~ ^[1-9][0-9]*$ ]]; then
+  echo "live-mic.sh: --channels must be a positive integer" >&2; exit 2
 fi
 if ! [[ "$latency_ms" =~ ^[0-9]+$ ]] || [ "$latency_ms" -lt 1 ]; then
   echo "live-mic.sh: --latency-ms must be a positive integer" >&2; exit 2
@@ -119,6 +125,7 @@ desc=(portaudiosrc "latency-time=$((latency_ms * 1000))")
 [ -n "$host_api" ] && desc+=("host-api=$host_api")
 caps="audio/x-raw"
 [ -n "$rate" ] && caps="$caps,rate=$rate"
+[ -n "$channels" ] && caps="$caps,channels=$channels"
 desc+=(! "$caps" ! audioconvert ! audioresample ! omnirhythm name=rhythm)
 if [ -n "$rhythm_props" ]; then
   read -r -a extra <<<"$rhythm_props"
@@ -193,10 +200,21 @@ format_messages() {
   '
 }
 
+# gst-launch-1.0 writes to a pipe in blocks: line-buffer it so that messages
+# show as they come
+launch=(gst-launch-1.0 -m -e)
+if command -v stdbuf >/dev/null; then
+  launch=(stdbuf -oL "${launch[@]}")
+fi
 echo "live-mic.sh: gst-launch-1.0 -m -e ${desc[*]}" >&2
+status=0
 if [ -n "$duration" ]; then
   # SIGINT makes gst-launch-1.0 -e send EOS and stop cleanly
-  timeout -s INT "$duration" gst-launch-1.0 -m -e "${desc[@]}" 2>&1 | format_messages
+  timeout -s INT "$duration" "${launch[@]}" "${desc[@]}" 2>&1 | format_messages ||
+    status=$?
+  # the duration running out is the normal end
+  [ "$status" = 124 ] && status=0
 else
-  gst-launch-1.0 -m -e "${desc[@]}" 2>&1 | format_messages
+  "${launch[@]}" "${desc[@]}" 2>&1 | format_messages || status=$?
 fi
+exit "$status"
