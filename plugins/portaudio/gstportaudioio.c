@@ -300,7 +300,7 @@ gint
 gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
 {
   PaError err = paNoError;
-  unsigned long frames = length / io->bpf;
+  unsigned long frames;
   const gchar *what = NULL;
   gchar *text, *debug;
 
@@ -309,12 +309,13 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
     g_cond_wait (&io->cond, &io->lock);
 
   if (io->failed || io->stream == NULL) {
-    gint64 end = g_get_monotonic_time () + io->segment_us;
+    gint64 end = g_get_monotonic_time () + MAX (io->segment_us, 10000);
 
     g_cond_wait_until (&io->cond, &io->lock, end);
     g_mutex_unlock (&io->lock);
     return -1;
   }
+  frames = length / io->bpf;
 
   if (!io->started) {
     err = Pa_StartStream (io->stream);
