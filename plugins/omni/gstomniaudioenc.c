@@ -98,6 +98,7 @@
 #include "config.h"
 #endif
 
+#include "omnilatency.h"
 #include "gstomniaudioenc.h"
 
 #include <math.h>
@@ -665,8 +666,7 @@ gst_omni_audio_enc_query (
             ->query (trans, direction, query);
   if (res && direction == GST_PAD_SRC
       && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    gboolean live;
-    GstClockTime min, max, ours;
+    GstClockTime ours;
 
     GST_OBJECT_LOCK (self);
     ours = (GstClockTime) llround (self->window * GST_SECOND);
@@ -674,14 +674,7 @@ gst_omni_audio_enc_query (
     /* exact when the rate is known */
     if (self->win_samples > 0 && self->rate > 0)
       ours = samples_to_time (self, self->win_samples);
-    gst_query_parse_latency (query, &live, &min, &max);
-    GST_DEBUG_OBJECT (self,
-        "upstream latency %" GST_TIME_FORMAT ", adding %" GST_TIME_FORMAT,
-        GST_TIME_ARGS (min), GST_TIME_ARGS (ours));
-    min += ours;
-    if (GST_CLOCK_TIME_IS_VALID (max))
-      max += ours;
-    gst_query_set_latency (query, live, min, max);
+    omni_latency_query_add (GST_OBJECT (self), query, ours);
   }
   return res;
 }

@@ -111,6 +111,7 @@
 #include "config.h"
 #endif
 
+#include "omnilatency.h"
 #include "gstomnirhythm.h"
 
 #include <math.h>
@@ -832,8 +833,7 @@ gst_omni_rhythm_query (
             ->query (trans, direction, query);
   if (ret && direction == GST_PAD_SRC
       && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    gboolean live;
-    GstClockTime min, max, ours;
+    GstClockTime ours;
     OmniRhythmConfig cfg;
     gint rate = self->rate > 0 ? self->rate : 48000;
 
@@ -844,13 +844,7 @@ gst_omni_rhythm_query (
     GST_OBJECT_UNLOCK (self);
     ours = (GstClockTime) ceil (
         omni_rhythm_config_get_latency (&cfg, rate) * GST_SECOND);
-    gst_query_parse_latency (query, &live, &min, &max);
-    min += ours;
-    if (GST_CLOCK_TIME_IS_VALID (max))
-      max += ours;
-    GST_DEBUG_OBJECT (
-        self, "latency: adding %" GST_TIME_FORMAT, GST_TIME_ARGS (ours));
-    gst_query_set_latency (query, live, min, max);
+    omni_latency_query_add (GST_OBJECT (self), query, ours);
   }
   return ret;
 }

@@ -101,6 +101,7 @@
 #include "config.h"
 #endif
 
+#include "omnilatency.h"
 #include "gstomnisampler.h"
 
 #include <omni/meta/omnisamplemeta.h>
@@ -845,21 +846,14 @@ gst_omni_sampler_query (
             ->query (trans, direction, query);
   if (ret && direction == GST_PAD_SRC
       && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    gboolean live;
-    GstClockTime min, max, ours = 0;
+    GstClockTime ours = 0;
 
-    gst_query_parse_latency (query, &live, &min, &max);
     GST_OBJECT_LOCK (self);
     if (self->latency_frames > 0
         && GST_CLOCK_TIME_IS_VALID (self->frame_duration))
       ours = self->latency_frames * self->frame_duration;
     GST_OBJECT_UNLOCK (self);
-    min += ours;
-    if (GST_CLOCK_TIME_IS_VALID (max))
-      max += ours;
-    GST_DEBUG_OBJECT (
-        self, "latency: adding %" GST_TIME_FORMAT, GST_TIME_ARGS (ours));
-    gst_query_set_latency (query, live, min, max);
+    omni_latency_query_add (GST_OBJECT (self), query, ours);
   }
   return ret;
 }

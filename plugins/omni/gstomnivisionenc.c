@@ -85,6 +85,7 @@
 #include "config.h"
 #endif
 
+#include "omnilatency.h"
 #include "gstomnivisionenc.h"
 
 #include <omni/meta/omniclassmeta.h>
@@ -447,23 +448,12 @@ gst_omni_vision_enc_query (
             ->query (trans, direction, query);
   if (res && direction == GST_PAD_SRC
       && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    gboolean live;
-    GstClockTime min, max, ours;
+    GstClockTime ours;
 
     GST_OBJECT_LOCK (self);
     ours = self->latency;
     GST_OBJECT_UNLOCK (self);
-    gst_query_parse_latency (query, &live, &min, &max);
-    if (GST_CLOCK_TIME_IS_VALID (ours)) {
-      min += ours;
-      if (GST_CLOCK_TIME_IS_VALID (max))
-        max += ours;
-    }
-    GST_DEBUG_OBJECT (self,
-        "latency: ours %" GST_TIME_FORMAT ", total min %" GST_TIME_FORMAT
-        " max %" GST_TIME_FORMAT,
-        GST_TIME_ARGS (ours), GST_TIME_ARGS (min), GST_TIME_ARGS (max));
-    gst_query_set_latency (query, live, min, max);
+    omni_latency_query_add (GST_OBJECT (self), query, ours);
   }
   return res;
 }
