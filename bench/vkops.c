@@ -21,6 +21,7 @@
 static gint reps = 10;
 static gchar *device_sel = NULL;
 static gchar *model_name = NULL;
+static gboolean per_node = FALSE;
 static GRand *rng;
 
 typedef struct {
@@ -358,8 +359,56 @@ bench_ops (OmniVkDevice *dev)
       "%-36s %12.3f %12.3f %8.2fx\n", "sum", sum_vk, sum_ref, sum_ref / sum_vk);
 }
 
+/* Every node of the model as its own kernel, on the node's own shapes:
+ * where the whole-model time goes. Pads are shown but run folded into the
+ * convolution that reads them. */
 static void
-bench_model (void)
+bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
+{
+  gdouble sum = 0;
+  guint i, j;
+
+  g_print ("\n%-4s %-34s %-10s %10s %9s\n", "node", "layer", "op", "vulkan ms",
+      "GMAC/s");
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+    Case c = { n->name, n->op, n->params };
+    gdouble vk = 0, ref = 0, macs = 0;
+
+    if (n->op == OMNI_NN_OP_PAD) {
+      g_print ("%-4u %-34s %-10s %10s\n", i, n->name, "pad", "(folded)");
+      continue;
+    }
+    c.n_inputs = n->n_inputs;
+    for (j = 0; j < n->n_inputs; j++)
+      c.sizes[j] = omni_nn_graph_tensor (g, n->inputs[j])->n_elements * 4;
+    if (n->weights != OMNI_NN_NO_TENSOR)
+      c.sizes[c.n_inputs++]
+          = omni_nn_graph_tensor (g, n->weights)->n_elements * 4;
+    c.has_bias = n->bias != OMNI_NN_NO_TENSOR;
+    if (c.has_bias)
+      c.sizes[c.n_inputs++] = omni_nn_graph_tensor (g, n->bias)->n_elements * 4;
+    c.out_n = omni_nn_graph_tensor (g, n->output)->n_elements;
+    if (n->weights != OMNI_NN_NO_TENSOR)
+      macs = (gdouble) c.out_n
+             * (omni_nn_graph_tensor (g, n->weights)->n_elements
+                 / (gdouble) (n->op == OMNI_NN_OP_DEPTHWISE_CONV2D
+                                  ? omni_nn_graph_tensor (g, n->weights)
+                                            ->n_elements
+                                        / 9
+                                  : omni_nn_graph_tensor (g, n->bias)
+                                        ->n_elements));
+    if (!bench_case (dev, &c, &vk, &ref))
+      continue;
+    sum += vk;
+    g_print ("%-4u %-34s %-10s %10.3f %9.2f\n", i, n->name,
+        omni_nn_op_type_name (n->op), vk, macs / vk / 1e6);
+  }
+  g_print ("%-4s %-34s %-10s %10.3f\n", "", "sum of nodes", "", sum);
+}
+
+static void
+bench_model (OmniVkDevice *dev)
 {
   GError *err = NULL;
   OmniNnModel *m = omni_nn_model_load (model_name, NULL, NULL, &err);
@@ -380,6 +429,8 @@ bench_model (void)
     return;
   }
   g = m->graph;
+  if (per_node)
+    bench_nodes (dev, g);
   tensor
       = random_data ((gsize) g->input_h * g->input_w * g->input_c * 4, FALSE);
   input.tensor = tensor;
@@ -457,6 +508,8 @@ main (int argc, char **argv)
               "N" },
           { "model", 0, 0, G_OPTION_ARG_STRING, &model_name,
               "model for the whole-network figure (default nsfw)", "NAME" },
+          { "per-node", 0, 0, G_OPTION_ARG_NONE, &per_node,
+              "time every node of the model as its own kernel", NULL },
           { NULL } };
   GOptionContext *ctx = g_option_context_new ("- Vulkan ops vs C references");
   GError *err = NULL;
@@ -483,7 +536,7 @@ main (int argc, char **argv)
       omni_vk_device_type_to_string (omni_vk_device_get_info (dev)->type),
       omni_vk_device_get_subgroup_size (dev), g_get_num_processors ());
   bench_ops (dev);
-  bench_model ();
+  bench_model (dev);
   gst_object_unref (dev);
   g_rand_free (rng);
   g_free (device_sel);

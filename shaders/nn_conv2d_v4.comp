@@ -30,9 +30,21 @@ layout(constant_id = 20) const uint OWB = 4u;  // output pixels per invocation
 const uint OC4 = OUT_C / 4u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+#ifdef OMNI_TEXEL_READS
+layout(binding = 1) uniform samplerBuffer src;
+layout(binding = 2) uniform samplerBuffer w;
+layout(binding = 3) uniform samplerBuffer b;
+#define SRC(i) texelFetch(src, int((i) >> 2u))[(i) & 3u]
+#define W(i) texelFetch(w, int(i))
+#define B(i) texelFetch(b, int(i))
+#else
 layout(std430, binding = 1) readonly buffer In { float data[]; } src;
 layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
 layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
+#define SRC(i) src.data[i]
+#define W(i) w.data[i]
+#define B(i) b.data[i]
+#endif
 
 vec4 act(vec4 v)
 {
@@ -55,7 +67,7 @@ void main()
   uint q[CB4];
   for (uint j = 0u; j < CB4; j++) {
     q[j] = min(q0 + j, OC4 - 1u);
-    vec4 bias = HAS_BIAS ? b.data[q[j]] : vec4(0.0);
+    vec4 bias = HAS_BIAS ? B(q[j]) : vec4(0.0);
     for (uint p = 0u; p < OWB; p++)
       acc[p][j] = bias;
   }
@@ -70,11 +82,11 @@ void main()
       for (uint ci = 0u; ci < IN_C; ci++) {
         vec4 wv[CB4];
         for (uint j = 0u; j < CB4; j++)
-          wv[j] = w.data[wb + ci * OC4 + q[j]];
+          wv[j] = W(wb + ci * OC4 + q[j]);
         for (uint p = 0u; p < OWB; p++) {
           int ix = int((ox0 + p) * SW + kx * DW) - PL;
           float x = ix >= 0 && ix < int(IN_W)
-              ? src.data[(uint(iy) * IN_W + uint(ix)) * IN_C + ci]
+              ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
               : 0.0;
           for (uint j = 0u; j < CB4; j++)
             acc[p][j] += x * wv[j];

@@ -10,9 +10,21 @@ layout(constant_id = 6) const uint ACT = 0u;
 layout(constant_id = 7) const bool HAS_BIAS = false;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
+#ifdef OMNI_TEXEL_READS
+layout(binding = 1) uniform samplerBuffer src;
+layout(binding = 2) uniform samplerBuffer w;
+layout(binding = 3) uniform samplerBuffer b;
+#define SRC(i) texelFetch(src, int((i) >> 2u))[(i) & 3u]
+#define W(i) texelFetch(w, int((i) >> 2u))[(i) & 3u]
+#define B(i) texelFetch(b, int((i) >> 2u))[(i) & 3u]
+#else
 layout(std430, binding = 1) readonly buffer In { float data[]; } src;
 layout(std430, binding = 2) readonly buffer W { float data[]; } w;
 layout(std430, binding = 3) readonly buffer B { float data[]; } b;
+#define SRC(i) src.data[i]
+#define W(i) w.data[i]
+#define B(i) b.data[i]
+#endif
 
 float act(float v)
 {
@@ -28,8 +40,8 @@ void main()
   uint n = gl_GlobalInvocationID.x, m = gl_GlobalInvocationID.y;
   if (n >= N || m >= M)
     return;
-  float acc = HAS_BIAS ? b.data[n] : 0.0;
+  float acc = HAS_BIAS ? B(n) : 0.0;
   for (uint k = 0u; k < K; k++)
-    acc += src.data[m * K + k] * w.data[k * N + n];
+    acc += SRC(m * K + k) * W(k * N + n);
   dst.data[m * N + n] = act(acc);
 }

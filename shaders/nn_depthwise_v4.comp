@@ -30,9 +30,21 @@ const uint C4 = IN_C / 4u;
 const uint SPAN = (OWB - 1u) * SW + (KW - 1u) * DW + 1u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+#ifdef OMNI_TEXEL_READS
+layout(binding = 1) uniform samplerBuffer src;
+layout(binding = 2) uniform samplerBuffer w;
+layout(binding = 3) uniform samplerBuffer b;
+#define SRC(i) texelFetch(src, int(i))
+#define W(i) texelFetch(w, int(i))
+#define B(i) texelFetch(b, int(i))
+#else
 layout(std430, binding = 1) readonly buffer In { vec4 data[]; } src;
 layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
 layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
+#define SRC(i) src.data[i]
+#define W(i) w.data[i]
+#define B(i) b.data[i]
+#endif
 
 vec4 act(vec4 v)
 {
@@ -52,7 +64,7 @@ void main()
     return;
 
   vec4 acc[OWB];
-  vec4 bias = HAS_BIAS ? b.data[c4] : vec4(0.0);
+  vec4 bias = HAS_BIAS ? B(c4) : vec4(0.0);
   for (uint p = 0u; p < OWB; p++)
     acc[p] = bias;
 
@@ -67,11 +79,11 @@ void main()
     vec4 x[SPAN];
     for (uint j = 0u; j < SPAN; j++) {
       int ix = ix0 + int(j);
-      x[j] = ix >= 0 && ix < int(IN_W) ? src.data[(row + uint(ix)) * C4 + c4]
+      x[j] = ix >= 0 && ix < int(IN_W) ? SRC((row + uint(ix)) * C4 + c4)
                                        : vec4(0.0);
     }
     for (uint kx = 0u; kx < KW; kx++) {
-      vec4 wv = w.data[(ky * KW + kx) * C4 + c4];
+      vec4 wv = W((ky * KW + kx) * C4 + c4);
       for (uint p = 0u; p < OWB; p++)
         acc[p] += x[p * SW + kx * DW] * wv;
     }

@@ -23,9 +23,21 @@ layout(constant_id = 9) const uint RN = 2u;   // vec4 columns per invocation
 const uint K4 = K / 4u, N4 = N / 4u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
+#ifdef OMNI_TEXEL_READS
+layout(binding = 1) uniform samplerBuffer src;
+layout(binding = 2) uniform samplerBuffer w;
+layout(binding = 3) uniform samplerBuffer b;
+#define SRC(i) texelFetch(src, int(i))
+#define W(i) texelFetch(w, int(i))
+#define B(i) texelFetch(b, int(i))
+#else
 layout(std430, binding = 1) readonly buffer In { vec4 data[]; } src;
 layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
 layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
+#define SRC(i) src.data[i]
+#define W(i) w.data[i]
+#define B(i) b.data[i]
+#endif
 
 vec4 act(vec4 v)
 {
@@ -47,7 +59,7 @@ void main()
   uint rows[RM], cols[RN];
   for (uint c = 0u; c < RN; c++) {
     cols[c] = min(n4 + c, N4 - 1u);
-    vec4 bias = HAS_BIAS ? b.data[cols[c]] : vec4(0.0);
+    vec4 bias = HAS_BIAS ? B(cols[c]) : vec4(0.0);
     for (uint r = 0u; r < RM; r++)
       acc[r][c] = bias;
   }
@@ -58,11 +70,11 @@ void main()
   for (uint k4 = 0u; k4 < K4; k4++) {
     vec4 a[RM];
     for (uint r = 0u; r < RM; r++)
-      a[r] = src.data[rows[r] + k4];
+      a[r] = SRC(rows[r] + k4);
     uint wrow = k4 * 4u * N4;
     for (uint kk = 0u; kk < 4u; kk++) {
       for (uint c = 0u; c < RN; c++) {
-        vec4 bv = w.data[wrow + cols[c]];
+        vec4 bv = W(wrow + cols[c]);
         for (uint r = 0u; r < RM; r++)
           acc[r][c] += a[r][kk] * bv;
       }

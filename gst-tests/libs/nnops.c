@@ -9,7 +9,9 @@
  * |vulkan - reference| <= 1e-4 * max (|reference|, 1). Then a small graph
  * with every op runs on the Vulkan backend and on the CPU backend. Runs
  * under the validation layer (OMNI_VK_VALIDATION=1 in the test
- * environment), which must report nothing.
+ * environment), which must report nothing. The ops that read through
+ * texel buffers run a second time with texel buffers made unavailable
+ * (OMNI_VK_MAX_TEXELS=0), through their storage-buffer variants.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,6 +27,7 @@
 
 static OmniVkDevice *device;
 static GRand *rng;
+static guint n_texel_kernels; /* kernels run that read texel buffers */
 
 static void
 setup (void)
@@ -34,6 +37,30 @@ setup (void)
   device = omni_vk_device_get (NULL, &err);
   fail_unless (device != NULL, "%s", err ? err->message : "");
   rng = g_rand_new_with_seed (20240611);
+  n_texel_kernels = 0;
+}
+
+/* The test ran the texel-reading kernels when the device has texel
+ * buffers, and only storage-buffer kernels when it has none. */
+static void
+check_read_path (void)
+{
+  if (omni_vk_device_get_max_texels (device) == 0) {
+    fail_unless_equals_int (n_texel_kernels, 0);
+  } else {
+    fail_unless (n_texel_kernels > 0);
+  }
+}
+
+/* The same ops with texel buffers unavailable: the storage-buffer variants
+ * of the kernels that read through texel buffers where they can. */
+static void
+setup_storage_reads (void)
+{
+  g_setenv ("OMNI_VK_MAX_TEXELS", "0", TRUE);
+  setup ();
+  g_unsetenv ("OMNI_VK_MAX_TEXELS");
+  fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 0);
 }
 
 static void
@@ -108,6 +135,8 @@ run_kernel (OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
 
   fail_unless (
       k != NULL, "%s: %s", omni_nn_op_type_name (op), err ? err->message : "");
+  if (g_str_has_suffix (omni_nn_vk_kernel_get_shader (k), "_texel"))
+    n_texel_kernels++;
   nb = omni_nn_vk_kernel_get_n_buffers (k);
   fail_unless (nb <= 4 && n_inputs + 1 <= nb);
   bufs[0] = omni_vk_buffer_new (
@@ -237,6 +266,7 @@ GST_START_TEST (test_conv2d)
       OMNI_NN_ACT_NONE, FALSE);
   check_conv2d (1, 1, 7, 4, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_RELU, TRUE);
+  check_read_path ();
 }
 
 GST_END_TEST;
@@ -323,6 +353,7 @@ GST_START_TEST (test_depthwise)
       17, 23, 36, 1, 5, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
   check_depthwise (
       30, 29, 144, 1, 3, 2, 1, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_RELU6, TRUE);
+  check_read_path ();
 }
 
 GST_END_TEST;
@@ -381,6 +412,7 @@ GST_START_TEST (test_pointwise)
   check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 63, 16, 12, OMNI_NN_ACT_RELU, TRUE);
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 3025, 32, 16, OMNI_NN_ACT_NONE, TRUE);
+  check_read_path ();
 }
 
 GST_END_TEST;
@@ -392,6 +424,7 @@ GST_START_TEST (test_dense)
   check_gemm (OMNI_NN_OP_DENSE, 1, 7, 1001, OMNI_NN_ACT_RELU, TRUE);
   check_gemm (OMNI_NN_OP_DENSE, 3, 19, 1, OMNI_NN_ACT_RELU6, FALSE);
   check_gemm (OMNI_NN_OP_DENSE, 1, 1, 1, OMNI_NN_ACT_NONE, TRUE);
+  check_read_path ();
 }
 
 GST_END_TEST;
@@ -1044,6 +1077,16 @@ nnops_suite (void)
   tcase_add_test (tc, test_bad_params);
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_device_lost);
+
+  tc = tcase_create ("storage-reads");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup_storage_reads, teardown);
+  tcase_add_test (tc, test_conv2d);
+  tcase_add_test (tc, test_depthwise);
+  tcase_add_test (tc, test_pointwise);
+  tcase_add_test (tc, test_dense);
+  tcase_add_test (tc, test_graph);
   return s;
 }
 

@@ -230,6 +230,79 @@ GST_START_TEST (test_buffer_staging)
 
 GST_END_TEST;
 
+/* Texel-buffer bindings (OMNI_VK_ACCESS_READ_TEXELS): the texel variant of
+ * the dense kernel computes a dot product through three of them, and a
+ * buffer with more texels than the device allows is refused by name. The
+ * limit is lowered to 16 texels with OMNI_VK_MAX_TEXELS. */
+GST_START_TEST (test_texel_bindings)
+{
+  static const OmniVkAccess access[]
+      = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ_TEXELS,
+          OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
+  /* local size 1; M 1, K 37, N 1, no activation, a bias */
+  guint32 spec[8] = { 1, 1, 1, 1, 37, 1, 0, 1 };
+  GError *err = NULL;
+  OmniVkDevice *dev;
+  OmniVkPipeline *p;
+  OmniVkBuffer *bufs[4], *big, *down;
+  OmniVkDescriptorPool *pool;
+  OmniVkCommand *cmd;
+  gfloat x[37], w[37], bias = 2.0f, out = 0.0f;
+  guint i;
+
+  g_setenv ("OMNI_VK_MAX_TEXELS", "16", TRUE);
+  dev = get_device ();
+  g_unsetenv ("OMNI_VK_MAX_TEXELS");
+  fail_unless_equals_uint64 (omni_vk_device_get_max_texels (dev), 16);
+  p = omni_vk_pipeline_new (dev, "nn_dense_texel", access, 4, 0, spec, 8, &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  for (i = 0; i < 37; i++) {
+    x[i] = (gfloat) (i + 1);
+    w[i] = 0.5f;
+  }
+  bufs[0] = omni_vk_buffer_new (dev, 4, OMNI_VK_MEMORY_DEVICE, &err);
+  bufs[1] = omni_vk_buffer_new (dev, sizeof (x), OMNI_VK_MEMORY_DEVICE, &err);
+  bufs[2] = omni_vk_buffer_new (dev, sizeof (w), OMNI_VK_MEMORY_DEVICE, &err);
+  bufs[3] = omni_vk_buffer_new (dev, 4, OMNI_VK_MEMORY_DEVICE, &err);
+  down = omni_vk_buffer_new (dev, 4, OMNI_VK_MEMORY_DOWNLOAD, &err);
+  fail_unless (bufs[0] && bufs[1] && bufs[2] && bufs[3] && down);
+  fail_unless (omni_vk_buffer_write (bufs[1], 0, x, sizeof (x), &err));
+  fail_unless (omni_vk_buffer_write (bufs[2], 0, w, sizeof (w), &err));
+  fail_unless (omni_vk_buffer_write (bufs[3], 0, &bias, 4, &err));
+
+  cmd = omni_vk_command_new (dev, &err);
+  fail_unless (omni_vk_command_begin (cmd, &err));
+  omni_vk_command_dispatch_buffers (cmd, p, bufs, 4, NULL, 0, 1, 1, 1);
+  omni_vk_command_copy_buffer (cmd, bufs[0], 0, down, 0, 4);
+  fail_unless (omni_vk_command_end (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_command_run (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_buffer_read (down, 0, &out, 4, &err));
+  /* 0.5 * (1 + ... + 37) + 2 */
+  fail_unless_equals_float (out, 353.5f);
+  omni_vk_command_unref (cmd);
+
+  /* 17 texels: one more than the device takes. */
+  big = omni_vk_buffer_new (dev, 17 * 16, OMNI_VK_MEMORY_DEVICE, &err);
+  pool = omni_vk_descriptor_pool_new (dev, 1, 4, &err);
+  omni_vk_buffer_unref (bufs[1]);
+  bufs[1] = big;
+  fail_if (omni_vk_descriptor_set_new (pool, p, bufs, 4, &err));
+  fail_unless (err && strstr (err->message, "binding 1")
+                   && strstr (err->message, "texel"),
+      "%s", err ? err->message : "no error");
+  g_clear_error (&err);
+
+  omni_vk_descriptor_pool_unref (pool);
+  for (i = 0; i < 4; i++)
+    omni_vk_buffer_unref (bufs[i]);
+  omni_vk_buffer_unref (down);
+  omni_vk_pipeline_unref (p);
+  release_device (dev);
+  assert_no_validation_messages ();
+}
+
+GST_END_TEST;
+
 /* Fills @n floats with @value through the fill shader with workgroups of
  * @local invocations, in a buffer of n + 5 floats pre-set to -1, and checks
  * every value, including the untouched tail. */
@@ -792,6 +865,7 @@ vk_suite (void)
   tcase_add_test (tc, test_buffer_round_trip);
   tcase_add_test (tc, test_buffer_staging);
   tcase_add_test (tc, test_fill_dispatch);
+  tcase_add_test (tc, test_texel_bindings);
   tcase_add_test (tc, test_barriers_and_resubmit);
   tcase_add_test (tc, test_pipeline_cache);
   tcase_add_test (tc, test_create_destroy_cycles);

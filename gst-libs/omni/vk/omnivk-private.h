@@ -74,6 +74,18 @@ gboolean _omni_vk_check (
 VkResult _omni_vk_device_submit (
     OmniVkDevice *device, const VkSubmitInfo *submit, VkFence fence);
 
+static inline VkDescriptorType
+_omni_vk_access_descriptor_type (OmniVkAccess access)
+{
+  return (access & OMNI_VK_ACCESS_TEXELS_BIT)
+             ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+             : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+}
+
+/* The buffer's RGBA32F view for texel bindings, made on first use. */
+VkBufferView _omni_vk_buffer_get_texel_view (
+    OmniVkBuffer *buffer, GError **error);
+
 /* ---- pipeline cache on disk ---- */
 gchar *_omni_vk_pipeline_cache_path (OmniVkDevice *device);
 VkPipelineCache _omni_vk_pipeline_cache_load (
@@ -100,7 +112,8 @@ struct _OmniVkBuffer {
   VkDeviceSize alloc_size;
   OmniVkMemoryUsage usage;
   VkMemoryPropertyFlags mem_flags;
-  guint8 *mapped; /* persistent mapping when host-visible */
+  guint8 *mapped;          /* persistent mapping when host-visible */
+  VkBufferView texel_view; /* RGBA32F view, made at the first texel binding */
   OmniVkBufferTrack track;
 };
 

@@ -41,6 +41,8 @@ omni_vk_buffer_free (OmniVkBuffer *self)
 {
   VkDevice dev = self->device->device;
 
+  if (self->texel_view)
+    vkDestroyBufferView (dev, self->texel_view, NULL);
   if (self->mapped)
     vkUnmapMemory (dev, self->memory);
   if (self->buffer)
@@ -119,6 +121,7 @@ omni_vk_buffer_new (
   /* Whole 16-byte units, so shaders may read bytes as uint or vec4 words. */
   bci.size = (size + 15) & ~(VkDeviceSize) 15;
   bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT
+              | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT
               | VK_BUFFER_USAGE_TRANSFER_SRC_BIT
               | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
@@ -184,6 +187,35 @@ omni_vk_buffer_new (
       "buffer %p: %" G_GSIZE_FORMAT " bytes, memory flags 0x%x", self, size,
       self->mem_flags);
   return self;
+}
+
+VkBufferView
+_omni_vk_buffer_get_texel_view (OmniVkBuffer *self, GError **error)
+{
+  OmniVkDevice *device = self->device;
+  VkBufferViewCreateInfo ci = { VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO };
+  VkDeviceSize texels = ((VkDeviceSize) self->size + 15) / 16;
+
+  if (self->texel_view)
+    return self->texel_view;
+  if (texels > device->props.limits.maxTexelBufferElements) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+        "%" G_GSIZE_FORMAT " bytes are more texels than the device's texel "
+        "buffers hold (%u)",
+        self->size, device->props.limits.maxTexelBufferElements);
+    return VK_NULL_HANDLE;
+  }
+  ci.buffer = self->buffer;
+  ci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+  ci.offset = 0;
+  ci.range = texels * 16;
+  if (!_omni_vk_check (device,
+          vkCreateBufferView (device->device, &ci, NULL, &self->texel_view),
+          "vkCreateBufferView", error)) {
+    self->texel_view = VK_NULL_HANDLE;
+    return VK_NULL_HANDLE;
+  }
+  return self->texel_view;
 }
 
 /**

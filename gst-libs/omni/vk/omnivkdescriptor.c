@@ -39,7 +39,7 @@ pool_free (OmniVkDescriptorPool *self)
  * omni_vk_descriptor_pool_new:
  * @device: an #OmniVkDevice
  * @max_sets: how many sets the pool can hold
- * @max_buffers: how many storage-buffer descriptors in all
+ * @max_buffers: how many buffer descriptors (storage or texel) in all
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): the pool, or %NULL with @error set
@@ -49,7 +49,8 @@ omni_vk_descriptor_pool_new (
     OmniVkDevice *device, guint max_sets, guint max_buffers, GError **error)
 {
   OmniVkDescriptorPool *self;
-  VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 0 };
+  VkDescriptorPoolSize sizes[2] = { { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 0 },
+    { VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 0 } };
   VkDescriptorPoolCreateInfo ci
       = { VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO };
   VkResult res;
@@ -69,10 +70,11 @@ omni_vk_descriptor_pool_new (
   self->device = gst_object_ref (device);
   self->max_sets = max_sets;
   self->max_buffers = max_buffers;
-  size.descriptorCount = max_buffers;
+  /* Any binding may be of either kind. */
+  sizes[0].descriptorCount = sizes[1].descriptorCount = max_buffers;
   ci.maxSets = max_sets;
-  ci.poolSizeCount = 1;
-  ci.pPoolSizes = &size;
+  ci.poolSizeCount = G_N_ELEMENTS (sizes);
+  ci.pPoolSizes = sizes;
   res = vkCreateDescriptorPool (device->device, &ci, NULL, &self->pool);
   if (!_omni_vk_check (device, res, "vkCreateDescriptorPool", error)) {
     self->pool = VK_NULL_HANDLE;
@@ -156,6 +158,7 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
   VkDescriptorSetAllocateInfo ai
       = { VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO };
   VkDescriptorBufferInfo *infos;
+  VkBufferView *views;
   VkWriteDescriptorSet *writes;
   VkDeviceSize max_range = device->props.limits.maxStorageBufferRange;
   VkResult res;
@@ -169,6 +172,7 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
         pipeline->n_bindings, n_buffers);
     return NULL;
   }
+  views = g_newa0 (VkBufferView, n_buffers);
   for (i = 0; i < n_buffers; i++) {
     if (!buffers[i] || buffers[i]->device != device) {
       g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
@@ -184,6 +188,13 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
           " bytes)",
           pipeline->shader, i, buffers[i]->size, (guint64) max_range);
       return NULL;
+    }
+    if (pipeline->access[i] & OMNI_VK_ACCESS_TEXELS_BIT) {
+      views[i] = _omni_vk_buffer_get_texel_view (buffers[i], error);
+      if (!views[i]) {
+        g_prefix_error (error, "shader %s binding %u: ", pipeline->shader, i);
+        return NULL;
+      }
     }
   }
   if (!omni_vk_descriptor_pool_has_room (pool, n_buffers)) {
@@ -224,8 +235,12 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
     writes[i].dstSet = self->set;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
+    writes[i].descriptorType
+        = _omni_vk_access_descriptor_type (pipeline->access[i]);
+    if (writes[i].descriptorType == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER)
+      writes[i].pTexelBufferView = &views[i];
+    else
+      writes[i].pBufferInfo = &infos[i];
   }
   vkUpdateDescriptorSets (device->device, n_buffers, writes, 0, NULL);
   g_free (infos);

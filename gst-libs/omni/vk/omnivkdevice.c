@@ -292,6 +292,14 @@ device_create (
   vkGetPhysicalDeviceProperties2 (p->handle, &props2);
   self->props = props2.properties;
   self->subgroup_size = MAX (subgroup.subgroupSize, 1);
+  /* OMNI_VK_MAX_TEXELS lowers maxTexelBufferElements, to exercise the
+   * storage-buffer fallbacks of the texel-reading kernels (0: none fit). */
+  if (g_getenv ("OMNI_VK_MAX_TEXELS")) {
+    guint64 max = g_ascii_strtoull (g_getenv ("OMNI_VK_MAX_TEXELS"), NULL, 10);
+
+    self->props.limits.maxTexelBufferElements
+        = MIN (self->props.limits.maxTexelBufferElements, max);
+  }
   vkGetPhysicalDeviceMemoryProperties (p->handle, &self->mem_props);
 
   /* A non-conformant (portability) implementation must be told we know. */
@@ -452,6 +460,21 @@ omni_vk_device_get_limits (OmniVkDevice *device)
 {
   g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), NULL);
   return &device->props.limits;
+}
+
+/**
+ * omni_vk_device_get_max_texels:
+ * @device: an #OmniVkDevice
+ *
+ * Returns: how many texels a buffer bound as %OMNI_VK_ACCESS_READ_TEXELS may
+ *   hold (maxTexelBufferElements: 65536 at least, 2^27 and more on desktop
+ *   drivers). Kernels fall back to storage-buffer reads above it.
+ */
+guint64
+omni_vk_device_get_max_texels (OmniVkDevice *device)
+{
+  g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), 0);
+  return device->props.limits.maxTexelBufferElements;
 }
 
 /**

@@ -172,7 +172,7 @@ omni_vk_pipeline_new_from_spirv (OmniVkDevice *device, const gchar *name,
   lb = g_new0 (VkDescriptorSetLayoutBinding, n_bindings);
   for (i = 0; i < n_bindings; i++) {
     lb[i].binding = i;
-    lb[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    lb[i].descriptorType = _omni_vk_access_descriptor_type (bindings[i]);
     lb[i].descriptorCount = 1;
     lb[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
   }

@@ -15,21 +15,32 @@ G_BEGIN_DECLS
  * @OMNI_VK_ACCESS_READ: the shader only reads the binding
  * @OMNI_VK_ACCESS_WRITE: the shader only writes it
  * @OMNI_VK_ACCESS_READ_WRITE: the shader reads and writes it
+ * @OMNI_VK_ACCESS_READ_TEXELS: the shader only reads the binding, as a
+ *   uniform texel buffer of RGBA32F texels (`samplerBuffer`, texelFetch)
+ *   rather than a storage buffer. CPU drivers turn texel fetches into
+ *   vector gathers where they load storage buffers lane by lane (lavapipe),
+ *   and GPUs read them through the texture cache. The buffer must not hold
+ *   more than maxTexelBufferElements texels; see
+ *   omni_vk_device_get_max_texels().
  *
- * How a compute shader uses one storage-buffer binding. Command recording
- * uses it to place exactly the barriers needed between dispatches.
+ * How a compute shader uses one binding. Command recording uses it to place
+ * exactly the barriers needed between dispatches.
  */
 typedef enum {
   OMNI_VK_ACCESS_READ = 1,
   OMNI_VK_ACCESS_WRITE = 2,
   OMNI_VK_ACCESS_READ_WRITE = 3,
+  OMNI_VK_ACCESS_READ_TEXELS = 5,
 } OmniVkAccess;
+
+#define OMNI_VK_ACCESS_TEXELS_BIT 4
 
 /**
  * OmniVkPipeline:
  *
  * A compute pipeline built from one of the embedded SPIR-V shaders, with
- * its descriptor set layout (storage buffers at bindings 0..n-1) and
+ * its descriptor set layout (storage or, for %OMNI_VK_ACCESS_READ_TEXELS,
+ * uniform texel buffers at bindings 0..n-1) and
  * pipeline layout (one push-constant range). A #GstMiniObject.
  */
 typedef struct _OmniVkPipeline OmniVkPipeline;
