@@ -38,6 +38,17 @@ layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
 #define W(i) w.data[i]
 #define B(i) b.data[i]
 #endif
+// OMNI_RESIDUAL: the epilogue adds a residual tensor [M, N] before the
+// activation (a pointwise projection and the Add after it in one pass).
+#ifdef OMNI_RESIDUAL
+#ifdef OMNI_TEXEL_READS
+layout(binding = 4) uniform samplerBuffer res;
+#define RES(i) texelFetch(res, int(i))
+#else
+layout(std430, binding = 4) readonly buffer R { vec4 data[]; } res;
+#define RES(i) res.data[i]
+#endif
+#endif
 
 vec4 act(vec4 v)
 {
@@ -85,8 +96,15 @@ void main()
   for (uint r = 0u; r < RM; r++) {
     if (m0 + r >= M)
       break;
-    for (uint c = 0u; c < RN; c++)
-      if (n4 + c < N4)
-        dst.data[(m0 + r) * N4 + n4 + c] = act(acc[r][c]);
+    for (uint c = 0u; c < RN; c++) {
+      uint o = (m0 + r) * N4 + n4 + c;
+      if (n4 + c < N4) {
+#ifdef OMNI_RESIDUAL
+        dst.data[o] = act(acc[r][c] + RES(o));
+#else
+        dst.data[o] = act(acc[r][c]);
+#endif
+      }
+    }
   }
 }

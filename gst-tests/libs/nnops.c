@@ -424,7 +424,106 @@ GST_START_TEST (test_dense)
   check_gemm (OMNI_NN_OP_DENSE, 1, 7, 1001, OMNI_NN_ACT_RELU, TRUE);
   check_gemm (OMNI_NN_OP_DENSE, 3, 19, 1, OMNI_NN_ACT_RELU6, FALSE);
   check_gemm (OMNI_NN_OP_DENSE, 1, 1, 1, OMNI_NN_ACT_NONE, TRUE);
+  /* K and N in quads: the vec4 GEMM with one row per invocation
+   * (nsfwjs's 1280 -> 256 and 256 -> 128 layers), and with three rows. */
+  check_gemm (OMNI_NN_OP_DENSE, 1, 1280, 256, OMNI_NN_ACT_RELU, TRUE);
+  check_gemm (OMNI_NN_OP_DENSE, 3, 16, 12, OMNI_NN_ACT_RELU6, FALSE);
   check_read_path ();
+}
+
+GST_END_TEST;
+
+/* A pointwise convolution with the residual Add in its epilogue against
+ * the reference GEMM then the reference Add. */
+static void
+check_residual (guint m, guint k, guint n, OmniNnActivation act, gboolean bias)
+{
+  OmniNnGemmParams p = { m, k, n, act };
+  OmniNnGemmParams plain = { m, k, n, OMNI_NN_ACT_NONE };
+  OmniNnEltwiseParams add = { (gsize) m * n, act };
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  OmniVkBuffer *bufs[5], *down;
+  OmniVkDescriptorPool *pool;
+  OmniVkCommand *cmd;
+  gfloat *in = random_floats ((gsize) m * k, 1.0f);
+  gfloat *w = random_floats ((gsize) k * n, 0.5f);
+  gfloat *b = random_floats (n, 1.0f);
+  gfloat *res = random_floats ((gsize) m * n, 3.0f);
+  gfloat *gemm = g_new (gfloat, (gsize) m * n);
+  gfloat *ref = g_new (gfloat, (gsize) m * n);
+  gfloat *vk = g_new (gfloat, (gsize) m * n);
+  const gfloat *data[4] = { in, w, b, res };
+  gsize sizes[4]
+      = { (gsize) m * k * 4, (gsize) k * n * 4, n * 4, (gsize) m * n * 4 };
+  gchar *what;
+  guint i;
+
+  omni_nn_ref_gemm (&plain, in, w, bias ? b : NULL, gemm);
+  omni_nn_ref_add (&add, gemm, res, ref);
+
+  kern = omni_nn_vk_kernel_new_residual (device, &p, bias, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  if (g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_texel_res"))
+    n_texel_kernels++;
+  fail_unless_equals_int (omni_nn_vk_kernel_get_n_buffers (kern), 5);
+  bufs[0] = omni_vk_buffer_new (device, sizes[3], OMNI_VK_MEMORY_DEVICE, &err);
+  for (i = 0; i < 4; i++) {
+    bufs[i + 1]
+        = omni_vk_buffer_new (device, sizes[i], OMNI_VK_MEMORY_DEVICE, &err);
+    fail_unless (bufs[i + 1] != NULL);
+    fail_unless (
+        omni_vk_buffer_write (bufs[i + 1], 0, data[i], sizes[i], &err));
+  }
+  down = omni_vk_buffer_new (device, sizes[3], OMNI_VK_MEMORY_DOWNLOAD, &err);
+  pool = omni_vk_descriptor_pool_new (device, 1, 5, &err);
+  fail_unless (omni_nn_vk_kernel_bind (kern, pool, bufs, 5, &err), "%s",
+      err ? err->message : "");
+  cmd = omni_vk_command_new (device, &err);
+  fail_unless (omni_vk_command_begin (cmd, &err));
+  omni_vk_command_fill_buffer (cmd, bufs[0], 0, G_MAXSIZE, 0x7fc00000u);
+  omni_nn_vk_kernel_record (kern, cmd);
+  omni_vk_command_copy_buffer (cmd, bufs[0], 0, down, 0, sizes[3]);
+  fail_unless (omni_vk_command_end (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_command_run (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_buffer_read (down, 0, vk, sizes[3], &err));
+  what = g_strdup_printf ("pointwise+residual %ux%u x %ux%u", m, k, k, n);
+  compare (what, vk, ref, (gsize) m * n);
+
+  g_free (what);
+  omni_vk_command_unref (cmd);
+  omni_vk_descriptor_pool_unref (pool);
+  omni_vk_buffer_unref (down);
+  for (i = 0; i < 5; i++)
+    omni_vk_buffer_unref (bufs[i]);
+  omni_nn_vk_kernel_free (kern);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (res);
+  g_free (gemm);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_residual)
+{
+  GError *err = NULL;
+  OmniNnGemmParams odd = { 143, 37, 28, OMNI_NN_ACT_NONE };
+
+  /* MobileNetV2 shapes (56x56 96->24, 7x7 960->160), odd M, an odd number
+   * of quads, exactly 16 rows, an activation, no bias. */
+  check_residual (3136, 96, 24, OMNI_NN_ACT_NONE, TRUE);
+  check_residual (49, 960, 160, OMNI_NN_ACT_NONE, TRUE);
+  check_residual (143, 24, 36, OMNI_NN_ACT_RELU6, TRUE);
+  check_residual (16, 4, 4, OMNI_NN_ACT_RELU, FALSE);
+  check_read_path ();
+  /* K not in quads: no residual kernel, and the error says why. */
+  fail_if (omni_nn_vk_kernel_new_residual (device, &odd, TRUE, &err));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED));
+  fail_unless (
+      strstr (err->message, "143 x 37 x 28") != NULL, "%s", err->message);
+  g_clear_error (&err);
 }
 
 GST_END_TEST;
@@ -919,6 +1018,8 @@ GST_START_TEST (test_graph)
   vk = omni_nn_vulkan_new (g, NULL, &err);
   fail_unless (vk != NULL, "%s", err ? err->message : "");
   fail_unless (omni_nn_vulkan_get_weight_bytes (vk) > 0);
+  /* The pad runs inside dw2, the residual Add inside the projection. */
+  fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), g->nodes->len - 2);
   /* Shared activation buffers: fewer bytes than one buffer per tensor. */
   fail_unless (
       omni_nn_vulkan_get_activation_bytes (vk)
@@ -1067,6 +1168,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
+  tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_pad);
   tcase_add_test (tc, test_add_activation);
   tcase_add_test (tc, test_global_avg_pool);
@@ -1086,6 +1188,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
+  tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_graph);
   return s;
 }

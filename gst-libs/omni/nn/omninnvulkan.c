@@ -199,9 +199,17 @@ pipeline_key (const gchar *shader, const guint32 *spec, guint n_spec)
   return g_string_free (s, FALSE);
 }
 
+/* Shapes of the register-blocked vec4 GEMM, the one kernel with a
+ * residual epilogue. */
+static gboolean
+gemm_is_v4 (const OmniNnGemmParams *p)
+{
+  return p->k % 4 == 0 && p->n % 4 == 0;
+}
+
 static OmniNnVkKernel *
 kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
-    gboolean has_bias, GHashTable *cache, GError **error)
+    gboolean has_bias, gboolean residual, GHashTable *cache, GError **error)
 {
   static const OmniVkAccess w_r[]
       = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ };
@@ -212,6 +220,12 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
   static const OmniVkAccess w_ttt[]
       = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ_TEXELS,
           OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
+  static const OmniVkAccess w_rrrr[]
+      = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ,
+          OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
+  static const OmniVkAccess w_tttt[] = { OMNI_VK_ACCESS_WRITE,
+    OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS,
+    OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
   static const OmniVkAccess rw_r[]
       = { OMNI_VK_ACCESS_READ_WRITE, OMNI_VK_ACCESS_READ };
   const VkPhysicalDeviceLimits *lim = omni_vk_device_get_limits (dev);
@@ -406,6 +420,14 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
 
     if (p->m == 0 || p->k == 0 || p->n == 0)
       goto bad_params;
+    if (residual && !gemm_is_v4 (p)) {
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+          "a residual epilogue needs a GEMM with K and N multiples of 4 "
+          "(have %u x %u x %u)",
+          p->m, p->k, p->n);
+      omni_nn_vk_kernel_free (k);
+      return NULL;
+    }
     spec[3] = p->m;
     spec[4] = p->k;
     spec[5] = p->n;
@@ -413,7 +435,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
     spec[7] = has_bias;
     access = w_rrr;
     k->n_buffers = 4;
-    if (p->m < 16) {
+    if (p->m < 16 && !gemm_is_v4 (p)) {
       /* A few rows: one invocation per output feature. */
       k->shader = "nn_dense";
       if (fits_texels (dev, (guint64) p->m * p->k, (guint64) p->k * p->n, 0)) {
@@ -427,20 +449,27 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
       n_spec = 8;
       k->groups[0] = div_up (p->n, k->local[0]);
       k->groups[1] = p->m;
-    } else if (p->k % 4 == 0 && p->n % 4 == 0) {
-      /* Register blocks of RM rows x RN vec4 columns, 16-byte loads. */
-      guint rm = p->m >= 64 ? 8 : 4, rn = p->n % 8 == 0 ? 2 : 1;
-      guint col_blocks = div_up (p->n / 4, rn), lx = 1, ly;
+    } else if (gemm_is_v4 (p)) {
+      /* Register blocks of RM rows x RN vec4 columns, 16-byte loads (a
+       * single row for a dense layer). */
+      guint rm = p->m >= 64 ? 8 : p->m >= 4 ? 4 : 1;
+      guint rn = p->n % 8 == 0 ? 2 : 1;
+      guint col_blocks, lx = 1, ly;
 
+      col_blocks = div_up (p->n / 4, rn);
       while (lx < col_blocks && lx < 64)
         lx *= 2;
       lx = omni_vk_device_get_local_size (dev, lx);
       ly = MAX (omni_vk_device_get_local_size (dev, 64) / lx, 1);
-      k->shader = "nn_gemm_v4";
-      if (fits_texels (dev, (guint64) p->m * p->k, (guint64) p->k * p->n, 0)) {
-        k->shader = "nn_gemm_v4_texel";
-        access = w_ttt;
+      ly = MIN (ly, pow2_floor (div_up (p->m, rm)));
+      k->shader = residual ? "nn_gemm_v4_res" : "nn_gemm_v4";
+      access = residual ? w_rrrr : w_rrr;
+      if (fits_texels (dev, (guint64) p->m * p->k, (guint64) p->k * p->n,
+              residual ? (guint64) p->m * p->n : 0)) {
+        k->shader = residual ? "nn_gemm_v4_texel_res" : "nn_gemm_v4_texel";
+        access = residual ? w_tttt : w_ttt;
       }
+      k->n_buffers = residual ? 5 : 4;
       k->local[0] = lx;
       k->local[1] = ly;
       spec[0] = lx;
@@ -625,7 +654,34 @@ omni_nn_vk_kernel_new (OmniVkDevice *device, OmniNnOpType op,
     const OmniNnOpParams *params, gboolean has_bias, GError **error)
 {
   debug_init ();
-  return kernel_new (device, op, params, has_bias, NULL, error);
+  return kernel_new (device, op, params, has_bias, FALSE, NULL, error);
+}
+
+/**
+ * omni_nn_vk_kernel_new_residual:
+ * @device: an #OmniVkDevice
+ * @params: a pointwise GEMM with at least 16 rows and K and N multiples
+ *   of 4
+ * @has_bias: whether a bias buffer will be bound
+ * @error: return location for a #GError
+ *
+ * A pointwise convolution whose epilogue adds a residual tensor of its
+ * output's shape before the activation: out = act (in x w + bias +
+ * residual), what MobileNetV2's projection and the Add after it compute in
+ * two passes. Buffers: out, in, weights, bias, residual.
+ *
+ * Returns: (transfer full) (nullable): the kernel, or %NULL with @error set
+ */
+OmniNnVkKernel *
+omni_nn_vk_kernel_new_residual (OmniVkDevice *device,
+    const OmniNnGemmParams *params, gboolean has_bias, GError **error)
+{
+  OmniNnOpParams p = { 0 };
+
+  debug_init ();
+  p.gemm = *params;
+  return kernel_new (
+      device, OMNI_NN_OP_POINTWISE_CONV2D, &p, has_bias, TRUE, NULL, error);
 }
 
 /**
@@ -761,8 +817,10 @@ struct _OmniNnVulkan {
   OmniVkBuffer **acts;      /* by tensor id: activations (shared) */
   OmniNnVkKernel **kernels; /* by node; NULL for a folded pad */
   guint (*inputs)[OMNI_NN_MAX_INPUTS]; /* by node: inputs after folding */
-  OmniNnOpParams *params;              /* by node: parameters after folding */
-  gboolean *skip;                      /* by node: folded into its readers */
+  guint *outputs;         /* by node: the tensor written, after folding */
+  guint *residual;        /* by node: tensor added in the epilogue, or none */
+  OmniNnOpParams *params; /* by node: parameters after folding */
+  gboolean *skip;         /* by node: folded into its readers */
   OmniVkDescriptorPool *pool;
   Slot slots[OMNI_NN_VULKAN_MAX_IN_FLIGHT];
   guint head; /* oldest in-flight slot */
@@ -821,6 +879,8 @@ omni_nn_vulkan_free (OmniNnVulkan *self)
       omni_nn_vk_kernel_free (self->kernels[i]);
   g_free (self->kernels);
   g_free (self->inputs);
+  g_free (self->outputs);
+  g_free (self->residual);
   g_free (self->params);
   g_free (self->skip);
   for (i = 0; i < n_tensors; i++) {
@@ -903,6 +963,8 @@ allocate_activations (OmniNnVulkan *self, GError **error)
       continue;
     for (j = 0; j < n->n_inputs; j++)
       last_use[self->inputs[i][j]] = i;
+    if (self->residual[i] != OMNI_NN_NO_TENSOR)
+      last_use[self->residual[i]] = i;
   }
   for (i = 0; i < g->outputs->len; i++)
     pinned[omni_nn_graph_output (g, i)->tensor] = TRUE;
@@ -943,12 +1005,19 @@ allocate_activations (OmniNnVulkan *self, GError **error)
 
     if (self->skip[i])
       continue;
-    ACQUIRE (n->output);
+    ACQUIRE (self->outputs[i]);
     for (j = 0; j < n->n_inputs; j++) {
       guint t = self->inputs[i][j];
 
       if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
           && (j == 0 || self->inputs[i][0] != t))
+        g_array_append_val (free_list, slot[t]);
+    }
+    if (self->residual[i] != OMNI_NN_NO_TENSOR) {
+      guint t = self->residual[i];
+
+      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
+          && self->inputs[i][0] != t)
         g_array_append_val (free_list, slot[t]);
     }
   }
@@ -998,6 +1067,8 @@ fold_pads (OmniNnVulkan *self)
     self->params[i] = n->params;
     for (j = 0; j < OMNI_NN_MAX_INPUTS; j++)
       self->inputs[i][j] = n->inputs[j];
+    self->outputs[i] = n->output;
+    self->residual[i] = OMNI_NN_NO_TENSOR;
   }
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *pad = omni_nn_graph_node (g, i);
@@ -1043,26 +1114,95 @@ fold_pads (OmniNnVulkan *self)
   }
 }
 
+/* An Add of a pointwise convolution's output and an earlier tensor (the
+ * residual connection of MobileNetV2's inverted bottleneck blocks; He et
+ * al. 2016, Sandler et al. 2018) becomes the convolution's epilogue: it
+ * writes the Add's output, adding the other operand before the Add's
+ * activation. One dispatch and one pass over the tensor less per block.
+ * Only when the convolution has no activation of its own, its output has
+ * no other reader and is no graph output, and the GEMM takes a residual. */
+static void
+fold_residual_adds (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  guint i, j, k, s;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *add = omni_nn_graph_node (g, i);
+
+    if (add->op != OMNI_NN_OP_ADD || self->skip[i])
+      continue;
+    for (s = 0; s < 2; s++) {
+      guint t = self->inputs[i][s], other = self->inputs[i][1 - s];
+      gint producer = -1;
+      gboolean ok = t != other;
+
+      for (j = 0; j < i && ok; j++)
+        if (!self->skip[j] && self->outputs[j] == t)
+          producer = j;
+      if (producer < 0)
+        continue;
+      {
+        const OmniNnNode *pn = omni_nn_graph_node (g, producer);
+        const OmniNnGemmParams *gp = &self->params[producer].gemm;
+
+        ok = pn->op == OMNI_NN_OP_POINTWISE_CONV2D && gemm_is_v4 (gp)
+             && gp->activation == OMNI_NN_ACT_NONE
+             && self->residual[producer] == OMNI_NN_NO_TENSOR;
+      }
+      for (k = 0; ok && k < g->outputs->len; k++)
+        if (omni_nn_graph_output (g, k)->tensor == t)
+          ok = FALSE;
+      /* The other operand must be ready when the convolution runs. */
+      for (j = producer; ok && j < i; j++)
+        if (!self->skip[j] && self->outputs[j] == other)
+          ok = FALSE;
+      for (j = producer + 1; ok && j < g->nodes->len; j++) {
+        const OmniNnNode *n = omni_nn_graph_node (g, j);
+
+        if (j == i || self->skip[j])
+          continue;
+        for (k = 0; k < n->n_inputs; k++)
+          if (self->inputs[j][k] == t)
+            ok = FALSE;
+        if (self->residual[j] == t)
+          ok = FALSE;
+      }
+      if (!ok)
+        continue;
+      self->outputs[producer] = self->outputs[i];
+      self->residual[producer] = other;
+      self->params[producer].gemm.activation
+          = self->params[i].eltwise.activation;
+      self->skip[i] = TRUE;
+      GST_DEBUG ("folded add '%s' into '%s'", add->name,
+          omni_nn_graph_node (g, producer)->name);
+      break;
+    }
+  }
+}
+
 static gboolean
 prepare_node (OmniNnVulkan *self, guint index, GError **error)
 {
   const OmniNnNode *n = omni_nn_graph_node (self->graph, index);
   const guint *inputs = self->inputs[index];
   OmniNnVkKernel *k;
-  OmniVkBuffer *bufs[4];
+  OmniVkBuffer *bufs[5];
   guint nb = 0;
   gboolean has_bias = n->bias != OMNI_NN_NO_TENSOR;
+  gboolean residual = self->residual[index] != OMNI_NN_NO_TENSOR;
 
   if (self->skip[index])
     return TRUE;
-  k = kernel_new (self->device, n->op, &self->params[index], has_bias,
+  k = kernel_new (self->device, n->op, &self->params[index], has_bias, residual,
       self->pipelines, error);
   if (!k) {
     g_prefix_error (error, "node '%s': ", n->name ? n->name : "?");
     return FALSE;
   }
   self->kernels[index] = k;
-  bufs[nb++] = self->acts[n->output];
+  bufs[nb++] = self->acts[self->outputs[index]];
   switch (n->op) {
   case OMNI_NN_OP_CONV2D:
   case OMNI_NN_OP_DEPTHWISE_CONV2D:
@@ -1086,6 +1226,8 @@ prepare_node (OmniNnVulkan *self, guint index, GError **error)
       bufs[nb] = bufs[nb - 1];
       nb++;
     }
+    if (residual)
+      bufs[nb++] = self->acts[self->residual[index]];
     break;
   case OMNI_NN_OP_ADD:
     bufs[nb++] = self->acts[inputs[0]];
@@ -1145,7 +1287,10 @@ omni_nn_vulkan_new (
   self->inputs = g_malloc0 (MAX (n_nodes, 1) * sizeof (*self->inputs));
   self->params = g_new0 (OmniNnOpParams, MAX (n_nodes, 1));
   self->skip = g_new0 (gboolean, MAX (n_nodes, 1));
+  self->outputs = g_new0 (guint, MAX (n_nodes, 1));
+  self->residual = g_new0 (guint, MAX (n_nodes, 1));
   fold_pads (self);
+  fold_residual_adds (self);
   self->pool = omni_vk_descriptor_pool_new (
       self->device, MAX (n_nodes, 1), MAX (n_nodes * 4, 1), &vk_error);
   if (!self->pool || !allocate_activations (self, &vk_error)) {
@@ -1240,8 +1385,8 @@ slot_prepare (OmniNnVulkan *self, Slot *s, const OmniNnInput *input,
     OmniVkBuffer *bufs[2];
 
     p.preprocess = *input->frame_params;
-    s->pre = kernel_new (
-        self->device, OMNI_NN_OP_PREPROCESS, &p, FALSE, self->pipelines, error);
+    s->pre = kernel_new (self->device, OMNI_NN_OP_PREPROCESS, &p, FALSE, FALSE,
+        self->pipelines, error);
     if (!s->pre)
       return FALSE;
     if (s->pre_pool)
@@ -1542,6 +1687,24 @@ guint
 omni_nn_vulkan_get_n_pipelines (OmniNnVulkan *self)
 {
   return g_hash_table_size (self->pipelines);
+}
+
+/**
+ * omni_nn_vulkan_get_n_kernels:
+ * @self: a prepared graph
+ *
+ * Returns: kernels dispatched per inference for the graph's nodes (padding
+ *   and residual Adds folded into convolutions run none; the frame's
+ *   pre-processing is not counted)
+ */
+guint
+omni_nn_vulkan_get_n_kernels (OmniNnVulkan *self)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < self->graph->nodes->len; i++)
+    n += self->kernels[i] != NULL;
+  return n;
 }
 
 static gpointer

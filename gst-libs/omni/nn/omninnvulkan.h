@@ -26,6 +26,8 @@ typedef struct _OmniNnVkKernel OmniNnVkKernel;
 OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new (OmniVkDevice *device,
     OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
     GError **error);
+OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new_residual (OmniVkDevice *device,
+    const OmniNnGemmParams *params, gboolean has_bias, GError **error);
 OMNI_API void omni_nn_vk_kernel_free (OmniNnVkKernel *kernel);
 OMNI_API guint omni_nn_vk_kernel_get_n_buffers (OmniNnVkKernel *kernel);
 OMNI_API const gchar *omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel);
@@ -77,6 +79,7 @@ OMNI_API OmniVkDevice *omni_nn_vulkan_get_device (OmniNnVulkan *self);
 OMNI_API gsize omni_nn_vulkan_get_weight_bytes (OmniNnVulkan *self);
 OMNI_API gsize omni_nn_vulkan_get_activation_bytes (OmniNnVulkan *self);
 OMNI_API guint omni_nn_vulkan_get_n_pipelines (OmniNnVulkan *self);
+OMNI_API guint omni_nn_vulkan_get_n_kernels (OmniNnVulkan *self);
 
 OMNI_API const OmniNnBackend *omni_nn_vulkan_backend (void);
 
