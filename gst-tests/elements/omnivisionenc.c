@@ -18,6 +18,7 @@
 #include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
+#include <omni/vk/omnivk.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -659,6 +660,75 @@ start_error_with (const gchar *prop, const gchar *value, gchar **debug)
   return err;
 }
 
+/* The device is lost between two frames (a GPU hang, injected): the element
+ * warns, re-creates the device and the model on it, and the frame still
+ * gets the scores it had before; nothing is dropped. */
+GST_START_TEST (test_device_lost_recovery)
+{
+  GstHarness *h = new_enc ("vulkan",
+      "video/x-raw,format=RGBx,width=41,height=29,framerate=25/1", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstVideoInfo info;
+  GstBuffer *out;
+  GstMessage *msg;
+  OmniClassMeta *cm;
+  OmniVkDevice *dev;
+  GError *err = NULL, *warn = NULL;
+  gchar *debug = NULL;
+  gfloat before[5];
+  guint i, round;
+
+  fail_unless (have_vulkan ());
+  gst_element_set_bus (h->element, bus);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGBx, 41, 29);
+  for (round = 0; round < 3; round++) {
+    if (round == 1) {
+      /* the process-wide device the element runs on */
+      dev = omni_vk_device_get (NULL, &err);
+      fail_unless (dev != NULL, "%s", err ? err->message : "");
+      omni_vk_device_inject_device_lost (dev);
+      gst_object_unref (dev);
+    }
+    out = gst_harness_push_and_pull (h, frame_buffer (&info, round, 99));
+    fail_unless (out != NULL);
+    cm = omni_buffer_get_class_meta (out);
+    fail_unless (cm != NULL, "round %u: no class meta", round);
+    fail_unless_equals_int (cm->n_classes, 5);
+    for (i = 0; i < 5; i++) {
+      if (round == 0)
+        before[i] = cm->scores[i];
+      else
+        fail_unless (fabsf (cm->scores[i] - before[i]) < 1e-5f,
+            "round %u class %u: %g, before the loss %g", round, i,
+            cm->scores[i], before[i]);
+    }
+    gst_buffer_unref (out);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    if (round == 1) {
+      fail_unless (msg != NULL, "no warning about the lost device");
+      gst_message_parse_warning (msg, &warn, &debug);
+      fail_unless (g_error_matches (
+          warn, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED));
+      fail_unless (
+          strstr (warn->message, "restarting") != NULL, "%s", warn->message);
+      fail_unless (debug && strstr (debug, "lost") != NULL, "%s", debug);
+      g_clear_error (&warn);
+      g_free (debug);
+      gst_message_unref (msg);
+    } else {
+      fail_unless (msg == NULL, "round %u: unexpected warning", round);
+    }
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg == NULL, "round %u: an error", round);
+  }
+  gst_bus_set_flushing (bus, TRUE);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_missing_and_corrupt_model)
 {
   gchar *dir = g_dir_make_tmp ("omni-visionenc-XXXXXX", NULL);
@@ -922,6 +992,7 @@ omnivisionenc_suite (void)
   tcase_add_test (tc, test_embedding_layer_and_labels);
   tcase_add_test (tc, test_model_by_path);
   tcase_add_test (tc, test_restart);
+  tcase_add_test (tc, test_device_lost_recovery);
   suite_add_tcase (s, tc_err);
   tcase_add_test (tc_err, test_missing_and_corrupt_model);
   tcase_add_test (tc_err, test_no_such_vulkan_device);
