@@ -1122,6 +1122,49 @@ GST_START_TEST (test_policy_typo)
 
 GST_END_TEST;
 
+/* The hysteresis properties read as the values in effect while running:
+ * the policy file's, except those the application set. */
+GST_START_TEST (test_policy_values_in_properties)
+{
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+  gchar *dir = g_dir_make_tmp ("omnifusion-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "p.conf", NULL);
+  gdouble enter, exit, def_enter;
+  guint enter_frames, exit_frames;
+
+  fail_unless (g_file_set_contents (path,
+      "[policy]\nenter-threshold=0.7\nexit-threshold=0.3\n"
+      "enter-frames=4\nexit-frames=6\n",
+      -1, NULL));
+  g_object_get (e, "enter-threshold", &def_enter, NULL);
+  g_object_set (e, "policy", path, "exit-frames", 9, NULL);
+
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_SUCCESS);
+  g_object_get (e, "enter-threshold", &enter, "exit-threshold", &exit,
+      "enter-frames", &enter_frames, "exit-frames", &exit_frames, NULL);
+  fail_unless_equals_float (enter, 0.7);
+  fail_unless_equals_float (exit, 0.3);
+  fail_unless_equals_int (enter_frames, 4);
+  fail_unless_equals_int (exit_frames, 9); /* set by the application */
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+
+  /* Stopped: what the application set, or the defaults. */
+  g_object_get (
+      e, "enter-threshold", &enter, "exit-frames", &exit_frames, NULL);
+  fail_unless_equals_float (enter, def_enter);
+  fail_unless_equals_int (exit_frames, 9);
+
+  gst_object_unref (e);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_policy_parse_unit)
 {
   GError *err = NULL;
@@ -1660,6 +1703,7 @@ omnifusion_suite (void)
   tcase_add_test (tc, test_review_band);
   tcase_add_test (tc, test_hysteresis_unit);
   tcase_add_test (tc, test_policy_typo);
+  tcase_add_test (tc, test_policy_values_in_properties);
   tcase_add_test (tc, test_policy_parse_unit);
   tcase_add_test (tc, test_text_pad_words);
   tcase_add_test (tc, test_caption_template);

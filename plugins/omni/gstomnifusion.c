@@ -220,6 +220,11 @@ struct _GstOmniFusion {
   gdouble enter_threshold, exit_threshold;
   guint enter_frames, exit_frames;
   OmniFusionPolicySet props_set;
+  /* the hysteresis in effect while running (policy file, then properties
+   * set by the application); what the four properties read then */
+  gboolean have_effective;
+  gdouble eff_enter_threshold, eff_exit_threshold;
+  guint eff_enter_frames, eff_exit_frames;
   gchar *policy_location;
   gchar *caption_format;
   gboolean post_messages;
@@ -1868,6 +1873,13 @@ gst_omni_fusion_start (GstAggregator *agg)
   self->hyst = omni_fusion_hysteresis_new (self->policy->enter_threshold,
       self->policy->exit_threshold, self->policy->enter_frames,
       self->policy->exit_frames);
+  GST_OBJECT_LOCK (self);
+  self->have_effective = TRUE;
+  self->eff_enter_threshold = self->policy->enter_threshold;
+  self->eff_exit_threshold = self->policy->exit_threshold;
+  self->eff_enter_frames = self->policy->enter_frames;
+  self->eff_exit_frames = self->policy->exit_frames;
+  GST_OBJECT_UNLOCK (self);
 
   self->output = OUTPUT_NONE;
   reset_stream (self, NULL);
@@ -1899,6 +1911,9 @@ gst_omni_fusion_stop (GstAggregator *agg)
   GList *l;
 
   reset_stream (self, "stop");
+  GST_OBJECT_LOCK (self);
+  self->have_effective = FALSE;
+  GST_OBJECT_UNLOCK (self);
   g_clear_pointer (&self->hyst, omni_fusion_hysteresis_free);
   g_clear_pointer (&self->policy, omni_fusion_policy_free);
   g_clear_pointer (&self->caption, omni_fusion_caption_template_free);
@@ -1997,17 +2012,23 @@ gst_omni_fusion_get_property (
   case PROP_WINDOW_HOP:
     g_value_set_uint64 (value, self->hop);
     break;
+  /* While running: the values in effect, from the policy file unless the
+   * application set them. */
   case PROP_ENTER_THRESHOLD:
-    g_value_set_double (value, self->enter_threshold);
+    g_value_set_double (value, self->have_effective ? self->eff_enter_threshold
+                                                    : self->enter_threshold);
     break;
   case PROP_EXIT_THRESHOLD:
-    g_value_set_double (value, self->exit_threshold);
+    g_value_set_double (value,
+        self->have_effective ? self->eff_exit_threshold : self->exit_threshold);
     break;
   case PROP_ENTER_FRAMES:
-    g_value_set_uint (value, self->enter_frames);
+    g_value_set_uint (value,
+        self->have_effective ? self->eff_enter_frames : self->enter_frames);
     break;
   case PROP_EXIT_FRAMES:
-    g_value_set_uint (value, self->exit_frames);
+    g_value_set_uint (value,
+        self->have_effective ? self->eff_exit_frames : self->exit_frames);
     break;
   case PROP_POLICY:
     g_value_set_string (value, self->policy_location);
@@ -2096,7 +2117,10 @@ gst_omni_fusion_class_init (GstOmniFusionClass *klass)
    * GstOmniFusion:enter-threshold:
    *
    * Risk at or above which an observation counts towards opening a
-   * flagged segment. Overrides the policy file's value when set.
+   * flagged segment. Overrides the policy file's value when set. While
+   * the element runs (READY to PAUSED and above) it reads as the value in
+   * effect, the policy file's when the application did not set it; the
+   * same holds for exit-threshold, enter-frames and exit-frames.
    */
   g_object_class_install_property (gobject_class, PROP_ENTER_THRESHOLD,
       g_param_spec_double ("enter-threshold", "Enter threshold",
