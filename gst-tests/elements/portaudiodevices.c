@@ -42,7 +42,8 @@ GST_START_TEST (test_provider)
   GstCaps *caps, *want;
   GstElement *elem;
   gchar *device = NULL, *host_api = NULL;
-  const gchar *names[] = { FAKE_CAPTURE, FAKE_PLAYBACK, FAKE_FILE, "default" };
+  const gchar *names[]
+      = { FAKE_CAPTURE, FAKE_PLAYBACK, FAKE_FILE, FAKE_BUSY, "default" };
   gint index, i;
   gboolean is_default;
 

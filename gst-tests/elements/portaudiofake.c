@@ -12,9 +12,17 @@
  *   device: every read blocks until the test has sent that much audio. The
  *   socket has SO_RCVLOWAT set so a read never returns less than asked
  *   (alsa-lib's `file` would pad a short read with silence);
+ *   `file` also writes what it captured to its `file`, descriptor TAP_FD:
+ *   /dev/null normally, /dev/full once fake_break_capture() was called, and
+ *   then the write fails with ENOSPC and alsa-lib (1.2.x) returns the error
+ *   to PortAudio: a device failing while it captures;
  * - for playback, `file` copies what is played to `file`, again the ALSA end
  *   of a socketpair (with a small SO_SNDBUF), which a test thread drains at
  *   the real-time byte rate: the device consumes samples at that pace.
+ *   fake_break_playback() puts /dev/full in its place;
+ * - FAKE_BUSY is FAKE_FILE inside alsa-lib's `hooks` plugin, with the hook of
+ *   portaudiofake-exclusive.c: a second open fails with EBUSY, as a hardware
+ *   PCM already in use does.
  * PortAudio's ALSA host API lists every PCM of the configuration (as
  * input-and-output "plugin" devices), probes each by opening it, and asserts
  * (pa_linux_alsa.c BuildDeviceList) unless at least one entry is skipped or
@@ -25,10 +33,12 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -43,11 +53,14 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
+#include <alsa/asoundlib.h>
+
 #include "portaudiofake.h"
 
 /* the descriptor numbers named in the configuration */
 #define MIC_FD 200
 #define SPEAKER_FD 201
+#define TAP_FD 202
 
 static gchar *tmp_dir;
 static GPid creator;
@@ -121,10 +134,52 @@ fake_unplug (const gchar *name)
   write_config (name);
 }
 
+/* Puts @path, opened for writing, at descriptor @fd. */
+static void
+put_file_at (const gchar *path, gint fd)
+{
+  gint f = open (path, O_WRONLY | O_CLOEXEC);
+
+  if (f < 0 || dup2 (f, fd) != fd)
+    g_error ("%s at %d: %s", path, fd, g_strerror (errno));
+  close (f);
+}
+
 void
 fake_replug (void)
 {
   write_config (NULL);
+  put_file_at ("/dev/null", TAP_FD);
+}
+
+void
+fake_break_capture (void)
+{
+  put_file_at ("/dev/full", TAP_FD);
+}
+
+/* The speaker's socket is closed (the speaker thread reads no more) and
+ * /dev/full takes its descriptor. */
+void
+fake_break_playback (void)
+{
+  put_file_at ("/dev/full", SPEAKER_FD);
+}
+
+gpointer
+fake_hold (const gchar *name)
+{
+  snd_pcm_t *pcm = NULL;
+  gint err = snd_pcm_open (&pcm, name, SND_PCM_STREAM_CAPTURE, 0);
+
+  fail_unless (err == 0, "snd_pcm_open %s: %s", name, snd_strerror (err));
+  return pcm;
+}
+
+void
+fake_release (gpointer handle)
+{
+  snd_pcm_close (handle);
 }
 
 /* Call before gst_check_init: alsa-lib reads ALSA_CONFIG_PATH once. */
@@ -163,7 +218,7 @@ fake_setup (void)
   conf = g_strdup_printf ("pcm." FAKE_CAPTURE " {\n"
                           "  type file\n"
                           "  slave.pcm { type null }\n"
-                          "  file \"/dev/null\"\n"
+                          "  file %d\n"
                           "  infile %d\n"
                           "  format \"raw\"\n"
                           "}\n"
@@ -180,10 +235,30 @@ fake_setup (void)
                           "  infile \"%s/tone.raw\"\n"
                           "  format \"raw\"\n"
                           "}\n"
-                          "pcm.default { type null }\n",
-      MIC_FD, SPEAKER_FD, tmp_dir);
+                          "pcm." FAKE_BUSY " {\n"
+                          "  type hooks\n"
+                          "  slave.pcm {\n"
+                          "    type file\n"
+                          "    slave.pcm { type null }\n"
+                          "    file \"/dev/null\"\n"
+                          "    infile \"%s/tone.raw\"\n"
+                          "    format \"raw\"\n"
+                          "  }\n"
+                          "  hooks.0 {\n"
+                          "    type omnitest_exclusive\n"
+                          "    hook_args.lock \"%s/busy.lock\"\n"
+                          "  }\n"
+                          "}\n"
+                          "pcm.default { type null }\n"
+                          "pcm_hook_type.omnitest_exclusive {\n"
+                          "  lib \"" OMNI_ALSA_EXCLUSIVE_HOOK "\"\n"
+                          "  install \"omnitest_exclusive_install\"\n"
+                          "}\n",
+      TAP_FD, MIC_FD, SPEAKER_FD, tmp_dir, tmp_dir, tmp_dir);
   conf_text = conf;
   write_config (NULL);
+
+  put_file_at ("/dev/null", TAP_FD);
 
   conf_path = g_build_filename (tmp_dir, "asound.conf", NULL);
   g_setenv ("ALSA_CONFIG_PATH", conf_path, TRUE);
@@ -374,6 +449,23 @@ fake_mic_new (GBytes *data, gint rate, gint bpf, gdouble speed)
 }
 
 gsize
+fake_mic_consumed (FakeMic *mic)
+{
+  gint unread = 0;
+
+  if (mic->thread) {
+    g_atomic_int_set (&mic->stop, 1);
+    fake_mic_go (mic);
+    /* unblocks the thread's send; what was sent stays readable */
+    shutdown (mic->fd, SHUT_WR);
+    g_thread_join (mic->thread);
+    mic->thread = NULL;
+  }
+  fail_unless (ioctl (MIC_FD, FIONREAD, &unread) == 0);
+  return mic->sent - (gsize) unread;
+}
+
+gsize
 fake_mic_stop (FakeMic *mic)
 {
   gsize sent;
@@ -382,7 +474,8 @@ fake_mic_stop (FakeMic *mic)
   fake_mic_go (mic);
   /* unblocks the thread's send, and gives the device end-of-file */
   shutdown (mic->fd, SHUT_RDWR);
-  g_thread_join (mic->thread);
+  if (mic->thread)
+    g_thread_join (mic->thread);
   close (mic->fd);
   close (MIC_FD);
   g_bytes_unref (mic->data);
@@ -399,7 +492,8 @@ struct _FakeSpeaker {
   GThread *thread;
   gint fd;
   gint rate, bpf;
-  gint stop; /* atomic */
+  gint stop;     /* atomic */
+  gint received; /* atomic: bytes */
   GByteArray *played;
 };
 
@@ -426,6 +520,7 @@ speaker_thread (gpointer user_data)
         MSG_DONTWAIT);
     if (r > 0) {
       g_byte_array_append (spk->played, buf, r);
+      g_atomic_int_add (&spk->received, (gint) r);
       budget -= r;
       continue;
     }
@@ -455,6 +550,12 @@ fake_speaker_start (gint rate, gint bpf)
   spk->played = g_byte_array_new ();
   spk->thread = g_thread_new ("fake-speaker", speaker_thread, spk);
   return spk;
+}
+
+gsize
+fake_speaker_received (FakeSpeaker *spk)
+{
+  return (gsize) g_atomic_int_get (&spk->received);
 }
 
 GBytes *

@@ -18,18 +18,32 @@ G_BEGIN_DECLS
  *   fake_speaker_start(), at the pace the test reads it;
  * - FAKE_FILE: a microphone reading a file of S16LE mono (the 1 kHz tone of
  *   fake_tone_s16()), as fast as it is read (no pacing);
+ * - FAKE_BUSY: the same, but exclusive like a hardware device: while one
+ *   handle has it open (fake_hold()), opening it again fails with EBUSY;
  * - "default": ALSA's null device.
  * fake_unplug() removes a PCM from the configuration after PortAudio has
- * listed it, so that opening it fails as for an unplugged device. */
+ * listed it, so that opening it fails as for an unplugged device.
+ * fake_break_capture() and fake_break_playback() make the running
+ * FAKE_CAPTURE or FAKE_PLAYBACK device fail: from then on alsa-lib gets
+ * ENOSPC on the device's data path and returns it to PortAudio.
+ * fake_replug() undoes all of these. */
 #define FAKE_CAPTURE "omnitest_capture"
 #define FAKE_PLAYBACK "omnitest_playback"
 #define FAKE_FILE "omnitest_file"
-#define FAKE_N_DEVICES 4
+#define FAKE_BUSY "omnitest_busy"
+#define FAKE_N_DEVICES 5
 
 void fake_setup (void);
 const gchar *fake_dir (void);
 void fake_unplug (const gchar *name);
 void fake_replug (void);
+void fake_break_capture (void);
+void fake_break_playback (void);
+
+/* Opens ALSA PCM @name for capture as another application would, keeping
+ * it busy until fake_release(). */
+gpointer fake_hold (const gchar *name);
+void fake_release (gpointer handle);
 
 /* A test signal: @lead_s of silence, a 1 kHz tone (cosine, amplitude 0.5)
  * for @tone_s, a linear chirp from CHIRP_F0 to CHIRP_F1 Hz for @chirp_s,
@@ -59,11 +73,15 @@ FakeMic *fake_mic_start (GBytes *data, gint rate, gint bpf, gdouble speed);
 FakeMic *fake_mic_new (GBytes *data, gint rate, gint bpf, gdouble speed);
 void fake_mic_go (FakeMic *mic);
 gsize fake_mic_stop (FakeMic *mic);
+/* Stops sending and returns how many bytes the device has taken from the
+ * microphone (sent minus what is still unread). */
+gsize fake_mic_consumed (FakeMic *mic);
 
 /* The fake speaker: a thread reads what the device plays, at @rate * @bpf
  * bytes per second, until fake_speaker_stop(), which returns all of it. */
 typedef struct _FakeSpeaker FakeSpeaker;
 FakeSpeaker *fake_speaker_start (gint rate, gint bpf);
+gsize fake_speaker_received (FakeSpeaker *spk); /* bytes so far */
 GBytes *fake_speaker_stop (FakeSpeaker *spk);
 
 /* Waits up to @timeout for an ERROR or EOS on @pipeline's bus; returns it

@@ -5,6 +5,7 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <string.h>
 
 #include <gst/check/gstcheck.h>
@@ -180,7 +181,8 @@ GST_START_TEST (test_playback_s32)
 GST_END_TEST;
 
 /* The sink offers what the device accepts; a rate it refuses cannot be
- * negotiated. */
+ * negotiated, and the sink's error names the device, the rate and the rates
+ * the device supports (PortAudio's answers). */
 GST_START_TEST (test_refused_rate)
 {
   GstElement *pipeline = make_pipeline (FAKE_PLAYBACK,
@@ -190,7 +192,7 @@ GST_START_TEST (test_refused_rate)
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
   GstCaps *caps, *want;
-  gchar *text;
+  gchar *text, *debug = NULL;
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
       GST_STATE_CHANGE_SUCCESS);
@@ -208,9 +210,23 @@ GST_START_TEST (test_refused_rate)
   gst_app_src_push_buffer (
       GST_APP_SRC (src), gst_buffer_new_allocate (NULL, 960, NULL));
   gst_app_src_end_of_stream (GST_APP_SRC (src));
-  text = fake_expect_error (pipeline, GST_STATE_PLAYING, GST_STREAM_ERROR,
-      GST_STREAM_ERROR_FAILED, "src", NULL);
+  text = fake_expect_error (pipeline, GST_STATE_PLAYING, GST_CORE_ERROR,
+      GST_CORE_ERROR_NEGOTIATION, "sink", &debug);
+  GST_INFO ("%s", text);
+  fail_unless (strstr (text, FAKE_PLAYBACK) != NULL, "%s", text);
+  fail_unless (strstr (text, "sample rate 768000 Hz") != NULL, "%s", text);
+  fail_unless (
+      strstr (text, "it supports 8000, 11025, 12000, 16000, 22050, 24000, "
+                    "32000, 44100, 48000, 88200, 96000, 176400, 192000, "
+                    "352800, 384000 Hz")
+          != NULL,
+      "%s", text);
+  /* only the rate is refused */
+  fail_if (strstr (text, "channel") != NULL, "%s", text);
+  fail_if (strstr (text, "format") != NULL, "%s", text);
+  fail_unless (strstr (debug, "768000") != NULL, "%s", debug);
   g_free (text);
+  g_free (debug);
   gst_object_unref (pad);
   gst_object_unref (src);
   gst_object_unref (sink);
@@ -275,6 +291,167 @@ GST_START_TEST (test_start_stop_100)
 
 GST_END_TEST;
 
+/* A device another application has open when the sink opens its stream: a
+ * RESOURCE/BUSY error naming it; once released, the sink plays on it. */
+GST_START_TEST (test_busy)
+{
+  GstElement *pipeline = make_pipeline (FAKE_BUSY,
+      "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1",
+      NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstMessage *msg;
+  gpointer hold;
+  gchar *text, *debug;
+  gint i;
+
+  /* PortAudio lists the device (at its first initialisation) while free */
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  hold = fake_hold (FAKE_BUSY);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  gst_app_src_push_buffer (
+      GST_APP_SRC (src), gst_buffer_new_allocate (NULL, 960, NULL));
+  text = fake_expect_error (pipeline, GST_STATE_PLAYING, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_BUSY, "sink", &debug);
+  fake_release (hold);
+  fail_unless (strstr (text, FAKE_BUSY) != NULL, "%s", text);
+  fail_unless (strstr (text, "busy") != NULL, "%s", text);
+  fail_unless (strstr (debug, "Pa_OpenStream") != NULL, "%s", debug);
+  g_free (text);
+  g_free (debug);
+
+  /* released: it plays */
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (i = 0; i < 3; i++) {
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, 960, NULL);
+
+    gst_buffer_memset (buf, 0, 0, 960);
+    GST_BUFFER_PTS (buf) = i * 10 * GST_MSECOND;
+    GST_BUFFER_DURATION (buf) = 10 * GST_MSECOND;
+    fail_unless_equals_int (
+        gst_app_src_push_buffer (GST_APP_SRC (src), buf), GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  msg = fake_wait_error_or_eos (pipeline, 10 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The ramp of test_fails_while_playing: sample i is (i mod 20000) - 10000,
+ * never 0 at i = 0. */
+static gint16
+ramp (gsize i)
+{
+  return (gint16) ((gint) (i % 20000) - 10000);
+}
+
+/* The device fails while playing (alsa-lib returns ENOSPC from the device's
+ * data path): a RESOURCE/WRITE error naming the device and the cause,
+ * within seconds; what the sink wrote before reached the device intact and
+ * in order, nothing else did; stopping the pipeline then does not hang. */
+GST_START_TEST (test_fails_while_playing)
+{
+  gsize n_lead = (gsize) (LEAD_S * RATE), n = n_lead + 4 * RATE, i, first,
+        played_frames, before;
+  gint16 *x = g_new0 (gint16, n);
+  GstElement *pipeline = make_pipeline (FAKE_PLAYBACK,
+      "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1",
+      "latency-time=10000 buffer-time=" G_STRINGIFY (BUFFER_TIME_US));
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  FakeSpeaker *spk = fake_speaker_start (RATE, 2);
+  const gint16 *out;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+  GBytes *played;
+  gsize out_size;
+  gint64 t0;
+
+  for (i = n_lead; i < n; i++)
+    x[i] = ramp (i - n_lead);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (i = 0; i < n; i += RATE / 100) {
+    GstBuffer *buf = gst_buffer_new_memdup (x + i, RATE / 100 * 2);
+
+    GST_BUFFER_PTS (buf) = gst_util_uint64_scale_int (i, GST_SECOND, RATE);
+    GST_BUFFER_DURATION (buf) = 10 * GST_MSECOND;
+    fail_unless_equals_int (
+        gst_app_src_push_buffer (GST_APP_SRC (src), buf), GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+
+  /* the device fails once the speaker has played part of the ramp */
+  t0 = g_get_monotonic_time ();
+  while (fake_speaker_received (spk) < (n_lead + RATE / 2) * 2) {
+    fail_unless (g_get_monotonic_time () - t0 < 20 * G_USEC_PER_SEC);
+    g_usleep (10000);
+  }
+  fake_break_playback ();
+  before = fake_speaker_received (spk) / 2;
+
+  t0 = g_get_monotonic_time ();
+  msg = fake_wait_error_or_eos (pipeline, 10 * GST_SECOND);
+  fail_unless (msg != NULL, "no error within 10 s of the failure");
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, &debug);
+  GST_INFO ("after %.3f s: %s (%s)", (g_get_monotonic_time () - t0) / 1e6,
+      err->message, debug);
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (sink), "error from %s",
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE), "%s",
+      err->message);
+  fail_unless (
+      strstr (err->message, FAKE_PLAYBACK) != NULL, "%s", err->message);
+  fail_unless (
+      strstr (err->message, g_strerror (ENOSPC)) != NULL, "%s", err->message);
+  fail_unless (strstr (debug, "PortAudio error") != NULL, "%s", debug);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+
+  t0 = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (g_get_monotonic_time () - t0 < 5 * G_USEC_PER_SEC,
+      "stopping took %.1f s", (g_get_monotonic_time () - t0) / 1e6);
+
+  /* the speaker got silence, then the ramp from its start, intact, up to
+   * (at least) where the device failed, and nothing after */
+  played = fake_speaker_stop (spk);
+  out = g_bytes_get_data (played, &out_size);
+  played_frames = out_size / 2;
+  for (first = 0; first < played_frames && out[first] == 0; first++)
+    ;
+  GST_INFO ("speaker got %" G_GSIZE_FORMAT
+            " frames, the ramp from frame %" G_GSIZE_FORMAT "; %" G_GSIZE_FORMAT
+            " when the device failed",
+      played_frames, first, before);
+  fail_unless (played_frames >= before);
+  fail_unless (first + RATE / 4 < played_frames, "no ramp played");
+  for (i = first; i < played_frames; i++)
+    fail_unless (out[i] == ramp (i - first),
+        "frame %" G_GSIZE_FORMAT ": %d, expected %d", i, out[i],
+        ramp (i - first));
+
+  g_bytes_unref (played);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 portaudiosink_suite (void)
 {
@@ -290,6 +467,8 @@ portaudiosink_suite (void)
   tcase_add_test (tc, test_refused_rate);
   tcase_add_test (tc, test_unplugged_before_open);
   tcase_add_test (tc, test_start_stop_100);
+  tcase_add_test (tc, test_busy);
+  tcase_add_test (tc, test_fails_while_playing);
   return s;
 }
 

@@ -122,7 +122,7 @@ make_device (PaDeviceIndex index, GstPortAudioDirection dir)
   GstStructure *props;
   GstCaps *caps;
 
-  caps = gst_portaudio_probe_caps (index, dir);
+  caps = gst_portaudio_probe_caps (index, dir, NULL);
   if (gst_caps_is_empty (caps)) {
     GST_INFO ("skipping %s device %d '%s': no format accepted",
         gst_portaudio_direction_name (dir), index, info->name);

@@ -7,13 +7,36 @@
  * thread blocks on the device, so the ring buffer, and with it the element's
  * GstAudioClock, advances exactly as fast as the device produces or consumes
  * samples. The stream is opened when the ring buffer is acquired (caps are
- * known), started by the first transfer after open or after a reset, and
- * aborted (buffered samples dropped) by reset, pause and stop.
+ * known), started by the first transfer after open, reset or pause, and
+ * aborted (what the device holds is dropped) by reset (GstAudioSink's pause
+ * and stop, GstAudioSrc's stop) and, for the source, by pause().
+ *
+ * The source's clock. GstAudioBaseSrc's clock reads samples_done + delay:
+ * the segments the ring buffer thread completed plus what our delay()
+ * reports. delay() reports the device position (frames the device captured,
+ * read or not) minus samples_done, so the clock is the device position
+ * whatever the ring buffer thread is doing.
+ *
+ * Pausing a live source. GstAudioSrc's ring buffer has no pause method: on
+ * PLAYING->PAUSED the ring buffer only stops asking for segments, its thread
+ * completes the read in progress, and the element is not told. The
+ * pipeline, for its part, takes the running time of the pause from the clock
+ * before its children pause, and at the next PLAYING sets base_time = clock
+ * now - that running time. Any advance of the clock in between moves
+ * base_time, and every timestamp after the resume, back by as much. If the
+ * stream kept running (and the clock with it) while paused, the first
+ * buffers after a resume would repeat the timestamps of the last ones before
+ * it. So portaudiosrc calls pause() on PLAYING->PAUSED with the position the
+ * pipeline saw: the stream is aborted (nothing captured while paused is
+ * delivered later as if it were live, no overflow) and the position stays
+ * at that value, whatever the read in progress then completes, until the
+ * stream restarts on the first read after resume(), from that position.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <string.h>
 
 #include "gstportaudioio.h"
@@ -28,8 +51,10 @@ gst_portaudio_io_init (
   io->dir = dir;
   io->index = paNoDevice;
   io->latency_us = -1;
+  io->frozen = -1;
   g_mutex_init (&io->lock);
   g_cond_init (&io->cond);
+  g_mutex_init (&io->pos_lock);
 }
 
 void
@@ -39,6 +64,7 @@ gst_portaudio_io_clear (GstPortAudioIO *io)
   g_warn_if_fail (!io->acquired);
   g_mutex_clear (&io->lock);
   g_cond_clear (&io->cond);
+  g_mutex_clear (&io->pos_lock);
   g_free (io->device_name);
   gst_clear_caps (&io->caps);
 }
@@ -60,6 +86,7 @@ gst_portaudio_io_open_device (
   PaDeviceIndex index;
   const PaDeviceInfo *info;
   GstCaps *caps;
+  PaError probe_err = paNoError;
 
   if (!gst_portaudio_acquire (&debug)) {
     GST_PORTAUDIO_ELEMENT_ERROR (io->element,
@@ -77,7 +104,7 @@ gst_portaudio_io_open_device (
     goto failed;
   }
 
-  caps = gst_portaudio_probe_caps (index, io->dir);
+  caps = gst_portaudio_probe_caps (index, io->dir, &probe_err);
   gst_portaudio_lock ();
   info = Pa_GetDeviceInfo (index);
   GST_OBJECT_LOCK (io->element);
@@ -93,13 +120,28 @@ gst_portaudio_io_open_device (
   GST_INFO_OBJECT (io->element, "%s device %d '%s', caps %" GST_PTR_FORMAT,
       gst_portaudio_direction_name (io->dir), index, io->device_name, io->caps);
 
+  if (gst_caps_is_empty (io->caps) && probe_err == paDeviceUnavailable) {
+    gchar *text = gst_portaudio_error_text (probe_err);
+
+    GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_BUSY,
+        g_strdup_printf ("Audio device '%s' is busy", io->device_name),
+        g_strdup_printf ("Pa_IsFormatSupported (device %d, %s): %s; another "
+                         "application (or element) has it open",
+            index, verb (io), text));
+    g_free (text);
+    goto failed;
+  }
   if (gst_caps_is_empty (io->caps)) {
+    gchar *text = gst_portaudio_error_text (probe_err);
+
     GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_SETTINGS,
         g_strdup_printf ("Audio device '%s' accepts none of the sample "
                          "formats F32, S32, S16 for %s",
             io->device_name, verb (io)),
-        g_strdup ("Pa_IsFormatSupported refused every format at the device's "
-                  "default rate (the device may be busy)"));
+        g_strdup_printf ("Pa_IsFormatSupported refused every format at the "
+                         "device's default rate: %s",
+            text));
+    g_free (text);
     goto failed;
   }
   return TRUE;
@@ -234,7 +276,10 @@ gst_portaudio_io_prepare (GstPortAudioIO *io, GstAudioRingBufferSpec *spec)
     case paDeviceUnavailable:
       GST_PORTAUDIO_ELEMENT_ERROR (io->element, GST_RESOURCE_ERROR_BUSY,
           g_strdup_printf ("Audio device '%s' is busy", io->device_name),
-          debug);
+          g_strdup_printf ("%s; another application (or element) has it "
+                           "open",
+              debug));
+      g_free (debug);
       break;
     default:
       GST_PORTAUDIO_ELEMENT_ERROR (io->element,
@@ -256,9 +301,15 @@ gst_portaudio_io_prepare (GstPortAudioIO *io, GstAudioRingBufferSpec *spec)
   io->rate = rate;
   io->segment_us = gst_util_uint64_scale_int (frames, G_USEC_PER_SEC, rate);
   io->started = FALSE;
+  io->paused = FALSE;
+  io->stopped = FALSE;
   io->failed = FALSE;
   io->xruns = 0;
   g_atomic_int_set (&io->delay, 0);
+  g_mutex_lock (&io->pos_lock);
+  io->pos_base = io->read_total = io->avail = 0;
+  io->frozen = -1;
+  g_mutex_unlock (&io->pos_lock);
 
   GST_INFO_OBJECT (io->element,
       "opened '%s' for %s: %d ch %s %d Hz, %lu frames per block, ring of "
@@ -283,6 +334,7 @@ gst_portaudio_io_unprepare (GstPortAudioIO *io)
     io->stream = NULL;
   }
   io->started = FALSE;
+  io->paused = FALSE;
   io->failed = FALSE;
   g_mutex_unlock (&io->lock);
   GST_OBJECT_LOCK (io->element);
@@ -294,8 +346,16 @@ gst_portaudio_io_unprepare (GstPortAudioIO *io)
 }
 
 /* Reads (input) or writes (output) @length bytes. Returns @length, or -1
- * after a device error, which is posted once; later calls then wait one block
- * per call until reset, so the ring buffer thread does not spin. */
+ * when the transfer is given up: while paused (input) or after a device
+ * error, the transfer waits instead of returning, because GstAudioSrc and
+ * GstAudioSink count a segment as done even when the transfer fails, and
+ * would then deliver or play whatever the ring buffer held. The wait ends
+ * with resume() (input), or with -1 at reset() (stop) or, after an error,
+ * pause(). For input, reset() is only called to stop (GstAudioSrc's stop,
+ * and our PAUSED->READY): transfers after it are given up at once, without
+ * restarting the stream, until the next prepare(). A device error is posted
+ * once, as an element error naming the device, PortAudio's error and the
+ * system's. */
 gint
 gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
 {
@@ -303,12 +363,37 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
   unsigned long frames;
   const gchar *what = NULL;
   gchar *text, *debug;
+  gboolean waited_failed = FALSE;
+  gint sys_errno;
 
   g_mutex_lock (&io->lock);
-  while (g_atomic_int_get (&io->reset_pending) > 0)
-    g_cond_wait (&io->cond, &io->lock);
+retry:
+  for (;;) {
+    if (g_atomic_int_get (&io->reset_pending) > 0) {
+      g_cond_wait (&io->cond, &io->lock);
+      continue;
+    }
+    /* input: reset (stop) came, the ring buffer is being released */
+    if (io->stopped)
+      goto give_up;
+    /* after a device error, until reset() or pause() */
+    if (io->failed) {
+      waited_failed = TRUE;
+      g_cond_wait (&io->cond, &io->lock);
+      continue;
+    }
+    /* the segment the failed transfer was for is given up */
+    if (waited_failed)
+      goto give_up;
+    /* input, until resume() */
+    if (io->paused) {
+      g_cond_wait (&io->cond, &io->lock);
+      continue;
+    }
+    break;
+  }
 
-  if (io->failed || io->stream == NULL) {
+  if (io->stream == NULL) {
     gint64 end = g_get_monotonic_time () + MAX (io->segment_us, 10000);
 
     g_cond_wait_until (&io->cond, &io->lock, end);
@@ -317,6 +402,9 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
   }
   frames = length / io->bpf;
 
+  /* PortAudio keeps the host's error text only for the thread that
+   * initialised it (Pa_GetLastHostErrorInfo): errno is the cause here */
+  errno = 0;
   if (!io->started) {
     err = Pa_StartStream (io->stream);
     if (err != paNoError) {
@@ -324,6 +412,16 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
       goto error;
     }
     io->started = TRUE;
+    if (io->dir == GST_PORTAUDIO_INPUT) {
+      /* the position goes on from where it stopped */
+      g_mutex_lock (&io->pos_lock);
+      if (io->frozen >= 0) {
+        io->pos_base = io->frozen - io->read_total;
+        io->frozen = -1;
+      }
+      io->avail = 0;
+      g_mutex_unlock (&io->pos_lock);
+    }
     GST_DEBUG_OBJECT (io->element, "stream started");
   }
 
@@ -342,7 +440,10 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
     avail = Pa_GetStreamReadAvailable (io->stream);
     GST_LOG_OBJECT (
         io->element, "read %lu frames, %ld available", frames, avail);
-    g_atomic_int_set (&io->delay, avail > 0 ? (gint) avail : 0);
+    g_mutex_lock (&io->pos_lock);
+    io->read_total += frames;
+    io->avail = avail > 0 ? avail : 0;
+    g_mutex_unlock (&io->pos_lock);
   } else {
     signed long avail;
 
@@ -364,24 +465,42 @@ gst_portaudio_io_transfer (GstPortAudioIO *io, gpointer data, guint length)
   return length;
 
 error:
+  sys_errno = errno;
   io->failed = TRUE;
   g_mutex_unlock (&io->lock);
   text = gst_portaudio_error_text (err);
-  debug = g_strdup_printf ("%s; the device may have been unplugged, "
-                           "disabled or taken by another application",
-      text);
+  if (sys_errno != 0)
+    debug = g_strdup_printf ("%s; system error: %s (errno %d); the device may "
+                             "have been unplugged, disabled or taken by "
+                             "another application",
+        text, g_strerror (sys_errno), sys_errno);
+  else
+    debug = g_strdup_printf ("%s; the device may have been unplugged, "
+                             "disabled or taken by another application",
+        text);
   g_free (text);
   GST_PORTAUDIO_ELEMENT_ERROR (io->element,
       io->dir == GST_PORTAUDIO_INPUT ? GST_RESOURCE_ERROR_READ
                                      : GST_RESOURCE_ERROR_WRITE,
-      g_strdup_printf ("Could not %s audio device '%s'", what, io->device_name),
+      g_strdup_printf ("Could not %s audio device '%s'%s%s", what,
+          io->device_name, sys_errno != 0 ? ": " : "",
+          sys_errno != 0 ? g_strerror (sys_errno) : ""),
       debug);
+
+  /* wait for the element to be stopped or paused */
+  g_mutex_lock (&io->lock);
+  waited_failed = TRUE;
+  goto retry;
+
+give_up:
+  g_mutex_unlock (&io->lock);
   return -1;
 }
 
-/* Drops what the device holds and unblocks the transfer thread; the next
- * transfer restarts the stream. Waits at most for the transfer in progress
- * (one block of latency-time). */
+/* Drops what the device holds and unblocks the transfer thread; for output
+ * the next transfer restarts the stream, for input (a stop) transfers are
+ * given up until the next prepare(). Waits at most for the transfer in
+ * progress (one block of latency-time). */
 void
 gst_portaudio_io_reset (GstPortAudioIO *io)
 {
@@ -397,14 +516,96 @@ gst_portaudio_io_reset (GstPortAudioIO *io)
   }
   io->started = FALSE;
   io->failed = FALSE;
+  if (io->dir == GST_PORTAUDIO_INPUT)
+    io->stopped = TRUE;
   g_atomic_int_set (&io->delay, 0);
+  /* what the device held is dropped, but was captured: the position keeps
+   * it */
+  g_mutex_lock (&io->pos_lock);
+  io->pos_base += io->avail;
+  io->avail = 0;
+  g_mutex_unlock (&io->pos_lock);
   g_atomic_int_add (&io->reset_pending, -1);
   g_cond_broadcast (&io->cond);
   g_mutex_unlock (&io->lock);
 }
 
+/* Input: the device position in frames (see the top of this file). */
+gint64
+gst_portaudio_io_position (GstPortAudioIO *io)
+{
+  gint64 pos;
+
+  g_mutex_lock (&io->pos_lock);
+  pos = io->frozen >= 0 ? io->frozen
+                        : io->pos_base + io->read_total + io->avail;
+  g_mutex_unlock (&io->pos_lock);
+  return pos;
+}
+
+/* Frames captured and not yet in the ring buffer (input), or written and not
+ * yet played (output). For input this is the device position minus what the
+ * ring buffer thread has completed, so that GstAudioBaseSrc's clock
+ * (samples done + delay) is the device position: also between the end of a
+ * read and the ring buffer's advance, and while paused. */
 guint
 gst_portaudio_io_delay (GstPortAudioIO *io)
 {
-  return (guint) g_atomic_int_get (&io->delay);
+  GstAudioRingBuffer *rb;
+  gint64 delay;
+
+  if (io->dir == GST_PORTAUDIO_OUTPUT)
+    return (guint) g_atomic_int_get (&io->delay);
+
+  rb = GST_AUDIO_BASE_SRC (io->element)->ringbuffer;
+  if (rb == NULL)
+    return 0;
+  delay = gst_portaudio_io_position (io)
+          - (gint64) gst_audio_ring_buffer_samples_done (rb);
+  return (guint) CLAMP (delay, 0, G_MAXINT);
+}
+
+/* Input, on PLAYING->PAUSED: the position stays at @position (or where it
+ * is if negative) until the stream restarts after resume(); the stream is
+ * aborted once the read in progress is done, and reads wait for resume().
+ */
+void
+gst_portaudio_io_pause (GstPortAudioIO *io, gint64 position)
+{
+  g_return_if_fail (io->dir == GST_PORTAUDIO_INPUT);
+
+  g_mutex_lock (&io->pos_lock);
+  if (position < 0)
+    position = io->frozen >= 0 ? io->frozen
+                               : io->pos_base + io->read_total + io->avail;
+  io->frozen = position;
+  g_mutex_unlock (&io->pos_lock);
+
+  g_atomic_int_inc (&io->reset_pending);
+  g_mutex_lock (&io->lock);
+  io->paused = TRUE;
+  if (io->stream && io->started) {
+    PaError err = Pa_AbortStream (io->stream);
+
+    if (err != paNoError)
+      GST_WARNING_OBJECT (
+          io->element, "Pa_AbortStream: %s", Pa_GetErrorText (err));
+  }
+  io->started = FALSE;
+  io->failed = FALSE;
+  g_atomic_int_add (&io->reset_pending, -1);
+  g_cond_broadcast (&io->cond);
+  g_mutex_unlock (&io->lock);
+  GST_DEBUG_OBJECT (io->element,
+      "paused, stream stopped, position %" G_GINT64_FORMAT, position);
+}
+
+/* Input, on PAUSED->PLAYING: the next read restarts the stream. */
+void
+gst_portaudio_io_resume (GstPortAudioIO *io)
+{
+  g_mutex_lock (&io->lock);
+  io->paused = FALSE;
+  g_cond_broadcast (&io->cond);
+  g_mutex_unlock (&io->lock);
 }

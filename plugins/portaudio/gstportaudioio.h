@@ -30,15 +30,28 @@ typedef struct {
   gint64 latency_us;   /* what PortAudio reports for the open stream */
   glong buffer_frames; /* output: largest write-available seen */
 
-  /* The transfer thread holds @lock while it reads or writes; reset() asks
-   * for it through @reset_pending and the transfer thread yields. */
+  /* The transfer thread holds @lock while it reads or writes; reset() and
+   * pause() ask for it through @reset_pending and the transfer thread
+   * yields. */
   GMutex lock;
   GCond cond;
   gint reset_pending; /* atomic */
   gboolean started;
+  gboolean paused;  /* input: stream stopped until resume() */
+  gboolean stopped; /* input: reset() came, until the next prepare() */
   gboolean failed;
-  gint delay;    /* atomic: frames queued in the device */
+  gint delay;    /* atomic, output: frames queued in the device */
   guint64 xruns; /* overflows (input) or underflows (output) */
+
+  /* Input: the device position the element's clock counts, in frames: what
+   * the device captured, read or not, plus what was dropped when the stream
+   * was stopped. It is @pos_base + @read_total + @avail while the stream
+   * runs, and @frozen (>= 0) from pause() until the stream restarts. */
+  GMutex pos_lock;
+  gint64 pos_base;
+  gint64 read_total; /* frames read since prepare */
+  gint64 avail;      /* readable after the last read */
+  gint64 frozen;
 } GstPortAudioIO;
 
 void gst_portaudio_io_init (
@@ -57,6 +70,10 @@ gint gst_portaudio_io_transfer (
     GstPortAudioIO *io, gpointer data, guint length);
 void gst_portaudio_io_reset (GstPortAudioIO *io);
 guint gst_portaudio_io_delay (GstPortAudioIO *io);
+
+gint64 gst_portaudio_io_position (GstPortAudioIO *io);
+void gst_portaudio_io_pause (GstPortAudioIO *io, gint64 position);
+void gst_portaudio_io_resume (GstPortAudioIO *io);
 
 GstCaps *gst_portaudio_io_get_caps (
     GstPortAudioIO *io, GstCaps *filter, GstPad *pad);

@@ -21,8 +21,9 @@
  * probed when the element goes to READY: F32, S32 and S16 interleaved at the
  * common rates from 8 to 768 kHz and the device's default rate, 1 to 8
  * channels (channel-mask 0 above 2). Upstream that can only produce something
- * else fails with not-negotiated; put audioconvert and audioresample before
- * the sink.
+ * else fails with not-negotiated, and the sink posts an error saying what the
+ * device refused and what it supports; put audioconvert and audioresample
+ * before the sink.
  *
  * Device selection works as for portaudiosrc: #GstPortAudioSink:host-api,
  * and #GstPortAudioSink:device as a PortAudio index, a name, or empty for the
@@ -30,8 +31,14 @@
  *
  * ## Errors
  *
- * All are #GST_RESOURCE_ERROR; the debug string lists the devices PortAudio
- * knows, or carries PortAudio's error text.
+ * All are #GST_RESOURCE_ERROR unless said otherwise; the debug string lists
+ * the devices PortAudio knows, or carries PortAudio's error text.
+ * - #GST_CORE_ERROR_NEGOTIATION: upstream sent caps the device does not
+ *   accept (for example a rate it refuses); the message names what the
+ *   device refuses and what it supports ("Audio device 'x' does not support
+ *   the sample rate 768000 Hz (it supports 8000, ..., 384000 Hz), which
+ *   upstream sent"), the debug string gives both sets of caps. Upstream
+ *   then also reports not-negotiated.
  * - #GST_RESOURCE_ERROR_NOT_FOUND (going to READY): unknown index or name,
  *   ambiguous name, a device without output channels, an unavailable host
  *   API, or no default output device.
@@ -40,7 +47,10 @@
  * - #GST_RESOURCE_ERROR_BUSY: the device is in use.
  * - #GST_RESOURCE_ERROR_OPEN_WRITE: the device could not be opened.
  * - #GST_RESOURCE_ERROR_WRITE (in PLAYING): starting or writing failed, as
- *   when the device is unplugged.
+ *   when the device is unplugged; the message ends with the system's error
+ *   when there is one ("Could not write to audio device 'x': No space left
+ *   on device"). What was written before reached the device; the element
+ *   then waits to be stopped.
  *
  * Output underflows (the device played silence because data came late) are
  * logged in the `portaudio` debug category.
@@ -224,6 +234,57 @@ gst_portaudio_sink_reset (GstAudioSink *asink)
   gst_portaudio_io_reset (&self->io);
 }
 
+/* Caps the device refuses never reach the element: the pad's accept-caps
+ * check (the device's caps) fails the CAPS event before its event function,
+ * and only upstream reports a bare not-negotiated. This probe sees the event
+ * first, and says which device refused what. */
+static GstPadProbeReturn
+gst_portaudio_sink_caps_probe (
+    GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstPortAudioSink *self = GST_PORTAUDIO_SINK (user_data);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps, *device = NULL;
+  gchar *name = NULL, *what;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  GST_OBJECT_LOCK (self);
+  if (self->io.caps) {
+    device = gst_caps_ref (self->io.caps);
+    name = g_strdup (self->io.device_name);
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (device && !gst_caps_can_intersect (caps, device)) {
+    what = gst_portaudio_describe_refusal (device, caps);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Audio device '%s' does not support %s, which upstream sent", name,
+            what),
+        ("upstream sent %" GST_PTR_FORMAT "; the device accepts "
+         "%" GST_PTR_FORMAT,
+            caps, device));
+    g_free (what);
+  }
+  if (device)
+    gst_caps_unref (device);
+  g_free (name);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstStateChangeReturn
+gst_portaudio_sink_change_state (GstElement *element, GstStateChange transition)
+{
+  GstPortAudioSink *self = GST_PORTAUDIO_SINK (element);
+
+  /* after a device error the ring buffer is in its error state, from which
+   * GStreamer 1.22's gst_audio_ring_buffer_stop() does not call reset:
+   * unblock the ring buffer thread before it is joined */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_portaudio_io_reset (&self->io);
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
 static void
 gst_portaudio_sink_class_init (GstPortAudioSinkClass *klass)
 {
@@ -296,6 +357,9 @@ gst_portaudio_sink_class_init (GstPortAudioSinkClass *klass)
           "microseconds (-1: not open)",
           -1, G_MAXINT64, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  element_class->change_state
+      = GST_DEBUG_FUNCPTR (gst_portaudio_sink_change_state);
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "PortAudio audio sink",
       "Sink/Audio/Hardware",
@@ -323,4 +387,7 @@ static void
 gst_portaudio_sink_init (GstPortAudioSink *self)
 {
   gst_portaudio_io_init (&self->io, GST_ELEMENT (self), GST_PORTAUDIO_OUTPUT);
+  gst_pad_add_probe (GST_BASE_SINK_PAD (self),
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, gst_portaudio_sink_caps_probe, self,
+      NULL);
 }

@@ -14,9 +14,14 @@
  * and in PLAYING it reads blocks of #GstAudioBaseSrc:latency-time from the
  * device with PortAudio's blocking API, into a ring buffer of
  * #GstAudioBaseSrc:buffer-time. It provides a #GstAudioClock driven by the
- * number of samples read, so when it is the pipeline clock, running time
- * follows the device's own sample clock. Buffer timestamps are the sample
- * position divided by the rate; #GST_BUFFER_OFFSET is the sample position.
+ * device position (samples the device captured), so when it is the pipeline
+ * clock, running time follows the device's own sample clock. Buffer
+ * timestamps are the sample position divided by the rate;
+ * #GST_BUFFER_OFFSET is the sample position.
+ *
+ * Pausing stops the device (nothing captured while paused comes out later)
+ * and holds the clock at the time the pipeline paused, so timestamps go on
+ * after a resume from where they stopped.
  *
  * Caps are what PortAudio says the device accepts (Pa_IsFormatSupported):
  * F32, S32 and S16 interleaved at the common rates from 8 to 768 kHz and
@@ -37,16 +42,23 @@
  * - #GST_RESOURCE_ERROR_NOT_FOUND (going to READY): the device index does not
  *   exist, no device matches the name, the name is ambiguous, the device has
  *   no input channels, the host API is not available, or there is no default
- *   input device.
+ *   input device. PortAudio lists the devices when it is first initialised,
+ *   and leaves out those that were busy or missing then.
  * - #GST_RESOURCE_ERROR_SETTINGS: the device accepts none of the formats, or
  *   refused the negotiated rate, channel count or format when opened.
  * - #GST_CORE_ERROR_NEGOTIATION: downstream requires a format the device does
- *   not offer (for example a rate it refuses); the debug string gives both
- *   sets of caps.
- * - #GST_RESOURCE_ERROR_BUSY: the device is in use.
+ *   not offer (for example a rate it refuses); the message names what the
+ *   device refuses and what it supports ("Audio device 'x' does not support
+ *   the sample rate 768000 Hz (it supports 8000, ..., 384000 Hz), which
+ *   downstream requires"), the debug string gives both sets of caps.
+ * - #GST_RESOURCE_ERROR_BUSY: the device is in use by another application
+ *   (or element), when probed going to READY or when the stream is opened.
  * - #GST_RESOURCE_ERROR_OPEN_READ: the device could not be opened.
  * - #GST_RESOURCE_ERROR_READ (in PLAYING): starting or reading failed, as when
- *   the device is unplugged.
+ *   the device is unplugged; the message ends with the system's error when
+ *   there is one ("Could not read from audio device 'x': No space left on
+ *   device"). Everything read before was pushed; the element then waits to
+ *   be stopped.
  *
  * Input overflows (samples lost because the ring buffer thread did not read in
  * time) are logged as warnings in the `portaudio` debug category; samples lost
@@ -197,17 +209,18 @@ gst_portaudio_src_negotiate (GstBaseSrc *bsrc)
   ours = gst_pad_query_caps (bsrc->srcpad, NULL);
   peer = gst_pad_peer_query_caps (bsrc->srcpad, NULL);
   if (peer && !gst_caps_can_intersect (ours, peer)) {
-    gchar *name;
+    gchar *name, *what = gst_portaudio_describe_refusal (ours, peer);
 
     GST_OBJECT_LOCK (self);
     name = g_strdup (self->io.device_name);
     GST_OBJECT_UNLOCK (self);
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Audio device '%s' does not offer any format downstream accepts",
-            GST_STR_NULL (name)),
+        ("Audio device '%s' does not support %s, which downstream requires",
+            GST_STR_NULL (name), what),
         ("device accepts %" GST_PTR_FORMAT "; downstream accepts "
          "%" GST_PTR_FORMAT,
             ours, peer));
+    g_free (what);
     g_free (name);
   }
   gst_caps_unref (ours);
@@ -286,6 +299,87 @@ gst_portaudio_src_reset (GstAudioSrc *asrc)
   gst_portaudio_io_reset (&self->io);
 }
 
+/* The device position (frames) at which the pipeline paused: it took the
+ * running time of the pause from the clock (start_time) before pausing its
+ * children, and resumes with base_time = clock - start_time. When the clock
+ * is ours, base_time + start_time is the clock's time then, which the clock
+ * keeps while paused; otherwise -1 (the position when the stream stops). */
+static gint64
+gst_portaudio_src_pause_position (GstPortAudioSrc *self)
+{
+  GstAudioBaseSrc *asrc = GST_AUDIO_BASE_SRC (self);
+  GstClock *clock;
+  GstClockTime base_time, start_time;
+  GstClockTimeDiff offset, t;
+  gint rate = 0;
+  gint64 pos = -1;
+
+  GST_OBJECT_LOCK (self);
+  clock = GST_ELEMENT_CLOCK (self);
+  if (clock)
+    gst_object_ref (clock);
+  base_time = GST_ELEMENT_CAST (self)->base_time;
+  start_time = GST_ELEMENT_START_TIME (self);
+  if (asrc->ringbuffer)
+    rate = GST_AUDIO_INFO_RATE (&asrc->ringbuffer->spec.info);
+  GST_OBJECT_UNLOCK (self);
+
+  if (clock && clock == asrc->clock && GST_IS_AUDIO_CLOCK (clock)
+      && GST_CLOCK_TIME_IS_VALID (base_time)
+      && GST_CLOCK_TIME_IS_VALID (start_time) && rate > 0) {
+    /* the clock reads (position / rate) + its offset (see
+     * gst_audio_clock_reset); round down, so that the clock, which never
+     * goes back, stays at exactly the time the pipeline saw */
+    offset = (GstClockTimeDiff) gst_audio_clock_adjust (
+        GST_AUDIO_CLOCK (clock), 0);
+    t = (GstClockTimeDiff) (base_time + start_time) - offset;
+    if (t >= 0)
+      pos = (gint64) gst_util_uint64_scale_int (t, rate, GST_SECOND);
+    GST_DEBUG_OBJECT (self,
+        "paused at running time %" GST_TIME_FORMAT ", clock %" GST_TIME_FORMAT
+        ": position %" G_GINT64_FORMAT,
+        GST_TIME_ARGS (start_time), GST_TIME_ARGS (base_time + start_time),
+        pos);
+  }
+  if (clock)
+    gst_object_unref (clock);
+  return pos;
+}
+
+static GstStateChangeReturn
+gst_portaudio_src_change_state (GstElement *element, GstStateChange transition)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (element);
+  GstStateChangeReturn ret;
+  gint64 pos = -1;
+
+  switch (transition) {
+  case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+    gst_portaudio_io_resume (&self->io);
+    break;
+  case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+    pos = gst_portaudio_src_pause_position (self);
+    break;
+  case GST_STATE_CHANGE_PAUSED_TO_READY:
+    /* after a device error the ring buffer is in its error state, from
+     * which GStreamer 1.22's gst_audio_ring_buffer_stop() does not call
+     * reset: unblock the ring buffer thread before it is joined */
+    gst_portaudio_io_reset (&self->io);
+    break;
+  default:
+    break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  /* GstAudioSrc does not tell us about the pause (its ring buffer has no
+   * pause method): stop the stream once the ring buffer is paused */
+  if (transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED
+      && ret != GST_STATE_CHANGE_FAILURE)
+    gst_portaudio_io_pause (&self->io, pos);
+  return ret;
+}
+
 static void
 gst_portaudio_src_class_init (GstPortAudioSrcClass *klass)
 {
@@ -362,6 +456,9 @@ gst_portaudio_src_class_init (GstPortAudioSrcClass *klass)
           "Input latency PortAudio reports for the open stream, in "
           "microseconds (-1: not open)",
           -1, G_MAXINT64, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  element_class->change_state
+      = GST_DEBUG_FUNCPTR (gst_portaudio_src_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,

@@ -292,11 +292,20 @@ gst_portaudio_find_device (const gchar *host_api, const gchar *device,
     }
     g_free (needle);
     if (found == paNoDevice) {
+      gchar *devices = describe_devices ();
+
       *error_code = GST_RESOURCE_ERROR_NOT_FOUND;
       *message = g_strdup_printf ("Audio %s device '%s' not found%s%s", what,
           device, api >= 0 ? " for host API " : "",
           api >= 0 ? Pa_GetHostApiInfo (api)->name : "");
-      *debug = describe_devices ();
+      /* PortAudio lists the devices once, when first initialised, and its
+       * ALSA host API leaves out those it cannot open then */
+      *debug = g_strdup_printf ("%s. PortAudio lists the devices when it is "
+                                "first initialised and leaves out those that "
+                                "were busy (in use by another application) "
+                                "or missing then",
+          devices);
+      g_free (devices);
       goto out;
     }
   }
@@ -355,7 +364,7 @@ static const gint probe_rates[]
  * plugin devices report 128) are offered up to this many. */
 #define MAX_PROBED_CHANNELS 8
 
-static gboolean
+static PaError
 probe_one (PaDeviceIndex index, GstPortAudioDirection dir, PaSampleFormat fmt,
     gint channels, gint rate, PaTime latency)
 {
@@ -367,8 +376,7 @@ probe_one (PaDeviceIndex index, GstPortAudioDirection dir, PaSampleFormat fmt,
   p.sampleFormat = fmt;
   p.suggestedLatency = latency;
   return Pa_IsFormatSupported (dir == GST_PORTAUDIO_INPUT ? &p : NULL,
-             dir == GST_PORTAUDIO_OUTPUT ? &p : NULL, (double) rate)
-         == paFormatIsSupported;
+      dir == GST_PORTAUDIO_OUTPUT ? &p : NULL, (double) rate);
 }
 
 static void
@@ -408,11 +416,15 @@ compare_int (gconstpointer a, gconstpointer b)
  * device's default rate, rates with the first accepted format, channel counts
  * with the first accepted format and rate. PortAudio must be acquired; the
  * device must not be open (opening probes it, which a busy device refuses).
+ * A busy device (paDeviceUnavailable: PortAudio's ALSA host API gives it
+ * when the device stays busy for a second) stops the probing at once.
  *
- * Returns: (transfer full): the caps, empty if nothing is accepted
+ * Returns: (transfer full): the caps, empty if nothing is accepted, and then
+ *     in @error (optional) PortAudio's answer to the first probe
  */
 GstCaps *
-gst_portaudio_probe_caps (PaDeviceIndex index, GstPortAudioDirection dir)
+gst_portaudio_probe_caps (
+    PaDeviceIndex index, GstPortAudioDirection dir, PaError *error)
 {
   static const struct {
     PaSampleFormat pa;
@@ -447,8 +459,17 @@ gst_portaudio_probe_caps (PaDeviceIndex index, GstPortAudioDirection dir)
 
   g_value_init (&fmt_list, GST_TYPE_LIST);
   g_value_init (&v, G_TYPE_STRING);
+  if (error)
+    *error = paNoError;
   for (i = 0; i < (gint) G_N_ELEMENTS (formats); i++) {
-    if (probe_one (index, dir, formats[i].pa, def_ch, def_rate, latency)) {
+    PaError err
+        = probe_one (index, dir, formats[i].pa, def_ch, def_rate, latency);
+
+    if (err != paFormatIsSupported && i == 0 && error)
+      *error = err;
+    if (err == paDeviceUnavailable)
+      break;
+    if (err == paFormatIsSupported) {
       if (ref_fmt == 0)
         ref_fmt = formats[i].pa;
       g_value_set_static_string (
@@ -468,7 +489,8 @@ gst_portaudio_probe_caps (PaDeviceIndex index, GstPortAudioDirection dir)
   for (i = 0; i < (gint) G_N_ELEMENTS (probe_rates); i++) {
     if (probe_rates[i] == def_rate)
       have_def_rate = TRUE;
-    if (probe_one (index, dir, ref_fmt, def_ch, probe_rates[i], latency))
+    if (probe_one (index, dir, ref_fmt, def_ch, probe_rates[i], latency)
+        == paFormatIsSupported)
       rates[n_rates++] = probe_rates[i];
   }
   /* the default rate was accepted by the format probe */
@@ -479,7 +501,8 @@ gst_portaudio_probe_caps (PaDeviceIndex index, GstPortAudioDirection dir)
   ref_rate = def_rate;
 
   for (i = 1; i <= MIN (max_ch, MAX_PROBED_CHANNELS); i++) {
-    if (probe_one (index, dir, ref_fmt, i, ref_rate, latency))
+    if (probe_one (index, dir, ref_fmt, i, ref_rate, latency)
+        == paFormatIsSupported)
       chans[n_chans++] = i;
   }
   for (i = 0; i < n_chans && chans[i] <= 2; i++)
@@ -512,4 +535,122 @@ gst_portaudio_probe_caps (PaDeviceIndex index, GstPortAudioDirection dir)
 done:
   gst_portaudio_unlock ();
   return caps;
+}
+
+/* Appends the values of @field over the structures of @caps to @out: ints
+ * and lists of ints sorted and unique, ranges as "a-b", strings as is. */
+static void
+append_values (GString *out, const GstCaps *caps, const gchar *field)
+{
+  GArray *ints = g_array_new (FALSE, FALSE, sizeof (gint));
+  GPtrArray *other = g_ptr_array_new_with_free_func (g_free);
+  guint i, j, k;
+
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    const GValue *v
+        = gst_structure_get_value (gst_caps_get_structure (caps, i), field);
+    guint n = v && GST_VALUE_HOLDS_LIST (v) ? gst_value_list_get_size (v) : 1;
+
+    for (j = 0; v && j < n; j++) {
+      const GValue *e
+          = GST_VALUE_HOLDS_LIST (v) ? gst_value_list_get_value (v, j) : v;
+      gchar *str;
+
+      if (G_VALUE_HOLDS_INT (e)) {
+        gint x = g_value_get_int (e);
+
+        g_array_append_val (ints, x);
+        continue;
+      }
+      if (GST_VALUE_HOLDS_INT_RANGE (e))
+        str = g_strdup_printf ("%d-%d", gst_value_get_int_range_min (e),
+            gst_value_get_int_range_max (e));
+      else if (G_VALUE_HOLDS_STRING (e))
+        str = g_value_dup_string (e);
+      else
+        str = gst_value_serialize (e);
+      for (k = 0; k < other->len; k++) {
+        if (g_strcmp0 (g_ptr_array_index (other, k), str) == 0)
+          break;
+      }
+      if (k < other->len)
+        g_free (str);
+      else
+        g_ptr_array_add (other, str);
+    }
+  }
+  g_array_sort (ints, compare_int);
+  for (i = 0; i < ints->len; i++) {
+    gint x = g_array_index (ints, gint, i);
+
+    if (i > 0 && x == g_array_index (ints, gint, i - 1))
+      continue;
+    g_string_append_printf (out, "%s%d", out->len && i ? ", " : "", x);
+  }
+  for (k = 0; k < other->len; k++)
+    g_string_append_printf (out, "%s%s", ints->len || k ? ", " : "",
+        (const gchar *) g_ptr_array_index (other, k));
+  g_array_free (ints, TRUE);
+  g_ptr_array_free (other, TRUE);
+}
+
+/**
+ * gst_portaudio_describe_refusal:
+ * @device: the caps the device accepts (as probed)
+ * @wanted: caps the device cannot take
+ *
+ * Says which of the sample rate, channel count and format of @wanted (its
+ * first structure) the device does not accept, and what it accepts instead:
+ * "the sample rate 768000 Hz (it supports 8000, 11025, ..., 384000 Hz)".
+ *
+ * Returns: (transfer full): the text
+ */
+gchar *
+gst_portaudio_describe_refusal (const GstCaps *device, const GstCaps *wanted)
+{
+  static const struct {
+    const gchar *field, *what, *unit;
+  } fields[] = {
+    { "rate", "the sample rate", " Hz" },
+    { "channels", "the channel count", "" },
+    { "format", "the sample format", "" },
+  };
+  GString *s = g_string_new (NULL);
+  const GstStructure *ws;
+  guint i;
+
+  if (gst_caps_is_empty (wanted) || gst_caps_is_any (wanted)) {
+    g_string_append (s, "these caps");
+    return g_string_free (s, FALSE);
+  }
+  ws = gst_caps_get_structure (wanted, 0);
+  for (i = 0; i < G_N_ELEMENTS (fields); i++) {
+    const GValue *v = gst_structure_get_value (ws, fields[i].field);
+    GstCaps *one;
+    gchar *value;
+    GString *accepted;
+
+    if (v == NULL)
+      continue;
+    one = gst_caps_new_empty_simple ("audio/x-raw");
+    gst_caps_set_value (one, fields[i].field, v);
+    if (gst_caps_can_intersect (one, device)) {
+      gst_caps_unref (one);
+      continue;
+    }
+    gst_caps_unref (one);
+    value = G_VALUE_HOLDS_STRING (v) ? g_value_dup_string (v)
+                                     : gst_value_serialize (v);
+    accepted = g_string_new (NULL);
+    append_values (accepted, device, fields[i].field);
+    g_string_append_printf (s, "%s%s %s%s (it supports %s%s)",
+        s->len ? ", " : "", fields[i].what, value, fields[i].unit,
+        accepted->str, fields[i].unit);
+    g_string_free (accepted, TRUE);
+    g_free (value);
+  }
+  if (s->len == 0)
+    g_string_append (s, "this combination of sample rate, channels and "
+                        "format");
+  return g_string_free (s, FALSE);
 }

@@ -38,12 +38,15 @@ PaDeviceIndex gst_portaudio_find_device (const gchar *host_api,
     gchar **message, gchar **debug);
 
 GstCaps *gst_portaudio_probe_caps (
-    PaDeviceIndex index, GstPortAudioDirection dir);
+    PaDeviceIndex index, GstPortAudioDirection dir, PaError *error);
 
 gboolean gst_portaudio_sample_format (
     GstAudioFormat format, PaSampleFormat *pa_format);
 
 gchar *gst_portaudio_error_text (PaError err);
+
+gchar *gst_portaudio_describe_refusal (
+    const GstCaps *device, const GstCaps *wanted);
 
 const gchar *gst_portaudio_direction_name (GstPortAudioDirection dir);
 
