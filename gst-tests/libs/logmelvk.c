@@ -14,14 +14,21 @@
 #define RATE 16000.0
 
 /* 1e-3 dB, the accuracy asked of the front end; the same in natural-log
- * units (1e-3 dB = 1e-4 ln 10 nepers) */
+ * units (1e-3 dB = 1e-4 ln 10 nepers). It holds for every value of every
+ * window: the bands just above the top_db floor and, without a floor, the
+ * bands down to the -100 dB amin floor, 130 dB and more below the peak
+ * (the device computes window, FFT and split in compensated float32
+ * arithmetic, see shaders/audio_stft.comp). */
 #define TOL_DB 1e-3
 #define TOL_LN (1e-4 * G_LN10)
 
 typedef struct {
   double features, deltas, embedding;
-  /* features whose reference lies within 70 dB of the window maximum */
-  double features_70;
+  /* log-mel dB features only: how far below its window's maximum the
+   * worst one lies, and how many lie more than 60 dB below it (values
+   * raised to the top_db floor included) */
+  double worst_depth;
+  gsize deep;
 } Errors;
 
 static OmniVkDevice *
@@ -54,7 +61,8 @@ compare (const OmniLogMelParams *p, const float *x, gsize n, guint window,
   gsize *off = g_new (gsize, nw), per, i;
   gfloat *feat, *delt, *emb;
   double *rf, *rd, *re;
-  Errors e = { 0, 0, 0, 0 };
+  Errors e = { 0, 0, 0, 0, 0 };
+  gboolean db = p->log == OMNI_LOGMEL_LOG_DB && p->n_mfcc == 0;
 
   fail_unless (n >= window);
   mv = omni_mel_vk_new (dev, p, window, hop, max_windows, &err);
@@ -84,9 +92,12 @@ compare (const OmniLogMelParams *p, const float *x, gsize n, guint window,
     for (i = 0; i < per; i++) {
       double d = fabs (feat[w * per + i] - rf[i]);
       fail_unless (isfinite (feat[w * per + i]));
-      e.features = MAX (e.features, d);
-      if (rf[i] >= top - 70.0)
-        e.features_70 = MAX (e.features_70, d);
+      if (d > e.features) {
+        e.features = d;
+        e.worst_depth = db ? top - rf[i] : 0.0;
+      }
+      if (db && rf[i] < top - 60.0)
+        e.deep++;
     }
     for (i = 0; i < per * p->delta_order; i++)
       e.deltas
@@ -94,13 +105,13 @@ compare (const OmniLogMelParams *p, const float *x, gsize n, guint window,
     for (i = 0; i < 2 * C; i++)
       e.embedding = MAX (e.embedding, fabs (emb[w * 2 * C + i] - re[i]));
   }
-  g_print ("%-28s n_fft %4u F %3u C %2u windows %u (%" G_GUINT64_FORMAT
+  g_print ("%-28s n_fft %4u F %3u C %3u windows %u (%" G_GUINT64_FORMAT
            " frames, %" G_GUINT64_FORMAT " submissions): max |vk - ref| "
-           "features %.2e (within 70 dB of the max %.2e) deltas %.2e "
-           "embedding %.2e\n",
+           "features %.2e (%.1f below the window max; %" G_GSIZE_FORMAT
+           " values > 60 below it) deltas %.2e embedding %.2e\n",
       what, p->n_fft, F, C, nw, omni_mel_vk_get_n_frames_computed (mv),
-      omni_mel_vk_get_n_submissions (mv), e.features, e.features_70, e.deltas,
-      e.embedding);
+      omni_mel_vk_get_n_submissions (mv), e.features, e.worst_depth, e.deep,
+      e.deltas, e.embedding);
 
   omni_mel_vk_free (mv);
   gst_object_unref (dev);
@@ -115,29 +126,28 @@ compare (const OmniLogMelParams *p, const float *x, gsize n, guint window,
   return e;
 }
 
-/* log-mel in dB: 1e-3 dB everywhere. The device computes in float32,
- * whose FFT rounding noise lies about 120 dB below the window's peak; for a
- * pure tone (a sweep) the bands 75-80 dB below the peak, just above the
- * top_db floor, get within a few 1e-4 dB of 1e-3 dB: scipy's float32 FFT
- * (pocketfft) is off by 1.24e-3 dB on the frames of test_sweep_default.
- * @tone_bound is the bound used for such signals, for values more than
- * 70 dB below the window maximum. */
+/* Every value within 1e-3 dB of the reference (dB features), and so are
+ * the pooled means and standard deviations. For MFCCs and deltas, linear
+ * combinations of dB values, the bound that follows from the bands' is
+ * larger (sqrt (n_mels) x 1e-3 for the orthonormal DCT, twice the
+ * Savitzky-Golay weights' absolute sum for deltas), but the device meets
+ * 1e-3 on them too, and the tests hold it to that. */
 static void
-assert_db_bound (Errors e, const OmniLogMelParams *p, double tone_bound)
+assert_tol (Errors e, double tol, const gchar *what)
 {
-  fail_unless (e.features_70 <= TOL_DB, "features off by %g dB", e.features_70);
-  fail_unless (e.features <= tone_bound, "features off by %g dB", e.features);
-  fail_unless (e.embedding <= TOL_DB, "embedding off by %g dB", e.embedding);
-  /* a delta is a weighted sum of dB values whose weights' absolute values
-   * add up to at most 1 (order 1, width >= 3) or 2 (order 2) */
-  if (p->delta_order > 0)
-    fail_unless (e.deltas <= 2 * TOL_DB, "deltas off by %g", e.deltas);
+  fail_unless (e.features <= tol,
+      "%s: features off by %g (%.1f dB below the "
+      "window max)",
+      what, e.features, e.worst_depth);
+  fail_unless (
+      e.embedding <= tol, "%s: embedding off by %g", what, e.embedding);
+  fail_unless (e.deltas <= tol, "%s: deltas off by %g", what, e.deltas);
 }
 
 static void
-assert_db (Errors e, const OmniLogMelParams *p)
+assert_db (Errors e, const gchar *what)
 {
-  assert_db_bound (e, p, TOL_DB);
+  assert_tol (e, TOL_DB, what);
 }
 
 GST_START_TEST (test_sweep_default)
@@ -151,9 +161,18 @@ GST_START_TEST (test_sweep_default)
   gfloat *feat = g_new (gfloat, 3 * 93 * 64);
 
   omni_logmel_params_init (&p, RATE);
-  /* YAMNet/VGGish framing: 0.96 s windows every 0.48 s */
-  assert_db_bound (
-      compare (&p, x, n, 15360, 7680, 8, "sweep slaney dB"), &p, 1.5e-3);
+  /* YAMNet/VGGish framing: 0.96 s windows every 0.48 s. A sweep is the
+   * hardest case: at each instant one tone, and its window's bands down to
+   * the top_db floor, 80 dB below it */
+  assert_db (compare (&p, x, n, 15360, 7680, 8, "sweep slaney dB"), "sweep");
+  /* without the floor: every band, down to -100 dB (amin) */
+  p.top_db = 0.0;
+  {
+    Errors e = compare (&p, x, n, 15360, 7680, 8, "sweep no floor");
+    assert_db (e, "sweep no floor");
+    fail_unless (e.deep > 1000, "%" G_GSIZE_FORMAT, e.deep);
+  }
+  p.top_db = 80.0;
 
   /* the three overlapping windows of one batch share their frames:
    * 93 + 2 x 48 frames, one submission */
@@ -183,16 +202,12 @@ GST_START_TEST (test_noise_htk_mfcc_deltas)
   p.n_mels = 40;
   p.fmin = 125.0;
   p.fmax = 7500.0;
-  assert_db (compare (&p, x, n, 8000, 4000, 4, "noise htk dB"), &p);
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "noise htk dB"), "noise");
 
   p.n_mfcc = 13;
   p.delta_order = 2;
   e = compare (&p, x, n, 8000, 4000, 4, "noise htk mfcc+deltas");
-  /* an MFCC is an orthonormal combination of dB values: its error is at
-   * most the Euclidean norm of theirs, sqrt (40) x 1e-3 dB */
-  fail_unless (e.features <= sqrt (40.0) * TOL_DB, "%g", e.features);
-  fail_unless (e.deltas <= 2 * sqrt (40.0) * TOL_DB, "%g", e.deltas);
-  fail_unless (e.embedding <= sqrt (40.0) * TOL_DB, "%g", e.embedding);
+  assert_db (e, "noise mfcc");
   g_free (x);
 }
 
@@ -230,7 +245,12 @@ GST_START_TEST (test_speech_music)
 
     omni_logmel_params_init (&p, RATE);
     what = g_strdup_printf ("%s slaney dB", names[i]);
-    assert_db (compare (&p, x, n, 15360, 7680, 8, what), &p);
+    assert_db (compare (&p, x, n, 15360, 7680, 8, what), what);
+    g_free (what);
+    what = g_strdup_printf ("%s no floor", names[i]);
+    p.top_db = 0.0;
+    assert_db (compare (&p, x, n, 15360, 7680, 8, what), what);
+    p.top_db = 80.0;
     g_free (what);
 
     /* YAMNet-style: 25 ms in a 512 FFT, magnitude, ln (mel + 0.001),
@@ -244,11 +264,7 @@ GST_START_TEST (test_speech_music)
     p.fmin = 125.0;
     p.fmax = 7500.0;
     what = g_strdup_printf ("%s yamnet ln", names[i]);
-    {
-      Errors e = compare (&p, x, n, 15600, 7680, 8, what);
-      fail_unless (e.features <= TOL_LN, "%s: %g", what, e.features);
-      fail_unless (e.embedding <= TOL_LN, "%s: %g", what, e.embedding);
-    }
+    assert_tol (compare (&p, x, n, 15600, 7680, 8, what), TOL_LN, what);
     g_free (what);
     g_unlink (f32);
     g_free (f32);
@@ -284,16 +300,43 @@ GST_START_TEST (test_non_power_of_two)
   omni_logmel_params_init (&p, RATE);
   p.n_fft = 400;
   p.n_mels = 80;
-  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 400 (4.4.5.5)"), &p);
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 400 (4.2.5.5)"), "400");
   p.n_fft = 384;
-  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 384 (4.4.4.3)"), &p);
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 384 (4.4.4.3)"), "384");
   p.n_fft = 294;
   p.n_mels = 40;
-  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 294 (3.7.7)"), &p);
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 294 (3.7.7)"), "294");
   p.n_fft = 352;
-  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 352 (DFT, 16.11)"), &p);
+  assert_db (
+      compare (&p, x, n, 8000, 4000, 4, "n_fft 352 (DFT, 16.11)"), "352");
+  p.n_fft = 1024;
+  p.n_mels = 64;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 1024 (4^4.2)"), "1024");
+  p.n_fft = 54;
+  p.n_mels = 8;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "n_fft 54 (3.3.3)"), "54");
   g_free (x);
   g_free (y);
+}
+
+GST_END_TEST;
+
+/* Devices whose workgroups are too small for one butterfly per invocation
+ * (OMNI_MELVK_MAX_LOCAL lowers lavapipe's): each invocation does several. */
+GST_START_TEST (test_small_workgroups)
+{
+  OmniLogMelParams p;
+  const gsize n = 16000;
+  float *x = logmel_test_sweep (RATE, n, 100.0, 7000.0, 0.5);
+
+  g_setenv ("OMNI_MELVK_MAX_LOCAL", "8", TRUE);
+  omni_logmel_params_init (&p, RATE);
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "512, 8 invocations"), "512");
+  p.n_fft = 400;
+  p.n_mels = 80;
+  assert_db (compare (&p, x, n, 8000, 4000, 4, "400, 8 invocations"), "400");
+  g_unsetenv ("OMNI_MELVK_MAX_LOCAL");
+  g_free (x);
 }
 
 GST_END_TEST;
@@ -308,15 +351,15 @@ GST_START_TEST (test_44k_large_fft)
   p.n_fft = 2048;
   p.hop = 512;
   p.n_mels = 128;
-  assert_db_bound (
-      compare (&p, x, n, 22050, 11025, 2, "44.1k n_fft 2048 sweep"), &p,
-      1.5e-3);
-  /* without the top_db floor, values 150 dB below the peak are compared:
-   * within 70 dB of the maximum the device still agrees to 1e-3 dB */
+  assert_db (
+      compare (&p, x, n, 22050, 11025, 2, "44.1k n_fft 2048 sweep"), "44.1k");
+  /* without the top_db floor every value is compared, down to the amin
+   * floor (-100 dB), some 130 dB below the peak */
   p.top_db = 0.0;
   {
     Errors e = compare (&p, x, n, 22050, 11025, 2, "44.1k no floor");
-    fail_unless (e.features_70 <= TOL_DB, "%g", e.features_70);
+    assert_db (e, "44.1k no floor");
+    fail_unless (e.deep > 1000, "%" G_GSIZE_FORMAT, e.deep);
   }
   g_free (x);
 }
@@ -527,12 +570,8 @@ GST_START_TEST (test_staging_path)
   omni_logmel_params_init (&p, RATE);
   p.n_mfcc = 20;
   p.delta_order = 1;
-  {
-    Errors e = compare (&p, x, n, 8000, 2560, 4, "noise mfcc, staging");
-    fail_unless (e.features <= sqrt (64.0) * TOL_DB, "%g", e.features);
-    fail_unless (e.deltas <= 2 * sqrt (64.0) * TOL_DB, "%g", e.deltas);
-    fail_unless (e.embedding <= sqrt (64.0) * TOL_DB, "%g", e.embedding);
-  }
+  assert_db (
+      compare (&p, x, n, 8000, 2560, 4, "noise mfcc, staging"), "staging");
   g_unsetenv ("OMNI_VK_FORCE_STAGING");
   g_free (x);
 }
@@ -550,6 +589,7 @@ logmelvk_suite (void)
   tcase_add_test (tc, test_noise_htk_mfcc_deltas);
   tcase_add_test (tc, test_speech_music);
   tcase_add_test (tc, test_non_power_of_two);
+  tcase_add_test (tc, test_small_workgroups);
   tcase_add_test (tc, test_44k_large_fft);
   tcase_add_test (tc, test_batching);
   tcase_add_test (tc, test_stream_reuse);

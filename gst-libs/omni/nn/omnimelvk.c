@@ -18,7 +18,17 @@
  * Every coefficient table is computed on the CPU by the code the double
  * reference uses (omnilogmelref.c: window, DCT matrix, delta filter) and by
  * omnimel (mel filterbank weights, stored sparse by row), then uploaded
- * once. The FFT twiddles are computed in double precision.
+ * once. The window and the FFT twiddles are computed in double precision
+ * and uploaded as float32 (hi, lo) pairs: audio_stft computes window, FFT
+ * and real split in compensated float32 arithmetic (see the shader), which
+ * keeps every band within 1e-3 dB of the double reference even 130 dB
+ * below the window's peak. The tables audio_stft reads are uniform texel
+ * buffers (vector gathers on lavapipe); they are small, far below the
+ * 65536 texels every device allows.
+ *
+ * Test knob: OMNI_MELVK_MAX_LOCAL=N caps audio_stft's workgroup size at N
+ * invocations, so that lavapipe runs the path of devices too small for one
+ * butterfly per invocation.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -38,11 +48,21 @@ GST_DEBUG_CATEGORY_STATIC (omni_mel_vk_debug);
 #define GST_CAT_DEFAULT omni_mel_vk_debug
 
 #define MAX_GROUPS 65535u
+/* the most odd-radix FFT passes audio_stft.comp takes */
+#define MAX_ODD_PASSES 6
+
+typedef struct {
+  guint n4, n2, n_odd, odd[MAX_ODD_PASSES];
+  guint max_butterflies;
+} FftPlan;
 
 struct _OmniMelVk {
   OmniVkDevice *device;
   OmniLogMelParams p;
-  guint window, hop_hint, n_frames, n_feat, half, reg, stft_local, local;
+  guint window, hop_hint, n_frames, n_feat, half, stft_local, local;
+  /* the FFT's passes, butterflies per invocation */
+  FftPlan plan;
+  guint bpi;
   gboolean dft, floor;
   guint max_windows, max_frames, max_samples;
 
@@ -74,44 +94,78 @@ debug_init (void)
   }
 }
 
-/* The radix sequence audio_stft.comp uses: 4 first, then 2, 3, 5, 7.
- * Returns FALSE when @m has another prime factor (the shader then does a
- * direct DFT). Stores the largest register need per invocation. */
+/* The Stockham passes of audio_stft.comp for an m-point complex FFT:
+ * radix 4 while 4 divides the rest, one radix 2 for an odd power of two,
+ * then one pass per factor 3, 5 or 7 (at most MAX_ODD_PASSES). Returns
+ * FALSE when m has another prime factor, or too many odd ones (the shader
+ * then does a direct DFT). */
 static gboolean
-plan_fft (guint m, guint local, guint *reg)
+plan_fft (guint m, FftPlan *plan)
 {
-  guint rem = m, need = 0;
+  static const guint odd[] = { 3, 5, 7 };
+  guint rem = m, o, i;
 
-  while (rem > 1) {
-    guint p = rem % 4 == 0   ? 4
-              : rem % 2 == 0 ? 2
-              : rem % 3 == 0 ? 3
-              : rem % 5 == 0 ? 5
-              : rem % 7 == 0 ? 7
-                             : 0;
-    if (p == 0) {
-      *reg = (m + local - 1) / local;
-      return FALSE;
-    }
-    need = MAX (need, ((m / p + local - 1) / local) * p);
-    rem /= p;
+  memset (plan, 0, sizeof (*plan));
+  for (i = 0; i < MAX_ODD_PASSES; i++)
+    plan->odd[i] = 3;
+  while (rem % 4 == 0) {
+    plan->n4++;
+    rem /= 4;
   }
-  *reg = MAX (need, 1);
+  if (rem % 2 == 0) {
+    plan->n2 = 1;
+    rem /= 2;
+  }
+  for (o = 0; o < G_N_ELEMENTS (odd); o++)
+    while (rem % odd[o] == 0) {
+      if (plan->n_odd == MAX_ODD_PASSES)
+        return FALSE;
+      plan->odd[plan->n_odd++] = odd[o];
+      rem /= odd[o];
+    }
+  /* m == 1 (n_fft 2) has no pass at all: the DFT loads its input */
+  if (rem != 1 || m < 2)
+    return FALSE;
+  /* the most butterflies of a radix-4 or radix-2 pass (odd passes loop
+   * over theirs) */
+  plan->max_butterflies = MAX (plan->n2 ? m / 2 : m / 4, 1);
   return TRUE;
 }
 
+/* sizes are rounded up to whole RGBA32F texels, so that any buffer may be
+ * bound as a texel buffer */
 static OmniVkBuffer *
 new_buffer (OmniMelVk *mv, gsize size, OmniVkMemoryUsage usage,
     gconstpointer data, GError **error)
 {
-  OmniVkBuffer *buf
-      = omni_vk_buffer_new (mv->device, MAX (size, 4), usage, error);
+  OmniVkBuffer *buf = omni_vk_buffer_new (
+      mv->device, MAX ((size + 15) & ~(gsize) 15, 16), usage, error);
 
   if (buf && data && !omni_vk_buffer_write (buf, 0, data, size, error)) {
     omni_vk_buffer_unref (buf);
     return NULL;
   }
   return buf;
+}
+
+/* @d as hi + lo, the float32 nearest to @d and the float32 nearest to the
+ * rest: a double-float pair (Dekker 1971) */
+static void
+split_double (double d, gfloat *hi, gfloat *lo)
+{
+  *hi = (gfloat) d;
+  *lo = (gfloat) (d - (double) *hi);
+}
+
+/* W_n^j = exp (-2 pi i j / n) as (hi.re, hi.im, lo.re, lo.im), from the
+ * double sin/cos (error ~1e-16, well below the pair's 2^-48) */
+static void
+twiddle (guint j, guint n, gfloat *out)
+{
+  double a = 2.0 * G_PI * (double) (j % n) / (double) n;
+
+  split_double (cos (a), &out[0], &out[2]);
+  split_double (-sin (a), &out[1], &out[3]);
 }
 
 static gboolean
@@ -121,38 +175,35 @@ upload_tables (OmniMelVk *mv, GError **error)
   guint n_fft = p->n_fft, m = mv->half, i, k, n_w = 0;
   OmniMelFilterbank *fb;
   double *dwin;
-  gfloat *fwin, *tw, *wts;
-  guint32 *rows;
+  gfloat *fwin, *tw, *wts, *rows;
   gboolean ok = FALSE;
 
-  /* window */
+  /* window, per sample pair (hi, hi, lo, lo): double values split into
+   * two float32 (the shader computes in compensated arithmetic) */
   dwin = g_new (double, n_fft);
-  fwin = g_new (gfloat, n_fft);
+  fwin = g_new (gfloat, 2 * n_fft);
   omni_logmel_window (p, dwin);
-  for (i = 0; i < n_fft; i++)
-    fwin[i] = (gfloat) dwin[i];
+  for (i = 0; i < m; i++) {
+    split_double (dwin[2 * i], &fwin[4 * i], &fwin[4 * i + 2]);
+    split_double (dwin[2 * i + 1], &fwin[4 * i + 1], &fwin[4 * i + 3]);
+  }
   g_free (dwin);
   mv->win = new_buffer (
-      mv, n_fft * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, fwin, error);
+      mv, 2 * n_fft * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, fwin, error);
   g_free (fwin);
   if (!mv->win)
     return FALSE;
 
-  /* twiddles: W_M^j, j < M, then W_N^k, k <= M; the angle is reduced
-   * exactly before the double-precision sin/cos */
-  tw = g_new (gfloat, 2 * (2 * m + 1));
-  for (i = 0; i < m; i++) {
-    double a = -2.0 * G_PI * i / (double) m;
-    tw[2 * i] = (gfloat) cos (a);
-    tw[2 * i + 1] = (gfloat) sin (a);
-  }
-  for (k = 0; k <= m; k++) {
-    double a = -2.0 * G_PI * k / (double) n_fft;
-    tw[2 * (m + k)] = (gfloat) cos (a);
-    tw[2 * (m + k) + 1] = (gfloat) sin (a);
-  }
+  /* twiddles: W_M^j, j < M, then W_N^k, k <= M, each (hi.re, hi.im,
+   * lo.re, lo.im); the angle is reduced exactly before the double-precision
+   * sin/cos */
+  tw = g_new (gfloat, 4 * (2 * m + 1));
+  for (i = 0; i < m; i++)
+    twiddle (i, m, tw + 4 * i);
+  for (k = 0; k <= m; k++)
+    twiddle (k, n_fft, tw + 4 * (m + k));
   mv->twiddle = new_buffer (
-      mv, (2 * m + 1) * 2 * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, tw, error);
+      mv, (2 * m + 1) * 4 * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, tw, error);
   g_free (tw);
   if (!mv->twiddle)
     return FALSE;
@@ -164,7 +215,7 @@ upload_tables (OmniMelVk *mv, GError **error)
         "cannot build the mel filterbank");
     return FALSE;
   }
-  rows = g_new (guint32, 3 * p->n_mels);
+  rows = g_new0 (gfloat, 4 * p->n_mels);
   for (i = 0; i < p->n_mels; i++) {
     guint first, count;
     omni_mel_filterbank_get_range (fb, i, &first, &count);
@@ -175,9 +226,10 @@ upload_tables (OmniMelVk *mv, GError **error)
   for (i = 0; i < p->n_mels; i++) {
     guint first, count;
     omni_mel_filterbank_get_range (fb, i, &first, &count);
-    rows[3 * i] = first;
-    rows[3 * i + 1] = count;
-    rows[3 * i + 2] = n_w;
+    /* exact as float: all below 2^24 */
+    rows[4 * i] = first;
+    rows[4 * i + 1] = count;
+    rows[4 * i + 2] = n_w;
     memcpy (wts + n_w,
         omni_mel_filterbank_get_weights (fb)
             + (gsize) i * omni_mel_filterbank_get_n_bins (fb) + first,
@@ -185,8 +237,19 @@ upload_tables (OmniMelVk *mv, GError **error)
     n_w += count;
   }
   omni_mel_filterbank_free (fb);
+  if (MAX (2 * m + 1, (n_w + 3) / 4)
+      > omni_vk_device_get_max_texels (mv->device)) {
+    g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
+        "n-fft %u: the FFT and mel tables (%u and %u texels) do not fit the "
+        "device's texel buffers (%" G_GUINT64_FORMAT " texels)",
+        n_fft, 2 * m + 1, (n_w + 3) / 4,
+        omni_vk_device_get_max_texels (mv->device));
+    g_free (rows);
+    g_free (wts);
+    return FALSE;
+  }
   mv->rows = new_buffer (
-      mv, 3 * p->n_mels * sizeof (guint32), OMNI_VK_MEMORY_DEVICE, rows, error);
+      mv, 4 * p->n_mels * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, rows, error);
   if (mv->rows)
     mv->weights = new_buffer (
         mv, MAX (n_w, 1) * sizeof (gfloat), OMNI_VK_MEMORY_DEVICE, wts, error);
@@ -241,9 +304,10 @@ static gboolean
 create_pipelines (OmniMelVk *mv, GError **error)
 {
   const OmniLogMelParams *p = &mv->p;
-  static const OmniVkAccess stft_b[] = { OMNI_VK_ACCESS_READ,
-    OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ,
-    OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
+  static const OmniVkAccess stft_b[]
+      = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ_TEXELS,
+          OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS,
+          OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_WRITE };
   static const OmniVkAccess max_b[]
       = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
   static const OmniVkAccess patch_b[]
@@ -253,12 +317,16 @@ create_pipelines (OmniMelVk *mv, GError **error)
       = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
   static const OmniVkAccess pool_b[]
       = { OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_WRITE };
-  guint32 stft_sc[8] = { mv->stft_local, mv->half, p->n_mels, mv->reg,
+  guint32 stft_sc[19] = { mv->stft_local, mv->half, p->n_mels, mv->bpi,
     p->spectrum == OMNI_LOGMEL_SPECTRUM_MAGNITUDE,
     p->log == OMNI_LOGMEL_LOG_DB   ? 0
     : p->log == OMNI_LOGMEL_LOG_LN ? 1
                                    : 2,
-    omni_vk_float_bits ((gfloat) p->log_offset), mv->dft };
+    omni_vk_float_bits ((gfloat) p->log_offset), mv->dft, mv->plan.n4,
+    mv->plan.n2, mv->plan.n_odd, mv->plan.odd[0], mv->plan.odd[1],
+    mv->plan.odd[2], mv->plan.odd[3], mv->plan.odd[4], mv->plan.odd[5],
+    mv->dft ? (mv->half + mv->stft_local - 1) / mv->stft_local : 4,
+    !mv->dft && mv->plan.n_odd > 0 ? mv->half : 1 };
   guint32 max_sc[2] = { p->n_mels, mv->n_frames };
   guint32 patch_sc[7] = { mv->local, p->n_mels, mv->n_frames, mv->n_feat,
     p->n_mfcc > 0, mv->floor, omni_vk_float_bits ((gfloat) p->top_db) };
@@ -409,12 +477,13 @@ omni_mel_vk_new (OmniVkDevice *device, const OmniLogMelParams *params,
   if (max_windows < 1)
     max_windows = 1;
   lim = omni_vk_device_get_limits (device);
-  if ((gsize) params->n_fft / 2 * 8 > lim->maxComputeSharedMemorySize) {
+  /* n_fft / 2 compensated complex values (16 bytes each) */
+  if ((gsize) params->n_fft / 2 * 16 > lim->maxComputeSharedMemorySize) {
     g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
         "n-fft %u needs %u bytes of shared memory per workgroup; the device "
         "has %u (largest n-fft: %u)",
-        params->n_fft, params->n_fft * 4, lim->maxComputeSharedMemorySize,
-        lim->maxComputeSharedMemorySize / 4);
+        params->n_fft, params->n_fft * 8, lim->maxComputeSharedMemorySize,
+        lim->maxComputeSharedMemorySize / 8);
     return NULL;
   }
 
@@ -428,12 +497,33 @@ omni_mel_vk_new (OmniVkDevice *device, const OmniLogMelParams *params,
   mv->half = params->n_fft / 2;
   mv->floor = params->log == OMNI_LOGMEL_LOG_DB && params->top_db > 0.0;
   mv->local = omni_vk_device_get_local_size (device, 64);
-  /* enough invocations for the butterflies of a radix-4 stage */
-  mv->stft_local
-      = omni_vk_device_get_local_size (device, CLAMP (mv->half / 4, 1, 256));
-  mv->dft = !plan_fft (mv->half, mv->stft_local, &mv->reg);
-  mv->reg
-      = MAX (mv->reg, (mv->half / 2 + 1 + mv->stft_local - 1) / mv->stft_local);
+  mv->dft = !plan_fft (mv->half, &mv->plan);
+  /* odd-radix passes write to a second array of n_fft / 2 values; without
+   * room for it, the direct DFT */
+  if (!mv->dft && mv->plan.n_odd > 0
+      && (gsize) params->n_fft * 16 > lim->maxComputeSharedMemorySize)
+    mv->dft = TRUE;
+  if (mv->dft) {
+    /* one output per invocation and loop, kept in registers */
+    mv->stft_local
+        = omni_vk_device_get_local_size (device, CLAMP (mv->half / 4, 1, 256));
+    mv->bpi = 1;
+  } else {
+    /* enough invocations for one butterfly of every pass each, when the
+     * device allows: a whole number of subgroups */
+    guint sg = MAX (omni_vk_device_get_subgroup_size (device), 1);
+    guint nb = mv->plan.max_butterflies;
+    const gchar *cap = g_getenv ("OMNI_MELVK_MAX_LOCAL");
+    mv->stft_local
+        = omni_vk_device_get_local_size (device, (nb + sg - 1) / sg * sg);
+    /* OMNI_MELVK_MAX_LOCAL lowers the workgroup size, to exercise the path
+     * of devices whose workgroups are too small for one butterfly per
+     * invocation */
+    if (cap && g_ascii_strtoull (cap, NULL, 10) > 0)
+      mv->stft_local
+          = MIN (mv->stft_local, (guint) g_ascii_strtoull (cap, NULL, 10));
+    mv->bpi = (nb + mv->stft_local - 1) / mv->stft_local;
+  }
   mv->max_windows = max_windows;
   mv->max_frames = max_windows * n_frames;
   mv->max_samples = window_samples + (max_windows - 1) * mv->hop_hint;
@@ -441,9 +531,10 @@ omni_mel_vk_new (OmniVkDevice *device, const OmniLogMelParams *params,
     GST_INFO ("n_fft %u: n_fft/2 has a prime factor above 7, the shader "
               "uses a direct DFT (O(n_fft^2) per frame)",
         params->n_fft);
-  GST_DEBUG ("F %u C %u M %u local %u reg %u max windows %u samples %u",
-      n_frames, mv->n_feat, mv->half, mv->stft_local, mv->reg, max_windows,
-      mv->max_samples);
+  GST_DEBUG ("F %u C %u M %u local %u passes: %u x 4, %u x 2, %u odd; "
+             "butterflies per invocation %u max windows %u samples %u",
+      n_frames, mv->n_feat, mv->half, mv->stft_local, mv->plan.n4, mv->plan.n2,
+      mv->plan.n_odd, mv->bpi, max_windows, mv->max_samples);
 
   if (!upload_tables (mv, error) || !create_pipelines (mv, error)
       || !create_buffers (mv, error)) {
