@@ -20,9 +20,12 @@
  *   of a socketpair (with a small SO_SNDBUF), which a test thread drains at
  *   the real-time byte rate: the device consumes samples at that pace.
  *   fake_break_playback() puts /dev/full in its place;
- * - FAKE_BUSY is FAKE_FILE inside alsa-lib's `hooks` plugin, with the hook of
- *   portaudiofake-exclusive.c: a second open fails with EBUSY, as a hardware
- *   PCM already in use does.
+ * - FAKE_BUSY captures zeros (`file` reading /dev/zero over `null`) inside
+ *   alsa-lib's `hooks` plugin, with the hook of portaudiofake-exclusive.c: a
+ *   second open fails with EBUSY, as a hardware PCM already in use does.
+ *   fake_hold() takes the lock an open handle holds. (An infile that ends
+ *   would not do for an unpaced device read for long: past its end `file`
+ *   leaves `null`'s uninitialised buffer in place and writes it out.)
  * PortAudio's ALSA host API lists every PCM of the configuration (as
  * input-and-output "plugin" devices), probes each by opening it, and asserts
  * (pa_linux_alsa.c BuildDeviceList) unless at least one entry is skipped or
@@ -38,6 +41,7 @@
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -52,8 +56,6 @@
 #ifndef RUNNING_ON_VALGRIND
 #define RUNNING_ON_VALGRIND 0
 #endif
-
-#include <alsa/asoundlib.h>
 
 #include "portaudiofake.h"
 
@@ -166,20 +168,25 @@ fake_break_playback (void)
   put_file_at ("/dev/full", SPEAKER_FD);
 }
 
+/* What an open handle of FAKE_BUSY holds (portaudiofake-exclusive.c): an
+ * exclusive lock on its lock file. */
 gpointer
 fake_hold (const gchar *name)
 {
-  snd_pcm_t *pcm = NULL;
-  gint err = snd_pcm_open (&pcm, name, SND_PCM_STREAM_CAPTURE, 0);
+  gchar *path = g_build_filename (tmp_dir, "busy.lock", NULL);
+  gint fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
-  fail_unless (err == 0, "snd_pcm_open %s: %s", name, snd_strerror (err));
-  return pcm;
+  fail_unless (g_str_equal (name, FAKE_BUSY), "%s is not exclusive", name);
+  fail_unless (fd >= 0, "%s: %s", path, g_strerror (errno));
+  fail_unless (flock (fd, LOCK_EX | LOCK_NB) == 0, "%s is busy already", name);
+  g_free (path);
+  return GINT_TO_POINTER (fd + 1);
 }
 
 void
 fake_release (gpointer handle)
 {
-  snd_pcm_close (handle);
+  close (GPOINTER_TO_INT (handle) - 1);
 }
 
 /* Call before gst_check_init: alsa-lib reads ALSA_CONFIG_PATH once. */
@@ -241,7 +248,7 @@ fake_setup (void)
                           "    type file\n"
                           "    slave.pcm { type null }\n"
                           "    file \"/dev/null\"\n"
-                          "    infile \"%s/tone.raw\"\n"
+                          "    infile \"/dev/zero\"\n"
                           "    format \"raw\"\n"
                           "  }\n"
                           "  hooks.0 {\n"
@@ -254,7 +261,7 @@ fake_setup (void)
                           "  lib \"" OMNI_ALSA_EXCLUSIVE_HOOK "\"\n"
                           "  install \"omnitest_exclusive_install\"\n"
                           "}\n",
-      TAP_FD, MIC_FD, SPEAKER_FD, tmp_dir, tmp_dir, tmp_dir);
+      TAP_FD, MIC_FD, SPEAKER_FD, tmp_dir, tmp_dir);
   conf_text = conf;
   write_config (NULL);
 

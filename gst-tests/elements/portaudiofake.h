@@ -18,8 +18,9 @@ G_BEGIN_DECLS
  *   fake_speaker_start(), at the pace the test reads it;
  * - FAKE_FILE: a microphone reading a file of S16LE mono (the 1 kHz tone of
  *   fake_tone_s16()), as fast as it is read (no pacing);
- * - FAKE_BUSY: the same, but exclusive like a hardware device: while one
- *   handle has it open (fake_hold()), opening it again fails with EBUSY;
+ * - FAKE_BUSY: a microphone capturing zeros, as fast as it is read, and
+ *   exclusive like a hardware device: while one handle has it open (or
+ *   fake_hold() holds it), opening it fails with EBUSY;
  * - "default": ALSA's null device.
  * fake_unplug() removes a PCM from the configuration after PortAudio has
  * listed it, so that opening it fails as for an unplugged device.
@@ -40,8 +41,8 @@ void fake_replug (void);
 void fake_break_capture (void);
 void fake_break_playback (void);
 
-/* Opens ALSA PCM @name for capture as another application would, keeping
- * it busy until fake_release(). */
+/* Keeps FAKE_BUSY busy until fake_release(), as another application having
+ * it open would. */
 gpointer fake_hold (const gchar *name);
 void fake_release (gpointer handle);
 

@@ -445,6 +445,7 @@ GST_START_TEST (test_fails_while_playing)
         ramp (i - first));
 
   g_bytes_unref (played);
+  g_free (x);
   gst_object_unref (src);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
