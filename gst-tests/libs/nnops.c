@@ -63,6 +63,19 @@ setup_storage_reads (void)
   fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 0);
 }
 
+/* A device whose texel buffers hold 120 texels (480 floats): in the test
+ * graph some tensors fit and some do not, and activation buffers shared by
+ * both kinds are larger than the limit, so kernels mix texel and storage
+ * reads and texel bindings must cover only their tensor. */
+static void
+setup_small_texels (void)
+{
+  g_setenv ("OMNI_VK_MAX_TEXELS", "120", TRUE);
+  setup ();
+  g_unsetenv ("OMNI_VK_MAX_TEXELS");
+  fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 120);
+}
+
 static void
 teardown (void)
 {
@@ -1189,6 +1202,12 @@ nnops_suite (void)
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
+  tcase_add_test (tc, test_graph);
+
+  tc = tcase_create ("small-texel-buffers");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup_small_texels, teardown);
   tcase_add_test (tc, test_graph);
   return s;
 }

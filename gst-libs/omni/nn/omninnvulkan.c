@@ -81,6 +81,7 @@ struct _OmniNnVkKernel {
   guint32 local[2];
   guint8 push[MAX_PUSH];
   guint push_size;
+  gsize read_bytes[5]; /* per binding: bytes the kernel reads (0: all) */
   OmniVkDescriptorSet *set;
 };
 
@@ -186,6 +187,40 @@ fits_texels (OmniVkDevice *dev, guint64 a, guint64 b, guint64 c)
   guint64 max = omni_vk_device_get_max_texels (dev);
 
   return div_up (a, 4) <= max && div_up (b, 4) <= max && div_up (c, 4) <= max;
+}
+
+/* Bytes each input binding reads, so that texel bindings cover only the
+ * tensor (activation buffers are shared, and may be larger). */
+static void
+set_read_bytes (OmniNnVkKernel *k)
+{
+  const OmniNnOpParams *p = &k->params;
+  gsize *r = k->read_bytes;
+
+  switch (k->op) {
+  case OMNI_NN_OP_CONV2D:
+    r[1] = (gsize) p->conv2d.in_h * p->conv2d.in_w * p->conv2d.in_c * 4;
+    r[2] = (gsize) p->conv2d.kernel_h * p->conv2d.kernel_w * p->conv2d.in_c
+           * p->conv2d.out_c * 4;
+    r[3] = (gsize) p->conv2d.out_c * 4;
+    break;
+  case OMNI_NN_OP_DEPTHWISE_CONV2D:
+    r[1]
+        = (gsize) p->depthwise.in_h * p->depthwise.in_w * p->depthwise.in_c * 4;
+    r[2] = (gsize) p->depthwise.kernel_h * p->depthwise.kernel_w
+           * p->depthwise.out_c * 4;
+    r[3] = (gsize) p->depthwise.out_c * 4;
+    break;
+  case OMNI_NN_OP_POINTWISE_CONV2D:
+  case OMNI_NN_OP_DENSE:
+    r[1] = (gsize) p->gemm.m * p->gemm.k * 4;
+    r[2] = (gsize) p->gemm.k * p->gemm.n * 4;
+    r[3] = (gsize) p->gemm.n * 4;
+    r[4] = (gsize) p->gemm.m * p->gemm.n * 4;
+    break;
+  default:
+    break;
+  }
 }
 
 static gchar *
@@ -602,6 +637,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
   for (i = 0; i < 3; i++)
     if (k->groups[i] > lim->maxComputeWorkGroupCount[i] || k->groups[i] == 0)
       goto bad_params;
+  set_read_bytes (k);
 
   if (cache) {
     key = pipeline_key (k->shader, spec, n_spec);
@@ -748,8 +784,11 @@ omni_nn_vk_kernel_bind (OmniNnVkKernel *kernel, OmniVkDescriptorPool *pool,
 {
   OmniVkDescriptorSet *set;
 
-  set = omni_vk_descriptor_set_new (
-      pool, kernel->pipeline, buffers, n_buffers, error);
+  /* Texel bindings see only the tensor, not all of a shared buffer. */
+  set = omni_vk_descriptor_set_new_with_ranges (pool, kernel->pipeline, buffers,
+      n_buffers <= G_N_ELEMENTS (kernel->read_bytes) ? kernel->read_bytes
+                                                     : NULL,
+      n_buffers, error);
   if (!set)
     return FALSE;
   if (kernel->set)

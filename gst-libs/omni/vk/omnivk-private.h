@@ -82,9 +82,10 @@ _omni_vk_access_descriptor_type (OmniVkAccess access)
              : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
 }
 
-/* The buffer's RGBA32F view for texel bindings, made on first use. */
+/* An RGBA32F view of the first @bytes of the buffer (0: all of it) for
+ * texel bindings, made on first use and kept with the buffer. */
 VkBufferView _omni_vk_buffer_get_texel_view (
-    OmniVkBuffer *buffer, GError **error);
+    OmniVkBuffer *buffer, gsize bytes, GError **error);
 
 /* ---- pipeline cache on disk ---- */
 gchar *_omni_vk_pipeline_cache_path (OmniVkDevice *device);
@@ -94,6 +95,11 @@ gboolean _omni_vk_pipeline_cache_save (OmniVkDevice *device,
     VkPipelineCache cache, const gchar *path, GError **error);
 
 /* ---- buffers: hazard tracking used by command recording ---- */
+typedef struct {
+  VkDeviceSize texels;
+  VkBufferView view;
+} TexelView;
+
 typedef struct {
   guint epoch;                      /* recording the state belongs to */
   VkPipelineStageFlags write_stage; /* last unsynchronised write */
@@ -112,8 +118,8 @@ struct _OmniVkBuffer {
   VkDeviceSize alloc_size;
   OmniVkMemoryUsage usage;
   VkMemoryPropertyFlags mem_flags;
-  guint8 *mapped;          /* persistent mapping when host-visible */
-  VkBufferView texel_view; /* RGBA32F view, made at the first texel binding */
+  guint8 *mapped;      /* persistent mapping when host-visible */
+  GArray *texel_views; /* TexelView: RGBA32F views, made at first use */
   OmniVkBufferTrack track;
 };
 

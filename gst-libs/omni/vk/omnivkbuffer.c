@@ -41,8 +41,14 @@ omni_vk_buffer_free (OmniVkBuffer *self)
 {
   VkDevice dev = self->device->device;
 
-  if (self->texel_view)
-    vkDestroyBufferView (dev, self->texel_view, NULL);
+  if (self->texel_views) {
+    guint i;
+
+    for (i = 0; i < self->texel_views->len; i++)
+      vkDestroyBufferView (
+          dev, g_array_index (self->texel_views, TexelView, i).view, NULL);
+    g_array_unref (self->texel_views);
+  }
   if (self->mapped)
     vkUnmapMemory (dev, self->memory);
   if (self->buffer)
@@ -189,33 +195,52 @@ omni_vk_buffer_new (
   return self;
 }
 
+/* Views are made while descriptor sets are, possibly from several threads
+ * for the same buffer. */
+static GMutex texel_view_lock;
+
 VkBufferView
-_omni_vk_buffer_get_texel_view (OmniVkBuffer *self, GError **error)
+_omni_vk_buffer_get_texel_view (OmniVkBuffer *self, gsize bytes, GError **error)
 {
   OmniVkDevice *device = self->device;
   VkBufferViewCreateInfo ci = { VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO };
-  VkDeviceSize texels = ((VkDeviceSize) self->size + 15) / 16;
+  TexelView tv;
+  guint i;
 
-  if (self->texel_view)
-    return self->texel_view;
-  if (texels > device->props.limits.maxTexelBufferElements) {
+  if (bytes == 0 || bytes > self->size)
+    bytes = self->size;
+  tv.texels = ((VkDeviceSize) bytes + 15) / 16;
+  g_mutex_lock (&texel_view_lock);
+  if (!self->texel_views)
+    self->texel_views = g_array_new (FALSE, FALSE, sizeof (TexelView));
+  for (i = 0; i < self->texel_views->len; i++) {
+    if (g_array_index (self->texel_views, TexelView, i).texels == tv.texels) {
+      tv.view = g_array_index (self->texel_views, TexelView, i).view;
+      g_mutex_unlock (&texel_view_lock);
+      return tv.view;
+    }
+  }
+  if (tv.texels > device->props.limits.maxTexelBufferElements) {
+    g_mutex_unlock (&texel_view_lock);
     g_set_error (error, OMNI_VK_ERROR, OMNI_VK_ERROR_INVALID,
         "%" G_GSIZE_FORMAT " bytes are more texels than the device's texel "
         "buffers hold (%u)",
-        self->size, device->props.limits.maxTexelBufferElements);
+        bytes, device->props.limits.maxTexelBufferElements);
     return VK_NULL_HANDLE;
   }
   ci.buffer = self->buffer;
   ci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
   ci.offset = 0;
-  ci.range = texels * 16;
+  ci.range = tv.texels * 16;
   if (!_omni_vk_check (device,
-          vkCreateBufferView (device->device, &ci, NULL, &self->texel_view),
+          vkCreateBufferView (device->device, &ci, NULL, &tv.view),
           "vkCreateBufferView", error)) {
-    self->texel_view = VK_NULL_HANDLE;
+    g_mutex_unlock (&texel_view_lock);
     return VK_NULL_HANDLE;
   }
-  return self->texel_view;
+  g_array_append_val (self->texel_views, tv);
+  g_mutex_unlock (&texel_view_lock);
+  return tv.view;
 }
 
 /**

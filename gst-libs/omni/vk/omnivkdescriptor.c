@@ -153,6 +153,33 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
     OmniVkPipeline *pipeline, OmniVkBuffer *const *buffers, guint n_buffers,
     GError **error)
 {
+  return omni_vk_descriptor_set_new_with_ranges (
+      pool, pipeline, buffers, NULL, n_buffers, error);
+}
+
+/**
+ * omni_vk_descriptor_set_new_with_ranges:
+ * @pool: the pool to allocate from
+ * @pipeline: the pipeline the set is for
+ * @buffers: (array length=n_buffers): one buffer per binding, in binding order
+ * @ranges: (array length=n_buffers) (nullable): for each binding, how many
+ *   bytes from the start of its buffer the shader reads; 0 for all of it
+ * @n_buffers: must equal the pipeline's number of bindings
+ * @error: return location for a #GError
+ *
+ * As omni_vk_descriptor_set_new(), but %OMNI_VK_ACCESS_READ_TEXELS bindings
+ * see only the first @ranges[i] bytes (rounded up to whole texels) of their
+ * buffer: a buffer shared by several tensors may then be larger than the
+ * device's texel-buffer limit as long as the tensor read through it is not.
+ * Storage-buffer bindings always cover the whole buffer.
+ *
+ * Returns: (transfer full) (nullable): the set, or %NULL with @error set
+ */
+OmniVkDescriptorSet *
+omni_vk_descriptor_set_new_with_ranges (OmniVkDescriptorPool *pool,
+    OmniVkPipeline *pipeline, OmniVkBuffer *const *buffers, const gsize *ranges,
+    guint n_buffers, GError **error)
+{
   OmniVkDevice *device = pool->device;
   OmniVkDescriptorSet *self;
   VkDescriptorSetAllocateInfo ai
@@ -190,7 +217,8 @@ omni_vk_descriptor_set_new (OmniVkDescriptorPool *pool,
       return NULL;
     }
     if (pipeline->access[i] & OMNI_VK_ACCESS_TEXELS_BIT) {
-      views[i] = _omni_vk_buffer_get_texel_view (buffers[i], error);
+      views[i] = _omni_vk_buffer_get_texel_view (
+          buffers[i], ranges ? ranges[i] : 0, error);
       if (!views[i]) {
         g_prefix_error (error, "shader %s binding %u: ", pipeline->shader, i);
         return NULL;

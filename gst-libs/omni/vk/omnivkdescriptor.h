@@ -43,6 +43,10 @@ OMNI_API gboolean omni_vk_descriptor_pool_has_room (
 OMNI_API OmniVkDescriptorSet *omni_vk_descriptor_set_new (
     OmniVkDescriptorPool *pool, OmniVkPipeline *pipeline,
     OmniVkBuffer *const *buffers, guint n_buffers, GError **error);
+OMNI_API OmniVkDescriptorSet *omni_vk_descriptor_set_new_with_ranges (
+    OmniVkDescriptorPool *pool, OmniVkPipeline *pipeline,
+    OmniVkBuffer *const *buffers, const gsize *ranges, guint n_buffers,
+    GError **error);
 OMNI_API OmniVkDescriptorSet *omni_vk_descriptor_set_ref (
     OmniVkDescriptorSet *set);
 OMNI_API void omni_vk_descriptor_set_unref (OmniVkDescriptorSet *set);
