@@ -177,22 +177,11 @@ fill_preprocess_push (OmniNnVkKernel *k, const OmniNnPreprocessParams *p)
   return TRUE;
 }
 
-/* Whether tensors of these many floats fit in texel buffers, so that the
- * kernel can read them through OMNI_VK_ACCESS_READ_TEXELS: on lavapipe
- * that turns per-lane storage-buffer loads into vector gathers (2-3x faster
- * GEMMs), on GPUs it goes through the texture cache. */
-static gboolean
-fits_texels (OmniVkDevice *dev, guint64 a, guint64 b, guint64 c)
-{
-  guint64 max = omni_vk_device_get_max_texels (dev);
-
-  return div_up (a, 4) <= max && div_up (b, 4) <= max && div_up (c, 4) <= max;
-}
-
-/* Bytes each input binding reads, so that texel bindings cover only the
- * tensor (activation buffers are shared, and may be larger). */
+/* Bytes each input binding reads (binding 4: the residual), so that texel
+ * bindings cover only the tensor: activation buffers are shared, and may
+ * be larger. */
 static void
-set_read_bytes (OmniNnVkKernel *k)
+set_read_bytes (OmniNnVkKernel *k, gboolean residual)
 {
   const OmniNnOpParams *p = &k->params;
   gsize *r = k->read_bytes;
@@ -211,16 +200,36 @@ set_read_bytes (OmniNnVkKernel *k)
            * p->depthwise.out_c * 4;
     r[3] = (gsize) p->depthwise.out_c * 4;
     break;
+  case OMNI_NN_OP_BATCH_NORM:
+    r[1] = p->channel.n * 4;
+    r[2] = r[3] = (gsize) p->channel.c * 4;
+    break;
   case OMNI_NN_OP_POINTWISE_CONV2D:
   case OMNI_NN_OP_DENSE:
     r[1] = (gsize) p->gemm.m * p->gemm.k * 4;
     r[2] = (gsize) p->gemm.k * p->gemm.n * 4;
     r[3] = (gsize) p->gemm.n * 4;
-    r[4] = (gsize) p->gemm.m * p->gemm.n * 4;
+    r[4] = residual ? (gsize) p->gemm.m * p->gemm.n * 4 : 0;
     break;
   default:
     break;
   }
+}
+
+/* Whether every tensor the kernel reads fits in a texel buffer, so that it
+ * can read them through OMNI_VK_ACCESS_READ_TEXELS: on lavapipe that turns
+ * per-lane storage-buffer loads into vector gathers (2-3x faster GEMMs),
+ * on GPUs it goes through the texture cache. */
+static gboolean
+reads_fit_texels (OmniNnVkKernel *k)
+{
+  guint64 max = omni_vk_device_get_max_texels (k->device);
+  guint i;
+
+  for (i = 1; i < G_N_ELEMENTS (k->read_bytes); i++)
+    if (div_up (k->read_bytes[i], 16) > max)
+      return FALSE;
+  return TRUE;
 }
 
 static gchar *
@@ -278,6 +287,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
   k->params = *params;
   k->has_bias = has_bias;
   k->groups[0] = k->groups[1] = k->groups[2] = 1;
+  set_read_bytes (k, residual);
 
   switch (op) {
   case OMNI_NN_OP_PREPROCESS: {
@@ -341,8 +351,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
       while (oc4 % cb4)
         cb4 /= 2;
       k->shader = "nn_conv2d_v4";
-      if (fits_texels (dev, (guint64) p->in_h * p->in_w * p->in_c,
-              (guint64) p->kernel_h * p->kernel_w * p->in_c * p->out_c, 0)) {
+      if (reads_fit_texels (k)) {
         k->shader = "nn_conv2d_v4_texel";
         access = w_ttt;
       }
@@ -406,8 +415,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
        * group runs over output columns). */
       lx = c4 < sg ? c4 : MIN ((c4 + sg - 1) / sg * sg, MAX (64, sg));
       k->shader = "nn_depthwise_v4";
-      if (fits_texels (dev, (guint64) d.in_h * d.in_w * d.in_c,
-              (guint64) d.kernel_h * d.kernel_w * d.in_c, 0))
+      if (reads_fit_texels (k))
         k->shader = "nn_depthwise_v4_texel";
       k->local[0] = omni_vk_device_get_local_size (dev, lx);
       k->local[1]
@@ -473,7 +481,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
     if (p->m < 16 && !gemm_is_v4 (p)) {
       /* A few rows: one invocation per output feature. */
       k->shader = "nn_dense";
-      if (fits_texels (dev, (guint64) p->m * p->k, (guint64) p->k * p->n, 0)) {
+      if (reads_fit_texels (k)) {
         k->shader = "nn_dense_texel";
         access = w_ttt;
       }
@@ -501,8 +509,7 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
       ly = MIN (ly, pow2_floor (div_up (p->m, rm)));
       k->shader = residual ? "nn_gemm_v4_res" : "nn_gemm_v4";
       access = residual ? w_rrrr : w_rrr;
-      if (fits_texels (dev, (guint64) p->m * p->k, (guint64) p->k * p->n,
-              residual ? (guint64) p->m * p->n : 0)) {
+      if (reads_fit_texels (k)) {
         k->shader = residual ? "nn_gemm_v4_texel_res" : "nn_gemm_v4_texel";
         access = residual ? w_tttt : w_ttt;
       }
@@ -637,7 +644,6 @@ kernel_new (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
   for (i = 0; i < 3; i++)
     if (k->groups[i] > lim->maxComputeWorkGroupCount[i] || k->groups[i] == 0)
       goto bad_params;
-  set_read_bytes (k);
 
   if (cache) {
     key = pipeline_key (k->shader, spec, n_spec);
