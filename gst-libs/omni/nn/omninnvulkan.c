@@ -704,8 +704,7 @@ omni_nn_vk_kernel_new (OmniVkDevice *device, OmniNnOpType op,
 /**
  * omni_nn_vk_kernel_new_residual:
  * @device: an #OmniVkDevice
- * @params: a pointwise GEMM with at least 16 rows and K and N multiples
- *   of 4
+ * @params: a pointwise GEMM with K and N multiples of 4
  * @has_bias: whether a bias buffer will be bound
  * @error: return location for a #GError
  *
