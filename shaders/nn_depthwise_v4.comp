@@ -67,6 +67,10 @@ void main()
   vec4 bias = HAS_BIAS ? B(c4) : vec4(0.0);
   for (uint p = 0u; p < OWB; p++)
     acc[p] = bias;
+  // All taps' weights first: loads issued together, out of the row loop.
+  vec4 wv[KH * KW];
+  for (uint t = 0u; t < KH * KW; t++)
+    wv[t] = W(t * C4 + c4);
 
   // The input columns the OWB outputs read in one row: each is loaded
   // once and used by every (pixel, tap) pair that needs it.
@@ -82,11 +86,9 @@ void main()
       x[j] = ix >= 0 && ix < int(IN_W) ? SRC((row + uint(ix)) * C4 + c4)
                                        : vec4(0.0);
     }
-    for (uint kx = 0u; kx < KW; kx++) {
-      vec4 wv = W((ky * KW + kx) * C4 + c4);
+    for (uint kx = 0u; kx < KW; kx++)
       for (uint p = 0u; p < OWB; p++)
-        acc[p] += x[p * SW + kx * DW] * wv;
-    }
+        acc[p] += x[p * SW + kx * DW] * wv[ky * KW + kx];
   }
   for (uint p = 0u; p < OWB; p++)
     if (ox0 + p < OUT_W)
