@@ -102,11 +102,53 @@ check "omni-appsink: nothing leaked (leaks tracer)" sh -c "! grep -q object-aliv
 "$appsink" --max-windows 2 "$tmp/av.mkv" >"$tmp/appsink2.log" 2>&1
 check "omni-appsink --max-windows 2 stops early" grep -q '^2 windows' "$tmp/appsink2.log"
 
-# --- omni-appsink.py (PyGObject): the same through the JSON events
+# --- omni-appsink.py (PyGObject): the metas through GObject-Introspection
+# (the Omni-1.0 typelib of the build, on GI_TYPELIB_PATH in the test env)
 python3 "$examples/omni-appsink.py" "$tmp/av.mkv" >"$tmp/py.log" 2>&1
 check "omni-appsink.py runs" test $? -eq 0
 check "omni-appsink.py: 4 windows" grep -q '^4 windows' "$tmp/py.log"
 check "omni-appsink.py: windows on the 1 s grid" grep -q '^window 1.000 - 2.000 s' "$tmp/py.log"
+if [ -f "${OMNI_BUILD_ROOT:-}/gst-libs/omni/Omni-1.0.typelib" ]; then
+  check "omni-appsink.py: read from the metas (GI)" grep -q '^4 windows.*(read from the metas)' "$tmp/py.log"
+  # Each window line (OmniFusionMeta) is followed by what the probes read
+  # in that window: the top class of the OmniClassMetas (mean score over its
+  # frames) must be the caption's, with its percentage; the embedding is
+  # MobileNetV2's 1280 floats; the ticks are 120 BPM (OmniRhythmMeta).
+  python3 - "$tmp/py.log" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+bad = []
+windows = [(w, m) for w, m in zip(lines, lines[1:])
+           if w.startswith('window ') and m.startswith('  metas: ')]
+for w, m in windows:
+    cap = re.search(r'\| (\S+) \((\d+)%\)', w)
+    top = re.search(r'class top (\S+) ([\d.]+) over (\d+) frames \((\d+) sampled\)', m)
+    emb = re.search(r'embedding dims (\S+) \((\d+) floats\)', m)
+    if not (cap and top and emb):
+        bad.append('unparsed: %s / %s' % (w, m))
+        continue
+    if top.group(1).lower() != cap.group(1) or abs(100 * float(top.group(2)) - int(cap.group(2))) > 0.5 + 1e-3:
+        bad.append('top class %s %s != caption %s %s%%' % (top.group(1), top.group(2), cap.group(1), cap.group(2)))
+    if top.group(3) != '2' or top.group(4) != '2':
+        bad.append('not 2 sampled frames per 1 s window at 0.5 s interval: ' + m)
+    if emb.group(1).split('x')[-1] != '1280' or emb.group(2) != '1280':
+        bad.append('embedding not 1280 floats: ' + m)
+last = windows[-1][1] if windows else ''
+t = re.search(r'rhythm \d+ buffers tempo ([\d.]+) beats (\d+)', last)
+if not t or abs(float(t.group(1)) - 120) > 2 or int(t.group(2)) < 1:
+    bad.append('last window: no 120 BPM tempo with beats from OmniRhythmMeta: ' + last)
+print('py metas: %d windows checked' % len(windows))
+for b in bad:
+    print('  ' + b)
+sys.exit(0 if len(windows) == 4 and not bad else 1)
+PY
+  check "omni-appsink.py: metas agree with the captions (class, embedding, tempo)" test $? -eq 0
+else
+  echo "(no Omni-1.0 typelib in this build: omni-appsink.py reads the JSON events)"
+fi
+OMNI_EXAMPLE_JSON=1 python3 "$examples/omni-appsink.py" --max-windows 2 "$tmp/av.mkv" >"$tmp/pyjson.log" 2>&1
+check "omni-appsink.py JSON fallback: note and 2 windows" \
+  sh -c "grep -q '^note: reading omnifusion' '$tmp/pyjson.log' && grep -q '^2 windows.*(read from JSON events)' '$tmp/pyjson.log'"
 
 for f in "$tmp"/*.log; do
   echo "--- $(basename "$f")"

@@ -90,6 +90,30 @@ omni_class_meta_get_info (void)
   return info;
 }
 
+/* The header's macro of the same name inlines this lookup for C callers. */
+#undef omni_buffer_get_class_meta
+
+/**
+ * omni_buffer_get_class_meta:
+ * @buffer: a #GstBuffer
+ *
+ * The function behind the omni_buffer_get_class_meta() macro, for
+ * language bindings: from Python, `Omni.buffer_get_class_meta (buf)`. The
+ * meta belongs to @buffer and lives as long as it does.
+ *
+ * Returns: (transfer none) (nullable): the first #OmniClassMeta on
+ * @buffer, or %NULL if it has none; see
+ * omni_buffer_get_class_meta_for_model() to pick one model's
+ */
+OmniClassMeta *
+omni_buffer_get_class_meta (GstBuffer *buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (OmniClassMeta *) gst_buffer_get_meta (
+      buffer, OMNI_CLASS_META_API_TYPE);
+}
+
 /**
  * omni_buffer_add_class_meta:
  * @buffer: a writable #GstBuffer
@@ -205,6 +229,66 @@ omni_class_meta_get_score (const OmniClassMeta *meta, const gchar *label)
       return meta->scores[i];
   }
   return -1.0f;
+}
+
+/**
+ * omni_class_meta_get_label:
+ * @meta: an #OmniClassMeta
+ * @index: a class index, below @meta's n_classes
+ *
+ * Returns: (transfer none) (nullable): the label of class @index, or %NULL
+ * if @index is out of range
+ */
+const gchar *
+omni_class_meta_get_label (const OmniClassMeta *meta, guint index)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  return index < meta->n_classes ? meta->labels[index] : NULL;
+}
+
+/**
+ * omni_class_meta_get_labels:
+ * @meta: an #OmniClassMeta
+ * @n_classes: (out) (optional): the number of classes
+ *
+ * The labels as an array, for language bindings (which cannot read the
+ * @labels field of the struct): from Python,
+ * `meta.get_labels ()` is a list of str.
+ *
+ * Returns: (transfer none) (array length=n_classes): the class labels,
+ * owned by @meta
+ */
+const gchar *const *
+omni_class_meta_get_labels (const OmniClassMeta *meta, guint *n_classes)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  if (n_classes)
+    *n_classes = meta->n_classes;
+  return (const gchar *const *) meta->labels;
+}
+
+/**
+ * omni_class_meta_get_scores:
+ * @meta: an #OmniClassMeta
+ * @n_classes: (out) (optional): the number of classes
+ *
+ * The scores as an array, in the order of the labels, for language
+ * bindings (which cannot read the @scores field of the struct): from
+ * Python, `meta.get_scores ()` is a list of float.
+ *
+ * Returns: (transfer none) (array length=n_classes): the class scores,
+ * owned by @meta
+ */
+const gfloat *
+omni_class_meta_get_scores (const OmniClassMeta *meta, guint *n_classes)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  if (n_classes)
+    *n_classes = meta->n_classes;
+  return meta->scores;
 }
 
 /**

@@ -38,15 +38,13 @@ typedef struct {
 OMNI_API GType omni_class_meta_api_get_type (void);
 OMNI_API const GstMetaInfo *omni_class_meta_get_info (void);
 
-/**
- * omni_buffer_get_class_meta:
- * @b: a #GstBuffer
- *
- * Returns: (transfer none) (nullable): the first #OmniClassMeta on @b; see
- * omni_buffer_get_class_meta_for_model() to pick one model's
- */
+OMNI_API OmniClassMeta *omni_buffer_get_class_meta (GstBuffer *buffer);
+
+/* C callers get the lookup inlined; bindings call the function above. */
+#ifndef __GI_SCANNER__
 #define omni_buffer_get_class_meta(b)                                          \
   ((OmniClassMeta *) gst_buffer_get_meta ((b), OMNI_CLASS_META_API_TYPE))
+#endif
 
 OMNI_API OmniClassMeta *omni_buffer_add_class_meta (GstBuffer *buffer,
     const gchar *model_id, guint n_classes, const gchar *const *labels,
@@ -57,6 +55,12 @@ OMNI_API gint omni_class_meta_get_top (
     const OmniClassMeta *meta, gfloat *score);
 OMNI_API gfloat omni_class_meta_get_score (
     const OmniClassMeta *meta, const gchar *label);
+OMNI_API const gchar *omni_class_meta_get_label (
+    const OmniClassMeta *meta, guint index);
+OMNI_API const gchar *const *omni_class_meta_get_labels (
+    const OmniClassMeta *meta, guint *n_classes);
+OMNI_API const gfloat *omni_class_meta_get_scores (
+    const OmniClassMeta *meta, guint *n_classes);
 
 OMNI_API JsonNode *omni_class_meta_to_json (const OmniClassMeta *meta);
 OMNI_API OmniClassMeta *omni_buffer_add_class_meta_from_json (

@@ -148,6 +148,29 @@ omni_fusion_meta_get_info (void)
   return info;
 }
 
+/* The header's macro of the same name inlines this lookup for C callers. */
+#undef omni_buffer_get_fusion_meta
+
+/**
+ * omni_buffer_get_fusion_meta:
+ * @buffer: a #GstBuffer
+ *
+ * The function behind the omni_buffer_get_fusion_meta() macro, for
+ * language bindings: from Python, `Omni.buffer_get_fusion_meta (buf)`. The
+ * meta belongs to @buffer and lives as long as it does.
+ *
+ * Returns: (transfer none) (nullable): the #OmniFusionMeta on @buffer, or %NULL
+ * if it has none
+ */
+OmniFusionMeta *
+omni_buffer_get_fusion_meta (GstBuffer *buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (OmniFusionMeta *) gst_buffer_get_meta (
+      buffer, OMNI_FUSION_META_API_TYPE);
+}
+
 static gboolean
 evidence_field_is_valid (GQuark field, const GValue *value, gpointer user_data)
 {

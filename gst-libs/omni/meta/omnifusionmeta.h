@@ -78,14 +78,13 @@ typedef struct {
 OMNI_API GType omni_fusion_meta_api_get_type (void);
 OMNI_API const GstMetaInfo *omni_fusion_meta_get_info (void);
 
-/**
- * omni_buffer_get_fusion_meta:
- * @b: a #GstBuffer
- *
- * Returns: (transfer none) (nullable): the #OmniFusionMeta on @b
- */
+OMNI_API OmniFusionMeta *omni_buffer_get_fusion_meta (GstBuffer *buffer);
+
+/* C callers get the lookup inlined; bindings call the function above. */
+#ifndef __GI_SCANNER__
 #define omni_buffer_get_fusion_meta(b)                                         \
   ((OmniFusionMeta *) gst_buffer_get_meta ((b), OMNI_FUSION_META_API_TYPE))
+#endif
 
 OMNI_API OmniFusionMeta *omni_buffer_add_fusion_meta (GstBuffer *buffer,
     GstClockTime window_start, GstClockTime window_end, const gchar *caption,

@@ -122,6 +122,29 @@ omni_rhythm_meta_get_info (void)
   return info;
 }
 
+/* The header's macro of the same name inlines this lookup for C callers. */
+#undef omni_buffer_get_rhythm_meta
+
+/**
+ * omni_buffer_get_rhythm_meta:
+ * @buffer: a #GstBuffer
+ *
+ * The function behind the omni_buffer_get_rhythm_meta() macro, for
+ * language bindings: from Python, `Omni.buffer_get_rhythm_meta (buf)`. The
+ * meta belongs to @buffer and lives as long as it does.
+ *
+ * Returns: (transfer none) (nullable): the #OmniRhythmMeta on @buffer, or %NULL
+ * if it has none
+ */
+OmniRhythmMeta *
+omni_buffer_get_rhythm_meta (GstBuffer *buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (OmniRhythmMeta *) gst_buffer_get_meta (
+      buffer, OMNI_RHYTHM_META_API_TYPE);
+}
+
 /**
  * omni_buffer_add_rhythm_meta:
  * @buffer: a writable #GstBuffer

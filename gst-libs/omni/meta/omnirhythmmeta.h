@@ -68,14 +68,13 @@ typedef struct {
 OMNI_API GType omni_rhythm_meta_api_get_type (void);
 OMNI_API const GstMetaInfo *omni_rhythm_meta_get_info (void);
 
-/**
- * omni_buffer_get_rhythm_meta:
- * @b: a #GstBuffer
- *
- * Returns: (transfer none) (nullable): the #OmniRhythmMeta on @b
- */
+OMNI_API OmniRhythmMeta *omni_buffer_get_rhythm_meta (GstBuffer *buffer);
+
+/* C callers get the lookup inlined; bindings call the function above. */
+#ifndef __GI_SCANNER__
 #define omni_buffer_get_rhythm_meta(b)                                         \
   ((OmniRhythmMeta *) gst_buffer_get_meta ((b), OMNI_RHYTHM_META_API_TYPE))
+#endif
 
 OMNI_API OmniRhythmMeta *omni_buffer_add_rhythm_meta (GstBuffer *buffer);
 

@@ -93,6 +93,29 @@ omni_sample_meta_get_info (void)
   return info;
 }
 
+/* The header's macro of the same name inlines this lookup for C callers. */
+#undef omni_buffer_get_sample_meta
+
+/**
+ * omni_buffer_get_sample_meta:
+ * @buffer: a #GstBuffer
+ *
+ * The function behind the omni_buffer_get_sample_meta() macro, for
+ * language bindings: from Python, `Omni.buffer_get_sample_meta (buf)`. The
+ * meta belongs to @buffer and lives as long as it does.
+ *
+ * Returns: (transfer none) (nullable): the #OmniSampleMeta on @buffer, or %NULL
+ * if it has none
+ */
+OmniSampleMeta *
+omni_buffer_get_sample_meta (GstBuffer *buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (OmniSampleMeta *) gst_buffer_get_meta (
+      buffer, OMNI_SAMPLE_META_API_TYPE);
+}
+
 /**
  * omni_buffer_add_sample_meta:
  * @buffer: a writable #GstBuffer

@@ -53,14 +53,13 @@ typedef struct {
 OMNI_API GType omni_sample_meta_api_get_type (void);
 OMNI_API const GstMetaInfo *omni_sample_meta_get_info (void);
 
-/**
- * omni_buffer_get_sample_meta:
- * @b: a #GstBuffer
- *
- * Returns: (transfer none) (nullable): the #OmniSampleMeta on @b
- */
+OMNI_API OmniSampleMeta *omni_buffer_get_sample_meta (GstBuffer *buffer);
+
+/* C callers get the lookup inlined; bindings call the function above. */
+#ifndef __GI_SCANNER__
 #define omni_buffer_get_sample_meta(b)                                         \
   ((OmniSampleMeta *) gst_buffer_get_meta ((b), OMNI_SAMPLE_META_API_TYPE))
+#endif
 
 OMNI_API OmniSampleMeta *omni_buffer_add_sample_meta (GstBuffer *buffer,
     OmniSampleReason reasons, gdouble scene_score, guint64 index);

@@ -312,6 +312,46 @@ omni_tensor_meta_get_f32 (const OmniTensorMeta *meta, gsize *n_elements)
   return g_bytes_get_data (meta->data, NULL);
 }
 
+/**
+ * omni_tensor_meta_get_dims:
+ * @meta: an #OmniTensorMeta
+ * @n_dims: (out) (optional): the number of dimensions
+ *
+ * The dimensions as an array, for language bindings (which cannot read
+ * the fixed-size @dims field of the struct): from Python,
+ * `meta.get_dims ()` is a list of int, outermost first.
+ *
+ * Returns: (transfer none) (array length=n_dims): the size of each
+ * dimension, owned by @meta
+ */
+const gsize *
+omni_tensor_meta_get_dims (const OmniTensorMeta *meta, guint *n_dims)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  if (n_dims)
+    *n_dims = meta->n_dims;
+  return meta->dims;
+}
+
+/**
+ * omni_tensor_meta_get_data:
+ * @meta: an #OmniTensorMeta
+ *
+ * The elements of any dtype as bytes (row-major, host byte order); from
+ * Python, `meta.get_data ().get_data ()` is a bytes object, which
+ * `array.array` or numpy.frombuffer() read without a copy loop.
+ *
+ * Returns: (transfer none) (nullable): the data, owned by @meta
+ */
+GBytes *
+omni_tensor_meta_get_data (const OmniTensorMeta *meta)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+
+  return meta->data;
+}
+
 /* Swaps each element of @data in place between host and little-endian
  * byte order (a no-op on little-endian hosts). */
 static void

@@ -79,6 +79,9 @@ OMNI_API OmniTensorMeta *omni_buffer_get_tensor_meta (
 OMNI_API gsize omni_tensor_meta_get_n_elements (const OmniTensorMeta *meta);
 OMNI_API const gfloat *omni_tensor_meta_get_f32 (
     const OmniTensorMeta *meta, gsize *n_elements);
+OMNI_API const gsize *omni_tensor_meta_get_dims (
+    const OmniTensorMeta *meta, guint *n_dims);
+OMNI_API GBytes *omni_tensor_meta_get_data (const OmniTensorMeta *meta);
 
 OMNI_API JsonNode *omni_tensor_meta_to_json (const OmniTensorMeta *meta);
 OMNI_API OmniTensorMeta *omni_buffer_add_tensor_meta_from_json (
