@@ -66,7 +66,7 @@ def import_omni():
         paths = (os.environ.get('GST_PLUGIN_PATH_1_0', '') + ':' +
                  os.environ.get('GST_PLUGIN_PATH', '')).split(':')
         for p in paths:
-            d = os.path.normpath(os.path.join(p, '..', '..', 'gst-libs', 'omni'))
+            d = os.path.abspath(os.path.join(p, '..', '..', 'gst-libs', 'omni'))
             if p and os.path.exists(os.path.join(d, 'Omni-1.0.typelib')):
                 GIRepository.Repository.prepend_search_path(d)
                 GIRepository.Repository.prepend_library_path(d)
