@@ -281,7 +281,7 @@ static const struct {
   { "videoscale", "gstreamer1.0-plugins-base" },
   { "audioconvert", "gstreamer1.0-plugins-base" },
   { "audioresample", "gstreamer1.0-plugins-base" },
-  { "textoverlay", "gstreamer1.0-plugins-base" },
+  { "textoverlay", "gstreamer1.0-x" },
   { "vorbisenc", "gstreamer1.0-plugins-base" },
   { "appsrc", "gstreamer1.0-plugins-base" },
   { "appsink", "gstreamer1.0-plugins-base" },
