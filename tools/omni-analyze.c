@@ -1711,7 +1711,6 @@ main (int argc, char **argv)
 
     bus = gst_element_get_bus (app->pipeline);
     gst_bus_add_watch (bus, on_bus, app);
-    gst_object_unref (bus);
     sig_id = g_unix_signal_add (SIGINT, on_sigint, app);
     if (app->stderr_is_tty && !app->quiet && !app->no_progress)
       progress_id = g_timeout_add (250, on_progress, app);
@@ -1741,6 +1740,8 @@ main (int argc, char **argv)
     g_source_remove (sig_id);
     clear_progress (app);
     gst_element_set_state (app->pipeline, GST_STATE_NULL);
+    gst_bus_remove_watch (bus);
+    gst_object_unref (bus);
 
     g_mutex_lock (&app->lock);
     close_cue (app);
