@@ -1360,10 +1360,34 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* Fail closed: windows whose analysis failed (state "error") make the run
+ * fail with their cause, after the outputs were written. */
+static void
+check_failed_windows (App *app)
+{
+  guint i, n = 0;
+  const OaWindow *first = NULL;
+
+  for (i = 0; i < app->windows->len; i++) {
+    const OaWindow *w = &g_array_index (app->windows, OaWindow, i);
+
+    if (w->state == OMNI_VERDICT_ERROR) {
+      first = first ? first : w;
+      n++;
+    }
+  }
+  if (n) {
+    fail (app,
+        "the analysis failed in %u of %u windows (from %.3f s): the model "
+        "gave NaN or infinite scores, so nothing can be said about them",
+        n, app->windows->len, first->start / 1e9);
+  }
+}
+
 static void
 print_summary (App *app, gdouble wall)
 {
-  guint i, n_ok = 0, n_review = 0, n_flagged = 0;
+  guint i, n_ok = 0, n_review = 0, n_flagged = 0, n_error = 0;
   GstClockTime analysed = 0;
   GArray *tempi = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
@@ -1374,6 +1398,8 @@ print_summary (App *app, gdouble wall)
       n_flagged++;
     else if (w->state == OMNI_VERDICT_REVIEW)
       n_review++;
+    else if (w->state == OMNI_VERDICT_ERROR)
+      n_error++;
     else
       n_ok++;
     if (GST_CLOCK_TIME_IS_VALID (w->end))
@@ -1396,8 +1422,8 @@ print_summary (App *app, gdouble wall)
   printf ("  duration analysed %.2f s\n", analysed / 1e9);
   printf ("  wall time         %.2f s (%.2fx real time)\n", wall,
       wall > 0 ? analysed / 1e9 / wall : 0);
-  printf ("  windows           %u (ok %u, review %u, flagged %u)\n",
-      app->windows->len, n_ok, n_review, n_flagged);
+  printf ("  windows           %u (ok %u, review %u, flagged %u, error %u)\n",
+      app->windows->len, n_ok, n_review, n_flagged, n_error);
   printf ("  shot cuts         %u", app->cuts->len);
   for (i = 0; i < app->cuts->len && i < 12; i++)
     printf ("%s%.2f", i ? " " : " at ",
@@ -1782,6 +1808,8 @@ main (int argc, char **argv)
       print_summary (app, wall);
   }
 
+  if (app->exit_code != EXIT_ERROR)
+    check_failed_windows (app);
   if (app->exit_code == EXIT_CLEAN && app->fail_on_flag
       && app->segments->len > 0)
     app->exit_code = EXIT_FLAGGED;

@@ -228,6 +228,46 @@ def main():
     check(rc == 2 and 'model' in err.lower(), 'no model: exit 2, message names the model',
           (rc, err))
 
+    # fail closed: a model whose weights changed after SHA256SUMS was written
+    models = os.environ.get('OMNI_MODEL_PATH', os.path.join(BUILD, 'models'))
+    bad = os.path.join(tmp, 'nsfw-changed')
+    shutil.copytree(os.path.join(models, 'nsfw'), bad)
+    shard = os.path.join(bad, 'group1-shard1of1.bin')
+    with open(shard, 'r+b') as f:
+        f.seek(64)
+        f.write(b'\x00\x00\x80\x7f' * 4)        # four weights set to +inf
+    rc, out, err = run(['--model', bad, sample])
+    check(rc == 2 and 'does not match its recorded sha256' in err
+          and 'group1-shard1of1.bin' in err,
+          'changed weights: exit 2 naming the file and SHA256SUMS', (rc, err[-800:]))
+
+    # fail closed: a verified model whose scores are not finite (the last
+    # layer's quantisation scale set to 1e38; its owner re-signed it):
+    # windows read "error", risk null, exit 2 with the cause
+    shutil.rmtree(bad)
+    shutil.copytree(os.path.join(models, 'nsfw'), bad)
+    with open(os.path.join(bad, 'model.json')) as f:
+        mj = json.load(f)
+    for w in mj['weightsManifest'][0]['weights']:
+        if w['name'] == 'dense_3/kernel':
+            w['quantization']['scale'] = 1e38
+    with open(os.path.join(bad, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+    subprocess.run('sha256sum model.json group1-shard1of1.bin labels.txt > SHA256SUMS',
+                   shell=True, cwd=bad, check=True)
+    nan_json = os.path.join(tmp, 'nan.jsonl')
+    rc, out, err = run(['--model', bad, '--json', nan_json, '--window', '1s', sample])
+    check(rc == 2 and 'NaN or infinite' in err,
+          'non-finite scores: exit 2 naming the cause', (rc, err[-800:]))
+    with open(nan_json) as f:
+        nan_windows = [json.loads(l) for l in f if '"window"' in l]
+    video = [w for w in nan_windows if w.get('evidence', {}).get('visual-risk') is not None
+             or w.get('state') == 'error']
+    check(nan_windows and all(w['state'] != 'ok' for w in video) and
+          any(w['state'] == 'error' and w['risk'] is None for w in nan_windows),
+          'non-finite scores: no window with video reads "ok"; error windows have risk null',
+          [(w.get('state'), w.get('risk'), w.get('label')) for w in nan_windows][:8])
+
     # no Vulkan device
     rc, out, err = run([sample], env={'VK_DRIVER_FILES': os.path.join(tmp, 'none.json'),
                                       'VK_ICD_FILENAMES': os.path.join(tmp, 'none.json')})

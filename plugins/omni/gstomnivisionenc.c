@@ -60,6 +60,15 @@
  * - "inference-ms" (gdouble): wall-clock time of this inference,
  *   pre-processing and download included
  *
+ * ## Failing closed
+ *
+ * The model's files are checked against the SHA256SUMS of its directory at
+ * start; a file that is not listed or does not match stops the element
+ * (see #GstOmniVisionEnc:allow-unverified). A model that gives NaN or
+ * infinite scores keeps them in its #OmniClassMeta (omnifusion then marks
+ * the window "error", never "ok"); the first such frame posts a warning and
+ * #GstOmniVisionEnc:stats counts them ("nonfinite").
+ *
  * ## Latency
  *
  * An inference runs in the streaming thread, on the frame it describes, so
@@ -94,6 +103,7 @@
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
 #include <omni/nn/omninnvulkan.h>
+#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_vision_enc_debug);
@@ -116,6 +126,7 @@ enum {
   PROP_POST_MESSAGES,
   PROP_TOP_K,
   PROP_STATS,
+  PROP_ALLOW_UNVERIFIED,
 };
 
 struct _GstOmniVisionEnc {
@@ -128,6 +139,7 @@ struct _GstOmniVisionEnc {
   GstOmniVisionEncBackend backend;
   guint interval;
   gchar *embedding_layer;
+  gboolean allow_unverified;
   gboolean post_messages;
   guint top_k;
 
@@ -147,6 +159,7 @@ struct _GstOmniVisionEnc {
 
   /* stats and latency, under the object lock */
   guint64 n_runs;
+  guint64 n_nonfinite; /* inferences with a NaN or infinite output */
   gdouble total_ms, max_ms, last_ms;
   GstClockTime latency;
 };
@@ -221,6 +234,17 @@ post_model_error (GstOmniVisionEnc *self, const gchar *model, GError *err)
   case OMNI_NN_ERROR_UNSUPPORTED:
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Model \"%s\" uses something omnivisionenc does not support.", model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_SETTING:
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The labels or embedding-layer setting does not fit model \"%s\".",
+            model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_UNVERIFIED:
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Model \"%s\" does not match its recorded sha256 sums.", model),
         ("%s", err->message));
     break;
   default:
@@ -301,25 +325,35 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
   gchar *model, *labels, *device, *emb;
   GstOmniVisionEncBackend backend;
+  OmniNnLoadFlags flags;
   const OmniNnGraph *g;
   GError *err = NULL;
   guint i, n_out;
 
   GST_OBJECT_LOCK (self);
+  flags = self->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
+                                 : OMNI_NN_LOAD_DEFAULT;
   model = g_strdup (self->model_name);
   labels = g_strdup (self->labels_path);
   device = g_strdup (self->device);
   emb = g_strdup (self->embedding_layer);
   backend = self->backend;
   self->n_runs = 0;
+  self->n_nonfinite = 0;
   self->total_ms = self->max_ms = self->last_ms = 0;
   GST_OBJECT_UNLOCK (self);
 
-  self->model = omni_nn_model_load (model, labels, emb, &err);
+  self->model = omni_nn_model_load_full (model, labels, emb, flags, &err);
   if (!self->model) {
     post_model_error (self, model, err);
     g_error_free (err);
     goto fail;
+  }
+  if (!self->model->verified) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Model \"%s\" is not verified: its results cannot be trusted.", model),
+        ("loaded because unverified models are allowed: %s",
+            self->model->unverified_reason));
   }
   g = self->model->graph;
   if (g->input_c != 3) {
@@ -568,6 +602,34 @@ infer (GstOmniVisionEnc *self, const OmniNnInput *in, GError **error)
   return self->be->run (self->be_state, in, self->outputs, error);
 }
 
+/* Fail closed: NaN or infinite scores (a broken or tampered model, an
+ * overflowing quantisation) are kept as they are in the metas, so that
+ * omnifusion marks the window "error", and are reported once by a warning. */
+static void
+check_finite (GstOmniVisionEnc *self, GstBuffer *buf)
+{
+  const gfloat *p = self->outputs[self->prob_index];
+  guint i, bad = 0;
+  guint64 n;
+
+  for (i = 0; i < self->n_classes; i++)
+    bad += !isfinite (p[i]);
+  if (!bad)
+    return;
+  GST_OBJECT_LOCK (self);
+  n = ++self->n_nonfinite;
+  GST_OBJECT_UNLOCK (self);
+  if (n == 1) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("Model \"%s\" gives NaN or infinite scores: its results are not "
+         "usable.",
+            self->model->id),
+        ("%u of %u scores not finite for the frame at %" GST_TIME_FORMAT
+         "; counted in stats (nonfinite)",
+            bad, self->n_classes, GST_TIME_ARGS (GST_BUFFER_PTS (buf))));
+  }
+}
+
 static GstFlowReturn
 gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -638,6 +700,7 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     return GST_FLOW_ERROR;
   }
 
+  check_finite (self, buf);
   omni_buffer_add_class_meta (buf, self->model->id, self->n_classes,
       (const gchar *const *) self->labels, self->outputs[self->prob_index]);
   if (self->emb_index >= 0) {
@@ -686,11 +749,11 @@ make_stats (GstOmniVisionEnc *self)
 
   GST_OBJECT_LOCK (self);
   s = gst_structure_new ("omnivisionenc-stats", "frames", G_TYPE_UINT64,
-      self->n_runs, "mean-ms", G_TYPE_DOUBLE,
-      self->n_runs ? self->total_ms / self->n_runs : 0.0, "max-ms",
-      G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE, self->last_ms,
-      "latency", G_TYPE_UINT64, self->latency, "backend", G_TYPE_STRING,
-      self->be ? self->be->name : NULL, "device", G_TYPE_STRING,
+      self->n_runs, "nonfinite", G_TYPE_UINT64, self->n_nonfinite, "mean-ms",
+      G_TYPE_DOUBLE, self->n_runs ? self->total_ms / self->n_runs : 0.0,
+      "max-ms", G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE,
+      self->last_ms, "latency", G_TYPE_UINT64, self->latency, "backend",
+      G_TYPE_STRING, self->be ? self->be->name : NULL, "device", G_TYPE_STRING,
       self->device_name, NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
@@ -755,6 +818,11 @@ gst_omni_vision_enc_set_property (
     self->top_k = g_value_get_uint (value);
     GST_OBJECT_UNLOCK (self);
     return;
+  case PROP_ALLOW_UNVERIFIED:
+    GST_OBJECT_LOCK (self);
+    self->allow_unverified = g_value_get_boolean (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
@@ -808,6 +876,9 @@ gst_omni_vision_enc_get_property (
     break;
   case PROP_TOP_K:
     g_value_set_uint (value, self->top_k);
+    break;
+  case PROP_ALLOW_UNVERIFIED:
+    g_value_set_boolean (value, self->allow_unverified);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -923,6 +994,22 @@ gst_omni_vision_enc_class_init (GstOmniVisionEncClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
               | GST_PARAM_MUTABLE_READY));
   /**
+   * GstOmniVisionEnc:allow-unverified:
+   *
+   * Load a model whose files are not listed, or do not match, in its
+   * directory's SHA256SUMS (your own model without one; a changed model).
+   * The element then posts a warning at start: its results cannot be
+   * trusted. Off by default: a corrupt or swapped model fails to start
+   * (fail closed). OMNI_ALLOW_UNVERIFIED_MODELS=1 has the same effect.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALLOW_UNVERIFIED,
+      g_param_spec_boolean ("allow-unverified", "Allow unverified",
+          "Load a model whose files do not match (or are not in) its "
+          "SHA256SUMS, with a warning",
+          FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
+  /**
    * GstOmniVisionEnc:post-messages:
    *
    * Post an `omnivisionenc` element message per analysed frame.
@@ -947,7 +1034,8 @@ gst_omni_vision_enc_class_init (GstOmniVisionEncClass *klass)
   /**
    * GstOmniVisionEnc:stats:
    *
-   * "frames" (guint64, inferences run since start), "mean-ms", "max-ms",
+   * "frames" (guint64, inferences run since start), "nonfinite" (guint64, of
+   * those, inferences that gave a NaN or infinite score), "mean-ms", "max-ms",
    * "last-ms" (gdouble, wall-clock time per inference, upload and download
    * included), "latency" (guint64, ns, what the LATENCY query adds),
    * "backend" and "device" (gchararray).
