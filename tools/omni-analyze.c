@@ -77,8 +77,9 @@ typedef struct {
   GstElement *decode; /* uridecodebin or the camera's decodebin */
   GstElement *fusion;
   GstElement *events_sink;
-  GstElement *overlay;  /* textoverlay */
-  GstElement *text_src; /* appsrc feeding it */
+  GstElement *overlay_sink; /* the --overlay file's sink, or NULL */
+  GstElement *overlay;      /* textoverlay */
+  GstElement *text_src;     /* appsrc feeding it */
   GstElement *mux;
   GstElement *thumb_sink;
   GMainLoop *loop;
@@ -884,6 +885,31 @@ build_audio (App *app, GstPad *src)
   return TRUE;
 }
 
+/* --live on a file: the decoded streams enter the analysis at the pace of
+ * the clock (clocksync), as a live source's would, so that the branch
+ * queues never hold more than what is being analysed. Returns the pad to
+ * build the branch on (a new reference). */
+static GstPad *
+live_head (App *app, GstPad *pad)
+{
+  GstElement *cs;
+  GstPad *sink, *src;
+
+  if (!app->live || app->camera)
+    return gst_object_ref (pad);
+  cs = make (app, "clocksync", NULL);
+  if (!cs)
+    return gst_object_ref (pad);
+  gst_bin_add (GST_BIN (app->pipeline), cs);
+  sink = gst_element_get_static_pad (cs, "sink");
+  src = gst_element_get_static_pad (cs, "src");
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    fail (app, "could not link a decoded stream to clocksync");
+  gst_object_unref (sink);
+  gst_element_sync_state_with_parent (cs);
+  return src;
+}
+
 static void
 on_pad_added (GstElement *decode, GstPad *pad, gpointer user_data)
 {
@@ -898,18 +924,23 @@ on_pad_added (GstElement *decode, GstPad *pad, gpointer user_data)
     GstVideoInfo info;
 
     if (app->n_video_streams++ == 0) {
+      GstPad *head = live_head (app, pad);
+
       if (gst_video_info_from_caps (&info, caps)) {
         app->width = GST_VIDEO_INFO_WIDTH (&info);
         app->height = GST_VIDEO_INFO_HEIGHT (&info);
       }
-      app->have_video = build_video (app, pad);
+      app->have_video = build_video (app, head);
+      gst_object_unref (head);
     }
   } else if (g_str_has_prefix (name, "audio/x-raw")) {
     if (app->n_audio_streams++ == 0) {
       const GstStructure *s = gst_caps_get_structure (caps, 0);
+      GstPad *head = live_head (app, pad);
 
       gst_structure_get_int (s, "rate", &app->rate);
-      app->have_audio = build_audio (app, pad);
+      app->have_audio = build_audio (app, head);
+      gst_object_unref (head);
     }
   }
   gst_caps_unref (caps);
@@ -1087,6 +1118,7 @@ build_pipeline (App *app)
         1500000, "threads", 2, NULL);
     g_object_set (sink, "location", app->overlay_path, "sync", sync, "async",
         FALSE, NULL);
+    app->overlay_sink = sink;
     gst_bin_add_many (GST_BIN (app->pipeline), app->text_src, app->overlay,
         conv, q, enc, app->mux, sink, NULL);
     if (!gst_element_link_pads (app->text_src, "src", app->overlay, "text_sink")
@@ -1341,6 +1373,11 @@ on_sigint (gpointer user_data)
     clear_progress (app);
     g_printerr ("omni-analyze: interrupted, finishing the outputs "
                 "(Ctrl-C again to stop at once)\n");
+    /* what is already queued is written out at once, not in real time */
+    if (app->events_sink)
+      g_object_set (app->events_sink, "sync", FALSE, NULL);
+    if (app->overlay_sink)
+      g_object_set (app->overlay_sink, "sync", FALSE, NULL);
     gst_element_send_event (app->pipeline, gst_event_new_eos ());
   } else {
     fail (app, "interrupted");

@@ -26,9 +26,11 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 ANALYZE, MAKE_SAMPLE, POLICY = sys.argv[1:4]
 SCHEMA_MD = sys.argv[4] if len(sys.argv) > 4 else None
@@ -443,7 +445,28 @@ def main():
     check('VP8' in d and 'Vorbis' in d and abs(length - duration) < 0.2,
           'overlay copy: VP8 + Vorbis, %.2f s' % length, d[-800:])
 
+    live_interrupt(tmp, sample, duration)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def live_interrupt(tmp, sample, duration):
+    """--live, Ctrl-C after 3 s: stops within a second or two (not at the
+    end of the file, behind the branch queues), outputs finished."""
+    vtt = os.path.join(tmp, 'live.vtt')
+    p = subprocess.Popen([ANALYZE, '--live', '--window', '1s', '--vtt', vtt, sample],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    took = time.monotonic() - t0
+    cues = vtt_cues(open(vtt).read()) if os.path.exists(vtt) else None
+    last = cues[-1][1] if cues else 0
+    check(p.returncode == 0 and took < 3 and took < duration - 3,
+          '--live, Ctrl-C: exit 0 within 3 s (%.2f s; file %.1f s)' % (took, duration),
+          (p.returncode, err.decode()[-500:]))
+    check(cues and last <= 3 + 1 + took + 1,
+          '--live, Ctrl-C: WebVTT finished, last cue ends at %.1f s' % last, cues)
 
 
 if __name__ == '__main__':

@@ -52,8 +52,8 @@ parse_line (OmniNnSums *sums, gchar *line, guint lineno, GError **error)
         "SHA256SUMS line %u names no file", lineno);
     return FALSE;
   }
-  g_hash_table_replace (sums->sha, g_strdup (strip_dot_slash (name)),
-      g_ascii_strdown (hex, -1));
+  g_hash_table_replace (
+      sums->sha, g_strdup (strip_dot_slash (name)), g_ascii_strdown (hex, -1));
   return TRUE;
 }
 
@@ -158,5 +158,5 @@ omni_nn_allow_unverified_from_env (void)
   const gchar *v = g_getenv ("OMNI_ALLOW_UNVERIFIED_MODELS");
 
   return v && *v && strcmp (v, "0") && g_ascii_strcasecmp (v, "no")
-      && g_ascii_strcasecmp (v, "false");
+         && g_ascii_strcasecmp (v, "false");
 }

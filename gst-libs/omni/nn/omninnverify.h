@@ -44,8 +44,8 @@ OMNI_API void omni_nn_sums_free (OmniNnSums *sums);
  *   otherwise %FALSE with %OMNI_NN_ERROR_UNVERIFIED naming the file and,
  *   for a mismatch, both sums
  */
-OMNI_API gboolean omni_nn_sums_check (const OmniNnSums *sums,
-    const gchar *name, const guint8 *data, gsize len, GError **error);
+OMNI_API gboolean omni_nn_sums_check (const OmniNnSums *sums, const gchar *name,
+    const guint8 *data, gsize len, GError **error);
 
 /**
  * omni_nn_sums_check_file:
