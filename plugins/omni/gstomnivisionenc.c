@@ -78,7 +78,12 @@
  *
  * #GstBaseTransform:qos is off by default: a late frame is analysed and
  * forwarded, never dropped. To keep up with a live source, put omnisampler
- * upstream: it lowers its sampling rate on QoS.
+ * upstream: it lowers its sampling rate on QoS. In a live pipeline the
+ * element measures its own load (the inference time over the running time
+ * between analysed frames, smoothed) and, while it is above 1, sends a QoS
+ * event upstream itself (type throttle, proportion = load, jitter = the
+ * time it overran by), so omnisampler adapts even when the sink has
+ * qos=false (appsink, fakesink and filesink do by default).
  *
  * ## Example launch lines
  * |[
@@ -95,6 +100,7 @@
 #endif
 
 #include "omnilatency.h"
+#include "omnithroughput.h"
 #include "gstomnivisionenc.h"
 
 #include <omni/meta/omniclassmeta.h>
@@ -160,6 +166,10 @@ struct _GstOmniVisionEnc {
   /* stats and latency, under the object lock */
   guint64 n_runs;
   guint64 n_nonfinite; /* inferences with a NaN or infinite output */
+
+  /* streaming thread: the analyser's own load, told upstream when live */
+  OmniThroughput throughput;
+  gint live; /* upstream is live: -1 not asked yet, 0 no, 1 yes */
   gdouble total_ms, max_ms, last_ms;
   GstClockTime latency;
 };
@@ -340,6 +350,8 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   backend = self->backend;
   self->n_runs = 0;
   self->n_nonfinite = 0;
+  omni_throughput_reset (&self->throughput);
+  self->live = -1;
   self->total_ms = self->max_ms = self->last_ms = 0;
   GST_OBJECT_UNLOCK (self);
 
@@ -630,6 +642,39 @@ check_finite (GstOmniVisionEnc *self, GstBuffer *buf)
   }
 }
 
+/* In a live pipeline, an analyser slower than the frames it is given falls
+ * behind the source: tell omnisampler upstream (a QoS event), whatever the
+ * sink's qos setting. Not in a file analysis, where being slow only makes
+ * the whole pipeline slower. */
+static void
+report_throughput (GstOmniVisionEnc *self, GstBuffer *buf, gdouble ms)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstClockTime rt;
+  GstEvent *ev;
+
+  if (self->live < 0) {
+    GstQuery *q = gst_query_new_latency ();
+    gboolean live = FALSE;
+
+    if (gst_pad_peer_query (trans->sinkpad, q))
+      gst_query_parse_latency (q, &live, NULL, NULL);
+    gst_query_unref (q);
+    self->live = live;
+  }
+  if (!self->live)
+    return;
+  rt = gst_segment_to_running_time (
+      &trans->segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  ev = omni_throughput_update (
+      &self->throughput, rt, (GstClockTime) (ms * GST_MSECOND));
+  if (ev) {
+    GST_DEBUG_OBJECT (
+        self, "load %.2f: %" GST_PTR_FORMAT, self->throughput.load, ev);
+    gst_pad_push_event (trans->sinkpad, ev);
+  }
+}
+
 static GstFlowReturn
 gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -731,6 +776,7 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   post = self->post_messages;
   GST_OBJECT_UNLOCK (self);
 
+  report_throughput (self, buf, ms);
   GST_LOG_OBJECT (self, "inference %.2f ms on %" GST_PTR_FORMAT, ms, buf);
   if (post)
     post_message (self, buf, self->outputs[self->prob_index], ms);
@@ -749,11 +795,13 @@ make_stats (GstOmniVisionEnc *self)
 
   GST_OBJECT_LOCK (self);
   s = gst_structure_new ("omnivisionenc-stats", "frames", G_TYPE_UINT64,
-      self->n_runs, "nonfinite", G_TYPE_UINT64, self->n_nonfinite, "mean-ms",
-      G_TYPE_DOUBLE, self->n_runs ? self->total_ms / self->n_runs : 0.0,
-      "max-ms", G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE,
-      self->last_ms, "latency", G_TYPE_UINT64, self->latency, "backend",
-      G_TYPE_STRING, self->be ? self->be->name : NULL, "device", G_TYPE_STRING,
+      self->n_runs, "nonfinite", G_TYPE_UINT64, self->n_nonfinite, "qos-events",
+      G_TYPE_UINT64, self->throughput.events, "load", G_TYPE_DOUBLE,
+      self->throughput.load, "mean-ms", G_TYPE_DOUBLE,
+      self->n_runs ? self->total_ms / self->n_runs : 0.0, "max-ms",
+      G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE, self->last_ms,
+      "latency", G_TYPE_UINT64, self->latency, "backend", G_TYPE_STRING,
+      self->be ? self->be->name : NULL, "device", G_TYPE_STRING,
       self->device_name, NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
@@ -1035,7 +1083,10 @@ gst_omni_vision_enc_class_init (GstOmniVisionEncClass *klass)
    * GstOmniVisionEnc:stats:
    *
    * "frames" (guint64, inferences run since start), "nonfinite" (guint64, of
-   * those, inferences that gave a NaN or infinite score), "mean-ms", "max-ms",
+   * those, inferences that gave a NaN or infinite score), "qos-events"
+   * (guint64, QoS events sent upstream because the analysis could not keep
+   * up with a live source), "load" (gdouble, smoothed inference time over
+   * the running time between analysed frames; live only), "mean-ms", "max-ms",
    * "last-ms" (gdouble, wall-clock time per inference, upload and download
    * included), "latency" (guint64, ns, what the LATENCY query adds),
    * "backend" and "device" (gchararray).
