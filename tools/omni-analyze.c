@@ -101,7 +101,9 @@ typedef struct {
   FILE *vtt_out;
   gchar *cue_text; /* the cue being extended (merged windows) */
   GstClockTime cue_start, cue_end;
+  GstClockTime media_end; /* stream time where the media seen so far ends */
   guint n_cues;
+  guint n_events; /* JSON lines written */
   gboolean stdout_is_tty, stderr_is_tty;
   gboolean progress_shown;
 
@@ -374,8 +376,14 @@ print_cue (App *app, GstClockTime start, GstClockTime end, const gchar *text)
 static void
 close_cue (App *app)
 {
+  GstClockTime end = app->cue_end;
+
+  /* the last window may reach past the media: the cue does not */
+  if (GST_CLOCK_TIME_IS_VALID (app->media_end) && app->media_end < end
+      && app->media_end > app->cue_start)
+    end = app->media_end;
   if (app->cue_text)
-    print_cue (app, app->cue_start, app->cue_end, app->cue_text);
+    print_cue (app, app->cue_start, end, app->cue_text);
   g_clear_pointer (&app->cue_text, g_free);
 }
 
@@ -492,6 +500,7 @@ handle_fusion_buffer (App *app, GstBuffer *buf)
     const gchar *p = (const gchar *) map.data, *end = p + map.size;
 
     if (app->json_out && map.size) {
+      app->n_events++;
       fwrite (map.data, 1, map.size, app->json_out);
       if (map.data[map.size - 1] != '\n')
         fputc ('\n', app->json_out);
@@ -686,6 +695,41 @@ remember_segment (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Where the media that reached omnifusion ends (stream time): the last
+ * window may reach past it, the duration analysed and the cues do not. */
+static GstPadProbeReturn
+remember_media_end (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  App *app = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime end = GST_BUFFER_PTS (buf);
+  gboolean video
+      = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (pad), "oa-video"));
+
+  if (!GST_CLOCK_TIME_IS_VALID (end))
+    return GST_PAD_PROBE_OK;
+  if (GST_BUFFER_DURATION_IS_VALID (buf))
+    end += GST_BUFFER_DURATION (buf);
+  g_mutex_lock (&app->lock);
+  if (video ? app->have_vseg : app->have_aseg)
+    end = gst_segment_to_stream_time (
+        video ? &app->vseg : &app->aseg, GST_FORMAT_TIME, end);
+  if (GST_CLOCK_TIME_IS_VALID (end)
+      && (!GST_CLOCK_TIME_IS_VALID (app->media_end) || end > app->media_end))
+    app->media_end = end;
+  g_mutex_unlock (&app->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+probe_fusion_pad (App *app, GstPad *fpad)
+{
+  gst_pad_add_probe (
+      fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+  gst_pad_add_probe (
+      fpad, GST_PAD_PROBE_TYPE_BUFFER, remember_media_end, app, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* branches, built when the decoder shows its streams */
 
@@ -775,8 +819,7 @@ build_video (App *app, GstPad *src)
   }
   if (fpad) {
     g_object_set_data (G_OBJECT (fpad), "oa-video", GINT_TO_POINTER (1));
-    gst_pad_add_probe (
-        fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+    probe_fusion_pad (app, fpad);
     gst_object_unref (fpad);
   }
   gst_element_sync_state_with_parent (q);
@@ -860,8 +903,7 @@ build_audio (App *app, GstPad *src)
     fail (app, "could not link the audio branch to omnifusion's audio pad");
   gst_object_unref (last);
   if (fpad) {
-    gst_pad_add_probe (
-        fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+    probe_fusion_pad (app, fpad);
     gst_object_unref (fpad);
   }
 
@@ -1386,6 +1428,32 @@ on_sigint (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* An error exit leaves no empty or header-only output behind (what was
+ * written before the error is kept); the overlay copy likewise when the
+ * pipeline never started writing it. */
+static void
+close_outputs (App *app)
+{
+  gboolean error = app->exit_code == EXIT_ERROR;
+
+  if (app->vtt_out) {
+    fclose (app->vtt_out);
+    if (error && app->n_cues == 0)
+      g_unlink (app->vtt_path);
+  }
+  if (app->json_out) {
+    fclose (app->json_out);
+    if (error && app->n_events == 0)
+      g_unlink (app->json_path);
+  }
+  if (error && app->overlay_path) {
+    GStatBuf st;
+
+    if (g_stat (app->overlay_path, &st) == 0 && st.st_size == 0)
+      g_unlink (app->overlay_path);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* summary */
 
@@ -1447,6 +1515,8 @@ print_summary (App *app, gdouble wall)
   if (GST_CLOCK_TIME_IS_VALID (app->duration) && app->eos
       && app->duration < analysed)
     analysed = app->duration;
+  if (GST_CLOCK_TIME_IS_VALID (app->media_end) && app->media_end < analysed)
+    analysed = app->media_end;
 
   printf ("\nomni-analyze summary\n");
   printf ("  input             %s\n", app->input);
@@ -1644,6 +1714,7 @@ main (int argc, char **argv)
   app->errors = g_string_new (NULL);
   app->missing_plugins = g_string_new (NULL);
   app->duration = GST_CLOCK_TIME_NONE;
+  app->media_end = GST_CLOCK_TIME_NONE;
   app->enter_threshold = NAN;
   app->exit_threshold = NAN;
   g_mutex_init (&app->lock);
@@ -1853,10 +1924,7 @@ main (int argc, char **argv)
   if (app->errors->len)
     g_printerr ("%s", app->errors->str);
 
-  if (app->vtt_out)
-    fclose (app->vtt_out);
-  if (app->json_out)
-    fclose (app->json_out);
+  close_outputs (app);
 
   ret = app->exit_code;
   g_clear_object (&app->pipeline);

@@ -270,11 +270,26 @@ def main():
           'non-finite scores: no window with video reads "ok"; error windows have risk null',
           [(w.get('state'), w.get('risk'), w.get('label')) for w in nan_windows][:8])
 
-    # no Vulkan device
-    rc, out, err = run([sample], env={'VK_DRIVER_FILES': os.path.join(tmp, 'none.json'),
-                                      'VK_ICD_FILENAMES': os.path.join(tmp, 'none.json')})
+    # no Vulkan device; the outputs asked for are not left behind empty
+    evtt, ejson = os.path.join(tmp, 'err.vtt'), os.path.join(tmp, 'err.jsonl')
+    rc, out, err = run(['--vtt', evtt, '--json', ejson, sample],
+                       env={'VK_DRIVER_FILES': os.path.join(tmp, 'none.json'),
+                            'VK_ICD_FILENAMES': os.path.join(tmp, 'none.json')})
     check(rc == 2 and 'vulkan' in err.lower(), 'no Vulkan device: exit 2, message says Vulkan',
           (rc, err))
+    check(not os.path.exists(evtt) and not os.path.exists(ejson),
+          'error exit: no empty or header-only --vtt/--json file left behind')
+
+    # a window longer than the media: the duration analysed and the cues
+    # stop where the media does
+    lvtt = os.path.join(tmp, 'long.vtt')
+    rc, out, err = run(['--window', '3600s', '--vtt', lvtt, sample])
+    m = re.search(r'duration analysed ([\d.]+) s', out)
+    cues = vtt_cues(open(lvtt).read()) if os.path.exists(lvtt) else None
+    check(rc == 0 and m and abs(float(m.group(1)) - truth['duration']) < 0.1
+          and cues and cues[-1][1] <= truth['duration'] + 0.05,
+          '--window 3600s: duration analysed and last cue end at the media end (%s s)'
+          % (m.group(1) if m else None), (rc, out[-600:], cues))
 
     # ---------------------------------------------------------- full run
     vtt = os.path.join(tmp, 'out.vtt')

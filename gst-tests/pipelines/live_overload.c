@@ -108,8 +108,8 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   fail_unless (skipped > 0 && sampled < N_FRAMES,
       "omnisampler did not lower its rate (%" G_GUINT64_FORMAT " sampled)",
       sampled);
-  fail_unless (sampled >= 10, "only %" G_GUINT64_FORMAT " frames analysed",
-      sampled);
+  fail_unless (
+      sampled >= 10, "only %" G_GUINT64_FORMAT " frames analysed", sampled);
   /* frames keep arriving in time: at most 10% later than 0.5 s */
   fail_unless (l.late * 10 <= l.frames,
       "%u of %u frames more than 0.5 s late (max %" GST_STIME_FORMAT ")",

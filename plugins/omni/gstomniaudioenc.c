@@ -1005,10 +1005,11 @@ gst_omni_audio_enc_set_property (
   case PROP_N_FFT: {
     guint v = g_value_get_uint (value);
     if (v & 1)
-      GST_WARNING_OBJECT (self,
-          "refusing n-fft=%u: it must be even (any "
-          "even length works, powers of two or not)",
-          v);
+      /* a refused value is a GLib warning, as GObject's own range checks
+       * are: visible without GST_DEBUG (gst-launch-1.0 prints it) */
+      g_warning ("%s: refusing n-fft=%u: it must be even (any even length "
+                 "works, powers of two or not)",
+          GST_OBJECT_NAME (self), v);
     else
       self->n_fft = v;
     break;
@@ -1055,7 +1056,8 @@ gst_omni_audio_enc_set_property (
   case PROP_DELTA_WIDTH: {
     guint v = g_value_get_uint (value);
     if (!(v & 1))
-      GST_WARNING_OBJECT (self, "refusing delta-width=%u: it must be odd", v);
+      g_warning ("%s: refusing delta-width=%u: it must be odd",
+          GST_OBJECT_NAME (self), v);
     else
       self->delta_width = v;
     break;
