@@ -58,7 +58,7 @@
 #define TEMPO_JUMP_OCT 0.1
 #define TEMPO_CONFIRM 3
 #define TEMPO_CONFIRM_UNSURE 8
-#define AGREEMENT_RATE 0.25
+#define CONF_HOLD_S 8.0
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -119,7 +119,7 @@ struct _OmniRhythmAnalyzer {
   int locked;
   double jump_bpm, tracked_period;
   unsigned jump_count;
-  double agreement;        /* running share of beats that fell on an onset */
+  double conf_hold;        /* confidence, peak-held over CONF_HOLD_S */
   double drift, drift_ref; /* relative period correction, and the period it
                             * applies to */
   double onset_latency;    /* samples */
@@ -164,13 +164,13 @@ omni_rhythm_config_init (OmniRhythmConfig *cfg)
   cfg->onset_pre_avg_s = 0.1;
   cfg->onset_pre_max_s = 0.03;
   cfg->onset_min_gap_s = 0.03;
-  cfg->bpm_min = 50.0;
-  cfg->bpm_max = 200.0;
+  cfg->bpm_min = 40.0;
+  cfg->bpm_max = 250.0;
   cfg->tempo_window_s = 8.0;
-  cfg->prior_bpm = 120.0;
-  cfg->prior_octaves = 1.0;
+  cfg->prior_bpm = 100.0;
+  cfg->prior_octaves = 0.7;
   cfg->tempo_update_s = 0.5;
-  cfg->beat_min_confidence = 0.1;
+  cfg->beat_min_confidence = 0.01;
   cfg->beat_hold_s = 1.0;
   cfg->tightness = 5.0;
   cfg->alpha = 0.9;
@@ -359,11 +359,14 @@ emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
    * shortened (lengthened) until the tempo estimate catches up, which
    * matters when the tempo changes faster than the autocorrelation window
    * can follow */
-  a->agreement += AGREEMENT_RATE * ((snapped ? 1.0 : 0.0) - a->agreement);
   if (snapped && period > 0.0) {
     a->drift += DRIFT_GAIN * (pos - pred) / period;
     a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
   }
+  /* the beat stays where the tracker predicted it: moving it onto the
+   * onset would pull it onto off-beat accents and early grace notes of
+   * real performances; the onset only corrects the period (below) */
+  pos = pred;
   a->emitted_beat = frame;
   a->last_beat_pos = pos;
   ev.type = OMNI_RHYTHM_EVENT_BEAT;
@@ -534,17 +537,17 @@ analyse_frame (OmniRhythmAnalyzer *a)
   }
 
   /* beats */
-  /* lock: beats start once the tempo confidence reaches the minimum and
-   * go on while it stays above half of it or while the beats keep landing
-   * on onsets (a lock detector, as for a phase-locked loop) */
-  if (a->state.bpm > 0.0
-      && (a->state.confidence >= a->cfg.beat_min_confidence
-          || (a->locked
-              && (a->state.confidence >= 0.5 * a->cfg.beat_min_confidence
-                  || a->agreement >= 0.5))))
-    a->locked = 1;
-  else
-    a->locked = 0;
+  /* lock: beats are tracked while the confidence held over the last
+   * CONF_HOLD_S (a peak detector with an exponential release, one tempo
+   * window long) reaches the minimum. Real performances (rubato, soft
+   * attacks, dense mixes) give a confidence that dips to 0 between bars
+   * with a clear pulse; the hold keeps the beats going through the dips,
+   * while noise, which never builds up periodicity, stays unlocked. */
+  a->conf_hold *= exp (-(double) a->hop / (CONF_HOLD_S * a->arate));
+  if (a->state.confidence > a->conf_hold)
+    a->conf_hold = a->state.confidence;
+  a->locked = a->state.bpm > 0.0 && a->conf_hold > 0.0
+              && a->conf_hold >= a->cfg.beat_min_confidence;
   period = a->locked ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   /* (re)start the tracker when tracking resumes or the tempo jumps */
   if (period > 0.0
@@ -829,7 +832,7 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->drift = 0.0;
   a->drift_ref = 0.0;
   a->locked = 0;
-  a->agreement = 0.0;
+  a->conf_hold = 0.0;
   a->jump_bpm = 0.0;
   a->tracked_period = 0.0;
   a->jump_count = 0;

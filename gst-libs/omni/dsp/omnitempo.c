@@ -55,6 +55,7 @@
 #define CHANGE_CONF 0.3
 #define CHANGE_SAME_OCT 0.06
 #define BALANCE_HYSTERESIS 0.1
+#define CONF_TOL_S 0.02
 
 struct _OmniTempo {
   double fr, bpm_min, bpm_max;
@@ -186,6 +187,23 @@ acf_at (const OmniTempo *t, double lag, unsigned n)
   if (i + 1 >= n)
     return 0.0;
   return (1.0 - f) * t->acf[i] + f * t->acf[i + 1];
+}
+
+/* the largest r within +-tol frames of @lag: the beats of a performance
+ * are not exactly periodic (expressive timing, swing), so the peak of the
+ * autocorrelation spreads over a few frames */
+static double
+acf_peak (const OmniTempo *t, double lag, unsigned n, int tol)
+{
+  double best = acf_at (t, lag, n);
+  int d;
+
+  for (d = -tol; d <= tol; d++) {
+    double l = lag + d;
+    if (l > 0.0 && d != 0)
+      best = MAX (best, acf_at (t, l, n));
+  }
+  return best;
 }
 
 static double
@@ -585,10 +603,14 @@ omni_tempo_update (OmniTempo *t)
 
   /* 5. confidence */
   {
-    double period = 60.0 * t->fr / t->cur_bpm, c1, c2;
-    c1 = acf_at (t, period, n) / r0;
-    c2 = 2.0 * period < lag_limit ? acf_at (t, 2.0 * period, n) / r0 : c1;
-    t->cur_conf = 0.5 * (c1 + c2);
+    double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3;
+    int tol = (int) lround (CONF_TOL_S * t->fr);
+    c1 = acf_peak (t, period, n, tol) / r0;
+    c2 = 2.0 * period < lag_limit ? acf_peak (t, 2.0 * period, n, tol) / r0
+                                  : c1;
+    c3 = 3.0 * period < lag_limit ? acf_peak (t, 3.0 * period, n, tol) / r0
+                                  : c1;
+    t->cur_conf = 0.5 * (c1 + MAX (c2, c3));
     /* less the level an aperiodic envelope reaches by chance */
     {
       double s0 = null_level (t, n);
