@@ -408,8 +408,8 @@ flac_duration (const gchar *flac)
   fail_unless (pipe != NULL);
   bus = gst_element_get_bus (pipe);
   gst_element_set_state (pipe, GST_STATE_PAUSED);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
-      GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (
+      bus, 10 * GST_SECOND, GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
   fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ASYNC_DONE);
   gst_message_unref (msg);
   fail_unless (gst_element_query_duration (pipe, GST_FORMAT_TIME, &dur));
@@ -446,13 +446,12 @@ GST_START_TEST (test_real_recordings)
   GString *failures = g_string_new (NULL);
 
   fail_unless (src != NULL, "OMNI_SOURCE_ROOT is not set");
-  dir = g_build_filename (
-      src, "..", "shared", "data", "beats-real", NULL);
+  dir = g_build_filename (src, "..", "shared", "data", "beats-real", NULL);
   names = list_pieces (dir);
   fail_unless (names->len >= 9, "%u pieces in %s", names->len, dir);
-  g_print ("%-41s %5s %5s %5s %13s | %5s %5s %5s %13s | %6s\n", "piece",
-      "F", "CMLt", "AMLt", "tempo A1 A2", "aubio", "CMLt", "AMLt",
-      "tempo A1 A2", "ref");
+  g_print ("%-41s %5s %5s %5s %13s | %5s %5s %5s %13s | %6s\n", "piece", "F",
+      "CMLt", "AMLt", "tempo A1 A2", "aubio", "CMLt", "AMLt", "tempo A1 A2",
+      "ref");
   for (i = 0; i < names->len; i++) {
     const gchar *name = g_ptr_array_index (names, i);
     gchar *base = g_build_filename (dir, name, NULL);
@@ -521,8 +520,8 @@ GST_START_TEST (test_real_recordings)
       pop / n_pop, n_pop);
   fail_unless (sum[0] >= sum[3], "mean F %.3f below aubio's %.3f",
       sum[0] / names->len, sum[3] / names->len);
-  fail_unless (pop / n_pop >= POP_GOAL_F, "popular music mean F %.3f",
-      pop / n_pop);
+  fail_unless (
+      pop / n_pop >= POP_GOAL_F, "popular music mean F %.3f", pop / n_pop);
   fail_unless (failures->len == 0, "below F %.1f:%s", FLOOR_F, failures->str);
   g_string_free (failures, TRUE);
   g_ptr_array_unref (names);

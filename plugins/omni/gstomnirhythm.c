@@ -12,11 +12,11 @@
  * rhythm analyzer of libgstomni-1.0 (see its omnirhythmanalyzer section and
  * docs/dsp.md): log-mel spectral flux (SuperFlux) with forward masking for
  * onsets, an autocorrelation tempo estimator with a log-normal prior around
- * 120 BPM and an accent-based choice of the metrical level, and an online
+ * 100 BPM and an accent-based choice of the metrical level, and an online
  * beat tracker (the causal form of Ellis' dynamic programming tracker, as in
- * Stark, Davies & Plumbley's BTrack) whose predicted beats are corrected
- * onto the onsets. Every constant is in seconds, so every sample rate
- * behaves the same.
+ * Stark, Davies & Plumbley's BTrack) whose period is corrected by the onsets
+ * that fall next to the predicted beats. Every constant is in seconds, so
+ * every sample rate behaves the same.
  *
  * ## Metas
  *
@@ -27,8 +27,8 @@
  *   offset from the buffer's PTS (the first one if there are several);
  * - tempo, tempo-confidence: the tempo estimate (BPM, 0 while unknown) and
  *   its confidence in [0,1] (the normalised autocorrelation of the onset
- *   envelope at the beat period, less what noise reaches by chance: near 0
- *   without rhythm);
+ *   envelope at the beat period and at two or three periods, within
+ *   +-20 ms, less what noise reaches by chance: near 0 without rhythm);
  * - beat, beat-offset: the same for beats;
  * - beat-phase: where the buffer's first sample falls between the beats
  *   around it, in [0,1);
@@ -63,8 +63,9 @@
  * - "index" (guint64): 0-based count of beats since start or the last flush
  * - "tempo" (gdouble): the tempo in BPM
  * - "confidence" (gdouble): the tempo confidence in [0,1]
- * - "on-onset" (gboolean): whether the beat was placed on an onset (else
- *   it is where the tracker predicted it)
+ * - "on-onset" (gboolean): whether an onset fell within 60 ms before to
+ *   10 ms after the beat (such onsets correct the tracker's period; the
+ *   beat itself is always where the tracker predicted it)
  *
  * `omnirhythm`, every #GstOmniRhythm:interval of audio:
  * - "timestamp", "stream-time", "running-time" (guint64): the start of
@@ -126,8 +127,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_rhythm_debug);
 
 #define DEFAULT_HOP (10 * GST_MSECOND)
 #define DEFAULT_WINDOW ((GstClockTime) (1024 * GST_SECOND / 44100))
-#define DEFAULT_TEMPO_MIN 50.0
-#define DEFAULT_TEMPO_MAX 200.0
+#define DEFAULT_TEMPO_MIN 40.0
+#define DEFAULT_TEMPO_MAX 250.0
 #define DEFAULT_INTERVAL GST_SECOND
 #define DEFAULT_POST_MESSAGES TRUE
 #define MAX_CHANNELS 8

@@ -139,8 +139,9 @@ struct _OmniRhythmAnalyzer {
  * SuperFlux (lag 2, maximum filter over 3 bands) with forward masking
  * (60 dB/s from 15 dB under each band's peak), onsets over median + mean +
  * 0.5 dB of the last 100 ms at least 30 ms apart and above -70 dBFS, tempo
- * 50-200 BPM over 8 s with a prior of 120 BPM +- 1 octave, beats while the
- * confidence is >= 0.1 and for up to 1 s (2 periods) without onsets,
+ * 40-250 BPM over 8 s with a prior of 100 BPM +- 0.7 octave, beats while the
+ * confidence peak-held over 8 s is >= 0.01 and for up to 1 s (2 periods)
+ * without onsets,
  * BTrack's tightness 5 and alpha 0.9, roll-off 85 %.
  */
 void
@@ -342,8 +343,8 @@ snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
   return pos;
 }
 
-/* Emits the beat predicted on frame @frame at @pos: the onset it was
- * snapped to, or the prediction itself. */
+/* Emits the beat predicted on frame @frame; @pos is the onset found next
+ * to it (strength > 0), which corrects the period, or the prediction. */
 static void
 emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
 {
@@ -381,11 +382,12 @@ emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
 
 /* The "correct on onsets" step of predict-and-correct trackers (Davies &
  * Plumbley 2007; Dixon, "Automatic extraction of tempo and beat from
- * expressive performances", JNMR 30(1), 2001): a predicted beat is moved
- * onto the first onset found within [-SNAP_BEFORE, +SNAP_AFTER] of the
- * prediction (at most a tenth of the period) and emitted as soon as that
- * onset is known; with no onset there, the prediction stands and is
- * emitted once the window is over (SNAP_AFTER plus the onset latency). */
+ * expressive performances", JNMR 30(1), 2001): the first onset found within
+ * [-SNAP_BEFORE, +SNAP_AFTER] of a predicted beat (at most a tenth of the
+ * period) corrects the period (emit_beat) and lets the beat out as soon as
+ * it is known; with no onset there, the beat is emitted once the window is
+ * over (SNAP_AFTER plus the onset latency). Either way the beat is the
+ * prediction. */
 static void
 check_beat (OmniRhythmAnalyzer *a)
 {
