@@ -40,8 +40,8 @@
  *
  * To give each buffer the onsets and beats that lie inside it, buffers are
  * held back until the analysis has looked far enough past their end
- * (about 37 ms with the default settings: half a window, one and a half
- * hops and 10 ms for the beat correction). This is reported in the LATENCY
+ * (about 27 ms with the default settings: half a window and one and a
+ * half hops). This is reported in the LATENCY
  * query. Serialized events (caps, segments, gaps, EOS) push the held
  * buffers out first, so order is kept.
  *
@@ -63,9 +63,10 @@
  * - "index" (guint64): 0-based count of beats since start or the last flush
  * - "tempo" (gdouble): the tempo in BPM
  * - "confidence" (gdouble): the tempo confidence in [0,1]
- * - "on-onset" (gboolean): whether an onset fell within 60 ms before to
- *   10 ms after the beat (such onsets correct the tracker's period; the
- *   beat itself is always where the tracker predicted it)
+ * - "on-onset" (gboolean): whether an onset was found within 60 ms (at
+ *   most a tenth of the period) before the beat; the beat itself is always
+ *   where the tracker predicted it, and the onsets around it correct the
+ *   tracker's period
  *
  * `omnirhythm`, every #GstOmniRhythm:interval of audio:
  * - "timestamp", "stream-time", "running-time" (guint64): the start of
@@ -82,7 +83,7 @@
  * - "onset-rate" (gdouble): the same per second
  * - "beats" (guint): beats found during the interval
  *
- * Beat messages come within about 40 ms of the beat plus the duration of
+ * Beat messages come within about 30 ms of the beat plus the duration of
  * the buffer it is in (a beat is known once the buffer holding it has been
  * analysed); onset messages within the latency plus one buffer.
  *

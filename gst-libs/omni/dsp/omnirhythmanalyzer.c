@@ -50,8 +50,7 @@
 #define HF_SPLIT 0.45
 #define ONSET_HISTORY 16
 #define ACCENT_FLOOR 0.01f
-#define SNAP_BEFORE_S 0.06
-#define SNAP_AFTER_S 0.01
+#define DRIFT_WINDOW_S 0.06
 #define DRIFT_GAIN 0.3
 #define DRIFT_MAX 0.1
 #define DRIFT_LEAK_S 4.0
@@ -115,7 +114,7 @@ struct _OmniRhythmAnalyzer {
   double peak_strength; /* since omni_rhythm_analyzer_take_peak_strength */
   double emitted_beat;  /* frame index of the last emitted beat */
   double last_onset;    /* position of the last onset, < 0 none */
-  double last_beat_pos; /* position of the last emitted beat */
+  double pending_beat;  /* last beat, until its onsets correct the period */
   int locked;
   double jump_bpm, tracked_period;
   unsigned jump_count;
@@ -320,22 +319,21 @@ frame_position (const OmniRhythmAnalyzer *a, double k)
          - (double) a->delay;
 }
 
-/* Onset within the snapping window of the beat predicted at @pred (the
- * earliest one after the previous beat), or -1. */
+/* The onset nearest to @pred within +-window (DRIFT_WINDOW_S, at most a
+ * tenth of the period) among those at or before @until, or -1. */
 static double
-snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
+onset_near (OmniRhythmAnalyzer *a, double pred, double until, double *strength)
 {
-  double period, before, after, pos = -1.0;
+  double period, win, pos = -1.0;
   unsigned i;
 
   period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
-  before = MIN (SNAP_BEFORE_S * a->rate, 0.1 * period);
-  after = MIN (SNAP_AFTER_S * a->rate, 0.1 * period);
+  win = MIN (DRIFT_WINDOW_S * a->rate, 0.1 * period);
   for (i = 0; i < ONSET_HISTORY; i++) {
     const OmniRhythmEvent *o = &a->onsets[i];
-    if (o->strength > 0.0 && o->position >= pred - before
-        && o->position <= pred + after && o->position > a->last_beat_pos
-        && (pos < 0.0 || o->position < pos)) {
+    if (o->strength > 0.0 && fabs (o->position - pred) <= win
+        && o->position <= until
+        && (pos < 0.0 || fabs (o->position - pred) < fabs (pos - pred))) {
       pos = o->position;
       *strength = o->strength;
     }
@@ -343,36 +341,20 @@ snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
   return pos;
 }
 
-/* Emits the beat predicted on frame @frame; @pos is the onset found next
- * to it (strength > 0), which corrects the period, or the prediction. */
+/* Emits the beat predicted on frame @frame, at the prediction: moving it
+ * onto a nearby onset (what this analyzer did before) pulls it onto the
+ * off-beat accents, pick-ups and early grace notes of real performances. */
 static void
-emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
+emit_beat (OmniRhythmAnalyzer *a, double frame)
 {
   OmniRhythmEvent ev;
-  double pred = frame_position (a, frame);
-  double period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
-  int snapped = strength > 0.0;
+  double pos = frame_position (a, frame), strength = 0.0;
 
-  /* frequency correction (the integral term of a phase-locked loop, as in
-   * adaptive-oscillator beat trackers: Large & Kolen, "Resonance and the
-   * perception of musical meter", Connection Science 6, 1994): when the
-   * onsets keep arriving early (late), the period handed to the tracker is
-   * shortened (lengthened) until the tempo estimate catches up, which
-   * matters when the tempo changes faster than the autocorrelation window
-   * can follow */
-  if (snapped && period > 0.0) {
-    a->drift += DRIFT_GAIN * (pos - pred) / period;
-    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
-  }
-  /* the beat stays where the tracker predicted it: moving it onto the
-   * onset would pull it onto off-beat accents and early grace notes of
-   * real performances; the onset only corrects the period (below) */
-  pos = pred;
+  ev.strength = onset_near (a, pos, pos, &strength) >= 0.0 ? strength : 0.0;
   a->emitted_beat = frame;
-  a->last_beat_pos = pos;
+  a->pending_beat = pos;
   ev.type = OMNI_RHYTHM_EVENT_BEAT;
   ev.position = pos;
-  ev.strength = snapped ? strength : 0.0;
   ev.bpm = a->state.bpm;
   ev.confidence = a->state.confidence;
   ev.index = a->n_beats++;
@@ -380,32 +362,54 @@ emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
   a->state.last_beat = pos;
 }
 
-/* The "correct on onsets" step of predict-and-correct trackers (Davies &
- * Plumbley 2007; Dixon, "Automatic extraction of tempo and beat from
- * expressive performances", JNMR 30(1), 2001): the first onset found within
- * [-SNAP_BEFORE, +SNAP_AFTER] of a predicted beat (at most a tenth of the
- * period) corrects the period (emit_beat) and lets the beat out as soon as
- * it is known; with no onset there, the beat is emitted once the window is
- * over (SNAP_AFTER plus the onset latency). Either way the beat is the
- * prediction. */
+/* Frequency correction (the integral term of a phase-locked loop, as in
+ * adaptive-oscillator beat trackers: Large & Kolen, "Resonance and the
+ * perception of musical meter", Connection Science 6, 1994; the "correct"
+ * step of predict-and-correct trackers: Davies & Plumbley 2007; Dixon,
+ * "Automatic extraction of tempo and beat from expressive performances",
+ * JNMR 30(1), 2001): once the onsets up to DRIFT_WINDOW_S after the last
+ * beat are known, the onset nearest to it within +-DRIFT_WINDOW_S shortens
+ * (lengthens) the period handed to the tracker when it came early (late),
+ * so that beats keep up when the tempo changes faster than the
+ * autocorrelation window can follow. The window is symmetric so that the
+ * correction has no bias. */
+static void
+correct_period (OmniRhythmAnalyzer *a)
+{
+  double period, pos, strength = 0.0, due;
+
+  if (a->pending_beat < 0.0)
+    return;
+  due = a->pending_beat + DRIFT_WINDOW_S * a->rate + a->onset_latency;
+  if (due > (double) a->position)
+    return;
+  period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
+  pos = onset_near (a, a->pending_beat, (double) a->position, &strength);
+  if (pos >= 0.0 && period > 0.0) {
+    a->drift += DRIFT_GAIN * (pos - a->pending_beat) / period;
+    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
+  }
+  a->pending_beat = -1.0;
+}
+
+/* Beats are emitted once the stream has passed them by the onset latency
+ * (so that the onsets just before them are known for "on-onset"). */
 static void
 check_beat (OmniRhythmAnalyzer *a)
 {
-  double f[2], wait = SNAP_AFTER_S * a->rate + a->onset_latency;
+  double f[2];
   int i;
 
+  correct_period (a);
   f[0] = omni_beat_tracker_get_last (a->bt);
   f[1] = omni_beat_tracker_get_next (a->bt);
   for (i = 0; i < 2; i++) {
-    double pred, pos, strength = 0.0;
     if (f[i] < 0.0 || f[i] <= a->emitted_beat)
       continue;
-    pred = frame_position (a, f[i]);
-    pos = snap_onset (a, pred, &strength);
-    if (pos >= 0.0)
-      emit_beat (a, f[i], pos, strength);
-    else if (pred + wait <= (double) a->position)
-      emit_beat (a, f[i], pred, 0.0);
+    if (frame_position (a, f[i]) + a->onset_latency <= (double) a->position) {
+      correct_period (a);
+      emit_beat (a, f[i]);
+    }
   }
 }
 
@@ -769,7 +773,7 @@ omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
 
   geometry (cfg, rate, &g);
   kappa = 0.5 * g.win + (0.5 * cfg->lag - 1.0) * g.hop;
-  return (g.factor * (kappa + 1.5 * g.hop) + g.delay) / rate + SNAP_AFTER_S;
+  return (g.factor * (kappa + 1.5 * g.hop) + g.delay) / rate;
 }
 
 /**
@@ -782,7 +786,7 @@ omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
 double
 omni_rhythm_analyzer_get_latency (const OmniRhythmAnalyzer *a)
 {
-  return (a->onset_latency + SNAP_AFTER_S * a->rate) / a->rate;
+  return a->onset_latency / a->rate;
 }
 
 /**
@@ -830,7 +834,7 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->state.next_beat = -1.0;
   a->emitted_beat = -1.0;
   a->last_onset = -1.0;
-  a->last_beat_pos = -1.0;
+  a->pending_beat = -1.0;
   a->drift = 0.0;
   a->drift_ref = 0.0;
   a->locked = 0;
