@@ -57,13 +57,15 @@ static const struct {
       "tracker that follows the attacks is off-beat by construction" },
   { "fmp_shostakovich_waltz2_increasing_tempo",
       "quarter notes accelerate from ~200 to ~330 BPM, past the 250 BPM "
-      "range; the bar level is found, which is not the annotated level" },
+      "range, and the bar (~70-110 BPM) is never steady long enough to be "
+      "tracked either" },
   { "fmp_debussy_violin_sonata_smd189",
       "expressive timing: the annotated tempo moves between 30 and 98 BPM "
       "within the minute, halving mid-piece" },
   { "fmp_poulenc_valse_smd114",
       "solo piano waltz annotated at the quarter note (~197 BPM) with beats "
-      "+-15 % apart: the half-tempo level is tracked" },
+      "+-15 % apart: the tempo prior (100 BPM) takes every other quarter, "
+      "which a 3/4 metre does not have as a level" },
 };
 
 typedef struct {
@@ -420,6 +422,12 @@ flac_duration (const gchar *flac)
   return dur / 1e9;
 }
 
+static gint
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
 static GPtrArray *
 list_pieces (const gchar *dir)
 {
@@ -432,7 +440,7 @@ list_pieces (const gchar *dir)
     if (g_str_has_suffix (name, ".flac"))
       g_ptr_array_add (names, g_strndup (name, strlen (name) - 5));
   g_dir_close (d);
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, cmp_names);
   return names;
 }
 
