@@ -28,7 +28,8 @@
  * - tempo, tempo-confidence: the tempo estimate (BPM, 0 while unknown) and
  *   its confidence in [0,1] (the normalised autocorrelation of the onset
  *   envelope at the beat period and at two or three periods, within
- *   +-20 ms, less what noise reaches by chance: near 0 without rhythm);
+ *   +-20 ms, less three standard deviations of what noise reaches by
+ *   chance: 0 without rhythm);
  * - beat, beat-offset: the same for beats;
  * - beat-phase: where the buffer's first sample falls between the beats
  *   around it, in [0,1);
