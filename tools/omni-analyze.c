@@ -1267,7 +1267,7 @@ handle_element_message (App *app, GstMessage *msg)
 }
 
 static const gchar *
-error_hint (GstMessage *msg, const GError *err, const gchar *debug)
+error_hint (App *app, GstMessage *msg, const GError *err, const gchar *debug)
 {
   GstObject *src = GST_MESSAGE_SRC (msg);
   gchar *lower = g_ascii_strdown (err->message, -1);
@@ -1278,7 +1278,12 @@ error_hint (GstMessage *msg, const GError *err, const gchar *debug)
         && (g_str_has_prefix (GST_OBJECT_NAME (src), "visionenc")
             || g_str_has_prefix (GST_OBJECT_NAME (src), "audioenc"));
 
-  if (encoder
+  if (encoder && app->device
+      && (strstr (lower, "device") || strstr (dlower, "device=")))
+    hint = "no Vulkan device matches --device: give an index or a part of a "
+           "device name that `vulkaninfo --summary` lists, or leave --device "
+           "out for the best device";
+  else if (encoder
       && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
           || strstr (lower, "device") || strstr (dlower, "vkcreate")))
     hint = "no Vulkan device: install mesa-vulkan-drivers (lavapipe, the "
@@ -1319,7 +1324,7 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
     const gchar *hint;
 
     gst_message_parse_error (msg, &err, &debug);
-    hint = error_hint (msg, err, debug);
+    hint = error_hint (app, msg, err, debug);
     if (app->camera && err->domain == GST_RESOURCE_ERROR)
       hint = "the camera or the microphone could not be opened: is one "
              "connected and free? (v4l2-ctl --list-devices, "

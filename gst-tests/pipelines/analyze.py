@@ -280,6 +280,12 @@ def main():
     check(not os.path.exists(evtt) and not os.path.exists(ejson),
           'error exit: no empty or header-only --vtt/--json file left behind')
 
+    # a --device that matches nothing: the hint is about --device, not about
+    # installing a driver
+    rc, out, err = run(['--device', 'no-such-gpu', sample])
+    check(rc == 2 and 'no Vulkan device matches --device' in err,
+          '--device no-such-gpu: exit 2, the hint names --device', (rc, err[-600:]))
+
     # a window longer than the media: the duration analysed and the cues
     # stop where the media does
     lvtt = os.path.join(tmp, 'long.vtt')
