@@ -1284,8 +1284,8 @@ error_hint (App *app, GstMessage *msg, const GError *err, const gchar *debug)
            "device name that `vulkaninfo --summary` lists, or leave --device "
            "out for the best device";
   else if (encoder
-      && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
-          || strstr (lower, "device") || strstr (dlower, "vkcreate")))
+           && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
+               || strstr (lower, "device") || strstr (dlower, "vkcreate")))
     hint = "no Vulkan device: install mesa-vulkan-drivers (lavapipe, the "
            "CPU driver) or your GPU's Vulkan driver; `vulkaninfo --summary` "
            "lists the devices";
@@ -1314,10 +1314,17 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
   App *app = user_data;
 
   switch (GST_MESSAGE_TYPE (msg)) {
-  case GST_MESSAGE_EOS:
+  case GST_MESSAGE_EOS: {
+    gint64 dur = -1;
+
     app->eos = TRUE;
+    /* the container's own idea of its length, to tell a truncated file */
+    if (gst_element_query_duration (app->pipeline, GST_FORMAT_TIME, &dur)
+        && dur > 0)
+      app->duration = dur;
     g_main_loop_quit (app->loop);
     break;
+  }
   case GST_MESSAGE_ERROR: {
     GError *err = NULL;
     gchar *debug = NULL;
@@ -1468,6 +1475,26 @@ compare_doubles (gconstpointer a, gconstpointer b)
   gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* A file whose media ends well before the length its container states
+ * (a cut download, a damaged file) was not analysed in full: fail, after
+ * writing what was analysed. Interrupted runs (Ctrl-C) are not checked. */
+static void
+check_truncated (App *app)
+{
+  GstClockTime slack;
+
+  if (!app->eos || app->interrupts || !GST_CLOCK_TIME_IS_VALID (app->duration)
+      || !GST_CLOCK_TIME_IS_VALID (app->media_end) || app->camera)
+    return;
+  slack = MAX (GST_SECOND, app->duration / 20);
+  if (app->media_end + slack < app->duration) {
+    fail (app,
+        "the input ends at %.2f s but its container says it lasts %.2f s: "
+        "it is truncated or damaged, and only the first %.2f s were analysed",
+        app->media_end / 1e9, app->duration / 1e9, app->media_end / 1e9);
+  }
 }
 
 /* Fail closed: windows whose analysis failed (state "error") make the run
@@ -1923,6 +1950,8 @@ main (int argc, char **argv)
 
   if (app->exit_code != EXIT_ERROR)
     check_failed_windows (app);
+  if (app->exit_code != EXIT_ERROR)
+    check_truncated (app);
   if (app->exit_code == EXIT_CLEAN && app->fail_on_flag
       && app->segments->len > 0)
     app->exit_code = EXIT_FLAGGED;

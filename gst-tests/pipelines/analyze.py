@@ -286,6 +286,19 @@ def main():
     check(rc == 2 and 'no Vulkan device matches --device' in err,
           '--device no-such-gpu: exit 2, the hint names --device', (rc, err[-600:]))
 
+    # a truncated file (the first 45 % of the sample): what was there is
+    # analysed and written, then exit 2 naming the cause
+    cut = os.path.join(tmp, 'cut.mkv')
+    with open(sample, 'rb') as f, open(cut, 'wb') as g:
+        data = f.read()
+        g.write(data[:len(data) * 45 // 100])
+    cvtt = os.path.join(tmp, 'cut.vtt')
+    rc, out, err = run(['--vtt', cvtt, cut])
+    cues = vtt_cues(open(cvtt).read()) if os.path.exists(cvtt) else None
+    check(rc == 2 and 'truncated or damaged' in err and cues,
+          'truncated input: exit 2 naming the cause, the cues up to the cut written',
+          (rc, err[-600:], cues))
+
     # a window longer than the media: the duration analysed and the cues
     # stop where the media does
     lvtt = os.path.join(tmp, 'long.vtt')
