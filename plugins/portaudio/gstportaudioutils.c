@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "gstportaudiohostlog.h"
 #include "gstportaudioutils.h"
 
 GST_DEBUG_CATEGORY (gst_portaudio_debug);
@@ -60,6 +61,7 @@ gst_portaudio_acquire (gchar **debug)
   PaError err;
 
   gst_portaudio_lock ();
+  gst_portaudio_host_log_install ();
   err = Pa_Initialize ();
   if (err == paNoError)
     GST_DEBUG ("%s initialised: %d host APIs, %d devices", Pa_GetVersionText (),
