@@ -179,13 +179,14 @@ struct _GstOmniPublish {
   OmniMqttStats last; /* of the client, kept after stop */
 };
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-omni-events"));
+static GstStaticPadTemplate sink_template
+    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("application/x-omni-events"));
 
 #define gst_omni_publish_parent_class parent_class
 G_DEFINE_TYPE (GstOmniPublish, gst_omni_publish, GST_TYPE_BASE_SINK);
-GST_ELEMENT_REGISTER_DEFINE (omnipublish, "omnipublish", GST_RANK_NONE,
-    GST_TYPE_OMNI_PUBLISH);
+GST_ELEMENT_REGISTER_DEFINE (
+    omnipublish, "omnipublish", GST_RANK_NONE, GST_TYPE_OMNI_PUBLISH);
 
 #define GST_TYPE_OMNI_PUBLISH_METHOD (gst_omni_publish_method_get_type ())
 static GType
@@ -249,8 +250,8 @@ static gboolean
 start_file (GstOmniPublish *self)
 {
   if (!self->location || !*self->location) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("method=file needs a location"), (NULL));
+    GST_ELEMENT_ERROR (
+        self, RESOURCE, NOT_FOUND, ("method=file needs a location"), (NULL));
     return FALSE;
   }
   self->file = g_fopen (self->location, "wb");
@@ -300,8 +301,8 @@ check_mqtt_settings (GstOmniPublish *self)
     return FALSE;
   }
   if (cfg->password && !cfg->username) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("a password needs a username"), (NULL));
+    GST_ELEMENT_ERROR (
+        self, RESOURCE, SETTINGS, ("a password needs a username"), (NULL));
     return FALSE;
   }
   if (!cfg->clean_session && !cfg->client_id) {
@@ -411,8 +412,8 @@ emit_line (GstOmniPublish *self, const gchar *line, gsize len)
   if (self->file)
     return emit_to_file (self);
   topic = omni_publish_topic_expand (self->topic, &self->ev);
-  return omni_mqtt_client_publish (self->client, topic,
-      self->ev.payload->str, self->ev.payload->len);
+  return omni_mqtt_client_publish (
+      self->client, topic, self->ev.payload->str, self->ev.payload->len);
 }
 
 /* Every complete line of `data`; the rest waits for the next buffer. */
@@ -732,8 +733,8 @@ install_numbers (GObjectClass *k)
           "oldest events are dropped",
           1, G_MAXUINT64, DEFAULT_MAX_BUFFERED, RW_STATIC));
   install_uint (k, PROP_RECONNECT_MIN_MS, "reconnect-min-ms",
-      "First wait before reconnecting, doubled at each failure (ms)", 1,
-      600000, DEFAULT_RECONNECT_MIN_MS);
+      "First wait before reconnecting, doubled at each failure (ms)", 1, 600000,
+      DEFAULT_RECONNECT_MIN_MS);
   install_uint (k, PROP_RECONNECT_MAX_MS, "reconnect-max-ms",
       "Longest wait between reconnection attempts (ms)", 1, 3600000,
       DEFAULT_RECONNECT_MAX_MS);

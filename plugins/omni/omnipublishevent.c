@@ -10,8 +10,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-static const gchar *const placeholders[] = { "{stream}", "{category}",
-  "{type}" };
+static const gchar *const placeholders[]
+    = { "{stream}", "{category}", "{type}" };
 
 /* A topic name to publish to: no MQTT wildcards, known placeholders only. */
 gboolean
@@ -96,8 +96,8 @@ insert_stream (GString *payload, const gchar *stream)
     body++;
   empty = *body == '}';
   member = g_strdup_printf ("\"stream\":%s%s", quoted, empty ? "" : ",");
-  g_string_insert (payload, strchr (payload->str, '{') + 1 - payload->str,
-      member);
+  g_string_insert (
+      payload, strchr (payload->str, '{') + 1 - payload->str, member);
 }
 
 /* Fills `ev` from one JSON line. With `stream`, a "stream" member is added
@@ -131,9 +131,8 @@ omni_publish_event_parse (OmniPublishEvent *ev, const gchar *line, gsize len,
 
   s = o ? string_member (o, "stream") : NULL;
   ev->stream = g_strdup (stream ? stream : s ? s : fallback_stream);
-  ev->type = g_strdup (o && string_member (o, "type")
-                           ? string_member (o, "type")
-                           : "unknown");
+  ev->type = g_strdup (
+      o && string_member (o, "type") ? string_member (o, "type") : "unknown");
   s = o ? string_member (o, "label") : NULL;
   if (!s && o)
     s = string_member (o, "state");

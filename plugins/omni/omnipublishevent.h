@@ -16,8 +16,7 @@ typedef struct {
   gchar *type;      /* value of {type} */
 } OmniPublishEvent;
 
-gboolean omni_publish_topic_template_valid (
-    const gchar *tmpl, gchar **reason);
+gboolean omni_publish_topic_template_valid (const gchar *tmpl, gchar **reason);
 gboolean omni_publish_topic_needs_event (const gchar *tmpl);
 
 void omni_publish_event_init (OmniPublishEvent *ev);

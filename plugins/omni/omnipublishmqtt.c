@@ -34,7 +34,7 @@ GST_DEBUG_CATEGORY_STATIC (omni_mqtt_debug);
 #define MAX_INFLIGHT 20
 #define POLL_MS 1000
 
-G_DEFINE_QUARK (omni-mqtt-error-quark, omni_mqtt_error)
+G_DEFINE_QUARK (omni - mqtt - error - quark, omni_mqtt_error)
 
 typedef struct {
   gchar *topic;
@@ -71,6 +71,7 @@ struct _OmniMqttClient {
   gboolean connacked;
   gboolean ever_connected;
   gboolean loss_warned;
+  gboolean openssl_error; /* logged by libmosquitto in this attempt */
   int connack_rc;
   int last_rc;
   guint attempt;
@@ -142,8 +143,8 @@ omni_mqtt_parse_address (const gchar *address, gchar **host, guint *port,
   *tls = FALSE;
   if (!address || !*address)
     goto bad;
-  if (g_str_has_prefix (address, "mqtts://") || g_str_has_prefix (address,
-          "ssl://")) {
+  if (g_str_has_prefix (address, "mqtts://")
+      || g_str_has_prefix (address, "ssl://")) {
     *tls = TRUE;
     rest = strstr (address, "://") + 3;
   } else if (g_str_has_prefix (address, "mqtt://")
@@ -197,8 +198,7 @@ bad:
 
 /* ---- notifications ---------------------------------------------------- */
 
-static void
-notify (OmniMqttClient *c, gboolean fatal, OmniMqttError code,
+static void notify (OmniMqttClient *c, gboolean fatal, OmniMqttError code,
     const gchar *debug, const gchar *format, ...) G_GNUC_PRINTF (5, 6);
 
 static void
@@ -286,6 +286,8 @@ on_log (struct mosquitto *mosq, void *data, int level, const char *str)
 {
   OmniMqttClient *c = data;
 
+  if (g_str_has_prefix (str, "OpenSSL Error"))
+    c->openssl_error = TRUE;
   if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
     g_free (c->last_log);
     c->last_log = g_strdup (str);
@@ -427,6 +429,7 @@ try_connect (OmniMqttClient *c)
 {
   int rc, saved_errno;
 
+  c->openssl_error = FALSE;
   if (!setup_handle (c))
     return FALSE;
   GST_DEBUG ("connecting to %s:%u", c->cfg.host, c->cfg.port);
@@ -443,8 +446,7 @@ try_connect (OmniMqttClient *c)
         "TLS connection to %s:%u failed", c->cfg.host, c->cfg.port);
   } else if (rc == MOSQ_ERR_INVAL) {
     notify (c, TRUE, OMNI_MQTT_ERROR_ADDRESS, c->last_log,
-        "invalid MQTT connection settings for %s:%u", c->cfg.host,
-        c->cfg.port);
+        "invalid MQTT connection settings for %s:%u", c->cfg.host, c->cfg.port);
   } else {
     schedule_retry (c, rc_reason (rc, saved_errno));
   }
@@ -502,8 +504,8 @@ send_pending (OmniMqttClient *c)
     if (rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_INVAL
         || rc == MOSQ_ERR_MALFORMED_UTF8) {
       notify (c, TRUE, OMNI_MQTT_ERROR_PROTOCOL, c->last_log,
-          "cannot publish %" G_GSIZE_FORMAT " bytes to topic '%s': %s",
-          m->len, m->topic, mosquitto_strerror (rc));
+          "cannot publish %" G_GSIZE_FORMAT " bytes to topic '%s': %s", m->len,
+          m->topic, mosquitto_strerror (rc));
     }
     return; /* a lost connection shows in the socket loop */
   }
@@ -560,7 +562,9 @@ connection_lost (OmniMqttClient *c)
     connack_refused (c);
     return;
   }
-  if (!c->connacked && c->last_rc == MOSQ_ERR_TLS) {
+  /* a refused client certificate (TLS 1.3) shows as a closed connection
+   * after an OpenSSL alert */
+  if (!c->connacked && (c->last_rc == MOSQ_ERR_TLS || c->openssl_error)) {
     notify (c, TRUE, OMNI_MQTT_ERROR_TLS, c->last_log,
         "TLS handshake with %s:%u failed", c->cfg.host, c->cfg.port);
     return;
@@ -652,8 +656,8 @@ omni_mqtt_client_new (const OmniMqttConfig *config, OmniMqttNotify notify_cb,
 /* Appends a message; drops the oldest queued ones beyond max-buffered.
  * FALSE once the client has failed. */
 gboolean
-omni_mqtt_client_publish (OmniMqttClient *c, const gchar *topic,
-    const gchar *payload, gsize len)
+omni_mqtt_client_publish (
+    OmniMqttClient *c, const gchar *topic, const gchar *payload, gsize len)
 {
   Msg *m = g_new0 (Msg, 1);
   guint64 ndropped = 0, total;

@@ -65,8 +65,8 @@ gboolean omni_mqtt_parse_address (const gchar *address, gchar **host,
 
 OmniMqttClient *omni_mqtt_client_new (const OmniMqttConfig *config,
     OmniMqttNotify notify, gpointer data, GError **error);
-gboolean omni_mqtt_client_publish (OmniMqttClient *client,
-    const gchar *topic, const gchar *payload, gsize len);
+gboolean omni_mqtt_client_publish (OmniMqttClient *client, const gchar *topic,
+    const gchar *payload, gsize len);
 gboolean omni_mqtt_client_drain (OmniMqttClient *client, gint64 timeout_us);
 void omni_mqtt_client_get_stats (OmniMqttClient *client, OmniMqttStats *stats);
 void omni_mqtt_client_free (OmniMqttClient *client);
