@@ -64,6 +64,8 @@ typedef struct {
   gchar *json_path;
   gchar *overlay_path;
   gchar *report_dir;
+  gchar *mqtt_url;
+  gchar *stream_id;
   gboolean live;
   gboolean fail_on_flag;
   gboolean quiet;
@@ -986,6 +988,68 @@ read_thresholds (App *app)
 /* ------------------------------------------------------------------ */
 /* the pipeline */
 
+/* --mqtt mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]: an omnipublish
+ * with the broker address, the topic (default omnipublish's) and the
+ * credentials. The stream id is --stream-id, else the input's base name. */
+static GstElement *
+make_publisher (App *app)
+{
+  const gchar *url = app->mqtt_url, *hp = strstr (url, "://");
+  const gchar *slash, *at;
+  g_autofree gchar *scheme = NULL, *hostport = NULL, *address = NULL;
+  g_autofree gchar *stream = NULL;
+  GstElement *pub;
+
+  hp = hp ? hp + 3 : url;
+  scheme = hp > url ? g_strndup (url, hp - url) : g_strdup ("mqtt://");
+  slash = strchr (hp, '/');
+  hostport = slash ? g_strndup (hp, slash - hp) : g_strdup (hp);
+  pub = make (app, "omnipublish", "publish");
+  if (!pub)
+    return NULL;
+  at = strrchr (hostport, '@');
+  if (at) {
+    g_autofree gchar *userinfo = g_strndup (hostport, at - hostport);
+    gchar *colon = strchr (userinfo, ':');
+
+    if (colon) {
+      *colon = '\0';
+      g_object_set (pub, "password", colon + 1, NULL);
+    }
+    g_object_set (pub, "username", userinfo, NULL);
+  }
+  address = g_strconcat (scheme, at ? at + 1 : hostport, NULL);
+  g_object_set (pub, "address", address, NULL);
+  if (slash && slash[1])
+    g_object_set (pub, "topic", slash + 1, NULL);
+  stream = app->stream_id ? g_strdup (app->stream_id)
+                          : g_path_get_basename (app->input);
+  if (!app->stream_id && strrchr (stream, '.'))
+    *strrchr (stream, '.') = '\0';
+  g_object_set (pub, "stream", stream, NULL);
+  return pub;
+}
+
+/* omnifusion ! caps ! appsink, with --mqtt a tee to omnipublish as well. */
+static gboolean
+link_events (App *app, GstElement *caps)
+{
+  GstElement *tee, *q1, *q2, *pub;
+
+  if (!app->mqtt_url)
+    return gst_element_link_many (app->fusion, caps, app->events_sink, NULL);
+  tee = make (app, "tee", NULL);
+  q1 = make (app, "queue", NULL);
+  q2 = make (app, "queue", NULL);
+  pub = make_publisher (app);
+  if (!tee || !q1 || !q2 || !pub)
+    return FALSE;
+  gst_bin_add_many (GST_BIN (app->pipeline), tee, q1, q2, pub, NULL);
+  return gst_element_link_many (
+             app->fusion, caps, tee, q1, app->events_sink, NULL)
+         && gst_element_link_many (tee, q2, pub, NULL);
+}
+
 static gboolean
 build_pipeline (App *app)
 {
@@ -1015,6 +1079,10 @@ build_pipeline (App *app)
   if (app->report_dir) {
     g_ptr_array_add (need, "videoscale");
     g_ptr_array_add (need, "jpegenc");
+  }
+  if (app->mqtt_url) {
+    g_ptr_array_add (need, "omnipublish");
+    g_ptr_array_add (need, "tee");
   }
   if (app->overlay_path) {
     g_ptr_array_add (need, "textoverlay");
@@ -1050,7 +1118,7 @@ build_pipeline (App *app)
   gst_app_sink_set_callbacks (GST_APP_SINK (app->events_sink), &cb, app, NULL);
   gst_bin_add_many (
       GST_BIN (app->pipeline), app->fusion, caps, app->events_sink, NULL);
-  if (!gst_element_link_many (app->fusion, caps, app->events_sink, NULL)) {
+  if (!link_events (app, caps)) {
     fail (app, "omnifusion cannot produce application/x-omni-events");
     return FALSE;
   }
@@ -1554,6 +1622,14 @@ main (int argc, char **argv)
         "Write WebVTT captions (media time) to FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &app->json_path,
         "Write omnifusion's events as JSON lines to FILE", "FILE" },
+    { "mqtt", 0, 0, G_OPTION_ARG_STRING, &app->mqtt_url,
+        "Publish the events to an MQTT broker through omnipublish: "
+        "mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]",
+        "URL" },
+    { "stream-id", 0, 0, G_OPTION_ARG_STRING, &app->stream_id,
+        "Stream id added to the published events and used for {stream} in "
+        "the topic (default: the input's base name)",
+        "ID" },
     { "overlay", 0, 0, G_OPTION_ARG_FILENAME, &app->overlay_path,
         "Write a copy with captions and verdicts burned in (.mkv or .webm)",
         "FILE" },
@@ -1819,6 +1895,8 @@ main (int argc, char **argv)
   g_free (app->device);
   g_free (app->vtt_path);
   g_free (app->json_path);
+  g_free (app->mqtt_url);
+  g_free (app->stream_id);
   g_free (app->overlay_path);
   g_free (app->report_dir);
   g_strfreev (rest);

@@ -212,17 +212,20 @@ notify (OmniMqttClient *c, gboolean fatal, OmniMqttError code,
   va_start (args, format);
   err = g_error_new_valist (OMNI_MQTT_ERROR, code, format, args);
   va_end (args);
-  g_mutex_lock (&c->lock);
-  if (fatal) {
-    c->failed = TRUE;
-    g_cond_broadcast (&c->cond);
-  }
-  stopping = c->stop;
-  g_mutex_unlock (&c->lock);
   GST_INFO ("%s: %s (%s)", fatal ? "error" : "warning", err->message,
       GST_STR_NULL (debug));
+  g_mutex_lock (&c->lock);
+  stopping = c->stop;
+  g_mutex_unlock (&c->lock);
+  /* the error is posted before a waiting drain (EOS) goes on */
   if (!stopping && c->notify)
     c->notify (fatal, err, debug, c->notify_data);
+  if (fatal) {
+    g_mutex_lock (&c->lock);
+    c->failed = TRUE;
+    g_cond_broadcast (&c->cond);
+    g_mutex_unlock (&c->lock);
+  }
   g_error_free (err);
 }
 
@@ -385,6 +388,10 @@ schedule_retry (OmniMqttClient *c, const gchar *reason)
   delay = MIN (delay, c->cfg.reconnect_max_ms);
   c->attempt++;
   c->next_attempt = now + (gint64) delay * 1000;
+  /* one last try at the deadline of the first connection */
+  if (!c->ever_connected && c->cfg.connect_timeout_ms)
+    c->next_attempt = MIN (c->next_attempt,
+        c->started + (gint64) c->cfg.connect_timeout_ms * 1000);
   GST_DEBUG ("retrying in %" G_GUINT64_FORMAT " ms (%s)", delay, reason);
 }
 
