@@ -105,14 +105,16 @@ run_for (GstElement **p, guint n, gdouble seconds)
 static gchar *
 mem_pipeline (guint i, guint port, gboolean mqtt)
 {
-  g_autofree gchar *sink = mqtt
-      ? g_strdup_printf ("omnipublish name=pub address=127.0.0.1:%u "
-                         "topic=bench/{stream}/{category} stream=s%u qos=1 "
-                         "reconnect-min-ms=100 reconnect-max-ms=1000",
-          port, i)
-      : g_strdup_printf ("omnipublish name=pub method=file location=/dev/null "
-                         "stream=s%u",
-          i);
+  g_autofree gchar *sink
+      = mqtt ? g_strdup_printf (
+            "omnipublish name=pub address=127.0.0.1:%u "
+            "topic=bench/{stream}/{category} stream=s%u qos=1 "
+            "reconnect-min-ms=100 reconnect-max-ms=1000",
+            port, i)
+             : g_strdup_printf (
+                 "omnipublish name=pub method=file location=/dev/null "
+                 "stream=s%u",
+                 i);
 
   return g_strdup_printf (
       "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,"
@@ -189,8 +191,8 @@ memory_run (MqttBroker *b, gboolean mqtt, guint seconds)
     GstMessage *m;
 
     gst_element_send_event (p[i], gst_event_new_eos ());
-    m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    m = gst_bus_timed_pop_filtered (
+        bus, 20 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
     if (m)
       gst_message_unref (m);
     gst_object_unref (bus);
@@ -307,8 +309,8 @@ streams_run (guint n, gboolean model, guint seconds, gdouble rss0)
   run_for (p, n, 3); /* models loaded, warm */
   for (i = 0; i < n; i++) {
     late -= stat_of (p[i], "sink", "dropped");
-    skipped -= stat_of (p[i], "s", "skipped-qos") + stat_of (p[i], "s",
-        "dropped-qos");
+    skipped -= stat_of (p[i], "s", "skipped-qos")
+               + stat_of (p[i], "s", "dropped-qos");
     sampled -= stat_of (p[i], "s", "sampled");
     frames -= stat_of (p[i], "sink", "rendered");
   }
@@ -319,8 +321,8 @@ streams_run (guint n, gboolean model, guint seconds, gdouble rss0)
   rss = rss_mib ();
   for (i = 0; i < n; i++) {
     late += stat_of (p[i], "sink", "dropped");
-    skipped += stat_of (p[i], "s", "skipped-qos") + stat_of (p[i], "s",
-        "dropped-qos");
+    skipped += stat_of (p[i], "s", "skipped-qos")
+               + stat_of (p[i], "s", "dropped-qos");
     sampled += stat_of (p[i], "s", "sampled");
     frames += stat_of (p[i], "sink", "rendered");
     gst_element_set_state (p[i], GST_STATE_NULL);
@@ -328,8 +330,8 @@ streams_run (guint n, gboolean model, guint seconds, gdouble rss0)
   }
   {
     gdouble wall = (g_get_monotonic_time () - w0) / 1e6;
-    printf ("  %-5s %3u  %7.1f  %6.2f  %6" G_GUINT64_FORMAT "  %6"
-            G_GUINT64_FORMAT "  %5.0f%%  %7.1f  %7.1f  %s\n",
+    printf ("  %-5s %3u  %7.1f  %6.2f  %6" G_GUINT64_FORMAT
+            "  %6" G_GUINT64_FORMAT "  %5.0f%%  %7.1f  %7.1f  %s\n",
         model ? "model" : "peer", n, frames / wall / n, sampled / wall / n,
         late, skipped, 100.0 * (c1 - c0) / wall, rss, (rss - rss0) / n,
         late == 0 && skipped == 0 ? "real time" : "NOT real time");

@@ -41,6 +41,8 @@
 #include <json-glib/json-glib.h>
 #include <omni/omni.h>
 
+#include "omni-analyze-mqtt.h"
+#include "omni-analyze-multi.h"
 #include "omni-analyze-report.h"
 
 #define EXIT_CLEAN 0
@@ -66,6 +68,7 @@ typedef struct {
   gchar *report_dir;
   gchar *mqtt_url;
   gchar *stream_id;
+  gchar *inputs_file;
   gboolean live;
   gboolean fail_on_flag;
   gboolean quiet;
@@ -988,45 +991,21 @@ read_thresholds (App *app)
 /* ------------------------------------------------------------------ */
 /* the pipeline */
 
-/* --mqtt mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]: an omnipublish
- * with the broker address, the topic (default omnipublish's) and the
- * credentials. The stream id is --stream-id, else the input's base name. */
+/* --mqtt URL: an omnipublish for it; the stream id is --stream-id, else
+ * the input's base name. */
 static GstElement *
 make_publisher (App *app)
 {
-  const gchar *url = app->mqtt_url, *hp = strstr (url, "://");
-  const gchar *slash, *at;
-  g_autofree gchar *scheme = NULL, *hostport = NULL, *address = NULL;
   g_autofree gchar *stream = NULL;
-  GstElement *pub;
+  GstElement *pub = make (app, "omnipublish", "publish");
 
-  hp = hp ? hp + 3 : url;
-  scheme = hp > url ? g_strndup (url, hp - url) : g_strdup ("mqtt://");
-  slash = strchr (hp, '/');
-  hostport = slash ? g_strndup (hp, slash - hp) : g_strdup (hp);
-  pub = make (app, "omnipublish", "publish");
   if (!pub)
     return NULL;
-  at = strrchr (hostport, '@');
-  if (at) {
-    g_autofree gchar *userinfo = g_strndup (hostport, at - hostport);
-    gchar *colon = strchr (userinfo, ':');
-
-    if (colon) {
-      *colon = '\0';
-      g_object_set (pub, "password", colon + 1, NULL);
-    }
-    g_object_set (pub, "username", userinfo, NULL);
-  }
-  address = g_strconcat (scheme, at ? at + 1 : hostport, NULL);
-  g_object_set (pub, "address", address, NULL);
-  if (slash && slash[1])
-    g_object_set (pub, "topic", slash + 1, NULL);
   stream = app->stream_id ? g_strdup (app->stream_id)
                           : g_path_get_basename (app->input);
   if (!app->stream_id && strrchr (stream, '.'))
     *strrchr (stream, '.') = '\0';
-  g_object_set (pub, "stream", stream, NULL);
+  oa_mqtt_configure (pub, app->mqtt_url, stream);
   return pub;
 }
 
@@ -1626,6 +1605,10 @@ main (int argc, char **argv)
         "Publish the events to an MQTT broker through omnipublish: "
         "mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]",
         "URL" },
+    { "inputs", 0, 0, G_OPTION_ARG_FILENAME, &app->inputs_file,
+        "Analyse the inputs listed in FILE (one `INPUT` or `ID INPUT` a "
+        "line) together, one pipeline each",
+        "FILE" },
     { "stream-id", 0, 0, G_OPTION_ARG_STRING, &app->stream_id,
         "Stream id added to the published events and used for {stream} in "
         "the topic (default: the input's base name)",
@@ -1687,10 +1670,6 @@ main (int argc, char **argv)
     return EXIT_ERROR;
   }
   g_option_context_free (ctx);
-  if (rest && g_strv_length (rest) > 1) {
-    g_printerr ("omni-analyze: one INPUT at most (see --help)\n");
-    return EXIT_ERROR;
-  }
   if (!(app->sample_rate > 0 && app->sample_rate <= 1000)) {
     g_printerr ("omni-analyze: --sample-rate must be in (0, 1000] frames per "
                 "second\n");
@@ -1714,6 +1693,18 @@ main (int argc, char **argv)
     }
     g_free (exe);
     g_free (tools);
+  }
+
+  /* several inputs: one pipeline each, in this process */
+  if ((rest && g_strv_length (rest) > 1) || app->inputs_file) {
+    OaMultiOptions mo = { app->model, app->policy, app->device, app->json_path,
+      app->mqtt_url, app->sample_rate, app->window, app->live, app->quiet,
+      app->fail_on_flag };
+
+    ret = oa_multi_run (&mo, rest, app->inputs_file);
+    g_strfreev (rest);
+    gst_deinit ();
+    return ret;
   }
 
   app->stdout_is_tty = isatty (STDOUT_FILENO);
@@ -1897,6 +1888,7 @@ main (int argc, char **argv)
   g_free (app->json_path);
   g_free (app->mqtt_url);
   g_free (app->stream_id);
+  g_free (app->inputs_file);
   g_free (app->overlay_path);
   g_free (app->report_dir);
   g_strfreev (rest);

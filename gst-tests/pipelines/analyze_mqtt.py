@@ -122,6 +122,53 @@ def main(tmp):
             cat = o.get('label') or o.get('state') or o.get('type')
             topics_ok &= g.split(' ', 1)[0] == 'omni/cam-7/%s' % cat
         check(topics_ok, 'topics omni/{stream}/{category}')
+
+        # several inputs in one process, --inputs with ids, --json and --mqtt
+        multi_sub_path = os.path.join(tmp, 'sub-multi.txt')
+        sub.send_signal(signal.SIGTERM)
+        sub.wait(timeout=10)
+        sub = subprocess.Popen(['mosquitto_sub', '-h', '127.0.0.1', '-p', str(port), '-q', '1',
+                                '-v', '-t', 'multi/#'], stdout=open(multi_sub_path, 'w'))
+        time.sleep(0.5)
+        listing = os.path.join(tmp, 'inputs.txt')
+        with open(listing, 'w') as f:
+            f.write('# two streams\nlobby %s\n\ngate %s\n' % (sample, sample))
+        multi_json = os.path.join(tmp, 'multi.jsonl')
+        r = subprocess.run([ANALYZE, '--no-progress', '--inputs', listing, '--json', multi_json,
+                            '--mqtt', 'mqtt://127.0.0.1:%d/multi/{stream}' % port],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+        out = r.stdout.decode(errors='replace')
+        check(r.returncode == 0, 'two inputs: exit 0', (r.returncode, r.stderr.decode()[-2000:]))
+        check('2 streams' in out and any(l.split()[:1] == ['lobby'] for l in out.splitlines())
+              and any(l.split()[:2] == ['total', str(2 * len(lines))]
+                      for l in out.splitlines()),
+              'summary: a line per stream and the total', out[-1500:])
+        windows = [l for l in lines if json.loads(l)['type'] == 'window']
+        mj = [json.loads(l) for l in open(multi_json).read().splitlines()]
+        for sid in ('lobby', 'gate'):
+            mine = [l for l in open(multi_json).read().splitlines()
+                    if json.loads(l).get('stream') == sid]
+            got_w = [l for l in mine if json.loads(l)['type'] == 'window']
+            check(got_w == [with_stream(l, sid) for l in windows],
+                  '%s: its windows = the one-input run, with "stream" first' % sid,
+                  (len(got_w), len(windows)))
+        check(all(o.get('stream') in ('lobby', 'gate') for o in mj) and
+              len(mj) == 2 * len(lines), 'every --json event has its stream id')
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            got = open(multi_sub_path).read().splitlines()
+            if len(got) >= len(mj):
+                break
+            time.sleep(0.1)
+        by_topic = {}
+        for g in got:
+            t, pl = g.split(' ', 1)
+            by_topic.setdefault(t, []).append(pl)
+        json_by = {}
+        for l in open(multi_json).read().splitlines():
+            json_by.setdefault('multi/' + json.loads(l)['stream'], []).append(l)
+        check(by_topic == json_by, 'MQTT per stream topic = --json per stream, in order',
+              (sorted(by_topic), [len(v) for v in by_topic.values()]))
     finally:
         if sub:
             sub.send_signal(signal.SIGTERM)
