@@ -231,6 +231,8 @@ bench_memory (guint seconds, gboolean peer_child)
     return 2;
   }
   sub = mqtt_sub_new (b->port, "bench/#", "bench-sub", NULL, NULL);
+  if (sub)
+    mqtt_sub_set_keep (sub, FALSE); /* its memory is not the element's */
   printf ("4 live streams -> omnipublish qos=1 -> mosquitto on 127.0.0.1:%u "
           "(%u s, broker away for 10 s at %u s)\n",
       b->port, seconds, seconds / 3);

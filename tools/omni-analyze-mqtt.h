@@ -8,8 +8,8 @@
 
 G_BEGIN_DECLS
 
-void oa_mqtt_configure (GstElement *publish, const gchar *url,
-    const gchar *stream);
+void oa_mqtt_configure (
+    GstElement *publish, const gchar *url, const gchar *stream);
 
 G_END_DECLS
 

@@ -95,8 +95,8 @@ input_uri (const gchar *input, GError **error)
     if (!g_ascii_strcasecmp (proto, "file")
         && (!(f = g_filename_from_uri (input, NULL, NULL))
             || !g_file_test (f, G_FILE_TEST_EXISTS))) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-          "no such file: %s", f ? f : input);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no such file: %s",
+          f ? f : input);
       return NULL;
     }
     if (!gst_uri_protocol_is_supported (GST_URI_SRC, proto)) {
@@ -187,8 +187,8 @@ read_inputs_file (Multi *m, const gchar *path)
     tok = g_regex_split_simple ("\\s+", l, 0, 0);
     n = g_strv_length (tok);
     if (n > 2) {
-      g_printerr ("omni-analyze: %s:%u: `INPUT` or `ID INPUT` expected\n",
-          path, i + 1);
+      g_printerr (
+          "omni-analyze: %s:%u: `INPUT` or `ID INPUT` expected\n", path, i + 1);
       return FALSE;
     }
     if (!add_input (m, n == 2 ? tok[0] : NULL, tok[n - 1]))
@@ -202,7 +202,8 @@ read_inputs_file (Multi *m, const gchar *path)
 static void
 count_event (Stream *s, JsonObject *o)
 {
-  const gchar *type = json_object_get_string_member_with_default (o, "type", "");
+  const gchar *type
+      = json_object_get_string_member_with_default (o, "type", "");
 
   if (!strcmp (type, "window")) {
     const gchar *state
@@ -215,8 +216,8 @@ count_event (Stream *s, JsonObject *o)
     s->media_end = MAX (s->media_end,
         (guint64) json_object_get_int_member_with_default (o, "window-end", 0));
   } else if (!strcmp (type, "segment")
-             && !strcmp (json_object_get_string_member_with_default (
-                             o, "event", ""),
+             && !strcmp (
+                 json_object_get_string_member_with_default (o, "event", ""),
                  "opened")) {
     s->segments++;
   }
@@ -292,16 +293,17 @@ make (Stream *s, const gchar *factory, const gchar *name)
   GstElement *e = gst_element_factory_make (factory, name);
 
   if (!e && !s->error)
-    s->error = g_strdup_printf ("element '%s' missing (GST_PLUGIN_PATH?)",
-        factory);
+    s->error
+        = g_strdup_printf ("element '%s' missing (GST_PLUGIN_PATH?)", factory);
   return e;
 }
 
 static gchar *
 video_branch (const OaMultiOptions *o)
 {
-  g_autofree gchar *dev
-      = o->device ? g_strdup_printf (" device=\"%s\"", o->device) : g_strdup ("");
+  g_autofree gchar *dev = o->device
+                              ? g_strdup_printf (" device=\"%s\"", o->device)
+                              : g_strdup ("");
 
   return g_strdup_printf (
       "queue ! videoconvert ! omnisampler interval=%" G_GUINT64_FORMAT
@@ -335,8 +337,8 @@ on_pad_added (GstElement *decode, GstPad *pad, gpointer data)
     desc = g_strdup ("fakesink sync=false async=false");
   bin = gst_parse_bin_from_description (desc, TRUE, &err);
   if (!bin) {
-    GST_ELEMENT_ERROR (decode, CORE, MISSING_PLUGIN, ("%s", err->message),
-        ("%s", desc));
+    GST_ELEMENT_ERROR (
+        decode, CORE, MISSING_PLUGIN, ("%s", err->message), ("%s", desc));
     g_error_free (err);
     return;
   }
@@ -512,9 +514,8 @@ print_summary (Multi *m, gdouble wall)
   printf ("\nomni-analyze summary (%u streams, wall time %.2f s)\n",
       m->streams->len, wall);
   printf ("  %-*s %7s %6s %7s %8s %8s %8s %9s %7s  %s\n", idw, "stream",
-      "windows",
-      "review", "flagged", "segments", "max-risk", "media-s", "published",
-      "dropped", "status");
+      "windows", "review", "flagged", "segments", "max-risk", "media-s",
+      "published", "dropped", "status");
   for (i = 0; i < m->streams->len; i++) {
     Stream *s = g_ptr_array_index (m->streams, i);
     guint64 sp = 0, sd = 0;
@@ -535,7 +536,8 @@ print_summary (Multi *m, gdouble wall)
   }
   printf ("  %-*s %7u %6u %7u %8u %8s %8.2f %9" G_GUINT64_FORMAT
           " %7" G_GUINT64_FORMAT "  %.2fx real time in all\n",
-      idw, "total", w, r, f, seg, "", media, pub, drop, wall > 0 ? media / wall : 0);
+      idw, "total", w, r, f, seg, "", media, pub, drop,
+      wall > 0 ? media / wall : 0);
 }
 
 gint
@@ -579,9 +581,9 @@ oa_multi_run (
     Stream *s = g_ptr_array_index (m.streams, i);
     if (s->pipeline)
       gst_element_set_state (s->pipeline, GST_STATE_NULL);
-    m.status = MAX (m.status, s->error ? 2
+    m.status = MAX (m.status, s->error                           ? 2
                               : opt->fail_on_flag && s->segments ? 1
-                                                                  : 0);
+                                                                 : 0);
   }
   if (!opt->quiet)
     print_summary (&m, (g_get_monotonic_time () - t0) / 1e6);

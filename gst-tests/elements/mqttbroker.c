@@ -204,6 +204,7 @@ struct _MqttSub {
   GPtrArray *topics;
   guint n;
   gboolean subscribed;
+  gboolean drop; /* count only */
 };
 
 static void
@@ -233,9 +234,11 @@ sub_on_message (
   MqttSub *s = data;
 
   g_mutex_lock (&s->lock);
-  g_string_append_len (s->text, msg->payload, msg->payloadlen);
-  g_string_append_c (s->text, '\n');
-  g_ptr_array_add (s->topics, g_strdup (msg->topic));
+  if (!s->drop) {
+    g_string_append_len (s->text, msg->payload, msg->payloadlen);
+    g_string_append_c (s->text, '\n');
+    g_ptr_array_add (s->topics, g_strdup (msg->topic));
+  }
   s->n++;
   g_mutex_unlock (&s->lock);
 }
@@ -312,6 +315,14 @@ mqtt_sub_count (MqttSub *s)
   n = s->n;
   g_mutex_unlock (&s->lock);
   return n;
+}
+
+void
+mqtt_sub_set_keep (MqttSub *s, gboolean keep)
+{
+  g_mutex_lock (&s->lock);
+  s->drop = !keep;
+  g_mutex_unlock (&s->lock);
 }
 
 gboolean

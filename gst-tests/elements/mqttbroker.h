@@ -40,6 +40,8 @@ MqttSub *mqtt_sub_new (guint port, const gchar *topic, const gchar *id,
 gchar *mqtt_sub_text (MqttSub *s);
 GPtrArray *mqtt_sub_topics (MqttSub *s); /* (transfer full) */
 guint mqtt_sub_count (MqttSub *s);
+/* Count only, keep no payload or topic (long runs). */
+void mqtt_sub_set_keep (MqttSub *s, gboolean keep);
 /* Waits (bounded) until `n` messages have come. */
 gboolean mqtt_sub_wait (MqttSub *s, guint n, guint timeout_ms);
 void mqtt_sub_free (MqttSub *s);
