@@ -766,6 +766,118 @@ GST_START_TEST (test_eos_timeout)
 
 GST_END_TEST;
 
+/* ---- retain, file errors, state changes ------------------------------------------- */
+
+GST_START_TEST (test_retain)
+{
+  MqttBroker *b = mqtt_broker_new (FALSE, "allow_anonymous true\n");
+  gchar *desc, *got, *want;
+  GstElement *p;
+  MqttSub *sub;
+
+  BROKER_OR_FAIL (b);
+  desc = appsrc_pipeline (b->port, "topic=retained/x retain=true");
+  p = launch (desc);
+  fail_unless (
+      gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  push_events (p, 0, 5);
+  end_stream (p);
+  expect_eos (p, 20000);
+  gst_element_set_state (p, GST_STATE_NULL);
+  /* a subscriber that comes later gets the last event only */
+  sub = mqtt_sub_new (b->port, "retained/#", NULL, NULL, NULL);
+  fail_unless (sub != NULL);
+  fail_unless (mqtt_sub_wait (sub, 1, 5000));
+  g_usleep (300000);
+  got = mqtt_sub_text (sub);
+  want = expected_text (4, 5);
+  fail_unless_equals_string (got, want);
+  g_free (got);
+  g_free (want);
+  mqtt_sub_free (sub);
+  gst_object_unref (p);
+  g_free (desc);
+  mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_file_errors)
+{
+  GstElement *p = launch ("appsrc name=src caps=application/x-omni-events ! "
+                          "omnipublish name=pub method=file "
+                          "location=/nonexistent-dir/events.jsonl");
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  expect_error (p, GST_RESOURCE_ERROR_OPEN_WRITE, "cannot open", 5000);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+
+  p = launch ("appsrc name=src caps=application/x-omni-events ! "
+              "omnipublish name=pub method=file");
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  expect_error (p, GST_RESOURCE_ERROR_NOT_FOUND, "location", 5000);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+
+  /* /dev/full: the write fails */
+  p = launch ("appsrc name=src caps=application/x-omni-events ! "
+              "omnipublish name=pub method=file location=/dev/full");
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  push_events (p, 0, 3);
+  expect_error (p, GST_RESOURCE_ERROR_WRITE, "cannot write", 5000);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* State changes at arbitrary moments, with the broker up or away and events
+ * queued: no deadlock, no leak, the stats kept after stop. */
+GST_START_TEST (test_state_changes)
+{
+  MqttBroker *b = mqtt_broker_new (FALSE, "allow_anonymous true\n");
+  gchar *desc = appsrc_pipeline (b->port,
+      "topic=states/x connect-timeout-ms=0 reconnect-min-ms=20 "
+      "reconnect-max-ms=50 eos-timeout-ms=100");
+  GRand *rand = g_rand_new_with_seed (11);
+  guint i;
+
+  for (i = 0; i < 16; i++) {
+    GstElement *p = launch (desc);
+    GstState target = i % 4 == 3 ? GST_STATE_PAUSED : GST_STATE_PLAYING;
+
+    if (i == 8)
+      BROKER_OR_FAIL (b);
+    fail_if (gst_element_set_state (p, target) == GST_STATE_CHANGE_FAILURE);
+    if (target == GST_STATE_PLAYING)
+      push_events (p, 0, g_rand_int_range (rand, 0, 30));
+    g_usleep (g_rand_int_range (rand, 0, 40000));
+    if (i % 5 == 4) {
+      end_stream (p);
+      g_usleep (g_rand_int_range (rand, 0, 200000));
+    }
+    fail_unless (
+        gst_element_set_state (p, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+    fail_unless (
+        gst_element_set_state (p, GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
+    { /* GstBaseSink stops in READY -> NULL; the stats stay */
+      GstStructure *st = publish_stats (p);
+      gboolean connected = TRUE;
+
+      fail_unless (gst_structure_get_boolean (st, "connected", &connected));
+      fail_if (connected, "still connected after stop (%u)", i);
+      gst_structure_free (st);
+    }
+    gst_object_unref (p);
+  }
+  g_rand_free (rand);
+  g_free (desc);
+  mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnipublish_suite (void)
 {
@@ -784,6 +896,9 @@ omnipublish_suite (void)
   tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_bad_address);
   tcase_add_test (tc, test_eos_timeout);
+  tcase_add_test (tc, test_retain);
+  tcase_add_test (tc, test_file_errors);
+  tcase_add_test (tc, test_state_changes);
   return s;
 }
 

@@ -47,7 +47,8 @@
  * an event whose acknowledgement was lost with the connection is sent
  * again). At EOS the element waits up to #GstOmniPublish:eos-timeout-ms
  * for the queue to empty before posting EOS, and warns with the number of
- * events left when it did not. A state change to READY discards what is
+ * events left when it did not. The connection is made in the NULL to
+ * READY state change and closed in READY to NULL, which discards what is
  * still queued.
  *
  * ## Errors
@@ -358,6 +359,7 @@ gst_omni_publish_stop (GstBaseSink *sink)
   GST_OBJECT_LOCK (self);
   client = g_steal_pointer (&self->client);
   GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "stopping (client %p)", client);
   if (client) {
     OmniMqttStats s;
     omni_mqtt_client_get_stats (client, &s);
