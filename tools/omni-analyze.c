@@ -1701,6 +1701,12 @@ main (int argc, char **argv)
       app->mqtt_url, app->sample_rate, app->window, app->live, app->quiet,
       app->fail_on_flag };
 
+    if (app->vtt_path || app->overlay_path || app->report_dir
+        || app->stream_id) {
+      g_printerr ("omni-analyze: --vtt, --overlay, --report and --stream-id "
+                  "are for one input; with several, use --json or --mqtt\n");
+      return EXIT_ERROR;
+    }
     ret = oa_multi_run (&mo, rest, app->inputs_file);
     g_strfreev (rest);
     gst_deinit ();
