@@ -12,7 +12,11 @@
 #    "stream":"cam-7" put first; each on the topic of its stream and
 #    verdict label;
 #  - a URL that is not a broker address: exit 2, the cause named;
-#  - a port where no broker listens: exit 2, "no MQTT broker answered".
+#  - a port where no broker listens: exit 2, "no MQTT broker answered";
+#  - two inputs (--inputs with ids) with --json and --mqtt: each stream's
+#    windows equal the one-input run's with "stream" first, the MQTT
+#    messages of each stream's topic equal its --json lines, summary lines;
+#    per-stream outputs or a missing input with several inputs: exit 2.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 
 import json
@@ -176,6 +180,10 @@ def main(tmp):
         broker.send_signal(signal.SIGTERM)
         broker.wait(timeout=10)
 
+    rc, err = run(['--vtt', os.path.join(tmp, 'x.vtt'), sample, sample])
+    check(rc == 2 and 'for one input' in err, 'several inputs with --vtt: exit 2', (rc, err))
+    rc, err = run([sample, os.path.join(tmp, 'missing.mkv')])
+    check(rc == 2 and 'no such file' in err, 'several inputs, one missing: exit 2', (rc, err))
     rc, err = run(['--mqtt', 'mqtt://127.0.0.1:99999/x', sample])
     check(rc == 2 and 'bad MQTT broker address' in err, 'bad URL: exit 2 naming it',
           (rc, err[-1000:]))
