@@ -378,6 +378,7 @@ bench_streams (guint seconds, guint max)
       seconds);
   printf ("  %-5s %3s  %7s  %6s  %6s  %6s  %6s  %7s  %9s\n", "what", "N",
       "fps/str", "smp/s", "late", "qosskp", "CPU", "+RSS MiB", "load");
+  fflush (stdout); /* before the children write theirs */
   for (n = 1; n <= max; n++) {
     for (k = 0; k < 2; k++) {
       g_autofree gchar *ns = g_strdup_printf ("%u", n);
