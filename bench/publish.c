@@ -121,7 +121,7 @@ mem_pipeline (guint i, guint port, gboolean mqtt)
   return g_strdup_printf (
       "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,"
       "height=240,framerate=30/1 ! omnisampler interval=500000000 ! f.video "
-      "audiotestsrc is-live=true wave=ticks ! audio/x-raw,rate=44100 ! "
+      "audiotestsrc is-live=true wave=sine ! audio/x-raw,rate=44100 ! "
       "omnirhythm ! f.audio omnifusion name=f window=250000000 ! "
       "application/x-omni-events ! %s",
       sink);

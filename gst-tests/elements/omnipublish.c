@@ -294,7 +294,7 @@ GST_START_TEST (test_fusion_file_equals_mqtt)
   desc = g_strdup_printf (
       "videotestsrc num-buffers=90 ! video/x-raw,width=64,height=48,"
       "framerate=30/1 ! omnisampler ! f.video "
-      "audiotestsrc num-buffers=130 wave=ticks ! audio/x-raw,rate=44100 ! "
+      "audiotestsrc num-buffers=130 wave=sine ! audio/x-raw,rate=44100 ! "
       "omnirhythm ! f.audio omnifusion name=f window=100000000 ! "
       "application/x-omni-events ! tee name=t ! queue ! omnipublish name=pub "
       "address=mqtt://127.0.0.1:%u topic=omni/{stream}/{category} "
