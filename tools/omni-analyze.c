@@ -41,6 +41,8 @@
 #include <json-glib/json-glib.h>
 #include <omni/omni.h>
 
+#include "omni-analyze-mqtt.h"
+#include "omni-analyze-multi.h"
 #include "omni-analyze-report.h"
 
 #define EXIT_CLEAN 0
@@ -64,6 +66,9 @@ typedef struct {
   gchar *json_path;
   gchar *overlay_path;
   gchar *report_dir;
+  gchar *mqtt_url;
+  gchar *stream_id;
+  gchar *inputs_file;
   gboolean live;
   gboolean fail_on_flag;
   gboolean quiet;
@@ -1059,6 +1064,44 @@ read_thresholds (App *app)
 /* ------------------------------------------------------------------ */
 /* the pipeline */
 
+/* --mqtt URL: an omnipublish for it; the stream id is --stream-id, else
+ * the input's base name. */
+static GstElement *
+make_publisher (App *app)
+{
+  g_autofree gchar *stream = NULL;
+  GstElement *pub = make (app, "omnipublish", "publish");
+
+  if (!pub)
+    return NULL;
+  stream = app->stream_id ? g_strdup (app->stream_id)
+                          : g_path_get_basename (app->input);
+  if (!app->stream_id && strrchr (stream, '.'))
+    *strrchr (stream, '.') = '\0';
+  oa_mqtt_configure (pub, app->mqtt_url, stream);
+  return pub;
+}
+
+/* omnifusion ! caps ! appsink, with --mqtt a tee to omnipublish as well. */
+static gboolean
+link_events (App *app, GstElement *caps)
+{
+  GstElement *tee, *q1, *q2, *pub;
+
+  if (!app->mqtt_url)
+    return gst_element_link_many (app->fusion, caps, app->events_sink, NULL);
+  tee = make (app, "tee", NULL);
+  q1 = make (app, "queue", NULL);
+  q2 = make (app, "queue", NULL);
+  pub = make_publisher (app);
+  if (!tee || !q1 || !q2 || !pub)
+    return FALSE;
+  gst_bin_add_many (GST_BIN (app->pipeline), tee, q1, q2, pub, NULL);
+  return gst_element_link_many (
+             app->fusion, caps, tee, q1, app->events_sink, NULL)
+         && gst_element_link_many (tee, q2, pub, NULL);
+}
+
 static gboolean
 build_pipeline (App *app)
 {
@@ -1088,6 +1131,10 @@ build_pipeline (App *app)
   if (app->report_dir) {
     g_ptr_array_add (need, "videoscale");
     g_ptr_array_add (need, "jpegenc");
+  }
+  if (app->mqtt_url) {
+    g_ptr_array_add (need, "omnipublish");
+    g_ptr_array_add (need, "tee");
   }
   if (app->overlay_path) {
     g_ptr_array_add (need, "textoverlay");
@@ -1123,7 +1170,7 @@ build_pipeline (App *app)
   gst_app_sink_set_callbacks (GST_APP_SINK (app->events_sink), &cb, app, NULL);
   gst_bin_add_many (
       GST_BIN (app->pipeline), app->fusion, caps, app->events_sink, NULL);
-  if (!gst_element_link_many (app->fusion, caps, app->events_sink, NULL)) {
+  if (!link_events (app, caps)) {
     fail (app, "omnifusion cannot produce application/x-omni-events");
     return FALSE;
   }
@@ -1719,6 +1766,18 @@ main (int argc, char **argv)
         "Write WebVTT captions (media time) to FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &app->json_path,
         "Write omnifusion's events as JSON lines to FILE", "FILE" },
+    { "mqtt", 0, 0, G_OPTION_ARG_STRING, &app->mqtt_url,
+        "Publish the events to an MQTT broker through omnipublish: "
+        "mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]",
+        "URL" },
+    { "inputs", 0, 0, G_OPTION_ARG_FILENAME, &app->inputs_file,
+        "Analyse the inputs listed in FILE (one `INPUT` or `ID INPUT` a "
+        "line) together, one pipeline each",
+        "FILE" },
+    { "stream-id", 0, 0, G_OPTION_ARG_STRING, &app->stream_id,
+        "Stream id added to the published events and used for {stream} in "
+        "the topic (default: the input's base name)",
+        "ID" },
     { "overlay", 0, 0, G_OPTION_ARG_FILENAME, &app->overlay_path,
         "Write a copy with captions and verdicts burned in (.mkv or .webm)",
         "FILE" },
@@ -1777,10 +1836,6 @@ main (int argc, char **argv)
     return EXIT_ERROR;
   }
   g_option_context_free (ctx);
-  if (rest && g_strv_length (rest) > 1) {
-    g_printerr ("omni-analyze: one INPUT at most (see --help)\n");
-    return EXIT_ERROR;
-  }
   if (!(app->sample_rate > 0 && app->sample_rate <= 1000)) {
     g_printerr ("omni-analyze: --sample-rate must be in (0, 1000] frames per "
                 "second\n");
@@ -1804,6 +1859,24 @@ main (int argc, char **argv)
     }
     g_free (exe);
     g_free (tools);
+  }
+
+  /* several inputs: one pipeline each, in this process */
+  if ((rest && g_strv_length (rest) > 1) || app->inputs_file) {
+    OaMultiOptions mo = { app->model, app->policy, app->device, app->json_path,
+      app->mqtt_url, app->sample_rate, app->window, app->live, app->quiet,
+      app->fail_on_flag };
+
+    if (app->vtt_path || app->overlay_path || app->report_dir
+        || app->stream_id) {
+      g_printerr ("omni-analyze: --vtt, --overlay, --report and --stream-id "
+                  "are for one input; with several, use --json or --mqtt\n");
+      return EXIT_ERROR;
+    }
+    ret = oa_multi_run (&mo, rest, app->inputs_file);
+    g_strfreev (rest);
+    gst_deinit ();
+    return ret;
   }
 
   app->stdout_is_tty = isatty (STDOUT_FILENO);
@@ -1987,6 +2060,9 @@ main (int argc, char **argv)
   g_free (app->device);
   g_free (app->vtt_path);
   g_free (app->json_path);
+  g_free (app->mqtt_url);
+  g_free (app->stream_id);
+  g_free (app->inputs_file);
   g_free (app->overlay_path);
   g_free (app->report_dir);
   g_strfreev (rest);

@@ -9,6 +9,9 @@
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
 #include "gstomnirhythm.h"
+#ifdef HAVE_MOSQUITTO
+#include "gstomnipublish.h"
+#endif
 #if HAVE_VULKAN
 #include "gstomnivisionenc.h"
 #include "gstomniaudioenc.h"
@@ -22,6 +25,9 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
+#ifdef HAVE_MOSQUITTO
+  ret |= GST_ELEMENT_REGISTER (omnipublish, plugin);
+#endif
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
   ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
