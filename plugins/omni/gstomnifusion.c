@@ -1400,6 +1400,17 @@ emit_window (
       &srcpad->segment, GST_FORMAT_TIME, s);
   pts_end = gst_segment_position_from_running_time (
       &srcpad->segment, GST_FORMAT_TIME, s + self->cur_hop);
+  if (srcpad->segment.rate < 0 && GST_CLOCK_TIME_IS_VALID (pts)) {
+    /* reverse playback: the window's media runs from the later running
+     * time's position up to the earlier one's (a PTS at the segment stop
+     * would be clipped by the sink) */
+    GstClockTime lo = GST_CLOCK_TIME_IS_VALID (pts_end)
+                          ? pts_end
+                          : MIN (pts, srcpad->segment.start);
+
+    pts_end = pts;
+    pts = lo;
+  }
   GST_OBJECT_UNLOCK (self);
   if (!GST_CLOCK_TIME_IS_VALID (pts))
     pts = s;
