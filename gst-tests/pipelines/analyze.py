@@ -32,24 +32,15 @@ import sys
 import tempfile
 import time
 
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from omnicheck import check, crashed, finish  # noqa: E402
+
 ANALYZE, MAKE_SAMPLE, POLICY = sys.argv[1:4]
 SCHEMA_MD = sys.argv[4] if len(sys.argv) > 4 else None
 BUILD = os.environ.get('OMNI_BUILD_ROOT', os.path.dirname(os.path.dirname(ANALYZE)))
 OMNI_ELEMENTS = ['omnisampler', 'omnivisionenc', 'omnirhythm', 'omniaudioenc', 'omnifusion']
 
-passed = failed = 0
-
-
-def check(ok, what, detail=''):
-    global passed, failed
-    if ok:
-        passed += 1
-        print('ok     %s' % what)
-    else:
-        failed += 1
-        print('FAILED %s %s' % (what, detail))
-    sys.stdout.flush()
-    return ok
 
 
 def run(args, env=None, timeout=300):
@@ -517,9 +508,6 @@ def live_interrupt(tmp, sample, duration):
 if __name__ == '__main__':
     try:
         main()
-    except Exception as e:  # a crash of the test itself is a failure
-        import traceback
-        traceback.print_exc()
-        failed += 1
-    print('%d passed, %d failed' % (passed, failed))
-    sys.exit(1 if failed or not passed else 0)
+    except Exception:  # a crash of the test itself is a failure
+        crashed()
+    finish()

@@ -29,22 +29,13 @@ import sys
 import tempfile
 import time
 
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from omnicheck import check, finish  # noqa: E402
+
 ANALYZE, MAKE_SAMPLE = sys.argv[1:3]
 BUILD = os.environ.get('OMNI_BUILD_ROOT', os.path.dirname(os.path.dirname(ANALYZE)))
 
-passed = failed = 0
-
-
-def check(ok, what, detail=''):
-    global passed, failed
-    if ok:
-        passed += 1
-        print('ok     %s' % what)
-    else:
-        failed += 1
-        print('FAILED %s %s' % (what, detail))
-    sys.stdout.flush()
-    return ok
 
 
 def free_port():
@@ -197,5 +188,4 @@ try:
     main(tmp)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
-print('%d passed, %d failed' % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

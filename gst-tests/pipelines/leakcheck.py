@@ -16,14 +16,8 @@ import sys
 import tempfile
 
 LEAKY, LEAKED = sys.argv[1:3]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed += bool(ok)
-    failed += not ok
-    print('%s %s' % ('ok    ' if ok else 'FAILED', what))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from omnicheck import check, finish  # noqa: E402
 
 
 def stderr_of(args):
@@ -53,5 +47,4 @@ r = subprocess.run([LEAKY, '--check'], stdout=subprocess.PIPE, stderr=subprocess
                    timeout=60)
 check(r.returncode != 0, 'a gst-check case that leaks fails its test program')
 
-print('%d passed, %d failed' % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()
