@@ -16,7 +16,7 @@
 #include <string.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 
 static gint reps = 10;
 static gchar *device_sel = NULL;

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <gst/check/gstcheck.h>
 #include <omni/nn/omninncpu.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 
 #define TOLERANCE 1e-4
 

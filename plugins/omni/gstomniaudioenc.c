@@ -107,9 +107,9 @@
 #include <gst/audio/audio.h>
 #include <omni/meta/omniclassmeta.h>
 #include <omni/meta/omnitensormeta.h>
-#include <omni/nn/omnimelvk.h>
+#include <omni/audio/omnimelvk.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 #include <omni/vk/omnivkerror.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_audio_enc_debug);

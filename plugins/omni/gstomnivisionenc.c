@@ -93,7 +93,7 @@
 #include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_vision_enc_debug);
