@@ -1,14 +1,16 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Zero padding of the spatial dimensions (omni_nn_ref_pad): out is
 // [IN_H + PT + PB, IN_W + PL + PR, C]. One invocation per output element.
-layout(local_size_x_id = 0) in;
-layout(constant_id = 3) const uint IN_H = 1u;
-layout(constant_id = 4) const uint IN_W = 1u;
-layout(constant_id = 5) const uint C = 1u;
-layout(constant_id = 6) const uint PT = 0u;
-layout(constant_id = 7) const uint PB = 0u;
-layout(constant_id = 8) const uint PL = 0u;
-layout(constant_id = 9) const uint PR = 0u;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
+layout(constant_id = OMNI_SPEC_PAD_IN_H) const uint IN_H = 1u;
+layout(constant_id = OMNI_SPEC_PAD_IN_W) const uint IN_W = 1u;
+layout(constant_id = OMNI_SPEC_PAD_C) const uint C = 1u;
+layout(constant_id = OMNI_SPEC_PAD_PT) const uint PT = 0u;
+layout(constant_id = OMNI_SPEC_PAD_PB) const uint PB = 0u;
+layout(constant_id = OMNI_SPEC_PAD_PL) const uint PL = 0u;
+layout(constant_id = OMNI_SPEC_PAD_PR) const uint PR = 0u;
 
 const uint OUT_H = IN_H + PT + PB, OUT_W = IN_W + PL + PR;
 

@@ -9,6 +9,7 @@
 #include <gst/check/gstcheck.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninngraph.h>
+#include <omni/nn/omninnop.h>
 #include <omni/nn/omninnops.h>
 #include <math.h>
 #include <string.h>
@@ -821,6 +822,43 @@ GST_START_TEST (test_graph_validate_rejects)
 
 GST_END_TEST;
 
+/* Every op has one complete descriptor: its name, a validator, a shape
+ * rule, and (for ops a graph may contain) a C reference; the shape rule
+ * agrees with the parameters of a hand-made node. */
+GST_START_TEST (test_op_registry)
+{
+  OmniNnOpParams p = { 0 };
+  guint op, n_dims = 0, dims[OMNI_NN_MAX_DIMS];
+
+  for (op = 0; op < OMNI_NN_OP_N_OPS; op++) {
+    const OmniNnOpInfo *info = omni_nn_op_info (op);
+
+    fail_unless (info != NULL, "op %u has no descriptor", op);
+    fail_unless_equals_int (info->op, op);
+    fail_unless (info->name && *info->name);
+    fail_unless_equals_string (omni_nn_op_type_name (op), info->name);
+    fail_unless (info->validate != NULL && info->infer_shape != NULL);
+    fail_unless (!info->in_graph || info->reference != NULL, "%s", info->name);
+  }
+  fail_unless (omni_nn_op_info (OMNI_NN_OP_N_OPS) == NULL);
+  fail_unless_equals_string (
+      omni_nn_op_type_name (OMNI_NN_OP_N_OPS), "unknown");
+
+  p.conv2d.out_h = 5;
+  p.conv2d.out_w = 7;
+  p.conv2d.out_c = 3;
+  p.conv2d.kernel_h = p.conv2d.kernel_w = 3;
+  p.conv2d.in_c = 2;
+  fail_unless (
+      omni_nn_op_info (OMNI_NN_OP_CONV2D)->infer_shape (&p, &n_dims, dims));
+  fail_unless_equals_int (n_dims, 3);
+  fail_unless (dims[0] == 5 && dims[1] == 7 && dims[2] == 3);
+  fail_unless_equals_uint64 (
+      omni_nn_op_info (OMNI_NN_OP_CONV2D)->count_macs (&p), 5 * 7 * 3 * 9 * 2);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnref_suite (void)
 {
@@ -840,6 +878,7 @@ nnref_suite (void)
   tcase_add_test (tc, test_preprocess_from_video_info);
   tcase_add_test (tc, test_graph_optimize_preserves_results);
   tcase_add_test (tc, test_graph_validate_rejects);
+  tcase_add_test (tc, test_op_registry);
   return s;
 }
 

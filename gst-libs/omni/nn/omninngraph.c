@@ -22,6 +22,7 @@
 #endif
 
 #include "omninngraph.h"
+#include "ops/omninnop-private.h"
 
 #include <string.h>
 
@@ -169,171 +170,54 @@ shape_is (
   return TRUE;
 }
 
-static gchar *
-shape_string (const OmniNnTensor *t)
-{
-  GString *s = g_string_new ("[");
-  guint i;
-
-  for (i = 0; i < t->n_dims; i++)
-    g_string_append_printf (s, "%s%u", i ? ", " : "", t->dims[i]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
-/* An activation of @h x @w x @c: [h, w, c], or a tensor of another rank
- * (a flattened view, as after Flatten or Reshape) with that many elements. */
+/* The output must have the shape the op's parameters imply: the same
+ * number of elements, the same dims when the ranks agree, the same last
+ * axis when both have one beside others (a flattened view of an [h, w, c]
+ * activation is allowed). */
 static gboolean
-activation_is (const OmniNnTensor *t, guint h, guint w, guint c)
+output_fits (const OmniNnGraph *g, const OmniNnNode *n,
+    const OmniNnOpInfo *info, GError **error)
 {
-  if (t->n_dims == 3)
-    return shape_is (t, 3, h, w, c, 0);
-  return t->n_elements == (gsize) h * w * c;
-}
+  const OmniNnTensor *out = omni_nn_graph_tensor (g, n->output);
+  guint n_dims = 0, dims[OMNI_NN_MAX_DIMS], i;
+  gsize count = 1;
 
-static gboolean
-const_size_is (const OmniNnGraph *g, guint id, gsize n, gboolean optional)
-{
-  const OmniNnTensor *t;
-
-  if (id == OMNI_NN_NO_TENSOR)
-    return optional;
-  if (id >= g->tensors->len)
-    return FALSE;
-  t = omni_nn_graph_tensor (g, id);
-  return t->data != NULL && t->n_elements == n;
-}
-
-static gboolean
-shape_fail (const OmniNnNode *n, const OmniNnTensor *t, const gchar *what,
-    GError **error)
-{
-  gchar *s = t ? shape_string (t) : g_strdup ("?");
-
-  g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
-      "node '%s' (%s): %s does not fit its parameters (shape %s)", n->name,
-      omni_nn_op_type_name (n->op), what, s);
-  g_free (s);
-  return FALSE;
+  if (!info->infer_shape (&n->params, &n_dims, dims) || n_dims == 0)
+    return omni_nn_shape_fail (n, out, "output", error);
+  for (i = 0; i < n_dims; i++)
+    count *= dims[i];
+  if (out->n_elements != count
+      || (out->n_dims == n_dims && memcmp (out->dims, dims, n_dims * 4))
+      || (out->n_dims > 1 && n_dims > 1
+          && out->dims[out->n_dims - 1] != dims[n_dims - 1]))
+    return omni_nn_shape_fail (n, out, "output", error);
+  return TRUE;
 }
 
 static gboolean
 validate_node (const OmniNnGraph *g, const OmniNnNode *n, GError **error)
 {
-  const OmniNnTensor *in
-      = n->n_inputs > 0 ? omni_nn_graph_tensor (g, n->inputs[0]) : NULL;
-  const OmniNnTensor *out = omni_nn_graph_tensor (g, n->output);
-  const OmniNnOpParams *p = &n->params;
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
 
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D: {
-    const OmniNnConv2dParams *c = &p->conv2d;
-
-    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
-        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w || !c->out_c)
-      return shape_fail (
-          n, out, "zero stride, dilation, kernel or size", error);
-    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
-      return shape_fail (n, in, "input", error);
-    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights,
-            (gsize) c->kernel_h * c->kernel_w * c->in_c * c->out_c, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->out_c, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_DEPTHWISE_CONV2D: {
-    const OmniNnDepthwiseConv2dParams *c = &p->depthwise;
-
-    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
-        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w
-        || !c->depth_multiplier || c->out_c != c->in_c * c->depth_multiplier)
-      return shape_fail (n, out,
-          "zero stride, dilation, kernel or size, or out_c != in_c * mult",
-          error);
-    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
-      return shape_fail (n, in, "input", error);
-    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (
-            g, n->weights, (gsize) c->kernel_h * c->kernel_w * c->out_c, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->out_c, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE: {
-    const OmniNnGemmParams *c = &p->gemm;
-
-    if (!c->m || !c->k || !c->n)
-      return shape_fail (n, out, "zero size", error);
-    if (in->n_elements != (gsize) c->m * c->k
-        || in->dims[in->n_dims - 1] != c->k)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != (gsize) c->m * c->n
-        || out->dims[out->n_dims - 1] != c->n)
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights, (gsize) c->k * c->n, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->n, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_PAD: {
-    const OmniNnPadParams *c = &p->pad;
-
-    if (!activation_is (in, c->in_h, c->in_w, c->c) || !c->c)
-      return shape_fail (n, in, "input", error);
-    if (!shape_is (out, 3, c->in_h + c->pad_top + c->pad_bottom,
-            c->in_w + c->pad_left + c->pad_right, c->c, 0))
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_ADD:
-    if (n->n_inputs != 2
-        || omni_nn_graph_tensor (g, n->inputs[1])->n_elements != p->eltwise.n)
-      return shape_fail (n, NULL, "second input", error);
-    /* fall through */
-  case OMNI_NN_OP_ACTIVATION:
-    if (in->n_elements != p->eltwise.n || !p->eltwise.n)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->eltwise.n)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_GLOBAL_AVG_POOL:
-    if (!p->pool.h || !p->pool.w || !p->pool.c
-        || !activation_is (in, p->pool.h, p->pool.w, p->pool.c))
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->pool.c)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_SOFTMAX:
-    if (!p->softmax.n
-        || in->n_elements != (gsize) p->softmax.rows * p->softmax.n)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != in->n_elements)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_BATCH_NORM:
-    if (!p->channel.c || in->n_elements != p->channel.n
-        || p->channel.n % p->channel.c)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->channel.n)
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights, p->channel.c, FALSE)
-        || !const_size_is (g, n->bias, p->channel.c, FALSE))
-      return shape_fail (n, NULL, "scale or shift", error);
-    return TRUE;
-  case OMNI_NN_OP_PREPROCESS:
-  default:
+  if (!info || !info->in_graph) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
         "node '%s': op %s cannot appear in a graph", n->name,
         omni_nn_op_type_name (n->op));
     return FALSE;
   }
+  if (n->n_inputs != info->n_inputs) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "node '%s' (%s) has %u inputs, the op takes %u", n->name, info->name,
+        n->n_inputs, info->n_inputs);
+    return FALSE;
+  }
+  if (!info->has_weights
+      && (n->weights != OMNI_NN_NO_TENSOR || n->bias != OMNI_NN_NO_TENSOR)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "node '%s' (%s) has weights, the op takes none", n->name, info->name);
+    return FALSE;
+  }
+  return info->validate (g, n, error) && output_fits (g, n, info, error);
 }
 
 gboolean
@@ -491,35 +375,17 @@ own_const (OmniNnGraph *g, guint id)
 static OmniNnActivation *
 node_activation (OmniNnNode *n)
 {
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D:
-    return &n->params.conv2d.activation;
-  case OMNI_NN_OP_DEPTHWISE_CONV2D:
-    return &n->params.depthwise.activation;
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE:
-    return &n->params.gemm.activation;
-  case OMNI_NN_OP_ADD:
-    return &n->params.eltwise.activation;
-  default:
-    return NULL;
-  }
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+
+  return info && info->activation ? info->activation (&n->params) : NULL;
 }
 
 static guint
 node_out_channels (const OmniNnNode *n)
 {
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D:
-    return n->params.conv2d.out_c;
-  case OMNI_NN_OP_DEPTHWISE_CONV2D:
-    return n->params.depthwise.out_c;
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE:
-    return n->params.gemm.n;
-  default:
-    return 0;
-  }
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+
+  return info && info->out_channels ? info->out_channels (&n->params) : 0;
 }
 
 static void
@@ -565,8 +431,8 @@ omni_nn_graph_fold_batch_norm (OmniNnGraph *graph)
     p = pi >= 0 ? omni_nn_graph_node (graph, pi) : NULL;
     act = p ? node_activation (p) : NULL;
     c = bn->params.channel.c;
-    if (p && p->op != OMNI_NN_OP_ADD && act && *act == OMNI_NN_ACT_NONE
-        && node_out_channels (p) == c && can_merge (graph, pi, i)) {
+    if (p && act && *act == OMNI_NN_ACT_NONE && node_out_channels (p) == c
+        && can_merge (graph, pi, i)) {
       guint bn_output = bn->output, scale_id = bn->weights, shift_id = bn->bias;
       guint wid, bid;
 
@@ -742,25 +608,10 @@ omni_nn_graph_count_macs (const OmniNnGraph *graph)
 
   for (i = 0; i < graph->nodes->len; i++) {
     const OmniNnNode *n = omni_nn_graph_node (graph, i);
-    const OmniNnOpParams *p = &n->params;
+    const OmniNnOpInfo *info = omni_nn_op_info (n->op);
 
-    switch (n->op) {
-    case OMNI_NN_OP_CONV2D:
-      macs += (guint64) p->conv2d.out_h * p->conv2d.out_w * p->conv2d.out_c
-              * p->conv2d.kernel_h * p->conv2d.kernel_w * p->conv2d.in_c;
-      break;
-    case OMNI_NN_OP_DEPTHWISE_CONV2D:
-      macs += (guint64) p->depthwise.out_h * p->depthwise.out_w
-              * p->depthwise.out_c * p->depthwise.kernel_h
-              * p->depthwise.kernel_w;
-      break;
-    case OMNI_NN_OP_POINTWISE_CONV2D:
-    case OMNI_NN_OP_DENSE:
-      macs += (guint64) p->gemm.m * p->gemm.k * p->gemm.n;
-      break;
-    default:
-      break;
-    }
+    if (info && info->count_macs)
+      macs += info->count_macs (&n->params);
   }
   return macs;
 }

@@ -23,29 +23,6 @@
 #include <string.h>
 
 const gchar *
-omni_nn_op_type_name (OmniNnOpType op)
-{
-  static const gchar *names[] = {
-    "preprocess",
-    "conv2d",
-    "depthwise-conv2d",
-    "pointwise-conv2d",
-    "dense",
-    "pad",
-    "add",
-    "activation",
-    "global-avg-pool",
-    "softmax",
-    "batch-norm",
-  };
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == OMNI_NN_OP_N_OPS);
-
-  if ((guint) op >= OMNI_NN_OP_N_OPS)
-    return "unknown";
-  return names[op];
-}
-
-const gchar *
 omni_nn_activation_name (OmniNnActivation act)
 {
   switch (act) {
