@@ -513,7 +513,9 @@ omni_nn_graph_fuse_activations (OmniNnGraph *graph)
     }
     pi = producer (graph, n->inputs[0], i);
     act = pi >= 0 ? node_activation (omni_nn_graph_node (graph, pi)) : NULL;
-    if (act && *act == OMNI_NN_ACT_NONE && can_merge (graph, pi, i)) {
+    if (act && *act == OMNI_NN_ACT_NONE
+        && n->params.eltwise.activation <= OMNI_NN_ACT_LAST_FUSABLE
+        && can_merge (graph, pi, i)) {
       OmniNnNode *p = omni_nn_graph_node (graph, pi);
 
       *act = n->params.eltwise.activation;

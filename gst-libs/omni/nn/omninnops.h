@@ -44,6 +44,13 @@ G_BEGIN_DECLS
  *   in a graph before omni_nn_graph_optimize(), which folds it into the
  *   preceding convolution or turns it into a 1x1 depthwise convolution;
  *   backends never see it (#OmniNnChannelParams)
+ * @OMNI_NN_OP_POOL2D: windowed max or average pooling (#OmniNnPool2dParams)
+ * @OMNI_NN_OP_BINARY: element-wise add, sub, mul, div, max or min of two
+ *   activations with NumPy broadcasting (#OmniNnBinaryParams)
+ * @OMNI_NN_OP_BINARY_CONST: the same with a constant second operand (the
+ *   node's weights; #OmniNnBinaryParams.swap puts it first)
+ * @OMNI_NN_OP_RESHAPE: a copy under another shape (#OmniNnEltwiseParams,
+ *   activation none)
  *
  * The operators of the graph IR.
  */
@@ -59,6 +66,10 @@ typedef enum {
   OMNI_NN_OP_GLOBAL_AVG_POOL,
   OMNI_NN_OP_SOFTMAX,
   OMNI_NN_OP_BATCH_NORM,
+  OMNI_NN_OP_POOL2D,
+  OMNI_NN_OP_BINARY,
+  OMNI_NN_OP_BINARY_CONST,
+  OMNI_NN_OP_RESHAPE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -69,6 +80,9 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_NONE: identity
  * @OMNI_NN_ACT_RELU: max (x, 0)
  * @OMNI_NN_ACT_RELU6: min (max (x, 0), 6)
+ * @OMNI_NN_ACT_SIGMOID: 1 / (1 + exp (-x)) (stand-alone activation nodes
+ *   only; omni_nn_graph_fuse_activations() fuses only the ReLUs)
+ * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
  *
  * Activation applied to an op's output (fused).
  */
@@ -76,7 +90,16 @@ typedef enum {
   OMNI_NN_ACT_NONE,
   OMNI_NN_ACT_RELU,
   OMNI_NN_ACT_RELU6,
+  OMNI_NN_ACT_SIGMOID,
+  OMNI_NN_ACT_TANH,
 } OmniNnActivation;
+
+/**
+ * OMNI_NN_ACT_LAST_FUSABLE:
+ *
+ * The last activation every kernel with a fused activation implements.
+ */
+#define OMNI_NN_ACT_LAST_FUSABLE OMNI_NN_ACT_RELU6
 
 OMNI_API const gchar *omni_nn_activation_name (OmniNnActivation act);
 
@@ -206,12 +229,89 @@ typedef struct {
  * @pad_left: zero columns added left
  * @pad_right: zero columns added right
  *
- * Zero padding: out is [in_h + top + bottom, in_w + left + right, c].
+ * @pad_front: zero channels added before the input's (TF Pad on the last
+ *   axis, as BlazeFace's channel-growing residuals)
+ * @pad_back: zero channels added after
+ *
+ * Zero padding: out is [in_h + top + bottom, in_w + left + right,
+ * front + c + back].
  */
 typedef struct {
   guint in_h, in_w, c;
   guint pad_top, pad_bottom, pad_left, pad_right;
+  guint pad_front, pad_back;
 } OmniNnPadParams;
+
+/**
+ * OmniNnPool2dParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @c: channels
+ * @out_h: output height
+ * @out_w: output width
+ * @kernel_h: window height
+ * @kernel_w: window width
+ * @stride_h: vertical stride
+ * @stride_w: horizontal stride
+ * @pad_top: rows virtually added above (window taps outside the input are
+ *   skipped)
+ * @pad_left: columns virtually added left
+ * @max: %TRUE for max pooling, %FALSE for average pooling
+ *
+ * out[oy, ox, c] = max (or mean) over the window taps inside the input of
+ * in[oy*stride_h - pad_top + ky, ox*stride_w - pad_left + kx, c], as
+ * TensorFlow's MaxPool and AvgPool (padding never counts in the mean).
+ */
+typedef struct {
+  guint in_h, in_w, c;
+  guint out_h, out_w;
+  guint kernel_h, kernel_w;
+  guint stride_h, stride_w;
+  gint pad_top, pad_left;
+  gboolean max;
+} OmniNnPool2dParams;
+
+/**
+ * OmniNnBinaryKind:
+ * @OMNI_NN_BINARY_ADD: a + b
+ * @OMNI_NN_BINARY_SUB: a - b
+ * @OMNI_NN_BINARY_MUL: a * b
+ * @OMNI_NN_BINARY_DIV: a / b
+ * @OMNI_NN_BINARY_MAX: max (a, b)
+ * @OMNI_NN_BINARY_MIN: min (a, b)
+ * @OMNI_NN_BINARY_N_KINDS: number of kinds
+ */
+typedef enum {
+  OMNI_NN_BINARY_ADD,
+  OMNI_NN_BINARY_SUB,
+  OMNI_NN_BINARY_MUL,
+  OMNI_NN_BINARY_DIV,
+  OMNI_NN_BINARY_MAX,
+  OMNI_NN_BINARY_MIN,
+  OMNI_NN_BINARY_N_KINDS
+} OmniNnBinaryKind;
+
+/**
+ * OmniNnBinaryParams:
+ * @kind: the operation
+ * @n_dims: rank of the output (1..4)
+ * @dims: output dimensions
+ * @a_dims: dimensions of the first input, right-aligned to @n_dims and
+ *   padded with 1 (a 1 broadcasts)
+ * @b_dims: the same for the second input (or the constant)
+ * @swap: the operands are (b, a): for a constant that comes first, as in
+ *   `1 - x`
+ *
+ * out[i] = kind (a[i mod a_dims], b[i mod b_dims]) with NumPy broadcasting.
+ */
+typedef struct {
+  OmniNnBinaryKind kind;
+  guint n_dims;
+  guint dims[4];
+  guint a_dims[4];
+  guint b_dims[4];
+  gboolean swap;
+} OmniNnBinaryParams;
 
 /**
  * OmniNnEltwiseParams:
@@ -427,6 +527,8 @@ typedef union {
   OmniNnPoolParams pool;
   OmniNnSoftmaxParams softmax;
   OmniNnChannelParams channel;
+  OmniNnPool2dParams pool2d;
+  OmniNnBinaryParams binary;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -459,6 +561,12 @@ OMNI_API void omni_nn_ref_softmax (
 
 OMNI_API void omni_nn_ref_batch_norm (const OmniNnChannelParams *p,
     const gfloat *in, const gfloat *scale, const gfloat *shift, gfloat *out);
+
+OMNI_API void omni_nn_ref_pool2d (
+    const OmniNnPool2dParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_binary (
+    const OmniNnBinaryParams *p, const gfloat *a, const gfloat *b, gfloat *out);
 
 /* @frame: the frame bytes, at least omni_nn_preprocess_frame_size() long;
  * @out: [out_h, out_w, 3]. */

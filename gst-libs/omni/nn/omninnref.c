@@ -32,6 +32,10 @@ omni_nn_activation_name (OmniNnActivation act)
     return "relu";
   case OMNI_NN_ACT_RELU6:
     return "relu6";
+  case OMNI_NN_ACT_SIGMOID:
+    return "sigmoid";
+  case OMNI_NN_ACT_TANH:
+    return "tanh";
   }
   return "unknown";
 }
@@ -71,6 +75,10 @@ activate (gfloat v, OmniNnActivation act)
     return v > 0.0f ? v : 0.0f;
   case OMNI_NN_ACT_RELU6:
     return v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;
+  case OMNI_NN_ACT_SIGMOID:
+    return 1.0f / (1.0f + expf (-v));
+  case OMNI_NN_ACT_TANH:
+    return tanhf (v);
   }
   return v;
 }
@@ -232,14 +240,106 @@ omni_nn_ref_pad (const OmniNnPadParams *p, const gfloat *in, gfloat *out)
 {
   const guint ow = p->in_w + p->pad_left + p->pad_right;
   const guint oh = p->in_h + p->pad_top + p->pad_bottom;
-  guint y;
+  const guint oc = p->pad_front + p->c + p->pad_back;
+  guint y, x;
 
-  memset (out, 0, (gsize) oh * ow * p->c * sizeof (gfloat));
+  memset (out, 0, (gsize) oh * ow * oc * sizeof (gfloat));
   for (y = 0; y < p->in_h; y++) {
-    memcpy (out + ((gsize) (y + p->pad_top) * ow + p->pad_left) * p->c,
-        in + (gsize) y * p->in_w * p->c,
-        (gsize) p->in_w * p->c * sizeof (gfloat));
+    for (x = 0; x < p->in_w; x++) {
+      memcpy (out + ((gsize) (y + p->pad_top) * ow + x + p->pad_left) * oc
+                  + p->pad_front,
+          in + ((gsize) y * p->in_w + x) * p->c, p->c * sizeof (gfloat));
+    }
   }
+}
+
+void
+omni_nn_ref_pool2d (const OmniNnPool2dParams *p, const gfloat *in, gfloat *out)
+{
+  guint oy, ox, c, ky, kx;
+
+  for (oy = 0; oy < p->out_h; oy++) {
+    for (ox = 0; ox < p->out_w; ox++) {
+      gfloat *o = out + ((gsize) oy * p->out_w + ox) * p->c;
+      guint taps = 0;
+
+      for (c = 0; c < p->c; c++)
+        o[c] = p->max ? -INFINITY : 0.0f;
+      for (ky = 0; ky < p->kernel_h; ky++) {
+        gint iy = (gint) (oy * p->stride_h + ky) - p->pad_top;
+
+        if (iy < 0 || iy >= (gint) p->in_h)
+          continue;
+        for (kx = 0; kx < p->kernel_w; kx++) {
+          gint ix = (gint) (ox * p->stride_w + kx) - p->pad_left;
+          const gfloat *i;
+
+          if (ix < 0 || ix >= (gint) p->in_w)
+            continue;
+          i = in + ((gsize) iy * p->in_w + ix) * p->c;
+          taps++;
+          for (c = 0; c < p->c; c++)
+            o[c] = p->max ? MAX (o[c], i[c]) : o[c] + i[c];
+        }
+      }
+      if (!p->max)
+        for (c = 0; c < p->c; c++)
+          o[c] = taps ? o[c] / (gfloat) taps : 0.0f;
+    }
+  }
+}
+
+static inline gfloat
+binary (OmniNnBinaryKind kind, gfloat a, gfloat b)
+{
+  switch (kind) {
+  case OMNI_NN_BINARY_ADD:
+    return a + b;
+  case OMNI_NN_BINARY_SUB:
+    return a - b;
+  case OMNI_NN_BINARY_MUL:
+    return a * b;
+  case OMNI_NN_BINARY_DIV:
+    return a / b;
+  case OMNI_NN_BINARY_MAX:
+    return a > b ? a : b;
+  case OMNI_NN_BINARY_MIN:
+    return a < b ? a : b;
+  default:
+    return NAN;
+  }
+}
+
+void
+omni_nn_ref_binary (
+    const OmniNnBinaryParams *p, const gfloat *a, const gfloat *b, gfloat *out)
+{
+  guint d[4] = { 1, 1, 1, 1 }, da[4] = { 1, 1, 1, 1 }, db[4] = { 1, 1, 1, 1 };
+  guint i0, i1, i2, i3, k;
+  gsize o = 0;
+
+  /* right-align to 4 dimensions */
+  for (k = 0; k < p->n_dims; k++) {
+    d[4 - p->n_dims + k] = p->dims[k];
+    da[4 - p->n_dims + k] = p->a_dims[k];
+    db[4 - p->n_dims + k] = p->b_dims[k];
+  }
+  for (i0 = 0; i0 < d[0]; i0++)
+    for (i1 = 0; i1 < d[1]; i1++)
+      for (i2 = 0; i2 < d[2]; i2++)
+        for (i3 = 0; i3 < d[3]; i3++) {
+          gsize ia = (((gsize) (i0 % da[0]) * da[1] + i1 % da[1]) * da[2]
+                         + i2 % da[2])
+                         * da[3]
+                     + i3 % da[3];
+          gsize ib = (((gsize) (i0 % db[0]) * db[1] + i1 % db[1]) * db[2]
+                         + i2 % db[2])
+                         * db[3]
+                     + i3 % db[3];
+
+          out[o++] = p->swap ? binary (p->kind, b[ib], a[ia])
+                             : binary (p->kind, a[ia], b[ib]);
+        }
 }
 
 void

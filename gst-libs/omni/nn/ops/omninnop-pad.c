@@ -23,7 +23,8 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
 {
   return omni_nn_set_shape (n_dims, dims, 3,
       p->pad.in_h + p->pad.pad_top + p->pad.pad_bottom,
-      p->pad.in_w + p->pad.pad_left + p->pad.pad_right, p->pad.c, 0);
+      p->pad.in_w + p->pad.pad_left + p->pad.pad_right,
+      p->pad.pad_front + p->pad.c + p->pad.pad_back, 0);
 }
 
 static void

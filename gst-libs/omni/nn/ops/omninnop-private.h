@@ -46,6 +46,10 @@ extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_activation;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_global_avg_pool;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_softmax;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_batch_norm;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_pool2d;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary_const;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_reshape;
 
 G_END_DECLS
 

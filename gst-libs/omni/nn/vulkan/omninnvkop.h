@@ -111,6 +111,10 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_add;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_activation;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_global_avg_pool;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_softmax;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_pool2d;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary_const;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reshape;
 
 G_END_DECLS
 

@@ -19,6 +19,10 @@ static const OmniNnVkOpBuilder *const builders[] = {
   [OMNI_NN_OP_GLOBAL_AVG_POOL] = &omni_nn_vk_op_global_avg_pool,
   [OMNI_NN_OP_SOFTMAX] = &omni_nn_vk_op_softmax,
   [OMNI_NN_OP_BATCH_NORM] = &omni_nn_vk_op_batch_norm,
+  [OMNI_NN_OP_POOL2D] = &omni_nn_vk_op_pool2d,
+  [OMNI_NN_OP_BINARY] = &omni_nn_vk_op_binary,
+  [OMNI_NN_OP_BINARY_CONST] = &omni_nn_vk_op_binary_const,
+  [OMNI_NN_OP_RESHAPE] = &omni_nn_vk_op_reshape,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (builders) == OMNI_NN_OP_N_OPS);

@@ -352,7 +352,9 @@ fold_pads (OmniNnVulkan *self)
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *pad = omni_nn_graph_node (g, i);
     const OmniNnPadParams *pp = &pad->params.pad;
-    gboolean foldable = pad->op == OMNI_NN_OP_PAD, read = FALSE;
+    gboolean foldable
+        = pad->op == OMNI_NN_OP_PAD && pp->pad_front == 0 && pp->pad_back == 0,
+        read = FALSE;
 
     for (k = 0; foldable && k < g->outputs->len; k++)
       if (omni_nn_graph_output (g, k)->tensor == pad->output)

@@ -58,6 +58,15 @@ build_activation (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   return TRUE;
 }
 
+/* The copy of a reshape: nn_activation with no activation. */
+static gboolean
+build_reshape (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
+{
+  if (k->params.eltwise.activation != OMNI_NN_ACT_NONE)
+    return FALSE;
+  return build_activation (k, b, error);
+}
+
 const OmniNnVkOpBuilder omni_nn_vk_op_add = {
   .op = OMNI_NN_OP_ADD,
   .build = build_add,
@@ -66,4 +75,9 @@ const OmniNnVkOpBuilder omni_nn_vk_op_add = {
 const OmniNnVkOpBuilder omni_nn_vk_op_activation = {
   .op = OMNI_NN_OP_ACTIVATION,
   .build = build_activation,
+};
+
+const OmniNnVkOpBuilder omni_nn_vk_op_reshape = {
+  .op = OMNI_NN_OP_RESHAPE,
+  .build = build_reshape,
 };

@@ -16,7 +16,8 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   if (p->c == 0 || p->in_h == 0 || p->in_w == 0)
     return FALSE;
   n = (guint64) (p->in_h + p->pad_top + p->pad_bottom)
-      * (p->in_w + p->pad_left + p->pad_right) * p->c;
+      * (p->in_w + p->pad_left + p->pad_right)
+      * (p->pad_front + p->c + p->pad_back);
   if (n > G_MAXUINT32)
     return FALSE;
   k->shader = "nn_pad";
@@ -31,7 +32,9 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_PAD_PB] = p->pad_bottom;
   b->spec[OMNI_SPEC_PAD_PL] = p->pad_left;
   b->spec[OMNI_SPEC_PAD_PR] = p->pad_right;
-  b->n_spec = OMNI_SPEC_PAD_PR + 1;
+  b->spec[OMNI_SPEC_PAD_CF] = p->pad_front;
+  b->spec[OMNI_SPEC_PAD_CB] = p->pad_back;
+  b->n_spec = OMNI_SPEC_PAD_CB + 1;
   b->access = omni_nn_vk_access_w_r;
   k->n_buffers = 2;
   omni_nn_vk_groups_1d (k->device, n, k->local[0], k->groups);
