@@ -25,7 +25,8 @@ broadcasts (const OmniNnBinaryParams *c)
 {
   guint i;
 
-  if (c->n_dims < 1 || c->n_dims > 4 || (guint) c->kind >= OMNI_NN_BINARY_N_KINDS)
+  if (c->n_dims < 1 || c->n_dims > 4
+      || (guint) c->kind >= OMNI_NN_BINARY_N_KINDS)
     return FALSE;
   for (i = 0; i < c->n_dims; i++) {
     if (!c->dims[i] || (c->a_dims[i] != 1 && c->a_dims[i] != c->dims[i])
@@ -36,8 +37,8 @@ broadcasts (const OmniNnBinaryParams *c)
 }
 
 static gboolean
-validate_common (const OmniNnGraph *g, const OmniNnNode *n, gsize b_elements,
-    GError **error)
+validate_common (
+    const OmniNnGraph *g, const OmniNnNode *n, gsize b_elements, GError **error)
 {
   const OmniNnBinaryParams *c = &n->params.binary;
   const OmniNnTensor *in = omni_nn_node_input (g, n, 0);
@@ -71,8 +72,8 @@ validate_const (const OmniNnGraph *g, const OmniNnNode *n, GError **error)
           count (n->params.binary.n_dims, n->params.binary.b_dims), FALSE)
       || n->bias != OMNI_NN_NO_TENSOR)
     return omni_nn_shape_fail (n, NULL, "constant operand", error);
-  return validate_common (g, n,
-      omni_nn_graph_tensor (g, n->weights)->n_elements, error);
+  return validate_common (
+      g, n, omni_nn_graph_tensor (g, n->weights)->n_elements, error);
 }
 
 static gboolean
