@@ -48,7 +48,9 @@ async function main () {
   const raw = fs.readFileSync(inputFile);
   const shape = [1, Number(h), Number(w), Number(c)];
   const values = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
-  const input = tf.tensor4d(values, shape, 'float32');
+  // an int32 input (MoveNet's) gets the same, integral, values
+  const dtype = model.inputs[0].dtype === 'int32' ? 'int32' : 'float32';
+  const input = tf.tensor4d(dtype === 'int32' ? Int32Array.from(values) : values, shape, dtype);
   const names = outputs.map((o) => o.replace(/:0$/, ''));
   let results = model.execute({ [model.inputs[0].name]: input }, names);
   if (!Array.isArray(results)) results = [results];

@@ -768,6 +768,101 @@ GST_END_TEST;
 
 static void check_eltwise (OmniNnOpType op, gsize n, OmniNnActivation act);
 
+static void
+check_concat (guint outer, guint a, guint b)
+{
+  OmniNnOpParams params = { 0 };
+  gsize na = (gsize) outer * a, nb = (gsize) outer * b, n = na + nb;
+  gfloat *x = random_floats (na, 3.0f), *y = random_floats (nb, 3.0f);
+  gfloat *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[2] = { x, y };
+  gsize sizes[2] = { na * 4, nb * 4 };
+
+  params.concat.outer = outer;
+  params.concat.a = a;
+  params.concat.b = b;
+  omni_nn_ref_concat (&params.concat, x, y, ref);
+  fail_unless_equals_float (ref[a], y[0]); /* by hand */
+  if (outer > 1)
+    fail_unless_equals_float (ref[a + b], x[a]);
+  vk = run_kernel (OMNI_NN_OP_CONCAT, &params, FALSE, 2, inputs, sizes, n);
+  compare ("concat", vk, ref, n);
+  g_free (x);
+  g_free (y);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_concat)
+{
+  check_concat (32 * 32, 24, 17); /* channels of an NHWC map */
+  check_concat (1, 5, 3);
+  check_concat (7, 1, 1);
+}
+
+GST_END_TEST;
+
+static void
+check_resize (guint ih, guint iw, guint c, guint oh, guint ow, gboolean align,
+    gboolean half, gboolean nearest)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnResizeParams *p = &params.resize;
+  gsize n_in = (gsize) ih * iw * c, n = (gsize) oh * ow * c;
+  gfloat *in = random_floats (n_in, 5.0f), *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[1] = { in };
+  gsize sizes[1] = { n_in * 4 };
+
+  p->in_h = ih;
+  p->in_w = iw;
+  p->c = c;
+  p->out_h = oh;
+  p->out_w = ow;
+  p->align_corners = align;
+  p->half_pixel_centers = half;
+  p->nearest = nearest;
+  omni_nn_ref_resize (p, in, ref);
+  vk = run_kernel (OMNI_NN_OP_RESIZE, &params, FALSE, 1, inputs, sizes, n);
+  compare (nearest ? "resize-nearest" : "resize-bilinear", vk, ref, n);
+  g_free (in);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_resize)
+{
+  OmniNnOpParams params = { 0 };
+  const gfloat in[4] = { 0, 10, 20, 30 }; /* 2x2 */
+  gfloat out[16];
+  guint mode;
+
+  /* by hand: 2x2 -> 4x4, plain ratio 0.5: row 1 is halfway */
+  params.resize.in_h = params.resize.in_w = 2;
+  params.resize.c = 1;
+  params.resize.out_h = params.resize.out_w = 4;
+  omni_nn_ref_resize (&params.resize, in, out);
+  fail_unless_equals_float (out[0], 0);
+  fail_unless_equals_float (out[1], 5);
+  fail_unless_equals_float (out[5], 15);
+  fail_unless_equals_float (out[15], 30);
+  /* half-pixel centers: the first output samples -0.25 -> clamped */
+  params.resize.half_pixel_centers = TRUE;
+  omni_nn_ref_resize (&params.resize, in, out);
+  fail_unless_equals_float (out[0], 0);
+  fail_unless_equals_float (out[1], 2.5f);
+
+  for (mode = 0; mode < 6; mode++) {
+    gboolean align = mode % 3 == 1, half = mode % 3 == 2, nearest = mode >= 3;
+
+    check_resize (8, 8, 24, 16, 16, align, half, nearest); /* FPN upsample */
+    check_resize (7, 5, 3, 13, 11, align, half, nearest);
+    check_resize (13, 11, 5, 7, 5, align, half, nearest); /* downscale */
+    check_resize (1, 1, 2, 3, 3, align, half, nearest);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_sigmoid_tanh_reshape)
 {
   check_eltwise (OMNI_NN_OP_ACTIVATION, 1001, OMNI_NN_ACT_SIGMOID);
@@ -1388,6 +1483,8 @@ nnops_suite (void)
   tcase_add_test (tc, test_pool2d);
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_sigmoid_tanh_reshape);
+  tcase_add_test (tc, test_concat);
+  tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_add_activation);
   tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_softmax);

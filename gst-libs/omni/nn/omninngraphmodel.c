@@ -147,9 +147,8 @@ attr_ints (JsonObject *node, const gchar *key, gint64 *out, guint max)
 
 /* ---- errors --------------------------------------------------------------- */
 
-static Val *
-fail (Loader *l, OmniNnError code, const gchar *name, const gchar *op,
-    const gchar *fmt, ...) G_GNUC_PRINTF (5, 6);
+static Val *fail (Loader *l, OmniNnError code, const gchar *name,
+    const gchar *op, const gchar *fmt, ...) G_GNUC_PRINTF (5, 6);
 
 static Val *
 fail (Loader *l, OmniNnError code, const gchar *name, const gchar *op,
@@ -162,8 +161,8 @@ fail (Loader *l, OmniNnError code, const gchar *name, const gchar *op,
   what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   if (l->error && !*l->error)
-    g_set_error (l->error, OMNI_NN_ERROR, code, "node '%s' (op %s): %s", name,
-        op, what);
+    g_set_error (
+        l->error, OMNI_NN_ERROR, code, "node '%s' (op %s): %s", name, op, what);
   g_free (what);
   return NULL;
 }
@@ -194,7 +193,7 @@ static Val *
 new_act (Loader *l, const gchar *name, guint n_dims, const guint *dims)
 {
   Val *v = g_new0 (Val, 1);
-  guint i, skip = n_dims > 1 ? 1 : 0;
+  guint i, skip = n_dims > 1 && dims[0] == 1 ? 1 : 0;
 
   v->n_dims = n_dims;
   v->n = 1;
@@ -202,8 +201,8 @@ new_act (Loader *l, const gchar *name, guint n_dims, const guint *dims)
     v->dims[i] = dims[i];
     v->n *= dims[i];
   }
-  v->tensor = omni_nn_graph_add_tensor (
-      l->g, name, n_dims - skip, dims + skip, NULL);
+  v->tensor
+      = omni_nn_graph_add_tensor (l->g, name, n_dims - skip, dims + skip, NULL);
   return v;
 }
 
@@ -249,9 +248,8 @@ add_weight_tensor (Loader *l, const gchar *name, const Val *v)
 /* ---- ops: sources and aliases ------------------------------------------- */
 
 static Val *
-op_const (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_const (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   OmniNnWeight *w = g_hash_table_lookup (l->weights, name);
   Val *v;
@@ -271,17 +269,16 @@ op_const (
 }
 
 static Val *
-op_placeholder (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_placeholder (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   JsonObject *a = attr (node, "shape");
   JsonNode *sn = a ? json_object_get_member (a, "shape") : NULL;
   JsonNode *dn = sn && JSON_NODE_HOLDS_OBJECT (sn)
                      ? json_object_get_member (json_node_get_object (sn), "dim")
                      : NULL;
-  JsonArray *dims = dn && JSON_NODE_HOLDS_ARRAY (dn) ? json_node_get_array (dn)
-                                                     : NULL;
+  JsonArray *dims
+      = dn && JSON_NODE_HOLDS_ARRAY (dn) ? json_node_get_array (dn) : NULL;
   guint d[4], i;
   Val *v;
 
@@ -293,7 +290,8 @@ op_placeholder (
         "the input is not an image [1, height, width, channels]");
   for (i = 0; i < 4; i++) {
     JsonNode *e = json_array_get_element (dims, i);
-    JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+    JsonObject *o
+        = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
     JsonNode *s = o ? json_object_get_member (o, "size") : NULL;
     gint64 size = s && JSON_NODE_HOLDS_VALUE (s)
                           && json_node_get_value_type (s) == G_TYPE_STRING
@@ -319,9 +317,8 @@ op_placeholder (
 }
 
 static Val *
-op_identity (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_identity (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   Val *v = g_new (Val, 1);
 
@@ -341,7 +338,8 @@ reshaped (Loader *l, const gchar *name, const gchar *op, const Val *in,
 
   for (i = 0; i < n_dims; i++)
     n *= dims[i];
-  if (n != in->n || n_dims > MAX_RANK || (!in->is_const && n_dims > 1 && dims[0] != 1))
+  if (n != in->n || n_dims > MAX_RANK
+      || (!in->is_const && n_dims == MAX_RANK && dims[0] != 1))
     return fail (l, OMNI_NN_ERROR_SHAPE, name, op,
         "cannot reshape %" G_GSIZE_FORMAT " values to this shape", in->n);
   if (in->is_const)
@@ -354,9 +352,8 @@ reshaped (Loader *l, const gchar *name, const gchar *op, const Val *in,
 }
 
 static Val *
-op_reshape (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_reshape (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   guint dims[MAX_RANK], i, unknown = G_MAXUINT;
   gsize known = 1;
@@ -383,9 +380,8 @@ op_reshape (
 }
 
 static Val *
-op_squeeze (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_squeeze (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   gint64 axes[MAX_RANK];
   gint n_axes = attr_ints (node, "squeeze_dims", axes, MAX_RANK);
@@ -407,9 +403,8 @@ op_squeeze (
 }
 
 static Val *
-op_expand_dims (
-    Loader *l, JsonObject *node, const gchar *name, const gchar *op, Val **in,
-    guint n_in)
+op_expand_dims (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   guint dims[MAX_RANK], n = 0, i;
   gint axis;
@@ -491,9 +486,11 @@ window (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
       *before = (gint) pads[2 * axis];
       *out = (guint) ((in + pads[2 * axis] + pads[2 * axis + 1] - eff) / s + 1);
     }
-  } else if (padding && (!strcmp (padding, "SAME") || !strcmp (padding, "VALID"))) {
+  } else if (padding
+             && (!strcmp (padding, "SAME") || !strcmp (padding, "VALID"))) {
     ok = omni_nn_conv_output_size (in, k, s, d,
-        !strcmp (padding, "SAME") ? OMNI_NN_PADDING_SAME : OMNI_NN_PADDING_VALID,
+        !strcmp (padding, "SAME") ? OMNI_NN_PADDING_SAME
+                                  : OMNI_NN_PADDING_VALID,
         out, &pb);
     *before = (gint) pb;
   } else {
@@ -501,8 +498,8 @@ window (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   }
   if (!ok)
     fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
-        "padding '%s' gives no output on an input of %u", padding ? padding : "?",
-        in);
+        "padding '%s' gives no output on an input of %u",
+        padding ? padding : "?", in);
   g_free (padding);
   return ok;
 }
@@ -571,8 +568,8 @@ op_conv (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   cin = f->dims[2];
   cout = depthwise ? cin * f->dims[3] : f->dims[3];
   if (bias && in[2]->n != cout)
-    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "bias of %" G_GSIZE_FORMAT
-        " values for %u channels", in[2]->n, cout);
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op,
+        "bias of %" G_GSIZE_FORMAT " values for %u channels", in[2]->n, cout);
   if (!window (l, node, name, op, 1, x->dims[1], kh, sh, dh, &oh, &pt)
       || !window (l, node, name, op, 2, x->dims[2], kw, sw, dw, &ow, &pl))
     return NULL;
@@ -589,19 +586,19 @@ op_conv (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
     p.gemm.activation = act;
   } else if (depthwise) {
     type = OMNI_NN_OP_DEPTHWISE_CONV2D;
-    p.depthwise = (OmniNnDepthwiseConv2dParams) { x->dims[1], x->dims[2], cin,
+    p.depthwise = (OmniNnDepthwiseConv2dParams){ x->dims[1], x->dims[2], cin,
       oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl, f->dims[3], act };
   } else {
     type = OMNI_NN_OP_CONV2D;
-    p.conv2d = (OmniNnConv2dParams) { x->dims[1], x->dims[2], cin, oh, ow,
-      cout, kh, kw, sh, sw, dh, dw, pt, pl, act };
+    p.conv2d = (OmniNnConv2dParams){ x->dims[1], x->dims[2], cin, oh, ow, cout,
+      kh, kw, sh, sw, dh, dw, pt, pl, act };
   }
   wid = add_weight_tensor (l, NULL, f);
   if (bias)
     bid = add_weight_tensor (l, NULL, in[2]);
   v = new_act (l, name, 4, d);
-  omni_nn_graph_add_node (l->g, type, name, &p, 1, &x->tensor, wid, bid,
-      v->tensor);
+  omni_nn_graph_add_node (
+      l->g, type, name, &p, 1, &x->tensor, wid, bid, v->tensor);
   return v;
 }
 
@@ -659,8 +656,8 @@ op_matmul (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   p.gemm.activation = act;
   d[0] = 1;
   v = new_act (l, name, 2, d);
-  omni_nn_graph_add_node (l->g, OMNI_NN_OP_DENSE, name, &p, 1, &x->tensor, wid,
-      bid, v->tensor);
+  omni_nn_graph_add_node (
+      l->g, OMNI_NN_OP_DENSE, name, &p, 1, &x->tensor, wid, bid, v->tensor);
   return v;
 }
 
@@ -790,15 +787,15 @@ op_binary (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
 }
 
 static Val *
-op_activation (Loader *l, JsonObject *node, const gchar *name,
-    const gchar *op, Val **in, guint n_in)
+op_activation (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
 {
   OmniNnOpParams p = { 0 };
   Val *v;
 
   if (in[0]->is_const)
-    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
-        "an activation of a constant");
+    return fail (
+        l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "an activation of a constant");
   p.eltwise.n = in[0]->n;
   p.eltwise.activation = !strcmp (op, "Relu")      ? OMNI_NN_ACT_RELU
                          : !strcmp (op, "Relu6")   ? OMNI_NN_ACT_RELU6
@@ -822,8 +819,8 @@ op_softmax (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   p.softmax.n = in[0]->dims[in[0]->n_dims - 1];
   p.softmax.rows = p.softmax.n ? (guint) (in[0]->n / p.softmax.n) : 0;
   v = new_act (l, name, in[0]->n_dims, in[0]->dims);
-  omni_nn_graph_add_node (l->g, OMNI_NN_OP_SOFTMAX, name, &p, 1,
-      &in[0]->tensor, OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+  omni_nn_graph_add_node (l->g, OMNI_NN_OP_SOFTMAX, name, &p, 1, &in[0]->tensor,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
   return v;
 }
 
@@ -876,7 +873,8 @@ op_mean (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   Val *v;
 
   for (i = 0; ax && ax->is_const && i < ax->n; i++) {
-    gint a = (gint) ax->data[i] < 0 ? (gint) ax->data[i] + 4 : (gint) ax->data[i];
+    gint a
+        = (gint) ax->data[i] < 0 ? (gint) ax->data[i] + 4 : (gint) ax->data[i];
 
     h |= a == 1;
     w |= a == 2;
@@ -910,7 +908,8 @@ op_pad (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   Val *v;
 
   if (!is_image (x) || !pads || !pads->is_const || pads->n != 8
-      || (n_in > 2 && (!in[2]->is_const || in[2]->n != 1 || in[2]->data[0] != 0)))
+      || (n_in > 2
+          && (!in[2]->is_const || in[2]->n != 1 || in[2]->data[0] != 0)))
     return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
         "only constant zero padding of an NHWC activation");
   for (i = 0; i < 8; i++)
@@ -934,6 +933,183 @@ op_pad (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   omni_nn_graph_add_node (l->g, OMNI_NN_OP_PAD, name, &p, 1, &x->tensor,
       OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
   return v;
+}
+
+/* ---- ops: concatenation, resizing, casts ---------------------------------- */
+
+/* Two values along @axis: folded when both are constants. */
+static Val *
+concat2 (Loader *l, const gchar *name, const gchar *op, const Val *a,
+    const Val *b, guint axis)
+{
+  OmniNnOpParams p = { 0 };
+  guint dims[MAX_RANK], i;
+  gsize outer = 1, ia = 1, ib = 1;
+  guint ins[2];
+  Val *v;
+
+  if (a->n_dims != b->n_dims || axis >= a->n_dims)
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "ranks or axis differ");
+  for (i = 0; i < a->n_dims; i++) {
+    if (i != axis && a->dims[i] != b->dims[i])
+      return fail (l, OMNI_NN_ERROR_SHAPE, name, op,
+          "dimension %u differs (%u, %u)", i, a->dims[i], b->dims[i]);
+    dims[i] = i == axis ? a->dims[i] + b->dims[i] : a->dims[i];
+    if (i < axis)
+      outer *= a->dims[i];
+    else {
+      ia *= a->dims[i];
+      ib *= b->dims[i];
+    }
+  }
+  if (outer > G_MAXUINT || ia > G_MAXUINT || ib > G_MAXUINT)
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "too large");
+  p.concat.outer = (guint) outer;
+  p.concat.a = (guint) ia;
+  p.concat.b = (guint) ib;
+  if (a->is_const && b->is_const) {
+    gfloat *data = g_new (gfloat, MAX (outer * (ia + ib), 1));
+
+    omni_nn_ref_concat (&p.concat, a->data, b->data, data);
+    return new_const (l, a->n_dims, dims, data);
+  }
+  if (a->is_const || b->is_const || (a->n_dims > 1 && a->dims[0] != 1))
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "concatenating a constant with an activation, or along a batch");
+  if (!ia || !ib)
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "an empty part");
+  v = new_act (l, name, a->n_dims, dims);
+  ins[0] = a->tensor;
+  ins[1] = b->tensor;
+  omni_nn_graph_add_node (l->g, OMNI_NN_OP_CONCAT, name, &p, 2, ins,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+  return v;
+}
+
+static Val *
+op_concat (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  const Val *ax = n_in > 0 ? in[n_in - 1] : NULL;
+  gint axis;
+  Val *acc;
+  guint i;
+
+  if (n_in < 2 || !ax->is_const || ax->n != 1)
+    return fail (
+        l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "the axis is not one constant");
+  if (n_in == 2) {
+    Val *v = g_new (Val, 1);
+
+    *v = *in[0];
+    return v;
+  }
+  axis = (gint) ax->data[0];
+  if (axis < 0)
+    axis += in[0]->n_dims;
+  if (axis < 0)
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "axis out of range");
+  acc = concat2 (l, name, op, in[0], in[1], (guint) axis);
+  /* longer lists: a chain of pairs (the intermediate ones unnamed) */
+  for (i = 2; acc && i + 1 < n_in; i++) {
+    Val *next = concat2 (l, name, op, acc, in[i], (guint) axis);
+
+    g_free (acc);
+    acc = next;
+  }
+  return acc;
+}
+
+static Val *
+op_resize (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  OmniNnOpParams p = { 0 };
+  OmniNnResizeParams *q = &p.resize;
+  const Val *x = in[0], *size = n_in > 1 ? in[1] : NULL;
+  guint d[4];
+  Val *v;
+
+  if (!is_image (x) || !size || !size->is_const || size->n != 2
+      || size->data[0] < 1 || size->data[1] < 1 || size->data[0] > 16384
+      || size->data[1] > 16384)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "needs an NHWC activation and a constant size");
+  q->in_h = x->dims[1];
+  q->in_w = x->dims[2];
+  q->c = x->dims[3];
+  q->out_h = (guint) size->data[0];
+  q->out_w = (guint) size->data[1];
+  q->align_corners = attr_bool (node, "align_corners");
+  q->half_pixel_centers = attr_bool (node, "half_pixel_centers");
+  q->nearest = !strcmp (op, "ResizeNearestNeighbor");
+  if (q->align_corners && q->half_pixel_centers)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "align_corners with half_pixel_centers");
+  d[0] = 1;
+  d[1] = q->out_h;
+  d[2] = q->out_w;
+  d[3] = q->c;
+  v = new_act (l, name, 4, d);
+  omni_nn_graph_add_node (l->g, OMNI_NN_OP_RESIZE, name, &p, 1, &x->tensor,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+  return v;
+}
+
+/* The runtime computes in float32: a cast to float is the identity; a
+ * constant cast to int32 is truncated at load. */
+static Val *
+op_cast (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  JsonObject *a = attr (node, "DstT");
+  JsonNode *t = a ? json_object_get_member (a, "type") : NULL;
+  const gchar *dst = t && JSON_NODE_HOLDS_VALUE (t)
+                             && json_node_get_value_type (t) == G_TYPE_STRING
+                         ? json_node_get_string (t)
+                         : "?";
+  Val *v;
+
+  if (!strcmp (dst, "DT_FLOAT")) {
+    v = g_new (Val, 1);
+    *v = *in[0];
+    return v;
+  }
+  if (in[0]->is_const && !strcmp (dst, "DT_INT32")) {
+    gfloat *data = const_copy (in[0]);
+    gsize i;
+
+    for (i = 0; i < in[0]->n; i++)
+      data[i] = truncf (data[i]);
+    return new_const (l, in[0]->n_dims, in[0]->dims, data);
+  }
+  return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+      "a cast of an activation to %s", dst);
+}
+
+/* Unpack (unstack) into one piece: the input without that axis. */
+static Val *
+op_unpack (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  gint64 axis = 0;
+  guint dims[MAX_RANK], n = 0, i;
+  JsonObject *a = attr (node, "axis");
+  JsonNode *an = a ? json_object_get_member (a, "i") : NULL;
+
+  if (an && JSON_NODE_HOLDS_VALUE (an))
+    axis = json_node_get_value_type (an) == G_TYPE_STRING
+               ? g_ascii_strtoll (json_node_get_string (an), NULL, 10)
+               : json_node_get_int (an);
+  if (axis < 0)
+    axis += in[0]->n_dims;
+  if (axis < 0 || axis >= in[0]->n_dims || in[0]->dims[axis] != 1)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "only an unpack into one piece");
+  for (i = 0; i < in[0]->n_dims; i++)
+    if (i != axis)
+      dims[n++] = in[0]->dims[i];
+  return reshaped (l, name, op, in[0], n, dims);
 }
 
 /* ---- the op table --------------------------------------------------------- */
@@ -975,12 +1151,17 @@ static const struct {
   { "Mean", op_mean },
   { "Pad", op_pad },
   { "PadV2", op_pad },
+  { "ConcatV2", op_concat },
+  { "ResizeBilinear", op_resize },
+  { "ResizeNearestNeighbor", op_resize },
+  { "Cast", op_cast },
+  { "Unpack", op_unpack },
 };
 
 /* Ops of TensorFlow's control flow (tf.while_loop, tf.cond, functions). */
-static const gchar *const control_flow[] = { "Enter", "Exit", "Merge",
-  "Switch", "NextIteration", "LoopCond", "While", "StatelessWhile", "If",
-  "StatelessIf", "PartitionedCall", "StatefulPartitionedCall", NULL };
+static const gchar *const control_flow[] = { "Enter", "Exit", "Merge", "Switch",
+  "NextIteration", "LoopCond", "While", "StatelessWhile", "If", "StatelessIf",
+  "PartitionedCall", "StatefulPartitionedCall", NULL };
 
 static OpFunc
 find_op (const gchar *op)
@@ -1018,9 +1199,8 @@ static Val *
 convert_node (Loader *l, JsonObject *node, const gchar *name)
 {
   JsonNode *inn = json_object_get_member (node, "input");
-  JsonArray *inputs = inn && JSON_NODE_HOLDS_ARRAY (inn)
-                          ? json_node_get_array (inn)
-                          : NULL;
+  JsonArray *inputs
+      = inn && JSON_NODE_HOLDS_ARRAY (inn) ? json_node_get_array (inn) : NULL;
   JsonNode *opn = json_object_get_member (node, "op");
   const gchar *op = opn && JSON_NODE_HOLDS_VALUE (opn)
                             && json_node_get_value_type (opn) == G_TYPE_STRING
@@ -1031,8 +1211,8 @@ convert_node (Loader *l, JsonObject *node, const gchar *name)
   guint n_in = 0, i;
 
   if (!func)
-    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
-        "op %s is not supported", op);
+    return fail (
+        l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "op %s is not supported", op);
   for (i = 0; inputs && i < json_array_get_length (inputs); i++) {
     JsonNode *e = json_array_get_element (inputs, i);
     gboolean other = FALSE;
@@ -1077,8 +1257,7 @@ convert (Loader *l, const gchar *name)
   if (g_hash_table_contains (l->busy, name)) {
     if (l->error && !*l->error)
       g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-          "node '%s' is part of a cycle (control flow is not supported)",
-          name);
+          "node '%s' is part of a cycle (control flow is not supported)", name);
     return NULL;
   }
   g_hash_table_add (l->busy, (gpointer) name);
@@ -1100,7 +1279,8 @@ index_nodes (Loader *l, JsonArray *nodes, GHashTable *read)
 
   for (i = 0; i < json_array_get_length (nodes); i++) {
     JsonNode *e = json_array_get_element (nodes, i);
-    JsonObject *n = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+    JsonObject *n
+        = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
     JsonNode *nn = n ? json_object_get_member (n, "name") : NULL;
     JsonNode *on = n ? json_object_get_member (n, "op") : NULL;
     JsonNode *in = n ? json_object_get_member (n, "input") : NULL;
@@ -1145,15 +1325,15 @@ index_nodes (Loader *l, JsonArray *nodes, GHashTable *read)
 /* Output names: the caller's cut, else the signature's outputs, else the
  * nodes nobody reads (constants and the input aside). */
 static GPtrArray *
-output_names (Loader *l, JsonObject *root, const gchar *const *cut,
-    GHashTable *read)
+output_names (
+    Loader *l, JsonObject *root, const gchar *const *cut, GHashTable *read)
 {
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   JsonNode *sig = json_object_get_member (root, "signature");
-  JsonNode *outs = sig && JSON_NODE_HOLDS_OBJECT (sig)
-                       ? json_object_get_member (json_node_get_object (sig),
-                             "outputs")
-                       : NULL;
+  JsonNode *outs
+      = sig && JSON_NODE_HOLDS_OBJECT (sig)
+            ? json_object_get_member (json_node_get_object (sig), "outputs")
+            : NULL;
   GHashTableIter it;
   gpointer key, value;
   guint i;
@@ -1282,8 +1462,8 @@ omni_nn_graph_model_load (
   JsonParser *parser = json_parser_new_immutable ();
   JsonArray *nodes = NULL, *manifest = NULL;
   JsonObject *root;
-  GHashTable *read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  GHashTable *read
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *names = NULL;
   OmniNnModel *m = NULL;
   gchar *path, *dir = NULL;

@@ -51,6 +51,10 @@ G_BEGIN_DECLS
  *   node's weights; #OmniNnBinaryParams.swap puts it first)
  * @OMNI_NN_OP_RESHAPE: a copy under another shape (#OmniNnEltwiseParams,
  *   activation none)
+ * @OMNI_NN_OP_CONCAT: two tensors side by side along one axis
+ *   (#OmniNnConcatParams)
+ * @OMNI_NN_OP_RESIZE: bilinear or nearest-neighbour resize of an NHWC
+ *   activation (#OmniNnResizeParams)
  *
  * The operators of the graph IR.
  */
@@ -70,6 +74,8 @@ typedef enum {
   OMNI_NN_OP_BINARY,
   OMNI_NN_OP_BINARY_CONST,
   OMNI_NN_OP_RESHAPE,
+  OMNI_NN_OP_CONCAT,
+  OMNI_NN_OP_RESIZE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -270,6 +276,46 @@ typedef struct {
   gint pad_top, pad_left;
   gboolean max;
 } OmniNnPool2dParams;
+
+/**
+ * OmniNnConcatParams:
+ * @outer: product of the dimensions before the axis
+ * @a: elements of the first input per outer index (its axis size times
+ *   the product of the dimensions after the axis)
+ * @b: the same for the second input
+ *
+ * out[o, 0 .. a) = a[o, ...], out[o, a .. a + b) = b[o, ...]: TF ConcatV2
+ * of two tensors along any axis (longer lists are chained).
+ */
+typedef struct {
+  guint outer, a, b;
+} OmniNnConcatParams;
+
+/**
+ * OmniNnResizeParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @c: channels
+ * @out_h: output height
+ * @out_w: output width
+ * @align_corners: TF's align_corners: ratio (in - 1) / (out - 1)
+ * @half_pixel_centers: TF's half_pixel_centers: source = (dst + 0.5) *
+ *   ratio - 0.5
+ * @nearest: nearest neighbour (ResizeNearestNeighbor) instead of bilinear
+ *
+ * tf.image.resize as TF.js's CPU backend computes it: source coordinate
+ * s from the ratio (in / out, or (in - 1) / (out - 1) with align_corners
+ * and out > 1); bilinear: s0 = max (floor (s), 0), s1 = min (ceil (s),
+ * in - 1), weight s - floor (s), rows then columns; nearest: round (s)
+ * with align_corners, else floor (s), clamped (half-pixel adds 0.5 first).
+ */
+typedef struct {
+  guint in_h, in_w, c;
+  guint out_h, out_w;
+  gboolean align_corners;
+  gboolean half_pixel_centers;
+  gboolean nearest;
+} OmniNnResizeParams;
 
 /**
  * OmniNnBinaryKind:
@@ -529,6 +575,8 @@ typedef union {
   OmniNnChannelParams channel;
   OmniNnPool2dParams pool2d;
   OmniNnBinaryParams binary;
+  OmniNnConcatParams concat;
+  OmniNnResizeParams resize;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -567,6 +615,12 @@ OMNI_API void omni_nn_ref_pool2d (
 
 OMNI_API void omni_nn_ref_binary (
     const OmniNnBinaryParams *p, const gfloat *a, const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_concat (
+    const OmniNnConcatParams *p, const gfloat *a, const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_resize (
+    const OmniNnResizeParams *p, const gfloat *in, gfloat *out);
 
 /* @frame: the frame bytes, at least omni_nn_preprocess_frame_size() long;
  * @out: [out_h, out_w, 3]. */

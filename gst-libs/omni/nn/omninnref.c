@@ -94,13 +94,22 @@ activate_n (gfloat *v, gsize n, OmniNnActivation act)
     v[i] = activate (v[i], act);
 }
 
+/* Sums start from 0 and the bias is added last, as TF.js (conv2d or
+ * matMul, then add(bias)) does: the same rounding. */
 static void
 init_bias (gfloat *out, const gfloat *bias, guint n)
 {
+  memset (out, 0, n * sizeof (gfloat));
+}
+
+static void
+add_bias (gfloat *out, const gfloat *bias, guint n)
+{
+  guint i;
+
   if (bias)
-    memcpy (out, bias, n * sizeof (gfloat));
-  else
-    memset (out, 0, n * sizeof (gfloat));
+    for (i = 0; i < n; i++)
+      out[i] += bias[i];
 }
 
 void
@@ -139,6 +148,7 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
           }
         }
       }
+      add_bias (o, bias, oc);
       activate_n (o, oc, p->activation);
     }
   }
@@ -181,6 +191,7 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
           }
         }
       }
+      add_bias (o, bias, oc);
       activate_n (o, oc, p->activation);
     }
   }
@@ -217,6 +228,10 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
         o3[j] += v3 * wj;
       }
     }
+    add_bias (o0, bias, n);
+    add_bias (o1, bias, n);
+    add_bias (o2, bias, n);
+    add_bias (o3, bias, n);
     activate_n (o0, 4 * n, p->activation);
   }
   for (; i < p->m; i++) {
@@ -231,6 +246,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
       for (j = 0; j < n; j++)
         o[j] += v * w[j];
     }
+    add_bias (o, bias, n);
     activate_n (o, n, p->activation);
   }
 }
@@ -340,6 +356,79 @@ omni_nn_ref_binary (
           out[o++] = p->swap ? binary (p->kind, b[ib], a[ia])
                              : binary (p->kind, a[ia], b[ib]);
         }
+}
+
+void
+omni_nn_ref_concat (
+    const OmniNnConcatParams *p, const gfloat *a, const gfloat *b, gfloat *out)
+{
+  guint o;
+
+  for (o = 0; o < p->outer; o++) {
+    memcpy (out, a + (gsize) o * p->a, p->a * sizeof (gfloat));
+    memcpy (out + p->a, b + (gsize) o * p->b, p->b * sizeof (gfloat));
+    out += p->a + p->b;
+  }
+}
+
+/* TF.js (backend-cpu resizeBilinear / resizeNearestNeighbor): the ratio in
+ * double precision. */
+static gdouble
+resize_ratio (guint in, guint out, gboolean align_corners)
+{
+  if (align_corners && out > 1)
+    return (gdouble) (in - 1) / (out - 1);
+  return (gdouble) in / out;
+}
+
+static void
+resize_coord (const OmniNnResizeParams *p, guint dst, guint in, guint out,
+    guint *s0, guint *s1, gfloat *frac)
+{
+  gdouble r = resize_ratio (in, out, p->align_corners);
+  gdouble s = p->half_pixel_centers ? r * (dst + 0.5) - 0.5 : r * dst;
+
+  if (p->nearest) {
+    /* Math.round with align_corners: half rounds up */
+    gdouble n = p->align_corners || p->half_pixel_centers ? floor (s + 0.5)
+                                                          : floor (s);
+
+    *s0 = *s1 = (guint) CLAMP (n, 0, (gdouble) in - 1);
+    *frac = 0;
+    return;
+  }
+  *s0 = (guint) MAX (floor (s), 0);
+  *s1 = (guint) MIN (ceil (s), (gdouble) in - 1);
+  *s0 = MIN (*s0, in - 1);
+  *frac = (gfloat) (s - floor (s));
+}
+
+void
+omni_nn_ref_resize (const OmniNnResizeParams *p, const gfloat *in, gfloat *out)
+{
+  guint oy, ox, c;
+
+  for (oy = 0; oy < p->out_h; oy++) {
+    guint y0, y1, x0, x1;
+    gfloat fy, fx;
+
+    resize_coord (p, oy, p->in_h, p->out_h, &y0, &y1, &fy);
+    for (ox = 0; ox < p->out_w; ox++) {
+      const gfloat *tl, *tr, *bl, *br;
+
+      resize_coord (p, ox, p->in_w, p->out_w, &x0, &x1, &fx);
+      tl = in + ((gsize) y0 * p->in_w + x0) * p->c;
+      tr = in + ((gsize) y0 * p->in_w + x1) * p->c;
+      bl = in + ((gsize) y1 * p->in_w + x0) * p->c;
+      br = in + ((gsize) y1 * p->in_w + x1) * p->c;
+      for (c = 0; c < p->c; c++) {
+        gfloat top = tl[c] + (tr[c] - tl[c]) * fx;
+        gfloat bottom = bl[c] + (br[c] - bl[c]) * fx;
+
+        *out++ = top + (bottom - top) * fy;
+      }
+    }
+  }
 }
 
 void

@@ -142,8 +142,7 @@ parse_spec (JsonObject *spec, guint gi, guint j, const gchar **storage,
   shape = sn && JSON_NODE_HOLDS_ARRAY (sn) ? json_node_get_array (sn) : NULL;
   if (!name || !shape || !dtype) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-        "weightsManifest group %u: entry %u lacks name, shape or dtype", gi,
-        j);
+        "weightsManifest group %u: entry %u lacks name, shape or dtype", gi, j);
     return NULL;
   }
   if (json_array_get_length (shape) > OMNI_NN_WEIGHT_MAX_DIMS) {
@@ -199,8 +198,8 @@ parse_spec (JsonObject *spec, guint gi, guint j, const gchar **storage,
 }
 
 static void
-decode (OmniNnWeight *w, const guint8 *src, const gchar *storage,
-    gdouble scale, gdouble min)
+decode (OmniNnWeight *w, const guint8 *src, const gchar *storage, gdouble scale,
+    gdouble min)
 {
   gsize k;
 
@@ -255,7 +254,8 @@ load_group (GHashTable *table, const gchar *dir, JsonObject *group, guint gi,
   gboolean ok = FALSE;
   guint j;
 
-  if (!pn || !JSON_NODE_HOLDS_ARRAY (pn) || !sn || !JSON_NODE_HOLDS_ARRAY (sn)) {
+  if (!pn || !JSON_NODE_HOLDS_ARRAY (pn) || !sn
+      || !JSON_NODE_HOLDS_ARRAY (sn)) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
         "weightsManifest group %u has no paths or weights list", gi);
     goto done;

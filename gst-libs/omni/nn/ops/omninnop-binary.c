@@ -89,12 +89,6 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
   return TRUE;
 }
 
-static guint64
-count_flops (const OmniNnOpParams *p)
-{
-  return count (p->binary.n_dims, p->binary.dims);
-}
-
 static void
 reference (const OmniNnOpParams *p, const gfloat *const *in, const gfloat *w,
     const gfloat *b, gfloat *out)
@@ -116,7 +110,6 @@ const OmniNnOpInfo omni_nn_op_binary = {
   .in_graph = TRUE,
   .validate = validate,
   .infer_shape = infer_shape,
-  .count_macs = count_flops,
   .reference = reference,
 };
 
@@ -128,6 +121,5 @@ const OmniNnOpInfo omni_nn_op_binary_const = {
   .in_graph = TRUE,
   .validate = validate_const,
   .infer_shape = infer_shape,
-  .count_macs = count_flops,
   .reference = reference_const,
 };

@@ -50,6 +50,8 @@ extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_pool2d;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary_const;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_reshape;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_concat;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_resize;
 
 G_END_DECLS
 

@@ -115,6 +115,8 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_pool2d;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary_const;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reshape;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_concat;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_resize;
 
 G_END_DECLS
 

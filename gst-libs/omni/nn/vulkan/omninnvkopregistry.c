@@ -23,6 +23,8 @@ static const OmniNnVkOpBuilder *const builders[] = {
   [OMNI_NN_OP_BINARY] = &omni_nn_vk_op_binary,
   [OMNI_NN_OP_BINARY_CONST] = &omni_nn_vk_op_binary_const,
   [OMNI_NN_OP_RESHAPE] = &omni_nn_vk_op_reshape,
+  [OMNI_NN_OP_CONCAT] = &omni_nn_vk_op_concat,
+  [OMNI_NN_OP_RESIZE] = &omni_nn_vk_op_resize,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (builders) == OMNI_NN_OP_N_OPS);
