@@ -75,8 +75,8 @@ typedef struct {
 static gboolean
 peer_start (Peer *peer, const OmniNnModel *m, const gchar *input)
 {
-  gchar *script = g_build_filename (
-      OMNI_SOURCE_DIR, "bench", "graph-tfjs.js", NULL);
+  gchar *script
+      = g_build_filename (OMNI_SOURCE_DIR, "bench", "graph-tfjs.js", NULL);
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   gint fin, fout;
   GError *err = NULL;
@@ -205,8 +205,8 @@ make_input (const OmniNnGraph *g, const gchar *model, const gchar *path)
 }
 
 static gboolean
-bench_model (const gchar *name, const gchar *device, guint rounds,
-    guint per_round)
+bench_model (
+    const gchar *name, const gchar *device, guint rounds, guint per_round)
 {
   GError *err = NULL;
   OmniNnModel *m = omni_nn_graph_model_load (name, cut_of (name), &err);
@@ -234,9 +234,9 @@ bench_model (const gchar *name, const gchar *device, guint rounds,
   in.tensor = x;
   outs = g_new0 (gfloat *, m->graph->outputs->len);
   for (i = 0; i < m->graph->outputs->len; i++)
-    outs[i] = g_new (gfloat,
-        omni_nn_graph_tensor (m->graph, omni_nn_graph_output (m->graph, i)->tensor)
-            ->n_elements);
+    outs[i] = g_new (gfloat, omni_nn_graph_tensor (m->graph,
+                                 omni_nn_graph_output (m->graph, i)->tensor)
+                                 ->n_elements);
   state = vkb->prepare (m->graph, device, &err);
   if (!state) {
     g_printerr ("%s: %s\n", name, err->message);
@@ -259,8 +259,8 @@ bench_model (const gchar *name, const gchar *device, guint rounds,
            "(%s) %8.1f ms  ratio %.2fx  first output: %.6g vs %.6g\n",
       name, m->graph->input_w, m->graph->input_h,
       omni_nn_graph_count_macs (m->graph) / 1e9, mw,
-      vkb->device_name ? vkb->device_name (state) : "?", mv, mw / mv, outs[0][0],
-      first);
+      vkb->device_name ? vkb->device_name (state) : "?", mv, mw / mv,
+      outs[0][0], first);
   ok = TRUE;
 done:
   peer_stop (&peer);
@@ -313,7 +313,8 @@ main (int argc, char **argv)
            "(XNNPACK, 1 thread)\n",
       rounds, MAX (iterations / rounds, 1));
   if (argc < 2) {
-    ok = bench_model ("centernet", device, rounds, MAX (iterations / rounds, 1));
+    ok = bench_model (
+        "centernet", device, rounds, MAX (iterations / rounds, 1));
   } else {
     for (i = 1; i < (guint) argc; i++)
       ok &= bench_model (argv[i], device, rounds, MAX (iterations / rounds, 1));

@@ -16,7 +16,12 @@ gemm_is_v4 (const OmniNnGemmParams *p)
   return p->k % 4 == 0 && p->n % 4 == 0;
 }
 
-/* A few rows: one invocation per output feature. */
+/* A few rows, or any K or N that is not a multiple of 4 on a CPU device:
+ * one invocation per output value (measured on lavapipe with bench-vkops
+ * --per-node on CenterNet's 16384 x 72 x 18 and 16384 x 18 x 64 layers:
+ * 2.4x faster than nn_gemm's shared-memory tiles, whose barriers cost
+ * more than they save on a CPU). OMNI_VK_GEMM_TILES=1 forces the tiles
+ * (tests run both). */
 static void
 build_dense (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
 {
@@ -115,10 +120,13 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_GEMM_HAS_BIAS] = k->has_bias;
   b->access = omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
-  if (p->m < 16 && !gemm_is_v4 (p))
-    build_dense (k, b, p);
-  else if (gemm_is_v4 (p))
+  if (gemm_is_v4 (p))
     build_v4 (k, b, p);
+  else if (p->m < 16
+           || (omni_vk_device_get_info (k->device)->type
+                   == OMNI_VK_DEVICE_TYPE_CPU
+               && !g_getenv ("OMNI_VK_GEMM_TILES")))
+    build_dense (k, b, p);
   else
     build_tiled (k, b, p);
   return TRUE;
