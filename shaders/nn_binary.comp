@@ -39,18 +39,33 @@ float op(float a, float b)
   return min(a, b);
 }
 
+// Shapes the spec constants make common, folded by the driver: an operand
+// of the output's shape, a scalar, or one value per channel (last axis).
+const bool A_FULL = A0 == D0 && A1 == D1 && A2 == D2 && A3 == D3;
+const bool B_FULL = B0 == D0 && B1 == D1 && B2 == D2 && B3 == D3;
+const bool B_SCALAR = B0 == 1u && B1 == 1u && B2 == 1u && B3 == 1u;
+const bool B_LAST = B0 == 1u && B1 == 1u && B2 == 1u && B3 == D3;
+
+uint index_of(uint i, uint X0, uint X1, uint X2, uint X3)
+{
+  uint i3 = i % D3, r = i / D3;
+  uint i2 = r % D2;
+  r /= D2;
+  uint i1 = r % D1, i0 = r / D1;
+  return (((i0 % X0) * X1 + i1 % X1) * X2 + i2 % X2) * X3 + i3 % X3;
+}
+
 void main()
 {
   uint i = gl_GlobalInvocationID.y * (gl_NumWorkGroups.x * gl_WorkGroupSize.x)
       + gl_GlobalInvocationID.x;
   if (i >= D0 * D1 * D2 * D3)
     return;
-  uint i3 = i % D3, r = i / D3;
-  uint i2 = r % D2;
-  r /= D2;
-  uint i1 = r % D1, i0 = r / D1;
-  uint ia = (((i0 % A0) * A1 + i1 % A1) * A2 + i2 % A2) * A3 + i3 % A3;
-  uint ib = (((i0 % B0) * B1 + i1 % B1) * B2 + i2 % B2) * B3 + i3 % B3;
+  uint ia = A_FULL ? i : index_of(i, A0, A1, A2, A3);
+  uint ib = B_FULL     ? i
+            : B_SCALAR ? 0u
+            : B_LAST   ? i % D3
+                       : index_of(i, B0, B1, B2, B3);
   float a = srca.data[ia], b = srcb.data[ib];
   dst.data[i] = SWAP ? op(b, a) : op(a, b);
 }
