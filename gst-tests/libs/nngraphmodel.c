@@ -14,6 +14,7 @@
 #include <gst/check/gstcheck.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninngraphmodel.h>
+#include <omni/nn/omninnmodelinfo.h>
 #if HAVE_VULKAN
 #include <omni/nn/vulkan/omninnvulkan.h>
 #endif
@@ -214,7 +215,7 @@ GST_END_TEST;
  * runtime leaves to C: loading it uncut names the first such op. */
 GST_START_TEST (test_decode_tail_needs_cut)
 {
-  gchar *dir = model_dir ("centernet");
+  gchar *dir = copy_model ("centernet"); /* without its sidecar's cut */
   GError *err = NULL;
   OmniNnModel *m = omni_nn_graph_model_load (dir, NULL, &err);
 
@@ -225,7 +226,84 @@ GST_START_TEST (test_decode_tail_needs_cut)
                    && strstr (err->message, "node 'tower_0/") != NULL,
       "%s", err->message);
   g_error_free (err);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* The model-info sidecars tools/omni-fetch-models writes: the cut, the
+ * normalisation and the labels reach the loaded model. */
+GST_START_TEST (test_model_info)
+{
+  gchar *dir = model_dir ("centernet");
+  GError *err = NULL;
+  OmniNnModel *m = omni_nn_graph_model_load (dir, NULL, &err);
+
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (m->graph->outputs->len, 2);
+  fail_unless_equals_string (
+      omni_nn_graph_output (m->graph, 0)->name, "tower_0/keypoints");
+  fail_unless_equals_int (m->n_labels, 80);
+  fail_unless_equals_string (m->labels[0], "person");
+  fail_unless_equals_string (m->labels[79], "toothbrush");
+  fail_unless_equals_float (m->graph->input_scale, 1.0f);
+  omni_nn_model_free (m);
   g_free (dir);
+
+  dir = model_dir ("emotion");
+  m = omni_nn_graph_model_load (dir, NULL, &err);
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (m->n_labels, 7);
+  fail_unless_equals_string (m->labels[3], "happy");
+  fail_unless (fabsf (m->graph->input_scale - 2.0f / 255) < 1e-7f);
+  fail_unless_equals_float (m->graph->input_offset, -1.0f);
+  omni_nn_model_free (m);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* A sidecar that is wrong is an error naming the file and the field, and
+ * one that does not describe the graph's input is refused. */
+GST_START_TEST (test_model_info_errors)
+{
+  static const struct {
+    const gchar *json;
+    OmniNnError code;
+    const gchar *named;
+  } bad[] = {
+    { "{\"format\": \"omni-model-info\", \"input\": {\"width\": 64, "
+      "\"height\": 64, \"channels\": 1, \"color\": \"CMYK\"}}",
+        OMNI_NN_ERROR_PARSE, "'input.color'" },
+    { "{\"format\": \"omni-model-info\", \"input\": {\"width\": 0, "
+      "\"height\": 64}}",
+        OMNI_NN_ERROR_PARSE, "'input.width'" },
+    { "{\"format\": \"omni-model-info\", \"input\": {\"width\": 64, "
+      "\"height\": 64, \"channels\": 1}, \"labels\": [1, 2]}",
+        OMNI_NN_ERROR_PARSE, "'labels'" },
+    { "{\"format\": \"something-else\"}", OMNI_NN_ERROR_PARSE, "'format'" },
+    { "not json", OMNI_NN_ERROR_PARSE, "not valid JSON" },
+    { "{\"format\": \"omni-model-info\", \"input\": {\"width\": 48, "
+      "\"height\": 64, \"channels\": 1}}",
+        OMNI_NN_ERROR_SHAPE, "48x64x1" },
+  };
+  gchar *dir = copy_model ("emotion");
+  gchar *info = g_build_filename (dir, "model-info.json", NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GError *err;
+
+    write_file (info, bad[i].json, -1);
+    err = load_error (dir);
+    fail_unless (g_error_matches (err, OMNI_NN_ERROR, bad[i].code), "%u: %s", i,
+        err->message);
+    fail_unless (
+        strstr (err->message, bad[i].named) != NULL, "%u: %s", i, err->message);
+    g_error_free (err);
+  }
+  g_free (info);
+  remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -583,6 +661,8 @@ nngraphmodel_suite (void)
   tcase_add_test (tc, test_load_human_models);
   tcase_add_test (tc, test_cut_at_node);
   tcase_add_test (tc, test_decode_tail_needs_cut);
+  tcase_add_test (tc, test_model_info);
+  tcase_add_test (tc, test_model_info_errors);
   tcase_add_test (tc, test_unsupported_op);
   tcase_add_test (tc, test_control_flow_refused);
   tcase_add_test (tc, test_truncated_shard);

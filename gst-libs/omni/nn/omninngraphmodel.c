@@ -35,6 +35,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "omninnmodelinfo.h"
 #include "omninnweights.h"
 
 #define MAX_RANK 5
@@ -1446,6 +1447,32 @@ parse_model (JsonParser *parser, const gchar *path, JsonArray **nodes,
   return robj;
 }
 
+/* The sidecar's input must be the graph's; its normalisation and labels go
+ * to the graph and the model. */
+static gboolean
+apply_info (OmniNnModel *m, const OmniNnModelInfo *info, GError **error)
+{
+  OmniNnGraph *g = m->graph;
+
+  if (info->width != g->input_w || info->height != g->input_h
+      || info->channels != g->input_c) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "model-info.json of %s says the input is %ux%ux%u, the graph's is "
+        "%ux%ux%u",
+        m->path, info->width, info->height, info->channels, g->input_w,
+        g->input_h, g->input_c);
+    return FALSE;
+  }
+  g->input_scale = info->scale;
+  g->input_offset = info->offset;
+  g->align_corners = info->align_corners;
+  if (info->labels) {
+    m->labels = g_strdupv (info->labels);
+    m->n_labels = info->n_labels;
+  }
+  return TRUE;
+}
+
 static gchar *
 model_id (const gchar *path)
 {
@@ -1465,7 +1492,9 @@ omni_nn_graph_model_load (
   GHashTable *read
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *names = NULL;
+  OmniNnModelInfo *info = NULL;
   OmniNnModel *m = NULL;
+  GError *ierr = NULL;
   gchar *path, *dir = NULL;
   Loader l = { 0 };
 
@@ -1475,6 +1504,13 @@ omni_nn_graph_model_load (
   root = parse_model (parser, path, &nodes, &manifest, error);
   if (!root)
     goto done;
+  info = omni_nn_model_info_find (path, &ierr);
+  if (ierr) {
+    g_propagate_error (error, ierr);
+    goto done;
+  }
+  if (!outputs && info && info->cut)
+    outputs = (const gchar *const *) info->cut;
   dir = g_path_get_dirname (path);
   l.error = error;
   l.g = omni_nn_graph_new ();
@@ -1495,7 +1531,12 @@ omni_nn_graph_model_load (
   m->id = model_id (path);
   m->path = g_steal_pointer (&path);
   m->graph = g_steal_pointer (&l.g);
+  if (info && !apply_info (m, info, error)) {
+    omni_nn_model_free (m);
+    m = NULL;
+  }
 done:
+  omni_nn_model_info_free (info);
   if (l.g)
     omni_nn_graph_free (l.g);
   if (l.nodes)

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
  * @outputs: (nullable) (array zero-terminated=1): the TF node names (an
  *   optional ":0" suffix allowed) to read as outputs; the graph is cut there
  *   and nothing past them is loaded, so an in-graph decode tail (TopK, NMS)
- *   can be skipped and done in C. %NULL: the signature's outputs, else every
- *   node no other node reads
+ *   can be skipped and done in C. %NULL: the "cut" of the model's
+ *   model-info.json (omninnmodelinfo.h), else the signature's outputs, else
+ *   every node no other node reads
  * @error: return location for an error
  *
  * Loads a TF.js graph model: TensorFlow NodeDefs (`modelTopology.node`)
@@ -25,7 +26,9 @@ G_BEGIN_DECLS
  * affine-quantised weights (dequantised at load). Constants and shape-only
  * arithmetic are folded at load; every node the outputs need becomes a
  * node of the runtime's IR (see docs/models.md for the ops). Batch 1; one
- * image input [1, h, w, c].
+ * image input [1, h, w, c]. A model-info.json beside model.json
+ * (docs/model-info.md) gives the input normalisation and the labels; its
+ * input size must be the graph's.
  *
  * Returns: (transfer full): the model, its outputs named as the signature
  *   names them (else by node name), or %NULL with an #OmniNnError:
