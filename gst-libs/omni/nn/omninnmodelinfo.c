@@ -96,8 +96,8 @@ read_size (JsonObject *in, const gchar *key, guint *out, const gchar *path)
 }
 
 static gboolean
-read_input (OmniNnModelInfo *info, JsonObject *in, const gchar *path,
-    GError **error)
+read_input (
+    OmniNnModelInfo *info, JsonObject *in, const gchar *path, GError **error)
 {
   static const gchar *colors[] = { "RGB", "BGR", "GRAY" };
   static const gchar *resizes[] = { "stretch", "letterbox" };
@@ -149,9 +149,10 @@ read_input (OmniNnModelInfo *info, JsonObject *in, const gchar *path,
   info->align_corners = json_object_get_boolean_member_with_default (
       in, "align-corners", FALSE);
   n = member (in, "dtype");
-  if (n && (!is_string (n)
-               || (strcmp (json_node_get_string (n), "float32")
-                   && strcmp (json_node_get_string (n), "int32"))))
+  if (n
+      && (!is_string (n)
+          || (strcmp (json_node_get_string (n), "float32")
+              && strcmp (json_node_get_string (n), "int32"))))
     return bad (error, path, "input.dtype", "is not float32 or int32");
   info->int_input = n && !strcmp (json_node_get_string (n), "int32");
   return TRUE;
@@ -172,11 +173,13 @@ read_outputs (
   info->outputs = g_new0 (OmniNnOutputInfo, json_array_get_length (a));
   for (i = 0; i < json_array_get_length (a); i++) {
     JsonNode *e = json_array_get_element (a, i);
-    JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+    JsonObject *o
+        = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
 
     if (!o || !is_string (member (o, "name")))
       return bad (error, path, "outputs", "has an entry without a name");
-    info->outputs[i].name = g_strdup (json_object_get_string_member (o, "name"));
+    info->outputs[i].name
+        = g_strdup (json_object_get_string_member (o, "name"));
     info->n_outputs = i + 1;
     if (member (o, "meaning")) {
       if (!is_string (member (o, "meaning")))
@@ -189,8 +192,8 @@ read_outputs (
 }
 
 static gboolean
-read_info (OmniNnModelInfo *info, JsonObject *o, const gchar *path,
-    GError **error)
+read_info (
+    OmniNnModelInfo *info, JsonObject *o, const gchar *path, GError **error)
 {
   JsonNode *n = member (o, "format");
 
@@ -202,9 +205,8 @@ read_info (OmniNnModelInfo *info, JsonObject *o, const gchar *path,
     info->task = g_strdup (json_node_get_string (n));
   }
   n = member (o, "input");
-  if (!read_input (info, n && JSON_NODE_HOLDS_OBJECT (n)
-                             ? json_node_get_object (n)
-                             : NULL,
+  if (!read_input (info,
+          n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL,
           path, error))
     return FALSE;
   if ((n = member (o, "cut"))
@@ -234,9 +236,9 @@ omni_nn_model_info_load (const gchar *path, GError **error)
   } else {
     root = json_parser_get_root (parser);
     info = g_new0 (OmniNnModelInfo, 1);
-    if (!read_info (info, root && JSON_NODE_HOLDS_OBJECT (root)
-                              ? json_node_get_object (root)
-                              : NULL,
+    if (!read_info (info,
+            root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root)
+                                                  : NULL,
             path, error)) {
       omni_nn_model_info_free (info);
       info = NULL;
