@@ -797,6 +797,44 @@ check_concat (guint outer, guint a, guint b)
   g_free (vk);
 }
 
+static void
+check_hard_swish (gsize n, gfloat scale)
+{
+  OmniNnOpParams params = { 0 };
+  gfloat *x = random_floats (n, 8.0f), *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[1] = { x };
+  gsize sizes[1] = { n * 4 };
+
+  params.hard_swish.n = n;
+  params.hard_swish.scale = scale;
+  omni_nn_ref_hard_swish (&params.hard_swish, x, ref);
+  vk = run_kernel (OMNI_NN_OP_HARD_SWISH, &params, FALSE, 1, inputs, sizes, n);
+  compare ("hard-swish", vk, ref, n);
+  g_free (x);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_hard_swish)
+{
+  OmniNnOpParams params = { 0 };
+  const gfloat x[4] = { -4, -1, 1, 5 };
+  gfloat y[4];
+
+  /* by hand: x * relu6 (x + 3) / 6 */
+  params.hard_swish.n = 4;
+  params.hard_swish.scale = 1.0f / 6;
+  omni_nn_ref_hard_swish (&params.hard_swish, x, y);
+  fail_unless_equals_float (y[0], 0);
+  fail_unless (fabsf (y[1] - (-1.0f / 3)) < 1e-6f);
+  fail_unless (fabsf (y[2] - (4.0f / 6)) < 1e-6f);
+  fail_unless (fabsf (y[3] - 5.0f) < 1e-6f);
+  check_hard_swish (1001, 0.16662598f); /* 1/6 as float16 */
+  check_hard_swish (3, 0.25f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_concat)
 {
   check_concat (32 * 32, 24, 17); /* channels of an NHWC map */
@@ -1488,6 +1526,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_sigmoid_tanh_reshape);
   tcase_add_test (tc, test_concat);
+  tcase_add_test (tc, test_hard_swish);
   tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_add_activation);
   tcase_add_test (tc, test_global_avg_pool);

@@ -822,6 +822,108 @@ GST_START_TEST (test_graph_validate_rejects)
 
 GST_END_TEST;
 
+/* Mul (Mul (x, c), Relu6 (Add (x, 3))), as converted graphs spell
+ * hard-swish, becomes one node with bit-identical results; a variant whose
+ * intermediate is also an output is left alone. */
+static OmniNnGraph *
+hard_swish_graph (gboolean expose_intermediate)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  guint dims[3] = { 3, 5, 7 }, one = 1, t[5], i;
+  OmniNnOpParams p = { 0 };
+  gfloat *c = g_new (gfloat, 1), *three = g_new (gfloat, 1);
+  guint wc, w3;
+
+  *c = 0.16662598f;
+  *three = 3.0f;
+  for (i = 0; i < 5; i++)
+    t[i] = omni_nn_graph_add_tensor (g, NULL, 3, dims, NULL);
+  wc = omni_nn_graph_add_tensor (g, "c", 1, &one, c);
+  w3 = omni_nn_graph_add_tensor (g, "three", 1, &one, three);
+  g->input = t[0];
+  g->input_h = 3;
+  g->input_w = 5;
+  g->input_c = 7;
+  g->input_scale = 1;
+  p.binary.n_dims = 3;
+  for (i = 0; i < 3; i++) {
+    p.binary.dims[i] = p.binary.a_dims[i] = dims[i];
+    p.binary.b_dims[i] = 1;
+  }
+  p.binary.kind = OMNI_NN_BINARY_MUL;
+  p.binary.swap = TRUE; /* Mul (c, x) */
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "mul", &p, 1, &t[0], wc,
+      OMNI_NN_NO_TENSOR, t[1]);
+  p.binary.kind = OMNI_NN_BINARY_ADD;
+  p.binary.swap = FALSE;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "add", &p, 1, &t[0], w3,
+      OMNI_NN_NO_TENSOR, t[2]);
+  {
+    OmniNnOpParams a = { 0 };
+
+    a.eltwise.n = 3 * 5 * 7;
+    a.eltwise.activation = OMNI_NN_ACT_RELU6;
+    omni_nn_graph_add_node (g, OMNI_NN_OP_ACTIVATION, "relu6", &a, 1, &t[2],
+        OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[3]);
+  }
+  for (i = 0; i < 3; i++)
+    p.binary.b_dims[i] = dims[i];
+  p.binary.kind = OMNI_NN_BINARY_MUL;
+  {
+    guint ins[2] = { t[1], t[3] };
+
+    omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY, "mul_1", &p, 2, ins,
+        OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[4]);
+  }
+  omni_nn_graph_add_output (g, "out", t[4]);
+  if (expose_intermediate)
+    omni_nn_graph_add_output (g, "relu6", t[3]);
+  return g;
+}
+
+static void
+run_cpu_one (const OmniNnGraph *g, const gfloat *x, gfloat *out)
+{
+  const OmniNnBackend *b = omni_nn_cpu_backend ();
+  gpointer s = b->prepare (g, NULL, NULL);
+  gfloat extra[3 * 5 * 7];
+  gfloat *outs[2] = { out, extra };
+  OmniNnInput in = { 0 };
+
+  fail_unless (s != NULL);
+  in.tensor = x;
+  fail_unless (b->run (s, &in, outs, NULL));
+  b->free (s);
+}
+
+GST_START_TEST (test_fuse_hard_swish)
+{
+  OmniNnGraph *plain = hard_swish_graph (FALSE),
+              *fused = hard_swish_graph (FALSE);
+  OmniNnGraph *kept = hard_swish_graph (TRUE);
+  gfloat x[3 * 5 * 7], a[3 * 5 * 7], b[3 * 5 * 7];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = -7.0f + 14.0f * i / G_N_ELEMENTS (x);
+  fail_unless (omni_nn_graph_validate (plain, NULL));
+  run_cpu_one (plain, x, a);
+  fail_unless (omni_nn_graph_optimize (fused, NULL));
+  fail_unless_equals_int (fused->nodes->len, 1);
+  fail_unless_equals_int (
+      omni_nn_graph_node (fused, 0)->op, OMNI_NN_OP_HARD_SWISH);
+  run_cpu_one (fused, x, b);
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    fail_unless (a[i] == b[i], "[%u] %g != %g", i, a[i], b[i]);
+  fail_unless (omni_nn_graph_optimize (kept, NULL));
+  fail_unless_equals_int (kept->nodes->len, 4);
+  omni_nn_graph_free (plain);
+  omni_nn_graph_free (fused);
+  omni_nn_graph_free (kept);
+}
+
+GST_END_TEST;
+
 /* Every op has one complete descriptor: its name, a validator, a shape
  * rule, and (for ops a graph may contain) a C reference; the shape rule
  * agrees with the parameters of a hand-made node. */
@@ -879,6 +981,7 @@ nnref_suite (void)
   tcase_add_test (tc, test_graph_optimize_preserves_results);
   tcase_add_test (tc, test_graph_validate_rejects);
   tcase_add_test (tc, test_op_registry);
+  tcase_add_test (tc, test_fuse_hard_swish);
   return s;
 }
 

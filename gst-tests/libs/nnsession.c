@@ -46,17 +46,17 @@ check_outputs (OmniNnSession *s, const gfloat *x, gdouble tol)
 
   fail_unless (st != NULL);
   for (i = 0; i < g->outputs->len; i++)
-    want[i] = g_new (gfloat,
-        omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
-            ->n_elements);
+    want[i] = g_new (
+        gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
+                    ->n_elements);
   in.tensor = x;
   fail_unless (cpu->run (st, &in, want, &err));
   for (i = 0; i < g->outputs->len; i++) {
     const gfloat *got = omni_nn_session_get_output (s, i, &n);
 
     for (j = 0; j < n; j++)
-      fail_unless (fabs (got[j] - want[i][j])
-                       <= tol * MAX (1.0, fabs (want[i][j])),
+      fail_unless (
+          fabs (got[j] - want[i][j]) <= tol * MAX (1.0, fabs (want[i][j])),
           "output %u [%" G_GSIZE_FORMAT "]: %g, want %g", i, j, got[j],
           want[i][j]);
     g_free (want[i]);
@@ -83,8 +83,8 @@ GST_START_TEST (test_session_cpu)
   fail_unless_equals_int (omni_nn_session_get_info (s)->n_labels, 7);
   x = random_input (omni_nn_session_get_model (s)->graph);
   in.tensor = x;
-  fail_unless (omni_nn_session_run (s, &in, &err), "%s",
-      err ? err->message : "");
+  fail_unless (
+      omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "");
   check_outputs (s, x, 0);
   g_free (x);
   omni_nn_session_free (s);
@@ -105,9 +105,9 @@ GST_START_TEST (test_session_layers_model)
   fail_unless (omni_nn_session_get_info (s) == NULL);
   omni_nn_session_free (s);
 
-  fail_unless (omni_nn_session_new (
-                   "no-such-model", OMNI_NN_BACKEND_AUTO, NULL, &err)
-               == NULL);
+  fail_unless (
+      omni_nn_session_new ("no-such-model", OMNI_NN_BACKEND_AUTO, NULL, &err)
+      == NULL);
   fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND));
   g_clear_error (&err);
 }
@@ -129,8 +129,8 @@ GST_START_TEST (test_session_vulkan)
   fail_unless (omni_nn_session_get_device_name (s) != NULL);
   x = random_input (omni_nn_session_get_model (s)->graph);
   in.tensor = x;
-  fail_unless (omni_nn_session_run (s, &in, &err), "%s",
-      err ? err->message : "");
+  fail_unless (
+      omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "");
   check_outputs (s, x, 1e-3);
   g_free (x);
   omni_nn_session_free (s);
@@ -148,8 +148,8 @@ GST_START_TEST (test_session_fallback)
       "emotion", OMNI_NN_BACKEND_VULKAN, "no-such-device-at-all", &err);
 
   fail_unless (s == NULL);
-  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_DEVICE),
-      "%s", err->message);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_DEVICE), "%s",
+      err->message);
   g_clear_error (&err);
   s = omni_nn_session_new (
       "emotion", OMNI_NN_BACKEND_AUTO, "no-such-device-at-all", &err);
@@ -178,8 +178,8 @@ GST_START_TEST (test_session_device_lost)
   fail_unless (omni_nn_session_run (s, &in, &err));
   omni_vk_device_inject_device_lost (
       omni_nn_vulkan_get_device (omni_nn_session_get_backend_state (s)));
-  fail_unless (omni_nn_session_run (s, &in, &err), "%s",
-      err ? err->message : "");
+  fail_unless (
+      omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "");
   fail_unless_equals_int (omni_nn_session_get_n_recoveries (s), 1);
   check_outputs (s, x, 1e-4);
   g_free (x);

@@ -588,6 +588,92 @@ release_unused_constants (OmniNnGraph *graph)
   g_free (used);
 }
 
+/* @t is written by a binary-const node of @kind with a scalar constant that
+ * only @reader reads; returns that node's index (its input in @x, the
+ * constant in @c), or -1. */
+static gint
+scalar_const_producer (const OmniNnGraph *g, guint t, guint reader,
+    OmniNnBinaryKind kind, guint *x, gfloat *c)
+{
+  gint pi = producer (g, t, reader);
+  const OmniNnNode *p;
+  const OmniNnTensor *w;
+
+  if (!can_merge (g, pi, reader))
+    return -1;
+  p = omni_nn_graph_node (g, pi);
+  if (p->op != OMNI_NN_OP_BINARY_CONST || p->params.binary.kind != kind)
+    return -1;
+  w = omni_nn_graph_tensor (g, p->weights);
+  if (w->n_elements != 1)
+    return -1;
+  *x = p->inputs[0];
+  *c = w->data[0];
+  return omni_nn_graph_tensor (g, *x)->n_elements
+                 == omni_nn_graph_tensor (g, p->output)->n_elements
+             ? pi
+             : -1;
+}
+
+/* Whether Mul's operands @a, @b are (x * c) and relu6 (x + 3): @scale. */
+static gboolean
+is_hard_swish (
+    const OmniNnGraph *g, guint i, guint a, guint b, guint *x, gfloat *scale)
+{
+  guint x1, x2;
+  gfloat three;
+  gint ri = producer (g, b, i);
+  const OmniNnNode *r;
+
+  if (scalar_const_producer (g, a, i, OMNI_NN_BINARY_MUL, &x1, scale) < 0
+      || !can_merge (g, ri, i))
+    return FALSE;
+  r = omni_nn_graph_node (g, ri);
+  if (r->op != OMNI_NN_OP_ACTIVATION
+      || r->params.eltwise.activation != OMNI_NN_ACT_RELU6
+      || scalar_const_producer (
+             g, r->inputs[0], ri, OMNI_NN_BINARY_ADD, &x2, &three)
+             < 0
+      || three != 3.0f || x1 != x2)
+    return FALSE;
+  *x = x1;
+  return TRUE;
+}
+
+guint
+omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph)
+{
+  guint i, fused = 0;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+    const OmniNnBinaryParams *bp = &n->params.binary;
+    guint x, k;
+    gfloat scale;
+    gboolean full = n->op == OMNI_NN_OP_BINARY && bp->kind == OMNI_NN_BINARY_MUL
+                    && !bp->swap;
+
+    for (k = 0; full && k < bp->n_dims; k++)
+      full = bp->a_dims[k] == bp->dims[k] && bp->b_dims[k] == bp->dims[k];
+    if (!full)
+      continue;
+    if (!is_hard_swish (graph, i, n->inputs[0], n->inputs[1], &x, &scale)
+        && !is_hard_swish (graph, i, n->inputs[1], n->inputs[0], &x, &scale))
+      continue;
+    n = omni_nn_graph_node (graph, i);
+    n->op = OMNI_NN_OP_HARD_SWISH;
+    memset (&n->params, 0, sizeof (n->params));
+    n->params.hard_swish.n
+        = omni_nn_graph_tensor (graph, n->output)->n_elements;
+    n->params.hard_swish.scale = scale;
+    n->n_inputs = 1;
+    n->inputs[0] = x;
+    fused++;
+    /* the three producers are now dead: remove_dead_nodes() drops them */
+  }
+  return fused;
+}
+
 gboolean
 omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
 {
@@ -596,6 +682,8 @@ omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
   if (!omni_nn_graph_validate (graph, error))
     return FALSE;
   omni_nn_graph_fold_batch_norm (graph);
+  omni_nn_graph_fuse_hard_swish (graph);
+  remove_dead_nodes (graph);
   omni_nn_graph_fuse_activations (graph);
   remove_dead_nodes (graph);
   release_unused_constants (graph);

@@ -237,12 +237,27 @@ OMNI_API guint omni_nn_graph_fold_batch_norm (OmniNnGraph *graph);
 OMNI_API guint omni_nn_graph_fuse_activations (OmniNnGraph *graph);
 
 /**
+ * omni_nn_graph_fuse_hard_swish:
+ * @graph: a graph
+ *
+ * Replaces Mul (Mul (x, c), Relu6 (Add (x, 3))) — MobileNetV3's hard-swish
+ * as a converted TF graph spells it, four passes over the tensor — by one
+ * %OMNI_NN_OP_HARD_SWISH node computing the same values with the same
+ * rounding, when the three intermediate tensors have no other reader and
+ * are not graph outputs.
+ *
+ * Returns: the number of hard-swishes fused
+ */
+OMNI_API guint omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph);
+
+/**
  * omni_nn_graph_optimize:
  * @graph: a graph
  * @error: return location for an error
  *
- * omni_nn_graph_fold_batch_norm(), omni_nn_graph_fuse_activations(),
- * removal of nodes no output depends on, then omni_nn_graph_validate().
+ * omni_nn_graph_fold_batch_norm(), omni_nn_graph_fuse_hard_swish(),
+ * omni_nn_graph_fuse_activations(), removal of nodes no output depends on,
+ * then omni_nn_graph_validate().
  *
  * Returns: %TRUE on success
  */

@@ -55,6 +55,9 @@ G_BEGIN_DECLS
  *   (#OmniNnConcatParams)
  * @OMNI_NN_OP_RESIZE: bilinear or nearest-neighbour resize of an NHWC
  *   activation (#OmniNnResizeParams)
+ * @OMNI_NN_OP_HARD_SWISH: (x * scale) * relu6 (x + 3), MobileNetV3's
+ *   hard-swish, fused by omni_nn_graph_fuse_hard_swish() from the four
+ *   nodes a converted graph spells it with (#OmniNnHardSwishParams)
  *
  * The operators of the graph IR.
  */
@@ -76,6 +79,7 @@ typedef enum {
   OMNI_NN_OP_RESHAPE,
   OMNI_NN_OP_CONCAT,
   OMNI_NN_OP_RESIZE,
+  OMNI_NN_OP_HARD_SWISH,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -316,6 +320,19 @@ typedef struct {
   gboolean half_pixel_centers;
   gboolean nearest;
 } OmniNnResizeParams;
+
+/**
+ * OmniNnHardSwishParams:
+ * @n: elements
+ * @scale: the graph's constant (1/6, often stored as float16)
+ *
+ * out[i] = (in[i] * scale) * min (max (in[i] + 3, 0), 6), in this order
+ * (the rounding of TF's Mul (Mul (x, scale), Relu6 (Add (x, 3)))).
+ */
+typedef struct {
+  gsize n;
+  gfloat scale;
+} OmniNnHardSwishParams;
 
 /**
  * OmniNnBinaryKind:
@@ -577,6 +594,7 @@ typedef union {
   OmniNnBinaryParams binary;
   OmniNnConcatParams concat;
   OmniNnResizeParams resize;
+  OmniNnHardSwishParams hard_swish;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -618,6 +636,9 @@ OMNI_API void omni_nn_ref_binary (
 
 OMNI_API void omni_nn_ref_concat (
     const OmniNnConcatParams *p, const gfloat *a, const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_hard_swish (
+    const OmniNnHardSwishParams *p, const gfloat *in, gfloat *out);
 
 OMNI_API void omni_nn_ref_resize (
     const OmniNnResizeParams *p, const gfloat *in, gfloat *out);

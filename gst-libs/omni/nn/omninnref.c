@@ -432,6 +432,20 @@ omni_nn_ref_resize (const OmniNnResizeParams *p, const gfloat *in, gfloat *out)
 }
 
 void
+omni_nn_ref_hard_swish (
+    const OmniNnHardSwishParams *p, const gfloat *in, gfloat *out)
+{
+  gsize i;
+
+  for (i = 0; i < p->n; i++) {
+    gfloat r = in[i] + 3.0f;
+
+    r = r > 0.0f ? (r < 6.0f ? r : 6.0f) : 0.0f;
+    out[i] = (in[i] * p->scale) * r;
+  }
+}
+
+void
 omni_nn_ref_add (
     const OmniNnEltwiseParams *p, const gfloat *a, const gfloat *b, gfloat *out)
 {

@@ -51,8 +51,8 @@ is_graph_model (const gchar *path)
                         : NULL;
 
     graph = o && json_object_has_member (o, "format")
-            && !g_strcmp0 (json_object_get_string_member_with_default (
-                               o, "format", ""),
+            && !g_strcmp0 (
+                json_object_get_string_member_with_default (o, "format", ""),
                 "graph-model");
   }
   g_object_unref (parser);
@@ -112,9 +112,9 @@ prepare_backend (OmniNnSession *s, OmniNnBackendChoice choice, GError **error)
       return FALSE;
   }
   g_free (s->device_name);
-  s->device_name = g_strdup (s->backend->device_name
-                                 ? s->backend->device_name (s->state)
-                                 : s->backend->name);
+  s->device_name
+      = g_strdup (s->backend->device_name ? s->backend->device_name (s->state)
+                                          : s->backend->name);
   return TRUE;
 }
 
@@ -127,8 +127,7 @@ omni_nn_session_new (const gchar *model, OmniNnBackendChoice choice,
   guint i;
 
   s->device = g_strdup (device);
-  if (!load_model (s, model, error)
-      || !prepare_backend (s, choice, error)) {
+  if (!load_model (s, model, error) || !prepare_backend (s, choice, error)) {
     omni_nn_session_free (s);
     return NULL;
   }
@@ -136,8 +135,9 @@ omni_nn_session_new (const gchar *model, OmniNnBackendChoice choice,
   s->outputs = g_new0 (gfloat *, g->outputs->len);
   s->n_values = g_new0 (gsize, g->outputs->len);
   for (i = 0; i < g->outputs->len; i++) {
-    s->n_values[i] = omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
-                         ->n_elements;
+    s->n_values[i]
+        = omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
+              ->n_elements;
     s->outputs[i] = g_new0 (gfloat, s->n_values[i]);
   }
   return s;
@@ -166,8 +166,7 @@ omni_nn_session_free (OmniNnSession *s)
 }
 
 gboolean
-omni_nn_session_run (
-    OmniNnSession *s, const OmniNnInput *input, GError **error)
+omni_nn_session_run (OmniNnSession *s, const OmniNnInput *input, GError **error)
 {
   GError *err = NULL;
 

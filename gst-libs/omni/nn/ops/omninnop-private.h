@@ -52,6 +52,7 @@ extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary_const;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_reshape;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_concat;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_resize;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_hard_swish;
 
 G_END_DECLS
 

@@ -25,6 +25,7 @@ static const OmniNnVkOpBuilder *const builders[] = {
   [OMNI_NN_OP_RESHAPE] = &omni_nn_vk_op_reshape,
   [OMNI_NN_OP_CONCAT] = &omni_nn_vk_op_concat,
   [OMNI_NN_OP_RESIZE] = &omni_nn_vk_op_resize,
+  [OMNI_NN_OP_HARD_SWISH] = &omni_nn_vk_op_hard_swish,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (builders) == OMNI_NN_OP_N_OPS);
