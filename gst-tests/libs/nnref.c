@@ -924,6 +924,83 @@ GST_START_TEST (test_fuse_hard_swish)
 
 GST_END_TEST;
 
+/* pointwise (8 -> 6) -> depthwise 3x3 (6) -> pointwise (6 -> 8): padded to
+ * 8 channels by omni_nn_graph_pad_channels(), the same results. */
+static gfloat *
+random_const (GRand *r, gsize n)
+{
+  gfloat *v = g_new (gfloat, n);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    v[i] = (gfloat) g_rand_double_range (r, -1, 1);
+  return v;
+}
+
+static OmniNnGraph *
+separable_graph (void)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  GRand *r = g_rand_new_with_seed (11);
+  guint in_dims[3] = { 5, 7, 8 }, mid[3] = { 5, 7, 6 }, w1d[2] = { 8, 6 };
+  guint b6 = 6, dwd[4] = { 3, 3, 6, 1 }, w2d[2] = { 6, 8 }, b8 = 8;
+  guint t0, t1, t2, t3;
+  OmniNnOpParams p = { 0 };
+
+  t0 = omni_nn_graph_add_tensor (g, NULL, 3, in_dims, NULL);
+  t1 = omni_nn_graph_add_tensor (g, NULL, 3, mid, NULL);
+  t2 = omni_nn_graph_add_tensor (g, NULL, 3, mid, NULL);
+  t3 = omni_nn_graph_add_tensor (g, NULL, 3, in_dims, NULL);
+  g->input = t0;
+  g->input_h = 5;
+  g->input_w = 7;
+  g->input_c = 8;
+  g->input_scale = 1;
+  p.gemm = (OmniNnGemmParams){ 35, 8, 6, OMNI_NN_ACT_RELU };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "p1", &p, 1, &t0,
+      omni_nn_graph_add_tensor (g, "w1", 2, w1d, random_const (r, 48)),
+      omni_nn_graph_add_tensor (g, "b1", 1, &b6, random_const (r, 6)), t1);
+  memset (&p, 0, sizeof (p));
+  p.depthwise = (OmniNnDepthwiseConv2dParams){ 5, 7, 6, 5, 7, 6, 3, 3, 1, 1, 1,
+    1, 1, 1, 1, OMNI_NN_ACT_RELU6 };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_DEPTHWISE_CONV2D, "dw", &p, 1, &t1,
+      omni_nn_graph_add_tensor (g, "wd", 4, dwd, random_const (r, 54)),
+      omni_nn_graph_add_tensor (g, "bd", 1, &b6, random_const (r, 6)), t2);
+  memset (&p, 0, sizeof (p));
+  p.gemm = (OmniNnGemmParams){ 35, 6, 8, OMNI_NN_ACT_NONE };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "p2", &p, 1, &t2,
+      omni_nn_graph_add_tensor (g, "w2", 2, w2d, random_const (r, 48)),
+      omni_nn_graph_add_tensor (g, "b2", 1, &b8, random_const (r, 8)), t3);
+  omni_nn_graph_add_output (g, "out", t3);
+  g_rand_free (r);
+  return g;
+}
+
+GST_START_TEST (test_pad_channels)
+{
+  OmniNnGraph *plain = separable_graph (), *padded = separable_graph ();
+  gfloat x[5 * 7 * 8], a[5 * 7 * 8], b[5 * 7 * 8];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (gfloat) sin (i * 0.37);
+  fail_unless (omni_nn_graph_validate (plain, NULL));
+  run_cpu_one (plain, x, a);
+  fail_unless_equals_int (omni_nn_graph_pad_channels (padded), 1);
+  fail_unless (omni_nn_graph_validate (padded, NULL));
+  fail_unless_equals_int (omni_nn_graph_node (padded, 0)->params.gemm.n, 8);
+  fail_unless_equals_int (
+      omni_nn_graph_node (padded, 1)->params.depthwise.in_c, 8);
+  fail_unless_equals_int (omni_nn_graph_node (padded, 2)->params.gemm.k, 8);
+  run_cpu_one (padded, x, b);
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    fail_unless (a[i] == b[i], "[%u] %g != %g", i, a[i], b[i]);
+  omni_nn_graph_free (plain);
+  omni_nn_graph_free (padded);
+}
+
+GST_END_TEST;
+
 /* Every op has one complete descriptor: its name, a validator, a shape
  * rule, and (for ops a graph may contain) a C reference; the shape rule
  * agrees with the parameters of a hand-made node. */
@@ -982,6 +1059,7 @@ nnref_suite (void)
   tcase_add_test (tc, test_graph_validate_rejects);
   tcase_add_test (tc, test_op_registry);
   tcase_add_test (tc, test_fuse_hard_swish);
+  tcase_add_test (tc, test_pad_channels);
   return s;
 }
 

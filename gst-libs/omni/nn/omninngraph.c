@@ -588,6 +588,114 @@ release_unused_constants (OmniNnGraph *graph)
   g_free (used);
 }
 
+/* A new constant: @id's [rows, cols] values in the top-left corner of a
+ * zero [new_rows, new_cols] matrix. */
+static guint
+padded_const (OmniNnGraph *g, guint id, guint rows, guint cols, guint new_rows,
+    guint new_cols)
+{
+  const OmniNnTensor *t = omni_nn_graph_tensor (g, id);
+  gfloat *data = g_new0 (gfloat, (gsize) new_rows * new_cols);
+  gchar *name = g_strdup (t->name);
+  guint r, dims[2] = { new_rows, new_cols }, nid;
+
+  for (r = 0; r < rows; r++)
+    memcpy (data + (gsize) r * new_cols, t->data + (gsize) r * cols,
+        cols * sizeof (gfloat));
+  nid = omni_nn_graph_add_tensor (g, name, 2, dims, data);
+  g_free (name);
+  return nid;
+}
+
+/* The only node reading @t after @after, or -1. */
+static gint
+only_reader (const OmniNnGraph *g, guint t, guint after)
+{
+  guint i;
+
+  if (readers (g, t) != 1 || is_graph_output (g, t))
+    return -1;
+  for (i = after + 1; i < g->nodes->len; i++)
+    if (omni_nn_graph_node (g, i)->inputs[0] == t)
+      return i;
+  return -1;
+}
+
+static void
+widen_last_axis (OmniNnGraph *g, guint t, guint c)
+{
+  OmniNnTensor *x = omni_nn_graph_tensor (g, t);
+
+  x->n_elements = x->n_elements / x->dims[x->n_dims - 1] * c;
+  x->dims[x->n_dims - 1] = c;
+}
+
+/* Pads pointwise (n) -> depthwise (n) -> pointwise (k = n) with zero
+ * channels up to a multiple of 4, so that the three run on the vec4
+ * kernels; the extra channels hold exact zeros (zero weights, zero bias,
+ * ReLU(0) = 0) and add nothing to the last sums. */
+static gboolean
+pad_chain (OmniNnGraph *g, guint i)
+{
+  OmniNnNode *p1 = omni_nn_graph_node (g, i), *d, *p2;
+  guint n = p1->params.gemm.n, n4 = (n + 3) / 4 * 4, k = p1->params.gemm.k;
+  gint j, l;
+  guint taps, n2, id;
+
+  j = only_reader (g, p1->output, i);
+  d = j >= 0 ? omni_nn_graph_node (g, j) : NULL;
+  if (!d || d->op != OMNI_NN_OP_DEPTHWISE_CONV2D
+      || d->params.depthwise.depth_multiplier != 1
+      || d->params.depthwise.in_c != n)
+    return FALSE;
+  l = only_reader (g, d->output, j);
+  p2 = l >= 0 ? omni_nn_graph_node (g, l) : NULL;
+  if (!p2 || p2->op != OMNI_NN_OP_POINTWISE_CONV2D || p2->params.gemm.k != n)
+    return FALSE;
+  taps = d->params.depthwise.kernel_h * d->params.depthwise.kernel_w;
+  n2 = p2->params.gemm.n;
+  /* new constants first: adding tensors moves the nodes' storage */
+  id = padded_const (g, p1->weights, k, n, k, n4);
+  omni_nn_graph_node (g, i)->weights = id;
+  if (omni_nn_graph_node (g, i)->bias != OMNI_NN_NO_TENSOR) {
+    id = padded_const (g, omni_nn_graph_node (g, i)->bias, 1, n, 1, n4);
+    omni_nn_graph_node (g, i)->bias = id;
+  }
+  id = padded_const (g, omni_nn_graph_node (g, j)->weights, taps, n, taps, n4);
+  omni_nn_graph_node (g, j)->weights = id;
+  if (omni_nn_graph_node (g, j)->bias != OMNI_NN_NO_TENSOR) {
+    id = padded_const (g, omni_nn_graph_node (g, j)->bias, 1, n, 1, n4);
+    omni_nn_graph_node (g, j)->bias = id;
+  }
+  id = padded_const (g, omni_nn_graph_node (g, l)->weights, n, n2, n4, n2);
+  omni_nn_graph_node (g, l)->weights = id;
+  p1 = omni_nn_graph_node (g, i);
+  d = omni_nn_graph_node (g, j);
+  p2 = omni_nn_graph_node (g, l);
+  p1->params.gemm.n = n4;
+  d->params.depthwise.in_c = d->params.depthwise.out_c = n4;
+  p2->params.gemm.k = n4;
+  widen_last_axis (g, p1->output, n4);
+  widen_last_axis (g, d->output, n4);
+  return TRUE;
+}
+
+guint
+omni_nn_graph_pad_channels (OmniNnGraph *graph)
+{
+  guint i, padded = 0;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && n->params.gemm.n % 4
+        && n->params.gemm.k % 4 == 0
+        && omni_nn_graph_tensor (graph, n->output)->n_dims == 3)
+      padded += pad_chain (graph, i);
+  }
+  return padded;
+}
+
 /* @t is written by a binary-const node of @kind with a scalar constant that
  * only @reader reads; returns that node's index (its input in @x, the
  * constant in @c), or -1. */
@@ -686,6 +794,7 @@ omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
   remove_dead_nodes (graph);
   omni_nn_graph_fuse_activations (graph);
   remove_dead_nodes (graph);
+  omni_nn_graph_pad_channels (graph);
   release_unused_constants (graph);
   return omni_nn_graph_validate (graph, error);
 }

@@ -22,8 +22,7 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
 {
   if (p->hard_swish.n > G_MAXUINT)
     return FALSE;
-  return omni_nn_set_shape (
-      n_dims, dims, 1, (guint) p->hard_swish.n, 0, 0, 0);
+  return omni_nn_set_shape (n_dims, dims, 1, (guint) p->hard_swish.n, 0, 0, 0);
 }
 
 static void
