@@ -35,7 +35,7 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <omni/nn/omnimelvk.h>
+#include <omni/audio/omnimelvk.h>
 
 #define RATE 16000
 

@@ -23,7 +23,7 @@
 #include <json-glib/json-glib.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 #include <math.h>
 #include <stdio.h>
 #include <sys/wait.h>

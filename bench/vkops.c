@@ -15,13 +15,16 @@
 
 #include <string.h>
 #include <omni/nn/omninncpu.h>
+#include <omni/nn/omninngraphmodel.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/omninnop.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 
 static gint reps = 10;
 static gchar *device_sel = NULL;
 static gchar *model_name = NULL;
 static gboolean per_node = FALSE;
+static gchar **cut = NULL;
 static GRand *rng;
 
 typedef struct {
@@ -58,40 +61,21 @@ random_data (gsize bytes, gboolean as_bytes)
   return p;
 }
 
+/* The op's C reference from its descriptor: @in holds its activation
+ * inputs, then its weights and bias when it has them. */
 static void
 run_reference (const Case *c, gpointer *in, gfloat *out)
 {
-  const OmniNnOpParams *p = &c->params;
+  const OmniNnOpInfo *info = omni_nn_op_info (c->op);
+  const gfloat *acts[3] = { in[0], in[1], in[2] };
+  guint k = info->n_inputs;
 
-  switch (c->op) {
-  case OMNI_NN_OP_PREPROCESS:
-    omni_nn_ref_preprocess (&p->preprocess, in[0], out);
-    break;
-  case OMNI_NN_OP_CONV2D:
-    omni_nn_ref_conv2d (&p->conv2d, in[0], in[1], in[2], out);
-    break;
-  case OMNI_NN_OP_DEPTHWISE_CONV2D:
-    omni_nn_ref_depthwise_conv2d (&p->depthwise, in[0], in[1], in[2], out);
-    break;
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE:
-    omni_nn_ref_gemm (&p->gemm, in[0], in[1], in[2], out);
-    break;
-  case OMNI_NN_OP_PAD:
-    omni_nn_ref_pad (&p->pad, in[0], out);
-    break;
-  case OMNI_NN_OP_ADD:
-    omni_nn_ref_add (&p->eltwise, in[0], in[1], out);
-    break;
-  case OMNI_NN_OP_GLOBAL_AVG_POOL:
-    omni_nn_ref_global_avg_pool (&p->pool, in[0], out);
-    break;
-  case OMNI_NN_OP_SOFTMAX:
-    omni_nn_ref_softmax (&p->softmax, in[0], out);
-    break;
-  default:
-    g_assert_not_reached ();
+  if (c->op == OMNI_NN_OP_PREPROCESS) {
+    omni_nn_ref_preprocess (&c->params.preprocess, in[0], out);
+    return;
   }
+  info->reference (&c->params, acts, info->has_weights ? in[k] : NULL,
+      info->has_weights && c->has_bias ? in[k + 1] : NULL, out);
 }
 
 static gboolean
@@ -389,15 +373,8 @@ bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
     if (c.has_bias)
       c.sizes[c.n_inputs++] = omni_nn_graph_tensor (g, n->bias)->n_elements * 4;
     c.out_n = omni_nn_graph_tensor (g, n->output)->n_elements;
-    if (n->weights != OMNI_NN_NO_TENSOR)
-      macs = (gdouble) c.out_n
-             * (omni_nn_graph_tensor (g, n->weights)->n_elements
-                 / (gdouble) (n->op == OMNI_NN_OP_DEPTHWISE_CONV2D
-                                  ? omni_nn_graph_tensor (g, n->weights)
-                                            ->n_elements
-                                        / 9
-                                  : omni_nn_graph_tensor (g, n->bias)
-                                        ->n_elements));
+    if (omni_nn_op_info (n->op)->count_macs)
+      macs = omni_nn_op_info (n->op)->count_macs (&n->params);
     if (!bench_case (dev, &c, &vk, &ref))
       continue;
     sum += vk;
@@ -411,7 +388,11 @@ static void
 bench_model (OmniVkDevice *dev)
 {
   GError *err = NULL;
-  OmniNnModel *m = omni_nn_model_load (model_name, NULL, NULL, &err);
+  /* a TF.js graph model (cut before its decode tail with --cut) or a
+   * layers model */
+  OmniNnModel *m = cut ? omni_nn_graph_model_load (
+                       model_name, (const gchar *const *) cut, &err)
+                       : omni_nn_model_load (model_name, NULL, NULL, &err);
   const OmniNnBackend *cpu = omni_nn_cpu_backend ();
   const OmniNnGraph *g;
   OmniNnVulkan *vk = NULL;
@@ -510,6 +491,10 @@ main (int argc, char **argv)
               "model for the whole-network figure (default nsfw)", "NAME" },
           { "per-node", 0, 0, G_OPTION_ARG_NONE, &per_node,
               "time every node of the model as its own kernel", NULL },
+          { "cut", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cut,
+              "load --model as a TF.js graph model cut at this node "
+              "(repeatable)",
+              "NODE" },
           { NULL } };
   GOptionContext *ctx = g_option_context_new ("- Vulkan ops vs C references");
   GError *err = NULL;
@@ -541,5 +526,6 @@ main (int argc, char **argv)
   g_rand_free (rng);
   g_free (device_sel);
   g_free (model_name);
+  g_strfreev (cut);
   return 0;
 }

@@ -1,9 +1,11 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Element-wise sum with a fused activation, 4 elements per invocation
 // (N4 = n / 4 vec4s; n a multiple of 4): out = act(a + b).
-layout(local_size_x_id = 0) in;
-layout(constant_id = 3) const uint N4 = 1u;
-layout(constant_id = 4) const uint ACT = 0u;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
+layout(constant_id = OMNI_SPEC_ELTWISE_N) const uint N4 = 1u;
+layout(constant_id = OMNI_SPEC_ELTWISE_ACT) const uint ACT = 0u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 layout(std430, binding = 1) readonly buffer A { vec4 data[]; } a;

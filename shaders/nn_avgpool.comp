@@ -1,12 +1,14 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Global average pooling (omni_nn_ref_global_avg_pool):
 // out[c] = (sum over pixels of in[p, c]) / (H * W), summed in pixel order
 // like the reference. One invocation per channel; neighbours read
 // neighbouring channels of the same pixel.
-layout(local_size_x_id = 0) in;
-layout(constant_id = 3) const uint H = 1u;
-layout(constant_id = 4) const uint W = 1u;
-layout(constant_id = 5) const uint C = 1u;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
+layout(constant_id = OMNI_SPEC_POOL_H) const uint H = 1u;
+layout(constant_id = OMNI_SPEC_POOL_W) const uint W = 1u;
+layout(constant_id = OMNI_SPEC_POOL_C) const uint C = 1u;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
 layout(std430, binding = 1) readonly buffer In { float data[]; } src;

@@ -1,13 +1,15 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Matrix-vector product for dense layers (a GEMM with few rows):
 // out[m, n] = act(bias[n] + sum over k of in[m, k] * w[k, n]). Invocation
 // x = output feature n (neighbours read neighbouring weights), y = row m.
-layout(local_size_x_id = 0) in;
-layout(constant_id = 3) const uint M = 1u;
-layout(constant_id = 4) const uint K = 1u;
-layout(constant_id = 5) const uint N = 1u;
-layout(constant_id = 6) const uint ACT = 0u;
-layout(constant_id = 7) const bool HAS_BIAS = false;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
+layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
 #ifdef OMNI_TEXEL_READS

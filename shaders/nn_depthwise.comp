@@ -1,26 +1,28 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Depthwise 2-D convolution, NHWC, weights [kh, kw, c, mult]
 // (omni_nn_ref_depthwise_conv2d): output channel oc = c * MULT + m reads
 // input channel c = oc / MULT, and w[ky, kx, c, m] is at
 // (ky * KW + kx) * OUT_C + oc. Invocation x = output channel, y = output
 // pixel. Also runs a stand-alone batch norm (1x1 kernel, MULT 1).
-layout(local_size_x_id = 0, local_size_y_id = 1) in;
-layout(constant_id = 3) const uint IN_H = 1u;
-layout(constant_id = 4) const uint IN_W = 1u;
-layout(constant_id = 5) const uint IN_C = 1u;
-layout(constant_id = 6) const uint OUT_H = 1u;
-layout(constant_id = 7) const uint OUT_W = 1u;
-layout(constant_id = 8) const uint MULT = 1u;
-layout(constant_id = 9) const uint KH = 1u;
-layout(constant_id = 10) const uint KW = 1u;
-layout(constant_id = 11) const uint SH = 1u;
-layout(constant_id = 12) const uint SW = 1u;
-layout(constant_id = 13) const uint DH = 1u;
-layout(constant_id = 14) const uint DW = 1u;
-layout(constant_id = 15) const int PT = 0;
-layout(constant_id = 16) const int PL = 0;
-layout(constant_id = 17) const uint ACT = 0u;
-layout(constant_id = 18) const bool HAS_BIAS = false;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X, local_size_y_id = OMNI_SPEC_LOCAL_Y) in;
+layout(constant_id = OMNI_SPEC_CONV_IN_H) const uint IN_H = 1u;
+layout(constant_id = OMNI_SPEC_CONV_IN_W) const uint IN_W = 1u;
+layout(constant_id = OMNI_SPEC_CONV_IN_C) const uint IN_C = 1u;
+layout(constant_id = OMNI_SPEC_CONV_OUT_H) const uint OUT_H = 1u;
+layout(constant_id = OMNI_SPEC_CONV_OUT_W) const uint OUT_W = 1u;
+layout(constant_id = OMNI_SPEC_CONV_MULT) const uint MULT = 1u;
+layout(constant_id = OMNI_SPEC_CONV_KH) const uint KH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_KW) const uint KW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_SH) const uint SH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_SW) const uint SW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_DH) const uint DH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_DW) const uint DW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_PT) const int PT = 0;
+layout(constant_id = OMNI_SPEC_CONV_PL) const int PL = 0;
+layout(constant_id = OMNI_SPEC_CONV_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 
 const uint OUT_C = IN_C * MULT;
 

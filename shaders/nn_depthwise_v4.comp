@@ -1,4 +1,6 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Depthwise 2-D convolution for depth multiplier 1 and channels a multiple
 // of 4 (omni_nn_ref_depthwise_conv2d): each invocation computes OWB
 // neighbouring output pixels of one row for 4 channels, loading each
@@ -8,23 +10,23 @@
 // x = channel quad (neighbours read neighbouring bytes), y = block of OWB
 // output columns, z = output row. Taps outside the input read 0, so the
 // padding of a preceding ZeroPadding2D can be folded into PT/PL.
-layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
-layout(constant_id = 3) const uint IN_H = 1u;
-layout(constant_id = 4) const uint IN_W = 1u;
-layout(constant_id = 5) const uint IN_C = 4u;
-layout(constant_id = 6) const uint OUT_H = 1u;
-layout(constant_id = 7) const uint OUT_W = 1u;
-layout(constant_id = 8) const uint OWB = 4u;   // output pixels per invocation
-layout(constant_id = 9) const uint KH = 1u;
-layout(constant_id = 10) const uint KW = 1u;
-layout(constant_id = 11) const uint SH = 1u;
-layout(constant_id = 12) const uint SW = 1u;
-layout(constant_id = 13) const uint DH = 1u;
-layout(constant_id = 14) const uint DW = 1u;
-layout(constant_id = 15) const int PT = 0;
-layout(constant_id = 16) const int PL = 0;
-layout(constant_id = 17) const uint ACT = 0u;
-layout(constant_id = 18) const bool HAS_BIAS = false;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X, local_size_y_id = OMNI_SPEC_LOCAL_Y, local_size_z_id = OMNI_SPEC_LOCAL_Z) in;
+layout(constant_id = OMNI_SPEC_CONV_IN_H) const uint IN_H = 1u;
+layout(constant_id = OMNI_SPEC_CONV_IN_W) const uint IN_W = 1u;
+layout(constant_id = OMNI_SPEC_CONV_IN_C) const uint IN_C = 4u;
+layout(constant_id = OMNI_SPEC_CONV_OUT_H) const uint OUT_H = 1u;
+layout(constant_id = OMNI_SPEC_CONV_OUT_W) const uint OUT_W = 1u;
+layout(constant_id = OMNI_SPEC_CONV_DW_OWB) const uint OWB = 4u;   // output pixels per invocation
+layout(constant_id = OMNI_SPEC_CONV_KH) const uint KH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_KW) const uint KW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_SH) const uint SH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_SW) const uint SW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_DH) const uint DH = 1u;
+layout(constant_id = OMNI_SPEC_CONV_DW) const uint DW = 1u;
+layout(constant_id = OMNI_SPEC_CONV_PT) const int PT = 0;
+layout(constant_id = OMNI_SPEC_CONV_PL) const int PL = 0;
+layout(constant_id = OMNI_SPEC_CONV_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 
 const uint C4 = IN_C / 4u;
 const uint SPAN = (OWB - 1u) * SW + (KW - 1u) * DW + 1u;

@@ -1,4 +1,6 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // GEMM for pointwise (1x1) convolutions: out[m, n] = act(bias[n] +
 // sum over k of in[m, k] * w[k, n]), in [M, K], w [K, N], out [M, N]
 // row-major (omni_nn_ref_gemm). Classic shared-memory tiling: a workgroup
@@ -8,13 +10,13 @@
 // RM x RN block in registers. Rows and columns of a block are LY and LX
 // apart, so neighbouring invocations touch neighbouring addresses.
 // Edges are zero-filled, so any M, K, N works.
-layout(local_size_x_id = 0, local_size_y_id = 1) in;
-layout(constant_id = 3) const uint M = 1u;
-layout(constant_id = 4) const uint K = 1u;
-layout(constant_id = 5) const uint N = 1u;
-layout(constant_id = 6) const uint ACT = 0u;
-layout(constant_id = 7) const bool HAS_BIAS = false;
-layout(constant_id = 8) const uint TK = 16u;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X, local_size_y_id = OMNI_SPEC_LOCAL_Y) in;
+layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
+layout(constant_id = OMNI_SPEC_GEMM_TK) const uint TK = 16u;
 
 const uint RM = 4u, RN = 4u;
 const uint LX = gl_WorkGroupSize.x, LY = gl_WorkGroupSize.y;

@@ -1,4 +1,6 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // GEMM with register blocking and 16-byte loads, for K and N multiples of
 // 4 (every pointwise convolution of MobileNet-style networks):
 // out[m, n] = act(bias[n] + sum over k of in[m, k] * w[k, n]), row-major.
@@ -11,14 +13,14 @@
 // drivers a barrier costs a coroutine switch per SIMD group, on GPUs the
 // weights stay in L1/L2. nn_gemm.comp (shared-memory tiles) handles the
 // other shapes.
-layout(local_size_x_id = 0, local_size_y_id = 1) in;
-layout(constant_id = 3) const uint M = 1u;
-layout(constant_id = 4) const uint K = 4u;
-layout(constant_id = 5) const uint N = 4u;
-layout(constant_id = 6) const uint ACT = 0u;
-layout(constant_id = 7) const bool HAS_BIAS = false;
-layout(constant_id = 8) const uint RM = 8u;   // rows per invocation
-layout(constant_id = 9) const uint RN = 2u;   // vec4 columns per invocation
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X, local_size_y_id = OMNI_SPEC_LOCAL_Y) in;
+layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 4u;
+layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 4u;
+layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
+layout(constant_id = OMNI_SPEC_GEMM_RM) const uint RM = 8u;   // rows per invocation
+layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns per invocation
 
 const uint K4 = K / 4u, N4 = N / 4u;
 

@@ -1,4 +1,6 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Video frame bytes -> RGB float [out_h, out_w, 3] (omni_nn_ref_preprocess):
 // each tap is converted to RGB code values (YUV: 3x4 matrix, chroma at
 // (x/2, y/2), clamped to [0, 255]), resized with tf.image.resizeBilinear's
@@ -6,17 +8,17 @@
 // dst * (in - 1) / (out - 1) with alignCorners), then normalised
 // value * scale + offset. The source coordinate is computed exactly in
 // integers (s0 = dst * num / den, fraction (dst * num % den) / den).
-layout(local_size_x_id = 0, local_size_y_id = 1) in;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X, local_size_y_id = OMNI_SPEC_LOCAL_Y) in;
 
 // OmniNnPixelLayout
 const uint RGB = 0u, BGR = 1u, RGBX = 2u, BGRX = 3u, XRGB = 4u, XBGR = 5u,
            RGBA = 6u, BGRA = 7u, ARGB = 8u, ABGR = 9u, GRAY8 = 10u,
            I420 = 11u, NV12 = 12u;
-layout(constant_id = 3) const uint LAYOUT = 0u;
-layout(constant_id = 4) const uint BPP = 3u;  // packed layouts
-layout(constant_id = 5) const uint RO = 0u;   // byte offsets of R, G, B
-layout(constant_id = 6) const uint GO = 1u;
-layout(constant_id = 7) const uint BO = 2u;
+layout(constant_id = OMNI_SPEC_PREPROCESS_LAYOUT) const uint LAYOUT = 0u;
+layout(constant_id = OMNI_SPEC_PREPROCESS_BPP) const uint BPP = 3u;  // packed layouts
+layout(constant_id = OMNI_SPEC_PREPROCESS_RO) const uint RO = 0u;   // byte offsets of R, G, B
+layout(constant_id = OMNI_SPEC_PREPROCESS_GO) const uint GO = 1u;
+layout(constant_id = OMNI_SPEC_PREPROCESS_BO) const uint BO = 2u;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
 layout(std430, binding = 1) readonly buffer Frame { uint words[]; } frame;

@@ -1,11 +1,13 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#include "omni-spec-ids.h"
 // Softmax over the last axis (omni_nn_ref_softmax):
 // out[r, i] = exp(in[r, i] - max_r) / sum over j of exp(in[r, j] - max_r).
 // One workgroup per row; the max and the sum are tree reductions in shared
 // memory, so any workgroup size (a power of two) works.
-layout(local_size_x_id = 0) in;
-layout(constant_id = 3) const uint ROWS = 1u;
-layout(constant_id = 4) const uint N = 1u;
+layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
+layout(constant_id = OMNI_SPEC_SOFTMAX_ROWS) const uint ROWS = 1u;
+layout(constant_id = OMNI_SPEC_SOFTMAX_N) const uint N = 1u;
 
 const uint L = gl_WorkGroupSize.x;
 

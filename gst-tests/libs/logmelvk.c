@@ -8,7 +8,7 @@
 
 #include "logmel-common.h"
 
-#include <omni/nn/omnimelvk.h>
+#include <omni/audio/omnimelvk.h>
 #include <omni/vk/omnivkerror.h>
 
 #define RATE 16000.0

@@ -11,6 +11,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <omni/nn/omninncpu.h>
+#include <omni/nn/omninnidentity.h>
 #include <omni/nn/omninnmodel.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
@@ -415,6 +416,60 @@ GST_START_TEST (test_truncated_shard)
   }
 
   g_free (data);
+  g_free (bin);
+  g_free (json);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* Model identity: sha256 of model.json then its shard, computed here
+ * independently; any changed byte changes it; a shard that is missing or
+ * leaves the directory is an error. */
+GST_START_TEST (test_model_identity)
+{
+  gchar *dir = copy_model ();
+  gchar *bin = g_build_filename (dir, "group1-shard1of1.bin", NULL);
+  gchar *json = g_build_filename (dir, "model.json", NULL);
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize jlen, blen;
+  gchar *jdata = read_file (json, &jlen), *bdata = read_file (bin, &blen);
+  gchar *sha, *sha_by_dir;
+  GError *err = NULL;
+
+  g_checksum_update (sum, (const guchar *) jdata, jlen);
+  g_checksum_update (sum, (const guchar *) bdata, blen);
+  sha = omni_nn_model_identity (json, &err);
+  fail_unless (sha != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (sha, g_checksum_get_string (sum));
+  sha_by_dir = omni_nn_model_identity (dir, &err);
+  fail_unless_equals_string (sha_by_dir, sha);
+  g_free (sha_by_dir);
+
+  /* one weight byte changed */
+  bdata[blen / 2] ^= 1;
+  write_file (bin, bdata, blen);
+  sha_by_dir = omni_nn_model_file_sha256 (json, &err);
+  fail_unless (sha_by_dir != NULL);
+  fail_if (g_str_equal (sha_by_dir, sha));
+  g_free (sha_by_dir);
+
+  g_unlink (bin);
+  fail_unless (omni_nn_model_file_sha256 (json, &err) == NULL);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND));
+  fail_unless (strstr (err->message, "group1-shard1of1.bin") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+
+  edit_model_json (dir, "\"group1-shard1of1.bin\"", "\"../x.bin\"");
+  fail_unless (omni_nn_model_file_sha256 (json, &err) == NULL);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE));
+  g_clear_error (&err);
+
+  g_free (sha);
+  g_free (jdata);
+  g_free (bdata);
+  g_checksum_free (sum);
   g_free (bin);
   g_free (json);
   remove_dir (dir);
@@ -958,6 +1013,7 @@ nnmodel_suite (void)
   tcase_add_test (tc, test_corrupt_json);
   tcase_add_test (tc, test_truncated_shard);
   tcase_add_test (tc, test_unsupported_layers);
+  tcase_add_test (tc, test_model_identity);
   tcase_add_test (tc, test_quantized_sequential);
   suite_add_tcase (s, tc_ref);
   tcase_set_timeout (tc_ref, 600);

@@ -9,6 +9,7 @@
 #include <gst/check/gstcheck.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninngraph.h>
+#include <omni/nn/omninnop.h>
 #include <omni/nn/omninnops.h>
 #include <math.h>
 #include <string.h>
@@ -821,6 +822,222 @@ GST_START_TEST (test_graph_validate_rejects)
 
 GST_END_TEST;
 
+/* Mul (Mul (x, c), Relu6 (Add (x, 3))), as converted graphs spell
+ * hard-swish, becomes one node with bit-identical results; a variant whose
+ * intermediate is also an output is left alone. */
+static OmniNnGraph *
+hard_swish_graph (gboolean expose_intermediate)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  guint dims[3] = { 3, 5, 7 }, one = 1, t[5], i;
+  OmniNnOpParams p = { 0 };
+  gfloat *c = g_new (gfloat, 1), *three = g_new (gfloat, 1);
+  guint wc, w3;
+
+  *c = 0.16662598f;
+  *three = 3.0f;
+  for (i = 0; i < 5; i++)
+    t[i] = omni_nn_graph_add_tensor (g, NULL, 3, dims, NULL);
+  wc = omni_nn_graph_add_tensor (g, "c", 1, &one, c);
+  w3 = omni_nn_graph_add_tensor (g, "three", 1, &one, three);
+  g->input = t[0];
+  g->input_h = 3;
+  g->input_w = 5;
+  g->input_c = 7;
+  g->input_scale = 1;
+  p.binary.n_dims = 3;
+  for (i = 0; i < 3; i++) {
+    p.binary.dims[i] = p.binary.a_dims[i] = dims[i];
+    p.binary.b_dims[i] = 1;
+  }
+  p.binary.kind = OMNI_NN_BINARY_MUL;
+  p.binary.swap = TRUE; /* Mul (c, x) */
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "mul", &p, 1, &t[0], wc,
+      OMNI_NN_NO_TENSOR, t[1]);
+  p.binary.kind = OMNI_NN_BINARY_ADD;
+  p.binary.swap = FALSE;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "add", &p, 1, &t[0], w3,
+      OMNI_NN_NO_TENSOR, t[2]);
+  {
+    OmniNnOpParams a = { 0 };
+
+    a.eltwise.n = 3 * 5 * 7;
+    a.eltwise.activation = OMNI_NN_ACT_RELU6;
+    omni_nn_graph_add_node (g, OMNI_NN_OP_ACTIVATION, "relu6", &a, 1, &t[2],
+        OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[3]);
+  }
+  for (i = 0; i < 3; i++)
+    p.binary.b_dims[i] = dims[i];
+  p.binary.kind = OMNI_NN_BINARY_MUL;
+  {
+    guint ins[2] = { t[1], t[3] };
+
+    omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY, "mul_1", &p, 2, ins,
+        OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[4]);
+  }
+  omni_nn_graph_add_output (g, "out", t[4]);
+  if (expose_intermediate)
+    omni_nn_graph_add_output (g, "relu6", t[3]);
+  return g;
+}
+
+static void
+run_cpu_one (const OmniNnGraph *g, const gfloat *x, gfloat *out)
+{
+  const OmniNnBackend *b = omni_nn_cpu_backend ();
+  gpointer s = b->prepare (g, NULL, NULL);
+  gfloat extra[3 * 5 * 7];
+  gfloat *outs[2] = { out, extra };
+  OmniNnInput in = { 0 };
+
+  fail_unless (s != NULL);
+  in.tensor = x;
+  fail_unless (b->run (s, &in, outs, NULL));
+  b->free (s);
+}
+
+GST_START_TEST (test_fuse_hard_swish)
+{
+  OmniNnGraph *plain = hard_swish_graph (FALSE),
+              *fused = hard_swish_graph (FALSE);
+  OmniNnGraph *kept = hard_swish_graph (TRUE);
+  gfloat x[3 * 5 * 7], a[3 * 5 * 7], b[3 * 5 * 7];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = -7.0f + 14.0f * i / G_N_ELEMENTS (x);
+  fail_unless (omni_nn_graph_validate (plain, NULL));
+  run_cpu_one (plain, x, a);
+  fail_unless (omni_nn_graph_optimize (fused, NULL));
+  fail_unless_equals_int (fused->nodes->len, 1);
+  fail_unless_equals_int (
+      omni_nn_graph_node (fused, 0)->op, OMNI_NN_OP_HARD_SWISH);
+  run_cpu_one (fused, x, b);
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    fail_unless (a[i] == b[i], "[%u] %g != %g", i, a[i], b[i]);
+  fail_unless (omni_nn_graph_optimize (kept, NULL));
+  fail_unless_equals_int (kept->nodes->len, 4);
+  omni_nn_graph_free (plain);
+  omni_nn_graph_free (fused);
+  omni_nn_graph_free (kept);
+}
+
+GST_END_TEST;
+
+/* pointwise (8 -> 6) -> depthwise 3x3 (6) -> pointwise (6 -> 8): padded to
+ * 8 channels by omni_nn_graph_pad_channels(), the same results. */
+static gfloat *
+random_const (GRand *r, gsize n)
+{
+  gfloat *v = g_new (gfloat, n);
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    v[i] = (gfloat) g_rand_double_range (r, -1, 1);
+  return v;
+}
+
+static OmniNnGraph *
+separable_graph (void)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  GRand *r = g_rand_new_with_seed (11);
+  guint in_dims[3] = { 5, 7, 8 }, mid[3] = { 5, 7, 6 }, w1d[2] = { 8, 6 };
+  guint b6 = 6, dwd[4] = { 3, 3, 6, 1 }, w2d[2] = { 6, 8 }, b8 = 8;
+  guint t0, t1, t2, t3;
+  OmniNnOpParams p = { 0 };
+
+  t0 = omni_nn_graph_add_tensor (g, NULL, 3, in_dims, NULL);
+  t1 = omni_nn_graph_add_tensor (g, NULL, 3, mid, NULL);
+  t2 = omni_nn_graph_add_tensor (g, NULL, 3, mid, NULL);
+  t3 = omni_nn_graph_add_tensor (g, NULL, 3, in_dims, NULL);
+  g->input = t0;
+  g->input_h = 5;
+  g->input_w = 7;
+  g->input_c = 8;
+  g->input_scale = 1;
+  p.gemm = (OmniNnGemmParams){ 35, 8, 6, OMNI_NN_ACT_RELU };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "p1", &p, 1, &t0,
+      omni_nn_graph_add_tensor (g, "w1", 2, w1d, random_const (r, 48)),
+      omni_nn_graph_add_tensor (g, "b1", 1, &b6, random_const (r, 6)), t1);
+  memset (&p, 0, sizeof (p));
+  p.depthwise = (OmniNnDepthwiseConv2dParams){ 5, 7, 6, 5, 7, 6, 3, 3, 1, 1, 1,
+    1, 1, 1, 1, OMNI_NN_ACT_RELU6 };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_DEPTHWISE_CONV2D, "dw", &p, 1, &t1,
+      omni_nn_graph_add_tensor (g, "wd", 4, dwd, random_const (r, 54)),
+      omni_nn_graph_add_tensor (g, "bd", 1, &b6, random_const (r, 6)), t2);
+  memset (&p, 0, sizeof (p));
+  p.gemm = (OmniNnGemmParams){ 35, 6, 8, OMNI_NN_ACT_NONE };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "p2", &p, 1, &t2,
+      omni_nn_graph_add_tensor (g, "w2", 2, w2d, random_const (r, 48)),
+      omni_nn_graph_add_tensor (g, "b2", 1, &b8, random_const (r, 8)), t3);
+  omni_nn_graph_add_output (g, "out", t3);
+  g_rand_free (r);
+  return g;
+}
+
+GST_START_TEST (test_pad_channels)
+{
+  OmniNnGraph *plain = separable_graph (), *padded = separable_graph ();
+  gfloat x[5 * 7 * 8], a[5 * 7 * 8], b[5 * 7 * 8];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (gfloat) sin (i * 0.37);
+  fail_unless (omni_nn_graph_validate (plain, NULL));
+  run_cpu_one (plain, x, a);
+  fail_unless_equals_int (omni_nn_graph_pad_channels (padded), 1);
+  fail_unless (omni_nn_graph_validate (padded, NULL));
+  fail_unless_equals_int (omni_nn_graph_node (padded, 0)->params.gemm.n, 8);
+  fail_unless_equals_int (
+      omni_nn_graph_node (padded, 1)->params.depthwise.in_c, 8);
+  fail_unless_equals_int (omni_nn_graph_node (padded, 2)->params.gemm.k, 8);
+  run_cpu_one (padded, x, b);
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    fail_unless (a[i] == b[i], "[%u] %g != %g", i, a[i], b[i]);
+  omni_nn_graph_free (plain);
+  omni_nn_graph_free (padded);
+}
+
+GST_END_TEST;
+
+/* Every op has one complete descriptor: its name, a validator, a shape
+ * rule, and (for ops a graph may contain) a C reference; the shape rule
+ * agrees with the parameters of a hand-made node. */
+GST_START_TEST (test_op_registry)
+{
+  OmniNnOpParams p = { 0 };
+  guint op, n_dims = 0, dims[OMNI_NN_MAX_DIMS];
+
+  for (op = 0; op < OMNI_NN_OP_N_OPS; op++) {
+    const OmniNnOpInfo *info = omni_nn_op_info (op);
+
+    fail_unless (info != NULL, "op %u has no descriptor", op);
+    fail_unless_equals_int (info->op, op);
+    fail_unless (info->name && *info->name);
+    fail_unless_equals_string (omni_nn_op_type_name (op), info->name);
+    fail_unless (info->validate != NULL && info->infer_shape != NULL);
+    fail_unless (!info->in_graph || info->reference != NULL, "%s", info->name);
+  }
+  fail_unless (omni_nn_op_info (OMNI_NN_OP_N_OPS) == NULL);
+  fail_unless_equals_string (
+      omni_nn_op_type_name (OMNI_NN_OP_N_OPS), "unknown");
+
+  p.conv2d.out_h = 5;
+  p.conv2d.out_w = 7;
+  p.conv2d.out_c = 3;
+  p.conv2d.kernel_h = p.conv2d.kernel_w = 3;
+  p.conv2d.in_c = 2;
+  fail_unless (
+      omni_nn_op_info (OMNI_NN_OP_CONV2D)->infer_shape (&p, &n_dims, dims));
+  fail_unless_equals_int (n_dims, 3);
+  fail_unless (dims[0] == 5 && dims[1] == 7 && dims[2] == 3);
+  fail_unless_equals_uint64 (
+      omni_nn_op_info (OMNI_NN_OP_CONV2D)->count_macs (&p), 5 * 7 * 3 * 9 * 2);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnref_suite (void)
 {
@@ -840,6 +1057,9 @@ nnref_suite (void)
   tcase_add_test (tc, test_preprocess_from_video_info);
   tcase_add_test (tc, test_graph_optimize_preserves_results);
   tcase_add_test (tc, test_graph_validate_rejects);
+  tcase_add_test (tc, test_op_registry);
+  tcase_add_test (tc, test_fuse_hard_swish);
+  tcase_add_test (tc, test_pad_channels);
   return s;
 }
 

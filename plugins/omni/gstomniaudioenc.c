@@ -107,9 +107,8 @@
 #include <gst/audio/audio.h>
 #include <omni/meta/omniclassmeta.h>
 #include <omni/meta/omnitensormeta.h>
-#include <omni/nn/omnimelvk.h>
-#include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/audio/omnimelvk.h>
+#include <omni/nn/omninnsession.h>
 #include <omni/vk/omnivkerror.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_audio_enc_debug);
@@ -207,13 +206,12 @@ struct _GstOmniAudioEnc {
   gfloat *feat, *delt, *emb;
   guint cap_windows;
 
-  /* model= (loaded at start) */
-  OmniNnModel *model;
-  OmniNnVulkan *nn;
-  gint model_rate;  /* userDefinedMetadata.omni.sampleRate, 0: any */
-  gint prob_output; /* index of the classifier output */
-  gfloat *nn_input; /* [F, C, input_c] */
-  gfloat **nn_outputs;
+  /* model= (loaded at start, run through an OmniNnSession on Vulkan) */
+  OmniNnSession *session;
+  const OmniNnModel *model; /* the session's */
+  gint model_rate;          /* userDefinedMetadata.omni.sampleRate, 0: any */
+  gint prob_output;         /* index of the classifier output */
+  gfloat *nn_input;         /* [F, C, input_c] */
   gchar **class_labels;
 
   /* stats, under the object lock */
@@ -347,17 +345,10 @@ samples_to_time (GstOmniAudioEnc *self, guint64 samples)
 static void
 free_model (GstOmniAudioEnc *self)
 {
-  guint i;
-
-  g_clear_pointer (&self->nn, omni_nn_vulkan_free);
-  if (self->nn_outputs && self->model) {
-    for (i = 0; i < self->model->graph->outputs->len; i++)
-      g_free (self->nn_outputs[i]);
-  }
-  g_clear_pointer (&self->nn_outputs, g_free);
   g_clear_pointer (&self->nn_input, g_free);
   g_clear_pointer (&self->class_labels, g_strfreev);
-  g_clear_pointer (&self->model, omni_nn_model_free);
+  g_clear_pointer (&self->session, omni_nn_session_free);
+  self->model = NULL;
   self->model_rate = 0;
 }
 
@@ -393,7 +384,7 @@ load_model (GstOmniAudioEnc *self, const gchar *name, const gchar *device)
 {
   GError *err = NULL;
   gchar *path;
-  guint i, n_out;
+  guint i;
   OmniNnLoadFlags flags;
 
   GST_OBJECT_LOCK (self);
@@ -402,14 +393,24 @@ load_model (GstOmniAudioEnc *self, const gchar *name, const gchar *device)
   GST_OBJECT_UNLOCK (self);
   path = omni_nn_model_resolve (name, &err);
   if (path)
-    self->model = omni_nn_model_load_full (path, NULL, NULL, flags, &err);
-  if (self->model && !self->model->verified) {
+    self->session = omni_nn_session_new_full (
+        path, OMNI_NN_BACKEND_VULKAN, device, flags, &err);
+  if (!self->session && err->code == OMNI_NN_ERROR_DEVICE) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("cannot prepare model '%s' on the Vulkan device: %s", name,
+            err->message),
+        (NULL));
+    g_error_free (err);
+    g_free (path);
+    return FALSE;
+  }
+  if (self->session && !omni_nn_session_get_model (self->session)->verified) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("Model \"%s\" is not verified: its results cannot be trusted.", name),
         ("loaded because unverified models are allowed: %s",
-            self->model->unverified_reason));
+            omni_nn_session_get_model (self->session)->unverified_reason));
   }
-  if (!self->model) {
+  if (!self->session) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
         ("cannot load model '%s': %s", name, err->message),
         ("OMNI_MODEL_PATH=%s", GST_STR_NULL (g_getenv ("OMNI_MODEL_PATH"))));
@@ -417,25 +418,9 @@ load_model (GstOmniAudioEnc *self, const gchar *name, const gchar *device)
     g_free (path);
     return FALSE;
   }
+  self->model = omni_nn_session_get_model (self->session);
   self->model_rate = read_model_rate (path);
   g_free (path);
-  self->nn = omni_nn_vulkan_new (self->model->graph, device, &err);
-  if (!self->nn) {
-    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
-        ("cannot prepare model '%s' on the Vulkan device: %s", name,
-            err->message),
-        (NULL));
-    g_error_free (err);
-    free_model (self);
-    return FALSE;
-  }
-  n_out = self->model->graph->outputs->len;
-  self->nn_outputs = g_new0 (gfloat *, n_out);
-  for (i = 0; i < n_out; i++)
-    self->nn_outputs[i] = g_new (
-        gfloat, omni_nn_graph_tensor (self->model->graph,
-                    omni_nn_graph_output (self->model->graph, i)->tensor)
-                    ->n_elements);
   self->prob_output
       = omni_nn_graph_find_output (self->model->graph, "probabilities");
   if (self->prob_output < 0)
@@ -796,7 +781,8 @@ post_window_message (GstOmniAudioEnc *self, guint64 index, GstClockTime start,
   gst_structure_take_value (s, "mean", &mean);
   gst_structure_take_value (s, "std", &std);
   if (self->model) {
-    const gfloat *sc = self->nn_outputs[self->prob_output];
+    const gfloat *sc
+        = omni_nn_session_get_output (self->session, self->prob_output, NULL);
     guint i, best = 0, n = g_strv_length (self->class_labels);
     for (i = 1; i < n; i++)
       if (sc[i] > sc[best])
@@ -826,7 +812,8 @@ run_model (GstOmniAudioEnc *self, GstBuffer *buf, const gfloat *patch)
     for (c = 0; c < g->input_c; c++)
       self->nn_input[i * g->input_c + c] = patch[i];
   in.tensor = self->nn_input;
-  if (!omni_nn_vulkan_run (self->nn, &in, self->nn_outputs, &err)) {
+  /* a lost device is re-created once by the session */
+  if (!omni_nn_session_run (self->session, &in, &err)) {
     GST_ELEMENT_ERROR (self, LIBRARY, FAILED,
         ("model '%s' failed: %s", self->model->id, err->message), (NULL));
     g_error_free (err);
@@ -834,7 +821,7 @@ run_model (GstOmniAudioEnc *self, GstBuffer *buf, const gfloat *patch)
   }
   omni_buffer_add_class_meta (buf, self->model->id, n_classes,
       (const gchar *const *) self->class_labels,
-      self->nn_outputs[self->prob_output]);
+      omni_nn_session_get_output (self->session, self->prob_output, NULL));
   return TRUE;
 }
 

@@ -149,6 +149,7 @@
 #include <string.h>
 #include <gst/audio/audio.h>
 #include <omni/omni.h>
+#include <omni/nn/omninnidentity.h>
 
 #include "gstomnifusion.h"
 #include "omnifusioncaption.h"
@@ -778,114 +779,25 @@ consume_pad (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
 
 /* ---- provenance ---------------------------------------------------- */
 
-/* sha256 over model.json followed by each weight shard named in its
- * weightsManifest, in order; NULL if a file is missing. */
-static gchar *
-hash_model_dir (const gchar *model_json)
-{
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  JsonParser *parser = json_parser_new ();
-  gchar *data = NULL, *dir = g_path_get_dirname (model_json), *result = NULL;
-  gsize len;
-  gboolean ok = FALSE;
-
-  if (!g_file_get_contents (model_json, &data, &len, NULL))
-    goto done;
-  g_checksum_update (sum, (const guchar *) data, len);
-  ok = TRUE;
-  if (json_parser_load_from_data (parser, data, len, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-    JsonObject *root = json_node_get_object (json_parser_get_root (parser));
-    JsonNode *wm = json_object_get_member (root, "weightsManifest");
-    guint i, j;
-
-    if (wm && JSON_NODE_HOLDS_ARRAY (wm)) {
-      JsonArray *groups = json_node_get_array (wm);
-
-      for (i = 0; ok && i < json_array_get_length (groups); i++) {
-        JsonNode *g = json_array_get_element (groups, i);
-        JsonNode *paths;
-
-        if (!JSON_NODE_HOLDS_OBJECT (g))
-          continue;
-        paths = json_object_get_member (json_node_get_object (g), "paths");
-        if (!paths || !JSON_NODE_HOLDS_ARRAY (paths))
-          continue;
-        for (j = 0;
-             ok && j < json_array_get_length (json_node_get_array (paths));
-             j++) {
-          const gchar *rel
-              = json_array_get_string_element (json_node_get_array (paths), j);
-          gchar *path, *shard = NULL;
-          gsize slen;
-
-          if (!rel || strstr (rel, "..")) {
-            ok = FALSE;
-            break;
-          }
-          path = g_build_filename (dir, rel, NULL);
-          ok = g_file_get_contents (path, &shard, &slen, NULL);
-          if (ok)
-            g_checksum_update (sum, (const guchar *) shard, slen);
-          g_free (shard);
-          g_free (path);
-        }
-      }
-    }
-  }
-  if (ok)
-    result = g_strdup (g_checksum_get_string (sum));
-done:
-  g_free (data);
-  g_free (dir);
-  g_object_unref (parser);
-  g_checksum_free (sum);
-  return result;
-}
-
-/* The model directory: the id itself when it names a model.json, else
- * <dir>/<id>/model.json for each dir of OMNI_MODEL_PATH, the build tree's
- * model directory and the installed one. */
+/* The model's identity (omni_nn_model_identity(): sha256 of model.json
+ * and its weight shards), looked up as omnivisionenc does; NULL when the
+ * files are not found. Computed once per model id. */
 static const gchar *
 model_sha256 (GstOmniFusion *self, const gchar *model_id)
 {
-  gchar *found = NULL, *sha = NULL;
+  GError *err = NULL;
+  gchar *sha;
 
   if (!model_id)
     return NULL;
   if (g_hash_table_contains (self->sha256_cache, model_id))
     return g_hash_table_lookup (self->sha256_cache, model_id);
-
-  if (g_file_test (model_id, G_FILE_TEST_IS_REGULAR)) {
-    found = g_strdup (model_id);
-  } else if (!strchr (model_id, '/') && !g_str_equal (model_id, "..")) {
-    const gchar *env = g_getenv ("OMNI_MODEL_PATH");
-    gchar **dirs = g_strsplit (env ? env : "", G_SEARCHPATH_SEPARATOR_S, -1);
-    const gchar *builtin[]
-        = { OMNI_BUILD_MODELDIR, OMNI_DATADIR "/models", NULL };
-    guint i;
-
-    for (i = 0; !found && dirs[i]; i++) {
-      gchar *p = g_build_filename (dirs[i], model_id, "model.json", NULL);
-
-      if (*dirs[i] && g_file_test (p, G_FILE_TEST_IS_REGULAR))
-        found = p;
-      else
-        g_free (p);
-    }
-    for (i = 0; !found && builtin[i]; i++) {
-      gchar *p = g_build_filename (builtin[i], model_id, "model.json", NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-        found = p;
-      else
-        g_free (p);
-    }
-    g_strfreev (dirs);
+  sha = omni_nn_model_identity (model_id, &err);
+  if (!sha) {
+    GST_DEBUG_OBJECT (
+        self, "no sha256 for model %s: %s", model_id, err->message);
+    g_clear_error (&err);
   }
-  if (found)
-    sha = hash_model_dir (found);
-  g_free (found);
   g_hash_table_insert (self->sha256_cache, g_strdup (model_id), sha);
   return sha;
 }

@@ -108,7 +108,7 @@
 #include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/omninnvulkan.h>
+#include <omni/nn/vulkan/omninnvulkan.h>
 #include <math.h>
 #include <string.h>
 

@@ -18,7 +18,7 @@
  *    Squares Procedures", Anal. Chem. 36(8), 1964).
  * Everything is computed in double precision, the STFT as a direct DFT
  * (no FFT rounding), so that it can serve as ground truth for the Vulkan
- * front end (gst-libs/omni/nn/omnimelvk.c), which reuses the coefficient
+ * front end (gst-libs/omni/audio/omnimelvk.c), which reuses the coefficient
  * tables computed here (window, DCT matrix, delta filter).
  */
 #ifdef HAVE_CONFIG_H

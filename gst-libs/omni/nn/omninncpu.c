@@ -6,6 +6,7 @@
 #endif
 
 #include "omninncpu.h"
+#include "omninnop.h"
 
 #include <string.h>
 
@@ -168,49 +169,20 @@ cpu_run (gpointer data, const OmniNnInput *input, gfloat *const *outputs,
 
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *n = omni_nn_graph_node (g, i);
-    const OmniNnOpParams *p = &n->params;
-    const gfloat *x = act (s, n->inputs[0]);
-    gfloat *y = act (s, n->output);
+    const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+    const gfloat *x[OMNI_NN_MAX_INPUTS];
+    guint j;
 
-    switch (n->op) {
-    case OMNI_NN_OP_CONV2D:
-      omni_nn_ref_conv2d (
-          &p->conv2d, x, cdata (s, n->weights), cdata (s, n->bias), y);
-      break;
-    case OMNI_NN_OP_DEPTHWISE_CONV2D:
-      omni_nn_ref_depthwise_conv2d (
-          &p->depthwise, x, cdata (s, n->weights), cdata (s, n->bias), y);
-      break;
-    case OMNI_NN_OP_POINTWISE_CONV2D:
-    case OMNI_NN_OP_DENSE:
-      omni_nn_ref_gemm (
-          &p->gemm, x, cdata (s, n->weights), cdata (s, n->bias), y);
-      break;
-    case OMNI_NN_OP_PAD:
-      omni_nn_ref_pad (&p->pad, x, y);
-      break;
-    case OMNI_NN_OP_ADD:
-      omni_nn_ref_add (&p->eltwise, x, act (s, n->inputs[1]), y);
-      break;
-    case OMNI_NN_OP_ACTIVATION:
-      omni_nn_ref_activation (&p->eltwise, x, y);
-      break;
-    case OMNI_NN_OP_GLOBAL_AVG_POOL:
-      omni_nn_ref_global_avg_pool (&p->pool, x, y);
-      break;
-    case OMNI_NN_OP_SOFTMAX:
-      omni_nn_ref_softmax (&p->softmax, x, y);
-      break;
-    case OMNI_NN_OP_BATCH_NORM:
-      omni_nn_ref_batch_norm (
-          &p->channel, x, cdata (s, n->weights), cdata (s, n->bias), y);
-      break;
-    default:
+    if (!info || !info->reference) {
       g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
           "node '%s': the CPU backend cannot run op %s", n->name,
           omni_nn_op_type_name (n->op));
       return FALSE;
     }
+    for (j = 0; j < n->n_inputs; j++)
+      x[j] = act (s, n->inputs[j]);
+    info->reference (&n->params, x, cdata (s, n->weights), cdata (s, n->bias),
+        act (s, n->output));
   }
 
   for (i = 0; i < g->outputs->len; i++) {

@@ -22,6 +22,7 @@
 #endif
 
 #include "omninngraph.h"
+#include "ops/omninnop-private.h"
 
 #include <string.h>
 
@@ -169,171 +170,54 @@ shape_is (
   return TRUE;
 }
 
-static gchar *
-shape_string (const OmniNnTensor *t)
-{
-  GString *s = g_string_new ("[");
-  guint i;
-
-  for (i = 0; i < t->n_dims; i++)
-    g_string_append_printf (s, "%s%u", i ? ", " : "", t->dims[i]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
-/* An activation of @h x @w x @c: [h, w, c], or a tensor of another rank
- * (a flattened view, as after Flatten or Reshape) with that many elements. */
+/* The output must have the shape the op's parameters imply: the same
+ * number of elements, the same dims when the ranks agree, the same last
+ * axis when both have one beside others (a flattened view of an [h, w, c]
+ * activation is allowed). */
 static gboolean
-activation_is (const OmniNnTensor *t, guint h, guint w, guint c)
+output_fits (const OmniNnGraph *g, const OmniNnNode *n,
+    const OmniNnOpInfo *info, GError **error)
 {
-  if (t->n_dims == 3)
-    return shape_is (t, 3, h, w, c, 0);
-  return t->n_elements == (gsize) h * w * c;
-}
+  const OmniNnTensor *out = omni_nn_graph_tensor (g, n->output);
+  guint n_dims = 0, dims[OMNI_NN_MAX_DIMS], i;
+  gsize count = 1;
 
-static gboolean
-const_size_is (const OmniNnGraph *g, guint id, gsize n, gboolean optional)
-{
-  const OmniNnTensor *t;
-
-  if (id == OMNI_NN_NO_TENSOR)
-    return optional;
-  if (id >= g->tensors->len)
-    return FALSE;
-  t = omni_nn_graph_tensor (g, id);
-  return t->data != NULL && t->n_elements == n;
-}
-
-static gboolean
-shape_fail (const OmniNnNode *n, const OmniNnTensor *t, const gchar *what,
-    GError **error)
-{
-  gchar *s = t ? shape_string (t) : g_strdup ("?");
-
-  g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
-      "node '%s' (%s): %s does not fit its parameters (shape %s)", n->name,
-      omni_nn_op_type_name (n->op), what, s);
-  g_free (s);
-  return FALSE;
+  if (!info->infer_shape (&n->params, &n_dims, dims) || n_dims == 0)
+    return omni_nn_shape_fail (n, out, "output", error);
+  for (i = 0; i < n_dims; i++)
+    count *= dims[i];
+  if (out->n_elements != count
+      || (out->n_dims == n_dims && memcmp (out->dims, dims, n_dims * 4))
+      || (out->n_dims > 1 && n_dims > 1
+          && out->dims[out->n_dims - 1] != dims[n_dims - 1]))
+    return omni_nn_shape_fail (n, out, "output", error);
+  return TRUE;
 }
 
 static gboolean
 validate_node (const OmniNnGraph *g, const OmniNnNode *n, GError **error)
 {
-  const OmniNnTensor *in
-      = n->n_inputs > 0 ? omni_nn_graph_tensor (g, n->inputs[0]) : NULL;
-  const OmniNnTensor *out = omni_nn_graph_tensor (g, n->output);
-  const OmniNnOpParams *p = &n->params;
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
 
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D: {
-    const OmniNnConv2dParams *c = &p->conv2d;
-
-    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
-        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w || !c->out_c)
-      return shape_fail (
-          n, out, "zero stride, dilation, kernel or size", error);
-    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
-      return shape_fail (n, in, "input", error);
-    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights,
-            (gsize) c->kernel_h * c->kernel_w * c->in_c * c->out_c, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->out_c, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_DEPTHWISE_CONV2D: {
-    const OmniNnDepthwiseConv2dParams *c = &p->depthwise;
-
-    if (!c->stride_h || !c->stride_w || !c->dilation_h || !c->dilation_w
-        || !c->kernel_h || !c->kernel_w || !c->out_h || !c->out_w
-        || !c->depth_multiplier || c->out_c != c->in_c * c->depth_multiplier)
-      return shape_fail (n, out,
-          "zero stride, dilation, kernel or size, or out_c != in_c * mult",
-          error);
-    if (!activation_is (in, c->in_h, c->in_w, c->in_c))
-      return shape_fail (n, in, "input", error);
-    if (!activation_is (out, c->out_h, c->out_w, c->out_c))
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (
-            g, n->weights, (gsize) c->kernel_h * c->kernel_w * c->out_c, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->out_c, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE: {
-    const OmniNnGemmParams *c = &p->gemm;
-
-    if (!c->m || !c->k || !c->n)
-      return shape_fail (n, out, "zero size", error);
-    if (in->n_elements != (gsize) c->m * c->k
-        || in->dims[in->n_dims - 1] != c->k)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != (gsize) c->m * c->n
-        || out->dims[out->n_dims - 1] != c->n)
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights, (gsize) c->k * c->n, FALSE))
-      return shape_fail (n, NULL, "kernel", error);
-    if (!const_size_is (g, n->bias, c->n, TRUE))
-      return shape_fail (n, NULL, "bias", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_PAD: {
-    const OmniNnPadParams *c = &p->pad;
-
-    if (!activation_is (in, c->in_h, c->in_w, c->c) || !c->c)
-      return shape_fail (n, in, "input", error);
-    if (!shape_is (out, 3, c->in_h + c->pad_top + c->pad_bottom,
-            c->in_w + c->pad_left + c->pad_right, c->c, 0))
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  }
-  case OMNI_NN_OP_ADD:
-    if (n->n_inputs != 2
-        || omni_nn_graph_tensor (g, n->inputs[1])->n_elements != p->eltwise.n)
-      return shape_fail (n, NULL, "second input", error);
-    /* fall through */
-  case OMNI_NN_OP_ACTIVATION:
-    if (in->n_elements != p->eltwise.n || !p->eltwise.n)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->eltwise.n)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_GLOBAL_AVG_POOL:
-    if (!p->pool.h || !p->pool.w || !p->pool.c
-        || !activation_is (in, p->pool.h, p->pool.w, p->pool.c))
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->pool.c)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_SOFTMAX:
-    if (!p->softmax.n
-        || in->n_elements != (gsize) p->softmax.rows * p->softmax.n)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != in->n_elements)
-      return shape_fail (n, out, "output", error);
-    return TRUE;
-  case OMNI_NN_OP_BATCH_NORM:
-    if (!p->channel.c || in->n_elements != p->channel.n
-        || p->channel.n % p->channel.c)
-      return shape_fail (n, in, "input", error);
-    if (out->n_elements != p->channel.n)
-      return shape_fail (n, out, "output", error);
-    if (!const_size_is (g, n->weights, p->channel.c, FALSE)
-        || !const_size_is (g, n->bias, p->channel.c, FALSE))
-      return shape_fail (n, NULL, "scale or shift", error);
-    return TRUE;
-  case OMNI_NN_OP_PREPROCESS:
-  default:
+  if (!info || !info->in_graph) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
         "node '%s': op %s cannot appear in a graph", n->name,
         omni_nn_op_type_name (n->op));
     return FALSE;
   }
+  if (n->n_inputs != info->n_inputs) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "node '%s' (%s) has %u inputs, the op takes %u", n->name, info->name,
+        n->n_inputs, info->n_inputs);
+    return FALSE;
+  }
+  if (!info->has_weights
+      && (n->weights != OMNI_NN_NO_TENSOR || n->bias != OMNI_NN_NO_TENSOR)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "node '%s' (%s) has weights, the op takes none", n->name, info->name);
+    return FALSE;
+  }
+  return info->validate (g, n, error) && output_fits (g, n, info, error);
 }
 
 gboolean
@@ -491,35 +375,17 @@ own_const (OmniNnGraph *g, guint id)
 static OmniNnActivation *
 node_activation (OmniNnNode *n)
 {
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D:
-    return &n->params.conv2d.activation;
-  case OMNI_NN_OP_DEPTHWISE_CONV2D:
-    return &n->params.depthwise.activation;
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE:
-    return &n->params.gemm.activation;
-  case OMNI_NN_OP_ADD:
-    return &n->params.eltwise.activation;
-  default:
-    return NULL;
-  }
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+
+  return info && info->activation ? info->activation (&n->params) : NULL;
 }
 
 static guint
 node_out_channels (const OmniNnNode *n)
 {
-  switch (n->op) {
-  case OMNI_NN_OP_CONV2D:
-    return n->params.conv2d.out_c;
-  case OMNI_NN_OP_DEPTHWISE_CONV2D:
-    return n->params.depthwise.out_c;
-  case OMNI_NN_OP_POINTWISE_CONV2D:
-  case OMNI_NN_OP_DENSE:
-    return n->params.gemm.n;
-  default:
-    return 0;
-  }
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+
+  return info && info->out_channels ? info->out_channels (&n->params) : 0;
 }
 
 static void
@@ -565,8 +431,8 @@ omni_nn_graph_fold_batch_norm (OmniNnGraph *graph)
     p = pi >= 0 ? omni_nn_graph_node (graph, pi) : NULL;
     act = p ? node_activation (p) : NULL;
     c = bn->params.channel.c;
-    if (p && p->op != OMNI_NN_OP_ADD && act && *act == OMNI_NN_ACT_NONE
-        && node_out_channels (p) == c && can_merge (graph, pi, i)) {
+    if (p && act && *act == OMNI_NN_ACT_NONE && node_out_channels (p) == c
+        && can_merge (graph, pi, i)) {
       guint bn_output = bn->output, scale_id = bn->weights, shift_id = bn->bias;
       guint wid, bid;
 
@@ -647,7 +513,9 @@ omni_nn_graph_fuse_activations (OmniNnGraph *graph)
     }
     pi = producer (graph, n->inputs[0], i);
     act = pi >= 0 ? node_activation (omni_nn_graph_node (graph, pi)) : NULL;
-    if (act && *act == OMNI_NN_ACT_NONE && can_merge (graph, pi, i)) {
+    if (act && *act == OMNI_NN_ACT_NONE
+        && n->params.eltwise.activation <= OMNI_NN_ACT_LAST_FUSABLE
+        && can_merge (graph, pi, i)) {
       OmniNnNode *p = omni_nn_graph_node (graph, pi);
 
       *act = n->params.eltwise.activation;
@@ -720,6 +588,200 @@ release_unused_constants (OmniNnGraph *graph)
   g_free (used);
 }
 
+/* A new constant: @id's [rows, cols] values in the top-left corner of a
+ * zero [new_rows, new_cols] matrix. */
+static guint
+padded_const (OmniNnGraph *g, guint id, guint rows, guint cols, guint new_rows,
+    guint new_cols)
+{
+  const OmniNnTensor *t = omni_nn_graph_tensor (g, id);
+  gfloat *data = g_new0 (gfloat, (gsize) new_rows * new_cols);
+  gchar *name = g_strdup (t->name);
+  guint r, dims[2] = { new_rows, new_cols }, nid;
+
+  for (r = 0; r < rows; r++)
+    memcpy (data + (gsize) r * new_cols, t->data + (gsize) r * cols,
+        cols * sizeof (gfloat));
+  nid = omni_nn_graph_add_tensor (g, name, 2, dims, data);
+  g_free (name);
+  return nid;
+}
+
+/* The only node reading @t after @after, or -1. */
+static gint
+only_reader (const OmniNnGraph *g, guint t, guint after)
+{
+  guint i;
+
+  if (readers (g, t) != 1 || is_graph_output (g, t))
+    return -1;
+  for (i = after + 1; i < g->nodes->len; i++)
+    if (omni_nn_graph_node (g, i)->inputs[0] == t)
+      return i;
+  return -1;
+}
+
+static void
+widen_last_axis (OmniNnGraph *g, guint t, guint c)
+{
+  OmniNnTensor *x = omni_nn_graph_tensor (g, t);
+
+  x->n_elements = x->n_elements / x->dims[x->n_dims - 1] * c;
+  x->dims[x->n_dims - 1] = c;
+}
+
+/* Pads pointwise (n) -> depthwise (n) -> pointwise (k = n) with zero
+ * channels up to a multiple of 4, so that the three run on the vec4
+ * kernels; the extra channels hold exact zeros (zero weights, zero bias,
+ * ReLU(0) = 0) and add nothing to the last sums. */
+static gboolean
+pad_chain (OmniNnGraph *g, guint i)
+{
+  OmniNnNode *p1 = omni_nn_graph_node (g, i), *d, *p2;
+  guint n = p1->params.gemm.n, n4 = (n + 3) / 4 * 4, k = p1->params.gemm.k;
+  gint j, l;
+  guint taps, n2, id;
+
+  j = only_reader (g, p1->output, i);
+  d = j >= 0 ? omni_nn_graph_node (g, j) : NULL;
+  if (!d || d->op != OMNI_NN_OP_DEPTHWISE_CONV2D
+      || d->params.depthwise.depth_multiplier != 1
+      || d->params.depthwise.in_c != n)
+    return FALSE;
+  l = only_reader (g, d->output, j);
+  p2 = l >= 0 ? omni_nn_graph_node (g, l) : NULL;
+  if (!p2 || p2->op != OMNI_NN_OP_POINTWISE_CONV2D || p2->params.gemm.k != n)
+    return FALSE;
+  taps = d->params.depthwise.kernel_h * d->params.depthwise.kernel_w;
+  n2 = p2->params.gemm.n;
+  /* new constants first: adding tensors moves the nodes' storage */
+  id = padded_const (g, p1->weights, k, n, k, n4);
+  omni_nn_graph_node (g, i)->weights = id;
+  if (omni_nn_graph_node (g, i)->bias != OMNI_NN_NO_TENSOR) {
+    id = padded_const (g, omni_nn_graph_node (g, i)->bias, 1, n, 1, n4);
+    omni_nn_graph_node (g, i)->bias = id;
+  }
+  id = padded_const (g, omni_nn_graph_node (g, j)->weights, taps, n, taps, n4);
+  omni_nn_graph_node (g, j)->weights = id;
+  if (omni_nn_graph_node (g, j)->bias != OMNI_NN_NO_TENSOR) {
+    id = padded_const (g, omni_nn_graph_node (g, j)->bias, 1, n, 1, n4);
+    omni_nn_graph_node (g, j)->bias = id;
+  }
+  id = padded_const (g, omni_nn_graph_node (g, l)->weights, n, n2, n4, n2);
+  omni_nn_graph_node (g, l)->weights = id;
+  p1 = omni_nn_graph_node (g, i);
+  d = omni_nn_graph_node (g, j);
+  p2 = omni_nn_graph_node (g, l);
+  p1->params.gemm.n = n4;
+  d->params.depthwise.in_c = d->params.depthwise.out_c = n4;
+  p2->params.gemm.k = n4;
+  widen_last_axis (g, p1->output, n4);
+  widen_last_axis (g, d->output, n4);
+  return TRUE;
+}
+
+guint
+omni_nn_graph_pad_channels (OmniNnGraph *graph)
+{
+  guint i, padded = 0;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (graph, i);
+
+    if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && n->params.gemm.n % 4
+        && n->params.gemm.k % 4 == 0
+        && omni_nn_graph_tensor (graph, n->output)->n_dims == 3)
+      padded += pad_chain (graph, i);
+  }
+  return padded;
+}
+
+/* @t is written by a binary-const node of @kind with a scalar constant that
+ * only @reader reads; returns that node's index (its input in @x, the
+ * constant in @c), or -1. */
+static gint
+scalar_const_producer (const OmniNnGraph *g, guint t, guint reader,
+    OmniNnBinaryKind kind, guint *x, gfloat *c)
+{
+  gint pi = producer (g, t, reader);
+  const OmniNnNode *p;
+  const OmniNnTensor *w;
+
+  if (!can_merge (g, pi, reader))
+    return -1;
+  p = omni_nn_graph_node (g, pi);
+  if (p->op != OMNI_NN_OP_BINARY_CONST || p->params.binary.kind != kind)
+    return -1;
+  w = omni_nn_graph_tensor (g, p->weights);
+  if (w->n_elements != 1)
+    return -1;
+  *x = p->inputs[0];
+  *c = w->data[0];
+  return omni_nn_graph_tensor (g, *x)->n_elements
+                 == omni_nn_graph_tensor (g, p->output)->n_elements
+             ? pi
+             : -1;
+}
+
+/* Whether Mul's operands @a, @b are (x * c) and relu6 (x + 3): @scale. */
+static gboolean
+is_hard_swish (
+    const OmniNnGraph *g, guint i, guint a, guint b, guint *x, gfloat *scale)
+{
+  guint x1, x2;
+  gfloat three;
+  gint ri = producer (g, b, i);
+  const OmniNnNode *r;
+
+  if (scalar_const_producer (g, a, i, OMNI_NN_BINARY_MUL, &x1, scale) < 0
+      || !can_merge (g, ri, i))
+    return FALSE;
+  r = omni_nn_graph_node (g, ri);
+  if (r->op != OMNI_NN_OP_ACTIVATION
+      || r->params.eltwise.activation != OMNI_NN_ACT_RELU6
+      || scalar_const_producer (
+             g, r->inputs[0], ri, OMNI_NN_BINARY_ADD, &x2, &three)
+             < 0
+      || three != 3.0f || x1 != x2)
+    return FALSE;
+  *x = x1;
+  return TRUE;
+}
+
+guint
+omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph)
+{
+  guint i, fused = 0;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+    const OmniNnBinaryParams *bp = &n->params.binary;
+    guint x, k;
+    gfloat scale;
+    gboolean full = n->op == OMNI_NN_OP_BINARY && bp->kind == OMNI_NN_BINARY_MUL
+                    && !bp->swap;
+
+    for (k = 0; full && k < bp->n_dims; k++)
+      full = bp->a_dims[k] == bp->dims[k] && bp->b_dims[k] == bp->dims[k];
+    if (!full)
+      continue;
+    if (!is_hard_swish (graph, i, n->inputs[0], n->inputs[1], &x, &scale)
+        && !is_hard_swish (graph, i, n->inputs[1], n->inputs[0], &x, &scale))
+      continue;
+    n = omni_nn_graph_node (graph, i);
+    n->op = OMNI_NN_OP_HARD_SWISH;
+    memset (&n->params, 0, sizeof (n->params));
+    n->params.hard_swish.n
+        = omni_nn_graph_tensor (graph, n->output)->n_elements;
+    n->params.hard_swish.scale = scale;
+    n->n_inputs = 1;
+    n->inputs[0] = x;
+    fused++;
+    /* the three producers are now dead: remove_dead_nodes() drops them */
+  }
+  return fused;
+}
+
 gboolean
 omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
 {
@@ -728,8 +790,11 @@ omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
   if (!omni_nn_graph_validate (graph, error))
     return FALSE;
   omni_nn_graph_fold_batch_norm (graph);
+  omni_nn_graph_fuse_hard_swish (graph);
+  remove_dead_nodes (graph);
   omni_nn_graph_fuse_activations (graph);
   remove_dead_nodes (graph);
+  omni_nn_graph_pad_channels (graph);
   release_unused_constants (graph);
   return omni_nn_graph_validate (graph, error);
 }
@@ -742,25 +807,10 @@ omni_nn_graph_count_macs (const OmniNnGraph *graph)
 
   for (i = 0; i < graph->nodes->len; i++) {
     const OmniNnNode *n = omni_nn_graph_node (graph, i);
-    const OmniNnOpParams *p = &n->params;
+    const OmniNnOpInfo *info = omni_nn_op_info (n->op);
 
-    switch (n->op) {
-    case OMNI_NN_OP_CONV2D:
-      macs += (guint64) p->conv2d.out_h * p->conv2d.out_w * p->conv2d.out_c
-              * p->conv2d.kernel_h * p->conv2d.kernel_w * p->conv2d.in_c;
-      break;
-    case OMNI_NN_OP_DEPTHWISE_CONV2D:
-      macs += (guint64) p->depthwise.out_h * p->depthwise.out_w
-              * p->depthwise.out_c * p->depthwise.kernel_h
-              * p->depthwise.kernel_w;
-      break;
-    case OMNI_NN_OP_POINTWISE_CONV2D:
-    case OMNI_NN_OP_DENSE:
-      macs += (guint64) p->gemm.m * p->gemm.k * p->gemm.n;
-      break;
-    default:
-      break;
-    }
+    if (info && info->count_macs)
+      macs += info->count_macs (&n->params);
   }
   return macs;
 }

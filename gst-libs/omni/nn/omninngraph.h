@@ -244,12 +244,43 @@ OMNI_API guint omni_nn_graph_fold_batch_norm (OmniNnGraph *graph);
 OMNI_API guint omni_nn_graph_fuse_activations (OmniNnGraph *graph);
 
 /**
+ * omni_nn_graph_fuse_hard_swish:
+ * @graph: a graph
+ *
+ * Replaces Mul (Mul (x, c), Relu6 (Add (x, 3))) — MobileNetV3's hard-swish
+ * as a converted TF graph spells it, four passes over the tensor — by one
+ * %OMNI_NN_OP_HARD_SWISH node computing the same values with the same
+ * rounding, when the three intermediate tensors have no other reader and
+ * are not graph outputs.
+ *
+ * Returns: the number of hard-swishes fused
+ */
+OMNI_API guint omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph);
+
+/**
+ * omni_nn_graph_pad_channels:
+ * @graph: a graph
+ *
+ * Where a pointwise convolution with a channel count that is not a multiple
+ * of 4 feeds only a depthwise convolution that feeds only another
+ * pointwise convolution (the separable blocks of detector heads: 18 or 22
+ * channels), pads the two intermediate tensors with zero channels to a
+ * multiple of 4 (zero weights and biases), so that all three run on the
+ * vectorised kernels. The results do not change: the extra channels are
+ * exact zeros and add nothing.
+ *
+ * Returns: the number of such chains padded
+ */
+OMNI_API guint omni_nn_graph_pad_channels (OmniNnGraph *graph);
+
+/**
  * omni_nn_graph_optimize:
  * @graph: a graph
  * @error: return location for an error
  *
- * omni_nn_graph_fold_batch_norm(), omni_nn_graph_fuse_activations(),
- * removal of nodes no output depends on, then omni_nn_graph_validate().
+ * omni_nn_graph_fold_batch_norm(), omni_nn_graph_fuse_hard_swish(),
+ * omni_nn_graph_fuse_activations(), removal of nodes no output depends on,
+ * omni_nn_graph_pad_channels(), then omni_nn_graph_validate().
  *
  * Returns: %TRUE on success
  */

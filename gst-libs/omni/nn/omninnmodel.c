@@ -167,35 +167,8 @@ typedef struct {
   GHashTable *weights; /* name -> Weight* */
   GHashTable *outs;    /* layer name -> LayerOut* */
   guint gap_tensor;    /* last global average pool output */
-  OmniNnSums *sums;    /* the model directory's SHA256SUMS, or NULL */
-  gboolean allow_unverified;
-  gchar *unverified; /* why the model is unverified, when allowed */
   GError **error;
 } Loader;
-
-/* Checks one model file against SHA256SUMS: an error, or (when unverified
- * models are allowed) the first reason kept for the caller's warning. */
-static gboolean
-verify_file (Loader *l, const gchar *name, const guint8 *data, gsize len)
-{
-  GError *err = NULL;
-
-  if (omni_nn_sums_check (l->sums, name, data, len, &err))
-    return TRUE;
-  if (!l->allow_unverified) {
-    g_propagate_prefixed_error (l->error, err,
-        "model not verified: %s. Run tools/omni-fetch-models --force for the "
-        "known models; for your own model, list its files in SHA256SUMS "
-        "(sha256sum model.json *.bin > SHA256SUMS) or allow unverified models "
-        "(allow-unverified=true, OMNI_ALLOW_UNVERIFIED_MODELS=1). Cause: ",
-        name);
-    return FALSE;
-  }
-  if (!l->unverified)
-    l->unverified = g_strdup (err->message);
-  g_error_free (err);
-  return TRUE;
-}
 
 static void
 weight_free (gpointer data)
@@ -307,11 +280,6 @@ load_weight_group (Loader *l, const gchar *dir, JsonObject *group, guint gi)
           "weight file '%s' (tensors from '%s' on) cannot be read: %s", rel,
           first ? first : "?", err->message);
       g_error_free (err);
-      g_free (file);
-      goto done;
-    }
-    if (!verify_file (l, rel, (const guint8 *) contents, len)) {
-      g_free (contents);
       g_free (file);
       goto done;
     }
@@ -1748,42 +1716,20 @@ omni_nn_model_load (const gchar *model, const gchar *labels,
       model, labels, embedding_layer, OMNI_NN_LOAD_DEFAULT, error);
 }
 
-/* SHA256SUMS of the model directory, and model.json checked against it. */
-static gboolean
-verify_start (Loader *l, const gchar *dir, const gchar *path)
-{
-  gchar *contents = NULL;
-  gsize len = 0;
-  gboolean ok;
-
-  l->sums = omni_nn_sums_load (dir, l->error);
-  if (!l->sums && l->error && *l->error)
-    return FALSE;
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return TRUE; /* the JSON parser reports it */
-  ok = verify_file (l, "model.json", (const guint8 *) contents, len);
-  g_free (contents);
-  return ok;
-}
-
 static gboolean
 load_labels (Loader *l, OmniNnModel *m, const gchar *labels, const gchar *dir)
 {
-  gchar *path, *contents = NULL;
-  gsize len = 0;
+  gchar *path;
   gboolean ok = TRUE;
 
   if (labels)
     path = g_strdup (labels); /* the user's own file: not checked */
   else {
     path = g_build_filename (dir, "labels.txt", NULL);
-    if (!g_file_get_contents (path, &contents, &len, NULL))
+    if (!g_file_test (path, G_FILE_TEST_EXISTS))
       g_clear_pointer (&path, g_free);
-    else
-      ok = verify_file (l, "labels.txt", (const guint8 *) contents, len);
-    g_free (contents);
   }
-  if (path && ok) {
+  if (path) {
     GError *err = NULL;
 
     m->labels = omni_nn_labels_load (path, &m->n_labels, &err);
@@ -1804,6 +1750,8 @@ OmniNnModel *
 omni_nn_model_load_full (const gchar *model, const gchar *labels,
     const gchar *embedding_layer, OmniNnLoadFlags flags, GError **error)
 {
+  gboolean verified = FALSE;
+  gchar *unverified = NULL;
   OmniNnModel *m = NULL;
   gchar *path, *dir = NULL;
   JsonParser *parser = NULL;
@@ -1820,9 +1768,8 @@ omni_nn_model_load_full (const gchar *model, const gchar *labels,
     return NULL;
   dir = g_path_get_dirname (path);
   l.error = error;
-  l.allow_unverified = (flags & OMNI_NN_LOAD_ALLOW_UNVERIFIED)
-                       || omni_nn_allow_unverified_from_env ();
-  if (!verify_start (&l, dir, path))
+  if (!omni_nn_model_verify (path, flags & OMNI_NN_LOAD_ALLOW_UNVERIFIED,
+          &verified, &unverified, error))
     goto fail;
 
   parser = json_parser_new_immutable ();
@@ -1889,8 +1836,8 @@ omni_nn_model_load_full (const gchar *model, const gchar *labels,
     m = NULL;
     goto fail;
   }
-  m->verified = l.unverified == NULL;
-  m->unverified_reason = g_steal_pointer (&l.unverified);
+  m->verified = verified;
+  m->unverified_reason = g_steal_pointer (&unverified);
 
 fail:
   if (l.weights)
@@ -1898,8 +1845,7 @@ fail:
   if (l.outs)
     g_hash_table_unref (l.outs);
   omni_nn_graph_free (l.g);
-  omni_nn_sums_free (l.sums);
-  g_free (l.unverified);
+  g_free (unverified);
   if (parser)
     g_object_unref (parser);
   g_free (dir);

@@ -44,6 +44,20 @@ G_BEGIN_DECLS
  *   in a graph before omni_nn_graph_optimize(), which folds it into the
  *   preceding convolution or turns it into a 1x1 depthwise convolution;
  *   backends never see it (#OmniNnChannelParams)
+ * @OMNI_NN_OP_POOL2D: windowed max or average pooling (#OmniNnPool2dParams)
+ * @OMNI_NN_OP_BINARY: element-wise add, sub, mul, div, max or min of two
+ *   activations with NumPy broadcasting (#OmniNnBinaryParams)
+ * @OMNI_NN_OP_BINARY_CONST: the same with a constant second operand (the
+ *   node's weights; #OmniNnBinaryParams.swap puts it first)
+ * @OMNI_NN_OP_RESHAPE: a copy under another shape (#OmniNnEltwiseParams,
+ *   activation none)
+ * @OMNI_NN_OP_CONCAT: two tensors side by side along one axis
+ *   (#OmniNnConcatParams)
+ * @OMNI_NN_OP_RESIZE: bilinear or nearest-neighbour resize of an NHWC
+ *   activation (#OmniNnResizeParams)
+ * @OMNI_NN_OP_HARD_SWISH: (x * scale) * relu6 (x + 3), MobileNetV3's
+ *   hard-swish, fused by omni_nn_graph_fuse_hard_swish() from the four
+ *   nodes a converted graph spells it with (#OmniNnHardSwishParams)
  *
  * The operators of the graph IR.
  */
@@ -59,6 +73,13 @@ typedef enum {
   OMNI_NN_OP_GLOBAL_AVG_POOL,
   OMNI_NN_OP_SOFTMAX,
   OMNI_NN_OP_BATCH_NORM,
+  OMNI_NN_OP_POOL2D,
+  OMNI_NN_OP_BINARY,
+  OMNI_NN_OP_BINARY_CONST,
+  OMNI_NN_OP_RESHAPE,
+  OMNI_NN_OP_CONCAT,
+  OMNI_NN_OP_RESIZE,
+  OMNI_NN_OP_HARD_SWISH,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -69,6 +90,9 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_NONE: identity
  * @OMNI_NN_ACT_RELU: max (x, 0)
  * @OMNI_NN_ACT_RELU6: min (max (x, 0), 6)
+ * @OMNI_NN_ACT_SIGMOID: 1 / (1 + exp (-x)) (stand-alone activation nodes
+ *   only; omni_nn_graph_fuse_activations() fuses only the ReLUs)
+ * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
  *
  * Activation applied to an op's output (fused).
  */
@@ -76,7 +100,16 @@ typedef enum {
   OMNI_NN_ACT_NONE,
   OMNI_NN_ACT_RELU,
   OMNI_NN_ACT_RELU6,
+  OMNI_NN_ACT_SIGMOID,
+  OMNI_NN_ACT_TANH,
 } OmniNnActivation;
+
+/**
+ * OMNI_NN_ACT_LAST_FUSABLE:
+ *
+ * The last activation every kernel with a fused activation implements.
+ */
+#define OMNI_NN_ACT_LAST_FUSABLE OMNI_NN_ACT_RELU6
 
 OMNI_API const gchar *omni_nn_activation_name (OmniNnActivation act);
 
@@ -206,12 +239,142 @@ typedef struct {
  * @pad_left: zero columns added left
  * @pad_right: zero columns added right
  *
- * Zero padding: out is [in_h + top + bottom, in_w + left + right, c].
+ * @pad_front: zero channels added before the input's (TF Pad on the last
+ *   axis, as BlazeFace's channel-growing residuals)
+ * @pad_back: zero channels added after
+ *
+ * Zero padding: out is [in_h + top + bottom, in_w + left + right,
+ * front + c + back].
  */
 typedef struct {
   guint in_h, in_w, c;
   guint pad_top, pad_bottom, pad_left, pad_right;
+  guint pad_front, pad_back;
 } OmniNnPadParams;
+
+/**
+ * OmniNnPool2dParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @c: channels
+ * @out_h: output height
+ * @out_w: output width
+ * @kernel_h: window height
+ * @kernel_w: window width
+ * @stride_h: vertical stride
+ * @stride_w: horizontal stride
+ * @pad_top: rows virtually added above (window taps outside the input are
+ *   skipped)
+ * @pad_left: columns virtually added left
+ * @max: %TRUE for max pooling, %FALSE for average pooling
+ *
+ * out[oy, ox, c] = max (or mean) over the window taps inside the input of
+ * in[oy*stride_h - pad_top + ky, ox*stride_w - pad_left + kx, c], as
+ * TensorFlow's MaxPool and AvgPool (padding never counts in the mean).
+ */
+typedef struct {
+  guint in_h, in_w, c;
+  guint out_h, out_w;
+  guint kernel_h, kernel_w;
+  guint stride_h, stride_w;
+  gint pad_top, pad_left;
+  gboolean max;
+} OmniNnPool2dParams;
+
+/**
+ * OmniNnConcatParams:
+ * @outer: product of the dimensions before the axis
+ * @a: elements of the first input per outer index (its axis size times
+ *   the product of the dimensions after the axis)
+ * @b: the same for the second input
+ *
+ * out[o, 0 .. a) = a[o, ...], out[o, a .. a + b) = b[o, ...]: TF ConcatV2
+ * of two tensors along any axis (longer lists are chained).
+ */
+typedef struct {
+  guint outer, a, b;
+} OmniNnConcatParams;
+
+/**
+ * OmniNnResizeParams:
+ * @in_h: input height
+ * @in_w: input width
+ * @c: channels
+ * @out_h: output height
+ * @out_w: output width
+ * @align_corners: TF's align_corners: ratio (in - 1) / (out - 1)
+ * @half_pixel_centers: TF's half_pixel_centers: source = (dst + 0.5) *
+ *   ratio - 0.5
+ * @nearest: nearest neighbour (ResizeNearestNeighbor) instead of bilinear
+ *
+ * tf.image.resize as TF.js's CPU backend computes it: source coordinate
+ * s from the ratio (in / out, or (in - 1) / (out - 1) with align_corners
+ * and out > 1); bilinear: s0 = max (floor (s), 0), s1 = min (ceil (s),
+ * in - 1), weight s - floor (s), rows then columns; nearest: round (s)
+ * with align_corners, else floor (s), clamped (half-pixel adds 0.5 first).
+ */
+typedef struct {
+  guint in_h, in_w, c;
+  guint out_h, out_w;
+  gboolean align_corners;
+  gboolean half_pixel_centers;
+  gboolean nearest;
+} OmniNnResizeParams;
+
+/**
+ * OmniNnHardSwishParams:
+ * @n: elements
+ * @scale: the graph's constant (1/6, often stored as float16)
+ *
+ * out[i] = (in[i] * scale) * min (max (in[i] + 3, 0), 6), in this order
+ * (the rounding of TF's Mul (Mul (x, scale), Relu6 (Add (x, 3)))).
+ */
+typedef struct {
+  gsize n;
+  gfloat scale;
+} OmniNnHardSwishParams;
+
+/**
+ * OmniNnBinaryKind:
+ * @OMNI_NN_BINARY_ADD: a + b
+ * @OMNI_NN_BINARY_SUB: a - b
+ * @OMNI_NN_BINARY_MUL: a * b
+ * @OMNI_NN_BINARY_DIV: a / b
+ * @OMNI_NN_BINARY_MAX: max (a, b)
+ * @OMNI_NN_BINARY_MIN: min (a, b)
+ * @OMNI_NN_BINARY_N_KINDS: number of kinds
+ */
+typedef enum {
+  OMNI_NN_BINARY_ADD,
+  OMNI_NN_BINARY_SUB,
+  OMNI_NN_BINARY_MUL,
+  OMNI_NN_BINARY_DIV,
+  OMNI_NN_BINARY_MAX,
+  OMNI_NN_BINARY_MIN,
+  OMNI_NN_BINARY_N_KINDS
+} OmniNnBinaryKind;
+
+/**
+ * OmniNnBinaryParams:
+ * @kind: the operation
+ * @n_dims: rank of the output (1..4)
+ * @dims: output dimensions
+ * @a_dims: dimensions of the first input, right-aligned to @n_dims and
+ *   padded with 1 (a 1 broadcasts)
+ * @b_dims: the same for the second input (or the constant)
+ * @swap: the operands are (b, a): for a constant that comes first, as in
+ *   `1 - x`
+ *
+ * out[i] = kind (a[i mod a_dims], b[i mod b_dims]) with NumPy broadcasting.
+ */
+typedef struct {
+  OmniNnBinaryKind kind;
+  guint n_dims;
+  guint dims[4];
+  guint a_dims[4];
+  guint b_dims[4];
+  gboolean swap;
+} OmniNnBinaryParams;
 
 /**
  * OmniNnEltwiseParams:
@@ -427,6 +590,11 @@ typedef union {
   OmniNnPoolParams pool;
   OmniNnSoftmaxParams softmax;
   OmniNnChannelParams channel;
+  OmniNnPool2dParams pool2d;
+  OmniNnBinaryParams binary;
+  OmniNnConcatParams concat;
+  OmniNnResizeParams resize;
+  OmniNnHardSwishParams hard_swish;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -459,6 +627,21 @@ OMNI_API void omni_nn_ref_softmax (
 
 OMNI_API void omni_nn_ref_batch_norm (const OmniNnChannelParams *p,
     const gfloat *in, const gfloat *scale, const gfloat *shift, gfloat *out);
+
+OMNI_API void omni_nn_ref_pool2d (
+    const OmniNnPool2dParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_binary (
+    const OmniNnBinaryParams *p, const gfloat *a, const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_concat (
+    const OmniNnConcatParams *p, const gfloat *a, const gfloat *b, gfloat *out);
+
+OMNI_API void omni_nn_ref_hard_swish (
+    const OmniNnHardSwishParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_resize (
+    const OmniNnResizeParams *p, const gfloat *in, gfloat *out);
 
 /* @frame: the frame bytes, at least omni_nn_preprocess_frame_size() long;
  * @out: [out_h, out_w, 3]. */

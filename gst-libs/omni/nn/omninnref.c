@@ -23,29 +23,6 @@
 #include <string.h>
 
 const gchar *
-omni_nn_op_type_name (OmniNnOpType op)
-{
-  static const gchar *names[] = {
-    "preprocess",
-    "conv2d",
-    "depthwise-conv2d",
-    "pointwise-conv2d",
-    "dense",
-    "pad",
-    "add",
-    "activation",
-    "global-avg-pool",
-    "softmax",
-    "batch-norm",
-  };
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == OMNI_NN_OP_N_OPS);
-
-  if ((guint) op >= OMNI_NN_OP_N_OPS)
-    return "unknown";
-  return names[op];
-}
-
-const gchar *
 omni_nn_activation_name (OmniNnActivation act)
 {
   switch (act) {
@@ -55,6 +32,10 @@ omni_nn_activation_name (OmniNnActivation act)
     return "relu";
   case OMNI_NN_ACT_RELU6:
     return "relu6";
+  case OMNI_NN_ACT_SIGMOID:
+    return "sigmoid";
+  case OMNI_NN_ACT_TANH:
+    return "tanh";
   }
   return "unknown";
 }
@@ -94,6 +75,10 @@ activate (gfloat v, OmniNnActivation act)
     return v > 0.0f ? v : 0.0f;
   case OMNI_NN_ACT_RELU6:
     return v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;
+  case OMNI_NN_ACT_SIGMOID:
+    return 1.0f / (1.0f + expf (-v));
+  case OMNI_NN_ACT_TANH:
+    return tanhf (v);
   }
   return v;
 }
@@ -109,13 +94,22 @@ activate_n (gfloat *v, gsize n, OmniNnActivation act)
     v[i] = activate (v[i], act);
 }
 
+/* Sums start from 0 and the bias is added last, as TF.js (conv2d or
+ * matMul, then add(bias)) does: the same rounding. */
 static void
 init_bias (gfloat *out, const gfloat *bias, guint n)
 {
+  memset (out, 0, n * sizeof (gfloat));
+}
+
+static void
+add_bias (gfloat *out, const gfloat *bias, guint n)
+{
+  guint i;
+
   if (bias)
-    memcpy (out, bias, n * sizeof (gfloat));
-  else
-    memset (out, 0, n * sizeof (gfloat));
+    for (i = 0; i < n; i++)
+      out[i] += bias[i];
 }
 
 void
@@ -154,6 +148,7 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
           }
         }
       }
+      add_bias (o, bias, oc);
       activate_n (o, oc, p->activation);
     }
   }
@@ -196,6 +191,7 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
           }
         }
       }
+      add_bias (o, bias, oc);
       activate_n (o, oc, p->activation);
     }
   }
@@ -232,6 +228,10 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
         o3[j] += v3 * wj;
       }
     }
+    add_bias (o0, bias, n);
+    add_bias (o1, bias, n);
+    add_bias (o2, bias, n);
+    add_bias (o3, bias, n);
     activate_n (o0, 4 * n, p->activation);
   }
   for (; i < p->m; i++) {
@@ -246,6 +246,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
       for (j = 0; j < n; j++)
         o[j] += v * w[j];
     }
+    add_bias (o, bias, n);
     activate_n (o, n, p->activation);
   }
 }
@@ -255,13 +256,192 @@ omni_nn_ref_pad (const OmniNnPadParams *p, const gfloat *in, gfloat *out)
 {
   const guint ow = p->in_w + p->pad_left + p->pad_right;
   const guint oh = p->in_h + p->pad_top + p->pad_bottom;
-  guint y;
+  const guint oc = p->pad_front + p->c + p->pad_back;
+  guint y, x;
 
-  memset (out, 0, (gsize) oh * ow * p->c * sizeof (gfloat));
+  memset (out, 0, (gsize) oh * ow * oc * sizeof (gfloat));
   for (y = 0; y < p->in_h; y++) {
-    memcpy (out + ((gsize) (y + p->pad_top) * ow + p->pad_left) * p->c,
-        in + (gsize) y * p->in_w * p->c,
-        (gsize) p->in_w * p->c * sizeof (gfloat));
+    for (x = 0; x < p->in_w; x++) {
+      memcpy (out + ((gsize) (y + p->pad_top) * ow + x + p->pad_left) * oc
+                  + p->pad_front,
+          in + ((gsize) y * p->in_w + x) * p->c, p->c * sizeof (gfloat));
+    }
+  }
+}
+
+void
+omni_nn_ref_pool2d (const OmniNnPool2dParams *p, const gfloat *in, gfloat *out)
+{
+  guint oy, ox, c, ky, kx;
+
+  for (oy = 0; oy < p->out_h; oy++) {
+    for (ox = 0; ox < p->out_w; ox++) {
+      gfloat *o = out + ((gsize) oy * p->out_w + ox) * p->c;
+      guint taps = 0;
+
+      for (c = 0; c < p->c; c++)
+        o[c] = p->max ? -INFINITY : 0.0f;
+      for (ky = 0; ky < p->kernel_h; ky++) {
+        gint iy = (gint) (oy * p->stride_h + ky) - p->pad_top;
+
+        if (iy < 0 || iy >= (gint) p->in_h)
+          continue;
+        for (kx = 0; kx < p->kernel_w; kx++) {
+          gint ix = (gint) (ox * p->stride_w + kx) - p->pad_left;
+          const gfloat *i;
+
+          if (ix < 0 || ix >= (gint) p->in_w)
+            continue;
+          i = in + ((gsize) iy * p->in_w + ix) * p->c;
+          taps++;
+          for (c = 0; c < p->c; c++)
+            o[c] = p->max ? MAX (o[c], i[c]) : o[c] + i[c];
+        }
+      }
+      if (!p->max)
+        for (c = 0; c < p->c; c++)
+          o[c] = taps ? o[c] / (gfloat) taps : 0.0f;
+    }
+  }
+}
+
+static inline gfloat
+binary (OmniNnBinaryKind kind, gfloat a, gfloat b)
+{
+  switch (kind) {
+  case OMNI_NN_BINARY_ADD:
+    return a + b;
+  case OMNI_NN_BINARY_SUB:
+    return a - b;
+  case OMNI_NN_BINARY_MUL:
+    return a * b;
+  case OMNI_NN_BINARY_DIV:
+    return a / b;
+  case OMNI_NN_BINARY_MAX:
+    return a > b ? a : b;
+  case OMNI_NN_BINARY_MIN:
+    return a < b ? a : b;
+  default:
+    return NAN;
+  }
+}
+
+void
+omni_nn_ref_binary (
+    const OmniNnBinaryParams *p, const gfloat *a, const gfloat *b, gfloat *out)
+{
+  guint d[4] = { 1, 1, 1, 1 }, da[4] = { 1, 1, 1, 1 }, db[4] = { 1, 1, 1, 1 };
+  guint i0, i1, i2, i3, k;
+  gsize o = 0;
+
+  /* right-align to 4 dimensions */
+  for (k = 0; k < p->n_dims; k++) {
+    d[4 - p->n_dims + k] = p->dims[k];
+    da[4 - p->n_dims + k] = p->a_dims[k];
+    db[4 - p->n_dims + k] = p->b_dims[k];
+  }
+  for (i0 = 0; i0 < d[0]; i0++)
+    for (i1 = 0; i1 < d[1]; i1++)
+      for (i2 = 0; i2 < d[2]; i2++)
+        for (i3 = 0; i3 < d[3]; i3++) {
+          gsize ia = (((gsize) (i0 % da[0]) * da[1] + i1 % da[1]) * da[2]
+                         + i2 % da[2])
+                         * da[3]
+                     + i3 % da[3];
+          gsize ib = (((gsize) (i0 % db[0]) * db[1] + i1 % db[1]) * db[2]
+                         + i2 % db[2])
+                         * db[3]
+                     + i3 % db[3];
+
+          out[o++] = p->swap ? binary (p->kind, b[ib], a[ia])
+                             : binary (p->kind, a[ia], b[ib]);
+        }
+}
+
+void
+omni_nn_ref_concat (
+    const OmniNnConcatParams *p, const gfloat *a, const gfloat *b, gfloat *out)
+{
+  guint o;
+
+  for (o = 0; o < p->outer; o++) {
+    memcpy (out, a + (gsize) o * p->a, p->a * sizeof (gfloat));
+    memcpy (out + p->a, b + (gsize) o * p->b, p->b * sizeof (gfloat));
+    out += p->a + p->b;
+  }
+}
+
+/* TF.js (backend-cpu resizeBilinear / resizeNearestNeighbor): the ratio in
+ * double precision. */
+static gdouble
+resize_ratio (guint in, guint out, gboolean align_corners)
+{
+  if (align_corners && out > 1)
+    return (gdouble) (in - 1) / (out - 1);
+  return (gdouble) in / out;
+}
+
+static void
+resize_coord (const OmniNnResizeParams *p, guint dst, guint in, guint out,
+    guint *s0, guint *s1, gfloat *frac)
+{
+  gdouble r = resize_ratio (in, out, p->align_corners);
+  gdouble s = p->half_pixel_centers ? r * (dst + 0.5) - 0.5 : r * dst;
+
+  if (p->nearest) {
+    /* Math.round with align_corners: half rounds up */
+    gdouble n = p->align_corners || p->half_pixel_centers ? floor (s + 0.5)
+                                                          : floor (s);
+
+    *s0 = *s1 = (guint) CLAMP (n, 0, (gdouble) in - 1);
+    *frac = 0;
+    return;
+  }
+  *s0 = (guint) MAX (floor (s), 0);
+  *s1 = (guint) MIN (ceil (s), (gdouble) in - 1);
+  *s0 = MIN (*s0, in - 1);
+  *frac = (gfloat) (s - floor (s));
+}
+
+void
+omni_nn_ref_resize (const OmniNnResizeParams *p, const gfloat *in, gfloat *out)
+{
+  guint oy, ox, c;
+
+  for (oy = 0; oy < p->out_h; oy++) {
+    guint y0, y1, x0, x1;
+    gfloat fy, fx;
+
+    resize_coord (p, oy, p->in_h, p->out_h, &y0, &y1, &fy);
+    for (ox = 0; ox < p->out_w; ox++) {
+      const gfloat *tl, *tr, *bl, *br;
+
+      resize_coord (p, ox, p->in_w, p->out_w, &x0, &x1, &fx);
+      tl = in + ((gsize) y0 * p->in_w + x0) * p->c;
+      tr = in + ((gsize) y0 * p->in_w + x1) * p->c;
+      bl = in + ((gsize) y1 * p->in_w + x0) * p->c;
+      br = in + ((gsize) y1 * p->in_w + x1) * p->c;
+      for (c = 0; c < p->c; c++) {
+        gfloat top = tl[c] + (tr[c] - tl[c]) * fx;
+        gfloat bottom = bl[c] + (br[c] - bl[c]) * fx;
+
+        *out++ = top + (bottom - top) * fy;
+      }
+    }
+  }
+}
+
+void
+omni_nn_ref_hard_swish (
+    const OmniNnHardSwishParams *p, const gfloat *in, gfloat *out)
+{
+  gsize i;
+
+  for (i = 0; i < p->n; i++) {
+    gfloat r = in[i] + 3.0f;
+
+    r = r > 0.0f ? (r < 6.0f ? r : 6.0f) : 0.0f;
+    out[i] = (in[i] * p->scale) * r;
   }
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 #endif
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "omninngraph.h"
@@ -159,4 +160,99 @@ omni_nn_allow_unverified_from_env (void)
 
   return v && *v && strcmp (v, "0") && g_ascii_strcasecmp (v, "no")
          && g_ascii_strcasecmp (v, "false");
+}
+
+/* model.json, the weight files of its weightsManifest, and the optional
+ * files beside it that the loaders read. */
+static GPtrArray *
+model_files (const gchar *model_json, const gchar *dir, GError **error)
+{
+  JsonParser *parser = json_parser_new_immutable ();
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  const gchar *optional[] = { "labels.txt", "model-info.json" };
+  JsonNode *root;
+  JsonArray *manifest = NULL;
+  guint i, j;
+
+  g_ptr_array_add (files, g_strdup ("model.json"));
+  if (json_parser_load_from_mapped_file (parser, model_json, NULL)
+      && (root = json_parser_get_root (parser)) && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "weightsManifest")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (
+          json_node_get_object (root), "weightsManifest")))
+    manifest = json_object_get_array_member (
+        json_node_get_object (root), "weightsManifest");
+  for (i = 0; manifest && i < json_array_get_length (manifest); i++) {
+    JsonNode *g = json_array_get_element (manifest, i);
+    JsonNode *pn = JSON_NODE_HOLDS_OBJECT (g)
+                       ? json_object_get_member (json_node_get_object (g), "paths")
+                       : NULL;
+    JsonArray *paths = pn && JSON_NODE_HOLDS_ARRAY (pn)
+                           ? json_node_get_array (pn)
+                           : NULL;
+
+    for (j = 0; paths && j < json_array_get_length (paths); j++) {
+      const gchar *rel = json_array_get_string_element (paths, j);
+
+      if (rel)
+        g_ptr_array_add (files, g_strdup (strip_dot_slash (rel)));
+    }
+  }
+  for (i = 0; i < G_N_ELEMENTS (optional); i++) {
+    gchar *p = g_build_filename (dir, optional[i], NULL);
+
+    if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add (files, g_strdup (optional[i]));
+    g_free (p);
+  }
+  g_object_unref (parser);
+  (void) error; /* a model.json the loaders cannot parse: they say why */
+  return files;
+}
+
+gboolean
+omni_nn_model_verify (const gchar *model_json, gboolean allow_unverified,
+    gboolean *verified, gchar **reason, GError **error)
+{
+  gchar *dir = g_path_get_dirname (model_json);
+  GError *err = NULL;
+  OmniNnSums *sums = omni_nn_sums_load (dir, &err);
+  GPtrArray *files = NULL;
+  gboolean ok = TRUE;
+  guint i;
+
+  allow_unverified = allow_unverified || omni_nn_allow_unverified_from_env ();
+  *verified = TRUE;
+  *reason = NULL;
+  if (!err)
+    files = model_files (model_json, dir, NULL);
+  for (i = 0; !err && files && i < files->len; i++) {
+    gchar *p = g_build_filename (dir, files->pdata[i], NULL);
+
+    /* a file that is missing is the loader's to report */
+    if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+      omni_nn_sums_check_file (sums, dir, files->pdata[i], &err);
+    g_free (p);
+  }
+  if (err && err->code == OMNI_NN_ERROR_UNVERIFIED && allow_unverified) {
+    *verified = FALSE;
+    *reason = g_strdup (err->message);
+    g_clear_error (&err);
+  } else if (err && err->code == OMNI_NN_ERROR_UNVERIFIED) {
+    g_propagate_prefixed_error (error, err,
+        "model not verified: run tools/omni-fetch-models --force for the "
+        "known models; for your own model, list its files in SHA256SUMS "
+        "(sha256sum model.json *.bin > SHA256SUMS) or allow unverified "
+        "models (allow-unverified=true, OMNI_ALLOW_UNVERIFIED_MODELS=1). "
+        "Cause: ");
+    ok = FALSE;
+  } else if (err) {
+    g_propagate_error (error, err);
+    ok = FALSE;
+  }
+  if (files)
+    g_ptr_array_unref (files);
+  omni_nn_sums_free (sums);
+  g_free (dir);
+  return ok;
 }

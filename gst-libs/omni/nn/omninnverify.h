@@ -60,6 +60,28 @@ OMNI_API gboolean omni_nn_sums_check_file (const OmniNnSums *sums,
     const gchar *dir, const gchar *name, GError **error);
 
 /**
+ * omni_nn_model_verify:
+ * @model_json: the model's model.json (a TF.js layers or graph model)
+ * @allow_unverified: load what does not verify, with a reason
+ * @verified: (out): every file matched its recorded sha256
+ * @reason: (out) (transfer full) (nullable): when not @verified, why (the
+ *   first file without a recorded sha256 or not matching it)
+ * @error: return location for an error
+ *
+ * Checks the model's files against the SHA256SUMS of its directory:
+ * model.json, every weight file its weightsManifest names, and labels.txt
+ * and model-info.json when they are there. Unless @allow_unverified (or
+ * omni_nn_allow_unverified_from_env()), a file without a recorded sha256 or
+ * not matching it is an error.
+ *
+ * Returns: %FALSE with %OMNI_NN_ERROR_UNVERIFIED naming the file and the
+ *   remedies, or with the error of a file that cannot be read
+ */
+OMNI_API gboolean omni_nn_model_verify (const gchar *model_json,
+    gboolean allow_unverified, gboolean *verified, gchar **reason,
+    GError **error);
+
+/**
  * omni_nn_allow_unverified_from_env:
  *
  * Returns: %TRUE when $OMNI_ALLOW_UNVERIFIED_MODELS is set to a value other

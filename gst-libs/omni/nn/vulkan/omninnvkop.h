@@ -1,0 +1,124 @@
+/* gst-omni: one Vulkan kernel builder per operator (not installed)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __OMNI_NN_VK_OP_H__
+#define __OMNI_NN_VK_OP_H__
+
+#include "omninnvulkan.h"
+
+#include "omni-spec-ids.h"
+
+G_BEGIN_DECLS
+
+#define OMNI_NN_VK_MAX_SPEC 24
+#define OMNI_NN_VK_MAX_PUSH 128
+#define OMNI_NN_VK_MAX_BINDINGS 5
+
+struct _OmniNnVkKernel {
+  OmniVkDevice *device;
+  OmniNnOpType op;
+  OmniNnOpParams params;
+  gboolean has_bias;
+  const gchar *shader;
+  OmniVkPipeline *pipeline;
+  guint n_buffers;
+  guint32 groups[3];
+  guint32 local[2];
+  guint8 push[OMNI_NN_VK_MAX_PUSH];
+  guint push_size;
+  /* per binding: bytes the kernel reads (0: all), so that texel bindings
+   * cover only the tensor: activation buffers are shared, and may be
+   * larger */
+  gsize read_bytes[OMNI_NN_VK_MAX_BINDINGS];
+  OmniVkDescriptorSet *set;
+};
+
+/**
+ * OmniNnVkBuild:
+ * @residual: in: the GEMM epilogue adds a residual tensor (binding 4)
+ * @spec: out: specialisation constants, indexed by the OMNI_SPEC_* ids of
+ *   omni-spec-ids.h (generated from shaders/spec-ids.def)
+ * @n_spec: out: how many of @spec the shader declares
+ * @access: out: how each binding is accessed (@k->n_buffers of them)
+ *
+ * What a builder fills in besides the kernel's shader, buffers, workgroup
+ * size and counts, push constants and read sizes.
+ */
+typedef struct {
+  gboolean residual;
+  guint32 spec[OMNI_NN_VK_MAX_SPEC];
+  guint n_spec;
+  const OmniVkAccess *access;
+} OmniNnVkBuild;
+
+/**
+ * OmniNnVkOpBuilder:
+ * @op: the operator
+ * @build: chooses the shader for @k->params on @k->device and fills @k and
+ *   @b; returns %FALSE with @error set, or %FALSE alone for parameters out
+ *   of range (the caller reports them)
+ *
+ * The Vulkan half of an operator's descriptor (the core half is
+ * #OmniNnOpInfo). One file per op under nn/vulkan/ops/, one line in
+ * omninnvkopregistry.c.
+ */
+typedef struct {
+  OmniNnOpType op;
+  gboolean (*build) (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error);
+} OmniNnVkOpBuilder;
+
+G_GNUC_INTERNAL const OmniNnVkOpBuilder *omni_nn_vk_op_builder (
+    OmniNnOpType op);
+
+/* Builds a kernel (omni_nn_vk_kernel_new() with a residual epilogue and a
+ * pipeline cache shared by the kernels of one graph). */
+G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build (OmniVkDevice *dev,
+    OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
+    gboolean residual, GHashTable *cache, GError **error);
+
+/* helpers (omninnvkop-helpers.c) */
+G_GNUC_INTERNAL guint32 omni_nn_vk_div_up (guint64 a, guint64 b);
+G_GNUC_INTERNAL guint omni_nn_vk_pow2_floor (guint v);
+/* Groups for @n items of a 1-D kernel with @local invocations, folded onto
+ * y when x alone would exceed the device limit. */
+G_GNUC_INTERNAL void omni_nn_vk_groups_1d (
+    OmniVkDevice *dev, guint64 n, guint32 local, guint32 groups[3]);
+/* Whether every tensor the kernel reads fits in a texel buffer. */
+G_GNUC_INTERNAL gboolean omni_nn_vk_reads_fit_texels (OmniNnVkKernel *k);
+
+/* binding access patterns: W = write, R = storage read, T = texel read */
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_r[2];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rr[3];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrr[4];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_ttt[4];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrrr[5];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_tttt[5];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_rw_r[2];
+
+/* pre-processing push constants (omninnvk-preprocess.c) */
+G_GNUC_INTERNAL gboolean omni_nn_vk_preprocess_push (
+    OmniNnVkKernel *k, const OmniNnPreprocessParams *p);
+
+/* The builders, one per file in ops/, registered in omninnvkopregistry.c. */
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_preprocess;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_conv2d;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_depthwise_conv2d;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_batch_norm;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_pointwise_conv2d;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_dense;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_pad;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_add;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_activation;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_global_avg_pool;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_softmax;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_pool2d;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_binary_const;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reshape;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_concat;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_resize;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_hard_swish;
+
+G_END_DECLS
+
+#endif /* __OMNI_NN_VK_OP_H__ */

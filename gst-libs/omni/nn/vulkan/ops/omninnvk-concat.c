@@ -1,0 +1,36 @@
+/* gst-omni: Vulkan kernel of op concat (nn_concat)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "../omninnvkop.h"
+
+static gboolean
+build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
+{
+  const OmniNnConcatParams *p = &k->params.concat;
+  guint64 n = (guint64) p->outer * (p->a + p->b);
+
+  if (!p->outer || !p->a || !p->b || n > G_MAXUINT32)
+    return FALSE;
+  k->shader = "nn_concat";
+  k->local[0] = omni_vk_device_get_local_size (k->device, 256);
+  k->local[1] = 1;
+  b->spec[OMNI_SPEC_LOCAL_X] = k->local[0];
+  b->spec[OMNI_SPEC_LOCAL_Y] = 1;
+  b->spec[OMNI_SPEC_CONCAT_OUTER] = p->outer;
+  b->spec[OMNI_SPEC_CONCAT_A] = p->a;
+  b->spec[OMNI_SPEC_CONCAT_B] = p->b;
+  b->n_spec = OMNI_SPEC_CONCAT_B + 1;
+  b->access = omni_nn_vk_access_w_rr;
+  k->n_buffers = 3;
+  omni_nn_vk_groups_1d (k->device, n, k->local[0], k->groups);
+  return TRUE;
+}
+
+const OmniNnVkOpBuilder omni_nn_vk_op_concat = {
+  .op = OMNI_NN_OP_CONCAT,
+  .build = build,
+};

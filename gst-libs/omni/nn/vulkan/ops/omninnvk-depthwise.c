@@ -1,0 +1,132 @@
+/* gst-omni: Vulkan kernels of ops depthwise-conv2d and batch-norm (a 1x1
+ * depthwise convolution): nn_depthwise, nn_depthwise_v4[_texel]
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "../omninnvkop.h"
+
+/* Channel quads x a run of OWB output columns per invocation. */
+static void
+build_v4 (
+    OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnDepthwiseConv2dParams *d)
+{
+  const guint owb = 4;
+  guint c4 = d->in_c / 4, lx, sg = omni_vk_device_get_subgroup_size (k->device);
+
+  /* Whole SIMD groups of channel quads (few quads: the rest of the group
+   * runs over output columns). */
+  lx = c4 < sg ? c4 : MIN ((c4 + sg - 1) / sg * sg, MAX (64, sg));
+  k->shader = "nn_depthwise_v4";
+  if (omni_nn_vk_reads_fit_texels (k))
+    k->shader = "nn_depthwise_v4_texel";
+  k->local[0] = omni_vk_device_get_local_size (k->device, lx);
+  k->local[1]
+      = MAX (omni_vk_device_get_local_size (k->device, 64) / k->local[0], 1);
+  k->local[1] = MIN (
+      k->local[1], omni_nn_vk_pow2_floor (omni_nn_vk_div_up (d->out_w, owb)));
+  b->spec[OMNI_SPEC_CONV_DW_OWB] = owb;
+  k->groups[0] = omni_nn_vk_div_up (c4, k->local[0]);
+  k->groups[1]
+      = omni_nn_vk_div_up (omni_nn_vk_div_up (d->out_w, owb), k->local[1]);
+  k->groups[2] = d->out_h;
+}
+
+static void
+build_scalar (
+    OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnDepthwiseConv2dParams *d)
+{
+  k->shader = "nn_depthwise";
+  k->local[0] = omni_vk_device_get_local_size (k->device, MIN (d->out_c, 64));
+  k->local[1]
+      = MAX (omni_vk_device_get_local_size (k->device, 64) / k->local[0], 1);
+  b->spec[OMNI_SPEC_CONV_MULT] = d->depth_multiplier;
+  k->groups[0] = omni_nn_vk_div_up (d->out_c, k->local[0]);
+  k->groups[1] = omni_nn_vk_div_up (d->out_h * d->out_w, k->local[1]);
+}
+
+static gboolean
+build_depthwise (
+    OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnDepthwiseConv2dParams *d)
+{
+  guint32 *spec = b->spec;
+
+  if (d->in_c == 0 || d->depth_multiplier == 0 || d->kernel_h == 0
+      || d->kernel_w == 0 || d->stride_h == 0 || d->stride_w == 0
+      || d->dilation_h == 0 || d->dilation_w == 0
+      || d->out_c != d->in_c * d->depth_multiplier)
+    return FALSE;
+  if (d->depth_multiplier == 1 && d->in_c % 4 == 0)
+    build_v4 (k, b, d);
+  else
+    build_scalar (k, b, d);
+  spec[OMNI_SPEC_LOCAL_X] = k->local[0];
+  spec[OMNI_SPEC_LOCAL_Y] = k->local[1];
+  spec[OMNI_SPEC_LOCAL_Z] = 1;
+  spec[OMNI_SPEC_CONV_IN_H] = d->in_h;
+  spec[OMNI_SPEC_CONV_IN_W] = d->in_w;
+  spec[OMNI_SPEC_CONV_IN_C] = d->in_c;
+  spec[OMNI_SPEC_CONV_OUT_H] = d->out_h;
+  spec[OMNI_SPEC_CONV_OUT_W] = d->out_w;
+  spec[OMNI_SPEC_CONV_KH] = d->kernel_h;
+  spec[OMNI_SPEC_CONV_KW] = d->kernel_w;
+  spec[OMNI_SPEC_CONV_SH] = d->stride_h;
+  spec[OMNI_SPEC_CONV_SW] = d->stride_w;
+  spec[OMNI_SPEC_CONV_DH] = d->dilation_h;
+  spec[OMNI_SPEC_CONV_DW] = d->dilation_w;
+  spec[OMNI_SPEC_CONV_PT] = (guint32) d->pad_top;
+  spec[OMNI_SPEC_CONV_PL] = (guint32) d->pad_left;
+  spec[OMNI_SPEC_CONV_ACT] = d->activation;
+  spec[OMNI_SPEC_CONV_HAS_BIAS] = k->has_bias;
+  b->n_spec = OMNI_SPEC_CONV_HAS_BIAS + 1;
+  b->access = g_str_has_suffix (k->shader, "_texel") ? omni_nn_vk_access_w_ttt
+                                                     : omni_nn_vk_access_w_rrr;
+  k->n_buffers = 4;
+  return TRUE;
+}
+
+static gboolean
+build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
+{
+  const OmniNnDepthwiseConv2dParams *d = &k->params.depthwise;
+
+  k->read_bytes[1] = (gsize) d->in_h * d->in_w * d->in_c * 4;
+  k->read_bytes[2] = (gsize) d->kernel_h * d->kernel_w * d->out_c * 4;
+  k->read_bytes[3] = (gsize) d->out_c * 4;
+  return build_depthwise (k, b, d);
+}
+
+/* y = x * scale + shift per channel: a 1x1 depthwise convolution. */
+static gboolean
+build_batch_norm (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
+{
+  const OmniNnChannelParams *c = &k->params.channel;
+  OmniNnDepthwiseConv2dParams d;
+
+  if (c->c == 0 || c->n % c->c || c->n / c->c > G_MAXUINT32)
+    return FALSE;
+  k->read_bytes[1] = c->n * 4;
+  k->read_bytes[2] = k->read_bytes[3] = (gsize) c->c * 4;
+  memset (&d, 0, sizeof (d));
+  d.in_h = d.out_h = (guint) (c->n / c->c);
+  d.in_w = d.out_w = 1;
+  d.in_c = d.out_c = c->c;
+  d.kernel_h = d.kernel_w = d.stride_h = d.stride_w = 1;
+  d.dilation_h = d.dilation_w = d.depth_multiplier = 1;
+  d.activation = OMNI_NN_ACT_NONE;
+  return build_depthwise (k, b, &d);
+}
+
+const OmniNnVkOpBuilder omni_nn_vk_op_depthwise_conv2d = {
+  .op = OMNI_NN_OP_DEPTHWISE_CONV2D,
+  .build = build,
+};
+
+const OmniNnVkOpBuilder omni_nn_vk_op_batch_norm = {
+  .op = OMNI_NN_OP_BATCH_NORM,
+  .build = build_batch_norm,
+};

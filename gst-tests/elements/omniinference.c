@@ -1,0 +1,257 @@
+/* gst-omni: GstOmniInference, the base class of the model-running video
+ * elements, through a minimal subclass defined here
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Needs the models of tools/omni-fetch-models in $OMNI_MODEL_PATH.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <omni/meta/omnisamplemeta.h>
+#include <omni/nn/omninnsession.h>
+
+#include "../../plugins/omni/gstomniinference.h"
+
+#define W 64
+#define H 48
+#define CAPS "video/x-raw,format=RGB,width=64,height=48,framerate=30/1"
+
+/* ---- a subclass that records what process() saw ------------------------- */
+
+typedef struct {
+  GstOmniInference parent;
+  guint n_processed;
+  GArray *indices; /* the buffer offsets of the processed frames */
+  gfloat first[4]; /* the first value of each output, last frame */
+} TestInference;
+
+typedef struct {
+  GstOmniInferenceClass parent_class;
+} TestInferenceClass;
+
+GType test_inference_get_type (void);
+G_DEFINE_TYPE (TestInference, test_inference, GST_TYPE_OMNI_INFERENCE);
+
+static GstFlowReturn
+test_process (GstOmniInference *base, GstBuffer *buf, OmniNnSession *s)
+{
+  TestInference *self = (TestInference *) base;
+  guint64 index = GST_BUFFER_OFFSET (buf);
+  guint i;
+
+  self->n_processed++;
+  g_array_append_val (self->indices, index);
+  for (i = 0; i < omni_nn_session_get_n_outputs (s) && i < 4; i++)
+    self->first[i] = omni_nn_session_get_output (s, i, NULL)[0];
+  return GST_FLOW_OK;
+}
+
+static void
+test_finalize (GObject *o)
+{
+  g_array_unref (((TestInference *) o)->indices);
+  G_OBJECT_CLASS (test_inference_parent_class)->finalize (o);
+}
+
+static void
+test_inference_class_init (TestInferenceClass *klass)
+{
+  GstElementClass *ec = GST_ELEMENT_CLASS (klass);
+  GstCaps *caps = gst_caps_from_string (
+      "video/x-raw, format = (string) { RGB, RGBx, BGRx, I420, NV12 }");
+
+  G_OBJECT_CLASS (klass)->finalize = test_finalize;
+  klass->parent_class.process = test_process;
+  klass->parent_class.default_model = "blazeface";
+  gst_element_class_add_pad_template (
+      ec, gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
+  gst_element_class_add_pad_template (
+      ec, gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
+  gst_caps_unref (caps);
+  gst_element_class_set_static_metadata (ec, "test inference",
+      "Filter/Video", "records what GstOmniInference hands over", "gst-omni");
+}
+
+static void
+test_inference_init (TestInference *self)
+{
+  self->indices = g_array_new (FALSE, FALSE, sizeof (guint64));
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static GstBuffer *
+make_frame (guint64 index)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, W * H * 3, NULL);
+  GstMapInfo map;
+  guint i;
+
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  for (i = 0; i < W * H * 3; i++)
+    map.data[i] = (guint8) ((i * 7 + index * 31) & 0xff);
+  gst_buffer_unmap (b, &map);
+  GST_BUFFER_PTS (b) = index * GST_SECOND / 30;
+  GST_BUFFER_DURATION (b) = GST_SECOND / 30;
+  GST_BUFFER_OFFSET (b) = index;
+  return b;
+}
+
+static GstHarness *
+harness (const gchar *props)
+{
+  gchar *desc = g_strdup_printf ("testinference %s", props);
+  GstHarness *h = gst_harness_new_parse (desc);
+
+  g_free (desc);
+  gst_harness_set_src_caps_str (h, CAPS);
+  return h;
+}
+
+static TestInference *
+element_of (GstHarness *h)
+{
+  return (TestInference *) gst_harness_find_element (h, "testinference");
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+/* Every 3rd frame; the outputs are the model's on that very frame (the
+ * same session run directly on the same bytes). */
+GST_START_TEST (test_every_nth_frame)
+{
+  GstHarness *h = harness ("backend=cpu inference-interval=3");
+  TestInference *e = element_of (h);
+  GstBuffer *frame6 = make_frame (6);
+  GError *err = NULL;
+  OmniNnSession *s;
+  OmniNnPreprocessParams pre;
+  GstVideoInfo info;
+  GstMapInfo map;
+  OmniNnInput in = { 0 };
+  guint i;
+
+  for (i = 0; i < 7; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, make_frame (i)));
+  fail_unless_equals_int (e->n_processed, 3);
+  fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 0), 0);
+  fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 1), 3);
+  fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 2), 6);
+
+  s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_CPU, NULL, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  fail_unless (gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, W, H));
+  {
+    const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
+
+    fail_unless (omni_nn_preprocess_params_from_video_info (&pre, &info,
+        g->input_w, g->input_h, g->align_corners, g->input_scale,
+        g->input_offset));
+    /* the sidecar's normalisation: [-1, 1] */
+    fail_unless (fabsf (g->input_offset + 1.0f) < 1e-6f);
+  }
+  gst_buffer_map (frame6, &map, GST_MAP_READ);
+  in.frame_params = &pre;
+  in.frame = map.data;
+  in.frame_size = map.size;
+  fail_unless (omni_nn_session_run (s, &in, &err));
+  for (i = 0; i < omni_nn_session_get_n_outputs (s); i++)
+    fail_unless_equals_float (
+        e->first[i], omni_nn_session_get_output (s, i, NULL)[0]);
+  gst_buffer_unmap (frame6, &map);
+  gst_buffer_unref (frame6);
+  omni_nn_session_free (s);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Once omnisampler's marks are seen, exactly the marked frames. */
+GST_START_TEST (test_marked_frames)
+{
+  GstHarness *h = harness ("backend=cpu");
+  TestInference *e = element_of (h);
+  guint i;
+
+  for (i = 0; i < 6; i++) {
+    GstBuffer *b = make_frame (i);
+
+    if (i == 1 || i == 4)
+      omni_buffer_add_sample_meta (b, OMNI_SAMPLE_REASON_INTERVAL, 0, i);
+    gst_buffer_unref (gst_harness_push_and_pull (h, b));
+  }
+  /* frame 0 went by the interval (1) before any mark was seen */
+  fail_unless_equals_int (e->n_processed, 3);
+  fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 1), 1);
+  fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 2), 4);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A missing model: an error at start naming it, no crash. */
+GST_START_TEST (test_missing_model)
+{
+  GstElement *e = gst_element_factory_make ("testinference", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (e, "model", "/nonexistent/omni/model.json", NULL);
+  gst_element_set_bus (e, bus);
+  fail_unless (gst_element_set_state (e, GST_STATE_PAUSED)
+               == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "/nonexistent/omni") != NULL, "%s",
+      err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* A 1-channel model (emotion): refused at caps time (GST_ELEMENT_ERROR with
+ * the reason), nothing processed. */
+GST_START_TEST (test_gray_model_refused)
+{
+  GstHarness *h = harness ("backend=cpu model=emotion");
+  TestInference *e = element_of (h);
+
+  fail_unless_equals_int (
+      gst_harness_push (h, make_frame (0)), GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int (e->n_processed, 0);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+omniinference_suite (void)
+{
+  Suite *s = suite_create ("omniinference");
+  TCase *tc = tcase_create ("general");
+
+  gst_element_register (NULL, "testinference", GST_RANK_NONE,
+      test_inference_get_type ());
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_every_nth_frame);
+  tcase_add_test (tc, test_marked_frames);
+  tcase_add_test (tc, test_missing_model);
+  tcase_add_test (tc, test_gray_model_refused);
+  return s;
+}
+
+GST_CHECK_MAIN (omniinference);
