@@ -72,8 +72,8 @@ test_inference_class_init (TestInferenceClass *klass)
   gst_element_class_add_pad_template (
       ec, gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
   gst_caps_unref (caps);
-  gst_element_class_set_static_metadata (ec, "test inference",
-      "Filter/Video", "records what GstOmniInference hands over", "gst-omni");
+  gst_element_class_set_static_metadata (ec, "test inference", "Filter/Video",
+      "records what GstOmniInference hands over", "gst-omni");
 }
 
 static void
@@ -148,9 +148,9 @@ GST_START_TEST (test_every_nth_frame)
   {
     const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
 
-    fail_unless (omni_nn_preprocess_params_from_video_info (&pre, &info,
-        g->input_w, g->input_h, g->align_corners, g->input_scale,
-        g->input_offset));
+    fail_unless (
+        omni_nn_preprocess_params_from_video_info (&pre, &info, g->input_w,
+            g->input_h, g->align_corners, g->input_scale, g->input_offset));
     /* the sidecar's normalisation: [-1, 1] */
     fail_unless (fabsf (g->input_offset + 1.0f) < 1e-6f);
   }
@@ -205,13 +205,13 @@ GST_START_TEST (test_missing_model)
 
   g_object_set (e, "model", "/nonexistent/omni/model.json", NULL);
   gst_element_set_bus (e, bus);
-  fail_unless (gst_element_set_state (e, GST_STATE_PAUSED)
-               == GST_STATE_CHANGE_FAILURE);
+  fail_unless (
+      gst_element_set_state (e, GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "/nonexistent/omni") != NULL, "%s",
-      err->message);
+  fail_unless (
+      strstr (err->message, "/nonexistent/omni") != NULL, "%s", err->message);
   g_error_free (err);
   gst_message_unref (msg);
   gst_element_set_bus (e, NULL);
@@ -244,8 +244,8 @@ omniinference_suite (void)
   Suite *s = suite_create ("omniinference");
   TCase *tc = tcase_create ("general");
 
-  gst_element_register (NULL, "testinference", GST_RANK_NONE,
-      test_inference_get_type ());
+  gst_element_register (
+      NULL, "testinference", GST_RANK_NONE, test_inference_get_type ());
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_every_nth_frame);
   tcase_add_test (tc, test_marked_frames);

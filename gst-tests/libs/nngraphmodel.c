@@ -650,6 +650,64 @@ GST_START_TEST (test_parity_vulkan)
 GST_END_TEST;
 #endif
 
+static void
+allow_unverified (void)
+{
+  g_setenv ("OMNI_ALLOW_UNVERIFIED_MODELS", "1", TRUE);
+}
+
+static void
+strict (void)
+{
+  g_unsetenv ("OMNI_ALLOW_UNVERIFIED_MODELS");
+}
+
+/* Fail closed, as for layers models: a fetched graph model verifies; a
+ * copy whose weights changed after its SHA256SUMS was written does not
+ * load, or loads marked unverified when allowed. */
+GST_START_TEST (test_graph_model_verified)
+{
+  gchar *src = model_dir ("blazeface"), *dir = copy_model ("blazeface");
+  gchar *sums = g_build_filename (src, "SHA256SUMS", NULL);
+  gchar *dsums = g_build_filename (dir, "SHA256SUMS", NULL);
+  gchar *bin = g_build_filename (dir, "blazeface.bin", NULL);
+  gchar *data;
+  gsize len;
+  GError *err = NULL;
+  OmniNnModel *m = omni_nn_graph_model_load ("blazeface", NULL, &err);
+
+  fail_unless (m != NULL && m->verified, "%s", err ? err->message : "");
+  omni_nn_model_free (m);
+
+  /* the copy has model.json and the weights; its sums list those too */
+  data = read_file (sums, &len);
+  write_file (dsums, data, len);
+  g_free (data);
+  data = read_file (bin, &len);
+  data[len / 2] ^= 0x40;
+  write_file (bin, data, len);
+  g_free (data);
+  m = omni_nn_graph_model_load (dir, NULL, &err);
+  fail_unless (m == NULL);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNVERIFIED),
+      "%s", err ? err->message : "");
+  fail_unless (
+      strstr (err->message, "blazeface.bin") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  m = omni_nn_graph_model_load_full (
+      dir, NULL, OMNI_NN_LOAD_ALLOW_UNVERIFIED, &err);
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_if (m->verified);
+  omni_nn_model_free (m);
+  g_free (bin);
+  g_free (dsums);
+  g_free (sums);
+  g_free (src);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 nngraphmodel_suite (void)
 {
@@ -658,6 +716,8 @@ nngraphmodel_suite (void)
   TCase *tc_ref = tcase_create ("tfjs");
 
   suite_add_tcase (s, tc);
+  /* the loader's own checks run on copies without SHA256SUMS */
+  tcase_add_checked_fixture (tc, allow_unverified, strict);
   tcase_add_test (tc, test_load_human_models);
   tcase_add_test (tc, test_cut_at_node);
   tcase_add_test (tc, test_decode_tail_needs_cut);
@@ -666,6 +726,13 @@ nngraphmodel_suite (void)
   tcase_add_test (tc, test_unsupported_op);
   tcase_add_test (tc, test_control_flow_refused);
   tcase_add_test (tc, test_truncated_shard);
+  {
+    TCase *tc_verify = tcase_create ("verify");
+
+    suite_add_tcase (s, tc_verify);
+    tcase_add_checked_fixture (tc_verify, strict, NULL);
+    tcase_add_test (tc_verify, test_graph_model_verified);
+  }
   suite_add_tcase (s, tc_ref);
   tcase_set_timeout (tc_ref, 300);
   tcase_add_loop_test (tc_ref, test_parity_cpu, 0, G_N_ELEMENTS (cases));

@@ -27,7 +27,8 @@ on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer user_data)
 static gchar *
 make_file (void)
 {
-  gchar *path = g_build_filename (g_get_tmp_dir (), "omni-fusion-reverse.mkv", NULL);
+  gchar *path
+      = g_build_filename (g_get_tmp_dir (), "omni-fusion-reverse.mkv", NULL);
   gchar *desc = g_strdup_printf (
       "audiotestsrc wave=sine num-buffers=%d samplesperbuffer=4410 ! "
       "audio/x-raw,rate=44100,channels=1 ! audioconvert ! vorbisenc ! "
@@ -93,8 +94,8 @@ GST_START_TEST (test_reverse_windows_reach_the_sink)
   fail_unless_equals_int (rev->len, SECONDS);
   /* backwards: the windows' media from the end to the start, whole seconds */
   for (i = 0; i < rev->len; i++) {
-    fail_unless_equals_uint64 (g_array_index (rev, GstClockTime, i),
-        (SECONDS - 1 - i) * GST_SECOND);
+    fail_unless_equals_uint64 (
+        g_array_index (rev, GstClockTime, i), (SECONDS - 1 - i) * GST_SECOND);
   }
   g_array_unref (fwd);
   g_array_unref (rev);

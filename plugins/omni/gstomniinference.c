@@ -57,8 +57,9 @@ typedef struct {
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (
     GstOmniInference, gst_omni_inference, GST_TYPE_VIDEO_FILTER);
 
-#define PRIV(self) ((GstOmniInferencePrivate *) \
-    gst_omni_inference_get_instance_private (GST_OMNI_INFERENCE (self)))
+#define PRIV(self)                                                             \
+  ((GstOmniInferencePrivate *) gst_omni_inference_get_instance_private (       \
+      GST_OMNI_INFERENCE (self)))
 
 GType
 gst_omni_inference_backend_get_type (void)
@@ -158,9 +159,9 @@ gst_omni_inference_set_info (GstVideoFilter *filter, GstCaps *incaps,
             g->input_c));
     return FALSE;
   }
-  p->pre_valid = omni_nn_preprocess_params_from_video_info (&p->pre, in_info,
-      g->input_w, g->input_h, g->align_corners, g->input_scale,
-      g->input_offset);
+  p->pre_valid
+      = omni_nn_preprocess_params_from_video_info (&p->pre, in_info, g->input_w,
+          g->input_h, g->align_corners, g->input_scale, g->input_offset);
   if (!p->pre_valid)
     GST_ELEMENT_ERROR (filter, STREAM, FORMAT, (NULL),
         ("unsupported format %s",
@@ -202,8 +203,8 @@ want_frame (GstOmniInference *self, GstBuffer *buf)
 }
 
 static GstFlowReturn
-gst_omni_inference_transform_frame_ip (GstVideoFilter *filter,
-    GstVideoFrame *frame)
+gst_omni_inference_transform_frame_ip (
+    GstVideoFilter *filter, GstVideoFrame *frame)
 {
   GstOmniInference *self = GST_OMNI_INFERENCE (filter);
   GstOmniInferencePrivate *p = PRIV (self);
@@ -228,8 +229,8 @@ gst_omni_inference_transform_frame_ip (GstVideoFilter *filter,
   in.frame = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
   in.frame_size = omni_nn_preprocess_frame_size (&pre);
   if (!omni_nn_session_run (p->session, &in, &err)) {
-    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed."),
-        ("%s", err->message));
+    GST_ELEMENT_ERROR (
+        self, LIBRARY, FAILED, ("Inference failed."), ("%s", err->message));
     g_error_free (err);
     return GST_FLOW_ERROR;
   }

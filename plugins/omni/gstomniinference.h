@@ -10,8 +10,8 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_OMNI_INFERENCE (gst_omni_inference_get_type ())
-G_DECLARE_DERIVABLE_TYPE (GstOmniInference, gst_omni_inference, GST,
-    OMNI_INFERENCE, GstVideoFilter)
+G_DECLARE_DERIVABLE_TYPE (
+    GstOmniInference, gst_omni_inference, GST, OMNI_INFERENCE, GstVideoFilter)
 
 /**
  * GstOmniInferenceClass:

@@ -1492,8 +1492,8 @@ omni_nn_graph_model_load (
 }
 
 OmniNnModel *
-omni_nn_graph_model_load_full (const gchar *model,
-    const gchar *const *outputs, OmniNnLoadFlags flags, GError **error)
+omni_nn_graph_model_load_full (const gchar *model, const gchar *const *outputs,
+    OmniNnLoadFlags flags, GError **error)
 {
   gboolean verified = FALSE;
   gchar *unverified = NULL;

@@ -60,8 +60,8 @@ is_graph_model (const gchar *path)
 }
 
 static gboolean
-load_model (OmniNnSession *s, const gchar *model, OmniNnLoadFlags flags,
-    GError **error)
+load_model (
+    OmniNnSession *s, const gchar *model, OmniNnLoadFlags flags, GError **error)
 {
   gchar *path = omni_nn_model_resolve (model, error);
   GError *err = NULL;

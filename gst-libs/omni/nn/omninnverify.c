@@ -184,12 +184,11 @@ model_files (const gchar *model_json, const gchar *dir, GError **error)
         json_node_get_object (root), "weightsManifest");
   for (i = 0; manifest && i < json_array_get_length (manifest); i++) {
     JsonNode *g = json_array_get_element (manifest, i);
-    JsonNode *pn = JSON_NODE_HOLDS_OBJECT (g)
-                       ? json_object_get_member (json_node_get_object (g), "paths")
-                       : NULL;
-    JsonArray *paths = pn && JSON_NODE_HOLDS_ARRAY (pn)
-                           ? json_node_get_array (pn)
-                           : NULL;
+    JsonNode *pn = JSON_NODE_HOLDS_OBJECT (g) ? json_object_get_member (
+                       json_node_get_object (g), "paths")
+                                              : NULL;
+    JsonArray *paths
+        = pn && JSON_NODE_HOLDS_ARRAY (pn) ? json_node_get_array (pn) : NULL;
 
     for (j = 0; paths && j < json_array_get_length (paths); j++) {
       const gchar *rel = json_array_get_string_element (paths, j);
