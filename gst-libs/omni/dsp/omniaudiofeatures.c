@@ -1,0 +1,332 @@
+/* gst-omni: short-term level, impulsive onsets and speech/music cues
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A streaming analysis of a mono float stream at its own rate, on 10 ms
+ * frames (hop) with a 40 ms Hann-windowed spectrum per frame:
+ *  - the short-term level (mean power of the last five frames, 50 ms) and
+ *    its maximum, for loud-event detection;
+ *  - impulsive onsets: a frame at least IMPULSE_JUMP_DB above the quietest
+ *    of the IMPULSE_BACK frames before it and at least IMPULSE_MIN_DB;
+ *  - over a one-second history, three cues that tell speech from music:
+ *    the variance of the spectral flux (Scheirer & Slaney, "Construction
+ *    and evaluation of a robust multifeature speech/music discriminator",
+ *    ICASSP 1997: speech alternates between voiced, unvoiced and pauses
+ *    every few tens of ms, so its flux varies far more than music's), the
+ *    standard deviation of the frame level in dB (the same syllabic
+ *    energy contour that Scheirer & Slaney's "percentage of low-energy
+ *    frames" and 4 Hz modulation energy measure), and spectral persistence,
+ *    the cosine similarity of spectra 100 ms apart (a cheap stand-in for
+ *    pitch continuity: held notes keep their partials where they are,
+ *    intonation and formant movement shift speech's harmonics).
+ * docs/dsp.md gives the measured behaviour on real speech and music.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omniaudiofeatures.h"
+#include "omnifft.h"
+#include "omniwindow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOP_S 0.01
+#define WIN_S 0.04
+#define SHORT_TERM_FRAMES 5 /* 50 ms */
+#define IMPULSE_BACK 5
+#define IMPULSE_JUMP_DB 15.0
+#define IMPULSE_MIN_DB -20.0
+#define IMPULSE_GAP 5      /* frames between two impulses, at least */
+#define HISTORY 100        /* frames: one second */
+#define PERSIST_LAG 10     /* frames: 100 ms */
+#define ACTIVE_DB -70.0    /* frames below take no part in flux/persistence */
+#define LEVEL_RANGE_DB 60.0
+#define FLUX_MAX_HZ 8000.0
+#define PERSIST_MIN_HZ 80.0
+#define PERSIST_MAX_HZ 4000.0
+#define POWER_FLOOR 1e-20
+
+struct _OmniAudioFeatures {
+  double rate;
+  unsigned hop, win, n_fft, n_flux, p_lo, p_hi, n_pers;
+  OmniFft *fft;
+  float *window, *ring, *frame, *power;
+  unsigned ring_pos, in_hop;
+  double hop_sum_sq;
+
+  float *norm_prev;       /* previous spectrum, unit sum, n_flux bins */
+  float *pers_ring;       /* PERSIST_LAG + 1 unit-norm spectra, n_pers bins */
+  int *pers_ok;           /* whether each slot holds an active frame */
+  double last_power[SHORT_TERM_FRAMES];
+  double level_hist[HISTORY], flux_hist[HISTORY], pers_hist[HISTORY];
+  unsigned long frames;
+  unsigned long last_impulse;
+  int prev_active;
+
+  double short_term_max;
+  unsigned impulses;
+};
+
+static double
+power_db (double p)
+{
+  return p > POWER_FLOOR ? 10.0 * log10 (p) : OMNI_AUDIO_FEATURES_FLOOR_DB;
+}
+
+/**
+ * omni_audio_features_new:
+ * @rate: sample rate in Hz (1000 - 1000000)
+ *
+ * Returns: (transfer full) (nullable): a new analysis, %NULL for a rate
+ * out of range
+ */
+OmniAudioFeatures *
+omni_audio_features_new (double rate)
+{
+  OmniAudioFeatures *f;
+  double bin_hz;
+
+  if (!(rate >= 1000.0) || !(rate <= 1.0e6))
+    return NULL;
+  f = calloc (1, sizeof (OmniAudioFeatures));
+  if (!f)
+    return NULL;
+  f->rate = rate;
+  f->hop = (unsigned) MAX (1, lround (HOP_S * rate));
+  f->win = (unsigned) MAX (16, lround (WIN_S * rate));
+  f->n_fft = omni_fft_next_size (f->win);
+  bin_hz = rate / f->n_fft;
+  f->n_flux = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
+  f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
+  f->p_hi = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
+  if (f->p_hi < f->p_lo)
+    f->p_hi = f->p_lo;
+  f->n_pers = f->p_hi - f->p_lo + 1;
+  f->fft = omni_fft_new (f->n_fft);
+  f->window = omni_window_new (OMNI_WINDOW_HANN, f->win, 1);
+  f->ring = calloc (f->win, sizeof (float));
+  f->frame = calloc (f->n_fft, sizeof (float));
+  f->power = calloc (f->n_fft / 2 + 1, sizeof (float));
+  f->norm_prev = calloc (f->n_flux, sizeof (float));
+  f->pers_ring = calloc ((size_t) f->n_pers * (PERSIST_LAG + 1), sizeof (float));
+  f->pers_ok = calloc (PERSIST_LAG + 1, sizeof (int));
+  if (!f->fft || !f->window || !f->ring || !f->frame || !f->power
+      || !f->norm_prev || !f->pers_ring || !f->pers_ok) {
+    omni_audio_features_free (f);
+    return NULL;
+  }
+  omni_audio_features_reset (f);
+  return f;
+}
+
+/**
+ * omni_audio_features_reset:
+ *
+ * Forgets the history (after a discontinuity).
+ */
+void
+omni_audio_features_reset (OmniAudioFeatures *f)
+{
+  unsigned k;
+
+  memset (f->ring, 0, f->win * sizeof (float));
+  memset (f->norm_prev, 0, f->n_flux * sizeof (float));
+  memset (f->pers_ok, 0, (PERSIST_LAG + 1) * sizeof (int));
+  for (k = 0; k < SHORT_TERM_FRAMES; k++)
+    f->last_power[k] = 0.0;
+  f->ring_pos = f->in_hop = 0;
+  f->hop_sum_sq = 0.0;
+  f->frames = 0;
+  f->last_impulse = 0;
+  f->prev_active = 0;
+  f->short_term_max = OMNI_AUDIO_FEATURES_FLOOR_DB;
+  f->impulses = 0;
+}
+
+/* flux against the previous active frame and persistence against the
+ * frame PERSIST_LAG hops back; NAN where undefined */
+static void
+spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
+{
+  unsigned k, slot = f->frames % (PERSIST_LAG + 1);
+  unsigned old = (f->frames + 1) % (PERSIST_LAG + 1);
+  float *cur = f->pers_ring + (size_t) slot * f->n_pers;
+  double sum = 0.0, d = 0.0, norm = 0.0, dot = 0.0;
+
+  *flux = *pers = NAN;
+  f->pers_ok[slot] = 0;
+  if (!active) {
+    f->prev_active = 0;
+    return;
+  }
+  for (k = 0; k < f->n_flux; k++)
+    sum += sqrt (f->power[k]);
+  if (!(sum > 0.0)) {
+    f->prev_active = 0;
+    return;
+  }
+  for (k = 0; k < f->n_flux; k++) {
+    float v = (float) (sqrt (f->power[k]) / sum);
+    d += (v - f->norm_prev[k]) * (v - f->norm_prev[k]);
+    f->norm_prev[k] = v;
+  }
+  if (f->prev_active)
+    *flux = sqrt (d);
+  f->prev_active = 1;
+
+  for (k = 0; k < f->n_pers; k++) {
+    cur[k] = sqrtf (f->power[f->p_lo + k]);
+    norm += (double) cur[k] * cur[k];
+  }
+  if (norm <= 0.0)
+    return;
+  norm = 1.0 / sqrt (norm);
+  for (k = 0; k < f->n_pers; k++)
+    cur[k] = (float) (cur[k] * norm);
+  f->pers_ok[slot] = 1;
+  if (f->frames >= PERSIST_LAG && f->pers_ok[old]) {
+    const float *prev = f->pers_ring + (size_t) old * f->n_pers;
+    for (k = 0; k < f->n_pers; k++)
+      dot += (double) cur[k] * prev[k];
+    *pers = dot;
+  }
+}
+
+static void
+analyse_frame (OmniAudioFeatures *f)
+{
+  unsigned k, n1 = f->win - f->ring_pos, h = f->frames % HISTORY;
+  double p = f->hop_sum_sq / f->hop, st = 0.0, db, quietest = HUGE_VAL;
+  double flux, pers;
+
+  /* short-term level and impulsive onsets on the 10 ms frame levels */
+  db = power_db (p);
+  for (k = 0; k < IMPULSE_BACK && k < f->frames; k++)
+    quietest = MIN (quietest, power_db (f->last_power[k]));
+  if (f->frames >= IMPULSE_BACK && db >= IMPULSE_MIN_DB
+      && db - quietest >= IMPULSE_JUMP_DB
+      && (f->last_impulse == 0
+          || f->frames + 1 - f->last_impulse >= IMPULSE_GAP)) {
+    f->impulses++;
+    f->last_impulse = f->frames + 1;
+  }
+  memmove (f->last_power + 1, f->last_power,
+      (SHORT_TERM_FRAMES - 1) * sizeof (double));
+  f->last_power[0] = p;
+  for (k = 0; k < SHORT_TERM_FRAMES; k++)
+    st += f->last_power[k];
+  st /= MIN ((unsigned long) SHORT_TERM_FRAMES, f->frames + 1);
+  f->short_term_max = MAX (f->short_term_max, power_db (st));
+
+  /* the 40 ms spectrum ending here */
+  for (k = 0; k < n1; k++)
+    f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
+  for (k = n1; k < f->win; k++)
+    f->frame[k] = f->ring[k - n1] * f->window[k];
+  memset (f->frame + f->win, 0, (f->n_fft - f->win) * sizeof (float));
+  omni_fft_do_power (f->fft, f->frame, f->power);
+  spectral_cues (f, db >= ACTIVE_DB, &flux, &pers);
+
+  f->level_hist[h] = db;
+  f->flux_hist[h] = flux;
+  f->pers_hist[h] = pers;
+  f->frames++;
+}
+
+/**
+ * omni_audio_features_process:
+ * @mono: (array length=n): samples, full scale +-1
+ * @n: number of samples (any)
+ */
+void
+omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    float v = mono[i];
+
+    v = v == v ? v : 0.0f; /* NaN */
+    v = v > 1.0e4f ? 1.0e4f : v < -1.0e4f ? -1.0e4f : v;
+    f->ring[f->ring_pos] = v;
+    if (++f->ring_pos == f->win)
+      f->ring_pos = 0;
+    f->hop_sum_sq += (double) v * v;
+    if (++f->in_hop == f->hop) {
+      analyse_frame (f);
+      f->in_hop = 0;
+      f->hop_sum_sq = 0.0;
+    }
+  }
+}
+
+static void
+mean_var (const double *x, unsigned n, double *mean, double *var)
+{
+  double s = 0.0, s2 = 0.0;
+  unsigned k, m = 0;
+
+  for (k = 0; k < n; k++) {
+    if (isnan (x[k]))
+      continue;
+    s += x[k];
+    m++;
+  }
+  *mean = m ? s / m : 0.0;
+  for (k = 0; k < n; k++) {
+    if (!isnan (x[k]))
+      s2 += (x[k] - *mean) * (x[k] - *mean);
+  }
+  *var = m > 1 ? s2 / (m - 1) : 0.0;
+}
+
+/**
+ * omni_audio_features_take:
+ * @values: (out caller-allocates): the values
+ *
+ * Returns the values and starts a new maximum and impulse count.
+ */
+void
+omni_audio_features_take (OmniAudioFeatures *f, OmniAudioFeatureValues *values)
+{
+  unsigned k, n = (unsigned) MIN ((unsigned long) HISTORY, f->frames);
+  double loudest = OMNI_AUDIO_FEATURES_FLOOR_DB, lv[HISTORY], mean, var;
+
+  memset (values, 0, sizeof (OmniAudioFeatureValues));
+  values->short_term_db = f->short_term_max;
+  values->impulses = f->impulses;
+  values->context_s = n * (double) f->hop / f->rate;
+  f->short_term_max = OMNI_AUDIO_FEATURES_FLOOR_DB;
+  f->impulses = 0;
+  if (n == 0)
+    return;
+  /* the history holds the newest n frames in slots [0, n) */
+  for (k = 0; k < n; k++)
+    loudest = MAX (loudest, f->level_hist[k]);
+  for (k = 0; k < n; k++)
+    lv[k] = MAX (f->level_hist[k], loudest - LEVEL_RANGE_DB);
+  mean_var (lv, n, &mean, &var);
+  values->level_std_db = sqrt (var);
+  mean_var (f->flux_hist, n, &mean, &var);
+  values->flux_variance = var;
+  mean_var (f->pers_hist, n, &mean, &var);
+  values->persistence = mean;
+}
+
+void
+omni_audio_features_free (OmniAudioFeatures *f)
+{
+  if (!f)
+    return;
+  omni_fft_free (f->fft);
+  omni_window_free (f->window);
+  free (f->ring);
+  free (f->frame);
+  free (f->power);
+  free (f->norm_prev);
+  free (f->pers_ring);
+  free (f->pers_ok);
+  free (f);
+}
