@@ -39,8 +39,8 @@
  *   and normalised spectral flux of the last analysis frame of the buffer.
  * - short-term-db, impulses: the highest 50 ms RMS level (mono mix, dBFS)
  *   that ended in the buffer and the impulsive onsets in it (a 10 ms
- *   frame 15 dB above the quietest of the 50 ms before it and at least
- *   -20 dBFS): what omnifusion's loud-audio and impact-burst rules read;
+ *   frame 12 dB above the quietest of the 50 ms before it, at least
+ *   -20 dBFS and 10 dB lower 70 ms later): what omnifusion's loud-audio and impact-burst rules read;
  * - flux-variance, level-std-db, persistence, context-s: speech/music cues
  *   over the second of audio that ends with the buffer (context-s says how
  *   much of a second there was): variance of the spectral flux, standard

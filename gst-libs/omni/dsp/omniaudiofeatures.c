@@ -6,7 +6,9 @@
  *  - the short-term level (mean power of the last five frames, 50 ms) and
  *    its maximum, for loud-event detection;
  *  - impulsive onsets: a frame at least IMPULSE_JUMP_DB above the quietest
- *    of the IMPULSE_BACK frames before it and at least IMPULSE_MIN_DB;
+ *    of the IMPULSE_BACK frames before it and at least IMPULSE_MIN_DB, that
+ *    has decayed by IMPULSE_DECAY_DB 60-70 ms later (a bang, a shot, a
+ *    knock; a syllable or a note is held longer);
  *  - over a one-second history, three cues that tell speech from music:
  *    the variance of the spectral flux (Scheirer & Slaney, "Construction
  *    and evaluation of a robust multifeature speech/music discriminator",
@@ -36,12 +38,14 @@
 #define WIN_S 0.04
 #define SHORT_TERM_FRAMES 5 /* 50 ms */
 #define IMPULSE_BACK 5
-#define IMPULSE_JUMP_DB 15.0
+#define IMPULSE_JUMP_DB 12.0
 #define IMPULSE_MIN_DB -20.0
-#define IMPULSE_GAP 5      /* frames between two impulses, at least */
-#define HISTORY 100        /* frames: one second */
-#define PERSIST_LAG 10     /* frames: 100 ms */
-#define ACTIVE_DB -70.0    /* frames below take no part in flux/persistence */
+#define IMPULSE_GAP 5   /* frames between two impulses, at least */
+#define IMPULSE_DECAY 7 /* frames after which it must have decayed: 70 ms */
+#define IMPULSE_DECAY_DB 10.0
+#define HISTORY 100     /* frames: one second */
+#define PERSIST_LAG 10  /* frames: 100 ms */
+#define ACTIVE_DB -70.0 /* frames below take no part in flux/persistence */
 #define LEVEL_RANGE_DB 60.0
 #define FLUX_MAX_HZ 8000.0
 #define PERSIST_MIN_HZ 80.0
@@ -56,13 +60,15 @@ struct _OmniAudioFeatures {
   unsigned ring_pos, in_hop;
   double hop_sum_sq;
 
-  float *norm_prev;       /* previous spectrum, unit sum, n_flux bins */
-  float *pers_ring;       /* PERSIST_LAG + 1 unit-norm spectra, n_pers bins */
-  int *pers_ok;           /* whether each slot holds an active frame */
+  float *norm_prev; /* previous spectrum, unit sum, n_flux bins */
+  float *pers_ring; /* PERSIST_LAG + 1 unit-norm spectra, n_pers bins */
+  int *pers_ok;     /* whether each slot holds an active frame */
   double last_power[SHORT_TERM_FRAMES];
   double level_hist[HISTORY], flux_hist[HISTORY], pers_hist[HISTORY];
   unsigned long frames;
   unsigned long last_impulse;
+  unsigned long pending; /* frame + 1 of an impulse waiting for its decay */
+  double pending_db, decay_db;
   int prev_active;
 
   double short_term_max;
@@ -98,7 +104,8 @@ omni_audio_features_new (double rate)
   f->win = (unsigned) MAX (16, lround (WIN_S * rate));
   f->n_fft = omni_fft_next_size (f->win);
   bin_hz = rate / f->n_fft;
-  f->n_flux = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
+  f->n_flux
+      = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
   f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
   f->p_hi = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
   if (f->p_hi < f->p_lo)
@@ -110,7 +117,8 @@ omni_audio_features_new (double rate)
   f->frame = calloc (f->n_fft, sizeof (float));
   f->power = calloc (f->n_fft / 2 + 1, sizeof (float));
   f->norm_prev = calloc (f->n_flux, sizeof (float));
-  f->pers_ring = calloc ((size_t) f->n_pers * (PERSIST_LAG + 1), sizeof (float));
+  f->pers_ring
+      = calloc ((size_t) f->n_pers * (PERSIST_LAG + 1), sizeof (float));
   f->pers_ok = calloc (PERSIST_LAG + 1, sizeof (int));
   if (!f->fft || !f->window || !f->ring || !f->frame || !f->power
       || !f->norm_prev || !f->pers_ring || !f->pers_ok) {
@@ -140,6 +148,8 @@ omni_audio_features_reset (OmniAudioFeatures *f)
   f->hop_sum_sq = 0.0;
   f->frames = 0;
   f->last_impulse = 0;
+  f->pending = 0;
+  f->pending_db = f->decay_db = 0.0;
   f->prev_active = 0;
   f->short_term_max = OMNI_AUDIO_FEATURES_FLOOR_DB;
   f->impulses = 0;
@@ -205,12 +215,24 @@ analyse_frame (OmniAudioFeatures *f)
   db = power_db (p);
   for (k = 0; k < IMPULSE_BACK && k < f->frames; k++)
     quietest = MIN (quietest, power_db (f->last_power[k]));
-  if (f->frames >= IMPULSE_BACK && db >= IMPULSE_MIN_DB
-      && db - quietest >= IMPULSE_JUMP_DB
-      && (f->last_impulse == 0
-          || f->frames + 1 - f->last_impulse >= IMPULSE_GAP)) {
-    f->impulses++;
-    f->last_impulse = f->frames + 1;
+  if (f->pending) {
+    unsigned long age = f->frames + 1 - f->pending;
+
+    if (age == IMPULSE_DECAY - 1) {
+      f->decay_db = db;
+    } else if (age == IMPULSE_DECAY) {
+      if ((f->decay_db + db) / 2 <= f->pending_db - IMPULSE_DECAY_DB) {
+        f->impulses++;
+        f->last_impulse = f->pending;
+      }
+      f->pending = 0;
+    }
+  } else if (f->frames >= IMPULSE_BACK && db >= IMPULSE_MIN_DB
+             && db - quietest >= IMPULSE_JUMP_DB
+             && (f->last_impulse == 0
+                 || f->frames + 1 - f->last_impulse >= IMPULSE_GAP)) {
+    f->pending = f->frames + 1;
+    f->pending_db = db;
   }
   memmove (f->last_power + 1, f->last_power,
       (SHORT_TERM_FRAMES - 1) * sizeof (double));

@@ -21,10 +21,11 @@ G_BEGIN_DECLS
  * @short_term_db: highest short-term (50 ms) RMS level since the previous
  *   omni_audio_features_take(), dBFS (a full-scale square wave is 0 dBFS);
  *   %OMNI_AUDIO_FEATURES_FLOOR_DB when no frame ended in between
- * @impulses: impulsive onsets since the previous take: 10 ms frames whose
- *   level jumped at least 15 dB above the quietest of the five frames
- *   before them and reached -20 dBFS, at least 50 ms apart (bangs, shots,
- *   knocks; ordinary speech and music give fewer than 3 a second)
+ * @impulses: impulsive onsets confirmed since the previous take: 10 ms
+ *   frames whose level jumped at least 12 dB above the quietest of the
+ *   five frames before them, reached -20 dBFS and fell back by 10 dB 60-70
+ *   ms later, at least 50 ms apart (bangs, shots, knocks; counted when
+ *   the decay is seen, 70 ms after the onset)
  * @flux_variance: variance, over the last second, of the spectral flux
  *   between successive 40 ms spectra normalised to unit sum (Scheirer &
  *   Slaney 1997); frames below -70 dBFS are left out

@@ -42,9 +42,9 @@ G_BEGIN_DECLS
  * @rolloff: spectral roll-off frequency in Hz
  * @short_term_db: highest short-term (50 ms) RMS level that ended inside
  *   this buffer, dBFS, %OMNI_RHYTHM_DB_FLOOR for silence
- * @impulses: impulsive onsets in this buffer (a 10 ms frame at least 15 dB
- *   above the quietest of the 50 ms before it, reaching -20 dBFS): bangs,
- *   shots, knocks
+ * @impulses: impulsive onsets in this buffer (a 10 ms frame at least 12 dB
+ *   above the quietest of the 50 ms before it, reaching -20 dBFS and 10 dB
+ *   lower 70 ms later): bangs, shots, knocks
  * @flux_variance: variance of the spectral flux over the second of audio
  *   that ends with this buffer (speech/music cue, Scheirer & Slaney 1997)
  * @level_std_db: standard deviation of the 10 ms frame levels over that
