@@ -91,11 +91,17 @@
  *   "model-id" (string) and "score-LABEL" (gdouble, mean score of the
  *   five strongest classes); "audio-buffers" (guint), "audio-duration",
  *   "first-audio" (gint64); "rms-db", "peak-db", "low-energy-fraction",
- *   "tempo", "tempo-confidence", "centroid" (gdouble); "audio-model-id",
- *   "audio-score-LABEL"; "onsets", "beats" (guint), "first-onset",
- *   "first-beat" (gint64); "onset-rate" (gdouble, per second);
- *   "audio-kind" (string: "silence", "speech-like", "music", "sound");
- *   "loudness-baseline-db", "loudness-excess-db" (gdouble);
+ *   "tempo", "tempo-confidence", "centroid", "short-term-db" (gdouble);
+ *   "impulses" (guint); "flux-variance", "level-std-db", "persistence"
+ *   (gdouble, means of omnirhythm's speech/music cues, when present);
+ *   "audio-model-id", "audio-score-LABEL"; "onsets", "beats" (guint),
+ *   "first-onset", "first-beat" (gint64); "onset-rate" (gdouble, per
+ *   second); "audio-kind" (string: "silence", "speech-like", "music",
+ *   "sound"); "speech-score" (gdouble, log-odds of speech);
+ *   "impulse-rate" (gdouble, per second), "impact-risk" (gdouble);
+ *   "loudness-baseline-db" (the running level of the non-silent windows),
+ *   "loudness-excess-db" (short-term-db above it), "peak-excess-db"
+ *   (gdouble);
  *   "text-buffers" (guint), "text" (string), "first-text" (gint64),
  *   "matched-words" (string); "visual-risk", "audio-risk", "text-risk",
  *   "other-risk" (gdouble) with "visual-label", "audio-label",
