@@ -12,8 +12,8 @@
 # (comma-separated, "-" for the whole file); EVENTS lists planted events as
 # "label@start-end" ("-" for none). Every time follows from the samples
 # written, so the truth is exact:
-#  - speech: espeak-ng sentences (several voices, 16 and 22.05 kHz) with
-#    pauses of digital silence between them;
+#  - speech: espeak-ng sentences (several voices, 16 and 22.05 kHz, -30 to
+#    -13 dBFS) with pauses of digital silence between them;
 #  - music: fluidsynth renders of gst-tests/data/rhythm_corpus.py pieces
 #    (piano, waltz, jazz, ballad; GM soundfont), and a synthesised
 #    instrumental theme without drums (plucked melody over held chords);
@@ -189,6 +189,10 @@ def main():
         sents = [SENTENCES[(2 * i + k) % len(SENTENCES)] for k in range(3)]
         spans = speech_file(out, name, voice, rate, sents, [0.5, 2.2, 0.4], level_db=-30.0 + 3 * (i % 4))
         manifest.append((name + '.wav', 'speech', spans_str(spans), '-'))
+
+    # a talking head at a steady -13 dBFS (peaks clipped at full scale)
+    spans = speech_file(out, 'speech_loud', 'en-us', 22050, SENTENCES[1:4], [0.3, 0.6, 0.3], level_db=-13.0)
+    manifest.append(('speech_loud.wav', 'speech', spans_str(spans), '-'))
 
     music(out, manifest)
 
