@@ -42,11 +42,20 @@ GEN_SCRIPT = os.path.join(SRC, 'gst-tests', 'data', 'audiokind_media.py')
 
 # Floors of the per-window accuracy (speech, music and silence windows
 # together). Measured: real 98.4 % (n = 321), generated 98.6 % (n = 281)
-# (docs/dsp.md). The floors sit about three binomial standard errors (1 %)
-# under the measurement, so a change that costs a few windows passes and
-# one that breaks a class does not.
-FLOOR_REAL = 0.93
-FLOOR_GEN = 0.94
+# (docs/dsp.md); the discriminator was fitted on these windows, so the floor
+# starts from the held-out figure instead: classified by fits that left each
+# recording out, the real windows are 97.2 % right (312 of 321). The floors
+# sit three binomial standard errors (0.9 %) under it, so a change that costs
+# a few windows passes and one that breaks a class does not (the former
+# low-energy/tempo rule scores 38 % and 79 %).
+FLOOR_REAL = 0.94
+FLOOR_GEN = 0.95
+# Per class, so that no class can break unseen behind the others: music
+# (held out 99 %, n = 287) at least 95 %; speech (held out 81 %, but only 32
+# real windows: one standard error is 7 %) at least 75 % on the real files
+# and 90 % on the generated ones (100 % measured, n = 109).
+CLASS_FLOORS = {'real': {'speech': 0.75, 'music': 0.95},
+                'generated': {'speech': 0.90, 'music': 0.95}}
 MAX_REAL_MUSIC_AS_SPEECH = 0.05
 MAX_FALSE_ALARM = 0.01
 
@@ -191,6 +200,11 @@ def accuracy(rows, tag):
     good = sum(r['kind'] == {'speech': 'speech-like'}.get(r['truth'], r['truth']) for r in scored)
     acc = good / len(scored) if scored else 0.0
     print('  all: %d/%d = %.1f %%' % (good, len(scored), 100 * acc))
+    for t, floor in CLASS_FLOORS[tag].items():
+        want = {'speech': 'speech-like'}.get(t, t)
+        rs = [r for r in scored if r['truth'] == t]
+        a = sum(r['kind'] == want for r in rs) / len(rs) if rs else 0.0
+        check(a >= floor, '%s: %s windows %.1f %% right >= %.0f %%' % (tag, t, 100 * a, 100 * floor))
     return acc, scored
 
 
