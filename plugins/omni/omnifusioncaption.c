@@ -243,10 +243,10 @@ omni_fusion_caption_render (const OmniFusionCaptionTemplate *t, gchar **values)
  * gst-tests/data/audiokind_media.py; gst-tests/pipelines/
  * audio_calibration.py measures it and can refit it (--fit). Accuracy in
  * docs/dsp.md. */
-#define SPEECH_W_FLUX 4.29
-#define SPEECH_W_LEVEL 0.231
-#define SPEECH_W_PERSIST (-13.5)
-#define SPEECH_BIAS 21.5
+#define SPEECH_W_FLUX 4.25
+#define SPEECH_W_LEVEL 0.239
+#define SPEECH_W_PERSIST (-11.5)
+#define SPEECH_BIAS 18.1
 #define SPEECH_MIN_FLUX_VAR 1e-7
 
 /**

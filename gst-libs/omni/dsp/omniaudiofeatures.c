@@ -1,8 +1,10 @@
 /* gst-omni: short-term level, impulsive onsets and speech/music cues
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A streaming analysis of a mono float stream at its own rate, on 10 ms
- * frames (hop) with a 40 ms Hann-windowed spectrum per frame:
+ * A streaming analysis of a mono float stream: levels on 10 ms frames at
+ * the input rate, and a 32 ms Hann-windowed spectrum every 20 ms of the
+ * stream decimated (OmniDecimator) to 11-22 kHz, which is all the cues
+ * need (up to 4 kHz) at a fraction of the cost:
  *  - the short-term level (mean power of the last five frames, 50 ms) and
  *    its maximum, for loud-event detection;
  *  - impulsive onsets: a frame at least IMPULSE_JUMP_DB above the quietest
@@ -27,6 +29,7 @@
 #endif
 
 #include "omniaudiofeatures.h"
+#include "omnidecimator.h"
 #include "omnifft.h"
 #include "omniwindow.h"
 
@@ -34,8 +37,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOP_S 0.01
-#define WIN_S 0.04
+#define HOP_S 0.01      /* level frames */
+#define SPEC_HOP_S 0.02 /* spectra */
+#define SPEC_WIN_S 0.032
+#define SPEC_MIN_RATE 11025.0
+#define BLOCK 1024
 #define SHORT_TERM_FRAMES 5 /* 50 ms */
 #define IMPULSE_BACK 5
 #define IMPULSE_JUMP_DB 12.0
@@ -43,29 +49,31 @@
 #define IMPULSE_GAP 5   /* frames between two impulses, at least */
 #define IMPULSE_DECAY 7 /* frames after which it must have decayed: 70 ms */
 #define IMPULSE_DECAY_DB 10.0
-#define HISTORY 100     /* frames: one second */
-#define PERSIST_LAG 10  /* frames: 100 ms */
-#define ACTIVE_DB -70.0 /* frames below take no part in flux/persistence */
+#define HISTORY 100     /* level frames: one second */
+#define SPEC_HISTORY 50 /* spectra: one second */
+#define PERSIST_LAG 5   /* spectra: 100 ms */
+#define ACTIVE_DB -70.0 /* spectra below take no part in flux/persistence */
 #define LEVEL_RANGE_DB 60.0
-#define FLUX_MAX_HZ 8000.0
+#define FLUX_MAX_HZ 4000.0
 #define PERSIST_MIN_HZ 80.0
 #define PERSIST_MAX_HZ 4000.0
 #define POWER_FLOOR 1e-20
 
 struct _OmniAudioFeatures {
-  double rate;
-  unsigned hop, win, n_fft, n_flux, p_lo, p_hi, n_pers;
+  double rate, srate; /* input, spectra */
+  unsigned hop, shop, swin, n_fft, n_flux, p_lo, n_pers, factor;
+  OmniDecimator *dec;
   OmniFft *fft;
-  float *window, *ring, *frame, *power;
-  unsigned ring_pos, in_hop;
+  float *window, *ring, *frame, *power, *dbuf;
+  unsigned ring_pos, in_hop, in_shop;
   double hop_sum_sq;
 
   float *norm_prev; /* previous spectrum, unit sum, n_flux bins */
   float *pers_ring; /* PERSIST_LAG + 1 unit-norm spectra, n_pers bins */
-  int *pers_ok;     /* whether each slot holds an active frame */
+  int *pers_ok;     /* whether each slot holds an active spectrum */
   double last_power[SHORT_TERM_FRAMES];
-  double level_hist[HISTORY], flux_hist[HISTORY], pers_hist[HISTORY];
-  unsigned long frames;
+  double level_hist[HISTORY], flux_hist[SPEC_HISTORY], pers_hist[SPEC_HISTORY];
+  unsigned long frames, spectra;
   unsigned long last_impulse;
   unsigned long pending; /* frame + 1 of an impulse waiting for its decay */
   double pending_db, decay_db;
@@ -100,30 +108,35 @@ omni_audio_features_new (double rate)
   if (!f)
     return NULL;
   f->rate = rate;
+  f->factor = 1;
+  while (f->factor < 64 && rate / (2 * f->factor) >= SPEC_MIN_RATE * 0.99)
+    f->factor *= 2;
+  f->srate = rate / f->factor;
   f->hop = (unsigned) MAX (1, lround (HOP_S * rate));
-  f->win = (unsigned) MAX (16, lround (WIN_S * rate));
+  f->shop = (unsigned) MAX (1, lround (SPEC_HOP_S * f->srate));
+  f->swin = (unsigned) MAX (16, lround (SPEC_WIN_S * f->srate));
   /* a power of two: KISS FFT's radix-4/2 paths are the fastest */
-  for (f->n_fft = 16; f->n_fft < f->win; f->n_fft *= 2)
+  for (f->n_fft = 16; f->n_fft < f->swin; f->n_fft *= 2)
     ;
-  bin_hz = rate / f->n_fft;
+  bin_hz = f->srate / f->n_fft;
   f->n_flux
       = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
   f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
-  f->p_hi = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
-  if (f->p_hi < f->p_lo)
-    f->p_hi = f->p_lo;
-  f->n_pers = f->p_hi - f->p_lo + 1;
+  f->n_pers = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
+  f->n_pers = f->n_pers >= f->p_lo ? f->n_pers - f->p_lo + 1 : 1;
+  f->dec = omni_decimator_new (f->factor);
   f->fft = omni_fft_new (f->n_fft);
-  f->window = omni_window_new (OMNI_WINDOW_HANN, f->win, 1);
-  f->ring = calloc (f->win, sizeof (float));
+  f->window = omni_window_new (OMNI_WINDOW_HANN, f->swin, 1);
+  f->ring = calloc (f->swin, sizeof (float));
   f->frame = calloc (f->n_fft, sizeof (float));
   f->power = calloc (f->n_fft / 2 + 1, sizeof (float));
+  f->dbuf = calloc (BLOCK / f->factor + 1, sizeof (float));
   f->norm_prev = calloc (f->n_flux, sizeof (float));
   f->pers_ring
       = calloc ((size_t) f->n_pers * (PERSIST_LAG + 1), sizeof (float));
   f->pers_ok = calloc (PERSIST_LAG + 1, sizeof (int));
-  if (!f->fft || !f->window || !f->ring || !f->frame || !f->power
-      || !f->norm_prev || !f->pers_ring || !f->pers_ok) {
+  if (!f->dec || !f->fft || !f->window || !f->ring || !f->frame || !f->power
+      || !f->dbuf || !f->norm_prev || !f->pers_ring || !f->pers_ok) {
     omni_audio_features_free (f);
     return NULL;
   }
@@ -141,14 +154,15 @@ omni_audio_features_reset (OmniAudioFeatures *f)
 {
   unsigned k;
 
-  memset (f->ring, 0, f->win * sizeof (float));
+  omni_decimator_reset (f->dec);
+  memset (f->ring, 0, f->swin * sizeof (float));
   memset (f->norm_prev, 0, f->n_flux * sizeof (float));
   memset (f->pers_ok, 0, (PERSIST_LAG + 1) * sizeof (int));
   for (k = 0; k < SHORT_TERM_FRAMES; k++)
     f->last_power[k] = 0.0;
-  f->ring_pos = f->in_hop = 0;
+  f->ring_pos = f->in_hop = f->in_shop = 0;
   f->hop_sum_sq = 0.0;
-  f->frames = 0;
+  f->frames = f->spectra = 0;
   f->last_impulse = 0;
   f->pending = 0;
   f->pending_db = f->decay_db = 0.0;
@@ -157,24 +171,22 @@ omni_audio_features_reset (OmniAudioFeatures *f)
   f->impulses = 0;
 }
 
-/* flux against the previous active frame and persistence against the
- * frame PERSIST_LAG hops back; NAN where undefined */
+/* flux against the previous active spectrum and persistence against the
+ * spectrum PERSIST_LAG hops back; NAN where undefined */
 static void
 spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
 {
-  unsigned k, slot = f->frames % (PERSIST_LAG + 1);
-  unsigned old = (f->frames + 1) % (PERSIST_LAG + 1);
+  unsigned k, slot = f->spectra % (PERSIST_LAG + 1);
+  unsigned old = (f->spectra + 1) % (PERSIST_LAG + 1);
   float *cur = f->pers_ring + (size_t) slot * f->n_pers;
   double sum = 0.0, d = 0.0, norm = 0.0, dot = 0.0;
 
   *flux = *pers = NAN;
   f->pers_ok[slot] = 0;
-  if (!active) {
-    f->prev_active = 0;
-    return;
+  if (active) {
+    for (k = 0; k < f->n_flux; k++)
+      sum += sqrt (f->power[k]);
   }
-  for (k = 0; k < f->n_flux; k++)
-    sum += sqrt (f->power[k]);
   if (!(sum > 0.0)) {
     f->prev_active = 0;
     return;
@@ -198,7 +210,7 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
   for (k = 0; k < f->n_pers; k++)
     cur[k] = (float) (cur[k] * norm);
   f->pers_ok[slot] = 1;
-  if (f->frames >= PERSIST_LAG && f->pers_ok[old]) {
+  if (f->spectra >= PERSIST_LAG && f->pers_ok[old]) {
     const float *prev = f->pers_ring + (size_t) old * f->n_pers;
     for (k = 0; k < f->n_pers; k++)
       dot += (double) cur[k] * prev[k];
@@ -206,14 +218,36 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
   }
 }
 
+/* the spectrum of the newest SPEC_WIN_S of the decimated stream */
 static void
-analyse_frame (OmniAudioFeatures *f)
+analyse_spectrum (OmniAudioFeatures *f)
 {
-  unsigned k, n1 = f->win - f->ring_pos, h = f->frames % HISTORY;
-  double p = f->hop_sum_sq / f->hop, st = 0.0, db, quietest = HUGE_VAL;
-  double flux, pers;
+  unsigned k, n1 = f->swin - f->ring_pos, h = f->spectra % SPEC_HISTORY;
+  double energy = 0.0, flux, pers;
 
-  /* short-term level and impulsive onsets on the 10 ms frame levels */
+  for (k = 0; k < n1; k++)
+    f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
+  for (k = n1; k < f->swin; k++)
+    f->frame[k] = f->ring[k - n1] * f->window[k];
+  for (k = 0; k < f->swin; k++)
+    energy += (double) f->frame[k] * f->frame[k];
+  memset (f->frame + f->swin, 0, (f->n_fft - f->swin) * sizeof (float));
+  omni_fft_do_power (f->fft, f->frame, f->power);
+  /* active: the windowed mean power (Hann: sum w^2 = 3/8 n) */
+  spectral_cues (
+      f, power_db (energy / (0.375 * f->swin)) >= ACTIVE_DB, &flux, &pers);
+  f->flux_hist[h] = flux;
+  f->pers_hist[h] = pers;
+  f->spectra++;
+}
+
+/* a 10 ms level frame: short-term level and impulsive onsets */
+static void
+analyse_level (OmniAudioFeatures *f)
+{
+  unsigned k;
+  double p = f->hop_sum_sq / f->hop, st = 0.0, db, quietest = HUGE_VAL;
+
   db = power_db (p);
   for (k = 0; k < IMPULSE_BACK && k < f->frames; k++)
     quietest = MIN (quietest, power_db (f->last_power[k]));
@@ -243,19 +277,7 @@ analyse_frame (OmniAudioFeatures *f)
     st += f->last_power[k];
   st /= MIN ((unsigned long) SHORT_TERM_FRAMES, f->frames + 1);
   f->short_term_max = MAX (f->short_term_max, power_db (st));
-
-  /* the 40 ms spectrum ending here */
-  for (k = 0; k < n1; k++)
-    f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
-  for (k = n1; k < f->win; k++)
-    f->frame[k] = f->ring[k - n1] * f->window[k];
-  memset (f->frame + f->win, 0, (f->n_fft - f->win) * sizeof (float));
-  omni_fft_do_power (f->fft, f->frame, f->power);
-  spectral_cues (f, db >= ACTIVE_DB, &flux, &pers);
-
-  f->level_hist[h] = db;
-  f->flux_hist[h] = flux;
-  f->pers_hist[h] = pers;
+  f->level_hist[f->frames % HISTORY] = db;
   f->frames++;
 }
 
@@ -267,22 +289,59 @@ analyse_frame (OmniAudioFeatures *f)
 void
 omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
 {
-  size_t i;
+  float clean[BLOCK];
+  size_t i = 0, j, m;
 
-  for (i = 0; i < n; i++) {
-    float v = mono[i];
+  while (i < n) {
+    size_t take = MIN (n - i, (size_t) BLOCK);
 
-    v = v == v ? v : 0.0f; /* NaN */
-    v = v > 1.0e4f ? 1.0e4f : v < -1.0e4f ? -1.0e4f : v;
-    f->ring[f->ring_pos] = v;
-    if (++f->ring_pos == f->win)
-      f->ring_pos = 0;
-    f->hop_sum_sq += (double) v * v;
-    if (++f->in_hop == f->hop) {
-      analyse_frame (f);
-      f->in_hop = 0;
-      f->hop_sum_sq = 0.0;
+    /* NaN becomes 0 (NaN fails both comparisons), huge values clamped */
+    for (j = 0; j < take; j++) {
+      float v = mono[i + j];
+      v = v == v ? v : 0.0f;
+      v = v > 1.0e4f ? 1.0e4f : v;
+      clean[j] = v < -1.0e4f ? -1.0e4f : v;
     }
+    /* level frames, a run up to the next frame end at a time */
+    for (j = 0; j < take;) {
+      size_t c = MIN (take - j, (size_t) (f->hop - f->in_hop)), k;
+      float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+
+      for (k = 0; k + 4 <= c; k += 4) {
+        acc[0] += clean[j + k] * clean[j + k];
+        acc[1] += clean[j + k + 1] * clean[j + k + 1];
+        acc[2] += clean[j + k + 2] * clean[j + k + 2];
+        acc[3] += clean[j + k + 3] * clean[j + k + 3];
+      }
+      for (; k < c; k++)
+        acc[0] += clean[j + k] * clean[j + k];
+      f->hop_sum_sq += (double) acc[0] + acc[1] + acc[2] + acc[3];
+      f->in_hop += (unsigned) c;
+      j += c;
+      if (f->in_hop == f->hop) {
+        analyse_level (f);
+        f->in_hop = 0;
+        f->hop_sum_sq = 0.0;
+      }
+    }
+    /* the decimated stream into the spectrum ring, likewise */
+    m = omni_decimator_do (f->dec, clean, take, f->dbuf);
+    for (j = 0; j < m;) {
+      size_t c = MIN (m - j, (size_t) (f->shop - f->in_shop));
+
+      c = MIN (c, (size_t) (f->swin - f->ring_pos));
+      memcpy (f->ring + f->ring_pos, f->dbuf + j, c * sizeof (float));
+      f->ring_pos += (unsigned) c;
+      if (f->ring_pos == f->swin)
+        f->ring_pos = 0;
+      f->in_shop += (unsigned) c;
+      j += c;
+      if (f->in_shop == f->shop) {
+        analyse_spectrum (f);
+        f->in_shop = 0;
+      }
+    }
+    i += take;
   }
 }
 
@@ -316,6 +375,7 @@ void
 omni_audio_features_take (OmniAudioFeatures *f, OmniAudioFeatureValues *values)
 {
   unsigned k, n = (unsigned) MIN ((unsigned long) HISTORY, f->frames);
+  unsigned ns = (unsigned) MIN ((unsigned long) SPEC_HISTORY, f->spectra);
   double loudest = OMNI_AUDIO_FEATURES_FLOOR_DB, lv[HISTORY], mean, var;
 
   memset (values, 0, sizeof (OmniAudioFeatureValues));
@@ -326,16 +386,16 @@ omni_audio_features_take (OmniAudioFeatures *f, OmniAudioFeatureValues *values)
   f->impulses = 0;
   if (n == 0)
     return;
-  /* the history holds the newest n frames in slots [0, n) */
+  /* the histories hold the newest frames in slots [0, n) */
   for (k = 0; k < n; k++)
     loudest = MAX (loudest, f->level_hist[k]);
   for (k = 0; k < n; k++)
     lv[k] = MAX (f->level_hist[k], loudest - LEVEL_RANGE_DB);
   mean_var (lv, n, &mean, &var);
   values->level_std_db = sqrt (var);
-  mean_var (f->flux_hist, n, &mean, &var);
+  mean_var (f->flux_hist, ns, &mean, &var);
   values->flux_variance = var;
-  mean_var (f->pers_hist, n, &mean, &var);
+  mean_var (f->pers_hist, ns, &mean, &var);
   values->persistence = mean;
 }
 
@@ -344,11 +404,13 @@ omni_audio_features_free (OmniAudioFeatures *f)
 {
   if (!f)
     return;
+  omni_decimator_free (f->dec);
   omni_fft_free (f->fft);
   omni_window_free (f->window);
   free (f->ring);
   free (f->frame);
   free (f->power);
+  free (f->dbuf);
   free (f->norm_prev);
   free (f->pers_ring);
   free (f->pers_ok);

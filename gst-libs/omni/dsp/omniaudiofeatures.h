@@ -27,12 +27,13 @@ G_BEGIN_DECLS
  *   ms later, at least 50 ms apart (bangs, shots, knocks; counted when
  *   the decay is seen, 70 ms after the onset)
  * @flux_variance: variance, over the last second, of the spectral flux
- *   between successive 40 ms spectra normalised to unit sum (Scheirer &
- *   Slaney 1997); frames below -70 dBFS are left out
+ *   between successive spectra (32 ms, every 20 ms, 0 - 4 kHz) normalised
+ *   to unit sum (Scheirer & Slaney 1997); spectra below -70 dBFS are left
+ *   out
  * @level_std_db: standard deviation, over the last second, of the 10 ms
  *   frame levels in dB, each floored 60 dB under the loudest of them
  * @persistence: mean cosine similarity, over the last second, between each
- *   40 ms magnitude spectrum (80 Hz - 4 kHz) and the one 100 ms earlier:
+ *   magnitude spectrum (80 Hz - 4 kHz) and the one 100 ms earlier:
  *   held notes keep their partials, speech moves its pitch and formants
  * @context_s: seconds of audio the last three summaries cover (0 - 1); the
  *   summaries are 0 when it is 0
