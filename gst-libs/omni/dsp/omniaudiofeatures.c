@@ -184,24 +184,34 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
   *flux = *pers = NAN;
   f->pers_ok[slot] = 0;
   if (active) {
+    /* magnitudes in place of the powers */
+    float *restrict mag = f->power;
+    for (k = 0; k < f->n_fft / 2 + 1; k++)
+      mag[k] = sqrtf (mag[k]);
     for (k = 0; k < f->n_flux; k++)
-      sum += sqrt (f->power[k]);
+      sum += mag[k];
   }
   if (!(sum > 0.0)) {
     f->prev_active = 0;
     return;
   }
-  for (k = 0; k < f->n_flux; k++) {
-    float v = (float) (sqrt (f->power[k]) / sum);
-    d += (v - f->norm_prev[k]) * (v - f->norm_prev[k]);
-    f->norm_prev[k] = v;
+  {
+    float inv = (float) (1.0 / sum), acc = 0.0f;
+    const float *restrict mag = f->power;
+    float *restrict prev = f->norm_prev;
+    for (k = 0; k < f->n_flux; k++) {
+      float v = mag[k] * inv;
+      acc += (v - prev[k]) * (v - prev[k]);
+      prev[k] = v;
+    }
+    d = acc;
   }
   if (f->prev_active)
     *flux = sqrt (d);
   f->prev_active = 1;
 
   for (k = 0; k < f->n_pers; k++) {
-    cur[k] = sqrtf (f->power[f->p_lo + k]);
+    cur[k] = f->power[f->p_lo + k];
     norm += (double) cur[k] * cur[k];
   }
   if (norm <= 0.0)
@@ -229,8 +239,18 @@ analyse_spectrum (OmniAudioFeatures *f)
     f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
   for (k = n1; k < f->swin; k++)
     f->frame[k] = f->ring[k - n1] * f->window[k];
-  for (k = 0; k < f->swin; k++)
-    energy += (double) f->frame[k] * f->frame[k];
+  {
+    float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+    for (k = 0; k + 4 <= f->swin; k += 4) {
+      acc[0] += f->frame[k] * f->frame[k];
+      acc[1] += f->frame[k + 1] * f->frame[k + 1];
+      acc[2] += f->frame[k + 2] * f->frame[k + 2];
+      acc[3] += f->frame[k + 3] * f->frame[k + 3];
+    }
+    for (; k < f->swin; k++)
+      acc[0] += f->frame[k] * f->frame[k];
+    energy = (double) acc[0] + acc[1] + acc[2] + acc[3];
+  }
   memset (f->frame + f->swin, 0, (f->n_fft - f->swin) * sizeof (float));
   omni_fft_do_power (f->fft, f->frame, f->power);
   /* active: the windowed mean power (Hann: sum w^2 = 3/8 n) */
@@ -281,6 +301,25 @@ analyse_level (OmniAudioFeatures *f)
   f->frames++;
 }
 
+/* TRUE when no sample is NaN, infinite or beyond +-1e4 */
+static int
+block_is_clean (const float *restrict x, size_t n)
+{
+  float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  size_t k;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    acc[0] += x[k] * x[k];
+    acc[1] += x[k + 1] * x[k + 1];
+    acc[2] += x[k + 2] * x[k + 2];
+    acc[3] += x[k + 3] * x[k + 3];
+  }
+  for (; k < n; k++)
+    acc[0] += x[k] * x[k];
+  /* NaN fails the comparison; the sum bounds every sample */
+  return (double) acc[0] + acc[1] + acc[2] + acc[3] < 1.0e8;
+}
+
 /**
  * omni_audio_features_process:
  * @mono: (array length=n): samples, full scale +-1
@@ -289,18 +328,24 @@ analyse_level (OmniAudioFeatures *f)
 void
 omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
 {
-  float clean[BLOCK];
+  float buf[BLOCK];
   size_t i = 0, j, m;
 
   while (i < n) {
     size_t take = MIN (n - i, (size_t) BLOCK);
+    const float *clean = mono + i;
 
-    /* NaN becomes 0 (NaN fails both comparisons), huge values clamped */
-    for (j = 0; j < take; j++) {
-      float v = mono[i + j];
-      v = v == v ? v : 0.0f;
-      v = v > 1.0e4f ? 1.0e4f : v;
-      clean[j] = v < -1.0e4f ? -1.0e4f : v;
+    /* NaN becomes 0 (NaN fails both comparisons), huge values are clamped;
+     * a block whose energy is finite and small has neither, and is used
+     * as it is (the check vectorises, the cleaning does not) */
+    if (!block_is_clean (clean, take)) {
+      for (j = 0; j < take; j++) {
+        float v = clean[j];
+        v = v == v ? v : 0.0f;
+        v = v > 1.0e4f ? 1.0e4f : v;
+        buf[j] = v < -1.0e4f ? -1.0e4f : v;
+      }
+      clean = buf;
     }
     /* level frames, a run up to the next frame end at a time */
     for (j = 0; j < take;) {
