@@ -16,6 +16,17 @@
 
 #include "omni-analyze-report.h"
 
+static const gchar *
+state_name (OmniVerdictState state)
+{
+  GEnumClass *k = g_type_class_ref (OMNI_TYPE_VERDICT_STATE);
+  GEnumValue *v = g_enum_get_value (k, (gint) state);
+  const gchar *nick = v ? v->value_nick : "error"; /* static strings */
+
+  g_type_class_unref (k);
+  return nick;
+}
+
 #define W 1000.0 /* timeline width in SVG units */
 #define X0 70.0  /* left margin for the lane names */
 #define RISK_Y 30.0
@@ -150,9 +161,7 @@ timeline (GString *out, const OaReport *r, const Axis *a, GPtrArray *kept)
   lane_label (out, RISK_Y, "risk", "1", "0", RISK_H);
   for (i = 0; i < r->windows->len; i++) {
     const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
-    const gchar *state = w->state == OMNI_VERDICT_FLAGGED  ? "flagged"
-                         : w->state == OMNI_VERDICT_REVIEW ? "review"
-                                                           : "ok";
+    const gchar *state = state_name (w->state);
     gchar *a0 = clock_str (w->start), *cap = esc (w->caption);
 
     g_string_append_printf (out,
@@ -505,9 +514,7 @@ oa_report_write (const OaReport *r, GError **error)
                         "<th>risk</th><th>caption</th></tr>\n");
   for (i = 0; i < r->windows->len; i++) {
     const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
-    const gchar *state = w->state == OMNI_VERDICT_FLAGGED  ? "flagged"
-                         : w->state == OMNI_VERDICT_REVIEW ? "review"
-                                                           : "ok";
+    const gchar *state = state_name (w->state);
     gchar *a0 = clock_str (w->start), *a1 = clock_str (w->end);
     gchar *cap = esc (w->caption), *lab = esc (w->label);
 

@@ -77,8 +77,9 @@ typedef struct {
   GstElement *decode; /* uridecodebin or the camera's decodebin */
   GstElement *fusion;
   GstElement *events_sink;
-  GstElement *overlay;  /* textoverlay */
-  GstElement *text_src; /* appsrc feeding it */
+  GstElement *overlay_sink; /* the --overlay file's sink, or NULL */
+  GstElement *overlay;      /* textoverlay */
+  GstElement *text_src;     /* appsrc feeding it */
   GstElement *mux;
   GstElement *thumb_sink;
   GMainLoop *loop;
@@ -100,7 +101,9 @@ typedef struct {
   FILE *vtt_out;
   gchar *cue_text; /* the cue being extended (merged windows) */
   GstClockTime cue_start, cue_end;
+  GstClockTime media_end; /* stream time where the media seen so far ends */
   guint n_cues;
+  guint n_events; /* JSON lines written */
   gboolean stdout_is_tty, stderr_is_tty;
   gboolean progress_shown;
 
@@ -373,8 +376,14 @@ print_cue (App *app, GstClockTime start, GstClockTime end, const gchar *text)
 static void
 close_cue (App *app)
 {
+  GstClockTime end = app->cue_end;
+
+  /* the last window may reach past the media: the cue does not */
+  if (GST_CLOCK_TIME_IS_VALID (app->media_end) && app->media_end < end
+      && app->media_end > app->cue_start)
+    end = app->media_end;
   if (app->cue_text)
-    print_cue (app, app->cue_start, app->cue_end, app->cue_text);
+    print_cue (app, app->cue_start, end, app->cue_text);
   g_clear_pointer (&app->cue_text, g_free);
 }
 
@@ -491,6 +500,7 @@ handle_fusion_buffer (App *app, GstBuffer *buf)
     const gchar *p = (const gchar *) map.data, *end = p + map.size;
 
     if (app->json_out && map.size) {
+      app->n_events++;
       fwrite (map.data, 1, map.size, app->json_out);
       if (map.data[map.size - 1] != '\n')
         fputc ('\n', app->json_out);
@@ -685,6 +695,41 @@ remember_segment (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Where the media that reached omnifusion ends (stream time): the last
+ * window may reach past it, the duration analysed and the cues do not. */
+static GstPadProbeReturn
+remember_media_end (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  App *app = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime end = GST_BUFFER_PTS (buf);
+  gboolean video
+      = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (pad), "oa-video"));
+
+  if (!GST_CLOCK_TIME_IS_VALID (end))
+    return GST_PAD_PROBE_OK;
+  if (GST_BUFFER_DURATION_IS_VALID (buf))
+    end += GST_BUFFER_DURATION (buf);
+  g_mutex_lock (&app->lock);
+  if (video ? app->have_vseg : app->have_aseg)
+    end = gst_segment_to_stream_time (
+        video ? &app->vseg : &app->aseg, GST_FORMAT_TIME, end);
+  if (GST_CLOCK_TIME_IS_VALID (end)
+      && (!GST_CLOCK_TIME_IS_VALID (app->media_end) || end > app->media_end))
+    app->media_end = end;
+  g_mutex_unlock (&app->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+probe_fusion_pad (App *app, GstPad *fpad)
+{
+  gst_pad_add_probe (
+      fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+  gst_pad_add_probe (
+      fpad, GST_PAD_PROBE_TYPE_BUFFER, remember_media_end, app, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* branches, built when the decoder shows its streams */
 
@@ -774,8 +819,7 @@ build_video (App *app, GstPad *src)
   }
   if (fpad) {
     g_object_set_data (G_OBJECT (fpad), "oa-video", GINT_TO_POINTER (1));
-    gst_pad_add_probe (
-        fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+    probe_fusion_pad (app, fpad);
     gst_object_unref (fpad);
   }
   gst_element_sync_state_with_parent (q);
@@ -859,8 +903,7 @@ build_audio (App *app, GstPad *src)
     fail (app, "could not link the audio branch to omnifusion's audio pad");
   gst_object_unref (last);
   if (fpad) {
-    gst_pad_add_probe (
-        fpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, remember_segment, app, NULL);
+    probe_fusion_pad (app, fpad);
     gst_object_unref (fpad);
   }
 
@@ -884,6 +927,31 @@ build_audio (App *app, GstPad *src)
   return TRUE;
 }
 
+/* --live on a file: the decoded streams enter the analysis at the pace of
+ * the clock (clocksync), as a live source's would, so that the branch
+ * queues never hold more than what is being analysed. Returns the pad to
+ * build the branch on (a new reference). */
+static GstPad *
+live_head (App *app, GstPad *pad)
+{
+  GstElement *cs;
+  GstPad *sink, *src;
+
+  if (!app->live || app->camera)
+    return gst_object_ref (pad);
+  cs = make (app, "clocksync", NULL);
+  if (!cs)
+    return gst_object_ref (pad);
+  gst_bin_add (GST_BIN (app->pipeline), cs);
+  sink = gst_element_get_static_pad (cs, "sink");
+  src = gst_element_get_static_pad (cs, "src");
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    fail (app, "could not link a decoded stream to clocksync");
+  gst_object_unref (sink);
+  gst_element_sync_state_with_parent (cs);
+  return src;
+}
+
 static void
 on_pad_added (GstElement *decode, GstPad *pad, gpointer user_data)
 {
@@ -898,18 +966,23 @@ on_pad_added (GstElement *decode, GstPad *pad, gpointer user_data)
     GstVideoInfo info;
 
     if (app->n_video_streams++ == 0) {
+      GstPad *head = live_head (app, pad);
+
       if (gst_video_info_from_caps (&info, caps)) {
         app->width = GST_VIDEO_INFO_WIDTH (&info);
         app->height = GST_VIDEO_INFO_HEIGHT (&info);
       }
-      app->have_video = build_video (app, pad);
+      app->have_video = build_video (app, head);
+      gst_object_unref (head);
     }
   } else if (g_str_has_prefix (name, "audio/x-raw")) {
     if (app->n_audio_streams++ == 0) {
       const GstStructure *s = gst_caps_get_structure (caps, 0);
+      GstPad *head = live_head (app, pad);
 
       gst_structure_get_int (s, "rate", &app->rate);
-      app->have_audio = build_audio (app, pad);
+      app->have_audio = build_audio (app, head);
+      gst_object_unref (head);
     }
   }
   gst_caps_unref (caps);
@@ -1087,6 +1160,7 @@ build_pipeline (App *app)
         1500000, "threads", 2, NULL);
     g_object_set (sink, "location", app->overlay_path, "sync", sync, "async",
         FALSE, NULL);
+    app->overlay_sink = sink;
     gst_bin_add_many (GST_BIN (app->pipeline), app->text_src, app->overlay,
         conv, q, enc, app->mux, sink, NULL);
     if (!gst_element_link_pads (app->text_src, "src", app->overlay, "text_sink")
@@ -1193,7 +1267,7 @@ handle_element_message (App *app, GstMessage *msg)
 }
 
 static const gchar *
-error_hint (GstMessage *msg, const GError *err, const gchar *debug)
+error_hint (App *app, GstMessage *msg, const GError *err, const gchar *debug)
 {
   GstObject *src = GST_MESSAGE_SRC (msg);
   gchar *lower = g_ascii_strdown (err->message, -1);
@@ -1204,7 +1278,12 @@ error_hint (GstMessage *msg, const GError *err, const gchar *debug)
         && (g_str_has_prefix (GST_OBJECT_NAME (src), "visionenc")
             || g_str_has_prefix (GST_OBJECT_NAME (src), "audioenc"));
 
-  if (encoder
+  if (encoder && app->device
+      && (strstr (lower, "device") || strstr (dlower, "device=")))
+    hint = "no Vulkan device matches --device: give an index or a part of a "
+           "device name that `vulkaninfo --summary` lists, or leave --device "
+           "out for the best device";
+  else if (encoder
       && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
           || strstr (lower, "device") || strstr (dlower, "vkcreate")))
     hint = "no Vulkan device: install mesa-vulkan-drivers (lavapipe, the "
@@ -1245,7 +1324,7 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
     const gchar *hint;
 
     gst_message_parse_error (msg, &err, &debug);
-    hint = error_hint (msg, err, debug);
+    hint = error_hint (app, msg, err, debug);
     if (app->camera && err->domain == GST_RESOURCE_ERROR)
       hint = "the camera or the microphone could not be opened: is one "
              "connected and free? (v4l2-ctl --list-devices, "
@@ -1341,12 +1420,43 @@ on_sigint (gpointer user_data)
     clear_progress (app);
     g_printerr ("omni-analyze: interrupted, finishing the outputs "
                 "(Ctrl-C again to stop at once)\n");
+    /* what is already queued is written out at once, not in real time */
+    if (app->events_sink)
+      g_object_set (app->events_sink, "sync", FALSE, NULL);
+    if (app->overlay_sink)
+      g_object_set (app->overlay_sink, "sync", FALSE, NULL);
     gst_element_send_event (app->pipeline, gst_event_new_eos ());
   } else {
     fail (app, "interrupted");
     g_main_loop_quit (app->loop);
   }
   return G_SOURCE_CONTINUE;
+}
+
+/* An error exit leaves no empty or header-only output behind (what was
+ * written before the error is kept); the overlay copy likewise when the
+ * pipeline never started writing it. */
+static void
+close_outputs (App *app)
+{
+  gboolean error = app->exit_code == EXIT_ERROR;
+
+  if (app->vtt_out) {
+    fclose (app->vtt_out);
+    if (error && app->n_cues == 0)
+      g_unlink (app->vtt_path);
+  }
+  if (app->json_out) {
+    fclose (app->json_out);
+    if (error && app->n_events == 0)
+      g_unlink (app->json_path);
+  }
+  if (error && app->overlay_path) {
+    GStatBuf st;
+
+    if (g_stat (app->overlay_path, &st) == 0 && st.st_size == 0)
+      g_unlink (app->overlay_path);
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1360,10 +1470,34 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* Fail closed: windows whose analysis failed (state "error") make the run
+ * fail with their cause, after the outputs were written. */
+static void
+check_failed_windows (App *app)
+{
+  guint i, n = 0;
+  const OaWindow *first = NULL;
+
+  for (i = 0; i < app->windows->len; i++) {
+    const OaWindow *w = &g_array_index (app->windows, OaWindow, i);
+
+    if (w->state == OMNI_VERDICT_ERROR) {
+      first = first ? first : w;
+      n++;
+    }
+  }
+  if (n) {
+    fail (app,
+        "the analysis failed in %u of %u windows (from %.3f s): the model "
+        "gave NaN or infinite scores, so nothing can be said about them",
+        n, app->windows->len, first->start / 1e9);
+  }
+}
+
 static void
 print_summary (App *app, gdouble wall)
 {
-  guint i, n_ok = 0, n_review = 0, n_flagged = 0;
+  guint i, n_ok = 0, n_review = 0, n_flagged = 0, n_error = 0;
   GstClockTime analysed = 0;
   GArray *tempi = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
@@ -1374,6 +1508,8 @@ print_summary (App *app, gdouble wall)
       n_flagged++;
     else if (w->state == OMNI_VERDICT_REVIEW)
       n_review++;
+    else if (w->state == OMNI_VERDICT_ERROR)
+      n_error++;
     else
       n_ok++;
     if (GST_CLOCK_TIME_IS_VALID (w->end))
@@ -1384,6 +1520,8 @@ print_summary (App *app, gdouble wall)
   if (GST_CLOCK_TIME_IS_VALID (app->duration) && app->eos
       && app->duration < analysed)
     analysed = app->duration;
+  if (GST_CLOCK_TIME_IS_VALID (app->media_end) && app->media_end < analysed)
+    analysed = app->media_end;
 
   printf ("\nomni-analyze summary\n");
   printf ("  input             %s\n", app->input);
@@ -1396,8 +1534,8 @@ print_summary (App *app, gdouble wall)
   printf ("  duration analysed %.2f s\n", analysed / 1e9);
   printf ("  wall time         %.2f s (%.2fx real time)\n", wall,
       wall > 0 ? analysed / 1e9 / wall : 0);
-  printf ("  windows           %u (ok %u, review %u, flagged %u)\n",
-      app->windows->len, n_ok, n_review, n_flagged);
+  printf ("  windows           %u (ok %u, review %u, flagged %u, error %u)\n",
+      app->windows->len, n_ok, n_review, n_flagged, n_error);
   printf ("  shot cuts         %u", app->cuts->len);
   for (i = 0; i < app->cuts->len && i < 12; i++)
     printf ("%s%.2f", i ? " " : " at ",
@@ -1581,6 +1719,7 @@ main (int argc, char **argv)
   app->errors = g_string_new (NULL);
   app->missing_plugins = g_string_new (NULL);
   app->duration = GST_CLOCK_TIME_NONE;
+  app->media_end = GST_CLOCK_TIME_NONE;
   app->enter_threshold = NAN;
   app->exit_threshold = NAN;
   g_mutex_init (&app->lock);
@@ -1711,7 +1850,6 @@ main (int argc, char **argv)
 
     bus = gst_element_get_bus (app->pipeline);
     gst_bus_add_watch (bus, on_bus, app);
-    gst_object_unref (bus);
     sig_id = g_unix_signal_add (SIGINT, on_sigint, app);
     if (app->stderr_is_tty && !app->quiet && !app->no_progress)
       progress_id = g_timeout_add (250, on_progress, app);
@@ -1741,6 +1879,8 @@ main (int argc, char **argv)
     g_source_remove (sig_id);
     clear_progress (app);
     gst_element_set_state (app->pipeline, GST_STATE_NULL);
+    gst_bus_remove_watch (bus);
+    gst_object_unref (bus);
 
     g_mutex_lock (&app->lock);
     close_cue (app);
@@ -1781,16 +1921,15 @@ main (int argc, char **argv)
       print_summary (app, wall);
   }
 
+  if (app->exit_code != EXIT_ERROR)
+    check_failed_windows (app);
   if (app->exit_code == EXIT_CLEAN && app->fail_on_flag
       && app->segments->len > 0)
     app->exit_code = EXIT_FLAGGED;
   if (app->errors->len)
     g_printerr ("%s", app->errors->str);
 
-  if (app->vtt_out)
-    fclose (app->vtt_out);
-  if (app->json_out)
-    fclose (app->json_out);
+  close_outputs (app);
 
   ret = app->exit_code;
   g_clear_object (&app->pipeline);

@@ -599,9 +599,11 @@ GST_START_TEST (test_bad_settings)
   };
   guint i;
 
-  /* odd n-fft is refused: the property keeps its value */
+  /* odd n-fft is refused, visibly (a GLib warning, as GObject's own range
+   * checks): the property keeps its value */
   h = harness_new (NULL);
-  g_object_set (h->element, "n-fft", 401, "delta-width", 8, NULL);
+  ASSERT_WARNING (g_object_set (h->element, "n-fft", 401, NULL));
+  ASSERT_WARNING (g_object_set (h->element, "delta-width", 8, NULL));
   g_object_get (h->element, "n-fft", &v, NULL);
   fail_unless_equals_int (v, 512);
   g_object_get (h->element, "delta-width", &v, NULL);
@@ -685,6 +687,35 @@ GST_END_TEST;
  * the high half of the bands (channel 0 only, divided by 10), a global
  * average pool and an identity softmax layer: by construction its scores
  * are softmax (mean dB of the low half / 10, of the high half / 10). */
+/* What `sha256sum model.json w.bin labels.txt > SHA256SUMS` writes: a
+ * user's own model, verified. */
+static void
+write_sums (const gchar *dir)
+{
+  const gchar *names[] = { "model.json", "w.bin", "labels.txt" };
+  GString *sums = g_string_new (NULL);
+  gchar *path;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *data = NULL, *sha;
+    gsize len = 0;
+
+    path = g_build_filename (dir, names[i], NULL);
+    fail_unless (g_file_get_contents (path, &data, &len, NULL));
+    sha = g_compute_checksum_for_data (
+        G_CHECKSUM_SHA256, (const guchar *) data, len);
+    g_string_append_printf (sums, "%s  %s\n", sha, names[i]);
+    g_free (sha);
+    g_free (data);
+    g_free (path);
+  }
+  path = g_build_filename (dir, "SHA256SUMS", NULL);
+  fail_unless (g_file_set_contents (path, sums->str, -1, NULL));
+  g_free (path);
+  g_string_free (sums, TRUE);
+}
+
 static gchar *
 write_band_model (guint frames, gint rate)
 {
@@ -725,6 +756,7 @@ write_band_model (guint frames, gint rate)
   path = g_build_filename (dir, "labels.txt", NULL);
   fail_unless (g_file_set_contents (path, "low\nhigh\n", -1, NULL));
   g_free (path);
+  write_sums (dir);
   g_free (json);
   return dir;
 }
@@ -732,7 +764,7 @@ write_band_model (guint frames, gint rate)
 static void
 remove_model (gchar *dir)
 {
-  const gchar *names[] = { "model.json", "w.bin", "labels.txt" };
+  const gchar *names[] = { "model.json", "w.bin", "labels.txt", "SHA256SUMS" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++) {
@@ -906,6 +938,68 @@ GST_START_TEST (test_model_mismatch)
 
 GST_END_TEST;
 
+/* Starts omniaudioenc on the model in @dir: the first message of @type. */
+static GstMessage *
+start_model (const gchar *dir, gboolean allow, GstMessageType type)
+{
+  GstElement *e = gst_element_factory_make ("omniaudioenc", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "model", dir, "allow-unverified", allow, NULL);
+  gst_element_set_state (e, GST_STATE_PAUSED);
+  msg = gst_bus_pop_filtered (bus, type);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  return msg;
+}
+
+/* Fail closed: a model whose weights changed after SHA256SUMS was written
+ * does not start; allowed, it starts with a warning that says why. */
+GST_START_TEST (test_unverified_model)
+{
+  gchar *dir = write_band_model (22, RATE);
+  gchar *w = g_build_filename (dir, "w.bin", NULL);
+  gfloat junk[64 * 3 * 2 + 4];
+  GstMessage *msg;
+  GError *err;
+  gchar *debug = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (junk); i++)
+    junk[i] = (gfloat) i;
+  fail_unless (
+      g_file_set_contents (w, (const gchar *) junk, sizeof (junk), NULL));
+  msg = start_model (dir, FALSE, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (err->message, "w.bin") != NULL, "%s", err->message);
+  fail_unless (
+      strstr (err->message, "does not match its recorded sha256") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+
+  msg = start_model (dir, TRUE, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (
+      strstr (err->message, "not verified") != NULL, "%s", err->message);
+  fail_unless (strstr (debug, "w.bin") != NULL, "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+  g_free (w);
+  remove_model (dir);
+  check_validation ();
+}
+
+GST_END_TEST;
+
 /* Windows completed by one buffer share one submission and, when their
  * starts are whole hops apart, their STFT frames; small buffers give one
  * submission per window. */
@@ -1025,6 +1119,7 @@ omniaudioenc_suite (void)
   tcase_add_test (tc, test_whisper_like);
   tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_model_mismatch);
+  tcase_add_test (tc, test_unverified_model);
   tcase_add_test (tc, test_batching_stats);
   tcase_add_test (tc, test_change_while_playing);
   return s;

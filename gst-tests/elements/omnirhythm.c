@@ -537,15 +537,16 @@ GST_START_TEST (test_latency_query)
 
   rig_setup (&r, NULL, GST_AUDIO_FORMAT_F32LE, 48000, 2, FALSE);
   lat = gst_harness_query_latency (r.h);
-  /* half a 23 ms window, 1.5 hops of 10 ms and 10 ms of beat snapping */
-  fail_unless (lat >= 30 * GST_MSECOND && lat <= 45 * GST_MSECOND,
+  /* half a 23 ms window and 1.5 hops of 10 ms (beats are emitted at the
+   * tracker's predictions once the onsets before them are known) */
+  fail_unless (lat >= 20 * GST_MSECOND && lat <= 35 * GST_MSECOND,
       "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (lat));
   rig_teardown (&r);
 
   rig_setup (&r, "hop=20000000 window=46000000", GST_AUDIO_FORMAT_F32LE, 48000,
       2, FALSE);
   lat = gst_harness_query_latency (r.h);
-  assert_close (lat / 1e9, 0.023 + 0.03 + 0.01, 0.002);
+  assert_close (lat / 1e9, 0.023 + 0.03, 0.002);
   rig_teardown (&r);
 }
 
@@ -827,8 +828,8 @@ GST_START_TEST (test_properties)
       "tempo-max", &tmax, "interval", &interval, "post-messages", &post, NULL);
   fail_unless_equals_uint64 (hop, 10 * GST_MSECOND);
   fail_unless (window > 20 * GST_MSECOND && window < 25 * GST_MSECOND);
-  assert_close (tmin, 50.0, 0.0);
-  assert_close (tmax, 200.0, 0.0);
+  assert_close (tmin, 40.0, 0.0);
+  assert_close (tmax, 250.0, 0.0);
   fail_unless_equals_uint64 (interval, GST_SECOND);
   fail_unless (post);
   gst_object_unref (e);

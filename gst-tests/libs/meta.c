@@ -1012,8 +1012,8 @@ GST_START_TEST (test_fusion_meta_json)
   gchar *text;
   const gchar *members[] = { "window-start", "window-end", "caption", "state",
     "label", "risk", "evidence", "present", "missing", NULL };
-  const gchar *nullable[]
-      = { "window-start", "window-end", "caption", "label", "evidence", NULL };
+  const gchar *nullable[] = { "window-start", "window-end", "caption", "label",
+    "risk", "evidence", NULL };
 
   in = omni_buffer_add_fusion_meta (buf, 2 * GST_SECOND, 3 * GST_SECOND,
       "a person speaking — \"quoted\"", OMNI_VERDICT_FLAGGED, "porn", 0.1 + 0.7,
@@ -1109,13 +1109,28 @@ GST_START_TEST (test_fusion_meta_json)
   expect_bad_value (
       (GstMeta *) in, "evidence", "{\"name\":\"e\",\"fields\":{\"a b\":1}}");
 
-  /* NaN risk is written as null and refused */
+  /* NaN risk (unknown: a failed analysis) is written as null and read back
+   * as NaN; a risk that is not a number is refused */
   in->risk = NAN;
+  in->state = OMNI_VERDICT_ERROR;
   text = edited_json ((GstMeta *) in, "type",
       json_node_init_string (json_node_alloc (), "fusion"));
   fail_unless (strstr (text, "\"risk\":null") != NULL, "%s", text);
-  expect_field_error (text, "risk");
+  fail_unless (strstr (text, "\"state\":\"error\"") != NULL, "%s", text);
+  {
+    JsonParser *parser = parse_json (text);
+    GstBuffer *b = gst_buffer_new ();
+    OmniFusionMeta *back = (OmniFusionMeta *) omni_buffer_add_meta_from_json (
+        b, json_parser_get_root (parser), NULL);
+
+    fail_unless (back != NULL, "%s", text);
+    fail_unless (isnan (back->risk));
+    fail_unless_equals_int (back->state, OMNI_VERDICT_ERROR);
+    gst_buffer_unref (b);
+    g_object_unref (parser);
+  }
   g_free (text);
+  expect_bad_value ((GstMeta *) in, "risk", "true");
 
   gst_buffer_unref (buf);
   gst_buffer_unref (dest);

@@ -55,17 +55,19 @@ write_file (const gchar *path, const gchar *data, gssize len)
       err ? err->message : "");
 }
 
-/* A private copy of the nsfw model directory, to damage. */
+/* A private copy of the nsfw model directory, to damage; with its
+ * SHA256SUMS when @with_sums. */
 static gchar *
-copy_model (void)
+copy_model_full (gboolean with_sums)
 {
   gchar *src = nsfw_dir ();
   gchar *dst = g_dir_make_tmp ("omni-nnmodel-XXXXXX", NULL);
-  const gchar *files[] = { "model.json", "group1-shard1of1.bin", "labels.txt" };
+  const gchar *files[]
+      = { "model.json", "group1-shard1of1.bin", "labels.txt", "SHA256SUMS" };
   guint i;
 
   fail_unless (dst != NULL);
-  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+  for (i = 0; i < G_N_ELEMENTS (files) - (with_sums ? 0 : 1); i++) {
     gchar *a = g_build_filename (src, files[i], NULL);
     gchar *b = g_build_filename (dst, files[i], NULL);
     gsize len;
@@ -78,6 +80,12 @@ copy_model (void)
   }
   g_free (src);
   return dst;
+}
+
+static gchar *
+copy_model (void)
+{
+  return copy_model_full (FALSE);
 }
 
 static void
@@ -213,7 +221,7 @@ GST_START_TEST (test_embedding_layer)
   omni_nn_model_free (m);
 
   fail_if (omni_nn_model_load ("nsfw", NULL, "no_such_layer", &err));
-  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING));
   fail_unless (strstr (err->message, "no_such_layer") != NULL);
   g_clear_error (&err);
 }
@@ -242,7 +250,9 @@ GST_START_TEST (test_missing_model)
   /* labels file given but missing */
   err = NULL;
   fail_if (omni_nn_model_load ("nsfw", "/nonexistent/labels.txt", NULL, &err));
-  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND));
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING));
+  fail_unless (
+      strstr (err->message, "labels file") != NULL, "%s", err->message);
   g_clear_error (&err);
 }
 
@@ -787,14 +797,161 @@ GST_START_TEST (test_nsfw_matches_nsfwjs)
 
 GST_END_TEST;
 
+/* ---- fail closed: SHA256SUMS ------------------------------------------- */
+
+static void
+allow_unverified (void)
+{
+  g_setenv ("OMNI_ALLOW_UNVERIFIED_MODELS", "1", TRUE);
+}
+
+static void
+strict (void)
+{
+  g_unsetenv ("OMNI_ALLOW_UNVERIFIED_MODELS");
+}
+
+/* Overwrites @len bytes of @dir/@name at @offset with @bytes. */
+static void
+damage (const gchar *dir, const gchar *name, gsize offset, const gchar *bytes,
+    gsize len)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  gsize size;
+  gchar *data = read_file (path, &size);
+
+  fail_unless (offset + len <= size);
+  memcpy (data + offset, bytes, len);
+  write_file (path, data, size);
+  g_free (data);
+  g_free (path);
+}
+
+static void
+assert_unverified (const gchar *dir, const gchar *file)
+{
+  GError *err = load_error (dir);
+
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNVERIFIED),
+      "%s", err->message);
+  fail_unless (strstr (err->message, file) != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "allow-unverified") != NULL);
+  g_error_free (err);
+}
+
+GST_START_TEST (test_fetched_model_verified)
+{
+  GError *err = NULL;
+  OmniNnModel *m = omni_nn_model_load ("nsfw", NULL, NULL, &err);
+  gchar *dir = copy_model_full (TRUE);
+
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_unless (m->verified);
+  fail_unless (m->unverified_reason == NULL);
+  omni_nn_model_free (m);
+
+  /* an intact copy with its sums verifies too */
+  m = omni_nn_model_load (dir, NULL, NULL, &err);
+  fail_unless (m != NULL && m->verified, "%s", err ? err->message : "");
+  omni_nn_model_free (m);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_changed_files_refused)
+{
+  const gchar *names[] = { "group1-shard1of1.bin", "model.json", "labels.txt" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *dir = copy_model_full (TRUE);
+
+    /* one byte changed: still a loadable model, but not the one recorded */
+    damage (dir, names[i], 2, " ", 1);
+    assert_unverified (dir, names[i]);
+    remove_dir (dir);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_random_weights_refused)
+{
+  gchar *dir = copy_model_full (TRUE);
+  gchar *path = g_build_filename (dir, "group1-shard1of1.bin", NULL);
+  gsize len, i;
+  gchar *data = read_file (path, &len);
+  GRand *r = g_rand_new_with_seed (7);
+  GError *err = NULL;
+  OmniNnModel *m;
+
+  /* random bytes of the right size (they load without the check) */
+  for (i = 0; i < len; i++)
+    data[i] = (gchar) g_rand_int_range (r, 0, 256);
+  write_file (path, data, len);
+  assert_unverified (dir, "group1-shard1of1.bin");
+
+  /* allowed: loads, says it is unverified and why */
+  m = omni_nn_model_load_full (
+      dir, NULL, NULL, OMNI_NN_LOAD_ALLOW_UNVERIFIED, &err);
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_if (m->verified);
+  fail_unless (strstr (m->unverified_reason, "group1-shard1of1.bin") != NULL,
+      "%s", m->unverified_reason);
+  omni_nn_model_free (m);
+  g_rand_free (r);
+  g_free (data);
+  g_free (path);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_sums_refused_unless_allowed)
+{
+  gchar *dir = copy_model_full (FALSE);
+  gchar *sums = g_build_filename (dir, "SHA256SUMS", NULL);
+  GError *err = NULL;
+  OmniNnModel *m;
+
+  assert_unverified (dir, "no SHA256SUMS");
+  allow_unverified ();
+  m = omni_nn_model_load (dir, NULL, NULL, &err);
+  strict ();
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_if (m->verified);
+  omni_nn_model_free (m);
+
+  /* a SHA256SUMS that is not one */
+  write_file (sums, "not a checksum line\n", -1);
+  err = load_error (dir);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNVERIFIED));
+  fail_unless (strstr (err->message, "line 1") != NULL, "%s", err->message);
+  g_error_free (err);
+  g_free (sums);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnmodel_suite (void)
 {
   Suite *s = suite_create ("nnmodel");
   TCase *tc = tcase_create ("loader");
   TCase *tc_ref = tcase_create ("nsfwjs");
+  TCase *tc_verify = tcase_create ("verify");
 
+  suite_add_tcase (s, tc_verify);
+  tcase_add_checked_fixture (tc_verify, strict, NULL);
+  tcase_add_test (tc_verify, test_fetched_model_verified);
+  tcase_add_test (tc_verify, test_changed_files_refused);
+  tcase_add_test (tc_verify, test_random_weights_refused);
+  tcase_add_test (tc_verify, test_no_sums_refused_unless_allowed);
   suite_add_tcase (s, tc);
+  /* the loader's own checks, on copies without SHA256SUMS */
+  tcase_add_checked_fixture (tc, allow_unverified, strict);
   tcase_add_test (tc, test_load_nsfw);
   tcase_add_test (tc, test_embedding_layer);
   tcase_add_test (tc, test_missing_model);

@@ -26,9 +26,11 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 ANALYZE, MAKE_SAMPLE, POLICY = sys.argv[1:4]
 SCHEMA_MD = sys.argv[4] if len(sys.argv) > 4 else None
@@ -58,8 +60,17 @@ def run(args, env=None, timeout=300):
     return r.returncode, r.stdout.decode(errors='replace'), r.stderr.decode(errors='replace')
 
 
+LEAKED_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'leaked.sh')
+
+
 def leaks(err):
-    return [l for l in err.splitlines() if 'object-alive' in l]
+    # the suite's one leak matcher (leaked.sh, proven by leakcheck.py)
+    with tempfile.NamedTemporaryFile('w', suffix='.err') as f:
+        f.write(err)
+        f.flush()
+        if subprocess.run([LEAKED_SH, f.name]).returncode != 0:
+            return []
+    return [l for l in err.splitlines() if 'object-alive, type-name=(string)' in l and '%s' not in l or 'Leaks detected' in l]
 
 
 def vtt_cues(text):
@@ -219,11 +230,72 @@ def main():
     check(rc == 2 and 'model' in err.lower(), 'no model: exit 2, message names the model',
           (rc, err))
 
-    # no Vulkan device
-    rc, out, err = run([sample], env={'VK_DRIVER_FILES': os.path.join(tmp, 'none.json'),
-                                      'VK_ICD_FILENAMES': os.path.join(tmp, 'none.json')})
+    # fail closed: a model whose weights changed after SHA256SUMS was written
+    models = os.environ.get('OMNI_MODEL_PATH', os.path.join(BUILD, 'models'))
+    bad = os.path.join(tmp, 'nsfw-changed')
+    shutil.copytree(os.path.join(models, 'nsfw'), bad)
+    shard = os.path.join(bad, 'group1-shard1of1.bin')
+    with open(shard, 'r+b') as f:
+        f.seek(64)
+        f.write(b'\x00\x00\x80\x7f' * 4)        # four weights set to +inf
+    rc, out, err = run(['--model', bad, sample])
+    check(rc == 2 and 'does not match its recorded sha256' in err
+          and 'group1-shard1of1.bin' in err,
+          'changed weights: exit 2 naming the file and SHA256SUMS', (rc, err[-800:]))
+
+    # fail closed: a verified model whose scores are not finite (the last
+    # layer's quantisation scale set to 1e38; its owner re-signed it):
+    # windows read "error", risk null, exit 2 with the cause
+    shutil.rmtree(bad)
+    shutil.copytree(os.path.join(models, 'nsfw'), bad)
+    with open(os.path.join(bad, 'model.json')) as f:
+        mj = json.load(f)
+    for w in mj['weightsManifest'][0]['weights']:
+        if w['name'] == 'dense_3/kernel':
+            w['quantization']['scale'] = 1e38
+    with open(os.path.join(bad, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+    subprocess.run('sha256sum model.json group1-shard1of1.bin labels.txt > SHA256SUMS',
+                   shell=True, cwd=bad, check=True)
+    nan_json = os.path.join(tmp, 'nan.jsonl')
+    rc, out, err = run(['--model', bad, '--json', nan_json, '--window', '1s', sample])
+    check(rc == 2 and 'NaN or infinite' in err,
+          'non-finite scores: exit 2 naming the cause', (rc, err[-800:]))
+    with open(nan_json) as f:
+        nan_windows = [json.loads(l) for l in f if '"window"' in l]
+    video = [w for w in nan_windows if w.get('evidence', {}).get('visual-risk') is not None
+             or w.get('state') == 'error']
+    check(nan_windows and all(w['state'] != 'ok' for w in video) and
+          any(w['state'] == 'error' and w['risk'] is None for w in nan_windows),
+          'non-finite scores: no window with video reads "ok"; error windows have risk null',
+          [(w.get('state'), w.get('risk'), w.get('label')) for w in nan_windows][:8])
+
+    # no Vulkan device; the outputs asked for are not left behind empty
+    evtt, ejson = os.path.join(tmp, 'err.vtt'), os.path.join(tmp, 'err.jsonl')
+    rc, out, err = run(['--vtt', evtt, '--json', ejson, sample],
+                       env={'VK_DRIVER_FILES': os.path.join(tmp, 'none.json'),
+                            'VK_ICD_FILENAMES': os.path.join(tmp, 'none.json')})
     check(rc == 2 and 'vulkan' in err.lower(), 'no Vulkan device: exit 2, message says Vulkan',
           (rc, err))
+    check(not os.path.exists(evtt) and not os.path.exists(ejson),
+          'error exit: no empty or header-only --vtt/--json file left behind')
+
+    # a --device that matches nothing: the hint is about --device, not about
+    # installing a driver
+    rc, out, err = run(['--device', 'no-such-gpu', sample])
+    check(rc == 2 and 'no Vulkan device matches --device' in err,
+          '--device no-such-gpu: exit 2, the hint names --device', (rc, err[-600:]))
+
+    # a window longer than the media: the duration analysed and the cues
+    # stop where the media does
+    lvtt = os.path.join(tmp, 'long.vtt')
+    rc, out, err = run(['--window', '3600s', '--vtt', lvtt, sample])
+    m = re.search(r'duration analysed ([\d.]+) s', out)
+    cues = vtt_cues(open(lvtt).read()) if os.path.exists(lvtt) else None
+    check(rc == 0 and m and abs(float(m.group(1)) - truth['duration']) < 0.1
+          and cues and cues[-1][1] <= truth['duration'] + 0.05,
+          '--window 3600s: duration analysed and last cue end at the media end (%s s)'
+          % (m.group(1) if m else None), (rc, out[-600:], cues))
 
     # ---------------------------------------------------------- full run
     vtt = os.path.join(tmp, 'out.vtt')
@@ -394,7 +466,28 @@ def main():
     check('VP8' in d and 'Vorbis' in d and abs(length - duration) < 0.2,
           'overlay copy: VP8 + Vorbis, %.2f s' % length, d[-800:])
 
+    live_interrupt(tmp, sample, duration)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def live_interrupt(tmp, sample, duration):
+    """--live, Ctrl-C after 3 s: stops within a second or two (not at the
+    end of the file, behind the branch queues), outputs finished."""
+    vtt = os.path.join(tmp, 'live.vtt')
+    p = subprocess.Popen([ANALYZE, '--live', '--window', '1s', '--vtt', vtt, sample],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    took = time.monotonic() - t0
+    cues = vtt_cues(open(vtt).read()) if os.path.exists(vtt) else None
+    last = cues[-1][1] if cues else 0
+    check(p.returncode == 0 and took < 3 and took < duration - 3,
+          '--live, Ctrl-C: exit 0 within 3 s (%.2f s; file %.1f s)' % (took, duration),
+          (p.returncode, err.decode()[-500:]))
+    check(cues and last <= 3 + 1 + took + 1,
+          '--live, Ctrl-C: WebVTT finished, last cue ends at %.1f s' % last, cues)
 
 
 if __name__ == '__main__':

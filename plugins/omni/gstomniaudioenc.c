@@ -168,6 +168,7 @@ enum {
   PROP_POST_MESSAGES,
   PROP_MODEL,
   PROP_STATS,
+  PROP_ALLOW_UNVERIFIED,
 };
 
 struct _GstOmniAudioEnc {
@@ -184,6 +185,7 @@ struct _GstOmniAudioEnc {
   gdouble fmin, fmax, top_db, log_offset, window, window_hop;
   gboolean post_messages;
   gchar *model_name;
+  gboolean allow_unverified;
   gboolean dirty; /* a front-end property changed since the last setup */
 
   /* streaming thread */
@@ -392,10 +394,21 @@ load_model (GstOmniAudioEnc *self, const gchar *name, const gchar *device)
   GError *err = NULL;
   gchar *path;
   guint i, n_out;
+  OmniNnLoadFlags flags;
 
+  GST_OBJECT_LOCK (self);
+  flags = self->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
+                                 : OMNI_NN_LOAD_DEFAULT;
+  GST_OBJECT_UNLOCK (self);
   path = omni_nn_model_resolve (name, &err);
   if (path)
-    self->model = omni_nn_model_load (path, NULL, NULL, &err);
+    self->model = omni_nn_model_load_full (path, NULL, NULL, flags, &err);
+  if (self->model && !self->model->verified) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Model \"%s\" is not verified: its results cannot be trusted.", name),
+        ("loaded because unverified models are allowed: %s",
+            self->model->unverified_reason));
+  }
   if (!self->model) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
         ("cannot load model '%s': %s", name, err->message),
@@ -992,10 +1005,11 @@ gst_omni_audio_enc_set_property (
   case PROP_N_FFT: {
     guint v = g_value_get_uint (value);
     if (v & 1)
-      GST_WARNING_OBJECT (self,
-          "refusing n-fft=%u: it must be even (any "
-          "even length works, powers of two or not)",
-          v);
+      /* a refused value is a GLib warning, as GObject's own range checks
+       * are: visible without GST_DEBUG (gst-launch-1.0 prints it) */
+      g_warning ("%s: refusing n-fft=%u: it must be even (any even length "
+                 "works, powers of two or not)",
+          GST_OBJECT_NAME (self), v);
     else
       self->n_fft = v;
     break;
@@ -1042,7 +1056,8 @@ gst_omni_audio_enc_set_property (
   case PROP_DELTA_WIDTH: {
     guint v = g_value_get_uint (value);
     if (!(v & 1))
-      GST_WARNING_OBJECT (self, "refusing delta-width=%u: it must be odd", v);
+      g_warning ("%s: refusing delta-width=%u: it must be odd",
+          GST_OBJECT_NAME (self), v);
     else
       self->delta_width = v;
     break;
@@ -1063,11 +1078,15 @@ gst_omni_audio_enc_set_property (
     g_free (self->model_name);
     self->model_name = g_value_dup_string (value);
     break;
+  case PROP_ALLOW_UNVERIFIED:
+    self->allow_unverified = g_value_get_boolean (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
   }
-  if (prop_id != PROP_DEVICE && prop_id != PROP_MODEL && prop_id != PROP_STATS)
+  if (prop_id != PROP_DEVICE && prop_id != PROP_MODEL
+      && prop_id != PROP_ALLOW_UNVERIFIED)
     self->dirty = TRUE;
   GST_OBJECT_UNLOCK (self);
 }
@@ -1142,6 +1161,9 @@ gst_omni_audio_enc_get_property (
     break;
   case PROP_MODEL:
     g_value_set_string (value, self->model_name);
+    break;
+  case PROP_ALLOW_UNVERIFIED:
+    g_value_set_boolean (value, self->allow_unverified);
     break;
   case PROP_STATS:
     g_value_take_boxed (
@@ -1423,6 +1445,20 @@ gst_omni_audio_enc_class_init (GstOmniAudioEncClass *klass)
           "TF.js model run on each window's patch (name, directory or "
           "model.json)",
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstOmniAudioEnc:allow-unverified:
+   *
+   * Load a model whose files are not listed, or do not match, in its
+   * directory's SHA256SUMS, with a warning at start (its results cannot be
+   * trusted). Off by default: such a model fails to start (fail closed).
+   * OMNI_ALLOW_UNVERIFIED_MODELS=1 has the same effect.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALLOW_UNVERIFIED,
+      g_param_spec_boolean ("allow-unverified", "Allow unverified",
+          "Load a model whose files do not match (or are not in) its "
+          "SHA256SUMS, with a warning",
+          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstOmniAudioEnc:stats:

@@ -75,7 +75,9 @@
  * - "duration" (guint64): output duration (window-hop)
  * - "window-start", "window-end" (guint64): the window, in running time
  * - "index" (guint64): window number k (start = k × window-hop)
- * - "state" (string): "ok", "review" or "flagged"
+ * - "state" (string): "ok", "review", "flagged" or "error" (the analysis
+ *   behind the window failed: a model gave NaN or infinite scores; the
+ *   cause is in the evidence's "error" field and "risk" is NaN)
  * - "label" (string, may be NULL): the verdict's label
  * - "risk" (gdouble): highest observation risk of the window
  * - "caption" (string): the caption
@@ -1110,8 +1112,10 @@ state_name (OmniVerdictState state)
   case OMNI_VERDICT_REVIEW:
     return "review";
   case OMNI_VERDICT_OK:
-  default:
     return "ok";
+  case OMNI_VERDICT_ERROR:
+  default:
+    return "error";
   }
 }
 
@@ -1329,6 +1333,10 @@ emit_window (
       state = OMNI_VERDICT_FLAGGED;
       label = ctx.flag_label;
       segment_id = ctx.flag_id;
+    } else if (w->vclasses.nonfinite || w->aclasses.nonfinite) {
+      /* fail closed: a broken model's window is never "ok" */
+      state = OMNI_VERDICT_ERROR;
+      label = "non-finite-model-output";
     } else if (n_obs && peak >= self->policy->exit_threshold) {
       state = OMNI_VERDICT_REVIEW;
     } else {
@@ -1390,6 +1398,15 @@ emit_window (
     gst_structure_set (
         evidence, "other-label", G_TYPE_STRING, w->other_class_label, NULL);
   gst_structure_set (evidence, "observations", G_TYPE_UINT, n_obs, NULL);
+  if (state == OMNI_VERDICT_ERROR) {
+    gchar *cause = g_strdup_printf ("a model gave NaN or infinite scores for "
+                                    "%u video and %u audio analyses",
+        w->vclasses.nonfinite, w->aclasses.nonfinite);
+
+    gst_structure_set (evidence, "error", G_TYPE_STRING, cause, NULL);
+    g_free (cause);
+    peak = NAN; /* unknown, written as null */
+  }
 
   /* caption */
   values = omni_fusion_caption_values (w, self->policy, state_name (state),

@@ -12,11 +12,11 @@
  * rhythm analyzer of libgstomni-1.0 (see its omnirhythmanalyzer section and
  * docs/dsp.md): log-mel spectral flux (SuperFlux) with forward masking for
  * onsets, an autocorrelation tempo estimator with a log-normal prior around
- * 120 BPM and an accent-based choice of the metrical level, and an online
+ * 100 BPM and an accent-based choice of the metrical level, and an online
  * beat tracker (the causal form of Ellis' dynamic programming tracker, as in
- * Stark, Davies & Plumbley's BTrack) whose predicted beats are corrected
- * onto the onsets. Every constant is in seconds, so every sample rate
- * behaves the same.
+ * Stark, Davies & Plumbley's BTrack) whose period is corrected by the onsets
+ * that fall next to the predicted beats. Every constant is in seconds, so
+ * every sample rate behaves the same.
  *
  * ## Metas
  *
@@ -27,8 +27,9 @@
  *   offset from the buffer's PTS (the first one if there are several);
  * - tempo, tempo-confidence: the tempo estimate (BPM, 0 while unknown) and
  *   its confidence in [0,1] (the normalised autocorrelation of the onset
- *   envelope at the beat period, less what noise reaches by chance: near 0
- *   without rhythm);
+ *   envelope at the beat period and at two or three periods, within
+ *   +-20 ms, less three standard deviations of what noise reaches by
+ *   chance: 0 without rhythm);
  * - beat, beat-offset: the same for beats;
  * - beat-phase: where the buffer's first sample falls between the beats
  *   around it, in [0,1);
@@ -49,8 +50,8 @@
  *
  * To give each buffer the onsets and beats that lie inside it, buffers are
  * held back until the analysis has looked far enough past their end
- * (about 37 ms with the default settings: half a window, one and a half
- * hops and 10 ms for the beat correction). This is reported in the LATENCY
+ * (about 27 ms with the default settings: half a window and one and a
+ * half hops). This is reported in the LATENCY
  * query. Serialized events (caps, segments, gaps, EOS) push the held
  * buffers out first, so order is kept.
  *
@@ -72,8 +73,10 @@
  * - "index" (guint64): 0-based count of beats since start or the last flush
  * - "tempo" (gdouble): the tempo in BPM
  * - "confidence" (gdouble): the tempo confidence in [0,1]
- * - "on-onset" (gboolean): whether the beat was placed on an onset (else
- *   it is where the tracker predicted it)
+ * - "on-onset" (gboolean): whether an onset was found within 60 ms (at
+ *   most a tenth of the period) before the beat; the beat itself is always
+ *   where the tracker predicted it, and the onsets around it correct the
+ *   tracker's period
  *
  * `omnirhythm`, every #GstOmniRhythm:interval of audio:
  * - "timestamp", "stream-time", "running-time" (guint64): the start of
@@ -90,7 +93,7 @@
  * - "onset-rate" (gdouble): the same per second
  * - "beats" (guint): beats found during the interval
  *
- * Beat messages come within about 40 ms of the beat plus the duration of
+ * Beat messages come within about 30 ms of the beat plus the duration of
  * the buffer it is in (a beat is known once the buffer holding it has been
  * analysed); onset messages within the latency plus one buffer.
  *
@@ -136,8 +139,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_rhythm_debug);
 
 #define DEFAULT_HOP (10 * GST_MSECOND)
 #define DEFAULT_WINDOW ((GstClockTime) (1024 * GST_SECOND / 44100))
-#define DEFAULT_TEMPO_MIN 50.0
-#define DEFAULT_TEMPO_MAX 200.0
+#define DEFAULT_TEMPO_MIN 40.0
+#define DEFAULT_TEMPO_MAX 250.0
 #define DEFAULT_INTERVAL GST_SECOND
 #define DEFAULT_POST_MESSAGES TRUE
 #define MAX_CHANNELS 8

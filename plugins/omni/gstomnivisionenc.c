@@ -60,6 +60,15 @@
  * - "inference-ms" (gdouble): wall-clock time of this inference,
  *   pre-processing and download included
  *
+ * ## Failing closed
+ *
+ * The model's files are checked against the SHA256SUMS of its directory at
+ * start; a file that is not listed or does not match stops the element
+ * (see #GstOmniVisionEnc:allow-unverified). A model that gives NaN or
+ * infinite scores keeps them in its #OmniClassMeta (omnifusion then marks
+ * the window "error", never "ok"); the first such frame posts a warning and
+ * #GstOmniVisionEnc:stats counts them ("nonfinite").
+ *
  * ## Latency
  *
  * An inference runs in the streaming thread, on the frame it describes, so
@@ -69,7 +78,12 @@
  *
  * #GstBaseTransform:qos is off by default: a late frame is analysed and
  * forwarded, never dropped. To keep up with a live source, put omnisampler
- * upstream: it lowers its sampling rate on QoS.
+ * upstream: it lowers its sampling rate on QoS. In a live pipeline the
+ * element measures its own load (the inference time over the running time
+ * between analysed frames, smoothed) and, while it is above 1, sends a QoS
+ * event upstream itself (type throttle, proportion = load, jitter = the
+ * time it overran by), so omnisampler adapts even when the sink has
+ * qos=false (appsink, fakesink and filesink do by default).
  *
  * ## Example launch lines
  * |[
@@ -86,6 +100,7 @@
 #endif
 
 #include "omnilatency.h"
+#include "omnithroughput.h"
 #include "gstomnivisionenc.h"
 
 #include <omni/meta/omniclassmeta.h>
@@ -94,6 +109,7 @@
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
 #include <omni/nn/omninnvulkan.h>
+#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_vision_enc_debug);
@@ -116,6 +132,7 @@ enum {
   PROP_POST_MESSAGES,
   PROP_TOP_K,
   PROP_STATS,
+  PROP_ALLOW_UNVERIFIED,
 };
 
 struct _GstOmniVisionEnc {
@@ -128,6 +145,7 @@ struct _GstOmniVisionEnc {
   GstOmniVisionEncBackend backend;
   guint interval;
   gchar *embedding_layer;
+  gboolean allow_unverified;
   gboolean post_messages;
   guint top_k;
 
@@ -147,6 +165,11 @@ struct _GstOmniVisionEnc {
 
   /* stats and latency, under the object lock */
   guint64 n_runs;
+  guint64 n_nonfinite; /* inferences with a NaN or infinite output */
+
+  /* streaming thread: the analyser's own load, told upstream when live */
+  OmniThroughput throughput;
+  gint live; /* upstream is live: -1 not asked yet, 0 no, 1 yes */
   gdouble total_ms, max_ms, last_ms;
   GstClockTime latency;
 };
@@ -221,6 +244,17 @@ post_model_error (GstOmniVisionEnc *self, const gchar *model, GError *err)
   case OMNI_NN_ERROR_UNSUPPORTED:
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Model \"%s\" uses something omnivisionenc does not support.", model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_SETTING:
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The labels or embedding-layer setting does not fit model \"%s\".",
+            model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_UNVERIFIED:
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Model \"%s\" does not match its recorded sha256 sums.", model),
         ("%s", err->message));
     break;
   default:
@@ -301,25 +335,37 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
   gchar *model, *labels, *device, *emb;
   GstOmniVisionEncBackend backend;
+  OmniNnLoadFlags flags;
   const OmniNnGraph *g;
   GError *err = NULL;
   guint i, n_out;
 
   GST_OBJECT_LOCK (self);
+  flags = self->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
+                                 : OMNI_NN_LOAD_DEFAULT;
   model = g_strdup (self->model_name);
   labels = g_strdup (self->labels_path);
   device = g_strdup (self->device);
   emb = g_strdup (self->embedding_layer);
   backend = self->backend;
   self->n_runs = 0;
+  self->n_nonfinite = 0;
+  omni_throughput_reset (&self->throughput);
+  self->live = -1;
   self->total_ms = self->max_ms = self->last_ms = 0;
   GST_OBJECT_UNLOCK (self);
 
-  self->model = omni_nn_model_load (model, labels, emb, &err);
+  self->model = omni_nn_model_load_full (model, labels, emb, flags, &err);
   if (!self->model) {
     post_model_error (self, model, err);
     g_error_free (err);
     goto fail;
+  }
+  if (!self->model->verified) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Model \"%s\" is not verified: its results cannot be trusted.", model),
+        ("loaded because unverified models are allowed: %s",
+            self->model->unverified_reason));
   }
   g = self->model->graph;
   if (g->input_c != 3) {
@@ -568,6 +614,67 @@ infer (GstOmniVisionEnc *self, const OmniNnInput *in, GError **error)
   return self->be->run (self->be_state, in, self->outputs, error);
 }
 
+/* Fail closed: NaN or infinite scores (a broken or tampered model, an
+ * overflowing quantisation) are kept as they are in the metas, so that
+ * omnifusion marks the window "error", and are reported once by a warning. */
+static void
+check_finite (GstOmniVisionEnc *self, GstBuffer *buf)
+{
+  const gfloat *p = self->outputs[self->prob_index];
+  guint i, bad = 0;
+  guint64 n;
+
+  for (i = 0; i < self->n_classes; i++)
+    bad += !isfinite (p[i]);
+  if (!bad)
+    return;
+  GST_OBJECT_LOCK (self);
+  n = ++self->n_nonfinite;
+  GST_OBJECT_UNLOCK (self);
+  if (n == 1) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("Model \"%s\" gives NaN or infinite scores: its results are not "
+         "usable.",
+            self->model->id),
+        ("%u of %u scores not finite for the frame at %" GST_TIME_FORMAT
+         "; counted in stats (nonfinite)",
+            bad, self->n_classes, GST_TIME_ARGS (GST_BUFFER_PTS (buf))));
+  }
+}
+
+/* In a live pipeline, an analyser slower than the frames it is given falls
+ * behind the source: tell omnisampler upstream (a QoS event), whatever the
+ * sink's qos setting. Not in a file analysis, where being slow only makes
+ * the whole pipeline slower. */
+static void
+report_throughput (GstOmniVisionEnc *self, GstBuffer *buf, gdouble ms)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstClockTime rt;
+  GstEvent *ev;
+
+  if (self->live < 0) {
+    GstQuery *q = gst_query_new_latency ();
+    gboolean live = FALSE;
+
+    if (gst_pad_peer_query (trans->sinkpad, q))
+      gst_query_parse_latency (q, &live, NULL, NULL);
+    gst_query_unref (q);
+    self->live = live;
+  }
+  if (!self->live)
+    return;
+  rt = gst_segment_to_running_time (
+      &trans->segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  ev = omni_throughput_update (
+      &self->throughput, rt, (GstClockTime) (ms * GST_MSECOND));
+  if (ev) {
+    GST_DEBUG_OBJECT (
+        self, "load %.2f: %" GST_PTR_FORMAT, self->throughput.load, ev);
+    gst_pad_push_event (trans->sinkpad, ev);
+  }
+}
+
 static GstFlowReturn
 gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -638,6 +745,7 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     return GST_FLOW_ERROR;
   }
 
+  check_finite (self, buf);
   omni_buffer_add_class_meta (buf, self->model->id, self->n_classes,
       (const gchar *const *) self->labels, self->outputs[self->prob_index]);
   if (self->emb_index >= 0) {
@@ -668,6 +776,7 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   post = self->post_messages;
   GST_OBJECT_UNLOCK (self);
 
+  report_throughput (self, buf, ms);
   GST_LOG_OBJECT (self, "inference %.2f ms on %" GST_PTR_FORMAT, ms, buf);
   if (post)
     post_message (self, buf, self->outputs[self->prob_index], ms);
@@ -686,7 +795,9 @@ make_stats (GstOmniVisionEnc *self)
 
   GST_OBJECT_LOCK (self);
   s = gst_structure_new ("omnivisionenc-stats", "frames", G_TYPE_UINT64,
-      self->n_runs, "mean-ms", G_TYPE_DOUBLE,
+      self->n_runs, "nonfinite", G_TYPE_UINT64, self->n_nonfinite, "qos-events",
+      G_TYPE_UINT64, self->throughput.events, "load", G_TYPE_DOUBLE,
+      self->throughput.load, "mean-ms", G_TYPE_DOUBLE,
       self->n_runs ? self->total_ms / self->n_runs : 0.0, "max-ms",
       G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE, self->last_ms,
       "latency", G_TYPE_UINT64, self->latency, "backend", G_TYPE_STRING,
@@ -755,6 +866,11 @@ gst_omni_vision_enc_set_property (
     self->top_k = g_value_get_uint (value);
     GST_OBJECT_UNLOCK (self);
     return;
+  case PROP_ALLOW_UNVERIFIED:
+    GST_OBJECT_LOCK (self);
+    self->allow_unverified = g_value_get_boolean (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
@@ -808,6 +924,9 @@ gst_omni_vision_enc_get_property (
     break;
   case PROP_TOP_K:
     g_value_set_uint (value, self->top_k);
+    break;
+  case PROP_ALLOW_UNVERIFIED:
+    g_value_set_boolean (value, self->allow_unverified);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -923,6 +1042,22 @@ gst_omni_vision_enc_class_init (GstOmniVisionEncClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
               | GST_PARAM_MUTABLE_READY));
   /**
+   * GstOmniVisionEnc:allow-unverified:
+   *
+   * Load a model whose files are not listed, or do not match, in its
+   * directory's SHA256SUMS (your own model without one; a changed model).
+   * The element then posts a warning at start: its results cannot be
+   * trusted. Off by default: a corrupt or swapped model fails to start
+   * (fail closed). OMNI_ALLOW_UNVERIFIED_MODELS=1 has the same effect.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALLOW_UNVERIFIED,
+      g_param_spec_boolean ("allow-unverified", "Allow unverified",
+          "Load a model whose files do not match (or are not in) its "
+          "SHA256SUMS, with a warning",
+          FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
+  /**
    * GstOmniVisionEnc:post-messages:
    *
    * Post an `omnivisionenc` element message per analysed frame.
@@ -947,7 +1082,11 @@ gst_omni_vision_enc_class_init (GstOmniVisionEncClass *klass)
   /**
    * GstOmniVisionEnc:stats:
    *
-   * "frames" (guint64, inferences run since start), "mean-ms", "max-ms",
+   * "frames" (guint64, inferences run since start), "nonfinite" (guint64, of
+   * those, inferences that gave a NaN or infinite score), "qos-events"
+   * (guint64, QoS events sent upstream because the analysis could not keep
+   * up with a live source), "load" (gdouble, smoothed inference time over
+   * the running time between analysed frames; live only), "mean-ms", "max-ms",
    * "last-ms" (gdouble, wall-clock time per inference, upload and download
    * included), "latency" (guint64, ns, what the LATENCY query adds),
    * "backend" and "device" (gchararray).

@@ -40,6 +40,12 @@ class_acc_add (OmniFusionClassAcc *acc, const OmniClassMeta *m)
 {
   guint i;
 
+  for (i = 0; i < m->n_classes; i++) {
+    if (!isfinite (m->scores[i])) {
+      acc->nonfinite++;
+      break;
+    }
+  }
   if (!acc->model_id) {
     acc->model_id = g_strdup (m->model_id);
     g_array_set_size (acc->stats, m->n_classes);

@@ -22,6 +22,7 @@ typedef struct {
   gchar *model_id; /* the first model seen; others only count for risk */
   GArray *stats;   /* OmniFusionClassStat, in the model's label order */
   guint n;         /* metas of that model accumulated */
+  guint nonfinite; /* metas with a NaN or infinite score (a broken model) */
 } OmniFusionClassAcc;
 
 /* Everything a window learnt from the buffers whose running time falls in

@@ -100,27 +100,31 @@ update_weights (OmniBeatTracker *bt, double period)
   }
 }
 
-/* score of frame idx (absolute), from the ring or from the future part */
-static double
-score_at (const OmniBeatTracker *bt, long idx)
-{
-  if (idx < 0 || idx < bt->t - (long) bt->cap + 1)
-    return 0.0;
-  if (idx <= bt->t)
-    return bt->score[idx % bt->cap];
-  return bt->future[idx - bt->t - 1];
-}
-
+/* max_d W(d) C(idx - d): the future part from the extrapolated scores, the
+ * past part walking the ring backwards (no modulo per step: this runs for
+ * every frame and 1.5 periods per step) */
 static double
 best_past (const OmniBeatTracker *bt, long idx)
 {
   double best = 0.0;
-  unsigned d;
+  long d = (long) bt->d_lo, hi = (long) bt->d_hi, j;
+  long lo = MAX (0, bt->t - (long) bt->cap + 1);
+  unsigned pos;
 
-  for (d = bt->d_lo; d <= bt->d_hi; d++) {
-    double v = score_at (bt, idx - (long) d) * bt->w[d];
+  for (; d <= hi && idx - d > bt->t; d++) {
+    double v = bt->future[idx - d - bt->t - 1] * bt->w[d];
     if (v > best)
       best = v;
+  }
+  j = idx - d;
+  if (d > hi || j < lo)
+    return best;
+  pos = (unsigned) (j % (long) bt->cap);
+  for (; d <= hi && j >= lo; d++, j--) {
+    double v = bt->score[pos] * bt->w[d];
+    if (v > best)
+      best = v;
+    pos = pos ? pos - 1 : bt->cap - 1;
   }
   return best;
 }

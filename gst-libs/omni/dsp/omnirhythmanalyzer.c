@@ -50,15 +50,14 @@
 #define HF_SPLIT 0.45
 #define ONSET_HISTORY 16
 #define ACCENT_FLOOR 0.01f
-#define SNAP_BEFORE_S 0.06
-#define SNAP_AFTER_S 0.01
+#define DRIFT_WINDOW_S 0.06
 #define DRIFT_GAIN 0.3
 #define DRIFT_MAX 0.1
 #define DRIFT_LEAK_S 4.0
 #define TEMPO_JUMP_OCT 0.1
 #define TEMPO_CONFIRM 3
 #define TEMPO_CONFIRM_UNSURE 8
-#define AGREEMENT_RATE 0.25
+#define CONF_HOLD_S 8.0
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -115,11 +114,11 @@ struct _OmniRhythmAnalyzer {
   double peak_strength; /* since omni_rhythm_analyzer_take_peak_strength */
   double emitted_beat;  /* frame index of the last emitted beat */
   double last_onset;    /* position of the last onset, < 0 none */
-  double last_beat_pos; /* position of the last emitted beat */
+  double pending_beat;  /* last beat, until its onsets correct the period */
   int locked;
   double jump_bpm, tracked_period;
   unsigned jump_count;
-  double agreement;        /* running share of beats that fell on an onset */
+  double conf_hold;        /* confidence, peak-held over CONF_HOLD_S */
   double drift, drift_ref; /* relative period correction, and the period it
                             * applies to */
   double onset_latency;    /* samples */
@@ -139,8 +138,9 @@ struct _OmniRhythmAnalyzer {
  * SuperFlux (lag 2, maximum filter over 3 bands) with forward masking
  * (60 dB/s from 15 dB under each band's peak), onsets over median + mean +
  * 0.5 dB of the last 100 ms at least 30 ms apart and above -70 dBFS, tempo
- * 50-200 BPM over 8 s with a prior of 120 BPM +- 1 octave, beats while the
- * confidence is >= 0.1 and for up to 1 s (2 periods) without onsets,
+ * 40-250 BPM over 8 s with a prior of 100 BPM +- 0.7 octave, beats while the
+ * confidence peak-held over 8 s is >= 0.01 and for up to 1 s (2 periods)
+ * without onsets,
  * BTrack's tightness 5 and alpha 0.9, roll-off 85 %.
  */
 void
@@ -164,13 +164,13 @@ omni_rhythm_config_init (OmniRhythmConfig *cfg)
   cfg->onset_pre_avg_s = 0.1;
   cfg->onset_pre_max_s = 0.03;
   cfg->onset_min_gap_s = 0.03;
-  cfg->bpm_min = 50.0;
-  cfg->bpm_max = 200.0;
+  cfg->bpm_min = 40.0;
+  cfg->bpm_max = 250.0;
   cfg->tempo_window_s = 8.0;
-  cfg->prior_bpm = 120.0;
-  cfg->prior_octaves = 1.0;
+  cfg->prior_bpm = 100.0;
+  cfg->prior_octaves = 0.7;
   cfg->tempo_update_s = 0.5;
-  cfg->beat_min_confidence = 0.1;
+  cfg->beat_min_confidence = 0.01;
   cfg->beat_hold_s = 1.0;
   cfg->tightness = 5.0;
   cfg->alpha = 0.9;
@@ -319,22 +319,21 @@ frame_position (const OmniRhythmAnalyzer *a, double k)
          - (double) a->delay;
 }
 
-/* Onset within the snapping window of the beat predicted at @pred (the
- * earliest one after the previous beat), or -1. */
+/* The onset nearest to @pred within +-window (DRIFT_WINDOW_S, at most a
+ * tenth of the period) among those at or before @until, or -1. */
 static double
-snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
+onset_near (OmniRhythmAnalyzer *a, double pred, double until, double *strength)
 {
-  double period, before, after, pos = -1.0;
+  double period, win, pos = -1.0;
   unsigned i;
 
   period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
-  before = MIN (SNAP_BEFORE_S * a->rate, 0.1 * period);
-  after = MIN (SNAP_AFTER_S * a->rate, 0.1 * period);
+  win = MIN (DRIFT_WINDOW_S * a->rate, 0.1 * period);
   for (i = 0; i < ONSET_HISTORY; i++) {
     const OmniRhythmEvent *o = &a->onsets[i];
-    if (o->strength > 0.0 && o->position >= pred - before
-        && o->position <= pred + after && o->position > a->last_beat_pos
-        && (pos < 0.0 || o->position < pos)) {
+    if (o->strength > 0.0 && fabs (o->position - pred) <= win
+        && o->position <= until
+        && (pos < 0.0 || fabs (o->position - pred) < fabs (pos - pred))) {
       pos = o->position;
       *strength = o->strength;
     }
@@ -342,33 +341,20 @@ snap_onset (OmniRhythmAnalyzer *a, double pred, double *strength)
   return pos;
 }
 
-/* Emits the beat predicted on frame @frame at @pos: the onset it was
- * snapped to, or the prediction itself. */
+/* Emits the beat predicted on frame @frame, at the prediction: moving it
+ * onto a nearby onset (what this analyzer did before) pulls it onto the
+ * off-beat accents, pick-ups and early grace notes of real performances. */
 static void
-emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
+emit_beat (OmniRhythmAnalyzer *a, double frame)
 {
   OmniRhythmEvent ev;
-  double pred = frame_position (a, frame);
-  double period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
-  int snapped = strength > 0.0;
+  double pos = frame_position (a, frame), strength = 0.0;
 
-  /* frequency correction (the integral term of a phase-locked loop, as in
-   * adaptive-oscillator beat trackers: Large & Kolen, "Resonance and the
-   * perception of musical meter", Connection Science 6, 1994): when the
-   * onsets keep arriving early (late), the period handed to the tracker is
-   * shortened (lengthened) until the tempo estimate catches up, which
-   * matters when the tempo changes faster than the autocorrelation window
-   * can follow */
-  a->agreement += AGREEMENT_RATE * ((snapped ? 1.0 : 0.0) - a->agreement);
-  if (snapped && period > 0.0) {
-    a->drift += DRIFT_GAIN * (pos - pred) / period;
-    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
-  }
+  ev.strength = onset_near (a, pos, pos, &strength) >= 0.0 ? strength : 0.0;
   a->emitted_beat = frame;
-  a->last_beat_pos = pos;
+  a->pending_beat = pos;
   ev.type = OMNI_RHYTHM_EVENT_BEAT;
   ev.position = pos;
-  ev.strength = snapped ? strength : 0.0;
   ev.bpm = a->state.bpm;
   ev.confidence = a->state.confidence;
   ev.index = a->n_beats++;
@@ -376,31 +362,54 @@ emit_beat (OmniRhythmAnalyzer *a, double frame, double pos, double strength)
   a->state.last_beat = pos;
 }
 
-/* The "correct on onsets" step of predict-and-correct trackers (Davies &
- * Plumbley 2007; Dixon, "Automatic extraction of tempo and beat from
- * expressive performances", JNMR 30(1), 2001): a predicted beat is moved
- * onto the first onset found within [-SNAP_BEFORE, +SNAP_AFTER] of the
- * prediction (at most a tenth of the period) and emitted as soon as that
- * onset is known; with no onset there, the prediction stands and is
- * emitted once the window is over (SNAP_AFTER plus the onset latency). */
+/* Frequency correction (the integral term of a phase-locked loop, as in
+ * adaptive-oscillator beat trackers: Large & Kolen, "Resonance and the
+ * perception of musical meter", Connection Science 6, 1994; the "correct"
+ * step of predict-and-correct trackers: Davies & Plumbley 2007; Dixon,
+ * "Automatic extraction of tempo and beat from expressive performances",
+ * JNMR 30(1), 2001): once the onsets up to DRIFT_WINDOW_S after the last
+ * beat are known, the onset nearest to it within +-DRIFT_WINDOW_S shortens
+ * (lengthens) the period handed to the tracker when it came early (late),
+ * so that beats keep up when the tempo changes faster than the
+ * autocorrelation window can follow. The window is symmetric so that the
+ * correction has no bias. */
+static void
+correct_period (OmniRhythmAnalyzer *a)
+{
+  double period, pos, strength = 0.0, due;
+
+  if (a->pending_beat < 0.0)
+    return;
+  due = a->pending_beat + DRIFT_WINDOW_S * a->rate + a->onset_latency;
+  if (due > (double) a->position)
+    return;
+  period = a->state.bpm > 0.0 ? 60.0 * a->rate / a->state.bpm : 0.0;
+  pos = onset_near (a, a->pending_beat, (double) a->position, &strength);
+  if (pos >= 0.0 && period > 0.0) {
+    a->drift += DRIFT_GAIN * (pos - a->pending_beat) / period;
+    a->drift = CLAMP (a->drift, -DRIFT_MAX, DRIFT_MAX);
+  }
+  a->pending_beat = -1.0;
+}
+
+/* Beats are emitted once the stream has passed them by the onset latency
+ * (so that the onsets just before them are known for "on-onset"). */
 static void
 check_beat (OmniRhythmAnalyzer *a)
 {
-  double f[2], wait = SNAP_AFTER_S * a->rate + a->onset_latency;
+  double f[2];
   int i;
 
+  correct_period (a);
   f[0] = omni_beat_tracker_get_last (a->bt);
   f[1] = omni_beat_tracker_get_next (a->bt);
   for (i = 0; i < 2; i++) {
-    double pred, pos, strength = 0.0;
     if (f[i] < 0.0 || f[i] <= a->emitted_beat)
       continue;
-    pred = frame_position (a, f[i]);
-    pos = snap_onset (a, pred, &strength);
-    if (pos >= 0.0)
-      emit_beat (a, f[i], pos, strength);
-    else if (pred + wait <= (double) a->position)
-      emit_beat (a, f[i], pred, 0.0);
+    if (frame_position (a, f[i]) + a->onset_latency <= (double) a->position) {
+      correct_period (a);
+      emit_beat (a, f[i]);
+    }
   }
 }
 
@@ -534,17 +543,17 @@ analyse_frame (OmniRhythmAnalyzer *a)
   }
 
   /* beats */
-  /* lock: beats start once the tempo confidence reaches the minimum and
-   * go on while it stays above half of it or while the beats keep landing
-   * on onsets (a lock detector, as for a phase-locked loop) */
-  if (a->state.bpm > 0.0
-      && (a->state.confidence >= a->cfg.beat_min_confidence
-          || (a->locked
-              && (a->state.confidence >= 0.5 * a->cfg.beat_min_confidence
-                  || a->agreement >= 0.5))))
-    a->locked = 1;
-  else
-    a->locked = 0;
+  /* lock: beats are tracked while the confidence held over the last
+   * CONF_HOLD_S (a peak detector with an exponential release, one tempo
+   * window long) reaches the minimum. Real performances (rubato, soft
+   * attacks, dense mixes) give a confidence that dips to 0 between bars
+   * with a clear pulse; the hold keeps the beats going through the dips,
+   * while noise, which never builds up periodicity, stays unlocked. */
+  a->conf_hold *= exp (-(double) a->hop / (CONF_HOLD_S * a->arate));
+  if (a->state.confidence > a->conf_hold)
+    a->conf_hold = a->state.confidence;
+  a->locked = a->state.bpm > 0.0 && a->conf_hold > 0.0
+              && a->conf_hold >= a->cfg.beat_min_confidence;
   period = a->locked ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   /* (re)start the tracker when tracking resumes or the tempo jumps */
   if (period > 0.0
@@ -764,7 +773,7 @@ omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
 
   geometry (cfg, rate, &g);
   kappa = 0.5 * g.win + (0.5 * cfg->lag - 1.0) * g.hop;
-  return (g.factor * (kappa + 1.5 * g.hop) + g.delay) / rate + SNAP_AFTER_S;
+  return (g.factor * (kappa + 1.5 * g.hop) + g.delay) / rate;
 }
 
 /**
@@ -777,7 +786,7 @@ omni_rhythm_config_get_latency (const OmniRhythmConfig *cfg, double rate)
 double
 omni_rhythm_analyzer_get_latency (const OmniRhythmAnalyzer *a)
 {
-  return (a->onset_latency + SNAP_AFTER_S * a->rate) / a->rate;
+  return a->onset_latency / a->rate;
 }
 
 /**
@@ -825,11 +834,11 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->state.next_beat = -1.0;
   a->emitted_beat = -1.0;
   a->last_onset = -1.0;
-  a->last_beat_pos = -1.0;
+  a->pending_beat = -1.0;
   a->drift = 0.0;
   a->drift_ref = 0.0;
   a->locked = 0;
-  a->agreement = 0.0;
+  a->conf_hold = 0.0;
   a->jump_bpm = 0.0;
   a->tracked_period = 0.0;
   a->jump_count = 0;

@@ -38,8 +38,8 @@ G_BEGIN_DECLS
  * @prior_bpm: centre of the log-normal tempo prior
  * @prior_octaves: width of the tempo prior in octaves (<= 0: flat)
  * @tempo_update_s: time between tempo re-estimations
- * @beat_min_confidence: beats are tracked only while the tempo confidence
- *   is at least this
+ * @beat_min_confidence: beats are tracked only while the tempo confidence,
+ *   peak-held over the last 8 s, is at least this
  * @beat_hold_s: beats go on through breaks without onsets for this long
  *   (or two beat periods if longer), then stop until the music resumes
  * @tightness: beat tracker tightness

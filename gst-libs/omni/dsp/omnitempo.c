@@ -48,13 +48,15 @@
 #define BALANCE_TOL_S 0.02
 #define BALANCE_THRESHOLD 0.4
 #define ACCENT_RATIO 0.5f
-#define NULL_Z 2.0
+#define NULL_Z 3.0 /* confidence: excess over 3 sigma of chance */
+#define CHANGE_NULL_Z 2.0
 #define NULL_CORR_S 0.03
 #define CHANGE_WINDOW_S 4.0
 #define CHANGE_RATIO 1.5
 #define CHANGE_CONF 0.3
 #define CHANGE_SAME_OCT 0.06
 #define BALANCE_HYSTERESIS 0.1
+#define CONF_TOL_S 0.02
 
 struct _OmniTempo {
   double fr, bpm_min, bpm_max;
@@ -186,6 +188,56 @@ acf_at (const OmniTempo *t, double lag, unsigned n)
   if (i + 1 >= n)
     return 0.0;
   return (1.0 - f) * t->acf[i] + f * t->acf[i + 1];
+}
+
+/* the largest r within +-tol frames of @lag: the beats of a performance
+ * are not exactly periodic (expressive timing, swing), so the peak of the
+ * autocorrelation spreads over a few frames */
+static double
+acf_peak (const OmniTempo *t, double lag, unsigned n, int tol)
+{
+  double best = acf_at (t, lag, n);
+  int d;
+
+  for (d = -tol; d <= tol; d++) {
+    double l = lag + d;
+    if (l > 0.0 && d != 0)
+      best = MAX (best, acf_at (t, l, n));
+  }
+  return best;
+}
+
+/* Bartlett's formula for the variance of the sample autocorrelation at
+ * lags beyond those where the true one vanishes: var r(k) = (1 + 2 sum_j
+ * rho(j)^2) / (n - k), the sum over the short lags (up to a third of the
+ * beat period, at most 100 ms) where an onset's own smearing correlates the
+ * envelope. Returns 1 + 2 sum rho^2, which is larger for envelopes that
+ * vary slowly (low-pass noise, long swells), so that their chance
+ * autocorrelation is not taken for a pulse. */
+static double
+bartlett_factor (const OmniTempo *t, unsigned n, double r0, double period)
+{
+  unsigned j, q = (unsigned) lround (MIN (0.1 * t->fr, period / 3.0));
+  double acc = 0.0;
+
+  for (j = 1; j <= q && j < n; j++) {
+    double rho = t->acf[j] / r0;
+    acc += rho * rho;
+  }
+  return 1.0 + 2.0 * acc;
+}
+
+/* how far the autocorrelation peak within +-tol frames of @lag rises above
+ * NULL_Z standard deviations of its chance level, scaled to [.., 1] */
+static double
+excess (const OmniTempo *t, double lag, unsigned n, double r0, int tol,
+    double bartlett)
+{
+  double c = acf_peak (t, lag, n, tol) / r0;
+  double s0 = NULL_Z * sqrt (bartlett / MAX (1.0, n - lag));
+
+  s0 = MIN (s0, 0.9);
+  return (c - s0) / (1.0 - s0);
 }
 
 static double
@@ -450,11 +502,12 @@ comb (const OmniTempo *t, double period, unsigned n, double r0)
 
 /* the chance level of the normalised autocorrelation of n frames: with a
  * correlation time of NULL_CORR_S its standard deviation is about
- * sqrt (corr / n) (Bartlett 1946); NULL_Z of them */
+ * sqrt (corr / n) (Bartlett 1946); CHANGE_NULL_Z of them (for the change
+ * detection) */
 static double
 null_level (const OmniTempo *t, unsigned n)
 {
-  double s0 = NULL_Z * sqrt (NULL_CORR_S * t->fr / n);
+  double s0 = CHANGE_NULL_Z * sqrt (NULL_CORR_S * t->fr / n);
   return s0 > 0.9 ? 0.9 : s0;
 }
 
@@ -585,15 +638,17 @@ omni_tempo_update (OmniTempo *t)
 
   /* 5. confidence */
   {
-    double period = 60.0 * t->fr / t->cur_bpm, c1, c2;
-    c1 = acf_at (t, period, n) / r0;
-    c2 = 2.0 * period < lag_limit ? acf_at (t, 2.0 * period, n) / r0 : c1;
-    t->cur_conf = 0.5 * (c1 + c2);
-    /* less the level an aperiodic envelope reaches by chance */
-    {
-      double s0 = null_level (t, n);
-      t->cur_conf = (t->cur_conf - s0) / (1.0 - s0);
-    }
+    double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3;
+    double bartlett = bartlett_factor (t, n, r0, period);
+    int tol = (int) lround (CONF_TOL_S * t->fr);
+    c1 = excess (t, period, n, r0, tol, bartlett);
+    c2 = 2.0 * period < lag_limit
+             ? excess (t, 2.0 * period, n, r0, tol, bartlett)
+             : c1;
+    c3 = 3.0 * period < lag_limit
+             ? excess (t, 3.0 * period, n, r0, tol, bartlett)
+             : c1;
+    t->cur_conf = 0.5 * (c1 + MAX (c2, c3));
     if (!(t->cur_conf > 0.0))
       t->cur_conf = 0.0;
     if (t->cur_conf > 1.0)

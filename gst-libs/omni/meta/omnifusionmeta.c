@@ -42,6 +42,8 @@
 
 #include <string.h>
 
+#include <math.h>
+
 #include "omnifusionmeta.h"
 #include "omnimetajson-private.h"
 
@@ -49,11 +51,11 @@ GType
 omni_verdict_state_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[]
-      = { { OMNI_VERDICT_OK, "Nothing to report", "ok" },
-          { OMNI_VERDICT_REVIEW, "Needs human review", "review" },
-          { OMNI_VERDICT_FLAGGED, "Flagged by the policy", "flagged" },
-          { 0, NULL, NULL } };
+  static const GEnumValue values[] = { { OMNI_VERDICT_OK, "Nothing to report",
+                                           "ok" },
+    { OMNI_VERDICT_REVIEW, "Needs human review", "review" },
+    { OMNI_VERDICT_FLAGGED, "Flagged by the policy", "flagged" },
+    { OMNI_VERDICT_ERROR, "The analysis failed", "error" }, { 0, NULL, NULL } };
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("OmniVerdictState", values);
@@ -376,6 +378,19 @@ evidence_from_json (JsonObject *ev, GError **error)
   return s;
 }
 
+/* "risk": a number, or null for unknown (NaN). */
+static gboolean
+get_risk (JsonObject *object, gdouble *risk, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, "risk");
+
+  if (node && JSON_NODE_HOLDS_NULL (node)) {
+    *risk = NAN;
+    return TRUE;
+  }
+  return omni_json_get_double (object, "risk", risk, error);
+}
+
 /**
  * omni_buffer_add_fusion_meta_from_json:
  * @buffer: a writable #GstBuffer
@@ -383,7 +398,8 @@ evidence_from_json (JsonObject *ev, GError **error)
  * @error: return location for a #GError
  *
  * Every member is required; "caption", "label", "evidence" and the window
- * times may be null, "risk" must be a number. Evidence fields are mapped
+ * times may be null; "risk" is a number, or null (unknown: NaN) for a
+ * window whose analysis failed. Evidence fields are mapped
  * as described in the section documentation (JSON integers become int64
  * fields).
  *
@@ -409,7 +425,7 @@ omni_buffer_add_fusion_meta_from_json (
       || !omni_json_get_enum (
           object, "state", OMNI_TYPE_VERDICT_STATE, &state, error)
       || !omni_json_get_nullable_string (object, "label", &label, error)
-      || !omni_json_get_double (object, "risk", &risk, error)
+      || !get_risk (object, &risk, error)
       || !omni_json_get_flags (
           object, "present", OMNI_TYPE_MODALITY, &present, error)
       || !omni_json_get_flags (

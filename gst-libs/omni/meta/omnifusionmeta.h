@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  * @OMNI_VERDICT_OK: nothing to report
  * @OMNI_VERDICT_REVIEW: uncertain; a human should look
  * @OMNI_VERDICT_FLAGGED: the policy flags this window
+ * @OMNI_VERDICT_ERROR: the analysis behind the window failed (e.g. a model
+ *   gave NaN or infinite scores): nothing can be said, and it is never "ok"
  *
  * Moderation verdict of one omnifusion window.
  */
@@ -21,6 +23,7 @@ typedef enum {
   OMNI_VERDICT_OK,
   OMNI_VERDICT_REVIEW,
   OMNI_VERDICT_FLAGGED,
+  OMNI_VERDICT_ERROR,
 } OmniVerdictState;
 
 #define OMNI_TYPE_VERDICT_STATE (omni_verdict_state_get_type ())

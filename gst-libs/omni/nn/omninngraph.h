@@ -30,6 +30,11 @@ OMNI_API GQuark omni_nn_error_quark (void);
  * @OMNI_NN_ERROR_DEVICE: no usable compute device
  * @OMNI_NN_ERROR_FAILED: the backend failed to run (device lost, ...)
  * @OMNI_NN_ERROR_INPUT: the input given to a backend does not fit the graph
+ * @OMNI_NN_ERROR_UNVERIFIED: a model file does not match the sha256 recorded
+ *   in the model directory's SHA256SUMS, or has no recorded sha256 (see
+ *   omni_nn_model_load_full())
+ * @OMNI_NN_ERROR_SETTING: something the caller chose does not fit the
+ *   model: its labels file cannot be read, its embedding layer is not in it
  */
 typedef enum {
   OMNI_NN_ERROR_NOT_FOUND,
@@ -40,6 +45,8 @@ typedef enum {
   OMNI_NN_ERROR_DEVICE,
   OMNI_NN_ERROR_FAILED,
   OMNI_NN_ERROR_INPUT,
+  OMNI_NN_ERROR_UNVERIFIED,
+  OMNI_NN_ERROR_SETTING,
 } OmniNnError;
 
 /**

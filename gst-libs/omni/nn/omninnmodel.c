@@ -27,6 +27,7 @@
 #endif
 
 #include "omninnmodel.h"
+#include "omninnverify.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -166,8 +167,35 @@ typedef struct {
   GHashTable *weights; /* name -> Weight* */
   GHashTable *outs;    /* layer name -> LayerOut* */
   guint gap_tensor;    /* last global average pool output */
+  OmniNnSums *sums;    /* the model directory's SHA256SUMS, or NULL */
+  gboolean allow_unverified;
+  gchar *unverified; /* why the model is unverified, when allowed */
   GError **error;
 } Loader;
+
+/* Checks one model file against SHA256SUMS: an error, or (when unverified
+ * models are allowed) the first reason kept for the caller's warning. */
+static gboolean
+verify_file (Loader *l, const gchar *name, const guint8 *data, gsize len)
+{
+  GError *err = NULL;
+
+  if (omni_nn_sums_check (l->sums, name, data, len, &err))
+    return TRUE;
+  if (!l->allow_unverified) {
+    g_propagate_prefixed_error (l->error, err,
+        "model not verified: %s. Run tools/omni-fetch-models --force for the "
+        "known models; for your own model, list its files in SHA256SUMS "
+        "(sha256sum model.json *.bin > SHA256SUMS) or allow unverified models "
+        "(allow-unverified=true, OMNI_ALLOW_UNVERIFIED_MODELS=1). Cause: ",
+        name);
+    return FALSE;
+  }
+  if (!l->unverified)
+    l->unverified = g_strdup (err->message);
+  g_error_free (err);
+  return TRUE;
+}
 
 static void
 weight_free (gpointer data)
@@ -279,6 +307,11 @@ load_weight_group (Loader *l, const gchar *dir, JsonObject *group, guint gi)
           "weight file '%s' (tensors from '%s' on) cannot be read: %s", rel,
           first ? first : "?", err->message);
       g_error_free (err);
+      g_free (file);
+      goto done;
+    }
+    if (!verify_file (l, rel, (const guint8 *) contents, len)) {
+      g_free (contents);
       g_free (file);
       goto done;
     }
@@ -1541,7 +1574,7 @@ build_graph (Loader *l, JsonObject *topology, const gchar *embedding_layer)
     const LayerOut *o = g_hash_table_lookup (l->outs, embedding_layer);
 
     if (!o) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND,
+      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
           "the model has no layer '%s' for the embedding", embedding_layer);
       return FALSE;
     }
@@ -1701,6 +1734,7 @@ omni_nn_model_free (OmniNnModel *model)
     return;
   g_free (model->id);
   g_free (model->path);
+  g_free (model->unverified_reason);
   omni_nn_graph_free (model->graph);
   g_strfreev (model->labels);
   g_free (model);
@@ -1710,8 +1744,68 @@ OmniNnModel *
 omni_nn_model_load (const gchar *model, const gchar *labels,
     const gchar *embedding_layer, GError **error)
 {
+  return omni_nn_model_load_full (
+      model, labels, embedding_layer, OMNI_NN_LOAD_DEFAULT, error);
+}
+
+/* SHA256SUMS of the model directory, and model.json checked against it. */
+static gboolean
+verify_start (Loader *l, const gchar *dir, const gchar *path)
+{
+  gchar *contents = NULL;
+  gsize len = 0;
+  gboolean ok;
+
+  l->sums = omni_nn_sums_load (dir, l->error);
+  if (!l->sums && l->error && *l->error)
+    return FALSE;
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return TRUE; /* the JSON parser reports it */
+  ok = verify_file (l, "model.json", (const guint8 *) contents, len);
+  g_free (contents);
+  return ok;
+}
+
+static gboolean
+load_labels (Loader *l, OmniNnModel *m, const gchar *labels, const gchar *dir)
+{
+  gchar *path, *contents = NULL;
+  gsize len = 0;
+  gboolean ok = TRUE;
+
+  if (labels)
+    path = g_strdup (labels); /* the user's own file: not checked */
+  else {
+    path = g_build_filename (dir, "labels.txt", NULL);
+    if (!g_file_get_contents (path, &contents, &len, NULL))
+      g_clear_pointer (&path, g_free);
+    else
+      ok = verify_file (l, "labels.txt", (const guint8 *) contents, len);
+    g_free (contents);
+  }
+  if (path && ok) {
+    GError *err = NULL;
+
+    m->labels = omni_nn_labels_load (path, &m->n_labels, &err);
+    ok = m->labels != NULL;
+    if (!ok && labels) {
+      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
+          "labels file '%s': %s", labels, err->message);
+      g_error_free (err);
+    } else if (!ok) {
+      g_propagate_error (l->error, err);
+    }
+  }
+  g_free (path);
+  return ok;
+}
+
+OmniNnModel *
+omni_nn_model_load_full (const gchar *model, const gchar *labels,
+    const gchar *embedding_layer, OmniNnLoadFlags flags, GError **error)
+{
   OmniNnModel *m = NULL;
-  gchar *path, *dir = NULL, *label_path = NULL;
+  gchar *path, *dir = NULL;
   JsonParser *parser = NULL;
   JsonNode *root;
   JsonObject *robj, *topology;
@@ -1725,6 +1819,11 @@ omni_nn_model_load (const gchar *model, const gchar *labels,
   if (!path)
     return NULL;
   dir = g_path_get_dirname (path);
+  l.error = error;
+  l.allow_unverified = (flags & OMNI_NN_LOAD_ALLOW_UNVERIFIED)
+                       || omni_nn_allow_unverified_from_env ();
+  if (!verify_start (&l, dir, path))
+    goto fail;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_mapped_file (parser, path, &err)) {
@@ -1757,7 +1856,6 @@ omni_nn_model_load (const gchar *model, const gchar *labels,
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, weight_free);
   l.outs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   l.gap_tensor = OMNI_NN_NO_TENSOR;
-  l.error = error;
 
   for (i = 0; i < json_array_get_length (manifest); i++) {
     JsonNode *gn = json_array_get_element (manifest, i);
@@ -1786,21 +1884,13 @@ omni_nn_model_load (const gchar *model, const gchar *labels,
   m->graph = l.g;
   l.g = NULL;
 
-  if (labels)
-    label_path = g_strdup (labels);
-  else {
-    label_path = g_build_filename (dir, "labels.txt", NULL);
-    if (!g_file_test (label_path, G_FILE_TEST_EXISTS))
-      g_clear_pointer (&label_path, g_free);
+  if (!load_labels (&l, m, labels, dir)) {
+    omni_nn_model_free (m);
+    m = NULL;
+    goto fail;
   }
-  if (label_path) {
-    m->labels = omni_nn_labels_load (label_path, &m->n_labels, error);
-    if (!m->labels) {
-      omni_nn_model_free (m);
-      m = NULL;
-      goto fail;
-    }
-  }
+  m->verified = l.unverified == NULL;
+  m->unverified_reason = g_steal_pointer (&l.unverified);
 
 fail:
   if (l.weights)
@@ -1808,9 +1898,10 @@ fail:
   if (l.outs)
     g_hash_table_unref (l.outs);
   omni_nn_graph_free (l.g);
+  omni_nn_sums_free (l.sums);
+  g_free (l.unverified);
   if (parser)
     g_object_unref (parser);
-  g_free (label_path);
   g_free (dir);
   g_free (path);
   return m;

@@ -18,6 +18,11 @@ G_BEGIN_DECLS
  *   "output", then "embedding" when the model has one)
  * @labels: (array length=n_labels) (nullable): class labels, %NULL-terminated
  * @n_labels: number of labels (0 when the model directory has none)
+ * @verified: every file read from the model directory matched its sha256
+ *   in the directory's SHA256SUMS
+ * @unverified_reason: (nullable): when not @verified (loaded only because
+ *   unverified models were allowed), why: the first file that had no
+ *   recorded sha256 or did not match it
  *
  * A loaded model.
  */
@@ -27,7 +32,23 @@ typedef struct {
   OmniNnGraph *graph;
   gchar **labels;
   guint n_labels;
+  gboolean verified;
+  gchar *unverified_reason;
 } OmniNnModel;
+
+/**
+ * OmniNnLoadFlags:
+ * @OMNI_NN_LOAD_DEFAULT: every file of the model directory (model.json,
+ *   weight shards, labels.txt) must match its sha256 in SHA256SUMS
+ * @OMNI_NN_LOAD_ALLOW_UNVERIFIED: load a model whose files have no recorded
+ *   sha256 or do not match it; #OmniNnModel.verified is then %FALSE and the
+ *   caller warns (the environment variable OMNI_ALLOW_UNVERIFIED_MODELS=1
+ *   has the same effect)
+ */
+typedef enum {
+  OMNI_NN_LOAD_DEFAULT = 0,
+  OMNI_NN_LOAD_ALLOW_UNVERIFIED = 1 << 0,
+} OmniNnLoadFlags;
 
 /**
  * omni_nn_model_resolve:
@@ -64,13 +85,38 @@ OMNI_API gchar *omni_nn_model_resolve (const gchar *model, GError **error);
  * Pre-processing comes from model.json's userDefinedMetadata.omni
  * (inputScale, inputOffset, alignCorners; defaults 1/255, 0, false).
  *
+ * The files read from the model directory are checked against its
+ * SHA256SUMS first (see omni_nn_model_load_full()).
+ *
  * Returns: (transfer full): the model, or %NULL with an #OmniNnError:
  * NOT_FOUND (missing file), PARSE (not JSON or not a layers model),
  * UNSUPPORTED (names the layer class or option), WEIGHTS (names the tensor),
- * SHAPE
+ * SHAPE, UNVERIFIED (names the file and says why)
  */
 OMNI_API OmniNnModel *omni_nn_model_load (const gchar *model,
     const gchar *labels, const gchar *embedding_layer, GError **error);
+
+/**
+ * omni_nn_model_load_full:
+ * @model: as for omni_nn_model_resolve()
+ * @labels: (nullable): as for omni_nn_model_load(); a labels file given
+ *   here is the caller's own and is not checked
+ * @embedding_layer: (nullable): as for omni_nn_model_load()
+ * @flags: #OmniNnLoadFlags
+ * @error: return location for an error
+ *
+ * omni_nn_model_load() with flags. A model fails closed: unless
+ * %OMNI_NN_LOAD_ALLOW_UNVERIFIED is given (or OMNI_ALLOW_UNVERIFIED_MODELS
+ * is set), model.json, every weight shard and labels.txt must be listed in
+ * the model directory's SHA256SUMS (written by tools/omni-fetch-models, or
+ * by `sha256sum` for one's own model) with their sha256, else the load
+ * fails with %OMNI_NN_ERROR_UNVERIFIED.
+ *
+ * Returns: (transfer full): the model, or %NULL with an #OmniNnError
+ */
+OMNI_API OmniNnModel *omni_nn_model_load_full (const gchar *model,
+    const gchar *labels, const gchar *embedding_layer, OmniNnLoadFlags flags,
+    GError **error);
 
 OMNI_API void omni_nn_model_free (OmniNnModel *model);
 
