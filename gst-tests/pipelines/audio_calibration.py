@@ -24,7 +24,8 @@
 #     truth) above the floors below, on the real and on the generated files;
 #     and no more than 5 % of the real music windows called speech-like;
 #  4. examples/podcast.sh on real instrumental music gives no speech-like
-#     caption.
+#     caption;
+#  5. no pipeline run leaks a GstObject (leaks tracer, leaked.sh).
 # Everything measured is printed. --fit refits the discriminator's logistic
 # regression on the windows measured here (prints the coefficients that
 # plugins/omni/omnifusioncaption.c holds).
@@ -39,6 +40,9 @@ import tempfile
 SRC = os.environ.get('OMNI_SOURCE_ROOT', os.path.join(os.path.dirname(__file__), '..', '..'))
 DATA = os.path.join(SRC, '..', 'shared', 'data')
 GEN_SCRIPT = os.path.join(SRC, 'gst-tests', 'data', 'audiokind_media.py')
+# the suite's one leak matcher (proven by pipelines/leakcheck)
+LEAKED_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'leaked.sh')
+leaky_runs = []
 
 # Floors of the per-window accuracy (speech, music and silence windows
 # together). Measured: real 97.5 % (n = 321), generated 98.6 % (n = 281)
@@ -84,6 +88,10 @@ def run_events(path, out):
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError('%s failed: %s' % (' '.join(cmd), r.stderr[-2000:]))
+    with open(out + '.err', 'w') as e:
+        e.write(r.stderr)
+    if subprocess.run([LEAKED_SH, out + '.err']).returncode == 0:
+        leaky_runs.append(os.path.basename(path))
     return [json.loads(l) for l in open(out) if l.strip()
             if json.loads(l).get('type') == 'window']
 
@@ -269,6 +277,8 @@ def main():
                 bad = sum(r['kind'] == 'speech-like' for r in mus)
                 check(mus and bad <= MAX_REAL_MUSIC_AS_SPEECH * len(mus),
                       'real: %d of %d music windows called speech-like (<= 5 %%)' % (bad, len(mus)))
+        check(not leaky_runs, 'no leaked GstObject in the pipeline runs (leaks tracer)',
+              leaky_runs)
         podcast(work)
         if '--fit' in sys.argv:
             fit(all_rows)
