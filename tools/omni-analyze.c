@@ -1284,8 +1284,8 @@ error_hint (App *app, GstMessage *msg, const GError *err, const gchar *debug)
            "device name that `vulkaninfo --summary` lists, or leave --device "
            "out for the best device";
   else if (encoder
-      && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
-          || strstr (lower, "device") || strstr (dlower, "vkcreate")))
+           && (strstr (lower, "vulkan") || strstr (dlower, "vulkan")
+               || strstr (lower, "device") || strstr (dlower, "vkcreate")))
     hint = "no Vulkan device: install mesa-vulkan-drivers (lavapipe, the "
            "CPU driver) or your GPU's Vulkan driver; `vulkaninfo --summary` "
            "lists the devices";

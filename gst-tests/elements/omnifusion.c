@@ -1608,6 +1608,55 @@ GST_START_TEST (test_audio_kind_cues)
 
 GST_END_TEST;
 
+/* The short-term level is omnirhythm's 50 ms level, not the buffer's own
+ * level: 10 ms buffers (live sources) read several dB louder than 50 ms at
+ * a speech peak, which made chan3.wav's speech loud-audio in 10 ms
+ * buffers. A meta without the cues still counts with its buffer level. */
+GST_START_TEST (test_short_term_level_source)
+{
+  OmniFusionMeta *m;
+  GstBuffer *b;
+  guint64 n = 0;
+  guint k;
+  GstHarness *h;
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+
+  h = gst_harness_new_with_element (e, "audio", "src");
+  gst_harness_set_sink_caps_str (h, CAPTION_CAPS);
+  gst_harness_set_src_caps_str (h, AUDIO_CAPS);
+  /* window 0: steady -28 dB; window 1: one buffer at -8 dB whose 50 ms
+   * level is -18 dB; window 2: the same without cues (legacy meta) */
+  for (k = 0; SAMPLE_PTS (n) < 3 * GST_SECOND; k++) {
+    gboolean spike = k == 60 || k == 107;
+    GstBuffer *ab;
+
+    if (SAMPLE_PTS (n) < 2 * GST_SECOND)
+      ab = make_cued_audio (
+          n, spike ? -8 : -28, spike ? -18 : -27, 0, 1e-3, 8.0, 0.6);
+    else
+      ab = make_audio (n, 1024, GST_CLOCK_TIME_NONE, spike ? -8 : -28);
+    gst_harness_push (h, ab);
+    n += 1024;
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+  m = pull_meta (h, &b);
+  gst_buffer_unref (b);
+  m = pull_meta (h, &b);
+  fail_unless_equals_float (ev_double (m, "short-term-db"), -18);
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.0);
+  fail_unless_equals_int (m->state, OMNI_VERDICT_OK);
+  gst_buffer_unref (b);
+  m = pull_meta (h, &b);
+  fail_unless_equals_float (ev_double (m, "short-term-db"), -8);
+  fail_unless (
+      ev_double (m, "audio-risk") > 0.4, "%g", ev_double (m, "audio-risk"));
+  gst_buffer_unref (b);
+  gst_harness_teardown (h);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 /* The loud-audio and impact-burst scores and their policy keys. */
 GST_START_TEST (test_audio_rules_unit)
 {
@@ -1893,6 +1942,7 @@ omnifusion_suite (void)
   tcase_add_test (tc, test_audio_character);
   tcase_add_test (tc, test_audio_kind_cues);
   tcase_add_test (tc, test_audio_rules_unit);
+  tcase_add_test (tc, test_short_term_level_source);
   tcase_add_test (tc, test_overlapping_windows);
   tcase_add_test (tc, test_hop_longer_than_window);
   tcase_add_test (tc, test_latency_query);

@@ -224,11 +224,15 @@ omni_fusion_window_add_audio (OmniFusionWindow *w,
     g_array_append_val (w->powers, power);
     if (isfinite (rm->peak_db))
       w->peak_db = MAX (w->peak_db, rm->peak_db);
-    /* a buffer's own level is a short-term level too (metas from before
-     * the short-term level existed have only it) */
-    w->short_term_db = MAX (w->short_term_db, db);
-    if (isfinite (rm->short_term_db))
-      w->short_term_db = MAX (w->short_term_db, rm->short_term_db);
+    /* the 50 ms short-term level; metas from before it existed (no cues,
+     * level at the floor) have only the buffer's own level (which depends
+     * on the buffer size: a 10 ms buffer reads several dB above 50 ms) */
+    if (rm->context_s > 0 || rm->short_term_db > OMNI_RHYTHM_DB_FLOOR) {
+      if (isfinite (rm->short_term_db))
+        w->short_term_db = MAX (w->short_term_db, rm->short_term_db);
+    } else {
+      w->short_term_db = MAX (w->short_term_db, db);
+    }
     w->impulses += rm->impulses;
     /* speech/music cues that summarise at least half a second */
     if (rm->context_s >= 0.5 && isfinite (rm->flux_variance)
