@@ -1466,9 +1466,11 @@ GST_START_TEST (test_audio_character)
       gst_structure_get_string (m->evidence, "audio-kind"), "speech-like");
   /* 31 of the 47 buffers are quiet (Scheirer & Slaney's low-energy share) */
   fail_unless (fabs (ev_double (m, "low-energy-fraction") - 31.0 / 47) < 1e-9);
-  /* the loud buffers are 10 dB over the -30 dB baseline: half a spike */
+  /* the loud buffers are 10 dB over the -30 dB baseline, but -20 dBFS is
+   * not loud (below loud-db, -12): no loud-audio risk (it was 0.25 before
+   * loud-audio meant loud events) */
   fail_unless (fabs (ev_double (m, "loudness-excess-db") - 10) < 1e-6);
-  fail_unless (fabs (ev_double (m, "audio-risk") - 0.25) < 1e-6);
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.0);
   fail_unless_equals_int (m->state, OMNI_VERDICT_OK);
   fail_unless (g_str_has_prefix (m->caption, "speech-like audio, -25 dBFS"),
       "%s", m->caption);
@@ -1479,8 +1481,18 @@ GST_START_TEST (test_audio_character)
   fail_unless_equals_string (m->caption, "silence; ok");
   gst_buffer_unref (b);
   m = pull_meta (h, &b);
-  /* 0 dBFS against a baseline near -32 dB: a full spike at half weight */
-  fail_unless (ev_double (m, "loudness-excess-db") > 30);
+  /* 0 dBFS against a baseline near -29 dB (the silent window before it
+   * leaves the baseline alone): a full spike at half weight */
+  fail_unless (ev_double (m, "loudness-excess-db") > 25);
+  {
+    /* window 2 (16 buffers at -20 dB, 31 at -50 dB) raised it from -30 dB
+     * with the 3 s rise time constant; window 3 (silence) left it */
+    gdouble rms2 = 10 * log10 ((16 * 1e-2 + 31 * 1e-5) / 47);
+
+    fail_unless (fabs (ev_double (m, "loudness-baseline-db")
+                       - (-30 + (rms2 + 30) * (1 - exp (-1.0 / 3))))
+                 < 1e-6);
+  }
   fail_unless_equals_float (ev_double (m, "audio-risk"), 0.5);
   fail_unless_equals_string (
       gst_structure_get_string (m->evidence, "audio-label"), "loud-audio");
@@ -1489,6 +1501,225 @@ GST_START_TEST (test_audio_character)
   gst_buffer_unref (b);
   gst_harness_teardown (h);
   gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* a buffer with omnirhythm's loud-event and speech/music cues */
+static GstBuffer *
+make_cued_audio (guint64 first, gdouble rms_db, gdouble short_term_db,
+    guint impulses, gdouble flux_var, gdouble level_std, gdouble persistence)
+{
+  GstBuffer *b = make_audio (first, 1024, GST_CLOCK_TIME_NONE, rms_db);
+  OmniRhythmMeta *rm = omni_buffer_get_rhythm_meta (b);
+
+  rm->short_term_db = short_term_db;
+  rm->impulses = impulses;
+  rm->flux_variance = flux_var;
+  rm->level_std_db = level_std;
+  rm->persistence = persistence;
+  rm->context_s = 1.0;
+  return b;
+}
+
+/* The speech/music cues decide audio-kind where the metas carry them:
+ * music whose buffer levels alternate like speech (the low-energy rule
+ * alone called it speech-like: issue 12, instrumental music), speech, and
+ * the legacy rule without cues. Onsets at 14 a second (ordinary speech)
+ * give no audio risk, ten impulses a second do (impact-burst). */
+GST_START_TEST (test_audio_kind_cues)
+{
+  /* m: music cues, alternating levels; s: speech cues, 14 onsets/s;
+   * i: steady level with 10 impulses; l: alternating, no cues (legacy) */
+  static const gchar kinds[] = "msil";
+  OmniFusionMeta *m;
+  GstBuffer *b;
+  guint64 n = 0;
+  guint w, k;
+  GstHarness *h;
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+
+  h = gst_harness_new_with_element (e, "audio", "src");
+  gst_harness_set_sink_caps_str (h, CAPTION_CAPS);
+  gst_harness_set_src_caps_str (h, AUDIO_CAPS);
+  for (w = 0; w < strlen (kinds); w++) {
+    for (k = 0; SAMPLE_PTS (n) < (w + 1) * GST_SECOND; k++) {
+      gdouble db = kinds[w] == 'i' ? -25 : (k % 3 ? -40 : -22);
+      GstBuffer *ab;
+
+      if (kinds[w] == 'm')
+        ab = make_cued_audio (n, db, db + 3, 0, 2e-4, 3.0, 0.8);
+      else if (kinds[w] == 's')
+        ab = make_cued_audio (n, db, db + 3, 0, 1.5e-3, 12.0, 0.5);
+      else if (kinds[w] == 'i')
+        ab = make_cued_audio (
+            n, db, -10, k % 5 == 0 && k < 47 ? 1 : 0, 2e-4, 3.0, 0.8);
+      else
+        ab = make_audio (n, 1024, GST_CLOCK_TIME_NONE, db);
+      if (kinds[w] == 's' && k % 3 == 1) {
+        OmniRhythmMeta *rm = omni_buffer_get_rhythm_meta (ab);
+
+        rm->onset = TRUE; /* one onset every 3 buffers: about 15 a second */
+        rm->onset_offset = 0;
+      }
+      gst_harness_push (h, ab);
+      n += 1024;
+    }
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+
+  m = pull_meta (h, &b);
+  fail_unless_equals_string (
+      gst_structure_get_string (m->evidence, "audio-kind"), "music");
+  fail_unless (ev_double (m, "speech-score") < 0);
+  fail_unless (ev_double (m, "low-energy-fraction") > 0.5);
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.0);
+  gst_buffer_unref (b);
+
+  m = pull_meta (h, &b);
+  fail_unless_equals_string (
+      gst_structure_get_string (m->evidence, "audio-kind"), "speech-like");
+  fail_unless (ev_double (m, "speech-score") > 0);
+  fail_unless (
+      ev_double (m, "onset-rate") >= 14, "%g", ev_double (m, "onset-rate"));
+  /* the old onset-burst term gave 0.5 here (review: loud-audio) */
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.0);
+  fail_unless_equals_int (m->state, OMNI_VERDICT_OK);
+  gst_buffer_unref (b);
+
+  m = pull_meta (h, &b);
+  fail_unless (fabs (ev_double (m, "impulse-rate") - 10) < 1e-9, "%g",
+      ev_double (m, "impulse-rate"));
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.5);
+  fail_unless_equals_string (
+      gst_structure_get_string (m->evidence, "audio-label"), "impact-burst");
+  fail_unless_equals_int (m->state, OMNI_VERDICT_REVIEW);
+  fail_unless_equals_string (m->label, "impact-burst");
+  gst_buffer_unref (b);
+
+  m = pull_meta (h, &b);
+  fail_unless_equals_string (
+      gst_structure_get_string (m->evidence, "audio-kind"), "speech-like");
+  fail_unless (!gst_structure_has_field (m->evidence, "speech-score"));
+  gst_buffer_unref (b);
+  gst_harness_teardown (h);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* The short-term level is omnirhythm's 50 ms level, not the buffer's own
+ * level: 10 ms buffers (live sources) read several dB louder than 50 ms at
+ * a speech peak, which made chan3.wav's speech loud-audio in 10 ms
+ * buffers. A meta without the cues still counts with its buffer level. */
+GST_START_TEST (test_short_term_level_source)
+{
+  OmniFusionMeta *m;
+  GstBuffer *b;
+  guint64 n = 0;
+  guint k;
+  GstHarness *h;
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+
+  h = gst_harness_new_with_element (e, "audio", "src");
+  gst_harness_set_sink_caps_str (h, CAPTION_CAPS);
+  gst_harness_set_src_caps_str (h, AUDIO_CAPS);
+  /* window 0: steady -28 dB; window 1: one buffer at -8 dB whose 50 ms
+   * level is -18 dB; window 2: the same without cues (legacy meta) */
+  for (k = 0; SAMPLE_PTS (n) < 3 * GST_SECOND; k++) {
+    gboolean spike = k == 60 || k == 107;
+    GstBuffer *ab;
+
+    if (SAMPLE_PTS (n) < 2 * GST_SECOND)
+      ab = make_cued_audio (
+          n, spike ? -8 : -28, spike ? -18 : -27, 0, 1e-3, 8.0, 0.6);
+    else
+      ab = make_audio (n, 1024, GST_CLOCK_TIME_NONE, spike ? -8 : -28);
+    gst_harness_push (h, ab);
+    n += 1024;
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+  m = pull_meta (h, &b);
+  gst_buffer_unref (b);
+  m = pull_meta (h, &b);
+  fail_unless_equals_float (ev_double (m, "short-term-db"), -18);
+  fail_unless_equals_float (ev_double (m, "audio-risk"), 0.0);
+  fail_unless_equals_int (m->state, OMNI_VERDICT_OK);
+  gst_buffer_unref (b);
+  m = pull_meta (h, &b);
+  fail_unless_equals_float (ev_double (m, "short-term-db"), -8);
+  fail_unless (
+      ev_double (m, "audio-risk") > 0.4, "%g", ev_double (m, "audio-risk"));
+  gst_buffer_unref (b);
+  gst_harness_teardown (h);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* The loud-audio and impact-burst scores and their policy keys. */
+GST_START_TEST (test_audio_rules_unit)
+{
+  OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+  GError *err = NULL;
+  const gchar *label;
+
+  /* a short-term rise of 20 dB to -5 dBFS: a full spike */
+  fail_unless_equals_float (
+      omni_fusion_policy_score_loud (p, -5, -3, -25, &label), 0.5);
+  fail_unless_equals_string (label, "loud-audio");
+  /* the same rise ending at -20 dBFS is not loud */
+  fail_unless_equals_float (
+      omni_fusion_policy_score_loud (p, -20, -10, -40, &label), 0.0);
+  fail_unless (label == NULL);
+  /* a 0 dBFS peak 12 dB over the baseline (mastered music): half of
+   * peak-excess-db, a quarter of the risk; 24 dB over: full */
+  fail_unless_equals_float (
+      omni_fusion_policy_score_loud (p, -20, 0, -12, &label), 0.25);
+  fail_unless_equals_float (
+      omni_fusion_policy_score_loud (p, -20, 0, -24, &label), 0.5);
+  /* a -2 dBFS peak is not full scale */
+  fail_unless_equals_float (
+      omni_fusion_policy_score_loud (p, -20, -2, -40, &label), 0.0);
+  fail_unless_equals_float (
+      omni_fusion_policy_score_impacts (p, 4, &label), 0.25);
+  fail_unless_equals_string (label, "impact-burst");
+  fail_unless_equals_float (
+      omni_fusion_policy_score_impacts (p, 20, &label), 0.5);
+  omni_fusion_policy_free (p);
+
+  p = omni_fusion_policy_parse ("[audio]\nloud-db = -6\nspike-db = 10\n"
+                                "peak-excess-db = 30\nfull-scale-db = -0.5\n"
+                                "baseline-rise-seconds = 2\n[impacts]\n"
+                                "label = shots\nweight = 1\n"
+                                "impulses-per-second = 5\n",
+      -1, "x.conf", &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_float (p->loud_db, -6);
+  fail_unless_equals_float (p->spike_db, 10);
+  fail_unless_equals_float (p->peak_excess_db, 30);
+  fail_unless_equals_float (p->full_scale_db, -0.5);
+  fail_unless_equals_float (p->baseline_rise_seconds, 2);
+  fail_unless_equals_float (
+      omni_fusion_policy_score_impacts (p, 5, &label), 1.0);
+  fail_unless_equals_string (label, "shots");
+  omni_fusion_policy_free (p);
+
+  p = omni_fusion_policy_parse (
+      "{\"impacts\": {\"impulses-per-second\": 4, \"label\": \"bangs\"}}", -1,
+      "x.json", &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_float (p->impact_rate, 4);
+  omni_fusion_policy_free (p);
+
+  /* the removed onset-burst key says where it went */
+  p = omni_fusion_policy_parse (
+      "[audio]\nburst-onsets-per-second = 8\n", -1, "x.conf", &err);
+  fail_unless (p == NULL);
+  fail_unless (strstr (err->message, "x.conf:2:") != NULL
+                   && strstr (err->message, "[impacts]") != NULL,
+      "%s", err->message);
+  g_clear_error (&err);
 }
 
 GST_END_TEST;
@@ -1709,6 +1940,9 @@ omnifusion_suite (void)
   tcase_add_test (tc, test_caption_template);
   tcase_add_test (tc, test_caption_template_unit);
   tcase_add_test (tc, test_audio_character);
+  tcase_add_test (tc, test_audio_kind_cues);
+  tcase_add_test (tc, test_audio_rules_unit);
+  tcase_add_test (tc, test_short_term_level_source);
   tcase_add_test (tc, test_overlapping_windows);
   tcase_add_test (tc, test_hop_longer_than_window);
   tcase_add_test (tc, test_latency_query);

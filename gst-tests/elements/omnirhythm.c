@@ -869,6 +869,57 @@ GST_START_TEST (test_properties)
 
 GST_END_TEST;
 
+/* The loud-event and speech/music cues in the meta: a held full-scale
+ * sine (short-term level -3.01 dB, no impulses, persistence near 1, cues
+ * over a growing part of a second), then shots at 10 a second (noise
+ * bursts decaying in 40 ms): impulses. */
+GST_START_TEST (test_loud_and_speech_cues)
+{
+  Rig r;
+  gsize n = 96000, i;
+  gfloat *x = g_new0 (gfloat, n);
+  GstBuffer *out;
+  OmniRhythmMeta *m;
+  guint impulses = 0, k;
+
+  for (i = 0; i < 48000; i++)
+    x[i] = (gfloat) sin (2.0 * G_PI * 1000.0 * i / 48000.0);
+  for (k = 0; k < 10; k++) {
+    for (i = 0; i < 4800; i++)
+      x[48000 + k * 4800 + i]
+          = 0.9f * noise () * (gfloat) exp (-(gdouble) i / (0.04 * 48000));
+  }
+  rig_setup (&r, NULL, GST_AUDIO_FORMAT_F32LE, 48000, 1, FALSE);
+  push_signal (&r, x, n, 4800);
+  fail_unless (gst_harness_push_event (r.h, gst_event_new_eos ()));
+  for (i = 0; (out = gst_harness_try_pull (r.h)); i++) {
+    m = omni_buffer_get_rhythm_meta (out);
+    fail_unless (m != NULL);
+    if (i < 10) {
+      assert_close (m->short_term_db, -3.0103, 0.05);
+      fail_unless_equals_int (m->impulses, 0);
+      assert_close (m->context_s, MIN (1.0, (i + 1) * 0.1), 0.011);
+      /* persistence compares spectra 100 ms apart; the first four 40 ms
+       * spectra hold the start of the stream (zeros before it) */
+      if (i > 0)
+        fail_unless (m->persistence > 0.9 && m->persistence <= 1.0 + 1e-9, "%g",
+            m->persistence);
+      assert_close (m->level_std_db, 0.0, 0.1);
+    } else {
+      impulses += m->impulses;
+    }
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_int (i, 20);
+  /* the first shot follows the sine without a jump; each later one is
+   * seen 70 ms after it (the last may fall after the end) */
+  fail_unless (impulses >= 8 && impulses <= 10, "%u", impulses);
+  rig_teardown (&r);
+  g_free (x);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnirhythm_suite (void)
 {
@@ -889,6 +940,7 @@ omnirhythm_suite (void)
   tcase_add_test (tc, test_one_sample_buffers);
   tcase_add_test (tc, test_rate_change);
   tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_loud_and_speech_cues);
   return s;
 }
 

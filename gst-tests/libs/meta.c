@@ -296,6 +296,12 @@ fill_rhythm (OmniRhythmMeta *m)
   m->centroid = 1830.25;
   m->flux = 7e-300;
   m->rolloff = 5200.0;
+  m->short_term_db = -9.75;
+  m->impulses = 3;
+  m->flux_variance = 4.25e-4;
+  m->level_std_db = 9.5;
+  m->persistence = 0.6125;
+  m->context_s = 1.0;
 }
 
 static void
@@ -315,6 +321,12 @@ assert_rhythm_equal (const OmniRhythmMeta *a, const OmniRhythmMeta *b)
   fail_unless (a->centroid == b->centroid);
   fail_unless (a->flux == b->flux);
   fail_unless (a->rolloff == b->rolloff);
+  fail_unless (a->short_term_db == b->short_term_db);
+  fail_unless_equals_int (a->impulses, b->impulses);
+  fail_unless (a->flux_variance == b->flux_variance);
+  fail_unless (a->level_std_db == b->level_std_db);
+  fail_unless (a->persistence == b->persistence);
+  fail_unless (a->context_s == b->context_s);
 }
 
 GST_START_TEST (test_rhythm_meta_add_get)
@@ -408,6 +420,46 @@ GST_START_TEST (test_rhythm_meta_json)
   expect_bad_value ((GstMeta *) in, "tempo", "\"120\"");
   gst_buffer_unref (buf);
   gst_buffer_unref (dest);
+}
+
+GST_END_TEST;
+
+/* JSON written before the loud-event and speech/music cues existed is
+ * still read (the cues take their defaults); present cues must be valid */
+GST_START_TEST (test_rhythm_meta_json_cues_optional)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  OmniRhythmMeta *m;
+  JsonParser *parser = json_parser_new ();
+  GError *err = NULL;
+  const gchar *old = "{\"type\":\"rhythm\",\"onset-strength\":0.5,"
+                     "\"onset\":false,\"onset-offset\":null,\"tempo\":0,"
+                     "\"tempo-confidence\":0,\"beat\":false,"
+                     "\"beat-offset\":null,\"beat-phase\":0,\"rms-db\":-20,"
+                     "\"peak-db\":-6,\"centroid\":1000,\"flux\":0.1,"
+                     "\"rolloff\":4000";
+  gchar *text;
+
+  text = g_strconcat (old, "}", NULL);
+  fail_unless (json_parser_load_from_data (parser, text, -1, NULL));
+  m = omni_buffer_add_rhythm_meta_from_json (
+      buf, json_node_get_object (json_parser_get_root (parser)), &err);
+  fail_unless (m != NULL, "%s", err ? err->message : "");
+  fail_unless (m->short_term_db == OMNI_RHYTHM_DB_FLOOR);
+  fail_unless_equals_int (m->impulses, 0);
+  fail_unless (m->context_s == 0.0);
+  g_free (text);
+
+  text = g_strconcat (old, ",\"impulses\":2.5}", NULL);
+  fail_unless (json_parser_load_from_data (parser, text, -1, NULL));
+  fail_unless (omni_buffer_add_rhythm_meta_from_json (buf,
+                   json_node_get_object (json_parser_get_root (parser)), &err)
+               == NULL);
+  fail_unless (strstr (err->message, "impulses") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  g_free (text);
+  g_object_unref (parser);
+  gst_buffer_unref (buf);
 }
 
 GST_END_TEST;
@@ -1170,6 +1222,7 @@ meta_suite (void)
   tcase_add_test (tc, test_rhythm_meta_copy);
   tcase_add_test (tc, test_rhythm_meta_json);
   tcase_add_test (tc, test_rhythm_meta_json_non_finite);
+  tcase_add_test (tc, test_rhythm_meta_json_cues_optional);
   tcase_add_test (tc, test_class_meta_add_get);
   tcase_add_test (tc, test_class_meta_two_models_copy);
   tcase_add_test (tc, test_class_meta_json);

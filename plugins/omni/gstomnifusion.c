@@ -93,11 +93,17 @@
  *   "model-id" (string) and "score-LABEL" (gdouble, mean score of the
  *   five strongest classes); "audio-buffers" (guint), "audio-duration",
  *   "first-audio" (gint64); "rms-db", "peak-db", "low-energy-fraction",
- *   "tempo", "tempo-confidence", "centroid" (gdouble); "audio-model-id",
- *   "audio-score-LABEL"; "onsets", "beats" (guint), "first-onset",
- *   "first-beat" (gint64); "onset-rate" (gdouble, per second);
- *   "audio-kind" (string: "silence", "speech-like", "music", "sound");
- *   "loudness-baseline-db", "loudness-excess-db" (gdouble);
+ *   "tempo", "tempo-confidence", "centroid", "short-term-db" (gdouble);
+ *   "impulses" (guint); "flux-variance", "level-std-db", "persistence"
+ *   (gdouble, means of omnirhythm's speech/music cues, when present);
+ *   "audio-model-id", "audio-score-LABEL"; "onsets", "beats" (guint),
+ *   "first-onset", "first-beat" (gint64); "onset-rate" (gdouble, per
+ *   second); "audio-kind" (string: "silence", "speech-like", "music",
+ *   "sound"); "speech-score" (gdouble, log-odds of speech);
+ *   "impulse-rate" (gdouble, per second), "impact-risk" (gdouble);
+ *   "loudness-baseline-db" (the running level of the non-silent windows),
+ *   "loudness-excess-db" (short-term-db above it), "peak-excess-db"
+ *   (gdouble);
  *   "text-buffers" (guint), "text" (string), "first-text" (gint64),
  *   "matched-words" (string); "visual-risk", "audio-risk", "text-risk",
  *   "other-risk" (gdouble) with "visual-label", "audio-label",
@@ -1094,7 +1100,8 @@ emit_window (
   const gchar *vstate, *astate, *tstate, *label = NULL, *kind;
   const gchar *audio_label = NULL, *text_label = NULL, *visual_label;
   gdouble audio_risk = 0, text_risk = 0, other_risk, visual_risk, peak = 0;
-  gdouble rms = NAN, excess = NAN, loudest = NAN;
+  gdouble rms = NAN, baseline = NAN, impact_risk = 0;
+  const gchar *impact_label = NULL;
   GString *matched = g_string_new (NULL), *missing_str = g_string_new (NULL);
   GstClockTime s, e, pts, pts_end, dur, stream_start, stream_end;
   OmniVerdictState state;
@@ -1135,27 +1142,29 @@ emit_window (
         missing_str, "%stext", missing_str->len ? ", " : "");
   }
 
-  /* audio evidence: the loudest buffer against a slow loudness baseline
-   * (an exponential moving average of window levels), and onset density */
+  /* audio evidence: loud events against the running level of the stream
+   * (a baseline that follows the non-silent windows, faster up than down),
+   * and bursts of impulsive onsets */
   if (w->rhythm_buffers) {
-    guint j;
-
-    rms = MAX (omni_fusion_window_rms_db (w), self->policy->silence_db);
-    loudest = -G_MAXDOUBLE;
-    for (j = 0; j < w->powers->len; j++)
-      loudest = MAX (
-          loudest, 10 * log10 (g_array_index (w->powers, gdouble, j) + 1e-30));
-    loudest = MAX (loudest, self->policy->silence_db);
-    if (!self->have_baseline) {
+    rms = omni_fusion_window_rms_db (w);
+    if (!self->have_baseline && rms >= self->policy->silence_db) {
       self->baseline_db = rms;
       self->have_baseline = TRUE;
     }
-    excess = loudest - self->baseline_db;
+    if (self->have_baseline) {
+      baseline = self->baseline_db;
+      audio_risk = omni_fusion_policy_score_loud (
+          self->policy, w->short_term_db, w->peak_db, baseline, &audio_label);
+    }
   }
-  if (w->rhythm_buffers || w->onsets)
-    audio_risk = omni_fusion_policy_score_audio (self->policy,
-        isfinite (excess) ? excess : 0, omni_fusion_window_onset_rate (w),
-        &audio_label);
+  if (w->rhythm_buffers || w->impulses) {
+    impact_risk = omni_fusion_policy_score_impacts (
+        self->policy, omni_fusion_window_impulse_rate (w), &impact_label);
+    if (impact_risk > audio_risk) {
+      audio_risk = impact_risk;
+      audio_label = impact_label;
+    }
+  }
   if (w->audio_class_risk > audio_risk) {
     audio_risk = w->audio_class_risk;
     audio_label = w->audio_class_label;
@@ -1248,11 +1257,13 @@ emit_window (
     }
   }
 
-  /* the loudness baseline moves after the window was judged */
-  if (isfinite (rms)) {
-    gdouble alpha = 1.0
-                    - exp (-(gdouble) self->cur_hop / GST_SECOND
-                           / self->policy->baseline_seconds);
+  /* the loudness baseline moves after the window was judged; silence
+   * leaves it alone, so speech after a pause is not a rise out of it */
+  if (self->have_baseline && isfinite (rms)
+      && rms >= self->policy->silence_db) {
+    gdouble tau = rms > self->baseline_db ? self->policy->baseline_rise_seconds
+                                          : self->policy->baseline_seconds;
+    gdouble alpha = 1.0 - exp (-(gdouble) self->cur_hop / GST_SECOND / tau);
 
     self->baseline_db += alpha * (rms - self->baseline_db);
   }
@@ -1265,9 +1276,18 @@ emit_window (
   if (w->rhythm_buffers || w->onsets)
     gst_structure_set (evidence, "onset-rate", G_TYPE_DOUBLE,
         omni_fusion_window_onset_rate (w), NULL);
-  if (isfinite (excess))
+  if (w->rhythm_buffers || w->impulses)
+    gst_structure_set (evidence, "impulse-rate", G_TYPE_DOUBLE,
+        omni_fusion_window_impulse_rate (w), "impact-risk", G_TYPE_DOUBLE,
+        impact_risk, NULL);
+  if (isfinite (baseline))
     gst_structure_set (evidence, "loudness-baseline-db", G_TYPE_DOUBLE,
-        loudest - excess, "loudness-excess-db", G_TYPE_DOUBLE, excess, NULL);
+        baseline, "loudness-excess-db", G_TYPE_DOUBLE,
+        w->short_term_db - baseline, "peak-excess-db", G_TYPE_DOUBLE,
+        w->peak_db - baseline, NULL);
+  if (isfinite (omni_fusion_caption_speech_score (w)))
+    gst_structure_set (evidence, "speech-score", G_TYPE_DOUBLE,
+        omni_fusion_caption_speech_score (w), NULL);
   if (w->classified_frames)
     gst_structure_set (
         evidence, "visual-risk", G_TYPE_DOUBLE, visual_risk, NULL);

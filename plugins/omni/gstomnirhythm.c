@@ -38,6 +38,15 @@
  *   %OMNI_RHYTHM_DB_FLOOR for digital silence);
  * - centroid, rolloff (Hz), flux ([0,1]): spectral centroid, 85 % roll-off
  *   and normalised spectral flux of the last analysis frame of the buffer.
+ * - short-term-db, impulses: the highest 50 ms RMS level (mono mix, dBFS)
+ *   that ended in the buffer and the impulsive onsets in it (a 10 ms
+ *   frame 12 dB above the quietest of the 50 ms before it, at least
+ *   -20 dBFS and 10 dB lower 70 ms later): what omnifusion's loud-audio and impact-burst rules read;
+ * - flux-variance, level-std-db, persistence, context-s: speech/music cues
+ *   over the second of audio that ends with the buffer (context-s says how
+ *   much of a second there was): variance of the spectral flux, standard
+ *   deviation of the 10 ms levels in dB, mean similarity of spectra 100 ms
+ *   apart; omnifusion's audio-kind reads them (docs/dsp.md).
  *
  * To give each buffer the onsets and beats that lie inside it, buffers are
  * held back until the analysis has looked far enough past their end
@@ -123,6 +132,7 @@
 #include <omni/meta/omnirhythmmeta.h>
 #include <omni/dsp/omnilevel.h>
 #include <omni/dsp/omnirhythmanalyzer.h>
+#include <omni/dsp/omniaudiofeatures.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_rhythm_debug);
 #define GST_CAT_DEFAULT gst_omni_rhythm_debug
@@ -173,6 +183,7 @@ typedef struct {
   gdouble strength;
   OmniRhythmState state;
   gdouble rms_db, peak_db;
+  OmniAudioFeatureValues cues; /* loud-event and speech/music cues */
 } Held;
 
 struct _GstOmniRhythm {
@@ -186,6 +197,7 @@ struct _GstOmniRhythm {
 
   /* streaming thread */
   OmniRhythmAnalyzer *an;
+  OmniAudioFeatures *cues;
   gint rate, channels;
   GstAudioFormat format;
   gboolean planar;
@@ -256,7 +268,9 @@ gst_omni_rhythm_configure (GstOmniRhythm *self)
     return FALSE;
   }
   self->an = omni_rhythm_analyzer_new (&cfg, self->rate);
-  if (!self->an) {
+  omni_audio_features_free (self->cues);
+  self->cues = omni_audio_features_new (self->rate);
+  if (!self->an || !self->cues) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
         ("cannot analyse %d Hz audio with hop %g s, window %g s, "
          "tempo %g-%g BPM",
@@ -343,6 +357,12 @@ gst_omni_rhythm_finish (GstOmniRhythm *self, Held *h)
   m->centroid = MAX (0.0, finite_or (h->state.centroid, 0.0));
   m->rolloff = MAX (0.0, finite_or (h->state.rolloff, 0.0));
   m->flux = CLAMP (finite_or (h->state.flux, 0.0), 0.0, 1.0);
+  m->short_term_db = finite_or (h->cues.short_term_db, OMNI_RHYTHM_DB_FLOOR);
+  m->impulses = h->cues.impulses;
+  m->flux_variance = MAX (0.0, finite_or (h->cues.flux_variance, 0.0));
+  m->level_std_db = MAX (0.0, finite_or (h->cues.level_std_db, 0.0));
+  m->persistence = CLAMP (finite_or (h->cues.persistence, 0.0), 0.0, 1.0);
+  m->context_s = CLAMP (finite_or (h->cues.context_s, 0.0), 0.0, 1.0);
   m->onset = FALSE;
   m->beat = FALSE;
   m->onset_offset = GST_CLOCK_TIME_NONE;
@@ -715,6 +735,7 @@ gst_omni_rhythm_submit_input_buffer (
       return dret;
     }
     omni_rhythm_analyzer_reset (self->an);
+    omni_audio_features_reset (self->cues);
     g_array_set_size (self->events, 0);
     self->n_recent_beats = 0;
     self->position = 0;
@@ -731,6 +752,7 @@ gst_omni_rhythm_submit_input_buffer (
     return GST_FLOW_ERROR;
   }
   omni_rhythm_analyzer_process (self->an, self->mono, n);
+  omni_audio_features_process (self->cues, self->mono, n);
 
   h = g_new0 (Held, 1);
   h->buf = buf;
@@ -738,6 +760,7 @@ gst_omni_rhythm_submit_input_buffer (
   self->position += n;
   h->end = self->position;
   h->timed = TRUE;
+  omni_audio_features_take (self->cues, &h->cues);
   h->strength = omni_rhythm_analyzer_take_peak_strength (self->an);
   omni_rhythm_analyzer_get_state (self->an, &h->state);
   if (h->strength <= 0.0)
@@ -817,6 +840,8 @@ gst_omni_rhythm_sink_event (GstBaseTransform *trans, GstEvent *event)
     self->n_onsets = self->n_beats = 0;
     if (self->an)
       omni_rhythm_analyzer_reset (self->an);
+    if (self->cues)
+      omni_audio_features_reset (self->cues);
   } else if (GST_EVENT_IS_SERIALIZED (event)) {
     /* keep serialized events (segment, gap, caps, EOS) behind the buffers
      * held for look-ahead */
@@ -874,6 +899,8 @@ gst_omni_rhythm_stop (GstBaseTransform *trans)
   gst_omni_rhythm_clear (self);
   omni_rhythm_analyzer_free (self->an);
   self->an = NULL;
+  omni_audio_features_free (self->cues);
+  self->cues = NULL;
   g_free (self->mono);
   self->mono = NULL;
   self->mono_len = 0;
@@ -976,6 +1003,7 @@ gst_omni_rhythm_finalize (GObject *object)
   g_queue_clear_full (&self->held, (GDestroyNotify) held_free);
   g_array_unref (self->events);
   omni_rhythm_analyzer_free (self->an);
+  omni_audio_features_free (self->cues);
   g_free (self->mono);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }

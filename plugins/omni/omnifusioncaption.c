@@ -226,37 +226,54 @@ omni_fusion_caption_render (const OmniFusionCaptionTemplate *t, gchar **values)
 
 /* ---- wording ------------------------------------------------------- */
 
-/* Tempo confidence from which a window is called music. */
+/* Tempo confidence from which a window is called music (legacy rule). */
 #define MUSIC_TEMPO_CONFIDENCE 0.5
 /* Weaker rhythm still counts as music when the level is steady. */
 #define WEAK_TEMPO_CONFIDENCE 0.25
-/* Scheirer & Slaney's low-energy share above which audio is speech-like. */
+/* Scheirer & Slaney's low-energy share above which audio is speech-like
+ * (legacy rule). */
 #define SPEECH_LOW_ENERGY_FRACTION 0.35
 
+/* The speech/music discriminator: a logistic regression on omnirhythm's
+ * three cues, log-odds of speech =
+ *   W_FLUX * log10 (flux variance) + W_LEVEL * level std (dB)
+ *   + W_PERSIST * persistence + BIAS.
+ * Fitted (class-balanced, L2 0.01) on the 1 s windows of the real speech
+ * and music in ../shared/data and the generated corpus of
+ * gst-tests/data/audiokind_media.py; gst-tests/pipelines/
+ * audio_calibration.py measures it and can refit it (--fit). Accuracy in
+ * docs/dsp.md. */
+#define SPEECH_W_FLUX 4.25
+#define SPEECH_W_LEVEL 0.239
+#define SPEECH_W_PERSIST (-11.5)
+#define SPEECH_BIAS 18.1
+#define SPEECH_MIN_FLUX_VAR 1e-7
+
 /**
- * omni_fusion_caption_audio_kind:
+ * omni_fusion_caption_speech_score:
  *
- * Audio character of a window, from the OmniRhythmMeta of its buffers:
- * "silence" when the mean level is below the policy's silence-db; "music"
- * when the tempo tracker is confident (>= 0.5); "speech-like" when at
- * least 35 % of the buffers are below half the mean power (Scheirer &
- * Slaney's low-energy feature: speech pauses between syllables, music
- * rarely does); "music" again for a weaker but present beat (>= 0.25);
- * otherwise "sound".
- *
- * Returns: (nullable): the kind, or %NULL when the window has no rhythm
- * meta
+ * Returns: the discriminator's log-odds that the window is speech rather
+ * than music (> 0: speech), or NAN when its metas carry no speech/music
+ * cues
  */
-const gchar *
-omni_fusion_caption_audio_kind (
-    const OmniFusionWindow *w, const OmniFusionPolicy *policy)
+gdouble
+omni_fusion_caption_speech_score (const OmniFusionWindow *w)
+{
+  gdouble fv, ls, pe;
+
+  if (!omni_fusion_window_cues (w, &fv, &ls, &pe))
+    return NAN;
+  return SPEECH_W_FLUX * log10 (MAX (fv, SPEECH_MIN_FLUX_VAR))
+         + SPEECH_W_LEVEL * ls + SPEECH_W_PERSIST * pe + SPEECH_BIAS;
+}
+
+/* the rule for metas without the cues (written by other producers or
+ * before omnirhythm had them) */
+static const gchar *
+legacy_kind (const OmniFusionWindow *w)
 {
   gdouble conf, tempo, low;
 
-  if (!w->rhythm_buffers)
-    return NULL;
-  if (omni_fusion_window_rms_db (w) < policy->silence_db)
-    return "silence";
   tempo = omni_fusion_window_tempo (w, &conf);
   if (tempo > 0 && conf >= MUSIC_TEMPO_CONFIDENCE)
     return "music";
@@ -266,6 +283,38 @@ omni_fusion_caption_audio_kind (
   if (tempo > 0 && conf >= WEAK_TEMPO_CONFIDENCE)
     return "music";
   return "sound";
+}
+
+/**
+ * omni_fusion_caption_audio_kind:
+ *
+ * Audio character of a window, from the OmniRhythmMeta of its buffers:
+ * "silence" when the mean level is below the policy's silence-db;
+ * otherwise, where the metas carry omnirhythm's speech/music cues,
+ * "speech-like" or "music" by omni_fusion_caption_speech_score() (flux
+ * variance, Scheirer & Slaney 1997; level spread; spectral persistence).
+ * Without the cues: "music" when the tempo tracker is confident (>= 0.5),
+ * "speech-like" when at least 35 % of the buffers are below half the mean
+ * power (Scheirer & Slaney's low-energy feature), "music" for a weaker
+ * beat (>= 0.25), otherwise "sound".
+ *
+ * Returns: (nullable): the kind, or %NULL when the window has no rhythm
+ * meta
+ */
+const gchar *
+omni_fusion_caption_audio_kind (
+    const OmniFusionWindow *w, const OmniFusionPolicy *policy)
+{
+  gdouble z;
+
+  if (!w->rhythm_buffers)
+    return NULL;
+  if (omni_fusion_window_rms_db (w) < policy->silence_db)
+    return "silence";
+  z = omni_fusion_caption_speech_score (w);
+  if (isnan (z))
+    return legacy_kind (w);
+  return z > 0 ? "speech-like" : "music";
 }
 
 static gchar *

@@ -45,6 +45,7 @@ void omni_fusion_caption_template_free (OmniFusionCaptionTemplate *t);
 gchar *omni_fusion_caption_render (
     const OmniFusionCaptionTemplate *t, gchar **values);
 
+gdouble omni_fusion_caption_speech_score (const OmniFusionWindow *w);
 const gchar *omni_fusion_caption_audio_kind (
     const OmniFusionWindow *w, const OmniFusionPolicy *policy);
 gchar **omni_fusion_caption_values (const OmniFusionWindow *w,

@@ -5,8 +5,13 @@
  *  - class rules: risk = weight * (sum of the scores of the rule's classes)
  *    for every OmniClassMeta; by default nsfwjs's classes (Porn + Hentai ->
  *    "explicit", Sexy -> "suggestive");
- *  - audio: a loudness spike (window level above a slow baseline) and an
- *    onset burst (onsets per second), each scaled to [0,1], times a weight;
+ *  - audio, "loud-audio": loud events, a short-term (50 ms) level that
+ *    rises well above the running baseline of the stream's level and
+ *    reaches loud-db, or a near-full-scale sample peak far above that
+ *    baseline; each scaled to [0,1], times a weight;
+ *  - impacts, "impact-burst": a rapid series of impulsive onsets (bangs,
+ *    shots, knocks: omnirhythm's impulses), per second, scaled to [0,1],
+ *    times a weight;
  *  - text: a word/phrase list matched on whole words of case-folded,
  *    NFKC-normalised transcripts.
  *
@@ -61,9 +66,10 @@ label_rule_new (const gchar *label, const gchar *const *classes, gdouble weight)
 /**
  * omni_fusion_policy_new_default:
  *
- * The built-in policy: nsfwjs's classes, audio spikes/bursts at half
- * weight (they can raise "review" but never flag on their own), and an
- * empty word list.
+ * The built-in policy: nsfwjs's classes, loud-audio and impact-burst at
+ * half weight (they can raise "review" but never flag on their own), and
+ * an empty word list. The audio defaults are calibrated on real speech and
+ * music (docs/policy.md): none of their windows reaches review.
  */
 OmniFusionPolicy *
 omni_fusion_policy_new_default (void)
@@ -86,9 +92,16 @@ omni_fusion_policy_new_default (void)
   p->audio_label = g_strdup ("loud-audio");
   p->audio_weight = 0.5;
   p->spike_db = 20.0;
-  p->burst_rate = 8.0;
+  p->loud_db = -12.0;
+  p->peak_excess_db = 24.0;
+  p->full_scale_db = -1.0;
   p->baseline_seconds = 10.0;
+  p->baseline_rise_seconds = 3.0;
   p->silence_db = -60.0;
+
+  p->impact_label = g_strdup ("impact-burst");
+  p->impact_weight = 0.5;
+  p->impact_rate = 8.0;
 
   p->text_label = g_strdup ("language");
   p->text_weight = 1.0;
@@ -106,6 +119,7 @@ omni_fusion_policy_free (OmniFusionPolicy *p)
   g_free (p->sha256);
   g_ptr_array_unref (p->labels);
   g_free (p->audio_label);
+  g_free (p->impact_label);
   g_free (p->text_label);
   g_strfreev (p->words);
   g_free (p);
@@ -117,6 +131,7 @@ typedef enum {
   GROUP_POLICY,
   GROUP_LABEL,
   GROUP_AUDIO,
+  GROUP_IMPACTS,
   GROUP_TEXT,
 } GroupKind;
 
@@ -124,10 +139,13 @@ static const gchar *const policy_keys[] = { "name", "enter-threshold",
   "exit-threshold", "enter-frames", "exit-frames", NULL };
 static const gchar *const label_keys[] = { "classes", "weight", "model", NULL };
 static const gchar *const audio_keys[] = { "label", "weight", "spike-db",
-  "burst-onsets-per-second", "baseline-seconds", "silence-db", NULL };
+  "loud-db", "peak-excess-db", "full-scale-db", "baseline-seconds",
+  "baseline-rise-seconds", "silence-db", NULL };
+static const gchar *const impact_keys[]
+    = { "label", "weight", "impulses-per-second", NULL };
 static const gchar *const text_keys[] = { "label", "weight", "words", NULL };
 static const gchar *const group_names[]
-    = { "policy", "label NAME", "audio", "text", NULL };
+    = { "policy", "label NAME", "audio", "impacts", "text", NULL };
 
 static const gchar *const *
 keys_of (GroupKind kind)
@@ -139,6 +157,8 @@ keys_of (GroupKind kind)
     return label_keys;
   case GROUP_AUDIO:
     return audio_keys;
+  case GROUP_IMPACTS:
+    return impact_keys;
   case GROUP_TEXT:
   default:
     return text_keys;
@@ -372,6 +392,15 @@ apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
   OmniFusionPolicy *p = b->policy;
   const gchar *const *keys = keys_of (kind);
 
+  if (kind == GROUP_AUDIO && g_str_equal (key, "burst-onsets-per-second")) {
+    /* the old onset-burst term fired on ordinary speech (10-14 onsets/s) */
+    g_set_error (error, OMNI_FUSION_POLICY_ERROR, OMNI_FUSION_POLICY_ERROR_KEY,
+        "%s:%u: key \"burst-onsets-per-second\" was removed from [%s]: "
+        "onset density is not loudness (speech has 10-14 onsets a second); "
+        "rapid bangs are the [impacts] rule now (impulses-per-second)",
+        b->source, v->line, group);
+    return FALSE;
+  }
   if (!g_strv_contains (keys, key)) {
     const gchar *hint = closest (key, keys);
     gchar *known = g_strjoinv (", ", (gchar **) keys);
@@ -430,11 +459,24 @@ apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
       return value_double (b, key, v, 0, 100, &p->audio_weight, error);
     if (g_str_equal (key, "spike-db"))
       return value_double (b, key, v, 0.1, 200, &p->spike_db, error);
-    if (g_str_equal (key, "burst-onsets-per-second"))
-      return value_double (b, key, v, 0.01, 1000, &p->burst_rate, error);
+    if (g_str_equal (key, "loud-db"))
+      return value_double (b, key, v, -200, 0, &p->loud_db, error);
+    if (g_str_equal (key, "peak-excess-db"))
+      return value_double (b, key, v, 0.1, 200, &p->peak_excess_db, error);
+    if (g_str_equal (key, "full-scale-db"))
+      return value_double (b, key, v, -200, 0, &p->full_scale_db, error);
     if (g_str_equal (key, "baseline-seconds"))
       return value_double (b, key, v, 0.01, 1e6, &p->baseline_seconds, error);
+    if (g_str_equal (key, "baseline-rise-seconds"))
+      return value_double (
+          b, key, v, 0.01, 1e6, &p->baseline_rise_seconds, error);
     return value_double (b, key, v, -200, 0, &p->silence_db, error);
+  case GROUP_IMPACTS:
+    if (g_str_equal (key, "label"))
+      return value_string (b, key, v, &p->impact_label, error);
+    if (g_str_equal (key, "weight"))
+      return value_double (b, key, v, 0, 100, &p->impact_weight, error);
+    return value_double (b, key, v, 0.01, 1000, &p->impact_rate, error);
   case GROUP_TEXT:
   default:
     if (g_str_equal (key, "label"))
@@ -466,6 +508,8 @@ group_kind (const gchar *name, GroupKind *kind, const gchar **label_name)
     *kind = GROUP_POLICY;
   else if (g_str_equal (name, "audio"))
     *kind = GROUP_AUDIO;
+  else if (g_str_equal (name, "impacts"))
+    *kind = GROUP_IMPACTS;
   else if (g_str_equal (name, "text"))
     *kind = GROUP_TEXT;
   else if (g_str_has_prefix (name, "label ") && name[6] != '\0') {
@@ -672,7 +716,7 @@ apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
 
     if (kind == GROUP_POLICY
         && (g_str_equal (key, "labels") || g_str_equal (key, "audio")
-            || g_str_equal (key, "text"))) {
+            || g_str_equal (key, "impacts") || g_str_equal (key, "text"))) {
       if (!JSON_NODE_HOLDS_OBJECT (v.node)) {
         g_set_error (error, OMNI_FUSION_POLICY_ERROR,
             OMNI_FUSION_POLICY_ERROR_VALUE, "%s:%u: \"%s\" must be an object",
@@ -712,8 +756,10 @@ apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
         g_list_free (names);
       } else {
         ok = apply_json_object (b, lines, json_node_get_object (v.node),
-            g_str_equal (key, "audio") ? GROUP_AUDIO : GROUP_TEXT, NULL, key,
-            error);
+            g_str_equal (key, "audio")     ? GROUP_AUDIO
+            : g_str_equal (key, "impacts") ? GROUP_IMPACTS
+                                           : GROUP_TEXT,
+            NULL, key, error);
       }
       continue;
     }
@@ -912,26 +958,53 @@ omni_fusion_policy_score_classes (const OmniFusionPolicy *policy,
 }
 
 /**
- * omni_fusion_policy_score_audio:
- * @excess_db: window level minus the loudness baseline, in dB
- * @onset_rate: onsets per second in the window
+ * omni_fusion_policy_score_loud:
+ * @short_term_db: the window's loudest short-term (50 ms) level, dBFS
+ * @peak_db: the window's sample peak, dBFS
+ * @baseline_db: the running level of the stream before the window, dBFS
  *
- * Each cue is scaled to [0,1] (a spike of spike-db scores 1, a burst of
- * burst-onsets-per-second scores 1) and the larger one is weighted.
+ * A loud event: the short-term level rises above the baseline (a rise of
+ * spike-db scores 1) and reaches loud-db, or the sample peak reaches
+ * full-scale-db and stands above the baseline (by peak-excess-db to score
+ * 1). The larger score is weighted. Rises that stay below loud-db (a
+ * quiet talker after a pause, a piano entering a quiet intro) and loud
+ * but steady content (mastered music peaking at 0 dBFS over a -14 dB
+ * baseline) are not loud events.
  */
 gdouble
-omni_fusion_policy_score_audio (const OmniFusionPolicy *policy,
-    gdouble excess_db, gdouble onset_rate, const gchar **label)
+omni_fusion_policy_score_loud (const OmniFusionPolicy *policy,
+    gdouble short_term_db, gdouble peak_db, gdouble baseline_db,
+    const gchar **label)
 {
-  gdouble spike = isfinite (excess_db)
-                      ? CLAMP (excess_db / policy->spike_db, 0.0, 1.0)
-                      : 0.0;
-  gdouble burst = isfinite (onset_rate)
-                      ? CLAMP (onset_rate / policy->burst_rate, 0.0, 1.0)
-                      : 0.0;
-  gdouble risk = CLAMP (MAX (spike, burst) * policy->audio_weight, 0.0, 1.0);
+  gdouble spike = 0, peak = 0, risk;
 
+  if (isfinite (short_term_db) && isfinite (baseline_db)
+      && short_term_db >= policy->loud_db)
+    spike = CLAMP ((short_term_db - baseline_db) / policy->spike_db, 0.0, 1.0);
+  if (isfinite (peak_db) && isfinite (baseline_db)
+      && peak_db >= policy->full_scale_db)
+    peak = CLAMP ((peak_db - baseline_db) / policy->peak_excess_db, 0.0, 1.0);
+  risk = CLAMP (MAX (spike, peak) * policy->audio_weight, 0.0, 1.0);
   *label = risk > 0 ? g_intern_string (policy->audio_label) : NULL;
+  return risk;
+}
+
+/**
+ * omni_fusion_policy_score_impacts:
+ * @impulse_rate: impulsive onsets (omnirhythm's impulses) per second
+ *
+ * A burst of impacts: impulses-per-second scores 1, times the weight.
+ */
+gdouble
+omni_fusion_policy_score_impacts (
+    const OmniFusionPolicy *policy, gdouble impulse_rate, const gchar **label)
+{
+  gdouble risk = isfinite (impulse_rate)
+                     ? CLAMP (impulse_rate / policy->impact_rate, 0.0, 1.0)
+                     : 0.0;
+
+  risk = CLAMP (risk * policy->impact_weight, 0.0, 1.0);
+  *label = risk > 0 ? g_intern_string (policy->impact_label) : NULL;
   return risk;
 }
 

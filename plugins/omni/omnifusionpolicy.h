@@ -53,13 +53,21 @@ typedef struct {
 
   GPtrArray *labels; /* OmniFusionLabelRule */
 
-  /* audio evidence */
+  /* audio evidence: loud events ([audio]) */
   gchar *audio_label;
   gdouble audio_weight;
-  gdouble spike_db;         /* window level above the baseline that scores 1 */
-  gdouble burst_rate;       /* onsets per second that score 1 */
-  gdouble baseline_seconds; /* time constant of the loudness baseline */
-  gdouble silence_db;       /* below this the window's audio is "silence" */
+  gdouble spike_db;         /* short-term level above the baseline scoring 1 */
+  gdouble loud_db;          /* ... counted only from this short-term level */
+  gdouble peak_excess_db;   /* sample peak above the baseline scoring 1 */
+  gdouble full_scale_db;    /* ... counted only from this peak */
+  gdouble baseline_seconds; /* baseline time constant, falling */
+  gdouble baseline_rise_seconds; /* baseline time constant, rising */
+  gdouble silence_db; /* below this the window's audio is "silence" */
+
+  /* audio evidence: bursts of impulsive onsets ([impacts]) */
+  gchar *impact_label;
+  gdouble impact_weight;
+  gdouble impact_rate; /* impulses per second that score 1 */
 
   /* text evidence */
   gchar *text_label;
@@ -76,8 +84,11 @@ void omni_fusion_policy_free (OmniFusionPolicy *policy);
 gdouble omni_fusion_policy_score_classes (const OmniFusionPolicy *policy,
     const gchar *model_id, guint n_classes, gchar **labels,
     const gfloat *scores, const gchar **label);
-gdouble omni_fusion_policy_score_audio (const OmniFusionPolicy *policy,
-    gdouble excess_db, gdouble onset_rate, const gchar **label);
+gdouble omni_fusion_policy_score_loud (const OmniFusionPolicy *policy,
+    gdouble short_term_db, gdouble peak_db, gdouble baseline_db,
+    const gchar **label);
+gdouble omni_fusion_policy_score_impacts (
+    const OmniFusionPolicy *policy, gdouble impulse_rate, const gchar **label);
 gdouble omni_fusion_policy_score_text (const OmniFusionPolicy *policy,
     const gchar *text, GString *matched, const gchar **label);
 

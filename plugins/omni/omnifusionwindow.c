@@ -84,6 +84,7 @@ omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
   w->first_audio = w->first_onset = w->first_beat = GST_CLOCK_TIME_NONE;
   w->first_text = GST_CLOCK_TIME_NONE;
   w->peak_db = OMNI_RHYTHM_DB_FLOOR;
+  w->short_term_db = OMNI_RHYTHM_DB_FLOOR;
   class_acc_init (&w->vclasses);
   class_acc_init (&w->aclasses);
   w->frames = g_array_new (FALSE, FALSE, sizeof (OmniFusionObservation));
@@ -223,6 +224,24 @@ omni_fusion_window_add_audio (OmniFusionWindow *w,
     g_array_append_val (w->powers, power);
     if (isfinite (rm->peak_db))
       w->peak_db = MAX (w->peak_db, rm->peak_db);
+    /* the 50 ms short-term level; metas from before it existed (no cues,
+     * level at the floor) have only the buffer's own level (which depends
+     * on the buffer size: a 10 ms buffer reads several dB above 50 ms) */
+    if (rm->context_s > 0 || rm->short_term_db > OMNI_RHYTHM_DB_FLOOR) {
+      if (isfinite (rm->short_term_db))
+        w->short_term_db = MAX (w->short_term_db, rm->short_term_db);
+    } else {
+      w->short_term_db = MAX (w->short_term_db, db);
+    }
+    w->impulses += rm->impulses;
+    /* speech/music cues that summarise at least half a second */
+    if (rm->context_s >= 0.5 && isfinite (rm->flux_variance)
+        && isfinite (rm->level_std_db) && isfinite (rm->persistence)) {
+      w->cue_flux_var += weight * rm->flux_variance;
+      w->cue_level_std += weight * rm->level_std_db;
+      w->cue_persistence += weight * rm->persistence;
+      w->cue_weight += weight;
+    }
     if (isfinite (rm->tempo) && rm->tempo > 0
         && isfinite (rm->tempo_confidence)) {
       w->tempo_weighted_sum += rm->tempo * rm->tempo_confidence;
@@ -380,6 +399,42 @@ omni_fusion_window_onset_rate (const OmniFusionWindow *w)
 }
 
 /**
+ * omni_fusion_window_impulse_rate:
+ *
+ * Returns: impulsive onsets (#OmniRhythmMeta's impulses) per second of the
+ * window's duration
+ */
+gdouble
+omni_fusion_window_impulse_rate (const OmniFusionWindow *w)
+{
+  gdouble secs = (gdouble) (w->end - w->start) / GST_SECOND;
+
+  return secs > 0 ? w->impulses / secs : 0.0;
+}
+
+/**
+ * omni_fusion_window_cues:
+ *
+ * The duration-weighted means of the speech/music cues of the window's
+ * rhythm metas that summarise at least half a second of audio.
+ *
+ * Returns: %FALSE when no meta had them (the outputs are then NAN)
+ */
+gboolean
+omni_fusion_window_cues (const OmniFusionWindow *w, gdouble *flux_variance,
+    gdouble *level_std_db, gdouble *persistence)
+{
+  if (w->cue_weight <= 0) {
+    *flux_variance = *level_std_db = *persistence = NAN;
+    return FALSE;
+  }
+  *flux_variance = w->cue_flux_var / w->cue_weight;
+  *level_std_db = w->cue_level_std / w->cue_weight;
+  *persistence = w->cue_persistence / w->cue_weight;
+  return TRUE;
+}
+
+/**
  * omni_fusion_window_top_class:
  *
  * Returns: (nullable): the visual class with the highest mean score over
@@ -523,7 +578,17 @@ omni_fusion_window_to_evidence (const OmniFusionWindow *w)
           "low-energy-fraction", G_TYPE_DOUBLE,
           omni_fusion_window_low_energy_fraction (w), "tempo", G_TYPE_DOUBLE,
           tempo, "tempo-confidence", G_TYPE_DOUBLE, conf, "centroid",
-          G_TYPE_DOUBLE, omni_fusion_window_centroid (w), NULL);
+          G_TYPE_DOUBLE, omni_fusion_window_centroid (w), "short-term-db",
+          G_TYPE_DOUBLE, w->short_term_db, "impulses", G_TYPE_UINT, w->impulses,
+          NULL);
+      {
+        gdouble fv, ls, pe;
+
+        if (omni_fusion_window_cues (w, &fv, &ls, &pe))
+          gst_structure_set (s, "flux-variance", G_TYPE_DOUBLE, fv,
+              "level-std-db", G_TYPE_DOUBLE, ls, "persistence", G_TYPE_DOUBLE,
+              pe, NULL);
+      }
     }
     add_classes (s, &w->aclasses, "audio-model-id", "audio-score-");
   }

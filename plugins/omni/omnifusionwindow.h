@@ -45,6 +45,9 @@ typedef struct {
   GstClockTime first_audio;
   gdouble power_sum, power_weight; /* duration-weighted mean power */
   gdouble peak_db;
+  gdouble short_term_db; /* loudest short-term (50 ms) level */
+  guint impulses;        /* impulsive onsets */
+  gdouble cue_flux_var, cue_level_std, cue_persistence, cue_weight;
   GArray *powers; /* gdouble linear power of each rhythm buffer */
   guint onsets, beats;
   GstClockTime first_onset, first_beat;
@@ -90,6 +93,9 @@ gdouble omni_fusion_window_tempo (
     const OmniFusionWindow *w, gdouble *confidence);
 gdouble omni_fusion_window_centroid (const OmniFusionWindow *w);
 gdouble omni_fusion_window_onset_rate (const OmniFusionWindow *w);
+gdouble omni_fusion_window_impulse_rate (const OmniFusionWindow *w);
+gboolean omni_fusion_window_cues (const OmniFusionWindow *w,
+    gdouble *flux_variance, gdouble *level_std_db, gdouble *persistence);
 const gchar *omni_fusion_window_top_class (
     const OmniFusionWindow *w, gdouble *mean_score);
 gdouble omni_fusion_window_visual_risk (

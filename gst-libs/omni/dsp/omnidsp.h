@@ -14,5 +14,6 @@
 #include <omni/dsp/omnitempo.h>
 #include <omni/dsp/omnibeat.h>
 #include <omni/dsp/omnirhythmanalyzer.h>
+#include <omni/dsp/omniaudiofeatures.h>
 
 #endif /* __OMNI_DSP_H__ */

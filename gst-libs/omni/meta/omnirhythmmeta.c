@@ -26,7 +26,9 @@
  *  "onset-offset": 5333333, "tempo": 120.0, "tempo-confidence": 0.8,
  *  "beat": false, "beat-offset": null, "beat-phase": 0.25,
  *  "rms-db": -18.5, "peak-db": -6.0, "centroid": 1830.2, "flux": 0.07,
- *  "rolloff": 5200.0}
+ *  "rolloff": 5200.0, "short-term-db": -12.0, "impulses": 0,
+ *  "flux-variance": 0.004, "level-std-db": 9.5, "persistence": 0.61,
+ *  "context-s": 1.0}
  * ]|
  */
 #ifdef HAVE_CONFIG_H
@@ -65,6 +67,12 @@ rhythm_meta_reset (OmniRhythmMeta *rmeta)
   rmeta->centroid = 0.0;
   rmeta->flux = 0.0;
   rmeta->rolloff = 0.0;
+  rmeta->short_term_db = OMNI_RHYTHM_DB_FLOOR;
+  rmeta->impulses = 0;
+  rmeta->flux_variance = 0.0;
+  rmeta->level_std_db = 0.0;
+  rmeta->persistence = 0.0;
+  rmeta->context_s = 0.0;
 }
 
 static gboolean
@@ -105,6 +113,12 @@ omni_rhythm_meta_transform (GstBuffer *dest, GstMeta *meta, GstBuffer *buffer,
   dmeta->centroid = smeta->centroid;
   dmeta->flux = smeta->flux;
   dmeta->rolloff = smeta->rolloff;
+  dmeta->short_term_db = smeta->short_term_db;
+  dmeta->impulses = smeta->impulses;
+  dmeta->flux_variance = smeta->flux_variance;
+  dmeta->level_std_db = smeta->level_std_db;
+  dmeta->persistence = smeta->persistence;
+  dmeta->context_s = smeta->context_s;
   return TRUE;
 }
 
@@ -200,8 +214,44 @@ omni_rhythm_meta_to_json (const OmniRhythmMeta *meta)
   omni_json_set_double_or_null (o, "centroid", meta->centroid);
   omni_json_set_double_or_null (o, "flux", meta->flux);
   omni_json_set_double_or_null (o, "rolloff", meta->rolloff);
+  set_db (o, "short-term-db", meta->short_term_db);
+  json_object_set_int_member (o, "impulses", meta->impulses);
+  omni_json_set_double_or_null (o, "flux-variance", meta->flux_variance);
+  omni_json_set_double_or_null (o, "level-std-db", meta->level_std_db);
+  omni_json_set_double_or_null (o, "persistence", meta->persistence);
+  omni_json_set_double_or_null (o, "context-s", meta->context_s);
   json_node_take_object (node, o);
   return node;
+}
+
+/* the cues added in 1.1: optional, but well-formed when present */
+static gboolean
+optional_cues (JsonObject *object, OmniRhythmMeta *v, GError **error)
+{
+  static const gchar *const names[] = { "short-term-db", "flux-variance",
+    "level-std-db", "persistence", "context-s" };
+  gdouble *dest[] = { &v->short_term_db, &v->flux_variance, &v->level_std_db,
+    &v->persistence, &v->context_s };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    if (json_object_has_member (object, names[i])
+        && !omni_json_get_double (object, names[i], dest[i], error))
+      return FALSE;
+  }
+  if (json_object_has_member (object, "impulses")) {
+    gdouble n;
+
+    if (!omni_json_get_double (object, "impulses", &n, error))
+      return FALSE;
+    if (!(n >= 0 && n <= G_MAXUINT && n == floor (n))) {
+      g_set_error (error, OMNI_META_ERROR, OMNI_META_ERROR_FIELD,
+          "\"impulses\" must be a non-negative integer");
+      return FALSE;
+    }
+    v->impulses = (guint) n;
+  }
+  return TRUE;
 }
 
 /**
@@ -210,7 +260,10 @@ omni_rhythm_meta_to_json (const OmniRhythmMeta *meta)
  * @object: the JSON object written by omni_rhythm_meta_to_json()
  * @error: return location for a #GError
  *
- * Every member is required; the numbers must be numbers (null is refused),
+ * Every member is required except the loud-event and speech/music cues
+ * ("short-term-db", "impulses", "flux-variance", "level-std-db",
+ * "persistence", "context-s"), which JSON written before they existed
+ * lacks; the numbers must be numbers (null is refused),
  * the offsets non-negative integers or null.
  *
  * Returns: (transfer none) (nullable): the added meta, or %NULL with @error
@@ -239,6 +292,8 @@ omni_buffer_add_rhythm_meta_from_json (
       || !omni_json_get_double (object, "centroid", &v.centroid, error)
       || !omni_json_get_double (object, "flux", &v.flux, error)
       || !omni_json_get_double (object, "rolloff", &v.rolloff, error))
+    return NULL;
+  if (!optional_cues (object, &v, error))
     return NULL;
 
   meta = omni_buffer_add_rhythm_meta (buffer);

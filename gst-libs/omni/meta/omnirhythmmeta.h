@@ -40,6 +40,19 @@ G_BEGIN_DECLS
  * @flux: spectral flux (half-wave rectified magnitude difference to the
  *   previous frame)
  * @rolloff: spectral roll-off frequency in Hz
+ * @short_term_db: highest short-term (50 ms) RMS level that ended inside
+ *   this buffer, dBFS, %OMNI_RHYTHM_DB_FLOOR for silence
+ * @impulses: impulsive onsets in this buffer (a 10 ms frame at least 12 dB
+ *   above the quietest of the 50 ms before it, reaching -20 dBFS and 10 dB
+ *   lower 70 ms later): bangs, shots, knocks
+ * @flux_variance: variance of the spectral flux over the second of audio
+ *   that ends with this buffer (speech/music cue, Scheirer & Slaney 1997)
+ * @level_std_db: standard deviation of the 10 ms frame levels over that
+ *   second, dB (speech/music cue: syllabic energy contour)
+ * @persistence: mean cosine similarity of spectra 100 ms apart over that
+ *   second, [0,1] (speech/music cue: held notes)
+ * @context_s: seconds of audio (0 - 1) that @flux_variance, @level_std_db
+ *   and @persistence summarise; 0 when they are unknown
  *
  * Audio rhythm and level features that omnirhythm attaches to each audio
  * buffer.
@@ -60,6 +73,13 @@ typedef struct {
   gdouble centroid;
   gdouble flux;
   gdouble rolloff;
+  /* since 1.1: loud-event and speech/music cues (docs/dsp.md) */
+  gdouble short_term_db;
+  guint impulses;
+  gdouble flux_variance;
+  gdouble level_std_db;
+  gdouble persistence;
+  gdouble context_s;
 } OmniRhythmMeta;
 
 #define OMNI_RHYTHM_META_API_TYPE (omni_rhythm_meta_api_get_type ())

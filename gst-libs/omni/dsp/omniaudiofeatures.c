@@ -1,0 +1,463 @@
+/* gst-omni: short-term level, impulsive onsets and speech/music cues
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A streaming analysis of a mono float stream: levels on 10 ms frames at
+ * the input rate, and a 32 ms Hann-windowed spectrum every 20 ms of the
+ * stream decimated (OmniDecimator) to 11-22 kHz, which is all the cues
+ * need (up to 4 kHz) at a fraction of the cost:
+ *  - the short-term level (mean power of the last five frames, 50 ms) and
+ *    its maximum, for loud-event detection;
+ *  - impulsive onsets: a frame at least IMPULSE_JUMP_DB above the quietest
+ *    of the IMPULSE_BACK frames before it and at least IMPULSE_MIN_DB, that
+ *    has decayed by IMPULSE_DECAY_DB 60-70 ms later (a bang, a shot, a
+ *    knock; a syllable or a note is held longer);
+ *  - over a one-second history, three cues that tell speech from music:
+ *    the variance of the spectral flux (Scheirer & Slaney, "Construction
+ *    and evaluation of a robust multifeature speech/music discriminator",
+ *    ICASSP 1997: speech alternates between voiced, unvoiced and pauses
+ *    every few tens of ms, so its flux varies far more than music's), the
+ *    standard deviation of the frame level in dB (the same syllabic
+ *    energy contour that Scheirer & Slaney's "percentage of low-energy
+ *    frames" and 4 Hz modulation energy measure), and spectral persistence,
+ *    the cosine similarity of spectra 100 ms apart (a cheap stand-in for
+ *    pitch continuity: held notes keep their partials where they are,
+ *    intonation and formant movement shift speech's harmonics).
+ * docs/dsp.md gives the measured behaviour on real speech and music.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "omniaudiofeatures.h"
+#include "omnidecimator.h"
+#include "omnifft.h"
+#include "omniwindow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOP_S 0.01      /* level frames */
+#define SPEC_HOP_S 0.02 /* spectra */
+#define SPEC_WIN_S 0.032
+#define SPEC_MIN_RATE 11025.0
+#define BLOCK 1024
+#define SHORT_TERM_FRAMES 5 /* 50 ms */
+#define IMPULSE_BACK 5
+#define IMPULSE_JUMP_DB 12.0
+#define IMPULSE_MIN_DB -20.0
+#define IMPULSE_GAP 5   /* frames between two impulses, at least */
+#define IMPULSE_DECAY 7 /* frames after which it must have decayed: 70 ms */
+#define IMPULSE_DECAY_DB 10.0
+#define HISTORY 100     /* level frames: one second */
+#define SPEC_HISTORY 50 /* spectra: one second */
+#define PERSIST_LAG 5   /* spectra: 100 ms */
+#define ACTIVE_DB -70.0 /* spectra below take no part in flux/persistence */
+#define LEVEL_RANGE_DB 60.0
+#define FLUX_MAX_HZ 4000.0
+#define PERSIST_MIN_HZ 80.0
+#define PERSIST_MAX_HZ 4000.0
+#define POWER_FLOOR 1e-20
+
+struct _OmniAudioFeatures {
+  double rate, srate; /* input, spectra */
+  unsigned hop, shop, swin, n_fft, n_flux, p_lo, n_pers, factor;
+  OmniDecimator *dec;
+  OmniFft *fft;
+  float *window, *ring, *frame, *power, *dbuf;
+  unsigned ring_pos, in_hop, in_shop;
+  double hop_sum_sq;
+
+  float *norm_prev; /* previous spectrum, unit sum, n_flux bins */
+  float *pers_ring; /* PERSIST_LAG + 1 unit-norm spectra, n_pers bins */
+  int *pers_ok;     /* whether each slot holds an active spectrum */
+  double last_power[SHORT_TERM_FRAMES];
+  double level_hist[HISTORY], flux_hist[SPEC_HISTORY], pers_hist[SPEC_HISTORY];
+  unsigned long frames, spectra;
+  unsigned long last_impulse;
+  unsigned long pending; /* frame + 1 of an impulse waiting for its decay */
+  double pending_db, decay_db;
+  int prev_active;
+
+  double short_term_max;
+  unsigned impulses;
+};
+
+static double
+power_db (double p)
+{
+  return p > POWER_FLOOR ? 10.0 * log10 (p) : OMNI_AUDIO_FEATURES_FLOOR_DB;
+}
+
+/**
+ * omni_audio_features_new:
+ * @rate: sample rate in Hz (1000 - 1000000)
+ *
+ * Returns: (transfer full) (nullable): a new analysis, %NULL for a rate
+ * out of range
+ */
+OmniAudioFeatures *
+omni_audio_features_new (double rate)
+{
+  OmniAudioFeatures *f;
+  double bin_hz;
+
+  if (!(rate >= 1000.0) || !(rate <= 1.0e6))
+    return NULL;
+  f = calloc (1, sizeof (OmniAudioFeatures));
+  if (!f)
+    return NULL;
+  f->rate = rate;
+  f->factor = 1;
+  while (f->factor < 64 && rate / (2 * f->factor) >= SPEC_MIN_RATE * 0.99)
+    f->factor *= 2;
+  f->srate = rate / f->factor;
+  f->hop = (unsigned) MAX (1, lround (HOP_S * rate));
+  f->shop = (unsigned) MAX (1, lround (SPEC_HOP_S * f->srate));
+  f->swin = (unsigned) MAX (16, lround (SPEC_WIN_S * f->srate));
+  /* a power of two: KISS FFT's radix-4/2 paths are the fastest */
+  for (f->n_fft = 16; f->n_fft < f->swin; f->n_fft *= 2)
+    ;
+  bin_hz = f->srate / f->n_fft;
+  f->n_flux
+      = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
+  f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
+  f->n_pers = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
+  f->n_pers = f->n_pers >= f->p_lo ? f->n_pers - f->p_lo + 1 : 1;
+  f->dec = omni_decimator_new (f->factor);
+  f->fft = omni_fft_new (f->n_fft);
+  f->window = omni_window_new (OMNI_WINDOW_HANN, f->swin, 1);
+  f->ring = calloc (f->swin, sizeof (float));
+  f->frame = calloc (f->n_fft, sizeof (float));
+  f->power = calloc (f->n_fft / 2 + 1, sizeof (float));
+  f->dbuf = calloc (BLOCK / f->factor + 1, sizeof (float));
+  f->norm_prev = calloc (f->n_flux, sizeof (float));
+  f->pers_ring
+      = calloc ((size_t) f->n_pers * (PERSIST_LAG + 1), sizeof (float));
+  f->pers_ok = calloc (PERSIST_LAG + 1, sizeof (int));
+  if (!f->dec || !f->fft || !f->window || !f->ring || !f->frame || !f->power
+      || !f->dbuf || !f->norm_prev || !f->pers_ring || !f->pers_ok) {
+    omni_audio_features_free (f);
+    return NULL;
+  }
+  omni_audio_features_reset (f);
+  return f;
+}
+
+/**
+ * omni_audio_features_reset:
+ *
+ * Forgets the history (after a discontinuity).
+ */
+void
+omni_audio_features_reset (OmniAudioFeatures *f)
+{
+  unsigned k;
+
+  omni_decimator_reset (f->dec);
+  memset (f->ring, 0, f->swin * sizeof (float));
+  memset (f->norm_prev, 0, f->n_flux * sizeof (float));
+  memset (f->pers_ok, 0, (PERSIST_LAG + 1) * sizeof (int));
+  for (k = 0; k < SHORT_TERM_FRAMES; k++)
+    f->last_power[k] = 0.0;
+  f->ring_pos = f->in_hop = f->in_shop = 0;
+  f->hop_sum_sq = 0.0;
+  f->frames = f->spectra = 0;
+  f->last_impulse = 0;
+  f->pending = 0;
+  f->pending_db = f->decay_db = 0.0;
+  f->prev_active = 0;
+  f->short_term_max = OMNI_AUDIO_FEATURES_FLOOR_DB;
+  f->impulses = 0;
+}
+
+/* flux against the previous active spectrum and persistence against the
+ * spectrum PERSIST_LAG hops back; NAN where undefined */
+static void
+spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
+{
+  unsigned k, slot = f->spectra % (PERSIST_LAG + 1);
+  unsigned old = (f->spectra + 1) % (PERSIST_LAG + 1);
+  float *cur = f->pers_ring + (size_t) slot * f->n_pers;
+  double sum = 0.0, d = 0.0, norm = 0.0, dot = 0.0;
+
+  *flux = *pers = NAN;
+  f->pers_ok[slot] = 0;
+  if (active) {
+    /* magnitudes in place of the powers */
+    float *restrict mag = f->power;
+    for (k = 0; k < f->n_fft / 2 + 1; k++)
+      mag[k] = sqrtf (mag[k]);
+    for (k = 0; k < f->n_flux; k++)
+      sum += mag[k];
+  }
+  if (!(sum > 0.0)) {
+    f->prev_active = 0;
+    return;
+  }
+  {
+    float inv = (float) (1.0 / sum), acc = 0.0f;
+    const float *restrict mag = f->power;
+    float *restrict prev = f->norm_prev;
+    for (k = 0; k < f->n_flux; k++) {
+      float v = mag[k] * inv;
+      acc += (v - prev[k]) * (v - prev[k]);
+      prev[k] = v;
+    }
+    d = acc;
+  }
+  if (f->prev_active)
+    *flux = sqrt (d);
+  f->prev_active = 1;
+
+  for (k = 0; k < f->n_pers; k++) {
+    cur[k] = f->power[f->p_lo + k];
+    norm += (double) cur[k] * cur[k];
+  }
+  if (norm <= 0.0)
+    return;
+  norm = 1.0 / sqrt (norm);
+  for (k = 0; k < f->n_pers; k++)
+    cur[k] = (float) (cur[k] * norm);
+  f->pers_ok[slot] = 1;
+  if (f->spectra >= PERSIST_LAG && f->pers_ok[old]) {
+    const float *prev = f->pers_ring + (size_t) old * f->n_pers;
+    for (k = 0; k < f->n_pers; k++)
+      dot += (double) cur[k] * prev[k];
+    *pers = dot;
+  }
+}
+
+/* the spectrum of the newest SPEC_WIN_S of the decimated stream */
+static void
+analyse_spectrum (OmniAudioFeatures *f)
+{
+  unsigned k, n1 = f->swin - f->ring_pos, h = f->spectra % SPEC_HISTORY;
+  double energy = 0.0, flux, pers;
+
+  for (k = 0; k < n1; k++)
+    f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
+  for (k = n1; k < f->swin; k++)
+    f->frame[k] = f->ring[k - n1] * f->window[k];
+  {
+    float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+    for (k = 0; k + 4 <= f->swin; k += 4) {
+      acc[0] += f->frame[k] * f->frame[k];
+      acc[1] += f->frame[k + 1] * f->frame[k + 1];
+      acc[2] += f->frame[k + 2] * f->frame[k + 2];
+      acc[3] += f->frame[k + 3] * f->frame[k + 3];
+    }
+    for (; k < f->swin; k++)
+      acc[0] += f->frame[k] * f->frame[k];
+    energy = (double) acc[0] + acc[1] + acc[2] + acc[3];
+  }
+  memset (f->frame + f->swin, 0, (f->n_fft - f->swin) * sizeof (float));
+  omni_fft_do_power (f->fft, f->frame, f->power);
+  /* active: the windowed mean power (Hann: sum w^2 = 3/8 n) */
+  spectral_cues (
+      f, power_db (energy / (0.375 * f->swin)) >= ACTIVE_DB, &flux, &pers);
+  f->flux_hist[h] = flux;
+  f->pers_hist[h] = pers;
+  f->spectra++;
+}
+
+/* a 10 ms level frame: short-term level and impulsive onsets */
+static void
+analyse_level (OmniAudioFeatures *f)
+{
+  unsigned k;
+  double p = f->hop_sum_sq / f->hop, st = 0.0, db, quietest = HUGE_VAL;
+
+  db = power_db (p);
+  for (k = 0; k < IMPULSE_BACK && k < f->frames; k++)
+    quietest = MIN (quietest, power_db (f->last_power[k]));
+  if (f->pending) {
+    unsigned long age = f->frames + 1 - f->pending;
+
+    if (age == IMPULSE_DECAY - 1) {
+      f->decay_db = db;
+    } else if (age == IMPULSE_DECAY) {
+      if ((f->decay_db + db) / 2 <= f->pending_db - IMPULSE_DECAY_DB) {
+        f->impulses++;
+        f->last_impulse = f->pending;
+      }
+      f->pending = 0;
+    }
+  } else if (f->frames >= IMPULSE_BACK && db >= IMPULSE_MIN_DB
+             && db - quietest >= IMPULSE_JUMP_DB
+             && (f->last_impulse == 0
+                 || f->frames + 1 - f->last_impulse >= IMPULSE_GAP)) {
+    f->pending = f->frames + 1;
+    f->pending_db = db;
+  }
+  memmove (f->last_power + 1, f->last_power,
+      (SHORT_TERM_FRAMES - 1) * sizeof (double));
+  f->last_power[0] = p;
+  for (k = 0; k < SHORT_TERM_FRAMES; k++)
+    st += f->last_power[k];
+  st /= MIN ((unsigned long) SHORT_TERM_FRAMES, f->frames + 1);
+  f->short_term_max = MAX (f->short_term_max, power_db (st));
+  f->level_hist[f->frames % HISTORY] = db;
+  f->frames++;
+}
+
+/* TRUE when no sample is NaN, infinite or beyond +-1e4 */
+static int
+block_is_clean (const float *restrict x, size_t n)
+{
+  float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  size_t k;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    acc[0] += x[k] * x[k];
+    acc[1] += x[k + 1] * x[k + 1];
+    acc[2] += x[k + 2] * x[k + 2];
+    acc[3] += x[k + 3] * x[k + 3];
+  }
+  for (; k < n; k++)
+    acc[0] += x[k] * x[k];
+  /* NaN fails the comparison; the sum bounds every sample */
+  return (double) acc[0] + acc[1] + acc[2] + acc[3] < 1.0e8;
+}
+
+/**
+ * omni_audio_features_process:
+ * @mono: (array length=n): samples, full scale +-1
+ * @n: number of samples (any)
+ */
+void
+omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
+{
+  float buf[BLOCK];
+  size_t i = 0, j, m;
+
+  while (i < n) {
+    size_t take = MIN (n - i, (size_t) BLOCK);
+    const float *clean = mono + i;
+
+    /* NaN becomes 0 (NaN fails both comparisons), huge values are clamped;
+     * a block whose energy is finite and small has neither, and is used
+     * as it is (the check vectorises, the cleaning does not) */
+    if (!block_is_clean (clean, take)) {
+      for (j = 0; j < take; j++) {
+        float v = clean[j];
+        v = v == v ? v : 0.0f;
+        v = v > 1.0e4f ? 1.0e4f : v;
+        buf[j] = v < -1.0e4f ? -1.0e4f : v;
+      }
+      clean = buf;
+    }
+    /* level frames, a run up to the next frame end at a time */
+    for (j = 0; j < take;) {
+      size_t c = MIN (take - j, (size_t) (f->hop - f->in_hop)), k;
+      float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+
+      for (k = 0; k + 4 <= c; k += 4) {
+        acc[0] += clean[j + k] * clean[j + k];
+        acc[1] += clean[j + k + 1] * clean[j + k + 1];
+        acc[2] += clean[j + k + 2] * clean[j + k + 2];
+        acc[3] += clean[j + k + 3] * clean[j + k + 3];
+      }
+      for (; k < c; k++)
+        acc[0] += clean[j + k] * clean[j + k];
+      f->hop_sum_sq += (double) acc[0] + acc[1] + acc[2] + acc[3];
+      f->in_hop += (unsigned) c;
+      j += c;
+      if (f->in_hop == f->hop) {
+        analyse_level (f);
+        f->in_hop = 0;
+        f->hop_sum_sq = 0.0;
+      }
+    }
+    /* the decimated stream into the spectrum ring, likewise */
+    m = omni_decimator_do (f->dec, clean, take, f->dbuf);
+    for (j = 0; j < m;) {
+      size_t c = MIN (m - j, (size_t) (f->shop - f->in_shop));
+
+      c = MIN (c, (size_t) (f->swin - f->ring_pos));
+      memcpy (f->ring + f->ring_pos, f->dbuf + j, c * sizeof (float));
+      f->ring_pos += (unsigned) c;
+      if (f->ring_pos == f->swin)
+        f->ring_pos = 0;
+      f->in_shop += (unsigned) c;
+      j += c;
+      if (f->in_shop == f->shop) {
+        analyse_spectrum (f);
+        f->in_shop = 0;
+      }
+    }
+    i += take;
+  }
+}
+
+static void
+mean_var (const double *x, unsigned n, double *mean, double *var)
+{
+  double s = 0.0, s2 = 0.0;
+  unsigned k, m = 0;
+
+  for (k = 0; k < n; k++) {
+    if (isnan (x[k]))
+      continue;
+    s += x[k];
+    m++;
+  }
+  *mean = m ? s / m : 0.0;
+  for (k = 0; k < n; k++) {
+    if (!isnan (x[k]))
+      s2 += (x[k] - *mean) * (x[k] - *mean);
+  }
+  *var = m > 1 ? s2 / (m - 1) : 0.0;
+}
+
+/**
+ * omni_audio_features_take:
+ * @values: (out caller-allocates): the values
+ *
+ * Returns the values and starts a new maximum and impulse count.
+ */
+void
+omni_audio_features_take (OmniAudioFeatures *f, OmniAudioFeatureValues *values)
+{
+  unsigned k, n = (unsigned) MIN ((unsigned long) HISTORY, f->frames);
+  unsigned ns = (unsigned) MIN ((unsigned long) SPEC_HISTORY, f->spectra);
+  double loudest = OMNI_AUDIO_FEATURES_FLOOR_DB, lv[HISTORY], mean, var;
+
+  memset (values, 0, sizeof (OmniAudioFeatureValues));
+  values->short_term_db = f->short_term_max;
+  values->impulses = f->impulses;
+  values->context_s = n * (double) f->hop / f->rate;
+  f->short_term_max = OMNI_AUDIO_FEATURES_FLOOR_DB;
+  f->impulses = 0;
+  if (n == 0)
+    return;
+  /* the histories hold the newest frames in slots [0, n) */
+  for (k = 0; k < n; k++)
+    loudest = MAX (loudest, f->level_hist[k]);
+  for (k = 0; k < n; k++)
+    lv[k] = MAX (f->level_hist[k], loudest - LEVEL_RANGE_DB);
+  mean_var (lv, n, &mean, &var);
+  values->level_std_db = sqrt (var);
+  mean_var (f->flux_hist, ns, &mean, &var);
+  values->flux_variance = var;
+  mean_var (f->pers_hist, ns, &mean, &var);
+  values->persistence = mean;
+}
+
+void
+omni_audio_features_free (OmniAudioFeatures *f)
+{
+  if (!f)
+    return;
+  omni_decimator_free (f->dec);
+  omni_fft_free (f->fft);
+  omni_window_free (f->window);
+  free (f->ring);
+  free (f->frame);
+  free (f->power);
+  free (f->dbuf);
+  free (f->norm_prev);
+  free (f->pers_ring);
+  free (f->pers_ok);
+  free (f);
+}
