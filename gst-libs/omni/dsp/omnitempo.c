@@ -48,7 +48,8 @@
 #define BALANCE_TOL_S 0.02
 #define BALANCE_THRESHOLD 0.4
 #define ACCENT_RATIO 0.5f
-#define NULL_Z 3.0 /* confidence: excess over 3 sigma of chance */
+#define NULL_Z 3.0  /* confidence: excess over 3 sigma of chance */
+#define LOOSE_Z 2.0 /* the loose confidence: over 2 sigma */
 #define CHANGE_NULL_Z 2.0
 #define NULL_CORR_S 0.03
 #define CHANGE_WINDOW_S 4.0
@@ -77,7 +78,7 @@ struct _OmniTempo {
   float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
   unsigned n_xs;
 
-  double cur_bpm, cur_conf;
+  double cur_bpm, cur_conf, cur_conf_loose;
   int changed;
   int have_estimate;
 };
@@ -231,10 +232,10 @@ bartlett_factor (const OmniTempo *t, unsigned n, double r0, double period)
  * NULL_Z standard deviations of its chance level, scaled to [.., 1] */
 static double
 excess (const OmniTempo *t, double lag, unsigned n, double r0, int tol,
-    double bartlett)
+    double bartlett, double z)
 {
   double c = acf_peak (t, lag, n, tol) / r0;
-  double s0 = NULL_Z * sqrt (bartlett / MAX (1.0, n - lag));
+  double s0 = z * sqrt (bartlett / MAX (1.0, n - lag));
 
   s0 = MIN (s0, 0.9);
   return (c - s0) / (1.0 - s0);
@@ -558,6 +559,29 @@ detect_change (OmniTempo *t)
   return 1;
 }
 
+/* step 5: mean excess over z standard deviations of chance at the period
+ * and at two or three periods (whichever is larger), clamped to [0, 1] */
+static double
+confidence (
+    const OmniTempo *t, unsigned n, double r0, double lag_limit, double z)
+{
+  double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3, c;
+  double bartlett = bartlett_factor (t, n, r0, period);
+  int tol = (int) lround (CONF_TOL_S * t->fr);
+
+  c1 = excess (t, period, n, r0, tol, bartlett, z);
+  c2 = 2.0 * period < lag_limit
+           ? excess (t, 2.0 * period, n, r0, tol, bartlett, z)
+           : c1;
+  c3 = 3.0 * period < lag_limit
+           ? excess (t, 3.0 * period, n, r0, tol, bartlett, z)
+           : c1;
+  c = 0.5 * (c1 + MAX (c2, c3));
+  if (!(c > 0.0))
+    c = 0.0;
+  return c > 1.0 ? 1.0 : c;
+}
+
 /**
  * omni_tempo_update:
  * @t: an #OmniTempo
@@ -587,6 +611,7 @@ omni_tempo_update (OmniTempo *t)
   if (!(r0 > 1e-12) || !isfinite (r0)) {
     /* silence or a constant envelope: no periodicity at all */
     t->cur_conf = 0.0;
+    t->cur_conf_loose = 0.0;
     for (s = 0; s < t->n_states; s++)
       t->sal[s] = 0.0;
     return t->have_estimate;
@@ -637,23 +662,8 @@ omni_tempo_update (OmniTempo *t)
   }
 
   /* 5. confidence */
-  {
-    double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3;
-    double bartlett = bartlett_factor (t, n, r0, period);
-    int tol = (int) lround (CONF_TOL_S * t->fr);
-    c1 = excess (t, period, n, r0, tol, bartlett);
-    c2 = 2.0 * period < lag_limit
-             ? excess (t, 2.0 * period, n, r0, tol, bartlett)
-             : c1;
-    c3 = 3.0 * period < lag_limit
-             ? excess (t, 3.0 * period, n, r0, tol, bartlett)
-             : c1;
-    t->cur_conf = 0.5 * (c1 + MAX (c2, c3));
-    if (!(t->cur_conf > 0.0))
-      t->cur_conf = 0.0;
-    if (t->cur_conf > 1.0)
-      t->cur_conf = 1.0;
-  }
+  t->cur_conf = confidence (t, n, r0, lag_limit, NULL_Z);
+  t->cur_conf_loose = confidence (t, n, r0, lag_limit, LOOSE_Z);
   t->have_estimate = 1;
   return 1;
 }
@@ -692,6 +702,19 @@ double
 omni_tempo_get_confidence (const OmniTempo *t)
 {
   return t->have_estimate ? t->cur_conf : 0.0;
+}
+
+/**
+ * omni_tempo_get_loose_confidence:
+ * @t: an #OmniTempo
+ *
+ * Returns: the confidence with a 2 sigma chance level instead of 3, in
+ * [0,1]
+ */
+double
+omni_tempo_get_loose_confidence (const OmniTempo *t)
+{
+  return t->have_estimate ? t->cur_conf_loose : 0.0;
 }
 
 /**
@@ -750,6 +773,7 @@ omni_tempo_reset (OmniTempo *t)
   t->count = 0;
   t->cur_bpm = 0.0;
   t->cur_conf = 0.0;
+  t->cur_conf_loose = 0.0;
   t->have_estimate = 0;
   t->changed = 0;
   for (s = 0; s < t->n_states; s++)

@@ -23,6 +23,7 @@ OMNI_API int omni_tempo_update (OmniTempo *t);
 OMNI_API double omni_tempo_get_bpm (const OmniTempo *t);
 OMNI_API double omni_tempo_get_period (const OmniTempo *t);
 OMNI_API double omni_tempo_get_confidence (const OmniTempo *t);
+OMNI_API double omni_tempo_get_loose_confidence (const OmniTempo *t);
 OMNI_API int omni_tempo_get_changed (const OmniTempo *t);
 OMNI_API unsigned omni_tempo_get_n_states (const OmniTempo *t);
 OMNI_API const double *omni_tempo_get_salience (
