@@ -61,6 +61,7 @@
 #define FLATNESS_S 2.0
 #define FLATNESS_EVERY 5
 #define TONAL_FLATNESS 0.58
+#define BASS_HZ 400.0
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -278,6 +279,14 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
   a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
   a->ev_cap = 64;
   a->events = calloc (a->ev_cap, sizeof (OmniRhythmEvent));
+  if (a->odf && a->fb) {
+    /* the bass register (band centres below BASS_HZ) for the metre */
+    unsigned nb = 0;
+    while (nb < cfg->n_mels
+           && omni_mel_filterbank_get_center (a->fb, nb) < BASS_HZ)
+      nb++;
+    omni_onset_strength_set_bass_bands (a->odf, nb);
+  }
   if (!a->dec || !a->dbuf || !a->hbuf || !a->hring || !a->window || !a->ring
       || !a->frame || !a->power || !a->power_prev || !a->mag || !a->mag_prev
       || !a->mel || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo
@@ -558,6 +567,7 @@ analyse_frame (OmniRhythmAnalyzer *a)
 
   /* tempo */
   omni_tempo_push (a->tempo, accent);
+  omni_tempo_push_bass (a->tempo, omni_onset_strength_get_bass (a->odf));
   if (--a->tempo_countdown == 0) {
     a->tempo_countdown = a->tempo_every;
     omni_tempo_update (a->tempo);

@@ -58,13 +58,19 @@
 #define CHANGE_SAME_OCT 0.06
 #define BALANCE_HYSTERESIS 0.1
 #define CONF_TOL_S 0.02
+#define TRIPLE_RATIO 1.2
+#define TRIPLE_KEEP 1.1
+#define TRIPLE_MAX_BPM 250.0
+#define TRIPLE_MIN_BALANCE 0.5
 
 struct _OmniTempo {
   double fr, bpm_min, bpm_max;
   double prior_bpm, prior_oct;
   unsigned cap; /* ring capacity, frames */
   float *ring;
+  float *bass; /* the bass flux, same positions as ring */
   unsigned pos, count;
+  int triple; /* the last update found a triple metre at the fast level */
 
   unsigned n_states;
   double *bpm, *prior, *sal, *post, *tmp;
@@ -76,6 +82,7 @@ struct _OmniTempo {
   float *x, *re, *im, *acf;
   float *xs; /* the sparse envelope of the last update (before centring) */
   float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
+  float *bs; /* the bass envelope of the last update, sparse and filtered */
   unsigned n_xs;
 
   double cur_bpm, cur_conf, cur_conf_loose;
@@ -118,6 +125,7 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   if (t->cap < 16)
     t->cap = 16;
   t->ring = calloc (t->cap, sizeof (float));
+  t->bass = calloc (t->cap, sizeof (float));
 
   span = log2 (bpm_max / bpm_min);
   t->n_states = (unsigned) ceil (span / GRID_STEP_OCT) + 1;
@@ -139,9 +147,10 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   t->acf = calloc (t->m, sizeof (float));
   t->xs = calloc (t->m, sizeof (float));
   t->xm = calloc (t->m, sizeof (float));
-  if (!t->xs || !t->xm || !t->ring || !t->bpm || !t->prior || !t->sal
-      || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short || !t->x
-      || !t->re || !t->im || !t->acf) {
+  t->bs = calloc (t->m, sizeof (float));
+  if (!t->xs || !t->xm || !t->bs || !t->ring || !t->bass || !t->bpm || !t->prior
+      || !t->sal || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short
+      || !t->x || !t->re || !t->im || !t->acf) {
     omni_tempo_free (t);
     return NULL;
   }
@@ -174,9 +183,26 @@ omni_tempo_push (OmniTempo *t, float value)
   if (!isfinite (value) || value < 0.0f)
     value = 0.0f;
   t->ring[t->pos] = value;
+  t->bass[t->pos] = 0.0f;
   t->pos = (t->pos + 1) % t->cap;
   if (t->count < t->cap)
     t->count++;
+}
+
+/**
+ * omni_tempo_push_bass:
+ * @t: an #OmniTempo
+ * @value: the bass flux of the frame just pushed with omni_tempo_push()
+ *
+ * The bass register's flux, for the metre (optional: without it the metre
+ * is taken as duple).
+ */
+void
+omni_tempo_push_bass (OmniTempo *t, float value)
+{
+  if (!isfinite (value) || value < 0.0f)
+    value = 0.0f;
+  t->bass[(t->pos + t->cap - 1) % t->cap] = value;
 }
 
 /* r(l) at a fractional lag, linear interpolation; l < n */
@@ -380,6 +406,63 @@ accent_balance (OmniTempo *t, double p)
   return (double) hits / cnt_b;
 }
 
+/* The accent contrast of a bar of k beats of period p (frames) in the
+ * sparse bass envelope xm: the mean pulse at each of the k beat positions
+ * of the bar (at the bar phase with the largest sum), the largest over
+ * their mean: 1 when every beat of the bar is alike, higher when one beat
+ * (the downbeat) is accented. */
+static double
+bar_contrast (OmniTempo *t, double p, unsigned k)
+{
+  double bar = k * p, best_sum = -1.0, best = 1.0;
+  unsigned b, j;
+  float *v = t->acf + t->m / 2; /* scratch beyond the lags in use */
+  unsigned nb = (unsigned) ceil (bar);
+
+  if (t->n_xs < 2.0 * bar || nb > t->m / 2)
+    return 1.0;
+  /* mean pulse at every phase of the bar */
+  for (b = 0; b < nb; b++) {
+    double acc = 0.0, pos;
+    unsigned cnt = 0;
+    for (pos = b; pos < t->n_xs; pos += bar) {
+      acc += t->bs[lround (pos) < (long) t->n_xs ? lround (pos) : 0];
+      cnt++;
+    }
+    v[b] = cnt ? (float) (acc / cnt) : 0.0f;
+  }
+  for (b = 0; b < (unsigned) ceil (p) && b < nb; b++) {
+    double sum = 0.0, mx = 0.0;
+    for (j = 0; j < k; j++) {
+      double x = v[lround (b + j * p) % nb];
+      sum += x;
+      mx = MAX (mx, x);
+    }
+    if (sum > best_sum) {
+      best_sum = sum;
+      best = sum > 0.0 ? mx / (sum / k) : 1.0;
+    }
+  }
+  return best;
+}
+
+/* Triple metre at the level of period p (frames): the bass marks every
+ * third beat (a bar of 3) more clearly, by TRIPLE_RATIO, than every second
+ * or every fourth (TRIPLE_KEEP keeps an earlier decision). In a bar of 3
+ * the downbeat falls on every phase of a group of 2 or 4 in turn, so
+ * these stay flat; a bar of 6 (the eighths of a slow 3/4, or 6/8) or of 4
+ * shows its downbeat in the groups of 2 as well. Then the level twice as
+ * slow is no metrical level at all. */
+static int
+is_triple (OmniTempo *t, double p, int was_triple)
+{
+  double g2 = bar_contrast (t, p, 2), g3 = bar_contrast (t, p, 3);
+  double g4 = bar_contrast (t, p, 4);
+  double r = was_triple ? TRIPLE_KEEP : TRIPLE_RATIO;
+
+  return g3 > r * g4 && g3 > r * g2;
+}
+
 /* Octave handling. Between a level and the one twice as slow, the faster
  * is the beat when its in-between beats are accented too (Lerdahl &
  * Jackendoff's metrical well-formedness, as Klapuri et al. 2006 use it to
@@ -390,11 +473,20 @@ accent_balance (OmniTempo *t, double p)
 static double
 resolve_octave (OmniTempo *t, double bpm)
 {
+  int was_triple = t->triple;
+
   while (bpm * 2.0 <= t->bpm_max)
     bpm *= 2.0;
+  t->triple = 0;
   while (bpm / 2.0 >= t->bpm_min) {
     double beta = accent_balance (t, 60.0 * t->fr / bpm);
     double thr = BALANCE_THRESHOLD;
+    /* a level whose every beat is played, in a bar of 3 */
+    if (bpm <= TRIPLE_MAX_BPM && beta >= TRIPLE_MIN_BALANCE
+        && is_triple (t, 60.0 * t->fr / bpm, was_triple)) {
+      t->triple = 1;
+      break;
+    }
     if (t->cur_bpm > 0.0 && fabs (log2 (bpm / t->cur_bpm)) < 0.05)
       thr -= BALANCE_HYSTERESIS;
     if (beta < 0.0 || beta * prior_of (t, bpm) / prior_of (t, bpm / 2.0) >= thr)
@@ -404,39 +496,65 @@ resolve_octave (OmniTempo *t, double bpm)
   return bpm;
 }
 
+/* Step 1 on the newest n frames of @ring: x - its local mean over
+ * +-LOCAL_MEAN_S, half-wave rectified, into @out; returns the sum */
+static double
+sparse_envelope (const OmniTempo *t, const float *ring, unsigned n, float *out)
+{
+  unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
+  unsigned start = (t->pos + t->cap - n) % t->cap, i;
+  unsigned lo = 0, hi = 0; /* window [lo, hi) of the running sum */
+  double run = 0.0, sum = 0.0;
+
+  for (i = 0; i < n; i++) {
+    unsigned want_lo = i > half_w ? i - half_w : 0;
+    unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
+    double v;
+    while (hi < want_hi)
+      run += ring[(start + hi++) % t->cap];
+    while (lo < want_lo)
+      run -= ring[(start + lo++) % t->cap];
+    v = ring[(start + i) % t->cap] - run / (double) (hi - lo);
+    out[i] = v > 0.0 ? (float) v : 0.0f;
+    sum += out[i];
+  }
+  return sum;
+}
+
+/* The bass envelope for the metre: sparse like the accent, maximum-filtered
+ * over +-BALANCE_TOL_S into bs */
+static void
+prepare_bass (OmniTempo *t, unsigned n)
+{
+  int tol = (int) lround (BALANCE_TOL_S * t->fr);
+  long i, d;
+  float *y = t->acf + t->m / 2; /* scratch beyond the lags in use */
+
+  sparse_envelope (t, t->bass, n, y);
+  for (i = 0; i < (long) n; i++) {
+    float m = 0.0f;
+    for (d = -tol; d <= tol; d++) {
+      long j = i + d;
+      if (j >= 0 && j < (long) n && y[j] > m)
+        m = y[j];
+    }
+    t->bs[i] = m;
+  }
+}
+
 /* Steps 1 and 2 on the newest n frames: the sparse envelope (kept in xs
  * and xm when @keep) and its unbiased autocorrelation in acf. Returns r(0). */
 static double
 prepare_acf (OmniTempo *t, unsigned n, int keep)
 {
-  unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
-  unsigned start = (t->pos + t->cap - n) % t->cap;
   double mean = 0.0;
   unsigned i, k, m;
   float *y;
   OmniFft *fft;
 
-  /* 1. adaptive threshold: x - local mean, half-wave rectified; the local
-   * mean uses a running sum over +-half_w frames */
+  /* 1. adaptive threshold: x - local mean, half-wave rectified */
   y = t->acf; /* scratch */
-  for (i = 0; i < n; i++)
-    y[i] = t->ring[(start + i) % t->cap];
-  {
-    double run = 0.0;
-    unsigned lo = 0, hi = 0; /* window [lo, hi) */
-    for (i = 0; i < n; i++) {
-      unsigned want_lo = i > half_w ? i - half_w : 0;
-      unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
-      double v;
-      while (hi < want_hi)
-        run += y[hi++];
-      while (lo < want_lo)
-        run -= y[lo++];
-      v = y[i] - run / (double) (hi - lo);
-      t->x[i] = v > 0.0 ? (float) v : 0.0f;
-      mean += t->x[i];
-    }
-  }
+  mean = sparse_envelope (t, t->ring, n, t->x);
   if (keep) {
     memcpy (t->xs, t->x, n * sizeof (float));
     t->n_xs = n;
@@ -608,6 +726,7 @@ omni_tempo_update (OmniTempo *t)
   t->changed = detect_change (t);
   n = t->count;
   r0 = prepare_acf (t, n, 1);
+  prepare_bass (t, n);
   if (!(r0 > 1e-12) || !isfinite (r0)) {
     /* silence or a constant envelope: no periodicity at all */
     t->cur_conf = 0.0;
@@ -790,6 +909,7 @@ omni_tempo_free (OmniTempo *t)
   if (!t)
     return;
   free (t->ring);
+  free (t->bass);
   free (t->bpm);
   free (t->prior);
   free (t->sal);
@@ -804,5 +924,6 @@ omni_tempo_free (OmniTempo *t)
   free (t->acf);
   free (t->xs);
   free (t->xm);
+  free (t->bs);
   free (t);
 }
