@@ -574,15 +574,13 @@ analyse_frame (OmniRhythmAnalyzer *a)
     a->state.confidence = omni_tempo_get_confidence (a->tempo);
     {
       /* a jump of the estimate (another metrical level, a new song) is
-       * taken once it has held for TEMPO_CONFIRM updates with at least the
-       * minimum confidence (for a pitched sound the loose one, as for
-       * the beats below), or for TEMPO_CONFIRM_UNSURE updates without;
-       * small changes pass at once */
+       * taken once it has held for TEMPO_CONFIRM updates while the beats
+       * run (the confidence held over CONF_HOLD_S reaches the minimum, or
+       * for a pitched sound the loose one: see below), or for
+       * TEMPO_CONFIRM_UNSURE updates otherwise; small changes pass at
+       * once */
       double bpm = omni_tempo_get_bpm (a->tempo);
-      gboolean sure = a->state.confidence >= a->cfg.beat_min_confidence
-                      || (a->flatness < TONAL_FLATNESS
-                          && omni_tempo_get_loose_confidence (a->tempo)
-                                 >= a->cfg.beat_min_confidence);
+      gboolean sure = a->locked;
       if (a->state.bpm <= 0.0 || bpm <= 0.0
           || fabs (log2 (bpm / a->state.bpm)) < TEMPO_JUMP_OCT
           || (omni_tempo_get_changed (a->tempo) && sure)) {
