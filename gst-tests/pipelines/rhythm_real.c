@@ -64,7 +64,8 @@ static const struct {
   { "fmp_shostakovich_waltz2_increasing_tempo",
       "quarter notes accelerate from ~210 to ~330 BPM within 25 s: faster "
       "than the 8 s autocorrelation follows, and past the 250 BPM range "
-      "for the last third; tracked at about half the quarter (94-144 BPM)" },
+      "for the last third; tracked at the quarter (225 BPM) only from 8.6 "
+      "to 13.8 s, then at a half or a third of it" },
   { "fmp_debussy_violin_sonata_smd189",
       "expressive timing: the annotated tempo moves between 30 and 98 BPM "
       "within the minute, halving mid-piece" },
