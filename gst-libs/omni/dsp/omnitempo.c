@@ -23,6 +23,11 @@
  *    forward in time, one update per call (Klapuri, Eronen & Astola,
  *    "Analysis of the meter of acoustic musical signals", IEEE TASLP 14(1),
  *    2006; the same smoothing is in Stark et al. 2009).
+ * Triple metre: before stepping down from a level to the one twice as
+ * slow, a bass-band envelope (omni_tempo_push_bass) folded on bars of 2, 3
+ * and 4 beats tells whether the bar has three beats, in which case the
+ * level twice as slow is no metrical level and the level stays (Gouyon &
+ * Herrera, AES 2003; Klapuri et al. 2006 on the low band's accent).
  * 5. Confidence is the normalised autocorrelation of the detrended
  *    envelope at the chosen period and its double, in [0,1]: about 1 for a
  *    metronome, about 0 for noise or silence (no periodicity).
@@ -407,7 +412,7 @@ accent_balance (OmniTempo *t, double p)
 }
 
 /* The accent contrast of a bar of k beats of period p (frames) in the
- * sparse bass envelope xm: the mean pulse at each of the k beat positions
+ * sparse bass envelope bs: the mean pulse at each of the k beat positions
  * of the bar (at the bar phase with the largest sum), the largest over
  * their mean: 1 when every beat of the bar is alike, higher when one beat
  * (the downbeat) is accented. */
@@ -895,6 +900,7 @@ omni_tempo_reset (OmniTempo *t)
   t->cur_conf_loose = 0.0;
   t->have_estimate = 0;
   t->changed = 0;
+  t->triple = 0;
   for (s = 0; s < t->n_states; s++)
     t->post[s] = 1.0 / t->n_states;
 }
