@@ -500,6 +500,19 @@ GST_START_TEST (test_onset_strength)
     assert_close (omni_onset_strength_do (sf, a), 0.0, 0.0);
     assert_close (omni_onset_strength_do (sf, b), 0.0, 1e-4);
   }
+  /* the bass flux: the mean rise of the lowest band(s) only */
+  omni_onset_strength_reset (o);
+  omni_onset_strength_set_bass_bands (o, 1);
+  omni_onset_strength_do (o, quiet);
+  {
+    float low[4] = { 1.0f, 1e-4f, 1e-4f, 1e-4f };
+    float high[4] = { 1e-4f, 1e-4f, 1e-4f, 1.0f };
+    omni_onset_strength_do (o, low);
+    assert_close (omni_onset_strength_get_bass (o), 40.0, 1e-3);
+    omni_onset_strength_do (o, quiet);
+    omni_onset_strength_do (o, high);
+    assert_close (omni_onset_strength_get_bass (o), 0.0, 0.0);
+  }
   omni_onset_strength_free (o);
   omni_onset_strength_free (sf);
   fail_unless (omni_onset_strength_new (0, 1, 1, -100) == NULL);
@@ -671,6 +684,43 @@ GST_START_TEST (test_tempo)
   fail_unless (omni_tempo_new (100, 220, 50, 8, 120, 1) == NULL);
   fail_unless (omni_tempo_new (0, 50, 220, 8, 120, 1) == NULL);
   omni_tempo_free (NULL);
+}
+
+GST_END_TEST;
+
+/* 200 BPM beats, all alike (30 frames at 100 frames/s), with the bass on
+ * every @bass_every-th beat: a waltz's quarter notes (bass every 3rd) are
+ * the beat; with the bass every 2nd beat the 100 BPM level is (the prior,
+ * 100 BPM +- 0.7 octave, decides between the two duple levels) */
+static double
+metre_bpm (guint bass_every, double *conf, double *loose)
+{
+  OmniTempo *t = omni_tempo_new (100.0, 40.0, 250.0, 8.0, 100.0, 0.7);
+  double bpm;
+  guint i;
+
+  for (i = 0; i < 1000; i++) {
+    omni_tempo_push (t, i % 30 == 0 ? 1.0f : 0.0f);
+    omni_tempo_push_bass (t, i % (30 * bass_every) == 0 ? 1.0f : 0.0f);
+  }
+  for (i = 0; i < 4; i++)
+    fail_unless (omni_tempo_update (t));
+  bpm = omni_tempo_get_bpm (t);
+  *conf = omni_tempo_get_confidence (t);
+  *loose = omni_tempo_get_loose_confidence (t);
+  omni_tempo_free (t);
+  return bpm;
+}
+
+GST_START_TEST (test_tempo_metre)
+{
+  double conf, loose;
+
+  assert_close (metre_bpm (3, &conf, &loose), 200.0, 2.0);
+  /* the loose confidence (2 sigma) is never below the strict one (3) */
+  fail_unless (loose >= conf && conf > 0.5, "conf %g loose %g", conf, loose);
+  assert_close (metre_bpm (2, &conf, &loose), 100.0, 1.0);
+  assert_close (metre_bpm (4, &conf, &loose), 100.0, 1.0);
 }
 
 GST_END_TEST;
@@ -882,6 +932,18 @@ GST_START_TEST (test_analyzer_no_rhythm)
   /* its centroid is near the middle of the band */
   assert_close (c.last.centroid, rate / 4.0, rate / 10.0);
 
+  /* red (Brownian) noise, a leaky integral of white noise: not pitched,
+   * so no beats on the loose confidence either */
+  {
+    float acc = 0.0f;
+    for (i = 0; i < n; i++) {
+      acc = 0.995f * acc + 0.05f * white ();
+      x[i] = acc;
+    }
+  }
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_beats, 0);
+
   /* clipping: a full-scale square wave at 100 Hz with NaN, infinities and
    * huge values sprinkled in; analysed without a NaN anywhere (checked in
    * analyse) */
@@ -967,6 +1029,7 @@ dsp_suite (void)
   tcase_add_test (tc, test_onset_masking);
   tcase_add_test (tc, test_peak_picker);
   tcase_add_test (tc, test_tempo);
+  tcase_add_test (tc, test_tempo_metre);
   tcase_add_test (tc, test_beat_tracker);
   tcase_add_test (tc, test_analyzer_clicks);
   tcase_add_test (tc, test_analyzer_bursts_timing);

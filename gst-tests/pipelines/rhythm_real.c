@@ -18,10 +18,11 @@
  * the median interval of its beats; Acc1 is within 4 %, Acc2 within 4 % of
  * the tempo or of its double, half, triple or third.
  *
- * Asserts: mean F of omnirhythm >= aubio's; mean F >= 0.90 over the
- * popular-music pieces (GTZAN, Hainsworth); no piece below F 0.5 (half
+ * Asserts: mean F of omnirhythm >= aubio's; F >= 0.90 on every
+ * popular-music piece (GTZAN, Hainsworth); no piece below F 0.5 (half
  * of the beats right, a clear failure below that) except the ones listed
- * in out_of_reach[] with the reason.
+ * in out_of_reach[] with the reason. The time of the first beat is
+ * printed too.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -41,6 +42,7 @@
 #define CONT_TOL 0.175
 #define FLOOR_F 0.5
 #define POP_GOAL_F 0.90
+#define POP_FLOOR_F 0.90
 
 typedef struct {
   gdouble *v;
@@ -53,21 +55,21 @@ static const struct {
   const gchar *name, *reason;
 } out_of_reach[] = {
   { "fmp_faure_op15_smd126",
-      "the annotated beats fall half a beat before the piano chords: a "
-      "tracker that follows the attacks is off-beat by construction" },
+      "a dense arpeggiated piano texture with as much onset energy at the "
+      "annotated beats as at their halves and quarters (the onset "
+      "envelope's mean within 50 ms: 0.47 of its peak at each), so the "
+      "tempo estimate wanders between 84, 124, 168 and 249 BPM around the "
+      "annotated 74; the annotations are not half a beat off (83 % of them "
+      "have an onset within 50 ms)" },
   { "fmp_shostakovich_waltz2_increasing_tempo",
-      "quarter notes accelerate from ~200 to ~330 BPM, past the 250 BPM "
-      "range, and the bar (~70-110 BPM) is never steady long enough to be "
-      "tracked either" },
+      "quarter notes accelerate from ~210 to ~330 BPM within 25 s: faster "
+      "than the 8 s autocorrelation follows, and past the 250 BPM range "
+      "for the last third; tracked at the quarter (225 BPM) only from 8.6 "
+      "to 13.8 s, then at a half or a third of it" },
   { "fmp_debussy_violin_sonata_smd189",
       "expressive timing: the annotated tempo moves between 30 and 98 BPM "
       "within the minute, halving mid-piece" },
-  { "fmp_poulenc_valse_smd114",
-      "solo piano waltz annotated at the quarter note (~197 BPM) with beats "
-      "+-15 % apart: the tempo prior (100 BPM) takes every other quarter, "
-      "which a 3/4 metre does not have as a level" },
 };
-
 typedef struct {
   gchar *name;
   gdouble duration;
@@ -457,9 +459,9 @@ GST_START_TEST (test_real_recordings)
   dir = g_build_filename (src, "..", "shared", "data", "beats-real", NULL);
   names = list_pieces (dir);
   fail_unless (names->len >= 9, "%u pieces in %s", names->len, dir);
-  g_print ("%-41s %5s %5s %5s %13s | %5s %5s %5s %13s | %6s\n", "piece", "F",
-      "CMLt", "AMLt", "tempo A1 A2", "aubio", "CMLt", "AMLt", "tempo A1 A2",
-      "ref");
+  g_print ("%-41s %5s %5s %5s %13s %5s | %5s %5s %5s %13s | %6s\n", "piece",
+      "F", "CMLt", "AMLt", "tempo A1 A2", "first", "aubio", "CMLt", "AMLt",
+      "tempo A1 A2", "ref");
   for (i = 0; i < names->len; i++) {
     const gchar *name = g_ptr_array_index (names, i);
     gchar *base = g_build_filename (dir, name, NULL);
@@ -487,11 +489,12 @@ GST_START_TEST (test_real_recordings)
     acc[1] += tempo_ok (p.tempo_ours, p.tempo_ref, TRUE);
     acc[2] += tempo_ok (p.tempo_aubio, p.tempo_ref, FALSE);
     acc[3] += tempo_ok (p.tempo_aubio, p.tempo_ref, TRUE);
-    g_print ("%-41s %5.3f %5.3f %5.3f %7.1f %2d %2d | %5.3f %5.3f %5.3f "
-             "%7.1f %2d %2d | %6.1f%s\n",
+    g_print ("%-41s %5.3f %5.3f %5.3f %7.1f %2d %2d %5.2f | %5.3f %5.3f "
+             "%5.3f %7.1f %2d %2d | %6.1f%s\n",
         name, f, c, a, p.tempo_ours,
         tempo_ok (p.tempo_ours, p.tempo_ref, FALSE),
-        tempo_ok (p.tempo_ours, p.tempo_ref, TRUE), fa, ca, aa, p.tempo_aubio,
+        tempo_ok (p.tempo_ours, p.tempo_ref, TRUE),
+        p.ours.n ? p.ours.v[0] : -1.0, fa, ca, aa, p.tempo_aubio,
         tempo_ok (p.tempo_aubio, p.tempo_ref, FALSE),
         tempo_ok (p.tempo_aubio, p.tempo_ref, TRUE), p.tempo_ref,
         p.duration < SHORT_PIECE_S ? " (no trim)" : "");
@@ -505,6 +508,9 @@ GST_START_TEST (test_real_recordings)
         || g_str_has_prefix (name, "hainsworth_")) {
       pop += f;
       n_pop++;
+      if (f < POP_FLOOR_F)
+        g_string_append_printf (
+            failures, " %s (popular music, F %.3f)", name, f);
     }
     if (f < FLOOR_F && !why)
       g_string_append_printf (failures, " %s (F %.3f)", name, f);
@@ -530,7 +536,7 @@ GST_START_TEST (test_real_recordings)
       sum[0] / names->len, sum[3] / names->len);
   fail_unless (
       pop / n_pop >= POP_GOAL_F, "popular music mean F %.3f", pop / n_pop);
-  fail_unless (failures->len == 0, "below F %.1f:%s", FLOOR_F, failures->str);
+  fail_unless (failures->len == 0, "below the floor:%s", failures->str);
   g_string_free (failures, TRUE);
   g_ptr_array_unref (names);
   g_free (dir);

@@ -12,10 +12,14 @@
  * rhythm analyzer of libgstomni-1.0 (see its omnirhythmanalyzer section and
  * docs/dsp.md): log-mel spectral flux (SuperFlux) with forward masking for
  * onsets, an autocorrelation tempo estimator with a log-normal prior around
- * 100 BPM and an accent-based choice of the metrical level, and an online
+ * 100 BPM and an accent-based choice of the metrical level (a bar of three,
+ * marked by the bass, keeps a waltz's quarter note), and an online
  * beat tracker (the causal form of Ellis' dynamic programming tracker, as in
  * Stark, Davies & Plumbley's BTrack) whose period is corrected by the onsets
- * that fall next to the predicted beats. Every constant is in seconds, so
+ * that fall next to the predicted beats. Beats start once the periodicity
+ * is clear (3 standard deviations above chance), or, for a pitched sound
+ * (not noise: low spectral flatness within bands), 2 standard deviations
+ * above it. Every constant is in seconds, so
  * every sample rate behaves the same.
  *
  * ## Metas

@@ -83,6 +83,8 @@ struct _OmniOnsetStrength {
   float mask_decay, mask_offset; /* dB per frame, dB; decay 0 = off */
   float *mask;                   /* per band masking level, dB */
   float accent;                  /* amplitude-weighted flux, last frame */
+  unsigned n_bass;               /* the lowest bands, for the bass flux */
+  float bass;                    /* their mean flux, last frame */
   unsigned frames;               /* since reset */
   unsigned pos;                  /* ring position of the next frame */
   float *ring; /* (lag + 1) x n_bands, reference (max-filtered) dB */
@@ -193,8 +195,9 @@ omni_onset_strength_do (OmniOnsetStrength *o, const float *band_power)
     if (o->db[b] > db_max)
       db_max = o->db[b];
   o->accent = 0.0f;
+  o->bass = 0.0f;
   if (o->frames >= o->lag) {
-    float wsum = 0.0f, wacc = 0.0f;
+    float wsum = 0.0f, wacc = 0.0f, bacc = 0.0f;
     old = o->ring + (size_t) ((o->pos + 1) % (o->lag + 1)) * nb;
     for (b = 0; b < nb; b++) {
       float d = o->db[b] - old[b];
@@ -204,9 +207,12 @@ omni_onset_strength_do (OmniOnsetStrength *o, const float *band_power)
       if (d > 0.0f) {
         acc += d;
         wacc += w * d;
+        if (b < o->n_bass)
+          bacc += d;
       }
     }
     acc /= (float) nb;
+    o->bass = o->n_bass ? bacc / (float) o->n_bass : 0.0f;
     o->accent = wsum > 0.0f ? wacc / wsum : 0.0f;
   }
 
@@ -258,6 +264,34 @@ omni_onset_strength_get_accent (const OmniOnsetStrength *o)
 }
 
 /**
+ * omni_onset_strength_set_bass_bands:
+ * @o: an #OmniOnsetStrength
+ * @n: how many of the lowest bands make the bass flux (0: none)
+ */
+void
+omni_onset_strength_set_bass_bands (OmniOnsetStrength *o, unsigned n)
+{
+  o->n_bass = n < o->n_bands ? n : o->n_bands;
+}
+
+/**
+ * omni_onset_strength_get_bass:
+ * @o: an #OmniOnsetStrength
+ *
+ * The flux of the last frame over the bass bands only (plain mean of their
+ * positive differences), see omni_onset_strength_set_bass_bands(): where
+ * the bass and the left hand of a piano mark the bar (the "oom" of a
+ * waltz's oom-pah-pah).
+ *
+ * Returns: the bass flux of the last frame (dB), 0 without bass bands
+ */
+float
+omni_onset_strength_get_bass (const OmniOnsetStrength *o)
+{
+  return o->bass;
+}
+
+/**
  * omni_onset_strength_reset:
  * @o: an #OmniOnsetStrength
  *
@@ -269,6 +303,7 @@ omni_onset_strength_reset (OmniOnsetStrength *o)
   o->frames = 0;
   o->pos = 0;
   o->accent = 0.0f;
+  o->bass = 0.0f;
 }
 
 /**

@@ -23,6 +23,9 @@ OMNI_API void omni_onset_strength_set_masking (
 OMNI_API float omni_onset_strength_do (
     OmniOnsetStrength *o, const float *band_power);
 OMNI_API float omni_onset_strength_get_accent (const OmniOnsetStrength *o);
+OMNI_API void omni_onset_strength_set_bass_bands (
+    OmniOnsetStrength *o, unsigned n);
+OMNI_API float omni_onset_strength_get_bass (const OmniOnsetStrength *o);
 OMNI_API void omni_onset_strength_reset (OmniOnsetStrength *o);
 OMNI_API void omni_onset_strength_free (OmniOnsetStrength *o);
 

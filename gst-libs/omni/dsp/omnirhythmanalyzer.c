@@ -58,6 +58,10 @@
 #define TEMPO_CONFIRM 3
 #define TEMPO_CONFIRM_UNSURE 8
 #define CONF_HOLD_S 8.0
+#define FLATNESS_S 2.0
+#define FLATNESS_EVERY 5
+#define TONAL_FLATNESS 0.58
+#define BASS_HZ 400.0
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -119,6 +123,8 @@ struct _OmniRhythmAnalyzer {
   double jump_bpm, tracked_period;
   unsigned jump_count;
   double conf_hold;        /* confidence, peak-held over CONF_HOLD_S */
+  double loose_hold;       /* the loose confidence, likewise */
+  double flatness;         /* in-band spectral flatness, smoothed */
   double drift, drift_ref; /* relative period correction, and the period it
                             * applies to */
   double onset_latency;    /* samples */
@@ -273,6 +279,14 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
   a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
   a->ev_cap = 64;
   a->events = calloc (a->ev_cap, sizeof (OmniRhythmEvent));
+  if (a->odf && a->fb) {
+    /* the bass register (band centres below BASS_HZ) for the metre */
+    unsigned nb = 0;
+    while (nb < cfg->n_mels
+           && omni_mel_filterbank_get_center (a->fb, nb) < BASS_HZ)
+      nb++;
+    omni_onset_strength_set_bass_bands (a->odf, nb);
+  }
   if (!a->dec || !a->dbuf || !a->hbuf || !a->hring || !a->window || !a->ring
       || !a->frame || !a->power || !a->power_prev || !a->mag || !a->mag_prev
       || !a->mel || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo
@@ -413,6 +427,46 @@ check_beat (OmniRhythmAnalyzer *a)
   }
 }
 
+/* Tonality: the spectral flatness (geometric over arithmetic mean of the
+ * power; Johnston, "Transform coding of audio signals using perceptual
+ * noise criteria", IEEE JSAC 6(2), 1988; MPEG-7 AudioSpectrumFlatness)
+ * within half-octave bands from 250 Hz to 5 kHz, averaged over the bands
+ * and smoothed over FLATNESS_S; every FLATNESS_EVERY frames. Within a
+ * narrow band any noise is flat whatever its colour (white, pink, brown:
+ * about 0.65 with this window), while pitched instruments put their power
+ * in a few partials (solo piano, violin, orchestra: 0.2-0.55). */
+static void
+update_flatness (OmniRhythmAnalyzer *a)
+{
+  double lo = 250.0, acc = 0.0, c;
+  unsigned nb = 0;
+
+  if (a->state.frames % FLATNESS_EVERY)
+    return;
+  for (; lo < 5000.0; lo *= M_SQRT2) {
+    unsigned k0 = (unsigned) ceil (lo * a->n_fft / a->arate);
+    unsigned k1 = (unsigned) floor (lo * M_SQRT2 * a->n_fft / a->arate), k;
+    double lsum = 0.0, sum = 0.0;
+    if (k1 >= a->n_bins)
+      k1 = a->n_bins - 1;
+    if (k1 < k0 + 2)
+      continue;
+    for (k = k0; k <= k1; k++) {
+      double p = (double) a->power[k] + 1e-20;
+      lsum += log (p);
+      sum += p;
+    }
+    acc += exp (lsum / (k1 - k0 + 1)) / (sum / (k1 - k0 + 1));
+    nb++;
+  }
+  if (!nb)
+    return;
+  c = FLATNESS_EVERY * a->hop / (FLATNESS_S * a->arate);
+  a->flatness = a->state.frames == 0
+                    ? acc / nb
+                    : a->flatness + c * (acc / nb - a->flatness);
+}
+
 static void
 analyse_frame (OmniRhythmAnalyzer *a)
 {
@@ -479,6 +533,7 @@ analyse_frame (OmniRhythmAnalyzer *a)
     for (k = a->n_low; k < a->cfg.n_mels; k++)
       a->mel[k] = p;
   }
+  update_flatness (a);
   strength = omni_onset_strength_do (a->odf, a->mel);
   if (!isfinite (strength))
     strength = 0.0f;
@@ -512,17 +567,20 @@ analyse_frame (OmniRhythmAnalyzer *a)
 
   /* tempo */
   omni_tempo_push (a->tempo, accent);
+  omni_tempo_push_bass (a->tempo, omni_onset_strength_get_bass (a->odf));
   if (--a->tempo_countdown == 0) {
     a->tempo_countdown = a->tempo_every;
     omni_tempo_update (a->tempo);
     a->state.confidence = omni_tempo_get_confidence (a->tempo);
     {
       /* a jump of the estimate (another metrical level, a new song) is
-       * taken once it has held for TEMPO_CONFIRM updates with at least the
-       * minimum confidence, or for TEMPO_CONFIRM_UNSURE updates without;
-       * small changes pass at once */
+       * taken once it has held for TEMPO_CONFIRM updates while the beats
+       * run (the confidence held over CONF_HOLD_S reaches the minimum, or
+       * for a pitched sound the loose one: see below), or for
+       * TEMPO_CONFIRM_UNSURE updates otherwise; small changes pass at
+       * once */
       double bpm = omni_tempo_get_bpm (a->tempo);
-      gboolean sure = a->state.confidence >= a->cfg.beat_min_confidence;
+      gboolean sure = a->locked;
       if (a->state.bpm <= 0.0 || bpm <= 0.0
           || fabs (log2 (bpm / a->state.bpm)) < TEMPO_JUMP_OCT
           || (omni_tempo_get_changed (a->tempo) && sure)) {
@@ -552,8 +610,19 @@ analyse_frame (OmniRhythmAnalyzer *a)
   a->conf_hold *= exp (-(double) a->hop / (CONF_HOLD_S * a->arate));
   if (a->state.confidence > a->conf_hold)
     a->conf_hold = a->state.confidence;
-  a->locked = a->state.bpm > 0.0 && a->conf_hold > 0.0
-              && a->conf_hold >= a->cfg.beat_min_confidence;
+  /* a pitched sound (not noise) may start the beats on the loose
+   * confidence (2 sigma above chance instead of 3): soft or rubato
+   * classical music reaches 3 sigma only after 9-20 s, if at all, while
+   * noise reaches 2 sigma now and then at some tempo; noise is flat in
+   * every band, music is not */
+  a->loose_hold *= exp (-(double) a->hop / (CONF_HOLD_S * a->arate));
+  if (omni_tempo_get_loose_confidence (a->tempo) > a->loose_hold)
+    a->loose_hold = omni_tempo_get_loose_confidence (a->tempo);
+  a->locked
+      = a->state.bpm > 0.0
+        && ((a->conf_hold > 0.0 && a->conf_hold >= a->cfg.beat_min_confidence)
+            || (a->flatness < TONAL_FLATNESS && a->loose_hold > 0.0
+                && a->loose_hold >= a->cfg.beat_min_confidence));
   period = a->locked ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   /* (re)start the tracker when tracking resumes or the tempo jumps */
   if (period > 0.0
@@ -839,6 +908,8 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->drift_ref = 0.0;
   a->locked = 0;
   a->conf_hold = 0.0;
+  a->loose_hold = 0.0;
+  a->flatness = 1.0;
   a->jump_bpm = 0.0;
   a->tracked_period = 0.0;
   a->jump_count = 0;

@@ -23,6 +23,11 @@
  *    forward in time, one update per call (Klapuri, Eronen & Astola,
  *    "Analysis of the meter of acoustic musical signals", IEEE TASLP 14(1),
  *    2006; the same smoothing is in Stark et al. 2009).
+ * Triple metre: before stepping down from a level to the one twice as
+ * slow, a bass-band envelope (omni_tempo_push_bass) folded on bars of 2, 3
+ * and 4 beats tells whether the bar has three beats, in which case the
+ * level twice as slow is no metrical level and the level stays (Gouyon &
+ * Herrera, AES 2003; Klapuri et al. 2006 on the low band's accent).
  * 5. Confidence is the normalised autocorrelation of the detrended
  *    envelope at the chosen period and its double, in [0,1]: about 1 for a
  *    metronome, about 0 for noise or silence (no periodicity).
@@ -48,7 +53,8 @@
 #define BALANCE_TOL_S 0.02
 #define BALANCE_THRESHOLD 0.4
 #define ACCENT_RATIO 0.5f
-#define NULL_Z 3.0 /* confidence: excess over 3 sigma of chance */
+#define NULL_Z 3.0  /* confidence: excess over 3 sigma of chance */
+#define LOOSE_Z 2.0 /* the loose confidence: over 2 sigma */
 #define CHANGE_NULL_Z 2.0
 #define NULL_CORR_S 0.03
 #define CHANGE_WINDOW_S 4.0
@@ -57,13 +63,19 @@
 #define CHANGE_SAME_OCT 0.06
 #define BALANCE_HYSTERESIS 0.1
 #define CONF_TOL_S 0.02
+#define TRIPLE_RATIO 1.2
+#define TRIPLE_KEEP 1.1
+#define TRIPLE_MAX_BPM 250.0
+#define TRIPLE_MIN_BALANCE 0.5
 
 struct _OmniTempo {
   double fr, bpm_min, bpm_max;
   double prior_bpm, prior_oct;
   unsigned cap; /* ring capacity, frames */
   float *ring;
+  float *bass; /* the bass flux, same positions as ring */
   unsigned pos, count;
+  int triple; /* the last update found a triple metre at the fast level */
 
   unsigned n_states;
   double *bpm, *prior, *sal, *post, *tmp;
@@ -75,9 +87,10 @@ struct _OmniTempo {
   float *x, *re, *im, *acf;
   float *xs; /* the sparse envelope of the last update (before centring) */
   float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
+  float *bs; /* the bass envelope of the last update, sparse and filtered */
   unsigned n_xs;
 
-  double cur_bpm, cur_conf;
+  double cur_bpm, cur_conf, cur_conf_loose;
   int changed;
   int have_estimate;
 };
@@ -117,6 +130,7 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   if (t->cap < 16)
     t->cap = 16;
   t->ring = calloc (t->cap, sizeof (float));
+  t->bass = calloc (t->cap, sizeof (float));
 
   span = log2 (bpm_max / bpm_min);
   t->n_states = (unsigned) ceil (span / GRID_STEP_OCT) + 1;
@@ -138,9 +152,10 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   t->acf = calloc (t->m, sizeof (float));
   t->xs = calloc (t->m, sizeof (float));
   t->xm = calloc (t->m, sizeof (float));
-  if (!t->xs || !t->xm || !t->ring || !t->bpm || !t->prior || !t->sal
-      || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short || !t->x
-      || !t->re || !t->im || !t->acf) {
+  t->bs = calloc (t->m, sizeof (float));
+  if (!t->xs || !t->xm || !t->bs || !t->ring || !t->bass || !t->bpm || !t->prior
+      || !t->sal || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short
+      || !t->x || !t->re || !t->im || !t->acf) {
     omni_tempo_free (t);
     return NULL;
   }
@@ -173,9 +188,26 @@ omni_tempo_push (OmniTempo *t, float value)
   if (!isfinite (value) || value < 0.0f)
     value = 0.0f;
   t->ring[t->pos] = value;
+  t->bass[t->pos] = 0.0f;
   t->pos = (t->pos + 1) % t->cap;
   if (t->count < t->cap)
     t->count++;
+}
+
+/**
+ * omni_tempo_push_bass:
+ * @t: an #OmniTempo
+ * @value: the bass flux of the frame just pushed with omni_tempo_push()
+ *
+ * The bass register's flux, for the metre (optional: without it the metre
+ * is taken as duple).
+ */
+void
+omni_tempo_push_bass (OmniTempo *t, float value)
+{
+  if (!isfinite (value) || value < 0.0f)
+    value = 0.0f;
+  t->bass[(t->pos + t->cap - 1) % t->cap] = value;
 }
 
 /* r(l) at a fractional lag, linear interpolation; l < n */
@@ -231,10 +263,10 @@ bartlett_factor (const OmniTempo *t, unsigned n, double r0, double period)
  * NULL_Z standard deviations of its chance level, scaled to [.., 1] */
 static double
 excess (const OmniTempo *t, double lag, unsigned n, double r0, int tol,
-    double bartlett)
+    double bartlett, double z)
 {
   double c = acf_peak (t, lag, n, tol) / r0;
-  double s0 = NULL_Z * sqrt (bartlett / MAX (1.0, n - lag));
+  double s0 = z * sqrt (bartlett / MAX (1.0, n - lag));
 
   s0 = MIN (s0, 0.9);
   return (c - s0) / (1.0 - s0);
@@ -379,6 +411,63 @@ accent_balance (OmniTempo *t, double p)
   return (double) hits / cnt_b;
 }
 
+/* The accent contrast of a bar of k beats of period p (frames) in the
+ * sparse bass envelope bs: the mean pulse at each of the k beat positions
+ * of the bar (at the bar phase with the largest sum), the largest over
+ * their mean: 1 when every beat of the bar is alike, higher when one beat
+ * (the downbeat) is accented. */
+static double
+bar_contrast (OmniTempo *t, double p, unsigned k)
+{
+  double bar = k * p, best_sum = -1.0, best = 1.0;
+  unsigned b, j;
+  float *v = t->acf + t->m / 2; /* scratch beyond the lags in use */
+  unsigned nb = (unsigned) ceil (bar);
+
+  if (t->n_xs < 2.0 * bar || nb > t->m / 2)
+    return 1.0;
+  /* mean pulse at every phase of the bar */
+  for (b = 0; b < nb; b++) {
+    double acc = 0.0, pos;
+    unsigned cnt = 0;
+    for (pos = b; pos < t->n_xs; pos += bar) {
+      acc += t->bs[lround (pos) < (long) t->n_xs ? lround (pos) : 0];
+      cnt++;
+    }
+    v[b] = cnt ? (float) (acc / cnt) : 0.0f;
+  }
+  for (b = 0; b < (unsigned) ceil (p) && b < nb; b++) {
+    double sum = 0.0, mx = 0.0;
+    for (j = 0; j < k; j++) {
+      double x = v[lround (b + j * p) % nb];
+      sum += x;
+      mx = MAX (mx, x);
+    }
+    if (sum > best_sum) {
+      best_sum = sum;
+      best = sum > 0.0 ? mx / (sum / k) : 1.0;
+    }
+  }
+  return best;
+}
+
+/* Triple metre at the level of period p (frames): the bass marks every
+ * third beat (a bar of 3) more clearly, by TRIPLE_RATIO, than every second
+ * or every fourth (TRIPLE_KEEP keeps an earlier decision). In a bar of 3
+ * the downbeat falls on every phase of a group of 2 or 4 in turn, so
+ * these stay flat; a bar of 6 (the eighths of a slow 3/4, or 6/8) or of 4
+ * shows its downbeat in the groups of 2 as well. Then the level twice as
+ * slow is no metrical level at all. */
+static int
+is_triple (OmniTempo *t, double p, int was_triple)
+{
+  double g2 = bar_contrast (t, p, 2), g3 = bar_contrast (t, p, 3);
+  double g4 = bar_contrast (t, p, 4);
+  double r = was_triple ? TRIPLE_KEEP : TRIPLE_RATIO;
+
+  return g3 > r * g4 && g3 > r * g2;
+}
+
 /* Octave handling. Between a level and the one twice as slow, the faster
  * is the beat when its in-between beats are accented too (Lerdahl &
  * Jackendoff's metrical well-formedness, as Klapuri et al. 2006 use it to
@@ -389,11 +478,20 @@ accent_balance (OmniTempo *t, double p)
 static double
 resolve_octave (OmniTempo *t, double bpm)
 {
+  int was_triple = t->triple;
+
   while (bpm * 2.0 <= t->bpm_max)
     bpm *= 2.0;
+  t->triple = 0;
   while (bpm / 2.0 >= t->bpm_min) {
     double beta = accent_balance (t, 60.0 * t->fr / bpm);
     double thr = BALANCE_THRESHOLD;
+    /* a level whose every beat is played, in a bar of 3 */
+    if (bpm <= TRIPLE_MAX_BPM && beta >= TRIPLE_MIN_BALANCE
+        && is_triple (t, 60.0 * t->fr / bpm, was_triple)) {
+      t->triple = 1;
+      break;
+    }
     if (t->cur_bpm > 0.0 && fabs (log2 (bpm / t->cur_bpm)) < 0.05)
       thr -= BALANCE_HYSTERESIS;
     if (beta < 0.0 || beta * prior_of (t, bpm) / prior_of (t, bpm / 2.0) >= thr)
@@ -403,39 +501,65 @@ resolve_octave (OmniTempo *t, double bpm)
   return bpm;
 }
 
+/* Step 1 on the newest n frames of @ring: x - its local mean over
+ * +-LOCAL_MEAN_S, half-wave rectified, into @out; returns the sum */
+static double
+sparse_envelope (const OmniTempo *t, const float *ring, unsigned n, float *out)
+{
+  unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
+  unsigned start = (t->pos + t->cap - n) % t->cap, i;
+  unsigned lo = 0, hi = 0; /* window [lo, hi) of the running sum */
+  double run = 0.0, sum = 0.0;
+
+  for (i = 0; i < n; i++) {
+    unsigned want_lo = i > half_w ? i - half_w : 0;
+    unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
+    double v;
+    while (hi < want_hi)
+      run += ring[(start + hi++) % t->cap];
+    while (lo < want_lo)
+      run -= ring[(start + lo++) % t->cap];
+    v = ring[(start + i) % t->cap] - run / (double) (hi - lo);
+    out[i] = v > 0.0 ? (float) v : 0.0f;
+    sum += out[i];
+  }
+  return sum;
+}
+
+/* The bass envelope for the metre: sparse like the accent, maximum-filtered
+ * over +-BALANCE_TOL_S into bs */
+static void
+prepare_bass (OmniTempo *t, unsigned n)
+{
+  int tol = (int) lround (BALANCE_TOL_S * t->fr);
+  long i, d;
+  float *y = t->acf + t->m / 2; /* scratch beyond the lags in use */
+
+  sparse_envelope (t, t->bass, n, y);
+  for (i = 0; i < (long) n; i++) {
+    float m = 0.0f;
+    for (d = -tol; d <= tol; d++) {
+      long j = i + d;
+      if (j >= 0 && j < (long) n && y[j] > m)
+        m = y[j];
+    }
+    t->bs[i] = m;
+  }
+}
+
 /* Steps 1 and 2 on the newest n frames: the sparse envelope (kept in xs
  * and xm when @keep) and its unbiased autocorrelation in acf. Returns r(0). */
 static double
 prepare_acf (OmniTempo *t, unsigned n, int keep)
 {
-  unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
-  unsigned start = (t->pos + t->cap - n) % t->cap;
   double mean = 0.0;
   unsigned i, k, m;
   float *y;
   OmniFft *fft;
 
-  /* 1. adaptive threshold: x - local mean, half-wave rectified; the local
-   * mean uses a running sum over +-half_w frames */
+  /* 1. adaptive threshold: x - local mean, half-wave rectified */
   y = t->acf; /* scratch */
-  for (i = 0; i < n; i++)
-    y[i] = t->ring[(start + i) % t->cap];
-  {
-    double run = 0.0;
-    unsigned lo = 0, hi = 0; /* window [lo, hi) */
-    for (i = 0; i < n; i++) {
-      unsigned want_lo = i > half_w ? i - half_w : 0;
-      unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
-      double v;
-      while (hi < want_hi)
-        run += y[hi++];
-      while (lo < want_lo)
-        run -= y[lo++];
-      v = y[i] - run / (double) (hi - lo);
-      t->x[i] = v > 0.0 ? (float) v : 0.0f;
-      mean += t->x[i];
-    }
-  }
+  mean = sparse_envelope (t, t->ring, n, t->x);
   if (keep) {
     memcpy (t->xs, t->x, n * sizeof (float));
     t->n_xs = n;
@@ -558,6 +682,29 @@ detect_change (OmniTempo *t)
   return 1;
 }
 
+/* step 5: mean excess over z standard deviations of chance at the period
+ * and at two or three periods (whichever is larger), clamped to [0, 1] */
+static double
+confidence (
+    const OmniTempo *t, unsigned n, double r0, double lag_limit, double z)
+{
+  double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3, c;
+  double bartlett = bartlett_factor (t, n, r0, period);
+  int tol = (int) lround (CONF_TOL_S * t->fr);
+
+  c1 = excess (t, period, n, r0, tol, bartlett, z);
+  c2 = 2.0 * period < lag_limit
+           ? excess (t, 2.0 * period, n, r0, tol, bartlett, z)
+           : c1;
+  c3 = 3.0 * period < lag_limit
+           ? excess (t, 3.0 * period, n, r0, tol, bartlett, z)
+           : c1;
+  c = 0.5 * (c1 + MAX (c2, c3));
+  if (!(c > 0.0))
+    c = 0.0;
+  return c > 1.0 ? 1.0 : c;
+}
+
 /**
  * omni_tempo_update:
  * @t: an #OmniTempo
@@ -584,9 +731,11 @@ omni_tempo_update (OmniTempo *t)
   t->changed = detect_change (t);
   n = t->count;
   r0 = prepare_acf (t, n, 1);
+  prepare_bass (t, n);
   if (!(r0 > 1e-12) || !isfinite (r0)) {
     /* silence or a constant envelope: no periodicity at all */
     t->cur_conf = 0.0;
+    t->cur_conf_loose = 0.0;
     for (s = 0; s < t->n_states; s++)
       t->sal[s] = 0.0;
     return t->have_estimate;
@@ -637,23 +786,8 @@ omni_tempo_update (OmniTempo *t)
   }
 
   /* 5. confidence */
-  {
-    double period = 60.0 * t->fr / t->cur_bpm, c1, c2, c3;
-    double bartlett = bartlett_factor (t, n, r0, period);
-    int tol = (int) lround (CONF_TOL_S * t->fr);
-    c1 = excess (t, period, n, r0, tol, bartlett);
-    c2 = 2.0 * period < lag_limit
-             ? excess (t, 2.0 * period, n, r0, tol, bartlett)
-             : c1;
-    c3 = 3.0 * period < lag_limit
-             ? excess (t, 3.0 * period, n, r0, tol, bartlett)
-             : c1;
-    t->cur_conf = 0.5 * (c1 + MAX (c2, c3));
-    if (!(t->cur_conf > 0.0))
-      t->cur_conf = 0.0;
-    if (t->cur_conf > 1.0)
-      t->cur_conf = 1.0;
-  }
+  t->cur_conf = confidence (t, n, r0, lag_limit, NULL_Z);
+  t->cur_conf_loose = confidence (t, n, r0, lag_limit, LOOSE_Z);
   t->have_estimate = 1;
   return 1;
 }
@@ -692,6 +826,19 @@ double
 omni_tempo_get_confidence (const OmniTempo *t)
 {
   return t->have_estimate ? t->cur_conf : 0.0;
+}
+
+/**
+ * omni_tempo_get_loose_confidence:
+ * @t: an #OmniTempo
+ *
+ * Returns: the confidence with a 2 sigma chance level instead of 3, in
+ * [0,1]
+ */
+double
+omni_tempo_get_loose_confidence (const OmniTempo *t)
+{
+  return t->have_estimate ? t->cur_conf_loose : 0.0;
 }
 
 /**
@@ -750,8 +897,10 @@ omni_tempo_reset (OmniTempo *t)
   t->count = 0;
   t->cur_bpm = 0.0;
   t->cur_conf = 0.0;
+  t->cur_conf_loose = 0.0;
   t->have_estimate = 0;
   t->changed = 0;
+  t->triple = 0;
   for (s = 0; s < t->n_states; s++)
     t->post[s] = 1.0 / t->n_states;
 }
@@ -766,6 +915,7 @@ omni_tempo_free (OmniTempo *t)
   if (!t)
     return;
   free (t->ring);
+  free (t->bass);
   free (t->bpm);
   free (t->prior);
   free (t->sal);
@@ -780,5 +930,6 @@ omni_tempo_free (OmniTempo *t)
   free (t->acf);
   free (t->xs);
   free (t->xm);
+  free (t->bs);
   free (t);
 }

@@ -19,10 +19,12 @@ typedef struct _OmniTempo OmniTempo;
 OMNI_API OmniTempo *omni_tempo_new (double frame_rate, double bpm_min,
     double bpm_max, double window_s, double prior_bpm, double prior_octaves);
 OMNI_API void omni_tempo_push (OmniTempo *t, float value);
+OMNI_API void omni_tempo_push_bass (OmniTempo *t, float value);
 OMNI_API int omni_tempo_update (OmniTempo *t);
 OMNI_API double omni_tempo_get_bpm (const OmniTempo *t);
 OMNI_API double omni_tempo_get_period (const OmniTempo *t);
 OMNI_API double omni_tempo_get_confidence (const OmniTempo *t);
+OMNI_API double omni_tempo_get_loose_confidence (const OmniTempo *t);
 OMNI_API int omni_tempo_get_changed (const OmniTempo *t);
 OMNI_API unsigned omni_tempo_get_n_states (const OmniTempo *t);
 OMNI_API const double *omni_tempo_get_salience (
