@@ -12,8 +12,8 @@
  * through libtesseract's C API) and attaches to that frame one
  * #GstVideoRegionOfInterestMeta per line: roi_type "text", id = the line's
  * index in reading order, and a parameter structure named "omniocr" with
- * "text" (gchararray), "confidence" (gdouble, 0..1) and "light-on-dark"
- * (gboolean).
+ * "text" (gchararray), "confidence" (gdouble, 0..1) and "inverted"
+ * (gboolean, read from the inverted frame).
  *
  * ## Which frames
  *
@@ -25,20 +25,21 @@
  *
  * ## Pre-processing
  *
- * The frame's luma (BT.601 weights for RGB) is searched for text lines by
- * Tesseract's layout analysis twice, as is and inverted, so that light
- * captions on dark boxes are found as well as dark text on light
- * backgrounds (#GstOmniOcr:polarity restricts this to one pass). Frames
- * lower than 480 lines are enlarged for this (at most 3x), frames longer
- * than 3840 pixels reduced. Each line is then cropped with a margin,
- * inverted when its text is lighter than its background (the smaller class
- * of Otsu's threshold is the ink), enlarged so that it is
- * #GstOmniOcr:text-height pixels high (about 30 px suits Tesseract's LSTM
- * recogniser; small text gains most) and read as a single line; a line read
- * with a confidence under 0.85 is read again binarised with Otsu's
- * threshold and the better reading kept. Lines under
- * #GstOmniOcr:min-confidence, lines without a letter or digit, and the
- * less confident of two overlapping readings are dropped.
+ * The frame is converted to 8-bit RGB (GRAY8 stays grey): Tesseract
+ * thresholds each colour channel with Otsu's method and keeps the best
+ * separated one, which finds white captions over bright photos that the
+ * luma alone hides. Frames lower than 480 lines are enlarged (at most 3x),
+ * frames longer than 3840 pixels reduced. Tesseract then finds and reads
+ * the text lines (automatic page segmentation, LSTM recogniser) twice: on
+ * the frame and on its inverse, so that light text on dark boxes
+ * (captions) is read as well as dark text on light backgrounds
+ * (#GstOmniOcr:polarity restricts this to one pass). A line lower than
+ * #GstOmniOcr:text-height pixels read with a confidence under 0.9 is read
+ * again, cropped with a margin and enlarged to that height (about 30 px
+ * suits Tesseract; small text gains most), and the better reading kept.
+ * Lines under #GstOmniOcr:min-confidence, lines without a letter or digit
+ * (texture taken for text) and the less confident of two overlapping
+ * readings are dropped.
  *
  * ## Messages
  *
@@ -57,7 +58,8 @@
  *   with "text" (gchararray), "confidence" (gdouble, 0..1), "x", "y",
  *   "width", "height" (gint, the box in the frame's pixels), "nx", "ny",
  *   "nwidth", "nheight" (gdouble, the box normalised by the frame's size,
- *   0..1) and "light-on-dark" (gboolean)
+ *   0..1) and "inverted" (gboolean: read from the inverted frame, light
+ *   text on a darker background)
  * - "inference-ms" (gdouble): wall-clock time of the analysis,
  *   pre-processing included
  * - "late" (gboolean): TRUE when the analysis ended after the frame had
@@ -148,7 +150,7 @@ enum {
 typedef struct {
   GstBuffer *buffer; /* the worker's ref, dropped after pre-processing */
   GstVideoInfo info;
-  OmniOcrGreyFunc grey;
+  OmniOcrConvertFunc convert;
   OmniOcrParams params;
   guint64 generation;
   /* under the element's lock */
@@ -178,7 +180,7 @@ struct _GstOmniOcr {
   gboolean post_messages;
 
   /* streaming thread */
-  OmniOcrGreyFunc grey;
+  OmniOcrConvertFunc convert;
   guint64 frame_count;
   gboolean seen_sample_meta;
   gboolean live, live_known;
@@ -284,7 +286,7 @@ static void
 run_job (GstOmniOcr *self, OcrJob *job)
 {
   GstVideoFrame frame;
-  OmniOcrImage *grey;
+  OmniOcrImage *image;
   GError *err = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
@@ -294,15 +296,13 @@ run_job (GstOmniOcr *self, OcrJob *job)
     gst_clear_buffer (&job->buffer);
     return;
   }
-  grey = omni_ocr_image_new (
-      GST_VIDEO_INFO_WIDTH (&job->info), GST_VIDEO_INFO_HEIGHT (&job->info));
-  job->grey (&frame, grey);
+  image = job->convert (&frame);
   gst_video_frame_unmap (&frame);
   gst_clear_buffer (&job->buffer);
 
   job->result.lines
-      = omni_ocr_engine_read (self->engine, grey, &job->params, &err);
-  omni_ocr_image_free (grey);
+      = omni_ocr_engine_read (self->engine, image, &job->params, &err);
+  omni_ocr_image_free (image);
   job->result.inference_ms = (g_get_monotonic_time () - t0) / 1000.0;
   if (err && !g_error_matches (err, OMNI_OCR_ERROR, OMNI_OCR_ERROR_CANCELLED))
     GST_ELEMENT_WARNING (self, LIBRARY, FAILED,
@@ -520,8 +520,9 @@ gst_omni_ocr_set_info (GstVideoFilter *filter, GstCaps *incaps,
 {
   GstOmniOcr *self = GST_OMNI_OCR (filter);
 
-  self->grey = omni_ocr_grey_func_for_format (GST_VIDEO_INFO_FORMAT (in_info));
-  if (!self->grey) {
+  self->convert
+      = omni_ocr_convert_func_for_format (GST_VIDEO_INFO_FORMAT (in_info));
+  if (!self->convert) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
         ("unsupported format %s",
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (in_info))));
@@ -688,7 +689,7 @@ job_new (GstOmniOcr *self, GstBuffer *buf)
 
   job->buffer = gst_buffer_ref (buf);
   job->info = GST_VIDEO_FILTER (self)->in_info;
-  job->grey = self->grey;
+  job->convert = self->convert;
   omni_ocr_params_init (&job->params);
   GST_OBJECT_LOCK (self);
   job->params.text_height = self->text_height;
@@ -985,18 +986,19 @@ install_engine_properties (GObjectClass *gobject_class)
   /**
    * GstOmniOcr:text-height:
    *
-   * Lines lower than this many pixels are enlarged to it (at most 4x)
-   * before recognition.
+   * Lines lower than this many pixels, read with a confidence under 0.9,
+   * are read again enlarged to this height (at most 4x).
    */
   g_object_class_install_property (gobject_class, PROP_TEXT_HEIGHT,
       g_param_spec_uint ("text-height", "Text height",
-          "Height in pixels small text lines are scaled up to", 8, 256,
+          "Height in pixels small text lines are read again at", 8, 256,
           DEFAULT_TEXT_HEIGHT, PARAM_FLAGS | GST_PARAM_MUTABLE_PLAYING));
   /**
    * GstOmniOcr:polarity:
    *
-   * Which text to look for: both (two layout passes), or only dark on
-   * light, or only light on dark (captions).
+   * Which text to look for: both (two passes, on the frame and on its
+   * inverse), or only dark on light, or only light on dark (captions):
+   * one pass, half the time.
    */
   g_object_class_install_property (gobject_class, PROP_POLARITY,
       g_param_spec_enum ("polarity", "Polarity", "Text lighter or darker "
@@ -1014,11 +1016,11 @@ install_engine_properties (GObjectClass *gobject_class)
   /**
    * GstOmniOcr:max-lines:
    *
-   * At most this many line candidates are read per frame, largest first.
+   * At most this many lines are kept per frame, most confident first.
    */
   g_object_class_install_property (gobject_class, PROP_MAX_LINES,
       g_param_spec_uint ("max-lines", "Maximum lines",
-          "Most line candidates read per frame", 1, 1024, DEFAULT_MAX_LINES,
+          "Most lines kept per frame", 1, 1024, DEFAULT_MAX_LINES,
           PARAM_FLAGS | GST_PARAM_MUTABLE_PLAYING));
 }
 

@@ -31,8 +31,8 @@ omni_ocr_result_attach (const OmniOcrResult *result, GstBuffer *buffer)
     roi->id = i;
     gst_video_region_of_interest_meta_add_param (roi,
         gst_structure_new ("omniocr", "text", G_TYPE_STRING, l->text,
-            "confidence", G_TYPE_DOUBLE, l->confidence, "light-on-dark",
-            G_TYPE_BOOLEAN, l->light_on_dark, NULL));
+            "confidence", G_TYPE_DOUBLE, l->confidence, "inverted",
+            G_TYPE_BOOLEAN, l->inverted, NULL));
   }
 }
 
@@ -46,8 +46,8 @@ line_structure (const OmniOcrLine *l, gint width, gint height)
       (gdouble) l->box.x / width, "ny", G_TYPE_DOUBLE,
       (gdouble) l->box.y / height, "nwidth", G_TYPE_DOUBLE,
       (gdouble) l->box.width / width, "nheight", G_TYPE_DOUBLE,
-      (gdouble) l->box.height / height, "light-on-dark", G_TYPE_BOOLEAN,
-      l->light_on_dark, NULL);
+      (gdouble) l->box.height / height, "inverted", G_TYPE_BOOLEAN,
+      l->inverted, NULL);
 }
 
 /* The `omniocr` message body (fields documented in gstomniocr.c). */

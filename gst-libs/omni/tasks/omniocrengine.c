@@ -10,13 +10,13 @@
 
 #include <string.h>
 
-/* The detection pass sees frames at least this high (small frames are
- * enlarged so that their text has enough pixels for line finding) and at
- * most this long (an 8K frame is reduced: line finding on 33 Mpixels costs
- * seconds and captions on it are large anyway). */
-#define DETECT_MIN_HEIGHT 480
-#define DETECT_MAX_UPSCALE 3.0
-#define DETECT_MAX_SIDE 3840
+/* The page passes see frames at least this high (small frames are enlarged
+ * so that their text has enough pixels) and at most this long (an 8K frame
+ * is reduced: a page pass on 33 Mpixels costs seconds, and text that
+ * matters on it is large anyway). */
+#define MIN_HEIGHT 480
+#define MAX_UPSCALE 3.0
+#define MAX_SIDE 3840
 /* Below this, an image holds no readable line. */
 #define MIN_SIDE 8
 /* Lines lower than this (in the image's pixels) are noise. */
@@ -153,105 +153,96 @@ check_cancelled (OmniOcrEngine *engine, GError **error)
   return TRUE;
 }
 
-/* ---- detection --------------------------------------------------------- */
+/* ---- passes ------------------------------------------------------------ */
 
 static gdouble
-detect_scale (const OmniOcrImage *image)
+base_scale (const OmniOcrImage *image)
 {
   gint side = MAX (image->width, image->height);
   gdouble s = 1.0;
 
-  if (image->height < DETECT_MIN_HEIGHT)
-    s = MIN (DETECT_MAX_UPSCALE, (gdouble) DETECT_MIN_HEIGHT / image->height);
-  if (side * s > DETECT_MAX_SIDE)
-    s = (gdouble) DETECT_MAX_SIDE / side;
+  if (image->height < MIN_HEIGHT)
+    s = MIN (MAX_UPSCALE, (gdouble) MIN_HEIGHT / image->height);
+  if (side * s > MAX_SIDE)
+    s = (gdouble) MAX_SIDE / side;
   return s;
 }
 
-/* Finds lines in @det (dark on light, or inverted first), appending them to
- * @boxes in the coordinates of the original image (@det scaled by @s). */
+/* Reads @page (@image scaled by @s, inverted when @light) and appends its
+ * lines to @lines in @image's pixels. */
 static gboolean
-find_lines (OmniOcrEngine *engine, const OmniOcrImage *det, gboolean invert,
-    gdouble s, GArray *boxes, GError **error)
+read_pass (OmniOcrEngine *engine, const OmniOcrImage *page, gboolean light,
+    gdouble s, GPtrArray *lines, GError **error)
 {
+  GPtrArray *found = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) omni_ocr_line_free);
   OmniOcrImage *inv = NULL;
-  GArray *found = g_array_new (FALSE, FALSE, sizeof (OmniOcrBox));
   gboolean ok;
   guint i;
 
-  if (invert) {
-    inv = omni_ocr_image_crop (det, 0, 0, det->width, det->height);
+  if (light) {
+    inv = omni_ocr_image_crop (page, 0, 0, page->width, page->height);
     omni_ocr_image_invert (inv);
   }
-  ok = engine->backend->find_lines (engine->state, inv ? inv : det, found, error);
+  ok = engine->backend->read (engine->state, inv ? inv : page, FALSE, found,
+      error);
   for (i = 0; ok && i < found->len; i++) {
-    OmniOcrBox b = g_array_index (found, OmniOcrBox, i), o;
+    OmniOcrLine *l = g_ptr_array_index (found, i);
+    OmniOcrBox b = l->box;
 
-    o.x = (gint) (b.x / s);
-    o.y = (gint) (b.y / s);
-    o.width = MAX (1, (gint) (b.width / s + 0.5));
-    o.height = MAX (1, (gint) (b.height / s + 0.5));
-    if (o.height >= MIN_LINE_HEIGHT)
-      g_array_append_val (boxes, o);
+    l->box.x = (gint) (b.x / s);
+    l->box.y = (gint) (b.y / s);
+    l->box.width = MAX (1, (gint) (b.width / s + 0.5));
+    l->box.height = MAX (1, (gint) (b.height / s + 0.5));
+    l->inverted = light;
+    if (l->box.height >= MIN_LINE_HEIGHT)
+      g_ptr_array_add (lines, g_ptr_array_steal_index (found, i--));
   }
   omni_ocr_image_free (inv);
-  g_array_unref (found);
+  g_ptr_array_unref (found);
   return ok;
 }
 
-static gint
-compare_area_desc (gconstpointer a, gconstpointer b)
+/* ---- small lines -------------------------------------------------------- */
+
+/* Below this confidence a small line is read again, enlarged. */
+#define REREAD_CONFIDENCE 0.9
+
+/* Reads @line's box again from @image, cropped with a margin, made dark on
+ * light and enlarged to @params->text_height; keeps the better reading. */
+static gboolean
+reread_small_line (OmniOcrEngine *engine, const OmniOcrImage *image,
+    OmniOcrLine *line, const OmniOcrParams *params, GError **error)
 {
-  const OmniOcrBox *x = a, *y = b;
-  gint64 ax = (gint64) x->width * x->height, ay = (gint64) y->width * y->height;
-
-  return ax < ay ? 1 : ax > ay ? -1 : 0;
-}
-
-/* ---- recognition ------------------------------------------------------- */
-
-/* Below this confidence a line is read a second time, binarised with Otsu's
- * threshold: a textured background or a drop shadow can fool the engine's
- * own binarisation of the grey line, while a clean line reads better grey. */
-#define REREAD_CONFIDENCE 0.85
-
-static void
-binarise (OmniOcrImage *image)
-{
-  guint8 t = omni_ocr_image_otsu (image);
-  gint x, y;
-
-  for (y = 0; y < image->height; y++) {
-    guint8 *row = image->data + (gsize) y * image->stride;
-    for (x = 0; x < image->width; x++)
-      row[x] = row[x] > t ? 255 : 0;
-  }
-}
-
-/* Crops @box with a margin, makes it dark on light and at least
- * @params->text_height high. */
-static OmniOcrImage *
-prepare_line (const OmniOcrImage *image, const OmniOcrBox *box,
-    const OmniOcrParams *params, gboolean *light)
-{
-  gint pad = MAX (2, box->height / 4);
-  gdouble s = CLAMP ((gdouble) params->text_height / box->height, 1.0, 4.0);
+  const OmniOcrBox *b = &line->box;
+  gint pad = MAX (2, b->height / 4);
+  gdouble s = MIN (4.0, (gdouble) params->text_height / b->height);
   OmniOcrImage *crop, *scaled;
+  GPtrArray *found = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) omni_ocr_line_free);
+  gboolean ok;
+  guint i;
 
-  crop = omni_ocr_image_crop (image, box->x - pad, box->y - pad,
-      box->width + 2 * pad, box->height + 2 * pad);
-  if (params->polarity == OMNI_OCR_POLARITY_AUTO)
-    *light = omni_ocr_image_is_light_on_dark (crop);
-  else
-    *light = params->polarity == OMNI_OCR_POLARITY_LIGHT_ON_DARK;
-  if (*light)
+  crop = omni_ocr_image_crop (
+      image, b->x - pad, b->y - pad, b->width + 2 * pad, b->height + 2 * pad);
+  if (line->inverted)
     omni_ocr_image_invert (crop);
-  if (s == 1.0)
-    return crop;
-  scaled = omni_ocr_image_scale (crop, MAX (1, (gint) (crop->width * s + 0.5)),
-      MAX (1, (gint) (crop->height * s + 0.5)));
+  scaled = omni_ocr_image_scale (crop, MAX (1, (gint) (crop->width * s)),
+      MAX (1, (gint) (crop->height * s)));
+  ok = engine->backend->read (engine->state, scaled, TRUE, found, error);
+  for (i = 0; ok && i < found->len; i++) {
+    OmniOcrLine *l = g_ptr_array_index (found, i);
+
+    if (l->confidence > line->confidence) {
+      g_free (line->text);
+      line->text = g_steal_pointer (&l->text);
+      line->confidence = l->confidence;
+    }
+  }
   omni_ocr_image_free (crop);
-  return scaled;
+  omni_ocr_image_free (scaled);
+  g_ptr_array_unref (found);
+  return ok;
 }
 
 /* A line without a letter or digit is texture taken for text. */
@@ -262,43 +253,6 @@ has_alnum (const gchar *text)
     if (g_unichar_isalnum (g_utf8_get_char (text)))
       return TRUE;
   return FALSE;
-}
-
-/* Reads @box; returns NULL (no error) for an empty line. */
-static OmniOcrLine *
-read_box (OmniOcrEngine *engine, const OmniOcrImage *image,
-    const OmniOcrBox *box, const OmniOcrParams *params, GError **error)
-{
-  gboolean light;
-  OmniOcrImage *line_image = prepare_line (image, box, params, &light);
-  gchar *text = NULL, *text2 = NULL;
-  gdouble conf = 0, conf2 = 0;
-  OmniOcrLine *line = NULL;
-  gboolean ok;
-
-  ok = engine->backend->read_line (
-      engine->state, line_image, &text, &conf, error);
-  if (ok && conf < REREAD_CONFIDENCE) {
-    binarise (line_image);
-    ok = engine->backend->read_line (
-        engine->state, line_image, &text2, &conf2, error);
-    if (ok && conf2 > conf) {
-      g_free (text);
-      text = g_steal_pointer (&text2);
-      conf = conf2;
-    }
-  }
-  if (ok && has_alnum (g_strstrip (text))) {
-    line = g_new0 (OmniOcrLine, 1);
-    line->text = g_steal_pointer (&text);
-    line->confidence = conf;
-    line->box = *box;
-    line->light_on_dark = light;
-  }
-  g_free (text);
-  g_free (text2);
-  omni_ocr_image_free (line_image);
-  return line;
 }
 
 static gboolean
@@ -338,14 +292,14 @@ compare_reading_order (gconstpointer a, gconstpointer b)
 /* Where lines found in both passes (or nested ones) overlap, keeps the more
  * confident reading; then sorts in reading order. */
 static GPtrArray *
-suppress_overlaps (GPtrArray *lines)
+suppress_overlaps (GPtrArray *lines, guint max_lines)
 {
   GPtrArray *kept = g_ptr_array_new_with_free_func (
       (GDestroyNotify) omni_ocr_line_free);
   guint i, j;
 
   g_ptr_array_sort (lines, compare_conf_desc);
-  for (i = 0; i < lines->len; i++) {
+  for (i = 0; i < lines->len && kept->len < max_lines; i++) {
     OmniOcrLine *l = g_ptr_array_index (lines, i);
     gboolean keep = TRUE;
 
@@ -360,45 +314,20 @@ suppress_overlaps (GPtrArray *lines)
   return kept;
 }
 
-static GArray *
-detect (OmniOcrEngine *engine, const OmniOcrImage *image,
-    const OmniOcrParams *params, GError **error)
-{
-  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (OmniOcrBox));
-  gdouble s = detect_scale (image);
-  OmniOcrImage *det = NULL;
-  gboolean ok = TRUE;
-
-  if (s != 1.0)
-    det = omni_ocr_image_scale (image, MAX (1, (gint) (image->width * s)),
-        MAX (1, (gint) (image->height * s)));
-  if (params->polarity != OMNI_OCR_POLARITY_LIGHT_ON_DARK)
-    ok = find_lines (engine, det ? det : image, FALSE, s, boxes, error);
-  if (ok && params->polarity != OMNI_OCR_POLARITY_DARK_ON_LIGHT)
-    ok = find_lines (engine, det ? det : image, TRUE, s, boxes, error);
-  omni_ocr_image_free (det);
-  if (!ok) {
-    g_array_unref (boxes);
-    return NULL;
-  }
-  g_array_sort (boxes, compare_area_desc);
-  if (boxes->len > params->max_lines)
-    g_array_set_size (boxes, params->max_lines);
-  return boxes;
-}
-
 /**
  * omni_ocr_engine_read:
  * @engine: an engine
- * @image: a grey image
+ * @image: a grey or RGB image
  * @params: how to read it
  * @error: where to put an error
  *
- * Finds the text lines of @image, of both polarities unless told
- * otherwise, and reads each after cropping it with a margin, inverting it
- * when its text is lighter than its background and scaling it to
- * @params->text_height pixels. Overlapping readings keep the most
- * confident one. Blocks for the whole recognition (hundreds of ms).
+ * Reads the text lines of @image: as is and inverted (so that light
+ * captions on dark boxes are read as well as dark text on light
+ * backgrounds) unless @params restricts the polarity; small frames
+ * enlarged and huge ones reduced first; lines lower than
+ * @params->text_height read with a confidence under 0.9 read again
+ * enlarged to that height; overlapping readings keep the most confident.
+ * Blocks for the whole recognition (hundreds of ms).
  *
  * Returns: (transfer full) (element-type OmniOcrLine) (nullable): the
  *   lines in reading order, boxes in @image's pixels; %NULL on error or
@@ -410,39 +339,37 @@ omni_ocr_engine_read (OmniOcrEngine *engine, const OmniOcrImage *image,
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (
       (GDestroyNotify) omni_ocr_line_free);
-  GArray *boxes;
-  gboolean failed;
+  gdouble s = base_scale (image);
+  OmniOcrImage *page = NULL;
+  gboolean ok = TRUE;
   guint i;
 
   if (image->width < MIN_SIDE || image->height < MIN_SIDE)
     return lines;
-  if (check_cancelled (engine, error)
-      || !(boxes = detect (engine, image, params, error))) {
-    g_ptr_array_unref (lines);
-    return NULL;
-  }
-  for (i = 0; i < boxes->len; i++) {
-    OmniOcrLine *line;
-    GError *err = NULL;
+  if (s != 1.0)
+    page = omni_ocr_image_scale (image, MAX (1, (gint) (image->width * s)),
+        MAX (1, (gint) (image->height * s)));
+  if (params->polarity != OMNI_OCR_POLARITY_LIGHT_ON_DARK)
+    ok = !check_cancelled (engine, error)
+         && read_pass (engine, page ? page : image, FALSE, s, lines, error);
+  if (ok && params->polarity != OMNI_OCR_POLARITY_DARK_ON_LIGHT)
+    ok = !check_cancelled (engine, error)
+         && read_pass (engine, page ? page : image, TRUE, s, lines, error);
+  omni_ocr_image_free (page);
+  for (i = 0; ok && i < lines->len; i++) {
+    OmniOcrLine *l = g_ptr_array_index (lines, i);
 
-    if (check_cancelled (engine, error))
-      break;
-    line = read_box (engine, image, &g_array_index (boxes, OmniOcrBox, i),
-        params, &err);
-    if (err) {
-      g_propagate_error (error, err);
-      break;
-    }
-    if (line && line->confidence >= params->min_confidence)
-      g_ptr_array_add (lines, line);
-    else
-      omni_ocr_line_free (line);
+    if (l->box.height < params->text_height
+        && l->confidence < REREAD_CONFIDENCE)
+      ok = !check_cancelled (engine, error)
+           && reread_small_line (engine, image, l, params, error);
+    if (ok && (l->confidence < params->min_confidence
+                  || !has_alnum (g_strstrip (l->text))))
+      g_ptr_array_remove_index (lines, i--);
   }
-  failed = i < boxes->len;
-  g_array_unref (boxes);
-  if (failed) {
+  if (!ok) {
     g_ptr_array_unref (lines);
     return NULL;
   }
-  return suppress_overlaps (lines);
+  return suppress_overlaps (lines, params->max_lines);
 }

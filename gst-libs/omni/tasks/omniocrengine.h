@@ -43,13 +43,14 @@ typedef struct {
  * @confidence: the engine's confidence, in [0, 1]
  * @box: where it is, in the pixels of the image given to
  *   omni_ocr_engine_read()
- * @light_on_dark: whether the text was lighter than its background
+ * @inverted: whether the line was read from the inverted image (its text
+ *   lighter than the background around it, as captions on a dark box)
  */
 typedef struct {
   gchar *text;
   gdouble confidence;
   OmniOcrBox box;
-  gboolean light_on_dark;
+  gboolean inverted;
 } OmniOcrLine;
 
 OMNI_API void omni_ocr_line_free (OmniOcrLine *line);
@@ -59,24 +60,20 @@ OMNI_API void omni_ocr_line_free (OmniOcrLine *line);
  * @name: the engine's name ("tesseract")
  * @open: loads the models for @language ("eng", "eng+deu"); on a missing
  *   language, fails with %OMNI_OCR_ERROR_LANGUAGE naming what to install
- * @find_lines: appends to @boxes (#OmniOcrBox) the text lines it finds in
- *   an image holding dark text on a light background
- * @read_line: reads one line, dark on light, about 30 px high
- * @cancel: asks a running @find_lines or @read_line to stop soon; callable
- *   from any thread
+ * @read: finds and reads the text lines of @image (dark text on a light
+ *   background), appending #OmniOcrLine to @lines with boxes in @image's
+ *   pixels; with @single_line, @image holds one line
+ * @cancel: asks a running @read to stop soon; callable from any thread
  * @close: frees what @open returned
  *
- * An OCR engine in two stages (line detection, then line recognition), the
- * shape of Tesseract's layout analysis + LSTM line recogniser and of
- * detector + recogniser pairs such as PaddleOCR's.
+ * An OCR engine: text lines from a grey image. Polarity, scaling and the
+ * merging of passes are done above it, by omni_ocr_engine_read().
  */
 typedef struct {
   const gchar *name;
   gpointer (*open) (const gchar *language, GError **error);
-  gboolean (*find_lines) (gpointer state, const OmniOcrImage *image,
-      GArray *boxes, GError **error);
-  gboolean (*read_line) (gpointer state, const OmniOcrImage *line,
-      gchar **text, gdouble *confidence, GError **error);
+  gboolean (*read) (gpointer state, const OmniOcrImage *image,
+      gboolean single_line, GPtrArray *lines, GError **error);
   void (*cancel) (gpointer state);
   void (*close) (gpointer state);
 } OmniOcrBackend;
@@ -95,11 +92,11 @@ typedef enum {
 
 /**
  * OmniOcrParams:
- * @text_height: the height, in pixels, each line is scaled to before
- *   recognition (30 suits Tesseract's LSTM models)
+ * @text_height: lines lower than this many pixels, read with a confidence
+ *   under 0.9, are read again enlarged to it (30 suits Tesseract)
  * @polarity: which text to look for
  * @min_confidence: lines below this confidence, in [0, 1], are dropped
- * @max_lines: at most this many lines are read, largest first
+ * @max_lines: at most this many lines are kept, most confident first
  */
 typedef struct {
   gint text_height;

@@ -13,20 +13,23 @@
  * omni_ocr_image_new:
  * @width: width in pixels, > 0
  * @height: height in pixels, > 0
+ * @channels: 1 (grey) or 3 (RGB)
  *
  * Returns: (transfer full): a black image, free with omni_ocr_image_free()
  */
 OmniOcrImage *
-omni_ocr_image_new (gint width, gint height)
+omni_ocr_image_new (gint width, gint height, gint channels)
 {
   OmniOcrImage *image;
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 3, NULL);
 
   image = g_new0 (OmniOcrImage, 1);
   image->width = width;
   image->height = height;
-  image->stride = GST_ROUND_UP_4 (width);
+  image->channels = channels;
+  image->stride = GST_ROUND_UP_4 (width * channels);
   image->data = g_malloc0 ((gsize) image->stride * height);
   return image;
 }
@@ -42,10 +45,11 @@ omni_ocr_image_free (OmniOcrImage *image)
 
 /* ---- from video frames ------------------------------------------------- */
 
-/* Formats whose first component is 8-bit luma, one byte a pixel. */
-static void
-grey_from_luma_plane (const GstVideoFrame *frame, OmniOcrImage *out)
+static OmniOcrImage *
+from_gray8 (const GstVideoFrame *frame)
 {
+  OmniOcrImage *out = omni_ocr_image_new (
+      GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame), 1);
   const guint8 *src = GST_VIDEO_FRAME_COMP_DATA (frame, 0);
   gint stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, 0);
   gint y;
@@ -53,12 +57,14 @@ grey_from_luma_plane (const GstVideoFrame *frame, OmniOcrImage *out)
   for (y = 0; y < out->height; y++)
     memcpy (out->data + (gsize) y * out->stride, src + (gsize) y * stride,
         out->width);
+  return out;
 }
 
-/* Packed 8-bit RGB: BT.601 luma, Y = (77 R + 150 G + 29 B) / 256. */
-static void
-grey_from_packed_rgb (const GstVideoFrame *frame, OmniOcrImage *out)
+static OmniOcrImage *
+from_packed_rgb (const GstVideoFrame *frame)
 {
+  OmniOcrImage *out = omni_ocr_image_new (
+      GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame), 3);
   const guint8 *r = GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_R);
   const guint8 *g = GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_G);
   const guint8 *b = GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_B);
@@ -70,43 +76,89 @@ grey_from_packed_rgb (const GstVideoFrame *frame, OmniOcrImage *out)
     gsize row = (gsize) y * stride;
     guint8 *dst = out->data + (gsize) y * out->stride;
 
-    for (x = 0; x < out->width; x++) {
+    for (x = 0; x < out->width; x++, dst += 3) {
       gsize o = row + (gsize) x * ps;
-      dst[x] = (77 * r[o] + 150 * g[o] + 29 * b[o]) >> 8;
+      dst[0] = r[o];
+      dst[1] = g[o];
+      dst[2] = b[o];
     }
   }
+  return out;
+}
+
+static inline guint8
+clamp_u8 (gint v)
+{
+  return (guint8) CLAMP (v, 0, 255);
+}
+
+/* 8-bit YUV, any subsampling and plane layout: BT.601 limited range to RGB
+ * (fixed point, 8 fractional bits). */
+static OmniOcrImage *
+from_yuv (const GstVideoFrame *frame)
+{
+  const GstVideoFormatInfo *fi = frame->info.finfo;
+  OmniOcrImage *out = omni_ocr_image_new (
+      GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame), 3);
+  const guint8 *yp = GST_VIDEO_FRAME_COMP_DATA (frame, 0);
+  const guint8 *up = GST_VIDEO_FRAME_COMP_DATA (frame, 1);
+  const guint8 *vp = GST_VIDEO_FRAME_COMP_DATA (frame, 2);
+  gint ys = GST_VIDEO_FRAME_COMP_STRIDE (frame, 0);
+  gint us = GST_VIDEO_FRAME_COMP_STRIDE (frame, 1);
+  gint vs = GST_VIDEO_FRAME_COMP_STRIDE (frame, 2);
+  gint ups = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 1);
+  gint vps = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 2);
+  gint wsub = GST_VIDEO_FORMAT_INFO_W_SUB (fi, 1);
+  gint hsub = GST_VIDEO_FORMAT_INFO_H_SUB (fi, 1);
+  gint x, y;
+
+  for (y = 0; y < out->height; y++) {
+    const guint8 *yr = yp + (gsize) y * ys;
+    const guint8 *ur = up + (gsize) (y >> hsub) * us;
+    const guint8 *vr = vp + (gsize) (y >> hsub) * vs;
+    guint8 *dst = out->data + (gsize) y * out->stride;
+
+    for (x = 0; x < out->width; x++, dst += 3) {
+      gint c = 298 * (yr[x] - 16);
+      gint d = ur[(x >> wsub) * ups] - 128, e = vr[(x >> wsub) * vps] - 128;
+
+      dst[0] = clamp_u8 ((c + 409 * e + 128) >> 8);
+      dst[1] = clamp_u8 ((c - 100 * d - 208 * e + 128) >> 8);
+      dst[2] = clamp_u8 ((c + 516 * d + 128) >> 8);
+    }
+  }
+  return out;
 }
 
 /**
- * omni_ocr_grey_func_for_format:
+ * omni_ocr_convert_func_for_format:
  * @format: a raw video format
  *
- * Returns: the function writing @format's luma into an #OmniOcrImage, or
- *   %NULL when @format is not 8-bit planar/semi-planar YUV, GRAY8 or packed
- *   8-bit RGB.
+ * Returns: the function turning a frame of @format into an #OmniOcrImage,
+ *   or %NULL when @format is not 8-bit YUV (planar or semi-planar), GRAY8
+ *   or packed 8-bit RGB.
  */
-OmniOcrGreyFunc
-omni_ocr_grey_func_for_format (GstVideoFormat format)
+OmniOcrConvertFunc
+omni_ocr_convert_func_for_format (GstVideoFormat format)
 {
   const GstVideoFormatInfo *finfo = gst_video_format_get_info (format);
 
   if (!finfo || format == GST_VIDEO_FORMAT_UNKNOWN
-      || format == GST_VIDEO_FORMAT_ENCODED)
+      || format == GST_VIDEO_FORMAT_ENCODED
+      || GST_VIDEO_FORMAT_INFO_DEPTH (finfo, 0) != 8
+      || GST_VIDEO_FORMAT_INFO_IS_TILED (finfo)
+      || GST_VIDEO_FORMAT_INFO_HAS_PALETTE (finfo))
     return NULL;
-  if (GST_VIDEO_FORMAT_INFO_DEPTH (finfo, 0) != 8)
-    return NULL;
-  if (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo)) {
-    if (GST_VIDEO_FORMAT_INFO_N_PLANES (finfo) != 1
-        || GST_VIDEO_FORMAT_INFO_HAS_PALETTE (finfo)
-        || GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) < 3)
-      return NULL;
-    return grey_from_packed_rgb;
-  }
-  if ((GST_VIDEO_FORMAT_INFO_IS_YUV (finfo)
-          || GST_VIDEO_FORMAT_INFO_IS_GRAY (finfo))
-      && GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) == 1
-      && !GST_VIDEO_FORMAT_INFO_IS_TILED (finfo))
-    return grey_from_luma_plane;
+  if (format == GST_VIDEO_FORMAT_GRAY8)
+    return from_gray8;
+  if (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo)
+      && GST_VIDEO_FORMAT_INFO_N_PLANES (finfo) == 1
+      && GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) >= 3)
+    return from_packed_rgb;
+  if (GST_VIDEO_FORMAT_INFO_IS_YUV (finfo)
+      && GST_VIDEO_FORMAT_INFO_N_PLANES (finfo) >= 2
+      && GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) == 1)
+    return from_yuv;
   return NULL;
 }
 
@@ -126,8 +178,8 @@ OmniOcrImage *
 omni_ocr_image_crop (
     const OmniOcrImage *src, gint x, gint y, gint width, gint height)
 {
-  OmniOcrImage *out = omni_ocr_image_new (width, height);
-  gint i, j;
+  OmniOcrImage *out = omni_ocr_image_new (width, height, src->channels);
+  gint i, j, c, n = src->channels;
 
   for (j = 0; j < height; j++) {
     gint sy = CLAMP (y + j, 0, src->height - 1);
@@ -135,7 +187,8 @@ omni_ocr_image_crop (
     guint8 *dst = out->data + (gsize) j * out->stride;
 
     for (i = 0; i < width; i++)
-      dst[i] = row[CLAMP (x + i, 0, src->width - 1)];
+      for (c = 0; c < n; c++)
+        dst[i * n + c] = row[CLAMP (x + i, 0, src->width - 1) * n + c];
   }
   return out;
 }
@@ -145,23 +198,25 @@ omni_ocr_image_crop (
 static OmniOcrImage *
 box_reduce (const OmniOcrImage *src, gint kx, gint ky)
 {
-  OmniOcrImage *out
-      = omni_ocr_image_new (MAX (1, src->width / kx), MAX (1, src->height / ky));
-  gint x, y, i, j, n = kx * ky;
+  gint ch = src->channels;
+  OmniOcrImage *out = omni_ocr_image_new (
+      MAX (1, src->width / kx), MAX (1, src->height / ky), ch);
+  gint x, y, i, j, c, n = kx * ky;
 
   for (y = 0; y < out->height; y++) {
     guint8 *dst = out->data + (gsize) y * out->stride;
 
-    for (x = 0; x < out->width; x++) {
-      guint sum = 0;
+    for (x = 0; x < out->width; x++)
+      for (c = 0; c < ch; c++) {
+        guint sum = 0;
 
-      for (j = 0; j < ky; j++) {
-        const guint8 *row = src->data + (gsize) (y * ky + j) * src->stride;
-        for (i = 0; i < kx; i++)
-          sum += row[x * kx + i];
+        for (j = 0; j < ky; j++) {
+          const guint8 *row = src->data + (gsize) (y * ky + j) * src->stride;
+          for (i = 0; i < kx; i++)
+            sum += row[(x * kx + i) * ch + c];
+        }
+        dst[x * ch + c] = (sum + n / 2) / n;
       }
-      dst[x] = (sum + n / 2) / n;
-    }
   }
   return out;
 }
@@ -171,7 +226,7 @@ bilinear (const OmniOcrImage *src, OmniOcrImage *out)
 {
   gdouble fx = (gdouble) src->width / out->width;
   gdouble fy = (gdouble) src->height / out->height;
-  gint x, y;
+  gint x, y, c, n = src->channels;
 
   for (y = 0; y < out->height; y++) {
     gdouble sy = CLAMP ((y + 0.5) * fy - 0.5, 0.0, src->height - 1.0);
@@ -185,10 +240,14 @@ bilinear (const OmniOcrImage *src, OmniOcrImage *out)
       gdouble sx = CLAMP ((x + 0.5) * fx - 0.5, 0.0, src->width - 1.0);
       gint x0 = (gint) sx, x1 = MIN (x0 + 1, src->width - 1);
       gdouble wx = sx - x0;
-      gdouble top = r0[x0] + wx * (r0[x1] - r0[x0]);
-      gdouble bot = r1[x0] + wx * (r1[x1] - r1[x0]);
 
-      dst[x] = (guint8) (top + wy * (bot - top) + 0.5);
+      for (c = 0; c < n; c++) {
+        gint a = x0 * n + c, b = x1 * n + c;
+        gdouble top = r0[a] + wx * (r0[b] - r0[a]);
+        gdouble bot = r1[a] + wx * (r1[b] - r1[a]);
+
+        dst[x * n + c] = (guint8) (top + wy * (bot - top) + 0.5);
+      }
     }
   }
 }
@@ -216,7 +275,7 @@ omni_ocr_image_scale (const OmniOcrImage *src, gint width, gint height)
     reduced = box_reduce (src, kx, ky);
     src = reduced;
   }
-  out = omni_ocr_image_new (width, height);
+  out = omni_ocr_image_new (width, height, src->channels);
   bilinear (src, out);
   omni_ocr_image_free (reduced);
   return out;
@@ -231,78 +290,7 @@ omni_ocr_image_invert (OmniOcrImage *image)
 
   for (y = 0; y < image->height; y++) {
     guint8 *row = image->data + (gsize) y * image->stride;
-    for (x = 0; x < image->width; x++)
+    for (x = 0; x < image->width * image->channels; x++)
       row[x] = 255 - row[x];
   }
-}
-
-/**
- * omni_ocr_image_otsu:
- * @image: an image
- *
- * Otsu's threshold (N. Otsu, "A threshold selection method from gray-level
- * histograms", IEEE Trans. SMC 9(1), 1979): the level that maximises the
- * between-class variance of the two classes it splits the histogram into.
- *
- * Returns: the threshold t; pixels > t form the light class
- */
-guint8
-omni_ocr_image_otsu (const OmniOcrImage *image)
-{
-  guint64 hist[256] = { 0 };
-  gdouble total = (gdouble) image->width * image->height, sum = 0, sum_b = 0;
-  gdouble w_b = 0, best = -1;
-  gint x, y, t, best_t = 127;
-
-  for (y = 0; y < image->height; y++) {
-    const guint8 *row = image->data + (gsize) y * image->stride;
-    for (x = 0; x < image->width; x++)
-      hist[row[x]]++;
-  }
-  for (t = 0; t < 256; t++)
-    sum += (gdouble) t * hist[t];
-  for (t = 0; t < 256; t++) {
-    gdouble w_f, between;
-
-    w_b += hist[t];
-    if (w_b == 0)
-      continue;
-    w_f = total - w_b;
-    if (w_f == 0)
-      break;
-    sum_b += (gdouble) t * hist[t];
-    between = w_b * w_f * (sum_b / w_b - (sum - sum_b) / w_f)
-              * (sum_b / w_b - (sum - sum_b) / w_f);
-    if (between > best) {
-      best = between;
-      best_t = t;
-    }
-  }
-  return (guint8) best_t;
-}
-
-/**
- * omni_ocr_image_is_light_on_dark:
- * @image: a text line with some margin around it
- *
- * Strokes cover less of a line's box than the background does: when the
- * light class of Otsu's split is the smaller one, the text is light on a
- * dark background (a caption) and must be inverted for the engines, which
- * expect dark text on a light page.
- *
- * Returns: whether the text in @image is lighter than its background
- */
-gboolean
-omni_ocr_image_is_light_on_dark (const OmniOcrImage *image)
-{
-  guint8 t = omni_ocr_image_otsu (image);
-  guint64 light = 0, n = (guint64) image->width * image->height;
-  gint x, y;
-
-  for (y = 0; y < image->height; y++) {
-    const guint8 *row = image->data + (gsize) y * image->stride;
-    for (x = 0; x < image->width; x++)
-      light += row[x] > t;
-  }
-  return light * 2 < n;
 }

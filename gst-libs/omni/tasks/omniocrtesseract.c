@@ -127,65 +127,48 @@ tesseract_cancel (gpointer state)
   g_atomic_int_set (&self->cancelled, 1);
 }
 
-static gboolean
-is_text_block (TessPolyBlockType type)
+/* Appends the recognised lines of the current page to @lines. */
+static void
+collect_lines (OmniOcrTesseract *self, GPtrArray *lines)
 {
-  switch (type) {
-    case PT_FLOWING_TEXT:
-    case PT_HEADING_TEXT:
-    case PT_PULLOUT_TEXT:
-    case PT_CAPTION_TEXT:
-    case PT_VERTICAL_TEXT:
-    case PT_TABLE:
-      return TRUE;
-    default:
-      return FALSE;
-  }
+  TessResultIterator *it = TessBaseAPIGetIterator (self->api);
+
+  if (!it)
+    return;
+  do {
+    const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst (it);
+    char *utf8 = TessResultIteratorGetUTF8Text (it, RIL_TEXTLINE);
+    int l, t, r, b;
+    OmniOcrLine *line;
+
+    if (!utf8 || !TessPageIteratorBoundingBox (pit, RIL_TEXTLINE, &l, &t, &r, &b)) {
+      TessDeleteText (utf8);
+      continue;
+    }
+    line = g_new0 (OmniOcrLine, 1);
+    line->text = g_strstrip (g_strdup (utf8));
+    line->confidence = CLAMP (
+        TessResultIteratorConfidence (it, RIL_TEXTLINE) / 100.0, 0.0, 1.0);
+    line->box = (OmniOcrBox) { l, t, r - l, b - t };
+    g_ptr_array_add (lines, line);
+    TessDeleteText (utf8);
+  } while (TessResultIteratorNext (it, RIL_TEXTLINE));
+  TessResultIteratorDelete (it);
 }
 
-/* Tesseract's page layout analysis (column finding, text line
- * construction), without recognition. */
+/* Tesseract's page layout analysis and LSTM recogniser, as its command line
+ * tool runs them (automatic page segmentation), or on one line. */
 static gboolean
-tesseract_find_lines (
-    gpointer state, const OmniOcrImage *image, GArray *boxes, GError **error)
+tesseract_read (gpointer state, const OmniOcrImage *image,
+    gboolean single_line, GPtrArray *lines, GError **error)
 {
   OmniOcrTesseract *self = state;
-  TessPageIterator *it;
 
   g_atomic_int_set (&self->cancelled, 0);
-  TessBaseAPISetPageSegMode (self->api, PSM_SPARSE_TEXT);
-  TessBaseAPISetImage (self->api, image->data, image->width, image->height, 1,
-      image->stride);
-  TessBaseAPISetSourceResolution (self->api, 300);
-  it = TessBaseAPIAnalyseLayout (self->api);
-  if (!it)
-    return TRUE; /* nothing that looks like text */
-  do {
-    int l, t, r, b;
-
-    if (!is_text_block (TessPageIteratorBlockType (it))
-        || !TessPageIteratorBoundingBox (it, RIL_TEXTLINE, &l, &t, &r, &b))
-      continue;
-    g_array_append_vals (
-        boxes, &(OmniOcrBox) { l, t, r - l, b - t }, 1);
-  } while (TessPageIteratorNext (it, RIL_TEXTLINE));
-  TessPageIteratorDelete (it);
-  TessBaseAPIClear (self->api);
-  return TRUE;
-}
-
-/* Tesseract's LSTM recogniser on one line. */
-static gboolean
-tesseract_read_line (gpointer state, const OmniOcrImage *line, gchar **text,
-    gdouble *confidence, GError **error)
-{
-  OmniOcrTesseract *self = state;
-  char *utf8;
-
-  TessBaseAPISetPageSegMode (self->api, PSM_SINGLE_LINE);
-  TessBaseAPISetImage (
-      self->api, line->data, line->width, line->height, 1, line->stride);
-  TessBaseAPISetSourceResolution (self->api, 300);
+  TessBaseAPISetPageSegMode (
+      self->api, single_line ? PSM_SINGLE_LINE : PSM_AUTO);
+  TessBaseAPISetImage (self->api, image->data, image->width, image->height,
+      image->channels, image->stride);
   if (TessBaseAPIRecognize (self->api, self->monitor) != 0) {
     TessBaseAPIClear (self->api);
     if (g_atomic_int_get (&self->cancelled))
@@ -193,13 +176,10 @@ tesseract_read_line (gpointer state, const OmniOcrImage *line, gchar **text,
           error, OMNI_OCR_ERROR, OMNI_OCR_ERROR_CANCELLED, "cancelled");
     else
       g_set_error_literal (error, OMNI_OCR_ERROR, OMNI_OCR_ERROR_FAILED,
-          "Tesseract could not recognise the line");
+          "Tesseract could not recognise the image");
     return FALSE;
   }
-  utf8 = TessBaseAPIGetUTF8Text (self->api);
-  *text = g_strdup (utf8 ? utf8 : "");
-  *confidence = CLAMP (TessBaseAPIMeanTextConf (self->api) / 100.0, 0.0, 1.0);
-  TessDeleteText (utf8);
+  collect_lines (self, lines);
   TessBaseAPIClear (self->api);
   return TRUE;
 }
@@ -207,8 +187,7 @@ tesseract_read_line (gpointer state, const OmniOcrImage *line, gchar **text,
 const OmniOcrBackend omni_ocr_tesseract_backend = {
   .name = "tesseract",
   .open = tesseract_open,
-  .find_lines = tesseract_find_lines,
-  .read_line = tesseract_read_line,
+  .read = tesseract_read,
   .cancel = tesseract_cancel,
   .close = tesseract_close,
 };
