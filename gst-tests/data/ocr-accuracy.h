@@ -104,7 +104,7 @@ ocr_accuracy_word_errors (const gchar *ref, const gchar *hyp, guint *ref_len)
   return d;
 }
 
-static gdouble
+static G_GNUC_UNUSED gdouble
 ocr_accuracy_chars (const gchar *ref, const gchar *hyp)
 {
   guint n, d = ocr_accuracy_char_errors (ref, hyp, &n);
@@ -112,7 +112,7 @@ ocr_accuracy_chars (const gchar *ref, const gchar *hyp)
   return n ? MAX (0.0, 1.0 - (gdouble) d / n) : (d ? 0.0 : 1.0);
 }
 
-static gdouble
+static G_GNUC_UNUSED gdouble
 ocr_accuracy_words_acc (const gchar *ref, const gchar *hyp)
 {
   guint n, d = ocr_accuracy_word_errors (ref, hyp, &n);

@@ -28,8 +28,9 @@
  * The frame is converted to 8-bit RGB (GRAY8 stays grey): Tesseract
  * thresholds each colour channel with Otsu's method and keeps the best
  * separated one, which finds white captions over bright photos that the
- * luma alone hides. Frames lower than 480 lines are enlarged (at most 3x),
- * frames longer than 3840 pixels reduced. Tesseract then finds and reads
+ * luma alone hides. Frames lower than 1080 lines are enlarged to 1080 (at
+ * most 3x), so that captions, some 3-5 % of the picture's height, are 30 px
+ * or more high, and frames longer than 3840 pixels are reduced. Tesseract then finds and reads
  * the text lines (automatic page segmentation, LSTM recogniser) twice: on
  * the frame and on its inverse, so that light text on dark boxes
  * (captions) is read as well as dark text on light backgrounds
@@ -154,7 +155,7 @@ typedef struct {
   OmniOcrParams params;
   guint64 generation;
   /* under the element's lock */
-  gboolean done, late;
+  gboolean posting, done, late;
   OmniOcrResult result;
 } OcrJob;
 
@@ -310,13 +311,14 @@ run_job (GstOmniOcr *self, OcrJob *job)
   g_clear_error (&err);
 }
 
-/* Under lock: the worker has finished @job. */
+/* Under lock: the worker has finished @job; returns the message to post
+ * before the job is marked done, so that the message always comes before
+ * the frame it describes. */
 static GstMessage *
 finish_job_locked (GstOmniOcr *self, OcrJob *job)
 {
   gboolean post;
 
-  job->done = TRUE;
   if (job->generation != self->generation || !job->result.lines)
     return NULL;
   self->n_analysed++;
@@ -330,6 +332,7 @@ finish_job_locked (GstOmniOcr *self, OcrJob *job)
   GST_OBJECT_UNLOCK (self);
   if (!post)
     return NULL;
+  job->posting = TRUE;
   return gst_message_new_element (GST_OBJECT (self),
       omni_ocr_result_to_structure (&job->result, job->late));
 }
@@ -361,6 +364,13 @@ worker_loop (gpointer data)
 
     g_mutex_lock (&self->lock);
     msg = finish_job_locked (self, job);
+    if (msg) {
+      g_mutex_unlock (&self->lock);
+      gst_element_post_message (GST_ELEMENT (self), msg);
+      g_mutex_lock (&self->lock);
+    }
+    job->posting = FALSE;
+    job->done = TRUE;
     if (self->job == job) {
       job_release (self->job);
       self->job = NULL;
@@ -368,8 +378,6 @@ worker_loop (gpointer data)
     self->job_taken = FALSE;
     g_cond_broadcast (&self->cond);
     g_mutex_unlock (&self->lock);
-    if (msg)
-      gst_element_post_message (GST_ELEMENT (self), msg);
     job_release (job);
     g_mutex_lock (&self->lock);
   }
@@ -390,6 +398,8 @@ head_ready_locked (GstOmniOcr *self, gint64 *wake)
     return FALSE;
   if (!item->job || item->job->done)
     return TRUE;
+  if (item->job->posting)
+    return FALSE; /* done in a moment: wait for the broadcast */
   if (g_get_monotonic_time () >= item->deadline) {
     item->job->late = TRUE;
     return TRUE;
@@ -733,7 +743,8 @@ submit_job_locked (GstOmniOcr *self, OcrJob *job, gboolean live,
     gboolean *submitted, gboolean *warn)
 {
   *submitted = *warn = FALSE;
-  if (live && self->job)
+  /* a job of before the last flush is being cancelled: wait for it */
+  if (live && self->job && self->job->generation == self->generation)
     goto skip;
   while (!self->flushing && self->job)
     g_cond_wait (&self->cond, &self->lock);

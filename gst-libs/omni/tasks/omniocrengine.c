@@ -10,11 +10,14 @@
 
 #include <string.h>
 
-/* The page passes see frames at least this high (small frames are enlarged
- * so that their text has enough pixels) and at most this long (an 8K frame
- * is reduced: a page pass on 33 Mpixels costs seconds, and text that
- * matters on it is large anyway). */
-#define MIN_HEIGHT 480
+/* The page passes see frames at least this high: captions and titles are
+ * some 3 to 5 % of the picture's height, so at 1080 lines they are 30 px or
+ * more, what Tesseract reads best; smaller frames are enlarged (at most
+ * 3x: on the test corpus, 720p frames brought to 1080 lines gain 14 points
+ * of character accuracy, 1440 lines gain nothing more). Frames longer than
+ * MAX_SIDE are reduced: a page pass on 33 Mpixels costs seconds, and text
+ * that matters on an 8K frame is large anyway. */
+#define MIN_HEIGHT 1080
 #define MAX_UPSCALE 3.0
 #define MAX_SIDE 3840
 /* Below this, an image holds no readable line. */
@@ -274,7 +277,9 @@ compare_conf_desc (gconstpointer a, gconstpointer b)
 {
   const OmniOcrLine *x = *(OmniOcrLine **) a, *y = *(OmniOcrLine **) b;
 
-  return x->confidence < y->confidence ? 1 : x->confidence > y->confidence ? -1 : 0;
+  return x->confidence < y->confidence   ? 1
+         : x->confidence > y->confidence ? -1
+                                         : 0;
 }
 
 static gint
@@ -289,27 +294,52 @@ compare_reading_order (gconstpointer a, gconstpointer b)
   return x->box.x - y->box.x;
 }
 
-/* Where lines found in both passes (or nested ones) overlap, keeps the more
- * confident reading; then sorts in reading order. */
+static guint
+cluster_root (guint *parent, guint i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+/* The two passes often read the same text, one of them in pieces or as
+ * garbage. Overlapping lines form clusters; in each, the lines of the pass
+ * with the most confident characters (sum of confidence x length) are
+ * kept. Then the @max_lines most confident, in reading order. */
 static GPtrArray *
 suppress_overlaps (GPtrArray *lines, guint max_lines)
 {
+  guint n = lines->len, i, j, *parent = g_new (guint, n);
+  gdouble *score = g_new0 (gdouble, 2 * n);
   GPtrArray *kept = g_ptr_array_new_with_free_func (
       (GDestroyNotify) omni_ocr_line_free);
-  guint i, j;
 
-  g_ptr_array_sort (lines, compare_conf_desc);
-  for (i = 0; i < lines->len && kept->len < max_lines; i++) {
+  for (i = 0; i < n; i++)
+    parent[i] = i;
+  for (i = 0; i < n; i++)
+    for (j = i + 1; j < n; j++)
+      if (boxes_overlap (&((OmniOcrLine *) g_ptr_array_index (lines, i))->box,
+              &((OmniOcrLine *) g_ptr_array_index (lines, j))->box))
+        parent[cluster_root (parent, i)] = cluster_root (parent, j);
+  for (i = 0; i < n; i++) {
     OmniOcrLine *l = g_ptr_array_index (lines, i);
-    gboolean keep = TRUE;
+    score[2 * cluster_root (parent, i) + (l->inverted ? 1 : 0)]
+        += l->confidence * g_utf8_strlen (l->text, -1);
+  }
+  for (i = 0; i < n; i++) {
+    OmniOcrLine *l = g_ptr_array_index (lines, i);
+    guint r = cluster_root (parent, i);
+    gboolean inverted_wins = score[2 * r + 1] > score[2 * r];
 
-    for (j = 0; j < kept->len && keep; j++)
-      keep = !boxes_overlap (
-          &l->box, &((OmniOcrLine *) g_ptr_array_index (kept, j))->box);
-    if (keep)
-      g_ptr_array_add (kept, g_ptr_array_steal_index (lines, i--));
+    if (l->inverted == inverted_wins)
+      g_ptr_array_add (kept, g_steal_pointer (&lines->pdata[i]));
   }
   g_ptr_array_unref (lines);
+  g_free (parent);
+  g_free (score);
+  g_ptr_array_sort (kept, compare_conf_desc);
+  if (kept->len > max_lines)
+    g_ptr_array_set_size (kept, max_lines);
   g_ptr_array_sort (kept, compare_reading_order);
   return kept;
 }
