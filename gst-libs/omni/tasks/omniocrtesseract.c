@@ -127,31 +127,65 @@ tesseract_cancel (gpointer state)
   g_atomic_int_set (&self->cancelled, 1);
 }
 
+/* Words below this confidence, or without a letter or digit, are taken for
+ * texture (caption box edges, photo detail) and left out of their line. */
+#define MIN_WORD_CONFIDENCE 40.0f
+
+static gboolean
+word_is_text (const char *word, float confidence)
+{
+  const gchar *p;
+
+  if (!word || confidence < MIN_WORD_CONFIDENCE)
+    return FALSE;
+  for (p = word; *p; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The words of the line at @it, leaving @it on the line's last word. */
+static gchar *
+line_words (TessResultIterator *it)
+{
+  const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst (it);
+  GString *text = g_string_new (NULL);
+
+  do {
+    char *word = TessResultIteratorGetUTF8Text (it, RIL_WORD);
+
+    if (word_is_text (word, TessResultIteratorConfidence (it, RIL_WORD)))
+      g_string_append_printf (text, "%s%s", text->len ? " " : "", word);
+    TessDeleteText (word);
+    if (TessPageIteratorIsAtFinalElement (pit, RIL_TEXTLINE, RIL_WORD))
+      break;
+  } while (TessResultIteratorNext (it, RIL_WORD));
+  return g_string_free (text, FALSE);
+}
+
 /* Appends the recognised lines of the current page to @lines. */
 static void
 collect_lines (OmniOcrTesseract *self, GPtrArray *lines)
 {
   TessResultIterator *it = TessBaseAPIGetIterator (self->api);
+  const TessPageIterator *pit;
 
   if (!it)
     return;
+  pit = TessResultIteratorGetPageIteratorConst (it);
   do {
-    const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst (it);
-    char *utf8 = TessResultIteratorGetUTF8Text (it, RIL_TEXTLINE);
     int l, t, r, b;
     OmniOcrLine *line;
+    float conf;
 
-    if (!utf8 || !TessPageIteratorBoundingBox (pit, RIL_TEXTLINE, &l, &t, &r, &b)) {
-      TessDeleteText (utf8);
+    if (!TessPageIteratorBoundingBox (pit, RIL_TEXTLINE, &l, &t, &r, &b))
       continue;
-    }
+    conf = TessResultIteratorConfidence (it, RIL_TEXTLINE);
     line = g_new0 (OmniOcrLine, 1);
-    line->text = g_strstrip (g_strdup (utf8));
-    line->confidence = CLAMP (
-        TessResultIteratorConfidence (it, RIL_TEXTLINE) / 100.0, 0.0, 1.0);
+    line->confidence = CLAMP (conf / 100.0, 0.0, 1.0);
     line->box = (OmniOcrBox) { l, t, r - l, b - t };
+    line->text = line_words (it);
     g_ptr_array_add (lines, line);
-    TessDeleteText (utf8);
   } while (TessResultIteratorNext (it, RIL_TEXTLINE));
   TessResultIteratorDelete (it);
 }
