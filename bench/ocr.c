@@ -51,8 +51,10 @@ run_pipeline (const gchar *desc, GPtrArray *messages)
   while ((m = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE))) {
     GstMessageType t = GST_MESSAGE_TYPE (m);
 
-    if (messages && t == GST_MESSAGE_ELEMENT && gst_message_has_name (m, "omniocr"))
-      g_ptr_array_add (messages, gst_structure_copy (gst_message_get_structure (m)));
+    if (messages && t == GST_MESSAGE_ELEMENT
+        && gst_message_has_name (m, "omniocr"))
+      g_ptr_array_add (
+          messages, gst_structure_copy (gst_message_get_structure (m)));
     if (t == GST_MESSAGE_ERROR)
       g_printerr ("error: %s\n", desc);
     gst_message_unref (m);
@@ -91,7 +93,8 @@ render_corpus (const gchar *dir, GPtrArray *images)
 static void
 run_omniocr (const gchar *dir, GPtrArray *images)
 {
-  GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
+  GPtrArray *msgs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
   gchar *desc = g_strdup_printf (
       "multifilesrc location=%s/%%03d.png index=0 stop-index=%u "
       "caps=image/png,framerate=1/1 ! pngdec ! videoconvert ! omniocr ! "
@@ -169,9 +172,11 @@ report (GPtrArray *images, gdouble version_ms)
   }
   printf ("\n%u images; `tesseract --version` takes %.0f ms\n", images->len,
       version_ms);
-  printf ("omniocr:       char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
+  printf (
+      "omniocr:       char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
       1.0 - (gdouble) oce / ocn, 1.0 - (gdouble) owe / own, oms / images->len);
-  printf ("tesseract CLI: char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
+  printf (
+      "tesseract CLI: char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
       1.0 - (gdouble) cce / ccn, 1.0 - (gdouble) cwe / cwn, cms / images->len);
   printf ("ratio CLI/omniocr time: %.2f; char errors omniocr/CLI: %u/%u\n",
       cms / oms, oce, cce);
@@ -195,7 +200,8 @@ main (int argc, char **argv)
     im->path = g_strdup_printf ("%s/%03u.png", dir, images->len);
     im->truth = kv[1] ? g_strdup (kv[1]) : "";
     cmd = g_strdup_printf ("filesrc location=%s ! pngdec ! pngenc ! filesink "
-                           "location=%s", kv[0], im->path);
+                           "location=%s",
+        kv[0], im->path);
     if (!run_pipeline (cmd, NULL))
       g_error ("could not copy %s", kv[0]);
     g_ptr_array_add (images, im);

@@ -77,8 +77,8 @@ ocr_accuracy_char_errors (const gchar *ref, const gchar *hyp, guint *ref_len)
   glong rn = 0, hn = 0;
   gunichar *ru = g_utf8_to_ucs4_fast (rj, -1, &rn);
   gunichar *hu = g_utf8_to_ucs4_fast (hj, -1, &hn);
-  guint d = ocr_accuracy_edit_distance (
-      rn, hn, ocr_accuracy_char_equal, ru, hu);
+  guint d
+      = ocr_accuracy_edit_distance (rn, hn, ocr_accuracy_char_equal, ru, hu);
 
   *ref_len = rn;
   g_free (ru);
@@ -95,8 +95,8 @@ ocr_accuracy_word_errors (const gchar *ref, const gchar *hyp, guint *ref_len)
 {
   gchar **rw = ocr_accuracy_words (ref), **hw = ocr_accuracy_words (hyp);
   guint rn = g_strv_length (rw), hn = g_strv_length (hw);
-  guint d = ocr_accuracy_edit_distance (
-      rn, hn, ocr_accuracy_word_equal, rw, hw);
+  guint d
+      = ocr_accuracy_edit_distance (rn, hn, ocr_accuracy_word_equal, rw, hw);
 
   *ref_len = rn;
   g_strfreev (rw);

@@ -16,8 +16,8 @@
 
 typedef enum {
   OCR_STYLE_OUTLINE, /* white text, dark outline and shadow, on the photo */
-  OCR_STYLE_SHADED, /* white on a darkened box: light on dark */
-  OCR_STYLE_BAND, /* near-black on a light band: dark on light */
+  OCR_STYLE_SHADED,  /* white on a darkened box: light on dark */
+  OCR_STYLE_BAND,    /* near-black on a light band: dark on light */
 } OcrStyle;
 
 typedef struct {
@@ -36,16 +36,16 @@ static const OcrCase ocr_corpus[] = {
       OCR_STYLE_SHADED, "bottom", 1280, 720 },
   { "Aqua.jpg", "Welcome to the harbour festival", "Sans Bold 18",
       OCR_STYLE_BAND, "top", 1280, 720 },
-  { "Dune.jpg", "Chapter 7: Across the Desert", "Serif Bold 20",
-      OCR_STYLE_BAND, "top", 1280, 720 },
+  { "Dune.jpg", "Chapter 7: Across the Desert", "Serif Bold 20", OCR_STYLE_BAND,
+      "top", 1280, 720 },
   { "LadyBird.jpg", "Live from Studio 42 at 9:30 pm", "Monospace 14",
       OCR_STYLE_SHADED, "bottom", 1280, 720 },
-  { "Wood.jpg", "Please keep your voices down", "Sans 12",
-      OCR_STYLE_SHADED, "bottom", 960, 540 },
+  { "Wood.jpg", "Please keep your voices down", "Sans 12", OCR_STYLE_SHADED,
+      "bottom", 960, 540 },
   { "GreenMeadow.jpg", "Spring arrives early this year", "Sans 20",
       OCR_STYLE_OUTLINE, "bottom", 1280, 720 },
-  { "TwoWings.jpg", "Every frame tells a story", "Serif 18",
-      OCR_STYLE_OUTLINE, "center", 1280, 720 },
+  { "TwoWings.jpg", "Every frame tells a story", "Serif 18", OCR_STYLE_OUTLINE,
+      "center", 1280, 720 },
   { "RainDrops.jpg", "Weather warning for the north coast", "Sans 11",
       OCR_STYLE_BAND, "top", 1280, 720 },
   { "YellowFlower.jpg", "Subscribe for more videos", "Sans Bold 16",
@@ -62,7 +62,8 @@ static gchar *
 ocr_corpus_pipeline (const OcrCase *c, const gchar *format, const gchar *tail)
 {
   gchar *photo = g_strdup_printf (
-      "filesrc location=\"%s%s\" ! decodebin ! videoconvert ! videoscale add-borders=false ! "
+      "filesrc location=\"%s%s\" ! decodebin ! videoconvert ! videoscale "
+      "add-borders=false ! "
       "video/x-raw,format=BGRx,width=%d,height=%d,pixel-aspect-ratio=1/1 ! "
       "imagefreeze num-buffers=1",
       OCR_CORPUS_PHOTO_DIR, c->photo, c->width, c->height);
@@ -87,8 +88,9 @@ ocr_corpus_pipeline (const OcrCase *c, const gchar *format, const gchar *tail)
         c->width, c->height, overlay, format, tail, photo, c->width,
         c->height / 5);
   else
-    desc = g_strdup_printf ("%s ! %s ! videoconvert ! video/x-raw,format=%s ! %s",
-        photo, overlay, format, tail);
+    desc = g_strdup_printf (
+        "%s ! %s ! videoconvert ! video/x-raw,format=%s ! %s", photo, overlay,
+        format, tail);
   g_free (photo);
   g_free (overlay);
   return desc;

@@ -35,8 +35,8 @@ render (const OcrCase *c, const gchar *format, GstCaps **caps)
 
   fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "");
   sink = gst_bin_get_by_name (GST_BIN (pipe), "out");
-  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_ASYNC);
+  fail_unless_equals_int (
+      gst_element_set_state (pipe, GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
   sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
   fail_unless (sample != NULL, "no frame from %s", desc);
   buf = gst_buffer_copy_deep (gst_sample_get_buffer (sample));
@@ -109,14 +109,16 @@ roi_text (GstBuffer *buf, guint *n)
   gpointer state = NULL;
 
   *n = 0;
-  while ((roi = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
-              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    GstStructure *p = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
+  while (
+      (roi = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
+           buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstStructure *p
+        = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
 
     fail_unless_equals_int (roi->roi_type, g_quark_from_string ("text"));
     fail_unless (p != NULL);
-    g_string_append_printf (s, "%s%s", (*n)++ ? " " : "",
-        gst_structure_get_string (p, "text"));
+    g_string_append_printf (
+        s, "%s%s", (*n)++ ? " " : "", gst_structure_get_string (p, "text"));
   }
   return g_string_free (s, FALSE);
 }
@@ -129,9 +131,11 @@ best_roi (GstBuffer *buf, const gchar *text, gdouble *acc)
   gpointer state = NULL;
 
   *acc = -1;
-  while ((roi = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
-              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    GstStructure *p = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
+  while (
+      (roi = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
+           buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstStructure *p
+        = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
     gdouble a = ocr_accuracy_chars (text, gst_structure_get_string (p, "text"));
 
     if (a > *acc) {
@@ -165,8 +169,8 @@ check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
   /* accuracy of everything read (garbage counts), in reading order */
   acc = ocr_accuracy_chars (c->text, all);
   GST_INFO ("%s %s: \"%s\" (%.3f)", c->photo, format, all, acc);
-  fail_unless (acc >= min_acc, "%s %s: read \"%s\" for \"%s\" (%.3f)",
-      c->photo, format, all, c->text, acc);
+  fail_unless (acc >= min_acc, "%s %s: read \"%s\" for \"%s\" (%.3f)", c->photo,
+      format, all, c->text, acc);
   /* the line that reads most like the text (Tesseract may cut a line in
    * two at a wide space) */
   roi = best_roi (out, c->text, &acc);
@@ -185,7 +189,8 @@ check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
       g_value_get_uint (gst_structure_get_value (msg, "n-lines")), n);
   fail_unless (strstr (gst_structure_get_string (msg, "text"),
       gst_structure_get_string (
-          gst_video_region_of_interest_meta_get_param (roi, "omniocr"), "text")));
+          gst_video_region_of_interest_meta_get_param (roi, "omniocr"),
+          "text")));
   g_free (all);
   gst_structure_free (msg);
   gst_buffer_unref (out);
@@ -255,8 +260,8 @@ GST_START_TEST (test_no_text)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (photos); i++) {
-    OcrCase c = { photos[i], "", "Sans 16", OCR_STYLE_OUTLINE, "bottom", 1280,
-      720 };
+    OcrCase c
+        = { photos[i], "", "Sans 16", OCR_STYLE_OUTLINE, "bottom", 1280, 720 };
     GstCaps *caps;
     GstBuffer *in = render (&c, "I420", &caps), *out;
     GstBus *bus;
@@ -317,7 +322,8 @@ GST_START_TEST (test_1x1)
     gst_buffer_memset (out, 0, 200, info.size);
     fail_unless_equals_int (gst_harness_push (h, out), GST_FLOW_OK);
     out = gst_harness_pull (h);
-    fail_if (gst_buffer_get_meta (out, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE));
+    fail_if (
+        gst_buffer_get_meta (out, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE));
     msg = pop_result (bus);
     fail_unless (gst_structure_get_int (msg, "width", &w) && w == 1);
     fail_unless_equals_int (
@@ -339,8 +345,8 @@ count_results (GstBus *bus, GstClockTime *pts)
 
   while ((m = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
     if (gst_message_has_name (m, "omniocr"))
-      gst_structure_get_uint64 (gst_message_get_structure (m), "timestamp",
-          &pts[n++]);
+      gst_structure_get_uint64 (
+          gst_message_get_structure (m), "timestamp", &pts[n++]);
     gst_message_unref (m);
   }
   return n;
@@ -349,8 +355,8 @@ count_results (GstBus *bus, GstClockTime *pts)
 GST_START_TEST (test_inference_interval)
 {
   GstBus *bus;
-  GstHarness *h = new_ocr (&bus, "latency", NO_DEADLINE, "inference-interval",
-      "3", NULL);
+  GstHarness *h
+      = new_ocr (&bus, "latency", NO_DEADLINE, "inference-interval", "3", NULL);
   GstClockTime pts[8];
   guint i;
 
@@ -483,8 +489,8 @@ GST_START_TEST (test_eos_with_work_pending)
     gst_buffer_unref (out);
   }
   /* stream-start, caps, segment, then EOS */
-  while ((ev = gst_harness_pull_event (h))
-         && GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+  while (
+      (ev = gst_harness_pull_event (h)) && GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
     gst_event_unref (ev);
   fail_unless (ev != NULL);
   gst_event_unref (ev);
@@ -578,8 +584,8 @@ GST_START_TEST (test_live_late_result)
   fail_unless_equals_int (n, 0);
   msg = pop_result (bus);
   fail_unless (gst_structure_get_boolean (msg, "late", &late) && late);
-  fail_unless (ocr_accuracy_chars (ocr_corpus[2].text,
-                   gst_structure_get_string (msg, "text"))
+  fail_unless (ocr_accuracy_chars (
+                   ocr_corpus[2].text, gst_structure_get_string (msg, "text"))
                > 0.9);
   fail_unless_equals_uint64 (stat_u64 (h->element, "late"), 1);
   g_free (text);
@@ -618,8 +624,8 @@ GST_START_TEST (test_missing_language)
   m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, &dbg);
-  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_NOT_FOUND));
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND));
   pkg = g_strdup_printf ("apt-get install tesseract-ocr-%s", lang);
   fail_unless (strstr (dbg, pkg) != NULL, "%s", dbg);
   g_free (pkg);

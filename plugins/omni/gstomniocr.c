@@ -162,7 +162,7 @@ typedef struct {
 /* A frame waiting in the output queue. */
 typedef struct {
   GstBuffer *buffer;
-  OcrJob *job; /* NULL: not analysed */
+  OcrJob *job;     /* NULL: not analysed */
   gint64 deadline; /* monotonic us; G_MAXINT64 when not live */
 } OcrItem;
 
@@ -224,14 +224,13 @@ static GType
 gst_omni_ocr_polarity_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {
-    { OMNI_OCR_POLARITY_AUTO, "Both, decided per line", "auto" },
-    { OMNI_OCR_POLARITY_DARK_ON_LIGHT,
-        "Only dark text on light backgrounds", "dark-on-light" },
+  static const GEnumValue values[] = { { OMNI_OCR_POLARITY_AUTO,
+                                           "Both, decided per line", "auto" },
+    { OMNI_OCR_POLARITY_DARK_ON_LIGHT, "Only dark text on light backgrounds",
+        "dark-on-light" },
     { OMNI_OCR_POLARITY_LIGHT_ON_DARK,
         "Only light text on dark backgrounds (captions)", "light-on-dark" },
-    { 0, NULL, NULL }
-  };
+    { 0, NULL, NULL } };
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstOmniOcrPolarity", values);
@@ -292,8 +291,8 @@ run_job (GstOmniOcr *self, OcrJob *job)
   gint64 t0 = g_get_monotonic_time ();
 
   if (!gst_video_frame_map (&frame, &job->info, job->buffer, GST_MAP_READ)) {
-    GST_ELEMENT_WARNING (self, STREAM, FAILED, (NULL),
-        ("could not map the frame for reading"));
+    GST_ELEMENT_WARNING (
+        self, STREAM, FAILED, (NULL), ("could not map the frame for reading"));
     gst_clear_buffer (&job->buffer);
     return;
   }
@@ -457,8 +456,7 @@ src_loop (gpointer data)
   }
 }
 
-static gboolean
-gst_omni_ocr_src_activate_mode (
+static gboolean gst_omni_ocr_src_activate_mode (
     GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active);
 
 /* ---- start, stop, caps ------------------------------------------------- */
@@ -593,19 +591,18 @@ gst_omni_ocr_sink_event (GstBaseTransform *trans, GstEvent *event)
   GstOmniOcr *self = GST_OMNI_OCR (trans);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_FLUSH_START:
-      flush_start (self);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-      flush_stop (self);
-      break;
-    default:
-      if (GST_EVENT_IS_SERIALIZED (event)
-          && drain (self) == GST_FLOW_FLUSHING) {
-        gst_event_unref (event);
-        return FALSE;
-      }
-      break;
+  case GST_EVENT_FLUSH_START:
+    flush_start (self);
+    break;
+  case GST_EVENT_FLUSH_STOP:
+    flush_stop (self);
+    break;
+  default:
+    if (GST_EVENT_IS_SERIALIZED (event) && drain (self) == GST_FLOW_FLUSHING) {
+      gst_event_unref (event);
+      return FALSE;
+    }
+    break;
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
@@ -712,7 +709,8 @@ job_new (GstOmniOcr *self, GstBuffer *buf)
   r->pts = pts;
   r->duration = GST_BUFFER_DURATION (buf);
   r->running_time = r->stream_time = GST_CLOCK_TIME_NONE;
-  if (trans->segment.format == GST_FORMAT_TIME && GST_CLOCK_TIME_IS_VALID (pts)) {
+  if (trans->segment.format == GST_FORMAT_TIME
+      && GST_CLOCK_TIME_IS_VALID (pts)) {
     r->running_time
         = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, pts);
     r->stream_time
@@ -778,8 +776,8 @@ gst_omni_ocr_submit_input_buffer (
   latency = self->latency;
   GST_OBJECT_UNLOCK (self);
   item->buffer = buf;
-  item->deadline = live ? g_get_monotonic_time () + latency / GST_USECOND
-                        : G_MAXINT64;
+  item->deadline
+      = live ? g_get_monotonic_time () + latency / GST_USECOND : G_MAXINT64;
   g_mutex_lock (&self->lock);
   if (want_frame (self, buf)) {
     OcrJob *job = job_new (self, buf);
@@ -865,44 +863,46 @@ gst_omni_ocr_set_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_LANGUAGE:
-      if (language_is_valid (g_value_get_string (value))) {
-        g_free (self->language);
-        self->language = g_value_dup_string (value);
-      } else {
-        GST_WARNING_OBJECT (self, "refused language \"%s\": expected codes "
-            "such as eng or eng+deu", g_value_get_string (value));
-      }
-      break;
-    case PROP_ENGINE:
-      g_free (self->engine_name);
-      self->engine_name = g_value_dup_string (value);
-      break;
-    case PROP_INFERENCE_INTERVAL:
-      self->interval = g_value_get_uint (value);
-      break;
-    case PROP_LATENCY:
-      latency_changed = self->latency != g_value_get_uint64 (value);
-      self->latency = g_value_get_uint64 (value);
-      break;
-    case PROP_TEXT_HEIGHT:
-      self->text_height = g_value_get_uint (value);
-      break;
-    case PROP_POLARITY:
-      self->polarity = g_value_get_enum (value);
-      break;
-    case PROP_MIN_CONFIDENCE:
-      self->min_confidence = g_value_get_double (value);
-      break;
-    case PROP_MAX_LINES:
-      self->max_lines = g_value_get_uint (value);
-      break;
-    case PROP_POST_MESSAGES:
-      self->post_messages = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_LANGUAGE:
+    if (language_is_valid (g_value_get_string (value))) {
+      g_free (self->language);
+      self->language = g_value_dup_string (value);
+    } else {
+      GST_WARNING_OBJECT (self,
+          "refused language \"%s\": expected codes "
+          "such as eng or eng+deu",
+          g_value_get_string (value));
+    }
+    break;
+  case PROP_ENGINE:
+    g_free (self->engine_name);
+    self->engine_name = g_value_dup_string (value);
+    break;
+  case PROP_INFERENCE_INTERVAL:
+    self->interval = g_value_get_uint (value);
+    break;
+  case PROP_LATENCY:
+    latency_changed = self->latency != g_value_get_uint64 (value);
+    self->latency = g_value_get_uint64 (value);
+    break;
+  case PROP_TEXT_HEIGHT:
+    self->text_height = g_value_get_uint (value);
+    break;
+  case PROP_POLARITY:
+    self->polarity = g_value_get_enum (value);
+    break;
+  case PROP_MIN_CONFIDENCE:
+    self->min_confidence = g_value_get_double (value);
+    break;
+  case PROP_MAX_LINES:
+    self->max_lines = g_value_get_uint (value);
+    break;
+  case PROP_POST_MESSAGES:
+    self->post_messages = g_value_get_boolean (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
   if (latency_changed)
@@ -922,36 +922,36 @@ gst_omni_ocr_get_property (
   }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_LANGUAGE:
-      g_value_set_string (value, self->language);
-      break;
-    case PROP_ENGINE:
-      g_value_set_string (value, self->engine_name);
-      break;
-    case PROP_INFERENCE_INTERVAL:
-      g_value_set_uint (value, self->interval);
-      break;
-    case PROP_LATENCY:
-      g_value_set_uint64 (value, self->latency);
-      break;
-    case PROP_TEXT_HEIGHT:
-      g_value_set_uint (value, self->text_height);
-      break;
-    case PROP_POLARITY:
-      g_value_set_enum (value, self->polarity);
-      break;
-    case PROP_MIN_CONFIDENCE:
-      g_value_set_double (value, self->min_confidence);
-      break;
-    case PROP_MAX_LINES:
-      g_value_set_uint (value, self->max_lines);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, self->post_messages);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_LANGUAGE:
+    g_value_set_string (value, self->language);
+    break;
+  case PROP_ENGINE:
+    g_value_set_string (value, self->engine_name);
+    break;
+  case PROP_INFERENCE_INTERVAL:
+    g_value_set_uint (value, self->interval);
+    break;
+  case PROP_LATENCY:
+    g_value_set_uint64 (value, self->latency);
+    break;
+  case PROP_TEXT_HEIGHT:
+    g_value_set_uint (value, self->text_height);
+    break;
+  case PROP_POLARITY:
+    g_value_set_enum (value, self->polarity);
+    break;
+  case PROP_MIN_CONFIDENCE:
+    g_value_set_double (value, self->min_confidence);
+    break;
+  case PROP_MAX_LINES:
+    g_value_set_uint (value, self->max_lines);
+    break;
+  case PROP_POST_MESSAGES:
+    g_value_set_boolean (value, self->post_messages);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -1012,9 +1012,11 @@ install_engine_properties (GObjectClass *gobject_class)
    * one pass, half the time.
    */
   g_object_class_install_property (gobject_class, PROP_POLARITY,
-      g_param_spec_enum ("polarity", "Polarity", "Text lighter or darker "
-          "than its background", gst_omni_ocr_polarity_get_type (),
-          DEFAULT_POLARITY, PARAM_FLAGS | GST_PARAM_MUTABLE_PLAYING));
+      g_param_spec_enum ("polarity", "Polarity",
+          "Text lighter or darker "
+          "than its background",
+          gst_omni_ocr_polarity_get_type (), DEFAULT_POLARITY,
+          PARAM_FLAGS | GST_PARAM_MUTABLE_PLAYING));
   /**
    * GstOmniOcr:min-confidence:
    *
@@ -1093,8 +1095,8 @@ gst_omni_ocr_class_init (GstOmniOcrClass *klass)
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
   GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
 
-  GST_DEBUG_CATEGORY_INIT (gst_omni_ocr_debug, "omniocr", 0,
-      "gst-omni text recognition");
+  GST_DEBUG_CATEGORY_INIT (
+      gst_omni_ocr_debug, "omniocr", 0, "gst-omni text recognition");
 
   gobject_class->set_property = gst_omni_ocr_set_property;
   gobject_class->get_property = gst_omni_ocr_get_property;

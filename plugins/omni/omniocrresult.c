@@ -26,13 +26,13 @@ omni_ocr_result_attach (const OmniOcrResult *result, GstBuffer *buffer)
     const OmniOcrLine *l = g_ptr_array_index (result->lines, i);
     GstVideoRegionOfInterestMeta *roi;
 
-    roi = gst_buffer_add_video_region_of_interest_meta (buffer, "text",
-        l->box.x, l->box.y, l->box.width, l->box.height);
+    roi = gst_buffer_add_video_region_of_interest_meta (
+        buffer, "text", l->box.x, l->box.y, l->box.width, l->box.height);
     roi->id = i;
-    gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("omniocr", "text", G_TYPE_STRING, l->text,
-            "confidence", G_TYPE_DOUBLE, l->confidence, "inverted",
-            G_TYPE_BOOLEAN, l->inverted, NULL));
+    gst_video_region_of_interest_meta_add_param (
+        roi, gst_structure_new ("omniocr", "text", G_TYPE_STRING, l->text,
+                 "confidence", G_TYPE_DOUBLE, l->confidence, "inverted",
+                 G_TYPE_BOOLEAN, l->inverted, NULL));
   }
 }
 
@@ -46,8 +46,8 @@ line_structure (const OmniOcrLine *l, gint width, gint height)
       (gdouble) l->box.x / width, "ny", G_TYPE_DOUBLE,
       (gdouble) l->box.y / height, "nwidth", G_TYPE_DOUBLE,
       (gdouble) l->box.width / width, "nheight", G_TYPE_DOUBLE,
-      (gdouble) l->box.height / height, "inverted", G_TYPE_BOOLEAN,
-      l->inverted, NULL);
+      (gdouble) l->box.height / height, "inverted", G_TYPE_BOOLEAN, l->inverted,
+      NULL);
 }
 
 /* The `omniocr` message body (fields documented in gstomniocr.c). */

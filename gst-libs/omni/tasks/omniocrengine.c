@@ -31,7 +31,7 @@ struct _OmniOcrEngine {
   gint cancelled; /* atomic */
 };
 
-G_DEFINE_QUARK (omni-ocr-error-quark, omni_ocr_error);
+G_DEFINE_QUARK (omni - ocr - error - quark, omni_ocr_error);
 
 static const OmniOcrBackend *const backends[] = {
   &omni_ocr_tesseract_backend,
@@ -177,8 +177,8 @@ static gboolean
 read_pass (OmniOcrEngine *engine, const OmniOcrImage *page, gboolean light,
     gdouble s, GPtrArray *lines, GError **error)
 {
-  GPtrArray *found = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) omni_ocr_line_free);
+  GPtrArray *found
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
   OmniOcrImage *inv = NULL;
   gboolean ok;
   guint i;
@@ -187,8 +187,8 @@ read_pass (OmniOcrEngine *engine, const OmniOcrImage *page, gboolean light,
     inv = omni_ocr_image_crop (page, 0, 0, page->width, page->height);
     omni_ocr_image_invert (inv);
   }
-  ok = engine->backend->read (engine->state, inv ? inv : page, FALSE, found,
-      error);
+  ok = engine->backend->read (
+      engine->state, inv ? inv : page, FALSE, found, error);
   for (i = 0; ok && i < found->len; i++) {
     OmniOcrLine *l = g_ptr_array_index (found, i);
     OmniOcrBox b = l->box;
@@ -221,8 +221,8 @@ reread_small_line (OmniOcrEngine *engine, const OmniOcrImage *image,
   gint pad = MAX (2, b->height / 4);
   gdouble s = MIN (4.0, (gdouble) params->text_height / b->height);
   OmniOcrImage *crop, *scaled;
-  GPtrArray *found = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) omni_ocr_line_free);
+  GPtrArray *found
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
   gboolean ok;
   guint i;
 
@@ -311,8 +311,8 @@ suppress_overlaps (GPtrArray *lines, guint max_lines)
 {
   guint n = lines->len, i, j, *parent = g_new (guint, n);
   gdouble *score = g_new0 (gdouble, 2 * n);
-  GPtrArray *kept = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) omni_ocr_line_free);
+  GPtrArray *kept
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
 
   for (i = 0; i < n; i++)
     parent[i] = i;
@@ -367,8 +367,8 @@ GPtrArray *
 omni_ocr_engine_read (OmniOcrEngine *engine, const OmniOcrImage *image,
     const OmniOcrParams *params, GError **error)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) omni_ocr_line_free);
+  GPtrArray *lines
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
   gdouble s = base_scale (image);
   OmniOcrImage *page = NULL;
   gboolean ok = TRUE;
@@ -393,8 +393,9 @@ omni_ocr_engine_read (OmniOcrEngine *engine, const OmniOcrImage *image,
         && l->confidence < REREAD_CONFIDENCE)
       ok = !check_cancelled (engine, error)
            && reread_small_line (engine, image, l, params, error);
-    if (ok && (l->confidence < params->min_confidence
-                  || !has_alnum (g_strstrip (l->text))))
+    if (ok
+        && (l->confidence < params->min_confidence
+            || !has_alnum (g_strstrip (l->text))))
       g_ptr_array_remove_index (lines, i--);
   }
   if (!ok) {

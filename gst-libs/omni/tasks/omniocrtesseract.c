@@ -183,7 +183,7 @@ collect_lines (OmniOcrTesseract *self, GPtrArray *lines)
     conf = TessResultIteratorConfidence (it, RIL_TEXTLINE);
     line = g_new0 (OmniOcrLine, 1);
     line->confidence = CLAMP (conf / 100.0, 0.0, 1.0);
-    line->box = (OmniOcrBox) { l, t, r - l, b - t };
+    line->box = (OmniOcrBox){ l, t, r - l, b - t };
     line->text = line_words (it);
     g_ptr_array_add (lines, line);
   } while (TessResultIteratorNext (it, RIL_TEXTLINE));
@@ -193,8 +193,8 @@ collect_lines (OmniOcrTesseract *self, GPtrArray *lines)
 /* Tesseract's page layout analysis and LSTM recogniser, as its command line
  * tool runs them (automatic page segmentation), or on one line. */
 static gboolean
-tesseract_read (gpointer state, const OmniOcrImage *image,
-    gboolean single_line, GPtrArray *lines, GError **error)
+tesseract_read (gpointer state, const OmniOcrImage *image, gboolean single_line,
+    GPtrArray *lines, GError **error)
 {
   OmniOcrTesseract *self = state;
 
