@@ -33,11 +33,14 @@ omni_ocr_tesseract_package_for (const gchar *language)
   return pkg;
 }
 
+static gboolean all_loaded (TessBaseAPI *api, const gchar *language);
+
 static gboolean
 language_loads (const gchar *language)
 {
   TessBaseAPI *api = TessBaseAPICreate ();
-  gboolean ok = TessBaseAPIInit3 (api, NULL, language) == 0;
+  gboolean ok = TessBaseAPIInit3 (api, NULL, language) == 0
+                && all_loaded (api, language);
 
   TessBaseAPIEnd (api);
   TessBaseAPIDelete (api);
@@ -77,6 +80,23 @@ set_language_error (const gchar *language, GError **error)
   g_strfreev (langs);
 }
 
+/* Tesseract loads what it can of "eng+xyz" and only warns about the rest:
+ * every requested language must have been loaded. */
+static gboolean
+all_loaded (TessBaseAPI *api, const gchar *language)
+{
+  char **loaded = TessBaseAPIGetLoadedLanguagesAsVector (api);
+  gchar **wanted = g_strsplit (language, "+", -1), **w;
+  gboolean ok = loaded != NULL;
+
+  for (w = wanted; ok && *w; w++)
+    ok = !**w || g_strv_contains ((const gchar *const *) loaded, *w);
+  g_strfreev (wanted);
+  if (loaded)
+    TessDeleteTextArray (loaded);
+  return ok;
+}
+
 static bool
 cancel_func (void *cancel_this, int words)
 {
@@ -94,7 +114,8 @@ tesseract_open (const gchar *language, GError **error)
 
   self->api = TessBaseAPICreate ();
   if (!language || !*language
-      || TessBaseAPIInit3 (self->api, NULL, language) != 0) {
+      || TessBaseAPIInit3 (self->api, NULL, language) != 0
+      || !all_loaded (self->api, language)) {
     set_language_error (language ? language : "", error);
     tesseract_close (self);
     return NULL;
