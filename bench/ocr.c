@@ -11,7 +11,8 @@
  * read the same PNG files. omniocr runs in one pipeline over all of them
  * (multifilesrc ! pngdec ! videoconvert ! omniocr), the engine loaded once;
  * its time is the message's "inference-ms" (conversion, both passes and
- * re-reads). The tool runs once per image, as scripts call it, and its
+ * re-reads), and again with polarity=dark-on-light (one pass, the work the
+ * tool does). The tool runs once per image, as scripts call it, and its
  * time is the wall-clock time of the process (model loading included; the
  * time of `tesseract --version` is printed so that it can be subtracted).
  * Accuracy is 1 - edit distance / reference length over all images, in
@@ -32,8 +33,8 @@
 typedef struct {
   gchar *path;
   const gchar *truth;
-  gchar *ocr_text, *cli_text;
-  gdouble ocr_ms, cli_ms;
+  gchar *ocr_text, *one_text, *cli_text;
+  gdouble ocr_ms, one_ms, cli_ms;
 } Image;
 
 static gboolean
@@ -90,16 +91,19 @@ render_corpus (const gchar *dir, GPtrArray *images)
   }
 }
 
+/* omniocr with @props over all images; texts and times into @text/@ms
+ * (offsets into Image). */
 static void
-run_omniocr (const gchar *dir, GPtrArray *images)
+run_omniocr (
+    const gchar *dir, GPtrArray *images, const gchar *props, gboolean one_pass)
 {
   GPtrArray *msgs
       = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
   gchar *desc = g_strdup_printf (
       "multifilesrc location=%s/%%03d.png index=0 stop-index=%u "
-      "caps=image/png,framerate=1/1 ! pngdec ! videoconvert ! omniocr ! "
+      "caps=image/png,framerate=1/1 ! pngdec ! videoconvert ! omniocr %s ! "
       "fakesink",
-      dir, images->len - 1);
+      dir, images->len - 1, props);
   guint i;
 
   if (!run_pipeline (desc, msgs) || msgs->len != images->len)
@@ -108,8 +112,13 @@ run_omniocr (const gchar *dir, GPtrArray *images)
     Image *im = g_ptr_array_index (images, i);
     GstStructure *s = g_ptr_array_index (msgs, i);
 
-    im->ocr_text = g_strdup (gst_structure_get_string (s, "text"));
-    gst_structure_get_double (s, "inference-ms", &im->ocr_ms);
+    if (one_pass) {
+      im->one_text = g_strdup (gst_structure_get_string (s, "text"));
+      gst_structure_get_double (s, "inference-ms", &im->one_ms);
+    } else {
+      im->ocr_text = g_strdup (gst_structure_get_string (s, "text"));
+      gst_structure_get_double (s, "inference-ms", &im->ocr_ms);
+    }
   }
   g_free (desc);
   g_ptr_array_unref (msgs);
@@ -146,7 +155,8 @@ static void
 report (GPtrArray *images, gdouble version_ms)
 {
   guint oce = 0, ocn = 0, owe = 0, own = 0, cce = 0, ccn = 0, cwe = 0, cwn = 0;
-  gdouble oms = 0, cms = 0;
+  guint pce = 0, pcn = 0, pwe = 0, pwn = 0;
+  gdouble oms = 0, cms = 0, pms = 0;
   guint i;
 
   printf ("| image | truth | omniocr | ms | tesseract CLI | ms |\n");
@@ -163,6 +173,8 @@ report (GPtrArray *images, gdouble version_ms)
         ocr_accuracy_chars (im->truth, im->cli_text), im->cli_ms);
     add_errors (im->truth, im->ocr_text, &oce, &ocn, &owe, &own);
     add_errors (im->truth, im->cli_text, &cce, &ccn, &cwe, &cwn);
+    add_errors (im->truth, im->one_text, &pce, &pcn, &pwe, &pwn);
+    pms += im->one_ms;
     oms += im->ocr_ms;
     cms += im->cli_ms;
     g_strfreev (ow);
@@ -178,8 +190,9 @@ report (GPtrArray *images, gdouble version_ms)
   printf (
       "tesseract CLI: char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
       1.0 - (gdouble) cce / ccn, 1.0 - (gdouble) cwe / cwn, cms / images->len);
-  printf ("ratio CLI/omniocr time: %.2f; char errors omniocr/CLI: %u/%u\n",
-      cms / oms, oce, cce);
+  printf ("ratio CLI/omniocr time: %.2f (one pass: %.2f); char errors "
+          "omniocr/one pass/CLI: %u/%u/%u\n",
+      cms / oms, cms / pms, oce, pce, cce);
 }
 
 int
@@ -208,7 +221,8 @@ main (int argc, char **argv)
     g_free (cmd);
     g_strfreev (kv);
   }
-  run_omniocr (dir, images);
+  run_omniocr (dir, images, "", FALSE);
+  run_omniocr (dir, images, "polarity=dark-on-light", TRUE);
   for (i = 0; i < (gint) images->len; i++) {
     Image *im = g_ptr_array_index (images, i);
     im->cli_ms = run_cli (im->path, &im->cli_text);
