@@ -616,7 +616,9 @@ GST_START_TEST (test_missing_language)
       lang = candidates[i];
     g_free (path);
   }
-  fail_unless (lang != NULL);
+  /* all installed (tesseract-ocr-all): a code no package has */
+  if (!lang)
+    lang = "qaa";
   g_object_set (e, "language", lang, NULL);
   gst_element_set_bus (e, bus);
   fail_unless_equals_int (
