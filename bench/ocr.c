@@ -187,6 +187,9 @@ report (GPtrArray *images, gdouble version_ms)
   printf (
       "omniocr:       char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
       1.0 - (gdouble) oce / ocn, 1.0 - (gdouble) owe / own, oms / images->len);
+  printf ("omniocr, polarity=dark-on-light (one pass): char accuracy %.3f, "
+          "word accuracy %.3f, %.0f ms/frame\n",
+      1.0 - (gdouble) pce / pcn, 1.0 - (gdouble) pwe / pwn, pms / images->len);
   printf (
       "tesseract CLI: char accuracy %.3f, word accuracy %.3f, %.0f ms/frame\n",
       1.0 - (gdouble) cce / ccn, 1.0 - (gdouble) cwe / cwn, cms / images->len);
