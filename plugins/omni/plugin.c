@@ -16,6 +16,9 @@
 #include "gstomnivisionenc.h"
 #include "gstomniaudioenc.h"
 #endif
+#ifdef HAVE_TESSERACT
+#include "gstomniocr.h"
+#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -31,6 +34,9 @@ plugin_init (GstPlugin *plugin)
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
   ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
+#endif
+#ifdef HAVE_TESSERACT
+  ret |= GST_ELEMENT_REGISTER (omniocr, plugin);
 #endif
 
   return ret;
