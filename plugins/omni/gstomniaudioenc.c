@@ -653,28 +653,28 @@ gst_omni_audio_enc_sink_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+static GstClockTime
+audio_enc_own_latency (GstBaseTransform *trans)
+{
+  GstOmniAudioEnc *self = GST_OMNI_AUDIO_ENC (trans);
+  GstClockTime ours;
+
+  GST_OBJECT_LOCK (self);
+  ours = (GstClockTime) llround (self->window * GST_SECOND);
+  GST_OBJECT_UNLOCK (self);
+  /* exact when the rate is known */
+  if (self->win_samples > 0 && self->rate > 0)
+    ours = samples_to_time (self, self->win_samples);
+  return ours;
+}
+
 static gboolean
 gst_omni_audio_enc_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
-  GstOmniAudioEnc *self = GST_OMNI_AUDIO_ENC (trans);
-  gboolean res;
-
-  res = GST_BASE_TRANSFORM_CLASS (parent_class)
-            ->query (trans, direction, query);
-  if (res && direction == GST_PAD_SRC
-      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    GstClockTime ours;
-
-    GST_OBJECT_LOCK (self);
-    ours = (GstClockTime) llround (self->window * GST_SECOND);
-    GST_OBJECT_UNLOCK (self);
-    /* exact when the rate is known */
-    if (self->win_samples > 0 && self->rate > 0)
-      ours = samples_to_time (self, self->win_samples);
-    omni_latency_query_add (GST_OBJECT (self), query, ours);
-  }
-  return res;
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (parent_class), direction, query,
+      audio_enc_own_latency);
 }
 
 /* Appends @n frames of @data as mono float; non-finite samples become 0. */

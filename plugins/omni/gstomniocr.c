@@ -607,25 +607,25 @@ gst_omni_ocr_sink_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+static GstClockTime
+ocr_own_latency (GstBaseTransform *trans)
+{
+  GstOmniOcr *self = GST_OMNI_OCR (trans);
+  GstClockTime ours;
+
+  GST_OBJECT_LOCK (self);
+  ours = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  return ours;
+}
+
 static gboolean
 gst_omni_ocr_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
-  GstOmniOcr *self = GST_OMNI_OCR (trans);
-  gboolean res;
-
-  res = GST_BASE_TRANSFORM_CLASS (parent_class)
-            ->query (trans, direction, query);
-  if (res && direction == GST_PAD_SRC
-      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    GstClockTime ours;
-
-    GST_OBJECT_LOCK (self);
-    ours = self->latency;
-    GST_OBJECT_UNLOCK (self);
-    omni_latency_query_add (GST_OBJECT (self), query, ours);
-  }
-  return res;
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (parent_class), direction, query,
+      ocr_own_latency);
 }
 
 static gboolean

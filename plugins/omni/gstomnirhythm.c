@@ -854,31 +854,29 @@ gst_omni_rhythm_sink_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+static GstClockTime
+rhythm_own_latency (GstBaseTransform *trans)
+{
+  GstOmniRhythm *self = GST_OMNI_RHYTHM (trans);
+  OmniRhythmConfig cfg;
+  gint rate = self->rate > 0 ? self->rate : 48000;
+
+  omni_rhythm_config_init (&cfg);
+  GST_OBJECT_LOCK (self);
+  cfg.hop_s = (double) self->hop / GST_SECOND;
+  cfg.window_s = (double) self->window / GST_SECOND;
+  GST_OBJECT_UNLOCK (self);
+  return (GstClockTime) ceil (
+      omni_rhythm_config_get_latency (&cfg, rate) * GST_SECOND);
+}
+
 static gboolean
 gst_omni_rhythm_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
-  GstOmniRhythm *self = GST_OMNI_RHYTHM (trans);
-  gboolean ret;
-
-  ret = GST_BASE_TRANSFORM_CLASS (parent_class)
-            ->query (trans, direction, query);
-  if (ret && direction == GST_PAD_SRC
-      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    GstClockTime ours;
-    OmniRhythmConfig cfg;
-    gint rate = self->rate > 0 ? self->rate : 48000;
-
-    omni_rhythm_config_init (&cfg);
-    GST_OBJECT_LOCK (self);
-    cfg.hop_s = (double) self->hop / GST_SECOND;
-    cfg.window_s = (double) self->window / GST_SECOND;
-    GST_OBJECT_UNLOCK (self);
-    ours = (GstClockTime) ceil (
-        omni_rhythm_config_get_latency (&cfg, rate) * GST_SECOND);
-    omni_latency_query_add (GST_OBJECT (self), query, ours);
-  }
-  return ret;
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (parent_class), direction, query,
+      rhythm_own_latency);
 }
 
 static gboolean

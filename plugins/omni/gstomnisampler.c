@@ -835,27 +835,27 @@ gst_omni_sampler_src_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->src_event (trans, event);
 }
 
+static GstClockTime
+sampler_own_latency (GstBaseTransform *trans)
+{
+  GstOmniSampler *self = GST_OMNI_SAMPLER (trans);
+  GstClockTime ours = 0;
+
+  GST_OBJECT_LOCK (self);
+  if (self->latency_frames > 0
+      && GST_CLOCK_TIME_IS_VALID (self->frame_duration))
+    ours = self->latency_frames * self->frame_duration;
+  GST_OBJECT_UNLOCK (self);
+  return ours;
+}
+
 static gboolean
 gst_omni_sampler_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
-  GstOmniSampler *self = GST_OMNI_SAMPLER (trans);
-  gboolean ret;
-
-  ret = GST_BASE_TRANSFORM_CLASS (parent_class)
-            ->query (trans, direction, query);
-  if (ret && direction == GST_PAD_SRC
-      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    GstClockTime ours = 0;
-
-    GST_OBJECT_LOCK (self);
-    if (self->latency_frames > 0
-        && GST_CLOCK_TIME_IS_VALID (self->frame_duration))
-      ours = self->latency_frames * self->frame_duration;
-    GST_OBJECT_UNLOCK (self);
-    omni_latency_query_add (GST_OBJECT (self), query, ours);
-  }
-  return ret;
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (parent_class), direction, query,
+      sampler_own_latency);
 }
 
 static gboolean

@@ -483,25 +483,25 @@ gst_omni_vision_enc_sink_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+static GstClockTime
+vision_enc_own_latency (GstBaseTransform *trans)
+{
+  GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
+  GstClockTime ours;
+
+  GST_OBJECT_LOCK (self);
+  ours = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  return ours;
+}
+
 static gboolean
 gst_omni_vision_enc_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
-  GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
-  gboolean res;
-
-  res = GST_BASE_TRANSFORM_CLASS (parent_class)
-            ->query (trans, direction, query);
-  if (res && direction == GST_PAD_SRC
-      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    GstClockTime ours;
-
-    GST_OBJECT_LOCK (self);
-    ours = self->latency;
-    GST_OBJECT_UNLOCK (self);
-    omni_latency_query_add (GST_OBJECT (self), query, ours);
-  }
-  return res;
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (parent_class), direction, query,
+      vision_enc_own_latency);
 }
 
 /* ---- per frame --------------------------------------------------------- */

@@ -39,3 +39,28 @@ omni_latency_query_add (
       GST_TIME_ARGS (latency), GST_TIME_ARGS (min), GST_TIME_ARGS (max));
   gst_query_set_latency (query, live, min, max);
 }
+
+/**
+ * omni_latency_transform_query:
+ * @trans: the element
+ * @parent_class: its parent class, which answers the query first
+ * @direction: the pad the query came on
+ * @query: the query
+ * @own_latency: what @trans adds
+ *
+ * A GstBaseTransform query function for the pass-through analysis
+ * elements: chains up, then adds @own_latency to a LATENCY query on the
+ * source pad that upstream answered.
+ */
+gboolean
+omni_latency_transform_query (GstBaseTransform *trans,
+    GstBaseTransformClass *parent_class, GstPadDirection direction,
+    GstQuery *query, OmniLatencyFunc own_latency)
+{
+  gboolean res = parent_class->query (trans, direction, query);
+
+  if (res && direction == GST_PAD_SRC
+      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY)
+    omni_latency_query_add (GST_OBJECT (trans), query, own_latency (trans));
+  return res;
+}
