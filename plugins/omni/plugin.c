@@ -9,6 +9,9 @@
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
 #include "gstomnirhythm.h"
+#if HAVE_OMNISPEECH
+#include "gstomnispeech.h"
+#endif
 #if HAVE_VULKAN
 #include "gstomnivisionenc.h"
 #include "gstomniaudioenc.h"
@@ -22,6 +25,9 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
+#if HAVE_OMNISPEECH
+  ret |= GST_ELEMENT_REGISTER (omnispeech, plugin);
+#endif
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
   ret |= GST_ELEMENT_REGISTER (omniaudioenc, plugin);
