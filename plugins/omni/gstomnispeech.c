@@ -102,8 +102,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_speech_debug);
 /* GAP events no finer than this over silence */
 #define MIN_GAP (100 * GST_MSECOND)
 
-enum
-{
+enum {
   PROP_0,
   PROP_ENGINE,
   PROP_MODEL_DIR,
@@ -111,8 +110,7 @@ enum
   PROP_LATENCY,
 };
 
-struct _GstOmniSpeech
-{
+struct _GstOmniSpeech {
   GstElement parent;
   GstPad *sinkpad, *srcpad;
 
@@ -144,9 +142,9 @@ struct _GstOmniSpeech
   OmniSpeechEngine *engine;
   GstSegment segment;
   gboolean need_base;
-  GstClockTime base;       /* PTS of the engine's time 0 */
-  guint64 samples;         /* fed since base */
-  GstClockTime out_pos;    /* output covered up to this PTS */
+  GstClockTime base;    /* PTS of the engine's time 0 */
+  guint64 samples;      /* fed since base */
+  GstClockTime out_pos; /* output covered up to this PTS */
   gboolean eos;
 };
 
@@ -156,9 +154,9 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
                      ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], "
                      "layout = (string) interleaved"));
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("text/x-raw, format = (string) utf8"));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("text/x-raw, format = (string) utf8"));
 
 #define gst_omni_speech_parent_class parent_class
 G_DEFINE_TYPE (GstOmniSpeech, gst_omni_speech, GST_TYPE_ELEMENT);
@@ -177,8 +175,8 @@ gst_omni_speech_queue_limit (GstClockTime latency)
 static guint64
 gst_omni_speech_running_time (GstOmniSpeech *self, GstClockTime pts)
 {
-  guint64 rt = gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME,
-      pts);
+  guint64 rt
+      = gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME, pts);
 
   return GST_CLOCK_TIME_IS_VALID (rt) ? rt : 0;
 }
@@ -186,8 +184,9 @@ gst_omni_speech_running_time (GstOmniSpeech *self, GstClockTime pts)
 static GstClockTime
 gst_omni_speech_position (GstOmniSpeech *self)
 {
-  return self->base + gst_util_uint64_scale (self->samples, GST_SECOND,
-                          omni_speech_engine_rate (self->engine));
+  return self->base
+         + gst_util_uint64_scale (
+             self->samples, GST_SECOND, omni_speech_engine_rate (self->engine));
 }
 
 /* ------------------------------------------------------------------ */
@@ -207,8 +206,7 @@ gst_omni_speech_push_gap (GstOmniSpeech *self, GstClockTime until)
 }
 
 static GstFlowReturn
-gst_omni_speech_push_word (
-    GstOmniSpeech *self, const OmniSpeechWord *word)
+gst_omni_speech_push_word (GstOmniSpeech *self, const OmniSpeechWord *word)
 {
   GstClockTime start = self->base + word->start, end = self->base + word->end;
   GstBuffer *buf;
@@ -221,8 +219,8 @@ gst_omni_speech_push_word (
   GST_BUFFER_PTS (buf) = start;
   GST_BUFFER_DURATION (buf) = end - start;
   self->out_pos = end;
-  GST_LOG_OBJECT (self, "word '%s' at %" GST_TIME_FORMAT, word->word,
-      GST_TIME_ARGS (start));
+  GST_LOG_OBJECT (self, "word '%s' at %" GST_TIME_FORMAT ", confidence %.3f",
+      word->word, GST_TIME_ARGS (start), word->confidence);
   return gst_pad_push (self->srcpad, buf);
 }
 
@@ -247,12 +245,13 @@ gst_omni_speech_post_utterance (GstOmniSpeech *self, const OmniSpeechEvent *ev)
   gst_value_list_init (&list, ev->words->len);
   for (i = 0; i < ev->words->len; i++) {
     g_value_init (&item, GST_TYPE_STRUCTURE);
-    g_value_take_boxed (&item, gst_omni_speech_word_structure (self,
-                                   &g_array_index (ev->words, OmniSpeechWord, i)));
+    g_value_take_boxed (
+        &item, gst_omni_speech_word_structure (
+                   self, &g_array_index (ev->words, OmniSpeechWord, i)));
     gst_value_list_append_and_take_value (&list, &item);
   }
-  s = gst_structure_new ("omnispeech", "text", G_TYPE_STRING, ev->text,
-      "start", G_TYPE_UINT64,
+  s = gst_structure_new ("omnispeech", "text", G_TYPE_STRING, ev->text, "start",
+      G_TYPE_UINT64,
       gst_omni_speech_running_time (self, self->base + ev->start), "end",
       G_TYPE_UINT64, gst_omni_speech_running_time (self, self->base + ev->end),
       "timestamp", G_TYPE_UINT64, self->base + ev->start, "duration",
@@ -325,20 +324,20 @@ gst_omni_speech_handle_events (GstOmniSpeech *self, GPtrArray *events)
     const OmniSpeechEvent *ev = g_ptr_array_index (events, i);
 
     switch (ev->type) {
-      case OMNI_SPEECH_EVENT_SPEECH_START:
-        gst_omni_speech_post_activity (self, TRUE, ev->start, 0);
-        break;
-      case OMNI_SPEECH_EVENT_KEYWORD:
-        gst_omni_speech_post_keyword (self, ev);
-        break;
-      case OMNI_SPEECH_EVENT_UTTERANCE:
-        gst_omni_speech_post_spans (self, ev);
-        if (ev->words->len > 0)
-          gst_omni_speech_post_utterance (self, ev);
-        for (j = 0; j < ev->words->len && ret == GST_FLOW_OK; j++)
-          ret = gst_omni_speech_push_word (
-              self, &g_array_index (ev->words, OmniSpeechWord, j));
-        break;
+    case OMNI_SPEECH_EVENT_SPEECH_START:
+      gst_omni_speech_post_activity (self, TRUE, ev->start, 0);
+      break;
+    case OMNI_SPEECH_EVENT_KEYWORD:
+      gst_omni_speech_post_keyword (self, ev);
+      break;
+    case OMNI_SPEECH_EVENT_UTTERANCE:
+      gst_omni_speech_post_spans (self, ev);
+      if (ev->words->len > 0)
+        gst_omni_speech_post_utterance (self, ev);
+      for (j = 0; j < ev->words->len && ret == GST_FLOW_OK; j++)
+        ret = gst_omni_speech_push_word (
+            self, &g_array_index (ev->words, OmniSpeechWord, j));
+      break;
     }
   }
   g_ptr_array_set_size (events, 0);
@@ -356,8 +355,8 @@ gst_omni_speech_drain (GstOmniSpeech *self, GstClockTime until)
 
   if (!self->need_base) {
     if (!omni_speech_engine_finish (self->engine, events, &err)) {
-      GST_ELEMENT_ERROR (self, STREAM, DECODE, ("speech engine failed"),
-          ("%s", err->message));
+      GST_ELEMENT_ERROR (
+          self, STREAM, DECODE, ("speech engine failed"), ("%s", err->message));
       g_clear_error (&err);
       ret = GST_FLOW_ERROR;
     } else {
@@ -383,28 +382,28 @@ gst_omni_speech_check_base (GstOmniSpeech *self, GstBuffer *buf)
 
   if (!self->need_base) {
     GstClockTime pos = gst_omni_speech_position (self);
-    if (!GST_CLOCK_TIME_IS_VALID (pts) ||
-        (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT) &&
-            ABS (GST_CLOCK_DIFF (pos, pts)) <= (gint64) DISCONT_TOLERANCE))
+    if (!GST_CLOCK_TIME_IS_VALID (pts)
+        || (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
+            && ABS (GST_CLOCK_DIFF (pos, pts)) <= (gint64) DISCONT_TOLERANCE))
       return GST_FLOW_OK;
-    GST_DEBUG_OBJECT (self, "discontinuity at %" GST_TIME_FORMAT
-        " (expected %" GST_TIME_FORMAT ")", GST_TIME_ARGS (pts),
-        GST_TIME_ARGS (pos));
+    GST_DEBUG_OBJECT (self,
+        "discontinuity at %" GST_TIME_FORMAT " (expected %" GST_TIME_FORMAT ")",
+        GST_TIME_ARGS (pts), GST_TIME_ARGS (pos));
     ret = gst_omni_speech_drain (self, pts);
     if (ret != GST_FLOW_OK)
       return ret;
   }
   if (!omni_speech_engine_start_stream (self->engine, &err)) {
-    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("speech engine failed"),
-        ("%s", err->message));
+    GST_ELEMENT_ERROR (
+        self, STREAM, DECODE, ("speech engine failed"), ("%s", err->message));
     g_clear_error (&err);
     return GST_FLOW_ERROR;
   }
   g_mutex_lock (&self->lock);
   omni_speech_engine_set_max_utterance (self->engine,
-      self->live ? self->latency - gst_omni_speech_queue_limit (self->latency) -
-                       ENDPOINT_MARGIN :
-                   0);
+      self->live ? self->latency - gst_omni_speech_queue_limit (self->latency)
+                       - ENDPOINT_MARGIN
+                 : 0);
   g_mutex_unlock (&self->lock);
   self->base = GST_CLOCK_TIME_IS_VALID (pts) ? pts : self->segment.start;
   self->samples = 0;
@@ -424,10 +423,10 @@ gst_omni_speech_decode (GstOmniSpeech *self, GstBuffer *buf)
 
   ret = gst_omni_speech_check_base (self, buf);
   if (ret == GST_FLOW_OK && gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    if (!omni_speech_engine_process (self->engine,
-            (const gint16 *) map.data, map.size / 2, events, &err)) {
-      GST_ELEMENT_ERROR (self, STREAM, DECODE, ("speech engine failed"),
-          ("%s", err->message));
+    if (!omni_speech_engine_process (self->engine, (const gint16 *) map.data,
+            map.size / 2, events, &err)) {
+      GST_ELEMENT_ERROR (
+          self, STREAM, DECODE, ("speech engine failed"), ("%s", err->message));
       g_clear_error (&err);
       ret = GST_FLOW_ERROR;
     }
@@ -455,28 +454,28 @@ gst_omni_speech_handle_serialized (GstOmniSpeech *self, GstEvent *event)
   GstFlowReturn ret = GST_FLOW_OK;
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_SEGMENT:
-      ret = gst_omni_speech_drain (self, GST_CLOCK_TIME_NONE);
-      gst_event_copy_segment (event, &self->segment);
-      self->out_pos = GST_CLOCK_TIME_NONE;
-      break;
-    case GST_EVENT_GAP:{
-      GstClockTime ts, dur;
-      gst_event_parse_gap (event, &ts, &dur);
-      if (GST_CLOCK_TIME_IS_VALID (dur))
-        ts += dur;
-      ret = gst_omni_speech_drain (self, ts);
-      if (!GST_CLOCK_TIME_IS_VALID (self->out_pos))
-        self->out_pos = ts;
-      gst_event_unref (event);
-      return ret;
-    }
-    case GST_EVENT_EOS:
-      ret = gst_omni_speech_drain (self, GST_CLOCK_TIME_NONE);
-      self->eos = TRUE;
-      break;
-    default:
-      break;
+  case GST_EVENT_SEGMENT:
+    ret = gst_omni_speech_drain (self, GST_CLOCK_TIME_NONE);
+    gst_event_copy_segment (event, &self->segment);
+    self->out_pos = GST_CLOCK_TIME_NONE;
+    break;
+  case GST_EVENT_GAP: {
+    GstClockTime ts, dur;
+    gst_event_parse_gap (event, &ts, &dur);
+    if (GST_CLOCK_TIME_IS_VALID (dur))
+      ts += dur;
+    ret = gst_omni_speech_drain (self, ts);
+    if (!GST_CLOCK_TIME_IS_VALID (self->out_pos))
+      self->out_pos = ts;
+    gst_event_unref (event);
+    return ret;
+  }
+  case GST_EVENT_EOS:
+    ret = gst_omni_speech_drain (self, GST_CLOCK_TIME_NONE);
+    self->eos = TRUE;
+    break;
+  default:
+    break;
   }
   gst_pad_push_event (self->srcpad, event);
   return ret;
@@ -536,17 +535,19 @@ gst_omni_speech_set_caps (GstOmniSpeech *self, GstCaps *caps)
   }
   if (GST_AUDIO_INFO_RATE (&in) < MIN_RATE) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("omnispeech needs audio sampled at %d Hz or more, got %d Hz",
-            MIN_RATE, GST_AUDIO_INFO_RATE (&in)),
+        ("omnispeech needs audio sampled at %d Hz or more, got %d Hz", MIN_RATE,
+            GST_AUDIO_INFO_RATE (&in)),
         ("caps %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
   if (GST_AUDIO_INFO_RATE (&in) < (gint) rate)
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("narrow-band audio (%d Hz): speech is recognised less well than at "
-         "%u Hz", GST_AUDIO_INFO_RATE (&in), rate),
+         "%u Hz",
+            GST_AUDIO_INFO_RATE (&in), rate),
         ("the acoustic model was trained on wide-band speech; the audio is "
-         "resampled to %u Hz", rate));
+         "resampled to %u Hz",
+            rate));
   gst_audio_info_set_format (&out, GST_AUDIO_FORMAT_S16, rate, 1, NULL);
   g_clear_pointer (&self->converter, gst_audio_converter_free);
   self->converter = gst_audio_converter_new (0, &in, &out, NULL);
@@ -591,13 +592,15 @@ gst_omni_speech_convert (GstOmniSpeech *self, GstBuffer *inbuf)
   if (!gst_buffer_map (inbuf, &map, GST_MAP_READ))
     return NULL;
   in_frames = map.size / bpf;
-  if (GST_CLOCK_TIME_IS_VALID (pts) &&
-      (!GST_CLOCK_TIME_IS_VALID (self->conv_base) ||
-          GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT) ||
-          ABS (GST_CLOCK_DIFF (self->conv_base +
-                                   gst_util_uint64_scale (self->conv_samples,
-                                       GST_SECOND, self->rate),
-                   pts)) > (gint64) DISCONT_TOLERANCE)) {
+  if (GST_CLOCK_TIME_IS_VALID (pts)
+      && (!GST_CLOCK_TIME_IS_VALID (self->conv_base)
+          || GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT)
+          || ABS (GST_CLOCK_DIFF (
+                 self->conv_base
+                     + gst_util_uint64_scale (
+                         self->conv_samples, GST_SECOND, self->rate),
+                 pts))
+                 > (gint64) DISCONT_TOLERANCE)) {
     gst_audio_converter_reset (self->converter);
     self->conv_base = pts;
     self->conv_samples = 0;
@@ -616,10 +619,11 @@ gst_omni_speech_convert (GstOmniSpeech *self, GstBuffer *inbuf)
   gst_buffer_unmap (inbuf, &map);
   if (!GST_CLOCK_TIME_IS_VALID (self->conv_base))
     self->conv_base = 0;
-  GST_BUFFER_PTS (outbuf) = self->conv_base +
-      gst_util_uint64_scale (self->conv_samples, GST_SECOND, self->rate);
-  GST_BUFFER_DURATION (outbuf) =
-      gst_util_uint64_scale (out_frames, GST_SECOND, self->rate);
+  GST_BUFFER_PTS (outbuf)
+      = self->conv_base
+        + gst_util_uint64_scale (self->conv_samples, GST_SECOND, self->rate);
+  GST_BUFFER_DURATION (outbuf)
+      = gst_util_uint64_scale (out_frames, GST_SECOND, self->rate);
   self->conv_samples += out_frames;
   return outbuf;
 }
@@ -653,8 +657,8 @@ gst_omni_speech_drop_late (GstOmniSpeech *self, GstClockTime incoming)
   qos = gst_message_new_qos (GST_OBJECT (self), TRUE,
       gst_segment_to_running_time (&self->in_segment, GST_FORMAT_TIME, first),
       GST_CLOCK_TIME_NONE, first, dropped);
-  gst_message_set_qos_stats (qos, GST_FORMAT_TIME, self->processed,
-      self->dropped);
+  gst_message_set_qos_stats (
+      qos, GST_FORMAT_TIME, self->processed, self->dropped);
   gst_element_post_message (GST_ELEMENT (self), qos);
   if (!self->warned_late) {
     self->warned_late = TRUE;
@@ -680,8 +684,8 @@ gst_omni_speech_enqueue (GstOmniSpeech *self, GstMiniObject *item)
     if (self->live)
       gst_omni_speech_drop_late (self, dur);
     else
-      while (!self->flushing && self->srcresult == GST_FLOW_OK &&
-             self->queued > 0 && self->queued + dur > limit)
+      while (!self->flushing && self->srcresult == GST_FLOW_OK
+             && self->queued > 0 && self->queued + dur > limit)
         g_cond_wait (&self->cond, &self->lock);
   }
   ret = self->flushing ? GST_FLOW_FLUSHING : self->srcresult;
@@ -706,8 +710,8 @@ gst_omni_speech_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 
   if (self->converter == NULL) {
     gst_buffer_unref (buf);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("no caps before audio"),
-        (NULL));
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, ("no caps before audio"), (NULL));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!self->live_known)
@@ -731,9 +735,9 @@ gst_omni_speech_flush_queue (GstOmniSpeech *self)
   GstMiniObject *item;
 
   while ((item = g_queue_pop_head (&self->queue))) {
-    if (GST_IS_EVENT (item) && GST_EVENT_IS_STICKY (GST_EVENT (item)) &&
-        GST_EVENT_TYPE (item) != GST_EVENT_SEGMENT &&
-        GST_EVENT_TYPE (item) != GST_EVENT_EOS)
+    if (GST_IS_EVENT (item) && GST_EVENT_IS_STICKY (GST_EVENT (item))
+        && GST_EVENT_TYPE (item) != GST_EVENT_SEGMENT
+        && GST_EVENT_TYPE (item) != GST_EVENT_EOS)
       gst_pad_store_sticky_event (self->srcpad, GST_EVENT (item));
     gst_mini_object_unref (item);
   }
@@ -743,8 +747,8 @@ gst_omni_speech_flush_queue (GstOmniSpeech *self)
 static gboolean
 gst_omni_speech_start_task (GstOmniSpeech *self)
 {
-  return gst_pad_start_task (self->srcpad,
-      (GstTaskFunction) gst_omni_speech_loop, self, NULL);
+  return gst_pad_start_task (
+      self->srcpad, (GstTaskFunction) gst_omni_speech_loop, self, NULL);
 }
 
 static gboolean
@@ -785,42 +789,41 @@ gst_omni_speech_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   GstOmniSpeech *self = GST_OMNI_SPEECH (parent);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_FLUSH_START:
-      return gst_omni_speech_flush (self, event, TRUE);
-    case GST_EVENT_FLUSH_STOP:
-      return gst_omni_speech_flush (self, event, FALSE);
-    case GST_EVENT_CAPS:{
-      GstCaps *caps;
-      gst_event_parse_caps (event, &caps);
-      if (!gst_omni_speech_set_caps (self, caps)) {
-        gst_event_unref (event);
-        return FALSE;
-      }
+  case GST_EVENT_FLUSH_START:
+    return gst_omni_speech_flush (self, event, TRUE);
+  case GST_EVENT_FLUSH_STOP:
+    return gst_omni_speech_flush (self, event, FALSE);
+  case GST_EVENT_CAPS: {
+    GstCaps *caps;
+    gst_event_parse_caps (event, &caps);
+    if (!gst_omni_speech_set_caps (self, caps)) {
       gst_event_unref (event);
-      caps = gst_pad_get_pad_template_caps (self->srcpad);
-      event = gst_event_new_caps (caps);
-      gst_caps_unref (caps);
-      break;
+      return FALSE;
     }
-    case GST_EVENT_SEGMENT:{
-      const GstSegment *seg;
-      gst_event_parse_segment (event, &seg);
-      if (seg->format != GST_FORMAT_TIME) {
-        GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("need a TIME segment"),
-            ("got a %s segment", gst_format_get_name (seg->format)));
-        gst_event_unref (event);
-        return FALSE;
-      }
-      self->in_segment = *seg;
-      break;
+    gst_event_unref (event);
+    caps = gst_pad_get_pad_template_caps (self->srcpad);
+    event = gst_event_new_caps (caps);
+    gst_caps_unref (caps);
+    break;
+  }
+  case GST_EVENT_SEGMENT: {
+    const GstSegment *seg;
+    gst_event_parse_segment (event, &seg);
+    if (seg->format != GST_FORMAT_TIME) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("need a TIME segment"),
+          ("got a %s segment", gst_format_get_name (seg->format)));
+      gst_event_unref (event);
+      return FALSE;
     }
-    default:
-      break;
+    self->in_segment = *seg;
+    break;
+  }
+  default:
+    break;
   }
   if (!GST_EVENT_IS_SERIALIZED (event))
     return gst_pad_event_default (pad, parent, event);
-  return gst_omni_speech_enqueue (self, GST_MINI_OBJECT (event)) ==
-         GST_FLOW_OK;
+  return gst_omni_speech_enqueue (self, GST_MINI_OBJECT (event)) == GST_FLOW_OK;
 }
 
 static gboolean
@@ -929,8 +932,8 @@ gst_omni_speech_change_state (GstElement *element, GstStateChange transition)
     g_clear_pointer (&self->engine, omni_speech_engine_free);
     g_clear_pointer (&self->converter, gst_audio_converter_free);
   }
-  if (ret == GST_STATE_CHANGE_FAILURE &&
-      transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+  if (ret == GST_STATE_CHANGE_FAILURE
+      && transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     g_clear_pointer (&self->engine, omni_speech_engine_free);
   return ret;
 }
@@ -943,29 +946,29 @@ gst_omni_speech_set_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_ENGINE:
-      g_free (self->engine_name);
-      self->engine_name = g_value_dup_string (value);
-      break;
-    case PROP_MODEL_DIR:
-      g_free (self->model_dir);
-      self->model_dir = g_value_dup_string (value);
-      break;
-    case PROP_KEYWORDS:
-      g_free (self->keywords);
-      self->keywords = g_value_dup_string (value);
-      break;
-    case PROP_LATENCY:
-      self->latency = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_ENGINE:
+    g_free (self->engine_name);
+    self->engine_name = g_value_dup_string (value);
+    break;
+  case PROP_MODEL_DIR:
+    g_free (self->model_dir);
+    self->model_dir = g_value_dup_string (value);
+    break;
+  case PROP_KEYWORDS:
+    g_free (self->keywords);
+    self->keywords = g_value_dup_string (value);
+    break;
+  case PROP_LATENCY:
+    self->latency = g_value_get_uint64 (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
   if (prop_id == PROP_LATENCY)
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_latency (GST_OBJECT (self)));
+    gst_element_post_message (
+        GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
 }
 
 static void
@@ -976,21 +979,21 @@ gst_omni_speech_get_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_ENGINE:
-      g_value_set_string (value, self->engine_name);
-      break;
-    case PROP_MODEL_DIR:
-      g_value_set_string (value, self->model_dir);
-      break;
-    case PROP_KEYWORDS:
-      g_value_set_string (value, self->keywords);
-      break;
-    case PROP_LATENCY:
-      g_value_set_uint64 (value, self->latency);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_ENGINE:
+    g_value_set_string (value, self->engine_name);
+    break;
+  case PROP_MODEL_DIR:
+    g_value_set_string (value, self->model_dir);
+    break;
+  case PROP_KEYWORDS:
+    g_value_set_string (value, self->keywords);
+    break;
+  case PROP_LATENCY:
+    g_value_set_uint64 (value, self->latency);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -1015,11 +1018,11 @@ gst_omni_speech_class_init (GstOmniSpeechClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                            GST_PARAM_MUTABLE_READY;
+  const GParamFlags flags
+      = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
 
-  GST_DEBUG_CATEGORY_INIT (gst_omni_speech_debug, "omnispeech", 0,
-      "speech recognition");
+  GST_DEBUG_CATEGORY_INIT (
+      gst_omni_speech_debug, "omnispeech", 0, "speech recognition");
   gobject_class->set_property = gst_omni_speech_set_property;
   gobject_class->get_property = gst_omni_speech_get_property;
   gobject_class->finalize = gst_omni_speech_finalize;

@@ -20,8 +20,7 @@
 
 #include "omnispeechengine.h"
 
-struct _OmniSpeechEngine
-{
+struct _OmniSpeechEngine {
   const OmniSpeechEngineFuncs *funcs;
   gpointer impl;
 };

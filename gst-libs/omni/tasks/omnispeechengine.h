@@ -16,8 +16,7 @@ G_BEGIN_DECLS
  * @end: its end, ns from the start of the stream
  * @confidence: the engine's posterior probability of the word, in [0,1]
  */
-typedef struct
-{
+typedef struct {
   gchar *word;
   guint64 start;
   guint64 end;
@@ -34,8 +33,7 @@ typedef struct
  * @OMNI_SPEECH_EVENT_KEYWORD: a key phrase was spotted; @text is the
  *   phrase, @start and @end its span, @confidence its posterior
  */
-typedef enum
-{
+typedef enum {
   OMNI_SPEECH_EVENT_SPEECH_START,
   OMNI_SPEECH_EVENT_UTTERANCE,
   OMNI_SPEECH_EVENT_KEYWORD,
@@ -55,8 +53,7 @@ typedef enum
  *   %OMNI_SPEECH_SPAN_PAUSE or more; else NULL
  * @forced: the utterance was cut at the maximum utterance length
  */
-typedef struct
-{
+typedef struct {
   OmniSpeechEventType type;
   guint64 start;
   guint64 end;
@@ -77,8 +74,7 @@ typedef struct
  * @keywords: key phrase file (NULL: no keyword spotting)
  * @max_utterance: cut utterances longer than this (ns; 0: never)
  */
-typedef struct
-{
+typedef struct {
   const gchar *model_dir;
   const gchar *keywords;
   guint64 max_utterance;
@@ -93,8 +89,7 @@ typedef struct _OmniSpeechEngine OmniSpeechEngine;
  * go out as ns since the last start_stream(). process() and finish()
  * append #OmniSpeechEvent pointers to @events in time order.
  */
-typedef struct
-{
+typedef struct {
   const gchar *name;
   gpointer (*open) (const OmniSpeechConfig *config, GError **error);
   void (*close) (gpointer engine);

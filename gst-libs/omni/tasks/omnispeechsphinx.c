@@ -34,20 +34,18 @@ GST_DEBUG_CATEGORY_STATIC (omni_speech_sphinx_debug);
 #define SPHINX_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
 #define SPHINX_PACKAGE "pocketsphinx-en-us"
 
-typedef struct
-{
+typedef struct {
   ps_decoder_t *ps;
   gboolean kws;
-  gboolean utt_open;   /* ps_start_utt called, ps_end_utt not yet */
-  gboolean in_speech;  /* the detector is inside an utterance */
-  guint64 speech_pos;  /* sample where the detector started it */
-  guint n_reported;    /* key phrase detections reported this utterance */
+  gboolean utt_open;  /* ps_start_utt called, ps_end_utt not yet */
+  gboolean in_speech; /* the detector is inside an utterance */
+  guint64 speech_pos; /* sample where the detector started it */
+  guint n_reported;   /* key phrase detections reported this utterance */
   gint last_kws_sf, last_kws_ef;
   const gchar *last_kws;
 } SphinxDecoder;
 
-typedef struct
-{
+typedef struct {
   SphinxDecoder lm;
   SphinxDecoder kws;
   guint64 pos; /* samples since start_stream */
@@ -112,16 +110,16 @@ sphinx_config (const gchar *model_dir, const gchar *kws, GError **error)
   gchar *dict = g_build_filename (model_dir, "cmudict-en-us.dict", NULL);
   cmd_ln_t *config = NULL;
 
-  if (sphinx_check_file (hmm, TRUE, error) &&
-      sphinx_check_file (mdef, FALSE, error) &&
-      sphinx_check_file (dict, FALSE, error) &&
-      (kws || sphinx_check_file (lm, FALSE, error))) {
+  if (sphinx_check_file (hmm, TRUE, error)
+      && sphinx_check_file (mdef, FALSE, error)
+      && sphinx_check_file (dict, FALSE, error)
+      && (kws || sphinx_check_file (lm, FALSE, error))) {
     if (kws)
-      config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-dict",
-          dict, "-kws", kws, NULL);
+      config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-dict", dict,
+          "-kws", kws, NULL);
     else
-      config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-lm", lm,
-          "-dict", dict, NULL);
+      config = cmd_ln_init (
+          NULL, ps_args (), TRUE, "-hmm", hmm, "-lm", lm, "-dict", dict, NULL);
     if (config == NULL)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
           "PocketSphinx refused its configuration (model %s)", model_dir);
@@ -173,19 +171,21 @@ sphinx_keywords_normalise (ps_decoder_t *ps, const gchar *path, GError **error)
 
     if (hash && (!slash || hash < slash))
       *hash = '\0';
-    phrase = g_strstrip (g_strndup (line, slash ? (gsize) (slash - line) : strlen (line)));
+    phrase = g_strstrip (
+        g_strndup (line, slash ? (gsize) (slash - line) : strlen (line)));
     words = g_strsplit_set (phrase, " \t", -1);
     for (w = words; *w && (!error || !*error); w++) {
       gchar *pron = **w ? ps_lookup_word (ps, *w) : g_strdup ("");
       if (pron == NULL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-            "%s: '%s' is not in the PocketSphinx dictionary (line '%s')",
-            path, *w, *l);
+            "%s: '%s' is not in the PocketSphinx dictionary (line '%s')", path,
+            *w, *l);
       g_free (pron);
     }
     if (*phrase && (!error || !*error)) {
-      if (slash && (!g_str_has_suffix (slash, "/") || strlen (slash) < 3 ||
-                       g_ascii_strtod (slash + 1, NULL) <= 0.0))
+      if (slash
+          && (!g_str_has_suffix (slash, "/") || strlen (slash) < 3
+              || g_ascii_strtod (slash + 1, NULL) <= 0.0))
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
             "%s: bad threshold in '%s' (expected: phrase /1e-20/)", path, *l);
       g_string_append_printf (out, "%s %s\n", phrase, slash ? slash : "");
@@ -202,11 +202,12 @@ sphinx_keywords_normalise (ps_decoder_t *ps, const gchar *path, GError **error)
   if ((!error || !*error) && n == 0)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "%s: no key phrase in the file", path);
-  if ((!error || !*error) &&
-      (fd = g_file_open_tmp ("omnispeech-kws-XXXXXX", &tmp_path, error)) >= 0) {
+  if ((!error || !*error)
+      && (fd = g_file_open_tmp ("omnispeech-kws-XXXXXX", &tmp_path, error))
+             >= 0) {
     if (write (fd, out->str, out->len) != (gssize) out->len)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s",
-          tmp_path);
+      g_set_error (
+          error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", tmp_path);
     close (fd);
   }
   g_string_free (out, TRUE);
@@ -222,8 +223,8 @@ static void sphinx_close (gpointer data);
 static gpointer
 sphinx_open (const OmniSpeechConfig *config, GError **error)
 {
-  const gchar *dir = config->model_dir ? config->model_dir :
-                                         SPHINX_DEFAULT_MODEL_DIR;
+  const gchar *dir
+      = config->model_dir ? config->model_dir : SPHINX_DEFAULT_MODEL_DIR;
   SphinxEngine *s = g_new0 (SphinxEngine, 1);
   cmd_ln_t *cfg;
 
@@ -249,8 +250,9 @@ sphinx_open (const OmniSpeechConfig *config, GError **error)
   s->frate = cmd_ln_int32_r (cfg, "-frate");
   /* the detector confirms speech after -vad_startspeech voiced frames and
    * then hands over -vad_prespeech frames from before it, plus the window */
-  s->lookback = gst_util_uint64_scale (cmd_ln_int32_r (cfg, "-vad_prespeech") +
-                                           cmd_ln_int32_r (cfg, "-vad_startspeech") + 3,
+  s->lookback = gst_util_uint64_scale (
+      cmd_ln_int32_r (cfg, "-vad_prespeech")
+          + cmd_ln_int32_r (cfg, "-vad_startspeech") + 3,
       GST_SECOND, s->frate);
   GST_INFO ("PocketSphinx ready: model %s, %d frames/s, keywords %s", dir,
       s->frate, config->keywords ? config->keywords : "none");
@@ -320,8 +322,8 @@ sphinx_start_stream (gpointer data, GError **error)
   SphinxEngine *s = data;
 
   s->pos = 0;
-  return sphinx_decoder_restart (&s->lm, error) &&
-         sphinx_decoder_restart (&s->kws, error);
+  return sphinx_decoder_restart (&s->lm, error)
+         && sphinx_decoder_restart (&s->kws, error);
 }
 
 static gboolean
@@ -333,8 +335,8 @@ sphinx_is_filler (const gchar *word)
 static gboolean
 sphinx_is_silence (const gchar *word)
 {
-  return g_str_equal (word, "<s>") || g_str_equal (word, "</s>") ||
-         g_str_equal (word, "<sil>");
+  return g_str_equal (word, "<s>") || g_str_equal (word, "</s>")
+         || g_str_equal (word, "<sil>");
 }
 
 /* extends the last span, or starts one after a long enough silence */
@@ -343,8 +345,9 @@ sphinx_span_add (GArray *spans, guint64 start, guint64 end)
 {
   guint n = spans->len;
 
-  if (n >= 2 && start < g_array_index (spans, guint64, n - 1) +
-                            OMNI_SPEECH_SPAN_PAUSE) {
+  if (n >= 2
+      && start
+             < g_array_index (spans, guint64, n - 1) + OMNI_SPEECH_SPAN_PAUSE) {
     g_array_index (spans, guint64, n - 1) = end;
     return;
   }
@@ -358,7 +361,8 @@ sphinx_word_strip (const gchar *word)
 {
   const gchar *paren = strchr (word, '(');
 
-  return g_strndup (word, paren && paren != word ? (gsize) (paren - word) : strlen (word));
+  return g_strndup (
+      word, paren && paren != word ? (gsize) (paren - word) : strlen (word));
 }
 
 static void
@@ -380,15 +384,15 @@ sphinx_collect_words (SphinxEngine *s, SphinxDecoder *d, OmniSpeechEvent *ev)
       continue;
     ps_seg_frames (seg, &sf, &ef);
     if (!sphinx_is_silence (w))
-      sphinx_span_add (ev->spans, sphinx_frame_ns (s, sf),
-          sphinx_frame_ns (s, ef + 1));
+      sphinx_span_add (
+          ev->spans, sphinx_frame_ns (s, sf), sphinx_frame_ns (s, ef + 1));
     if (sphinx_is_filler (w))
       continue;
     word.word = sphinx_word_strip (w);
     word.start = sphinx_frame_ns (s, sf);
     word.end = sphinx_frame_ns (s, ef + 1);
-    word.confidence =
-        CLAMP (logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL)), 0, 1);
+    word.confidence = CLAMP (
+        logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL)), 0, 1);
     conf_sum += word.confidence;
     if (text->len)
       g_string_append_c (text, ' ');
@@ -421,16 +425,17 @@ sphinx_report_keywords (SphinxEngine *s, SphinxDecoder *d, GPtrArray *events)
     d->n_reported = i + 1;
     ps_seg_frames (seg, &sf, &ef);
     /* the search may fire on several end frames of one occurrence */
-    if (d->last_kws && g_strcmp0 (d->last_kws, phrase) == 0 &&
-        sf <= d->last_kws_ef && ef >= d->last_kws_sf)
+    if (d->last_kws && g_strcmp0 (d->last_kws, phrase) == 0
+        && sf <= d->last_kws_ef && ef >= d->last_kws_sf)
       continue;
     d->last_kws = phrase;
     d->last_kws_sf = sf;
     d->last_kws_ef = ef;
     ev = omni_speech_event_new (OMNI_SPEECH_EVENT_KEYWORD,
         sphinx_frame_ns (s, sf), sphinx_frame_ns (s, ef + 1), phrase);
-    ev->confidence =
-        CLAMP (logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL)), 0, 1);
+    ev->confidence = CLAMP (
+        logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL)), 0, 1);
+    g_strstrip (ev->text); /* the kws file's "phrase /threshold/" */
     g_ptr_array_add (events, ev);
   }
 }
@@ -462,8 +467,8 @@ sphinx_end_utt (SphinxEngine *s, SphinxDecoder *d, gboolean forced,
 }
 
 static gboolean
-sphinx_step (SphinxEngine *s, SphinxDecoder *d, const gint16 *samples,
-    gsize n, GPtrArray *events, GError **error)
+sphinx_step (SphinxEngine *s, SphinxDecoder *d, const gint16 *samples, gsize n,
+    GPtrArray *events, GError **error)
 {
   gboolean speech;
 
@@ -478,18 +483,18 @@ sphinx_step (SphinxEngine *s, SphinxDecoder *d, const gint16 *samples,
     d->speech_pos = s->pos + n;
     if (!d->kws) {
       guint64 t = sphinx_pos_ns (d->speech_pos);
-      g_ptr_array_add (events,
-          omni_speech_event_new (OMNI_SPEECH_EVENT_SPEECH_START,
-              t > s->lookback ? t - s->lookback : 0, 0, NULL));
+      g_ptr_array_add (
+          events, omni_speech_event_new (OMNI_SPEECH_EVENT_SPEECH_START,
+                      t > s->lookback ? t - s->lookback : 0, 0, NULL));
     }
   }
   if (d->kws)
     sphinx_report_keywords (s, d, events);
   if (!speech && d->in_speech)
     return sphinx_end_utt (s, d, FALSE, TRUE, events, error);
-  if (d->in_speech && s->max_utterance > 0 &&
-      sphinx_pos_ns (s->pos + n - d->speech_pos) + s->lookback >
-          s->max_utterance)
+  if (d->in_speech && s->max_utterance > 0
+      && sphinx_pos_ns (s->pos + n - d->speech_pos) + s->lookback
+             > s->max_utterance)
     return sphinx_end_utt (s, d, TRUE, TRUE, events, error);
   return TRUE;
 }
@@ -521,8 +526,8 @@ sphinx_finish (gpointer data, GPtrArray *events, GError **error)
 
   if (!sphinx_end_utt (s, &s->lm, FALSE, FALSE, events, error))
     return FALSE;
-  return s->kws.ps == NULL ||
-         sphinx_end_utt (s, &s->kws, FALSE, FALSE, events, error);
+  return s->kws.ps == NULL
+         || sphinx_end_utt (s, &s->kws, FALSE, FALSE, events, error);
 }
 
 static gboolean
