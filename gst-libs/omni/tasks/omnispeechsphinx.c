@@ -21,6 +21,8 @@
 #include <gio/gio.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
+#include <sphinxbase/cmn.h>
 
 #include "omnispeechengine.h"
 
@@ -36,6 +38,7 @@ GST_DEBUG_CATEGORY_STATIC (omni_speech_sphinx_debug);
 
 typedef struct {
   ps_decoder_t *ps;
+  mfcc_t *cmn_init; /* the model's initial cepstral mean */
   gboolean kws;
   gboolean utt_open;  /* ps_start_utt called, ps_end_utt not yet */
   gboolean in_speech; /* the detector is inside an utterance */
@@ -268,6 +271,8 @@ sphinx_close (gpointer data)
     ps_free (s->lm.ps);
   if (s->kws.ps)
     ps_free (s->kws.ps);
+  g_free (s->lm.cmn_init);
+  g_free (s->kws.cmn_init);
   g_free (s);
 }
 
@@ -304,6 +309,24 @@ sphinx_start_utt (SphinxDecoder *d, GError **error)
   return TRUE;
 }
 
+/* live cepstral mean normalisation adapts across utterances: a new stream
+ * starts again from the model's initial mean, so that what came before a
+ * flush or a discontinuity does not change what comes after */
+static void
+sphinx_cmn_reset (SphinxDecoder *d)
+{
+  cmn_t *cmn = ps_get_feat (d->ps)->cmn_struct;
+
+  if (cmn == NULL)
+    return;
+  if (d->cmn_init == NULL) {
+    d->cmn_init = g_new0 (mfcc_t, cmn->veclen);
+    cmn_live_get (cmn, d->cmn_init);
+  } else {
+    cmn_live_set (cmn, d->cmn_init);
+  }
+}
+
 static gboolean
 sphinx_decoder_restart (SphinxDecoder *d, GError **error)
 {
@@ -312,6 +335,7 @@ sphinx_decoder_restart (SphinxDecoder *d, GError **error)
   if (d->utt_open)
     ps_end_utt (d->ps);
   d->utt_open = FALSE;
+  sphinx_cmn_reset (d);
   ps_start_stream (d->ps);
   return sphinx_start_utt (d, error);
 }
