@@ -29,14 +29,14 @@
 
 #define assert_close(a, b, tol)                                                \
   fail_unless (ABS ((gint64) (a) - (gint64) (b)) <= (gint64) (tol),            \
-      "%s = %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT " +- %"          \
-      G_GINT64_FORMAT, #a, (gint64) (a), (gint64) (b), (gint64) (tol))
+      "%s = %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT                  \
+      " +- %" G_GINT64_FORMAT,                                                 \
+      #a, (gint64) (a), (gint64) (b), (gint64) (tol))
 
 /* where the words of goforward.raw are, decoded alone from time 0 (the
  * engine's answer, checked by ear: the recording starts with 0.46 s of
  * room noise) */
-static const struct
-{
+static const struct {
   const gchar *word;
   GstClockTime start, end;
 } goforward_words[] = {
@@ -46,8 +46,7 @@ static const struct
   { "meters", 1530 * MS, 2120 * MS },
 };
 
-typedef struct
-{
+typedef struct {
   GstHarness *h;
   GstBus *bus;
   GstClockTime pts;
@@ -59,8 +58,8 @@ typedef struct
 static gint16 *
 load_goforward (gsize *n)
 {
-  gchar *path = g_build_filename (g_getenv ("OMNI_SOURCE_ROOT"), "..",
-      "shared", "data", "speech-real", "goforward.raw", NULL);
+  gchar *path = g_build_filename (g_getenv ("OMNI_SOURCE_ROOT"), "..", "shared",
+      "data", "speech-real", "goforward.raw", NULL);
   gchar *data = NULL;
   gsize len = 0;
 
@@ -96,20 +95,21 @@ rig_setup_full (Rig *r, const gchar *props, const gchar *caps, gboolean live)
   gst_element_set_bus (r->h->element, r->bus);
   if (!live) {
     GstPad *sink = gst_element_get_static_pad (r->h->element, "sink");
-    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM,
-        not_live_probe, NULL, NULL);
+    gst_pad_add_probe (
+        sink, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, not_live_probe, NULL, NULL);
     gst_object_unref (sink);
   }
   gst_harness_set_src_caps_str (r->h, caps);
-  r->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
+  r->buffers
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
   r->gaps = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_event_unref);
 }
 
 static void
 rig_setup (Rig *r, const gchar *props)
 {
-  rig_setup_full (r,
-      props, "audio/x-raw,format=S16LE,rate=16000,channels=1,layout=interleaved",
+  rig_setup_full (r, props,
+      "audio/x-raw,format=S16LE,rate=16000,channels=1,layout=interleaved",
       FALSE);
 }
 
@@ -129,8 +129,8 @@ push_bytes (Rig *r, gconstpointer data, gsize size, gint bpf, gint rate)
   GstBuffer *buf = gst_buffer_new_memdup (data, size);
 
   GST_BUFFER_PTS (buf) = r->pts;
-  GST_BUFFER_DURATION (buf) =
-      gst_util_uint64_scale (size / bpf, GST_SECOND, rate);
+  GST_BUFFER_DURATION (buf)
+      = gst_util_uint64_scale (size / bpf, GST_SECOND, rate);
   r->pts += GST_BUFFER_DURATION (buf);
   return gst_harness_push (r->h, buf);
 }
@@ -235,8 +235,8 @@ rig_messages (Rig *r, const gchar *name)
   GstMessage *m;
 
   while ((m = gst_bus_pop (r->bus))) {
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT &&
-        gst_structure_has_name (gst_message_get_structure (m), name))
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
+        && gst_structure_has_name (gst_message_get_structure (m), name))
       list = g_list_append (list, m);
     else
       gst_message_unref (m);
@@ -260,8 +260,8 @@ check_goforward_words (Rig *r, GstClockTime offset)
     GstBuffer *b = g_ptr_array_index (r->buffers, i);
     gchar *w = buffer_text (b);
     fail_unless_equals_string (w, goforward_words[i].word);
-    assert_close (GST_BUFFER_PTS (b), offset + goforward_words[i].start,
-        TIME_TOL);
+    assert_close (
+        GST_BUFFER_PTS (b), offset + goforward_words[i].start, TIME_TOL);
     assert_close (GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b),
         offset + goforward_words[i].end, TIME_TOL);
     g_free (w);
@@ -286,8 +286,8 @@ check_tiling (Rig *r, GstClockTime from, GstClockTime to)
 
   for (i = 0; i < r->buffers->len; i++) {
     GstBuffer *b = g_ptr_array_index (r->buffers, i);
-    GstClockTime x[2] = { GST_BUFFER_PTS (b),
-      GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b) };
+    GstClockTime x[2]
+        = { GST_BUFFER_PTS (b), GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b) };
     g_array_append_val (iv, x);
   }
   for (i = 0; i < r->gaps->len; i++) {
@@ -299,9 +299,10 @@ check_tiling (Rig *r, GstClockTime from, GstClockTime to)
   g_array_sort (iv, cmp_interval);
   for (i = 0; i < iv->len; i++) {
     GstClockTime *x = &g_array_index (iv, GstClockTime, 2 * i);
-    fail_unless (x[0] == pos, "interval %u starts at %" GST_TIME_FORMAT
-        ", previous ended at %" GST_TIME_FORMAT, i, GST_TIME_ARGS (x[0]),
-        GST_TIME_ARGS (pos));
+    fail_unless (x[0] == pos,
+        "interval %u starts at %" GST_TIME_FORMAT
+        ", previous ended at %" GST_TIME_FORMAT,
+        i, GST_TIME_ARGS (x[0]), GST_TIME_ARGS (pos));
     fail_unless (x[1] >= x[0]);
     pos = x[1];
   }
@@ -332,14 +333,14 @@ GST_START_TEST (test_words_times_and_gaps)
 GST_END_TEST;
 
 static void
-check_word_structure (const GstStructure *w, guint i, GstClockTime offset,
-    GstClockTime rt_offset)
+check_word_structure (
+    const GstStructure *w, guint i, GstClockTime offset, GstClockTime rt_offset)
 {
   guint64 start, end, ts;
   gdouble conf;
 
-  fail_unless_equals_string (gst_structure_get_string (w, "text"),
-      goforward_words[i].word);
+  fail_unless_equals_string (
+      gst_structure_get_string (w, "text"), goforward_words[i].word);
   fail_unless (gst_structure_get_uint64 (w, "start", &start));
   fail_unless (gst_structure_get_uint64 (w, "end", &end));
   fail_unless (gst_structure_get_uint64 (w, "timestamp", &ts));
@@ -380,13 +381,13 @@ GST_START_TEST (test_messages_running_time)
   msgs = rig_messages (&r, "omnispeech");
   fail_unless_equals_int (g_list_length (msgs), 1);
   s = gst_message_get_structure (msgs->data);
-  fail_unless_equals_string (gst_structure_get_string (s, "text"),
-      "go forward ten meters");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "text"), "go forward ten meters");
   fail_unless (gst_structure_get_uint64 (s, "start", &start));
   fail_unless (gst_structure_get_uint64 (s, "end", &end));
   fail_unless (gst_structure_get_double (s, "confidence", &conf));
-  assert_close (start, GST_SECOND + seg_base + goforward_words[0].start,
-      TIME_TOL);
+  assert_close (
+      start, GST_SECOND + seg_base + goforward_words[0].start, TIME_TOL);
   assert_close (end, GST_SECOND + seg_base + goforward_words[3].end, TIME_TOL);
   fail_unless (conf > 0.5 && conf <= 1.0, "confidence %f", conf);
   words = gst_structure_get_value (s, "words");
@@ -425,8 +426,8 @@ GST_START_TEST (test_activity)
   fail_unless (gst_structure_get_uint64 (s, "start", &start));
   /* the detector's estimate: the recording's room noise and 0.33 s of
    * look-back put it before the first word */
-  fail_unless (start >= 3 * GST_SECOND - 400 * MS &&
-                   start <= 3 * GST_SECOND + goforward_words[0].start,
+  fail_unless (start >= 3 * GST_SECOND - 400 * MS
+                   && start <= 3 * GST_SECOND + goforward_words[0].start,
       "start %" GST_TIME_FORMAT, GST_TIME_ARGS (start));
   s = gst_message_get_structure (msgs->next->data);
   fail_unless (gst_structure_get_boolean (s, "active", &active) && !active);
@@ -506,8 +507,8 @@ GST_START_TEST (test_keywords)
   msgs = rig_messages (&r, "omnispeech-keyword");
   fail_unless_equals_int (g_list_length (msgs), 1);
   s = gst_message_get_structure (msgs->data);
-  fail_unless_equals_string (gst_structure_get_string (s, "keyword"),
-      "forward");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "keyword"), "forward");
   fail_unless (gst_structure_get_uint64 (s, "start", &start));
   fail_unless (gst_structure_get_uint64 (s, "end", &end));
   fail_unless (gst_structure_get_uint64 (s, "timestamp", &ts));
@@ -541,14 +542,14 @@ check_start_error (const gchar *props, const gchar *needle)
 
   gst_element_set_bus (e, bus);
   gst_util_set_object_arg (G_OBJECT (e), kv[0], kv[1]);
-  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
   m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (m != NULL, "no error message for %s", props);
   gst_message_parse_error (m, &err, &dbg);
   all = g_strdup_printf ("%s %s", err->message, dbg ? dbg : "");
-  fail_unless (strstr (all, needle) != NULL, "'%s' does not name '%s'", all,
-      needle);
+  fail_unless (
+      strstr (all, needle) != NULL, "'%s' does not name '%s'", all, needle);
   g_free (all);
   g_free (dbg);
   g_error_free (err);
@@ -571,7 +572,8 @@ GST_START_TEST (test_setup_errors)
   gchar *empty = write_keywords ("# nothing\n\n");
   gchar *p;
 
-  check_start_error ("model-dir=/nonexistent/pocketsphinx", "pocketsphinx-en-us");
+  check_start_error (
+      "model-dir=/nonexistent/pocketsphinx", "pocketsphinx-en-us");
   check_start_error (props, "pocketsphinx-en-us");
   p = g_strdup_printf ("keywords=%s", bad);
   check_start_error (p, "xyzzyplugh");
@@ -608,8 +610,8 @@ GST_START_TEST (test_caps_errors)
   rig_setup_full (&r, NULL,
       "audio/x-raw,format=S16LE,rate=4000,channels=1,layout=interleaved",
       FALSE);
-  fail_unless_equals_int (push_bytes (&r, z, sizeof (z), 2, 4000),
-      GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int (
+      push_bytes (&r, z, sizeof (z), 2, 4000), GST_FLOW_NOT_NEGOTIATED);
   m = rig_pop_type (&r, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, NULL);
@@ -638,8 +640,8 @@ GST_START_TEST (test_caps_errors)
   m = rig_pop_type (&r, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, NULL);
-  fail_unless (strstr (err->message, "TIME segment") != NULL, "%s",
-      err->message);
+  fail_unless (
+      strstr (err->message, "TIME segment") != NULL, "%s", err->message);
   g_error_free (err);
   gst_message_unref (m);
   rig_teardown (&r);
@@ -647,8 +649,8 @@ GST_START_TEST (test_caps_errors)
 GST_END_TEST;
 
 static gpointer
-convert_goforward (gint rate, gint channels, GstAudioFormat format,
-    gsize *frames_out)
+convert_goforward (
+    gint rate, gint channels, GstAudioFormat format, gsize *frames_out)
 {
   gsize n, out_frames;
   gint16 *speech = load_goforward (&n);
@@ -664,8 +666,8 @@ convert_goforward (gint rate, gint channels, GstAudioFormat format,
   data = g_malloc0 (out_frames * GST_AUDIO_INFO_BPF (&out));
   in_p[0] = speech;
   out_p[0] = data;
-  fail_unless (gst_audio_converter_samples (conv, 0, in_p, n, out_p,
-      out_frames));
+  fail_unless (
+      gst_audio_converter_samples (conv, 0, in_p, n, out_p, out_frames));
   gst_audio_converter_free (conv);
   g_free (speech);
   *frames_out = out_frames;
@@ -688,8 +690,8 @@ GST_START_TEST (test_formats)
     fail_unless_equals_int (
         push_bytes (&r, silence, sizeof (silence), 8, 44100), GST_FLOW_OK);
   for (i = 0; i < frames; i += step)
-    fail_unless_equals_int (push_bytes (&r, data + i * 8,
-                                MIN (step, frames - i) * 8, 8, 44100),
+    fail_unless_equals_int (
+        push_bytes (&r, data + i * 8, MIN (step, frames - i) * 8, 8, 44100),
         GST_FLOW_OK);
   for (i = 0; i < 10; i++)
     fail_unless_equals_int (
@@ -739,8 +741,8 @@ GST_START_TEST (test_telephone_8khz)
   for (i = 0; i < r.buffers->len; i++) {
     GstBuffer *b = g_ptr_array_index (r.buffers, i);
     fail_unless (GST_BUFFER_PTS (b) >= GST_SECOND + 300 * MS);
-    fail_unless (GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b) <=
-                 GST_SECOND + goforward_words[3].end + 300 * MS);
+    fail_unless (GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b)
+                 <= GST_SECOND + goforward_words[3].end + 300 * MS);
   }
   check_tiling (&r, 0, end);
   g_free (data);

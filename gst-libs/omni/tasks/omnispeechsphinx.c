@@ -35,6 +35,13 @@ GST_DEBUG_CATEGORY_STATIC (omni_speech_sphinx_debug);
 #define SPHINX_CHUNK 320
 #define SPHINX_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
 #define SPHINX_PACKAGE "pocketsphinx-en-us"
+/* frames (10 ms) a key phrase detection must lie in the past to be final */
+#define SPHINX_KWS_SETTLE 30
+
+typedef struct {
+  const gchar *phrase;
+  gint sf, ef;
+} SphinxDetection;
 
 typedef struct {
   ps_decoder_t *ps;
@@ -43,9 +50,7 @@ typedef struct {
   gboolean utt_open;  /* ps_start_utt called, ps_end_utt not yet */
   gboolean in_speech; /* the detector is inside an utterance */
   guint64 speech_pos; /* sample where the detector started it */
-  guint n_reported;   /* key phrase detections reported this utterance */
-  gint last_kws_sf, last_kws_ef;
-  const gchar *last_kws;
+  GArray *reported;   /* SphinxDetection reported this utterance */
 } SphinxDecoder;
 
 typedef struct {
@@ -273,6 +278,10 @@ sphinx_close (gpointer data)
     ps_free (s->kws.ps);
   g_free (s->lm.cmn_init);
   g_free (s->kws.cmn_init);
+  if (s->lm.reported)
+    g_array_unref (s->lm.reported);
+  if (s->kws.reported)
+    g_array_unref (s->kws.reported);
   g_free (s);
 }
 
@@ -304,8 +313,9 @@ sphinx_start_utt (SphinxDecoder *d, GError **error)
   }
   d->utt_open = TRUE;
   d->in_speech = FALSE;
-  d->n_reported = 0;
-  d->last_kws = NULL;
+  if (d->reported == NULL)
+    d->reported = g_array_new (FALSE, FALSE, sizeof (SphinxDetection));
+  g_array_set_size (d->reported, 0);
   return TRUE;
 }
 
@@ -432,35 +442,50 @@ sphinx_collect_words (SphinxEngine *s, SphinxDecoder *d, OmniSpeechEvent *ev)
   ev->text = g_string_free (text, FALSE);
 }
 
+/* whether this detection (or an overlapping one of the same phrase: the
+ * search may fire on several end frames of one occurrence) was reported */
+static gboolean
+sphinx_detection_seen (SphinxDecoder *d, const gchar *phrase, gint sf, gint ef)
+{
+  guint i;
+
+  for (i = 0; i < d->reported->len; i++) {
+    SphinxDetection *r = &g_array_index (d->reported, SphinxDetection, i);
+    if (g_strcmp0 (r->phrase, phrase) == 0 && sf <= r->ef && ef >= r->sf)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* the keyword search lists its detections newest first, and moves a
+ * detection's end while the phrase's last phone goes on: report the ones
+ * not seen yet, oldest first, once they ended SPHINX_KWS_SETTLE frames
+ * before @now (any frame when @now is negative: the utterance ended) */
 static void
-sphinx_report_keywords (SphinxEngine *s, SphinxDecoder *d, GPtrArray *events)
+sphinx_report_keywords (
+    SphinxEngine *s, SphinxDecoder *d, gint64 now, GPtrArray *events)
 {
   logmath_t *lmath = ps_get_logmath (d->ps);
+  guint first = events->len;
   ps_seg_t *seg;
-  guint i = 0;
 
-  for (seg = ps_seg_iter (d->ps); seg; seg = ps_seg_next (seg), i++) {
+  for (seg = ps_seg_iter (d->ps); seg; seg = ps_seg_next (seg)) {
     const gchar *phrase = ps_seg_word (seg);
+    SphinxDetection det;
     OmniSpeechEvent *ev;
-    gint sf, ef;
 
-    if (i < d->n_reported)
+    ps_seg_frames (seg, &det.sf, &det.ef);
+    if ((now >= 0 && det.ef + SPHINX_KWS_SETTLE > now)
+        || sphinx_detection_seen (d, phrase, det.sf, det.ef))
       continue;
-    d->n_reported = i + 1;
-    ps_seg_frames (seg, &sf, &ef);
-    /* the search may fire on several end frames of one occurrence */
-    if (d->last_kws && g_strcmp0 (d->last_kws, phrase) == 0
-        && sf <= d->last_kws_ef && ef >= d->last_kws_sf)
-      continue;
-    d->last_kws = phrase;
-    d->last_kws_sf = sf;
-    d->last_kws_ef = ef;
+    det.phrase = phrase;
+    g_array_append_val (d->reported, det);
     ev = omni_speech_event_new (OMNI_SPEECH_EVENT_KEYWORD,
-        sphinx_frame_ns (s, sf), sphinx_frame_ns (s, ef + 1), phrase);
+        sphinx_frame_ns (s, det.sf), sphinx_frame_ns (s, det.ef + 1), phrase);
     ev->confidence = CLAMP (
         logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL)), 0, 1);
     g_strstrip (ev->text); /* the kws file's "phrase /threshold/" */
-    g_ptr_array_add (events, ev);
+    g_ptr_array_insert (events, first, ev);
   }
 }
 
@@ -476,7 +501,7 @@ sphinx_end_utt (SphinxEngine *s, SphinxDecoder *d, gboolean forced,
   ps_end_utt (d->ps);
   d->utt_open = FALSE;
   if (d->kws) {
-    sphinx_report_keywords (s, d, events);
+    sphinx_report_keywords (s, d, -1, events);
   } else if (d->in_speech) {
     guint64 vad_start = sphinx_pos_ns (d->speech_pos);
     ev = omni_speech_event_new (OMNI_SPEECH_EVENT_UTTERANCE,
@@ -513,7 +538,8 @@ sphinx_step (SphinxEngine *s, SphinxDecoder *d, const gint16 *samples, gsize n,
     }
   }
   if (d->kws)
-    sphinx_report_keywords (s, d, events);
+    sphinx_report_keywords (
+        s, d, (gint64) (s->pos + n) * s->frate / SPHINX_RATE, events);
   if (!speech && d->in_speech)
     return sphinx_end_utt (s, d, FALSE, TRUE, events, error);
   if (d->in_speech && s->max_utterance > 0
