@@ -108,6 +108,7 @@ enum {
   PROP_MODEL_DIR,
   PROP_KEYWORDS,
   PROP_LATENCY,
+  PROP_TRANSCRIBE,
 };
 
 struct _GstOmniSpeech {
@@ -117,6 +118,7 @@ struct _GstOmniSpeech {
   /* properties, OBJECT_LOCK */
   gchar *engine_name, *model_dir, *keywords;
   GstClockTime latency;
+  gboolean transcribe;
 
   /* streaming thread */
   GstAudioConverter *converter;
@@ -880,6 +882,7 @@ gst_omni_speech_open (GstOmniSpeech *self)
   engine = g_strdup (self->engine_name);
   config.model_dir = g_strdup (self->model_dir);
   config.keywords = g_strdup (self->keywords);
+  config.keywords_only = !self->transcribe;
   GST_OBJECT_UNLOCK (self);
 
   self->engine = omni_speech_engine_new (engine, &config, &err);
@@ -961,6 +964,9 @@ gst_omni_speech_set_property (
   case PROP_LATENCY:
     self->latency = g_value_get_uint64 (value);
     break;
+  case PROP_TRANSCRIBE:
+    self->transcribe = g_value_get_boolean (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -990,6 +996,9 @@ gst_omni_speech_get_property (
     break;
   case PROP_LATENCY:
     g_value_set_uint64 (value, self->latency);
+    break;
+  case PROP_TRANSCRIBE:
+    g_value_set_boolean (value, self->transcribe);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1047,6 +1056,11 @@ gst_omni_speech_class_init (GstOmniSpeechClass *klass)
           "Delay added (ns): reported in the LATENCY query; in live "
           "pipelines also the deadline for words",
           MIN_LATENCY, MAX_LATENCY, DEFAULT_LATENCY, flags));
+  g_object_class_install_property (gobject_class, PROP_TRANSCRIBE,
+      g_param_spec_boolean ("transcribe", "Transcribe",
+          "Recognise words; FALSE: spot the key phrases only (needs "
+          "keywords; no text output, far less CPU)",
+          TRUE, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1080,5 +1094,6 @@ gst_omni_speech_init (GstOmniSpeech *self)
   g_queue_init (&self->queue);
   self->engine_name = g_strdup (omni_speech_engine_default ());
   self->latency = DEFAULT_LATENCY;
+  self->transcribe = TRUE;
   gst_omni_speech_reset (self);
 }

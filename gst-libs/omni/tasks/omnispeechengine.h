@@ -48,8 +48,8 @@ typedef enum {
  * @confidence: [0,1]; for an utterance the mean of its words'
  * @words: (element-type OmniSpeechWord): an utterance's words, else NULL
  * @spans: (element-type guint64): an utterance's speech activity as
- *   start, end pairs (ns from the start of the stream): its non-silence
- *   segments (words and noises), split where silence lasts
+ *   start, end pairs (ns from the start of the stream): its words (and
+ *   speech-like fillers), split where they pause for
  *   %OMNI_SPEECH_SPAN_PAUSE or more; else NULL
  * @forced: the utterance was cut at the maximum utterance length
  */
@@ -64,20 +64,24 @@ typedef struct {
   gboolean forced;
 } OmniSpeechEvent;
 
-/* the silence that ends a span of speech activity (PocketSphinx's detector
- * ends an utterance after the same 0.5 s) */
-#define OMNI_SPEECH_SPAN_PAUSE (500 * GST_MSECOND)
+/* the pause between words that ends a span of speech activity: longer
+ * than the pauses inside a phrase (Goldman-Eisler's 250 ms floor for
+ * "hesitation pauses"), shorter than those between sentences */
+#define OMNI_SPEECH_SPAN_PAUSE (300 * GST_MSECOND)
 
 /**
  * OmniSpeechConfig:
  * @model_dir: engine model directory (NULL: the engine's default)
  * @keywords: key phrase file (NULL: no keyword spotting)
  * @max_utterance: cut utterances longer than this (ns; 0: never)
+ * @keywords_only: spot the key phrases only, no transcription (much less
+ *   work; utterances then carry no words)
  */
 typedef struct {
   const gchar *model_dir;
   const gchar *keywords;
   guint64 max_utterance;
+  gboolean keywords_only;
 } OmniSpeechConfig;
 
 typedef struct _OmniSpeechEngine OmniSpeechEngine;

@@ -30,9 +30,9 @@ GST_DEBUG_CATEGORY_STATIC (omni_speech_sphinx_debug);
 #define GST_CAT_DEFAULT omni_speech_sphinx_debug
 
 #define SPHINX_RATE 16000
-/* 20 ms: the detector needs 10 voiced frames to start, so one chunk can
- * never both end an utterance and start the next */
-#define SPHINX_CHUNK 320
+/* 64 ms (6.4 frames): the detector needs 10 voiced frames to start
+ * speech, so one chunk can never both end an utterance and start the next */
+#define SPHINX_CHUNK 1024
 #define SPHINX_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
 #define SPHINX_PACKAGE "pocketsphinx-en-us"
 /* frames (10 ms) a key phrase detection must lie in the past to be final */
@@ -47,6 +47,7 @@ typedef struct {
   ps_decoder_t *ps;
   mfcc_t *cmn_init; /* the model's initial cepstral mean */
   gboolean kws;
+  gboolean activity;  /* this decoder's detector reports speech activity */
   gboolean utt_open;  /* ps_start_utt called, ps_end_utt not yet */
   gboolean in_speech; /* the detector is inside an utterance */
   guint64 speech_pos; /* sample where the detector started it */
@@ -91,6 +92,8 @@ sphinx_init_once (void)
   if (g_once_init_enter (&done)) {
     GST_DEBUG_CATEGORY_INIT (omni_speech_sphinx_debug, "omnispeechsphinx", 0,
         "PocketSphinx speech engine");
+    /* (the configuration dump goes to the log file, not the callback) */
+    err_set_logfp (NULL);
     err_set_callback (sphinx_log, NULL);
     g_once_init_leave (&done, 1);
   }
@@ -249,12 +252,21 @@ sphinx_open (const OmniSpeechConfig *config, GError **error)
     }
     if (s->kws.ps == NULL)
       g_clear_pointer (&s->lm.ps, ps_free);
+  } else if (s->lm.ps && config->keywords_only) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "spotting key phrases only, but no key phrase file given");
+    g_clear_pointer (&s->lm.ps, ps_free);
   }
   if (s->lm.ps == NULL) {
     sphinx_close (s);
     return NULL;
   }
-  cfg = ps_get_config (s->lm.ps);
+  /* the language model decoder was only needed to check the key phrases */
+  if (config->keywords_only)
+    g_clear_pointer (&s->lm.ps, ps_free);
+  s->lm.activity = s->lm.ps != NULL;
+  s->kws.activity = s->lm.ps == NULL;
+  cfg = ps_get_config (s->lm.ps ? s->lm.ps : s->kws.ps);
   s->frate = cmd_ln_int32_r (cfg, "-frate");
   /* the detector confirms speech after -vad_startspeech voiced frames and
    * then hands over -vad_prespeech frames from before it, plus the window */
@@ -366,13 +378,6 @@ sphinx_is_filler (const gchar *word)
   return word[0] == '<' || word[0] == '[' || word[0] == '+';
 }
 
-static gboolean
-sphinx_is_silence (const gchar *word)
-{
-  return g_str_equal (word, "<s>") || g_str_equal (word, "</s>")
-         || g_str_equal (word, "<sil>");
-}
-
 /* extends the last span, or starts one after a long enough silence */
 static void
 sphinx_span_add (GArray *spans, guint64 start, guint64 end)
@@ -417,7 +422,7 @@ sphinx_collect_words (SphinxEngine *s, SphinxDecoder *d, OmniSpeechEvent *ev)
     if (w == NULL)
       continue;
     ps_seg_frames (seg, &sf, &ef);
-    if (!sphinx_is_silence (w))
+    if (!sphinx_is_filler (w) || g_str_equal (w, "[SPEECH]"))
       sphinx_span_add (
           ev->spans, sphinx_frame_ns (s, sf), sphinx_frame_ns (s, ef + 1));
     if (sphinx_is_filler (w))
@@ -500,15 +505,18 @@ sphinx_end_utt (SphinxEngine *s, SphinxDecoder *d, gboolean forced,
     return TRUE;
   ps_end_utt (d->ps);
   d->utt_open = FALSE;
-  if (d->kws) {
+  if (d->kws)
     sphinx_report_keywords (s, d, -1, events);
-  } else if (d->in_speech) {
+  if (d->activity && d->in_speech) {
     guint64 vad_start = sphinx_pos_ns (d->speech_pos);
     ev = omni_speech_event_new (OMNI_SPEECH_EVENT_UTTERANCE,
         vad_start > s->lookback ? vad_start - s->lookback : 0,
         sphinx_pos_ns (s->pos), NULL);
     ev->forced = forced;
-    sphinx_collect_words (s, d, ev);
+    if (d->kws)
+      ev->words = g_array_new (FALSE, TRUE, sizeof (OmniSpeechWord));
+    else
+      sphinx_collect_words (s, d, ev);
     g_ptr_array_add (events, ev);
   }
   d->in_speech = FALSE;
@@ -530,7 +538,7 @@ sphinx_step (SphinxEngine *s, SphinxDecoder *d, const gint16 *samples, gsize n,
   if (speech && !d->in_speech) {
     d->in_speech = TRUE;
     d->speech_pos = s->pos + n;
-    if (!d->kws) {
+    if (d->activity) {
       guint64 t = sphinx_pos_ns (d->speech_pos);
       g_ptr_array_add (
           events, omni_speech_event_new (OMNI_SPEECH_EVENT_SPEECH_START,
@@ -558,7 +566,7 @@ sphinx_process (gpointer data, const gint16 *samples, gsize n,
   while (n > 0) {
     gsize chunk = MIN (n, SPHINX_CHUNK);
 
-    if (!sphinx_step (s, &s->lm, samples, chunk, events, error))
+    if (s->lm.ps && !sphinx_step (s, &s->lm, samples, chunk, events, error))
       return FALSE;
     if (s->kws.ps && !sphinx_step (s, &s->kws, samples, chunk, events, error))
       return FALSE;
@@ -574,7 +582,7 @@ sphinx_finish (gpointer data, GPtrArray *events, GError **error)
 {
   SphinxEngine *s = data;
 
-  if (!sphinx_end_utt (s, &s->lm, FALSE, FALSE, events, error))
+  if (s->lm.ps && !sphinx_end_utt (s, &s->lm, FALSE, FALSE, events, error))
     return FALSE;
   return s->kws.ps == NULL
          || sphinx_end_utt (s, &s->kws, FALSE, FALSE, events, error);
