@@ -530,6 +530,44 @@ GST_START_TEST (test_keywords)
 }
 GST_END_TEST;
 
+/* key phrases only: no words out, the same detection, activity from the
+ * key phrase decoder's detector */
+GST_START_TEST (test_keywords_only)
+{
+  gchar *kws = write_keywords ("forward /1e-20/\n");
+  gchar *props = g_strdup_printf ("keywords=%s transcribe=false", kws);
+  gsize n;
+  gint16 *speech = load_goforward (&n);
+  GList *msgs;
+  guint64 start, end;
+  GstClockTime total;
+  Rig r;
+
+  rig_setup (&r, props);
+  push_silence (&r, GST_SECOND);
+  push_s16 (&r, speech, n);
+  push_silence (&r, GST_SECOND);
+  total = r.pts;
+  finish (&r);
+  fail_unless_equals_int (r.buffers->len, 0);
+  check_tiling (&r, 0, total);
+  msgs = rig_messages (&r, "omnispeech-keyword");
+  fail_unless_equals_int (g_list_length (msgs), 1);
+  fail_unless (gst_structure_get_uint64 (
+      gst_message_get_structure (msgs->data), "start", &start));
+  fail_unless (gst_structure_get_uint64 (
+      gst_message_get_structure (msgs->data), "end", &end));
+  assert_close (start, GST_SECOND + goforward_words[1].start, 60 * MS);
+  assert_close (end, GST_SECOND + goforward_words[1].end, 60 * MS);
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  g_free (speech);
+  g_unlink (kws);
+  g_free (kws);
+  g_free (props);
+  rig_teardown (&r);
+}
+GST_END_TEST;
+
 static void
 check_start_error (const gchar *props, const gchar *needle)
 {
@@ -586,6 +624,7 @@ GST_START_TEST (test_setup_errors)
   g_free (p);
   check_start_error ("keywords=/nonexistent/words.kws", "words.kws");
   check_start_error ("engine=whisper", "unknown speech engine");
+  check_start_error ("transcribe=false", "no key phrase file");
   g_unlink (bad);
   g_unlink (badthr);
   g_unlink (empty);
@@ -931,6 +970,7 @@ omnispeech_suite (void)
   tcase_add_test (tc, test_activity);
   tcase_add_test (tc, test_no_speech);
   tcase_add_test (tc, test_keywords);
+  tcase_add_test (tc, test_keywords_only);
   tcase_add_test (tc, test_setup_errors);
   tcase_add_test (tc, test_caps_errors);
   tcase_add_test (tc, test_formats);

@@ -25,7 +25,8 @@
 #    forced alignment): recall >= 0.5;
 #  - omnifusion takes omnispeech's output on a sink_%u pad directly: each
 #    window's {transcript} caption holds exactly the words whose PTS falls
-#    in that window.
+#    in that window;
+#  - examples/captions.sh prints the words and a key phrase of a recording.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 
 import os
@@ -196,6 +197,22 @@ def fusion(item):
           [w for w, _, _ in words], "omnifusion transcripts hold every word")
 
 
+def example(root, item, workdir):
+    """examples/captions.sh prints the utterance and the key phrase"""
+    import subprocess
+    kws = os.path.join(workdir, "example.kws")
+    sc.write_kws(kws, ["dashwood"], "1e-10")
+    env = dict(os.environ, KEYWORDS=kws)
+    p = subprocess.run([os.path.join(root, "examples", "captions.sh"),
+                        item["wav"]], capture_output=True, text=True, env=env,
+                       timeout=300)
+    lines = p.stdout.splitlines()
+    print("  captions.sh: %s" % lines)
+    check(p.returncode == 0 and any(" KEYWORD dashwood" in line for line in lines)
+          and any("leisure to consider" in line for line in lines),
+          "examples/captions.sh prints the words and the key phrase")
+
+
 def main():
     root = os.environ["OMNI_SOURCE_ROOT"]
     workdir = sc.make_workdir()
@@ -205,6 +222,7 @@ def main():
         activity(root)
         keywords(workdir, items)
         fusion(items[0])
+        example(root, items[0], workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
