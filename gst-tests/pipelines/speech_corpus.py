@@ -32,6 +32,7 @@
 import os
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "data"))
@@ -170,10 +171,15 @@ def fusion(item):
     sink = pipe.get_by_name("out")
     pipe.set_state(Gst.State.PLAYING)
     windows = []
-    while True:
-        sample = sink.emit("try-pull-sample", 5 * Gst.SECOND)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        # the first window comes after the first utterance is decoded
+        sample = sink.emit("try-pull-sample", 100 * Gst.MSECOND)
         if sample is None:
-            break
+            if sink.get_property("eos") or pipe.get_bus().peek() is not None and \
+                    pipe.get_bus().peek().type == Gst.MessageType.ERROR:
+                break
+            continue
         buf = sample.get_buffer()
         ok, info = buf.map(Gst.MapFlags.READ)
         windows.append((buf.pts / Gst.SECOND, (buf.pts + buf.duration) /

@@ -17,7 +17,8 @@
  * accepted and converted internally (GstAudioConverter: channels mixed to
  * mono, resampled to the engine's 16 kHz, S16). Audio below 8 kHz is refused
  * with a clear error at caps time. 8 kHz telephone audio works but is
- * recognised less well: the acoustic model was trained on wide-band speech.
+ * recognised less well: the acoustic model was trained on wide-band speech
+ * (a warning says so).
  *
  * The engine (libgstomni-1.0's OmniSpeechEngine; the one built in is CMU
  * PocketSphinx with the US English model from the Debian package
@@ -56,15 +57,20 @@
  *   (guint64, PTS) and "confidence" (gdouble, the posterior probability in
  *   [0,1])
  *
- * `omnispeech-activity`, when speech starts and when it ends:
+ * `omnispeech-activity`, when speech starts and when it ends (they
+ * alternate):
  * - "active" (gboolean): TRUE when speech starts, FALSE when it ends
- * - "start" (guint64): running time where the speech starts (when it
- *   starts: the detector's estimate; when it ends: the first word's start)
+ * - "start" (guint64): running time where the speech starts (TRUE from
+ *   the detector: its estimate; otherwise the span's first word's start)
  * - "end" (guint64, only when "active" is FALSE): running time where it
- *   ends (the last word's end; without words, where the detector ended it)
+ *   ends (the span's last word's end; without words, where the detector
+ *   ended it)
+ * An utterance's words are split into spans where they pause for 0.3 s or
+ * more; the spans after the first are opened (active TRUE) and closed when
+ * the utterance has been decoded.
  *
  * `omnispeech-keyword`, for each key phrase of #GstOmniSpeech:keywords
- * spotted, as soon as it is:
+ * spotted, 0.3 s after it ends (once the search stopped extending it):
  * - "keyword" (gchararray): the phrase
  * - "start", "end" (guint64): its span in running time
  * - "timestamp", "duration" (guint64): the span as PTS and duration
@@ -76,6 +82,8 @@
  *     text/x-raw,format=utf8 ! fakesink dump=true
  * gst-launch-1.0 -m filesrc location=talk.wav ! decodebin ! audioconvert ! \
  *     omnispeech keywords=words.kws ! webvttenc ! filesink location=talk.vtt
+ * gst-launch-1.0 -m filesrc location=talk.wav ! decodebin ! audioconvert ! \
+ *     omnispeech keywords=words.kws transcribe=false ! fakesink
  * ]|
  */
 #ifdef HAVE_CONFIG_H

@@ -30,9 +30,9 @@ GST_DEBUG_CATEGORY_STATIC (omni_speech_sphinx_debug);
 #define GST_CAT_DEFAULT omni_speech_sphinx_debug
 
 #define SPHINX_RATE 16000
-/* 64 ms (6.4 frames): the detector needs 10 voiced frames to start
- * speech, so one chunk can never both end an utterance and start the next */
-#define SPHINX_CHUNK 1024
+/* 100 ms (10 frames): the detector needs 10 voiced frames after the end of
+ * an utterance to start the next, so one chunk never holds both */
+#define SPHINX_CHUNK 1600
 #define SPHINX_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
 #define SPHINX_PACKAGE "pocketsphinx-en-us"
 /* frames (10 ms) a key phrase detection must lie in the past to be final */
