@@ -49,9 +49,14 @@ def ps_cmd(wav, extra=""):
     return ["pocketsphinx_continuous", "-infile", wav] + extra.split()
 
 
-def best_of(n, args):
-    runs = [timed(args) for _ in range(n)]
-    return min(runs)
+def best_of(n, a, b):
+    """each command @n times, interleaved (so that drifting load hits both
+    alike); the run with the least wall time of each"""
+    ra, rb = [], []
+    for _ in range(n):
+        ra.append(timed(a))
+        rb.append(timed(b))
+    return min(ra), min(rb)
 
 
 def speed(workdir, items):
@@ -73,12 +78,12 @@ def speed(workdir, items):
             ("transcription", "", ""),
             ("key phrases only", "keywords=%s transcribe=false" % kws,
              "-kws %s" % kws)):
-        o0, p0 = best_of(2, omni_cmd(short_wav, o_extra)), \
-            best_of(2, ps_cmd(short_wav, p_extra))
-        o1, p1 = best_of(2, omni_cmd(long_wav, o_extra)), \
-            best_of(2, ps_cmd(long_wav, p_extra))
+        o0, p0 = best_of(3, omni_cmd(short_wav, o_extra),
+                         ps_cmd(short_wav, p_extra))
+        o1, p1 = best_of(3, omni_cmd(long_wav, o_extra),
+                         ps_cmd(long_wav, p_extra))
         rows.append((what, dur, o0, o1, p0, p1))
-    print("\n## speed (%.0f s of 16 kHz speech; best of 2; start-up = a 1 s "
+    print("\n## speed (%.0f s of 16 kHz speech; best of 3, interleaved; start-up = a 1 s "
           "file)" % dur)
     print("| task | contestant | start-up s | wall s | CPU s | x real time "
           "(wall) | x real time (after start-up) |")

@@ -872,6 +872,31 @@ GST_START_TEST (test_discont)
 }
 GST_END_TEST;
 
+/* GAP events in: passed on, and the words after them in place */
+GST_START_TEST (test_gap_in)
+{
+  gsize n;
+  gint16 *speech = load_goforward (&n);
+  GstClockTime end;
+  Rig r;
+
+  rig_setup (&r, NULL);
+  fail_unless (
+      gst_harness_push_event (r.h, gst_event_new_gap (0, 2 * GST_SECOND)));
+  r.pts = 2 * GST_SECOND;
+  push_s16 (&r, speech, n);
+  fail_unless (
+      gst_harness_push_event (r.h, gst_event_new_gap (r.pts, 3 * GST_SECOND)));
+  r.pts += 3 * GST_SECOND;
+  end = r.pts;
+  finish (&r);
+  check_goforward_words (&r, 2 * GST_SECOND);
+  check_tiling (&r, 0, end);
+  g_free (speech);
+  rig_teardown (&r);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_latency_query)
 {
   GstQuery *q;
@@ -978,6 +1003,7 @@ omnispeech_suite (void)
   tcase_add_test (tc, test_flush);
   tcase_add_test (tc, test_eos_mid_utterance);
   tcase_add_test (tc, test_discont);
+  tcase_add_test (tc, test_gap_in);
   tcase_add_test (tc, test_latency_query);
   tcase_add_test (tc, test_live_falls_behind);
   return s;

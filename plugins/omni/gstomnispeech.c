@@ -470,13 +470,13 @@ gst_omni_speech_handle_serialized (GstOmniSpeech *self, GstEvent *event)
     self->out_pos = GST_CLOCK_TIME_NONE;
     break;
   case GST_EVENT_GAP: {
+    /* upstream has nothing there: the utterance ends, the gap goes on */
     GstClockTime ts, dur;
     gst_event_parse_gap (event, &ts, &dur);
-    if (GST_CLOCK_TIME_IS_VALID (dur))
-      ts += dur;
-    ret = gst_omni_speech_drain (self, ts);
     if (!GST_CLOCK_TIME_IS_VALID (self->out_pos))
       self->out_pos = ts;
+    ret = gst_omni_speech_drain (
+        self, GST_CLOCK_TIME_IS_VALID (dur) ? ts + dur : ts);
     gst_event_unref (event);
     return ret;
   }
@@ -538,6 +538,8 @@ gst_omni_speech_set_caps (GstOmniSpeech *self, GstCaps *caps)
   GstAudioInfo in, out;
   guint rate = omni_speech_engine_rate (self->engine);
 
+  /* refused caps: no audio is taken until acceptable ones come */
+  g_clear_pointer (&self->converter, gst_audio_converter_free);
   if (!gst_audio_info_from_caps (&in, caps)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("invalid audio caps"),
         ("%" GST_PTR_FORMAT, caps));
@@ -559,7 +561,6 @@ gst_omni_speech_set_caps (GstOmniSpeech *self, GstCaps *caps)
          "resampled to %u Hz",
             rate));
   gst_audio_info_set_format (&out, GST_AUDIO_FORMAT_S16, rate, 1, NULL);
-  g_clear_pointer (&self->converter, gst_audio_converter_free);
   self->converter = gst_audio_converter_new (0, &in, &out, NULL);
   if (self->converter == NULL) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
