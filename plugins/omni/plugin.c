@@ -12,6 +12,9 @@
 #ifdef HAVE_MOSQUITTO
 #include "gstomnipublish.h"
 #endif
+#if HAVE_OMNISPEECH
+#include "gstomnispeech.h"
+#endif
 #if HAVE_VULKAN
 #include "gstomnivisionenc.h"
 #include "gstomniaudioenc.h"
@@ -30,6 +33,9 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
 #ifdef HAVE_MOSQUITTO
   ret |= GST_ELEMENT_REGISTER (omnipublish, plugin);
+#endif
+#if HAVE_OMNISPEECH
+  ret |= GST_ELEMENT_REGISTER (omnispeech, plugin);
 #endif
 #if HAVE_VULKAN
   ret |= GST_ELEMENT_REGISTER (omnivisionenc, plugin);
