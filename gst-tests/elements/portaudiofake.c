@@ -274,18 +274,6 @@ fake_setup (void)
   g_setenv ("JACK_NO_START_SERVER", "1", TRUE);
 }
 
-/* Adds @block (an ALSA configuration block, "pcm.NAME { ... }") to the
- * configuration; call after fake_setup, before PortAudio is initialised. */
-void
-fake_add_pcm (const gchar *block)
-{
-  gchar *text = g_strdup_printf ("%s%s\n", conf_text, block);
-
-  g_free (conf_text);
-  conf_text = text;
-  write_config (NULL);
-}
-
 gdouble
 fake_chirp_frequency (gdouble t, gdouble chirp_s)
 {

@@ -35,7 +35,6 @@ G_BEGIN_DECLS
 #define FAKE_N_DEVICES 5
 
 void fake_setup (void);
-void fake_add_pcm (const gchar *block);
 const gchar *fake_dir (void);
 void fake_unplug (const gchar *name);
 void fake_replug (void);

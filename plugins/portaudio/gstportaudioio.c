@@ -407,10 +407,10 @@ gst_portaudio_io_count_overflow (GstPortAudioIO *io, gint64 now, gint64 avail)
 
   io->overflows++;
   if (io->last_read_us >= 0) {
-    gint64 expected = io->last_dev_pos
-                      + gst_util_uint64_scale_int (
-                          (guint64) (now - io->last_read_us), io->rate,
-                          G_USEC_PER_SEC);
+    gint64 expected
+        = io->last_dev_pos
+          + gst_util_uint64_scale_int (
+              (guint64) (now - io->last_read_us), io->rate, G_USEC_PER_SEC);
 
     lost = MAX (0, expected - (io->read_total + avail));
   }

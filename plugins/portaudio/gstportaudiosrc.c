@@ -60,10 +60,19 @@
  *   device"). Everything read before was pushed; the element then waits to
  *   be stopped.
  *
- * Input overflows (samples lost because the ring buffer thread did not read in
- * time) are logged as warnings in the `portaudio` debug category; samples lost
- * because downstream is too slow produce the usual GstAudioBaseSrc DISCONT
- * and "Can't record audio fast enough" warning.
+ * ## Losses
+ *
+ * Samples lost because downstream (or the streaming thread, on a busy
+ * machine) is slower than #GstAudioBaseSrc:buffer-time produce the usual
+ * GstAudioBaseSrc DISCONT and "Can't record audio fast enough" warning, and
+ * the offset gap is the number of samples missing: a block the ring buffer
+ * thread overwrote while, or before, it was copied is dropped rather than
+ * pushed as silence or torn data. Input overflows (the ring buffer thread
+ * did not read in time) are logged as warnings in the `portaudio` debug
+ * category, estimated in samples and mark the next buffer DISCONT.
+ * #GstPortAudioSrc:stats counts all of these. The capture thread asks for
+ * real-time scheduling (SCHED_FIFO) and keeps normal scheduling where the
+ * system refuses it.
  *
  * ## Example launch lines
  * |[
@@ -111,11 +120,10 @@ gst_portaudio_src_stats (GstPortAudioSrc *self)
       &self->io, &overflows, &overflow_lost, &realtime);
   return gst_structure_new ("application/x-portaudiosrc-stats",
       "captured-samples", G_TYPE_UINT64, self->captured, "lost-samples",
-      G_TYPE_UINT64, self->lost, "discontinuities", G_TYPE_UINT,
-      self->discont, "ring-overruns", G_TYPE_UINT64, self->overruns,
-      "device-overflows", G_TYPE_UINT64, overflows, "device-lost-samples",
-      G_TYPE_UINT64, overflow_lost, "realtime", G_TYPE_BOOLEAN, realtime,
-      NULL);
+      G_TYPE_UINT64, self->lost, "discontinuities", G_TYPE_UINT, self->discont,
+      "ring-overruns", G_TYPE_UINT64, self->overruns, "device-overflows",
+      G_TYPE_UINT64, overflows, "device-lost-samples", G_TYPE_UINT64,
+      overflow_lost, "realtime", G_TYPE_BOOLEAN, realtime, NULL);
 }
 
 static void
