@@ -342,7 +342,7 @@ GST_START_TEST (test_overrun_accounting_under_load)
     capture (FAST, 100, "buffer-time=30000", &r[run], &stats[run]);
   hog_stop (&hog);
   for (run = 0; run < 6; run++) {
-    report ("unpaced ramp", run, &r[run]);
+    report ("50x microphone", run, &r[run]);
     fail_unless (r[run].failure == NULL, "run %u: %s", run, r[run].failure);
     fail_unless_equals_int (r[run].n_silent, 0);
     fail_unless_equals_int (r[run].n_wrong_discont, 0);
