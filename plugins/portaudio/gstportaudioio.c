@@ -37,7 +37,10 @@
 #endif
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "gstportaudioio.h"
 
@@ -309,7 +312,12 @@ gst_portaudio_io_prepare (GstPortAudioIO *io, GstAudioRingBufferSpec *spec)
   g_mutex_lock (&io->pos_lock);
   io->pos_base = io->read_total = io->avail = 0;
   io->frozen = -1;
+  io->overflows = io->overflow_lost = 0;
+  io->overflow_segment = -1;
+  io->last_read_us = -1;
   g_mutex_unlock (&io->pos_lock);
+  /* a new ring buffer thread comes with the new stream */
+  g_atomic_int_set (&io->realtime, 0);
 
   GST_INFO_OBJECT (io->element,
       "opened '%s' for %s: %d ch %s %d Hz, %lu frames per block, ring of "
@@ -343,6 +351,76 @@ gst_portaudio_io_unprepare (GstPortAudioIO *io)
   if (io->xruns)
     GST_INFO_OBJECT (io->element, "%" G_GUINT64_FORMAT " %s", io->xruns,
         io->dir == GST_PORTAUDIO_INPUT ? "overflows" : "underflows");
+}
+
+/* Real-time scheduling (SCHED_FIFO) for the calling thread, the ring
+ * buffer thread that blocks on the device: on a machine whose cores are
+ * busy, a thread of normal priority can wait longer than the device buffer
+ * and the device overflows (or underflows). PortAudio's blocking streams
+ * have no thread of their own (PaAlsa_EnableRealtimeScheduling only affects
+ * callback streams), so the thread asks itself. The priority is the
+ * middle of the range, within RLIMIT_RTPRIO for an unprivileged user; where
+ * the system refuses (no RLIMIT_RTPRIO, no CAP_SYS_NICE, a container) the
+ * thread keeps normal scheduling, with a debug line. */
+static void
+gst_portaudio_io_try_realtime (GstPortAudioIO *io)
+{
+  struct sched_param param;
+  struct rlimit lim;
+  gint prio, err;
+
+  prio = (sched_get_priority_min (SCHED_FIFO)
+             + sched_get_priority_max (SCHED_FIFO))
+         / 2;
+  if (getrlimit (RLIMIT_RTPRIO, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY
+      && lim.rlim_cur > 0 && (rlim_t) prio > lim.rlim_cur)
+    prio = (gint) lim.rlim_cur;
+  memset (&param, 0, sizeof (param));
+  param.sched_priority = prio;
+  err = pthread_setschedparam (pthread_self (), SCHED_FIFO, &param);
+  if (err == 0) {
+    g_atomic_int_set (&io->realtime, 1);
+    GST_INFO_OBJECT (io->element,
+        "%s thread: real-time scheduling (SCHED_FIFO, priority %d)", verb (io),
+        prio);
+  } else {
+    g_atomic_int_set (&io->realtime, -1);
+    GST_DEBUG_OBJECT (io->element,
+        "%s thread: no real-time scheduling (SCHED_FIFO %d: %s), keeping "
+        "normal scheduling",
+        verb (io), prio, g_strerror (err));
+  }
+}
+
+/* Input, after a read of @frames that PortAudio says followed an overflow:
+ * the device dropped what it captured while nobody read. How much: the
+ * device position expected from the time since the previous read
+ * (@last_dev_pos + elapsed * rate) minus what it has delivered since
+ * (read_total + @avail). The estimate spans only the stall, so the drift
+ * between the device's clock and the system's does not add up. With
+ * @pos_lock. */
+static void
+gst_portaudio_io_count_overflow (GstPortAudioIO *io, gint64 now, gint64 avail)
+{
+  GstAudioRingBuffer *rb = GST_AUDIO_BASE_SRC (io->element)->ringbuffer;
+  gint64 lost = 0;
+
+  io->overflows++;
+  if (io->last_read_us >= 0) {
+    gint64 expected
+        = io->last_dev_pos
+          + gst_util_uint64_scale_int (
+              (guint64) (now - io->last_read_us), io->rate, G_USEC_PER_SEC);
+
+    lost = MAX (0, expected - (io->read_total + avail));
+  }
+  io->overflow_lost += (guint64) lost;
+  if (rb)
+    io->overflow_segment = g_atomic_int_get (&rb->segdone) - rb->segbase;
+  GST_WARNING_OBJECT (io->element,
+      "input overflow: the device dropped about %" G_GINT64_FORMAT
+      " samples before ring buffer segment %" G_GINT64_FORMAT,
+      lost, io->overflow_segment);
 }
 
 /* Reads (input) or writes (output) @length bytes. Returns @length, or -1
@@ -401,6 +479,8 @@ retry:
     return -1;
   }
   frames = length / io->bpf;
+  if (g_atomic_int_get (&io->realtime) == 0)
+    gst_portaudio_io_try_realtime (io);
 
   /* PortAudio keeps the host's error text only for the thread that
    * initialised it (Pa_GetLastHostErrorInfo): errno is the cause here */
@@ -420,6 +500,7 @@ retry:
         io->frozen = -1;
       }
       io->avail = 0;
+      io->last_read_us = -1;
       g_mutex_unlock (&io->pos_lock);
     }
     GST_DEBUG_OBJECT (io->element, "stream started");
@@ -428,21 +509,27 @@ retry:
   if (io->dir == GST_PORTAUDIO_INPUT) {
     signed long avail;
 
+    gint64 now;
+
     err = Pa_ReadStream (io->stream, data, frames);
-    if (err == paInputOverflowed) {
-      /* the samples are delivered, but some before them were lost */
-      io->xruns++;
-      GST_WARNING_OBJECT (io->element, "input overflow: samples were lost");
-    } else if (err != paNoError) {
+    if (err != paNoError && err != paInputOverflowed) {
       what = "read from";
       goto error;
     }
     avail = Pa_GetStreamReadAvailable (io->stream);
+    now = g_get_monotonic_time ();
     GST_LOG_OBJECT (
         io->element, "read %lu frames, %ld available", frames, avail);
     g_mutex_lock (&io->pos_lock);
     io->read_total += frames;
     io->avail = avail > 0 ? avail : 0;
+    /* the samples are delivered, but some before them were lost */
+    if (err == paInputOverflowed) {
+      io->xruns++;
+      gst_portaudio_io_count_overflow (io, now, io->avail);
+    }
+    io->last_read_us = now;
+    io->last_dev_pos = io->read_total + io->avail;
     g_mutex_unlock (&io->pos_lock);
   } else {
     signed long avail;
@@ -608,4 +695,34 @@ gst_portaudio_io_resume (GstPortAudioIO *io)
   io->paused = FALSE;
   g_cond_broadcast (&io->cond);
   g_mutex_unlock (&io->lock);
+}
+
+/* Input: the device's overflow counters and the transfer thread's
+ * scheduling, for the source's `stats`. */
+void
+gst_portaudio_io_input_stats (GstPortAudioIO *io, guint64 *overflows,
+    guint64 *overflow_lost, gboolean *realtime)
+{
+  g_mutex_lock (&io->pos_lock);
+  *overflows = io->overflows;
+  *overflow_lost = io->overflow_lost;
+  g_mutex_unlock (&io->pos_lock);
+  *realtime = g_atomic_int_get (&io->realtime) > 0;
+}
+
+/* Input: whether a device overflow was reported for a ring buffer segment
+ * up to @last_segment and not taken yet; takes it (the buffer with that
+ * segment is the first after the samples the device lost). */
+gboolean
+gst_portaudio_io_take_overflow (GstPortAudioIO *io, gint64 last_segment)
+{
+  gboolean ret = FALSE;
+
+  g_mutex_lock (&io->pos_lock);
+  if (io->overflow_segment >= 0 && io->overflow_segment <= last_segment) {
+    ret = TRUE;
+    io->overflow_segment = -1;
+  }
+  g_mutex_unlock (&io->pos_lock);
+  return ret;
 }

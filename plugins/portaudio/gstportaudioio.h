@@ -52,6 +52,22 @@ typedef struct {
   gint64 read_total; /* frames read since prepare */
   gint64 avail;      /* readable after the last read */
   gint64 frozen;
+
+  /* Input, with @pos_lock: device overflows (PortAudio's
+   * paInputOverflowed), the samples the device dropped then (estimated from
+   * how long the reads stalled), and the ring buffer segment whose read
+   * reported the last one (-1: none since taken). @last_read_us and
+   * @last_dev_pos: monotonic time and read_total + avail after the last
+   * read. */
+  guint64 overflows;
+  guint64 overflow_lost;
+  gint64 overflow_segment;
+  gint64 last_read_us;
+  gint64 last_dev_pos;
+
+  /* the transfer thread's scheduling: 0 not tried yet (since prepare), 1
+   * real-time, -1 refused by the system (atomic) */
+  gint realtime;
 } GstPortAudioIO;
 
 void gst_portaudio_io_init (
@@ -72,6 +88,10 @@ void gst_portaudio_io_reset (GstPortAudioIO *io);
 guint gst_portaudio_io_delay (GstPortAudioIO *io);
 
 gint64 gst_portaudio_io_position (GstPortAudioIO *io);
+void gst_portaudio_io_input_stats (GstPortAudioIO *io, guint64 *overflows,
+    guint64 *overflow_lost, gboolean *realtime);
+gboolean gst_portaudio_io_take_overflow (
+    GstPortAudioIO *io, gint64 last_segment);
 void gst_portaudio_io_pause (GstPortAudioIO *io, gint64 position);
 void gst_portaudio_io_resume (GstPortAudioIO *io);
 

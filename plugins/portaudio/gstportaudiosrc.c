@@ -60,10 +60,19 @@
  *   device"). Everything read before was pushed; the element then waits to
  *   be stopped.
  *
- * Input overflows (samples lost because the ring buffer thread did not read in
- * time) are logged as warnings in the `portaudio` debug category; samples lost
- * because downstream is too slow produce the usual GstAudioBaseSrc DISCONT
- * and "Can't record audio fast enough" warning.
+ * ## Losses
+ *
+ * Samples lost because downstream (or the streaming thread, on a busy
+ * machine) is slower than #GstAudioBaseSrc:buffer-time produce the usual
+ * GstAudioBaseSrc DISCONT and "Can't record audio fast enough" warning, and
+ * the offset gap is the number of samples missing: a block the ring buffer
+ * thread overwrote while, or before, it was copied is dropped rather than
+ * pushed as silence or torn data. Input overflows (the ring buffer thread
+ * did not read in time) are logged as warnings in the `portaudio` debug
+ * category, estimated in samples and mark the next buffer DISCONT.
+ * #GstPortAudioSrc:stats counts all of these. The capture thread asks for
+ * real-time scheduling (SCHED_FIFO) and keeps normal scheduling where the
+ * system refuses it.
  *
  * ## Example launch lines
  * |[
@@ -89,6 +98,7 @@ enum {
   PROP_DEVICE_NAME,
   PROP_DEVICE_INDEX,
   PROP_DEVICE_LATENCY,
+  PROP_STATS,
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -98,6 +108,23 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 G_DEFINE_TYPE (GstPortAudioSrc, gst_portaudio_src, GST_TYPE_AUDIO_SRC);
 GST_ELEMENT_REGISTER_DEFINE (
     portaudiosrc, "portaudiosrc", GST_RANK_MARGINAL, GST_TYPE_PORTAUDIO_SRC);
+
+/* With the object lock. */
+static GstStructure *
+gst_portaudio_src_stats (GstPortAudioSrc *self)
+{
+  guint64 overflows, overflow_lost;
+  gboolean realtime;
+
+  gst_portaudio_io_input_stats (
+      &self->io, &overflows, &overflow_lost, &realtime);
+  return gst_structure_new ("application/x-portaudiosrc-stats",
+      "captured-samples", G_TYPE_UINT64, self->captured, "lost-samples",
+      G_TYPE_UINT64, self->lost, "discontinuities", G_TYPE_UINT, self->discont,
+      "ring-overruns", G_TYPE_UINT64, self->overruns, "device-overflows",
+      G_TYPE_UINT64, overflows, "device-lost-samples", G_TYPE_UINT64,
+      overflow_lost, "realtime", G_TYPE_BOOLEAN, realtime, NULL);
+}
 
 static void
 gst_portaudio_src_set_property (
@@ -147,6 +174,9 @@ gst_portaudio_src_get_property (
     break;
   case PROP_DEVICE_LATENCY:
     g_value_set_int64 (value, self->io.latency_us);
+    break;
+  case PROP_STATS:
+    g_value_take_boxed (value, gst_portaudio_src_stats (self));
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -283,6 +313,95 @@ gst_portaudio_src_read (
   return (guint) gst_portaudio_io_transfer (&self->io, data, length);
 }
 
+/* Whether the ring buffer thread has started overwriting the oldest
+ * segment of @buf (ring buffer samples from GST_BUFFER_OFFSET) by now: then
+ * GstAudioRingBuffer's read gave silence for it (it "pretends we read an
+ * empty segment" once the writer is a whole ring ahead) or a copy torn by
+ * the writer. Checked after the copy, so a buffer that passes holds what the
+ * device captured. */
+static gboolean
+gst_portaudio_src_overwritten (GstAudioBaseSrc *asrc, GstBuffer *buf)
+{
+  GstAudioRingBuffer *rb = asrc->ringbuffer;
+  gint segdone, first;
+
+  if (rb == NULL || rb->samples_per_seg <= 0)
+    return FALSE;
+  segdone = g_atomic_int_get (&rb->segdone) - rb->segbase;
+  first = (gint) (GST_BUFFER_OFFSET (buf) / rb->samples_per_seg);
+  return segdone - first >= rb->spec.segtotal;
+}
+
+/* Counts what the buffer about to be pushed says: samples, and the gap
+ * since the previous one (GstAudioBaseSrc's resynchronisation after an
+ * overrun, marked DISCONT). */
+static void
+gst_portaudio_src_account (GstPortAudioSrc *self, GstBuffer *buf)
+{
+  guint64 offset = GST_BUFFER_OFFSET (buf);
+  guint64 end = GST_BUFFER_OFFSET_END (buf);
+
+  GstAudioRingBuffer *rb = GST_AUDIO_BASE_SRC (self)->ringbuffer;
+  gboolean overflow = FALSE;
+
+  /* the device dropped samples before this buffer's (not in the offsets) */
+  if (rb && rb->samples_per_seg > 0)
+    overflow = gst_portaudio_io_take_overflow (
+        &self->io, (gint64) ((end - 1) / rb->samples_per_seg));
+
+  GST_OBJECT_LOCK (self);
+  self->captured += end - offset;
+  if (self->next_offset != (guint64) -1
+      && (offset != self->next_offset || overflow)) {
+    self->lost += offset > self->next_offset ? offset - self->next_offset : 0;
+    self->discont++;
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+  }
+  GST_OBJECT_UNLOCK (self);
+  self->next_offset = end;
+}
+
+/* GstAudioBaseSrc's create, but a buffer whose samples the ring buffer
+ * thread overwrote while (or before) it was copied is not pushed: it would
+ * be silence, or a mix of two blocks, with offsets saying nothing was lost.
+ * Its samples count as lost; GstAudioBaseSrc is told it has not delivered
+ * them (next_sample), so the next create resynchronises on the newest
+ * segment and posts "Can't record audio fast enough" with the real number
+ * of samples dropped, and the buffer after the gap is DISCONT. */
+static GstFlowReturn
+gst_portaudio_src_create (
+    GstBaseSrc *bsrc, guint64 offset, guint length, GstBuffer **outbuf)
+{
+  GstPortAudioSrc *self = GST_PORTAUDIO_SRC (bsrc);
+  GstAudioBaseSrc *asrc = GST_AUDIO_BASE_SRC (bsrc);
+  GstBuffer *given = *outbuf;
+  GstFlowReturn ret;
+  guint tries;
+
+  for (tries = 0;; tries++) {
+    ret = GST_BASE_SRC_CLASS (parent_class)
+              ->create (bsrc, offset, length, outbuf);
+    if (ret != GST_FLOW_OK)
+      return ret;
+    /* a caller's buffer cannot be given back; give up after many laps */
+    if (given != NULL || tries >= 64
+        || !gst_portaudio_src_overwritten (asrc, *outbuf))
+      break;
+    GST_INFO_OBJECT (self,
+        "samples %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+        " were overwritten before they were pushed: dropped",
+        GST_BUFFER_OFFSET (*outbuf), GST_BUFFER_OFFSET_END (*outbuf));
+    GST_OBJECT_LOCK (self);
+    self->overruns++;
+    GST_OBJECT_UNLOCK (self);
+    asrc->next_sample = GST_BUFFER_OFFSET (*outbuf);
+    gst_buffer_unref (*outbuf);
+    *outbuf = NULL;
+  }
+  gst_portaudio_src_account (self, *outbuf);
+  return GST_FLOW_OK;
+}
+
 static guint
 gst_portaudio_src_delay (GstAudioSrc *asrc)
 {
@@ -354,6 +473,13 @@ gst_portaudio_src_change_state (GstElement *element, GstStateChange transition)
   gint64 pos = -1;
 
   switch (transition) {
+  case GST_STATE_CHANGE_READY_TO_PAUSED:
+    GST_OBJECT_LOCK (self);
+    self->next_offset = (guint64) -1;
+    self->captured = self->lost = self->overruns = 0;
+    self->discont = 0;
+    GST_OBJECT_UNLOCK (self);
+    break;
   case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
     gst_portaudio_io_resume (&self->io);
     break;
@@ -457,6 +583,35 @@ gst_portaudio_src_class_init (GstPortAudioSrcClass *klass)
           "microseconds (-1: not open)",
           -1, G_MAXINT64, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstPortAudioSrc:stats:
+   *
+   * Counters since the element last went from READY to PAUSED, as a
+   * #GstStructure named `application/x-portaudiosrc-stats`:
+   * - `captured-samples` (guint64): samples (frames) pushed;
+   * - `lost-samples` (guint64): samples missing between pushed buffers: the
+   *   sum of the offset gaps, each at a buffer marked DISCONT;
+   * - `discontinuities` (guint): buffers marked DISCONT after such a gap;
+   * - `ring-overruns` (guint64): blocks the ring buffer thread overwrote
+   *   before the streaming thread pushed them (downstream or the streaming
+   *   thread too slow for #GstAudioBaseSrc:buffer-time); they are dropped,
+   *   and counted in `lost-samples`;
+   * - `device-overflows` (guint64): reads after which PortAudio said the
+   *   device had overflowed (the ring buffer thread did not read for longer
+   *   than the device buffer);
+   * - `device-lost-samples` (guint64): the samples the device dropped then,
+   *   estimated from the time the reads stalled against what the device
+   *   delivered;
+   * - `realtime` (gboolean): whether the capture thread got real-time
+   *   scheduling (SCHED_FIFO); where the system does not allow it (no
+   *   RLIMIT_RTPRIO, no CAP_SYS_NICE) it keeps normal scheduling.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Samples captured and lost, discontinuities, overruns, device "
+          "overflows, real-time scheduling",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   element_class->change_state
       = GST_DEBUG_FUNCPTR (gst_portaudio_src_change_state);
 
@@ -470,6 +625,7 @@ gst_portaudio_src_class_init (GstPortAudioSrcClass *klass)
   basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_portaudio_src_get_caps);
   basesrc_class->fixate = GST_DEBUG_FUNCPTR (gst_portaudio_src_fixate);
   basesrc_class->negotiate = GST_DEBUG_FUNCPTR (gst_portaudio_src_negotiate);
+  basesrc_class->create = GST_DEBUG_FUNCPTR (gst_portaudio_src_create);
 
   audiosrc_class->open = GST_DEBUG_FUNCPTR (gst_portaudio_src_open);
   audiosrc_class->close = GST_DEBUG_FUNCPTR (gst_portaudio_src_close);
@@ -487,4 +643,5 @@ static void
 gst_portaudio_src_init (GstPortAudioSrc *self)
 {
   gst_portaudio_io_init (&self->io, GST_ELEMENT (self), GST_PORTAUDIO_INPUT);
+  self->next_offset = (guint64) -1;
 }

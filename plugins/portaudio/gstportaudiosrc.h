@@ -23,6 +23,14 @@ struct _GstPortAudioSrc {
   gchar *host_api;
 
   GstPortAudioIO io;
+
+  /* streaming thread only, from READY->PAUSED */
+  guint64 next_offset; /* end of the last buffer pushed; -1: none yet */
+  /* what `stats` reports, with the object lock; reset at READY->PAUSED */
+  guint64 captured; /* samples pushed */
+  guint64 lost;     /* samples missing between pushed buffers */
+  guint64 overruns; /* blocks overwritten before they were pushed */
+  guint discont;    /* buffers after a gap (DISCONT) */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (portaudiosrc);
