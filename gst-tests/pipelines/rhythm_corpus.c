@@ -34,6 +34,8 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+
+#include "beattimes.h"
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -41,11 +43,6 @@
 
 #define SOUNDFONT "/usr/share/sounds/sf2/FluidR3_GM.sf2"
 #define MAX_EVENTS 4096
-
-typedef struct {
-  gdouble *v;
-  guint n;
-} Times;
 
 typedef struct {
   gchar name[64];
@@ -57,42 +54,6 @@ typedef struct {
   gdouble est_tempo, aubio_tempo;
   gdouble beat_f, onset_f, aubio_beat_f, aubio_onset_f;
 } Piece;
-
-static void
-times_add (Times *t, gdouble v)
-{
-  if (t->n % 256 == 0)
-    t->v = g_renew (gdouble, t->v, t->n + 256);
-  t->v[t->n++] = v;
-}
-
-static gint
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-  return x < y ? -1 : x > y;
-}
-
-/* one number per line (the first field), as the generator and aubio write
- * them */
-static Times
-parse_times (const gchar *text)
-{
-  Times t = { NULL, 0 };
-  gchar **lines = g_strsplit (text, "\n", -1);
-  guint i;
-
-  for (i = 0; lines[i]; i++) {
-    gchar *end;
-    gdouble v = g_ascii_strtod (lines[i], &end);
-    if (end != lines[i] && isfinite (v))
-      times_add (&t, v);
-  }
-  g_strfreev (lines);
-  if (t.n)
-    qsort (t.v, t.n, sizeof (gdouble), cmp_double);
-  return t;
-}
 
 static Times
 load_times (const gchar *path)
@@ -144,18 +105,6 @@ f_measure (const Times *ref, const Times *est, gdouble window, gdouble trim)
   return 2.0 * p * r / (p + r);
 }
 
-static gboolean
-tempo_ok (gdouble est, gdouble ref, gboolean octaves)
-{
-  gdouble f[] = { 1.0, 2.0, 0.5, 3.0, 1.0 / 3.0 };
-  guint i;
-
-  for (i = 0; i < (octaves ? 5u : 1u); i++)
-    if (fabs (est - ref * f[i]) <= 0.04 * ref * f[i])
-      return TRUE;
-  return FALSE;
-}
-
 static gchar *
 run (gchar **argv)
 {
@@ -170,12 +119,6 @@ run (gchar **argv)
       g_spawn_check_wait_status (status, NULL), "%s failed: %s", argv[0], err);
   g_free (err);
   return out;
-}
-
-static gint
-cmp_double_values (gconstpointer a, gconstpointer b)
-{
-  return cmp_double (a, b);
 }
 
 /* omnirhythm on one file: beats, onsets and the median tempo */
@@ -236,7 +179,7 @@ analyse_with_omnirhythm (Piece *p, const gchar *wav)
   gst_object_unref (pipe);
   g_free (desc);
   if (tempi->len) {
-    g_array_sort (tempi, cmp_double_values);
+    g_array_sort (tempi, cmp_double);
     p->est_tempo = g_array_index (tempi, gdouble, tempi->len / 2);
   }
   g_array_unref (tempi);

@@ -29,6 +29,8 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+
+#include "beattimes.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +45,6 @@
 #define FLOOR_F 0.5
 #define POP_GOAL_F 0.90
 #define POP_FLOOR_F 0.90
-
-typedef struct {
-  gdouble *v;
-  guint n;
-} Times;
 
 /* pieces whose annotations no causal pulse tracker can follow, and why
  * (docs/benchmarks.md) */
@@ -76,41 +73,6 @@ typedef struct {
   Times ref, ours, aubio;
   gdouble tempo_ref, tempo_ours, tempo_aubio;
 } Piece;
-
-static void
-times_add (Times *t, gdouble v)
-{
-  if (t->n % 256 == 0)
-    t->v = g_renew (gdouble, t->v, t->n + 256);
-  t->v[t->n++] = v;
-}
-
-static gint
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-  return x < y ? -1 : x > y;
-}
-
-/* the first number of each line (the annotation and aubio formats) */
-static Times
-parse_times (const gchar *text)
-{
-  Times t = { NULL, 0 };
-  gchar **lines = g_strsplit (text, "\n", -1);
-  guint i;
-
-  for (i = 0; lines[i]; i++) {
-    gchar *end;
-    gdouble v = g_ascii_strtod (lines[i], &end);
-    if (end != lines[i] && isfinite (v))
-      times_add (&t, v);
-  }
-  g_strfreev (lines);
-  if (t.n)
-    qsort (t.v, t.n, sizeof (gdouble), cmp_double);
-  return t;
-}
 
 static Times
 trimmed (const Times *t, gdouble trim)
@@ -264,18 +226,6 @@ continuity (const Times *ref, const Times *est, gdouble *cmlt, gdouble *amlt)
     g_free (used);
     g_free (r.v);
   }
-}
-
-static gboolean
-tempo_ok (gdouble est, gdouble ref, gboolean octaves)
-{
-  const gdouble f[] = { 1.0, 2.0, 0.5, 3.0, 1.0 / 3.0 };
-  guint i;
-
-  for (i = 0; i < (octaves ? G_N_ELEMENTS (f) : 1u); i++)
-    if (fabs (est - ref * f[i]) <= 0.04 * ref * f[i])
-      return TRUE;
-  return FALSE;
 }
 
 /* omnirhythm through a real pipeline: beat times and the median tempo */
