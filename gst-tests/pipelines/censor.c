@@ -16,8 +16,8 @@
 
 #define PIPELINE                                                               \
   "omnifusion name=f window=500000000 enter-frames=1 exit-frames=1 "           \
-  "policy=%s ! application/x-omni-events ! tee name=ev "                     \
-  "ev. ! queue ! appsink name=events sync=false wait-on-eos=false "                              \
+  "policy=%s ! application/x-omni-events ! tee name=ev "                       \
+  "ev. ! queue ! appsink name=events sync=false wait-on-eos=false "            \
   "ev. ! queue ! c.verdict_sink "                                              \
   "omnicensor name=c delay=2000000000 fade-ms=5 "                              \
   "videotestsrc num-buffers=75 pattern=ball "                                  \
@@ -25,14 +25,16 @@
   " ! tee name=vt "                                                            \
   "vt. ! queue ! f.video "                                                     \
   "vt. ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 "           \
-  " ! c.video_sink c.video_src ! appsink name=vout sync=false wait-on-eos=false "                \
-  "vt. ! queue ! appsink name=vref sync=false wait-on-eos=false "                                \
+  " ! c.video_sink c.video_src ! appsink name=vout sync=false "                \
+  "wait-on-eos=false "                                                         \
+  "vt. ! queue ! appsink name=vref sync=false wait-on-eos=false "              \
   "audiotestsrc num-buffers=150 samplesperbuffer=960 volume=0.5 "              \
   " ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! tee name=at "           \
   "at. ! queue ! f.audio "                                                     \
   "at. ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 "           \
-  " ! c.audio_sink c.audio_src ! appsink name=aout sync=false wait-on-eos=false "                \
-  "at. ! queue ! appsink name=aref sync=false wait-on-eos=false "                                \
+  " ! c.audio_sink c.audio_src ! appsink name=aout sync=false "                \
+  "wait-on-eos=false "                                                         \
+  "at. ! queue ! appsink name=aref sync=false wait-on-eos=false "              \
   "appsrc name=text format=time caps=text/x-raw,format=utf8 ! f.sink_0 "
 
 static void
@@ -49,8 +51,8 @@ static GPtrArray *
 pull_all (GstElement *pipeline, const gchar *name)
 {
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), name);
-  GPtrArray *bufs = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) gst_buffer_unref);
+  GPtrArray *bufs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
   GstSample *s;
 
   while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 0))) {
@@ -80,8 +82,7 @@ find_segment (GPtrArray *events, gint64 *start, gint64 *end, gchar **source)
       if (**l == '\0' || !json_parser_load_from_data (parser, *l, -1, NULL))
         continue;
       o = json_node_get_object (json_parser_get_root (parser));
-      if (g_strcmp0 (json_object_get_string_member (o, "type"), "segment")
-              == 0
+      if (g_strcmp0 (json_object_get_string_member (o, "type"), "segment") == 0
           && g_strcmp0 (json_object_get_string_member (o, "event"), "closed")
                  == 0) {
         *start = json_object_get_int_member (o, "start");
@@ -168,7 +169,8 @@ GST_START_TEST (test_text_flag_mutes_audio)
   GPtrArray *events, *vout, *vref, *aout, *aref;
   gint64 start, end;
 
-  fail_unless (fd >= 0 && write (fd, conf, strlen (conf)) == (gssize) strlen (conf));
+  fail_unless (
+      fd >= 0 && write (fd, conf, strlen (conf)) == (gssize) strlen (conf));
   close (fd);
   desc = g_strdup_printf (PIPELINE, policy);
   pipeline = gst_parse_launch (desc, NULL);
@@ -180,8 +182,8 @@ GST_START_TEST (test_text_flag_mutes_audio)
   gst_app_src_end_of_stream (GST_APP_SRC (text));
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
                != GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
-      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
 
@@ -213,6 +215,95 @@ GST_START_TEST (test_text_flag_mutes_audio)
 
 GST_END_TEST;
 
+#define LIVE_PIPELINE                                                          \
+  "omnifusion name=f window=500000000 latency=200000000 "                      \
+  " ! application/x-omni-events ! c.verdict_sink "                             \
+  "omnicensor name=c delay=2000000000 "                                        \
+  "videotestsrc is-live=true num-buffers=50 pattern=ball "                     \
+  " ! video/x-raw,format=I420,width=320,height=240,framerate=25/1 "            \
+  " ! tee name=vt "                                                            \
+  "vt. ! queue name=slow ! f.video "                                           \
+  "vt. ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 "           \
+  " ! c.video_sink c.video_src "                                               \
+  " ! fakesink name=vsink sync=true qos=true max-lateness=100000000 "          \
+  "audiotestsrc is-live=true num-buffers=100 samplesperbuffer=480 "            \
+  " ! audio/x-raw,format=S16LE,rate=24000,channels=2 ! tee name=at "           \
+  "at. ! queue ! f.audio "                                                     \
+  "at. ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 "           \
+  " ! c.audio_sink c.audio_src "                                               \
+  " ! fakesink name=asink sync=true qos=true max-lateness=100000000 "
+
+/* The analysis stalls for 0.8 s once (frame 10 of its branch): verdicts
+ * come late, but within the delay. */
+static GstPadProbeReturn
+stall_once (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *n = user_data;
+
+  if ((*n)++ == 10)
+    g_usleep (800 * 1000);
+  return GST_PAD_PROBE_OK;
+}
+
+static guint64
+sink_stat (GstElement *pipeline, const gchar *name, const gchar *field)
+{
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  GstStructure *s;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (sink, "stats", &s, NULL);
+  gst_structure_get_uint64 (s, field, &v);
+  gst_structure_free (s);
+  gst_object_unref (sink);
+  return v;
+}
+
+/* Live, with the analysis slower than real time for a moment: the
+ * censored output plays at the pace of the clock, nothing dropped for
+ * lateness, every frame and audio buffer rendered. */
+GST_START_TEST (test_live_smooth_with_slow_analysis)
+{
+  GstElement *pipeline = gst_parse_launch (LIVE_PIPELINE, NULL);
+  GstElement *slow, *censor;
+  GstPad *pad;
+  GstMessage *msg;
+  GstStructure *s;
+  guint64 unjudged = 0, late = 0;
+  gint n = 0;
+
+  fail_unless (pipeline != NULL);
+  slow = gst_bin_get_by_name (GST_BIN (pipeline), "slow");
+  pad = gst_element_get_static_pad (slow, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stall_once, &n, NULL);
+  gst_object_unref (pad);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (sink_stat (pipeline, "vsink", "rendered"), 50);
+  fail_unless_equals_uint64 (sink_stat (pipeline, "vsink", "dropped"), 0);
+  fail_unless_equals_uint64 (sink_stat (pipeline, "asink", "rendered"), 100);
+  fail_unless_equals_uint64 (sink_stat (pipeline, "asink", "dropped"), 0);
+  censor = gst_bin_get_by_name (GST_BIN (pipeline), "c");
+  g_object_get (censor, "stats", &s, NULL);
+  gst_structure_get_uint64 (s, "released-unjudged", &unjudged);
+  gst_structure_get_uint64 (s, "late-verdicts", &late);
+  GST_INFO ("released unjudged %" G_GUINT64_FORMAT ", late %" G_GUINT64_FORMAT,
+      unjudged, late);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (late, 0);
+  fail_unless_equals_uint64 (unjudged, 0);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (censor);
+  gst_object_unref (slow);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 censor_suite (void)
 {
@@ -222,6 +313,7 @@ censor_suite (void)
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_text_flag_mutes_audio);
+  tcase_add_test (tc, test_live_smooth_with_slow_analysis);
   return s;
 }
 
