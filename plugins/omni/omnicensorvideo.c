@@ -44,52 +44,95 @@ component_rect (
   return TRUE;
 }
 
-/* One box pass of radius @r over @n samples at @src (step @step) into @dst
- * (step 1); the edges repeat the border sample. */
-static void
-box_line (const guint8 *src, gint step, gint n, gint r, guint8 *dst)
-{
-  gint i, sum = 0, width = 2 * r + 1;
+/* 1 / (2r + 1) in 16.16 fixed point: the mean of a window without a
+ * division (sums stay below 255 × 2049, so the product fits 32 bits) */
+#define RECIPROCAL(r) ((guint32) ((65536u + (r)) / (2u * (r) + 1u)))
 
-  for (i = -r; i <= r; i++)
-    sum += src[(gsize) CLAMP (i, 0, n - 1) * step];
-  for (i = 0; i < n; i++) {
-    dst[i] = (guint8) ((sum + width / 2) / width);
-    sum += src[(gsize) MIN (i + r + 1, n - 1) * step];
-    sum -= src[(gsize) MAX (i - r, 0) * step];
+/* One horizontal box pass of radius @r over the @w × @h image @src into
+ * @dst (both contiguous); the edges repeat the border sample. */
+static void
+box_rows (const guint8 *src, guint8 *dst, gint w, gint h, gint r)
+{
+  gint i, j;
+  guint32 inv = RECIPROCAL (r);
+
+  for (j = 0; j < h; j++) {
+    const guint8 *s = src + (gsize) j * w;
+    guint8 *d = dst + (gsize) j * w;
+    gint sum = 0;
+    for (i = -r; i <= r; i++)
+      sum += s[CLAMP (i, 0, w - 1)];
+    for (i = 0; i < w; i++) {
+      d[i] = (guint8) ((sum * inv + (1u << 15)) >> 16);
+      sum += s[MIN (i + r + 1, w - 1)] - s[MAX (i - r, 0)];
+    }
+  }
+}
+
+/* The vertical pass, a row at a time (the column sums slide down), so
+ * that memory is read in order. */
+static void
+box_columns (
+    const guint8 *src, guint8 *dst, gint w, gint h, gint r, guint32 *sums)
+{
+  gint i, j;
+  guint32 inv = RECIPROCAL (r);
+
+  memset (sums, 0, sizeof (guint32) * w);
+  for (j = -r; j <= r; j++) {
+    const guint8 *s = src + (gsize) CLAMP (j, 0, h - 1) * w;
+    for (i = 0; i < w; i++)
+      sums[i] += s[i];
+  }
+  for (j = 0; j < h; j++) {
+    const guint8 *add = src + (gsize) MIN (j + r + 1, h - 1) * w;
+    const guint8 *sub = src + (gsize) MAX (j - r, 0) * w;
+    guint8 *d = dst + (gsize) j * w;
+    for (i = 0; i < w; i++) {
+      d[i] = (guint8) ((sums[i] * inv + (1u << 15)) >> 16);
+      sums[i] += add[i] - sub[i];
+    }
   }
 }
 
 static void
-blur_plane (Plane *p, gint radius)
+copy_plane (Plane *p, guint8 *flat, gboolean to_flat)
 {
-  gint n = MAX (p->w, p->h), i, j, pass;
-  guint8 *a = g_malloc (n), *b = g_malloc (n);
+  gint i, j;
 
   for (j = 0; j < p->h; j++) {
     guint8 *row = p->data + (gsize) j * p->stride;
-    for (i = 0; i < p->w; i++)
-      a[i] = row[(gsize) i * p->pstride];
-    for (pass = 0; pass < 3; pass++) {
-      box_line (a, 1, p->w, radius, b);
-      memcpy (a, b, p->w);
-    }
-    for (i = 0; i < p->w; i++)
-      row[(gsize) i * p->pstride] = a[i];
+    guint8 *f = flat + (gsize) j * p->w;
+    if (p->pstride == 1)
+      memcpy (to_flat ? f : row, to_flat ? row : f, p->w);
+    else if (to_flat)
+      for (i = 0; i < p->w; i++)
+        f[i] = row[(gsize) i * p->pstride];
+    else
+      for (i = 0; i < p->w; i++)
+        row[(gsize) i * p->pstride] = f[i];
   }
-  for (i = 0; i < p->w; i++) {
-    guint8 *col = p->data + (gsize) i * p->pstride;
-    for (j = 0; j < p->h; j++)
-      a[j] = col[(gsize) j * p->stride];
-    for (pass = 0; pass < 3; pass++) {
-      box_line (a, 1, p->h, radius, b);
-      memcpy (a, b, p->h);
-    }
-    for (j = 0; j < p->h; j++)
-      col[(gsize) j * p->stride] = a[j];
+}
+
+/* Three box passes each way: the plane is copied out contiguous, blurred
+ * between two buffers and copied back. */
+static void
+blur_plane (Plane *p, gint radius)
+{
+  gsize n = (gsize) p->w * p->h;
+  guint8 *a = g_malloc (n), *b = g_malloc (n);
+  guint32 *sums = g_new (guint32, p->w);
+  gint pass;
+
+  copy_plane (p, a, TRUE);
+  for (pass = 0; pass < 3; pass++) {
+    box_rows (a, b, p->w, p->h, radius);
+    box_columns (b, a, p->w, p->h, radius, sums);
   }
+  copy_plane (p, a, FALSE);
   g_free (a);
   g_free (b);
+  g_free (sums);
 }
 
 static void
