@@ -42,8 +42,7 @@ G_GNUC_INTERNAL gboolean omni_results_floats_equal (
     const gfloat *a, const gfloat *b, guint n);
 G_GNUC_INTERNAL gboolean omni_results_strv_equal (
     gchar **a, gchar **b, guint n);
-G_GNUC_INTERNAL gchar **omni_results_strv_dup (
-    const gchar *const *v, guint n);
+G_GNUC_INTERNAL gchar **omni_results_strv_dup (const gchar *const *v, guint n);
 G_GNUC_INTERNAL JsonArray *omni_results_floats_to_json (
     const gfloat *v, guint n);
 G_GNUC_INTERNAL JsonArray *omni_results_strv_to_json (gchar **v, guint n);

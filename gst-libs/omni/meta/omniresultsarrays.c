@@ -76,8 +76,8 @@ omni_results_strv_to_json (gchar **v, guint n)
 
 /* @n numbers in the range of a float (null reads as NaN). */
 gboolean
-omni_results_floats_from_json (JsonObject *object, const gchar *member,
-    guint n, gfloat **out, GError **error)
+omni_results_floats_from_json (JsonObject *object, const gchar *member, guint n,
+    gfloat **out, GError **error)
 {
   JsonArray *array = omni_json_get_array (object, member, error);
   gfloat *v;
@@ -117,8 +117,8 @@ omni_results_floats_from_json (JsonObject *object, const gchar *member,
 }
 
 gboolean
-omni_results_strv_from_json (JsonObject *object, const gchar *member,
-    guint *n, gchar ***out, GError **error)
+omni_results_strv_from_json (JsonObject *object, const gchar *member, guint *n,
+    gchar ***out, GError **error)
 {
   JsonArray *array = omni_json_get_array (object, member, error);
   gchar **v;

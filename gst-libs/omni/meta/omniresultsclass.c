@@ -33,8 +33,8 @@ class_copy (OmniResult *dest, const OmniResult *src)
   d->label = g_strdup (s->label);
   d->value = s->value;
   d->n_classes = s->n_classes;
-  d->labels = omni_results_strv_dup (
-      (const gchar *const *) s->labels, s->n_classes);
+  d->labels
+      = omni_results_strv_dup ((const gchar *const *) s->labels, s->n_classes);
   d->scores = g_memdup2 (s->scores, s->n_classes * sizeof (gfloat));
 }
 

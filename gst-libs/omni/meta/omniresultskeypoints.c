@@ -118,16 +118,16 @@ const OmniResultsEntryClass omni_results_keypoints_class = {
  */
 guint
 omni_results_meta_add_keypoints (OmniResultsMeta *meta, const gchar *model,
-    guint n_points, const gchar *const *names, const gfloat *x,
-    const gfloat *y, const gfloat *scores)
+    guint n_points, const gchar *const *names, const gfloat *x, const gfloat *y,
+    const gfloat *scores)
 {
   OmniResultKeypoints *k;
   gdouble sum = 0.0;
   guint i, n = 0;
 
   g_return_val_if_fail (meta != NULL, OMNI_RESULT_ID_INVALID);
-  g_return_val_if_fail (n_points == 0 || (names && x && y && scores),
-      OMNI_RESULT_ID_INVALID);
+  g_return_val_if_fail (
+      n_points == 0 || (names && x && y && scores), OMNI_RESULT_ID_INVALID);
   for (i = 0; i < n_points; i++) {
     g_return_val_if_fail (names[i] != NULL, OMNI_RESULT_ID_INVALID);
     if (isfinite (scores[i])) {
@@ -136,8 +136,8 @@ omni_results_meta_add_keypoints (OmniResultsMeta *meta, const gchar *model,
     }
   }
 
-  k = (OmniResultKeypoints *) omni_results_meta_append (meta,
-      OMNI_RESULT_TYPE_KEYPOINTS, n ? (gfloat) (sum / n) : (gfloat) NAN);
+  k = (OmniResultKeypoints *) omni_results_meta_append (
+      meta, OMNI_RESULT_TYPE_KEYPOINTS, n ? (gfloat) (sum / n) : (gfloat) NAN);
   keypoints_set (k, model, n_points, names, x, y, scores);
   return k->result.id;
 }

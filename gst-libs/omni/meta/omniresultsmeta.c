@@ -67,18 +67,18 @@ static const OmniResultsEntryClass *
 entry_class (OmniResultType type)
 {
   switch (type) {
-    case OMNI_RESULT_TYPE_CLASS:
-      return &omni_results_class_class;
-    case OMNI_RESULT_TYPE_BOX:
-      return &omni_results_box_class;
-    case OMNI_RESULT_TYPE_KEYPOINTS:
-      return &omni_results_keypoints_class;
-    case OMNI_RESULT_TYPE_TEXT:
-      return &omni_results_text_class;
-    case OMNI_RESULT_TYPE_TENSOR:
-      return &omni_results_tensor_class;
-    default:
-      return NULL;
+  case OMNI_RESULT_TYPE_CLASS:
+    return &omni_results_class_class;
+  case OMNI_RESULT_TYPE_BOX:
+    return &omni_results_box_class;
+  case OMNI_RESULT_TYPE_KEYPOINTS:
+    return &omni_results_keypoints_class;
+  case OMNI_RESULT_TYPE_TEXT:
+    return &omni_results_text_class;
+  case OMNI_RESULT_TYPE_TENSOR:
+    return &omni_results_tensor_class;
+  default:
+    return NULL;
   }
 }
 
@@ -168,8 +168,8 @@ omni_results_meta_free (GstMeta *meta, GstBuffer *buffer)
 /* Appends copies of @src's entries and relations to @dest (ids shifted by
  * @dest's count); scales boxes by @sx, @sy. */
 static void
-append_copy (OmniResultsMeta *dest, const OmniResultsMeta *src, gdouble sx,
-    gdouble sy)
+append_copy (
+    OmniResultsMeta *dest, const OmniResultsMeta *src, gdouble sx, gdouble sy)
 {
   guint offset = dest->results->len, i;
 
@@ -630,8 +630,7 @@ results_from_json (OmniResultsMeta *meta, JsonObject *object, GError **error)
       || !(relations = omni_json_get_array (object, "relations", error)))
     return FALSE;
   for (i = 0; i < json_array_get_length (results); i++) {
-    if (!result_from_json (
-            meta, json_array_get_element (results, i), i, error))
+    if (!result_from_json (meta, json_array_get_element (results, i), i, error))
       return FALSE;
   }
   for (i = 0; i < json_array_get_length (relations); i++) {

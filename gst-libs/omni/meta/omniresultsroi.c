@@ -96,8 +96,8 @@ add_classification (OmniResultsMeta *meta, guint box, const GstStructure *s)
   if (label)
     contain (meta, box,
         omni_results_meta_add_class (meta, model, label,
-            get_confidence (s, "confidence"), n,
-            (const gchar *const *) labels, scores));
+            get_confidence (s, "confidence"), n, (const gchar *const *) labels,
+            scores));
   g_strfreev (labels);
   g_free (scores);
   if (gender)
@@ -177,7 +177,8 @@ add_roi (OmniResultsMeta *meta, GstVideoRegionOfInterestMeta *roi)
     else if (gst_structure_has_name (s, "omniocr")
              && gst_structure_get_string (s, "text"))
       contain (meta, box,
-          omni_results_meta_add_text (meta, gst_structure_get_string (s, "text"),
+          omni_results_meta_add_text (meta,
+              gst_structure_get_string (s, "text"),
               get_confidence (s, "confidence")));
   }
 }
@@ -196,7 +197,8 @@ relate_parents (OmniResultsMeta *meta, guint first, GstBuffer *buffer)
     guint s = first, child = OMNI_RESULT_ID_INVALID, parent = G_MAXUINT;
     const OmniResult *r;
 
-    if (roi->parent_id < 0)
+    /* 1.22 initialises both ids to 0: a ROI is not its own parent */
+    if (roi->parent_id < 0 || roi->parent_id == roi->id)
       continue;
     while ((r = omni_results_meta_iterate (meta, &s, OMNI_RESULT_TYPE_BOX))) {
       const OmniResultBox *b = (const OmniResultBox *) r;
@@ -228,7 +230,9 @@ relate_parents (OmniResultsMeta *meta, guint first, GstBuffer *buffer)
  * labels and scores; faceres's `gender` with `gender-confidence` and
  * `age-years` as a class "age" with that value), a keypoints entry per
  * `keypoints` structure, a text entry per `omniocr` structure. A ROI whose
- * parent_id names another ROI gets %OMNI_RELATION_IS_PART_OF its box.
+ * parent_id names another ROI gets %OMNI_RELATION_IS_PART_OF its box
+ * (parent_id -1, or equal to the ROI's own id, means no parent: GStreamer
+ * 1.22 initialises both to 0).
  *
  * ROIs already mirrored (a box with the same roi_id and label exists) are
  * skipped, so producers can each call this after attaching their ROIs.

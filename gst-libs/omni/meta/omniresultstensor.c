@@ -15,7 +15,8 @@
 
 #include "omniresults-private.h"
 
-static const gchar *const tensor_members[] = { "name", "dtype", "dims", "data" };
+static const gchar *const tensor_members[]
+    = { "name", "dtype", "dims", "data" };
 
 static void
 tensor_clear (OmniResult *result)
