@@ -42,14 +42,14 @@ fill (GstBuffer *buf, guint ids[6])
   ids[5] = omni_results_meta_add_box (r, "face", 40, 30, 32, 40, 0.5f, 0);
   g_bytes_unref (data);
 
-  fail_unless (omni_results_meta_relate (
-      r, ids[0], ids[1], OMNI_RELATION_CONTAINS));
-  fail_unless (omni_results_meta_relate (
-      r, ids[0], ids[2], OMNI_RELATION_CONTAINS));
-  fail_unless (omni_results_meta_relate (
-      r, ids[5], ids[0], OMNI_RELATION_IS_PART_OF));
-  fail_unless (omni_results_meta_relate (
-      r, ids[5], ids[0], OMNI_RELATION_RELATES_TO));
+  fail_unless (
+      omni_results_meta_relate (r, ids[0], ids[1], OMNI_RELATION_CONTAINS));
+  fail_unless (
+      omni_results_meta_relate (r, ids[0], ids[2], OMNI_RELATION_CONTAINS));
+  fail_unless (
+      omni_results_meta_relate (r, ids[5], ids[0], OMNI_RELATION_IS_PART_OF));
+  fail_unless (
+      omni_results_meta_relate (r, ids[5], ids[0], OMNI_RELATION_RELATES_TO));
   return r;
 }
 
@@ -139,8 +139,8 @@ GST_START_TEST (test_results_relations)
   fail_unless (omni_results_meta_get_relation (r, ids[0], ids[1])
                == OMNI_RELATION_CONTAINS);
   /* directed: nothing recorded the other way */
-  fail_unless (omni_results_meta_get_relation (r, ids[1], ids[0])
-               == OMNI_RELATION_NONE);
+  fail_unless (
+      omni_results_meta_get_relation (r, ids[1], ids[0]) == OMNI_RELATION_NONE);
   /* flags accumulate on a pair */
   fail_unless (omni_results_meta_get_relation (r, ids[5], ids[0])
                == (OMNI_RELATION_IS_PART_OF | OMNI_RELATION_RELATES_TO));
@@ -193,8 +193,8 @@ GST_START_TEST (test_results_iterate)
   state = 0;
   e = omni_results_meta_iterate (r, &state, OMNI_RESULT_TYPE_TEXT);
   fail_unless (e != NULL && e->id == ids[3]);
-  fail_unless (omni_results_meta_iterate (r, &state, OMNI_RESULT_TYPE_TEXT)
-               == NULL);
+  fail_unless (
+      omni_results_meta_iterate (r, &state, OMNI_RESULT_TYPE_TEXT) == NULL);
   gst_buffer_unref (buf);
 }
 
@@ -236,8 +236,8 @@ GST_START_TEST (test_results_scale)
   gst_video_info_set_format (&in, GST_VIDEO_FORMAT_I420, 640, 480);
   gst_video_info_set_format (&out, GST_VIDEO_FORMAT_I420, 320, 240);
   id = omni_results_meta_add_box (r, "car", 100, 50, 201, 100, 0.5f, 0);
-  fail_unless (r->meta.info->transform_func (
-      dest, &r->meta, buf, gst_video_meta_transform_scale_get_quark (), &trans));
+  fail_unless (r->meta.info->transform_func (dest, &r->meta, buf,
+      gst_video_meta_transform_scale_get_quark (), &trans));
   d = omni_buffer_get_results_meta (dest);
   b = omni_results_meta_get_box (d, id);
   fail_unless (b->x == 50 && b->y == 25 && b->w == 101 && b->h == 50,
@@ -284,7 +284,8 @@ GST_START_TEST (test_results_json)
   /* the form itself */
   node = omni_results_meta_to_json (r);
   o = json_node_get_object (node);
-  fail_unless_equals_string (json_object_get_string_member (o, "type"), "results");
+  fail_unless_equals_string (
+      json_object_get_string_member (o, "type"), "results");
   e = json_array_get_object_element (
       json_object_get_array_member (o, "results"), 0);
   fail_unless_equals_string (json_object_get_string_member (e, "kind"), "box");
@@ -293,8 +294,8 @@ GST_START_TEST (test_results_json)
       json_object_get_array_member (o, "results"), 4);
   fail_unless (json_object_get_null_member (e, "confidence"));
   /* the tensor entry has OmniTensorMeta's members: 1, -2, 0.5, 3.25 */
-  fail_unless_equals_string (json_object_get_string_member (e, "data"),
-      "AACAPwAAAMAAAAA/AABQQA==");
+  fail_unless_equals_string (
+      json_object_get_string_member (e, "data"), "AACAPwAAAMAAAAA/AABQQA==");
   e = json_array_get_object_element (
       json_object_get_array_member (o, "relations"), 2);
   text = omni_json_node_to_string (json_object_get_member (e, "relation"), 0);
@@ -315,12 +316,12 @@ expect_json_error (const gchar *json, const gchar *what)
   GError *err = NULL;
 
   fail_unless (json_parser_load_from_data (parser, json, -1, NULL), "%s", json);
-  fail_unless (omni_buffer_add_meta_from_json (
-                   buf, json_parser_get_root (parser), &err)
-               == NULL);
+  fail_unless (
+      omni_buffer_add_meta_from_json (buf, json_parser_get_root (parser), &err)
+      == NULL);
   fail_unless (g_error_matches (err, OMNI_META_ERROR, OMNI_META_ERROR_FIELD));
-  fail_unless (strstr (err->message, what) != NULL, "%s: %s", json,
-      err->message);
+  fail_unless (
+      strstr (err->message, what) != NULL, "%s: %s", json, err->message);
   fail_unless (omni_buffer_get_results_meta (buf) == NULL, "nothing added");
   g_error_free (err);
   g_object_unref (parser);
@@ -414,12 +415,12 @@ attach_rois (GstBuffer *buf)
   person = gst_buffer_add_video_region_of_interest_meta (
       buf, "person", 10, 20, 100, 200);
   person->id = 0;
-  gst_video_region_of_interest_meta_add_param (person,
-      gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.875,
-          "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, 4, "model",
-          G_TYPE_STRING, "centernet", "x-norm", G_TYPE_DOUBLE, 0.1, "y-norm",
-          G_TYPE_DOUBLE, 0.2, "w-norm", G_TYPE_DOUBLE, 0.5, "h-norm",
-          G_TYPE_DOUBLE, 0.9, NULL));
+  gst_video_region_of_interest_meta_add_param (
+      person, gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE,
+                  0.875, "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, 4,
+                  "model", G_TYPE_STRING, "centernet", "x-norm", G_TYPE_DOUBLE,
+                  0.1, "y-norm", G_TYPE_DOUBLE, 0.2, "w-norm", G_TYPE_DOUBLE,
+                  0.5, "h-norm", G_TYPE_DOUBLE, 0.9, NULL));
   s = gst_structure_new (
       "keypoints", "model", G_TYPE_STRING, "movenet-lightning", NULL);
   take_array (s, "names", array_of_strings (&v, kp_names, 3));
@@ -432,9 +433,9 @@ attach_rois (GstBuffer *buf)
       buf, "face", 40, 30, 32, 40);
   face->id = 1;
   face->parent_id = 0;
-  gst_video_region_of_interest_meta_add_param (face,
-      gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.5,
-          "track-id", G_TYPE_UINT, 0, NULL));
+  gst_video_region_of_interest_meta_add_param (
+      face, gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.5,
+                "track-id", G_TYPE_UINT, 0, NULL));
   s = gst_structure_new ("classification", "model", G_TYPE_STRING, "emotion",
       "label", G_TYPE_STRING, "happy", "confidence", G_TYPE_DOUBLE, 0.75, NULL);
   take_array (s, "labels", array_of_strings (&v, emotions, 7));
@@ -449,12 +450,12 @@ attach_rois (GstBuffer *buf)
   gst_video_region_of_interest_meta_add_param (face, s);
 
   /* omniocr numbers its lines from 0 too: same id, other label */
-  text = gst_buffer_add_video_region_of_interest_meta (buf, "text", 5, 300, 90, 16);
+  text = gst_buffer_add_video_region_of_interest_meta (
+      buf, "text", 5, 300, 90, 16);
   text->id = 0;
   gst_video_region_of_interest_meta_add_param (text,
-      gst_structure_new ("omniocr", "text", G_TYPE_STRING, "EXIT",
-          "confidence", G_TYPE_DOUBLE, 0.625, "inverted", G_TYPE_BOOLEAN,
-          FALSE, NULL));
+      gst_structure_new ("omniocr", "text", G_TYPE_STRING, "EXIT", "confidence",
+          G_TYPE_DOUBLE, 0.625, "inverted", G_TYPE_BOOLEAN, FALSE, NULL));
 }
 
 static guint
@@ -533,8 +534,8 @@ GST_START_TEST (test_results_from_rois)
   fail_unless (omni_results_meta_get_relation (r, 7, 0) == OMNI_RELATION_NONE);
   t = omni_results_meta_get_text (r, 8);
   fail_unless_equals_string (t->text, "EXIT");
-  fail_unless (omni_results_meta_get_relation (r, 7, 8)
-               == OMNI_RELATION_CONTAINS);
+  fail_unless (
+      omni_results_meta_get_relation (r, 7, 8) == OMNI_RELATION_CONTAINS);
 
   /* a second call (another producer) mirrors only new ROIs */
   fail_unless (omni_results_meta_add_from_rois (buf) == r);
