@@ -19,9 +19,9 @@
 #include <gst/video/video.h>
 #include <omni/omni.h>
 
-static const gchar *formats[] = { "I420", "YV12", "NV12", "NV21", "Y42B",
-  "Y444", "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR", "RGB",
-  "BGR", "GRAY8" };
+static const gchar *formats[]
+    = { "I420", "YV12", "NV12", "NV21", "Y42B", "Y444", "RGBx", "BGRx", "xRGB",
+        "xBGR", "RGBA", "BGRA", "ARGB", "ABGR", "RGB", "BGR", "GRAY8" };
 
 typedef struct {
   gint x, y, w, h;
@@ -63,8 +63,9 @@ random_frame (const GstVideoInfo *info, guint32 seed)
 static void
 add_box (GstBuffer *buf, const Box *b, guint id)
 {
-  GstVideoRegionOfInterestMeta *roi = gst_buffer_add_video_region_of_interest_meta (
-      buf, "person", b->x, b->y, b->w, b->h);
+  GstVideoRegionOfInterestMeta *roi
+      = gst_buffer_add_video_region_of_interest_meta (
+          buf, "person", b->x, b->y, b->w, b->h);
 
   roi->id = id;
   roi->parent_id = -1;
@@ -86,8 +87,8 @@ expected_color (const GstVideoInfo *info, gint v[4])
     v[0] = 255, v[1] = 56, v[2] = 56;
     return;
   }
-  fail_unless (gst_video_color_matrix_get_Kr_Kb (
-      info->colorimetry.matrix, &kr, &kb));
+  fail_unless (
+      gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &kr, &kb));
   gst_video_color_range_offsets (
       info->colorimetry.range, info->finfo, off, scale);
   Y = kr * R + (1 - kr - kb) * G + kb * B;
@@ -140,8 +141,10 @@ check_frame (const GstVideoInfo *info, GstBuffer *in, GstBuffer *out,
   guint k, on = 0;
 
   expected_color (info, color);
-  fail_unless (gst_video_frame_map (&fi, (GstVideoInfo *) info, in, GST_MAP_READ));
-  fail_unless (gst_video_frame_map (&fo, (GstVideoInfo *) info, out, GST_MAP_READ));
+  fail_unless (
+      gst_video_frame_map (&fi, (GstVideoInfo *) info, in, GST_MAP_READ));
+  fail_unless (
+      gst_video_frame_map (&fo, (GstVideoInfo *) info, out, GST_MAP_READ));
   for (k = 0; k < GST_VIDEO_INFO_N_COMPONENTS (info); k++) {
     const guint8 *di = GST_VIDEO_FRAME_COMP_DATA (&fi, k);
     const guint8 *dout = GST_VIDEO_FRAME_COMP_DATA (&fo, k);
@@ -159,13 +162,13 @@ check_frame (const GstVideoInfo *info, GstBuffer *in, GstBuffer *out,
         if (sample_on_border (info, sx, sy, ws, hs, boxes, n, lw)) {
           fail_unless (ABS (b - color[k]) <= 1,
               "%s %dx%d comp %u sample %d,%d: %d, box colour %d",
-              GST_VIDEO_INFO_NAME (info), info->width, info->height, k, sx,
-              sy, b, color[k]);
+              GST_VIDEO_INFO_NAME (info), info->width, info->height, k, sx, sy,
+              b, color[k]);
           on++;
         } else {
           fail_unless (a == b, "%s %dx%d comp %u sample %d,%d changed %d -> %d",
-              GST_VIDEO_INFO_NAME (info), info->width, info->height, k, sx,
-              sy, a, b);
+              GST_VIDEO_INFO_NAME (info), info->width, info->height, k, sx, sy,
+              a, b);
         }
       }
     }
@@ -178,12 +181,12 @@ check_frame (const GstVideoInfo *info, GstBuffer *in, GstBuffer *out,
 /* Pushes a random frame with @boxes and checks the output; returns the
  * number of border samples. */
 static guint
-run_boxes (const gchar *format, gint w, gint h, const Box *boxes, guint n,
-    gint lw)
+run_boxes (
+    const gchar *format, gint w, gint h, const Box *boxes, guint n, gint lw)
 {
   GstVideoInfo info;
-  gchar *launch = g_strdup_printf (
-      "omnioverlay draw-labels=false line-width-px=%d", lw);
+  gchar *launch
+      = g_strdup_printf ("omnioverlay draw-labels=false line-width-px=%d", lw);
   GstHarness *hx = make_harness (launch, format, w, h, &info);
   GstBuffer *in = random_frame (&info, 42), *ref = gst_buffer_copy_deep (in);
   GstBuffer *out;
@@ -327,7 +330,8 @@ GST_START_TEST (test_labels)
   out2 = gst_harness_pull (hx);
   fail_unless (changed_rows (&info, ref2, out2, &first, &last, &n2));
   fail_unless_equals_int (last, 99);
-  fail_unless (first >= 100 - 3 * 20 && first <= 100 - 3 * 10, "first %d", first);
+  fail_unless (
+      first >= 100 - 3 * 20 && first <= 100 - 3 * 10, "first %d", first);
   fail_unless (n2 > n1);
   gst_buffer_unref (out);
   gst_buffer_unref (ref);
@@ -363,8 +367,8 @@ GST_START_TEST (test_keypoints)
 {
   GstVideoInfo info;
   GstHarness *hx = make_harness (
-      "omnioverlay draw-boxes=false draw-labels=false line-width-px=1",
-      "RGB", 200, 100, &info);
+      "omnioverlay draw-boxes=false draw-labels=false line-width-px=1", "RGB",
+      200, 100, &info);
   GstBuffer *in = random_frame (&info, 5), *ref = gst_buffer_copy_deep (in);
   GstBuffer *out;
   GstVideoRegionOfInterestMeta *roi;
@@ -379,14 +383,16 @@ GST_START_TEST (test_keypoints)
   const guint8 *o, *r;
   gint so;
 
-  roi = gst_buffer_add_video_region_of_interest_meta (in, "person", 10, 10, 180, 80);
-  gst_structure_take_value (s, "names", value_array (&v, G_TYPE_STRING, 3, names));
+  roi = gst_buffer_add_video_region_of_interest_meta (
+      in, "person", 10, 10, 180, 80);
+  gst_structure_take_value (
+      s, "names", value_array (&v, G_TYPE_STRING, 3, names));
   gst_structure_take_value (s, "x", value_array (&v, G_TYPE_DOUBLE, 3, px));
   gst_structure_take_value (s, "y", value_array (&v, G_TYPE_DOUBLE, 3, py));
   gst_structure_take_value (s, "score", value_array (&v, G_TYPE_DOUBLE, 3, ps));
   gst_video_region_of_interest_meta_add_param (roi, s);
-  gst_video_region_of_interest_meta_add_param (roi,
-      gst_structure_new ("detection", "label-id", G_TYPE_UINT, 0, NULL));
+  gst_video_region_of_interest_meta_add_param (
+      roi, gst_structure_new ("detection", "label-id", G_TYPE_UINT, 0, NULL));
   fail_unless_equals_int (gst_harness_push (hx, in), GST_FLOW_OK);
   out = gst_harness_pull (hx);
   gst_video_frame_map (&fo, &info, out, GST_MAP_READ);
@@ -394,7 +400,7 @@ GST_START_TEST (test_keypoints)
   o = GST_VIDEO_FRAME_PLANE_DATA (&fo, 0);
   r = GST_VIDEO_FRAME_PLANE_DATA (&fi, 0);
   so = GST_VIDEO_FRAME_PLANE_STRIDE (&fo, 0);
-#define PIX(d, x, y) ((d) + (y) * so + (x) * 3)
+#define PIX(d, x, y) ((d) + (y) *so + (x) *3)
   /* the shoulders, and the skeleton line half way between them */
   fail_unless (PIX (o, 50, 50)[0] == 255 && PIX (o, 50, 50)[1] == 56);
   fail_unless (PIX (o, 150, 50)[0] == 255 && PIX (o, 150, 50)[2] == 56);
@@ -418,8 +424,8 @@ GST_END_TEST;
 GST_START_TEST (test_caption)
 {
   GstVideoInfo info;
-  GstHarness *hx = make_harness (
-      "omnioverlay font-size-px=10", "I420", 320, 240, &info);
+  GstHarness *hx
+      = make_harness ("omnioverlay font-size-px=10", "I420", 320, 240, &info);
   GstBuffer *in, *ref, *out;
   gint first, last, n;
   guint i;

@@ -55,7 +55,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_overlay_debug);
 #define GST_CAT_DEFAULT gst_omni_overlay_debug
 
 #define OVERLAY_FORMATS                                                        \
-  "{ I420, YV12, NV12, NV21, Y42B, Y444, RGBx, BGRx, xRGB, xBGR, RGBA, "     \
+  "{ I420, YV12, NV12, NV21, Y42B, Y444, RGBx, BGRx, xRGB, xBGR, RGBA, "       \
   "BGRA, ARGB, ABGR, RGB, BGR, GRAY8 }"
 
 #define DEFAULT_FONT_DESC "Sans Bold"
@@ -95,12 +95,12 @@ G_DEFINE_TYPE (GstOmniOverlay, gst_omni_overlay, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (
     omnioverlay, "omnioverlay", GST_RANK_NONE, GST_TYPE_OMNI_OVERLAY);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (OVERLAY_FORMATS)));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (OVERLAY_FORMATS)));
+static GstStaticPadTemplate sink_template
+    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (OVERLAY_FORMATS)));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (OVERLAY_FORMATS)));
 
 /* Line width and font size for a frame @height pixels high: the
  * properties, or (0) about 3 px and 27 px at 1080 lines. */
@@ -165,7 +165,8 @@ take_settings (GstOmniOverlay *self, OmniOverlaySettings *s)
 }
 
 static GstFlowReturn
-gst_omni_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
+gst_omni_overlay_transform_frame_ip (
+    GstVideoFilter *filter, GstVideoFrame *frame)
 {
   GstOmniOverlay *self = GST_OMNI_OVERLAY (filter);
   OmniOverlaySettings s;
@@ -216,44 +217,44 @@ gst_omni_overlay_set_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_DRAW_BOXES:
-      self->props.boxes = g_value_get_boolean (value);
-      break;
-    case PROP_DRAW_LABELS:
-      self->props.labels = g_value_get_boolean (value);
-      break;
-    case PROP_DRAW_SCORES:
-      self->props.scores = g_value_get_boolean (value);
-      break;
-    case PROP_DRAW_TRACK_IDS:
-      self->props.track_ids = g_value_get_boolean (value);
-      break;
-    case PROP_DRAW_KEYPOINTS:
-      self->props.keypoints = g_value_get_boolean (value);
-      break;
-    case PROP_DRAW_CAPTION:
-      self->props.caption = g_value_get_boolean (value);
-      break;
-    case PROP_LINE_WIDTH_PX:
-      self->line_width_px = g_value_get_uint (value);
-      break;
-    case PROP_FONT_DESC:
-      g_free (self->font_desc);
-      self->font_desc = g_value_dup_string (value);
-      if (!self->font_desc)
-        self->font_desc = g_strdup (DEFAULT_FONT_DESC);
-      self->text_dirty = TRUE;
-      break;
-    case PROP_FONT_SIZE_PX:
-      self->font_size_px = g_value_get_uint (value);
-      self->text_dirty = TRUE;
-      break;
-    case PROP_KEYPOINT_THRESHOLD:
-      self->props.keypoint_threshold = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_DRAW_BOXES:
+    self->props.boxes = g_value_get_boolean (value);
+    break;
+  case PROP_DRAW_LABELS:
+    self->props.labels = g_value_get_boolean (value);
+    break;
+  case PROP_DRAW_SCORES:
+    self->props.scores = g_value_get_boolean (value);
+    break;
+  case PROP_DRAW_TRACK_IDS:
+    self->props.track_ids = g_value_get_boolean (value);
+    break;
+  case PROP_DRAW_KEYPOINTS:
+    self->props.keypoints = g_value_get_boolean (value);
+    break;
+  case PROP_DRAW_CAPTION:
+    self->props.caption = g_value_get_boolean (value);
+    break;
+  case PROP_LINE_WIDTH_PX:
+    self->line_width_px = g_value_get_uint (value);
+    break;
+  case PROP_FONT_DESC:
+    g_free (self->font_desc);
+    self->font_desc = g_value_dup_string (value);
+    if (!self->font_desc)
+      self->font_desc = g_strdup (DEFAULT_FONT_DESC);
+    self->text_dirty = TRUE;
+    break;
+  case PROP_FONT_SIZE_PX:
+    self->font_size_px = g_value_get_uint (value);
+    self->text_dirty = TRUE;
+    break;
+  case PROP_KEYPOINT_THRESHOLD:
+    self->props.keypoint_threshold = g_value_get_double (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -266,39 +267,39 @@ gst_omni_overlay_get_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_DRAW_BOXES:
-      g_value_set_boolean (value, self->props.boxes);
-      break;
-    case PROP_DRAW_LABELS:
-      g_value_set_boolean (value, self->props.labels);
-      break;
-    case PROP_DRAW_SCORES:
-      g_value_set_boolean (value, self->props.scores);
-      break;
-    case PROP_DRAW_TRACK_IDS:
-      g_value_set_boolean (value, self->props.track_ids);
-      break;
-    case PROP_DRAW_KEYPOINTS:
-      g_value_set_boolean (value, self->props.keypoints);
-      break;
-    case PROP_DRAW_CAPTION:
-      g_value_set_boolean (value, self->props.caption);
-      break;
-    case PROP_LINE_WIDTH_PX:
-      g_value_set_uint (value, self->line_width_px);
-      break;
-    case PROP_FONT_DESC:
-      g_value_set_string (value, self->font_desc);
-      break;
-    case PROP_FONT_SIZE_PX:
-      g_value_set_uint (value, self->font_size_px);
-      break;
-    case PROP_KEYPOINT_THRESHOLD:
-      g_value_set_double (value, self->props.keypoint_threshold);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_DRAW_BOXES:
+    g_value_set_boolean (value, self->props.boxes);
+    break;
+  case PROP_DRAW_LABELS:
+    g_value_set_boolean (value, self->props.labels);
+    break;
+  case PROP_DRAW_SCORES:
+    g_value_set_boolean (value, self->props.scores);
+    break;
+  case PROP_DRAW_TRACK_IDS:
+    g_value_set_boolean (value, self->props.track_ids);
+    break;
+  case PROP_DRAW_KEYPOINTS:
+    g_value_set_boolean (value, self->props.keypoints);
+    break;
+  case PROP_DRAW_CAPTION:
+    g_value_set_boolean (value, self->props.caption);
+    break;
+  case PROP_LINE_WIDTH_PX:
+    g_value_set_uint (value, self->line_width_px);
+    break;
+  case PROP_FONT_DESC:
+    g_value_set_string (value, self->font_desc);
+    break;
+  case PROP_FONT_SIZE_PX:
+    g_value_set_uint (value, self->font_size_px);
+    break;
+  case PROP_KEYPOINT_THRESHOLD:
+    g_value_set_double (value, self->props.keypoint_threshold);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }

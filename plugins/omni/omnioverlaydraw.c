@@ -20,23 +20,42 @@
 
 /* Twelve colours far apart in hue and lightness (Glasbey-like). */
 static const guint8 palette[][3] = {
-  { 255, 56, 56 }, { 72, 249, 10 }, { 0, 194, 255 }, { 255, 178, 29 },
-  { 207, 210, 49 }, { 146, 204, 23 }, { 61, 219, 134 }, { 26, 147, 52 },
-  { 0, 212, 187 }, { 52, 69, 147 }, { 100, 115, 255 }, { 203, 56, 255 },
+  { 255, 56, 56 },
+  { 72, 249, 10 },
+  { 0, 194, 255 },
+  { 255, 178, 29 },
+  { 207, 210, 49 },
+  { 146, 204, 23 },
+  { 61, 219, 134 },
+  { 26, 147, 52 },
+  { 0, 212, 187 },
+  { 52, 69, 147 },
+  { 100, 115, 255 },
+  { 203, 56, 255 },
 };
 
 /* COCO's 17-point skeleton as pairs of point names (as MoveNet and the
  * COCO keypoint annotations name them). */
 static const gchar *const skeleton[][2] = {
-  { "left_ankle", "left_knee" }, { "left_knee", "left_hip" },
-  { "right_ankle", "right_knee" }, { "right_knee", "right_hip" },
-  { "left_hip", "right_hip" }, { "left_shoulder", "left_hip" },
-  { "right_shoulder", "right_hip" }, { "left_shoulder", "right_shoulder" },
-  { "left_shoulder", "left_elbow" }, { "right_shoulder", "right_elbow" },
-  { "left_elbow", "left_wrist" }, { "right_elbow", "right_wrist" },
-  { "left_eye", "right_eye" }, { "nose", "left_eye" }, { "nose", "right_eye" },
-  { "left_eye", "left_ear" }, { "right_eye", "right_ear" },
-  { "left_ear", "left_shoulder" }, { "right_ear", "right_shoulder" },
+  { "left_ankle", "left_knee" },
+  { "left_knee", "left_hip" },
+  { "right_ankle", "right_knee" },
+  { "right_knee", "right_hip" },
+  { "left_hip", "right_hip" },
+  { "left_shoulder", "left_hip" },
+  { "right_shoulder", "right_hip" },
+  { "left_shoulder", "right_shoulder" },
+  { "left_shoulder", "left_elbow" },
+  { "right_shoulder", "right_elbow" },
+  { "left_elbow", "left_wrist" },
+  { "right_elbow", "right_wrist" },
+  { "left_eye", "right_eye" },
+  { "nose", "left_eye" },
+  { "nose", "right_eye" },
+  { "left_eye", "left_ear" },
+  { "right_eye", "right_ear" },
+  { "left_ear", "left_shoulder" },
+  { "right_ear", "right_shoulder" },
 };
 
 /* The colour of a label: by its model index when known, else by name. */
@@ -44,8 +63,7 @@ void
 omni_overlay_label_color (
     const gchar *label, gint label_id, guint8 *r, guint8 *g, guint8 *b)
 {
-  guint i = label_id >= 0 ? (guint) label_id
-                          : (label ? g_str_hash (label) : 0);
+  guint i = label_id >= 0 ? (guint) label_id : (label ? g_str_hash (label) : 0);
 
   i %= G_N_ELEMENTS (palette);
   *r = palette[i][0];
@@ -55,8 +73,8 @@ omni_overlay_label_color (
 
 /* Black or white, whichever reads better on r, g, b. */
 static void
-contrast_color (const OmniPainter *p, guint8 r, guint8 g, guint8 b,
-    OmniPaintColor *c)
+contrast_color (
+    const OmniPainter *p, guint8 r, guint8 g, guint8 b, OmniPaintColor *c)
 {
   guint8 v = (0.299 * r + 0.587 * g + 0.114 * b) > 140 ? 0 : 255;
 
@@ -89,7 +107,8 @@ draw_text_block (const OmniPainter *p, OmniTextRenderer *text,
   for (i = 0; i < lines->len; i++) {
     const OmniTextMask *m = omni_text_renderer_render (text, lines->pdata[i]);
 
-    p->blend (p, frame, x + pad, y, m->data, m->width, m->height, m->stride, fg);
+    p->blend (
+        p, frame, x + pad, y, m->data, m->width, m->height, m->stride, fg);
     y += m->height;
   }
 }
@@ -124,12 +143,15 @@ roi_lines (const GstVideoRegionOfInterestMeta *roi, const GstStructure *det,
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   const gchar *label = g_quark_to_string (roi->roi_type);
-  GString *first = g_string_new (
-      label && g_utf8_validate (label, -1, NULL) ? label : "?");
+  GString *first
+      = g_string_new (label && g_utf8_validate (label, -1, NULL) ? label : "?");
   gdouble conf;
   guint track = 0;
   GList *l;
 
+  if (!det) /* omniocr's lines carry their confidence in their own params */
+    det = gst_video_region_of_interest_meta_get_param (
+        (GstVideoRegionOfInterestMeta *) roi, "omniocr");
   if (det && s->scores && gst_structure_get_double (det, "confidence", &conf))
     g_string_append_printf (first, " %.2f", conf);
   if (det && s->track_ids && gst_structure_get_uint (det, "track-id", &track)
@@ -231,7 +253,8 @@ omni_overlay_draw_roi (const OmniPainter *p, OmniTextRenderer *text,
   GList *l;
 
   if (!det || !gst_structure_get_uint (det, "label-id", &label_id))
-    omni_overlay_label_color (g_quark_to_string (roi->roi_type), -1, &r, &g, &b);
+    omni_overlay_label_color (
+        g_quark_to_string (roi->roi_type), -1, &r, &g, &b);
   else
     omni_overlay_label_color (NULL, (gint) label_id, &r, &g, &b);
   omni_painter_color (p, r, g, b, &c);

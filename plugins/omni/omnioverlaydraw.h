@@ -27,8 +27,8 @@ typedef struct {
   gdouble risk;
 } OmniOverlayVerdict;
 
-void omni_overlay_label_color (const gchar *label, gint label_id,
-    guint8 *r, guint8 *g, guint8 *b);
+void omni_overlay_label_color (
+    const gchar *label, gint label_id, guint8 *r, guint8 *g, guint8 *b);
 void omni_overlay_draw_roi (const OmniPainter *p, OmniTextRenderer *text,
     GstVideoFrame *frame, const GstVideoRegionOfInterestMeta *roi,
     const OmniOverlaySettings *s);

@@ -159,26 +159,26 @@ static gboolean
 is_supported (GstVideoFormat format)
 {
   switch (format) {
-    case GST_VIDEO_FORMAT_I420:
-    case GST_VIDEO_FORMAT_YV12:
-    case GST_VIDEO_FORMAT_NV12:
-    case GST_VIDEO_FORMAT_NV21:
-    case GST_VIDEO_FORMAT_Y42B:
-    case GST_VIDEO_FORMAT_Y444:
-    case GST_VIDEO_FORMAT_RGBx:
-    case GST_VIDEO_FORMAT_BGRx:
-    case GST_VIDEO_FORMAT_xRGB:
-    case GST_VIDEO_FORMAT_xBGR:
-    case GST_VIDEO_FORMAT_RGBA:
-    case GST_VIDEO_FORMAT_BGRA:
-    case GST_VIDEO_FORMAT_ARGB:
-    case GST_VIDEO_FORMAT_ABGR:
-    case GST_VIDEO_FORMAT_RGB:
-    case GST_VIDEO_FORMAT_BGR:
-    case GST_VIDEO_FORMAT_GRAY8:
-      return TRUE;
-    default:
-      return FALSE;
+  case GST_VIDEO_FORMAT_I420:
+  case GST_VIDEO_FORMAT_YV12:
+  case GST_VIDEO_FORMAT_NV12:
+  case GST_VIDEO_FORMAT_NV21:
+  case GST_VIDEO_FORMAT_Y42B:
+  case GST_VIDEO_FORMAT_Y444:
+  case GST_VIDEO_FORMAT_RGBx:
+  case GST_VIDEO_FORMAT_BGRx:
+  case GST_VIDEO_FORMAT_xRGB:
+  case GST_VIDEO_FORMAT_xBGR:
+  case GST_VIDEO_FORMAT_RGBA:
+  case GST_VIDEO_FORMAT_BGRA:
+  case GST_VIDEO_FORMAT_ARGB:
+  case GST_VIDEO_FORMAT_ABGR:
+  case GST_VIDEO_FORMAT_RGB:
+  case GST_VIDEO_FORMAT_BGR:
+  case GST_VIDEO_FORMAT_GRAY8:
+    return TRUE;
+  default:
+    return FALSE;
   }
 }
 
@@ -243,12 +243,13 @@ omni_painter_color (
 /* A line @width pixels thick from (x0, y0) to (x1, y1): squares stamped
  * along a DDA walk. */
 void
-omni_painter_line (const OmniPainter *p, GstVideoFrame *frame, gint x0,
-    gint y0, gint x1, gint y1, gint width, const OmniPaintColor *c)
+omni_painter_line (const OmniPainter *p, GstVideoFrame *frame, gint x0, gint y0,
+    gint x1, gint y1, gint width, const OmniPaintColor *c)
 {
   gint dx = x1 - x0, dy = y1 - y0;
   gint steps = MAX (ABS (dx), ABS (dy)), i, half = width / 2;
-  gint w = GST_VIDEO_INFO_WIDTH (&p->info), h = GST_VIDEO_INFO_HEIGHT (&p->info);
+  gint w = GST_VIDEO_INFO_WIDTH (&p->info),
+       h = GST_VIDEO_INFO_HEIGHT (&p->info);
 
   /* nothing to draw when both ends lie on one side outside the frame */
   if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 >= w && x1 >= w)

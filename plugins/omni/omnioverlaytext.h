@@ -16,8 +16,7 @@ typedef struct {
 
 typedef struct _OmniTextRenderer OmniTextRenderer;
 
-OmniTextRenderer *omni_text_renderer_new (
-    const gchar *font_desc, gint size_px);
+OmniTextRenderer *omni_text_renderer_new (const gchar *font_desc, gint size_px);
 void omni_text_renderer_free (OmniTextRenderer *r);
 const OmniTextMask *omni_text_renderer_render (
     OmniTextRenderer *r, const gchar *text);
