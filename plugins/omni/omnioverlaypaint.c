@@ -136,11 +136,61 @@ blend_components (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
       const guint8 *mrow = mask + (gsize) my * ms;
       guint8 *row = data + (gsize) sy * stride;
 
+      if (ws == 0) { /* a sample per pixel: the mask indexes directly */
+        const guint8 *m = mrow - x;
+
+        for (sx = sx0; sx < sx1; sx++) {
+          guint a = m[sx];
+
+          if (a == 255)
+            row[sx * ps] = c->v[k];
+          else if (a)
+            row[sx * ps] = mix (row[sx * ps], c->v[k], a);
+        }
+        continue;
+      }
       for (sx = sx0; sx < sx1; sx++) {
         guint a = mrow[CLAMP ((sx << ws) - x, 0, mw - 1)];
 
         if (a)
           row[sx * ps] = mix (row[sx * ps], c->v[k], a);
+      }
+    }
+  }
+}
+
+/* Packed 4-byte RGB: one pass over the pixels; full coverage is one
+ * 32-bit store, none is skipped. */
+static void
+blend_packed4 (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
+    const guint8 *mask, gint mw, gint mh, gint ms, const OmniPaintColor *c)
+{
+  const GstVideoFormatInfo *finfo = p->info.finfo;
+  guint8 pixel[4] = { 0xff, 0xff, 0xff, 0xff };
+  guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  gint cx = x, cy = y, cw = mw, ch = mh, row, i;
+  guint k, n = GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo);
+
+  if (!clip (&p->info, &cx, &cy, &cw, &ch))
+    return;
+  for (k = 0; k < n; k++)
+    pixel[GST_VIDEO_FORMAT_INFO_POFFSET (finfo, k)] = c->v[k];
+  for (row = cy; row < cy + ch; row++) {
+    const guint8 *m = mask + (gsize) (row - y) * ms + (cx - x);
+    guint8 *d = data + (gsize) row * stride + (gsize) cx * 4;
+
+    for (i = 0; i < cw; i++, d += 4) {
+      guint a = m[i];
+
+      if (a == 255) {
+        memcpy (d, pixel, 4);
+      } else if (a) {
+        for (k = 0; k < n; k++) {
+          guint o = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, k);
+
+          d[o] = mix (d[o], pixel[o], a);
+        }
       }
     }
   }
@@ -194,7 +244,7 @@ omni_painter_init (OmniPainter *p, const GstVideoInfo *info)
     return FALSE;
   p->info = *info;
   p->fill = is_packed4 (finfo) ? fill_packed4 : fill_components;
-  p->blend = blend_components;
+  p->blend = is_packed4 (finfo) ? blend_packed4 : blend_components;
   p->yuv = GST_VIDEO_FORMAT_INFO_IS_YUV (finfo);
   p->alpha_comp = GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo) ? 3 : -1;
   gst_video_color_range_offsets (
