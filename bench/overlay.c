@@ -134,8 +134,8 @@ on_draw (GstElement *overlay, cairo_t *cr, guint64 ts, guint64 dur,
     cairo_rectangle (cr, x + 1.5, y + 1.5, BOX_W - 3, BOX_H - 3);
     cairo_stroke (cr);
     pango_layout_get_pixel_extents (*layout, &ink, &logical);
-    cairo_rectangle (cr, x, y - logical.height, logical.width + 4,
-        logical.height);
+    cairo_rectangle (
+        cr, x, y - logical.height, logical.width + 4, logical.height);
     cairo_fill (cr);
     cairo_set_source_rgb (cr, 0, 0, 0);
     cairo_move_to (cr, x + 2, y - logical.height);
@@ -154,7 +154,8 @@ textoverlay_chain (void)
 
     box_at (i, &x, &y);
     g_string_append_printf (s,
-        "%stextoverlay name=t%u text=\"%s\" font-desc=\"%s\" halignment=position "
+        "%stextoverlay name=t%u text=\"%s\" font-desc=\"%s\" "
+        "halignment=position "
         "valignment=position xpos=%f ypos=%f shaded-background=true",
         i ? " ! " : "", i, LABEL, FONT, x / 1920.0, (y - 30) / 1080.0);
   }
@@ -243,11 +244,11 @@ main (int argc, char **argv)
 
   id_b = run ("identity", bgrx, fb, frames, FALSE);
   id_i = run ("identity", i420, fi, frames, FALSE);
-  omni_b = run ("omnioverlay font-desc=\"Sans Bold\" font-size-px=27", bgrx,
-                    fb, frames, FALSE)
+  omni_b = run ("omnioverlay font-desc=\"Sans Bold\" font-size-px=27", bgrx, fb,
+               frames, FALSE)
            - id_b;
-  omni_i = run ("omnioverlay font-desc=\"Sans Bold\" font-size-px=27", i420,
-                    fi, frames, FALSE)
+  omni_i = run ("omnioverlay font-desc=\"Sans Bold\" font-size-px=27", i420, fi,
+               frames, FALSE)
            - id_i;
   cairo = run ("cairooverlay", bgrx, fb, frames, TRUE) - id_b;
   text = run (chain, bgrx, fb, frames, FALSE) - id_b;

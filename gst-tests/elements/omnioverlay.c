@@ -458,6 +458,55 @@ GST_START_TEST (test_caption)
 
 GST_END_TEST;
 
+/* Malformed parameters (absurd or NaN keypoints, arrays of other lengths
+ * or types) draw nothing of theirs: the output equals that of the box
+ * alone. */
+GST_START_TEST (test_bad_params)
+{
+  GstVideoInfo info;
+  GstHarness *hx
+      = make_harness ("omnioverlay line-width-px=2", "NV12", 64, 48, &info);
+  GstBuffer *a = random_frame (&info, 9), *b = gst_buffer_copy_deep (a);
+  GstBuffer *oa, *ob;
+  GstVideoRegionOfInterestMeta *roi;
+  GstStructure *s = gst_structure_new_empty ("keypoints");
+  GValue v = G_VALUE_INIT;
+  gdouble big = 1e30, nan = NAN, one = 1.0;
+  gpointer names[] = { "left_shoulder", "right_shoulder" };
+  gpointer xs[] = { &big, &nan }, ys[] = { &one, &one }, sc[] = { &one };
+  const Box box = { 8, 20, 30, 20 };
+  GstMapInfo ma, mb;
+
+  add_box (a, &box, 0);
+  add_box (b, &box, 0);
+  roi = gst_buffer_get_video_region_of_interest_meta_id (b, 0);
+  gst_structure_take_value (
+      s, "names", value_array (&v, G_TYPE_STRING, 2, names));
+  gst_structure_take_value (s, "x", value_array (&v, G_TYPE_DOUBLE, 2, xs));
+  gst_structure_take_value (s, "y", value_array (&v, G_TYPE_DOUBLE, 2, ys));
+  gst_structure_take_value (s, "score", value_array (&v, G_TYPE_DOUBLE, 1, sc));
+  gst_video_region_of_interest_meta_add_param (roi, gst_structure_copy (s));
+  gst_structure_take_value (s, "score", value_array (&v, G_TYPE_DOUBLE, 2, ys));
+  gst_video_region_of_interest_meta_add_param (roi, s);
+  gst_video_region_of_interest_meta_add_param (
+      roi, gst_structure_new ("classification", "labels", G_TYPE_STRING, "x",
+               "scores", G_TYPE_INT, 3, NULL));
+  fail_unless_equals_int (gst_harness_push (hx, a), GST_FLOW_OK);
+  oa = gst_harness_pull (hx);
+  fail_unless_equals_int (gst_harness_push (hx, b), GST_FLOW_OK);
+  ob = gst_harness_pull (hx);
+  gst_buffer_map (oa, &ma, GST_MAP_READ);
+  gst_buffer_map (ob, &mb, GST_MAP_READ);
+  fail_unless (memcmp (ma.data, mb.data, ma.size) == 0);
+  gst_buffer_unmap (oa, &ma);
+  gst_buffer_unmap (ob, &mb);
+  gst_buffer_unref (oa);
+  gst_buffer_unref (ob);
+  gst_harness_teardown (hx);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_refuses_unsupported_format)
 {
   GstHarness *hx = gst_harness_new ("omnioverlay");
@@ -484,6 +533,7 @@ omnioverlay_suite (void)
   tcase_add_test (tc, test_labels);
   tcase_add_test (tc, test_keypoints);
   tcase_add_test (tc, test_caption);
+  tcase_add_test (tc, test_bad_params);
   tcase_add_test (tc, test_refuses_unsupported_format);
   return s;
 }

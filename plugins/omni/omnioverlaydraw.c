@@ -14,6 +14,7 @@
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <string.h>
 
 #include "omnioverlaydraw.h"
@@ -180,7 +181,25 @@ array_double (const GValue *array, guint i)
 {
   const GValue *v = gst_value_array_get_value (array, i);
 
-  return G_VALUE_HOLDS_DOUBLE (v) ? g_value_get_double (v) : -1.0;
+  return G_VALUE_HOLDS_DOUBLE (v) ? g_value_get_double (v) : NAN;
+}
+
+/* Point @i in pixels; FALSE when its score is under the threshold or its
+ * coordinates are not finite. Coordinates are clamped to a frame's width
+ * around the frame, so that absurd values cannot make endless lines. */
+static gboolean
+point_xy (const GstStructure *kp, guint i, const OmniPainter *p,
+    gdouble threshold, gint *x, gint *y)
+{
+  gdouble nx = array_double (gst_structure_get_value (kp, "x"), i);
+  gdouble ny = array_double (gst_structure_get_value (kp, "y"), i);
+  gdouble sc = array_double (gst_structure_get_value (kp, "score"), i);
+
+  if (!isfinite (nx) || !isfinite (ny) || !(sc >= threshold))
+    return FALSE;
+  *x = (gint) (CLAMP (nx, -1.0, 2.0) * GST_VIDEO_INFO_WIDTH (&p->info));
+  *y = (gint) (CLAMP (ny, -1.0, 2.0) * GST_VIDEO_INFO_HEIGHT (&p->info));
+  return TRUE;
 }
 
 static gint
@@ -204,39 +223,31 @@ draw_keypoints (const OmniPainter *p, GstVideoFrame *frame,
     const GstStructure *kp, const OmniPaintColor *c,
     const OmniOverlaySettings *s)
 {
+  const gchar *fields[] = { "x", "y", "score" };
   const GValue *names = gst_structure_get_value (kp, "names");
-  const GValue *xs = gst_structure_get_value (kp, "x");
-  const GValue *ys = gst_structure_get_value (kp, "y");
-  const GValue *sc = gst_structure_get_value (kp, "score");
-  gdouble fw = GST_VIDEO_INFO_WIDTH (&p->info);
-  gdouble fh = GST_VIDEO_INFO_HEIGHT (&p->info);
-  gint r = s->line_width + 1;
+  gint r = s->line_width + 1, ax, ay, bx, by;
   guint n, i;
 
-  if (!names || !xs || !ys || !sc || !GST_VALUE_HOLDS_ARRAY (names)
-      || !GST_VALUE_HOLDS_ARRAY (xs) || !GST_VALUE_HOLDS_ARRAY (ys)
-      || !GST_VALUE_HOLDS_ARRAY (sc))
+  if (!names || !GST_VALUE_HOLDS_ARRAY (names))
     return;
   n = gst_value_array_get_size (names);
-  if (gst_value_array_get_size (xs) != n || gst_value_array_get_size (ys) != n
-      || gst_value_array_get_size (sc) != n)
-    return;
+  for (i = 0; i < G_N_ELEMENTS (fields); i++) {
+    const GValue *v = gst_structure_get_value (kp, fields[i]);
+
+    if (!v || !GST_VALUE_HOLDS_ARRAY (v) || gst_value_array_get_size (v) != n)
+      return;
+  }
   for (i = 0; i < G_N_ELEMENTS (skeleton); i++) {
     gint a = point_index (names, skeleton[i][0]);
     gint b = point_index (names, skeleton[i][1]);
 
-    if (a < 0 || b < 0 || array_double (sc, a) < s->keypoint_threshold
-        || array_double (sc, b) < s->keypoint_threshold)
-      continue;
-    omni_painter_line (p, frame, (gint) (array_double (xs, a) * fw),
-        (gint) (array_double (ys, a) * fh), (gint) (array_double (xs, b) * fw),
-        (gint) (array_double (ys, b) * fh), s->line_width, c);
+    if (a >= 0 && b >= 0 && point_xy (kp, a, p, s->keypoint_threshold, &ax, &ay)
+        && point_xy (kp, b, p, s->keypoint_threshold, &bx, &by))
+      omni_painter_line (p, frame, ax, ay, bx, by, s->line_width, c);
   }
   for (i = 0; i < n; i++) {
-    if (array_double (sc, i) < s->keypoint_threshold)
-      continue;
-    p->fill (p, frame, (gint) (array_double (xs, i) * fw) - r,
-        (gint) (array_double (ys, i) * fh) - r, 2 * r + 1, 2 * r + 1, c);
+    if (point_xy (kp, i, p, s->keypoint_threshold, &ax, &ay))
+      p->fill (p, frame, ax - r, ay - r, 2 * r + 1, 2 * r + 1, c);
   }
 }
 
