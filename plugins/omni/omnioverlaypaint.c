@@ -99,9 +99,24 @@ fill_packed4 (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
   for (row = y; row < y + h; row++) {
     guint8 *d = data + (gsize) row * stride + (gsize) x * 4;
 
-    for (i = 0; i < w; i++, d += 4)
-      memcpy (d, &word, 4);
+    /* one pixel, then copies of what is done, doubling: libc's memcpy
+     * does the wide stores */
+    memcpy (d, &word, 4);
+    for (i = 1; i < w; i *= 2)
+      memcpy (d + (gsize) i * 4, d, (gsize) MIN (i, w - i) * 4);
   }
+}
+
+/* Are the next 8 coverage values (of @left) all zero? */
+static inline gboolean
+zero8 (const guint8 *m, gint left)
+{
+  guint64 w;
+
+  if (left < 8)
+    return FALSE;
+  memcpy (&w, m, 8);
+  return w == 0;
 }
 
 static inline guint8
@@ -140,8 +155,13 @@ blend_components (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
         const guint8 *m = mrow - x;
 
         for (sx = sx0; sx < sx1; sx++) {
-          guint a = m[sx];
+          guint a;
 
+          if (zero8 (m + sx, sx1 - sx)) {
+            sx += 7;
+            continue;
+          }
+          a = m[sx];
           if (a == 255)
             row[sx * ps] = c->v[k];
           else if (a)
@@ -181,8 +201,14 @@ blend_packed4 (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
     guint8 *d = data + (gsize) row * stride + (gsize) cx * 4;
 
     for (i = 0; i < cw; i++, d += 4) {
-      guint a = m[i];
+      guint a;
 
+      if (zero8 (m + i, cw - i)) { /* glyph-free stretch: skip 8 pixels */
+        i += 7;
+        d += 28;
+        continue;
+      }
+      a = m[i];
       if (a == 255) {
         memcpy (d, pixel, 4);
       } else if (a) {
