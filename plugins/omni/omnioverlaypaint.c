@@ -190,12 +190,14 @@ blend_packed4 (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
   guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
   gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
   gint cx = x, cy = y, cw = mw, ch = mh, row, i;
-  guint k, n = GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo);
+  guint k, n = GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo), off[4];
 
   if (!clip (&p->info, &cx, &cy, &cw, &ch))
     return;
-  for (k = 0; k < n; k++)
-    pixel[GST_VIDEO_FORMAT_INFO_POFFSET (finfo, k)] = c->v[k];
+  for (k = 0; k < n; k++) {
+    off[k] = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, k);
+    pixel[off[k]] = c->v[k];
+  }
   for (row = cy; row < cy + ch; row++) {
     const guint8 *m = mask + (gsize) (row - y) * ms + (cx - x);
     guint8 *d = data + (gsize) row * stride + (gsize) cx * 4;
@@ -212,11 +214,8 @@ blend_packed4 (const OmniPainter *p, GstVideoFrame *frame, gint x, gint y,
       if (a == 255) {
         memcpy (d, pixel, 4);
       } else if (a) {
-        for (k = 0; k < n; k++) {
-          guint o = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, k);
-
-          d[o] = mix (d[o], pixel[o], a);
-        }
+        for (k = 0; k < n; k++)
+          d[off[k]] = mix (d[off[k]], pixel[off[k]], a);
       }
     }
   }
