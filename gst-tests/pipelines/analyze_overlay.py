@@ -11,7 +11,9 @@
 #  - omniocr ! omnioverlay ! vp8enc ! matroskamux on white frames showing
 #    "EXIT 42" in black: the decoded file has the frames, and coloured
 #    pixels (the box and label of the text line omniocr read) where the
-#    same pipeline without omnioverlay has none.
+#    same pipeline without omnioverlay has none;
+#  - omniocr's OmniResultsMeta (through GObject-Introspection): a "text"
+#    box containing a text entry "EXIT 42".
 # Prints "N passed, N failed" and exits non-zero on any failure.
 
 import os
@@ -120,11 +122,42 @@ def test_ocr_drawn(tmp):
           'the text line box and label drawn on every frame (%s)' % counts['drawn'])
 
 
+def test_ocr_results_meta():
+    """omniocr mirrors its lines in the OmniResultsMeta: a "text" box
+    containing a text entry with what it read."""
+    gi.require_version('Omni', '1.0')
+    from gi.repository import Omni
+    p = Gst.parse_launch(
+        'videotestsrc pattern=white num-buffers=1 ! '
+        'video/x-raw,width=320,height=120,framerate=25/1 ! '
+        'textoverlay text="EXIT 42" font-desc="Sans 36" valignment=center '
+        'halignment=center ! videoconvert ! omniocr ! appsink name=s sync=false')
+    sink = p.get_by_name('s')
+    p.set_state(Gst.State.PLAYING)
+    sample = sink.emit('pull-sample')
+    r = Omni.buffer_get_results_meta(sample.get_buffer()) if sample else None
+    check(r is not None, 'omniocr attached a results meta')
+    texts = []
+    if r is not None:
+        state = 0
+        while True:
+            box, state = r.iterate(state, Omni.ResultType.BOX)
+            if box is None:
+                break
+            b = r.get_box(box.id)
+            t, _ = r.iterate_related(box.id, Omni.Relation.CONTAINS, Omni.ResultType.TEXT, 0)
+            if b.label == 'text' and t is not None:
+                texts.append(r.get_text(t.id).text)
+    check(texts == ['EXIT 42'], 'a "text" box containing the text read (%s)' % texts)
+    p.set_state(Gst.State.NULL)
+
+
 def main():
     Gst.init(None)
     with tempfile.TemporaryDirectory() as tmp:
         test_analyze(tmp)
         test_ocr_drawn(tmp)
+    test_ocr_results_meta()
     return finish()
 
 
