@@ -9,7 +9,7 @@
  *   video: queue ! videoconvert ! omnisampler ! omnivisionenc ! tee
  *            tee. ! queue ! f.video
  *            tee. ! queue ! (keep sampled frames) ! videoscale ! jpegenc ! appsink
- *            tee. ! queue ! textoverlay ! vp8enc ! mux              (--overlay)
+ *            tee. ! queue ! textoverlay ! omnioverlay ! vp8enc ! mux (--overlay)
  *   audio: queue ! tee
  *            tee. ! audioconvert ! audioresample ! omnirhythm ! omniaudioenc ! f.audio
  *            tee. ! queue ! audioconvert ! vorbisenc ! mux          (--overlay)
@@ -42,6 +42,7 @@
 #include <omni/omni.h>
 
 #include "omni-analyze-mqtt.h"
+#include "omni-analyze-overlay.h"
 #include "omni-analyze-multi.h"
 #include "omni-analyze-report.h"
 
@@ -282,6 +283,7 @@ static const struct {
   { "omnivisionenc", "gst-omni" },
   { "omniaudioenc", "gst-omni" },
   { "omnifusion", "gst-omni" },
+  { "omnioverlay", "gst-omni" },
   { "portaudiosrc", "gst-omni-portaudio" },
   { "uridecodebin", "gstreamer1.0-plugins-base" },
   { "decodebin", "gstreamer1.0-plugins-base" },
@@ -1138,6 +1140,7 @@ build_pipeline (App *app)
   }
   if (app->overlay_path) {
     g_ptr_array_add (need, "textoverlay");
+    g_ptr_array_add (need, "omnioverlay");
     g_ptr_array_add (need, "appsrc");
     g_ptr_array_add (need, "vp8enc");
     g_ptr_array_add (need, "vorbisenc");
@@ -1177,10 +1180,11 @@ build_pipeline (App *app)
   read_thresholds (app);
 
   if (app->overlay_path) {
-    GstElement *conv, *enc, *sink;
+    GstElement *conv, *enc, *sink, *draw;
 
     app->text_src = make (app, "appsrc", "captions");
     app->overlay = make (app, "textoverlay", "overlay");
+    draw = make (app, "omnioverlay", "draw");
     conv = make (app, "videoconvert", NULL);
     enc = make (app, "vp8enc", NULL);
     app->mux = make (app,
@@ -1190,8 +1194,9 @@ build_pipeline (App *app)
     sink = make (app, "filesink", NULL);
     q = make_queue (app, branch_queue_time (app));
     if (!app->text_src || !app->overlay || !conv || !enc || !app->mux || !sink
-        || !q)
+        || !q || !draw)
       return FALSE;
+    oa_overlay_configure (draw);
     c = gst_caps_new_simple (
         "text/x-raw", "format", G_TYPE_STRING, "utf8", NULL);
     g_object_set (app->text_src, "caps", c, "format", GST_FORMAT_TIME,
@@ -1209,10 +1214,10 @@ build_pipeline (App *app)
         FALSE, NULL);
     app->overlay_sink = sink;
     gst_bin_add_many (GST_BIN (app->pipeline), app->text_src, app->overlay,
-        conv, q, enc, app->mux, sink, NULL);
+        draw, conv, q, enc, app->mux, sink, NULL);
     if (!gst_element_link_pads (app->text_src, "src", app->overlay, "text_sink")
         || !gst_element_link_many (
-            app->overlay, conv, q, enc, app->mux, sink, NULL)) {
+            app->overlay, draw, conv, q, enc, app->mux, sink, NULL)) {
       fail (app, "could not build the overlay branch");
       return FALSE;
     }

@@ -257,10 +257,54 @@ def test_elements():
               abs(rms[-1].rms_db) < 0.1)
 
 
+def test_results():
+    buf = Gst.Buffer.new()
+    check('no results meta on a bare buffer', Omni.buffer_get_results_meta(buf) is None)
+    r = Omni.buffer_add_results_meta(buf)
+    check('add returns the one results meta', Omni.buffer_add_results_meta(buf) is not None
+          and Omni.buffer_get_results_meta(buf) is not None)
+    box = r.add_box('person', 10, 20, 30, 40, 0.5, 7)
+    labels = ['happy', 'sad']
+    cls = r.add_class('emotion', 'happy', 0.75, labels, [0.75, 0.25])
+    kp = r.add_keypoints('movenet', ['nose', 'left_eye'], [0.5, 0.25], [0.125, 0.5], [1.0, 0.5])
+    txt = r.add_text('EXIT', 0.25)
+    check('ids 0..3', [box, cls, kp, txt] == [0, 1, 2, 3])
+    check('relate', r.relate(box, cls, Omni.Relation.CONTAINS))
+    check('relation read back', r.get_relation(box, cls) == Omni.Relation.CONTAINS)
+    b = r.get_box(box)
+    check('box fields', (b.label, b.x, b.y, b.w, b.h, b.track_id, b.roi_id)
+          == ('person', 10, 20, 30, 40, 7, -1))
+    check('box confidence', b.result.confidence == 0.5 and b.result.type == Omni.ResultType.BOX)
+    c = r.get_class(cls)
+    check('class fields', c.model == 'emotion' and c.label == 'happy' and c.n_classes == 2)
+    k = r.get_keypoints(kp)
+    check('keypoints n_points', k.n_points == 2)
+    check('text', r.get_text(txt).text == 'EXIT')
+    check('typed getter refuses another type', r.get_box(cls) is None)
+    state, seen = 0, []
+    while True:
+        e, state = r.iterate(state, Omni.ResultType.ANY)
+        if e is None:
+            break
+        seen.append(e.id)
+    check('iterate all (%s)' % seen, seen == [0, 1, 2, 3])
+    e, state = r.iterate_related(box, Omni.Relation.CONTAINS, Omni.ResultType.ANY, 0)
+    check('iterate related: the class', e is not None and e.id == cls)
+    copy = buf.copy()
+    rc = Omni.buffer_get_results_meta(copy)
+    check('results meta copied', rc is not None and rc.equal(r))
+    text = Omni.json_node_to_string(Omni.meta_to_json(r.meta), False)
+    obj = json.loads(text)
+    check('results JSON type and kinds', obj['type'] == 'results'
+          and [e['kind'] for e in obj['results']] == ['box', 'class', 'keypoints', 'text'])
+    check('results JSON relation', obj['relations'] == [
+        {'from': 0, 'to': 1, 'relation': ['contains']}])
+
+
 def main():
     Gst.init(None)
     for t in (test_sample, test_rhythm, test_class, test_tensor, test_fusion, test_json,
-              test_elements):
+              test_results, test_elements):
         t()
     print('%d checks, %d failed' % (checks, failed))
     return 1 if failed else 0

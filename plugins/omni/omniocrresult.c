@@ -8,6 +8,7 @@
 #include "omniocrresult.h"
 
 #include <gst/video/video.h>
+#include <omni/meta/omniresultsmeta.h>
 
 void
 omni_ocr_result_clear (OmniOcrResult *result)
@@ -16,7 +17,8 @@ omni_ocr_result_clear (OmniOcrResult *result)
 }
 
 /* One GstVideoRegionOfInterestMeta per line: roi_type "text", a parameter
- * structure "omniocr" with the text and the confidence. */
+ * structure "omniocr" with the text and the confidence; the lines are
+ * mirrored in the OmniResultsMeta (a "text" box containing a text entry). */
 void
 omni_ocr_result_attach (const OmniOcrResult *result, GstBuffer *buffer)
 {
@@ -34,6 +36,7 @@ omni_ocr_result_attach (const OmniOcrResult *result, GstBuffer *buffer)
                  "confidence", G_TYPE_DOUBLE, l->confidence, "inverted",
                  G_TYPE_BOOLEAN, l->inverted, NULL));
   }
+  omni_results_meta_add_from_rois (buffer);
 }
 
 static GstStructure *

@@ -23,6 +23,9 @@
 #ifdef HAVE_TESSERACT
 #include "gstomniocr.h"
 #endif
+#ifdef HAVE_OMNIOVERLAY
+#include "gstomnioverlay.h"
+#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -45,6 +48,9 @@ plugin_init (GstPlugin *plugin)
 #endif
 #ifdef HAVE_TESSERACT
   ret |= GST_ELEMENT_REGISTER (omniocr, plugin);
+#endif
+#ifdef HAVE_OMNIOVERLAY
+  ret |= GST_ELEMENT_REGISTER (omnioverlay, plugin);
 #endif
 
   return ret;

@@ -10,5 +10,6 @@
 #include <omni/meta/omniclassmeta.h>
 #include <omni/meta/omnitensormeta.h>
 #include <omni/meta/omnifusionmeta.h>
+#include <omni/meta/omniresultsmeta.h>
 
 #endif /* __OMNI_META_H__ */

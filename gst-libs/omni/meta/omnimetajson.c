@@ -7,7 +7,8 @@
  * @short_description: JSON form of the gst-omni metas
  *
  * Every gst-omni meta has a JSON object form with a "type" member naming
- * the meta ("sample", "rhythm", "class", "tensor", "fusion"). The forms
+ * the meta ("sample", "rhythm", "class", "tensor", "fusion",
+ * "results"). The forms
  * round-trip: omni_meta_to_json() followed by
  * omni_buffer_add_meta_from_json() gives a meta with the same values.
  * omnifusion uses them for its application/x-omni-events output.
@@ -50,6 +51,9 @@ static const OmniMetaJsonEntry json_entries[] = {
   { "fusion", omni_fusion_meta_api_get_type,
       (OmniMetaToJson) omni_fusion_meta_to_json,
       (OmniMetaFromJson) omni_buffer_add_fusion_meta_from_json },
+  { "results", omni_results_meta_api_get_type,
+      (OmniMetaToJson) omni_results_meta_to_json,
+      (OmniMetaFromJson) omni_buffer_add_results_meta_from_json },
 };
 
 /**
