@@ -117,8 +117,8 @@ GST_START_TEST (test_centernet)
   OmniDetectBox out[100];
   guint n;
 
-#define H(x, y, c) heat[((y) * gw + (x)) * nc + (c)]
-#define WH(x, y, k) wh[((y) * gw + (x)) * 4 + (k)]
+#define H(x, y, c) heat[((y) *gw + (x)) * nc + (c)]
+#define WH(x, y, k) wh[((y) *gw + (x)) * 4 + (k)]
   /* class 1: a peak at (2, 3) 0.9 with a lower neighbour (not a peak) */
   H (2, 3, 1) = 0.9f;
   H (3, 3, 1) = 0.5f;

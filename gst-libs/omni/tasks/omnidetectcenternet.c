@@ -56,7 +56,8 @@ find_peaks (const OmniDetectCenterNetParams *p, const gfloat *heatmap)
       for (c = 0; c < p->n_classes; c++) {
         Peak pk;
 
-        if (!((gdouble) cell[c] > p->threshold) || !is_peak (p, heatmap, x, y, c))
+        if (!((gdouble) cell[c] > p->threshold)
+            || !is_peak (p, heatmap, x, y, c))
           continue;
         pk.score = cell[c];
         pk.index = (y * p->grid_w + x) * p->n_classes + c;

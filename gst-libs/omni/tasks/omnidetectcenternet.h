@@ -53,9 +53,8 @@ typedef struct {
  *
  * Returns: the number of boxes written
  */
-OMNI_API guint omni_detect_centernet_decode (
-    const OmniDetectCenterNetParams *p, const gfloat *heatmap,
-    const gfloat *wh, OmniDetectBox *out);
+OMNI_API guint omni_detect_centernet_decode (const OmniDetectCenterNetParams *p,
+    const gfloat *heatmap, const gfloat *wh, OmniDetectBox *out);
 
 G_END_DECLS
 

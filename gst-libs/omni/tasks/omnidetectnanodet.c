@@ -43,12 +43,12 @@ cell_box (const OmniDetectNanoDetLevel *l, guint cell, guint reg_max,
   gdouble left = omni_detect_nanodet_distance (d, reg_max + 1) * l->stride;
   gdouble top
       = omni_detect_nanodet_distance (d + reg_max + 1, reg_max + 1) * l->stride;
-  gdouble right = omni_detect_nanodet_distance (d + 2 * (reg_max + 1),
-                      reg_max + 1)
-                  * l->stride;
-  gdouble bottom = omni_detect_nanodet_distance (d + 3 * (reg_max + 1),
-                       reg_max + 1)
-                   * l->stride;
+  gdouble right
+      = omni_detect_nanodet_distance (d + 2 * (reg_max + 1), reg_max + 1)
+        * l->stride;
+  gdouble bottom
+      = omni_detect_nanodet_distance (d + 3 * (reg_max + 1), reg_max + 1)
+        * l->stride;
 
   b->x1 = clamp01 ((cx - left) / input_w);
   b->y1 = clamp01 ((cy - top) / input_h);

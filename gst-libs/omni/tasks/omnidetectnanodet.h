@@ -67,10 +67,9 @@ OMNI_API gfloat omni_detect_nanodet_distance (
  *
  * Returns: the number of boxes written
  */
-OMNI_API guint omni_detect_nanodet_decode (
-    const OmniDetectNanoDetLevel *levels, guint n_levels, guint n_classes,
-    guint reg_max, guint input_w, guint input_h, gdouble threshold,
-    OmniDetectBox *out, guint max_out);
+OMNI_API guint omni_detect_nanodet_decode (const OmniDetectNanoDetLevel *levels,
+    guint n_levels, guint n_classes, guint reg_max, guint input_w,
+    guint input_h, gdouble threshold, OmniDetectBox *out, guint max_out);
 
 G_END_DECLS
 
