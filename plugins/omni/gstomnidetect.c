@@ -22,8 +22,8 @@
  *   of one of these kinds (docs/model-info.md). A model whose outputs do not
  *   fit its decoder is refused at start with an error naming the mismatch.
  *
- * The candidates above threshold= go through class-aware greedy NMS
- * (nms-threshold=, max-detections=), optionally keep only classes=, and
+ * The candidates above threshold= go through greedy NMS (nms-threshold=,
+ * max-detections=; class-aware unless nms-class-aware=false), optionally keep only classes=, and
  * with tracker=iou get stable track ids from an #OmniIouTracker
  * (track-iou-threshold=, track-max-misses=). The frame is fitted to the
  * model as its sidecar says (the base class stretches it to the input
@@ -84,6 +84,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_detect_debug);
 #define DEFAULT_TRACKER GST_OMNI_DETECT_TRACKER_NONE
 #define DEFAULT_TRACK_IOU 0.3
 #define DEFAULT_TRACK_MAX_MISSES 5
+#define DEFAULT_NMS_CLASS_AWARE TRUE
 
 enum {
   PROP_0,
@@ -95,6 +96,7 @@ enum {
   PROP_TRACKER,
   PROP_TRACK_IOU,
   PROP_TRACK_MAX_MISSES,
+  PROP_NMS_CLASS_AWARE,
 };
 
 struct _GstOmniDetect {
@@ -105,6 +107,7 @@ struct _GstOmniDetect {
   guint max_detections, track_max_misses;
   gchar *labels_file, *classes;
   GstOmniDetectTracker tracker_kind;
+  gboolean nms_class_aware;
 
   /* streaming state, set up in start() */
   OmniDetectDecoder *decoder;
@@ -294,8 +297,10 @@ select_boxes (GstOmniDetect *self, OmniDetectBox *boxes, guint n)
 {
   gdouble nms_threshold, threshold;
   guint max_det, i, k = 0;
+  gboolean class_aware;
 
   GST_OBJECT_LOCK (self);
+  class_aware = self->nms_class_aware;
   nms_threshold = self->nms_threshold;
   threshold = self->threshold;
   max_det = self->max_detections;
@@ -304,7 +309,8 @@ select_boxes (GstOmniDetect *self, OmniDetectBox *boxes, guint n)
     if (!self->keep || (boxes[i].label < self->n_labels && self->keep[boxes[i].label]))
       boxes[k++] = boxes[i];
   n = omni_detect_result_clamp (boxes, k);
-  return omni_detect_nms (boxes, n, nms_threshold, threshold, max_det, TRUE);
+  return omni_detect_nms (
+      boxes, n, nms_threshold, threshold, max_det, class_aware);
 }
 
 static guint *
@@ -404,6 +410,9 @@ gst_omni_detect_set_property (
   case PROP_TRACK_MAX_MISSES:
     self->track_max_misses = g_value_get_uint (value);
     break;
+  case PROP_NMS_CLASS_AWARE:
+    self->nms_class_aware = g_value_get_boolean (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -443,6 +452,9 @@ gst_omni_detect_get_property (
   case PROP_TRACK_MAX_MISSES:
     g_value_set_uint (value, self->track_max_misses);
     break;
+  case PROP_NMS_CLASS_AWARE:
+    g_value_set_boolean (value, self->nms_class_aware);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -476,6 +488,11 @@ install_properties (GObjectClass *gc)
           "A box overlapping a better box of its class by this IoU or more "
           "is dropped",
           0.0, 1.0, DEFAULT_NMS_THRESHOLD, f));
+  g_object_class_install_property (gc, PROP_NMS_CLASS_AWARE,
+      g_param_spec_boolean ("nms-class-aware", "Class-aware NMS",
+          "Boxes suppress only boxes of their own class (FALSE: of any "
+          "class, as @vladmandic/human does)",
+          DEFAULT_NMS_CLASS_AWARE, f));
   g_object_class_install_property (gc, PROP_MAX_DETECTIONS,
       g_param_spec_uint ("max-detections", "Max detections",
           "Keep at most this many boxes per frame (the best)", 0, 10000,
@@ -545,4 +562,5 @@ gst_omni_detect_init (GstOmniDetect *self)
   self->tracker_kind = DEFAULT_TRACKER;
   self->track_iou = DEFAULT_TRACK_IOU;
   self->track_max_misses = DEFAULT_TRACK_MAX_MISSES;
+  self->nms_class_aware = DEFAULT_NMS_CLASS_AWARE;
 }
