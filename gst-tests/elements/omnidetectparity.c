@@ -22,6 +22,7 @@
 #include <omni/tasks/omnidetectblazeface.h>
 #include <omni/tasks/omnidetectcenternet.h>
 #include <omni/tasks/omnidetectnms.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 typedef struct {
@@ -76,7 +77,8 @@ write_packed (GstSample *sample, const gchar *file, gint *w, gint *h)
   gint y;
 
   gst_video_info_from_caps (&info, gst_sample_get_caps (sample));
-  gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ);
+  gst_video_frame_map (
+      &frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ);
   *w = GST_VIDEO_INFO_WIDTH (&info);
   *h = GST_VIDEO_INFO_HEIGHT (&info);
   for (y = 0; y < *h; y++)
@@ -85,29 +87,34 @@ write_packed (GstSample *sample, const gchar *file, gint *w, gint *h)
             + y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
         *w * 3);
   gst_video_frame_unmap (&frame);
-  fail_unless (g_file_set_contents (file, (gchar *) bytes->data, bytes->len, NULL));
+  fail_unless (
+      g_file_set_contents (file, (gchar *) bytes->data, bytes->len, NULL));
   g_byte_array_unref (bytes);
 }
 
 static gchar *
-run_reference (const Setup *s, const gchar *frame, gint w, gint h, const gchar *dir)
+run_reference (
+    const Setup *s, const gchar *frame, gint w, gint h, const gchar *dir)
 {
   const gchar *root = g_getenv ("OMNI_SOURCE_ROOT");
-  gchar *script = g_build_filename (root, "gst-tests", "data", "detect-human-reference.js", NULL);
-  gchar *model = g_build_filename (g_getenv ("OMNI_MODEL_PATH"), s->kind, "model.json", NULL);
+  gchar *script = g_build_filename (
+      root, "gst-tests", "data", "detect-human-reference.js", NULL);
+  gchar *model = g_build_filename (
+      g_getenv ("OMNI_MODEL_PATH"), s->kind, "model.json", NULL);
   gchar *ws = g_strdup_printf ("%d", w), *hs = g_strdup_printf ("%d", h);
   gchar *mx = g_strdup_printf ("%u", s->max_detected);
   gchar iou[G_ASCII_DTOSTR_BUF_SIZE], mc[G_ASCII_DTOSTR_BUF_SIZE];
-  gchar *argv[] = { (gchar *) "node", script, (gchar *) s->kind, model, (gchar *) frame,
-    ws, hs, (gchar *) dir, mx, iou, mc, NULL };
+  gchar *argv[] = { (gchar *) "node", script, (gchar *) s->kind, model,
+    (gchar *) frame, ws, hs, (gchar *) dir, mx, iou, mc, NULL };
   gchar *out = NULL, *err = NULL;
   gint status = -1;
 
   g_ascii_dtostr (iou, sizeof (iou), s->iou);
   g_ascii_dtostr (mc, sizeof (mc), s->min_confidence);
-  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-      &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "node failed: %s", err);
+  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+      &out, &err, &status, NULL));
+  fail_unless (
+      g_spawn_check_wait_status (status, NULL), "node failed: %s", err);
   g_free (err);
   g_free (script);
   g_free (model);
@@ -126,7 +133,8 @@ parse_boxes (const gchar *json)
   JsonArray *a;
   guint i;
 
-  fail_unless (json_parser_load_from_data (parser, json, -1, NULL), "bad JSON: %s", json);
+  fail_unless (json_parser_load_from_data (parser, json, -1, NULL),
+      "bad JSON: %s", json);
   a = json_object_get_array_member (
       json_node_get_object (json_parser_get_root (parser)), "boxes");
   for (i = 0; i < json_array_get_length (a); i++) {
@@ -173,15 +181,16 @@ match (const gchar *what, const OmniDetectBox *ours, guint n_ours,
   guint i;
 
   for (i = 0; i < n_ours; i++)
-    GST_INFO ("%s: %u: %u %f (%f %f %f %f)", what, i, ours[i].label, ours[i].score,
-        ours[i].x1, ours[i].y1, ours[i].x2, ours[i].y2);
+    GST_INFO ("%s: %u: %u %f (%f %f %f %f)", what, i, ours[i].label,
+        ours[i].score, ours[i].x1, ours[i].y1, ours[i].x2, ours[i].y2);
   for (i = 0; i < ref->len; i++) {
     const OmniDetectBox *r = &g_array_index (ref, OmniDetectBox, i);
 
-    GST_INFO ("%s: ref %u: %u %f (%f %f %f %f)", what, i, r->label, r->score, r->x1, r->y1,
-        r->x2, r->y2);
+    GST_INFO ("%s: ref %u: %u %f (%f %f %f %f)", what, i, r->label, r->score,
+        r->x1, r->y1, r->x2, r->y2);
   }
-  fail_unless (n_ours == ref->len, "%s: %u boxes, human %u", what, n_ours, ref->len);
+  fail_unless (
+      n_ours == ref->len, "%s: %u boxes, human %u", what, n_ours, ref->len);
   for (i = 0; i < n_ours; i++) {
     OmniDetectBox r = g_array_index (ref, OmniDetectBox, i);
     gdouble iou;
@@ -191,8 +200,8 @@ match (const gchar *what, const OmniDetectBox *ours, guint n_ours,
     iou = omni_detect_box_iou (&ours[i], &r);
     fail_unless_equals_int (ours[i].label, r.label);
     fail_unless (iou >= 0.99, "%s box %u: IoU %f", what, i, iou);
-    fail_unless (fabs (ours[i].score - r.score) <= 1e-3, "%s box %u: score %f vs %f", what, i,
-        ours[i].score, r.score);
+    fail_unless (fabs (ours[i].score - r.score) <= 1e-3,
+        "%s box %u: score %f vs %f", what, i, ours[i].score, r.score);
     *worst_iou = MIN (*worst_iou, iou);
     *worst_score = MAX (*worst_score, fabs (ours[i].score - r.score));
   }
@@ -207,7 +216,8 @@ decode_reference_outputs (const Setup *s, const gchar *dir, OmniDetectBox **out)
   guint n;
 
   if (!strcmp (s->kind, "centernet")) {
-    OmniDetectCenterNetParams p = { 128, 128, 80, 512, 512, 100, s->min_confidence };
+    OmniDetectCenterNetParams p
+        = { 128, 128, 80, 512, 512, 100, s->min_confidence };
     gfloat *heat = read_raw (dir, "raw0.f32", 128 * 128 * 80);
     gfloat *wh = read_raw (dir, "raw1.f32", 128 * 128 * 4);
 
@@ -225,14 +235,16 @@ decode_reference_outputs (const Setup *s, const gchar *dir, OmniDetectBox **out)
       memcpy (reg + a * 16, batch + a * 17 + 1, 16 * sizeof (gfloat));
     }
     boxes = g_new (OmniDetectBox, 896);
-    n = omni_detect_blazeface_decode (logits, reg, 256, s->min_confidence, boxes);
+    n = omni_detect_blazeface_decode (
+        logits, reg, 256, s->min_confidence, boxes);
     g_free (batch);
     g_free (logits);
     g_free (reg);
   }
   *out = boxes;
   /* human: class-agnostic tf.image.nonMaxSuppression */
-  return omni_detect_nms (boxes, n, s->iou, s->min_confidence, s->max_detected, FALSE);
+  return omni_detect_nms (
+      boxes, n, s->iou, s->min_confidence, s->max_detected, FALSE);
 }
 
 /* omnidetect on the frame, set up as human is; its omnidetect message */
@@ -248,26 +260,29 @@ run_element (const Setup *s, GstSample *sample, OmniDetectBox **out)
 
   /* set before the harness starts it */
   g_object_set (e, "model", s->kind, "threshold", s->min_confidence,
-      "nms-threshold", s->iou, "max-detections", s->max_detected, "nms-class-aware", FALSE,
-      NULL);
+      "nms-threshold", s->iou, "max-detections", s->max_detected,
+      "nms-class-aware", FALSE, NULL);
   h = gst_harness_new_with_element (e, "sink", "src");
   gst_object_unref (e);
   gst_element_set_bus (h->element, bus);
   gst_harness_set_src_caps (h, gst_caps_copy (gst_sample_get_caps (sample)));
-  gst_buffer_unref (gst_harness_push_and_pull (h, gst_buffer_ref (gst_sample_get_buffer (sample))));
+  gst_buffer_unref (gst_harness_push_and_pull (
+      h, gst_buffer_ref (gst_sample_get_buffer (sample))));
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
   fail_unless (msg != NULL);
   list = gst_structure_get_value (gst_message_get_structure (msg), "boxes");
   n = gst_value_list_get_size (list);
   *out = g_new0 (OmniDetectBox, MAX (n, 1));
   for (i = 0; i < n; i++) {
-    const GstStructure *b = gst_value_get_structure (gst_value_list_get_value (list, i));
+    const GstStructure *b
+        = gst_value_get_structure (gst_value_list_get_value (list, i));
     gdouble x, y, w, hh, c;
     guint label;
 
-    fail_unless (gst_structure_get (b, "x-norm", G_TYPE_DOUBLE, &x, "y-norm", G_TYPE_DOUBLE, &y,
-        "w-norm", G_TYPE_DOUBLE, &w, "h-norm", G_TYPE_DOUBLE, &hh, "confidence", G_TYPE_DOUBLE,
-        &c, "label-id", G_TYPE_UINT, &label, NULL));
+    fail_unless (gst_structure_get (b, "x-norm", G_TYPE_DOUBLE, &x, "y-norm",
+        G_TYPE_DOUBLE, &y, "w-norm", G_TYPE_DOUBLE, &w, "h-norm", G_TYPE_DOUBLE,
+        &hh, "confidence", G_TYPE_DOUBLE, &c, "label-id", G_TYPE_UINT, &label,
+        NULL));
     (*out)[i].x1 = x;
     (*out)[i].y1 = y;
     (*out)[i].x2 = x + w;
@@ -316,10 +331,20 @@ check_model (const Setup *s)
     g_free (json);
     gst_sample_unref (sample);
   }
-  g_print ("%s: %u boxes on %u photos; decoder: min IoU %.6f, max |score| diff %.2e; "
+  g_print ("%s: %u boxes on %u photos; decoder: min IoU %.6f, max |score| diff "
+           "%.2e; "
            "end to end: min IoU %.6f, max |score| diff %.2e\n",
-      s->kind, total, (guint) G_N_ELEMENTS (photos), dec_iou, dec_score, e2e_iou, e2e_score);
+      s->kind, total, (guint) G_N_ELEMENTS (photos), dec_iou, dec_score,
+      e2e_iou, e2e_score);
   fail_unless (total > 0);
+  for (i = 0; i < 3; i++) {
+    const gchar *names[] = { "frame.rgb", "raw0.f32", "raw1.f32" };
+    gchar *f = g_build_filename (dir, names[i], NULL);
+
+    g_remove (f);
+    g_free (f);
+  }
+  g_rmdir (dir);
   g_free (frame);
   g_free (dir);
 }

@@ -122,12 +122,12 @@ struct _GstOmniDetect {
   "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, GRAY8, I420, "  \
   "NV12 }"
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+static GstStaticPadTemplate sink_template
+    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
 
 G_DEFINE_TYPE (GstOmniDetect, gst_omni_detect, GST_TYPE_OMNI_INFERENCE);
 GST_ELEMENT_REGISTER_DEFINE (
@@ -306,7 +306,8 @@ select_boxes (GstOmniDetect *self, OmniDetectBox *boxes, guint n)
   max_det = self->max_detections;
   GST_OBJECT_UNLOCK (self);
   for (i = 0; i < n; i++)
-    if (!self->keep || (boxes[i].label < self->n_labels && self->keep[boxes[i].label]))
+    if (!self->keep
+        || (boxes[i].label < self->n_labels && self->keep[boxes[i].label]))
       boxes[k++] = boxes[i];
   n = omni_detect_result_clamp (boxes, k);
   return omni_detect_nms (
@@ -363,14 +364,14 @@ gst_omni_detect_process (
   r.width = GST_VIDEO_INFO_WIDTH (info);
   r.height = GST_VIDEO_INFO_HEIGHT (info);
   r.pts = GST_BUFFER_PTS (buf);
-  r.running_time = gst_segment_to_running_time (
-      &trans->segment, GST_FORMAT_TIME, r.pts);
+  r.running_time
+      = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, r.pts);
   r.stream_time
       = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, r.pts);
   omni_detect_result_attach (&r, buf);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (
-          GST_OBJECT (self), omni_detect_result_to_structure (&r)));
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self),
+                              omni_detect_result_to_structure (&r)));
   GST_LOG_OBJECT (self, "%u boxes", n);
   g_free (ids);
   return GST_FLOW_OK;
@@ -476,8 +477,8 @@ gst_omni_detect_finalize (GObject *object)
 static void
 install_properties (GObjectClass *gc)
 {
-  GParamFlags f = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-                  | GST_PARAM_MUTABLE_PLAYING;
+  GParamFlags f
+      = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
 
   g_object_class_install_property (gc, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",

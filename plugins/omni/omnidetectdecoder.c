@@ -60,8 +60,8 @@ find_meaning (OmniNnSession *s, const gchar *prefix)
   return -1;
 }
 
-static gboolean
-fail (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+static gboolean fail (GError **error, const gchar *format, ...)
+    G_GNUC_PRINTF (2, 3);
 
 static gboolean
 fail (GError **error, const gchar *format, ...)
@@ -78,8 +78,8 @@ fail (GError **error, const gchar *format, ...)
 }
 
 static gboolean
-setup_centernet (OmniDetectDecoder *d, OmniNnSession *s, guint n_labels,
-    GError **error)
+setup_centernet (
+    OmniDetectDecoder *d, OmniNnSession *s, guint n_labels, GError **error)
 {
   const OmniNnTensor *h, *w;
 
@@ -116,8 +116,8 @@ setup_blazeface (OmniDetectDecoder *d, OmniNnSession *s, GError **error)
   guint i, n = omni_nn_session_get_n_outputs (s), total;
 
   if (d->input_w != d->input_h)
-    return fail (error, "BlazeFace needs a square input, not %ux%u",
-        d->input_w, d->input_h);
+    return fail (error, "BlazeFace needs a square input, not %ux%u", d->input_w,
+        d->input_h);
   /* the heads, told apart by their sizes as human's getBoxes() does */
   d->n_anchors[0] = 16 * 16 * 2;
   d->n_anchors[1] = 8 * 8 * 6;
@@ -187,8 +187,8 @@ add_nanodet_level (OmniDetectDecoder *d, OmniNnSession *s, guint score_out,
 }
 
 static gboolean
-setup_nanodet (OmniDetectDecoder *d, OmniNnSession *s, guint n_labels,
-    GError **error)
+setup_nanodet (
+    OmniDetectDecoder *d, OmniNnSession *s, guint n_labels, GError **error)
 {
   guint i, n = omni_nn_session_get_n_outputs (s), cells = 0;
 
@@ -211,16 +211,16 @@ setup_nanodet (OmniDetectDecoder *d, OmniNnSession *s, guint n_labels,
     cells += c;
   }
   if (!d->n_levels)
-    return fail (error, "NanoDet needs [cells, %u] score maps; the model has "
-                        "none",
+    return fail (error,
+        "NanoDet needs [cells, %u] score maps; the model has "
+        "none",
         d->n_classes);
   d->max_boxes = cells * 4;
   return TRUE;
 }
 
 OmniDetectDecoder *
-omni_detect_decoder_new (
-    OmniNnSession *s, guint n_labels, GError **error)
+omni_detect_decoder_new (OmniNnSession *s, guint n_labels, GError **error)
 {
   const OmniNnModelInfo *info = omni_nn_session_get_info (s);
   const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;

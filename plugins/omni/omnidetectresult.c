@@ -63,8 +63,9 @@ first_free_roi_id (GstBuffer *buffer)
   gpointer state = NULL;
   gint id = 0;
 
-  while ((m = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
-              buffer, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
+  while (
+      (m = (GstVideoRegionOfInterestMeta *) gst_buffer_iterate_meta_filtered (
+           buffer, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
     id = MAX (id, m->id + 1);
   return id;
 }
@@ -74,8 +75,8 @@ keypoints_structure (const OmniDetectResult *r, const OmniDetectBox *b)
 {
   GValue names = G_VALUE_INIT, xs = G_VALUE_INIT, ys = G_VALUE_INIT;
   GValue scores = G_VALUE_INIT, v = G_VALUE_INIT;
-  GstStructure *s = gst_structure_new ("keypoints", "model", G_TYPE_STRING,
-      r->model, NULL);
+  GstStructure *s
+      = gst_structure_new ("keypoints", "model", G_TYPE_STRING, r->model, NULL);
   guint k;
 
   g_value_init (&names, GST_TYPE_ARRAY);
