@@ -41,18 +41,22 @@ static gboolean
 peer_start (Peer *peer, const gchar *model, const gchar *frame)
 {
   const gchar *models = g_getenv ("OMNI_MODEL_PATH");
-  gchar *script = g_build_filename (OMNI_SOURCE_DIR, "bench", "detect-tfjs.js", NULL);
-  gchar *json = g_build_filename (models ? models : OMNI_SOURCE_DIR "/build/models", model,
-      "model.json", NULL);
-  gchar *argv[] = { (gchar *) "node", script, (gchar *) "wasm", (gchar *) model, json,
-    (gchar *) frame, (gchar *) G_STRINGIFY (W), (gchar *) G_STRINGIFY (H), NULL };
+  gchar *script
+      = g_build_filename (OMNI_SOURCE_DIR, "bench", "detect-tfjs.js", NULL);
+  gchar *json
+      = g_build_filename (models ? models : OMNI_SOURCE_DIR "/build/models",
+          model, "model.json", NULL);
+  gchar *argv[] = { (gchar *) "node", script, (gchar *) "wasm", (gchar *) model,
+    json, (gchar *) frame, (gchar *) G_STRINGIFY (W), (gchar *) G_STRINGIFY (H),
+    NULL };
   GError *err = NULL;
   gint fin, fout;
   gchar line[256];
   gboolean ok;
 
-  ok = g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-      NULL, NULL, &peer->pid, &fin, &fout, NULL, &err);
+  ok = g_spawn_async_with_pipes (NULL, argv, NULL,
+      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &peer->pid,
+      &fin, &fout, NULL, &err);
   g_free (script);
   g_free (json);
   if (!ok) {
@@ -117,7 +121,8 @@ peer_stop (Peer *peer)
 
 /* @n frames through omnidetect: push to pull, boxes attached and posted */
 static gboolean
-ours_round (GstHarness *h, GstBus *bus, GstBuffer *frame, guint n, GArray *ms, gint *boxes)
+ours_round (GstHarness *h, GstBus *bus, GstBuffer *frame, guint n, GArray *ms,
+    gint *boxes)
 {
   guint i;
 
@@ -163,9 +168,10 @@ median (GArray *a)
 static GstSample *
 load_frame (const gchar *photo)
 {
-  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
-                                 "videoscale ! video/x-raw,format=RGB,width=%d,height=%d,"
-                                 "pixel-aspect-ratio=1/1 ! appsink name=s",
+  gchar *desc = g_strdup_printf (
+      "filesrc location=\"%s\" ! decodebin ! videoconvert ! "
+      "videoscale ! video/x-raw,format=RGB,width=%d,height=%d,"
+      "pixel-aspect-ratio=1/1 ! appsink name=s",
       photo, W, H);
   GstElement *p = gst_parse_launch (desc, NULL), *s;
   GstSample *sample = NULL;
@@ -193,14 +199,15 @@ write_packed (GstSample *sample)
     close (fd);
   /* 1920 * 3 is a multiple of 4: the rows are packed */
   gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
-  g_file_set_contents (file, (const gchar *) map.data, (gssize) W * H * 3, NULL);
+  g_file_set_contents (
+      file, (const gchar *) map.data, (gssize) W * H * 3, NULL);
   gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
   return file;
 }
 
 static gboolean
-bench_model (const gchar *model, GstSample *sample, const gchar *file, guint rounds,
-    guint per_round)
+bench_model (const gchar *model, GstSample *sample, const gchar *file,
+    guint rounds, guint per_round)
 {
   GstElement *e = gst_element_factory_make ("omnidetect", NULL);
   GArray *t_wasm = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -214,29 +221,33 @@ bench_model (const gchar *model, GstSample *sample, const gchar *file, guint rou
   gdouble mw, mo;
 
   if (!e) {
-    g_printerr ("no omnidetect element: set GST_PLUGIN_PATH to build/plugins/omni\n");
+    g_printerr (
+        "no omnidetect element: set GST_PLUGIN_PATH to build/plugins/omni\n");
     return FALSE;
   }
   /* human's settings (config.ts): the same boxes on both sides */
   g_object_set (e, "model", model, "threshold", 0.2, "nms-threshold",
-      !strcmp (model, "blazeface") ? 0.1 : 0.4, "max-detections", 10, "nms-class-aware", FALSE,
-      NULL);
+      !strcmp (model, "blazeface") ? 0.1 : 0.4, "max-detections", 10,
+      "nms-class-aware", FALSE, NULL);
   h = gst_harness_new_with_element (e, "sink", "src");
   gst_object_unref (e);
   gst_element_set_bus (h->element, bus);
   gst_harness_set_src_caps (h, gst_caps_copy (gst_sample_get_caps (sample)));
   ok = peer_start (&peer, model, file)
-       && ours_round (h, bus, gst_sample_get_buffer (sample), 2, t_ours, &n_ours);
+       && ours_round (
+           h, bus, gst_sample_get_buffer (sample), 2, t_ours, &n_ours);
   g_array_set_size (t_ours, 0);
   for (r = 0; ok && r < rounds; r++)
     ok = peer_round (&peer, per_round, t_wasm, &n_wasm)
-         && ours_round (h, bus, gst_sample_get_buffer (sample), per_round, t_ours, &n_ours);
+         && ours_round (h, bus, gst_sample_get_buffer (sample), per_round,
+             t_ours, &n_ours);
   peer_stop (&peer);
   if (ok) {
     mw = median (t_wasm);
     mo = median (t_ours);
-    g_print ("%-10s 1920x1080 RGB -> boxes  tfjs-wasm + human %8.1f ms (%d boxes)  "
-             "omnidetect %8.1f ms (%d boxes)  ratio %.2fx\n",
+    g_print (
+        "%-10s 1920x1080 RGB -> boxes  tfjs-wasm + human %8.1f ms (%d boxes)  "
+        "omnidetect %8.1f ms (%d boxes)  ratio %.2fx\n",
         model, mw, n_wasm, mo, n_ours, mw / mo);
   }
   gst_element_set_bus (h->element, NULL);
@@ -253,9 +264,11 @@ main (int argc, char **argv)
   guint iterations = 10, rounds = 5;
   gchar *photo = NULL, *file;
   GOptionEntry entries[] = {
-    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, "Frames per engine", "N" },
+    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, "Frames per engine",
+        "N" },
     { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds, "Interleaved rounds", "R" },
-    { "photo", 'p', 0, G_OPTION_ARG_FILENAME, &photo, "The picture (scaled to 1080p)", "FILE" },
+    { "photo", 'p', 0, G_OPTION_ARG_FILENAME, &photo,
+        "The picture (scaled to 1080p)", "FILE" },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("[MODEL...]");
@@ -272,7 +285,8 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
   if (!photo)
-    photo = g_strdup ("/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+    photo = g_strdup (
+        "/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
   sample = load_frame (photo);
   if (!sample) {
     g_printerr ("cannot decode %s\n", photo);
@@ -280,14 +294,18 @@ main (int argc, char **argv)
   }
   file = write_packed (sample);
   rounds = MAX (rounds, 1);
-  g_print ("%u interleaved rounds of %u frames per engine; %s scaled to 1920x1080\n", rounds,
-      MAX (iterations / rounds, 1), photo);
+  g_print (
+      "%u interleaved rounds of %u frames per engine; %s scaled to 1920x1080\n",
+      rounds, MAX (iterations / rounds, 1), photo);
   if (argc < 2) {
-    ok &= bench_model ("centernet", sample, file, rounds, MAX (iterations / rounds, 1));
-    ok &= bench_model ("blazeface", sample, file, rounds, MAX (iterations / rounds, 1));
+    ok &= bench_model (
+        "centernet", sample, file, rounds, MAX (iterations / rounds, 1));
+    ok &= bench_model (
+        "blazeface", sample, file, rounds, MAX (iterations / rounds, 1));
   }
   for (i = 1; i < argc; i++)
-    ok &= bench_model (argv[i], sample, file, rounds, MAX (iterations / rounds, 1));
+    ok &= bench_model (
+        argv[i], sample, file, rounds, MAX (iterations / rounds, 1));
   g_remove (file);
   g_free (file);
   g_free (photo);

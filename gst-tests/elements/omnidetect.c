@@ -561,6 +561,28 @@ GST_START_TEST (test_start_errors)
 
 GST_END_TEST;
 
+/* model=nanodet: the astronaut found, once the runtime has the model
+ * (tools/omni-fetch-models with NanoDet, issue 13); a clear error naming
+ * the model where it is missing */
+GST_START_TEST (test_nanodet)
+{
+  gchar *json = g_build_filename (
+      g_getenv ("OMNI_MODEL_PATH"), "nanodet", "model.json", NULL);
+
+  if (g_file_test (json, G_FILE_TEST_EXISTS)) {
+    const gchar *person[] = { "person", NULL };
+    const guint one[] = { 1 };
+
+    check_photo ("astronaut.png", "model=nanodet threshold=0.5 classes=person",
+        person, one, 1);
+  } else {
+    expect_start_error ("model=nanodet", "nanodet");
+  }
+  g_free (json);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnidetect_suite (void)
 {
@@ -576,6 +598,7 @@ omnidetect_suite (void)
   tcase_add_test (tc, test_sizes_and_caps_change);
   tcase_add_test (tc, test_tracker_and_flush);
   tcase_add_test (tc, test_start_errors);
+  tcase_add_test (tc, test_nanodet);
   return s;
 }
 
