@@ -7,12 +7,13 @@
 // copied.
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
-// usage: detect-human-reference.js centernet|blazeface MODEL.json FRAME.rgb W H
+// usage: detect-human-reference.js centernet|blazeface|nanodet MODEL.json FRAME.rgb W H
 //          OUTDIR MAX_DETECTED IOU_THRESHOLD MIN_CONFIDENCE
 //   FRAME.rgb: W * H * 3 bytes, RGB.
 // writes OUTDIR/raw0.f32, raw1.f32 (the raw outputs the C decoder takes:
 //   centernet: tower_0/keypoints, tower_0/wh; blazeface: the 896 x 17
-//   batch, logit then 16 regressors per anchor) and prints on stdout
+//   batch, logit then 16 regressors per anchor; nanodet: scoresS.f32 and
+//   distsS.f32 for each stride S) and prints on stdout
 //   {"boxes": [{"label": i, "score": s, "x1":, "y1":, "x2":, "y2":}, ...]}
 //   with the edges normalised to the model input, in human's order.
 'use strict';
@@ -120,6 +121,71 @@ async function blazeface (model, image, outdir, maxDetected, iou, minConf) {
   return out;
 }
 
+// NanoDet (upstream RangiLyu/nanodet's GFL post-processing, which the
+// outputs documented in docs/models.md mean; human's own nanodet.ts reads
+// them with an arg-max approximation that is not followed): the frame
+// stretched to the input, normalised as the model-info sidecar says (BGR,
+// one scale and offset), NCHW; per level the [cells, 80] sigmoid scores and
+// [cells, 4 x 11] distance logits; each side's distance the expectation of
+// the softmax over its bins times the stride, from the cell centre
+// ((x + 0.5) stride, (y + 0.5) stride); boxes clipped to the input; boxes
+// scoring > MIN_CONFIDENCE, per-class non-max suppression, the best
+// MAX_DETECTED by score.
+async function nanodet (model, image, outdir, maxDetected, iou, minConf, info) {
+  const size = info.input.width;
+  const out = tf.tidy(() => {
+    let x = tf.image.resizeBilinear(image, [size, size]);
+    if (info.input.color === 'BGR') x = tf.reverse(x, 3);
+    x = tf.add(tf.mul(x, tf.scalar(info.input.scale)), tf.scalar(info.input.offset));
+    return model.execute(tf.transpose(x, [0, 3, 1, 2]));
+  });
+  const levels = [];
+  for (const t of out) {
+    const [, cells, cols] = t.shape;
+    const stride = size / Math.sqrt(cells);
+    let lv = levels.find((l) => l.stride === stride);
+    if (!lv) levels.push(lv = { stride, grid: Math.sqrt(cells) });
+    if (cols === 80) lv.scores = await t.data(); else lv.dists = await t.data();
+  }
+  levels.sort((a, b) => a.stride - b.stride);
+  const cand = [];
+  for (const lv of levels) {
+    writeRaw(path.join(outdir, `scores${lv.stride}.f32`), lv.scores);
+    writeRaw(path.join(outdir, `dists${lv.stride}.f32`), lv.dists);
+    const bins = lv.dists.length / (lv.grid * lv.grid) / 4;
+    for (let i = 0; i < lv.grid * lv.grid; i++) {
+      const cx = (i % lv.grid + 0.5) * lv.stride;
+      const cy = (Math.floor(i / lv.grid) + 0.5) * lv.stride;
+      const d = [0, 1, 2, 3].map((side) => {
+        const l = lv.dists.subarray((i * 4 + side) * bins, (i * 4 + side + 1) * bins);
+        const m = Math.max(...l);
+        let sum = 0;
+        let e = 0;
+        for (let b = 0; b < bins; b++) { const v = Math.exp(l[b] - m); sum += v; e += b * v; }
+        return (e / sum) * lv.stride;
+      });
+      const clip = (v) => Math.min(Math.max(v / size, 0), 1);
+      for (let c = 0; c < 80; c++) {
+        const score = lv.scores[i * 80 + c];
+        if (!(score > minConf)) continue;
+        cand.push({ label: c, score, x1: clip(cx - d[0]), y1: clip(cy - d[1]), x2: clip(cx + d[2]), y2: clip(cy + d[3]) });
+      }
+    }
+  }
+  let kept = [];
+  for (let c = 0; c < 80; c++) {
+    const mine = cand.filter((b) => b.label === c);
+    if (!mine.length) continue;
+    const ids = await (await tf.image.nonMaxSuppressionAsync(
+      tf.tensor2d(mine.map((b) => [b.y1, b.x1, b.y2, b.x2])), tf.tensor1d(mine.map((b) => b.score)),
+      maxDetected, iou, minConf)).data();
+    kept.push(...Array.from(ids).map((k) => mine[k]));
+  }
+  kept = kept.map((b) => ({ b, i: cand.indexOf(b) }))
+    .sort((p, q) => (q.b.score - p.b.score) || (p.i - q.i)).map((p) => p.b);
+  return kept.slice(0, maxDetected);
+}
+
 async function main () {
   const [kind, modelJson, frame, w, h, outdir, maxDetected, iou, minConf] = process.argv.slice(2);
   if (!minConf) {
@@ -131,8 +197,9 @@ async function main () {
   const model = await loadModel(modelJson);
   const raw = fs.readFileSync(frame);
   const image = tf.tensor4d(Float32Array.from(raw), [1, Number(h), Number(w), 3], 'float32');
-  const fn = kind === 'centernet' ? centernet : blazeface;
-  const boxes = await fn(model, image, outdir, Number(maxDetected), Number(iou), Number(minConf));
+  const fn = { centernet, blazeface, nanodet }[kind];
+  const info = JSON.parse(fs.readFileSync(path.join(path.dirname(modelJson), 'model-info.json'), 'utf8'));
+  const boxes = await fn(model, image, outdir, Number(maxDetected), Number(iou), Number(minConf), info);
   process.stdout.write(JSON.stringify({ boxes }) + '\n');
 }
 
