@@ -291,6 +291,21 @@ gst_omni_detect_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
+/* From the model input back to the frame. GstOmniInference stretches the
+ * whole frame to the model input (no pad, scale input / frame); a base that
+ * letterboxes reports where the frame went and that placement goes here
+ * instead. */
+static void
+boxes_to_frame (
+    OmniNnSession *s, const GstVideoInfo *info, OmniDetectBox *boxes, guint n)
+{
+  const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
+  gint w = GST_VIDEO_INFO_WIDTH (info), h = GST_VIDEO_INFO_HEIGHT (info);
+
+  omni_detect_result_to_frame (boxes, n, 0.0, 0.0, (gdouble) g->input_w / w,
+      (gdouble) g->input_h / h, g->input_w, g->input_h, w, h);
+}
+
 /* classes=, then NMS; returns how many boxes are left */
 static guint
 select_boxes (GstOmniDetect *self, OmniDetectBox *boxes, guint n)
@@ -351,6 +366,7 @@ gst_omni_detect_process (
   threshold = self->threshold;
   GST_OBJECT_UNLOCK (self);
   n = omni_detect_decoder_run (self->decoder, s, threshold, &boxes);
+  boxes_to_frame (s, info, boxes, n);
   n = select_boxes (self, boxes, n);
   ids = track (self, boxes, n);
 

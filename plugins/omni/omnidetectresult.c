@@ -10,6 +10,35 @@
 #include <gst/video/video.h>
 #include <math.h>
 
+static gfloat
+input_to_frame (gfloat v, guint input, gdouble pad, gdouble scale, gint frame)
+{
+  return (gfloat) ((v * (gdouble) input - pad) / (scale * frame));
+}
+
+void
+omni_detect_result_to_frame (OmniDetectBox *boxes, guint n_boxes, gdouble pad_x,
+    gdouble pad_y, gdouble scale_x, gdouble scale_y, guint input_w,
+    guint input_h, gint frame_w, gint frame_h)
+{
+  guint i, k;
+
+  for (i = 0; i < n_boxes; i++) {
+    OmniDetectBox *b = &boxes[i];
+
+    b->x1 = input_to_frame (b->x1, input_w, pad_x, scale_x, frame_w);
+    b->x2 = input_to_frame (b->x2, input_w, pad_x, scale_x, frame_w);
+    b->y1 = input_to_frame (b->y1, input_h, pad_y, scale_y, frame_h);
+    b->y2 = input_to_frame (b->y2, input_h, pad_y, scale_y, frame_h);
+    for (k = 0; k < b->n_keypoints; k++) {
+      b->keypoints[k][0] = input_to_frame (
+          b->keypoints[k][0], input_w, pad_x, scale_x, frame_w);
+      b->keypoints[k][1] = input_to_frame (
+          b->keypoints[k][1], input_h, pad_y, scale_y, frame_h);
+    }
+  }
+}
+
 guint
 omni_detect_result_clamp (OmniDetectBox *boxes, guint n_boxes)
 {

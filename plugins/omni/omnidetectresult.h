@@ -38,6 +38,14 @@ typedef struct {
   GstClockTime pts, stream_time, running_time;
 } OmniDetectResult;
 
+/* Maps boxes (and keypoints) normalised to the model input
+ * (@input_w x @input_h) to the frame (@frame_w x @frame_h), normalised: the
+ * frame's pixel u went to input coordinate @pad_x + u * @scale_x (stretch:
+ * no pad, scale input / frame; letterbox: centred, one scale). */
+void omni_detect_result_to_frame (OmniDetectBox *boxes, guint n_boxes,
+    gdouble pad_x, gdouble pad_y, gdouble scale_x, gdouble scale_y,
+    guint input_w, guint input_h, gint frame_w, gint frame_h);
+
 /* Clamps the boxes to 0..1 and drops the empty ones; returns how many are
  * left. */
 guint omni_detect_result_clamp (OmniDetectBox *boxes, guint n_boxes);
