@@ -445,6 +445,39 @@ GST_START_TEST (test_tracker_and_flush)
 
 GST_END_TEST;
 
+/* inference-interval=3: frames 0 and 3 of 6 are inferred (messages and
+ * metas), the others pass untouched */
+GST_START_TEST (test_interval)
+{
+  GstSample *s = photo (
+      SKIMAGE "astronaut.png", "video/x-raw,format=RGB,width=128,height=128");
+  Detect d = detect_new ("inference-interval=3");
+  guint f, n_msgs = 0;
+
+  gst_harness_set_src_caps (d.h, gst_caps_copy (gst_sample_get_caps (s)));
+  for (f = 0; f < 6; f++) {
+    GstBuffer *out;
+    GstMessage *msg;
+
+    fail_unless_equals_int (
+        gst_harness_push (d.h, sample_buffer (s, f * GST_SECOND / 30)),
+        GST_FLOW_OK);
+    out = gst_harness_pull (d.h);
+    msg = gst_bus_pop_filtered (d.bus, GST_MESSAGE_ELEMENT);
+    fail_unless_equals_int (msg != NULL, f % 3 == 0);
+    fail_unless_equals_int (count_rois (out, "person") > 0, f % 3 == 0);
+    n_msgs += msg != NULL;
+    if (msg)
+      gst_message_unref (msg);
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_int (n_msgs, 2);
+  detect_free (&d);
+  gst_sample_unref (s);
+}
+
+GST_END_TEST;
+
 /* start-time errors: a model that is not a detector, a sidecar whose
  * outputs do not fit its decoder, a missing model, unknown classes */
 static void
@@ -597,6 +630,7 @@ omnidetect_suite (void)
   tcase_add_test (tc, test_zero_and_classes);
   tcase_add_test (tc, test_sizes_and_caps_change);
   tcase_add_test (tc, test_tracker_and_flush);
+  tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_start_errors);
   tcase_add_test (tc, test_nanodet);
   return s;
