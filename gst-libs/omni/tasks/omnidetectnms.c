@@ -110,22 +110,3 @@ omni_detect_nms (OmniDetectBox *boxes, guint n_boxes, gdouble iou_threshold,
   g_free (c);
   return n_kept;
 }
-
-static gint
-compare_boxes (gconstpointer pa, gconstpointer pb, gpointer user_data)
-{
-  const OmniDetectBox *a = pa, *b = pb;
-
-  (void) user_data;
-  if (a->score != b->score)
-    return a->score > b->score ? -1 : 1;
-  return 0;
-}
-
-void
-omni_detect_box_sort (OmniDetectBox *boxes, guint n_boxes)
-{
-  /* g_qsort_with_data() is a stable merge sort */
-  g_qsort_with_data (
-      boxes, n_boxes, sizeof (OmniDetectBox), compare_boxes, NULL);
-}

@@ -76,15 +76,6 @@ OMNI_API guint omni_detect_nms (OmniDetectBox *boxes, guint n_boxes,
     gdouble iou_threshold, gdouble score_threshold, guint max_detections,
     gboolean class_aware);
 
-/**
- * omni_detect_box_sort:
- * @boxes: (inout) (array length=n_boxes): boxes
- * @n_boxes: their number
- *
- * Sorts by decreasing score, equal scores keeping their order.
- */
-OMNI_API void omni_detect_box_sort (OmniDetectBox *boxes, guint n_boxes);
-
 G_END_DECLS
 
 #endif /* __OMNI_DETECT_NMS_H__ */
