@@ -20,6 +20,7 @@
 #include "gstomnivisionenc.h"
 #include "gstomniaudioenc.h"
 #endif
+#include "gstomnidetect.h"
 #ifdef HAVE_TESSERACT
 #include "gstomniocr.h"
 #endif
@@ -36,6 +37,7 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
+  ret |= GST_ELEMENT_REGISTER (omnidetect, plugin);
 #ifdef HAVE_MOSQUITTO
   ret |= GST_ELEMENT_REGISTER (omnipublish, plugin);
 #endif
