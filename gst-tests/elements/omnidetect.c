@@ -12,6 +12,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <omni/meta/omniresultsmeta.h>
 #include <gst/video/video.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -114,6 +115,18 @@ count_label (const GValue *boxes, const gchar *label)
   return n;
 }
 
+/* Box entries of the results meta (the same boxes as the ROI metas). */
+static guint
+count_result_boxes (GstBuffer *buf)
+{
+  OmniResultsMeta *meta = omni_buffer_get_results_meta (buf);
+  guint state = 0, n = 0;
+
+  while (meta && omni_results_meta_iterate (meta, &state, OMNI_RESULT_TYPE_BOX))
+    n++;
+  return n;
+}
+
 static guint
 count_rois (GstBuffer *buf, const gchar *label)
 {
@@ -148,6 +161,7 @@ check_photo (const gchar *file, const gchar *props, const gchar *const *labels,
     fail_unless_equals_int (count_label (boxes, labels[i]), counts[i]);
   fail_unless_equals_int (gst_value_list_get_size (boxes), n_total);
   fail_unless_equals_int (count_rois (out, NULL), n_total);
+  fail_unless_equals_int (count_result_boxes (out), n_total);
   gst_message_unref (msg);
   gst_buffer_unref (out);
   detect_free (&d);

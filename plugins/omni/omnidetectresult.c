@@ -8,6 +8,7 @@
 #include "omnidetectresult.h"
 
 #include <gst/video/video.h>
+#include <omni/meta/omniresultsmeta.h>
 #include <math.h>
 
 static gfloat
@@ -161,6 +162,9 @@ omni_detect_result_attach (const OmniDetectResult *r, GstBuffer *buffer)
       gst_video_region_of_interest_meta_add_param (
           roi, keypoints_structure (r, b));
   }
+  /* the same boxes, with their keypoints, in gst-omni's results meta */
+  if (r->n_boxes > 0)
+    omni_results_meta_add_from_rois (buffer);
 }
 
 static GstStructure *
