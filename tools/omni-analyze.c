@@ -10,9 +10,11 @@
  *            tee. ! queue ! f.video
  *            tee. ! queue ! (keep sampled frames) ! videoscale ! jpegenc ! appsink
  *            tee. ! queue ! textoverlay ! omnioverlay ! vp8enc ! mux (--overlay)
+ *            tee. ! queue ! omnicensor ! vp8enc ! mux               (--censor)
  *   audio: queue ! tee
  *            tee. ! audioconvert ! audioresample ! omnirhythm ! omniaudioenc ! f.audio
  *            tee. ! queue ! audioconvert ! vorbisenc ! mux          (--overlay)
+ *            tee. ! queue ! omnicensor ! vorbisenc ! mux            (--censor)
  *   omnifusion name=f ! application/x-omni-events ! appsink
  *
  * and turns what comes out into WebVTT captions (times in the media's own
@@ -43,6 +45,7 @@
 
 #include "omni-analyze-mqtt.h"
 #include "omni-analyze-overlay.h"
+#include "omni-analyze-censor.h"
 #include "omni-analyze-multi.h"
 #include "omni-analyze-report.h"
 
@@ -66,6 +69,7 @@ typedef struct {
   gchar *vtt_path;
   gchar *json_path;
   gchar *overlay_path;
+  gchar *censor_path;
   gchar *report_dir;
   gchar *mqtt_url;
   gchar *stream_id;
@@ -87,6 +91,7 @@ typedef struct {
   GstElement *overlay;      /* textoverlay */
   GstElement *text_src;     /* appsrc feeding it */
   GstElement *mux;
+  OaCensor censor; /* --censor: omnicensor, its muxer and sink */
   GstElement *thumb_sink;
   GMainLoop *loop;
   gboolean have_video, have_audio;
@@ -879,6 +884,11 @@ build_video (App *app, GstPad *src)
     sync_all (t, 2);
   }
 
+  if (app->censor.censor
+      && !oa_censor_link_video (
+          &app->censor, GST_BIN (app->pipeline), tee, branch_queue_time (app)))
+    fail (app, "could not link the censored copy's video");
+
   sync_all (c, 5);
   sinkpad = gst_element_get_static_pad (c[0], "sink");
   if (gst_pad_link (src, sinkpad) != GST_PAD_LINK_OK)
@@ -925,6 +935,11 @@ build_audio (App *app, GstPad *src)
       fail (app, "could not link the overlay's audio");
     sync_all (o, 4);
   }
+
+  if (app->censor.censor
+      && !oa_censor_link_audio (
+          &app->censor, GST_BIN (app->pipeline), c[1], branch_queue_time (app)))
+    fail (app, "could not link the censored copy's audio");
 
   sync_all (c, 7);
   sinkpad = gst_element_get_static_pad (c[0], "sink");
@@ -1084,24 +1099,51 @@ make_publisher (App *app)
   return pub;
 }
 
-/* omnifusion ! caps ! appsink, with --mqtt a tee to omnipublish as well. */
+/* omnifusion ! caps ! appsink, with --mqtt a tee to omnipublish as well,
+ * with --censor a tee to omnicensor's verdicts. */
 static gboolean
 link_events (App *app, GstElement *caps)
 {
   GstElement *tee, *q1, *q2, *pub;
 
-  if (!app->mqtt_url)
+  if (!app->mqtt_url && !app->censor.censor)
     return gst_element_link_many (app->fusion, caps, app->events_sink, NULL);
   tee = make (app, "tee", NULL);
   q1 = make (app, "queue", NULL);
+  if (!tee || !q1)
+    return FALSE;
+  gst_bin_add_many (GST_BIN (app->pipeline), tee, q1, NULL);
+  if (!gst_element_link_many (
+          app->fusion, caps, tee, q1, app->events_sink, NULL))
+    return FALSE;
+  if (app->censor.censor
+      && !oa_censor_link_verdicts (&app->censor, GST_BIN (app->pipeline), tee))
+    return FALSE;
+  if (!app->mqtt_url)
+    return TRUE;
   q2 = make (app, "queue", NULL);
   pub = make_publisher (app);
-  if (!tee || !q1 || !q2 || !pub)
+  if (!q2 || !pub)
     return FALSE;
-  gst_bin_add_many (GST_BIN (app->pipeline), tee, q1, q2, pub, NULL);
-  return gst_element_link_many (
-             app->fusion, caps, tee, q1, app->events_sink, NULL)
-         && gst_element_link_many (tee, q2, pub, NULL);
+  gst_bin_add_many (GST_BIN (app->pipeline), q2, pub, NULL);
+  return gst_element_link_many (tee, q2, pub, NULL);
+}
+
+/* --censor FILE: live, the copy runs 3 s behind (omnicensor's default
+ * broadcast delay); a file, omnicensor holds two windows and 2 s at most
+ * before it waits for the verdicts. */
+static gboolean
+build_censor (App *app)
+{
+  GstClockTime delay
+      = app->live ? 3 * GST_SECOND : 2 * app->window + 2 * GST_SECOND;
+
+  if (!oa_censor_build (&app->censor, GST_BIN (app->pipeline), app->censor_path,
+          delay, app->live)) {
+    fail (app, "could not build the censored copy (--censor)");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -1138,6 +1180,14 @@ build_pipeline (App *app)
     g_ptr_array_add (need, "omnipublish");
     g_ptr_array_add (need, "tee");
   }
+  if (app->censor_path) {
+    g_ptr_array_add (need, "omnicensor");
+    g_ptr_array_add (need, "vp8enc");
+    g_ptr_array_add (need, "vorbisenc");
+    g_ptr_array_add (need, g_str_has_suffix (app->censor_path, ".webm")
+                               ? "webmmux"
+                               : "matroskamux");
+  }
   if (app->overlay_path) {
     g_ptr_array_add (need, "textoverlay");
     g_ptr_array_add (need, "omnioverlay");
@@ -1173,6 +1223,8 @@ build_pipeline (App *app)
   gst_app_sink_set_callbacks (GST_APP_SINK (app->events_sink), &cb, app, NULL);
   gst_bin_add_many (
       GST_BIN (app->pipeline), app->fusion, caps, app->events_sink, NULL);
+  if (app->censor_path && !build_censor (app))
+    return FALSE;
   if (!link_events (app, caps)) {
     fail (app, "omnifusion cannot produce application/x-omni-events");
     return FALSE;
@@ -1484,6 +1536,8 @@ on_sigint (gpointer user_data)
       g_object_set (app->events_sink, "sync", FALSE, NULL);
     if (app->overlay_sink)
       g_object_set (app->overlay_sink, "sync", FALSE, NULL);
+    if (app->censor.sink)
+      g_object_set (app->censor.sink, "sync", FALSE, NULL);
     gst_element_send_event (app->pipeline, gst_event_new_eos ());
   } else {
     fail (app, "interrupted");
@@ -1515,6 +1569,12 @@ close_outputs (App *app)
 
     if (g_stat (app->overlay_path, &st) == 0 && st.st_size == 0)
       g_unlink (app->overlay_path);
+  }
+  if (error && app->censor_path) {
+    GStatBuf st;
+
+    if (g_stat (app->censor_path, &st) == 0 && st.st_size == 0)
+      g_unlink (app->censor_path);
   }
 }
 
@@ -1647,6 +1707,8 @@ print_summary (App *app, gdouble wall)
     printf ("  events            %s\n", app->json_path);
   if (app->overlay_path)
     printf ("  overlay copy      %s\n", app->overlay_path);
+  if (app->censor_path)
+    printf ("  censored copy     %s\n", app->censor_path);
   if (app->report_dir)
     printf ("  report            %s/index.html\n", app->report_dir);
   fflush (stdout);
@@ -1786,6 +1848,10 @@ main (int argc, char **argv)
     { "overlay", 0, 0, G_OPTION_ARG_FILENAME, &app->overlay_path,
         "Write a copy with captions and verdicts burned in (.mkv or .webm)",
         "FILE" },
+    { "censor", 0, 0, G_OPTION_ARG_FILENAME, &app->censor_path,
+        "Write the censored copy viewers would get: flagged frames blurred, "
+        "flagged words bleeped, flagged audio muted (.mkv or .webm)",
+        "FILE" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &app->report_dir,
         "Write an HTML review report (index.html, thumbnails) into DIR",
         "DIR" },
@@ -1872,10 +1938,11 @@ main (int argc, char **argv)
       app->mqtt_url, app->sample_rate, app->window, app->live, app->quiet,
       app->fail_on_flag };
 
-    if (app->vtt_path || app->overlay_path || app->report_dir
-        || app->stream_id) {
-      g_printerr ("omni-analyze: --vtt, --overlay, --report and --stream-id "
-                  "are for one input; with several, use --json or --mqtt\n");
+    if (app->vtt_path || app->overlay_path || app->censor_path
+        || app->report_dir || app->stream_id) {
+      g_printerr (
+          "omni-analyze: --vtt, --overlay, --censor, --report and --stream-id "
+          "are for one input; with several, use --json or --mqtt\n");
       return EXIT_ERROR;
     }
     ret = oa_multi_run (&mo, rest, app->inputs_file);
@@ -2069,6 +2136,7 @@ main (int argc, char **argv)
   g_free (app->stream_id);
   g_free (app->inputs_file);
   g_free (app->overlay_path);
+  g_free (app->censor_path);
   g_free (app->report_dir);
   g_strfreev (rest);
   gst_deinit ();

@@ -317,9 +317,11 @@ def main():
     jsonl = os.path.join(tmp, 'out.jsonl')
     report = os.path.join(tmp, 'report')
     overlay = os.path.join(tmp, 'overlay.mkv')
+    censored = os.path.join(tmp, 'censored.mkv')
     rc, out, err = run(['--policy', POLICY, '--sample-rate', '2', '--window', '1s',
                         '--vtt', vtt, '--json', jsonl, '--report', report,
-                        '--overlay', overlay, '--fail-on-flag', sample])
+                        '--overlay', overlay, '--censor', censored, '--fail-on-flag',
+                        sample])
     print(out)
     if not check(rc == 1, 'flagged run with --fail-on-flag: exit 1', (rc, err[-3000:])):
         return
@@ -481,8 +483,56 @@ def main():
     check('VP8' in d and 'Vorbis' in d and abs(length - duration) < 0.2,
           'overlay copy: VP8 + Vorbis, %.2f s' % length, d[-800:])
 
+    if closed:
+        censor_copy(tmp, sample, censored, closed[0], duration)
     live_interrupt(tmp, sample, duration)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def gray_frames(path, out):
+    """The frames of a file's video as 640x360 GRAY8 (numpy, frames x 360 x 640)."""
+    import numpy as np
+    subprocess.run(['gst-launch-1.0', '-q', 'filesrc', 'location=' + path, '!',
+                    'decodebin', '!', 'videoconvert', '!', 'videoscale', '!',
+                    'video/x-raw,format=GRAY8,width=640,height=360', '!',
+                    'filesink', 'location=' + out], check=True)
+    data = np.fromfile(out, dtype=np.uint8)
+    return data[:len(data) // (640 * 360) * 640 * 360].reshape(-1, 360, 640)
+
+
+def sharpness(frame):
+    """Mean absolute horizontal difference of a GRAY8 frame (its detail)."""
+    import numpy as np
+    return float(np.abs(np.diff(frame.astype(np.int16), axis=1)).mean())
+
+
+def censor_copy(tmp, sample, censored, segment, duration):
+    """--censor: every frame there; the flagged segment's frames blurred,
+    the others not. Measured against the input's frames: the mean absolute
+    difference of every frame in the segment is at least 3 times the
+    typical difference outside it (the VP8 re-encoding's), and those frames
+    lost most of their detail (median ratio of horizontal differences)."""
+    import numpy as np
+    got = gray_frames(censored, os.path.join(tmp, 'censored.gray')).astype(np.float32)
+    ref = gray_frames(sample, os.path.join(tmp, 'sample.gray')).astype(np.float32)
+    if not check(len(got) == len(ref) == round(duration * 25),
+                 'censored copy: every frame (%d of %d)' % (len(got), len(ref))):
+        return
+    a, b = segment['stream-start'] / 1e9, segment['stream-end'] / 1e9
+    t = np.arange(len(got)) / 25.0
+    inside = (t >= a + 0.04) & (t < b - 0.04)
+    outside = (t < a - 0.04) | (t >= b + 0.04)
+    mad = np.abs(got - ref).mean(axis=(1, 2))
+    detail = np.array([sharpness(g) / max(sharpness(r), 1e-6) for g, r in zip(got, ref)])
+    noise = float(np.median(mad[outside]))
+    check(inside.any() and mad[inside].min() > 3 * noise,
+          'censored copy: all %d frames of the segment changed (difference >= %.2f, '
+          'outside median %.2f)' % (inside.sum(), mad[inside].min(), noise))
+    check(np.median(detail[inside]) < 0.5,
+          'censored copy: the segment blurred (median detail ratio %.2f)'
+          % np.median(detail[inside]))
+    check(noise < 1.5, 'censored copy: frames outside the segment kept (median '
+          'difference %.2f, the re-encoding)' % noise)
 
 
 def live_interrupt(tmp, sample, duration):
