@@ -256,6 +256,33 @@ gst_omni_rhythm_fill_config (GstOmniRhythm *self, OmniRhythmConfig *cfg)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* the analyzer's spectra, handed to the loud-event and speech/music cues */
+static void
+gst_omni_rhythm_share_spectrum (
+    const float *power, unsigned n_bins, double mean_power, void *cues)
+{
+  omni_audio_features_push_spectrum (cues, power, n_bins, mean_power);
+}
+
+/* the cues take the analyzer's spectra when both use the same frames (the
+ * default window and hop), and compute their own otherwise */
+static void
+gst_omni_rhythm_link_cues (GstOmniRhythm *self)
+{
+  double ra, rc;
+  unsigned wa, ha, na, wc, hc, nc;
+
+  omni_rhythm_analyzer_get_spectrum_geometry (self->an, &ra, &wa, &ha, &na);
+  omni_audio_features_get_spectrum_geometry (self->cues, &rc, &wc, &hc, &nc);
+  if (ra == rc && wa == wc && ha == hc && na == nc) {
+    omni_audio_features_share_spectra (self->cues);
+    omni_rhythm_analyzer_set_spectrum_func (
+        self->an, gst_omni_rhythm_share_spectrum, self->cues);
+  }
+  GST_DEBUG_OBJECT (self, "cues %s the analyzer's spectra",
+      ra == rc && wa == wc && ha == hc && na == nc ? "share" : "do not share");
+}
+
 /* (re)creates the analyzer for the current caps and settings */
 static gboolean
 gst_omni_rhythm_configure (GstOmniRhythm *self)
@@ -281,6 +308,7 @@ gst_omni_rhythm_configure (GstOmniRhythm *self)
             self->rate, cfg.hop_s, cfg.window_s, cfg.bpm_min, cfg.bpm_max));
     return FALSE;
   }
+  gst_omni_rhythm_link_cues (self);
   self->latency_samples = (guint64) ceil (
       omni_rhythm_analyzer_get_latency (self->an) * self->rate);
   self->need_reset = TRUE;

@@ -134,6 +134,9 @@ struct _OmniRhythmAnalyzer {
 
   OmniRhythmEvent *events;
   unsigned ev_head, ev_len, ev_cap;
+
+  OmniRhythmSpectrumFunc spectrum_func;
+  void *spectrum_data;
 };
 
 /**
@@ -510,6 +513,9 @@ analyse_frame (OmniRhythmAnalyzer *a)
     }
   }
 
+  if (a->spectrum_func)
+    a->spectrum_func (
+        a->power, a->n_bins, energy / a->window_sq, a->spectrum_data);
   omni_mel_filterbank_do (a->fb, a->power, a->mel);
   if (a->n_low < a->cfg.n_mels) {
     /* the removed high band: its windowed energy, scaled like the power
@@ -660,6 +666,26 @@ analyse_frame (OmniRhythmAnalyzer *a)
   }
 }
 
+/* TRUE when no sample is NaN, infinite or beyond SAMPLE_CLAMP: the sum of
+ * squares bounds every sample, and NaN fails the comparison */
+static int
+block_is_clean (const float *restrict x, size_t n)
+{
+  float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  size_t k;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    acc[0] += x[k] * x[k];
+    acc[1] += x[k + 1] * x[k + 1];
+    acc[2] += x[k + 2] * x[k + 2];
+    acc[3] += x[k + 3] * x[k + 3];
+  }
+  for (; k < n; k++)
+    acc[0] += x[k] * x[k];
+  return (double) acc[0] + acc[1] + acc[2] + acc[3]
+         < (double) SAMPLE_CLAMP * SAMPLE_CLAMP;
+}
+
 /**
  * omni_rhythm_analyzer_process:
  * @a: an analyzer
@@ -679,16 +705,22 @@ omni_rhythm_analyzer_process (
 
   while (i < n) {
     size_t take = MIN (n - i, (size_t) DEC_BLOCK), j, m, k = 0;
+    const float *in = mono + i;
 
     /* NaN becomes 0 (NaN fails both comparisons), infinities and huge
-     * values are clamped */
-    for (j = 0; j < take; j++) {
-      float v = mono[i + j];
-      v = v == v ? v : 0.0f; /* NaN */
-      v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
-      clean[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
+     * values are clamped; a block whose energy is finite and below the
+     * clamp has neither and is used as it is (the check vectorises, the
+     * cleaning does not) */
+    if (!block_is_clean (in, take)) {
+      for (j = 0; j < take; j++) {
+        float v = in[j];
+        v = v == v ? v : 0.0f; /* NaN */
+        v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
+        clean[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
+      }
+      in = clean;
     }
-    m = omni_decimator_do_split (a->dec, clean, take, a->dbuf, a->hbuf);
+    m = omni_decimator_do_split (a->dec, in, take, a->dbuf, a->hbuf);
     i += take;
     a->position += take;
     /* the analysis ring, one frame at a time */
@@ -919,6 +951,42 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->n_beats = 0;
   a->ev_head = 0;
   a->ev_len = 0;
+}
+
+/**
+ * omni_rhythm_analyzer_get_spectrum_geometry:
+ * @a: an analyzer
+ * @rate: (out): the analysis rate, Hz
+ * @window: (out): Hann window length, samples at @rate
+ * @hop: (out): frame hop, samples at @rate
+ * @n_fft: (out): transform length
+ */
+void
+omni_rhythm_analyzer_get_spectrum_geometry (const OmniRhythmAnalyzer *a,
+    double *rate, unsigned *window, unsigned *hop, unsigned *n_fft)
+{
+  *rate = a->arate;
+  *window = a->win;
+  *hop = a->hop;
+  *n_fft = a->n_fft;
+}
+
+/**
+ * omni_rhythm_analyzer_set_spectrum_func:
+ * @a: an analyzer
+ * @func: (nullable): called with the power spectrum of every frame (%NULL:
+ *   none)
+ * @user_data: passed to @func
+ *
+ * The first frame after a reset is the one whose window ends at sample
+ * window (at the analysis rate), then one every hop.
+ */
+void
+omni_rhythm_analyzer_set_spectrum_func (
+    OmniRhythmAnalyzer *a, OmniRhythmSpectrumFunc func, void *user_data)
+{
+  a->spectrum_func = func;
+  a->spectrum_data = user_data;
 }
 
 /**
