@@ -63,12 +63,18 @@
 #define ACTIVE_DB -70.0 /* spectra below take no part in flux/persistence */
 #define LEVEL_RANGE_DB 60.0
 #define FLUX_MAX_HZ 4000.0
+/* the flux of spectra normalised to unit sum over N bins scales as
+ * 1/sqrt(N) for the same sound: it is given per FLUX_REF_BIN_HZ-wide bin
+ * (512 points at 11.025 kHz, the resolution the discriminator of omnifusion
+ * was fitted on), whatever the transform's resolution */
+#define FLUX_REF_BIN_HZ (11025.0 / 512.0)
 #define PERSIST_MIN_HZ 80.0
 #define PERSIST_MAX_HZ 4000.0
 #define POWER_FLOOR 1e-20
 
 struct _OmniAudioFeatures {
   double rate, srate; /* input, spectra */
+  double flux_scale;  /* sqrt (FLUX_REF_BIN_HZ / bin width) */
   unsigned hop, shop, swin, n_fft, n_flux, p_lo, n_pers, n_used, factor;
   int shared; /* spectra come from omni_audio_features_push_spectrum */
   unsigned long pushed; /* spectra pushed (or computed) since reset */
@@ -133,6 +139,7 @@ omni_audio_features_new (double rate)
   f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
   f->n_pers = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
   f->n_pers = f->n_pers >= f->p_lo ? f->n_pers - f->p_lo + 1 : 1;
+  f->flux_scale = sqrt (FLUX_REF_BIN_HZ / bin_hz);
   f->n_used = MIN (f->n_fft / 2 + 1, MAX (f->n_flux, f->p_lo + f->n_pers));
   f->dec = omni_decimator_new (f->factor);
   f->fft = omni_fft_new (f->n_fft);
@@ -256,7 +263,7 @@ spectral_cues (OmniAudioFeatures *f, const float *power, int active,
     d = acc;
   }
   if (f->prev_active)
-    *flux = sqrt (d);
+    *flux = f->flux_scale * sqrt (d);
   f->prev_active = 1;
 
   for (k = 0; k < f->n_pers; k++) {
