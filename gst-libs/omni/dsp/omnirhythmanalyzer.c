@@ -454,10 +454,17 @@ update_flatness (OmniRhythmAnalyzer *a)
       k1 = a->n_bins - 1;
     if (k1 < k0 + 2)
       continue;
-    for (k = k0; k <= k1; k++) {
-      double p = (double) a->power[k] + 1e-20;
-      lsum += log (p);
-      sum += p;
+    /* the log of products of up to 8 powers (each >= 1e-20, so a
+     * product stays >= 1e-160): one log per 8 bins */
+    for (k = k0; k <= k1;) {
+      double prod = 1.0;
+      unsigned e = MIN (k1 + 1, k + 8);
+      for (; k < e; k++) {
+        double p = (double) a->power[k] + 1e-20;
+        prod *= p;
+        sum += p;
+      }
+      lsum += log (prod);
     }
     acc += exp (lsum / (k1 - k0 + 1)) / (sum / (k1 - k0 + 1));
     nb++;
@@ -785,10 +792,17 @@ omni_rhythm_analyzer_get_state (OmniRhythmAnalyzer *a, OmniRhythmState *state)
     double bin_hz = a->arate / a->n_fft;
     unsigned k;
 
-    for (k = 0; k < a->n_bins; k++) {
-      a->mag[k] = sqrtf (a->power[k]);
-      a->mag_prev[k] = sqrtf (a->power_prev[k]);
+    if (a->desc_frame + 1 == a->state.frames && a->desc_frame > 0) {
+      /* the magnitudes of the frame before are those computed last time */
+      float *swap = a->mag_prev;
+      a->mag_prev = a->mag;
+      a->mag = swap;
+    } else {
+      for (k = 0; k < a->n_bins; k++)
+        a->mag_prev[k] = sqrtf (a->power_prev[k]);
     }
+    for (k = 0; k < a->n_bins; k++)
+      a->mag[k] = sqrtf (a->power[k]);
     a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
     a->state.rolloff
         = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
