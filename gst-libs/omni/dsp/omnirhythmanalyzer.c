@@ -477,6 +477,35 @@ update_flatness (OmniRhythmAnalyzer *a)
                     : a->flatness + c * (acc / nb - a->flatness);
 }
 
+/* out = x w, n samples (restrict: the loop vectorises) */
+static inline void
+window_into (float *restrict out, const float *restrict x,
+    const float *restrict w, unsigned n)
+{
+  unsigned k;
+
+  for (k = 0; k < n; k++)
+    out[k] = x[k] * w[k];
+}
+
+/* sum (x w)^2 over n samples, in four partial sums (so that it vectorises) */
+static inline double
+windowed_energy (const float *restrict x, const float *restrict w, unsigned n)
+{
+  float e[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  unsigned k, q;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    for (q = 0; q < 4; q++) {
+      float v = x[k + q] * w[k + q];
+      e[q] += v * v;
+    }
+  }
+  for (; k < n; k++)
+    e[0] += (x[k] * w[k]) * (x[k] * w[k]);
+  return (double) e[0] + e[1] + e[2] + e[3];
+}
+
 static void
 analyse_frame (OmniRhythmAnalyzer *a)
 {
@@ -486,15 +515,8 @@ analyse_frame (OmniRhythmAnalyzer *a)
   float strength, accent, peak = 0.0f;
 
   /* window the ring (oldest sample first) */
-  {
-    /* restrict: no aliasing, so the loops vectorise */
-    float *restrict fr = a->frame;
-    const float *restrict rg = a->ring, *restrict w = a->window;
-    for (k = 0; k < n1; k++)
-      fr[k] = rg[a->ring_pos + k] * w[k];
-    for (k = n1; k < a->win; k++)
-      fr[k] = rg[k - n1] * w[k];
-  }
+  window_into (a->frame, a->ring + a->ring_pos, a->window, n1);
+  window_into (a->frame + n1, a->ring, a->window + n1, a->win - n1);
   /* keep the previous spectrum for the flux */
   swap = a->power_prev;
   a->power_prev = a->power;
@@ -527,22 +549,10 @@ analyse_frame (OmniRhythmAnalyzer *a)
   if (a->n_low < a->cfg.n_mels) {
     /* the removed high band: its windowed energy, scaled like the power
      * spectrum (Parseval), for every band above the split */
-    float e[4] = { 0.0f, 0.0f, 0.0f, 0.0f }, p;
-    const float *h0 = a->hring + a->ring_pos, *w = a->window;
-    for (k = 0; k + 4 <= n1; k += 4) {
-      unsigned q;
-      for (q = 0; q < 4; q++) {
-        float v = h0[k + q] * w[k + q];
-        e[q] += v * v;
-      }
-    }
-    for (; k < n1; k++)
-      e[0] += (h0[k] * w[k]) * (h0[k] * w[k]);
-    for (k = n1; k < a->win; k++) {
-      float v = a->hring[k - n1] * w[k];
-      e[1] += v * v;
-    }
-    p = (float) ((e[0] + e[1] + e[2] + e[3]) * 0.5 * a->n_fft * a->power_norm);
+    double e = windowed_energy (a->hring + a->ring_pos, a->window, n1)
+               + windowed_energy (a->hring, a->window + n1, a->win - n1);
+    float p;
+    p = (float) (e * 0.5 * a->n_fft * a->power_norm);
     for (k = a->n_low; k < a->cfg.n_mels; k++)
       a->mel[k] = p;
   }
