@@ -166,6 +166,79 @@ GST_START_TEST (test_speech_like_cues)
 
 GST_END_TEST;
 
+/* Inside omnirhythm the cues take the rhythm analyzer's spectra instead of
+ * computing their own: the values must be the same as on their own, at
+ * every rate, for the speech-like signal above and any chunking. */
+static void
+push_spectrum (
+    const float *power, unsigned n_bins, double mean_power, void *cues)
+{
+  omni_audio_features_push_spectrum (cues, power, n_bins, mean_power);
+}
+
+GST_START_TEST (test_shared_spectra)
+{
+  const double rates[] = { 8000, 16000, 22050, 44100, 48000, 96000 };
+  guint r;
+
+  for (r = 0; r < G_N_ELEMENTS (rates); r++) {
+    double rate = rates[r], ph = 0, ga, gb;
+    size_t n = (size_t) (3 * rate), i;
+    float *x = g_new (float, n);
+    OmniRhythmConfig cfg;
+    OmniRhythmAnalyzer *an;
+    OmniAudioFeatures *own = omni_audio_features_new (rate);
+    OmniAudioFeatures *shared = omni_audio_features_new (rate);
+    OmniAudioFeatureValues a, b;
+    unsigned wa, ha, na, wb, hb, nb, round;
+
+    omni_rhythm_config_init (&cfg);
+    an = omni_rhythm_analyzer_new (&cfg, rate);
+    fail_unless (an && own && shared);
+    omni_rhythm_analyzer_get_spectrum_geometry (an, &ga, &wa, &ha, &na);
+    omni_audio_features_get_spectrum_geometry (own, &gb, &wb, &hb, &nb);
+    fail_unless (ga == gb && wa == wb && ha == hb && na == nb,
+        "%g Hz: analyzer %g/%u/%u/%u, cues %g/%u/%u/%u", rate, ga, wa, ha, na,
+        gb, wb, hb, nb);
+    omni_audio_features_share_spectra (shared);
+    omni_rhythm_analyzer_set_spectrum_func (an, push_spectrum, shared);
+    for (i = 0; i < n; i++) {
+      double f0 = 140 + 60 * sin (2 * M_PI * 1.5 * i / rate), h;
+      ph += 2 * M_PI * f0 / rate;
+      x[i] = 0;
+      for (h = 1; h <= 8; h++)
+        x[i] += (float) (0.05 * sin (h * ph) / h);
+      if (((size_t) (i / (0.125 * rate))) % 2)
+        x[i] = 0.005f * white ();
+    }
+    /* twice: after a reset of both the frames must line up again */
+    for (round = 0; round < 2; round++) {
+      feed (own, x, n, 1000);
+      for (i = 0; i < n; i += 333) {
+        omni_rhythm_analyzer_process (an, x + i, MIN (333, n - i));
+        omni_audio_features_process (shared, x + i, MIN (333, n - i));
+      }
+      omni_audio_features_take (own, &a);
+      omni_audio_features_take (shared, &b);
+      fail_unless (a.flux_variance > 0 && a.persistence > 0);
+      assert_close (b.flux_variance, a.flux_variance, 1e-4 * a.flux_variance);
+      assert_close (b.persistence, a.persistence, 1e-4);
+      assert_close (b.level_std_db, a.level_std_db, 1e-4);
+      assert_close (b.short_term_db, a.short_term_db, 1e-4);
+      assert_close (b.context_s, a.context_s, 1e-9);
+      omni_rhythm_analyzer_reset (an);
+      omni_audio_features_reset (own);
+      omni_audio_features_reset (shared);
+    }
+    omni_rhythm_analyzer_free (an);
+    omni_audio_features_free (own);
+    omni_audio_features_free (shared);
+    g_free (x);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_input)
 {
   OmniAudioFeatures *f;
@@ -213,6 +286,7 @@ audiofeatures_suite (void)
   tcase_add_test (tc, test_steady_tone);
   tcase_add_test (tc, test_impulses);
   tcase_add_test (tc, test_speech_like_cues);
+  tcase_add_test (tc, test_shared_spectra);
   tcase_add_test (tc, test_bad_input);
   return s;
 }

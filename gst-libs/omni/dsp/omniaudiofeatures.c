@@ -2,9 +2,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A streaming analysis of a mono float stream: levels on 10 ms frames at
- * the input rate, and a 32 ms Hann-windowed spectrum every 20 ms of the
- * stream decimated (OmniDecimator) to 11-22 kHz, which is all the cues
- * need (up to 4 kHz) at a fraction of the cost:
+ * the input rate, and every 20 ms the spectrum OmniRhythmAnalyzer takes
+ * anyway (a 23 ms Hann window on the stream decimated to 22.05-44.1 kHz;
+ * every other one of its 10 ms frames). Inside omnirhythm the analyzer
+ * hands its spectra over (omni_audio_features_share_spectra()), so the
+ * cues cost no transform of their own; on its own the object computes the
+ * same spectra itself, on the same frames, with the same numbers:
  *  - the short-term level (mean power of the last five frames, 50 ms) and
  *    its maximum, for loud-event detection;
  *  - impulsive onsets: a frame at least IMPULSE_JUMP_DB above the quietest
@@ -34,13 +37,18 @@
 #include "omniwindow.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HOP_S 0.01      /* level frames */
-#define SPEC_HOP_S 0.02 /* spectra */
-#define SPEC_WIN_S 0.032
-#define SPEC_MIN_RATE 11025.0
+#define HOP_S 0.01 /* level frames */
+/* the analyzer's geometry (omni_rhythm_config_init): 1024 samples at
+ * 44.1 kHz, 10 ms frames, at the rate / 2^k in [22.05, 44.1) kHz */
+#define SPEC_FRAME_S 0.01
+#define SPEC_EVERY 2 /* frames: a spectrum every 20 ms */
+#define SPEC_WIN_S (1024.0 / 44100.0)
+#define SPEC_MIN_RATE 22050.0
+#define SAMPLE_CLAMP 1.0e4f
 #define BLOCK 1024
 #define SHORT_TERM_FRAMES 5 /* 50 ms */
 #define IMPULSE_BACK 5
@@ -55,17 +63,26 @@
 #define ACTIVE_DB -70.0 /* spectra below take no part in flux/persistence */
 #define LEVEL_RANGE_DB 60.0
 #define FLUX_MAX_HZ 4000.0
+/* the flux of spectra normalised to unit sum over N bins scales as
+ * 1/sqrt(N) for the same sound: it is given per FLUX_REF_BIN_HZ-wide bin
+ * (512 points at 11.025 kHz, the resolution the discriminator of omnifusion
+ * was fitted on), whatever the transform's resolution */
+#define FLUX_REF_BIN_HZ (11025.0 / 512.0)
 #define PERSIST_MIN_HZ 80.0
 #define PERSIST_MAX_HZ 4000.0
 #define POWER_FLOOR 1e-20
 
 struct _OmniAudioFeatures {
   double rate, srate; /* input, spectra */
-  unsigned hop, shop, swin, n_fft, n_flux, p_lo, n_pers, factor;
+  double flux_scale;  /* sqrt (FLUX_REF_BIN_HZ / bin width) */
+  unsigned hop, shop, swin, n_fft, n_flux, p_lo, n_pers, n_used, factor;
+  int shared; /* spectra come from omni_audio_features_push_spectrum */
+  unsigned long pushed; /* spectra pushed (or computed) since reset */
   OmniDecimator *dec;
   OmniFft *fft;
   float *window, *ring, *frame, *power, *dbuf;
-  unsigned ring_pos, in_hop, in_shop;
+  unsigned ring_pos, in_hop;
+  uint64_t apos, next_end; /* decimated samples, end of the next frame */
   double hop_sum_sq;
 
   float *norm_prev; /* previous spectrum, unit sum, n_flux bins */
@@ -113,17 +130,17 @@ omni_audio_features_new (double rate)
     f->factor *= 2;
   f->srate = rate / f->factor;
   f->hop = (unsigned) MAX (1, lround (HOP_S * rate));
-  f->shop = (unsigned) MAX (1, lround (SPEC_HOP_S * f->srate));
+  f->shop = (unsigned) MAX (1, lround (SPEC_FRAME_S * f->srate));
   f->swin = (unsigned) MAX (16, lround (SPEC_WIN_S * f->srate));
-  /* a power of two: KISS FFT's radix-4/2 paths are the fastest */
-  for (f->n_fft = 16; f->n_fft < f->swin; f->n_fft *= 2)
-    ;
+  f->n_fft = omni_fft_next_size (f->swin);
   bin_hz = f->srate / f->n_fft;
   f->n_flux
       = (unsigned) MIN (f->n_fft / 2 + 1, floor (FLUX_MAX_HZ / bin_hz) + 1);
   f->p_lo = (unsigned) ceil (PERSIST_MIN_HZ / bin_hz);
   f->n_pers = (unsigned) MIN (f->n_fft / 2, floor (PERSIST_MAX_HZ / bin_hz));
   f->n_pers = f->n_pers >= f->p_lo ? f->n_pers - f->p_lo + 1 : 1;
+  f->flux_scale = sqrt (FLUX_REF_BIN_HZ / bin_hz);
+  f->n_used = MIN (f->n_fft / 2 + 1, MAX (f->n_flux, f->p_lo + f->n_pers));
   f->dec = omni_decimator_new (f->factor);
   f->fft = omni_fft_new (f->n_fft);
   f->window = omni_window_new (OMNI_WINDOW_HANN, f->swin, 1);
@@ -160,7 +177,10 @@ omni_audio_features_reset (OmniAudioFeatures *f)
   memset (f->pers_ok, 0, (PERSIST_LAG + 1) * sizeof (int));
   for (k = 0; k < SHORT_TERM_FRAMES; k++)
     f->last_power[k] = 0.0;
-  f->ring_pos = f->in_hop = f->in_shop = 0;
+  f->ring_pos = f->in_hop = 0;
+  f->apos = 0;
+  f->next_end = f->swin; /* the analyzer's first frame */
+  f->pushed = 0;
   f->hop_sum_sq = 0.0;
   f->frames = f->spectra = 0;
   f->last_impulse = 0;
@@ -171,23 +191,60 @@ omni_audio_features_reset (OmniAudioFeatures *f)
   f->impulses = 0;
 }
 
+/**
+ * omni_audio_features_get_spectrum_geometry:
+ * @rate: (out): the sample rate of the spectra, Hz
+ * @window: (out): Hann window length, samples at @rate
+ * @hop: (out): frame hop, samples at @rate (a spectrum is used every
+ *   second frame)
+ * @n_fft: (out): transform length
+ *
+ * The spectra the cues are computed on: those of OmniRhythmAnalyzer with
+ * its default window and hop at the same input rate, so that an analyzer
+ * with this geometry can hand them over (omni_audio_features_share_spectra()).
+ */
+void
+omni_audio_features_get_spectrum_geometry (const OmniAudioFeatures *f,
+    double *rate, unsigned *window, unsigned *hop, unsigned *n_fft)
+{
+  *rate = f->srate;
+  *window = f->swin;
+  *hop = f->shop;
+  *n_fft = f->n_fft;
+}
+
+/**
+ * omni_audio_features_share_spectra:
+ *
+ * From now on the spectra are not computed here but pushed, one per frame
+ * of the geometry above, with omni_audio_features_push_spectrum() (by the
+ * rhythm analyzer that computes them anyway). The values are the same.
+ */
+void
+omni_audio_features_share_spectra (OmniAudioFeatures *f)
+{
+  f->shared = 1;
+}
+
 /* flux against the previous active spectrum and persistence against the
- * spectrum PERSIST_LAG hops back; NAN where undefined */
+ * spectrum PERSIST_LAG spectra back, from the power spectrum @power (any
+ * scale: both are normalised); NAN where undefined */
 static void
-spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
+spectral_cues (OmniAudioFeatures *f, const float *power, int active,
+    double *flux, double *pers)
 {
   unsigned k, slot = f->spectra % (PERSIST_LAG + 1);
   unsigned old = (f->spectra + 1) % (PERSIST_LAG + 1);
   float *cur = f->pers_ring + (size_t) slot * f->n_pers;
   double sum = 0.0, d = 0.0, norm = 0.0, dot = 0.0;
+  float *restrict mag = f->power;
 
   *flux = *pers = NAN;
   f->pers_ok[slot] = 0;
   if (active) {
-    /* magnitudes in place of the powers */
-    float *restrict mag = f->power;
-    for (k = 0; k < f->n_fft / 2 + 1; k++)
-      mag[k] = sqrtf (mag[k]);
+    /* magnitudes of the bins in use only */
+    for (k = 0; k < f->n_used; k++)
+      mag[k] = sqrtf (power[k]);
     for (k = 0; k < f->n_flux; k++)
       sum += mag[k];
   }
@@ -197,7 +254,6 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
   }
   {
     float inv = (float) (1.0 / sum), acc = 0.0f;
-    const float *restrict mag = f->power;
     float *restrict prev = f->norm_prev;
     for (k = 0; k < f->n_flux; k++) {
       float v = mag[k] * inv;
@@ -207,11 +263,11 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
     d = acc;
   }
   if (f->prev_active)
-    *flux = sqrt (d);
+    *flux = f->flux_scale * sqrt (d);
   f->prev_active = 1;
 
   for (k = 0; k < f->n_pers; k++) {
-    cur[k] = f->power[f->p_lo + k];
+    cur[k] = mag[f->p_lo + k];
     norm += (double) cur[k] * cur[k];
   }
   if (norm <= 0.0)
@@ -228,12 +284,50 @@ spectral_cues (OmniAudioFeatures *f, int active, double *flux, double *pers)
   }
 }
 
-/* the spectrum of the newest SPEC_WIN_S of the decimated stream */
+/* the cues of one spectrum (power of @n_bins bins, any scale) whose frame
+ * had the windowed mean power @mean_power (full scale sine: 0.5) */
+static void
+cues_of_spectrum (OmniAudioFeatures *f, const float *power, double mean_power)
+{
+  unsigned h = f->spectra % SPEC_HISTORY;
+  double flux, pers;
+
+  spectral_cues (f, power, power_db (mean_power) >= ACTIVE_DB, &flux, &pers);
+  f->flux_hist[h] = flux;
+  f->pers_hist[h] = pers;
+  f->spectra++;
+}
+
+/**
+ * omni_audio_features_push_spectrum:
+ * @power: (array length=n_bins): the power spectrum of the newest frame
+ *   (any scale), of the geometry omni_audio_features_get_spectrum_geometry()
+ *   gives
+ * @n_bins: n_fft / 2 + 1 of that geometry
+ * @mean_power: the mean power of the windowed frame, sum (w x)^2 / sum w^2
+ *   (silence gate)
+ *
+ * Hands over the spectrum of the next frame after
+ * omni_audio_features_share_spectra(); every second one is used. Ignored
+ * otherwise, or when @n_bins does not match.
+ */
+void
+omni_audio_features_push_spectrum (OmniAudioFeatures *f, const float *power,
+    unsigned n_bins, double mean_power)
+{
+  if (!f->shared || n_bins != f->n_fft / 2 + 1)
+    return;
+  if (f->pushed++ % SPEC_EVERY == 0)
+    cues_of_spectrum (f, power, mean_power);
+}
+
+/* on its own: the spectrum of the frame ending now, as the analyzer
+ * computes it */
 static void
 analyse_spectrum (OmniAudioFeatures *f)
 {
-  unsigned k, n1 = f->swin - f->ring_pos, h = f->spectra % SPEC_HISTORY;
-  double energy = 0.0, flux, pers;
+  unsigned k, n1 = f->swin - f->ring_pos;
+  double energy;
 
   for (k = 0; k < n1; k++)
     f->frame[k] = f->ring[f->ring_pos + k] * f->window[k];
@@ -252,13 +346,10 @@ analyse_spectrum (OmniAudioFeatures *f)
     energy = (double) acc[0] + acc[1] + acc[2] + acc[3];
   }
   memset (f->frame + f->swin, 0, (f->n_fft - f->swin) * sizeof (float));
-  omni_fft_do_power (f->fft, f->frame, f->power);
-  /* active: the windowed mean power (Hann: sum w^2 = 3/8 n) */
-  spectral_cues (
-      f, power_db (energy / (0.375 * f->swin)) >= ACTIVE_DB, &flux, &pers);
-  f->flux_hist[h] = flux;
-  f->pers_hist[h] = pers;
-  f->spectra++;
+  omni_fft_do_power (f->fft, f->frame, f->frame);
+  /* the windowed mean power (Hann: sum w^2 = 3/8 n) */
+  cues_of_spectrum (f, f->frame, energy / (0.375 * f->swin));
+  f->pushed++;
 }
 
 /* a 10 ms level frame: short-term level and impulsive onsets */
@@ -335,15 +426,16 @@ omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
     size_t take = MIN (n - i, (size_t) BLOCK);
     const float *clean = mono + i;
 
-    /* NaN becomes 0 (NaN fails both comparisons), huge values are clamped;
-     * a block whose energy is finite and small has neither, and is used
-     * as it is (the check vectorises, the cleaning does not) */
+    /* NaN becomes 0 (NaN fails both comparisons), huge values are clamped
+     * (as the analyzer does); a block whose energy is finite and small has
+     * neither, and is used as it is (the check vectorises, the cleaning
+     * does not) */
     if (!block_is_clean (clean, take)) {
       for (j = 0; j < take; j++) {
         float v = clean[j];
         v = v == v ? v : 0.0f;
-        v = v > 1.0e4f ? 1.0e4f : v;
-        buf[j] = v < -1.0e4f ? -1.0e4f : v;
+        v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
+        buf[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
       }
       clean = buf;
     }
@@ -369,24 +461,27 @@ omni_audio_features_process (OmniAudioFeatures *f, const float *mono, size_t n)
         f->hop_sum_sq = 0.0;
       }
     }
-    /* the decimated stream into the spectrum ring, likewise */
+    i += take;
+    if (f->shared)
+      continue;
+    /* the decimated stream into the spectrum ring; a spectrum at the end
+     * of every second analyzer frame */
     m = omni_decimator_do (f->dec, clean, take, f->dbuf);
     for (j = 0; j < m;) {
-      size_t c = MIN (m - j, (size_t) (f->shop - f->in_shop));
+      size_t c = MIN (m - j, (size_t) (f->next_end - f->apos));
 
       c = MIN (c, (size_t) (f->swin - f->ring_pos));
       memcpy (f->ring + f->ring_pos, f->dbuf + j, c * sizeof (float));
       f->ring_pos += (unsigned) c;
       if (f->ring_pos == f->swin)
         f->ring_pos = 0;
-      f->in_shop += (unsigned) c;
+      f->apos += c;
       j += c;
-      if (f->in_shop == f->shop) {
+      if (f->apos == f->next_end) {
         analyse_spectrum (f);
-        f->in_shop = 0;
+        f->next_end += (uint64_t) SPEC_EVERY * f->shop;
       }
     }
-    i += take;
   }
 }
 

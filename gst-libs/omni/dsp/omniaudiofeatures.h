@@ -27,7 +27,7 @@ G_BEGIN_DECLS
  *   ms later, at least 50 ms apart (bangs, shots, knocks; counted when
  *   the decay is seen, 70 ms after the onset)
  * @flux_variance: variance, over the last second, of the spectral flux
- *   between successive spectra (32 ms, every 20 ms, 0 - 4 kHz) normalised
+ *   between successive spectra (23 ms, every 20 ms, 0 - 4 kHz) normalised
  *   to unit sum (Scheirer & Slaney 1997); spectra below -70 dBFS are left
  *   out
  * @level_std_db: standard deviation, over the last second, of the 10 ms
@@ -57,6 +57,12 @@ OMNI_API void omni_audio_features_process (
 OMNI_API void omni_audio_features_take (
     OmniAudioFeatures *f, OmniAudioFeatureValues *values);
 OMNI_API void omni_audio_features_reset (OmniAudioFeatures *f);
+OMNI_API void omni_audio_features_get_spectrum_geometry (
+    const OmniAudioFeatures *f, double *rate, unsigned *window, unsigned *hop,
+    unsigned *n_fft);
+OMNI_API void omni_audio_features_share_spectra (OmniAudioFeatures *f);
+OMNI_API void omni_audio_features_push_spectrum (OmniAudioFeatures *f,
+    const float *power, unsigned n_bins, double mean_power);
 OMNI_API void omni_audio_features_free (OmniAudioFeatures *f);
 
 G_END_DECLS

@@ -134,6 +134,9 @@ struct _OmniRhythmAnalyzer {
 
   OmniRhythmEvent *events;
   unsigned ev_head, ev_len, ev_cap;
+
+  OmniRhythmSpectrumFunc spectrum_func;
+  void *spectrum_data;
 };
 
 /**
@@ -451,10 +454,17 @@ update_flatness (OmniRhythmAnalyzer *a)
       k1 = a->n_bins - 1;
     if (k1 < k0 + 2)
       continue;
-    for (k = k0; k <= k1; k++) {
-      double p = (double) a->power[k] + 1e-20;
-      lsum += log (p);
-      sum += p;
+    /* the log of products of up to 8 powers (each >= 1e-20, so a
+     * product stays >= 1e-160): one log per 8 bins */
+    for (k = k0; k <= k1;) {
+      double prod = 1.0;
+      unsigned e = MIN (k1 + 1, k + 8);
+      for (; k < e; k++) {
+        double p = (double) a->power[k] + 1e-20;
+        prod *= p;
+        sum += p;
+      }
+      lsum += log (prod);
     }
     acc += exp (lsum / (k1 - k0 + 1)) / (sum / (k1 - k0 + 1));
     nb++;
@@ -467,6 +477,35 @@ update_flatness (OmniRhythmAnalyzer *a)
                     : a->flatness + c * (acc / nb - a->flatness);
 }
 
+/* out = x w, n samples (restrict: the loop vectorises) */
+static inline void
+window_into (float *restrict out, const float *restrict x,
+    const float *restrict w, unsigned n)
+{
+  unsigned k;
+
+  for (k = 0; k < n; k++)
+    out[k] = x[k] * w[k];
+}
+
+/* sum (x w)^2 over n samples, in four partial sums (so that it vectorises) */
+static inline double
+windowed_energy (const float *restrict x, const float *restrict w, unsigned n)
+{
+  float e[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  unsigned k, q;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    for (q = 0; q < 4; q++) {
+      float v = x[k + q] * w[k + q];
+      e[q] += v * v;
+    }
+  }
+  for (; k < n; k++)
+    e[0] += (x[k] * w[k]) * (x[k] * w[k]);
+  return (double) e[0] + e[1] + e[2] + e[3];
+}
+
 static void
 analyse_frame (OmniRhythmAnalyzer *a)
 {
@@ -476,15 +515,8 @@ analyse_frame (OmniRhythmAnalyzer *a)
   float strength, accent, peak = 0.0f;
 
   /* window the ring (oldest sample first) */
-  {
-    /* restrict: no aliasing, so the loops vectorise */
-    float *restrict fr = a->frame;
-    const float *restrict rg = a->ring, *restrict w = a->window;
-    for (k = 0; k < n1; k++)
-      fr[k] = rg[a->ring_pos + k] * w[k];
-    for (k = n1; k < a->win; k++)
-      fr[k] = rg[k - n1] * w[k];
-  }
+  window_into (a->frame, a->ring + a->ring_pos, a->window, n1);
+  window_into (a->frame + n1, a->ring, a->window + n1, a->win - n1);
   /* keep the previous spectrum for the flux */
   swap = a->power_prev;
   a->power_prev = a->power;
@@ -510,26 +542,17 @@ analyse_frame (OmniRhythmAnalyzer *a)
     }
   }
 
+  if (a->spectrum_func)
+    a->spectrum_func (
+        a->power, a->n_bins, energy / a->window_sq, a->spectrum_data);
   omni_mel_filterbank_do (a->fb, a->power, a->mel);
   if (a->n_low < a->cfg.n_mels) {
     /* the removed high band: its windowed energy, scaled like the power
      * spectrum (Parseval), for every band above the split */
-    float e[4] = { 0.0f, 0.0f, 0.0f, 0.0f }, p;
-    const float *h0 = a->hring + a->ring_pos, *w = a->window;
-    for (k = 0; k + 4 <= n1; k += 4) {
-      unsigned q;
-      for (q = 0; q < 4; q++) {
-        float v = h0[k + q] * w[k + q];
-        e[q] += v * v;
-      }
-    }
-    for (; k < n1; k++)
-      e[0] += (h0[k] * w[k]) * (h0[k] * w[k]);
-    for (k = n1; k < a->win; k++) {
-      float v = a->hring[k - n1] * w[k];
-      e[1] += v * v;
-    }
-    p = (float) ((e[0] + e[1] + e[2] + e[3]) * 0.5 * a->n_fft * a->power_norm);
+    double e = windowed_energy (a->hring + a->ring_pos, a->window, n1)
+               + windowed_energy (a->hring, a->window + n1, a->win - n1);
+    float p;
+    p = (float) (e * 0.5 * a->n_fft * a->power_norm);
     for (k = a->n_low; k < a->cfg.n_mels; k++)
       a->mel[k] = p;
   }
@@ -660,6 +683,26 @@ analyse_frame (OmniRhythmAnalyzer *a)
   }
 }
 
+/* TRUE when no sample is NaN, infinite or beyond SAMPLE_CLAMP: the sum of
+ * squares bounds every sample, and NaN fails the comparison */
+static int
+block_is_clean (const float *restrict x, size_t n)
+{
+  float acc[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+  size_t k;
+
+  for (k = 0; k + 4 <= n; k += 4) {
+    acc[0] += x[k] * x[k];
+    acc[1] += x[k + 1] * x[k + 1];
+    acc[2] += x[k + 2] * x[k + 2];
+    acc[3] += x[k + 3] * x[k + 3];
+  }
+  for (; k < n; k++)
+    acc[0] += x[k] * x[k];
+  return (double) acc[0] + acc[1] + acc[2] + acc[3]
+         < (double) SAMPLE_CLAMP * SAMPLE_CLAMP;
+}
+
 /**
  * omni_rhythm_analyzer_process:
  * @a: an analyzer
@@ -679,16 +722,22 @@ omni_rhythm_analyzer_process (
 
   while (i < n) {
     size_t take = MIN (n - i, (size_t) DEC_BLOCK), j, m, k = 0;
+    const float *in = mono + i;
 
     /* NaN becomes 0 (NaN fails both comparisons), infinities and huge
-     * values are clamped */
-    for (j = 0; j < take; j++) {
-      float v = mono[i + j];
-      v = v == v ? v : 0.0f; /* NaN */
-      v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
-      clean[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
+     * values are clamped; a block whose energy is finite and below the
+     * clamp has neither and is used as it is (the check vectorises, the
+     * cleaning does not) */
+    if (!block_is_clean (in, take)) {
+      for (j = 0; j < take; j++) {
+        float v = in[j];
+        v = v == v ? v : 0.0f; /* NaN */
+        v = v > SAMPLE_CLAMP ? SAMPLE_CLAMP : v;
+        clean[j] = v < -SAMPLE_CLAMP ? -SAMPLE_CLAMP : v;
+      }
+      in = clean;
     }
-    m = omni_decimator_do_split (a->dec, clean, take, a->dbuf, a->hbuf);
+    m = omni_decimator_do_split (a->dec, in, take, a->dbuf, a->hbuf);
     i += take;
     a->position += take;
     /* the analysis ring, one frame at a time */
@@ -753,10 +802,17 @@ omni_rhythm_analyzer_get_state (OmniRhythmAnalyzer *a, OmniRhythmState *state)
     double bin_hz = a->arate / a->n_fft;
     unsigned k;
 
-    for (k = 0; k < a->n_bins; k++) {
-      a->mag[k] = sqrtf (a->power[k]);
-      a->mag_prev[k] = sqrtf (a->power_prev[k]);
+    if (a->desc_frame + 1 == a->state.frames && a->desc_frame > 0) {
+      /* the magnitudes of the frame before are those computed last time */
+      float *swap = a->mag_prev;
+      a->mag_prev = a->mag;
+      a->mag = swap;
+    } else {
+      for (k = 0; k < a->n_bins; k++)
+        a->mag_prev[k] = sqrtf (a->power_prev[k]);
     }
+    for (k = 0; k < a->n_bins; k++)
+      a->mag[k] = sqrtf (a->power[k]);
     a->state.centroid = omni_spectral_centroid (a->mag, a->n_bins, bin_hz);
     a->state.rolloff
         = omni_spectral_rolloff (a->mag, a->n_bins, bin_hz, a->cfg.rolloff);
@@ -919,6 +975,42 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->n_beats = 0;
   a->ev_head = 0;
   a->ev_len = 0;
+}
+
+/**
+ * omni_rhythm_analyzer_get_spectrum_geometry:
+ * @a: an analyzer
+ * @rate: (out): the analysis rate, Hz
+ * @window: (out): Hann window length, samples at @rate
+ * @hop: (out): frame hop, samples at @rate
+ * @n_fft: (out): transform length
+ */
+void
+omni_rhythm_analyzer_get_spectrum_geometry (const OmniRhythmAnalyzer *a,
+    double *rate, unsigned *window, unsigned *hop, unsigned *n_fft)
+{
+  *rate = a->arate;
+  *window = a->win;
+  *hop = a->hop;
+  *n_fft = a->n_fft;
+}
+
+/**
+ * omni_rhythm_analyzer_set_spectrum_func:
+ * @a: an analyzer
+ * @func: (nullable): called with the power spectrum of every frame (%NULL:
+ *   none)
+ * @user_data: passed to @func
+ *
+ * The first frame after a reset is the one whose window ends at sample
+ * window (at the analysis rate), then one every hop.
+ */
+void
+omni_rhythm_analyzer_set_spectrum_func (
+    OmniRhythmAnalyzer *a, OmniRhythmSpectrumFunc func, void *user_data)
+{
+  a->spectrum_func = func;
+  a->spectrum_data = user_data;
 }
 
 /**

@@ -118,6 +118,20 @@ typedef struct {
 
 typedef struct _OmniRhythmAnalyzer OmniRhythmAnalyzer;
 
+/**
+ * OmniRhythmSpectrumFunc:
+ * @power: (array length=n_bins): the frame's power spectrum (a full-scale
+ *   sine's peak bin is 1)
+ * @n_bins: n_fft / 2 + 1
+ * @mean_power: the windowed frame's mean power, sum (w x)^2 / sum w^2
+ * @user_data: what omni_rhythm_analyzer_set_spectrum_func() was given
+ *
+ * Called for every analysis frame with its spectrum, so that other
+ * analyses can use it instead of computing their own.
+ */
+typedef void (*OmniRhythmSpectrumFunc) (
+    const float *power, unsigned n_bins, double mean_power, void *user_data);
+
 OMNI_API void omni_rhythm_config_init (OmniRhythmConfig *cfg);
 OMNI_API OmniRhythmAnalyzer *omni_rhythm_analyzer_new (
     const OmniRhythmConfig *cfg, double rate);
@@ -138,6 +152,11 @@ OMNI_API double omni_rhythm_analyzer_get_latency (const OmniRhythmAnalyzer *a);
 OMNI_API double omni_rhythm_analyzer_get_frame_rate (
     const OmniRhythmAnalyzer *a);
 OMNI_API void omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a);
+OMNI_API void omni_rhythm_analyzer_get_spectrum_geometry (
+    const OmniRhythmAnalyzer *a, double *rate, unsigned *window, unsigned *hop,
+    unsigned *n_fft);
+OMNI_API void omni_rhythm_analyzer_set_spectrum_func (
+    OmniRhythmAnalyzer *a, OmniRhythmSpectrumFunc func, void *user_data);
 OMNI_API void omni_rhythm_analyzer_free (OmniRhythmAnalyzer *a);
 
 G_END_DECLS

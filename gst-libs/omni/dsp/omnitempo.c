@@ -85,9 +85,10 @@ struct _OmniTempo {
   unsigned m; /* FFT size */
   OmniFft *fft, *fft_short;
   float *x, *re, *im, *acf;
-  float *xs; /* the sparse envelope of the last update (before centring) */
-  float *xm; /* xs maximum-filtered over +-BALANCE_TOL_S */
-  float *bs; /* the bass envelope of the last update, sparse and filtered */
+  float *xs;  /* the sparse envelope of the last update (before centring) */
+  float *xm;  /* xs maximum-filtered over +-BALANCE_TOL_S */
+  float *bs;  /* the bass envelope of the last update, sparse and filtered */
+  float *lin; /* scratch: a ring's newest frames in order */
   unsigned n_xs;
 
   double cur_bpm, cur_conf, cur_conf_loose;
@@ -153,9 +154,10 @@ omni_tempo_new (double frame_rate, double bpm_min, double bpm_max,
   t->xs = calloc (t->m, sizeof (float));
   t->xm = calloc (t->m, sizeof (float));
   t->bs = calloc (t->m, sizeof (float));
-  if (!t->xs || !t->xm || !t->bs || !t->ring || !t->bass || !t->bpm || !t->prior
-      || !t->sal || !t->post || !t->tmp || !t->trans || !t->fft || !t->fft_short
-      || !t->x || !t->re || !t->im || !t->acf) {
+  t->lin = calloc (t->cap, sizeof (float));
+  if (!t->xs || !t->xm || !t->bs || !t->lin || !t->ring || !t->bass || !t->bpm
+      || !t->prior || !t->sal || !t->post || !t->tmp || !t->trans || !t->fft
+      || !t->fft_short || !t->x || !t->re || !t->im || !t->acf) {
     omni_tempo_free (t);
     return NULL;
   }
@@ -208,6 +210,14 @@ omni_tempo_push_bass (OmniTempo *t, float value)
   if (!isfinite (value) || value < 0.0f)
     value = 0.0f;
   t->bass[(t->pos + t->cap - 1) % t->cap] = value;
+}
+
+/* lround() for x >= 0, without the library call (the pulse positions of
+ * the metre and balance tests take millions of them) */
+static inline long
+round_pos (double x)
+{
+  return (long) (x + 0.5);
 }
 
 /* r(l) at a fractional lag, linear interpolation; l < n */
@@ -327,7 +337,7 @@ pulse_values (OmniTempo *t, double period, double phi, int tol, float *v)
 
   (void) tol; /* xm is already the maximum over +-tol frames */
   for (pos = phi; pos < t->n_xs; pos += period) {
-    long c = lround (pos);
+    long c = round_pos (pos);
     v[cnt++] = c < (long) t->n_xs ? t->xm[c] : 0.0f;
   }
   return cnt;
@@ -431,7 +441,8 @@ bar_contrast (OmniTempo *t, double p, unsigned k)
     double acc = 0.0, pos;
     unsigned cnt = 0;
     for (pos = b; pos < t->n_xs; pos += bar) {
-      acc += t->bs[lround (pos) < (long) t->n_xs ? lround (pos) : 0];
+      long c = round_pos (pos);
+      acc += t->bs[c < (long) t->n_xs ? c : 0];
       cnt++;
     }
     v[b] = cnt ? (float) (acc / cnt) : 0.0f;
@@ -439,7 +450,7 @@ bar_contrast (OmniTempo *t, double p, unsigned k)
   for (b = 0; b < (unsigned) ceil (p) && b < nb; b++) {
     double sum = 0.0, mx = 0.0;
     for (j = 0; j < k; j++) {
-      double x = v[lround (b + j * p) % nb];
+      double x = v[round_pos (b + j * p) % nb];
       sum += x;
       mx = MAX (mx, x);
     }
@@ -509,17 +520,22 @@ sparse_envelope (const OmniTempo *t, const float *ring, unsigned n, float *out)
   unsigned half_w = (unsigned) lround (LOCAL_MEAN_S * t->fr);
   unsigned start = (t->pos + t->cap - n) % t->cap, i;
   unsigned lo = 0, hi = 0; /* window [lo, hi) of the running sum */
+  unsigned first = MIN (n, t->cap - start);
   double run = 0.0, sum = 0.0;
+  float *x = t->lin;
 
+  /* the newest n frames in order, without a modulo per access */
+  memcpy (x, ring + start, first * sizeof (float));
+  memcpy (x + first, ring, (n - first) * sizeof (float));
   for (i = 0; i < n; i++) {
     unsigned want_lo = i > half_w ? i - half_w : 0;
     unsigned want_hi = i + half_w + 1 < n ? i + half_w + 1 : n;
     double v;
     while (hi < want_hi)
-      run += ring[(start + hi++) % t->cap];
+      run += x[hi++];
     while (lo < want_lo)
-      run -= ring[(start + lo++) % t->cap];
-    v = ring[(start + i) % t->cap] - run / (double) (hi - lo);
+      run -= x[lo++];
+    v = x[i] - run / (double) (hi - lo);
     out[i] = v > 0.0 ? (float) v : 0.0f;
     sum += out[i];
   }
@@ -931,5 +947,6 @@ omni_tempo_free (OmniTempo *t)
   free (t->xs);
   free (t->xm);
   free (t->bs);
+  free (t->lin);
   free (t);
 }
