@@ -784,10 +784,11 @@ GST_START_TEST (test_json_events)
   static const gchar *window_keys[] = { "type", "timestamp", "stream-time",
     "running-time", "duration", "window-start", "window-end", "index", "state",
     "label", "risk", "caption", "present", "missing", "segment-id", "evidence",
-    "modalities", NULL };
-  static const gchar *segment_keys[] = { "type", "event", "id", "label",
-    "peak-label", "start", "end", "stream-start", "stream-end", "peak-risk",
-    "mean-risk", "observations", "reason", "trigger", "provenance", NULL };
+    "modalities", "schema", NULL };
+  static const gchar *segment_keys[]
+      = { "type", "event", "id", "label", "peak-label", "start", "end",
+          "stream-start", "stream-end", "peak-risk", "mean-risk",
+          "observations", "reason", "trigger", "provenance", "schema", NULL };
   Fixture f;
   GstBuffer *b;
   GstMapInfo map;
@@ -900,6 +901,7 @@ GST_START_TEST (test_json_events)
             "%s object lacks \"%s\": %s", type, keys[j], lines[i]);
       fail_unless_equals_int (
           json_object_get_size (o), g_strv_length ((gchar **) keys));
+      fail_unless_equals_int64 (json_object_get_int_member (o, "schema"), 2);
       check_documented (o, doc, type);
       g_object_unref (p);
     }

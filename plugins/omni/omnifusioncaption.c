@@ -432,3 +432,38 @@ omni_fusion_caption_values (const OmniFusionWindow *w,
   }
   return v;
 }
+
+static const gchar *
+state_word (OmniVerdictState state)
+{
+  switch (state) {
+  case OMNI_VERDICT_FLAGGED:
+    return "flagged";
+  case OMNI_VERDICT_REVIEW:
+    return "review";
+  case OMNI_VERDICT_OK:
+    return "ok";
+  case OMNI_VERDICT_ERROR:
+  default:
+    return "error";
+  }
+}
+
+/**
+ * omni_fusion_caption_for_window:
+ *
+ * Returns: (transfer full): the caption of a judged window
+ */
+gchar *
+omni_fusion_caption_for_window (const OmniFusionCaptionTemplate *t,
+    const OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionVerdict *v, const gchar *missing, GstClockTime stream_start,
+    GstClockTime stream_end)
+{
+  gchar **values = omni_fusion_caption_values (w, policy, state_word (v->state),
+      v->label, v->risk, missing, stream_start, stream_end);
+  gchar *caption = omni_fusion_caption_render (t, values);
+
+  g_strfreev (values);
+  return caption;
+}

@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 
+#include "omnifusionjudge.h"
 #include "omnifusionpolicy.h"
 #include "omnifusionwindow.h"
 
@@ -52,6 +53,12 @@ gchar **omni_fusion_caption_values (const OmniFusionWindow *w,
     const OmniFusionPolicy *policy, const gchar *state, const gchar *label,
     gdouble risk, const gchar *missing, GstClockTime stream_start,
     GstClockTime stream_end);
+
+/* The caption of a judged window through template @t. */
+gchar *omni_fusion_caption_for_window (const OmniFusionCaptionTemplate *t,
+    const OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionVerdict *verdict, const gchar *missing,
+    GstClockTime stream_start, GstClockTime stream_end);
 
 G_END_DECLS
 

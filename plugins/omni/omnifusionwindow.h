@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 #include <omni/omni.h>
 
+#include "omnifusionhysteresis.h"
 #include "omnifusionpolicy.h"
 
 G_BEGIN_DECLS
