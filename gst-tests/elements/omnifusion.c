@@ -1013,7 +1013,8 @@ GST_START_TEST (test_review_band)
   GstBuffer *b;
   guint i;
 
-  fixture_init (&f, FALSE, CAPTION_CAPS, NULL);
+  fixture_init (&f, FALSE, CAPTION_CAPS, "caption-format",
+      OMNI_FUSION_CAPTION_CLASSIC_FORMAT, NULL);
   for (i = 0; i <= 30; i++)
     gst_harness_push (f.hv, make_frame (FRAME_PTS (i), FALSE, 0.0, 0.55));
   b = pull_window (&f, 0, &m);
@@ -1440,7 +1441,8 @@ GST_START_TEST (test_audio_character)
   GstHarness *h;
   GstElement *e = gst_element_factory_make ("omnifusion", NULL);
 
-  /* audio only: the video pad stays unlinked */
+  /* audio only: the video pad stays unlinked; the classic caption */
+  g_object_set (e, "caption-format", OMNI_FUSION_CAPTION_CLASSIC_FORMAT, NULL);
   h = gst_harness_new_with_element (e, "audio", "src");
   gst_harness_set_sink_caps_str (h, CAPTION_CAPS);
   gst_harness_set_src_caps_str (h, AUDIO_CAPS);

@@ -154,6 +154,7 @@
 #include <math.h>
 #include <string.h>
 #include <gst/audio/audio.h>
+#include <gst/video/video.h>
 #include <omni/omni.h>
 #include <omni/nn/omninnidentity.h>
 
@@ -215,6 +216,8 @@ struct _GstOmniFusionPad {
   OmniModality modality; /* 0: neither video, audio nor text */
   gboolean is_text, is_markup;
   GstClockTime frame_duration;
+  GstVideoInfo vinfo; /* video caps, when they parse */
+  gboolean have_vinfo;
   gint rate, bpf;
   GstClockTime position; /* running time where the last buffer ended */
   PadStatus status;
@@ -256,6 +259,7 @@ struct _GstOmniFusion {
   OmniFusionPolicy *policy;
   OmniFusionCaptionTemplate *caption;
   OmniFusionJudge *judge;
+  OmniFusionTracks *tracks; /* the previous window's, for captions */
   OutputMode output;
   gboolean have_origin;
   guint64 next_index;
@@ -667,14 +671,14 @@ add_buffer (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
       }
       switch (pad->modality) {
       case OMNI_MODALITY_VIDEO:
-        omni_fusion_window_add_video (
-            w, self->policy, buf, rt, stream_time, k == kmax);
+        omni_fusion_window_add_video (w, self->policy, buf,
+            pad->have_vinfo ? &pad->vinfo : NULL, rt, stream_time, k == kmax);
         break;
       case OMNI_MODALITY_AUDIO:
         omni_fusion_window_add_audio (w, self->policy, buf, rt, dur);
         break;
       case OMNI_MODALITY_TEXT:
-        omni_fusion_window_add_text (w, text, rt);
+        omni_fusion_window_add_text (w, text, rt, rt_end);
         break;
       default:
         omni_fusion_window_add_other (w, self->policy, buf, rt);
@@ -1231,7 +1235,7 @@ emit_window (
   omni_fusion_judge_window (self->judge, w, &in, &v, on_segment, self);
   evidence = omni_fusion_judge_evidence (w, self->policy, &v);
   caption = omni_fusion_caption_for_window (self->caption, w, self->policy, &v,
-      m.missing_str, in.stream_start,
+      self->tracks, m.missing_str, in.stream_start,
       stream_time_of (self, pads, w->start + self->cur_hop));
 
   ret = push_window (
@@ -1470,6 +1474,7 @@ gst_omni_fusion_sink_event (
       gint n, d;
 
       pad->modality = OMNI_MODALITY_VIDEO;
+      pad->have_vinfo = gst_video_info_from_caps (&pad->vinfo, caps);
       if (gst_structure_get_fraction (st, "framerate", &n, &d) && n > 0
           && d > 0)
         pad->frame_duration = gst_util_uint64_scale_int (GST_SECOND, d, n);
@@ -1556,6 +1561,7 @@ reset_stream (GstOmniFusion *self, const gchar *close_reason)
   self->next_index = 0;
   if (self->judge)
     omni_fusion_judge_reset (self->judge);
+  omni_fusion_tracks_reset (self->tracks);
   self->need_segment_event = TRUE;
 }
 
@@ -1827,6 +1833,7 @@ gst_omni_fusion_finalize (GObject *object)
   g_free (self->caption_format);
   g_free (self->model_id);
   g_hash_table_unref (self->sha256_cache);
+  omni_fusion_tracks_free (self->tracks);
   g_string_free (self->pending_lines, TRUE);
   g_ptr_array_foreach (self->pending_messages,
       (GFunc) (void (*) (void)) gst_message_unref, NULL);
@@ -1939,14 +1946,16 @@ gst_omni_fusion_class_init (GstOmniFusionClass *klass)
   /**
    * GstOmniFusion:caption-format:
    *
-   * Template of the captions: {visual}, {classes}, {audio}, {audio-kind},
-   * {tempo}, {loudness}, {transcript}, {verdict}, {state}, {label},
-   * {risk}, {start}, {end}, {missing}, {index}; [ ... ] is left out when a
-   * placeholder in it is empty; \ escapes.
+   * Template of the captions: {sentence} (the default: the window in
+   * sentences, most salient first), its parts {objects}, {faces},
+   * {tracks}, {speech}, {screen-text}, {scene}, and {visual}, {classes},
+   * {audio}, {audio-kind}, {tempo}, {loudness}, {transcript}, {verdict},
+   * {state}, {label}, {risk}, {start}, {end}, {missing}, {index}; [ ... ]
+   * is left out when a placeholder in it is empty; \ escapes.
    */
   g_object_class_install_property (gobject_class, PROP_CAPTION_FORMAT,
       g_param_spec_string ("caption-format", "Caption format",
-          "Caption template ({visual}, {audio}, {transcript}, {verdict}, ...; "
+          "Caption template ({sentence}, {objects}, {speech}, {verdict}, ...; "
           "[optional group])",
           OMNI_FUSION_CAPTION_DEFAULT_FORMAT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
@@ -2023,6 +2032,7 @@ gst_omni_fusion_init (GstOmniFusion *self)
   g_queue_init (&self->windows);
   self->pending_lines = g_string_new (NULL);
   self->pending_messages = g_ptr_array_new ();
+  self->tracks = omni_fusion_tracks_new ();
   self->sha256_cache
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 

@@ -121,8 +121,8 @@ add_score (OmniFusionVerdict *v, const gchar *scorer, gdouble risk,
     const gchar *label, GstClockTime start, GstClockTime end,
     const gchar *detail)
 {
-  OmniFusionScore s = { scorer, risk, label, NULL, NULL, start, end,
-    g_strdup (detail) };
+  OmniFusionScore s
+      = { scorer, risk, label, NULL, NULL, start, end, g_strdup (detail) };
 
   g_array_append_val (v->scores, s);
 }
@@ -251,8 +251,8 @@ omni_fusion_judge_scorers (guint *n_scorers)
 /* ---- per-source risks ---------------------------------------------- */
 
 static gdouble
-score_risk (const OmniFusionVerdict *v, const gchar *scorer,
-    const gchar **label)
+score_risk (
+    const OmniFusionVerdict *v, const gchar *scorer, const gchar **label)
 {
   const OmniFusionScore *s = omni_fusion_verdict_get_score (v, scorer);
 
@@ -451,14 +451,13 @@ omni_fusion_judge_window (OmniFusionJudge *j, const OmniFusionWindow *w,
 /* ---- evidence ------------------------------------------------------ */
 
 static void
-verdict_evidence (GstStructure *e, const OmniFusionWindow *w,
-    const OmniFusionVerdict *v)
+verdict_evidence (
+    GstStructure *e, const OmniFusionWindow *w, const OmniFusionVerdict *v)
 {
   if (w->classified_frames)
     gst_structure_set (e, "visual-risk", G_TYPE_DOUBLE, v->visual_risk, NULL);
   if (v->visual_label)
-    gst_structure_set (
-        e, "visual-label", G_TYPE_STRING, v->visual_label, NULL);
+    gst_structure_set (e, "visual-label", G_TYPE_STRING, v->visual_label, NULL);
   if (w->rhythm_buffers || w->onsets || w->aclasses.n)
     gst_structure_set (e, "audio-risk", G_TYPE_DOUBLE, v->audio_risk, NULL);
   if (v->audio_label)
@@ -472,8 +471,7 @@ verdict_evidence (GstStructure *e, const OmniFusionWindow *w,
     gst_structure_set (e, "other-risk", G_TYPE_DOUBLE, v->other_risk, NULL);
   if (v->other_label)
     gst_structure_set (e, "other-label", G_TYPE_STRING, v->other_label, NULL);
-  gst_structure_set (
-      e, "observations", G_TYPE_UINT, v->observations, NULL);
+  gst_structure_set (e, "observations", G_TYPE_UINT, v->observations, NULL);
   if (v->state == OMNI_VERDICT_ERROR) {
     gchar *cause = g_strdup_printf ("a model gave NaN or infinite scores for "
                                     "%u video and %u audio analyses",
@@ -508,10 +506,9 @@ omni_fusion_judge_evidence (const OmniFusionWindow *w,
         omni_fusion_window_impulse_rate (w), "impact-risk", G_TYPE_DOUBLE,
         v->impact_risk, NULL);
   if (isfinite (v->baseline_db))
-    gst_structure_set (e, "loudness-baseline-db", G_TYPE_DOUBLE,
-        v->baseline_db, "loudness-excess-db", G_TYPE_DOUBLE,
-        w->short_term_db - v->baseline_db, "peak-excess-db", G_TYPE_DOUBLE,
-        w->peak_db - v->baseline_db, NULL);
+    gst_structure_set (e, "loudness-baseline-db", G_TYPE_DOUBLE, v->baseline_db,
+        "loudness-excess-db", G_TYPE_DOUBLE, w->short_term_db - v->baseline_db,
+        "peak-excess-db", G_TYPE_DOUBLE, w->peak_db - v->baseline_db, NULL);
   if (isfinite (speech))
     gst_structure_set (e, "speech-score", G_TYPE_DOUBLE, speech, NULL);
   verdict_evidence (e, w, v);

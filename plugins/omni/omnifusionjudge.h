@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 /* What one scorer found in a window: the strongest rule that fired. */
 typedef struct {
-  const gchar *scorer;   /* static: the scorer's name */
-  gdouble risk;          /* [0,1] */
-  const gchar *label;    /* interned verdict label, NULL when risk is 0 */
-  const gchar *category; /* interned category, or NULL */
-  const gchar *rule;     /* interned rule name, or NULL */
+  const gchar *scorer;     /* static: the scorer's name */
+  gdouble risk;            /* [0,1] */
+  const gchar *label;      /* interned verdict label, NULL when risk is 0 */
+  const gchar *category;   /* interned category, or NULL */
+  const gchar *rule;       /* interned rule name, or NULL */
   GstClockTime start, end; /* running time of what fired (a word's span, a
                             * frame's time: end = start); NONE if unknown */
   gchar *detail;           /* what matched ("knife", "gosh darn"), or NULL */

@@ -12,6 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gst/video/video.h>
+
 #include "omnifusionwindow.h"
 
 /* Only the strongest classes go into the evidence (a 521-class audio model
@@ -72,6 +74,12 @@ class_acc_add (OmniFusionClassAcc *acc, const OmniClassMeta *m)
   acc->n++;
 }
 
+static void
+text_clear (OmniFusionText *t)
+{
+  g_free (t->text);
+}
+
 OmniFusionWindow *
 omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
 {
@@ -90,6 +98,11 @@ omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
   w->frames = g_array_new (FALSE, FALSE, sizeof (OmniFusionObservation));
   w->powers = g_array_new (FALSE, FALSE, sizeof (gdouble));
   w->text = g_string_new (NULL);
+  w->boxes = g_array_new (FALSE, TRUE, sizeof (OmniFusionBox));
+  w->screen_text = g_array_new (FALSE, TRUE, sizeof (OmniFusionText));
+  g_array_set_clear_func (w->screen_text, (GDestroyNotify) text_clear);
+  w->words = g_array_new (FALSE, TRUE, sizeof (OmniFusionText));
+  g_array_set_clear_func (w->words, (GDestroyNotify) text_clear);
   return w;
 }
 
@@ -103,6 +116,9 @@ omni_fusion_window_free (OmniFusionWindow *w)
   g_array_unref (w->frames);
   g_array_unref (w->powers);
   g_string_free (w->text, TRUE);
+  g_array_unref (w->boxes);
+  g_array_unref (w->screen_text);
+  g_array_unref (w->words);
   g_free (w);
 }
 
@@ -154,6 +170,136 @@ count_tensors (GstBuffer *buf)
   return n;
 }
 
+/* Bounds on what a window keeps of the per-box results. */
+#define MAX_BOXES 4096
+#define MAX_SCREEN_LINES 64
+
+static const gchar *const emotion_labels[] = { "angry", "disgust", "fear",
+  "happy", "sad", "surprise", "neutral", NULL };
+
+static gboolean
+is_emotion_label (const gchar *label)
+{
+  return label && g_strv_contains (emotion_labels, label);
+}
+
+/* A face's expression and gender from its `classification` parameters
+ * (one structure per model; conventions: iterate meta->params). */
+static void
+read_classifications (GstVideoRegionOfInterestMeta *roi, OmniFusionBox *b)
+{
+  GList *l;
+
+  for (l = roi->params; l; l = l->next) {
+    const GstStructure *s = l->data;
+    const gchar *label, *gender;
+    gdouble conf = 0;
+
+    if (!gst_structure_has_name (s, "classification"))
+      continue;
+    label = gst_structure_get_string (s, "label");
+    gst_structure_get_double (s, "confidence", &conf);
+    if (is_emotion_label (label)) {
+      b->emotion = g_intern_string (label);
+      b->emotion_confidence = conf;
+    }
+    gender = gst_structure_get_string (s, "gender");
+    if (gender) {
+      conf = 0;
+      gst_structure_get_double (s, "gender-confidence", &conf);
+      b->gender = g_intern_string (gender);
+      b->gender_confidence = conf;
+    }
+  }
+}
+
+static void
+add_screen_line (
+    OmniFusionWindow *w, GstVideoRegionOfInterestMeta *roi, GstClockTime rt)
+{
+  const GstStructure *p
+      = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
+  const gchar *text = p ? gst_structure_get_string (p, "text") : NULL;
+  OmniFusionText t = { rt, rt, NULL, 1.0 };
+  guint i;
+
+  if (!text || !*text)
+    return;
+  for (i = 0; i < w->screen_text->len; i++) {
+    OmniFusionText *o = &g_array_index (w->screen_text, OmniFusionText, i);
+
+    if (g_str_equal (o->text, text)) {
+      o->end = MAX (o->end, rt);
+      return;
+    }
+  }
+  if (w->screen_text->len >= MAX_SCREEN_LINES)
+    return;
+  gst_structure_get_double (p, "confidence", &t.confidence);
+  t.text = g_utf8_make_valid (text, -1);
+  g_array_append_val (w->screen_text, t);
+}
+
+static gdouble
+box_area (GstVideoRegionOfInterestMeta *roi, const GstStructure *det,
+    const GstVideoInfo *info)
+{
+  gdouble wn, hn;
+
+  if (det && gst_structure_get_double (det, "w-norm", &wn)
+      && gst_structure_get_double (det, "h-norm", &hn))
+    return CLAMP (wn, 0, 1) * CLAMP (hn, 0, 1);
+  if (info && GST_VIDEO_INFO_WIDTH (info) > 0
+      && GST_VIDEO_INFO_HEIGHT (info) > 0)
+    return MIN (1.0, (gdouble) roi->w * roi->h
+                         / (GST_VIDEO_INFO_WIDTH (info)
+                             * (gdouble) GST_VIDEO_INFO_HEIGHT (info)));
+  return 0;
+}
+
+/* The boxes, faces and text lines of @buf. Returns whether the frame had
+ * any detection box. */
+static gboolean
+collect_rois (OmniFusionWindow *w, GstBuffer *buf, GstClockTime rt, gint obs,
+    const GstVideoInfo *info)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  gboolean any = FALSE;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
+    const GstStructure *det
+        = gst_video_region_of_interest_meta_get_param (roi, "detection");
+    const gchar *type = g_quark_to_string (roi->roi_type);
+    OmniFusionBox b = { 0 };
+
+    if (g_strcmp0 (type, "text") == 0) {
+      add_screen_line (w, roi, rt);
+      continue;
+    }
+    if (!det && g_strcmp0 (type, "face") != 0)
+      continue;
+    any = TRUE;
+    if (w->boxes->len >= MAX_BOXES)
+      continue;
+    b.time = rt;
+    b.frame = w->inferred_frames;
+    b.obs = obs;
+    b.label = g_intern_string (type ? type : "");
+    b.confidence = 1.0;
+    if (det) {
+      gst_structure_get_double (det, "confidence", &b.confidence);
+      gst_structure_get_uint (det, "track-id", &b.track_id);
+    }
+    b.area = box_area (roi, det, info);
+    read_classifications (roi, &b);
+    g_array_append_val (w->boxes, b);
+  }
+  return any;
+}
+
 /**
  * omni_fusion_window_add_video:
  * @add_observation: record the frame's risk as an observation (only in
@@ -162,8 +308,8 @@ count_tensors (GstBuffer *buf)
  */
 void
 omni_fusion_window_add_video (OmniFusionWindow *w,
-    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
-    GstClockTime stream_time, gboolean add_observation)
+    const OmniFusionPolicy *policy, GstBuffer *buf, const GstVideoInfo *info,
+    GstClockTime rt, GstClockTime stream_time, gboolean add_observation)
 {
   OmniSampleMeta *sm = omni_buffer_get_sample_meta (buf);
   const gchar *label;
@@ -183,10 +329,17 @@ omni_fusion_window_add_video (OmniFusionWindow *w,
   w->tensors += count_tensors (buf);
 
   risk = score_class_metas (buf, policy, &w->vclasses, &label, &n_metas);
-  if (n_metas == 0)
-    return;
-  w->classified_frames++;
-  if (add_observation) {
+  if (n_metas)
+    w->classified_frames++;
+  if (collect_rois (
+          w, buf, rt, add_observation ? (gint) w->frames->len : -1, info)
+      || sm)
+    w->inferred_frames++;
+  if (add_observation
+      && (n_metas
+          || (w->boxes->len
+              && g_array_index (w->boxes, OmniFusionBox, w->boxes->len - 1).obs
+                     == (gint) w->frames->len))) {
     OmniFusionObservation o = { rt, stream_time, risk, label, "video" };
 
     g_array_append_val (w->frames, o);
@@ -274,8 +427,8 @@ omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt)
 }
 
 void
-omni_fusion_window_add_text (
-    OmniFusionWindow *w, const gchar *text, GstClockTime rt)
+omni_fusion_window_add_text (OmniFusionWindow *w, const gchar *text,
+    GstClockTime rt, GstClockTime rt_end)
 {
   gchar *clean;
 
@@ -286,6 +439,12 @@ omni_fusion_window_add_text (
     return;
   clean = g_utf8_make_valid (text, -1);
   g_strstrip (g_strdelimit (clean, "\r\n\t", ' '));
+  if (*clean && w->words->len < MAX_TEXT_BYTES / 2) {
+    OmniFusionText t = { rt, GST_CLOCK_TIME_IS_VALID (rt_end) ? rt_end : rt,
+      g_strdup (clean), 1.0 };
+
+    g_array_append_val (w->words, t);
+  }
   if (*clean && w->text->len < MAX_TEXT_BYTES) {
     if (w->text->len)
       g_string_append_c (w->text, ' ');
