@@ -37,24 +37,23 @@ add_box (GstBuffer *buf, const gchar *token, gint id)
       buf, label, 10 * id, 10, 64, 48);
   roi->id = id;
   roi->parent_id = -1;
-  gst_video_region_of_interest_meta_add_param (roi,
-      gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.9,
-          "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, track, "model",
-          G_TYPE_STRING, "test", "x-norm", G_TYPE_DOUBLE, 0.1, "y-norm",
-          G_TYPE_DOUBLE, 0.1, "w-norm", G_TYPE_DOUBLE, 0.2, "h-norm",
-          G_TYPE_DOUBLE, 0.3, NULL));
+  gst_video_region_of_interest_meta_add_param (
+      roi, gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.9,
+               "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, track,
+               "model", G_TYPE_STRING, "test", "x-norm", G_TYPE_DOUBLE, 0.1,
+               "y-norm", G_TYPE_DOUBLE, 0.1, "w-norm", G_TYPE_DOUBLE, 0.2,
+               "h-norm", G_TYPE_DOUBLE, 0.3, NULL));
   if (parts[1] && parts[2])
-    gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("classification", "model", G_TYPE_STRING,
-            "emotion", "label", G_TYPE_STRING, parts[1], "confidence",
-            G_TYPE_DOUBLE, g_ascii_strtod (parts[2], NULL), NULL));
+    gst_video_region_of_interest_meta_add_param (
+        roi, gst_structure_new ("classification", "model", G_TYPE_STRING,
+                 "emotion", "label", G_TYPE_STRING, parts[1], "confidence",
+                 G_TYPE_DOUBLE, g_ascii_strtod (parts[2], NULL), NULL));
   if (parts[1] && parts[2] && parts[3] && parts[4])
     gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("classification", "model", G_TYPE_STRING,
-            "faceres", "label", G_TYPE_STRING, parts[3], "confidence",
-            G_TYPE_DOUBLE, 1.0, "gender", G_TYPE_STRING, parts[3],
-            "gender-confidence", G_TYPE_DOUBLE,
-            g_ascii_strtod (parts[4], NULL), NULL));
+        gst_structure_new ("classification", "model", G_TYPE_STRING, "faceres",
+            "label", G_TYPE_STRING, parts[3], "confidence", G_TYPE_DOUBLE, 1.0,
+            "gender", G_TYPE_STRING, parts[3], "gender-confidence",
+            G_TYPE_DOUBLE, g_ascii_strtod (parts[4], NULL), NULL));
   g_free (label);
   g_strfreev (parts);
 }
@@ -78,10 +77,10 @@ add_frame (OmniFusionWindow *w, const OmniFusionPolicy *p, const gchar *boxes,
         = gst_buffer_add_video_region_of_interest_meta (
             buf, "text", 0, 0, 100, 20);
 
-    gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("omniocr", "text", G_TYPE_STRING, screen,
-            "confidence", G_TYPE_DOUBLE, 0.95, "inverted", G_TYPE_BOOLEAN,
-            FALSE, NULL));
+    gst_video_region_of_interest_meta_add_param (
+        roi, gst_structure_new ("omniocr", "text", G_TYPE_STRING, screen,
+                 "confidence", G_TYPE_DOUBLE, 0.95, "inverted", G_TYPE_BOOLEAN,
+                 FALSE, NULL));
   }
   omni_fusion_window_add_video (w, p, buf, NULL, t, t, TRUE);
   gst_buffer_unref (buf);
@@ -101,8 +100,7 @@ add_music (OmniFusionWindow *w, const OmniFusionPolicy *p, gdouble bpm)
     rm->peak_db = -10;
     rm->tempo = bpm;
     rm->tempo_confidence = 0.9;
-    omni_fusion_window_add_audio (
-        w, p, buf, w->start + i * FRAME_NS, FRAME_NS);
+    omni_fusion_window_add_audio (w, p, buf, w->start + i * FRAME_NS, FRAME_NS);
     gst_buffer_unref (buf);
   }
 }
@@ -122,35 +120,35 @@ static const Case cases[] = {
   { "one dog", { "dog", "dog", "dog" }, NULL, NULL, 0, 0, NULL, "A dog." },
   { "people and a dog", { "person person dog", "person person dog" }, NULL,
       NULL, 0, 0, NULL, "Two people and a dog." },
-  { "several", { "person person person person person person" }, NULL, NULL,
-      0, 0, NULL, "Several people." },
+  { "several", { "person person person person person person" }, NULL, NULL, 0,
+      0, NULL, "Several people." },
   { "four", { "car car car car" }, NULL, NULL, 0, 0, NULL, "Four cars." },
   { "a missed detection does not count",
       { "person person", "person", "person person" }, NULL, NULL, 0, 0, NULL,
       "Two people." },
-  { "a ghost in one frame does not count", { "cat", "", "", "" }, NULL, NULL,
-      0, 0, NULL, "Nothing detected." },
+  { "a ghost in one frame does not count", { "cat", "", "", "" }, NULL, NULL, 0,
+      0, NULL, "Nothing detected." },
   { "articles and order", { "umbrella knife" }, NULL, NULL, 0, 0, NULL,
       "A knife and an umbrella." },
   { "plurals", { "knife knife wine_glass wine_glass bus bus bus" }, NULL, NULL,
       0, 0, NULL, "Three buses, two knives and two wine glasses." },
-  { "at most four kinds", { "person dog cat car bus" }, NULL, NULL, 0, 0,
-      NULL, "A person, a bus, a car and a cat." },
+  { "at most four kinds", { "person dog cat car bus" }, NULL, NULL, 0, 0, NULL,
+      "A person, a bus, a car and a cat." },
   { "a confident smiling woman",
-      { "person face:happy:0.9:female:0.95", "person face:happy:0.9:female:0.95" },
+      { "person face:happy:0.9:female:0.95",
+          "person face:happy:0.9:female:0.95" },
       NULL, NULL, 0, 0, NULL, "A person. A smiling woman." },
-  { "an unsure expression is not said", { "person face:happy:0.4" }, NULL,
-      NULL, 0, 0, NULL, "A person." },
+  { "an unsure expression is not said", { "person face:happy:0.4" }, NULL, NULL,
+      0, 0, NULL, "A person." },
   { "a face without people", { "face:neutral:0.9" }, NULL, NULL, 0, 0, NULL,
       "A face." },
-  { "gender alone", { "face:neutral:0.9:male:0.9 face:sad:0.8:male:0.3" },
-      NULL, NULL, 0, 0, NULL, "A man and a sad face." },
-  { "speech", { NULL }, NULL, "ask not what your country can do for you", 0,
-      0, NULL,
+  { "gender alone", { "face:neutral:0.9:male:0.9 face:sad:0.8:male:0.3" }, NULL,
+      NULL, 0, 0, NULL, "A man and a sad face." },
+  { "speech", { NULL }, NULL, "ask not what your country can do for you", 0, 0,
+      NULL,
       "Someone says: \xe2\x80\x9c"
       "ask not what your country can do for you\xe2\x80\x9d." },
-  { "long speech is cut at a word",
-      { NULL }, NULL,
+  { "long speech is cut at a word", { NULL }, NULL,
       "we choose to go to the moon in this decade and do the other things "
       "not because they are easy but because they are hard",
       0, 0, NULL,
@@ -159,9 +157,8 @@ static const Case cases[] = {
   { "on screen", { "" }, "BREAKING NEWS", NULL, 0, 0, NULL,
       "On screen: \xe2\x80\x9c"
       "BREAKING NEWS\xe2\x80\x9d." },
-  { "everything, audio last",
-      { "person person dog", "person person dog" }, "BREAKING NEWS",
-      "ask not", 120, 0, NULL,
+  { "everything, audio last", { "person person dog", "person person dog" },
+      "BREAKING NEWS", "ask not", 120, 0, NULL,
       "Two people and a dog. Someone says: \xe2\x80\x9c"
       "ask not\xe2\x80\x9d. On screen: \xe2\x80\x9c"
       "BREAKING NEWS\xe2\x80\x9d. Music, 120 BPM." },
@@ -204,8 +201,8 @@ GST_START_TEST (test_sentence_table)
   for (i = 0; i < G_N_ELEMENTS (cases); i++) {
     gchar *caption = caption_of (&cases[i], NULL);
 
-    fail_unless (g_str_equal (caption, cases[i].expect),
-        "%s: \"%s\" != \"%s\"", cases[i].name, caption, cases[i].expect);
+    fail_unless (g_str_equal (caption, cases[i].expect), "%s: \"%s\" != \"%s\"",
+        cases[i].name, caption, cases[i].expect);
     g_free (caption);
   }
 }
@@ -271,8 +268,7 @@ GST_START_TEST (test_tracks_enter_leave)
     { "w3", { "car#1 person#4 person#5", "car#1 person#4 person#5" }, NULL,
         NULL, 0, 0, NULL,
         "Two people and a car. Two people enter. A dog leaves." },
-    { "w4", { "" }, NULL, NULL, 0, 0, NULL,
-        "A car leaves. Two people leave." },
+    { "w4", { "" }, NULL, NULL, 0, 0, NULL, "A car leaves. Two people leave." },
   };
   OmniFusionTracks *tracks = omni_fusion_tracks_new ();
   guint i;

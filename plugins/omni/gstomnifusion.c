@@ -930,6 +930,39 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
     omni_fusion_segment_free (seg);
 }
 
+/* A category segment closed: a "category-segment" event line and an
+ * omnifusion-category-segment message. */
+static void
+on_category_segment (const OmniFusionCategorySegment *seg, gpointer user_data)
+{
+  GstOmniFusion *self = user_data;
+  GstStructure *s = gst_structure_new ("omnifusion-category-segment",
+      "category", G_TYPE_STRING, seg->category, "start", G_TYPE_UINT64,
+      seg->start, "end", G_TYPE_UINT64, seg->end, "duration", G_TYPE_UINT64,
+      seg->end - seg->start, "max-confidence", G_TYPE_DOUBLE, seg->max,
+      "mean-confidence", G_TYPE_DOUBLE, seg->hits ? seg->sum / seg->hits : 0.0,
+      "hits", G_TYPE_UINT, seg->hits, "rules", G_TYPE_STRING, seg->rules->str,
+      "matches", G_TYPE_STRING, seg->what->str, NULL);
+
+  if (self->output == OUTPUT_EVENTS) {
+    JsonObject *o = json_object_new ();
+
+    json_object_set_string_member (o, "type", "category-segment");
+    json_object_set_int_member (o, "schema", OMNI_FUSION_EVENTS_SCHEMA);
+    omni_json_object_set_structure_fields (o, s);
+    append_json_line (self->pending_lines, o);
+  }
+  GST_INFO_OBJECT (self,
+      "%s segment %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT ": %s",
+      seg->category, GST_TIME_ARGS (seg->start), GST_TIME_ARGS (seg->end),
+      seg->what->str);
+  if (self->cur_post_messages)
+    g_ptr_array_add (
+        self->pending_messages, gst_message_new_element (GST_OBJECT (self), s));
+  else
+    gst_structure_free (s);
+}
+
 /* pending_messages has no free function: posting takes the reference */
 static void
 post_pending_messages (GstOmniFusion *self)
@@ -1639,6 +1672,7 @@ gst_omni_fusion_start (GstAggregator *agg)
   self->judge = omni_fusion_judge_new (self->policy,
       self->policy->enter_threshold, self->policy->exit_threshold,
       self->policy->enter_frames, self->policy->exit_frames);
+  omni_fusion_judge_set_category_func (self->judge, on_category_segment, self);
   GST_OBJECT_LOCK (self);
   self->have_effective = TRUE;
   self->eff_enter_threshold = self->policy->enter_threshold;

@@ -26,7 +26,18 @@ struct _OmniFusionJudge {
   OmniFusionHysteresis *hyst;
   gdouble baseline_db;
   gboolean have_baseline;
+  OmniFusionSegmenter *segmenter;
+  OmniFusionCategorySegmentFunc category_func;
+  gpointer category_data;
 };
+
+void
+omni_fusion_judge_set_category_func (
+    OmniFusionJudge *j, OmniFusionCategorySegmentFunc func, gpointer user_data)
+{
+  j->category_func = func;
+  j->category_data = user_data;
+}
 
 OmniFusionJudge *
 omni_fusion_judge_new (const OmniFusionPolicy *policy, gdouble enter_threshold,
@@ -37,6 +48,7 @@ omni_fusion_judge_new (const OmniFusionPolicy *policy, gdouble enter_threshold,
   j->policy = policy;
   j->hyst = omni_fusion_hysteresis_new (
       enter_threshold, exit_threshold, enter_frames, exit_frames);
+  j->segmenter = omni_fusion_segmenter_new (policy->rules);
   return j;
 }
 
@@ -46,6 +58,7 @@ omni_fusion_judge_free (OmniFusionJudge *j)
   if (!j)
     return;
   omni_fusion_hysteresis_free (j->hyst);
+  omni_fusion_segmenter_free (j->segmenter);
   g_free (j);
 }
 
@@ -53,6 +66,7 @@ void
 omni_fusion_judge_reset (OmniFusionJudge *j)
 {
   omni_fusion_hysteresis_reset (j->hyst);
+  omni_fusion_segmenter_close (j->segmenter, NULL, NULL);
   j->have_baseline = FALSE;
   j->baseline_db = 0;
 }
@@ -64,6 +78,8 @@ omni_fusion_judge_close (OmniFusionJudge *j, GstClockTime end,
 {
   omni_fusion_hysteresis_close (
       j->hyst, end, stream_end, reason, func, user_data);
+  omni_fusion_segmenter_close (
+      j->segmenter, j->category_func, j->category_data);
 }
 
 OmniFusionHysteresis *
@@ -86,12 +102,14 @@ omni_fusion_verdict_init (OmniFusionVerdict *v)
   g_array_set_clear_func (v->scores, (GDestroyNotify) score_clear);
   v->matched = g_string_new (NULL);
   v->baseline_db = NAN;
+  v->hits = g_array_new (FALSE, FALSE, sizeof (OmniFusionHit));
 }
 
 void
 omni_fusion_verdict_clear (OmniFusionVerdict *v)
 {
   g_clear_pointer (&v->scores, g_array_unref);
+  g_clear_pointer (&v->hits, g_array_unref);
   if (v->matched)
     g_string_free (v->matched, TRUE);
   v->matched = NULL;
@@ -232,7 +250,63 @@ score_other_classes (
       GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE, NULL);
 }
 
+/* The strongest category rule hit of the sources @a or @b. */
+static void
+score_hits (const OmniFusionJudge *j, OmniFusionVerdict *v, const gchar *scorer,
+    OmniFusionRuleSource a, OmniFusionRuleSource b)
+{
+  const OmniFusionHit *best = NULL;
+  const OmniFusionRules *rules = j->policy->rules;
+  guint i, k;
+
+  for (i = 0; i < v->hits->len; i++) {
+    const OmniFusionHit *h = &g_array_index (v->hits, OmniFusionHit, i);
+
+    for (k = 0; k < rules->rules->len; k++) {
+      const OmniFusionRule *r = g_ptr_array_index (rules->rules, k);
+
+      if (h->rule == g_intern_string (r->name)
+          && (r->source == a || r->source == b)
+          && (!best || h->risk > best->risk))
+        best = h;
+    }
+  }
+  if (best) {
+    OmniFusionScore s = { scorer, best->risk, best->category, best->category,
+      best->rule, best->start, best->end, g_strdup (best->what) };
+
+    g_array_append_val (v->scores, s);
+  }
+}
+
+static void
+score_objects (
+    OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
+{
+  score_hits (
+      j, v, "objects", OMNI_FUSION_RULE_OBJECTS, OMNI_FUSION_RULE_FACES);
+}
+
+static void
+score_keywords (
+    OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
+{
+  score_hits (
+      j, v, "keywords", OMNI_FUSION_RULE_SPEECH, OMNI_FUSION_RULE_SPEECH);
+}
+
+static void
+score_screen_text (
+    OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
+{
+  score_hits (j, v, "screen-text", OMNI_FUSION_RULE_SCREEN_TEXT,
+      OMNI_FUSION_RULE_SCREEN_TEXT);
+}
+
 static const OmniFusionScorer scorers[] = {
+  { "objects", score_objects },
+  { "keywords", score_keywords },
+  { "screen-text", score_screen_text },
   { "visual-classes", score_visual_classes },
   { "other-classes", score_other_classes },
   { "speech-words", score_speech_words },
@@ -341,6 +415,23 @@ push_observations (OmniFusionJudge *j, const OmniFusionWindow *w,
     side_label = v->other_label;
     side_source = "video";
   }
+  {
+    static const gchar *const rule_scorers[]
+        = { "objects", "keywords", "screen-text" };
+    static const gchar *const rule_sources[] = { "video", "text", "video" };
+    guint k;
+
+    for (k = 0; k < G_N_ELEMENTS (rule_scorers); k++) {
+      const OmniFusionScore *sc
+          = omni_fusion_verdict_get_score (v, rule_scorers[k]);
+
+      if (sc && sc->risk > side) {
+        side = sc->risk;
+        side_label = sc->label;
+        side_source = rule_sources[k];
+      }
+    }
+  }
 
   for (i = 0; i < w->frames->len; i++) {
     obs = g_array_index (w->frames, OmniFusionObservation, i);
@@ -437,6 +528,8 @@ omni_fusion_judge_window (OmniFusionJudge *j, const OmniFusionWindow *w,
   SegmentCtx ctx = { w->start, FALSE, 0, NULL, func, user_data };
   guint i;
 
+  g_array_unref (v->hits);
+  v->hits = omni_fusion_rules_match (j->policy->rules, w);
   for (i = 0; i < G_N_ELEMENTS (scorers); i++)
     scorers[i].score (j, w, v);
   source_risks (v);
@@ -444,11 +537,38 @@ omni_fusion_judge_window (OmniFusionJudge *j, const OmniFusionWindow *w,
   if (in->final)
     omni_fusion_hysteresis_close (
         j->hyst, w->end, in->stream_end, "eos", on_segment, &ctx);
+  omni_fusion_segmenter_push (
+      j->segmenter, v->hits, w->end, j->category_func, j->category_data);
+  if (in->final)
+    omni_fusion_segmenter_close (
+        j->segmenter, j->category_func, j->category_data);
   decide (j, w, v, &ctx);
   update_baseline (j, w, in->hop);
 }
 
 /* ---- evidence ------------------------------------------------------ */
+
+/* the strongest category rule that fired, with the exact span */
+static void
+rule_evidence (GstStructure *e, const OmniFusionVerdict *v)
+{
+  const OmniFusionHit *best = NULL;
+  guint i;
+
+  for (i = 0; i < v->hits->len; i++) {
+    const OmniFusionHit *h = &g_array_index (v->hits, OmniFusionHit, i);
+
+    if (!best || h->risk > best->risk)
+      best = h;
+  }
+  if (!best)
+    return;
+  gst_structure_set (e, "category", G_TYPE_STRING, best->category, "rule",
+      G_TYPE_STRING, best->rule, "rule-match", G_TYPE_STRING, best->what,
+      "rule-risk", G_TYPE_DOUBLE, best->risk, "rule-start", G_TYPE_INT64,
+      (gint64) best->start, "rule-end", G_TYPE_INT64, (gint64) best->end,
+      "rule-hits", G_TYPE_UINT, v->hits->len, NULL);
+}
 
 static void
 verdict_evidence (
@@ -472,6 +592,7 @@ verdict_evidence (
   if (v->other_label)
     gst_structure_set (e, "other-label", G_TYPE_STRING, v->other_label, NULL);
   gst_structure_set (e, "observations", G_TYPE_UINT, v->observations, NULL);
+  rule_evidence (e, v);
   if (v->state == OMNI_VERDICT_ERROR) {
     gchar *cause = g_strdup_printf ("a model gave NaN or infinite scores for "
                                     "%u video and %u audio analyses",

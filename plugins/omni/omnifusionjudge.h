@@ -9,6 +9,7 @@
 
 #include "omnifusionhysteresis.h"
 #include "omnifusionpolicy.h"
+#include "omnifusionrules.h"
 #include "omnifusionwindow.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,7 @@ typedef struct {
   gdouble visual_risk, audio_risk, text_risk, other_risk, impact_risk;
   const gchar *visual_label, *audio_label, *text_label, *other_label;
   gdouble baseline_db; /* loudness baseline the window was compared with */
+  GArray *hits;        /* OmniFusionHit: the category rules that fired */
   GString *matched;    /* matched words of the transcript */
 } OmniFusionVerdict;
 
@@ -71,6 +73,9 @@ OmniFusionHysteresis *omni_fusion_judge_get_hysteresis (OmniFusionJudge *judge);
 void omni_fusion_judge_window (OmniFusionJudge *judge,
     const OmniFusionWindow *w, const OmniFusionJudgeInput *input,
     OmniFusionVerdict *verdict, OmniFusionSegmentFunc func, gpointer user_data);
+/* called for each category segment that closes (see omnifusionrules.h) */
+void omni_fusion_judge_set_category_func (OmniFusionJudge *judge,
+    OmniFusionCategorySegmentFunc func, gpointer user_data);
 
 /* The scorers, one per kind of result, in the order they run. */
 typedef void (*OmniFusionScorerFunc) (OmniFusionJudge *judge,

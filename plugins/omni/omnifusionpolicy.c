@@ -31,6 +31,7 @@
 #include <json-glib/json-glib.h>
 
 #include "omnifusionpolicy.h"
+#include "omnifusionrules.h"
 
 /* clang-format off */
 G_DEFINE_QUARK (omni-fusion-policy-error-quark, omni_fusion_policy_error);
@@ -104,6 +105,7 @@ omni_fusion_policy_new_default (void)
   p->text_label = g_strdup ("language");
   p->text_weight = 1.0;
   p->words = g_new0 (gchar *, 1);
+  p->rules = omni_fusion_rules_new_default ();
   return p;
 }
 
@@ -120,6 +122,7 @@ omni_fusion_policy_free (OmniFusionPolicy *p)
   g_free (p->impact_label);
   g_free (p->text_label);
   g_strfreev (p->words);
+  omni_fusion_rules_free (p->rules);
   g_free (p);
 }
 

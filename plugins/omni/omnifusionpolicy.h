@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* omnifusionrules.h */
+typedef struct _OmniFusionRules OmniFusionRules;
+
 /**
  * OMNI_FUSION_POLICY_ERROR:
  *
@@ -72,6 +75,9 @@ typedef struct {
   gchar *text_label;
   gdouble text_weight;
   gchar **words; /* case-folded, NFC-normalised */
+
+  /* category rules over labels of any source (omnifusionrules.c) */
+  OmniFusionRules *rules;
 } OmniFusionPolicy;
 
 OmniFusionPolicy *omni_fusion_policy_new_default (void);

@@ -57,9 +57,8 @@ omni_fusion_tracks_reset (OmniFusionTracks *t)
 
 /* ---- words --------------------------------------------------------- */
 
-static const gchar *const number_words[]
-    = { "no", "a", "two", "three", "four", "five", "six", "seven", "eight",
-        "nine", "ten" };
+static const gchar *const number_words[] = { "no", "a", "two", "three", "four",
+  "five", "six", "seven", "eight", "nine", "ten" };
 
 static const struct {
   const gchar *one, *many;
@@ -296,7 +295,8 @@ face_noun (const OmniFusionBox *b)
 static GPtrArray *
 count_kinds (const OmniFusionWindow *w, gboolean faces, gboolean *any_person)
 {
-  GPtrArray *kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+  GPtrArray *kinds
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
   guint n = w->inferred_frames, i;
 
   *any_person = FALSE;
@@ -332,8 +332,7 @@ objects_sentence (const OmniFusionWindow *w, gboolean faces)
   gchar *s;
   guint i;
 
-  for (i = 0; i < kinds->len
-              && phrases->len < OMNI_FUSION_SENTENCE_MAX_KINDS;
+  for (i = 0; i < kinds->len && phrases->len < OMNI_FUSION_SENTENCE_MAX_KINDS;
        i++) {
     Kind *k = g_ptr_array_index (kinds, i);
 
@@ -342,7 +341,8 @@ objects_sentence (const OmniFusionWindow *w, gboolean faces)
     /* a face the models say nothing about is already one of the people */
     if (faces && any_person && g_str_equal (k->noun, "face"))
       continue;
-    g_ptr_array_add (phrases, omni_fusion_sentence_noun_phrase (k->noun, k->count));
+    g_ptr_array_add (
+        phrases, omni_fusion_sentence_noun_phrase (k->noun, k->count));
   }
   s = list_sentence (phrases, NULL);
   g_ptr_array_unref (phrases);
@@ -379,15 +379,16 @@ count_label (GArray *counts, const gchar *label)
 }
 
 static void
-append_moves (GString *s, GArray *counts, const gchar *verb_one,
-    const gchar *verb_many)
+append_moves (
+    GString *s, GArray *counts, const gchar *verb_one, const gchar *verb_many)
 {
   guint i;
 
   g_array_sort (counts, compare_label_count);
   for (i = 0; i < counts->len; i++) {
     LabelCount *lc = &g_array_index (counts, LabelCount, i);
-    gchar *np = capitalise (omni_fusion_sentence_noun_phrase (lc->label, lc->n));
+    gchar *np
+        = capitalise (omni_fusion_sentence_noun_phrase (lc->label, lc->n));
 
     g_string_append_printf (s, "%s%s %s.", s->len ? " " : "", np,
         lc->n == 1 ? verb_one : verb_many);
@@ -413,8 +414,8 @@ present_tracks (const OmniFusionWindow *w)
     if (!b->track_id)
       continue;
     g_hash_table_insert (frames, id,
-        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (frames, id))
-                          + 1));
+        GUINT_TO_POINTER (
+            GPOINTER_TO_UINT (g_hash_table_lookup (frames, id)) + 1));
     g_hash_table_insert (cur, id, (gpointer) b->label);
   }
   g_hash_table_iter_init (&it, frames);
@@ -510,7 +511,7 @@ scene_sentence (const OmniFusionWindow *w)
     return NULL;
   lower = g_utf8_strdown (top, -1);
   s = g_str_equal (lower, "neutral") ? NULL
-                                       : g_strdup_printf ("Scene: %s.", lower);
+                                     : g_strdup_printf ("Scene: %s.", lower);
   g_free (lower);
   return s;
 }
