@@ -104,7 +104,8 @@ def schema_from_md(path):
             cur = None
     if len(tables) < 5:
         return None
-    return dict(zip(['window', 'evidence', 'segment', 'trigger', 'provenance'], tables))
+    return dict(zip(['window', 'evidence', 'segment', 'trigger', 'provenance',
+                     'category-segment'], tables))
 
 
 def type_ok(value, typ):
@@ -349,10 +350,12 @@ def main():
         bad = []
         for e in events:
             kind = e.get('type')
-            if kind not in ('window', 'segment'):
+            if kind not in ('window', 'segment', 'category-segment') or kind not in schema:
                 bad.append('unknown type %r' % kind)
                 continue
             bad += schema_errors(e, schema[kind], kind)
+            if kind == 'category-segment':
+                continue
             bad += ['%s: missing key %s' % (kind, k) for k in schema[kind] if k not in e]
             if kind == 'window':
                 bad += schema_errors(e['evidence'], schema['evidence'], 'evidence')

@@ -86,22 +86,22 @@ omni_fusion_rules_new_default (void)
       = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
   /* weapons as COCO proxies: a box of at least 0.2 % of the frame, seen
    * in three hits */
-  g_ptr_array_add (rules->rules, rule_new ("weapon", "violence",
-                                     OMNI_FUSION_RULE_OBJECTS, weapons, 0.5,
-                                     0.002, 1.0));
-  g_ptr_array_add (rules->rules,
-      rule_new ("alcohol", "drugs-alcohol", OMNI_FUSION_RULE_OBJECTS, drinks,
-          0.5, 0.002, 1.0));
+  g_ptr_array_add (
+      rules->rules, rule_new ("weapon", "violence", OMNI_FUSION_RULE_OBJECTS,
+                        weapons, 0.5, 0.002, 1.0));
+  g_ptr_array_add (
+      rules->rules, rule_new ("alcohol", "drugs-alcohol",
+                        OMNI_FUSION_RULE_OBJECTS, drinks, 0.5, 0.002, 1.0));
   g_ptr_array_add (rules->rules, rule_new ("profanity-speech", "profanity",
                                      OMNI_FUSION_RULE_SPEECH, none, 0, 0, 1.0));
-  g_ptr_array_add (rules->rules, rule_new ("profanity-text", "profanity",
-                                     OMNI_FUSION_RULE_SCREEN_TEXT, none, 0, 0,
-                                     1.0));
+  g_ptr_array_add (
+      rules->rules, rule_new ("profanity-text", "profanity",
+                        OMNI_FUSION_RULE_SCREEN_TEXT, none, 0, 0, 1.0));
   g_ptr_array_add (rules->rules, rule_new ("hate-speech", "hate",
                                      OMNI_FUSION_RULE_SPEECH, none, 0, 0, 1.0));
-  g_ptr_array_add (rules->rules, rule_new ("hate-text", "hate",
-                                     OMNI_FUSION_RULE_SCREEN_TEXT, none, 0, 0,
-                                     1.0));
+  g_ptr_array_add (
+      rules->rules, rule_new ("hate-text", "hate", OMNI_FUSION_RULE_SCREEN_TEXT,
+                        none, 0, 0, 1.0));
   omni_fusion_rules_add_words (rules, "profanity-speech", profanity_words);
   omni_fusion_rules_add_words (rules, "profanity-text", profanity_words);
   add_category (rules, "violence", 0.5, 3, GST_SECOND);
@@ -250,8 +250,7 @@ has_words (const gchar *text, const gchar *word)
   while ((at = strstr (at, word))) {
     gboolean start_ok
         = at == text
-          || !is_word_char (
-              g_utf8_get_char (g_utf8_find_prev_char (text, at)));
+          || !is_word_char (g_utf8_get_char (g_utf8_find_prev_char (text, at)));
     gboolean end_ok
         = at[wl] == '\0' || !is_word_char (g_utf8_get_char (at + wl));
 
@@ -279,13 +278,13 @@ match_boxes (const OmniFusionRule *r, const OmniFusionWindow *w, GArray *hits)
 
   for (i = 0; i < w->boxes->len; i++) {
     const OmniFusionBox *b = &g_array_index (w->boxes, OmniFusionBox, i);
-    const gchar *what = r->source == OMNI_FUSION_RULE_FACES ? b->emotion
-                                                              : b->label;
-    gdouble score = r->source == OMNI_FUSION_RULE_FACES
-                        ? b->emotion_confidence
-                        : b->confidence;
+    const gchar *what
+        = r->source == OMNI_FUSION_RULE_FACES ? b->emotion : b->label;
+    gdouble score = r->source == OMNI_FUSION_RULE_FACES ? b->emotion_confidence
+                                                        : b->confidence;
 
-    if (b->obs < 0 || !what || !g_strv_contains ((const gchar *const *) r->labels, what))
+    if (b->obs < 0 || !what
+        || !g_strv_contains ((const gchar *const *) r->labels, what))
       continue;
     if (r->source == OMNI_FUSION_RULE_FACES && !g_str_equal (b->label, "face"))
       continue;
@@ -336,12 +335,12 @@ match_texts (const OmniFusionRule *r, GArray *texts, GArray *hits)
       GstClockTime end = t->end;
 
       if (has_words (folded, r->words[k]))
-        add_hit (hits, r, r->weight * t->confidence, t->start, t->end,
-            r->words[k]);
+        add_hit (
+            hits, r, r->weight * t->confidence, t->start, t->end, r->words[k]);
       else if (strchr (r->words[k], ' ')
                && phrase_at (texts, i, r->words[k], &end))
-        add_hit (hits, r, r->weight * t->confidence, t->start, end,
-            r->words[k]);
+        add_hit (
+            hits, r, r->weight * t->confidence, t->start, end, r->words[k]);
     }
     g_free (folded);
   }
@@ -448,8 +447,7 @@ append_once (GString *list, const gchar *item)
 }
 
 static void
-close_track (
-    Track *t, OmniFusionCategorySegmentFunc func, gpointer user_data)
+close_track (Track *t, OmniFusionCategorySegmentFunc func, gpointer user_data)
 {
   if (t->open && t->seg.hits >= t->category->min_hits && func)
     func (&t->seg, user_data);

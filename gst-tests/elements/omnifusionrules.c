@@ -1,0 +1,307 @@
+/* gst-omni: omnifusion's category rules: table-driven verdicts from
+ * windows of synthetic metas, and a keyword at a known time through the
+ * element (words as omnispeech sends them: one text buffer a word, its PTS
+ * and duration the word's span).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <math.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <json-glib/json-glib.h>
+#include <omni/omni.h>
+
+#include "../../plugins/omni/omnifusionjudge.h"
+#include "../../plugins/omni/omnifusionrules.h"
+
+#define FRAME_NS (100 * GST_MSECOND)
+
+/* boxes: "LABEL@CONF/AREA ..." ("_" for a space in the label) */
+static void
+add_frame (OmniFusionWindow *w, const OmniFusionPolicy *p, const gchar *boxes,
+    guint i)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  gchar **tokens = g_strsplit (boxes, " ", -1);
+  GstClockTime t = w->start + i * FRAME_NS;
+  guint k;
+
+  omni_buffer_add_sample_meta (buf, OMNI_SAMPLE_REASON_INTERVAL, 0, i);
+  for (k = 0; tokens[k]; k++) {
+    gchar label[64];
+    gdouble conf = 0.9, area = 0.05, side;
+    GstVideoRegionOfInterestMeta *roi;
+
+    if (!*tokens[k])
+      continue;
+    g_strlcpy (label, tokens[k], sizeof (label));
+    if (strchr (label, '@')) {
+      gchar *at = strchr (label, '@'), *slash = strchr (at, '/');
+
+      conf = g_ascii_strtod (at + 1, NULL);
+      if (slash)
+        area = g_ascii_strtod (slash + 1, NULL);
+      *at = '\0';
+    }
+    g_strdelimit (label, "_", ' ');
+    side = sqrt (area);
+    roi = gst_buffer_add_video_region_of_interest_meta (buf, label, 0, 0, 8, 8);
+    gst_video_region_of_interest_meta_add_param (roi,
+        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, conf,
+            "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, 0, "model",
+            G_TYPE_STRING, "test", "x-norm", G_TYPE_DOUBLE, 0.0, "y-norm",
+            G_TYPE_DOUBLE, 0.0, "w-norm", G_TYPE_DOUBLE, side, "h-norm",
+            G_TYPE_DOUBLE, side, NULL));
+  }
+  omni_fusion_window_add_video (w, p, buf, NULL, t, t, TRUE);
+  gst_buffer_unref (buf);
+  g_strfreev (tokens);
+}
+
+typedef struct {
+  const gchar *name;
+  const gchar *frames[4];
+  const gchar *words; /* one text piece per word, 100 ms apart */
+  const gchar *screen;
+  const gchar *category; /* strongest hit's category, NULL: no hit */
+  const gchar *rule;
+  const gchar *match;
+  gint64 start_ms; /* the hit's span */
+  gint64 end_ms;
+} Case;
+
+static const Case cases[] = {
+  { "a knife", { "knife", "knife" }, NULL, NULL, "violence", "weapon",
+      "knife", 0, 0 },
+  { "a baseball bat", { "person baseball_bat@0.8" }, NULL, NULL, "violence",
+      "weapon", "baseball bat", 0, 0 },
+  { "a weak knife is no hit", { "knife@0.3" }, NULL, NULL, NULL, NULL, NULL,
+      0, 0 },
+  { "a tiny knife is no hit", { "knife@0.9/0.0001" }, NULL, NULL, NULL, NULL,
+      NULL, 0, 0 },
+  { "a wine glass", { "person", "wine_glass@0.7" }, NULL, NULL,
+      "drugs-alcohol", "alcohol", "wine glass", 100, 100 },
+  { "a person is nothing", { "person person" }, NULL, NULL, NULL, NULL, NULL,
+      0, 0 },
+  { "a profane word", { NULL }, "well holy SHIT that hurt", NULL,
+      "profanity", "profanity-speech", "shit", 200, 300 },
+  { "whole words only", { NULL }, "shitake mushrooms", NULL, NULL, NULL, NULL,
+      0, 0 },
+  { "a phrase over words", { NULL }, "you son of a bitch", NULL, "profanity",
+      "profanity-speech", "son of a bitch", 100, 500 },
+  { "on screen", { NULL }, NULL, "DAMN IT", "profanity", "profanity-text",
+      "damn", 0, 0 },
+};
+
+static void
+run_case (const Case *c)
+{
+  OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+  OmniFusionWindow *w = omni_fusion_window_new (0, 0, GST_SECOND);
+  GArray *hits;
+  guint i;
+
+  for (i = 0; c->frames[i]; i++)
+    add_frame (w, p, c->frames[i], i);
+  if (c->words) {
+    gchar **words = g_strsplit (c->words, " ", -1);
+
+    for (i = 0; words[i]; i++)
+      omni_fusion_window_add_text (
+          w, words[i], i * FRAME_NS, (i + 1) * FRAME_NS);
+    g_strfreev (words);
+  }
+  if (c->screen) {
+    GstBuffer *buf = gst_buffer_new ();
+    GstVideoRegionOfInterestMeta *roi
+        = gst_buffer_add_video_region_of_interest_meta (
+            buf, "text", 0, 0, 8, 8);
+
+    gst_video_region_of_interest_meta_add_param (roi,
+        gst_structure_new ("omniocr", "text", G_TYPE_STRING, c->screen,
+            "confidence", G_TYPE_DOUBLE, 0.9, NULL));
+    omni_fusion_window_add_video (w, p, buf, NULL, 0, 0, TRUE);
+    gst_buffer_unref (buf);
+  }
+  hits = omni_fusion_rules_match (p->rules, w);
+  if (!c->category) {
+    fail_unless (hits->len == 0, "%s: %u hits (%s)", c->name, hits->len,
+        hits->len ? g_array_index (hits, OmniFusionHit, 0).what : "");
+  } else {
+    const OmniFusionHit *best = NULL;
+
+    for (i = 0; i < hits->len; i++) {
+      const OmniFusionHit *h = &g_array_index (hits, OmniFusionHit, i);
+
+      if (!best || h->risk > best->risk)
+        best = h;
+    }
+    fail_unless (best != NULL, "%s: no hit", c->name);
+    fail_unless_equals_string (best->category, c->category);
+    fail_unless_equals_string (best->rule, c->rule);
+    fail_unless_equals_string (best->what, c->match);
+    fail_unless_equals_int64 (best->start, c->start_ms * GST_MSECOND);
+    fail_unless_equals_int64 (best->end, c->end_ms * GST_MSECOND);
+  }
+  g_array_unref (hits);
+  omni_fusion_window_free (w);
+  omni_fusion_policy_free (p);
+}
+
+GST_START_TEST (test_rules_table)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    run_case (&cases[i]);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fold_and_word_file)
+{
+  OmniFusionRules *rules = omni_fusion_rules_new_default ();
+  gchar *f = omni_fusion_rules_fold ("Café CRÈME");
+  gchar *path = NULL;
+  GError *err = NULL;
+  gint fd;
+  static const gchar list[] = "# hate words\n\nCrème Brûlée\nvermin\n";
+  const OmniFusionRule *r = NULL;
+  guint i;
+
+  fail_unless_equals_string (f, "cafe creme");
+  g_free (f);
+  fd = g_file_open_tmp ("omnifusion-words-XXXXXX", &path, &err);
+  fail_unless (fd >= 0);
+  close (fd);
+  fail_unless (g_file_set_contents (path, list, -1, NULL));
+  fail_unless (
+      omni_fusion_rules_add_words_file (rules, "hate-speech", path, &err));
+  for (i = 0; i < rules->rules->len; i++) {
+    r = g_ptr_array_index (rules->rules, i);
+    if (g_str_equal (r->name, "hate-speech"))
+      break;
+  }
+  fail_unless_equals_int (g_strv_length (r->words), 2);
+  fail_unless_equals_string (r->words[0], "creme brulee");
+  fail_unless_equals_string (r->words[1], "vermin");
+  fail_if (omni_fusion_rules_add_words_file (rules, "no-such-rule", path, NULL));
+  fail_if (omni_fusion_rules_add_words_file (
+      rules, "hate-speech", "/nonexistent/words.txt", NULL));
+  g_unlink (path);
+  g_free (path);
+  omni_fusion_rules_free (rules);
+}
+
+GST_END_TEST;
+
+/* A profane word said at 2.345 s among others, one buffer a word: the
+ * profanity segment starts within 50 ms of it and holds it. */
+GST_START_TEST (test_keyword_span)
+{
+  static const gchar *const words[]
+      = { "we", "were", "late", "and", "he", "said", "shit", "then", "left",
+          NULL };
+  const GstClockTime t0 = 2345 * GST_MSECOND, dur = 310 * GST_MSECOND;
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+  GstHarness *h;
+  GstBuffer *b;
+  guint i, found = 0;
+
+  h = gst_harness_new_with_element (e, "sink_%u", "src");
+  gst_harness_set_sink_caps_str (h, "application/x-omni-events");
+  gst_harness_set_src_caps_str (h, "text/x-raw,format=utf8");
+  for (i = 0; words[i]; i++) {
+    /* the profane word (index 6) at t0; the others 300 ms apart */
+    GstClockTime t = t0 + ((gint64) i - 6) * 300 * GST_MSECOND;
+    GstBuffer *wb = gst_buffer_new_memdup (words[i], strlen (words[i]));
+
+    GST_BUFFER_PTS (wb) = t;
+    GST_BUFFER_DURATION (wb) = i == 6 ? dur : 250 * GST_MSECOND;
+    fail_unless_equals_int (gst_harness_push (h, wb), GST_FLOW_OK);
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+  /* every buffer up to the EOS (the aggregator thread makes them) */
+  while (gst_harness_pull_until_eos (h, &b) && b) {
+    GstMapInfo map;
+    gchar **lines;
+
+    fail_unless (gst_buffer_map (b, &map, GST_MAP_READ));
+    {
+      gchar *text = g_strndup ((gchar *) map.data, map.size);
+
+      lines = g_strsplit (text, "\n", -1);
+      g_free (text);
+    }
+    gst_buffer_unmap (b, &map);
+    for (i = 0; lines[i]; i++) {
+      JsonParser *p;
+      JsonObject *o;
+      gint64 start, end;
+
+      if (!*lines[i])
+        continue;
+      p = json_parser_new ();
+      fail_unless (json_parser_load_from_data (p, lines[i], -1, NULL));
+      o = json_node_get_object (json_parser_get_root (p));
+      if (g_str_equal (
+              json_object_get_string_member (o, "type"), "category-segment")) {
+        fail_unless_equals_string (
+            json_object_get_string_member (o, "category"), "profanity");
+        fail_unless_equals_string (
+            json_object_get_string_member (o, "matches"), "shit");
+        start = json_object_get_int_member (o, "start");
+        end = json_object_get_int_member (o, "end");
+        fail_unless (ABS (start - (gint64) t0) <= 50 * GST_MSECOND,
+            "segment starts at %" G_GINT64_FORMAT, start);
+        fail_unless (start <= (gint64) t0 && end >= (gint64) t0);
+        fail_unless_equals_int64 (end - start, dur);
+        fail_unless_equals_int64 (
+            json_object_get_int_member (o, "duration"), dur);
+        fail_unless (json_object_get_double_member (o, "max-confidence") > 0.9);
+        found++;
+      }
+      if (g_str_equal (json_object_get_string_member (o, "type"), "window")
+          && json_object_get_int_member (o, "index") == 2) {
+        JsonObject *ev = json_object_get_object_member (o, "evidence");
+
+        fail_unless_equals_string (
+            json_object_get_string_member (ev, "category"), "profanity");
+        fail_unless_equals_int64 (
+            json_object_get_int_member (ev, "rule-start"), t0);
+        fail_unless_equals_string (
+            json_object_get_string_member (o, "state"), "review");
+      }
+      g_object_unref (p);
+    }
+    g_strfreev (lines);
+    gst_buffer_unref (b);
+  }
+  fail_unless_equals_int (found, 1);
+  gst_harness_teardown (h);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+static Suite *
+omnifusionrules_suite (void)
+{
+  Suite *s = suite_create ("omnifusionrules");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_rules_table);
+  tcase_add_test (tc, test_fold_and_word_file);
+  tcase_add_test (tc, test_keyword_span);
+  return s;
+}
+
+GST_CHECK_MAIN (omnifusionrules);
