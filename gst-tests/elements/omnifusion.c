@@ -789,11 +789,14 @@ GST_START_TEST (test_json_events)
       = { "type", "event", "id", "label", "peak-label", "start", "end",
           "stream-start", "stream-end", "peak-risk", "mean-risk",
           "observations", "reason", "trigger", "provenance", "schema", NULL };
+  static const gchar *category_keys[] = { "type", "schema", "category", "start",
+    "end", "duration", "max-confidence", "mean-confidence", "hits", "rules",
+    "matches", NULL };
   Fixture f;
   GstBuffer *b;
   GstMapInfo map;
   gchar *doc = NULL, *doc_path;
-  guint i, k, windows = 0, segments = 0;
+  guint i, k, windows = 0, segments = 0, categories = 0;
   guint64 n = 0;
   const gchar *root = g_getenv ("OMNI_SOURCE_ROOT");
 
@@ -865,6 +868,18 @@ GST_START_TEST (test_json_events)
             json_object_get_int_member (
                 json_object_get_object_member (o, "evidence"), "onsets"),
             0);
+      } else if (g_str_equal (type, "category-segment")) {
+        /* the explicit frames also form an explicit-nudity segment, from
+         * the first explicit frame to the last */
+        keys = category_keys;
+        categories++;
+        fail_unless_equals_string (
+            json_object_get_string_member (o, "category"), "explicit-nudity");
+        fail_unless_equals_int64 (
+            json_object_get_int_member (o, "start"), FRAME_PTS (15));
+        fail_unless_equals_int64 (
+            json_object_get_int_member (o, "end"), FRAME_PTS (44));
+        fail_unless_equals_int64 (json_object_get_int_member (o, "hits"), 30);
       } else {
         fail_unless_equals_string (type, "segment");
         keys = segment_keys;
@@ -910,6 +925,7 @@ GST_START_TEST (test_json_events)
   }
   fail_unless_equals_int (windows, 3);
   fail_unless_equals_int (segments, 2);
+  fail_unless_equals_int (categories, 1);
   g_free (doc);
   g_free (doc_path);
   fixture_clear (&f);

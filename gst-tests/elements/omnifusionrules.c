@@ -25,8 +25,8 @@
 
 /* boxes: "LABEL@CONF/AREA ..." ("_" for a space in the label) */
 static void
-add_frame (OmniFusionWindow *w, const OmniFusionPolicy *p, const gchar *boxes,
-    guint i)
+add_frame (
+    OmniFusionWindow *w, const OmniFusionPolicy *p, const gchar *boxes, guint i)
 {
   GstBuffer *buf = gst_buffer_new ();
   gchar **tokens = g_strsplit (boxes, " ", -1);
@@ -53,12 +53,12 @@ add_frame (OmniFusionWindow *w, const OmniFusionPolicy *p, const gchar *boxes,
     g_strdelimit (label, "_", ' ');
     side = sqrt (area);
     roi = gst_buffer_add_video_region_of_interest_meta (buf, label, 0, 0, 8, 8);
-    gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, conf,
-            "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, 0, "model",
-            G_TYPE_STRING, "test", "x-norm", G_TYPE_DOUBLE, 0.0, "y-norm",
-            G_TYPE_DOUBLE, 0.0, "w-norm", G_TYPE_DOUBLE, side, "h-norm",
-            G_TYPE_DOUBLE, side, NULL));
+    gst_video_region_of_interest_meta_add_param (
+        roi, gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, conf,
+                 "label-id", G_TYPE_UINT, 0, "track-id", G_TYPE_UINT, 0,
+                 "model", G_TYPE_STRING, "test", "x-norm", G_TYPE_DOUBLE, 0.0,
+                 "y-norm", G_TYPE_DOUBLE, 0.0, "w-norm", G_TYPE_DOUBLE, side,
+                 "h-norm", G_TYPE_DOUBLE, side, NULL));
   }
   omni_fusion_window_add_video (w, p, buf, NULL, t, t, TRUE);
   gst_buffer_unref (buf);
@@ -78,20 +78,20 @@ typedef struct {
 } Case;
 
 static const Case cases[] = {
-  { "a knife", { "knife", "knife" }, NULL, NULL, "violence", "weapon",
-      "knife", 0, 0 },
+  { "a knife", { "knife", "knife" }, NULL, NULL, "violence", "weapon", "knife",
+      0, 0 },
   { "a baseball bat", { "person baseball_bat@0.8" }, NULL, NULL, "violence",
       "weapon", "baseball bat", 0, 0 },
-  { "a weak knife is no hit", { "knife@0.3" }, NULL, NULL, NULL, NULL, NULL,
-      0, 0 },
+  { "a weak knife is no hit", { "knife@0.3" }, NULL, NULL, NULL, NULL, NULL, 0,
+      0 },
   { "a tiny knife is no hit", { "knife@0.9/0.0001" }, NULL, NULL, NULL, NULL,
       NULL, 0, 0 },
-  { "a wine glass", { "person", "wine_glass@0.7" }, NULL, NULL,
-      "drugs-alcohol", "alcohol", "wine glass", 100, 100 },
-  { "a person is nothing", { "person person" }, NULL, NULL, NULL, NULL, NULL,
-      0, 0 },
-  { "a profane word", { NULL }, "well holy SHIT that hurt", NULL,
-      "profanity", "profanity-speech", "shit", 200, 300 },
+  { "a wine glass", { "person", "wine_glass@0.7" }, NULL, NULL, "drugs-alcohol",
+      "alcohol", "wine glass", 100, 100 },
+  { "a person is nothing", { "person person" }, NULL, NULL, NULL, NULL, NULL, 0,
+      0 },
+  { "a profane word", { NULL }, "well holy SHIT that hurt", NULL, "profanity",
+      "profanity-speech", "shit", 200, 300 },
   { "whole words only", { NULL }, "shitake mushrooms", NULL, NULL, NULL, NULL,
       0, 0 },
   { "a phrase over words", { NULL }, "you son of a bitch", NULL, "profanity",
@@ -124,13 +124,13 @@ run_case (const Case *c)
         = gst_buffer_add_video_region_of_interest_meta (
             buf, "text", 0, 0, 8, 8);
 
-    gst_video_region_of_interest_meta_add_param (roi,
-        gst_structure_new ("omniocr", "text", G_TYPE_STRING, c->screen,
-            "confidence", G_TYPE_DOUBLE, 0.9, NULL));
+    gst_video_region_of_interest_meta_add_param (
+        roi, gst_structure_new ("omniocr", "text", G_TYPE_STRING, c->screen,
+                 "confidence", G_TYPE_DOUBLE, 0.9, NULL));
     omni_fusion_window_add_video (w, p, buf, NULL, 0, 0, TRUE);
     gst_buffer_unref (buf);
   }
-  hits = omni_fusion_rules_match (p->rules, w);
+  hits = omni_fusion_rules_match (p->rules, w, NULL, 0);
   if (!c->category) {
     fail_unless (hits->len == 0, "%s: %u hits (%s)", c->name, hits->len,
         hits->len ? g_array_index (hits, OmniFusionHit, 0).what : "");
@@ -192,7 +192,8 @@ GST_START_TEST (test_fold_and_word_file)
   fail_unless_equals_int (g_strv_length (r->words), 2);
   fail_unless_equals_string (r->words[0], "creme brulee");
   fail_unless_equals_string (r->words[1], "vermin");
-  fail_if (omni_fusion_rules_add_words_file (rules, "no-such-rule", path, NULL));
+  fail_if (
+      omni_fusion_rules_add_words_file (rules, "no-such-rule", path, NULL));
   fail_if (omni_fusion_rules_add_words_file (
       rules, "hate-speech", "/nonexistent/words.txt", NULL));
   g_unlink (path);
@@ -206,9 +207,8 @@ GST_END_TEST;
  * profanity segment starts within 50 ms of it and holds it. */
 GST_START_TEST (test_keyword_span)
 {
-  static const gchar *const words[]
-      = { "we", "were", "late", "and", "he", "said", "shit", "then", "left",
-          NULL };
+  static const gchar *const words[] = { "we", "were", "late", "and", "he",
+    "said", "shit", "then", "left", NULL };
   const GstClockTime t0 = 2345 * GST_MSECOND, dur = 310 * GST_MSECOND;
   GstElement *e = gst_element_factory_make ("omnifusion", NULL);
   GstHarness *h;

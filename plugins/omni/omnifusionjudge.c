@@ -284,7 +284,14 @@ score_objects (
     OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
 {
   score_hits (
-      j, v, "objects", OMNI_FUSION_RULE_OBJECTS, OMNI_FUSION_RULE_FACES);
+      j, v, "objects", OMNI_FUSION_RULE_OBJECTS, OMNI_FUSION_RULE_OBJECTS);
+}
+
+static void
+score_faces (
+    OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
+{
+  score_hits (j, v, "faces", OMNI_FUSION_RULE_FACES, OMNI_FUSION_RULE_FACES);
 }
 
 static void
@@ -303,10 +310,14 @@ score_screen_text (
       OMNI_FUSION_RULE_SCREEN_TEXT);
 }
 
-static const OmniFusionScorer scorers[] = {
+static const OmniFusionScorer rule_scorers[] = {
   { "objects", score_objects },
+  { "faces", score_faces },
   { "keywords", score_keywords },
   { "screen-text", score_screen_text },
+};
+
+static const OmniFusionScorer scorers[] = {
   { "visual-classes", score_visual_classes },
   { "other-classes", score_other_classes },
   { "speech-words", score_speech_words },
@@ -320,6 +331,13 @@ omni_fusion_judge_scorers (guint *n_scorers)
 {
   *n_scorers = G_N_ELEMENTS (scorers);
   return scorers;
+}
+
+const OmniFusionScorer *
+omni_fusion_judge_rule_scorers (guint *n_scorers)
+{
+  *n_scorers = G_N_ELEMENTS (rule_scorers);
+  return rule_scorers;
 }
 
 /* ---- per-source risks ---------------------------------------------- */
@@ -416,14 +434,14 @@ push_observations (OmniFusionJudge *j, const OmniFusionWindow *w,
     side_source = "video";
   }
   {
-    static const gchar *const rule_scorers[]
-        = { "objects", "keywords", "screen-text" };
-    static const gchar *const rule_sources[] = { "video", "text", "video" };
+    static const gchar *const names[]
+        = { "objects", "faces", "keywords", "screen-text" };
+    static const gchar *const rule_sources[]
+        = { "video", "video", "text", "video" };
     guint k;
 
-    for (k = 0; k < G_N_ELEMENTS (rule_scorers); k++) {
-      const OmniFusionScore *sc
-          = omni_fusion_verdict_get_score (v, rule_scorers[k]);
+    for (k = 0; k < G_N_ELEMENTS (names); k++) {
+      const OmniFusionScore *sc = omni_fusion_verdict_get_score (v, names[k]);
 
       if (sc && sc->risk > side) {
         side = sc->risk;
@@ -528,11 +546,16 @@ omni_fusion_judge_window (OmniFusionJudge *j, const OmniFusionWindow *w,
   SegmentCtx ctx = { w->start, FALSE, 0, NULL, func, user_data };
   guint i;
 
-  g_array_unref (v->hits);
-  v->hits = omni_fusion_rules_match (j->policy->rules, w);
+  /* the scorers of results, then those of the category rules (which
+   * see the audio cues the first ones found) */
   for (i = 0; i < G_N_ELEMENTS (scorers); i++)
     scorers[i].score (j, w, v);
   source_risks (v);
+  g_array_unref (v->hits);
+  v->hits = omni_fusion_rules_match (
+      j->policy->rules, w, v->audio_label, v->audio_risk);
+  for (i = 0; i < G_N_ELEMENTS (rule_scorers); i++)
+    rule_scorers[i].score (j, w, v);
   push_observations (j, w, in, v, &ctx);
   if (in->final)
     omni_fusion_hysteresis_close (

@@ -86,7 +86,9 @@ typedef struct {
   OmniFusionScorerFunc score;
 } OmniFusionScorer;
 
+/* the scorers of results, then those of the category rules */
 const OmniFusionScorer *omni_fusion_judge_scorers (guint *n_scorers);
+const OmniFusionScorer *omni_fusion_judge_rule_scorers (guint *n_scorers);
 
 /* The evidence of a judged window: the window's own (see
  * omni_fusion_window_to_evidence()) plus the verdict's. */

@@ -79,11 +79,20 @@ omni_fusion_rules_new_default (void)
       = { "knife", "baseball bat", "scissors", NULL };
   static const gchar *const drinks[] = { "bottle", "wine glass", NULL };
   static const gchar *const none[] = { NULL };
+  static const gchar *const explicit_labels[] = { "explicit", NULL };
+  static const gchar *const suggestive_labels[] = { "suggestive", NULL };
   OmniFusionRules *rules = g_new0 (OmniFusionRules, 1);
 
   rules->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   rules->categories
       = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
+  /* the visual classes, through the policy's label rules */
+  g_ptr_array_add (
+      rules->rules, rule_new ("explicit-visual", "explicit-nudity",
+                        OMNI_FUSION_RULE_VISUAL, explicit_labels, 0, 0, 1.0));
+  g_ptr_array_add (
+      rules->rules, rule_new ("suggestive-visual", "suggestive",
+                        OMNI_FUSION_RULE_VISUAL, suggestive_labels, 0, 0, 1.0));
   /* weapons as COCO proxies: a box of at least 0.2 % of the frame, seen
    * in three hits */
   g_ptr_array_add (
@@ -104,6 +113,8 @@ omni_fusion_rules_new_default (void)
                         none, 0, 0, 1.0));
   omni_fusion_rules_add_words (rules, "profanity-speech", profanity_words);
   omni_fusion_rules_add_words (rules, "profanity-text", profanity_words);
+  add_category (rules, "explicit-nudity", 0.7, 3, GST_SECOND);
+  add_category (rules, "suggestive", 0.7, 3, GST_SECOND);
   add_category (rules, "violence", 0.5, 3, GST_SECOND);
   add_category (rules, "drugs-alcohol", 0.5, 3, GST_SECOND);
   add_category (rules, "profanity", 0.5, 1, GST_SECOND);
@@ -149,8 +160,8 @@ omni_fusion_rules_fold (const gchar *text)
   return out;
 }
 
-static OmniFusionRule *
-find_rule (OmniFusionRules *rules, const gchar *name)
+OmniFusionRule *
+omni_fusion_rules_get_rule (OmniFusionRules *rules, const gchar *name)
 {
   guint i;
 
@@ -163,11 +174,43 @@ find_rule (OmniFusionRules *rules, const gchar *name)
   return NULL;
 }
 
+OmniFusionCategory *
+omni_fusion_rules_get_category (OmniFusionRules *rules, const gchar *name)
+{
+  guint i;
+
+  for (i = 0; i < rules->categories->len; i++) {
+    OmniFusionCategory *c = g_ptr_array_index (rules->categories, i);
+
+    if (g_str_equal (c->name, name))
+      return c;
+  }
+  return NULL;
+}
+
+static const gchar *const source_names[]
+    = { "objects", "faces", "speech", "screen-text", "visual", "audio", NULL };
+
+OmniFusionRuleSource
+omni_fusion_rule_source_from_string (const gchar *name, gboolean *ok)
+{
+  guint i;
+
+  for (i = 0; source_names[i]; i++) {
+    if (g_str_equal (name, source_names[i])) {
+      *ok = TRUE;
+      return (OmniFusionRuleSource) i;
+    }
+  }
+  *ok = FALSE;
+  return OMNI_FUSION_RULE_OBJECTS;
+}
+
 void
 omni_fusion_rules_add_words (
     OmniFusionRules *rules, const gchar *rule, const gchar *const *words)
 {
-  OmniFusionRule *r = find_rule (rules, rule);
+  OmniFusionRule *r = omni_fusion_rules_get_rule (rules, rule);
   GPtrArray *all;
   guint i;
 
@@ -200,7 +243,7 @@ omni_fusion_rules_add_words_file (OmniFusionRules *rules, const gchar *rule,
 {
   gchar *data = NULL, **lines;
 
-  if (!find_rule (rules, rule)) {
+  if (!omni_fusion_rules_get_rule (rules, rule)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
         "no rule \"%s\" for the word list %s", rule, path);
     return FALSE;
@@ -346,6 +389,33 @@ match_texts (const OmniFusionRule *r, GArray *texts, GArray *hits)
   }
 }
 
+/* each frame observation whose policy label the rule names */
+static void
+match_visual (const OmniFusionRule *r, const OmniFusionWindow *w, GArray *hits)
+{
+  guint i;
+
+  for (i = 0; i < w->frames->len; i++) {
+    const OmniFusionObservation *o
+        = &g_array_index (w->frames, OmniFusionObservation, i);
+
+    if (o->label && o->risk >= r->min_score
+        && g_strv_contains ((const gchar *const *) r->labels, o->label))
+      add_hit (hits, r, r->weight * o->risk, o->time, o->time, o->label);
+  }
+}
+
+static void
+match_audio (const OmniFusionRule *r, const OmniFusionWindow *w,
+    const gchar *label, gdouble risk, GArray *hits)
+{
+  if (label && risk > 0 && risk >= r->min_score
+      && g_strv_contains ((const gchar *const *) r->labels, label))
+    add_hit (hits, r, r->weight * risk,
+        GST_CLOCK_TIME_IS_VALID (w->first_audio) ? w->first_audio : w->start,
+        w->end, label);
+}
+
 static gint
 compare_hits (gconstpointer a, gconstpointer b)
 {
@@ -362,8 +432,8 @@ compare_hits (gconstpointer a, gconstpointer b)
  * observations only, so that overlapping windows count each frame once)
  */
 GArray *
-omni_fusion_rules_match (
-    const OmniFusionRules *rules, const OmniFusionWindow *w)
+omni_fusion_rules_match (const OmniFusionRules *rules,
+    const OmniFusionWindow *w, const gchar *audio_label, gdouble audio_risk)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (OmniFusionHit));
   guint i;
@@ -381,6 +451,12 @@ omni_fusion_rules_match (
       break;
     case OMNI_FUSION_RULE_SCREEN_TEXT:
       match_texts (r, w->screen_text, hits);
+      break;
+    case OMNI_FUSION_RULE_VISUAL:
+      match_visual (r, w, hits);
+      break;
+    case OMNI_FUSION_RULE_AUDIO:
+      match_audio (r, w, audio_label, audio_risk, hits);
       break;
     }
   }

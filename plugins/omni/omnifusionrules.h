@@ -16,6 +16,8 @@ typedef enum {
   OMNI_FUSION_RULE_FACES,       /* face expressions: labels */
   OMNI_FUSION_RULE_SPEECH,      /* transcript words: words */
   OMNI_FUSION_RULE_SCREEN_TEXT, /* on-screen text lines: words */
+  OMNI_FUSION_RULE_VISUAL,      /* visual-class policy labels: labels */
+  OMNI_FUSION_RULE_AUDIO,       /* audio cue policy labels: labels */
 } OmniFusionRuleSource;
 
 typedef struct {
@@ -39,7 +41,9 @@ struct _OmniFusionRules {
   GPtrArray *categories; /* OmniFusionCategory */
 };
 
-/* The default: violence (knife, baseball bat, scissors), drugs-alcohol
+/* The default: explicit-nudity and suggestive (nsfwjs classes through the
+ * policy's visual labels "explicit" and "suggestive"), violence (knife,
+ * baseball bat, scissors), drugs-alcohol
  * (bottle, wine glass), profanity (speech and on-screen text), hate (an
  * empty user list until omni_fusion_rules_add_words() fills it). */
 OmniFusionRules *omni_fusion_rules_new_default (void);
@@ -60,9 +64,17 @@ typedef struct {
   const gchar *what;       /* interned: the label or the word */
 } OmniFusionHit;
 
-/* Every hit of the window (GArray of OmniFusionHit), in time order. */
-GArray *omni_fusion_rules_match (
-    const OmniFusionRules *rules, const OmniFusionWindow *w);
+/* Every hit of the window (GArray of OmniFusionHit), in time order;
+ * audio cues are given as the label and risk of the window's audio (NULL
+ * when none). */
+GArray *omni_fusion_rules_match (const OmniFusionRules *rules,
+    const OmniFusionWindow *w, const gchar *audio_label, gdouble audio_risk);
+OmniFusionRuleSource omni_fusion_rule_source_from_string (
+    const gchar *name, gboolean *ok);
+OmniFusionRule *omni_fusion_rules_get_rule (
+    OmniFusionRules *rules, const gchar *name);
+OmniFusionCategory *omni_fusion_rules_get_category (
+    OmniFusionRules *rules, const gchar *name);
 
 /* A segment per category: hits no more than the category's gap apart. */
 typedef struct {
