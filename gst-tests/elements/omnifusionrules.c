@@ -203,6 +203,84 @@ GST_START_TEST (test_fold_and_word_file)
 
 GST_END_TEST;
 
+/* Rules and categories from a policy file (keyfile and JSON), with a word
+ * file next to it; typos are refused with their line. */
+GST_START_TEST (test_policy_rules)
+{
+  gchar *dir = g_dir_make_tmp ("omnifusion-policy-XXXXXX", NULL);
+  gchar *words = g_build_filename (dir, "hate.txt", NULL);
+  gchar *conf = g_build_filename (dir, "policy.conf", NULL);
+  static const gchar keyfile[] = "[policy]\nname=test\n"
+                                 "[rule hate-speech]\nwords-file=hate.txt\n"
+                                 "[rule phones]\nsource=objects\n"
+                                 "labels=cell phone\ncategory=distraction\n"
+                                 "min-score=0.6\nmin-area=0.01\n"
+                                 "[category distraction]\nmin-hits=2\n"
+                                 "gap-ms=500\n";
+  static const gchar json[]
+      = "{\"rules\": {\"cheers\": {\"source\": \"speech\", "
+        "\"words\": [\"Cheers\", \"bottoms up\"], \"category\": "
+        "\"drugs-alcohol\"}}, \"categories\": {\"drugs-alcohol\": "
+        "{\"threshold\": 0.8}}}";
+  OmniFusionPolicy *p;
+  OmniFusionRule *r;
+  OmniFusionCategory *c;
+  GError *err = NULL;
+  gchar *text;
+
+  fail_unless (g_file_set_contents (words, "vermin\nÜbel Pack\n", -1, NULL));
+  fail_unless (g_file_get_contents (words, &text, NULL, NULL));
+  g_free (text);
+  p = omni_fusion_policy_parse (keyfile, -1, conf, &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  r = omni_fusion_rules_get_rule (p->rules, "hate-speech");
+  fail_unless_equals_string (r->words[0], "vermin");
+  fail_unless_equals_string (r->words[1], "ubel pack");
+  r = omni_fusion_rules_get_rule (p->rules, "phones");
+  fail_unless (r->source == OMNI_FUSION_RULE_OBJECTS);
+  fail_unless_equals_string (r->labels[0], "cell phone");
+  fail_unless_equals_string (r->category, "distraction");
+  fail_unless (r->min_score == 0.6 && r->min_area == 0.01);
+  c = omni_fusion_rules_get_category (p->rules, "distraction");
+  fail_unless_equals_int (c->min_hits, 2);
+  fail_unless_equals_uint64 (c->gap, 500 * GST_MSECOND);
+  /* the defaults are still there */
+  fail_unless (omni_fusion_rules_get_rule (p->rules, "weapon") != NULL);
+  omni_fusion_policy_free (p);
+
+  p = omni_fusion_policy_parse (json, -1, conf, &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  r = omni_fusion_rules_get_rule (p->rules, "cheers");
+  fail_unless (r->source == OMNI_FUSION_RULE_SPEECH);
+  fail_unless_equals_string (r->words[0], "cheers");
+  fail_unless_equals_string (r->words[1], "bottoms up");
+  c = omni_fusion_rules_get_category (p->rules, "drugs-alcohol");
+  fail_unless (c->threshold == 0.8);
+  omni_fusion_policy_free (p);
+
+  fail_if (
+      omni_fusion_policy_parse ("[rule x]\nsource=smell\n", -1, conf, &err));
+  fail_unless (strstr (err->message, ":2:") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_if (
+      omni_fusion_policy_parse ("[rule x]\nmin-scor=0.5\n", -1, conf, &err));
+  fail_unless (strstr (err->message, "min-score") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_if (omni_fusion_policy_parse (
+      "[rule x]\nwords-file=missing.txt\n", -1, conf, &err));
+  fail_unless (
+      strstr (err->message, ":2: words-file") != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  g_unlink (words);
+  g_rmdir (dir);
+  g_free (words);
+  g_free (conf);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A profane word said at 2.345 s among others, one buffer a word: the
  * profanity segment starts within 50 ms of it and holds it. */
 GST_START_TEST (test_keyword_span)
@@ -300,6 +378,7 @@ omnifusionrules_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_rules_table);
   tcase_add_test (tc, test_fold_and_word_file);
+  tcase_add_test (tc, test_policy_rules);
   tcase_add_test (tc, test_keyword_span);
   return s;
 }

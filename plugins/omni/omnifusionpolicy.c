@@ -134,6 +134,8 @@ typedef enum {
   GROUP_AUDIO,
   GROUP_IMPACTS,
   GROUP_TEXT,
+  GROUP_RULE,
+  GROUP_CATEGORY,
 } GroupKind;
 
 static const gchar *const policy_keys[] = { "name", "enter-threshold",
@@ -145,8 +147,12 @@ static const gchar *const audio_keys[] = { "label", "weight", "spike-db",
 static const gchar *const impact_keys[]
     = { "label", "weight", "impulses-per-second", NULL };
 static const gchar *const text_keys[] = { "label", "weight", "words", NULL };
-static const gchar *const group_names[]
-    = { "policy", "label NAME", "audio", "impacts", "text", NULL };
+static const gchar *const rule_keys[] = { "category", "source", "labels",
+  "words", "words-file", "min-score", "min-area", "weight", NULL };
+static const gchar *const category_keys[]
+    = { "threshold", "min-hits", "gap-ms", NULL };
+static const gchar *const group_names[] = { "policy", "label NAME", "audio",
+  "impacts", "text", "rule NAME", "category NAME", NULL };
 
 static const gchar *const *
 keys_of (GroupKind kind)
@@ -160,6 +166,10 @@ keys_of (GroupKind kind)
     return audio_keys;
   case GROUP_IMPACTS:
     return impact_keys;
+  case GROUP_RULE:
+    return rule_keys;
+  case GROUP_CATEGORY:
+    return category_keys;
   case GROUP_TEXT:
   default:
     return text_keys;
@@ -220,6 +230,8 @@ typedef struct {
 typedef struct {
   OmniFusionPolicy *policy;
   const gchar *source;
+  OmniFusionRule *cur_rule; /* [rule NAME] being read */
+  OmniFusionCategory *cur_category;
   gboolean have_labels; /* the file defines its own label set */
   guint enter_line, exit_line;
 } Builder;
@@ -386,6 +398,92 @@ fold_text (const gchar *s)
   return folded;
 }
 
+/* words-file: relative to the policy file's folder */
+static gboolean
+rule_words_file (Builder *b, OmniFusionRule *r, const gchar *file, guint line,
+    GError **error)
+{
+  gchar *dir = g_path_get_dirname (b->source);
+  gchar *path = g_path_is_absolute (file) ? g_strdup (file)
+                                          : g_build_filename (dir, file, NULL);
+  GError *err = NULL;
+  gboolean ok = omni_fusion_rules_add_words_file (
+      b->policy->rules, r->name, path, &err);
+
+  g_free (dir);
+  g_free (path);
+  if (!ok) {
+    g_set_error (error, OMNI_FUSION_POLICY_ERROR,
+        OMNI_FUSION_POLICY_ERROR_VALUE, "%s:%u: words-file: %s", b->source,
+        line, err->message);
+    g_clear_error (&err);
+  }
+  return ok;
+}
+
+static gboolean
+apply_rule_key (Builder *b, OmniFusionRule *r, const gchar *group,
+    const gchar *key, const Value *v, GError **error)
+{
+  gchar *str = NULL;
+  gboolean ok;
+
+  if (g_str_equal (key, "min-score"))
+    return value_double (b, key, v, 0, 1, &r->min_score, error);
+  if (g_str_equal (key, "min-area"))
+    return value_double (b, key, v, 0, 1, &r->min_area, error);
+  if (g_str_equal (key, "weight"))
+    return value_double (b, key, v, 0, 100, &r->weight, error);
+  if (g_str_equal (key, "labels"))
+    return value_list (b, key, v, &r->labels, error);
+  if (g_str_equal (key, "words")) {
+    gchar **words = NULL;
+
+    if (!value_list (b, key, v, &words, error))
+      return FALSE;
+    omni_fusion_rules_add_words (
+        b->policy->rules, r->name, (const gchar *const *) words);
+    g_strfreev (words);
+    return TRUE;
+  }
+  if (!value_string (b, key, v, &str, error))
+    return FALSE;
+  if (g_str_equal (key, "category")) {
+    g_free (r->category);
+    r->category = str;
+    return TRUE;
+  }
+  if (g_str_equal (key, "source")) {
+    r->source = omni_fusion_rule_source_from_string (str, &ok);
+    g_free (str);
+    if (!ok)
+      FAIL (b, v->line, OMNI_FUSION_POLICY_ERROR_VALUE,
+          "[%s] source must be objects, faces, speech, screen-text, visual or "
+          "audio",
+          group);
+    return TRUE;
+  }
+  ok = rule_words_file (b, r, str, v->line, error);
+  g_free (str);
+  return ok;
+}
+
+static gboolean
+apply_category_key (Builder *b, OmniFusionCategory *c, const gchar *key,
+    const Value *v, GError **error)
+{
+  guint ms;
+
+  if (g_str_equal (key, "threshold"))
+    return value_double (b, key, v, 0, 1, &c->threshold, error);
+  if (g_str_equal (key, "min-hits"))
+    return value_uint (b, key, v, 1, 100000, &c->min_hits, error);
+  if (!value_uint (b, key, v, 0, 3600000, &ms, error))
+    return FALSE;
+  c->gap = ms * GST_MSECOND;
+  return TRUE;
+}
+
 static gboolean
 apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
     const gchar *group, const gchar *key, const Value *v, GError **error)
@@ -478,6 +576,10 @@ apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
     if (g_str_equal (key, "weight"))
       return value_double (b, key, v, 0, 100, &p->impact_weight, error);
     return value_double (b, key, v, 0.01, 1000, &p->impact_rate, error);
+  case GROUP_RULE:
+    return apply_rule_key (b, b->cur_rule, group, key, v, error);
+  case GROUP_CATEGORY:
+    return apply_category_key (b, b->cur_category, key, v, error);
   case GROUP_TEXT:
   default:
     if (g_str_equal (key, "label"))
@@ -513,7 +615,21 @@ group_kind (const gchar *name, GroupKind *kind, const gchar **label_name)
     *kind = GROUP_IMPACTS;
   else if (g_str_equal (name, "text"))
     *kind = GROUP_TEXT;
-  else if (g_str_has_prefix (name, "label ") && name[6] != '\0') {
+  else if (g_str_has_prefix (name, "rule ") && name[5] != '\0') {
+    *kind = GROUP_RULE;
+    *label_name = name + 5;
+    while (**label_name == ' ')
+      (*label_name)++;
+    if (!**label_name)
+      return FALSE;
+  } else if (g_str_has_prefix (name, "category ") && name[9] != '\0') {
+    *kind = GROUP_CATEGORY;
+    *label_name = name + 9;
+    while (**label_name == ' ')
+      (*label_name)++;
+    if (!**label_name)
+      return FALSE;
+  } else if (g_str_has_prefix (name, "label ") && name[6] != '\0') {
     *kind = GROUP_LABEL;
     *label_name = name + 6;
     while (**label_name == ' ')
@@ -634,6 +750,12 @@ parse_keyfile (Builder *b, const gchar *data, GError **error)
         ok = FALSE;
         break;
       }
+      if (kind == GROUP_RULE)
+        b->cur_rule
+            = omni_fusion_rules_ensure_rule (b->policy->rules, label_name);
+      if (kind == GROUP_CATEGORY)
+        b->cur_category
+            = omni_fusion_rules_ensure_category (b->policy->rules, label_name);
       continue;
     }
 
@@ -703,6 +825,49 @@ member_line (GHashTable *lines, JsonObject *object, const gchar *member)
   return line;
 }
 
+static gboolean apply_json_object (Builder *b, GHashTable *lines, JsonObject *o,
+    GroupKind kind, OmniFusionLabelRule *rule, const gchar *group,
+    GError **error);
+
+/* "rules": {NAME: {...}} and "categories": {NAME: {...}} */
+static gboolean
+apply_json_named (Builder *b, GHashTable *lines, const gchar *key,
+    const Value *v, GError **error)
+{
+  gboolean rules = g_str_equal (key, "rules"), ok = TRUE;
+  JsonObject *lo;
+  GList *names, *n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (v->node))
+    FAIL (b, v->line, OMNI_FUSION_POLICY_ERROR_VALUE,
+        "\"%s\" must be an object", key);
+  lo = json_node_get_object (v->node);
+  names = json_object_get_members (lo);
+  for (n = names; ok && n; n = n->next) {
+    JsonNode *ln = json_object_get_member (lo, n->data);
+    gchar *gname = g_strdup_printf (
+        "%s %s", rules ? "rule" : "category", (gchar *) n->data);
+
+    if (!JSON_NODE_HOLDS_OBJECT (ln)) {
+      g_set_error (error, OMNI_FUSION_POLICY_ERROR,
+          OMNI_FUSION_POLICY_ERROR_VALUE, "%s:%u: \"%s\" must be an object",
+          b->source, member_line (lines, lo, n->data), gname);
+      ok = FALSE;
+    } else {
+      if (rules)
+        b->cur_rule = omni_fusion_rules_ensure_rule (b->policy->rules, n->data);
+      else
+        b->cur_category
+            = omni_fusion_rules_ensure_category (b->policy->rules, n->data);
+      ok = apply_json_object (b, lines, json_node_get_object (ln),
+          rules ? GROUP_RULE : GROUP_CATEGORY, NULL, gname, error);
+    }
+    g_free (gname);
+  }
+  g_list_free (names);
+  return ok;
+}
+
 static gboolean
 apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
     OmniFusionLabelRule *rule, const gchar *group, GError **error)
@@ -715,6 +880,11 @@ apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
     Value v = { NULL, json_object_get_member (o, key),
       member_line (lines, o, key) };
 
+    if (kind == GROUP_POLICY
+        && (g_str_equal (key, "rules") || g_str_equal (key, "categories"))) {
+      ok = apply_json_named (b, lines, key, &v, error);
+      continue;
+    }
     if (kind == GROUP_POLICY
         && (g_str_equal (key, "labels") || g_str_equal (key, "audio")
             || g_str_equal (key, "impacts") || g_str_equal (key, "text"))) {
@@ -864,6 +1034,15 @@ omni_fusion_policy_parse (
         source, b.exit_line ? b.exit_line : b.enter_line,
         b.policy->exit_threshold, b.policy->enter_threshold);
     ok = FALSE;
+  }
+  if (ok) {
+    guint i;
+
+    for (i = 0; i < b.policy->rules->rules->len; i++) {
+      OmniFusionRule *r = g_ptr_array_index (b.policy->rules->rules, i);
+
+      omni_fusion_rules_ensure_category (b.policy->rules, r->category);
+    }
   }
   if (ok && b.policy->labels->len == 0) {
     g_set_error (error, OMNI_FUSION_POLICY_ERROR,

@@ -191,6 +191,48 @@ omni_fusion_rules_get_category (OmniFusionRules *rules, const gchar *name)
 static const gchar *const source_names[]
     = { "objects", "faces", "speech", "screen-text", "visual", "audio", NULL };
 
+const gchar *
+omni_fusion_rule_source_to_string (OmniFusionRuleSource source)
+{
+  return source_names[source];
+}
+
+/**
+ * omni_fusion_rules_ensure_rule:
+ *
+ * A new rule reads objects, has weight 1, no minimums and its own name as
+ * category.
+ */
+OmniFusionRule *
+omni_fusion_rules_ensure_rule (OmniFusionRules *rules, const gchar *name)
+{
+  static const gchar *const none[] = { NULL };
+  OmniFusionRule *r = omni_fusion_rules_get_rule (rules, name);
+
+  if (!r) {
+    r = rule_new (name, name, OMNI_FUSION_RULE_OBJECTS, none, 0, 0, 1.0);
+    g_ptr_array_add (rules->rules, r);
+  }
+  return r;
+}
+
+/**
+ * omni_fusion_rules_ensure_category:
+ *
+ * A new category: threshold 0.5, one hit, 1 s gap.
+ */
+OmniFusionCategory *
+omni_fusion_rules_ensure_category (OmniFusionRules *rules, const gchar *name)
+{
+  OmniFusionCategory *c = omni_fusion_rules_get_category (rules, name);
+
+  if (!c) {
+    add_category (rules, name, 0.5, 1, GST_SECOND);
+    c = g_ptr_array_index (rules->categories, rules->categories->len - 1);
+  }
+  return c;
+}
+
 OmniFusionRuleSource
 omni_fusion_rule_source_from_string (const gchar *name, gboolean *ok)
 {

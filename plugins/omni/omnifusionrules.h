@@ -75,6 +75,12 @@ OmniFusionRule *omni_fusion_rules_get_rule (
     OmniFusionRules *rules, const gchar *name);
 OmniFusionCategory *omni_fusion_rules_get_category (
     OmniFusionRules *rules, const gchar *name);
+/* the rule or category of that name, made (with defaults) when missing */
+OmniFusionRule *omni_fusion_rules_ensure_rule (
+    OmniFusionRules *rules, const gchar *name);
+OmniFusionCategory *omni_fusion_rules_ensure_category (
+    OmniFusionRules *rules, const gchar *name);
+const gchar *omni_fusion_rule_source_to_string (OmniFusionRuleSource source);
 
 /* A segment per category: hits no more than the category's gap apart. */
 typedef struct {
