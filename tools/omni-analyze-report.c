@@ -372,6 +372,106 @@ static const gchar *css
       ".sw{display:inline-block;width:12px;height:12px;vertical-align:middle;"
       "margin-right:4px}";
 
+/* ---- segments per category ----------------------------------------- */
+
+void
+oa_category_segment_add_from_json (GArray *segments, JsonObject *o,
+    GstClockTime (*to_stream) (gpointer data, GstClockTime run), gpointer data)
+{
+  OaCategorySegment c = { 0 };
+
+  c.category = g_strdup (
+      json_object_get_string_member_with_default (o, "category", "?"));
+  c.run_start = json_object_get_int_member_with_default (o, "start", 0);
+  c.run_end = json_object_get_int_member_with_default (o, "end", 0);
+  c.start = to_stream (data, c.run_start);
+  c.end = to_stream (data, c.run_end);
+  c.max = json_object_get_double_member_with_default (o, "max-confidence", 0);
+  c.mean = json_object_get_double_member_with_default (o, "mean-confidence", 0);
+  c.hits = json_object_get_int_member_with_default (o, "hits", 0);
+  c.rules
+      = g_strdup (json_object_get_string_member_with_default (o, "rules", ""));
+  c.matches = g_strdup (
+      json_object_get_string_member_with_default (o, "matches", ""));
+  g_array_append_val (segments, c);
+}
+
+void
+oa_category_segments_free (GArray *segments)
+{
+  guint i;
+
+  for (i = 0; i < segments->len; i++) {
+    OaCategorySegment *c = &g_array_index (segments, OaCategorySegment, i);
+
+    g_free (c->category);
+    g_free (c->rules);
+    g_free (c->matches);
+  }
+  g_array_unref (segments);
+}
+
+/* the summary's lines: one per segment, in time order of closing */
+void
+oa_category_segments_print (const GArray *segments)
+{
+  guint i;
+
+  printf ("  category segments %u\n", segments->len);
+  if (!segments->len)
+    return;
+  printf ("    %-15s %-10s %-10s %-9s %-5s %-5s %s\n", "category", "start",
+      "end", "duration", "max", "mean", "what");
+  for (i = 0; i < segments->len; i++) {
+    const OaCategorySegment *c
+        = &g_array_index (segments, OaCategorySegment, i);
+
+    printf ("    %-15s %-10.3f %-10.3f %-9.3f %-5.2f %-5.2f %s (%s)\n",
+        c->category, c->start / 1e9, c->end / 1e9, (c->end - c->start) / 1e9,
+        c->max, c->mean, c->matches, c->rules);
+  }
+}
+
+static void
+category_table (GString *out, const OaReport *r, GPtrArray *kept)
+{
+  guint i, j;
+
+  if (!r->categories || !r->categories->len)
+    return;
+  g_string_append (out,
+      "<h2>Segments per category</h2>\n<table id=\"categories\"><tr>"
+      "<th>category</th><th>start</th><th>end</th><th>duration</th>"
+      "<th>max</th><th>mean</th><th>what fired</th><th>frames</th></tr>\n");
+  for (i = 0; i < r->categories->len; i++) {
+    const OaCategorySegment *c
+        = &g_array_index (r->categories, OaCategorySegment, i);
+    gchar *a0 = clock_str (c->start), *a1 = clock_str (c->end);
+    gchar *cat = esc (c->category), *what = esc (c->matches);
+    gchar *rules = esc (c->rules);
+
+    g_string_append_printf (out,
+        "<tr class=\"category-segment\"><td>%s</td><td>%s</td><td>%s</td>"
+        "<td>%.3f s</td><td>%.2f</td><td>%.2f</td><td>%s <small>(%s)</small>"
+        "</td><td>",
+        cat, a0, a1, (c->end - c->start) / 1e9, c->max, c->mean, what, rules);
+    for (j = 0; j < kept->len; j++) {
+      const OaThumb *t = g_ptr_array_index (kept, j);
+
+      if (t->run + GST_SECOND / 2 >= c->run_start
+          && t->run <= c->run_end + GST_SECOND / 2)
+        g_string_append_printf (out, "<a href=\"#thumb-%u\">%u</a> ", j, j);
+    }
+    g_string_append (out, "</td></tr>\n");
+    g_free (a0);
+    g_free (a1);
+    g_free (cat);
+    g_free (what);
+    g_free (rules);
+  }
+  g_string_append (out, "</table>\n");
+}
+
 gboolean
 oa_report_write (const OaReport *r, GError **error)
 {
@@ -481,6 +581,8 @@ oa_report_write (const OaReport *r, GError **error)
     }
     g_string_append (out, "</table>\n");
   }
+
+  category_table (out, r, kept);
 
   /* thumbnails */
   if (kept->len) {

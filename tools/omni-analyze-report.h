@@ -6,6 +6,7 @@
 
 #include <gst/gst.h>
 #include <omni/omni.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,23 @@ typedef struct {
   gboolean open;
 } OaSegment;
 
+/* one segment of a moderation category (omnifusion "category-segment"
+ * events): start, end, confidence and what fired it */
+typedef struct {
+  gchar *category;
+  GstClockTime start, end; /* stream time */
+  GstClockTime run_start, run_end;
+  gdouble max, mean;
+  guint hits;
+  gchar *rules, *matches;
+} OaCategorySegment;
+
+/* reads a "category-segment" event; @to_stream maps running time */
+void oa_category_segment_add_from_json (GArray *segments, JsonObject *o,
+    GstClockTime (*to_stream) (gpointer data, GstClockTime run), gpointer data);
+void oa_category_segments_free (GArray *segments);
+void oa_category_segments_print (const GArray *segments);
+
 /* one shot cut (omnisampler message) */
 typedef struct {
   GstClockTime time, run;
@@ -60,6 +78,7 @@ typedef struct {
   GstClockTime duration;
   GArray *windows;                         /* OaWindow */
   GArray *segments;                        /* OaSegment */
+  GArray *categories;                      /* OaCategorySegment, or NULL */
   GArray *cuts;                            /* OaCut */
   GArray *rhythm;                          /* OaRhythm */
   GPtrArray *thumbs;                       /* OaThumb */
