@@ -59,8 +59,9 @@
  * - `text/x-raw, format=utf8`: one caption buffer per window (PTS = window
  *   start, duration = window-hop), ready for textoverlay's text_sink or
  *   webvttenc; a window with no evidence at all is sent as a GAP event.
- * - `application/x-omni-events`: JSON lines, one object per window and one
- *   per segment change (schema in docs/events-schema.md).
+ * - `application/x-omni-events`: JSON lines, one object per window, one
+ *   per segment change and one per category segment (schema 2, in
+ *   docs/events-schema.md).
  *
  * Every output buffer carries an #OmniFusionMeta with the window's span,
  * caption, verdict, evidence and present/missing modalities.
@@ -108,6 +109,9 @@
  *   "matched-words" (string); "visual-risk", "audio-risk", "text-risk",
  *   "other-risk" (gdouble) with "visual-label", "audio-label",
  *   "text-label", "other-label" (string); "observations" (guint);
+ *   "category", "rule", "rule-match" (string), "rule-risk" (gdouble),
+ *   "rule-start", "rule-end" (gint64 running time), "rule-hits" (guint):
+ *   the strongest category rule that fired, with the span of what fired it;
  *   "other-buffers", "tensors", "gap-buffers", "late-buffers" (guint).
  *   Fields whose modality has no data are left out.
  *
@@ -134,6 +138,16 @@
  *   "policy-sha256" (string, NULL for the built-in policy),
  *   "wall-clock-opened", "wall-clock-closed" (string, ISO 8601 UTC; closed
  *   is NULL while open)
+ *
+ * and an element message `omnifusion-category-segment` when a segment of a
+ * moderation category (docs/policy.md) closes:
+ * - "category" (string): the category ("violence", "profanity", ...)
+ * - "start", "end", "duration" (guint64): running time of the first hit's
+ *   start and the last hit's end (a word's span, a frame's time)
+ * - "max-confidence", "mean-confidence" (gdouble): over its hits
+ * - "hits" (guint)
+ * - "rules", "matches" (string): the rules and the labels or words that
+ *   fired, ", "-separated
  *
  * ## Example launch line
  * |[
