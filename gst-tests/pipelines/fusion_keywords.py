@@ -14,7 +14,11 @@
 #    some: PocketSphinx transcribes 6 of these 8 right, within 50 ms);
 #  - the window whose span holds a found keyword carries it in its
 #    evidence (category, rule, rule-match, rule-start) and its caption
-#    quotes the speech.
+#    quotes the speech;
+#  - a real recording (LibriVox, ../shared/data/speech-real, word times from
+#    a forced alignment): words of a policy's list found by omnispeech give
+#    category segments starting within 50 ms of the aligned word, and the
+#    default captions quote the speech.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 
 import json
@@ -68,6 +72,42 @@ def make_speech(workdir):
     wav = os.path.join(workdir, "keywords.wav")
     sc.write_wav(wav, bytes(out))
     return wav, truth
+
+
+def real_speech(workdir):
+    """LibriVox 0870: the words of WATCH in the forced alignment"""
+    base = os.path.join(sc.data_dir(os.environ["OMNI_SOURCE_ROOT"]),
+                        "sense_and_sensibility_01_austen_64kb-0870")
+    watch = ["dashwood", "leisure", "consider", "prudently", "power"]
+    with open(base + ".json") as f:
+        words = json.load(f)["w"]
+    truth = [(sc.strip_variant(w["t"]), w["b"]) for w in words
+             if sc.strip_variant(w["t"]) in watch]
+    policy = os.path.join(workdir, "real.conf")
+    with open(policy, "w") as f:
+        f.write("[rule watch]\nsource=speech\nwords=%s\ncategory=topic\n"
+                "[category topic]\nmin-hits=1\ngap-ms=0\n" % ",".join(watch))
+    events, error = run(base + ".wav", policy)
+    check(error is None, "LibriVox 0870 -> omnispeech -> omnifusion runs (%s)"
+          % error)
+    segs = [e for e in events if e["type"] == "category-segment"]
+    good = []
+    for s in segs:
+        start = s["start"] / 1e9
+        near = [(w, t) for w, t in truth
+                if w == s["matches"] and abs(start - t) <= TOLERANCE]
+        print("  real: %s at %.3f s, aligned %s" % (
+            s["matches"], start, ["%.3f" % t for w, t in truth
+                                  if w == s["matches"]]))
+        if near:
+            good.append(near[0])
+    check(len(segs) >= 3 and len(good) == len(segs),
+          "real speech: %d of %d watched words found, each within 50 ms of "
+          "the alignment" % (len(good), len(truth)))
+    captions = [e["caption"] for e in events if e["type"] == "window"]
+    check(any(c.startswith("Someone says: \u201c") for c in captions),
+          "real speech: the default captions quote what is said (%s)" %
+          [c for c in captions if c.startswith("Someone")][:2])
 
 
 def run(wav, policy):
@@ -151,6 +191,7 @@ def main():
                 bad.append((a, ws[0]["caption"] if ws else None, ev))
         check(found and not bad, "the windows of the keywords carry them in "
               "their evidence and captions %s" % bad[:2])
+        real_speech(workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
