@@ -203,6 +203,119 @@ GST_START_TEST (test_fold_and_word_file)
 
 GST_END_TEST;
 
+/* ---- verdicts: judge_window() without the element ------------------ */
+
+/* frames: "knife" boxes, or "class:SEXY" (nsfwjs scores), "nan" (a broken
+ * model); speech: words */
+typedef struct {
+  const gchar *name;
+  guint windows;          /* judged in a row, all alike */
+  const gchar *frame;     /* every frame of every window (10 a window) */
+  const gchar *speech;    /* words of each window */
+  OmniVerdictState state; /* of the last window */
+  const gchar *label;
+  gdouble risk;
+  guint category_segments; /* closed by the end (final) */
+} Verdict;
+
+static const Verdict verdicts[] = {
+  { "nothing", 2, "", NULL, OMNI_VERDICT_OK, NULL, 0, 0 },
+  { "a person is nothing", 2, "person person", NULL, OMNI_VERDICT_OK, NULL, 0,
+      0 },
+  { "knives flag violence", 2, "knife", NULL, OMNI_VERDICT_FLAGGED, "violence",
+      0.9, 1 },
+  { "a weak knife stays under review", 2, "knife@0.55", NULL,
+      OMNI_VERDICT_REVIEW, "violence", 0.55, 1 },
+  { "suggestive classes in the band", 1, "class:0.55", NULL,
+      OMNI_VERDICT_REVIEW, "suggestive", 0.55, 0 },
+  { "strong suggestive classes flag", 1, "class:0.95", NULL,
+      OMNI_VERDICT_FLAGGED, "suggestive", 0.95, 1 },
+  { "one profane word is review", 1, NULL, "oh damn it", OMNI_VERDICT_REVIEW,
+      "profanity", 1.0, 1 },
+  /* one segment: the words are less than the 1 s gap apart */
+  { "words every window: the window observations flag", 3, NULL, "damn",
+      OMNI_VERDICT_FLAGGED, "profanity", 1.0, 1 },
+  { "a broken model is an error", 1, "nan", NULL, OMNI_VERDICT_ERROR,
+      "non-finite-model-output", NAN, 0 },
+};
+
+static void
+add_class_frame (
+    OmniFusionWindow *w, const OmniFusionPolicy *p, gfloat sexy, guint i)
+{
+  static const gchar *const labels[]
+      = { "Drawing", "Hentai", "Neutral", "Porn", "Sexy" };
+  gfloat scores[5] = { 0, 0, 1 - sexy, 0, sexy };
+  GstBuffer *buf = gst_buffer_new ();
+  GstClockTime t = w->start + i * FRAME_NS;
+
+  if (isnan (sexy))
+    scores[2] = NAN;
+  omni_buffer_add_sample_meta (buf, OMNI_SAMPLE_REASON_INTERVAL, 0, i);
+  omni_buffer_add_class_meta (buf, "nsfw", 5, labels, scores);
+  omni_fusion_window_add_video (w, p, buf, NULL, t, t, TRUE);
+  gst_buffer_unref (buf);
+}
+
+static void
+count_segment (const OmniFusionCategorySegment *seg, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+GST_START_TEST (test_judge_table)
+{
+  guint c, k, i;
+
+  for (c = 0; c < G_N_ELEMENTS (verdicts); c++) {
+    const Verdict *t = &verdicts[c];
+    OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+    OmniFusionJudge *j = omni_fusion_judge_new (p, 0.7, 0.4, 3, 5);
+    guint segments = 0;
+
+    omni_fusion_judge_set_category_func (j, count_segment, &segments);
+    for (k = 0; k < t->windows; k++) {
+      OmniFusionWindow *w
+          = omni_fusion_window_new (k, k * GST_SECOND, (k + 1) * GST_SECOND);
+      OmniFusionJudgeInput in = { k * GST_SECOND, k + 1 == t->windows,
+        (k + 1) * GST_SECOND, GST_SECOND };
+      OmniFusionVerdict v;
+
+      for (i = 0; t->frame && i < 10; i++) {
+        if (g_str_has_prefix (t->frame, "class:"))
+          add_class_frame (w, p, g_ascii_strtod (t->frame + 6, NULL), i);
+        else if (g_str_equal (t->frame, "nan"))
+          add_class_frame (w, p, NAN, i);
+        else
+          add_frame (w, p, t->frame, i);
+      }
+      if (t->speech)
+        omni_fusion_window_add_text (
+            w, t->speech, w->start + GST_SECOND / 4, w->start + GST_SECOND / 2);
+      omni_fusion_verdict_init (&v);
+      omni_fusion_judge_window (j, w, &in, &v, NULL, NULL);
+      if (k + 1 == t->windows) {
+        fail_unless (v.state == t->state, "%s: state %d, not %d", t->name,
+            v.state, t->state);
+        fail_unless (g_strcmp0 (v.label, t->label) == 0, "%s: label %s, not %s",
+            t->name, v.label, t->label);
+        fail_unless ((isnan (t->risk) && isnan (v.risk))
+                         || fabs (v.risk - t->risk) < 1e-6,
+            "%s: risk %g, not %g", t->name, v.risk, t->risk);
+      }
+      omni_fusion_verdict_clear (&v);
+      omni_fusion_window_free (w);
+    }
+    fail_unless (segments == t->category_segments,
+        "%s: %u category segments, not %u", t->name, segments,
+        t->category_segments);
+    omni_fusion_judge_free (j);
+    omni_fusion_policy_free (p);
+  }
+}
+
+GST_END_TEST;
+
 /* Rules and categories from a policy file (keyfile and JSON), with a word
  * file next to it; typos are refused with their line. */
 GST_START_TEST (test_policy_rules)
@@ -378,6 +491,7 @@ omnifusionrules_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_rules_table);
   tcase_add_test (tc, test_fold_and_word_file);
+  tcase_add_test (tc, test_judge_table);
   tcase_add_test (tc, test_policy_rules);
   tcase_add_test (tc, test_keyword_span);
   return s;
