@@ -316,6 +316,41 @@ GST_START_TEST (test_judge_table)
 
 GST_END_TEST;
 
+/* What the window shows, in its evidence. */
+GST_START_TEST (test_content_evidence)
+{
+  OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+  OmniFusionJudge *j = omni_fusion_judge_new (p, 0.7, 0.4, 3, 5);
+  OmniFusionWindow *w = omni_fusion_window_new (0, 0, GST_SECOND);
+  OmniFusionJudgeInput in = { 0, FALSE, GST_CLOCK_TIME_NONE, GST_SECOND };
+  OmniFusionVerdict v;
+  GstStructure *e;
+  guint people = 0, n = 0;
+
+  add_frame (w, p, "person person dog", 0);
+  add_frame (w, p, "person dog", 1);
+  add_frame (w, p, "person person dog face", 2);
+  omni_fusion_verdict_init (&v);
+  omni_fusion_judge_window (j, w, &in, &v, NULL, NULL);
+  e = omni_fusion_judge_evidence (w, p, &v);
+  fail_unless (gst_structure_get_uint (e, "people", &people));
+  fail_unless_equals_int (people, 2);
+  fail_unless (gst_structure_get_uint (e, "inferred-frames", &n));
+  fail_unless_equals_int (n, 3);
+  fail_unless_equals_string (
+      gst_structure_get_string (e, "objects"), "person 2, dog 1");
+  fail_unless (gst_structure_get_uint (e, "face-boxes", &n));
+  fail_unless_equals_int (n, 1);
+  fail_unless (omni_fusion_evidence_is_valid (e));
+  gst_structure_free (e);
+  omni_fusion_verdict_clear (&v);
+  omni_fusion_window_free (w);
+  omni_fusion_judge_free (j);
+  omni_fusion_policy_free (p);
+}
+
+GST_END_TEST;
+
 /* Rules and categories from a policy file (keyfile and JSON), with a word
  * file next to it; typos are refused with their line. */
 GST_START_TEST (test_policy_rules)
@@ -492,6 +527,7 @@ omnifusionrules_suite (void)
   tcase_add_test (tc, test_rules_table);
   tcase_add_test (tc, test_fold_and_word_file);
   tcase_add_test (tc, test_judge_table);
+  tcase_add_test (tc, test_content_evidence);
   tcase_add_test (tc, test_policy_rules);
   tcase_add_test (tc, test_keyword_span);
   return s;

@@ -112,6 +112,8 @@
  *   "category", "rule", "rule-match" (string), "rule-risk" (gdouble),
  *   "rule-start", "rule-end" (gint64 running time), "rule-hits" (guint):
  *   the strongest category rule that fired, with the span of what fired it;
+ *   "inferred-frames", "people" (guint), "objects" (string, "person 2,
+ *   dog 1"), "face-boxes" (guint), "screen-text" (string);
  *   "other-buffers", "tensors", "gap-buffers", "late-buffers" (guint).
  *   Fields whose modality has no data are left out.
  *

@@ -20,6 +20,7 @@
 
 #include "omnifusioncaption.h"
 #include "omnifusionjudge.h"
+#include "omnifusionsentence.h"
 
 struct _OmniFusionJudge {
   const OmniFusionPolicy *policy;
@@ -626,6 +627,35 @@ verdict_evidence (
   }
 }
 
+/* what the window shows: objects, people, faces, on-screen text */
+static void
+content_evidence (GstStructure *e, const OmniFusionWindow *w)
+{
+  guint people, faces = 0, i;
+  gchar *objects = omni_fusion_sentence_object_counts (w, &people);
+
+  if (w->inferred_frames)
+    gst_structure_set (e, "inferred-frames", G_TYPE_UINT, w->inferred_frames,
+        "people", G_TYPE_UINT, people, NULL);
+  if (objects)
+    gst_structure_set (e, "objects", G_TYPE_STRING, objects, NULL);
+  g_free (objects);
+  for (i = 0; i < w->boxes->len; i++)
+    faces += g_str_equal (
+        g_array_index (w->boxes, OmniFusionBox, i).label, "face");
+  if (faces)
+    gst_structure_set (e, "face-boxes", G_TYPE_UINT, faces, NULL);
+  if (w->screen_text->len) {
+    GString *lines = g_string_new (NULL);
+
+    for (i = 0; i < w->screen_text->len; i++)
+      g_string_append_printf (lines, "%s%s", i ? " / " : "",
+          g_array_index (w->screen_text, OmniFusionText, i).text);
+    gst_structure_set (e, "screen-text", G_TYPE_STRING, lines->str, NULL);
+    g_string_free (lines, TRUE);
+  }
+}
+
 /**
  * omni_fusion_judge_evidence:
  *
@@ -656,5 +686,6 @@ omni_fusion_judge_evidence (const OmniFusionWindow *w,
   if (isfinite (speech))
     gst_structure_set (e, "speech-score", G_TYPE_DOUBLE, speech, NULL);
   verdict_evidence (e, w, v);
+  content_evidence (e, w);
   return e;
 }

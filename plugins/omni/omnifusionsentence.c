@@ -350,6 +350,33 @@ objects_sentence (const OmniFusionWindow *w, gboolean faces)
   return s;
 }
 
+gchar *
+omni_fusion_sentence_object_counts (const OmniFusionWindow *w, guint *people)
+{
+  gboolean any_person;
+  GPtrArray *kinds = count_kinds (w, FALSE, &any_person);
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  *people = 0;
+  for (i = 0; i < kinds->len; i++) {
+    Kind *k = g_ptr_array_index (kinds, i);
+
+    if (!k->count)
+      continue;
+    if (g_str_equal (k->noun, "person"))
+      *people = k->count;
+    g_string_append_printf (
+        s, "%s%s %u", s->len ? ", " : "", k->noun, k->count);
+  }
+  g_ptr_array_unref (kinds);
+  if (!s->len) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
 /* ---- tracks -------------------------------------------------------- */
 
 typedef struct {

@@ -51,6 +51,11 @@ void omni_fusion_sentence_clear (OmniFusionSentence *s);
 gchar *omni_fusion_sentence_join (
     const OmniFusionSentence *s, const gchar *missing);
 
+/* What the window shows, for the evidence: "person 2, dog 1" (the most
+ * frequent counts, in caption order; NULL when none) and the people. */
+gchar *omni_fusion_sentence_object_counts (
+    const OmniFusionWindow *w, guint *people);
+
 /* helpers, exposed for the tests */
 gchar *omni_fusion_sentence_noun_phrase (const gchar *noun, guint count);
 gchar *omni_fusion_sentence_quote (const gchar *text, guint max_chars);
