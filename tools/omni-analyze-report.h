@@ -23,7 +23,17 @@ typedef struct {
   gchar *label;
   gdouble tempo;  /* from the window's evidence, NAN if none */
   gdouble rms_db; /* idem */
+  /* what it shows and says (evidence "people", "objects", "text",
+   * "screen-text"); -1 / NULL when the evidence has none */
+  gint people;
+  gchar *objects, *transcript, *screen_text;
 } OaWindow;
+
+/* fills the content fields of @w from a window's evidence */
+void oa_window_read_content (OaWindow *w, const GstStructure *evidence);
+void oa_window_clear_content (OaWindow *w);
+/* the summary's content lines: people over time, main objects, transcript */
+void oa_content_print (const GArray *windows);
 
 /* one flagged segment (omnifusion "segment" events) */
 typedef struct {

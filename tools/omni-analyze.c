@@ -556,6 +556,7 @@ handle_fusion_buffer (App *app, GstBuffer *buf)
       if (struct_get_number (m->evidence, &v, "rms-db", NULL))
         w.rms_db = v;
     }
+    oa_window_read_content (&w, m->evidence);
     g_array_append_val (app->windows, w);
     add_cue (
         app, &g_array_index (app->windows, OaWindow, app->windows->len - 1));
@@ -1647,6 +1648,7 @@ print_summary (App *app, gdouble wall)
       g_free (b);
     }
   }
+  oa_content_print (app->windows);
   oa_category_segments_print (app->categories);
   if (app->vtt_path)
     printf ("  captions          %s (%u cues)\n", app->vtt_path, app->n_cues);
@@ -2055,6 +2057,7 @@ main (int argc, char **argv)
 
     g_free (w->caption);
     g_free (w->label);
+    oa_window_clear_content (w);
   }
   for (guint i = 0; i < app->segments->len; i++)
     g_free (g_array_index (app->segments, OaSegment, i).label);

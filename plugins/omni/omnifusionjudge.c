@@ -634,7 +634,9 @@ content_evidence (GstStructure *e, const OmniFusionWindow *w)
   guint people, faces = 0, i;
   gchar *objects = omni_fusion_sentence_object_counts (w, &people);
 
-  if (w->inferred_frames)
+  /* only where a detector reported boxes: without one, people are not
+   * known to be absent */
+  if (w->inferred_frames && w->boxes->len)
     gst_structure_set (e, "inferred-frames", G_TYPE_UINT, w->inferred_frames,
         "people", G_TYPE_UINT, people, NULL);
   if (objects)
