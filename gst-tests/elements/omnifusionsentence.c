@@ -339,6 +339,58 @@ GST_START_TEST (test_no_flicker)
 
 GST_END_TEST;
 
+/* Near ties of the scene classes and a tempo that wobbles by 1 %: one
+ * wording throughout; a clear change of class or tempo is said. */
+GST_START_TEST (test_scene_tempo_stable)
+{
+  static const gchar *const labels[] = { "Drawing", "Neutral" };
+  static const struct {
+    gfloat drawing;
+    gdouble bpm;
+    const gchar *expect;
+  } seq[] = {
+    { 0.60, 120.0, "Scene: drawing. Music, 120 BPM." },
+    { 0.45, 121.4, "Scene: drawing. Music, 120 BPM." },
+    { 0.52, 118.9, "Scene: drawing. Music, 120 BPM." },
+    { 0.41, 120.6, "Scene: drawing. Music, 120 BPM." },
+    { 0.10, 140.0, "Music, 140 BPM." },
+    { 0.55, 139.0, "Music, 140 BPM." },
+    { 0.75, 140.4, "Scene: drawing. Music, 140 BPM." },
+  };
+  OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+  OmniFusionTracks *tracks = omni_fusion_tracks_new ();
+  guint k, i;
+
+  for (k = 0; k < G_N_ELEMENTS (seq); k++) {
+    OmniFusionWindow *w
+        = omni_fusion_window_new (k, k * GST_SECOND, (k + 1) * GST_SECOND);
+    OmniFusionSentence s;
+    gchar *caption;
+
+    for (i = 0; i < 2; i++) {
+      GstBuffer *buf = gst_buffer_new ();
+      gfloat scores[2] = { seq[k].drawing, 1 - seq[k].drawing };
+
+      omni_buffer_add_class_meta (buf, "nsfw", 2, labels, scores);
+      omni_fusion_window_add_video (w, p, buf, NULL, w->start + i * FRAME_NS,
+          w->start + i * FRAME_NS, TRUE);
+      gst_buffer_unref (buf);
+    }
+    add_music (w, p, seq[k].bpm);
+    omni_fusion_sentence_build (&s, w, p, NULL, tracks);
+    caption = omni_fusion_sentence_join (&s, NULL);
+    fail_unless (g_str_equal (caption, seq[k].expect),
+        "window %u: \"%s\" != \"%s\"", k, caption, seq[k].expect);
+    g_free (caption);
+    omni_fusion_sentence_clear (&s);
+    omni_fusion_window_free (w);
+  }
+  omni_fusion_tracks_free (tracks);
+  omni_fusion_policy_free (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnifusionsentence_suite (void)
 {
@@ -351,6 +403,7 @@ omnifusionsentence_suite (void)
   tcase_add_test (tc, test_quote_limit);
   tcase_add_test (tc, test_tracks_enter_leave);
   tcase_add_test (tc, test_no_flicker);
+  tcase_add_test (tc, test_scene_tempo_stable);
   return s;
 }
 

@@ -25,9 +25,17 @@
 /* Tempo confidence from which a tempo is said. */
 #define TEMPO_CONFIDENCE 0.25
 
+/* A scene class stays while it scores within this of the window's top. */
+#define SCENE_MARGIN 0.2
+/* A tempo stays while the window's is within this share of it. */
+#define TEMPO_MARGIN 0.02
+
 struct _OmniFusionTracks {
   GHashTable *prev; /* track id -> interned label */
   gboolean have_prev;
+  /* the previous window's wording, kept while the evidence allows */
+  const gchar *scene; /* interned class, or NULL */
+  gdouble tempo;      /* BPM said, 0 if none */
 };
 
 OmniFusionTracks *
@@ -53,6 +61,8 @@ omni_fusion_tracks_reset (OmniFusionTracks *t)
 {
   g_hash_table_remove_all (t->prev);
   t->have_prev = FALSE;
+  t->scene = NULL;
+  t->tempo = 0;
 }
 
 /* ---- words --------------------------------------------------------- */
@@ -526,16 +536,42 @@ screen_sentence (const OmniFusionWindow *w)
   return s;
 }
 
-/* the top visual class, unless it is a "neutral" one (which says
- * nothing) */
-static gchar *
-scene_sentence (const OmniFusionWindow *w)
+/* mean score of class @label over the window's classified frames, or -1 */
+static gdouble
+class_mean (const OmniFusionWindow *w, const gchar *label)
 {
-  const gchar *top = omni_fusion_window_top_class (w, NULL);
+  guint i;
+
+  for (i = 0; i < w->vclasses.stats->len && w->vclasses.n; i++) {
+    const OmniFusionClassStat *st
+        = &g_array_index (w->vclasses.stats, OmniFusionClassStat, i);
+
+    if (st->label == label)
+      return st->sum / w->vclasses.n;
+  }
+  return -1;
+}
+
+/* The top visual class, unless it is a "neutral" one (which says
+ * nothing); the previous window's class stays while it scores within
+ * SCENE_MARGIN of the top, so near ties do not flicker. */
+static gchar *
+scene_sentence (const OmniFusionWindow *w, OmniFusionTracks *t)
+{
+  gdouble top_score;
+  const gchar *top = omni_fusion_window_top_class (w, &top_score);
   gchar *lower, *s;
 
-  if (!top || !*top)
+  if (!top || !*top) {
+    if (t)
+      t->scene = NULL;
     return NULL;
+  }
+  if (t && t->scene && t->scene != top
+      && class_mean (w, t->scene) >= top_score - SCENE_MARGIN)
+    top = t->scene;
+  if (t)
+    t->scene = top;
   lower = g_utf8_strdown (top, -1);
   s = g_str_equal (lower, "neutral") ? NULL
                                      : g_strdup_printf ("Scene: %s.", lower);
@@ -544,7 +580,8 @@ scene_sentence (const OmniFusionWindow *w)
 }
 
 static gchar *
-audio_sentence (const OmniFusionWindow *w, const OmniFusionPolicy *policy)
+audio_sentence (const OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    OmniFusionTracks *t)
 {
   const gchar *kind = omni_fusion_caption_audio_kind (w, policy);
   gdouble conf, tempo;
@@ -557,8 +594,15 @@ audio_sentence (const OmniFusionWindow *w, const OmniFusionPolicy *policy)
     return g_strdup ("Speech.");
   if (g_str_equal (kind, "music")) {
     tempo = omni_fusion_window_tempo (w, &conf);
-    if (tempo > 0 && conf >= TEMPO_CONFIDENCE)
+    if (tempo > 0 && conf >= TEMPO_CONFIDENCE) {
+      /* the tempo said before stays while this one is within 2 % */
+      if (t && t->tempo > 0
+          && fabs (tempo - t->tempo) <= TEMPO_MARGIN * t->tempo)
+        tempo = t->tempo;
+      else if (t)
+        t->tempo = round (tempo);
       return g_strdup_printf ("Music, %.0f BPM.", tempo);
+    }
     return g_strdup ("Music.");
   }
   return g_strdup ("Sound.");
@@ -598,8 +642,8 @@ omni_fusion_sentence_build (OmniFusionSentence *s, const OmniFusionWindow *w,
   s->tracks = tracks_sentence (w, tracks);
   s->speech = quoted_sentence ("Someone says", w->text->str);
   s->screen = screen_sentence (w);
-  s->scene = scene_sentence (w);
-  s->audio = audio_sentence (w, policy);
+  s->scene = scene_sentence (w, tracks);
+  s->audio = audio_sentence (w, policy, tracks);
   s->verdict = v ? verdict_sentence (v) : NULL;
 }
 
