@@ -391,6 +391,37 @@ GST_START_TEST (test_scene_tempo_stable)
 
 GST_END_TEST;
 
+/* Boxes on a buffer of a request pad that is neither video, audio nor
+ * text (a detector's results stream): the same collectors read them. */
+GST_START_TEST (test_boxes_from_any_pad)
+{
+  OmniFusionPolicy *p = omni_fusion_policy_new_default ();
+  OmniFusionWindow *w = omni_fusion_window_new (0, 0, GST_SECOND);
+  OmniFusionSentence s;
+  guint i;
+
+  for (i = 0; i < 3; i++) {
+    GstBuffer *buf = gst_buffer_new ();
+    OmniFusionInput in = { 0, buf, NULL, NULL, i * FRAME_NS, (i + 1) * FRAME_NS,
+      GST_CLOCK_TIME_NONE, TRUE };
+
+    add_box (buf, "dog#4", 0);
+    add_box (buf, "dog#5", 1);
+    omni_fusion_window_add (w, p, &in);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (w->other_buffers, 3);
+  fail_unless_equals_int (w->inferred_frames, 3);
+  fail_unless_equals_int (w->frames->len, 3);
+  omni_fusion_sentence_build (&s, w, p, NULL, NULL);
+  fail_unless_equals_string (s.objects, "Two dogs.");
+  omni_fusion_sentence_clear (&s);
+  omni_fusion_window_free (w);
+  omni_fusion_policy_free (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnifusionsentence_suite (void)
 {
@@ -404,6 +435,7 @@ omnifusionsentence_suite (void)
   tcase_add_test (tc, test_tracks_enter_leave);
   tcase_add_test (tc, test_no_flicker);
   tcase_add_test (tc, test_scene_tempo_stable);
+  tcase_add_test (tc, test_boxes_from_any_pad);
   return s;
 }
 

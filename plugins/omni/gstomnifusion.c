@@ -680,26 +680,16 @@ add_buffer (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
 
     for (k = kmin; k <= kmax; k++) {
       OmniFusionWindow *w = get_window (self, k);
+      OmniFusionInput in = { pad->modality, buf, text,
+        pad->have_vinfo ? &pad->vinfo : NULL, rt,
+        GST_CLOCK_TIME_IS_VALID (dur) ? rt + dur : GST_CLOCK_TIME_NONE,
+        stream_time, k == kmax };
 
       if (gap) {
         w->gap_buffers++;
         continue;
       }
-      switch (pad->modality) {
-      case OMNI_MODALITY_VIDEO:
-        omni_fusion_window_add_video (w, self->policy, buf,
-            pad->have_vinfo ? &pad->vinfo : NULL, rt, stream_time, k == kmax);
-        break;
-      case OMNI_MODALITY_AUDIO:
-        omni_fusion_window_add_audio (w, self->policy, buf, rt, dur);
-        break;
-      case OMNI_MODALITY_TEXT:
-        omni_fusion_window_add_text (w, text, rt, rt_end);
-        break;
-      default:
-        omni_fusion_window_add_other (w, self->policy, buf, rt);
-        break;
-      }
+      omni_fusion_window_add (w, self->policy, &in);
     }
   }
 

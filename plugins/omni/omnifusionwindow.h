@@ -103,6 +103,24 @@ OmniFusionWindow *omni_fusion_window_new (
     guint64 index, GstClockTime start, GstClockTime end);
 void omni_fusion_window_free (OmniFusionWindow *w);
 
+/* One input of a window: a buffer of a pad (or a piece of text). */
+typedef struct {
+  OmniModality modality;     /* of the pad; 0: neither video, audio, text */
+  GstBuffer *buf;            /* may be NULL for a text piece */
+  const gchar *text;         /* text pads: the buffer's text */
+  const GstVideoInfo *vinfo; /* video pads, when the caps parse */
+  GstClockTime rt, rt_end;   /* running time span (end may be NONE) */
+  GstClockTime stream_time;  /* video: the frame's stream time */
+  gboolean first_slice;      /* the first window holding it: it may be an
+                               * observation (each frame feeds the
+                               * hysteresis once) */
+} OmniFusionInput;
+
+/* every collector that reads the input's kind of pad */
+void omni_fusion_window_add (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, const OmniFusionInput *input);
+
+/* the same, by kind of pad (tests) */
 void omni_fusion_window_add_video (OmniFusionWindow *w,
     const OmniFusionPolicy *policy, GstBuffer *buf, const GstVideoInfo *info,
     GstClockTime rt, GstClockTime stream_time, gboolean add_observation);
@@ -113,8 +131,6 @@ void omni_fusion_window_add_onset (OmniFusionWindow *w, GstClockTime rt);
 void omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt);
 void omni_fusion_window_add_text (OmniFusionWindow *w, const gchar *text,
     GstClockTime rt, GstClockTime rt_end);
-void omni_fusion_window_add_other (OmniFusionWindow *w,
-    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt);
 
 /* Derived values. */
 gdouble omni_fusion_window_rms_db (const OmniFusionWindow *w);
