@@ -154,6 +154,15 @@ static const Case cases[] = {
       0, 0, NULL,
       "Someone says: \xe2\x80\x9cwe choose to go to the moon in this decade "
       "and do the other things not because\xe2\x80\xa6\xe2\x80\x9d." },
+  { "the speaker, when the models are sure",
+      { "person person dog face:neutral:0.9:male:0.95" }, NULL,
+      "ask not what your country can do for you", 0, 0, NULL,
+      "Two people and a dog. A man. A man says: \xe2\x80\x9c"
+      "ask not what your country can do for you\xe2\x80\x9d." },
+  { "two faces: someone", { "face:neutral:0.9:male:0.95 face:happy:0.9" }, NULL,
+      "hello", 0, 0, NULL,
+      "A man and a smiling face. Someone says: "
+      "\xe2\x80\x9chello\xe2\x80\x9d." },
   { "on screen", { "" }, "BREAKING NEWS", NULL, 0, 0, NULL,
       "On screen: \xe2\x80\x9c"
       "BREAKING NEWS\xe2\x80\x9d." },

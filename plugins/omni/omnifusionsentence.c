@@ -387,6 +387,34 @@ omni_fusion_sentence_object_counts (const OmniFusionWindow *w, guint *people)
   return g_string_free (s, FALSE);
 }
 
+/* "A woman" / "A man" when the window shows exactly one face and the
+ * model is confident about its gender; "Someone" otherwise. */
+static const gchar *
+speaker (const OmniFusionWindow *w)
+{
+  gboolean any_person;
+  GPtrArray *kinds = count_kinds (w, TRUE, &any_person);
+  const gchar *who = "Someone";
+  guint i, total = 0;
+  const Kind *only = NULL;
+
+  for (i = 0; i < kinds->len; i++) {
+    const Kind *k = g_ptr_array_index (kinds, i);
+
+    total += k->count;
+    if (k->count)
+      only = k;
+  }
+  if (total == 1 && only) {
+    if (g_str_has_suffix (only->noun, "woman"))
+      who = "A woman";
+    else if (g_str_has_suffix (only->noun, "man"))
+      who = "A man";
+  }
+  g_ptr_array_unref (kinds);
+  return who;
+}
+
 /* ---- tracks -------------------------------------------------------- */
 
 typedef struct {
@@ -640,10 +668,18 @@ omni_fusion_sentence_build (OmniFusionSentence *s, const OmniFusionWindow *w,
   s->objects = objects_sentence (w, FALSE);
   s->faces = objects_sentence (w, TRUE);
   s->tracks = tracks_sentence (w, tracks);
-  s->speech = quoted_sentence ("Someone says", w->text->str);
+  if (w->text->len) {
+    gchar *lead = g_strdup_printf ("%s says", speaker (w));
+
+    s->speech = quoted_sentence (lead, w->text->str);
+    g_free (lead);
+  }
   s->screen = screen_sentence (w);
   s->scene = scene_sentence (w, tracks);
   s->audio = audio_sentence (w, policy, tracks);
+  /* what is said is quoted already */
+  if (s->speech && s->audio && g_str_equal (s->audio, "Speech."))
+    g_clear_pointer (&s->audio, g_free);
   s->verdict = v ? verdict_sentence (v) : NULL;
 }
 
