@@ -439,7 +439,7 @@ GST_START_TEST (test_keyword_span)
   GstElement *e = gst_element_factory_make ("omnifusion", NULL);
   GstHarness *h;
   GstBuffer *b;
-  guint i, found = 0;
+  guint i, found = 0, found_words = 0;
 
   h = gst_harness_new_with_element (e, "sink_%u", "src");
   gst_harness_set_sink_caps_str (h, "application/x-omni-events");
@@ -504,6 +504,21 @@ GST_START_TEST (test_keyword_span)
             json_object_get_int_member (ev, "rule-start"), t0);
         fail_unless_equals_string (
             json_object_get_string_member (o, "state"), "review");
+        /* the word's span for omnicensor */
+        {
+          JsonArray *fw = json_object_get_array_member (ev, "flagged-words");
+          JsonObject *w0;
+
+          fail_unless (fw != NULL && json_array_get_length (fw) == 1);
+          w0 = json_array_get_object_element (fw, 0);
+          fail_unless_equals_string (
+              json_object_get_string_member (w0, "word"), "shit");
+          fail_unless_equals_int64 (
+              json_object_get_int_member (w0, "start"), t0);
+          fail_unless_equals_int64 (
+              json_object_get_int_member (w0, "end"), t0 + dur);
+          found_words++;
+        }
       }
       g_object_unref (p);
     }
@@ -511,6 +526,7 @@ GST_START_TEST (test_keyword_span)
     gst_buffer_unref (b);
   }
   fail_unless_equals_int (found, 1);
+  fail_unless_equals_int (found_words, 1);
   gst_harness_teardown (h);
   gst_object_unref (e);
 }

@@ -125,6 +125,8 @@ def type_ok(value, typ):
         return isinstance(value, dict)
     if typ == 'array of strings':
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    if typ == 'array of objects':
+        return isinstance(value, list) and all(isinstance(x, dict) for x in value)
     if typ == 'array of numbers':
         return isinstance(value, list) and all(isinstance(x, (int, float)) for x in value)
     return False

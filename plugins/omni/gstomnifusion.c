@@ -111,7 +111,9 @@
  *   "text-label", "other-label" (string); "observations" (guint);
  *   "category", "rule", "rule-match" (string), "rule-risk" (gdouble),
  *   "rule-start", "rule-end" (gint64 running time), "rule-hits" (guint):
- *   the strongest category rule that fired, with the span of what fired it;
+ *   the strongest category rule that fired, with the span of what fired it
+ *   (the JSON events add "flagged-words": every spoken word a category
+ *   flagged, with its span, for omnicensor);
  *   "inferred-frames", "people" (guint), "objects" (string, "person 2,
  *   dog 1"), "face-boxes" (guint), "screen-text" (string);
  *   "other-buffers", "tensors", "gap-buffers", "late-buffers" (guint).
@@ -1130,10 +1132,44 @@ output_timing (GstOmniFusion *self, GstClockTime s, GstClockTime *dur)
   return pts;
 }
 
-static GstBuffer *
-events_buffer (
-    GstOmniFusion *self, const GstStructure *msg, const ModalityStates *m)
+/* The spoken words a category rule flagged, with their spans (for
+ * omnicensor's bleeps); NULL when none. JSON only: the meta's evidence is
+ * flat. */
+static JsonArray *
+flagged_words (GstOmniFusion *self, const OmniFusionVerdict *v)
 {
+  OmniFusionRules *rules = self->policy->rules;
+  JsonArray *a = NULL;
+  guint i;
+
+  for (i = 0; i < v->hits->len; i++) {
+    const OmniFusionHit *h = &g_array_index (v->hits, OmniFusionHit, i);
+    OmniFusionRule *r = omni_fusion_rules_get_rule (rules, h->rule);
+    OmniFusionCategory *c = omni_fusion_rules_get_category (rules, h->category);
+    JsonObject *o;
+
+    if (!r || r->source != OMNI_FUSION_RULE_SPEECH
+        || (c && h->risk < c->threshold))
+      continue;
+    o = json_object_new ();
+    json_object_set_string_member (o, "word", h->what);
+    json_object_set_int_member (o, "start", (gint64) h->start);
+    json_object_set_int_member (o, "end", (gint64) h->end);
+    json_object_set_string_member (o, "category", h->category);
+    json_object_set_string_member (o, "rule", h->rule);
+    json_object_set_double_member (o, "risk", h->risk);
+    if (!a)
+      a = json_array_new ();
+    json_array_add_object_element (a, o);
+  }
+  return a;
+}
+
+static GstBuffer *
+events_buffer (GstOmniFusion *self, const GstStructure *msg,
+    const ModalityStates *m, const OmniFusionVerdict *v)
+{
+  JsonArray *words = flagged_words (self, v);
   JsonObject *o = json_object_new (), *mods = json_object_new ();
   GString *lines = self->pending_lines;
   GstBuffer *buf;
@@ -1148,6 +1184,9 @@ events_buffer (
   json_object_remove_member (o, "video");
   json_object_remove_member (o, "audio");
   json_object_remove_member (o, "text");
+  if (words)
+    json_object_set_array_member (
+        json_object_get_object_member (o, "evidence"), "flagged-words", words);
   append_json_line (lines, o);
   buf = gst_buffer_new_memdup (lines->str, lines->len);
   g_string_truncate (lines, 0);
@@ -1217,7 +1256,7 @@ push_window (GstOmniFusion *self, OmniFusionWindow *w,
     if (self->output == OUTPUT_CAPTIONS)
       buf = gst_buffer_new_memdup (caption, strlen (caption));
     else
-      buf = events_buffer (self, msg, m);
+      buf = events_buffer (self, msg, m, v);
     GST_BUFFER_PTS (buf) = pts;
     GST_BUFFER_DURATION (buf) = dur;
     if (w->index == 0 || self->need_segment_event)
