@@ -91,8 +91,9 @@ add_faces (GstBuffer *buf, guint k)
   guint i;
 
   for (i = 0; i < 5; i++) {
-    GstVideoRegionOfInterestMeta *roi = gst_buffer_add_video_region_of_interest_meta (
-        buf, "face", 100 + 350 * i, 300 + (k % 50), 200, 200);
+    GstVideoRegionOfInterestMeta *roi
+        = gst_buffer_add_video_region_of_interest_meta (
+            buf, "face", 100 + 350 * i, 300 + (k % 50), 200, 200);
     gst_video_region_of_interest_meta_add_param (roi,
         gst_structure_new ("detection", "track-id", G_TYPE_UINT, i + 1, NULL));
   }
@@ -115,13 +116,14 @@ run (const Candidate *c, GstBuffer **frames, guint n)
     exit (1);
   }
   set_props (e, c->props);
-  h = gst_harness_new_with_element (e, c->verdict ? "video_sink" : "sink",
-      c->verdict ? "video_src" : "src");
+  h = gst_harness_new_with_element (
+      e, c->verdict ? "video_sink" : "sink", c->verdict ? "video_src" : "src");
   gst_harness_set_src_caps_str (h, caps);
   if (c->verdict) {
     hv = gst_harness_new_with_element (e, "verdict_sink", NULL);
     gst_harness_set_src_caps_str (hv, "application/x-omni-events");
-    gst_harness_push (hv, gst_buffer_new_memdup (c->verdict, strlen (c->verdict)));
+    gst_harness_push (
+        hv, gst_buffer_new_memdup (c->verdict, strlen (c->verdict)));
   }
   for (k = 0; k < n; k++) {
     in[k] = gst_buffer_copy_deep (frames[k % DISTINCT]);
@@ -173,8 +175,8 @@ main (int argc, char **argv)
     for (i = 0; i < nc; i++)
       ms[i][r] = run (&candidates[i],
           strcmp (candidates[i].format, "AYUV") == 0 ? ayuv : i420, n);
-  printf ("1920x1080, %u frames x %d rounds, ms per frame (median)\n", n,
-      ROUNDS);
+  printf (
+      "1920x1080, %u frames x %d rounds, ms per frame (median)\n", n, ROUNDS);
   for (i = 0; i < nc; i++) {
     qsort (ms[i], ROUNDS, sizeof (gdouble), cmp_double);
     med[i] = ms[i][ROUNDS / 2];

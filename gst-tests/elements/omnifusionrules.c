@@ -533,6 +533,62 @@ GST_START_TEST (test_keyword_span)
 
 GST_END_TEST;
 
+/* A category segment still open at a flushing seek is closed then, at its
+ * last hit, and posted. */
+GST_START_TEST (test_category_flush)
+{
+  GstElement *e = gst_element_factory_make ("omnifusion", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstMessage *msg;
+  GstBuffer *wb;
+  guint64 start = 0, end = 0;
+  gboolean seen = FALSE;
+
+  gst_element_set_bus (e, bus);
+  h = gst_harness_new_with_element (e, "sink_%u", "src");
+  gst_harness_set_sink_caps_str (h, "application/x-omni-events");
+  gst_harness_set_src_caps_str (h, "text/x-raw,format=utf8");
+  wb = gst_buffer_new_memdup ("damn", 4);
+  GST_BUFFER_PTS (wb) = 500 * GST_MSECOND;
+  GST_BUFFER_DURATION (wb) = 300 * GST_MSECOND;
+  gst_harness_push (h, wb);
+  wb = gst_buffer_new_memdup ("well", 4);
+  GST_BUFFER_PTS (wb) = 1200 * GST_MSECOND;
+  GST_BUFFER_DURATION (wb) = 300 * GST_MSECOND;
+  gst_harness_push (h, wb);
+  /* window 0 is out: the segment is open (its gap has not passed) */
+  gst_buffer_unref (gst_harness_pull (h));
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    fail_if (gst_structure_has_name (
+        gst_message_get_structure (msg), "omnifusion-category-segment"));
+    gst_message_unref (msg);
+  }
+  gst_harness_push_event (h, gst_event_new_flush_start ());
+  gst_harness_push_event (h, gst_event_new_flush_stop (TRUE));
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    if (gst_structure_has_name (s, "omnifusion-category-segment")) {
+      fail_unless_equals_string (
+          gst_structure_get_string (s, "category"), "profanity");
+      gst_structure_get_uint64 (s, "start", &start);
+      gst_structure_get_uint64 (s, "end", &end);
+      seen = TRUE;
+    }
+    gst_message_unref (msg);
+  }
+  fail_unless (seen);
+  fail_unless_equals_uint64 (start, 500 * GST_MSECOND);
+  fail_unless_equals_uint64 (end, 800 * GST_MSECOND);
+  gst_harness_teardown (h);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static Suite *
 omnifusionrules_suite (void)
 {
@@ -546,6 +602,7 @@ omnifusionrules_suite (void)
   tcase_add_test (tc, test_content_evidence);
   tcase_add_test (tc, test_policy_rules);
   tcase_add_test (tc, test_keyword_span);
+  tcase_add_test (tc, test_category_flush);
   return s;
 }
 

@@ -1634,6 +1634,11 @@ reset_stream (GstOmniFusion *self, const gchar *close_reason)
     post_pending_messages (self);
     g_ptr_array_unref (pads);
   }
+  if (self->judge) {
+    /* category segments that were open end at their last hit */
+    omni_fusion_judge_close_categories (self->judge);
+    post_pending_messages (self);
+  }
   g_queue_clear_full (&self->windows, (GDestroyNotify) omni_fusion_window_free);
   self->have_origin = FALSE;
   self->next_index = 0;

@@ -83,6 +83,13 @@ omni_fusion_judge_close (OmniFusionJudge *j, GstClockTime end,
       j->segmenter, j->category_func, j->category_data);
 }
 
+void
+omni_fusion_judge_close_categories (OmniFusionJudge *j)
+{
+  omni_fusion_segmenter_close (
+      j->segmenter, j->category_func, j->category_data);
+}
+
 OmniFusionHysteresis *
 omni_fusion_judge_get_hysteresis (OmniFusionJudge *j)
 {

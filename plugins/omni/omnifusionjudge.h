@@ -68,6 +68,9 @@ void omni_fusion_judge_reset (OmniFusionJudge *judge);
 void omni_fusion_judge_close (OmniFusionJudge *judge, GstClockTime end,
     GstClockTime stream_end, const gchar *reason, OmniFusionSegmentFunc func,
     gpointer user_data);
+/* closes the open category segments (flush, stop), through the category
+ * func */
+void omni_fusion_judge_close_categories (OmniFusionJudge *judge);
 OmniFusionHysteresis *omni_fusion_judge_get_hysteresis (OmniFusionJudge *judge);
 
 void omni_fusion_judge_window (OmniFusionJudge *judge,
