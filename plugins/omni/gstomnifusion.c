@@ -12,8 +12,12 @@
  * for further timed inputs (text/x-raw transcripts, or any stream whose
  * buffers carry gst-omni metas). It never looks at pixels or samples: it
  * reads the metas upstream elements attached (#OmniSampleMeta,
- * #OmniClassMeta, #OmniRhythmMeta, #OmniTensorMeta) and the text of text
- * buffers.
+ * #OmniClassMeta, #OmniRhythmMeta, #OmniTensorMeta, and
+ * #GstVideoRegionOfInterestMeta: omnidetect's boxes with their `detection`
+ * and `classification` parameters, faces, omniocr's text lines, on any
+ * pad) and the text of text buffers (omnispeech's words, one a buffer,
+ * each with its span). Each kind of result has a collector (the window)
+ * and a scorer (the judgement, omnifusionjudge.c).
  *
  * ## Windows
  *
