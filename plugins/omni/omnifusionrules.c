@@ -18,6 +18,10 @@
 
 #include "omnifusionrules.h"
 
+/* The weight of the COCO proxies (weapons, drinks): at most 0.6, under the
+ * default enter threshold (0.7). */
+#define PROXY_WEIGHT 0.6
+
 static void
 rule_free (OmniFusionRule *r)
 {
@@ -93,14 +97,15 @@ omni_fusion_rules_new_default (void)
   g_ptr_array_add (
       rules->rules, rule_new ("suggestive-visual", "suggestive",
                         OMNI_FUSION_RULE_VISUAL, suggestive_labels, 0, 0, 1.0));
-  /* weapons as COCO proxies: a box of at least 0.2 % of the frame, seen
-   * in three hits */
+  /* weapons and drinks as COCO proxies: a box of at least 0.2 % of the
+   * frame; weight 0.6, so that they raise "review" but never flag on their
+   * own (a knife in a kitchen), while their categories report them */
   g_ptr_array_add (
       rules->rules, rule_new ("weapon", "violence", OMNI_FUSION_RULE_OBJECTS,
-                        weapons, 0.5, 0.002, 1.0));
-  g_ptr_array_add (
-      rules->rules, rule_new ("alcohol", "drugs-alcohol",
-                        OMNI_FUSION_RULE_OBJECTS, drinks, 0.5, 0.002, 1.0));
+                        weapons, 0.5, 0.002, PROXY_WEIGHT));
+  g_ptr_array_add (rules->rules,
+      rule_new ("alcohol", "drugs-alcohol", OMNI_FUSION_RULE_OBJECTS, drinks,
+          0.5, 0.002, PROXY_WEIGHT));
   g_ptr_array_add (rules->rules, rule_new ("profanity-speech", "profanity",
                                      OMNI_FUSION_RULE_SPEECH, none, 0, 0, 1.0));
   g_ptr_array_add (
@@ -115,8 +120,8 @@ omni_fusion_rules_new_default (void)
   omni_fusion_rules_add_words (rules, "profanity-text", profanity_words);
   add_category (rules, "explicit-nudity", 0.7, 3, GST_SECOND);
   add_category (rules, "suggestive", 0.7, 3, GST_SECOND);
-  add_category (rules, "violence", 0.5, 3, GST_SECOND);
-  add_category (rules, "drugs-alcohol", 0.5, 3, GST_SECOND);
+  add_category (rules, "violence", 0.3, 3, GST_SECOND);
+  add_category (rules, "drugs-alcohol", 0.3, 3, GST_SECOND);
   add_category (rules, "profanity", 0.5, 1, GST_SECOND);
   add_category (rules, "hate", 0.5, 1, GST_SECOND);
   return rules;
