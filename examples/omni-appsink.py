@@ -269,6 +269,10 @@ def main():
         'queue max-size-time=5000000000 ! f.audio '
         'omnifusion name=f ! application/x-omni-events ! appsink name=sink')
     pipeline.get_by_name('src').set_property('location', args[0])
+    # the classic caption (top class with its percentage, audio, verdict):
+    # the check below compares its class with the metas
+    pipeline.get_by_name('f').set_property(
+        'caption-format', '[{visual}; ][{audio}; ]{verdict}[ ({missing})]')
     if Omni:
         for name, probe in (('venc', video_probe), ('aenc', audio_probe)):
             pad = pipeline.get_by_name(name).get_static_pad('src')

@@ -372,6 +372,324 @@ static const gchar *css
       ".sw{display:inline-block;width:12px;height:12px;vertical-align:middle;"
       "margin-right:4px}";
 
+/* ---- what the media shows and says ---------------------------------- */
+
+void
+oa_window_read_content (OaWindow *w, const GstStructure *e)
+{
+  guint people;
+
+  w->people = -1;
+  if (!e)
+    return;
+  if (gst_structure_get_uint (e, "people", &people))
+    w->people = people;
+  w->objects = g_strdup (gst_structure_get_string (e, "objects"));
+  w->transcript = g_strdup (gst_structure_get_string (e, "text"));
+  w->screen_text = g_strdup (gst_structure_get_string (e, "screen-text"));
+}
+
+void
+oa_window_clear_content (OaWindow *w)
+{
+  g_clear_pointer (&w->objects, g_free);
+  g_clear_pointer (&w->transcript, g_free);
+  g_clear_pointer (&w->screen_text, g_free);
+}
+
+/* "person 2, dog 1" -> counts per label, in @totals (label -> windows) */
+static void
+count_objects (GHashTable *totals, const gchar *objects)
+{
+  gchar **items = g_strsplit (objects, ", ", -1);
+  guint i;
+
+  for (i = 0; items[i]; i++) {
+    gchar *sp = strrchr (items[i], ' ');
+
+    if (!sp)
+      continue;
+    *sp = '\0';
+    g_hash_table_insert (totals, g_strdup (items[i]),
+        GUINT_TO_POINTER (
+            GPOINTER_TO_UINT (g_hash_table_lookup (totals, items[i])) + 1));
+  }
+  g_strfreev (items);
+}
+
+static gint
+compare_totals (gconstpointer a, gconstpointer b, gpointer totals)
+{
+  guint na = GPOINTER_TO_UINT (g_hash_table_lookup (totals, *(gchar **) a));
+  guint nb = GPOINTER_TO_UINT (g_hash_table_lookup (totals, *(gchar **) b));
+
+  return na != nb ? (na > nb ? -1 : 1) : strcmp (*(gchar **) a, *(gchar **) b);
+}
+
+/* the labels seen, by the number of windows they are in */
+static GPtrArray *
+main_objects (const GArray *windows, GHashTable **totals_out)
+{
+  GHashTable *totals
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *labels = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer key;
+  guint i;
+
+  for (i = 0; i < windows->len; i++) {
+    const OaWindow *w = &g_array_index (windows, OaWindow, i);
+
+    if (w->objects)
+      count_objects (totals, w->objects);
+  }
+  g_hash_table_iter_init (&it, totals);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (labels, key);
+  g_ptr_array_sort_with_data (labels, compare_totals, totals);
+  *totals_out = totals;
+  return labels;
+}
+
+/* people counts over time: runs of windows with the same count */
+static void
+people_runs (GString *out, const GArray *windows, const gchar *sep)
+{
+  guint i, start = 0;
+
+  for (i = 1; i <= windows->len; i++) {
+    const OaWindow *a = &g_array_index (windows, OaWindow, start);
+    const OaWindow *b
+        = i < windows->len ? &g_array_index (windows, OaWindow, i) : NULL;
+
+    if (b && b->people == a->people)
+      continue;
+    if (a->people >= 0)
+      g_string_append_printf (out, "%s%.1f-%.1f s: %d", out->len ? sep : "",
+          a->start / 1e9, g_array_index (windows, OaWindow, i - 1).end / 1e9,
+          a->people);
+    start = i;
+  }
+}
+
+static gchar *
+transcript_of (const GArray *windows, guint max_chars)
+{
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < windows->len; i++) {
+    const OaWindow *w = &g_array_index (windows, OaWindow, i);
+
+    if (w->transcript && *w->transcript)
+      g_string_append_printf (s, "%s%s", s->len ? " " : "", w->transcript);
+  }
+  if ((guint) g_utf8_strlen (s->str, -1) > max_chars) {
+    g_string_truncate (
+        s, g_utf8_offset_to_pointer (s->str, max_chars) - s->str);
+    g_string_append (s, "\xe2\x80\xa6");
+  }
+  return g_string_free (s, FALSE);
+}
+
+void
+oa_content_print (const GArray *windows)
+{
+  GHashTable *totals;
+  GPtrArray *labels = main_objects (windows, &totals);
+  GString *runs = g_string_new (NULL);
+  gchar *transcript = transcript_of (windows, 400);
+  guint i;
+
+  people_runs (runs, windows, "; ");
+  if (runs->len)
+    printf ("  people            %s\n", runs->str);
+  if (labels->len) {
+    printf ("  main objects      ");
+    for (i = 0; i < labels->len && i < 8; i++)
+      printf ("%s%s (%u windows)", i ? ", " : "",
+          (gchar *) g_ptr_array_index (labels, i),
+          GPOINTER_TO_UINT (
+              g_hash_table_lookup (totals, g_ptr_array_index (labels, i))));
+    printf ("\n");
+  }
+  if (*transcript)
+    printf ("  transcript        %s\n", transcript);
+  g_free (transcript);
+  g_string_free (runs, TRUE);
+  g_ptr_array_unref (labels);
+  g_hash_table_unref (totals);
+}
+
+static void
+content_section (GString *out, const OaReport *r)
+{
+  GHashTable *totals;
+  GPtrArray *labels = main_objects (r->windows, &totals);
+  GString *runs = g_string_new (NULL);
+  gchar *transcript = transcript_of (r->windows, 4000);
+  guint i;
+
+  people_runs (runs, r->windows, "</li><li>");
+  if (runs->len || labels->len || *transcript) {
+    g_string_append (out, "<h2>Content</h2>\n<div id=\"content\">\n");
+    if (runs->len)
+      g_string_append_printf (
+          out, "<p>People over time:</p><ul><li>%s</li></ul>\n", runs->str);
+    if (labels->len) {
+      g_string_append (out, "<p>Main objects: ");
+      for (i = 0; i < labels->len && i < 12; i++) {
+        gchar *l = esc (g_ptr_array_index (labels, i));
+
+        g_string_append_printf (out, "%s%s (%u windows)", i ? ", " : "", l,
+            GPOINTER_TO_UINT (
+                g_hash_table_lookup (totals, g_ptr_array_index (labels, i))));
+        g_free (l);
+      }
+      g_string_append (out, "</p>\n");
+    }
+    if (*transcript) {
+      gchar *t = esc (transcript);
+
+      g_string_append_printf (out,
+          "<p>Transcript:</p><blockquote id=\"transcript\">%s</blockquote>\n",
+          t);
+      g_free (t);
+    }
+    g_string_append (out, "</div>\n");
+  }
+  g_free (transcript);
+  g_string_free (runs, TRUE);
+  g_ptr_array_unref (labels);
+  g_hash_table_unref (totals);
+}
+
+/* the transcript and on-screen text of the windows meeting [a, b] */
+static gchar *
+excerpt (const OaReport *r, GstClockTime a, GstClockTime b, gboolean screen)
+{
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < r->windows->len; i++) {
+    const OaWindow *w = &g_array_index (r->windows, OaWindow, i);
+    const gchar *t = screen ? w->screen_text : w->transcript;
+
+    if (t && *t && w->run_end > a && w->run_start <= b && !strstr (s->str, t))
+      g_string_append_printf (s, "%s%s", s->len ? " " : "", t);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* ---- segments per category ----------------------------------------- */
+
+void
+oa_category_segment_add_from_json (GArray *segments, JsonObject *o,
+    GstClockTime (*to_stream) (gpointer data, GstClockTime run), gpointer data)
+{
+  OaCategorySegment c = { 0 };
+
+  c.category = g_strdup (
+      json_object_get_string_member_with_default (o, "category", "?"));
+  c.run_start = json_object_get_int_member_with_default (o, "start", 0);
+  c.run_end = json_object_get_int_member_with_default (o, "end", 0);
+  c.start = to_stream (data, c.run_start);
+  c.end = to_stream (data, c.run_end);
+  c.max = json_object_get_double_member_with_default (o, "max-confidence", 0);
+  c.mean = json_object_get_double_member_with_default (o, "mean-confidence", 0);
+  c.hits = json_object_get_int_member_with_default (o, "hits", 0);
+  c.rules
+      = g_strdup (json_object_get_string_member_with_default (o, "rules", ""));
+  c.matches = g_strdup (
+      json_object_get_string_member_with_default (o, "matches", ""));
+  g_array_append_val (segments, c);
+}
+
+void
+oa_category_segments_free (GArray *segments)
+{
+  guint i;
+
+  for (i = 0; i < segments->len; i++) {
+    OaCategorySegment *c = &g_array_index (segments, OaCategorySegment, i);
+
+    g_free (c->category);
+    g_free (c->rules);
+    g_free (c->matches);
+  }
+  g_array_unref (segments);
+}
+
+/* the summary's lines: one per segment, in time order of closing */
+void
+oa_category_segments_print (const GArray *segments)
+{
+  guint i;
+
+  printf ("  category segments %u\n", segments->len);
+  if (!segments->len)
+    return;
+  printf ("    %-15s %-10s %-10s %-9s %-5s %-5s %s\n", "category", "start",
+      "end", "duration", "max", "mean", "what");
+  for (i = 0; i < segments->len; i++) {
+    const OaCategorySegment *c
+        = &g_array_index (segments, OaCategorySegment, i);
+
+    printf ("    %-15s %-10.3f %-10.3f %-9.3f %-5.2f %-5.2f %s (%s)\n",
+        c->category, c->start / 1e9, c->end / 1e9, (c->end - c->start) / 1e9,
+        c->max, c->mean, c->matches, c->rules);
+  }
+}
+
+static void
+category_table (GString *out, const OaReport *r, GPtrArray *kept)
+{
+  guint i, j;
+
+  if (!r->categories || !r->categories->len)
+    return;
+  g_string_append (out,
+      "<h2>Segments per category</h2>\n<table id=\"categories\"><tr>"
+      "<th>category</th><th>start</th><th>end</th><th>duration</th>"
+      "<th>max</th><th>mean</th><th>what fired</th><th>transcript</th>"
+      "<th>on screen</th><th>frames</th></tr>\n");
+  for (i = 0; i < r->categories->len; i++) {
+    const OaCategorySegment *c
+        = &g_array_index (r->categories, OaCategorySegment, i);
+    gchar *a0 = clock_str (c->start), *a1 = clock_str (c->end);
+    gchar *cat = esc (c->category), *what = esc (c->matches);
+    gchar *rules = esc (c->rules);
+    gchar *said = excerpt (r, c->run_start, c->run_end, FALSE);
+    gchar *shown = excerpt (r, c->run_start, c->run_end, TRUE);
+    gchar *esaid = esc (said), *eshown = esc (shown);
+
+    g_string_append_printf (out,
+        "<tr class=\"category-segment\"><td>%s</td><td>%s</td><td>%s</td>"
+        "<td>%.3f s</td><td>%.2f</td><td>%.2f</td><td>%s <small>(%s)</small>"
+        "</td><td>%s</td><td>%s</td><td>",
+        cat, a0, a1, (c->end - c->start) / 1e9, c->max, c->mean, what, rules,
+        esaid, eshown);
+    g_free (said);
+    g_free (shown);
+    g_free (esaid);
+    g_free (eshown);
+    for (j = 0; j < kept->len; j++) {
+      const OaThumb *t = g_ptr_array_index (kept, j);
+
+      if (t->run + GST_SECOND / 2 >= c->run_start
+          && t->run <= c->run_end + GST_SECOND / 2)
+        g_string_append_printf (out, "<a href=\"#thumb-%u\">%u</a> ", j, j);
+    }
+    g_string_append (out, "</td></tr>\n");
+    g_free (a0);
+    g_free (a1);
+    g_free (cat);
+    g_free (what);
+    g_free (rules);
+  }
+  g_string_append (out, "</table>\n");
+}
+
 gboolean
 oa_report_write (const OaReport *r, GError **error)
 {
@@ -481,6 +799,9 @@ oa_report_write (const OaReport *r, GError **error)
     }
     g_string_append (out, "</table>\n");
   }
+
+  category_table (out, r, kept);
+  content_section (out, r);
 
   /* thumbnails */
   if (kept->len) {

@@ -6,6 +6,7 @@
 
 #include <gst/gst.h>
 #include <omni/omni.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,17 @@ typedef struct {
   gchar *label;
   gdouble tempo;  /* from the window's evidence, NAN if none */
   gdouble rms_db; /* idem */
+  /* what it shows and says (evidence "people", "objects", "text",
+   * "screen-text"); -1 / NULL when the evidence has none */
+  gint people;
+  gchar *objects, *transcript, *screen_text;
 } OaWindow;
+
+/* fills the content fields of @w from a window's evidence */
+void oa_window_read_content (OaWindow *w, const GstStructure *evidence);
+void oa_window_clear_content (OaWindow *w);
+/* the summary's content lines: people over time, main objects, transcript */
+void oa_content_print (const GArray *windows);
 
 /* one flagged segment (omnifusion "segment" events) */
 typedef struct {
@@ -33,6 +44,23 @@ typedef struct {
   gdouble peak, mean;
   gboolean open;
 } OaSegment;
+
+/* one segment of a moderation category (omnifusion "category-segment"
+ * events): start, end, confidence and what fired it */
+typedef struct {
+  gchar *category;
+  GstClockTime start, end; /* stream time */
+  GstClockTime run_start, run_end;
+  gdouble max, mean;
+  guint hits;
+  gchar *rules, *matches;
+} OaCategorySegment;
+
+/* reads a "category-segment" event; @to_stream maps running time */
+void oa_category_segment_add_from_json (GArray *segments, JsonObject *o,
+    GstClockTime (*to_stream) (gpointer data, GstClockTime run), gpointer data);
+void oa_category_segments_free (GArray *segments);
+void oa_category_segments_print (const GArray *segments);
 
 /* one shot cut (omnisampler message) */
 typedef struct {
@@ -60,6 +88,7 @@ typedef struct {
   GstClockTime duration;
   GArray *windows;                         /* OaWindow */
   GArray *segments;                        /* OaSegment */
+  GArray *categories;                      /* OaCategorySegment, or NULL */
   GArray *cuts;                            /* OaCut */
   GArray *rhythm;                          /* OaRhythm */
   GPtrArray *thumbs;                       /* OaThumb */

@@ -108,6 +108,8 @@ typedef struct {
   GArray *cuts;      /* OaCut */
   GArray *rhythm;    /* OaRhythm */
   GPtrArray *thumbs; /* OaThumb */
+
+  GArray *categories; /* OaCategorySegment (omnifusion category segments) */
   FILE *json_out;
   FILE *vtt_out;
   gchar *cue_text; /* the cue being extended (merged windows) */
@@ -433,6 +435,12 @@ add_cue (App *app, const OaWindow *w)
 /* ------------------------------------------------------------------ */
 /* omnifusion's output */
 
+static GstClockTime
+stream_time_cb (gpointer app, GstClockTime running)
+{
+  return to_stream_time (app, running);
+}
+
 static void
 handle_segment_event (App *app, JsonObject *o)
 {
@@ -498,6 +506,9 @@ handle_json_line (App *app, const gchar *line, gsize len)
 
     if (!strcmp (type, "segment"))
       handle_segment_event (app, o);
+    else if (!strcmp (type, "category-segment"))
+      oa_category_segment_add_from_json (
+          app->categories, o, stream_time_cb, app);
   }
   g_object_unref (parser);
 }
@@ -552,6 +563,7 @@ handle_fusion_buffer (App *app, GstBuffer *buf)
       if (struct_get_number (m->evidence, &v, "rms-db", NULL))
         w.rms_db = v;
     }
+    oa_window_read_content (&w, m->evidence);
     g_array_append_val (app->windows, w);
     add_cue (
         app, &g_array_index (app->windows, OaWindow, app->windows->len - 1));
@@ -1701,6 +1713,8 @@ print_summary (App *app, gdouble wall)
       g_free (b);
     }
   }
+  oa_content_print (app->windows);
+  oa_category_segments_print (app->categories);
   if (app->vtt_path)
     printf ("  captions          %s (%u cues)\n", app->vtt_path, app->n_cues);
   if (app->json_path)
@@ -1882,6 +1896,7 @@ main (int argc, char **argv)
   g_mutex_init (&app->lock);
   app->windows = g_array_new (FALSE, TRUE, sizeof (OaWindow));
   app->segments = g_array_new (FALSE, TRUE, sizeof (OaSegment));
+  app->categories = g_array_new (FALSE, TRUE, sizeof (OaCategorySegment));
   app->cuts = g_array_new (FALSE, TRUE, sizeof (OaCut));
   app->rhythm = g_array_new (FALSE, TRUE, sizeof (OaRhythm));
   app->thumbs = g_ptr_array_new_with_free_func (oa_thumb_free);
@@ -2072,6 +2087,7 @@ main (int argc, char **argv)
       r.duration = app->duration;
       r.windows = app->windows;
       r.segments = app->segments;
+      r.categories = app->categories;
       r.cuts = app->cuts;
       r.rhythm = app->rhythm;
       r.thumbs = app->thumbs;
@@ -2113,11 +2129,13 @@ main (int argc, char **argv)
 
     g_free (w->caption);
     g_free (w->label);
+    oa_window_clear_content (w);
   }
   for (guint i = 0; i < app->segments->len; i++)
     g_free (g_array_index (app->segments, OaSegment, i).label);
   g_array_unref (app->windows);
   g_array_unref (app->segments);
+  oa_category_segments_free (app->categories);
   g_array_unref (app->cuts);
   g_array_unref (app->rhythm);
   g_ptr_array_unref (app->thumbs);

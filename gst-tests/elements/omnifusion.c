@@ -784,15 +784,19 @@ GST_START_TEST (test_json_events)
   static const gchar *window_keys[] = { "type", "timestamp", "stream-time",
     "running-time", "duration", "window-start", "window-end", "index", "state",
     "label", "risk", "caption", "present", "missing", "segment-id", "evidence",
-    "modalities", NULL };
-  static const gchar *segment_keys[] = { "type", "event", "id", "label",
-    "peak-label", "start", "end", "stream-start", "stream-end", "peak-risk",
-    "mean-risk", "observations", "reason", "trigger", "provenance", NULL };
+    "modalities", "schema", NULL };
+  static const gchar *segment_keys[]
+      = { "type", "event", "id", "label", "peak-label", "start", "end",
+          "stream-start", "stream-end", "peak-risk", "mean-risk",
+          "observations", "reason", "trigger", "provenance", "schema", NULL };
+  static const gchar *category_keys[] = { "type", "schema", "category", "start",
+    "end", "duration", "max-confidence", "mean-confidence", "hits", "rules",
+    "matches", NULL };
   Fixture f;
   GstBuffer *b;
   GstMapInfo map;
   gchar *doc = NULL, *doc_path;
-  guint i, k, windows = 0, segments = 0;
+  guint i, k, windows = 0, segments = 0, categories = 0;
   guint64 n = 0;
   const gchar *root = g_getenv ("OMNI_SOURCE_ROOT");
 
@@ -864,6 +868,18 @@ GST_START_TEST (test_json_events)
             json_object_get_int_member (
                 json_object_get_object_member (o, "evidence"), "onsets"),
             0);
+      } else if (g_str_equal (type, "category-segment")) {
+        /* the explicit frames also form an explicit-nudity segment, from
+         * the first explicit frame to the last */
+        keys = category_keys;
+        categories++;
+        fail_unless_equals_string (
+            json_object_get_string_member (o, "category"), "explicit-nudity");
+        fail_unless_equals_int64 (
+            json_object_get_int_member (o, "start"), FRAME_PTS (15));
+        fail_unless_equals_int64 (
+            json_object_get_int_member (o, "end"), FRAME_PTS (44));
+        fail_unless_equals_int64 (json_object_get_int_member (o, "hits"), 30);
       } else {
         fail_unless_equals_string (type, "segment");
         keys = segment_keys;
@@ -900,6 +916,7 @@ GST_START_TEST (test_json_events)
             "%s object lacks \"%s\": %s", type, keys[j], lines[i]);
       fail_unless_equals_int (
           json_object_get_size (o), g_strv_length ((gchar **) keys));
+      fail_unless_equals_int64 (json_object_get_int_member (o, "schema"), 2);
       check_documented (o, doc, type);
       g_object_unref (p);
     }
@@ -908,6 +925,7 @@ GST_START_TEST (test_json_events)
   }
   fail_unless_equals_int (windows, 3);
   fail_unless_equals_int (segments, 2);
+  fail_unless_equals_int (categories, 1);
   g_free (doc);
   g_free (doc_path);
   fixture_clear (&f);
@@ -1011,7 +1029,8 @@ GST_START_TEST (test_review_band)
   GstBuffer *b;
   guint i;
 
-  fixture_init (&f, FALSE, CAPTION_CAPS, NULL);
+  fixture_init (&f, FALSE, CAPTION_CAPS, "caption-format",
+      OMNI_FUSION_CAPTION_CLASSIC_FORMAT, NULL);
   for (i = 0; i <= 30; i++)
     gst_harness_push (f.hv, make_frame (FRAME_PTS (i), FALSE, 0.0, 0.55));
   b = pull_window (&f, 0, &m);
@@ -1438,7 +1457,8 @@ GST_START_TEST (test_audio_character)
   GstHarness *h;
   GstElement *e = gst_element_factory_make ("omnifusion", NULL);
 
-  /* audio only: the video pad stays unlinked */
+  /* audio only: the video pad stays unlinked; the classic caption */
+  g_object_set (e, "caption-format", OMNI_FUSION_CAPTION_CLASSIC_FORMAT, NULL);
   h = gst_harness_new_with_element (e, "audio", "src");
   gst_harness_set_sink_caps_str (h, CAPTION_CAPS);
   gst_harness_set_src_caps_str (h, AUDIO_CAPS);

@@ -15,7 +15,8 @@
 #    media time on the window grid, speech/music captions at the known
 #    times; JSON lines well formed, against docs/events-schema.md where it
 #    has a JSON Schema; one flagged segment over the drawing shot; scene
-#    cuts at the known cut times; the report renders in headless Chromium
+#    cuts at the known cut times; one "drawings" category segment (the
+#    policy's [rule drawing-frames]) over it, in the summary and the report; the report renders in headless Chromium
 #    (non-blank screenshot, one segment mark in the DOM); the overlay copy
 #    has VP8 video and Vorbis audio of the sample's length; no GstObject
 #    leaked (leaks tracer).
@@ -104,7 +105,8 @@ def schema_from_md(path):
             cur = None
     if len(tables) < 5:
         return None
-    return dict(zip(['window', 'evidence', 'segment', 'trigger', 'provenance'], tables))
+    return dict(zip(['window', 'evidence', 'segment', 'trigger', 'provenance',
+                     'category-segment'], tables))
 
 
 def type_ok(value, typ):
@@ -124,6 +126,8 @@ def type_ok(value, typ):
         return isinstance(value, dict)
     if typ == 'array of strings':
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    if typ == 'array of objects':
+        return isinstance(value, list) and all(isinstance(x, dict) for x in value)
     if typ == 'array of numbers':
         return isinstance(value, list) and all(isinstance(x, (int, float)) for x in value)
     return False
@@ -338,7 +342,9 @@ def main():
                 check(False, 'JSON line %d parses' % (n + 1), e)
     windows = [e for e in events if e.get('type') == 'window']
     segs = [e for e in events if e.get('type') == 'segment']
-    check(len(windows) == int(duration) and len(events) == len(windows) + len(segs),
+    csegs = [e for e in events if e.get('type') == 'category-segment']
+    check(len(windows) == int(duration) and
+          len(events) == len(windows) + len(segs) + len(csegs),
           'one window event per second of media, and segment events', (len(windows), len(events)))
     check([w['index'] for w in windows] == list(range(len(windows))) and
           all(w['window-start'] == w['index'] * 10**9 and
@@ -351,10 +357,12 @@ def main():
         bad = []
         for e in events:
             kind = e.get('type')
-            if kind not in ('window', 'segment'):
+            if kind not in ('window', 'segment', 'category-segment') or kind not in schema:
                 bad.append('unknown type %r' % kind)
                 continue
             bad += schema_errors(e, schema[kind], kind)
+            if kind == 'category-segment':
+                continue
             bad += ['%s: missing key %s' % (kind, k) for k in schema[kind] if k not in e]
             if kind == 'window':
                 bad += schema_errors(e['evidence'], schema['evidence'], 'evidence')
@@ -384,6 +392,22 @@ def main():
               (s['label'], a, b))
         check(re.search(r'segments flagged\s+1', out) and 'drawing' in out,
               'summary lists the flagged segment')
+
+    # the policy's "drawings" category: one segment over the drawing shot,
+    # in the events, the summary and the report
+    if check(len(csegs) == 1 and csegs[0]['category'] == 'drawings',
+             'one "drawings" category segment', csegs):
+        c = csegs[0]
+        a, b = c['start'] / 1e9, c['end'] / 1e9
+        check(drawing['start'] - 0.05 <= a <= drawing['start'] + 1.05 and
+              drawing['end'] - 1.05 <= b <= drawing['end'] + 0.05 and
+              abs(c['duration'] / 1e9 - (b - a)) < 1e-6 and
+              0.25 <= c['mean-confidence'] <= c['max-confidence'] <= 1,
+              'the category segment spans the drawing shot %.1f-%.1f s' %
+              (drawing['start'], drawing['end']), (a, b, c))
+        check(re.search(r'category segments\s+1', out) and
+              re.search(r'drawings\s+%.3f' % (c['start'] / 1e9), out),
+              'summary lists the category segment')
 
     # WebVTT in media time
     cues = vtt_cues(open(vtt).read())
@@ -432,6 +456,8 @@ def main():
 
     # the report
     html = open(os.path.join(report, 'index.html')).read()
+    check(html.count('class="category-segment"') == 1,
+          'report lists the category segment')
     check('<script' not in html and 'http://' not in html.replace(
         'http://www.w3.org/2000/svg', '') and 'https://' not in html,
         'report is self-contained (no script, nothing fetched)')

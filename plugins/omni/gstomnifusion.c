@@ -12,8 +12,12 @@
  * for further timed inputs (text/x-raw transcripts, or any stream whose
  * buffers carry gst-omni metas). It never looks at pixels or samples: it
  * reads the metas upstream elements attached (#OmniSampleMeta,
- * #OmniClassMeta, #OmniRhythmMeta, #OmniTensorMeta) and the text of text
- * buffers.
+ * #OmniClassMeta, #OmniRhythmMeta, #OmniTensorMeta, and
+ * #GstVideoRegionOfInterestMeta: omnidetect's boxes with their `detection`
+ * and `classification` parameters, faces, omniocr's text lines, on any
+ * pad) and the text of text buffers (omnispeech's words, one a buffer,
+ * each with its span). Each kind of result has a collector (the window)
+ * and a scorer (the judgement, omnifusionjudge.c).
  *
  * ## Windows
  *
@@ -59,8 +63,9 @@
  * - `text/x-raw, format=utf8`: one caption buffer per window (PTS = window
  *   start, duration = window-hop), ready for textoverlay's text_sink or
  *   webvttenc; a window with no evidence at all is sent as a GAP event.
- * - `application/x-omni-events`: JSON lines, one object per window and one
- *   per segment change (schema in docs/events-schema.md).
+ * - `application/x-omni-events`: JSON lines, one object per window, one
+ *   per segment change and one per category segment (schema 2, in
+ *   docs/events-schema.md).
  *
  * Every output buffer carries an #OmniFusionMeta with the window's span,
  * caption, verdict, evidence and present/missing modalities.
@@ -108,6 +113,13 @@
  *   "matched-words" (string); "visual-risk", "audio-risk", "text-risk",
  *   "other-risk" (gdouble) with "visual-label", "audio-label",
  *   "text-label", "other-label" (string); "observations" (guint);
+ *   "category", "rule", "rule-match" (string), "rule-risk" (gdouble),
+ *   "rule-start", "rule-end" (gint64 running time), "rule-hits" (guint):
+ *   the strongest category rule that fired, with the span of what fired it
+ *   (the JSON events add "flagged-words": every spoken word a category
+ *   flagged, with its span, for omnicensor);
+ *   "inferred-frames", "people" (guint), "objects" (string, "person 2,
+ *   dog 1"), "face-boxes" (guint), "screen-text" (string);
  *   "other-buffers", "tensors", "gap-buffers", "late-buffers" (guint).
  *   Fields whose modality has no data are left out.
  *
@@ -135,6 +147,16 @@
  *   "wall-clock-opened", "wall-clock-closed" (string, ISO 8601 UTC; closed
  *   is NULL while open)
  *
+ * and an element message `omnifusion-category-segment` when a segment of a
+ * moderation category (docs/policy.md) closes:
+ * - "category" (string): the category ("violence", "profanity", ...)
+ * - "start", "end", "duration" (guint64): running time of the first hit's
+ *   start and the last hit's end (a word's span, a frame's time)
+ * - "max-confidence", "mean-confidence" (gdouble): over its hits
+ * - "hits" (guint)
+ * - "rules", "matches" (string): the rules and the labels or words that
+ *   fired, ", "-separated
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=in.mkv ! decodebin name=d \
@@ -154,11 +176,14 @@
 #include <math.h>
 #include <string.h>
 #include <gst/audio/audio.h>
+#include <gst/video/video.h>
 #include <omni/omni.h>
 #include <omni/nn/omninnidentity.h>
 
 #include "gstomnifusion.h"
 #include "omnifusioncaption.h"
+#include "omnifusionhysteresis.h"
+#include "omnifusionjudge.h"
 #include "omnifusionpolicy.h"
 #include "omnifusionwindow.h"
 
@@ -173,6 +198,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_fusion_debug);
 #define DEFAULT_EXIT_FRAMES 5
 #define DEFAULT_POST_MESSAGES TRUE
 #define MIN_WINDOW GST_MSECOND
+/* version of the application/x-omni-events schema (docs/events-schema.md):
+ * the "schema" member of every object */
+#define OMNI_FUSION_EVENTS_SCHEMA 2
 #define MAX_WINDOW (3600 * GST_SECOND)
 
 enum {
@@ -210,6 +238,8 @@ struct _GstOmniFusionPad {
   OmniModality modality; /* 0: neither video, audio nor text */
   gboolean is_text, is_markup;
   GstClockTime frame_duration;
+  GstVideoInfo vinfo; /* video caps, when they parse */
+  gboolean have_vinfo;
   gint rate, bpf;
   GstClockTime position; /* running time where the last buffer ended */
   PadStatus status;
@@ -250,13 +280,12 @@ struct _GstOmniFusion {
   gboolean cur_post_messages;
   OmniFusionPolicy *policy;
   OmniFusionCaptionTemplate *caption;
-  OmniFusionHysteresis *hyst;
+  OmniFusionJudge *judge;
+  OmniFusionTracks *tracks; /* the previous window's, for captions */
   OutputMode output;
   gboolean have_origin;
   guint64 next_index;
-  GQueue windows; /* OmniFusionWindow, ascending index */
-  gdouble baseline_db;
-  gboolean have_baseline;
+  GQueue windows;         /* OmniFusionWindow, ascending index */
   GString *pending_lines; /* JSON lines of segment changes not yet output */
   GPtrArray *pending_messages;
   gchar *model_id;
@@ -657,26 +686,16 @@ add_buffer (GstOmniFusion *self, GPtrArray *pads, GstOmniFusionPad *pad,
 
     for (k = kmin; k <= kmax; k++) {
       OmniFusionWindow *w = get_window (self, k);
+      OmniFusionInput in = { pad->modality, buf, text,
+        pad->have_vinfo ? &pad->vinfo : NULL, rt,
+        GST_CLOCK_TIME_IS_VALID (dur) ? rt + dur : GST_CLOCK_TIME_NONE,
+        stream_time, k == kmax };
 
       if (gap) {
         w->gap_buffers++;
         continue;
       }
-      switch (pad->modality) {
-      case OMNI_MODALITY_VIDEO:
-        omni_fusion_window_add_video (
-            w, self->policy, buf, rt, stream_time, k == kmax);
-        break;
-      case OMNI_MODALITY_AUDIO:
-        omni_fusion_window_add_audio (w, self->policy, buf, rt, dur);
-        break;
-      case OMNI_MODALITY_TEXT:
-        omni_fusion_window_add_text (w, text, rt);
-        break;
-      default:
-        omni_fusion_window_add_other (w, self->policy, buf, rt);
-        break;
-      }
+      omni_fusion_window_add (w, self->policy, &in);
     }
   }
 
@@ -827,69 +846,6 @@ iso8601 (gint64 usec)
 /* ---- output -------------------------------------------------------- */
 
 static void
-json_set_time (JsonObject *o, const gchar *member, GstClockTime t)
-{
-  if (GST_CLOCK_TIME_IS_VALID (t) && t <= (guint64) G_MAXINT64)
-    json_object_set_int_member (o, member, (gint64) t);
-  else
-    json_object_set_null_member (o, member);
-}
-
-static void
-json_set_string (JsonObject *o, const gchar *member, const gchar *s)
-{
-  if (s)
-    json_object_set_string_member (o, member, s);
-  else
-    json_object_set_null_member (o, member);
-}
-
-static void
-json_set_double (JsonObject *o, const gchar *member, gdouble d)
-{
-  if (isfinite (d))
-    json_object_set_double_member (o, member, d);
-  else
-    json_object_set_null_member (o, member);
-}
-
-static gboolean
-structure_field_to_json (GQuark field, const GValue *value, gpointer data)
-{
-  JsonObject *o = data;
-  const gchar *name = g_quark_to_string (field);
-  GType t = G_VALUE_TYPE (value);
-
-  if (t == G_TYPE_DOUBLE)
-    json_set_double (o, name, g_value_get_double (value));
-  else if (t == G_TYPE_INT)
-    json_object_set_int_member (o, name, g_value_get_int (value));
-  else if (t == G_TYPE_UINT)
-    json_object_set_int_member (o, name, g_value_get_uint (value));
-  else if (t == G_TYPE_INT64)
-    json_object_set_int_member (o, name, g_value_get_int64 (value));
-  else if (t == G_TYPE_UINT64)
-    json_set_time (o, name, g_value_get_uint64 (value));
-  else if (t == G_TYPE_BOOLEAN)
-    json_object_set_boolean_member (o, name, g_value_get_boolean (value));
-  else if (t == G_TYPE_STRING)
-    json_set_string (o, name, g_value_get_string (value));
-  else if (t == GST_TYPE_STRUCTURE) {
-    JsonObject *sub = json_object_new ();
-
-    gst_structure_foreach (
-        gst_value_get_structure (value), structure_field_to_json, sub);
-    json_object_set_object_member (o, name, sub);
-  } else if (G_TYPE_IS_FLAGS (t)) {
-    json_object_set_member (
-        o, name, omni_json_flags_to_array (t, g_value_get_flags (value)));
-  } else {
-    json_object_set_null_member (o, name);
-  }
-  return TRUE;
-}
-
-static void
 append_json_line (GString *out, JsonObject *o)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -903,21 +859,10 @@ append_json_line (GString *out, JsonObject *o)
   json_node_unref (node);
 }
 
-/* Segment changes during one window: the window is flagged when a
- * segment's [start, end) meets it. */
-typedef struct {
-  GstOmniFusion *self;
-  GstClockTime window_start;
-  gboolean flagged;
-  guint flag_id;
-  const gchar *flag_label;
-} SegmentCtx;
-
 static void
 on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
 {
-  SegmentCtx *ctx = user_data;
-  GstOmniFusion *self = ctx->self;
+  GstOmniFusion *self = user_data;
   GstStructure *trigger, *prov, *s;
   GString *risks = g_string_new (NULL);
   gchar *wall_opened = iso8601 (seg->wall_opened);
@@ -930,13 +875,6 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
   JsonObject *o, *jt;
   JsonArray *jrisks;
   guint i;
-
-  if (opened || !GST_CLOCK_TIME_IS_VALID (seg->end)
-      || seg->end > ctx->window_start) {
-    ctx->flagged = TRUE;
-    ctx->flag_id = seg->id;
-    ctx->flag_label = g_intern_string (seg->label);
-  }
 
   jrisks = json_array_new ();
   for (i = 0; i < seg->trigger->len; i++) {
@@ -970,7 +908,8 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
   /* JSON line for the events output. */
   o = json_object_new ();
   json_object_set_string_member (o, "type", "segment");
-  gst_structure_foreach (s, structure_field_to_json, o);
+  json_object_set_int_member (o, "schema", OMNI_FUSION_EVENTS_SCHEMA);
+  omni_json_object_set_structure_fields (o, s);
   jt = json_object_get_object_member (o, "trigger");
   json_object_set_array_member (jt, "risks", jrisks);
   if (self->output == OUTPUT_EVENTS)
@@ -1001,6 +940,39 @@ on_segment (gboolean opened, OmniFusionSegment *seg, gpointer user_data)
   g_free (wall_closed);
   if (!opened)
     omni_fusion_segment_free (seg);
+}
+
+/* A category segment closed: a "category-segment" event line and an
+ * omnifusion-category-segment message. */
+static void
+on_category_segment (const OmniFusionCategorySegment *seg, gpointer user_data)
+{
+  GstOmniFusion *self = user_data;
+  GstStructure *s = gst_structure_new ("omnifusion-category-segment",
+      "category", G_TYPE_STRING, seg->category, "start", G_TYPE_UINT64,
+      seg->start, "end", G_TYPE_UINT64, seg->end, "duration", G_TYPE_UINT64,
+      seg->end - seg->start, "max-confidence", G_TYPE_DOUBLE, seg->max,
+      "mean-confidence", G_TYPE_DOUBLE, seg->hits ? seg->sum / seg->hits : 0.0,
+      "hits", G_TYPE_UINT, seg->hits, "rules", G_TYPE_STRING, seg->rules->str,
+      "matches", G_TYPE_STRING, seg->what->str, NULL);
+
+  if (self->output == OUTPUT_EVENTS) {
+    JsonObject *o = json_object_new ();
+
+    json_object_set_string_member (o, "type", "category-segment");
+    json_object_set_int_member (o, "schema", OMNI_FUSION_EVENTS_SCHEMA);
+    omni_json_object_set_structure_fields (o, s);
+    append_json_line (self->pending_lines, o);
+  }
+  GST_INFO_OBJECT (self,
+      "%s segment %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT ": %s",
+      seg->category, GST_TIME_ARGS (seg->start), GST_TIME_ARGS (seg->end),
+      seg->what->str);
+  if (self->cur_post_messages)
+    g_ptr_array_add (
+        self->pending_messages, gst_message_new_element (GST_OBJECT (self), s));
+  else
+    gst_structure_free (s);
 }
 
 /* pending_messages has no free function: posting takes the reference */
@@ -1085,248 +1057,60 @@ ensure_negotiated (GstOmniFusion *self)
   return GST_FLOW_OK;
 }
 
-/* Emits the window self->next_index and advances. @final closes an open
- * segment at the window's end (all pads ended). */
-static GstFlowReturn
-emit_window (
-    GstOmniFusion *self, GPtrArray *pads, gboolean timed_out, gboolean final)
+/* The window self->next_index, taken out of the queue (or an empty one). */
+static OmniFusionWindow *
+pop_window (GstOmniFusion *self)
 {
-  GstAggregator *agg = GST_AGGREGATOR (self);
-  GstAggregatorPad *srcpad = GST_AGGREGATOR_PAD (agg->srcpad);
-  OmniFusionWindow *w;
-  GstStructure *evidence, *msg;
-  SegmentCtx ctx = { self, 0, FALSE, 0, NULL };
-  OmniModality present, missing = 0;
-  const gchar *vstate, *astate, *tstate, *label = NULL, *kind;
-  const gchar *audio_label = NULL, *text_label = NULL, *visual_label;
-  gdouble audio_risk = 0, text_risk = 0, other_risk, visual_risk, peak = 0;
-  gdouble rms = NAN, baseline = NAN, impact_risk = 0;
-  const gchar *impact_label = NULL;
-  GString *matched = g_string_new (NULL), *missing_str = g_string_new (NULL);
-  GstClockTime s, e, pts, pts_end, dur, stream_start, stream_end;
-  OmniVerdictState state;
-  gchar **values, *caption;
-  guint i, n_obs = 0, segment_id = 0;
-  GstFlowReturn ret = GST_FLOW_OK;
-  OmniFusionObservation obs;
+  OmniFusionWindow *head = g_queue_peek_head (&self->windows);
 
-  if (!g_queue_is_empty (&self->windows)
-      && ((OmniFusionWindow *) g_queue_peek_head (&self->windows))->index
-             == self->next_index)
-    w = g_queue_pop_head (&self->windows);
-  else
-    w = omni_fusion_window_new (self->next_index,
-        window_start (self, self->next_index),
-        window_start (self, self->next_index) + self->cur_window);
-  s = w->start;
-  e = w->end;
+  if (head && head->index == self->next_index)
+    return g_queue_pop_head (&self->windows);
+  return omni_fusion_window_new (self->next_index,
+      window_start (self, self->next_index),
+      window_start (self, self->next_index) + self->cur_window);
+}
 
-  /* modalities */
-  vstate = modality_state (pads, w, OMNI_MODALITY_VIDEO);
-  astate = modality_state (pads, w, OMNI_MODALITY_AUDIO);
-  tstate = modality_state (pads, w, OMNI_MODALITY_TEXT);
-  present = w->present
-            & (OMNI_MODALITY_VIDEO | OMNI_MODALITY_AUDIO | OMNI_MODALITY_TEXT);
-  if (g_str_equal (vstate, "missing")) {
-    missing |= OMNI_MODALITY_VIDEO;
-    g_string_append (missing_str, "video");
-  }
-  if (g_str_equal (astate, "missing")) {
-    missing |= OMNI_MODALITY_AUDIO;
-    g_string_append_printf (
-        missing_str, "%saudio", missing_str->len ? ", " : "");
-  }
-  if (g_str_equal (tstate, "missing")) {
-    missing |= OMNI_MODALITY_TEXT;
-    g_string_append_printf (
-        missing_str, "%stext", missing_str->len ? ", " : "");
-  }
+/* What each modality did during a window. */
+typedef struct {
+  const gchar *video, *audio, *text;
+  OmniModality present, missing;
+  gchar *missing_str; /* "video, audio" */
+} ModalityStates;
 
-  /* audio evidence: loud events against the running level of the stream
-   * (a baseline that follows the non-silent windows, faster up than down),
-   * and bursts of impulsive onsets */
-  if (w->rhythm_buffers) {
-    rms = omni_fusion_window_rms_db (w);
-    if (!self->have_baseline && rms >= self->policy->silence_db) {
-      self->baseline_db = rms;
-      self->have_baseline = TRUE;
-    }
-    if (self->have_baseline) {
-      baseline = self->baseline_db;
-      audio_risk = omni_fusion_policy_score_loud (
-          self->policy, w->short_term_db, w->peak_db, baseline, &audio_label);
+static void
+modality_states (GPtrArray *pads, OmniFusionWindow *w, ModalityStates *m)
+{
+  GString *missing = g_string_new (NULL);
+  const gchar *states[3];
+  static const gchar *names[3] = { "video", "audio", "text" };
+  static const OmniModality mods[3]
+      = { OMNI_MODALITY_VIDEO, OMNI_MODALITY_AUDIO, OMNI_MODALITY_TEXT };
+  guint i;
+
+  m->present = w->present & (mods[0] | mods[1] | mods[2]);
+  m->missing = 0;
+  for (i = 0; i < 3; i++) {
+    states[i] = modality_state (pads, w, mods[i]);
+    if (g_str_equal (states[i], "missing")) {
+      m->missing |= mods[i];
+      g_string_append_printf (
+          missing, "%s%s", missing->len ? ", " : "", names[i]);
     }
   }
-  if (w->rhythm_buffers || w->impulses) {
-    impact_risk = omni_fusion_policy_score_impacts (
-        self->policy, omni_fusion_window_impulse_rate (w), &impact_label);
-    if (impact_risk > audio_risk) {
-      audio_risk = impact_risk;
-      audio_label = impact_label;
-    }
-  }
-  if (w->audio_class_risk > audio_risk) {
-    audio_risk = w->audio_class_risk;
-    audio_label = w->audio_class_label;
-  }
-  text_risk = omni_fusion_policy_score_text (
-      self->policy, w->text->str, matched, &text_label);
-  other_risk = w->other_class_risk;
-  visual_risk = omni_fusion_window_visual_risk (w, &visual_label);
+  m->video = states[0];
+  m->audio = states[1];
+  m->text = states[2];
+  m->missing_str = g_string_free (missing, FALSE);
+}
 
-  /* observations -> hysteresis */
-  ctx.window_start = s;
-  {
-    gdouble side = 0;
-    const gchar *side_label = NULL, *side_source = NULL;
+/* Output PTS and duration of a window starting at running time @s, in
+ * the source segment. */
+static GstClockTime
+output_timing (GstOmniFusion *self, GstClockTime s, GstClockTime *dur)
+{
+  GstAggregatorPad *srcpad = GST_AGGREGATOR_PAD (GST_AGGREGATOR (self)->srcpad);
+  GstClockTime pts, pts_end;
 
-    if (audio_risk > side) {
-      side = audio_risk;
-      side_label = audio_label;
-      side_source = "audio";
-    }
-    if (text_risk > side) {
-      side = text_risk;
-      side_label = text_label;
-      side_source = "text";
-    }
-    if (other_risk > side) {
-      side = other_risk;
-      side_label = w->other_class_label;
-      side_source = "video";
-    }
-
-    for (i = 0; i < w->frames->len; i++) {
-      obs = g_array_index (w->frames, OmniFusionObservation, i);
-      if (side > obs.risk) {
-        obs.risk = side;
-        obs.label = side_label;
-        obs.source = side_source;
-      }
-      if (obs.risk > peak || (!label && obs.label)) {
-        peak = MAX (peak, obs.risk);
-        label = obs.label;
-      }
-      omni_fusion_hysteresis_push (self->hyst, &obs, on_segment, &ctx);
-      n_obs++;
-    }
-    if (w->frames->len == 0
-        && (w->rhythm_buffers || w->onsets || (w->present & OMNI_MODALITY_TEXT)
-            || w->other_buffers)) {
-      obs.time = s;
-      obs.stream_time = stream_time_of (self, pads, s);
-      obs.risk = side;
-      obs.label = side_label;
-      obs.source = side_source                          ? side_source
-                   : (w->present & OMNI_MODALITY_AUDIO) ? "audio"
-                                                        : "text";
-      peak = side;
-      label = side_label;
-      omni_fusion_hysteresis_push (self->hyst, &obs, on_segment, &ctx);
-      n_obs++;
-    }
-  }
-  stream_start = stream_time_of (self, pads, s);
-  stream_end = stream_time_of (self, pads, s + self->cur_hop);
-  if (final)
-    omni_fusion_hysteresis_close (
-        self->hyst, e, stream_time_of (self, pads, e), "eos", on_segment, &ctx);
-
-  /* verdict */
-  {
-    const OmniFusionSegment *open
-        = omni_fusion_hysteresis_get_segment (self->hyst);
-
-    if (open) {
-      state = OMNI_VERDICT_FLAGGED;
-      label = g_intern_string (open->label);
-      segment_id = open->id;
-    } else if (ctx.flagged) {
-      state = OMNI_VERDICT_FLAGGED;
-      label = ctx.flag_label;
-      segment_id = ctx.flag_id;
-    } else if (w->vclasses.nonfinite || w->aclasses.nonfinite) {
-      /* fail closed: a broken model's window is never "ok" */
-      state = OMNI_VERDICT_ERROR;
-      label = "non-finite-model-output";
-    } else if (n_obs && peak >= self->policy->exit_threshold) {
-      state = OMNI_VERDICT_REVIEW;
-    } else {
-      state = OMNI_VERDICT_OK;
-      label = NULL;
-    }
-  }
-
-  /* the loudness baseline moves after the window was judged; silence
-   * leaves it alone, so speech after a pause is not a rise out of it */
-  if (self->have_baseline && isfinite (rms)
-      && rms >= self->policy->silence_db) {
-    gdouble tau = rms > self->baseline_db ? self->policy->baseline_rise_seconds
-                                          : self->policy->baseline_seconds;
-    gdouble alpha = 1.0 - exp (-(gdouble) self->cur_hop / GST_SECOND / tau);
-
-    self->baseline_db += alpha * (rms - self->baseline_db);
-  }
-
-  /* evidence */
-  evidence = omni_fusion_window_to_evidence (w);
-  kind = omni_fusion_caption_audio_kind (w, self->policy);
-  if (kind)
-    gst_structure_set (evidence, "audio-kind", G_TYPE_STRING, kind, NULL);
-  if (w->rhythm_buffers || w->onsets)
-    gst_structure_set (evidence, "onset-rate", G_TYPE_DOUBLE,
-        omni_fusion_window_onset_rate (w), NULL);
-  if (w->rhythm_buffers || w->impulses)
-    gst_structure_set (evidence, "impulse-rate", G_TYPE_DOUBLE,
-        omni_fusion_window_impulse_rate (w), "impact-risk", G_TYPE_DOUBLE,
-        impact_risk, NULL);
-  if (isfinite (baseline))
-    gst_structure_set (evidence, "loudness-baseline-db", G_TYPE_DOUBLE,
-        baseline, "loudness-excess-db", G_TYPE_DOUBLE,
-        w->short_term_db - baseline, "peak-excess-db", G_TYPE_DOUBLE,
-        w->peak_db - baseline, NULL);
-  if (isfinite (omni_fusion_caption_speech_score (w)))
-    gst_structure_set (evidence, "speech-score", G_TYPE_DOUBLE,
-        omni_fusion_caption_speech_score (w), NULL);
-  if (w->classified_frames)
-    gst_structure_set (
-        evidence, "visual-risk", G_TYPE_DOUBLE, visual_risk, NULL);
-  if (visual_label)
-    gst_structure_set (
-        evidence, "visual-label", G_TYPE_STRING, visual_label, NULL);
-  if (w->rhythm_buffers || w->onsets || w->aclasses.n)
-    gst_structure_set (evidence, "audio-risk", G_TYPE_DOUBLE, audio_risk, NULL);
-  if (audio_label)
-    gst_structure_set (
-        evidence, "audio-label", G_TYPE_STRING, audio_label, NULL);
-  if (w->present & OMNI_MODALITY_TEXT)
-    gst_structure_set (evidence, "text-risk", G_TYPE_DOUBLE, text_risk,
-        "matched-words", G_TYPE_STRING, matched->str, NULL);
-  if (text_label)
-    gst_structure_set (evidence, "text-label", G_TYPE_STRING, text_label, NULL);
-  if (w->other_buffers)
-    gst_structure_set (evidence, "other-risk", G_TYPE_DOUBLE, other_risk, NULL);
-  if (w->other_class_label)
-    gst_structure_set (
-        evidence, "other-label", G_TYPE_STRING, w->other_class_label, NULL);
-  gst_structure_set (evidence, "observations", G_TYPE_UINT, n_obs, NULL);
-  if (state == OMNI_VERDICT_ERROR) {
-    gchar *cause = g_strdup_printf ("a model gave NaN or infinite scores for "
-                                    "%u video and %u audio analyses",
-        w->vclasses.nonfinite, w->aclasses.nonfinite);
-
-    gst_structure_set (evidence, "error", G_TYPE_STRING, cause, NULL);
-    g_free (cause);
-    peak = NAN; /* unknown, written as null */
-  }
-
-  /* caption */
-  values = omni_fusion_caption_values (w, self->policy, state_name (state),
-      label, peak, missing_str->str, stream_start, stream_end);
-  caption = omni_fusion_caption_render (self->caption, values);
-  g_strfreev (values);
-
-  /* output timing, in the source segment (running time = window time) */
   GST_OBJECT_LOCK (self);
   pts = gst_segment_position_from_running_time (
       &srcpad->segment, GST_FORMAT_TIME, s);
@@ -1348,79 +1132,144 @@ emit_window (
     pts = s;
   if (!GST_CLOCK_TIME_IS_VALID (pts_end) || pts_end < pts)
     pts_end = pts + self->cur_hop;
-  dur = pts_end - pts;
+  *dur = pts_end - pts;
+  return pts;
+}
+
+/* The spoken words a category rule flagged, with their spans (for
+ * omnicensor's bleeps); NULL when none. JSON only: the meta's evidence is
+ * flat. */
+static JsonArray *
+flagged_words (GstOmniFusion *self, const OmniFusionVerdict *v)
+{
+  OmniFusionRules *rules = self->policy->rules;
+  JsonArray *a = NULL;
+  guint i;
+
+  for (i = 0; i < v->hits->len; i++) {
+    const OmniFusionHit *h = &g_array_index (v->hits, OmniFusionHit, i);
+    OmniFusionRule *r = omni_fusion_rules_get_rule (rules, h->rule);
+    OmniFusionCategory *c = omni_fusion_rules_get_category (rules, h->category);
+    JsonObject *o;
+
+    if (!r || r->source != OMNI_FUSION_RULE_SPEECH
+        || (c && h->risk < c->threshold))
+      continue;
+    o = json_object_new ();
+    json_object_set_string_member (o, "word", h->what);
+    json_object_set_int_member (o, "start", (gint64) h->start);
+    json_object_set_int_member (o, "end", (gint64) h->end);
+    json_object_set_string_member (o, "category", h->category);
+    json_object_set_string_member (o, "rule", h->rule);
+    json_object_set_double_member (o, "risk", h->risk);
+    if (!a)
+      a = json_array_new ();
+    json_array_add_object_element (a, o);
+  }
+  return a;
+}
+
+static GstBuffer *
+events_buffer (GstOmniFusion *self, const GstStructure *msg,
+    const ModalityStates *m, const OmniFusionVerdict *v)
+{
+  JsonArray *words = flagged_words (self, v);
+  JsonObject *o = json_object_new (), *mods = json_object_new ();
+  GString *lines = self->pending_lines;
+  GstBuffer *buf;
+
+  json_object_set_string_member (o, "type", "window");
+  json_object_set_int_member (o, "schema", OMNI_FUSION_EVENTS_SCHEMA);
+  omni_json_object_set_structure_fields (o, msg);
+  json_object_set_string_member (mods, "video", m->video);
+  json_object_set_string_member (mods, "audio", m->audio);
+  json_object_set_string_member (mods, "text", m->text);
+  json_object_set_object_member (o, "modalities", mods);
+  json_object_remove_member (o, "video");
+  json_object_remove_member (o, "audio");
+  json_object_remove_member (o, "text");
+  if (words)
+    json_object_set_array_member (
+        json_object_get_object_member (o, "evidence"), "flagged-words", words);
+  append_json_line (lines, o);
+  buf = gst_buffer_new_memdup (lines->str, lines->len);
+  g_string_truncate (lines, 0);
+  return buf;
+}
+
+/* An empty window in caption mode: a GAP event, so that textoverlay and
+ * webvttenc move on. The mandatory events go first when no buffer has
+ * yet. */
+static void
+push_gap (GstOmniFusion *self, GstClockTime pts, GstClockTime dur)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstCaps *caps = gst_pad_get_current_caps (agg->srcpad);
+
+  if (self->need_segment_event && caps) {
+    gst_aggregator_set_src_caps (agg, caps);
+    self->need_segment_event = FALSE;
+  }
+  gst_clear_caps (&caps);
+  gst_pad_push_event (agg->srcpad, gst_event_new_gap (pts, dur));
+  GST_OBJECT_LOCK (self);
+  self->stat_gaps++;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The push step: the window's buffer (or GAP), then its messages. */
+static GstFlowReturn
+push_window (GstOmniFusion *self, OmniFusionWindow *w,
+    const OmniFusionVerdict *v, const GstStructure *evidence,
+    const gchar *caption, const ModalityStates *m, GstClockTime stream_start,
+    gboolean timed_out)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstAggregatorPad *srcpad = GST_AGGREGATOR_PAD (agg->srcpad);
+  GstClockTime dur, pts = output_timing (self, w->start, &dur);
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstStructure *msg;
 
   GST_LOG_OBJECT (self,
       "window %" G_GUINT64_FORMAT " [%" GST_TIME_FORMAT ", %" GST_TIME_FORMAT
       ") %s risk %.3f video:%s audio:%s text:%s%s: %s",
-      w->index, GST_TIME_ARGS (s), GST_TIME_ARGS (e), state_name (state), peak,
-      vstate, astate, tstate, timed_out ? " (timed out)" : "", caption);
+      w->index, GST_TIME_ARGS (w->start), GST_TIME_ARGS (w->end),
+      state_name (v->state), v->risk, m->video, m->audio, m->text,
+      timed_out ? " (timed out)" : "", caption);
 
   msg = gst_structure_new ("omnifusion", "timestamp", G_TYPE_UINT64, pts,
       "stream-time", G_TYPE_UINT64, stream_start, "running-time", G_TYPE_UINT64,
-      s, "duration", G_TYPE_UINT64, dur, "window-start", G_TYPE_UINT64, s,
-      "window-end", G_TYPE_UINT64, e, "index", G_TYPE_UINT64, w->index, "state",
-      G_TYPE_STRING, state_name (state), "label", G_TYPE_STRING, label, "risk",
-      G_TYPE_DOUBLE, peak, "caption", G_TYPE_STRING, caption, "present",
-      OMNI_TYPE_MODALITY, present, "missing", OMNI_TYPE_MODALITY, missing,
-      "video", G_TYPE_STRING, vstate, "audio", G_TYPE_STRING, astate, "text",
-      G_TYPE_STRING, tstate, "segment-id", G_TYPE_UINT, segment_id, "evidence",
+      w->start, "duration", G_TYPE_UINT64, dur, "window-start", G_TYPE_UINT64,
+      w->start, "window-end", G_TYPE_UINT64, w->end, "index", G_TYPE_UINT64,
+      w->index, "state", G_TYPE_STRING, state_name (v->state), "label",
+      G_TYPE_STRING, v->label, "risk", G_TYPE_DOUBLE, v->risk, "caption",
+      G_TYPE_STRING, caption, "present", OMNI_TYPE_MODALITY, m->present,
+      "missing", OMNI_TYPE_MODALITY, m->missing, "video", G_TYPE_STRING,
+      m->video, "audio", G_TYPE_STRING, m->audio, "text", G_TYPE_STRING,
+      m->text, "segment-id", G_TYPE_UINT, v->segment_id, "evidence",
       GST_TYPE_STRUCTURE, evidence, NULL);
 
   gst_aggregator_selected_samples (agg, pts, GST_CLOCK_TIME_NONE, dur, NULL);
 
-  if (self->output == OUTPUT_CAPTIONS && present == 0) {
-    /* An empty window: a GAP event, so that textoverlay and webvttenc
-     * move on. The mandatory events go first when no buffer has yet. */
-    GstCaps *caps = gst_pad_get_current_caps (agg->srcpad);
-
-    if (self->need_segment_event && caps) {
-      gst_aggregator_set_src_caps (agg, caps);
-      self->need_segment_event = FALSE;
-    }
-    gst_clear_caps (&caps);
-    gst_pad_push_event (agg->srcpad, gst_event_new_gap (pts, dur));
-    GST_OBJECT_LOCK (self);
-    self->stat_gaps++;
-    GST_OBJECT_UNLOCK (self);
+  if (self->output == OUTPUT_CAPTIONS && m->present == 0) {
+    push_gap (self, pts, dur);
   } else {
     GstBuffer *buf;
     OmniFusionMeta *meta;
 
-    if (self->output == OUTPUT_CAPTIONS) {
-      gsize len = strlen (caption);
-
-      buf = gst_buffer_new_memdup (caption, len);
-    } else {
-      JsonObject *o = json_object_new ();
-      GString *lines = self->pending_lines;
-
-      json_object_set_string_member (o, "type", "window");
-      gst_structure_foreach (msg, structure_field_to_json, o);
-      {
-        JsonObject *mods = json_object_new ();
-
-        json_object_set_string_member (mods, "video", vstate);
-        json_object_set_string_member (mods, "audio", astate);
-        json_object_set_string_member (mods, "text", tstate);
-        json_object_set_object_member (o, "modalities", mods);
-        json_object_remove_member (o, "video");
-        json_object_remove_member (o, "audio");
-        json_object_remove_member (o, "text");
-      }
-      append_json_line (lines, o);
-      buf = gst_buffer_new_memdup (lines->str, lines->len);
-      g_string_truncate (lines, 0);
-    }
+    if (self->output == OUTPUT_CAPTIONS)
+      buf = gst_buffer_new_memdup (caption, strlen (caption));
+    else
+      buf = events_buffer (self, msg, m, v);
     GST_BUFFER_PTS (buf) = pts;
     GST_BUFFER_DURATION (buf) = dur;
     if (w->index == 0 || self->need_segment_event)
       GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     meta = omni_buffer_add_fusion_meta (
-        buf, s, e, caption, state, label, peak, evidence);
+        buf, w->start, w->end, caption, v->state, v->label, v->risk, evidence);
     if (meta) {
-      meta->present = present;
-      meta->missing = missing;
+      meta->present = m->present;
+      meta->missing = m->missing;
     }
     self->need_segment_event = FALSE;
     ret = gst_aggregator_finish_buffer (agg, buf);
@@ -1429,7 +1278,7 @@ emit_window (
   GST_OBJECT_LOCK (self);
   srcpad->segment.position = pts + dur;
   self->stat_windows++;
-  if (timed_out && missing)
+  if (timed_out && m->missing)
     self->stat_timeouts++;
   GST_OBJECT_UNLOCK (self);
 
@@ -1440,12 +1289,45 @@ emit_window (
         GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), msg));
   else
     gst_structure_free (msg);
+  return ret;
+}
+
+/* Emits the window self->next_index and advances: judge, evidence,
+ * caption, push. @final closes an open segment at the window's end (all
+ * pads ended). */
+static GstFlowReturn
+emit_window (
+    GstOmniFusion *self, GPtrArray *pads, gboolean timed_out, gboolean final)
+{
+  OmniFusionWindow *w = pop_window (self);
+  OmniFusionJudgeInput in;
+  OmniFusionVerdict v;
+  ModalityStates m;
+  GstStructure *evidence;
+  gchar *caption;
+  GstFlowReturn ret;
+
+  modality_states (pads, w, &m);
+  in.stream_start = stream_time_of (self, pads, w->start);
+  in.final = final;
+  in.stream_end
+      = final ? stream_time_of (self, pads, w->end) : GST_CLOCK_TIME_NONE;
+  in.hop = self->cur_hop;
+  omni_fusion_verdict_init (&v);
+  omni_fusion_judge_window (self->judge, w, &in, &v, on_segment, self);
+  evidence = omni_fusion_judge_evidence (w, self->policy, &v);
+  caption = omni_fusion_caption_for_window (self->caption, w, self->policy, &v,
+      self->tracks, m.missing_str, in.stream_start,
+      stream_time_of (self, pads, w->start + self->cur_hop));
+
+  ret = push_window (
+      self, w, &v, evidence, caption, &m, in.stream_start, timed_out);
 
   self->next_index++;
   gst_structure_free (evidence);
   g_free (caption);
-  g_string_free (matched, TRUE);
-  g_string_free (missing_str, TRUE);
+  g_free (m.missing_str);
+  omni_fusion_verdict_clear (&v);
   omni_fusion_window_free (w);
   return ret;
 }
@@ -1560,7 +1442,9 @@ gst_omni_fusion_aggregate (GstAggregator *agg, gboolean timeout)
     if (all_ended) {
       guint n = g_queue_get_length (&self->windows);
 
-      if (n == 0 && !omni_fusion_hysteresis_is_flagged (self->hyst)) {
+      if (n == 0
+          && !omni_fusion_hysteresis_is_flagged (
+              omni_fusion_judge_get_hysteresis (self->judge))) {
         GST_DEBUG_OBJECT (self, "all pads ended");
         ret = GST_FLOW_EOS;
         goto done;
@@ -1672,6 +1556,7 @@ gst_omni_fusion_sink_event (
       gint n, d;
 
       pad->modality = OMNI_MODALITY_VIDEO;
+      pad->have_vinfo = gst_video_info_from_caps (&pad->vinfo, caps);
       if (gst_structure_get_fraction (st, "framerate", &n, &d) && n > 0
           && d > 0)
         pad->frame_duration = gst_util_uint64_scale_int (GST_SECOND, d, n);
@@ -1742,20 +1627,28 @@ gst_omni_fusion_fixate_src_caps (GstAggregator *agg, GstCaps *caps)
 static void
 reset_stream (GstOmniFusion *self, const gchar *close_reason)
 {
-  if (self->hyst && omni_fusion_hysteresis_is_flagged (self->hyst)) {
+  if (self->judge
+      && omni_fusion_hysteresis_is_flagged (
+          omni_fusion_judge_get_hysteresis (self->judge))) {
     GPtrArray *pads = snapshot_pads (self);
-    SegmentCtx ctx = { self, 0, FALSE, 0, NULL };
     GstClockTime end = window_start (self, self->next_index);
 
-    omni_fusion_hysteresis_close (self->hyst, end,
-        stream_time_of (self, pads, end), close_reason, on_segment, &ctx);
+    omni_fusion_judge_close (self->judge, end, stream_time_of (self, pads, end),
+        close_reason, on_segment, self);
     post_pending_messages (self);
     g_ptr_array_unref (pads);
+  }
+  if (self->judge) {
+    /* category segments that were open end at their last hit */
+    omni_fusion_judge_close_categories (self->judge);
+    post_pending_messages (self);
   }
   g_queue_clear_full (&self->windows, (GDestroyNotify) omni_fusion_window_free);
   self->have_origin = FALSE;
   self->next_index = 0;
-  self->have_baseline = FALSE;
+  if (self->judge)
+    omni_fusion_judge_reset (self->judge);
+  omni_fusion_tracks_reset (self->tracks);
   self->need_segment_event = TRUE;
 }
 
@@ -1830,9 +1723,10 @@ gst_omni_fusion_start (GstAggregator *agg)
             self->policy->exit_threshold, self->policy->enter_threshold));
     goto fail;
   }
-  self->hyst = omni_fusion_hysteresis_new (self->policy->enter_threshold,
-      self->policy->exit_threshold, self->policy->enter_frames,
-      self->policy->exit_frames);
+  self->judge = omni_fusion_judge_new (self->policy,
+      self->policy->enter_threshold, self->policy->exit_threshold,
+      self->policy->enter_frames, self->policy->exit_frames);
+  omni_fusion_judge_set_category_func (self->judge, on_category_segment, self);
   GST_OBJECT_LOCK (self);
   self->have_effective = TRUE;
   self->eff_enter_threshold = self->policy->enter_threshold;
@@ -1874,7 +1768,7 @@ gst_omni_fusion_stop (GstAggregator *agg)
   GST_OBJECT_LOCK (self);
   self->have_effective = FALSE;
   GST_OBJECT_UNLOCK (self);
-  g_clear_pointer (&self->hyst, omni_fusion_hysteresis_free);
+  g_clear_pointer (&self->judge, omni_fusion_judge_free);
   g_clear_pointer (&self->policy, omni_fusion_policy_free);
   g_clear_pointer (&self->caption, omni_fusion_caption_template_free);
   g_clear_pointer (&self->model_id, g_free);
@@ -1899,8 +1793,8 @@ gst_omni_fusion_flush (GstAggregator *agg)
 
   GST_DEBUG_OBJECT (self, "flush");
   reset_stream (self, "flush");
-  if (self->hyst)
-    omni_fusion_hysteresis_reset (self->hyst);
+  if (self->judge)
+    omni_fusion_judge_reset (self->judge);
   return GST_FLOW_OK;
 }
 
@@ -2020,13 +1914,14 @@ gst_omni_fusion_finalize (GObject *object)
   GstOmniFusion *self = GST_OMNI_FUSION (object);
 
   g_queue_clear_full (&self->windows, (GDestroyNotify) omni_fusion_window_free);
-  omni_fusion_hysteresis_free (self->hyst);
+  omni_fusion_judge_free (self->judge);
   omni_fusion_policy_free (self->policy);
   omni_fusion_caption_template_free (self->caption);
   g_free (self->policy_location);
   g_free (self->caption_format);
   g_free (self->model_id);
   g_hash_table_unref (self->sha256_cache);
+  omni_fusion_tracks_free (self->tracks);
   g_string_free (self->pending_lines, TRUE);
   g_ptr_array_foreach (self->pending_messages,
       (GFunc) (void (*) (void)) gst_message_unref, NULL);
@@ -2139,14 +2034,16 @@ gst_omni_fusion_class_init (GstOmniFusionClass *klass)
   /**
    * GstOmniFusion:caption-format:
    *
-   * Template of the captions: {visual}, {classes}, {audio}, {audio-kind},
-   * {tempo}, {loudness}, {transcript}, {verdict}, {state}, {label},
-   * {risk}, {start}, {end}, {missing}, {index}; [ ... ] is left out when a
-   * placeholder in it is empty; \ escapes.
+   * Template of the captions: {sentence} (the default: the window in
+   * sentences, most salient first), its parts {objects}, {faces},
+   * {tracks}, {speech}, {screen-text}, {scene}, and {visual}, {classes},
+   * {audio}, {audio-kind}, {tempo}, {loudness}, {transcript}, {verdict},
+   * {state}, {label}, {risk}, {start}, {end}, {missing}, {index}; [ ... ]
+   * is left out when a placeholder in it is empty; \ escapes.
    */
   g_object_class_install_property (gobject_class, PROP_CAPTION_FORMAT,
       g_param_spec_string ("caption-format", "Caption format",
-          "Caption template ({visual}, {audio}, {transcript}, {verdict}, ...; "
+          "Caption template ({sentence}, {objects}, {speech}, {verdict}, ...; "
           "[optional group])",
           OMNI_FUSION_CAPTION_DEFAULT_FORMAT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
@@ -2223,6 +2120,7 @@ gst_omni_fusion_init (GstOmniFusion *self)
   g_queue_init (&self->windows);
   self->pending_lines = g_string_new (NULL);
   self->pending_messages = g_ptr_array_new ();
+  self->tracks = omni_fusion_tracks_new ();
   self->sha256_cache
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 

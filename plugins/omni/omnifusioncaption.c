@@ -20,7 +20,8 @@
 static const gchar *const field_names[OMNI_FUSION_CAPTION_N_FIELDS + 1]
     = { "visual", "classes", "audio", "audio-kind", "tempo", "loudness",
         "transcript", "verdict", "state", "label", "risk", "start", "end",
-        "missing", "index", NULL };
+        "missing", "index", "sentence", "objects", "faces", "tracks", "speech",
+        "screen-text", "scene", NULL };
 
 typedef enum {
   TOKEN_LITERAL,
@@ -431,4 +432,60 @@ omni_fusion_caption_values (const OmniFusionWindow *w,
       v[i] = g_strdup ("");
   }
   return v;
+}
+
+static void
+take_value (gchar **values, OmniFusionCaptionField field, gchar *value)
+{
+  if (!value)
+    return;
+  g_free (values[field]);
+  values[field] = value;
+}
+
+static const gchar *
+state_word (OmniVerdictState state)
+{
+  switch (state) {
+  case OMNI_VERDICT_FLAGGED:
+    return "flagged";
+  case OMNI_VERDICT_REVIEW:
+    return "review";
+  case OMNI_VERDICT_OK:
+    return "ok";
+  case OMNI_VERDICT_ERROR:
+  default:
+    return "error";
+  }
+}
+
+/**
+ * omni_fusion_caption_for_window:
+ *
+ * Returns: (transfer full): the caption of a judged window
+ */
+gchar *
+omni_fusion_caption_for_window (const OmniFusionCaptionTemplate *t,
+    const OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionVerdict *v, OmniFusionTracks *tracks, const gchar *missing,
+    GstClockTime stream_start, GstClockTime stream_end)
+{
+  gchar **values = omni_fusion_caption_values (w, policy, state_word (v->state),
+      v->label, v->risk, missing, stream_start, stream_end);
+  OmniFusionSentence s;
+  gchar *caption;
+
+  omni_fusion_sentence_build (&s, w, policy, v, tracks);
+  take_value (values, OMNI_FUSION_CAPTION_SENTENCE,
+      omni_fusion_sentence_join (&s, missing));
+  take_value (values, OMNI_FUSION_CAPTION_OBJECTS, g_strdup (s.objects));
+  take_value (values, OMNI_FUSION_CAPTION_FACES, g_strdup (s.faces));
+  take_value (values, OMNI_FUSION_CAPTION_TRACKS, g_strdup (s.tracks));
+  take_value (values, OMNI_FUSION_CAPTION_SPEECH, g_strdup (s.speech));
+  take_value (values, OMNI_FUSION_CAPTION_SCREEN_TEXT, g_strdup (s.screen));
+  take_value (values, OMNI_FUSION_CAPTION_SCENE, g_strdup (s.scene));
+  omni_fusion_sentence_clear (&s);
+  caption = omni_fusion_caption_render (t, values);
+  g_strfreev (values);
+  return caption;
 }

@@ -7,12 +7,17 @@
 
 #include <gst/gst.h>
 
+#include "omnifusionjudge.h"
 #include "omnifusionpolicy.h"
+#include "omnifusionsentence.h"
 #include "omnifusionwindow.h"
 
 G_BEGIN_DECLS
 
-#define OMNI_FUSION_CAPTION_DEFAULT_FORMAT                                     \
+/* The default: the sentence form (omnifusionsentence.c). */
+#define OMNI_FUSION_CAPTION_DEFAULT_FORMAT "{sentence}"
+/* The default before issue 17: class, audio, transcript, verdict. */
+#define OMNI_FUSION_CAPTION_CLASSIC_FORMAT                                     \
   "[{visual}; ][{audio}; ][\xe2\x80\x9c{transcript}\xe2\x80\x9d; ]{verdict}"   \
   "[ ({missing})]"
 
@@ -33,6 +38,13 @@ typedef enum {
   OMNI_FUSION_CAPTION_END,
   OMNI_FUSION_CAPTION_MISSING,
   OMNI_FUSION_CAPTION_INDEX,
+  OMNI_FUSION_CAPTION_SENTENCE,
+  OMNI_FUSION_CAPTION_OBJECTS,
+  OMNI_FUSION_CAPTION_FACES,
+  OMNI_FUSION_CAPTION_TRACKS,
+  OMNI_FUSION_CAPTION_SPEECH,
+  OMNI_FUSION_CAPTION_SCREEN_TEXT,
+  OMNI_FUSION_CAPTION_SCENE,
   OMNI_FUSION_CAPTION_N_FIELDS
 } OmniFusionCaptionField;
 
@@ -52,6 +64,13 @@ gchar **omni_fusion_caption_values (const OmniFusionWindow *w,
     const OmniFusionPolicy *policy, const gchar *state, const gchar *label,
     gdouble risk, const gchar *missing, GstClockTime stream_start,
     GstClockTime stream_end);
+
+/* The caption of a judged window through template @t; @tracks (nullable)
+ * holds the previous window's tracks and is updated. */
+gchar *omni_fusion_caption_for_window (const OmniFusionCaptionTemplate *t,
+    const OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionVerdict *verdict, OmniFusionTracks *tracks,
+    const gchar *missing, GstClockTime stream_start, GstClockTime stream_end);
 
 G_END_DECLS
 

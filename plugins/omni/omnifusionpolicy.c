@@ -1,4 +1,4 @@
-/* gst-omni: omnifusion's moderation policy and hysteresis
+/* gst-omni: omnifusion's moderation policy: reading and scoring
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The policy turns evidence into a risk in [0,1] and a label:
@@ -14,11 +14,9 @@
  *    times a weight;
  *  - text: a word/phrase list matched on whole words of case-folded,
  *    NFKC-normalised transcripts.
- *
- * The hysteresis is a Schmitt trigger with run lengths, the usual cure for
- * per-frame classifier jitter: a segment opens after N consecutive
- * observations at or above the enter threshold and closes after M
- * consecutive observations below the exit threshold (exit < enter).
+
+ * The hysteresis that turns risks into segments is in
+ * omnifusionhysteresis.c.
  *
  * The policy file format (keyfile or JSON) is documented in docs/policy.md.
  * This file has its own small line-oriented keyfile reader because GKeyFile
@@ -33,6 +31,7 @@
 #include <json-glib/json-glib.h>
 
 #include "omnifusionpolicy.h"
+#include "omnifusionrules.h"
 
 /* clang-format off */
 G_DEFINE_QUARK (omni-fusion-policy-error-quark, omni_fusion_policy_error);
@@ -106,6 +105,7 @@ omni_fusion_policy_new_default (void)
   p->text_label = g_strdup ("language");
   p->text_weight = 1.0;
   p->words = g_new0 (gchar *, 1);
+  p->rules = omni_fusion_rules_new_default ();
   return p;
 }
 
@@ -122,6 +122,7 @@ omni_fusion_policy_free (OmniFusionPolicy *p)
   g_free (p->impact_label);
   g_free (p->text_label);
   g_strfreev (p->words);
+  omni_fusion_rules_free (p->rules);
   g_free (p);
 }
 
@@ -133,6 +134,8 @@ typedef enum {
   GROUP_AUDIO,
   GROUP_IMPACTS,
   GROUP_TEXT,
+  GROUP_RULE,
+  GROUP_CATEGORY,
 } GroupKind;
 
 static const gchar *const policy_keys[] = { "name", "enter-threshold",
@@ -144,8 +147,12 @@ static const gchar *const audio_keys[] = { "label", "weight", "spike-db",
 static const gchar *const impact_keys[]
     = { "label", "weight", "impulses-per-second", NULL };
 static const gchar *const text_keys[] = { "label", "weight", "words", NULL };
-static const gchar *const group_names[]
-    = { "policy", "label NAME", "audio", "impacts", "text", NULL };
+static const gchar *const rule_keys[] = { "category", "source", "labels",
+  "words", "words-file", "min-score", "min-area", "weight", NULL };
+static const gchar *const category_keys[]
+    = { "threshold", "min-hits", "gap-ms", NULL };
+static const gchar *const group_names[] = { "policy", "label NAME", "audio",
+  "impacts", "text", "rule NAME", "category NAME", NULL };
 
 static const gchar *const *
 keys_of (GroupKind kind)
@@ -159,6 +166,10 @@ keys_of (GroupKind kind)
     return audio_keys;
   case GROUP_IMPACTS:
     return impact_keys;
+  case GROUP_RULE:
+    return rule_keys;
+  case GROUP_CATEGORY:
+    return category_keys;
   case GROUP_TEXT:
   default:
     return text_keys;
@@ -219,6 +230,8 @@ typedef struct {
 typedef struct {
   OmniFusionPolicy *policy;
   const gchar *source;
+  OmniFusionRule *cur_rule; /* [rule NAME] being read */
+  OmniFusionCategory *cur_category;
   gboolean have_labels; /* the file defines its own label set */
   guint enter_line, exit_line;
 } Builder;
@@ -385,6 +398,92 @@ fold_text (const gchar *s)
   return folded;
 }
 
+/* words-file: relative to the policy file's folder */
+static gboolean
+rule_words_file (Builder *b, OmniFusionRule *r, const gchar *file, guint line,
+    GError **error)
+{
+  gchar *dir = g_path_get_dirname (b->source);
+  gchar *path = g_path_is_absolute (file) ? g_strdup (file)
+                                          : g_build_filename (dir, file, NULL);
+  GError *err = NULL;
+  gboolean ok = omni_fusion_rules_add_words_file (
+      b->policy->rules, r->name, path, &err);
+
+  g_free (dir);
+  g_free (path);
+  if (!ok) {
+    g_set_error (error, OMNI_FUSION_POLICY_ERROR,
+        OMNI_FUSION_POLICY_ERROR_VALUE, "%s:%u: words-file: %s", b->source,
+        line, err->message);
+    g_clear_error (&err);
+  }
+  return ok;
+}
+
+static gboolean
+apply_rule_key (Builder *b, OmniFusionRule *r, const gchar *group,
+    const gchar *key, const Value *v, GError **error)
+{
+  gchar *str = NULL;
+  gboolean ok;
+
+  if (g_str_equal (key, "min-score"))
+    return value_double (b, key, v, 0, 1, &r->min_score, error);
+  if (g_str_equal (key, "min-area"))
+    return value_double (b, key, v, 0, 1, &r->min_area, error);
+  if (g_str_equal (key, "weight"))
+    return value_double (b, key, v, 0, 100, &r->weight, error);
+  if (g_str_equal (key, "labels"))
+    return value_list (b, key, v, &r->labels, error);
+  if (g_str_equal (key, "words")) {
+    gchar **words = NULL;
+
+    if (!value_list (b, key, v, &words, error))
+      return FALSE;
+    omni_fusion_rules_add_words (
+        b->policy->rules, r->name, (const gchar *const *) words);
+    g_strfreev (words);
+    return TRUE;
+  }
+  if (!value_string (b, key, v, &str, error))
+    return FALSE;
+  if (g_str_equal (key, "category")) {
+    g_free (r->category);
+    r->category = str;
+    return TRUE;
+  }
+  if (g_str_equal (key, "source")) {
+    r->source = omni_fusion_rule_source_from_string (str, &ok);
+    g_free (str);
+    if (!ok)
+      FAIL (b, v->line, OMNI_FUSION_POLICY_ERROR_VALUE,
+          "[%s] source must be objects, faces, speech, screen-text, visual or "
+          "audio",
+          group);
+    return TRUE;
+  }
+  ok = rule_words_file (b, r, str, v->line, error);
+  g_free (str);
+  return ok;
+}
+
+static gboolean
+apply_category_key (Builder *b, OmniFusionCategory *c, const gchar *key,
+    const Value *v, GError **error)
+{
+  guint ms;
+
+  if (g_str_equal (key, "threshold"))
+    return value_double (b, key, v, 0, 1, &c->threshold, error);
+  if (g_str_equal (key, "min-hits"))
+    return value_uint (b, key, v, 1, 100000, &c->min_hits, error);
+  if (!value_uint (b, key, v, 0, 3600000, &ms, error))
+    return FALSE;
+  c->gap = ms * GST_MSECOND;
+  return TRUE;
+}
+
 static gboolean
 apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
     const gchar *group, const gchar *key, const Value *v, GError **error)
@@ -477,6 +576,10 @@ apply_key (Builder *b, GroupKind kind, OmniFusionLabelRule *rule,
     if (g_str_equal (key, "weight"))
       return value_double (b, key, v, 0, 100, &p->impact_weight, error);
     return value_double (b, key, v, 0.01, 1000, &p->impact_rate, error);
+  case GROUP_RULE:
+    return apply_rule_key (b, b->cur_rule, group, key, v, error);
+  case GROUP_CATEGORY:
+    return apply_category_key (b, b->cur_category, key, v, error);
   case GROUP_TEXT:
   default:
     if (g_str_equal (key, "label"))
@@ -512,7 +615,21 @@ group_kind (const gchar *name, GroupKind *kind, const gchar **label_name)
     *kind = GROUP_IMPACTS;
   else if (g_str_equal (name, "text"))
     *kind = GROUP_TEXT;
-  else if (g_str_has_prefix (name, "label ") && name[6] != '\0') {
+  else if (g_str_has_prefix (name, "rule ") && name[5] != '\0') {
+    *kind = GROUP_RULE;
+    *label_name = name + 5;
+    while (**label_name == ' ')
+      (*label_name)++;
+    if (!**label_name)
+      return FALSE;
+  } else if (g_str_has_prefix (name, "category ") && name[9] != '\0') {
+    *kind = GROUP_CATEGORY;
+    *label_name = name + 9;
+    while (**label_name == ' ')
+      (*label_name)++;
+    if (!**label_name)
+      return FALSE;
+  } else if (g_str_has_prefix (name, "label ") && name[6] != '\0') {
     *kind = GROUP_LABEL;
     *label_name = name + 6;
     while (**label_name == ' ')
@@ -633,6 +750,12 @@ parse_keyfile (Builder *b, const gchar *data, GError **error)
         ok = FALSE;
         break;
       }
+      if (kind == GROUP_RULE)
+        b->cur_rule
+            = omni_fusion_rules_ensure_rule (b->policy->rules, label_name);
+      if (kind == GROUP_CATEGORY)
+        b->cur_category
+            = omni_fusion_rules_ensure_category (b->policy->rules, label_name);
       continue;
     }
 
@@ -702,6 +825,49 @@ member_line (GHashTable *lines, JsonObject *object, const gchar *member)
   return line;
 }
 
+static gboolean apply_json_object (Builder *b, GHashTable *lines, JsonObject *o,
+    GroupKind kind, OmniFusionLabelRule *rule, const gchar *group,
+    GError **error);
+
+/* "rules": {NAME: {...}} and "categories": {NAME: {...}} */
+static gboolean
+apply_json_named (Builder *b, GHashTable *lines, const gchar *key,
+    const Value *v, GError **error)
+{
+  gboolean rules = g_str_equal (key, "rules"), ok = TRUE;
+  JsonObject *lo;
+  GList *names, *n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (v->node))
+    FAIL (b, v->line, OMNI_FUSION_POLICY_ERROR_VALUE,
+        "\"%s\" must be an object", key);
+  lo = json_node_get_object (v->node);
+  names = json_object_get_members (lo);
+  for (n = names; ok && n; n = n->next) {
+    JsonNode *ln = json_object_get_member (lo, n->data);
+    gchar *gname = g_strdup_printf (
+        "%s %s", rules ? "rule" : "category", (gchar *) n->data);
+
+    if (!JSON_NODE_HOLDS_OBJECT (ln)) {
+      g_set_error (error, OMNI_FUSION_POLICY_ERROR,
+          OMNI_FUSION_POLICY_ERROR_VALUE, "%s:%u: \"%s\" must be an object",
+          b->source, member_line (lines, lo, n->data), gname);
+      ok = FALSE;
+    } else {
+      if (rules)
+        b->cur_rule = omni_fusion_rules_ensure_rule (b->policy->rules, n->data);
+      else
+        b->cur_category
+            = omni_fusion_rules_ensure_category (b->policy->rules, n->data);
+      ok = apply_json_object (b, lines, json_node_get_object (ln),
+          rules ? GROUP_RULE : GROUP_CATEGORY, NULL, gname, error);
+    }
+    g_free (gname);
+  }
+  g_list_free (names);
+  return ok;
+}
+
 static gboolean
 apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
     OmniFusionLabelRule *rule, const gchar *group, GError **error)
@@ -714,6 +880,11 @@ apply_json_object (Builder *b, GHashTable *lines, JsonObject *o, GroupKind kind,
     Value v = { NULL, json_object_get_member (o, key),
       member_line (lines, o, key) };
 
+    if (kind == GROUP_POLICY
+        && (g_str_equal (key, "rules") || g_str_equal (key, "categories"))) {
+      ok = apply_json_named (b, lines, key, &v, error);
+      continue;
+    }
     if (kind == GROUP_POLICY
         && (g_str_equal (key, "labels") || g_str_equal (key, "audio")
             || g_str_equal (key, "impacts") || g_str_equal (key, "text"))) {
@@ -863,6 +1034,15 @@ omni_fusion_policy_parse (
         source, b.exit_line ? b.exit_line : b.enter_line,
         b.policy->exit_threshold, b.policy->enter_threshold);
     ok = FALSE;
+  }
+  if (ok) {
+    guint i;
+
+    for (i = 0; i < b.policy->rules->rules->len; i++) {
+      OmniFusionRule *r = g_ptr_array_index (b.policy->rules->rules, i);
+
+      omni_fusion_rules_ensure_category (b.policy->rules, r->category);
+    }
   }
   if (ok && b.policy->labels->len == 0) {
     g_set_error (error, OMNI_FUSION_POLICY_ERROR,
@@ -1063,218 +1243,4 @@ omni_fusion_policy_score_text (const OmniFusionPolicy *policy,
     return 0.0;
   *label = g_intern_string (policy->text_label);
   return CLAMP (policy->text_weight, 0.0, 1.0);
-}
-
-/* ---- hysteresis ---------------------------------------------------- */
-
-struct _OmniFusionHysteresis {
-  gdouble enter, exit;
-  guint n_enter, n_exit;
-
-  GArray *run; /* consecutive observations >= enter while not flagged */
-  OmniFusionSegment *segment;
-
-  /* consecutive observations < exit while flagged */
-  guint below;
-  GstClockTime below_start, below_stream_start;
-  gdouble below_sum;
-
-  guint next_id;
-};
-
-void
-omni_fusion_segment_free (OmniFusionSegment *s)
-{
-  if (!s)
-    return;
-  g_free (s->label);
-  g_free (s->peak_label);
-  g_array_unref (s->trigger);
-  g_free (s);
-}
-
-OmniFusionSegment *
-omni_fusion_segment_copy (const OmniFusionSegment *s)
-{
-  OmniFusionSegment *c = g_memdup2 (s, sizeof (*s));
-
-  c->label = g_strdup (s->label);
-  c->peak_label = g_strdup (s->peak_label);
-  c->trigger = g_array_copy (s->trigger);
-  return c;
-}
-
-OmniFusionHysteresis *
-omni_fusion_hysteresis_new (gdouble enter_threshold, gdouble exit_threshold,
-    guint enter_frames, guint exit_frames)
-{
-  OmniFusionHysteresis *h = g_new0 (OmniFusionHysteresis, 1);
-
-  h->enter = enter_threshold;
-  h->exit = MIN (exit_threshold, enter_threshold);
-  h->n_enter = MAX (enter_frames, 1);
-  h->n_exit = MAX (exit_frames, 1);
-  h->run = g_array_new (FALSE, FALSE, sizeof (OmniFusionObservation));
-  return h;
-}
-
-void
-omni_fusion_hysteresis_free (OmniFusionHysteresis *h)
-{
-  if (!h)
-    return;
-  g_array_unref (h->run);
-  omni_fusion_segment_free (h->segment);
-  g_free (h);
-}
-
-void
-omni_fusion_hysteresis_reset (OmniFusionHysteresis *h)
-{
-  g_array_set_size (h->run, 0);
-  g_clear_pointer (&h->segment, omni_fusion_segment_free);
-  h->below = 0;
-  h->below_sum = 0;
-}
-
-static void
-open_segment (
-    OmniFusionHysteresis *h, OmniFusionSegmentFunc func, gpointer user_data)
-{
-  OmniFusionSegment *s = g_new0 (OmniFusionSegment, 1);
-  const OmniFusionObservation *first
-      = &g_array_index (h->run, OmniFusionObservation, 0);
-  guint i;
-
-  s->id = ++h->next_id;
-  s->start = first->time;
-  s->stream_start = first->stream_time;
-  s->end = s->stream_end = GST_CLOCK_TIME_NONE;
-  s->peak = -1;
-  for (i = 0; i < h->run->len; i++) {
-    const OmniFusionObservation *o
-        = &g_array_index (h->run, OmniFusionObservation, i);
-
-    if (o->risk > s->peak) {
-      s->peak = o->risk;
-      g_free (s->peak_label);
-      s->peak_label = g_strdup (o->label);
-    }
-    s->sum += o->risk;
-    s->n++;
-  }
-  s->label = g_strdup (s->peak_label);
-  s->trigger = g_array_copy (h->run);
-  s->wall_opened = g_get_real_time ();
-  g_array_set_size (h->run, 0);
-  h->segment = s;
-  h->below = 0;
-  if (func)
-    func (TRUE, s, user_data);
-}
-
-static void
-close_segment (OmniFusionHysteresis *h, GstClockTime end,
-    GstClockTime stream_end, const gchar *reason, OmniFusionSegmentFunc func,
-    gpointer user_data)
-{
-  OmniFusionSegment *s = h->segment;
-
-  h->segment = NULL;
-  s->end = end;
-  s->stream_end = stream_end;
-  s->wall_closed = g_get_real_time ();
-  s->close_reason = reason;
-  h->below = 0;
-  h->below_sum = 0;
-  if (func)
-    func (FALSE, s, user_data);
-  else
-    omni_fusion_segment_free (s);
-}
-
-/**
- * omni_fusion_hysteresis_push:
- *
- * Feeds one observation, in time order.
- */
-void
-omni_fusion_hysteresis_push (OmniFusionHysteresis *h,
-    const OmniFusionObservation *obs, OmniFusionSegmentFunc func,
-    gpointer user_data)
-{
-  if (!h->segment) {
-    if (obs->risk >= h->enter) {
-      g_array_append_val (h->run, *obs);
-      if (h->run->len >= h->n_enter)
-        open_segment (h, func, user_data);
-    } else {
-      g_array_set_size (h->run, 0);
-    }
-    return;
-  }
-
-  if (obs->risk < h->exit) {
-    if (h->below == 0) {
-      h->below_start = obs->time;
-      h->below_stream_start = obs->stream_time;
-      h->below_sum = 0;
-    }
-    h->below++;
-    h->below_sum += obs->risk;
-    if (h->below >= h->n_exit)
-      close_segment (h, h->below_start, h->below_stream_start, "below-exit",
-          func, user_data);
-    return;
-  }
-
-  /* Back above exit: the short dip belongs to the segment. */
-  h->segment->sum += h->below_sum + obs->risk;
-  h->segment->n += h->below + 1;
-  h->below = 0;
-  h->below_sum = 0;
-  if (obs->risk > h->segment->peak) {
-    h->segment->peak = obs->risk;
-    g_free (h->segment->peak_label);
-    h->segment->peak_label = g_strdup (obs->label);
-  }
-}
-
-/**
- * omni_fusion_hysteresis_close:
- *
- * Closes the open segment, if any (EOS, flush, stop). If risk had already
- * dropped below exit, the segment ends where it dropped.
- */
-void
-omni_fusion_hysteresis_close (OmniFusionHysteresis *h, GstClockTime end,
-    GstClockTime stream_end, const gchar *reason, OmniFusionSegmentFunc func,
-    gpointer user_data)
-{
-  g_array_set_size (h->run, 0);
-  if (!h->segment)
-    return;
-  if (h->below > 0) {
-    end = h->below_start;
-    stream_end = h->below_stream_start;
-  }
-  close_segment (h, end, stream_end, reason, func, user_data);
-}
-
-gboolean
-omni_fusion_hysteresis_is_flagged (const OmniFusionHysteresis *h)
-{
-  return h->segment != NULL;
-}
-
-const OmniFusionSegment *
-omni_fusion_hysteresis_get_segment (const OmniFusionHysteresis *h)
-{
-  return h->segment;
-}
-
-guint
-omni_fusion_hysteresis_get_above (const OmniFusionHysteresis *h)
-{
-  return h->run->len;
 }

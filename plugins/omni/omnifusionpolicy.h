@@ -1,5 +1,4 @@
-/* gst-omni: omnifusion's moderation policy (evidence -> risk) and its
- * hysteresis (risk per observation -> verdict state and segments).
+/* gst-omni: omnifusion's moderation policy (evidence -> risk).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef __OMNI_FUSION_POLICY_H__
@@ -8,6 +7,9 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
+
+/* omnifusionrules.h */
+typedef struct _OmniFusionRules OmniFusionRules;
 
 /**
  * OMNI_FUSION_POLICY_ERROR:
@@ -73,6 +75,9 @@ typedef struct {
   gchar *text_label;
   gdouble text_weight;
   gchar **words; /* case-folded, NFC-normalised */
+
+  /* category rules over labels of any source (omnifusionrules.c) */
+  OmniFusionRules *rules;
 } OmniFusionPolicy;
 
 OmniFusionPolicy *omni_fusion_policy_new_default (void);
@@ -91,57 +96,6 @@ gdouble omni_fusion_policy_score_impacts (
     const OmniFusionPolicy *policy, gdouble impulse_rate, const gchar **label);
 gdouble omni_fusion_policy_score_text (const OmniFusionPolicy *policy,
     const gchar *text, GString *matched, const gchar **label);
-
-/* ---- hysteresis ---------------------------------------------------- */
-
-/* One scored observation: a classified (sampled) video frame, or a
- * window without one that has audio or text evidence. */
-typedef struct {
-  GstClockTime time;        /* running time */
-  GstClockTime stream_time; /* stream time, or GST_CLOCK_TIME_NONE */
-  gdouble risk;
-  const gchar *label;  /* interned; NULL when risk is 0 */
-  const gchar *source; /* "video", "audio" or "text" (static) */
-} OmniFusionObservation;
-
-typedef struct {
-  guint id;
-  gchar *label;            /* label of the strongest triggering observation */
-  gchar *peak_label;       /* label at the peak */
-  GstClockTime start, end; /* running time; end NONE while open */
-  GstClockTime stream_start, stream_end;
-  gdouble peak, sum;
-  guint n;
-  GArray *trigger; /* OmniFusionObservation: the N that opened it */
-  gint64 wall_opened, wall_closed; /* g_get_real_time(), µs */
-  const gchar *close_reason;       /* static string */
-} OmniFusionSegment;
-
-void omni_fusion_segment_free (OmniFusionSegment *segment);
-OmniFusionSegment *omni_fusion_segment_copy (const OmniFusionSegment *segment);
-
-typedef struct _OmniFusionHysteresis OmniFusionHysteresis;
-
-/* Called for each segment that opens or closes. The segment passed for
- * a close is owned by the callee afterwards; an opened one stays owned by
- * the hysteresis (copy it to keep it). */
-typedef void (*OmniFusionSegmentFunc) (
-    gboolean opened, OmniFusionSegment *segment, gpointer user_data);
-
-OmniFusionHysteresis *omni_fusion_hysteresis_new (gdouble enter_threshold,
-    gdouble exit_threshold, guint enter_frames, guint exit_frames);
-void omni_fusion_hysteresis_free (OmniFusionHysteresis *h);
-void omni_fusion_hysteresis_push (OmniFusionHysteresis *h,
-    const OmniFusionObservation *obs, OmniFusionSegmentFunc func,
-    gpointer user_data);
-void omni_fusion_hysteresis_close (OmniFusionHysteresis *h, GstClockTime end,
-    GstClockTime stream_end, const gchar *reason, OmniFusionSegmentFunc func,
-    gpointer user_data);
-void omni_fusion_hysteresis_reset (OmniFusionHysteresis *h);
-gboolean omni_fusion_hysteresis_is_flagged (const OmniFusionHysteresis *h);
-const OmniFusionSegment *omni_fusion_hysteresis_get_segment (
-    const OmniFusionHysteresis *h);
-guint omni_fusion_hysteresis_get_above (const OmniFusionHysteresis *h);
 
 G_END_DECLS
 

@@ -12,6 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gst/video/video.h>
+
 #include "omnifusionwindow.h"
 
 /* Only the strongest classes go into the evidence (a 521-class audio model
@@ -72,6 +74,12 @@ class_acc_add (OmniFusionClassAcc *acc, const OmniClassMeta *m)
   acc->n++;
 }
 
+static void
+text_clear (OmniFusionText *t)
+{
+  g_free (t->text);
+}
+
 OmniFusionWindow *
 omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
 {
@@ -90,6 +98,11 @@ omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
   w->frames = g_array_new (FALSE, FALSE, sizeof (OmniFusionObservation));
   w->powers = g_array_new (FALSE, FALSE, sizeof (gdouble));
   w->text = g_string_new (NULL);
+  w->boxes = g_array_new (FALSE, TRUE, sizeof (OmniFusionBox));
+  w->screen_text = g_array_new (FALSE, TRUE, sizeof (OmniFusionText));
+  g_array_set_clear_func (w->screen_text, (GDestroyNotify) text_clear);
+  w->words = g_array_new (FALSE, TRUE, sizeof (OmniFusionText));
+  g_array_set_clear_func (w->words, (GDestroyNotify) text_clear);
   return w;
 }
 
@@ -103,6 +116,9 @@ omni_fusion_window_free (OmniFusionWindow *w)
   g_array_unref (w->frames);
   g_array_unref (w->powers);
   g_string_free (w->text, TRUE);
+  g_array_unref (w->boxes);
+  g_array_unref (w->screen_text);
+  g_array_unref (w->words);
   g_free (w);
 }
 
@@ -154,138 +170,316 @@ count_tensors (GstBuffer *buf)
   return n;
 }
 
-/**
- * omni_fusion_window_add_video:
- * @add_observation: record the frame's risk as an observation (only in
- *   the first window whose hop slice holds it, so each frame feeds the
- *   hysteresis once)
- */
-void
-omni_fusion_window_add_video (OmniFusionWindow *w,
-    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
-    GstClockTime stream_time, gboolean add_observation)
-{
-  OmniSampleMeta *sm = omni_buffer_get_sample_meta (buf);
-  const gchar *label;
-  guint n_metas;
-  gdouble risk;
+/* Bounds on what a window keeps of the per-box results. */
+#define MAX_BOXES 4096
+#define MAX_SCREEN_LINES 64
 
-  w->present |= OMNI_MODALITY_VIDEO;
-  w->video_frames++;
-  min_time (&w->first_frame, rt);
-  if (sm) {
-    w->sampled_frames++;
-    if (sm->reasons & OMNI_SAMPLE_REASON_SCENE) {
-      w->scene_cuts++;
-      min_time (&w->first_scene_cut, rt);
+static const gchar *const emotion_labels[] = { "angry", "disgust", "fear",
+  "happy", "sad", "surprise", "neutral", NULL };
+
+static gboolean
+is_emotion_label (const gchar *label)
+{
+  return label && g_strv_contains (emotion_labels, label);
+}
+
+/* A face's expression and gender from its `classification` parameters
+ * (one structure per model; conventions: iterate meta->params). */
+static void
+read_classifications (GstVideoRegionOfInterestMeta *roi, OmniFusionBox *b)
+{
+  GList *l;
+
+  for (l = roi->params; l; l = l->next) {
+    const GstStructure *s = l->data;
+    const gchar *label, *gender;
+    gdouble conf = 0;
+
+    if (!gst_structure_has_name (s, "classification"))
+      continue;
+    label = gst_structure_get_string (s, "label");
+    gst_structure_get_double (s, "confidence", &conf);
+    if (is_emotion_label (label)) {
+      b->emotion = g_intern_string (label);
+      b->emotion_confidence = conf;
+    }
+    gender = gst_structure_get_string (s, "gender");
+    if (gender) {
+      conf = 0;
+      gst_structure_get_double (s, "gender-confidence", &conf);
+      b->gender = g_intern_string (gender);
+      b->gender_confidence = conf;
     }
   }
-  w->tensors += count_tensors (buf);
+}
 
-  risk = score_class_metas (buf, policy, &w->vclasses, &label, &n_metas);
-  if (n_metas == 0)
+static void
+add_screen_line (
+    OmniFusionWindow *w, GstVideoRegionOfInterestMeta *roi, GstClockTime rt)
+{
+  const GstStructure *p
+      = gst_video_region_of_interest_meta_get_param (roi, "omniocr");
+  const gchar *text = p ? gst_structure_get_string (p, "text") : NULL;
+  OmniFusionText t = { rt, rt, NULL, 1.0 };
+  guint i;
+
+  if (!text || !*text)
     return;
-  w->classified_frames++;
-  if (add_observation) {
-    OmniFusionObservation o = { rt, stream_time, risk, label, "video" };
+  for (i = 0; i < w->screen_text->len; i++) {
+    OmniFusionText *o = &g_array_index (w->screen_text, OmniFusionText, i);
 
-    g_array_append_val (w->frames, o);
+    if (g_str_equal (o->text, text)) {
+      o->end = MAX (o->end, rt);
+      return;
+    }
+  }
+  if (w->screen_text->len >= MAX_SCREEN_LINES)
+    return;
+  gst_structure_get_double (p, "confidence", &t.confidence);
+  t.text = g_utf8_make_valid (text, -1);
+  g_array_append_val (w->screen_text, t);
+}
+
+static gdouble
+box_area (GstVideoRegionOfInterestMeta *roi, const GstStructure *det,
+    const GstVideoInfo *info)
+{
+  gdouble wn, hn;
+
+  if (det && gst_structure_get_double (det, "w-norm", &wn)
+      && gst_structure_get_double (det, "h-norm", &hn))
+    return CLAMP (wn, 0, 1) * CLAMP (hn, 0, 1);
+  if (info && GST_VIDEO_INFO_WIDTH (info) > 0
+      && GST_VIDEO_INFO_HEIGHT (info) > 0)
+    return MIN (1.0, (gdouble) roi->w * roi->h
+                         / (GST_VIDEO_INFO_WIDTH (info)
+                             * (gdouble) GST_VIDEO_INFO_HEIGHT (info)));
+  return 0;
+}
+
+/* The boxes, faces and text lines of @buf. Returns whether the frame had
+ * any detection box. */
+static gboolean
+collect_rois (OmniFusionWindow *w, GstBuffer *buf, GstClockTime rt, gint obs,
+    const GstVideoInfo *info)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  gboolean any = FALSE;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
+    const GstStructure *det
+        = gst_video_region_of_interest_meta_get_param (roi, "detection");
+    const gchar *type = g_quark_to_string (roi->roi_type);
+    OmniFusionBox b = { 0 };
+
+    if (g_strcmp0 (type, "text") == 0) {
+      add_screen_line (w, roi, rt);
+      continue;
+    }
+    if (!det && g_strcmp0 (type, "face") != 0)
+      continue;
+    any = TRUE;
+    if (w->boxes->len >= MAX_BOXES)
+      continue;
+    b.time = rt;
+    b.frame = w->inferred_frames;
+    b.obs = obs;
+    b.label = g_intern_string (type ? type : "");
+    b.confidence = 1.0;
+    if (det) {
+      gst_structure_get_double (det, "confidence", &b.confidence);
+      gst_structure_get_uint (det, "track-id", &b.track_id);
+    }
+    b.area = box_area (roi, det, info);
+    read_classifications (roi, &b);
+    g_array_append_val (w->boxes, b);
+  }
+  return any;
+}
+
+/* ---- collectors: one per kind of result ---------------------------- */
+
+/* What the collectors of one input tell each other. */
+typedef struct {
+  gdouble class_risk;
+  const gchar *class_label;
+  guint n_classes;     /* class metas on the buffer */
+  gboolean detections; /* detection boxes or faces on it */
+  gboolean sampled;    /* an OmniSampleMeta on it */
+} Scratch;
+
+typedef void (*CollectFunc) (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, const OmniFusionInput *in, Scratch *x);
+
+typedef struct {
+  const gchar *name;
+  OmniModality modalities; /* the pads it reads; 0 in the mask: others */
+  gboolean others;         /* also pads that are neither */
+  CollectFunc collect;
+} Collector;
+
+#define ALL_MODALITIES                                                         \
+  (OMNI_MODALITY_VIDEO | OMNI_MODALITY_AUDIO | OMNI_MODALITY_TEXT)
+
+static void
+collect_arrival (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
+{
+  switch (in->modality) {
+  case OMNI_MODALITY_VIDEO:
+    w->present |= OMNI_MODALITY_VIDEO;
+    w->video_frames++;
+    min_time (&w->first_frame, in->rt);
+    break;
+  case OMNI_MODALITY_AUDIO:
+    w->present |= OMNI_MODALITY_AUDIO;
+    w->audio_buffers++;
+    min_time (&w->first_audio, in->rt);
+    if (GST_CLOCK_TIME_IS_VALID (in->rt_end) && in->rt_end >= in->rt)
+      w->audio_duration += in->rt_end - in->rt;
+    break;
+  case OMNI_MODALITY_TEXT:
+    w->present |= OMNI_MODALITY_TEXT;
+    w->text_buffers++;
+    min_time (&w->first_text, in->rt);
+    break;
+  default:
+    w->other_buffers++;
+    break;
   }
 }
 
-void
-omni_fusion_window_add_audio (OmniFusionWindow *w,
-    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
-    GstClockTime duration)
+static void
+collect_samples (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
 {
-  OmniRhythmMeta *rm = omni_buffer_get_rhythm_meta (buf);
-  const gchar *label;
-  guint n_metas;
-  gdouble risk;
+  OmniSampleMeta *sm = omni_buffer_get_sample_meta (in->buf);
 
-  w->present |= OMNI_MODALITY_AUDIO;
-  w->audio_buffers++;
-  min_time (&w->first_audio, rt);
-  if (GST_CLOCK_TIME_IS_VALID (duration))
-    w->audio_duration += duration;
-  w->tensors += count_tensors (buf);
-
-  if (rm) {
-    gdouble db = isfinite (rm->rms_db) ? MAX (rm->rms_db, OMNI_RHYTHM_DB_FLOOR)
-                                       : OMNI_RHYTHM_DB_FLOOR;
-    gdouble power = pow (10.0, db / 10.0);
-    gdouble weight = GST_CLOCK_TIME_IS_VALID (duration) && duration > 0
-                         ? (gdouble) duration / GST_SECOND
-                         : 1.0;
-
-    w->rhythm_buffers++;
-    w->power_sum += power * weight;
-    w->power_weight += weight;
-    g_array_append_val (w->powers, power);
-    if (isfinite (rm->peak_db))
-      w->peak_db = MAX (w->peak_db, rm->peak_db);
-    /* the 50 ms short-term level; metas from before it existed (no cues,
-     * level at the floor) have only the buffer's own level (which depends
-     * on the buffer size: a 10 ms buffer reads several dB above 50 ms) */
-    if (rm->context_s > 0 || rm->short_term_db > OMNI_RHYTHM_DB_FLOOR) {
-      if (isfinite (rm->short_term_db))
-        w->short_term_db = MAX (w->short_term_db, rm->short_term_db);
-    } else {
-      w->short_term_db = MAX (w->short_term_db, db);
-    }
-    w->impulses += rm->impulses;
-    /* speech/music cues that summarise at least half a second */
-    if (rm->context_s >= 0.5 && isfinite (rm->flux_variance)
-        && isfinite (rm->level_std_db) && isfinite (rm->persistence)) {
-      w->cue_flux_var += weight * rm->flux_variance;
-      w->cue_level_std += weight * rm->level_std_db;
-      w->cue_persistence += weight * rm->persistence;
-      w->cue_weight += weight;
-    }
-    if (isfinite (rm->tempo) && rm->tempo > 0
-        && isfinite (rm->tempo_confidence)) {
-      w->tempo_weighted_sum += rm->tempo * rm->tempo_confidence;
-      w->tempo_conf_sum += rm->tempo_confidence;
-      w->tempo_n++;
-    }
-    if (isfinite (rm->centroid))
-      w->centroid_sum += rm->centroid;
-  }
-
-  risk = score_class_metas (buf, policy, &w->aclasses, &label, &n_metas);
-  if (n_metas && risk >= w->audio_class_risk) {
-    w->audio_class_risk = risk;
-    w->audio_class_label = label;
+  if (!sm)
+    return;
+  x->sampled = TRUE;
+  w->sampled_frames++;
+  if (sm->reasons & OMNI_SAMPLE_REASON_SCENE) {
+    w->scene_cuts++;
+    min_time (&w->first_scene_cut, in->rt);
   }
 }
 
-void
-omni_fusion_window_add_onset (OmniFusionWindow *w, GstClockTime rt)
+static void
+collect_tensors (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
 {
-  w->onsets++;
-  min_time (&w->first_onset, rt);
+  w->tensors += count_tensors (in->buf);
 }
 
-void
-omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt)
+/* class metas: visual classes on video, audio classes on audio, any
+ * other pad's only for its risk */
+static void
+collect_classes (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
 {
-  w->beats++;
-  min_time (&w->first_beat, rt);
+  OmniFusionClassAcc *acc = in->modality == OMNI_MODALITY_VIDEO   ? &w->vclasses
+                            : in->modality == OMNI_MODALITY_AUDIO ? &w->aclasses
+                                                                  : NULL;
+
+  x->class_risk = score_class_metas (
+      in->buf, policy, acc, &x->class_label, &x->n_classes);
+  if (!x->n_classes)
+    return;
+  if (in->modality == OMNI_MODALITY_VIDEO) {
+    w->classified_frames++;
+  } else if (in->modality == OMNI_MODALITY_AUDIO) {
+    if (x->class_risk >= w->audio_class_risk) {
+      w->audio_class_risk = x->class_risk;
+      w->audio_class_label = x->class_label;
+    }
+  } else if (x->class_risk >= w->other_class_risk) {
+    w->other_class_risk = x->class_risk;
+    w->other_class_label = x->class_label;
+  }
 }
 
-void
-omni_fusion_window_add_text (
-    OmniFusionWindow *w, const gchar *text, GstClockTime rt)
+/* boxes, faces and on-screen text lines, from any pad with buffers */
+static void
+collect_regions (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
+{
+  x->detections = collect_rois (w, in->buf, in->rt,
+      in->first_slice ? (gint) w->frames->len : -1, in->vinfo);
+  if (x->detections || x->sampled)
+    w->inferred_frames++;
+}
+
+static void
+collect_rhythm (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
+{
+  OmniRhythmMeta *rm = omni_buffer_get_rhythm_meta (in->buf);
+  gdouble db, power, weight;
+
+  if (!rm)
+    return;
+  db = isfinite (rm->rms_db) ? MAX (rm->rms_db, OMNI_RHYTHM_DB_FLOOR)
+                             : OMNI_RHYTHM_DB_FLOOR;
+  power = pow (10.0, db / 10.0);
+  weight = GST_CLOCK_TIME_IS_VALID (in->rt_end) && in->rt_end > in->rt
+               ? (gdouble) (in->rt_end - in->rt) / GST_SECOND
+               : 1.0;
+  w->rhythm_buffers++;
+  w->power_sum += power * weight;
+  w->power_weight += weight;
+  g_array_append_val (w->powers, power);
+  if (isfinite (rm->peak_db))
+    w->peak_db = MAX (w->peak_db, rm->peak_db);
+  /* the 50 ms short-term level; metas from before it existed (no cues,
+   * level at the floor) have only the buffer's own level (which depends
+   * on the buffer size: a 10 ms buffer reads several dB above 50 ms) */
+  if (rm->context_s > 0 || rm->short_term_db > OMNI_RHYTHM_DB_FLOOR) {
+    if (isfinite (rm->short_term_db))
+      w->short_term_db = MAX (w->short_term_db, rm->short_term_db);
+  } else {
+    w->short_term_db = MAX (w->short_term_db, db);
+  }
+  w->impulses += rm->impulses;
+  /* speech/music cues that summarise at least half a second */
+  if (rm->context_s >= 0.5 && isfinite (rm->flux_variance)
+      && isfinite (rm->level_std_db) && isfinite (rm->persistence)) {
+    w->cue_flux_var += weight * rm->flux_variance;
+    w->cue_level_std += weight * rm->level_std_db;
+    w->cue_persistence += weight * rm->persistence;
+    w->cue_weight += weight;
+  }
+  if (isfinite (rm->tempo) && rm->tempo > 0
+      && isfinite (rm->tempo_confidence)) {
+    w->tempo_weighted_sum += rm->tempo * rm->tempo_confidence;
+    w->tempo_conf_sum += rm->tempo_confidence;
+    w->tempo_n++;
+  }
+  if (isfinite (rm->centroid))
+    w->centroid_sum += rm->centroid;
+}
+
+/* words (speech transcripts, subtitles), each with its span */
+static void
+collect_words (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
 {
   gchar *clean;
 
-  w->present |= OMNI_MODALITY_TEXT;
-  w->text_buffers++;
-  min_time (&w->first_text, rt);
-  if (!text)
+  if (!in->text)
     return;
-  clean = g_utf8_make_valid (text, -1);
+  clean = g_utf8_make_valid (in->text, -1);
   g_strstrip (g_strdelimit (clean, "\r\n\t", ' '));
+  if (*clean && w->words->len < MAX_TEXT_BYTES / 2) {
+    OmniFusionText t
+        = { in->rt, GST_CLOCK_TIME_IS_VALID (in->rt_end) ? in->rt_end : in->rt,
+            g_strdup (clean), 1.0 };
+
+    g_array_append_val (w->words, t);
+  }
   if (*clean && w->text->len < MAX_TEXT_BYTES) {
     if (w->text->len)
       g_string_append_c (w->text, ' ');
@@ -301,21 +495,110 @@ omni_fusion_window_add_text (
   g_free (clean);
 }
 
-void
-omni_fusion_window_add_other (OmniFusionWindow *w,
-    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt)
+/* A classified frame, or one with detections, is an observation of its
+ * own, in the first window whose hop slice holds it (so that each frame
+ * feeds the hysteresis once). */
+static void
+collect_observation (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
 {
-  const gchar *label;
-  guint n_metas;
-  gdouble risk;
+  OmniFusionObservation o
+      = { in->rt, in->stream_time, x->class_risk, x->class_label, "video" };
 
-  w->other_buffers++;
-  w->tensors += count_tensors (buf);
-  risk = score_class_metas (buf, policy, NULL, &label, &n_metas);
-  if (n_metas && risk >= w->other_class_risk) {
-    w->other_class_risk = risk;
-    w->other_class_label = label;
+  if (!in->first_slice)
+    return;
+  if ((in->modality == OMNI_MODALITY_VIDEO && x->n_classes) || x->detections)
+    g_array_append_val (w->frames, o);
+}
+
+/* In this order: later collectors read what earlier ones found. */
+static const Collector collectors[] = {
+  { "arrival", ALL_MODALITIES, TRUE, collect_arrival },
+  { "samples", OMNI_MODALITY_VIDEO, FALSE, collect_samples },
+  { "tensors", ALL_MODALITIES, TRUE, collect_tensors },
+  { "classes", OMNI_MODALITY_VIDEO | OMNI_MODALITY_AUDIO, TRUE,
+      collect_classes },
+  { "regions", OMNI_MODALITY_VIDEO, TRUE, collect_regions },
+  { "rhythm", OMNI_MODALITY_AUDIO, FALSE, collect_rhythm },
+  { "words", OMNI_MODALITY_TEXT, FALSE, collect_words },
+  { "observation", OMNI_MODALITY_VIDEO, TRUE, collect_observation },
+};
+
+/**
+ * omni_fusion_window_add:
+ *
+ * Feeds one input (a buffer of a pad, or a piece of text) to every
+ * collector that reads its kind of pad: arrival counts, sample metas,
+ * tensors, class metas, regions (boxes, faces, on-screen text), rhythm,
+ * words, observations.
+ */
+void
+omni_fusion_window_add (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in)
+{
+  Scratch x = { 0 };
+  gboolean other = !(in->modality & ALL_MODALITIES);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (collectors); i++) {
+    const Collector *c = &collectors[i];
+
+    if (other ? !c->others : !(c->modalities & in->modality))
+      continue;
+    if (!in->buf && c->collect != collect_arrival
+        && c->collect != collect_words)
+      continue;
+    c->collect (w, policy, in, &x);
   }
+}
+
+/* ---- the same, by kind of pad -------------------------------------- */
+
+void
+omni_fusion_window_add_video (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, const GstVideoInfo *info,
+    GstClockTime rt, GstClockTime stream_time, gboolean add_observation)
+{
+  OmniFusionInput in = { OMNI_MODALITY_VIDEO, buf, NULL, info, rt,
+    GST_CLOCK_TIME_NONE, stream_time, add_observation };
+
+  omni_fusion_window_add (w, policy, &in);
+}
+
+void
+omni_fusion_window_add_audio (OmniFusionWindow *w,
+    const OmniFusionPolicy *policy, GstBuffer *buf, GstClockTime rt,
+    GstClockTime duration)
+{
+  OmniFusionInput in = { OMNI_MODALITY_AUDIO, buf, NULL, NULL, rt,
+    GST_CLOCK_TIME_IS_VALID (duration) ? rt + duration : GST_CLOCK_TIME_NONE,
+    GST_CLOCK_TIME_NONE, TRUE };
+
+  omni_fusion_window_add (w, policy, &in);
+}
+
+void
+omni_fusion_window_add_text (OmniFusionWindow *w, const gchar *text,
+    GstClockTime rt, GstClockTime rt_end)
+{
+  OmniFusionInput in = { OMNI_MODALITY_TEXT, NULL, text, NULL, rt, rt_end,
+    GST_CLOCK_TIME_NONE, TRUE };
+
+  omni_fusion_window_add (w, NULL, &in);
+}
+
+void
+omni_fusion_window_add_onset (OmniFusionWindow *w, GstClockTime rt)
+{
+  w->onsets++;
+  min_time (&w->first_onset, rt);
+}
+
+void
+omni_fusion_window_add_beat (OmniFusionWindow *w, GstClockTime rt)
+{
+  w->beats++;
+  min_time (&w->first_beat, rt);
 }
 
 /* ---- derived values ------------------------------------------------ */

@@ -239,30 +239,6 @@ omni_buffer_add_fusion_meta (GstBuffer *buffer, GstClockTime window_start,
   return meta;
 }
 
-static gboolean
-evidence_field_to_json (GQuark field, const GValue *value, gpointer user_data)
-{
-  JsonObject *fields = user_data;
-  const gchar *name = g_quark_to_string (field);
-  GType t = G_VALUE_TYPE (value);
-
-  if (t == G_TYPE_DOUBLE)
-    omni_json_set_double_or_null (fields, name, g_value_get_double (value));
-  else if (t == G_TYPE_INT)
-    json_object_set_int_member (fields, name, g_value_get_int (value));
-  else if (t == G_TYPE_INT64)
-    json_object_set_int_member (fields, name, g_value_get_int64 (value));
-  else if (t == G_TYPE_UINT)
-    json_object_set_int_member (fields, name, g_value_get_uint (value));
-  else if (t == G_TYPE_BOOLEAN)
-    json_object_set_boolean_member (fields, name, g_value_get_boolean (value));
-  else if (t == G_TYPE_STRING)
-    omni_json_set_nullable_string (fields, name, g_value_get_string (value));
-  else /* not reachable through the adder; never lose a field silently */
-    json_object_set_null_member (fields, name);
-  return TRUE;
-}
-
 /**
  * omni_fusion_meta_to_json:
  * @meta: an #OmniFusionMeta
@@ -287,7 +263,7 @@ omni_fusion_meta_to_json (const OmniFusionMeta *meta)
 
     json_object_set_string_member (
         ev, "name", gst_structure_get_name (meta->evidence));
-    gst_structure_foreach (meta->evidence, evidence_field_to_json, fields);
+    omni_json_object_set_structure_fields (fields, meta->evidence);
     json_object_set_object_member (ev, "fields", fields);
     json_object_set_object_member (o, "evidence", ev);
   } else {

@@ -17,6 +17,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "omnimeta.h"
 
 /* clang-format off */
@@ -305,4 +307,117 @@ omni_json_flags_to_array (GType flags_type, guint flags)
   g_type_class_unref (klass);
   json_node_take_array (node, array);
   return node;
+}
+
+/**
+ * omni_json_value_to_node:
+ * @value: a #GValue
+ *
+ * The one GValue → JSON mapping of gst-omni (metas, omnifusion's events):
+ * doubles as numbers, null when not finite; signed and unsigned integers
+ * as integers, except guint64, which is a #GstClockTime (null for
+ * %GST_CLOCK_TIME_NONE); booleans; strings (null for %NULL); a
+ * #GstStructure as an object of its fields (omni_json_structure_to_object());
+ * #GstValueList and #GstValueArray as arrays; flags as an array of their
+ * nicks; enums as their nick. Any other type is null (never left out).
+ *
+ * Returns: (transfer full): a JSON node
+ */
+JsonNode *
+omni_json_value_to_node (const GValue *value)
+{
+  GType t = G_VALUE_TYPE (value);
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (t == G_TYPE_DOUBLE && isfinite (g_value_get_double (value)))
+    json_node_set_double (node, g_value_get_double (value));
+  else if (t == G_TYPE_FLOAT && isfinite (g_value_get_float (value)))
+    json_node_set_double (node, g_value_get_float (value));
+  else if (t == G_TYPE_INT)
+    json_node_set_int (node, g_value_get_int (value));
+  else if (t == G_TYPE_UINT)
+    json_node_set_int (node, g_value_get_uint (value));
+  else if (t == G_TYPE_INT64)
+    json_node_set_int (node, g_value_get_int64 (value));
+  else if (t == G_TYPE_UINT64
+           && GST_CLOCK_TIME_IS_VALID (g_value_get_uint64 (value))
+           && g_value_get_uint64 (value) <= (guint64) G_MAXINT64)
+    json_node_set_int (node, (gint64) g_value_get_uint64 (value));
+  else if (t == G_TYPE_BOOLEAN)
+    json_node_set_boolean (node, g_value_get_boolean (value));
+  else if (t == G_TYPE_STRING && g_value_get_string (value))
+    json_node_set_string (node, g_value_get_string (value));
+  else if (t == GST_TYPE_STRUCTURE && gst_value_get_structure (value)) {
+    json_node_init_object (
+        node, omni_json_structure_to_object (gst_value_get_structure (value)));
+    json_object_unref (json_node_get_object (node));
+  } else if (t == GST_TYPE_LIST || t == GST_TYPE_ARRAY) {
+    JsonArray *array = json_array_new ();
+    gboolean list = t == GST_TYPE_LIST;
+    guint i, n = list ? gst_value_list_get_size (value)
+                      : gst_value_array_get_size (value);
+
+    for (i = 0; i < n; i++)
+      json_array_add_element (array,
+          omni_json_value_to_node (list
+                                       ? gst_value_list_get_value (value, i)
+                                       : gst_value_array_get_value (value, i)));
+    json_node_init_array (node, array);
+    json_array_unref (array);
+  } else if (G_TYPE_IS_FLAGS (t)) {
+    json_node_unref (node);
+    node = omni_json_flags_to_array (t, g_value_get_flags (value));
+  } else if (G_TYPE_IS_ENUM (t)) {
+    GEnumValue *ev
+        = g_enum_get_value (g_type_class_peek (t), g_value_get_enum (value));
+
+    if (ev)
+      json_node_set_string (node, ev->value_nick);
+    else
+      json_node_init_null (node);
+  } else {
+    json_node_init_null (node);
+  }
+  return node;
+}
+
+static gboolean
+structure_field_to_member (GQuark field, const GValue *value, gpointer data)
+{
+  json_object_set_member (
+      data, g_quark_to_string (field), omni_json_value_to_node (value));
+  return TRUE;
+}
+
+/**
+ * omni_json_object_set_structure_fields:
+ * @object: a #JsonObject
+ * @structure: a #GstStructure
+ *
+ * Sets one member of @object per field of @structure, in field order, by
+ * omni_json_value_to_node().
+ */
+void
+omni_json_object_set_structure_fields (
+    JsonObject *object, const GstStructure *structure)
+{
+  g_return_if_fail (object != NULL && structure != NULL);
+
+  gst_structure_foreach (structure, structure_field_to_member, object);
+}
+
+/**
+ * omni_json_structure_to_object:
+ * @structure: a #GstStructure
+ *
+ * Returns: (transfer full): an object with one member per field (the
+ * structure's name is not part of it)
+ */
+JsonObject *
+omni_json_structure_to_object (const GstStructure *structure)
+{
+  JsonObject *o = json_object_new ();
+
+  omni_json_object_set_structure_fields (o, structure);
+  return o;
 }

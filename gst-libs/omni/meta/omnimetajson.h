@@ -50,6 +50,13 @@ OMNI_API guint omni_json_flags_from_array (
     GType flags_type, JsonArray *array, GError **error);
 OMNI_API JsonNode *omni_json_flags_to_array (GType flags_type, guint flags);
 
+/* The one GstStructure/GValue -> JSON mapping (metas and events). */
+OMNI_API JsonNode *omni_json_value_to_node (const GValue *value);
+OMNI_API void omni_json_object_set_structure_fields (
+    JsonObject *object, const GstStructure *structure);
+OMNI_API JsonObject *omni_json_structure_to_object (
+    const GstStructure *structure);
+
 G_END_DECLS
 
 #endif /* __OMNI_META_JSON_H__ */
