@@ -43,8 +43,8 @@ add_queue (GstBin *bin, GstClockTime max_time)
   GstElement *q = add (bin, "queue");
 
   if (q)
-    g_object_set (q, "max-size-time", (guint64) max_time, "max-size-buffers",
-        0, "max-size-bytes", 0, NULL);
+    g_object_set (q, "max-size-time", (guint64) max_time, "max-size-buffers", 0,
+        "max-size-bytes", 0, NULL);
   return q;
 }
 
@@ -69,14 +69,13 @@ oa_censor_build (OaCensor *c, GstBin *bin, const gchar *path,
     GstClockTime delay, gboolean sync)
 {
   c->censor = add (bin, "omnicensor");
-  c->mux = add (bin, g_str_has_suffix (path, ".webm") ? "webmmux"
-                                                       : "matroskamux");
+  c->mux
+      = add (bin, g_str_has_suffix (path, ".webm") ? "webmmux" : "matroskamux");
   c->sink = add (bin, "filesink");
   if (!c->censor || !c->mux || !c->sink)
     return FALSE;
   g_object_set (c->censor, "delay", (guint64) delay, NULL);
-  g_object_set (
-      c->sink, "location", path, "sync", sync, "async", FALSE, NULL);
+  g_object_set (c->sink, "location", path, "sync", sync, "async", FALSE, NULL);
   return gst_element_link (c->mux, c->sink);
 }
 
@@ -129,8 +128,8 @@ oa_censor_link_video (
 
   /* VP8 at real-time speed: a review copy, as --overlay's */
   if (enc)
-    g_object_set (enc, "deadline", (gint64) 1, "cpu-used", 8,
-        "target-bitrate", 1500000, "threads", 2, NULL);
+    g_object_set (enc, "deadline", (gint64) 1, "cpu-used", 8, "target-bitrate",
+        1500000, "threads", 2, NULL);
   return link_branch (c, bin, tee, queue_time, "videoconvert",
       "video/x-raw,format=I420", "video", enc);
 }

@@ -215,6 +215,88 @@ GST_START_TEST (test_text_flag_mutes_audio)
 
 GST_END_TEST;
 
+#define WORDS_PIPELINE                                                         \
+  "omnifusion name=f window=500000000 policy=%s "                              \
+  " ! application/x-omni-events ! queue ! c.verdict_sink "                     \
+  "omnicensor name=c fade-ms=5 "                                               \
+  "audiotestsrc num-buffers=150 samplesperbuffer=960 volume=0.5 freq=300 "     \
+  " ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! tee name=at "           \
+  "at. ! queue ! f.audio "                                                     \
+  "at. ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 "           \
+  " ! c.audio_sink c.audio_src ! appsink name=aout sync=false "                \
+  "wait-on-eos=false "                                                         \
+  "at. ! queue ! appsink name=aref sync=false wait-on-eos=false "              \
+  "appsrc name=text format=time caps=text/x-raw,format=utf8 ! f.sink_0 "
+
+/* Transcript words one a buffer, as omnispeech sends them; a speech rule
+ * flags "darn" [1.25, 1.55) s: the censored audio changes there only, the
+ * edit starting and ending within 1 ms inside the word (the issue asks for
+ * 10 ms). */
+GST_START_TEST (test_word_bleeped_at_its_span)
+{
+  gchar *policy = g_build_filename (g_get_tmp_dir (), "censor-XXXXXX", NULL);
+  gint fd = g_mkstemp (policy);
+  const gchar *conf = "[rule swear]\nsource = speech\nwords = darn\n"
+                      "category = profanity\n";
+  gchar *desc;
+  GstElement *pipeline, *text;
+  GstMessage *msg;
+  GPtrArray *aout, *aref;
+  gsize pos = 0, first = G_MAXSIZE, last = 0;
+  gsize s0 = (gsize) (1.25 * 48000), s1 = (gsize) (1.55 * 48000);
+  guint i, j;
+
+  fail_unless (
+      fd >= 0 && write (fd, conf, strlen (conf)) == (gssize) strlen (conf));
+  close (fd);
+  desc = g_strdup_printf (WORDS_PIPELINE, policy);
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL);
+  text = gst_bin_get_by_name (GST_BIN (pipeline), "text");
+  push_text (GST_APP_SRC (text), "oh", 1.0, 0.2);
+  push_text (GST_APP_SRC (text), "darn", 1.25, 0.3);
+  push_text (GST_APP_SRC (text), "it", 1.6, 0.2);
+  gst_app_src_end_of_stream (GST_APP_SRC (text));
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  aout = pull_all (pipeline, "aout");
+  aref = pull_all (pipeline, "aref");
+  fail_unless_equals_int (aout->len, 150);
+  fail_unless_equals_int (aref->len, 150);
+  for (i = 0; i < aout->len; i++) {
+    GstMapInfo mo, mr;
+    gst_buffer_map (aout->pdata[i], &mo, GST_MAP_READ);
+    gst_buffer_map (aref->pdata[i], &mr, GST_MAP_READ);
+    for (j = 0; j < mo.size / 2; j++, pos++) {
+      if (((gint16 *) mo.data)[j] != ((gint16 *) mr.data)[j]) {
+        first = MIN (first, pos);
+        last = MAX (last, pos);
+      }
+    }
+    gst_buffer_unmap (aout->pdata[i], &mo);
+    gst_buffer_unmap (aref->pdata[i], &mr);
+  }
+  GST_INFO ("bleep from %zu to %zu, word %zu to %zu", first, last, s0, s1);
+  fail_unless (first >= s0 && first < s0 + 48,
+      "first changed sample %zu, word %zu", first, s0);
+  fail_unless (last < s1 && last + 48 >= s1,
+      "last changed sample %zu, word ends %zu", last, s1);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_ptr_array_unref (aout);
+  g_ptr_array_unref (aref);
+  gst_object_unref (text);
+  gst_object_unref (pipeline);
+  g_unlink (policy);
+  g_free (policy);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 #define LIVE_PIPELINE                                                          \
   "omnifusion name=f window=500000000 latency=200000000 "                      \
   " ! application/x-omni-events ! c.verdict_sink "                             \
@@ -313,6 +395,7 @@ censor_suite (void)
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_text_flag_mutes_audio);
+  tcase_add_test (tc, test_word_bleeped_at_its_span);
   tcase_add_test (tc, test_live_smooth_with_slow_analysis);
   return s;
 }
