@@ -71,8 +71,8 @@ sub_frame (OmniNnPreprocessParams *p, const OmniNnPreprocessParams *f,
   p->in_w = pl->w;
   p->in_h = pl->h;
   if (omni_nn_pixel_layout_packed (f->layout, &bpp, NULL, NULL, NULL)) {
-    start[0] = f->offsets[0] + (gsize) pl->y * f->strides[0]
-               + (gsize) pl->x * bpp;
+    start[0]
+        = f->offsets[0] + (gsize) pl->y * f->strides[0] + (gsize) pl->x * bpp;
   } else if (f->layout == OMNI_NN_PIXEL_GRAY8) {
     start[0] = f->offsets[0] + (gsize) pl->y * f->strides[0] + pl->x;
   } else {
@@ -99,7 +99,8 @@ place (OmniInferencePlacement *pl, const OmniNnGraph *g,
   pl->input_w = g->input_w;
   pl->input_h = g->input_h;
   if (info && info->resize == OMNI_NN_RESIZE_LETTERBOX) {
-    gdouble s = MIN ((gdouble) g->input_w / pl->w, (gdouble) g->input_h / pl->h);
+    gdouble s
+        = MIN ((gdouble) g->input_w / pl->w, (gdouble) g->input_h / pl->h);
 
     *cw = CLAMP ((guint) lround (pl->w * s), 1, g->input_w);
     *ch = CLAMP ((guint) lround (pl->h * s), 1, g->input_h);

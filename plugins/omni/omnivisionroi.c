@@ -40,8 +40,8 @@ append_double (GValue *array, gdouble d)
 /* "classification": model, label (top class), confidence, labels, scores
  * (every class, in the model's order). */
 GstStructure *
-omni_vision_roi_classification (const gchar *model,
-    const gchar *const *labels, const gfloat *scores, guint n)
+omni_vision_roi_classification (const gchar *model, const gchar *const *labels,
+    const gfloat *scores, guint n)
 {
   GValue l = G_VALUE_INIT, v = G_VALUE_INIT;
   GstStructure *s;
@@ -89,8 +89,7 @@ omni_vision_roi_faceres (
 {
   static const gchar *const genders[] = { "female", "male" };
   const gfloat scores[2] = { 1.0f - male, male };
-  GstStructure *s
-      = omni_vision_roi_classification (model, genders, scores, 2);
+  GstStructure *s = omni_vision_roi_classification (model, genders, scores, 2);
   const gboolean is_male = male > 0.5f;
 
   gst_structure_set (s, "age-years", G_TYPE_DOUBLE,
@@ -104,8 +103,8 @@ omni_vision_roi_faceres (
  * over an h x w map read with stride @step, as MoveNet's in-graph tail
  * (RealDiv, then ArgMax: the first of equal maxima). */
 static guint
-weighted_argmax (const gfloat *v, guint step, guint h, guint w, gdouble cy,
-    gdouble cx)
+weighted_argmax (
+    const gfloat *v, guint step, guint h, guint w, gdouble cy, gdouble cx)
 {
   gdouble best = -INFINITY;
   guint i, arg = 0;
@@ -166,8 +165,8 @@ omni_vision_roi_keypoints (const gchar *model, const gchar *const *names,
 {
   GValue n = G_VALUE_INIT, xs = G_VALUE_INIT, ys = G_VALUE_INIT,
          ss = G_VALUE_INIT;
-  GstStructure *s = gst_structure_new (
-      "keypoints", "model", G_TYPE_STRING, model, NULL);
+  GstStructure *s
+      = gst_structure_new ("keypoints", "model", G_TYPE_STRING, model, NULL);
   guint j;
 
   g_value_init (&n, GST_TYPE_ARRAY);

@@ -25,9 +25,10 @@ void omni_vision_movenet_decode (const gfloat *heat, const gfloat *center,
     const gfloat *regress, const gfloat *offset, guint h, guint w, guint k,
     gdouble *y, gdouble *x, gdouble *score);
 
-GstStructure *omni_vision_roi_keypoints (const gchar *model, const gchar *const *names,
-    const gdouble *y, const gdouble *x, const gdouble *score, guint k,
-    const OmniInferencePlacement *pl, guint frame_w, guint frame_h);
+GstStructure *omni_vision_roi_keypoints (const gchar *model,
+    const gchar *const *names, const gdouble *y, const gdouble *x,
+    const gdouble *score, guint k, const OmniInferencePlacement *pl,
+    guint frame_w, guint frame_h);
 
 G_END_DECLS
 
