@@ -279,7 +279,10 @@ setup_classes (GstOmniVisionEnc *self, OmniNnSession *s)
   if (self->emb_index == self->prob_index)
     self->emb_index = -1;
   self->n_classes = output_tensor (s, self->prob_index)->n_elements;
-  if (m->labels && m->n_labels != self->n_classes) {
+  /* a pose model's labels name its keypoints, not classes */
+  if (self->roi_task != ROI_TASK_CLASSES)
+    m = NULL;
+  if (m && m->labels && m->n_labels != self->n_classes) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("The labels of model \"%s\" do not match it.", m->id),
         ("%u labels for %u classes", m->n_labels, self->n_classes));
@@ -287,8 +290,8 @@ setup_classes (GstOmniVisionEnc *self, OmniNnSession *s)
   }
   self->labels = g_new0 (gchar *, self->n_classes + 1);
   for (i = 0; i < self->n_classes; i++)
-    self->labels[i]
-        = m->labels ? g_strdup (m->labels[i]) : g_strdup_printf ("class%u", i);
+    self->labels[i] = m && m->labels ? g_strdup (m->labels[i])
+                                     : g_strdup_printf ("class%u", i);
   return TRUE;
 }
 
@@ -378,7 +381,7 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   if (!GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans))
     return FALSE;
   s = gst_omni_inference_get_session (base);
-  if (!setup_classes (self, s) || !setup_roi_task (self, s)) {
+  if (!setup_roi_task (self, s) || !setup_classes (self, s)) {
     free_task (self);
     GST_BASE_TRANSFORM_CLASS (parent_class)->stop (trans);
     return FALSE;
