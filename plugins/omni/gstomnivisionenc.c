@@ -28,8 +28,9 @@
  * model runs on the crop of each #GstVideoRegionOfInterestMeta of those
  * types instead of the whole frame (box clamped to the frame; a box outside
  * it is skipped), and its result is added to that ROI as a params structure
- * (gst_video_region_of_interest_meta_add_param(), one per model), following
- * the ROI conventions of docs/metas.md:
+ * (gst_video_region_of_interest_meta_add_param(), one per model; read them
+ * by iterating the meta's params), as docs/elements/omnivisionenc.md
+ * specifies:
  * - "classification" for classifiers: "model" (gchararray), "label"
  *   (gchararray, the top class), "confidence" (gdouble, its score),
  *   "labels" (GstValueArray of gchararray, every class in the model's
