@@ -146,6 +146,15 @@ gst_omni_inference_get_run_info (GstOmniInference *self, gchar **backend,
 
 /* ---- start and stop ------------------------------------------------------ */
 
+/* The element's factory name ("omnivisionenc") for messages. */
+static const gchar *
+element_name (GstOmniInference *self)
+{
+  GstElementFactory *f = gst_element_get_factory (GST_ELEMENT (self));
+
+  return f ? GST_OBJECT_NAME (f) : GST_OBJECT_NAME (self);
+}
+
 static void
 post_session_error (GstOmniInference *self, const gchar *model, GError *err)
 {
@@ -174,7 +183,7 @@ post_session_error (GstOmniInference *self, const gchar *model, GError *err)
   case OMNI_NN_ERROR_FAILED:
   case OMNI_NN_ERROR_INPUT:
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-        ("No usable Vulkan device for %s.", GST_OBJECT_NAME (self)),
+        ("No usable Vulkan device for %s.", element_name (self)),
         ("%s (or set backend=cpu to run the C reference on the CPU)",
             err->message));
     break;
@@ -219,7 +228,7 @@ warn_about_session (GstOmniInference *self, const gchar *model)
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
         ("No usable Vulkan device: %s runs on the CPU reference, much "
          "slower.",
-            GST_OBJECT_NAME (self)),
+            element_name (self)),
         ("%s", omni_nn_session_get_fallback_reason (p->session)));
   if (!m->verified)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
@@ -590,25 +599,62 @@ install_properties (GObjectClass *gobject_class)
 {
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
+  /**
+   * GstOmniInference:model:
+   *
+   * A model name looked up as NAME/model.json in $OMNI_MODEL_PATH, the
+   * build tree's models and $datadir/gst-omni/models, a directory holding
+   * model.json, or the path of a model.json (TF.js layers model, or graph
+   * model with its model-info.json sidecar). Unset: the subclass's default.
+   */
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
           "Model name (looked up in $OMNI_MODEL_PATH), directory or "
           "model.json (TF.js layers or graph model)",
           NULL, rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:device:
+   *
+   * The Vulkan device: unset or "auto" for the best one (discrete GPU,
+   * then integrated, then virtual, then a CPU implementation such as
+   * lavapipe), an index in Vulkan's enumeration order, a kind ("discrete",
+   * "integrated", "virtual", "cpu") or part of the device name.
+   */
   g_object_class_install_property (gobject_class, PROP_DEVICE,
       g_param_spec_string ("device", "Device",
           "Vulkan device: index, kind (discrete, integrated, virtual, cpu) "
           "or part of its name; unset = the best one",
           NULL, rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:backend:
+   *
+   * Where the model runs: Vulkan compute (auto: falling back to the CPU
+   * reference with a warning when there is no usable Vulkan device), or the
+   * plain-C reference ops on the CPU.
+   */
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend", "Where the model runs",
           gst_omni_inference_backend_get_type (), DEFAULT_BACKEND,
           rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:inference-interval:
+   *
+   * While no frame carrying an #OmniSampleMeta has been seen: analyse every
+   * N-th frame (1 = every frame), starting with the first.
+   */
   g_object_class_install_property (gobject_class, PROP_INTERVAL,
       g_param_spec_uint ("inference-interval", "Inference interval",
           "Analyse every Nth frame (until a frame marked by omnisampler is "
           "seen: then exactly the marked frames)",
           1, G_MAXINT, DEFAULT_INTERVAL, rw | GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstOmniInference:allow-unverified:
+   *
+   * Load a model whose files are not listed, or do not match, in its
+   * directory's SHA256SUMS, with a warning at start (its results cannot be
+   * trusted). Off by default: such a model fails to start (fail closed).
+   * OMNI_ALLOW_UNVERIFIED_MODELS=1 has the same effect.
+   */
   g_object_class_install_property (gobject_class, PROP_ALLOW_UNVERIFIED,
       g_param_spec_boolean ("allow-unverified", "Allow unverified",
           "Load a model whose files do not match (or are not in) its "
