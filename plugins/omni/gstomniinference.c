@@ -72,6 +72,7 @@ typedef struct {
   gboolean seen_sample_meta;
   guint n_recoveries;
   gdouble last_ms;
+  OmniInferencePlacement placement;
 } GstOmniInferencePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (
@@ -120,6 +121,12 @@ gst_omni_inference_set_load_options (
   p->labels = g_strdup (labels);
   p->embedding_layer = g_strdup (embedding_layer);
   GST_OBJECT_UNLOCK (self);
+}
+
+const OmniInferencePlacement *
+gst_omni_inference_get_placement (GstOmniInference *self)
+{
+  return &PRIV (self)->placement;
 }
 
 gdouble
@@ -433,6 +440,7 @@ gst_omni_inference_run (GstOmniInference *self, GstVideoFrame *frame,
           omni_nn_session_get_info (p->session)))
     return FALSE;
   ok = omni_nn_session_run (p->session, &in.input, error);
+  p->placement = in.placement;
   if (placement)
     *placement = in.placement;
   omni_inference_input_clear (&in);

@@ -76,6 +76,12 @@ gboolean gst_omni_inference_run (GstOmniInference *self, GstVideoFrame *frame,
     const GstVideoRectangle *region, OmniInferencePlacement *placement,
     GError **error);
 
+/* Where the frame (or region) of the last gst_omni_inference_run() went in
+ * the model input (letterbox padding and scale), to map positions the model
+ * found back to the frame; for process(). Streaming thread. */
+const OmniInferencePlacement *gst_omni_inference_get_placement (
+    GstOmniInference *self);
+
 /* Wall-clock ms of the last gst_omni_inference_run() (pre-processing,
  * upload and download included). Streaming thread. */
 gdouble gst_omni_inference_get_last_ms (GstOmniInference *self);
