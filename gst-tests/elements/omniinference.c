@@ -174,6 +174,18 @@ GST_START_TEST (test_every_nth_frame)
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 0), 0);
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 1), 3);
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 2), 6);
+  {
+    /* 64 x 48 letterboxed into 256 x 256: x4, 32 rows above and below */
+    const OmniInferencePlacement *pl
+        = gst_omni_inference_get_placement (GST_OMNI_INFERENCE (e));
+
+    fail_unless_equals_int (pl->w, W);
+    fail_unless_equals_int (pl->h, H);
+    fail_unless_equals_float (pl->scale_x, 4.0);
+    fail_unless_equals_float (pl->scale_y, 4.0);
+    fail_unless_equals_float (pl->pad_x, 0.0);
+    fail_unless_equals_float (pl->pad_y, 32.0);
+  }
 
   s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_CPU, NULL, &err);
   fail_unless (s != NULL, "%s", err ? err->message : "");
