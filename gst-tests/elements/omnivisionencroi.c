@@ -43,13 +43,14 @@ static const gchar *const emotions[]
 /* ---- helpers -------------------------------------------------------------- */
 
 static GstBuffer *
-load_astronaut (void)
+load_astronaut_as (const gchar *format, gsize size)
 {
   GError *err = NULL;
-  GstElement *p = gst_parse_launch ("filesrc location=" ASTRONAUT
-                                    " ! pngdec ! videoconvert ! "
-                                    "video/x-raw,format=RGB ! appsink name=s",
-      &err);
+  gchar *desc = g_strdup_printf ("filesrc location=" ASTRONAUT
+                                 " ! pngdec ! videoconvert ! "
+                                 "video/x-raw,format=%s ! appsink name=s",
+      format);
+  GstElement *p = gst_parse_launch (desc, &err);
   GstElement *sink;
   GstSample *sample = NULL;
   GstBuffer *buf;
@@ -59,9 +60,10 @@ load_astronaut (void)
   gst_element_set_state (p, GST_STATE_PLAYING);
   g_signal_emit_by_name (sink, "pull-preroll", &sample);
   fail_unless (sample != NULL, "cannot decode " ASTRONAUT);
-  /* a tightly packed copy: stride 3 * 512 */
+  /* a copy laid out as GstVideoInfo says (RGB: stride 3 * 512) */
   buf = gst_buffer_copy_deep (gst_sample_get_buffer (sample));
-  fail_unless_equals_int (gst_buffer_get_size (buf), SIDE * SIDE * 3);
+  fail_unless_equals_int (gst_buffer_get_size (buf), size);
+  g_free (desc);
   gst_sample_unref (sample);
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (sink);
@@ -69,6 +71,12 @@ load_astronaut (void)
   GST_BUFFER_PTS (buf) = 0;
   GST_BUFFER_DURATION (buf) = 40 * GST_MSECOND;
   return buf;
+}
+
+static GstBuffer *
+load_astronaut (void)
+{
+  return load_astronaut_as ("RGB", SIDE * SIDE * 3);
 }
 
 static GstHarness *
@@ -400,35 +408,119 @@ GST_START_TEST (test_degenerate_rois)
 
 GST_END_TEST;
 
+/* A region of an I420 frame (the usual decoder output): its Y, U and V
+ * rows, copied here into an I420 frame of their own, give the same emotion
+ * scores (1e-5): the region's chroma is its own. */
+GST_START_TEST (test_i420_region)
+{
+  GstVideoInfo big, small;
+  GstBuffer *buf, *out;
+  GstHarness *h;
+  GError *err = NULL;
+  OmniNnSession *s;
+  OmniNnPreprocessParams pre;
+  OmniNnInput in = { 0 };
+  GstMapInfo map;
+  guint8 *crop;
+  gfloat rgb[64 * 64 * 3], grey[64 * 64];
+  const GstStructure *c;
+  guint p, i;
+  gint y;
+
+  gst_video_info_set_format (&big, GST_VIDEO_FORMAT_I420, SIDE, SIDE);
+  gst_video_info_set_format (
+      &small, GST_VIDEO_FORMAT_I420, face_box.w, face_box.h);
+  buf = load_astronaut_as ("I420", big.size);
+  crop = g_malloc0 (small.size);
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  for (p = 0; p < 3; p++) {
+    guint sub = p ? 1 : 0;
+
+    for (y = 0; y < (face_box.h >> sub); y++)
+      memcpy (crop + small.offset[p] + (gsize) y * small.stride[p],
+          map.data + big.offset[p]
+              + (gsize) ((face_box.y >> sub) + y) * big.stride[p]
+              + (face_box.x >> sub),
+          face_box.w >> sub);
+  }
+  gst_buffer_unmap (buf, &map);
+  fail_unless (omni_nn_preprocess_params_from_video_info (
+      &pre, &small, 64, 64, FALSE, 1.0f, 0.0f));
+  omni_nn_ref_preprocess (&pre, crop, rgb);
+  for (i = 0; i < 64 * 64; i++)
+    grey[i] = (0.2989f * rgb[3 * i] + 0.587f * rgb[3 * i + 1]
+                  + 0.114f * rgb[3 * i + 2])
+                  * (2.0f / 255.0f)
+              - 1.0f;
+  s = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_CPU, NULL, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  in.tensor = grey;
+  fail_unless (omni_nn_session_run (s, &in, &err));
+
+  h = new_enc ("cpu", "emotion", "face");
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=I420,width=512,height=512,framerate=25/1");
+  add_roi (buf, "face", &face_box, 1);
+  out = gst_harness_push_and_pull (h, buf);
+  c = param (roi_by_id (out, 1), "classification");
+  fail_unless (c != NULL);
+  for (i = 0; i < 7; i++)
+    fail_unless (fabs (array_double (c, "scores", i)
+                       - omni_nn_session_get_output (s, 0, NULL)[i])
+                     <= 1e-5,
+        "score %u: %g != %g", i, array_double (c, "scores", i),
+        omni_nn_session_get_output (s, 0, NULL)[i]);
+  g_free (crop);
+  omni_nn_session_free (s);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* On Vulkan, faceres' crop is pre-processed on the GPU (the region given as
- * a frame of its own): the same results as the CPU reference within 1e-3. */
+ * a frame of its own, in RGB and in I420): the same results as the CPU
+ * reference within 1e-3. */
 GST_START_TEST (test_vulkan_crop)
 {
-  GstHarness *hc = new_enc ("cpu", "faceres", "face");
-  GstHarness *hv = new_enc ("vulkan", "faceres", "face");
-  GstBuffer *a = load_astronaut (), *b = load_astronaut (), *oa, *ob;
-  const GstStructure *ca, *cb;
-  gdouble x, y;
-  guint i;
+  static const gchar *const formats[] = { "RGB", "I420" };
+  guint f, i;
 
-  add_roi (a, "face", &face_box, 1);
-  add_roi (b, "face", &face_box, 1);
-  oa = gst_harness_push_and_pull (hc, a);
-  ob = gst_harness_push_and_pull (hv, b);
-  ca = param (roi_by_id (oa, 1), "classification");
-  cb = param (roi_by_id (ob, 1), "classification");
-  fail_unless (ca != NULL && cb != NULL);
-  for (i = 0; i < 2; i++)
-    fail_unless (
-        fabs (array_double (ca, "scores", i) - array_double (cb, "scores", i))
-        < 1e-3);
-  fail_unless (gst_structure_get_double (ca, "age-years", &x));
-  fail_unless (gst_structure_get_double (cb, "age-years", &y));
-  fail_unless (fabs (x - y) < 0.1, "age %g vs %g", x, y);
-  gst_buffer_unref (oa);
-  gst_buffer_unref (ob);
-  gst_harness_teardown (hc);
-  gst_harness_teardown (hv);
+  for (f = 0; f < 2; f++) {
+    GstHarness *hc = new_enc ("cpu", "faceres", "face");
+    GstHarness *hv = new_enc ("vulkan", "faceres", "face");
+    gchar *caps = g_strdup_printf (
+        "video/x-raw,format=%s,width=512,height=512,framerate=25/1",
+        formats[f]);
+    gsize size = f ? SIDE * SIDE * 3 / 2 : SIDE * SIDE * 3;
+    GstBuffer *a = load_astronaut_as (formats[f], size);
+    GstBuffer *b = gst_buffer_copy_deep (a), *oa, *ob;
+    const GstStructure *ca, *cb;
+    gdouble x, y;
+
+    gst_harness_set_src_caps_str (hc, caps);
+    gst_harness_set_src_caps_str (hv, caps);
+    add_roi (a, "face", &face_box, 1);
+    add_roi (b, "face", &face_box, 1);
+    oa = gst_harness_push_and_pull (hc, a);
+    ob = gst_harness_push_and_pull (hv, b);
+    ca = param (roi_by_id (oa, 1), "classification");
+    cb = param (roi_by_id (ob, 1), "classification");
+    fail_unless (ca != NULL && cb != NULL);
+    for (i = 0; i < 2; i++)
+      fail_unless (
+          fabs (array_double (ca, "scores", i) - array_double (cb, "scores", i))
+              < 1e-3,
+          "%s: score %u", formats[f], i);
+    fail_unless (gst_structure_get_double (ca, "age-years", &x));
+    fail_unless (gst_structure_get_double (cb, "age-years", &y));
+    fail_unless (fabs (x - y) < 0.1, "%s: age %g vs %g", formats[f], x, y);
+    g_free (caps);
+    gst_buffer_unref (oa);
+    gst_buffer_unref (ob);
+    gst_harness_teardown (hc);
+    gst_harness_teardown (hv);
+  }
 }
 
 GST_END_TEST;
@@ -559,6 +651,7 @@ omnivisionencroi_suite (void)
   tcase_add_test (tc, test_movenet_on_person);
   tcase_add_test (tc, test_movenet_decode_matches_tfjs);
   tcase_add_test (tc, test_degenerate_rois);
+  tcase_add_test (tc, test_i420_region);
   tcase_add_test (tc, test_vulkan_crop);
   return s;
 }
