@@ -13,6 +13,8 @@
 #include <gst/video/video.h>
 #include <omni/meta/omnisamplemeta.h>
 #include <omni/nn/omninnsession.h>
+#include <math.h>
+#include <string.h>
 
 #include "../../plugins/omni/gstomniinference.h"
 
@@ -120,8 +122,41 @@ element_of (GstHarness *h)
 
 /* ---- tests ---------------------------------------------------------------- */
 
+/* @frame (RGB, W x H) letterboxed into @g's input as the sidecar of
+ * blazeface says: scaled by min (256 / W, 256 / H), centred, the rest the
+ * normalised zero (the offset). */
+static gfloat *
+letterbox_tensor (const OmniNnGraph *g, GstBuffer *frame)
+{
+  const gdouble s = MIN ((gdouble) g->input_w / W, (gdouble) g->input_h / H);
+  const guint cw = (guint) (W * s + 0.5), ch = (guint) (H * s + 0.5);
+  const guint px = (g->input_w - cw) / 2, py = (g->input_h - ch) / 2;
+  gsize n = (gsize) g->input_w * g->input_h * 3;
+  gfloat *t = g_new (gfloat, n), *content = g_new (gfloat, cw * ch * 3);
+  OmniNnPreprocessParams pre;
+  GstVideoInfo info;
+  GstMapInfo map;
+  guint y;
+  gsize i;
+
+  fail_unless (gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, W, H));
+  fail_unless (omni_nn_preprocess_params_from_video_info (
+      &pre, &info, cw, ch, g->align_corners, g->input_scale, g->input_offset));
+  gst_buffer_map (frame, &map, GST_MAP_READ);
+  omni_nn_ref_preprocess (&pre, map.data, content);
+  gst_buffer_unmap (frame, &map);
+  for (i = 0; i < n; i++)
+    t[i] = g->input_offset;
+  for (y = 0; y < ch; y++)
+    memcpy (t + ((gsize) (y + py) * g->input_w + px) * 3,
+        content + (gsize) y * cw * 3, cw * 3 * sizeof (gfloat));
+  g_free (content);
+  return t;
+}
+
 /* Every 3rd frame; the outputs are the model's on that very frame (the
- * same session run directly on the same bytes). */
+ * same session run directly on the frame letterboxed as blazeface's
+ * sidecar says). */
 GST_START_TEST (test_every_nth_frame)
 {
   GstHarness *h = harness ("backend=cpu inference-interval=3");
@@ -129,10 +164,8 @@ GST_START_TEST (test_every_nth_frame)
   GstBuffer *frame6 = make_frame (6);
   GError *err = NULL;
   OmniNnSession *s;
-  OmniNnPreprocessParams pre;
-  GstVideoInfo info;
-  GstMapInfo map;
   OmniNnInput in = { 0 };
+  gfloat *tensor;
   guint i;
 
   for (i = 0; i < 7; i++)
@@ -141,28 +174,37 @@ GST_START_TEST (test_every_nth_frame)
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 0), 0);
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 1), 3);
   fail_unless_equals_uint64 (g_array_index (e->indices, guint64, 2), 6);
+  {
+    /* 64 x 48 letterboxed into 256 x 256: x4, 32 rows above and below */
+    const OmniInferencePlacement *pl
+        = gst_omni_inference_get_placement (GST_OMNI_INFERENCE (e));
+
+    fail_unless_equals_int (pl->w, W);
+    fail_unless_equals_int (pl->h, H);
+    fail_unless_equals_float (pl->scale_x, 4.0);
+    fail_unless_equals_float (pl->scale_y, 4.0);
+    fail_unless_equals_float (pl->pad_x, 0.0);
+    fail_unless_equals_float (pl->pad_y, 32.0);
+  }
 
   s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_CPU, NULL, &err);
   fail_unless (s != NULL, "%s", err ? err->message : "");
-  fail_unless (gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, W, H));
   {
     const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
 
-    fail_unless (
-        omni_nn_preprocess_params_from_video_info (&pre, &info, g->input_w,
-            g->input_h, g->align_corners, g->input_scale, g->input_offset));
     /* the sidecar's normalisation: [-1, 1] */
     fail_unless (fabsf (g->input_offset + 1.0f) < 1e-6f);
+    tensor = letterbox_tensor (g, frame6);
   }
-  gst_buffer_map (frame6, &map, GST_MAP_READ);
-  in.frame_params = &pre;
-  in.frame = map.data;
-  in.frame_size = map.size;
+  in.tensor = tensor;
   fail_unless (omni_nn_session_run (s, &in, &err));
   for (i = 0; i < omni_nn_session_get_n_outputs (s); i++)
-    fail_unless_equals_float (
-        e->first[i], omni_nn_session_get_output (s, i, NULL)[0]);
-  gst_buffer_unmap (frame6, &map);
+    fail_unless (
+        fabsf (e->first[i] - omni_nn_session_get_output (s, i, NULL)[0])
+            <= 1e-5f * MAX (1.0f, fabsf (e->first[i])),
+        "output %u: %g != %g", i, e->first[i],
+        omni_nn_session_get_output (s, i, NULL)[0]);
+  g_free (tensor);
   gst_buffer_unref (frame6);
   omni_nn_session_free (s);
   gst_object_unref (e);
@@ -222,16 +264,47 @@ GST_START_TEST (test_missing_model)
 
 GST_END_TEST;
 
-/* A 1-channel model (emotion): refused at caps time (GST_ELEMENT_ERROR with
- * the reason), nothing processed. */
-GST_START_TEST (test_gray_model_refused)
+/* A 1-channel model (emotion, grey 64 x 64 in [-1, 1]): the frame is
+ * pre-processed on the CPU (RGB resized, then luma 0.2989 R + 0.587 G +
+ * 0.114 B, then normalised), and the outputs are the model's on that
+ * tensor made here. */
+GST_START_TEST (test_gray_model)
 {
   GstHarness *h = harness ("backend=cpu model=emotion");
   TestInference *e = element_of (h);
+  GstBuffer *frame = make_frame (0);
+  OmniNnSession *s;
+  OmniNnPreprocessParams pre;
+  OmniNnInput in = { 0 };
+  GError *err = NULL;
+  GstVideoInfo info;
+  GstMapInfo map;
+  gfloat rgb[64 * 64 * 3], grey[64 * 64];
+  guint i;
 
-  fail_unless_equals_int (
-      gst_harness_push (h, make_frame (0)), GST_FLOW_NOT_NEGOTIATED);
-  fail_unless_equals_int (e->n_processed, 0);
+  gst_buffer_unref (gst_harness_push_and_pull (h, gst_buffer_ref (frame)));
+  fail_unless_equals_int (e->n_processed, 1);
+
+  s = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_CPU, NULL, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  fail_unless (gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, W, H));
+  fail_unless (omni_nn_preprocess_params_from_video_info (
+      &pre, &info, 64, 64, FALSE, 1.0f, 0.0f));
+  gst_buffer_map (frame, &map, GST_MAP_READ);
+  omni_nn_ref_preprocess (&pre, map.data, rgb);
+  gst_buffer_unmap (frame, &map);
+  for (i = 0; i < 64 * 64; i++)
+    grey[i] = (0.2989f * rgb[3 * i] + 0.587f * rgb[3 * i + 1]
+                  + 0.114f * rgb[3 * i + 2])
+                  * (2.0f / 255.0f)
+              - 1.0f;
+  in.tensor = grey;
+  fail_unless (omni_nn_session_run (s, &in, &err));
+  fail_unless (
+      fabsf (e->first[0] - omni_nn_session_get_output (s, 0, NULL)[0]) <= 1e-5f,
+      "%g != %g", e->first[0], omni_nn_session_get_output (s, 0, NULL)[0]);
+  omni_nn_session_free (s);
+  gst_buffer_unref (frame);
   gst_object_unref (e);
   gst_harness_teardown (h);
 }
@@ -250,7 +323,7 @@ omniinference_suite (void)
   tcase_add_test (tc, test_every_nth_frame);
   tcase_add_test (tc, test_marked_frames);
   tcase_add_test (tc, test_missing_model);
-  tcase_add_test (tc, test_gray_model_refused);
+  tcase_add_test (tc, test_gray_model);
   return s;
 }
 

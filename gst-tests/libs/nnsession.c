@@ -14,7 +14,9 @@
 #include <omni/nn/vulkan/omninnvulkan.h>
 #include <omni/vk/omnivk.h>
 #endif
+#include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 #include <string.h>
 
 static gfloat *
@@ -204,6 +206,60 @@ GST_START_TEST (test_session_no_vulkan)
 GST_END_TEST;
 #endif
 
+/* Options: a labels file replaces a graph model's sidecar labels; an
+ * embedding layer is a layers-model choice, refused for a graph model; a
+ * layers model gets the layer asked for as its "embedding" output. */
+GST_START_TEST (test_session_options)
+{
+  gchar *labels
+      = g_build_filename (g_get_tmp_dir (), "omni-sess-labels-XXXXXX", NULL);
+  OmniNnSessionOptions opts = { OMNI_NN_LOAD_DEFAULT, NULL, NULL };
+  const OmniNnModel *m;
+  OmniNnSession *s;
+  GError *err = NULL;
+  gint fd = g_mkstemp (labels);
+
+  fail_unless (fd >= 0);
+  close (fd);
+  fail_unless (g_file_set_contents (labels, "a\nb\nc\nd\ne\nf\ng\n", -1, NULL));
+  opts.labels = labels;
+  s = omni_nn_session_new_with_options (
+      "emotion", OMNI_NN_BACKEND_CPU, NULL, &opts, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  m = omni_nn_session_get_model (s);
+  fail_unless_equals_int (m->n_labels, 7);
+  fail_unless_equals_string (m->labels[0], "a");
+  fail_unless_equals_string (m->labels[6], "g");
+  omni_nn_session_free (s);
+
+  opts.labels = NULL;
+  opts.embedding_layer = "global_pooling";
+  s = omni_nn_session_new_with_options (
+      "faceres", OMNI_NN_BACKEND_CPU, NULL, &opts, &err);
+  fail_unless (s == NULL);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING),
+      "%s", err->message);
+  g_clear_error (&err);
+
+  opts.embedding_layer = "out_relu";
+  s = omni_nn_session_new_with_options (
+      "nsfw", OMNI_NN_BACKEND_CPU, NULL, &opts, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  {
+    gint e = omni_nn_session_find_output (s, "embedding");
+    gsize n = 0;
+
+    fail_unless (e >= 0);
+    omni_nn_session_get_output (s, e, &n);
+    fail_unless_equals_int (n, 7 * 7 * 1280);
+  }
+  omni_nn_session_free (s);
+  g_unlink (labels);
+  g_free (labels);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnsession_suite (void)
 {
@@ -213,6 +269,7 @@ nnsession_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_session_cpu);
   tcase_add_test (tc, test_session_layers_model);
+  tcase_add_test (tc, test_session_options);
 #if HAVE_VULKAN
   tcase_add_test (tc, test_session_vulkan);
   tcase_add_test (tc, test_session_fallback);

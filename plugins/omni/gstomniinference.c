@@ -7,25 +7,35 @@
  * @short_description: run a model on sampled video frames
  *
  * The shared part of every element that runs a model on video frames (a
- * GstVideoFilter, in place, media untouched):
+ * GstVideoFilter, in place, media untouched: frames are mapped for reading
+ * only):
  * - which frames: once a frame carrying an #OmniSampleMeta (omnisampler
  *   mode=mark) has been seen, exactly the marked frames; before that, every
- *   inference-interval-th frame (1: all);
+ *   inference-interval-th frame (1: all), starting with the first; a flush
+ *   starts over;
  * - the model: model= (a name, a directory or a model.json, TF.js layers
  *   or graph model with its model-info.json sidecar) in an #OmniNnSession on
  *   backend= (auto: Vulkan, else the CPU reference with a warning) and
- *   device=; a lost Vulkan device is re-created once by the session;
- * - the frame pre-processing from the caps and the model's input (size,
- *   scale, offset, align_corners): RGB models (3 channels) only for now;
- * - errors: a missing or invalid model, no usable device, an input the
- *   pre-processing cannot produce: GST_ELEMENT_ERROR with the reason.
- * Subclasses implement GstOmniInferenceClass.process().
+ *   device=; its files checked against its SHA256SUMS unless
+ *   allow-unverified (then a warning); a lost Vulkan device is re-created
+ *   once by the session, with a warning;
+ * - the pre-processing of the frame, or of a region of it (a box), as the
+ *   model's input and sidecar say (size, colour order, scale, offset,
+ *   stretch or letterbox, integer input): RGB stretched float input on the
+ *   backend (the GPU with Vulkan), anything else on the CPU;
+ * - latency: a warm-up inference at start measures what the LATENCY query
+ *   adds; a slower inference raises it (with a latency message);
+ * - errors: a missing, corrupt or unverified model, no usable device, an
+ *   unsupported format: GST_ELEMENT_ERROR with the reason.
+ * Subclasses implement GstOmniInferenceClass.process(), or analyse() to run
+ * the model on regions (gst_omni_inference_run()).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstomniinference.h"
+#include "omnilatency.h"
 
 #include <omni/meta/omnisamplemeta.h>
 
@@ -41,17 +51,28 @@ enum {
   PROP_DEVICE,
   PROP_BACKEND,
   PROP_INTERVAL,
+  PROP_ALLOW_UNVERIFIED,
 };
 
 typedef struct {
+  /* properties and what start() leaves for other threads, object lock */
   gchar *model, *device;
   GstOmniInferenceBackend backend;
   guint interval;
+  gboolean allow_unverified;
+  gchar *labels, *embedding_layer;
+  gchar *backend_name, *device_name;
+  GstClockTime latency;
+
+  /* streaming thread */
   OmniNnSession *session;
   OmniNnPreprocessParams pre;
   gboolean pre_valid;
   guint64 frame_count;
   gboolean seen_sample_meta;
+  guint n_recoveries;
+  gdouble last_ms;
+  OmniInferencePlacement placement;
 } GstOmniInferencePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (
@@ -66,10 +87,11 @@ gst_omni_inference_backend_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    { GST_OMNI_INFERENCE_BACKEND_AUTO, "Vulkan, else the CPU reference",
-        "auto" },
-    { GST_OMNI_INFERENCE_BACKEND_VULKAN, "Vulkan only", "vulkan" },
-    { GST_OMNI_INFERENCE_BACKEND_CPU, "The plain-C CPU reference", "cpu" },
+    { GST_OMNI_INFERENCE_BACKEND_AUTO,
+        "Vulkan, or the CPU reference when there is no Vulkan device", "auto" },
+    { GST_OMNI_INFERENCE_BACKEND_VULKAN, "Vulkan compute only", "vulkan" },
+    { GST_OMNI_INFERENCE_BACKEND_CPU, "Plain-C reference ops on the CPU",
+        "cpu" },
     { 0, NULL, NULL },
   };
 
@@ -87,48 +109,193 @@ gst_omni_inference_get_session (GstOmniInference *self)
   return PRIV (self)->session;
 }
 
+void
+gst_omni_inference_set_load_options (
+    GstOmniInference *self, const gchar *labels, const gchar *embedding_layer)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+
+  GST_OBJECT_LOCK (self);
+  g_free (p->labels);
+  g_free (p->embedding_layer);
+  p->labels = g_strdup (labels);
+  p->embedding_layer = g_strdup (embedding_layer);
+  GST_OBJECT_UNLOCK (self);
+}
+
+const OmniInferencePlacement *
+gst_omni_inference_get_placement (GstOmniInference *self)
+{
+  return &PRIV (self)->placement;
+}
+
+gdouble
+gst_omni_inference_get_last_ms (GstOmniInference *self)
+{
+  return PRIV (self)->last_ms;
+}
+
+void
+gst_omni_inference_get_run_info (GstOmniInference *self, gchar **backend,
+    gchar **device, GstClockTime *latency)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+
+  GST_OBJECT_LOCK (self);
+  if (backend)
+    *backend = g_strdup (p->backend_name);
+  if (device)
+    *device = g_strdup (p->device_name);
+  if (latency)
+    *latency = p->latency;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- start and stop ------------------------------------------------------ */
+
+/* The element's factory name ("omnivisionenc") for messages. */
+static const gchar *
+element_name (GstOmniInference *self)
+{
+  GstElementFactory *f = gst_element_get_factory (GST_ELEMENT (self));
+
+  return f ? GST_OBJECT_NAME (f) : GST_OBJECT_NAME (self);
+}
+
+static void
+post_session_error (GstOmniInference *self, const gchar *model, GError *err)
+{
+  switch (err->code) {
+  case OMNI_NN_ERROR_NOT_FOUND:
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not find model \"%s\".", model), ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_UNSUPPORTED:
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Model \"%s\" uses something gst-omni does not support.", model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_SETTING:
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The labels or embedding-layer setting does not fit model \"%s\".",
+            model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_UNVERIFIED:
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Model \"%s\" does not match its recorded sha256 sums.", model),
+        ("%s", err->message));
+    break;
+  case OMNI_NN_ERROR_DEVICE:
+  case OMNI_NN_ERROR_FAILED:
+  case OMNI_NN_ERROR_INPUT:
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+        ("No usable Vulkan device for %s.", element_name (self)),
+        ("%s (or set backend=cpu to run the C reference on the CPU)",
+            err->message));
+    break;
+  default:
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Model \"%s\" is corrupt.", model), ("%s", err->message));
+    break;
+  }
+}
+
+/* Runs one inference on a zero input: compiles what is compiled lazily and
+ * measures the latency to report. */
+static gboolean
+warm_up (GstOmniInference *self, GError **error)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  const OmniNnGraph *g = omni_nn_session_get_model (p->session)->graph;
+  gfloat *zeros
+      = g_new0 (gfloat, omni_nn_graph_tensor (g, g->input)->n_elements);
+  OmniNnInput in = { 0 };
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok;
+
+  in.tensor = zeros;
+  ok = omni_nn_session_run (p->session, &in, error);
+  g_free (zeros);
+  if (ok) {
+    GST_OBJECT_LOCK (self);
+    p->latency = (g_get_monotonic_time () - t0) * GST_USECOND;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return ok;
+}
+
+static void
+warn_about_session (GstOmniInference *self, const gchar *model)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  const OmniNnModel *m = omni_nn_session_get_model (p->session);
+
+  if (omni_nn_session_get_fallback_reason (p->session))
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+        ("No usable Vulkan device: %s runs on the CPU reference, much "
+         "slower.",
+            element_name (self)),
+        ("%s", omni_nn_session_get_fallback_reason (p->session)));
+  if (!m->verified)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Model \"%s\" is not verified: its results cannot be trusted.", model),
+        ("loaded because unverified models are allowed: %s",
+            m->unverified_reason));
+}
+
 static gboolean
 gst_omni_inference_start (GstBaseTransform *trans)
 {
+  GstOmniInference *self = GST_OMNI_INFERENCE (trans);
   GstOmniInferencePrivate *p = PRIV (trans);
   GstOmniInferenceClass *klass = GST_OMNI_INFERENCE_GET_CLASS (trans);
   static const OmniNnBackendChoice choice[]
       = { OMNI_NN_BACKEND_AUTO, OMNI_NN_BACKEND_VULKAN, OMNI_NN_BACKEND_CPU };
+  OmniNnSessionOptions opts = { 0 };
   GError *err = NULL;
-  gchar *model, *device;
+  gchar *model, *device, *labels, *emb;
   GstOmniInferenceBackend backend;
 
   GST_OBJECT_LOCK (trans);
   model = g_strdup (p->model ? p->model : klass->default_model);
   device = g_strdup (p->device);
+  labels = g_strdup (p->labels);
+  emb = g_strdup (p->embedding_layer);
   backend = p->backend;
+  opts.flags = p->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
+                                   : OMNI_NN_LOAD_DEFAULT;
   GST_OBJECT_UNLOCK (trans);
-  if (!model) {
-    GST_ELEMENT_ERROR (trans, RESOURCE, NOT_FOUND, ("No model= set."), (NULL));
-    g_free (device);
-    return FALSE;
-  }
-  p->session = omni_nn_session_new (model, choice[backend], device, &err);
-  if (!p->session) {
-    if (err->code == OMNI_NN_ERROR_DEVICE)
-      GST_ELEMENT_ERROR (trans, RESOURCE, OPEN_READ_WRITE,
-          ("No usable Vulkan device."),
-          ("%s (or set backend=cpu to run the C reference on the CPU)",
-              err->message));
-    else
-      GST_ELEMENT_ERROR (trans, RESOURCE, NOT_FOUND,
-          ("Cannot load model '%s'.", model), ("%s", err->message));
-    g_error_free (err);
-  } else if (omni_nn_session_get_fallback_reason (p->session)) {
-    GST_ELEMENT_WARNING (trans, RESOURCE, OPEN_READ_WRITE,
-        ("No usable Vulkan device: the model runs on the CPU reference, "
-         "much slower."),
-        ("%s", omni_nn_session_get_fallback_reason (p->session)));
-  }
+  opts.labels = labels;
+  opts.embedding_layer = emb;
   p->frame_count = 0;
   p->seen_sample_meta = FALSE;
+  p->last_ms = 0;
+  p->n_recoveries = 0;
+  if (!model) {
+    GST_ELEMENT_ERROR (trans, RESOURCE, NOT_FOUND, ("No model= set."), (NULL));
+  } else if (!(p->session = omni_nn_session_new_with_options (
+                   model, choice[backend], device, &opts, &err))) {
+    post_session_error (self, model, err);
+  } else if (!warm_up (self, &err)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL), ("%s", err->message));
+    g_clear_pointer (&p->session, omni_nn_session_free);
+  } else {
+    const OmniNnBackend *be = omni_nn_session_get_backend (p->session);
+
+    warn_about_session (self, model);
+    GST_OBJECT_LOCK (self);
+    p->backend_name = g_strdup (be->name);
+    p->device_name = g_strdup (omni_nn_session_get_device_name (p->session));
+    GST_OBJECT_UNLOCK (self);
+    GST_INFO_OBJECT (self, "model %s on %s, warm-up %" GST_TIME_FORMAT, model,
+        p->device_name, GST_TIME_ARGS (p->latency));
+  }
+  g_clear_error (&err);
   g_free (model);
   g_free (device);
+  g_free (labels);
+  g_free (emb);
   return p->session != NULL;
 }
 
@@ -139,6 +306,10 @@ gst_omni_inference_stop (GstBaseTransform *trans)
 
   g_clear_pointer (&p->session, omni_nn_session_free);
   p->pre_valid = FALSE;
+  GST_OBJECT_LOCK (trans);
+  g_clear_pointer (&p->backend_name, g_free);
+  g_clear_pointer (&p->device_name, g_free);
+  GST_OBJECT_UNLOCK (trans);
   return TRUE;
 }
 
@@ -152,13 +323,6 @@ gst_omni_inference_set_info (GstVideoFilter *filter, GstCaps *incaps,
   if (!p->session)
     return FALSE;
   g = omni_nn_session_get_model (p->session)->graph;
-  if (g->input_c != 3) {
-    GST_ELEMENT_ERROR (filter, STREAM, FORMAT, (NULL),
-        ("the model takes %u-channel input; the frame pre-processing "
-         "makes RGB",
-            g->input_c));
-    return FALSE;
-  }
   p->pre_valid
       = omni_nn_preprocess_params_from_video_info (&p->pre, in_info, g->input_w,
           g->input_h, g->align_corners, g->input_scale, g->input_offset);
@@ -182,6 +346,28 @@ gst_omni_inference_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
+static GstClockTime
+own_latency (GstBaseTransform *trans)
+{
+  GstClockTime latency;
+
+  GST_OBJECT_LOCK (trans);
+  latency = PRIV (trans)->latency;
+  GST_OBJECT_UNLOCK (trans);
+  return latency;
+}
+
+static gboolean
+gst_omni_inference_query (
+    GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
+{
+  return omni_latency_transform_query (trans,
+      GST_BASE_TRANSFORM_CLASS (gst_omni_inference_parent_class), direction,
+      query, own_latency);
+}
+
+/* ---- per frame ------------------------------------------------------------ */
+
 /* The frames omnisampler marked, once one has been seen; else every
  * inference-interval-th. */
 static gboolean
@@ -202,40 +388,132 @@ want_frame (GstOmniInference *self, GstBuffer *buf)
   return p->frame_count++ % interval == 0;
 }
 
-static GstFlowReturn
-gst_omni_inference_transform_frame_ip (
-    GstVideoFilter *filter, GstVideoFrame *frame)
+/* After an inference of @ms: a lost device re-created is told; a latency
+ * below the inference time is raised, with a margin, so that it covers
+ * every inference run so far. */
+static void
+after_run (GstOmniInference *self, gdouble ms)
 {
-  GstOmniInference *self = GST_OMNI_INFERENCE (filter);
   GstOmniInferencePrivate *p = PRIV (self);
-  GstOmniInferenceClass *klass = GST_OMNI_INFERENCE_GET_CLASS (self);
-  OmniNnPreprocessParams pre;
-  OmniNnInput in = { 0 };
-  GError *err = NULL;
+  guint n = omni_nn_session_get_n_recoveries (p->session);
+  gboolean post_latency = FALSE;
+
+  if (n != p->n_recoveries) {
+    p->n_recoveries = n;
+    GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
+        ("Vulkan inference failed, restarting the device."),
+        ("the device was lost and re-created (%u times so far)", n));
+  }
+  p->last_ms = ms;
+  GST_OBJECT_LOCK (self);
+  if (ms * GST_MSECOND > p->latency) {
+    p->latency = ms * 1.25 * GST_MSECOND;
+    post_latency = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (post_latency)
+    gst_element_post_message (
+        GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
+}
+
+gboolean
+gst_omni_inference_run (GstOmniInference *self, GstVideoFrame *frame,
+    const GstVideoRectangle *region, OmniInferencePlacement *placement,
+    GError **error)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  OmniNnPreprocessParams pre = p->pre;
+  OmniInferenceInput in;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok;
   guint i;
 
-  if (!p->session || !p->pre_valid)
-    return GST_FLOW_NOT_NEGOTIATED;
-  if (!want_frame (self, frame->buffer))
-    return GST_FLOW_OK;
   /* the mapped frame's own strides and offsets (a GstVideoMeta's) */
-  pre = p->pre;
   for (i = 0; i < GST_VIDEO_FRAME_N_PLANES (frame) && i < 3; i++) {
     pre.strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, i);
     pre.offsets[i] = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, i)
                      - (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
   }
-  in.frame_params = &pre;
-  in.frame = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  in.frame_size = omni_nn_preprocess_frame_size (&pre);
-  if (!omni_nn_session_run (p->session, &in, &err)) {
-    GST_ELEMENT_ERROR (
-        self, LIBRARY, FAILED, ("Inference failed."), ("%s", err->message));
-    g_error_free (err);
+  if (!omni_inference_input_prepare (&in, &pre,
+          GST_VIDEO_FRAME_PLANE_DATA (frame, 0), region,
+          omni_nn_session_get_model (p->session)->graph,
+          omni_nn_session_get_info (p->session)))
+    return FALSE;
+  ok = omni_nn_session_run (p->session, &in.input, error);
+  p->placement = in.placement;
+  if (placement)
+    *placement = in.placement;
+  omni_inference_input_clear (&in);
+  after_run (self, (g_get_monotonic_time () - t0) / 1000.0);
+  return ok;
+}
+
+static GstFlowReturn
+gst_omni_inference_analyse (GstOmniInference *self, GstVideoFrame *frame)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstOmniInferenceClass *klass = GST_OMNI_INFERENCE_GET_CLASS (self);
+  GError *err = NULL;
+
+  if (!gst_omni_inference_run (self, frame, NULL, NULL, &err)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed."),
+        ("%s", err ? err->message : "empty frame"));
+    g_clear_error (&err);
     return GST_FLOW_ERROR;
   }
   return klass->process ? klass->process (self, frame->buffer, p->session)
                         : GST_FLOW_OK;
+}
+
+/* Frames are read, never written: mapped READ here instead of
+ * GstVideoFilter's READWRITE in-place mapping (which would copy memory
+ * shared with another buffer). */
+static GstFlowReturn
+gst_omni_inference_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  GstOmniInference *self = GST_OMNI_INFERENCE (trans);
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  GstVideoFrame frame;
+  GstFlowReturn ret;
+
+  if (!p->session) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("not started"));
+    return GST_FLOW_ERROR;
+  }
+  if (!p->pre_valid) {
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (NULL), ("no caps before the first buffer"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (!want_frame (self, buf))
+    return GST_FLOW_OK;
+  /* no extra reference: the buffer stays writable for the metas */
+  if (!gst_video_frame_map (&frame, &filter->in_info, buf,
+          GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+        ("cannot map the frame as the caps %ux%u say (too small, or a video "
+         "meta that does not match)",
+            p->pre.in_w, p->pre.in_h));
+    return GST_FLOW_ERROR;
+  }
+  ret = GST_OMNI_INFERENCE_GET_CLASS (self)->analyse (self, &frame);
+  gst_video_frame_unmap (&frame);
+  return ret;
+}
+
+/* ---- properties ----------------------------------------------------------- */
+
+/* Properties that shape the model may change only before start. */
+static gboolean
+can_reconfigure (GObject *object, GParamSpec *pspec)
+{
+  if (GST_STATE (object) > GST_STATE_READY) {
+    GST_WARNING_OBJECT (
+        object, "%s can only change in NULL or READY state", pspec->name);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static void
@@ -243,26 +521,36 @@ gst_omni_inference_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstOmniInferencePrivate *p = PRIV (object);
+  gchar **str = NULL;
 
   GST_OBJECT_LOCK (object);
   switch (prop_id) {
   case PROP_MODEL:
-    g_free (p->model);
-    p->model = g_value_dup_string (value);
+    str = &p->model;
     break;
   case PROP_DEVICE:
-    g_free (p->device);
-    p->device = g_value_dup_string (value);
+    str = &p->device;
     break;
   case PROP_BACKEND:
-    p->backend = g_value_get_enum (value);
+    if (can_reconfigure (object, pspec))
+      p->backend = g_value_get_enum (value);
     break;
   case PROP_INTERVAL:
     p->interval = g_value_get_uint (value);
     break;
+  case PROP_ALLOW_UNVERIFIED:
+    if (can_reconfigure (object, pspec))
+      p->allow_unverified = g_value_get_boolean (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
+  }
+  if (str && can_reconfigure (object, pspec)) {
+    const gchar *v = g_value_get_string (value);
+
+    g_free (*str);
+    *str = v && *v ? g_strdup (v) : NULL;
   }
   GST_OBJECT_UNLOCK (object);
 }
@@ -276,7 +564,9 @@ gst_omni_inference_get_property (
   GST_OBJECT_LOCK (object);
   switch (prop_id) {
   case PROP_MODEL:
-    g_value_set_string (value, p->model);
+    g_value_set_string (
+        value, p->model ? p->model
+                        : GST_OMNI_INFERENCE_GET_CLASS (object)->default_model);
     break;
   case PROP_DEVICE:
     g_value_set_string (value, p->device);
@@ -286,6 +576,9 @@ gst_omni_inference_get_property (
     break;
   case PROP_INTERVAL:
     g_value_set_uint (value, p->interval);
+    break;
+  case PROP_ALLOW_UNVERIFIED:
+    g_value_set_boolean (value, p->allow_unverified);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -301,8 +594,80 @@ gst_omni_inference_finalize (GObject *object)
 
   g_free (p->model);
   g_free (p->device);
+  g_free (p->labels);
+  g_free (p->embedding_layer);
+  g_free (p->backend_name);
+  g_free (p->device_name);
   g_clear_pointer (&p->session, omni_nn_session_free);
   G_OBJECT_CLASS (gst_omni_inference_parent_class)->finalize (object);
+}
+
+static void
+install_properties (GObjectClass *gobject_class)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  /**
+   * GstOmniInference:model:
+   *
+   * A model name looked up as NAME/model.json in $OMNI_MODEL_PATH, the
+   * build tree's models and $datadir/gst-omni/models, a directory holding
+   * model.json, or the path of a model.json (TF.js layers model, or graph
+   * model with its model-info.json sidecar). Unset: the subclass's default.
+   */
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Model name (looked up in $OMNI_MODEL_PATH), directory or "
+          "model.json (TF.js layers or graph model)",
+          NULL, rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:device:
+   *
+   * The Vulkan device: unset or "auto" for the best one (discrete GPU,
+   * then integrated, then virtual, then a CPU implementation such as
+   * lavapipe), an index in Vulkan's enumeration order, a kind ("discrete",
+   * "integrated", "virtual", "cpu") or part of the device name.
+   */
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "Vulkan device: index, kind (discrete, integrated, virtual, cpu) "
+          "or part of its name; unset = the best one",
+          NULL, rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:backend:
+   *
+   * Where the model runs: Vulkan compute (auto: falling back to the CPU
+   * reference with a warning when there is no usable Vulkan device), or the
+   * plain-C reference ops on the CPU.
+   */
+  g_object_class_install_property (gobject_class, PROP_BACKEND,
+      g_param_spec_enum ("backend", "Backend", "Where the model runs",
+          gst_omni_inference_backend_get_type (), DEFAULT_BACKEND,
+          rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:inference-interval:
+   *
+   * While no frame carrying an #OmniSampleMeta has been seen: analyse every
+   * N-th frame (1 = every frame), starting with the first.
+   */
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint ("inference-interval", "Inference interval",
+          "Analyse every Nth frame (until a frame marked by omnisampler is "
+          "seen: then exactly the marked frames)",
+          1, G_MAXINT, DEFAULT_INTERVAL, rw | GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstOmniInference:allow-unverified:
+   *
+   * Load a model whose files are not listed, or do not match, in its
+   * directory's SHA256SUMS, with a warning at start (its results cannot be
+   * trusted). Off by default: such a model fails to start (fail closed).
+   * OMNI_ALLOW_UNVERIFIED_MODELS=1 has the same effect.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALLOW_UNVERIFIED,
+      g_param_spec_boolean ("allow-unverified", "Allow unverified",
+          "Load a model whose files do not match (or are not in) its "
+          "SHA256SUMS, with a warning",
+          FALSE, rw | GST_PARAM_MUTABLE_READY));
 }
 
 static void
@@ -317,32 +682,16 @@ gst_omni_inference_class_init (GstOmniInferenceClass *klass)
   gobject_class->set_property = gst_omni_inference_set_property;
   gobject_class->get_property = gst_omni_inference_get_property;
   gobject_class->finalize = gst_omni_inference_finalize;
-  g_object_class_install_property (gobject_class, PROP_MODEL,
-      g_param_spec_string ("model", "Model",
-          "Model name (looked up in OMNI_MODEL_PATH), directory or "
-          "model.json (TF.js layers or graph model)",
-          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_DEVICE,
-      g_param_spec_string ("device", "Device",
-          "Vulkan device: index, kind (discrete, integrated, virtual, cpu) "
-          "or part of its name; NULL: the best",
-          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_BACKEND,
-      g_param_spec_enum ("backend", "Backend", "Where the model runs",
-          gst_omni_inference_backend_get_type (), DEFAULT_BACKEND,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_INTERVAL,
-      g_param_spec_uint ("inference-interval", "Inference interval",
-          "Analyse every Nth frame (until a frame marked by omnisampler is "
-          "seen: then exactly the marked frames)",
-          1, G_MAXUINT, DEFAULT_INTERVAL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  install_properties (gobject_class);
+  klass->analyse = GST_DEBUG_FUNCPTR (gst_omni_inference_analyse);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_omni_inference_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_omni_inference_stop);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_omni_inference_sink_event);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_omni_inference_query);
+  trans_class->transform_ip
+      = GST_DEBUG_FUNCPTR (gst_omni_inference_transform_ip);
+  trans_class->transform_ip_on_passthrough = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_omni_inference_set_info);
-  filter_class->transform_frame_ip
-      = GST_DEBUG_FUNCPTR (gst_omni_inference_transform_frame_ip);
   gst_type_mark_as_plugin_api (gst_omni_inference_get_type (), 0);
   gst_type_mark_as_plugin_api (gst_omni_inference_backend_get_type (), 0);
 }
@@ -354,6 +703,10 @@ gst_omni_inference_init (GstOmniInference *self)
 
   p->interval = DEFAULT_INTERVAL;
   p->backend = DEFAULT_BACKEND;
+  p->latency = GST_CLOCK_TIME_NONE;
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+  /* a pass-through analyser must not drop frames when late: omnisampler
+   * upstream adapts the sampling rate to QoS instead */
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
 }

@@ -7,6 +7,8 @@
 #include <gst/video/gstvideofilter.h>
 #include <omni/nn/omninnsession.h>
 
+#include "omniinferenceinput.h"
+
 G_BEGIN_DECLS
 
 #define GST_TYPE_OMNI_INFERENCE (gst_omni_inference_get_type ())
@@ -20,19 +22,25 @@ G_DECLARE_DERIVABLE_TYPE (
  * @process: called with the session's outputs of one analysed frame (the
  *   outputs of the model on @buf, omni_nn_session_get_output()); attaches
  *   the subclass's metas to @buf and posts its messages
+ * @analyse: called for each frame chosen for analysis, mapped for reading;
+ *   the default runs the model on the whole frame
+ *   (gst_omni_inference_run()) and calls @process. A subclass that runs
+ *   the model on regions (boxes) of the frame overrides it.
  *
  * "Run a model on the frames omnisampler marked, or on every Nth frame":
- * properties model, device, backend, inference-interval; the model in an
- * #OmniNnSession (Vulkan, else the CPU reference); the frame pre-processed
- * as the model's sidecar says (size, scale, offset); subclasses keep only
- * their task logic in @process.
+ * properties model, device, backend, inference-interval, allow-unverified;
+ * the model in an #OmniNnSession (Vulkan, else the CPU reference, a lost
+ * device re-created once); the frame or a region of it pre-processed as the
+ * model's sidecar says; the latency of one inference reported; subclasses
+ * keep only their task logic.
  */
 struct _GstOmniInferenceClass {
   GstVideoFilterClass parent_class;
   const gchar *default_model;
   GstFlowReturn (*process) (
       GstOmniInference *self, GstBuffer *buf, OmniNnSession *session);
-  gpointer _padding[4];
+  GstFlowReturn (*analyse) (GstOmniInference *self, GstVideoFrame *frame);
+  gpointer _padding[3];
 };
 
 /**
@@ -51,6 +59,38 @@ GType gst_omni_inference_backend_get_type (void);
 
 /* The session of a started element (NULL before start). */
 OmniNnSession *gst_omni_inference_get_session (GstOmniInference *self);
+
+/* Loader options a subclass exposes as its own properties (a labels file,
+ * an embedding layer); set before start (copied). */
+void gst_omni_inference_set_load_options (
+    GstOmniInference *self, const gchar *labels, const gchar *embedding_layer);
+
+/* Runs the model on @frame, or on @region of it (clamped), into the
+ * session's outputs. @placement (nullable) receives where the region went
+ * in the model input. Returns FALSE with @error when the inference failed,
+ * FALSE without @error when @region is empty within the frame. Times the
+ * inference (gst_omni_inference_get_last_ms()), raises the reported
+ * latency when it was slower (with a latency message), warns when the
+ * device was lost and re-created. Streaming thread. */
+gboolean gst_omni_inference_run (GstOmniInference *self, GstVideoFrame *frame,
+    const GstVideoRectangle *region, OmniInferencePlacement *placement,
+    GError **error);
+
+/* Where the frame (or region) of the last gst_omni_inference_run() went in
+ * the model input (letterbox padding and scale), to map positions the model
+ * found back to the frame; for process(). Streaming thread. */
+const OmniInferencePlacement *gst_omni_inference_get_placement (
+    GstOmniInference *self);
+
+/* Wall-clock ms of the last gst_omni_inference_run() (pre-processing,
+ * upload and download included). Streaming thread. */
+gdouble gst_omni_inference_get_last_ms (GstOmniInference *self);
+
+/* Copies, under the object lock: the backend's and device's names (NULL
+ * when not started) and the latency reported (GST_CLOCK_TIME_NONE before
+ * start). */
+void gst_omni_inference_get_run_info (GstOmniInference *self, gchar **backend,
+    gchar **device, GstClockTime *latency);
 
 G_END_DECLS
 

@@ -27,6 +27,7 @@
 #endif
 
 #include "omninnmodel.h"
+#include "omninnweights.h"
 #include "omninnverify.h"
 
 #include <json-glib/json-glib.h>
@@ -146,14 +147,6 @@ member_uints (JsonObject *o, const gchar *name, guint *out, guint n)
 
 /* ---- loader state ------------------------------------------------------ */
 
-typedef struct {
-  gchar *name;
-  guint n_dims;
-  guint dims[OMNI_NN_MAX_DIMS];
-  gsize n_elements;
-  gfloat *data;
-} Weight;
-
 /* What a Keras layer produced: a graph tensor and its logical shape (a
  * Flatten or Reshape shares its input's tensor with another shape). */
 typedef struct {
@@ -164,21 +157,11 @@ typedef struct {
 
 typedef struct {
   OmniNnGraph *g;
-  GHashTable *weights; /* name -> Weight* */
+  GHashTable *weights; /* name -> OmniNnWeight* (omni_nn_weights_load()) */
   GHashTable *outs;    /* layer name -> LayerOut* */
   guint gap_tensor;    /* last global average pool output */
   GError **error;
 } Loader;
-
-static void
-weight_free (gpointer data)
-{
-  Weight *w = data;
-
-  g_free (w->name);
-  g_free (w->data);
-  g_free (w);
-}
 
 static gsize
 dims_product (guint n_dims, const guint *dims)
@@ -203,231 +186,7 @@ dims_string (guint n_dims, const guint *dims)
   return g_string_free (s, FALSE);
 }
 
-/* IEEE 754 binary16 -> binary32. */
-static gfloat
-half_to_float (guint16 h)
-{
-  guint32 sign = (guint32) (h & 0x8000) << 16;
-  guint32 exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  union {
-    guint32 u;
-    gfloat f;
-  } v;
-
-  if (exp == 0) {
-    gfloat f = ldexpf ((gfloat) mant, -24);
-
-    return sign ? -f : f;
-  }
-  if (exp == 31)
-    v.u = sign | 0x7f800000u | (mant << 13);
-  else
-    v.u = sign | ((exp + 112) << 23) | (mant << 13);
-  return v.f;
-}
-
 /* ---- weights ----------------------------------------------------------- */
-
-static gboolean
-load_weight_group (Loader *l, const gchar *dir, JsonObject *group, guint gi)
-{
-  JsonArray *paths = member_array (group, "paths");
-  JsonArray *specs = member_array (group, "weights");
-  GByteArray *bytes = NULL;
-  GString *files = g_string_new (NULL);
-  const gchar *first = NULL, *last = NULL;
-  gsize offset = 0;
-  gboolean ok = FALSE;
-  guint i, j;
-
-  if (!paths || !specs) {
-    g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-        "weightsManifest group %u has no paths or weights list", gi);
-    goto done;
-  }
-  if (json_array_get_length (specs) > 0) {
-    JsonNode *n = json_array_get_element (specs, 0);
-
-    if (JSON_NODE_HOLDS_OBJECT (n))
-      first = member_string (json_node_get_object (n), "name");
-  }
-
-  bytes = g_byte_array_new ();
-  for (i = 0; i < json_array_get_length (paths); i++) {
-    JsonNode *pn = json_array_get_element (paths, i);
-    const gchar *rel;
-    gchar *file, *contents = NULL;
-    gsize len = 0;
-    GError *err = NULL;
-
-    if (!JSON_NODE_HOLDS_VALUE (pn)
-        || json_node_get_value_type (pn) != G_TYPE_STRING) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weightsManifest group %u: path %u is not a string", gi, i);
-      goto done;
-    }
-    rel = json_node_get_string (pn);
-    if (g_path_is_absolute (rel) || strstr (rel, "..")) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weightsManifest group %u: weight file '%s' is outside the model "
-          "directory",
-          gi, rel);
-      goto done;
-    }
-    file = g_build_filename (dir, rel, NULL);
-    if (!g_file_get_contents (file, &contents, &len, &err)) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
-          "weight file '%s' (tensors from '%s' on) cannot be read: %s", rel,
-          first ? first : "?", err->message);
-      g_error_free (err);
-      g_free (file);
-      goto done;
-    }
-    g_byte_array_append (bytes, (const guint8 *) contents, len);
-    g_string_append_printf (files, "%s'%s'", i ? ", " : "", rel);
-    g_free (contents);
-    g_free (file);
-  }
-
-  for (j = 0; j < json_array_get_length (specs); j++) {
-    JsonNode *sn = json_array_get_element (specs, j);
-    JsonObject *spec
-        = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
-    JsonObject *quant = member_object (spec, "quantization");
-    JsonArray *shape = member_array (spec, "shape");
-    const gchar *name = member_string (spec, "name");
-    const gchar *dtype = member_string (spec, "dtype");
-    const gchar *storage;
-    gsize elem, size, k;
-    gdouble scale = 1.0, min = 0.0;
-    const guint8 *src;
-    Weight *w;
-
-    if (!spec || !name || !shape || !dtype) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weightsManifest group %u: entry %u lacks name, shape or dtype", gi,
-          j);
-      goto done;
-    }
-    if (json_array_get_length (shape) > OMNI_NN_MAX_DIMS) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-          "weight '%s' has %u dimensions (at most %u supported)", name,
-          json_array_get_length (shape), OMNI_NN_MAX_DIMS);
-      goto done;
-    }
-    w = g_new0 (Weight, 1);
-    w->name = g_strdup (name);
-    w->n_dims = json_array_get_length (shape);
-    for (k = 0; k < w->n_dims; k++) {
-      if (!node_uint (json_array_get_element (shape, k), &w->dims[k])) {
-        g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-            "weight '%s': invalid shape", name);
-        weight_free (w);
-        goto done;
-      }
-    }
-    w->n_elements = dims_product (w->n_dims, w->dims);
-    if (w->n_dims == 0) {
-      /* a scalar */
-      w->n_dims = 1;
-      w->dims[0] = 1;
-    }
-    if (g_hash_table_contains (l->weights, name)) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
-          "weight '%s' appears twice in the manifest", name);
-      weight_free (w);
-      goto done;
-    }
-    g_hash_table_insert (l->weights, w->name, w);
-
-    storage = quant ? member_string (quant, "dtype") : dtype;
-    if (!storage) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weight '%s': quantization without dtype", name);
-      goto done;
-    }
-    if (g_strcmp0 (dtype, "float32") != 0 && g_strcmp0 (dtype, "int32")) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-          "weight '%s': dtype '%s' is not supported", name, dtype);
-      goto done;
-    }
-    if (!strcmp (storage, "float32") || !strcmp (storage, "int32"))
-      elem = 4;
-    else if (!strcmp (storage, "uint16") || !strcmp (storage, "float16"))
-      elem = 2;
-    else if (!strcmp (storage, "uint8"))
-      elem = 1;
-    else {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-          "weight '%s': storage dtype '%s' is not supported", name, storage);
-      goto done;
-    }
-    if (quant && strcmp (storage, "float16") != 0
-        && (!member_number (quant, "scale", &scale)
-            || !member_number (quant, "min", &min))) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weight '%s': %s quantization without scale and min", name, storage);
-      goto done;
-    }
-    if (w->n_elements > G_MAXSIZE / 8) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weight '%s': absurd shape", name);
-      goto done;
-    }
-    size = w->n_elements * elem;
-    if (offset + size > bytes->len) {
-      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
-          "weight file %s is truncated or does not match the manifest: "
-          "tensor '%s' needs bytes %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT
-          " but the group holds %u bytes",
-          files->str, name, offset, offset + size, bytes->len);
-      goto done;
-    }
-    src = bytes->data + offset;
-    w->data = g_new (gfloat, MAX (w->n_elements, 1));
-    for (k = 0; k < w->n_elements; k++) {
-      if (elem == 4) {
-        union {
-          guint32 u;
-          gfloat f;
-          gint32 i;
-        } v;
-
-        memcpy (&v.u, src + k * 4, 4);
-        v.u = GUINT32_FROM_LE (v.u);
-        w->data[k] = !strcmp (storage, "int32") ? (gfloat) v.i : v.f;
-      } else if (!strcmp (storage, "float16")) {
-        guint16 h;
-
-        memcpy (&h, src + k * 2, 2);
-        w->data[k] = half_to_float (GUINT16_FROM_LE (h));
-      } else if (elem == 2) {
-        guint16 q;
-
-        memcpy (&q, src + k * 2, 2);
-        /* TF.js computes this in double precision, then stores float32 */
-        w->data[k] = (gfloat) (GUINT16_FROM_LE (q) * scale + min);
-      } else {
-        w->data[k] = (gfloat) (src[k] * scale + min);
-      }
-    }
-    offset += size;
-    last = name;
-  }
-  if (offset != bytes->len) {
-    g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
-        "weight file %s does not match the manifest: %" G_GSIZE_FORMAT
-        " bytes after the last tensor '%s'",
-        files->str, (gsize) bytes->len - offset, last ? last : "(none)");
-    goto done;
-  }
-  ok = TRUE;
-done:
-  if (bytes)
-    g_byte_array_unref (bytes);
-  g_string_free (files, TRUE);
-  return ok;
-}
 
 /* Takes weight "@layer/@param" with the given shape out of the table. */
 static gfloat *
@@ -435,7 +194,9 @@ take_weight (Loader *l, const gchar *layer, const gchar *param, guint n_dims,
     const guint *dims)
 {
   gchar *key = g_strdup_printf ("%s/%s", layer, param);
-  Weight *w = g_hash_table_lookup (l->weights, key);
+  OmniNnWeight *w = g_hash_table_lookup (l->weights, key);
+  guint have_dims, one = 1;
+  const guint *have;
   gfloat *data;
 
   if (!w) {
@@ -465,16 +226,19 @@ take_weight (Loader *l, const gchar *layer, const gchar *param, guint n_dims,
     g_free (key);
     return NULL;
   }
+  /* a scalar is a one-element vector here */
+  have_dims = w->n_dims ? w->n_dims : 1;
+  have = w->n_dims ? w->dims : &one;
   if (w->n_elements != dims_product (n_dims, dims)
-      || (w->n_dims == n_dims
-          && memcmp (w->dims, dims, n_dims * sizeof (guint)) != 0)) {
-    gchar *have = dims_string (w->n_dims, w->dims);
+      || (have_dims == n_dims
+          && memcmp (have, dims, n_dims * sizeof (guint)) != 0)) {
+    gchar *has = dims_string (have_dims, have);
     gchar *want = dims_string (n_dims, dims);
 
     g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_WEIGHTS,
-        "weight '%s' has shape %s but layer '%s' needs %s", w->name, have,
-        layer, want);
-    g_free (have);
+        "weight '%s' has shape %s but layer '%s' needs %s", w->name, has, layer,
+        want);
+    g_free (has);
     g_free (want);
     g_free (key);
     return NULL;
@@ -1761,7 +1525,6 @@ omni_nn_model_load_full (const gchar *model, const gchar *labels,
   const gchar *format;
   Loader l = { 0 };
   GError *err = NULL;
-  guint i;
 
   path = omni_nn_model_resolve (model, error);
   if (!path)
@@ -1799,22 +1562,11 @@ omni_nn_model_load_full (const gchar *model, const gchar *labels,
   }
 
   l.g = omni_nn_graph_new ();
-  l.weights
-      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, weight_free);
   l.outs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   l.gap_tensor = OMNI_NN_NO_TENSOR;
-
-  for (i = 0; i < json_array_get_length (manifest); i++) {
-    JsonNode *gn = json_array_get_element (manifest, i);
-
-    if (!JSON_NODE_HOLDS_OBJECT (gn)) {
-      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-          "weightsManifest group %u is not an object", i);
-      goto fail;
-    }
-    if (!load_weight_group (&l, dir, json_node_get_object (gn), i))
-      goto fail;
-  }
+  l.weights = omni_nn_weights_load (dir, manifest, error);
+  if (!l.weights)
+    goto fail;
   if (!build_graph (&l, topology, embedding_layer))
     goto fail;
   read_metadata (l.g, robj);

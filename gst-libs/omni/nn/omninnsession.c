@@ -59,19 +59,46 @@ is_graph_model (const gchar *path)
   return graph;
 }
 
+/* A labels file given for a graph model replaces the sidecar's labels. */
 static gboolean
-load_model (
-    OmniNnSession *s, const gchar *model, OmniNnLoadFlags flags, GError **error)
+graph_labels (OmniNnModel *m, const gchar *labels, GError **error)
+{
+  gchar **l;
+  guint n;
+
+  if (!labels)
+    return TRUE;
+  if (!(l = omni_nn_labels_load (labels, &n, error)))
+    return FALSE;
+  g_strfreev (m->labels);
+  m->labels = l;
+  m->n_labels = n;
+  return TRUE;
+}
+
+static gboolean
+load_model (OmniNnSession *s, const gchar *model,
+    const OmniNnSessionOptions *opts, GError **error)
 {
   gchar *path = omni_nn_model_resolve (model, error);
   GError *err = NULL;
 
   if (!path)
     return FALSE;
-  if (is_graph_model (path))
-    s->model = omni_nn_graph_model_load_full (path, NULL, flags, error);
-  else
-    s->model = omni_nn_model_load_full (path, NULL, NULL, flags, error);
+  if (is_graph_model (path)) {
+    if (opts->embedding_layer)
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
+          "%s is a graph model: an embedding layer is chosen only in layers "
+          "models",
+          path);
+    else
+      s->model = omni_nn_graph_model_load_full (path, NULL, opts->flags, error);
+    if (s->model && !graph_labels (s->model, opts->labels, error))
+      g_clear_pointer (&s->model, omni_nn_model_free);
+  } else {
+    s->model = omni_nn_model_load_full (
+        path, opts->labels, opts->embedding_layer, opts->flags, error);
+  }
   if (s->model) {
     s->info = omni_nn_model_info_find (path, &err);
     if (err) {
@@ -131,12 +158,22 @@ OmniNnSession *
 omni_nn_session_new_full (const gchar *model, OmniNnBackendChoice choice,
     const gchar *device, OmniNnLoadFlags flags, GError **error)
 {
+  OmniNnSessionOptions opts = { flags, NULL, NULL };
+
+  return omni_nn_session_new_with_options (model, choice, device, &opts, error);
+}
+
+OmniNnSession *
+omni_nn_session_new_with_options (const gchar *model,
+    OmniNnBackendChoice choice, const gchar *device,
+    const OmniNnSessionOptions *opts, GError **error)
+{
   OmniNnSession *s = g_new0 (OmniNnSession, 1);
   const OmniNnGraph *g;
   guint i;
 
   s->device = g_strdup (device);
-  if (!load_model (s, model, flags, error)
+  if (!load_model (s, model, opts, error)
       || !prepare_backend (s, choice, error)) {
     omni_nn_session_free (s);
     return NULL;

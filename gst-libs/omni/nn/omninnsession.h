@@ -66,6 +66,39 @@ OMNI_API OmniNnSession *omni_nn_session_new_full (const gchar *model,
     OmniNnBackendChoice choice, const gchar *device, OmniNnLoadFlags flags,
     GError **error);
 
+/**
+ * OmniNnSessionOptions:
+ * @flags: #OmniNnLoadFlags for the loader
+ * @labels: (nullable): a labels file (one per line) replacing the model's
+ *   own (labels.txt or the sidecar's); the caller's, not checked
+ * @embedding_layer: (nullable): a layers model's layer whose output becomes
+ *   the "embedding" output (omni_nn_model_load()); refused
+ *   (%OMNI_NN_ERROR_SETTING) for a graph model
+ *
+ * How omni_nn_session_new_with_options() loads the model.
+ */
+typedef struct {
+  OmniNnLoadFlags flags;
+  const gchar *labels;
+  const gchar *embedding_layer;
+} OmniNnSessionOptions;
+
+/**
+ * omni_nn_session_new_with_options:
+ * @model: as for omni_nn_session_new()
+ * @choice: which backend
+ * @device: (nullable): Vulkan device selector
+ * @opts: how to load the model
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the session, or %NULL with an #OmniNnError,
+ *   %OMNI_NN_ERROR_SETTING included (labels that do not fit, an embedding
+ *   layer the model lacks)
+ */
+OMNI_API OmniNnSession *omni_nn_session_new_with_options (const gchar *model,
+    OmniNnBackendChoice choice, const gchar *device,
+    const OmniNnSessionOptions *opts, GError **error);
+
 OMNI_API void omni_nn_session_free (OmniNnSession *session);
 
 /**
