@@ -291,19 +291,18 @@ gst_omni_detect_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
-/* From the model input back to the frame. GstOmniInference stretches the
- * whole frame to the model input (no pad, scale input / frame); a base that
- * letterboxes reports where the frame went and that placement goes here
- * instead. */
+/* From the model input back to the frame: where GstOmniInference put the
+ * frame in the model input (stretched, or letterboxed as the sidecar says:
+ * padding and one scale). */
 static void
-boxes_to_frame (
-    OmniNnSession *s, const GstVideoInfo *info, OmniDetectBox *boxes, guint n)
+boxes_to_frame (GstOmniInference *base, const GstVideoInfo *info,
+    OmniDetectBox *boxes, guint n)
 {
-  const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
-  gint w = GST_VIDEO_INFO_WIDTH (info), h = GST_VIDEO_INFO_HEIGHT (info);
+  const OmniInferencePlacement *p = gst_omni_inference_get_placement (base);
 
-  omni_detect_result_to_frame (boxes, n, 0.0, 0.0, (gdouble) g->input_w / w,
-      (gdouble) g->input_h / h, g->input_w, g->input_h, w, h);
+  omni_detect_result_to_frame (boxes, n, p->pad_x, p->pad_y, p->scale_x,
+      p->scale_y, p->input_w, p->input_h, GST_VIDEO_INFO_WIDTH (info),
+      GST_VIDEO_INFO_HEIGHT (info));
 }
 
 /* classes=, then NMS; returns how many boxes are left */
@@ -366,7 +365,7 @@ gst_omni_detect_process (
   threshold = self->threshold;
   GST_OBJECT_UNLOCK (self);
   n = omni_detect_decoder_run (self->decoder, s, threshold, &boxes);
-  boxes_to_frame (s, info, boxes, n);
+  boxes_to_frame (base, info, boxes, n);
   n = select_boxes (self, boxes, n);
   ids = track (self, boxes, n);
 
