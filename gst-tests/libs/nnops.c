@@ -905,6 +905,81 @@ GST_START_TEST (test_resize)
 
 GST_END_TEST;
 
+/* One piece of a SplitV: odd sizes, the first, a middle and the last
+ * range of the axis, checked by hand and against the kernel. */
+static void
+check_slice (
+    guint outer, guint in_len, guint offset, guint out_len, guint inner)
+{
+  OmniNnOpParams params = { 0 };
+  gsize n_in = (gsize) outer * in_len * inner;
+  gsize n = (gsize) outer * out_len * inner;
+  gfloat *x = random_floats (n_in, 3.0f), *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[1] = { x };
+  gsize sizes[1] = { n_in * 4 };
+
+  params.slice.outer = outer;
+  params.slice.in_len = in_len;
+  params.slice.offset = offset;
+  params.slice.out_len = out_len;
+  params.slice.inner = inner;
+  omni_nn_ref_slice (&params.slice, x, ref);
+  fail_unless_equals_float (ref[0], x[offset * inner]); /* by hand */
+  fail_unless_equals_float (
+      ref[n - 1], x[((outer - 1) * in_len + offset + out_len) * inner - 1]);
+  vk = run_kernel (OMNI_NN_OP_SLICE, &params, FALSE, 1, inputs, sizes, n);
+  compare ("slice", vk, ref, n);
+  g_free (x);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_slice)
+{
+  check_slice (13 * 13, 124, 0, 80, 1);  /* NanoDet's class scores */
+  check_slice (13 * 13, 124, 80, 44, 1); /* and its box distributions */
+  check_slice (3, 7, 2, 3, 5);
+  check_slice (1, 9, 8, 1, 1);
+}
+
+GST_END_TEST;
+
+/* LeakyRelu (NanoDet's, alpha 0.1) on odd sizes; by hand on both sides of
+ * zero. */
+GST_START_TEST (test_leaky_relu)
+{
+  OmniNnEltwiseParams p = { 3, OMNI_NN_ACT_LEAKY_RELU, 0.1f };
+  const gfloat in[3] = { -2.0f, 0.0f, 3.5f };
+  gfloat out[3];
+  gsize sizes[] = { 1001, 4099, 5 };
+  guint i;
+
+  omni_nn_ref_activation (&p, in, out);
+  fail_unless_equals_float (out[0], -0.2f);
+  fail_unless_equals_float (out[1], 0.0f);
+  fail_unless_equals_float (out[2], 3.5f);
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    OmniNnOpParams params = { 0 };
+    gfloat *a = random_floats (sizes[i], 8.0f), *ref = g_new (gfloat, sizes[i]);
+    gconstpointer inputs[1] = { a };
+    gsize bytes[1] = { sizes[i] * 4 };
+    gfloat *vk;
+
+    params.eltwise.n = sizes[i];
+    params.eltwise.activation = OMNI_NN_ACT_LEAKY_RELU;
+    params.eltwise.alpha = i == 1 ? 0.2f : 0.1f;
+    omni_nn_ref_activation (&params.eltwise, a, ref);
+    vk = run_kernel (
+        OMNI_NN_OP_ACTIVATION, &params, FALSE, 1, inputs, bytes, sizes[i]);
+    compare ("leaky-relu", vk, ref, sizes[i]);
+    g_free (a);
+    g_free (ref);
+    g_free (vk);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_sigmoid_tanh_reshape)
 {
   check_eltwise (OMNI_NN_OP_ACTIVATION, 1001, OMNI_NN_ACT_SIGMOID);
@@ -1526,6 +1601,8 @@ nnops_suite (void)
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_sigmoid_tanh_reshape);
   tcase_add_test (tc, test_concat);
+  tcase_add_test (tc, test_slice);
+  tcase_add_test (tc, test_leaky_relu);
   tcase_add_test (tc, test_hard_swish);
   tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_add_activation);

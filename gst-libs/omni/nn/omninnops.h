@@ -58,6 +58,8 @@ G_BEGIN_DECLS
  * @OMNI_NN_OP_HARD_SWISH: (x * scale) * relu6 (x + 3), MobileNetV3's
  *   hard-swish, fused by omni_nn_graph_fuse_hard_swish() from the four
  *   nodes a converted graph spells it with (#OmniNnHardSwishParams)
+ * @OMNI_NN_OP_SLICE: a contiguous range of one axis (#OmniNnSliceParams):
+ *   one piece of a TF SplitV / Split
  *
  * The operators of the graph IR.
  */
@@ -80,6 +82,7 @@ typedef enum {
   OMNI_NN_OP_CONCAT,
   OMNI_NN_OP_RESIZE,
   OMNI_NN_OP_HARD_SWISH,
+  OMNI_NN_OP_SLICE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -93,6 +96,8 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_SIGMOID: 1 / (1 + exp (-x)) (stand-alone activation nodes
  *   only; omni_nn_graph_fuse_activations() fuses only the ReLUs)
  * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
+ * @OMNI_NN_ACT_LEAKY_RELU: x >= 0 ? x : alpha * x, with
+ *   #OmniNnEltwiseParams.alpha (stand-alone activation nodes only)
  *
  * Activation applied to an op's output (fused).
  */
@@ -102,6 +107,7 @@ typedef enum {
   OMNI_NN_ACT_RELU6,
   OMNI_NN_ACT_SIGMOID,
   OMNI_NN_ACT_TANH,
+  OMNI_NN_ACT_LEAKY_RELU,
 } OmniNnActivation;
 
 /**
@@ -380,6 +386,7 @@ typedef struct {
  * OmniNnEltwiseParams:
  * @n: number of elements
  * @activation: activation applied to the result
+ * @alpha: the slope below 0 of %OMNI_NN_ACT_LEAKY_RELU (else unused)
  *
  * For %OMNI_NN_OP_ADD (out = act (a + b)) and %OMNI_NN_OP_ACTIVATION
  * (out = act (a)).
@@ -387,7 +394,22 @@ typedef struct {
 typedef struct {
   gsize n;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnEltwiseParams;
+
+/**
+ * OmniNnSliceParams:
+ * @outer: product of the dimensions before the axis
+ * @in_len: the input's size along the axis
+ * @offset: first index taken along the axis
+ * @out_len: how many indices are taken (offset + out_len <= in_len)
+ * @inner: product of the dimensions after the axis
+ *
+ * out[o, j, i] = in[o, offset + j, i]: one piece of TF's SplitV.
+ */
+typedef struct {
+  guint outer, in_len, offset, out_len, inner;
+} OmniNnSliceParams;
 
 /**
  * OmniNnPoolParams:
@@ -595,6 +617,7 @@ typedef union {
   OmniNnConcatParams concat;
   OmniNnResizeParams resize;
   OmniNnHardSwishParams hard_swish;
+  OmniNnSliceParams slice;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -618,6 +641,9 @@ OMNI_API void omni_nn_ref_add (const OmniNnEltwiseParams *p, const gfloat *a,
 
 OMNI_API void omni_nn_ref_activation (
     const OmniNnEltwiseParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_slice (
+    const OmniNnSliceParams *p, const gfloat *in, gfloat *out);
 
 OMNI_API void omni_nn_ref_global_avg_pool (
     const OmniNnPoolParams *p, const gfloat *in, gfloat *out);

@@ -36,6 +36,8 @@ omni_nn_activation_name (OmniNnActivation act)
     return "sigmoid";
   case OMNI_NN_ACT_TANH:
     return "tanh";
+  case OMNI_NN_ACT_LEAKY_RELU:
+    return "leaky-relu";
   }
   return "unknown";
 }
@@ -79,6 +81,9 @@ activate (gfloat v, OmniNnActivation act)
     return 1.0f / (1.0f + expf (-v));
   case OMNI_NN_ACT_TANH:
     return tanhf (v);
+  case OMNI_NN_ACT_LEAKY_RELU:
+    /* needs alpha: omni_nn_ref_activation() */
+    return v;
   }
   return v;
 }
@@ -461,8 +466,26 @@ omni_nn_ref_activation (
 {
   gsize i;
 
+  if (p->activation == OMNI_NN_ACT_LEAKY_RELU) {
+    for (i = 0; i < p->n; i++)
+      out[i] = in[i] >= 0.0f ? in[i] : p->alpha * in[i];
+    return;
+  }
   for (i = 0; i < p->n; i++)
     out[i] = activate (in[i], p->activation);
+}
+
+void
+omni_nn_ref_slice (const OmniNnSliceParams *p, const gfloat *in, gfloat *out)
+{
+  gsize run = (gsize) p->out_len * p->inner;
+  guint o;
+
+  for (o = 0; o < p->outer; o++) {
+    memcpy (out, in + ((gsize) o * p->in_len + p->offset) * p->inner,
+        run * sizeof (gfloat));
+    out += run;
+  }
 }
 
 void

@@ -118,6 +118,7 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reshape;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_concat;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_resize;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_hard_swish;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_slice;
 
 G_END_DECLS
 
