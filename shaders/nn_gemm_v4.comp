@@ -18,6 +18,7 @@ layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 4u;
 layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 4u;
 layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_GEMM_RM) const uint RM = 8u;   // rows per invocation
 layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns per invocation
@@ -58,6 +59,8 @@ vec4 act(vec4 v)
     return max(v, vec4(0.0));
   if (ACT == 2u)
     return min(max(v, vec4(0.0)), vec4(6.0));
+  if (ACT == 5u)
+    return max(v, vec4(0.0)) + ALPHA * min(v, vec4(0.0));
   return v;
 }
 

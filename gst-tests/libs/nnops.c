@@ -228,6 +228,7 @@ check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
   p->pad_top = pt;
   p->pad_left = pl;
   p->activation = act;
+  p->alpha = 0.1f; /* read for a leaky ReLU only */
   n_in = (gsize) in_h * in_w * in_c;
   n_w = (gsize) kh * kw * in_c * out_c;
   n_out = (gsize) p->out_h * p->out_w * out_c;
@@ -283,6 +284,11 @@ GST_START_TEST (test_conv2d)
       OMNI_NN_ACT_NONE, FALSE);
   check_conv2d (1, 1, 7, 4, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_RELU, TRUE);
+  /* NanoDet's fused LeakyRelu (0.1): the vec4 and the general kernel */
+  check_conv2d (15, 13, 3, 24, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  check_conv2d (7, 9, 5, 7, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_read_path ();
 }
 
@@ -394,6 +400,7 @@ check_gemm (OmniNnOpType op, guint m, guint k, guint n, OmniNnActivation act,
   params.gemm.k = k;
   params.gemm.n = n;
   params.gemm.activation = act;
+  params.gemm.alpha = 0.1f; /* read for a leaky ReLU only */
   omni_nn_ref_gemm (&params.gemm, in, w, bias ? b : NULL, ref);
   vk = run_kernel (
       op, &params, bias, bias ? 3 : 2, inputs, sizes, (gsize) m * n);
@@ -429,6 +436,11 @@ GST_START_TEST (test_pointwise)
   check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 63, 16, 12, OMNI_NN_ACT_RELU, TRUE);
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 3025, 32, 16, OMNI_NN_ACT_NONE, TRUE);
+  /* a fused leaky ReLU: vec4 and general kernels */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 169, 96, 124, OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_read_path ();
 }
 

@@ -96,8 +96,9 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_SIGMOID: 1 / (1 + exp (-x)) (stand-alone activation nodes
  *   only; omni_nn_graph_fuse_activations() fuses only the ReLUs)
  * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
- * @OMNI_NN_ACT_LEAKY_RELU: x >= 0 ? x : alpha * x, with
- *   #OmniNnEltwiseParams.alpha (stand-alone activation nodes only)
+ * @OMNI_NN_ACT_LEAKY_RELU: x >= 0 ? x : alpha * x, with the params' alpha
+ *   (stand-alone activation nodes, and fused into the ops whose descriptor
+ *   has an alpha slot: conv2d, pointwise conv2d, dense)
  *
  * Activation applied to an op's output (fused).
  */
@@ -171,6 +172,7 @@ OMNI_API gboolean omni_nn_conv_output_size (guint in, guint kernel,
  *   below/right is whatever @out_h/@out_w imply; taps outside the input
  *   read 0)
  * @activation: fused activation
+ * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
  *
  * out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -184,6 +186,7 @@ typedef struct {
   guint dilation_h, dilation_w;
   gint pad_top, pad_left;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnConv2dParams;
 
 /**
@@ -226,6 +229,7 @@ typedef struct {
  * @k: input features (cin)
  * @n: output features (cout)
  * @activation: fused activation
+ * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
  *
  * out[i, j] = act (bias[j] + sum over l of in[i, l] * w[l, j]), with in
  * [m, k], w [k, n] and out [m, n], all row-major.
@@ -233,6 +237,7 @@ typedef struct {
 typedef struct {
   guint m, k, n;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnGemmParams;
 
 /**

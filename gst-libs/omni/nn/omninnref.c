@@ -68,7 +68,7 @@ omni_nn_conv_output_size (guint in, guint kernel, guint stride, guint dilation,
 }
 
 static inline gfloat
-activate (gfloat v, OmniNnActivation act)
+activate (gfloat v, OmniNnActivation act, gfloat alpha)
 {
   switch (act) {
   case OMNI_NN_ACT_NONE:
@@ -82,21 +82,20 @@ activate (gfloat v, OmniNnActivation act)
   case OMNI_NN_ACT_TANH:
     return tanhf (v);
   case OMNI_NN_ACT_LEAKY_RELU:
-    /* needs alpha: omni_nn_ref_activation() */
-    return v;
+    return v >= 0.0f ? v : alpha * v;
   }
   return v;
 }
 
 static void
-activate_n (gfloat *v, gsize n, OmniNnActivation act)
+activate_n (gfloat *v, gsize n, OmniNnActivation act, gfloat alpha)
 {
   gsize i;
 
   if (act == OMNI_NN_ACT_NONE)
     return;
   for (i = 0; i < n; i++)
-    v[i] = activate (v[i], act);
+    v[i] = activate (v[i], act, alpha);
 }
 
 /* Sums start from 0 and the bias is added last, as TF.js (conv2d or
@@ -154,7 +153,7 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
         }
       }
       add_bias (o, bias, oc);
-      activate_n (o, oc, p->activation);
+      activate_n (o, oc, p->activation, p->alpha);
     }
   }
 }
@@ -197,7 +196,7 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
         }
       }
       add_bias (o, bias, oc);
-      activate_n (o, oc, p->activation);
+      activate_n (o, oc, p->activation, 0.0f);
     }
   }
 }
@@ -237,7 +236,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
     add_bias (o1, bias, n);
     add_bias (o2, bias, n);
     add_bias (o3, bias, n);
-    activate_n (o0, 4 * n, p->activation);
+    activate_n (o0, 4 * n, p->activation, p->alpha);
   }
   for (; i < p->m; i++) {
     const gfloat *a = in + (gsize) i * k;
@@ -252,7 +251,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
         o[j] += v * w[j];
     }
     add_bias (o, bias, n);
-    activate_n (o, n, p->activation);
+    activate_n (o, n, p->activation, p->alpha);
   }
 }
 
@@ -457,7 +456,7 @@ omni_nn_ref_add (
   gsize i;
 
   for (i = 0; i < p->n; i++)
-    out[i] = activate (a[i] + b[i], p->activation);
+    out[i] = activate (a[i] + b[i], p->activation, p->alpha);
 }
 
 void
@@ -466,13 +465,8 @@ omni_nn_ref_activation (
 {
   gsize i;
 
-  if (p->activation == OMNI_NN_ACT_LEAKY_RELU) {
-    for (i = 0; i < p->n; i++)
-      out[i] = in[i] >= 0.0f ? in[i] : p->alpha * in[i];
-    return;
-  }
   for (i = 0; i < p->n; i++)
-    out[i] = activate (in[i], p->activation);
+    out[i] = activate (in[i], p->activation, p->alpha);
 }
 
 void

@@ -28,8 +28,8 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
 
   if ((guint64) s->out_len * s->inner > G_MAXUINT)
     return FALSE;
-  return omni_nn_set_shape (n_dims, dims, 2, s->outer, s->out_len * s->inner,
-      0, 0);
+  return omni_nn_set_shape (
+      n_dims, dims, 2, s->outer, s->out_len * s->inner, 0, 0);
 }
 
 static void

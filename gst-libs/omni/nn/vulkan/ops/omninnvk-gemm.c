@@ -6,6 +6,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "../omninnvkop.h"
 
 /* Shapes of the register-blocked vec4 GEMM, the one kernel with a
@@ -117,6 +119,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_GEMM_K] = p->k;
   b->spec[OMNI_SPEC_GEMM_N] = p->n;
   b->spec[OMNI_SPEC_GEMM_ACT] = p->activation;
+  memcpy (&b->spec[OMNI_SPEC_GEMM_ALPHA], &p->alpha, sizeof (gfloat));
   b->spec[OMNI_SPEC_GEMM_HAS_BIAS] = k->has_bias;
   b->access = omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
@@ -129,6 +132,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
     build_dense (k, b, p);
   else
     build_tiled (k, b, p);
+  b->n_spec = MAX (b->n_spec, OMNI_SPEC_GEMM_ALPHA + 1);
   return TRUE;
 }
 
