@@ -41,6 +41,12 @@ float act(float v)
     return min(max(v, 0.0), 6.0);
   if (ACT == 5u)
     return max(v, 0.0) + ALPHA * min(v, 0.0);
+  if (ACT == 3u)
+    return 1.0 / (1.0 + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + 3.0, 0.0), 6.0);
   return v;
 }
 

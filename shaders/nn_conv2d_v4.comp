@@ -57,6 +57,12 @@ vec4 act(vec4 v)
     return min(max(v, vec4(0.0)), vec4(6.0));
   if (ACT == 5u)
     return max(v, vec4(0.0)) + ALPHA * min(v, vec4(0.0));
+  if (ACT == 3u)
+    return vec4(1.0) / (vec4(1.0) + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + vec4(3.0), vec4(0.0)), vec4(6.0));
   return v;
 }
 

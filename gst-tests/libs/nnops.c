@@ -228,7 +228,8 @@ check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
   p->pad_top = pt;
   p->pad_left = pl;
   p->activation = act;
-  p->alpha = 0.1f; /* read for a leaky ReLU only */
+  /* read for a leaky ReLU (slope) and a hard-swish (scale) only */
+  p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   n_in = (gsize) in_h * in_w * in_c;
   n_w = (gsize) kh * kw * in_c * out_c;
   n_out = (gsize) p->out_h * p->out_w * out_c;
@@ -289,6 +290,11 @@ GST_START_TEST (test_conv2d)
       OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_conv2d (7, 9, 5, 7, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  /* MobileNetV3's stem: a fused hard-swish; a fused sigmoid */
+  check_conv2d (17, 13, 3, 16, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_conv2d (7, 5, 4, 9, 5, 3, 2, 1, 1, 2, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_SIGMOID, TRUE);
   check_read_path ();
 }
 
@@ -325,6 +331,7 @@ check_depthwise (guint in_h, guint in_w, guint in_c, guint mult, guint k,
   p->pad_left = pl;
   p->depth_multiplier = mult;
   p->activation = act;
+  p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   n_in = (gsize) in_h * in_w * in_c;
   n_w = (gsize) k * k * out_c;
   n_out = (gsize) p->out_h * p->out_w * out_c;
@@ -374,6 +381,11 @@ GST_START_TEST (test_depthwise)
       1, 1, 96, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
   check_depthwise (
       17, 23, 36, 1, 5, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  /* MobileNetV3's fused hard-swish (vec4 and general kernel) */
+  check_depthwise (15, 13, 24, 1, 3, 2, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_depthwise (
+      9, 7, 6, 2, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_HARD_SWISH, TRUE);
   check_depthwise (
       30, 29, 144, 1, 3, 2, 1, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_RELU6, TRUE);
   check_read_path ();
@@ -400,7 +412,7 @@ check_gemm (OmniNnOpType op, guint m, guint k, guint n, OmniNnActivation act,
   params.gemm.k = k;
   params.gemm.n = n;
   params.gemm.activation = act;
-  params.gemm.alpha = 0.1f; /* read for a leaky ReLU only */
+  params.gemm.alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   omni_nn_ref_gemm (&params.gemm, in, w, bias ? b : NULL, ref);
   vk = run_kernel (
       op, &params, bias, bias ? 3 : 2, inputs, sizes, (gsize) m * n);
@@ -441,6 +453,15 @@ GST_START_TEST (test_pointwise)
       OMNI_NN_OP_POINTWISE_CONV2D, 169, 96, 124, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  /* fused hard-swish and sigmoid (CenterNet's expansions, its class
+   * heatmap) */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 131, 24, 72, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 257, 64, 80, OMNI_NN_ACT_SIGMOID, TRUE);
+  check_gemm (OMNI_NN_OP_DENSE, 1, 37, 5, OMNI_NN_ACT_TANH, TRUE);
   check_read_path ();
 }
 

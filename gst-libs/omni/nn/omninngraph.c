@@ -581,11 +581,17 @@ omni_nn_graph_fuse_activations (OmniNnGraph *graph)
 
   while (i < graph->nodes->len) {
     OmniNnNode *n = omni_nn_graph_node (graph, i);
-    OmniNnActivation *act;
-    gfloat *alpha;
+    OmniNnActivation *act, what;
+    gfloat *alpha, param;
     gint pi;
 
-    if (n->op != OMNI_NN_OP_ACTIVATION) {
+    if (n->op == OMNI_NN_OP_ACTIVATION) {
+      what = n->params.eltwise.activation;
+      param = n->params.eltwise.alpha;
+    } else if (n->op == OMNI_NN_OP_HARD_SWISH) {
+      what = OMNI_NN_ACT_HARD_SWISH;
+      param = n->params.hard_swish.scale;
+    } else {
       i++;
       continue;
     }
@@ -593,15 +599,13 @@ omni_nn_graph_fuse_activations (OmniNnGraph *graph)
     act = pi >= 0 ? node_activation (omni_nn_graph_node (graph, pi)) : NULL;
     alpha = pi >= 0 ? node_alpha (omni_nn_graph_node (graph, pi)) : NULL;
     if (act && *act == OMNI_NN_ACT_NONE
-        && (n->params.eltwise.activation <= OMNI_NN_ACT_LAST_FUSABLE
-            || (n->params.eltwise.activation == OMNI_NN_ACT_LEAKY_RELU
-                && alpha))
+        && (what <= OMNI_NN_ACT_LAST_FUSABLE || alpha)
         && can_merge (graph, pi, i)) {
       OmniNnNode *p = omni_nn_graph_node (graph, pi);
 
-      *act = n->params.eltwise.activation;
+      *act = what;
       if (alpha)
-        *alpha = n->params.eltwise.alpha;
+        *alpha = param;
       p->output = n->output;
       remove_node (graph, i);
       fused++;

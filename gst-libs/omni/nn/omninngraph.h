@@ -235,10 +235,11 @@ OMNI_API guint omni_nn_graph_fold_batch_norm (OmniNnGraph *graph);
  * omni_nn_graph_fuse_activations:
  * @graph: a graph
  *
- * Fuses every %OMNI_NN_OP_ACTIVATION into the node that produces its input
- * when that node has no activation yet, supports one (convolutions, GEMMs,
- * add; a leaky ReLU only where the op has an alpha slot) and its output has
- * no other reader and is not a graph output.
+ * Fuses every %OMNI_NN_OP_ACTIVATION (and %OMNI_NN_OP_HARD_SWISH) into the
+ * node that produces its input when that node has no activation yet,
+ * supports that one (the ReLUs: convolutions, GEMMs, add; every activation:
+ * the ops with an alpha slot, #OmniNnOpInfo) and its output has no other
+ * reader and is not a graph output.
  *
  * Returns: the number of activations fused
  */

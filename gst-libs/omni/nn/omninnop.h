@@ -30,8 +30,11 @@ G_BEGIN_DECLS
  * @activation: (nullable): where the node's fused activation lives, so
  *   that omni_nn_graph_fuse_activations() can fuse a following activation;
  *   %NULL when the op has none
- * @alpha: (nullable): where the slope of a fused %OMNI_NN_ACT_LEAKY_RELU
- *   lives; %NULL when the op's kernels cannot fuse one
+ * @alpha: (nullable): where the parameter of a fused activation lives (the
+ *   slope of %OMNI_NN_ACT_LEAKY_RELU, the scale of %OMNI_NN_ACT_HARD_SWISH):
+ *   an op with this slot has kernels for every #OmniNnActivation, and
+ *   omni_nn_graph_fuse_activations() fuses any into it; %NULL: only up to
+ *   %OMNI_NN_ACT_LAST_FUSABLE
  * @out_channels: (nullable): output channels of an op whose weights and
  *   bias are indexed by output channel last, so that
  *   omni_nn_graph_fold_batch_norm() can fold a batch norm into it

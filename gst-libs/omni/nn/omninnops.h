@@ -98,7 +98,10 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
  * @OMNI_NN_ACT_LEAKY_RELU: x >= 0 ? x : alpha * x, with the params' alpha
  *   (stand-alone activation nodes, and fused into the ops whose descriptor
- *   has an alpha slot: conv2d, pointwise conv2d, dense)
+ *   has an alpha slot: conv2d, depthwise, pointwise conv2d, dense)
+ * @OMNI_NN_ACT_HARD_SWISH: (x * alpha) * relu6 (x + 3) (a
+ *   %OMNI_NN_OP_HARD_SWISH node fused into an op with an alpha slot; alpha
+ *   is its scale, 1/6)
  *
  * Activation applied to an op's output (fused).
  */
@@ -109,6 +112,7 @@ typedef enum {
   OMNI_NN_ACT_SIGMOID,
   OMNI_NN_ACT_TANH,
   OMNI_NN_ACT_LEAKY_RELU,
+  OMNI_NN_ACT_HARD_SWISH,
 } OmniNnActivation;
 
 /**
@@ -207,6 +211,8 @@ typedef struct {
  * @pad_left: zero columns virtually added left of the input
  * @depth_multiplier: output channels per input channel
  * @activation: fused activation
+ * @alpha: the parameter of a fused %OMNI_NN_ACT_LEAKY_RELU or
+ *   %OMNI_NN_ACT_HARD_SWISH
  *
  * out[oy, ox, c * mult + m] = act (bias[c * mult + m] + sum over ky, kx of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -221,6 +227,7 @@ typedef struct {
   gint pad_top, pad_left;
   guint depth_multiplier;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnDepthwiseConv2dParams;
 
 /**

@@ -38,6 +38,8 @@ omni_nn_activation_name (OmniNnActivation act)
     return "tanh";
   case OMNI_NN_ACT_LEAKY_RELU:
     return "leaky-relu";
+  case OMNI_NN_ACT_HARD_SWISH:
+    return "hard-swish";
   }
   return "unknown";
 }
@@ -83,6 +85,13 @@ activate (gfloat v, OmniNnActivation act, gfloat alpha)
     return tanhf (v);
   case OMNI_NN_ACT_LEAKY_RELU:
     return v >= 0.0f ? v : alpha * v;
+  case OMNI_NN_ACT_HARD_SWISH: {
+    /* as omni_nn_ref_hard_swish() */
+    gfloat r = v + 3.0f;
+
+    r = r > 0.0f ? (r < 6.0f ? r : 6.0f) : 0.0f;
+    return (v * alpha) * r;
+  }
   }
   return v;
 }
@@ -196,7 +205,7 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
         }
       }
       add_bias (o, bias, oc);
-      activate_n (o, oc, p->activation, 0.0f);
+      activate_n (o, oc, p->activation, p->alpha);
     }
   }
 }
