@@ -806,7 +806,7 @@ GST_END_TEST;
 static void check_eltwise (OmniNnOpType op, gsize n, OmniNnActivation act);
 
 static void
-check_concat (guint outer, guint a, guint b)
+check_concat (guint outer, guint a, guint b, OmniNnActivation act)
 {
   OmniNnOpParams params = { 0 };
   gsize na = (gsize) outer * a, nb = (gsize) outer * b, n = na + nb;
@@ -818,9 +818,11 @@ check_concat (guint outer, guint a, guint b)
   params.concat.outer = outer;
   params.concat.a = a;
   params.concat.b = b;
+  params.concat.activation = act;
   omni_nn_ref_concat (&params.concat, x, y, ref);
-  fail_unless_equals_float (ref[a], y[0]); /* by hand */
-  if (outer > 1)
+  fail_unless_equals_float (ref[a], /* by hand */
+      act == OMNI_NN_ACT_RELU ? MAX (y[0], 0.0f) : y[0]);
+  if (outer > 1 && act == OMNI_NN_ACT_NONE)
     fail_unless_equals_float (ref[a + b], x[a]);
   vk = run_kernel (OMNI_NN_OP_CONCAT, &params, FALSE, 2, inputs, sizes, n);
   compare ("concat", vk, ref, n);
@@ -870,9 +872,11 @@ GST_END_TEST;
 
 GST_START_TEST (test_concat)
 {
-  check_concat (32 * 32, 24, 17); /* channels of an NHWC map */
-  check_concat (1, 5, 3);
-  check_concat (7, 1, 1);
+  check_concat (32 * 32, 24, 17, OMNI_NN_ACT_NONE); /* NHWC channels */
+  check_concat (1, 5, 3, OMNI_NN_ACT_NONE);
+  check_concat (7, 1, 1, OMNI_NN_ACT_NONE);
+  /* CenterNet's head: a ReLU fused */
+  check_concat (33 * 31, 24, 40, OMNI_NN_ACT_RELU);
 }
 
 GST_END_TEST;

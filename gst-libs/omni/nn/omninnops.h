@@ -305,12 +305,15 @@ typedef struct {
  * @a: elements of the first input per outer index (its axis size times
  *   the product of the dimensions after the axis)
  * @b: the same for the second input
+ * @activation: a fused activation (up to %OMNI_NN_ACT_LAST_FUSABLE: the
+ *   ReLU after CenterNet's concatenations)
  *
- * out[o, 0 .. a) = a[o, ...], out[o, a .. a + b) = b[o, ...]: TF ConcatV2
- * of two tensors along any axis (longer lists are chained).
+ * out[o, 0 .. a) = act (a[o, ...]), out[o, a .. a + b) = act (b[o, ...]):
+ * TF ConcatV2 of two tensors along any axis (longer lists are chained).
  */
 typedef struct {
   guint outer, a, b;
+  OmniNnActivation activation;
 } OmniNnConcatParams;
 
 /**

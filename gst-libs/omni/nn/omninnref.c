@@ -380,6 +380,7 @@ omni_nn_ref_concat (
   for (o = 0; o < p->outer; o++) {
     memcpy (out, a + (gsize) o * p->a, p->a * sizeof (gfloat));
     memcpy (out + p->a, b + (gsize) o * p->b, p->b * sizeof (gfloat));
+    activate_n (out, p->a + p->b, p->activation, 0.0f);
     out += p->a + p->b;
   }
 }
