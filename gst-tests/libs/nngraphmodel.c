@@ -333,6 +333,29 @@ GST_START_TEST (test_unsupported_op)
 
 GST_END_TEST;
 
+/* NanoDet's transposes are folded because every op between them ignores
+ * the axis order; an op that needs NHWC reading an NCHW view (here a
+ * Softmax put in place of the first LeakyRelu) fails the load naming the
+ * node. */
+GST_START_TEST (test_unfoldable_transpose)
+{
+  gchar *dir = copy_model ("nanodet");
+  GError *err;
+
+  edit_model_json (dir, "\"op\":\"LeakyRelu\"", "\"op\":\"Softmax\"");
+  err = load_error (dir);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "transpose") != NULL
+                   && strstr (err->message, "(op Softmax)") != NULL
+                   && strstr (err->message, "node 'PartitionedCall/") != NULL,
+      "%s", err->message);
+  g_error_free (err);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_control_flow_refused)
 {
   gchar *dir = copy_model ("emotion");
@@ -736,6 +759,7 @@ nngraphmodel_suite (void)
   tcase_add_test (tc, test_model_info_errors);
   tcase_add_test (tc, test_unsupported_op);
   tcase_add_test (tc, test_control_flow_refused);
+  tcase_add_test (tc, test_unfoldable_transpose);
   tcase_add_test (tc, test_truncated_shard);
   {
     TCase *tc_verify = tcase_create ("verify");
