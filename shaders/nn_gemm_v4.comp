@@ -52,6 +52,23 @@ layout(std430, binding = 4) readonly buffer R { vec4 data[]; } res;
 #define RES(i) res.data[i]
 #endif
 #endif
+// OMNI_INPUT_SCALE: the input's K channels are multiplied by a vector
+// scale[K] as they are read (squeeze-and-excite's broadcast multiply before
+// a projection, folded in); the last binding.
+#ifdef OMNI_INPUT_SCALE
+#ifdef OMNI_RESIDUAL
+#define SCALE_BINDING 5
+#else
+#define SCALE_BINDING 4
+#endif
+#ifdef OMNI_TEXEL_READS
+layout(binding = SCALE_BINDING) uniform samplerBuffer scl;
+#define SCALE(i) texelFetch(scl, int(i))
+#else
+layout(std430, binding = SCALE_BINDING) readonly buffer S { vec4 data[]; } scl;
+#define SCALE(i) scl.data[i]
+#endif
+#endif
 
 vec4 act(vec4 v)
 {
@@ -91,8 +108,14 @@ void main()
 
   for (uint k4 = 0u; k4 < K4; k4++) {
     vec4 a[RM];
+#ifdef OMNI_INPUT_SCALE
+    vec4 s = SCALE(k4);
+    for (uint r = 0u; r < RM; r++)
+      a[r] = SRC(rows[r] + k4) * s;
+#else
     for (uint r = 0u; r < RM; r++)
       a[r] = SRC(rows[r] + k4);
+#endif
     uint wrow = k4 * 4u * N4;
     for (uint kk = 0u; kk < 4u; kk++) {
       for (uint c = 0u; c < RN; c++) {

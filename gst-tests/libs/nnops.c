@@ -556,6 +556,103 @@ check_residual (guint m, guint k, guint n, OmniNnActivation act, gboolean bias)
   g_free (vk);
 }
 
+/* A pointwise convolution reading its input scaled per channel (a
+ * squeeze-and-excite multiply folded in), with or without a residual:
+ * against the multiply, then the GEMM (then the Add) in C. */
+static void
+check_scaled (
+    guint m, guint k, guint n, OmniNnActivation act, gboolean residual)
+{
+  OmniNnGemmParams p = { m, k, n, act };
+  OmniNnGemmParams plain = { m, k, n, residual ? OMNI_NN_ACT_NONE : act };
+  OmniNnEltwiseParams add = { (gsize) m * n, act };
+  guint nb = residual ? 6 : 5, i, j;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  OmniVkBuffer *bufs[6], *down;
+  OmniVkDescriptorPool *pool;
+  OmniVkCommand *cmd;
+  gfloat *in = random_floats ((gsize) m * k, 1.0f);
+  gfloat *s = random_floats (k, 1.0f);
+  gfloat *w = random_floats ((gsize) k * n, 0.5f);
+  gfloat *b = random_floats (n, 1.0f);
+  gfloat *res = random_floats ((gsize) m * n, 3.0f);
+  gfloat *scaled = g_new (gfloat, (gsize) m * k);
+  gfloat *ref = g_new (gfloat, (gsize) m * n);
+  gfloat *vk = g_new (gfloat, (gsize) m * n);
+  const gfloat *data[5] = { in, w, b, residual ? res : s, s };
+  gsize sizes[5] = { (gsize) m * k * 4, (gsize) k * n * 4, n * 4,
+    residual ? (gsize) m * n * 4 : k * 4, k * 4 };
+  gsize out_bytes = (gsize) m * n * 4;
+  gchar *what;
+
+  /* a hard-swish's scale */
+  p.alpha = plain.alpha = add.alpha = 1.0f / 6;
+  for (i = 0; i < m; i++)
+    for (j = 0; j < k; j++)
+      scaled[(gsize) i * k + j] = in[(gsize) i * k + j] * s[j];
+  omni_nn_ref_gemm (&plain, scaled, w, b, ref);
+  if (residual)
+    omni_nn_ref_add (&add, ref, res, ref);
+  kern = omni_nn_vk_kernel_new_scaled (device, &p, TRUE, residual, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (omni_nn_vk_kernel_get_n_buffers (kern), nb);
+  fail_unless (strstr (omni_nn_vk_kernel_get_shader (kern), "_scale") != NULL);
+  if (strstr (omni_nn_vk_kernel_get_shader (kern), "_texel") != NULL)
+    n_texel_kernels++;
+  bufs[0] = omni_vk_buffer_new (device, out_bytes, OMNI_VK_MEMORY_DEVICE, &err);
+  for (i = 1; i < nb; i++) {
+    bufs[i] = omni_vk_buffer_new (
+        device, sizes[i - 1], OMNI_VK_MEMORY_DEVICE, &err);
+    fail_unless (bufs[i] != NULL);
+    fail_unless (
+        omni_vk_buffer_write (bufs[i], 0, data[i - 1], sizes[i - 1], &err));
+  }
+  down = omni_vk_buffer_new (device, out_bytes, OMNI_VK_MEMORY_DOWNLOAD, &err);
+  pool = omni_vk_descriptor_pool_new (device, 1, nb, &err);
+  fail_unless (omni_nn_vk_kernel_bind (kern, pool, bufs, nb, &err), "%s",
+      err ? err->message : "");
+  cmd = omni_vk_command_new (device, &err);
+  fail_unless (omni_vk_command_begin (cmd, &err));
+  omni_vk_command_fill_buffer (cmd, bufs[0], 0, G_MAXSIZE, 0x7fc00000u);
+  omni_nn_vk_kernel_record (kern, cmd);
+  omni_vk_command_copy_buffer (cmd, bufs[0], 0, down, 0, out_bytes);
+  fail_unless (omni_vk_command_end (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_command_run (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_buffer_read (down, 0, vk, out_bytes, &err));
+  what = g_strdup_printf ("pointwise scaled%s %ux%u x %ux%u",
+      residual ? "+residual" : "", m, k, k, n);
+  compare (what, vk, ref, (gsize) m * n);
+  g_free (what);
+  omni_vk_command_unref (cmd);
+  omni_vk_descriptor_pool_unref (pool);
+  omni_vk_buffer_unref (down);
+  for (i = 0; i < nb; i++)
+    omni_vk_buffer_unref (bufs[i]);
+  omni_nn_vk_kernel_free (kern);
+  g_free (in);
+  g_free (s);
+  g_free (w);
+  g_free (b);
+  g_free (res);
+  g_free (scaled);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_scaled)
+{
+  /* CenterNet's squeeze-and-excite projections (64x64 72->40 with a
+   * residual, 32x32 240->40), odd M, the 8x2 blocks (K, N >= 64) */
+  check_scaled (4096, 72, 40, OMNI_NN_ACT_NONE, TRUE);
+  check_scaled (1024, 240, 40, OMNI_NN_ACT_NONE, FALSE);
+  check_scaled (143, 24, 36, OMNI_NN_ACT_RELU6, FALSE);
+  check_scaled (257, 96, 64, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_read_path ();
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_residual)
 {
   GError *err = NULL;
@@ -1632,6 +1729,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
+  tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_pad);
   tcase_add_test (tc, test_pad_channels);
   tcase_add_test (tc, test_pool2d);
@@ -1661,6 +1759,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
+  tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_graph);
 
   tc = tcase_create ("small-texel-buffers");

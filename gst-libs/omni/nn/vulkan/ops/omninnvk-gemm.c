@@ -41,6 +41,14 @@ build_dense (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   k->groups[1] = p->m;
 }
 
+/* by [residual][scale][texel reads] */
+static const gchar *const v4_shaders[2][2][2] = {
+  { { "nn_gemm_v4", "nn_gemm_v4_texel" },
+      { "nn_gemm_v4_scale", "nn_gemm_v4_texel_scale" } },
+  { { "nn_gemm_v4_res", "nn_gemm_v4_texel_res" },
+      { "nn_gemm_v4_res_scale", "nn_gemm_v4_texel_res_scale" } },
+};
+
 /* Long K and wide N on a CPU device: one row block per workgroup (local
  * size y 1), so that every SIMD lane of a workgroup reads the same rows of
  * the input: lavapipe then loads them once, as scalars, instead of
@@ -80,14 +88,17 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   ly = MIN (ly, omni_nn_vk_pow2_floor (omni_nn_vk_div_up (p->m, rm)));
   if (wide)
     ly = 1;
-  k->shader = b->residual ? "nn_gemm_v4_res" : "nn_gemm_v4";
-  b->access = b->residual ? omni_nn_vk_access_w_rrrr : omni_nn_vk_access_w_rrr;
+  k->n_buffers = 4 + (b->residual ? 1 : 0) + (b->scale ? 1 : 0);
+  k->shader = v4_shaders[b->residual][b->scale][0];
+  b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_rrrrr
+              : k->n_buffers == 5 ? omni_nn_vk_access_w_rrrr
+                                  : omni_nn_vk_access_w_rrr;
   if (omni_nn_vk_reads_fit_texels (k)) {
-    k->shader = b->residual ? "nn_gemm_v4_texel_res" : "nn_gemm_v4_texel";
-    b->access
-        = b->residual ? omni_nn_vk_access_w_tttt : omni_nn_vk_access_w_ttt;
+    k->shader = v4_shaders[b->residual][b->scale][1];
+    b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_ttttt
+                : k->n_buffers == 5 ? omni_nn_vk_access_w_tttt
+                                    : omni_nn_vk_access_w_ttt;
   }
-  k->n_buffers = b->residual ? 5 : 4;
   k->local[0] = lx;
   k->local[1] = ly;
   b->spec[OMNI_SPEC_LOCAL_X] = lx;
@@ -126,9 +137,10 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
 
   if (p->m == 0 || p->k == 0 || p->n == 0)
     return FALSE;
-  if (b->residual && !gemm_is_v4 (p)) {
+  if ((b->residual || b->scale) && !gemm_is_v4 (p)) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-        "a residual epilogue needs a GEMM with K and N multiples of 4 "
+        "a residual epilogue or an input scale needs a GEMM with K and N "
+        "multiples of 4 "
         "(have %u x %u x %u)",
         p->m, p->k, p->n);
     return FALSE;
@@ -137,6 +149,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   k->read_bytes[2] = (gsize) p->k * p->n * 4;
   k->read_bytes[3] = (gsize) p->n * 4;
   k->read_bytes[4] = b->residual ? (gsize) p->m * p->n * 4 : 0;
+  k->read_bytes[b->residual ? 5 : 4] = b->scale ? (gsize) p->k * 4 : 0;
   b->spec[OMNI_SPEC_GEMM_M] = p->m;
   b->spec[OMNI_SPEC_GEMM_K] = p->k;
   b->spec[OMNI_SPEC_GEMM_N] = p->n;
