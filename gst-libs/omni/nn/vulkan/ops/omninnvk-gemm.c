@@ -50,13 +50,11 @@ static const gchar *const v4_shaders[2][2][2] = {
 };
 
 /* Long K and wide N on a CPU device: one row block per workgroup (local
- * size y 1), so that every SIMD lane of a workgroup reads the same rows of
- * the input: lavapipe then loads them once, as scalars, instead of
- * gathering them lane by lane, and 8 x 2 blocks reuse each of them for 8
- * output columns. Measured with bench-vkops on lavapipe (2-core EPYC,
- * loaded): 14x14 96->576 1.26 -> 0.74 ms, 7x7 320->1280 2.83 -> 1.44 ms;
- * shorter K or narrow N lose (28x28 192->32 0.50 -> 0.99 ms) and keep the
- * 16 x 1 blocks. */
+ * size y 1: every SIMD lane of a workgroup reads the same input rows) and
+ * 8 x 2 blocks (each input value used for 8 output columns). Measured with
+ * bench-vkops on lavapipe (2-core EPYC, loaded): 14x14 96->576 1.26 ->
+ * 0.74 ms, 7x7 320->1280 2.83 -> 1.44 ms; shorter K or narrow N lose
+ * (28x28 192->32 0.50 -> 0.99 ms) and keep the 16 x 1 blocks. */
 static gboolean
 rows_uniform (OmniNnVkKernel *k, const OmniNnGemmParams *p)
 {
