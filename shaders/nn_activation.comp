@@ -7,6 +7,7 @@
 layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
 layout(constant_id = OMNI_SPEC_ELTWISE_N) const uint N = 1u;
 layout(constant_id = OMNI_SPEC_ELTWISE_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_ELTWISE_ALPHA) const float ALPHA = 0.0;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
 layout(std430, binding = 1) readonly buffer In { float data[]; } src;
@@ -21,6 +22,8 @@ float act(float v)
     return 1.0 / (1.0 + exp(-v));
   if (ACT == 4u)
     return tanh(v);
+  if (ACT == 5u)
+    return v >= 0.0 ? v : ALPHA * v;
   return v;
 }
 

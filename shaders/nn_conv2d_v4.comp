@@ -25,6 +25,7 @@ layout(constant_id = OMNI_SPEC_CONV_DW) const uint DW = 1u;
 layout(constant_id = OMNI_SPEC_CONV_PT) const int PT = 0;
 layout(constant_id = OMNI_SPEC_CONV_PL) const int PL = 0;
 layout(constant_id = OMNI_SPEC_CONV_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_CONV_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_CONV_CB4) const uint CB4 = 1u;  // channel quads per invocation
 layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels per invocation
@@ -54,6 +55,14 @@ vec4 act(vec4 v)
     return max(v, vec4(0.0));
   if (ACT == 2u)
     return min(max(v, vec4(0.0)), vec4(6.0));
+  if (ACT == 5u)
+    return max(v, vec4(0.0)) + ALPHA * min(v, vec4(0.0));
+  if (ACT == 3u)
+    return vec4(1.0) / (vec4(1.0) + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + vec4(3.0), vec4(0.0)), vec4(6.0));
   return v;
 }
 

@@ -9,6 +9,7 @@ layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
 
 layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
@@ -34,6 +35,14 @@ float act(float v)
     return max(v, 0.0);
   if (ACT == 2u)
     return min(max(v, 0.0), 6.0);
+  if (ACT == 5u)
+    return max(v, 0.0) + ALPHA * min(v, 0.0);
+  if (ACT == 3u)
+    return 1.0 / (1.0 + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + 3.0, 0.0), 6.0);
   return v;
 }
 

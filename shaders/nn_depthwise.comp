@@ -22,6 +22,7 @@ layout(constant_id = OMNI_SPEC_CONV_DW) const uint DW = 1u;
 layout(constant_id = OMNI_SPEC_CONV_PT) const int PT = 0;
 layout(constant_id = OMNI_SPEC_CONV_PL) const int PL = 0;
 layout(constant_id = OMNI_SPEC_CONV_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_CONV_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 
 const uint OUT_C = IN_C * MULT;
@@ -37,6 +38,14 @@ float act(float v)
     return max(v, 0.0);
   if (ACT == 2u)
     return min(max(v, 0.0), 6.0);
+  if (ACT == 5u)
+    return max(v, 0.0) + ALPHA * min(v, 0.0);
+  if (ACT == 3u)
+    return 1.0 / (1.0 + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + 3.0, 0.0), 6.0);
   return v;
 }
 

@@ -18,6 +18,7 @@ layout(constant_id = OMNI_SPEC_GEMM_M) const uint M = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_K) const uint K = 4u;
 layout(constant_id = OMNI_SPEC_GEMM_N) const uint N = 4u;
 layout(constant_id = OMNI_SPEC_GEMM_ACT) const uint ACT = 0u;
+layout(constant_id = OMNI_SPEC_GEMM_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_GEMM_RM) const uint RM = 8u;   // rows per invocation
 layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns per invocation
@@ -51,6 +52,23 @@ layout(std430, binding = 4) readonly buffer R { vec4 data[]; } res;
 #define RES(i) res.data[i]
 #endif
 #endif
+// OMNI_INPUT_SCALE: the input's K channels are multiplied by a vector
+// scale[K] as they are read (squeeze-and-excite's broadcast multiply before
+// a projection, folded in); the last binding.
+#ifdef OMNI_INPUT_SCALE
+#ifdef OMNI_RESIDUAL
+#define SCALE_BINDING 5
+#else
+#define SCALE_BINDING 4
+#endif
+#ifdef OMNI_TEXEL_READS
+layout(binding = SCALE_BINDING) uniform samplerBuffer scl;
+#define SCALE(i) texelFetch(scl, int(i))
+#else
+layout(std430, binding = SCALE_BINDING) readonly buffer S { vec4 data[]; } scl;
+#define SCALE(i) scl.data[i]
+#endif
+#endif
 
 vec4 act(vec4 v)
 {
@@ -58,6 +76,14 @@ vec4 act(vec4 v)
     return max(v, vec4(0.0));
   if (ACT == 2u)
     return min(max(v, vec4(0.0)), vec4(6.0));
+  if (ACT == 5u)
+    return max(v, vec4(0.0)) + ALPHA * min(v, vec4(0.0));
+  if (ACT == 3u)
+    return vec4(1.0) / (vec4(1.0) + exp(-v));
+  if (ACT == 4u)
+    return tanh(v);
+  if (ACT == 6u)
+    return (v * ALPHA) * min(max(v + vec4(3.0), vec4(0.0)), vec4(6.0));
   return v;
 }
 
@@ -82,8 +108,14 @@ void main()
 
   for (uint k4 = 0u; k4 < K4; k4++) {
     vec4 a[RM];
+#ifdef OMNI_INPUT_SCALE
+    vec4 s = SCALE(k4);
+    for (uint r = 0u; r < RM; r++)
+      a[r] = SRC(rows[r] + k4) * s;
+#else
     for (uint r = 0u; r < RM; r++)
       a[r] = SRC(rows[r] + k4);
+#endif
     uint wrow = k4 * 4u * N4;
     for (uint kk = 0u; kk < 4u; kk++) {
       for (uint c = 0u; c < RN; c++) {

@@ -6,7 +6,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // usage: tfjs-graph-reference.js MODEL.json INPUT.f32 H W C OUTPUT...
-//   INPUT.f32: H * W * C little-endian float32 values, NHWC, batch 1.
+//   INPUT.f32: H * W * C little-endian float32 values, NHWC, batch 1
+//   (transposed to NCHW for a model whose input is [1, C, H, W]).
 //   OUTPUT: node names (a ":0" suffix is dropped).
 // output: {"OUTPUT": {"shape": [...], "values": [...]}, ...}
 'use strict';
@@ -50,7 +51,13 @@ async function main () {
   const values = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
   // an int32 input (MoveNet's) gets the same, integral, values
   const dtype = model.inputs[0].dtype === 'int32' ? 'int32' : 'float32';
-  const input = tf.tensor4d(dtype === 'int32' ? Int32Array.from(values) : values, shape, dtype);
+  let input = tf.tensor4d(dtype === 'int32' ? Int32Array.from(values) : values, shape, dtype);
+  // an NCHW model (an ONNX conversion: NanoDet) gets the same values
+  // transposed; the runtime folds its transposes and takes NHWC
+  const want = model.inputs[0].shape;
+  if (want && want.length === 4 && want[1] === shape[3] && want[3] !== shape[3]) {
+    input = tf.transpose(input, [0, 3, 1, 2]);
+  }
   const names = outputs.map((o) => o.replace(/:0$/, ''));
   let results = model.execute({ [model.inputs[0].name]: input }, names);
   if (!Array.isArray(results)) results = [results];

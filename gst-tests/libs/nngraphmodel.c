@@ -154,6 +154,8 @@ GST_START_TEST (test_load_human_models)
     { "faceres", 224, 224, 3, 3 },
     { "centernet", 512, 512, 3, 2 },
     { "movenet-lightning", 192, 192, 3, 4 },
+    /* NCHW in TF.js, NHWC here (docs/models.md) */
+    { "nanodet", 416, 416, 3, 6 },
   };
   guint i;
 
@@ -331,6 +333,29 @@ GST_START_TEST (test_unsupported_op)
 
 GST_END_TEST;
 
+/* NanoDet's transposes are folded because every op between them ignores
+ * the axis order; an op that needs NHWC reading an NCHW view (here a
+ * Softmax put in place of the first LeakyRelu) fails the load naming the
+ * node. */
+GST_START_TEST (test_unfoldable_transpose)
+{
+  gchar *dir = copy_model ("nanodet");
+  GError *err;
+
+  edit_model_json (dir, "\"op\":\"LeakyRelu\"", "\"op\":\"Softmax\"");
+  err = load_error (dir);
+  fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "transpose") != NULL
+                   && strstr (err->message, "(op Softmax)") != NULL
+                   && strstr (err->message, "node 'PartitionedCall/") != NULL,
+      "%s", err->message);
+  g_error_free (err);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_control_flow_refused)
 {
   gchar *dir = copy_model ("emotion");
@@ -481,12 +506,18 @@ static const Case cases[] = {
   { "centernet", SKIMAGE "astronaut.png", centernet_cut, "tower_0/wh", 16 },
   { "movenet-lightning", SKIMAGE "astronaut.png", movenet_cut },
   { "movenet-lightning", SKIMAGE "camera.png", movenet_cut },
+  { "nanodet", SKIMAGE "coffee.png" },
+  { "nanodet", SKIMAGE "astronaut.png" },
 };
 
 /* The model's input from a photograph, normalised as @vladmandic/human
  * feeds it (emotion: luma in [-1, 1]; blazeface: [-1, 1]; movenet: 0..255;
- * faceres, centernet: [0, 1]).
+ * faceres, centernet: [0, 1]; nanodet as upstream NanoDet: BGR, (x - mean) /
+ * std per channel).
  * Parity holds for any input; these make the outputs meaningful. */
+static const gfloat nanodet_mean[3] = { 103.53f, 116.28f, 123.675f };
+static const gfloat nanodet_std[3] = { 57.375f, 57.12f, 58.395f };
+
 static gfloat *
 make_input (const OmniNnGraph *g, const gchar *model, const gchar *photo)
 {
@@ -505,6 +536,9 @@ make_input (const OmniNnGraph *g, const gchar *model, const gchar *photo)
     else if (!strcmp (model, "movenet-lightning"))
       for (guint k = 0; k < 3; k++)
         x[i * 3 + k] = p[k]; /* an int32 input: 0..255 */
+    else if (!strcmp (model, "nanodet"))
+      for (guint k = 0; k < 3; k++)
+        x[i * 3 + k] = (p[2 - k] - nanodet_mean[k]) / nanodet_std[k];
     else
       for (guint k = 0; k < 3; k++)
         x[i * 3 + k] = p[k] / 255.0f;
@@ -725,6 +759,7 @@ nngraphmodel_suite (void)
   tcase_add_test (tc, test_model_info_errors);
   tcase_add_test (tc, test_unsupported_op);
   tcase_add_test (tc, test_control_flow_refused);
+  tcase_add_test (tc, test_unfoldable_transpose);
   tcase_add_test (tc, test_truncated_shard);
   {
     TCase *tc_verify = tcase_create ("verify");

@@ -228,6 +228,8 @@ check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
   p->pad_top = pt;
   p->pad_left = pl;
   p->activation = act;
+  /* read for a leaky ReLU (slope) and a hard-swish (scale) only */
+  p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   n_in = (gsize) in_h * in_w * in_c;
   n_w = (gsize) kh * kw * in_c * out_c;
   n_out = (gsize) p->out_h * p->out_w * out_c;
@@ -283,6 +285,16 @@ GST_START_TEST (test_conv2d)
       OMNI_NN_ACT_NONE, FALSE);
   check_conv2d (1, 1, 7, 4, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_RELU, TRUE);
+  /* NanoDet's fused LeakyRelu (0.1): the vec4 and the general kernel */
+  check_conv2d (15, 13, 3, 24, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  check_conv2d (7, 9, 5, 7, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  /* MobileNetV3's stem: a fused hard-swish; a fused sigmoid */
+  check_conv2d (17, 13, 3, 16, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_conv2d (7, 5, 4, 9, 5, 3, 2, 1, 1, 2, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_SIGMOID, TRUE);
   check_read_path ();
 }
 
@@ -319,6 +331,7 @@ check_depthwise (guint in_h, guint in_w, guint in_c, guint mult, guint k,
   p->pad_left = pl;
   p->depth_multiplier = mult;
   p->activation = act;
+  p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   n_in = (gsize) in_h * in_w * in_c;
   n_w = (gsize) k * k * out_c;
   n_out = (gsize) p->out_h * p->out_w * out_c;
@@ -368,6 +381,11 @@ GST_START_TEST (test_depthwise)
       1, 1, 96, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
   check_depthwise (
       17, 23, 36, 1, 5, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+  /* MobileNetV3's fused hard-swish (vec4 and general kernel) */
+  check_depthwise (15, 13, 24, 1, 3, 2, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_depthwise (
+      9, 7, 6, 2, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_HARD_SWISH, TRUE);
   check_depthwise (
       30, 29, 144, 1, 3, 2, 1, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_RELU6, TRUE);
   check_read_path ();
@@ -394,6 +412,7 @@ check_gemm (OmniNnOpType op, guint m, guint k, guint n, OmniNnActivation act,
   params.gemm.k = k;
   params.gemm.n = n;
   params.gemm.activation = act;
+  params.gemm.alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
   omni_nn_ref_gemm (&params.gemm, in, w, bias ? b : NULL, ref);
   vk = run_kernel (
       op, &params, bias, bias ? 3 : 2, inputs, sizes, (gsize) m * n);
@@ -429,6 +448,20 @@ GST_START_TEST (test_pointwise)
   check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 63, 16, 12, OMNI_NN_ACT_RELU, TRUE);
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 3025, 32, 16, OMNI_NN_ACT_NONE, TRUE);
+  /* a fused leaky ReLU: vec4 and general kernels */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 169, 96, 124, OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  /* fused hard-swish and sigmoid (CenterNet's expansions, its class
+   * heatmap) */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 131, 24, 72, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 37, 29, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 257, 64, 80, OMNI_NN_ACT_SIGMOID, TRUE);
+  check_gemm (OMNI_NN_OP_DENSE, 1, 37, 5, OMNI_NN_ACT_TANH, TRUE);
   check_read_path ();
 }
 
@@ -522,6 +555,103 @@ check_residual (guint m, guint k, guint n, OmniNnActivation act, gboolean bias)
   g_free (ref);
   g_free (vk);
 }
+
+/* A pointwise convolution reading its input scaled per channel (a
+ * squeeze-and-excite multiply folded in), with or without a residual:
+ * against the multiply, then the GEMM (then the Add) in C. */
+static void
+check_scaled (
+    guint m, guint k, guint n, OmniNnActivation act, gboolean residual)
+{
+  OmniNnGemmParams p = { m, k, n, act };
+  OmniNnGemmParams plain = { m, k, n, residual ? OMNI_NN_ACT_NONE : act };
+  OmniNnEltwiseParams add = { (gsize) m * n, act };
+  guint nb = residual ? 6 : 5, i, j;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  OmniVkBuffer *bufs[6], *down;
+  OmniVkDescriptorPool *pool;
+  OmniVkCommand *cmd;
+  gfloat *in = random_floats ((gsize) m * k, 1.0f);
+  gfloat *s = random_floats (k, 1.0f);
+  gfloat *w = random_floats ((gsize) k * n, 0.5f);
+  gfloat *b = random_floats (n, 1.0f);
+  gfloat *res = random_floats ((gsize) m * n, 3.0f);
+  gfloat *scaled = g_new (gfloat, (gsize) m * k);
+  gfloat *ref = g_new (gfloat, (gsize) m * n);
+  gfloat *vk = g_new (gfloat, (gsize) m * n);
+  const gfloat *data[5] = { in, w, b, residual ? res : s, s };
+  gsize sizes[5] = { (gsize) m * k * 4, (gsize) k * n * 4, n * 4,
+    residual ? (gsize) m * n * 4 : k * 4, k * 4 };
+  gsize out_bytes = (gsize) m * n * 4;
+  gchar *what;
+
+  /* a hard-swish's scale */
+  p.alpha = plain.alpha = add.alpha = 1.0f / 6;
+  for (i = 0; i < m; i++)
+    for (j = 0; j < k; j++)
+      scaled[(gsize) i * k + j] = in[(gsize) i * k + j] * s[j];
+  omni_nn_ref_gemm (&plain, scaled, w, b, ref);
+  if (residual)
+    omni_nn_ref_add (&add, ref, res, ref);
+  kern = omni_nn_vk_kernel_new_scaled (device, &p, TRUE, residual, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (omni_nn_vk_kernel_get_n_buffers (kern), nb);
+  fail_unless (strstr (omni_nn_vk_kernel_get_shader (kern), "_scale") != NULL);
+  if (strstr (omni_nn_vk_kernel_get_shader (kern), "_texel") != NULL)
+    n_texel_kernels++;
+  bufs[0] = omni_vk_buffer_new (device, out_bytes, OMNI_VK_MEMORY_DEVICE, &err);
+  for (i = 1; i < nb; i++) {
+    bufs[i] = omni_vk_buffer_new (
+        device, sizes[i - 1], OMNI_VK_MEMORY_DEVICE, &err);
+    fail_unless (bufs[i] != NULL);
+    fail_unless (
+        omni_vk_buffer_write (bufs[i], 0, data[i - 1], sizes[i - 1], &err));
+  }
+  down = omni_vk_buffer_new (device, out_bytes, OMNI_VK_MEMORY_DOWNLOAD, &err);
+  pool = omni_vk_descriptor_pool_new (device, 1, nb, &err);
+  fail_unless (omni_nn_vk_kernel_bind (kern, pool, bufs, nb, &err), "%s",
+      err ? err->message : "");
+  cmd = omni_vk_command_new (device, &err);
+  fail_unless (omni_vk_command_begin (cmd, &err));
+  omni_vk_command_fill_buffer (cmd, bufs[0], 0, G_MAXSIZE, 0x7fc00000u);
+  omni_nn_vk_kernel_record (kern, cmd);
+  omni_vk_command_copy_buffer (cmd, bufs[0], 0, down, 0, out_bytes);
+  fail_unless (omni_vk_command_end (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_command_run (cmd, &err), "%s", err ? err->message : "");
+  fail_unless (omni_vk_buffer_read (down, 0, vk, out_bytes, &err));
+  what = g_strdup_printf ("pointwise scaled%s %ux%u x %ux%u",
+      residual ? "+residual" : "", m, k, k, n);
+  compare (what, vk, ref, (gsize) m * n);
+  g_free (what);
+  omni_vk_command_unref (cmd);
+  omni_vk_descriptor_pool_unref (pool);
+  omni_vk_buffer_unref (down);
+  for (i = 0; i < nb; i++)
+    omni_vk_buffer_unref (bufs[i]);
+  omni_nn_vk_kernel_free (kern);
+  g_free (in);
+  g_free (s);
+  g_free (w);
+  g_free (b);
+  g_free (res);
+  g_free (scaled);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_scaled)
+{
+  /* CenterNet's squeeze-and-excite projections (64x64 72->40 with a
+   * residual, 32x32 240->40), odd M, the 8x2 blocks (K, N >= 64) */
+  check_scaled (4096, 72, 40, OMNI_NN_ACT_NONE, TRUE);
+  check_scaled (1024, 240, 40, OMNI_NN_ACT_NONE, FALSE);
+  check_scaled (143, 24, 36, OMNI_NN_ACT_RELU6, FALSE);
+  check_scaled (257, 96, 64, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_read_path ();
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_residual)
 {
@@ -773,7 +903,7 @@ GST_END_TEST;
 static void check_eltwise (OmniNnOpType op, gsize n, OmniNnActivation act);
 
 static void
-check_concat (guint outer, guint a, guint b)
+check_concat (guint outer, guint a, guint b, OmniNnActivation act)
 {
   OmniNnOpParams params = { 0 };
   gsize na = (gsize) outer * a, nb = (gsize) outer * b, n = na + nb;
@@ -785,9 +915,11 @@ check_concat (guint outer, guint a, guint b)
   params.concat.outer = outer;
   params.concat.a = a;
   params.concat.b = b;
+  params.concat.activation = act;
   omni_nn_ref_concat (&params.concat, x, y, ref);
-  fail_unless_equals_float (ref[a], y[0]); /* by hand */
-  if (outer > 1)
+  fail_unless_equals_float (ref[a], /* by hand */
+      act == OMNI_NN_ACT_RELU ? MAX (y[0], 0.0f) : y[0]);
+  if (outer > 1 && act == OMNI_NN_ACT_NONE)
     fail_unless_equals_float (ref[a + b], x[a]);
   vk = run_kernel (OMNI_NN_OP_CONCAT, &params, FALSE, 2, inputs, sizes, n);
   compare ("concat", vk, ref, n);
@@ -837,9 +969,11 @@ GST_END_TEST;
 
 GST_START_TEST (test_concat)
 {
-  check_concat (32 * 32, 24, 17); /* channels of an NHWC map */
-  check_concat (1, 5, 3);
-  check_concat (7, 1, 1);
+  check_concat (32 * 32, 24, 17, OMNI_NN_ACT_NONE); /* NHWC channels */
+  check_concat (1, 5, 3, OMNI_NN_ACT_NONE);
+  check_concat (7, 1, 1, OMNI_NN_ACT_NONE);
+  /* CenterNet's head: a ReLU fused */
+  check_concat (33 * 31, 24, 40, OMNI_NN_ACT_RELU);
 }
 
 GST_END_TEST;
@@ -900,6 +1034,81 @@ GST_START_TEST (test_resize)
     check_resize (7, 5, 3, 13, 11, align, half, nearest);
     check_resize (13, 11, 5, 7, 5, align, half, nearest); /* downscale */
     check_resize (1, 1, 2, 3, 3, align, half, nearest);
+  }
+}
+
+GST_END_TEST;
+
+/* One piece of a SplitV: odd sizes, the first, a middle and the last
+ * range of the axis, checked by hand and against the kernel. */
+static void
+check_slice (
+    guint outer, guint in_len, guint offset, guint out_len, guint inner)
+{
+  OmniNnOpParams params = { 0 };
+  gsize n_in = (gsize) outer * in_len * inner;
+  gsize n = (gsize) outer * out_len * inner;
+  gfloat *x = random_floats (n_in, 3.0f), *ref = g_new (gfloat, n), *vk;
+  gconstpointer inputs[1] = { x };
+  gsize sizes[1] = { n_in * 4 };
+
+  params.slice.outer = outer;
+  params.slice.in_len = in_len;
+  params.slice.offset = offset;
+  params.slice.out_len = out_len;
+  params.slice.inner = inner;
+  omni_nn_ref_slice (&params.slice, x, ref);
+  fail_unless_equals_float (ref[0], x[offset * inner]); /* by hand */
+  fail_unless_equals_float (
+      ref[n - 1], x[((outer - 1) * in_len + offset + out_len) * inner - 1]);
+  vk = run_kernel (OMNI_NN_OP_SLICE, &params, FALSE, 1, inputs, sizes, n);
+  compare ("slice", vk, ref, n);
+  g_free (x);
+  g_free (ref);
+  g_free (vk);
+}
+
+GST_START_TEST (test_slice)
+{
+  check_slice (13 * 13, 124, 0, 80, 1);  /* NanoDet's class scores */
+  check_slice (13 * 13, 124, 80, 44, 1); /* and its box distributions */
+  check_slice (3, 7, 2, 3, 5);
+  check_slice (1, 9, 8, 1, 1);
+}
+
+GST_END_TEST;
+
+/* LeakyRelu (NanoDet's, alpha 0.1) on odd sizes; by hand on both sides of
+ * zero. */
+GST_START_TEST (test_leaky_relu)
+{
+  OmniNnEltwiseParams p = { 3, OMNI_NN_ACT_LEAKY_RELU, 0.1f };
+  const gfloat in[3] = { -2.0f, 0.0f, 3.5f };
+  gfloat out[3];
+  gsize sizes[] = { 1001, 4099, 5 };
+  guint i;
+
+  omni_nn_ref_activation (&p, in, out);
+  fail_unless_equals_float (out[0], -0.2f);
+  fail_unless_equals_float (out[1], 0.0f);
+  fail_unless_equals_float (out[2], 3.5f);
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    OmniNnOpParams params = { 0 };
+    gfloat *a = random_floats (sizes[i], 8.0f), *ref = g_new (gfloat, sizes[i]);
+    gconstpointer inputs[1] = { a };
+    gsize bytes[1] = { sizes[i] * 4 };
+    gfloat *vk;
+
+    params.eltwise.n = sizes[i];
+    params.eltwise.activation = OMNI_NN_ACT_LEAKY_RELU;
+    params.eltwise.alpha = i == 1 ? 0.2f : 0.1f;
+    omni_nn_ref_activation (&params.eltwise, a, ref);
+    vk = run_kernel (
+        OMNI_NN_OP_ACTIVATION, &params, FALSE, 1, inputs, bytes, sizes[i]);
+    compare ("leaky-relu", vk, ref, sizes[i]);
+    g_free (a);
+    g_free (ref);
+    g_free (vk);
   }
 }
 
@@ -1520,12 +1729,15 @@ nnops_suite (void)
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
+  tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_pad);
   tcase_add_test (tc, test_pad_channels);
   tcase_add_test (tc, test_pool2d);
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_sigmoid_tanh_reshape);
   tcase_add_test (tc, test_concat);
+  tcase_add_test (tc, test_slice);
+  tcase_add_test (tc, test_leaky_relu);
   tcase_add_test (tc, test_hard_swish);
   tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_add_activation);
@@ -1547,6 +1759,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
+  tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_graph);
 
   tc = tcase_create ("small-texel-buffers");

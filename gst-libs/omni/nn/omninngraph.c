@@ -380,6 +380,14 @@ node_activation (OmniNnNode *n)
   return info && info->activation ? info->activation (&n->params) : NULL;
 }
 
+static gfloat *
+node_alpha (OmniNnNode *n)
+{
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+
+  return info && info->alpha ? info->alpha (&n->params) : NULL;
+}
+
 static guint
 node_out_channels (const OmniNnNode *n)
 {
@@ -497,6 +505,75 @@ omni_nn_graph_fold_batch_norm (OmniNnGraph *graph)
   return folded;
 }
 
+/* Whether binary-const node @n adds a per-channel constant (the last axis)
+ * of @c values to a tensor of its output's shape. */
+static gboolean
+is_channel_add (const OmniNnGraph *g, const OmniNnNode *n, guint c)
+{
+  const OmniNnBinaryParams *bp = &n->params.binary;
+  guint k;
+
+  if (n->op != OMNI_NN_OP_BINARY_CONST || bp->kind != OMNI_NN_BINARY_ADD
+      || bp->n_dims == 0 || !c || bp->b_dims[bp->n_dims - 1] != c
+      || omni_nn_graph_tensor (g, n->weights)->n_elements != c)
+    return FALSE;
+  for (k = 0; k < bp->n_dims; k++)
+    if (bp->a_dims[k] != bp->dims[k])
+      return FALSE;
+  return TRUE;
+}
+
+/* Folds a constant per-channel Add after a convolution or GEMM without
+ * activation (ONNX conversions spell the bias as Conv2D then Add: NanoDet
+ * has 34) into its bias: one pass over the tensor less each. The sum is
+ * the same up to float rounding (the kernels start from the bias). */
+static guint
+fold_bias_adds (OmniNnGraph *graph)
+{
+  guint i = 0, folded = 0;
+
+  while (i < graph->nodes->len) {
+    OmniNnNode *n = omni_nn_graph_node (graph, i);
+    gint pi = n->op == OMNI_NN_OP_BINARY_CONST
+                  ? producer (graph, n->inputs[0], i)
+                  : -1;
+    OmniNnNode *p = pi >= 0 ? omni_nn_graph_node (graph, pi) : NULL;
+    OmniNnActivation *act = p ? node_activation (p) : NULL;
+    guint c = p ? node_out_channels (p) : 0, co, add_id, out;
+    const gfloat *add;
+    OmniNnTensor *b;
+
+    if (!p || !act || *act != OMNI_NN_ACT_NONE || !is_channel_add (graph, n, c)
+        || !can_merge (graph, pi, i)) {
+      i++;
+      continue;
+    }
+    add_id = n->weights;
+    out = n->output;
+    if (p->bias == OMNI_NN_NO_TENSOR) {
+      guint dims[1] = { c };
+
+      co = omni_nn_graph_add_tensor (graph, NULL, 1, dims, g_new0 (gfloat, c));
+      p = omni_nn_graph_node (graph, pi);
+      p->bias = co;
+      omni_nn_graph_tensor (graph, co)->name
+          = g_strdup_printf ("%s/bias", p->name);
+    } else {
+      co = own_const (graph, p->bias);
+      p = omni_nn_graph_node (graph, pi);
+      p->bias = co;
+    }
+    add = omni_nn_graph_tensor (graph, add_id)->data;
+    b = omni_nn_graph_tensor (graph, p->bias);
+    for (co = 0; co < c; co++)
+      b->data[co] += add[co];
+    p->output = out;
+    remove_node (graph, i);
+    folded++;
+  }
+  return folded;
+}
+
 guint
 omni_nn_graph_fuse_activations (OmniNnGraph *graph)
 {
@@ -504,21 +581,31 @@ omni_nn_graph_fuse_activations (OmniNnGraph *graph)
 
   while (i < graph->nodes->len) {
     OmniNnNode *n = omni_nn_graph_node (graph, i);
-    OmniNnActivation *act;
+    OmniNnActivation *act, what;
+    gfloat *alpha, param;
     gint pi;
 
-    if (n->op != OMNI_NN_OP_ACTIVATION) {
+    if (n->op == OMNI_NN_OP_ACTIVATION) {
+      what = n->params.eltwise.activation;
+      param = n->params.eltwise.alpha;
+    } else if (n->op == OMNI_NN_OP_HARD_SWISH) {
+      what = OMNI_NN_ACT_HARD_SWISH;
+      param = n->params.hard_swish.scale;
+    } else {
       i++;
       continue;
     }
     pi = producer (graph, n->inputs[0], i);
     act = pi >= 0 ? node_activation (omni_nn_graph_node (graph, pi)) : NULL;
+    alpha = pi >= 0 ? node_alpha (omni_nn_graph_node (graph, pi)) : NULL;
     if (act && *act == OMNI_NN_ACT_NONE
-        && n->params.eltwise.activation <= OMNI_NN_ACT_LAST_FUSABLE
+        && (what <= OMNI_NN_ACT_LAST_FUSABLE || alpha)
         && can_merge (graph, pi, i)) {
       OmniNnNode *p = omni_nn_graph_node (graph, pi);
 
-      *act = n->params.eltwise.activation;
+      *act = what;
+      if (alpha)
+        *alpha = param;
       p->output = n->output;
       remove_node (graph, i);
       fused++;
@@ -790,6 +877,7 @@ omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
   if (!omni_nn_graph_validate (graph, error))
     return FALSE;
   omni_nn_graph_fold_batch_norm (graph);
+  fold_bias_adds (graph);
   omni_nn_graph_fuse_hard_swish (graph);
   remove_dead_nodes (graph);
   omni_nn_graph_fuse_activations (graph);

@@ -235,9 +235,11 @@ OMNI_API guint omni_nn_graph_fold_batch_norm (OmniNnGraph *graph);
  * omni_nn_graph_fuse_activations:
  * @graph: a graph
  *
- * Fuses every %OMNI_NN_OP_ACTIVATION into the node that produces its input
- * when that node has no activation yet, supports one (convolutions, GEMMs,
- * add) and its output has no other reader and is not a graph output.
+ * Fuses every %OMNI_NN_OP_ACTIVATION (and %OMNI_NN_OP_HARD_SWISH) into the
+ * node that produces its input when that node has no activation yet,
+ * supports that one (the ReLUs: convolutions, GEMMs, add; every activation:
+ * the ops with an alpha slot, #OmniNnOpInfo) and its output has no other
+ * reader and is not a graph output.
  *
  * Returns: the number of activations fused
  */
@@ -278,7 +280,8 @@ OMNI_API guint omni_nn_graph_pad_channels (OmniNnGraph *graph);
  * @graph: a graph
  * @error: return location for an error
  *
- * omni_nn_graph_fold_batch_norm(), omni_nn_graph_fuse_hard_swish(),
+ * omni_nn_graph_fold_batch_norm(), constant per-channel Adds after a
+ * convolution or GEMM folded into its bias, omni_nn_graph_fuse_hard_swish(),
  * omni_nn_graph_fuse_activations(), removal of nodes no output depends on,
  * omni_nn_graph_pad_channels(), then omni_nn_graph_validate().
  *

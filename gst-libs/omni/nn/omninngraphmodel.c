@@ -50,6 +50,16 @@ typedef struct {
   gboolean is_const;
   const gfloat *data; /* constant: borrowed from a weight or from owned */
   guint tensor;       /* activation */
+  /* An activation stored in another axis order (the NCHW side of an ONNX
+   * conversion's Transposes, folded at load: see "layouts"): logical
+   * axis i (of @dims) is axis perm[i] of the stored tensor. */
+  gboolean permuted;
+  guint perm[MAX_RANK];
+  /* MaxPool's -inf padding (PadV2 before a 'VALID' MaxPool), not applied:
+   * rows above and below, columns left and right of the stored NHWC
+   * tensor; only a MaxPool (which then skips those taps) may read it. */
+  gboolean inf_pad;
+  guint pads[4];
 } Val;
 
 typedef struct {
@@ -270,6 +280,72 @@ op_const (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   return v;
 }
 
+static gchar *input_name (const gchar *ref, gboolean *other_output);
+
+/* Whether the input [1, a, b, c] is NCHW: an ONNX conversion's, whose
+ * first layout-sensitive reader (past padding and element-wise
+ * arithmetic) is a Transpose to NHWC ([0, 2, 3, 1]), with a <= 4 < c. */
+static gboolean
+input_is_nchw (Loader *l, const gchar *input, const guint *d)
+{
+  static const gchar *const through[] = { "Pad", "PadV2", "Identity", "Add",
+    "AddV2", "Sub", "Mul", "RealDiv", "Cast", NULL };
+  GPtrArray *todo = g_ptr_array_new ();
+  gboolean nchw = FALSE, other = FALSE;
+  GHashTableIter it;
+  gpointer key, value;
+  guint k;
+
+  if (d[1] > 4 || d[3] <= 4)
+    return FALSE;
+  g_ptr_array_add (todo, (gpointer) input);
+  while (todo->len && !other && todo->len < 64) {
+    const gchar *from = g_ptr_array_steal_index (todo, todo->len - 1);
+
+    g_hash_table_iter_init (&it, l->nodes);
+    while (g_hash_table_iter_next (&it, &key, &value)) {
+      JsonNode *in = json_object_get_member (value, "input");
+      JsonArray *a
+          = in && JSON_NODE_HOLDS_ARRAY (in) ? json_node_get_array (in) : NULL;
+      const gchar *op
+          = json_node_get_string (json_object_get_member (value, "op"));
+      gboolean reads = FALSE;
+      guint i;
+
+      for (i = 0; a && i < json_array_get_length (a); i++) {
+        const gchar *r = json_array_get_string_element (a, i);
+        gsize len = strlen (from);
+
+        reads |= r && !strncmp (r, from, len)
+                 && (r[len] == 0 || !strcmp (r + len, ":0"));
+      }
+      if (!reads)
+        continue;
+      if (!g_strcmp0 (op, "Transpose") && a && json_array_get_length (a) == 2) {
+        gboolean o;
+        gchar *pn = input_name (json_array_get_string_element (a, 1), &o);
+        OmniNnWeight *w = pn ? g_hash_table_lookup (l->weights, pn) : NULL;
+
+        g_free (pn);
+        if (w && w->n_elements == 4 && w->data[0] == 0 && w->data[1] == 2
+            && w->data[2] == 3 && w->data[3] == 1)
+          nchw = TRUE;
+        else
+          other = TRUE;
+        continue;
+      }
+      for (k = 0; op && through[k] && strcmp (op, through[k]); k++)
+        ;
+      if (op && through[k])
+        g_ptr_array_add (todo, key);
+      else
+        other = TRUE;
+    }
+  }
+  g_ptr_array_unref (todo);
+  return nchw && !other;
+}
+
 static Val *
 op_placeholder (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
     Val **in, guint n_in)
@@ -309,7 +385,20 @@ op_placeholder (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
           i, size);
     d[i] = (guint) size;
   }
-  v = new_act (l, name, 4, d);
+  if (input_is_nchw (l, name, d)) {
+    /* stored NHWC, seen NCHW by the graph (see "layouts") */
+    guint nhwc[4] = { 1, d[2], d[3], d[1] }, perm[4] = { 0, 3, 1, 2 };
+
+    v = new_act (l, name, 4, nhwc);
+    memcpy (v->dims, d, sizeof (d));
+    memcpy (v->perm, perm, sizeof (perm));
+    v->permuted = TRUE;
+    d[1] = nhwc[1];
+    d[2] = nhwc[2];
+    d[3] = nhwc[3];
+  } else {
+    v = new_act (l, name, 4, d);
+  }
   l->g->input = v->tensor;
   l->g->input_h = d[1];
   l->g->input_w = d[2];
@@ -327,6 +416,11 @@ op_identity (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   *v = *in[0];
   return v;
 }
+
+static Val *inf_padding (Loader *l, const gchar *name, const gchar *op,
+    const Val *x, const Val *pads);
+static Val *reshape_permuted (Loader *l, const gchar *name, const gchar *op,
+    const Val *in, guint n_dims, const guint *dims);
 
 /* Reshape, Squeeze, ExpandDims: the new shape of @in. */
 static Val *
@@ -346,6 +440,11 @@ reshaped (Loader *l, const gchar *name, const gchar *op, const Val *in,
         "cannot reshape %" G_GSIZE_FORMAT " values to this shape", in->n);
   if (in->is_const)
     return new_const (l, n_dims, dims, const_copy (in));
+  if (in->inf_pad)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "reads a -inf padding (only a MaxPool may)");
+  if (in->permuted)
+    return reshape_permuted (l, name, op, in, n_dims, dims);
   v = new_act (l, name, n_dims, dims);
   p.eltwise.n = n;
   omni_nn_graph_add_node (l->g, OMNI_NN_OP_RESHAPE, name, &p, 1, &in->tensor,
@@ -853,6 +952,16 @@ op_pool (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
       || !window (l, node, name, op, 2, q->in_w, q->kernel_w, q->stride_w, 1,
           &q->out_w, &q->pad_left))
     return NULL;
+  if (x->inf_pad) {
+    /* -inf rows and columns never win a max: the taps the pool skips */
+    if (!q->max)
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+          "an average pool of a -inf padding");
+    q->in_h -= x->pads[0] + x->pads[1];
+    q->in_w -= x->pads[2] + x->pads[3];
+    q->pad_top += (gint) x->pads[0];
+    q->pad_left += (gint) x->pads[2];
+  }
   d[0] = 1;
   d[1] = q->out_h;
   d[2] = q->out_w;
@@ -909,6 +1018,9 @@ op_pad (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   guint d[4], i;
   Val *v;
 
+  if (n_in > 2 && in[2]->is_const && in[2]->n == 1
+      && in[2]->data[0] <= -G_MAXFLOAT && pads && pads->is_const)
+    return inf_padding (l, name, op, x, pads);
   if (!is_image (x) || !pads || !pads->is_const || pads->n != 8
       || (n_in > 2
           && (!in[2]->is_const || in[2]->n != 1 || in[2]->data[0] != 0)))
@@ -1114,6 +1226,403 @@ op_unpack (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
   return reshaped (l, name, op, in[0], n, dims);
 }
 
+/* ---- ops: layouts (transposes folded at load) ----------------------------- */
+
+/* ONNX models converted to TF (NanoDet) compute in NCHW and wrap every
+ * convolution, pooling and resize in Transposes to and from NHWC. The
+ * runtime stores every activation NHWC; a Transpose only records, in the
+ * value, the order its axes are stored in (Val.perm), and the ops that do
+ * not care about the order (activations, same-order element-wise ops,
+ * padding, concatenation and splits along an axis, reshapes merging axes
+ * that are stored together) run on the stored tensor. Anything else reading
+ * a value stored out of order fails the load naming the node. */
+
+/* The stored shape of @v (its logical shape when not permuted). */
+static void
+stored_dims (const Val *v, guint *dims)
+{
+  guint i;
+
+  for (i = 0; i < v->n_dims; i++)
+    dims[v->permuted ? v->perm[i] : i] = v->dims[i];
+}
+
+/* @v seen in its stored order: what an op on the stored tensor reads. */
+static Val
+stored_view (const Val *v)
+{
+  Val s = *v;
+
+  stored_dims (v, s.dims);
+  s.permuted = FALSE;
+  return s;
+}
+
+/* Gives @r (computed on stored views of inputs ordered as @like) the
+ * logical order of @like: same rank, same permutation. */
+static Val *
+restore_order (Val *r, const Val *like)
+{
+  guint stored[MAX_RANK], i;
+
+  if (!r || !like->permuted)
+    return r;
+  memcpy (stored, r->dims, sizeof (stored));
+  r->permuted = TRUE;
+  memcpy (r->perm, like->perm, sizeof (r->perm));
+  for (i = 0; i < r->n_dims; i++)
+    r->dims[i] = stored[like->perm[i]];
+  return r;
+}
+
+static gboolean
+perm_is_identity (const guint *perm, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (perm[i] != i)
+      return FALSE;
+  return TRUE;
+}
+
+static Val *
+op_transpose (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  const Val *x = in[0];
+  guint perm[MAX_RANK], seen = 0, i;
+  Val *v;
+
+  if (n_in != 2 || !in[1]->is_const || in[1]->n != x->n_dims)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "the permutation is not a constant of the input's rank");
+  for (i = 0; i < x->n_dims; i++) {
+    gfloat p = in[1]->data[i];
+
+    if (p < 0 || p >= x->n_dims || (seen & (1u << (guint) p)))
+      return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "not a permutation");
+    perm[i] = (guint) p;
+    seen |= 1u << perm[i];
+  }
+  if (x->is_const)
+    return fail (
+        l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "a transpose of a constant");
+  v = g_new (Val, 1);
+  *v = *x;
+  for (i = 0; i < x->n_dims; i++) {
+    v->dims[i] = x->dims[perm[i]];
+    v->perm[i] = x->permuted ? x->perm[perm[i]] : perm[i];
+  }
+  v->permuted = !perm_is_identity (v->perm, v->n_dims);
+  if (v->permuted && v->perm[0] != 0 && v->dims[0] != 1) {
+    g_free (v);
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "a transpose that moves the batch axis");
+  }
+  return v;
+}
+
+/* Reshape of a value stored out of order: each new axis must be a run of
+ * logical axes stored next to each other in the same order (merging H and
+ * W of an NCHW view, as the heads of ONNX detectors do); the stored
+ * tensor is then reshaped, no transpose needed. */
+static Val *
+reshape_permuted (Loader *l, const gchar *name, const gchar *op, const Val *in,
+    guint n_dims, const guint *dims)
+{
+  gdouble pos[MAX_RANK];
+  guint order[MAX_RANK] = { 0 }, stored[MAX_RANK] = { 0 }, i = 0, j, k;
+  OmniNnOpParams p = { 0 };
+  Val *v;
+
+  for (j = 0; j < n_dims; j++) {
+    gsize prod = 1;
+    gint last = -1;
+
+    pos[j] = j ? pos[j - 1] + 0.001 : -1;
+    if (dims[j] == 1)
+      continue;
+    while (i < in->n_dims && in->dims[i] == 1)
+      i++;
+    for (; i < in->n_dims && prod < dims[j]; i++) {
+      if (in->dims[i] == 1)
+        continue;
+      if (last >= 0 && in->perm[i] != (guint) last + 1)
+        return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+            "a reshape of a transposed tensor that needs the transpose");
+      if (last < 0)
+        pos[j] = in->perm[i];
+      last = (gint) in->perm[i];
+      prod *= in->dims[i];
+    }
+    if (prod != dims[j])
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+          "a reshape of a transposed tensor that splits an axis");
+  }
+  /* new axes in stored order (insertion sort, stable) */
+  for (j = 0; j < n_dims; j++) {
+    for (k = j; k > 0 && pos[order[k - 1]] > pos[j]; k--)
+      order[k] = order[k - 1];
+    order[k] = j;
+  }
+  if (dims[order[0]] != 1 && n_dims > 1 && order[0] != 0)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "a reshape of a transposed tensor that moves the batch axis");
+  for (k = 0; k < n_dims; k++)
+    stored[k] = dims[order[k]];
+  v = new_act (l, name, n_dims, stored);
+  for (k = 0; k < n_dims; k++) {
+    v->perm[order[k]] = k;
+    v->dims[order[k]] = stored[k];
+  }
+  v->permuted = !perm_is_identity (v->perm, n_dims);
+  p.eltwise.n = in->n;
+  omni_nn_graph_add_node (l->g, OMNI_NN_OP_RESHAPE, name, &p, 1, &in->tensor,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+  return v;
+}
+
+static Val *
+op_leaky_relu (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  OmniNnOpParams p = { 0 };
+  JsonObject *a = attr (node, "alpha");
+  JsonNode *f = a ? json_object_get_member (a, "f") : NULL;
+  Val *v;
+
+  if (in[0]->is_const)
+    return fail (
+        l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "an activation of a constant");
+  p.eltwise.n = in[0]->n;
+  p.eltwise.activation = OMNI_NN_ACT_LEAKY_RELU;
+  /* TF's default slope */
+  p.eltwise.alpha = f && JSON_NODE_HOLDS_VALUE (f)
+                        ? (gfloat) json_node_get_double (f)
+                        : 0.2f;
+  v = new_act (l, name, in[0]->n_dims, in[0]->dims);
+  omni_nn_graph_add_node (l->g, OMNI_NN_OP_ACTIVATION, name, &p, 1,
+      &in[0]->tensor, OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+  return v;
+}
+
+/* SplitV (value, size_splits, axis): one slice node per piece; pieces
+ * after the first are found as "name:K". */
+static Val *
+op_split_v (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    Val **in, guint n_in)
+{
+  const Val *x = in[0];
+  guint stored[MAX_RANK], axis, k, i, offset = 0;
+  gsize outer = 1, inner = 1;
+  Val *first = NULL;
+  gint a;
+
+  if (n_in != 3 || x->is_const || !in[1]->is_const || !in[2]->is_const
+      || in[2]->n != 1 || in[1]->n < 1 || in[1]->n > 64)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "needs an activation, constant sizes and a constant axis");
+  a = (gint) in[2]->data[0];
+  if (a < 0)
+    a += x->n_dims;
+  if (a <= 0 || a >= (gint) x->n_dims)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "axis out of range");
+  stored_dims (x, stored);
+  axis = x->permuted ? x->perm[a] : (guint) a;
+  for (i = 0; i < x->n_dims; i++) {
+    if (i < axis)
+      outer *= stored[i];
+    else if (i > axis)
+      inner *= stored[i];
+  }
+  for (k = 0; k < in[1]->n; k++) {
+    OmniNnOpParams p = { 0 };
+    guint len = (guint) in[1]->data[k];
+    Val s = stored_view (x), *v;
+
+    if (in[1]->data[k] == -1 && k + 1 == in[1]->n)
+      len = stored[axis] - offset;
+    if (in[1]->data[k] < 0 || offset + len > stored[axis] || !len)
+      return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "sizes do not fit");
+    s.dims[axis] = len;
+    p.slice.outer = (guint) outer;
+    p.slice.in_len = stored[axis];
+    p.slice.offset = offset;
+    p.slice.out_len = len;
+    p.slice.inner = (guint) inner;
+    offset += len;
+    v = restore_order (new_act (l, name, x->n_dims, s.dims), x);
+    omni_nn_graph_add_node (l->g, OMNI_NN_OP_SLICE, name, &p, 1, &x->tensor,
+        OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, v->tensor);
+    if (k == 0)
+      first = v;
+    else
+      g_hash_table_insert (l->vals, g_strdup_printf ("%s:%u", name, k), v);
+  }
+  if (offset != stored[axis]) {
+    g_free (first);
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "sizes add up to %u, not %u",
+        offset, stored[axis]);
+  }
+  return first;
+}
+
+/* SparseToDense of constants (shape arithmetic of ONNX conversions). */
+static Val *
+op_sparse_to_dense (Loader *l, JsonObject *node, const gchar *name,
+    const gchar *op, Val **in, guint n_in)
+{
+  const Val *idx = in[0], *shape = in[1], *vals = in[2];
+  guint dims[MAX_RANK], rank, i, r, n_rows;
+  gsize n = 1;
+  gfloat *data;
+
+  if (n_in != 4 || !idx->is_const || !shape->is_const || !vals->is_const
+      || !in[3]->is_const || in[3]->n != 1 || shape->n > MAX_RANK)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "only of constants (a shape computation)");
+  rank = (guint) shape->n;
+  for (i = 0; i < rank; i++) {
+    if (shape->data[i] < 0 || shape->data[i] > 1 << 24)
+      return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "bad output shape");
+    dims[i] = (guint) shape->data[i];
+    n *= dims[i];
+  }
+  n_rows = idx->n_dims == 0 ? 1 : idx->dims[0];
+  if ((idx->n_dims == 2 ? idx->dims[1] : 1) != MAX (rank, 1)
+      || (vals->n != 1 && vals->n != n_rows))
+    return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "indices do not fit");
+  data = g_new (gfloat, MAX (n, 1));
+  for (i = 0; i < n; i++)
+    data[i] = in[3]->data[0];
+  for (r = 0; r < n_rows; r++) {
+    gsize at = 0;
+
+    for (i = 0; i < MAX (rank, 1); i++) {
+      gfloat c = idx->data[r * MAX (rank, 1) + i];
+
+      if (c < 0 || (rank && c >= dims[i])) {
+        g_free (data);
+        return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "index out of range");
+      }
+      at = at * (rank ? dims[i] : 1) + (gsize) c;
+    }
+    data[at] = vals->data[vals->n == 1 ? 0 : r];
+  }
+  return new_const (l, rank, dims, data);
+}
+
+/* PadV2 with -inf before a 'VALID' MaxPool (ONNX's MaxPool padding): the
+ * pool skips those taps instead. */
+static Val *
+inf_padding (Loader *l, const gchar *name, const gchar *op, const Val *x,
+    const Val *pads)
+{
+  guint i;
+  Val *v;
+
+  if (x->n_dims != 4 || pads->n != 8 || x->inf_pad)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "a -inf padding of another than a 4-D activation");
+  v = g_new (Val, 1);
+  *v = *x;
+  v->inf_pad = TRUE;
+  memset (v->pads, 0, sizeof (v->pads));
+  for (i = 0; i < 4; i++) {
+    guint s = x->permuted ? x->perm[i] : i;
+    gfloat before = pads->data[2 * i], after = pads->data[2 * i + 1];
+
+    if (before < 0 || after < 0 || before > 64 || after > 64
+        || ((s == 0 || s == 3) && (before || after))) {
+      g_free (v);
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+          "a -inf padding of other axes than height and width");
+    }
+    if (s == 1 || s == 2) {
+      v->pads[(s - 1) * 2] = (guint) before;
+      v->pads[(s - 1) * 2 + 1] = (guint) after;
+    }
+    v->dims[i] += (guint) (before + after);
+  }
+  return v;
+}
+
+/* Whether @func handles inputs stored out of order or -inf padded itself. */
+static gboolean
+sees_order (OpFunc func)
+{
+  return func == op_identity || func == op_transpose || func == op_split_v
+         || func == op_reshape || func == op_squeeze || func == op_expand_dims
+         || func == op_unpack || func == op_cast;
+}
+
+/* Runs @func on inputs some of which are stored out of order: ops that do
+ * not care about the order run on the stored tensors (all in one order),
+ * with the axis-valued constants (padding amounts, the concatenation axis)
+ * mapped to the stored order. */
+static Val *
+run_ordered (Loader *l, JsonObject *node, const gchar *name, const gchar *op,
+    OpFunc func, Val **in, guint n_in)
+{
+  const Val *like = NULL;
+  Val views[8], *vin[8], mapped;
+  gfloat data[2 * MAX_RANK];
+  guint i, j;
+
+  for (i = 0; i < n_in; i++) {
+    if (in[i]->inf_pad && !sees_order (func) && func != op_pool)
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+          "reads a -inf padding (only a MaxPool may)");
+    if (in[i]->permuted && !like)
+      like = in[i];
+  }
+  if (!like || sees_order (func))
+    return func (l, node, name, op, in, n_in);
+  if (func != op_activation && func != op_leaky_relu && func != op_binary
+      && func != op_pad && func != op_concat)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "reads a transposed tensor (an NCHW view) and needs it in NHWC: "
+        "unsupported transpose");
+  for (i = 0; i < n_in; i++) {
+    vin[i] = in[i];
+    if (in[i]->is_const)
+      continue;
+    if (!in[i]->permuted || in[i]->n_dims != like->n_dims
+        || memcmp (in[i]->perm, like->perm, like->n_dims * sizeof (guint)))
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+          "operands stored in different axis orders");
+    views[i] = stored_view (in[i]);
+    vin[i] = &views[i];
+  }
+  if (func == op_binary && (in[0]->is_const ? in[0] : in[1])->is_const
+      && (in[0]->is_const ? in[0] : in[1])->n != 1)
+    return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+        "a constant broadcast over a transposed tensor");
+  if (func == op_pad && n_in > 1 && in[1]->is_const
+      && in[1]->n == 2 * like->n_dims) {
+    mapped = *in[1];
+    for (i = 0; i < like->n_dims; i++)
+      for (j = 0; j < 2; j++)
+        data[2 * like->perm[i] + j] = in[1]->data[2 * i + j];
+    mapped.data = data;
+    vin[1] = &mapped;
+  }
+  if (func == op_concat && in[n_in - 1]->is_const && in[n_in - 1]->n == 1) {
+    gint a = (gint) in[n_in - 1]->data[0];
+
+    if (a < 0)
+      a += like->n_dims;
+    if (a < 0 || a >= (gint) like->n_dims)
+      return fail (l, OMNI_NN_ERROR_SHAPE, name, op, "axis out of range");
+    mapped = *in[n_in - 1];
+    data[0] = (gfloat) like->perm[a];
+    mapped.data = data;
+    vin[n_in - 1] = &mapped;
+  }
+  return restore_order (func (l, node, name, op, vin, n_in), like);
+}
+
 /* ---- the op table --------------------------------------------------------- */
 
 static const struct {
@@ -1158,6 +1667,10 @@ static const struct {
   { "ResizeNearestNeighbor", op_resize },
   { "Cast", op_cast },
   { "Unpack", op_unpack },
+  { "Transpose", op_transpose },
+  { "LeakyRelu", op_leaky_relu },
+  { "SplitV", op_split_v },
+  { "SparseToDense", op_sparse_to_dense },
 };
 
 /* Ops of TensorFlow's control flow (tf.while_loop, tf.cond, functions). */
@@ -1225,12 +1738,24 @@ convert_node (Loader *l, JsonObject *node, const gchar *name)
 
     if (!iname)
       continue;
-    if (other || n_in == G_N_ELEMENTS (in)) {
+    if (n_in == G_N_ELEMENTS (in)) {
       g_free (iname);
-      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
-          "an input from a second output or too many inputs");
+      return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op, "too many inputs");
     }
     in[n_in] = convert (l, iname);
+    if (in[n_in] && other) {
+      /* "node:K": the K-th output, which its op (SplitV) recorded */
+      gchar *key = g_strdup_printf (
+          "%s:%s", iname, strrchr (json_node_get_string (e), ':') + 1);
+
+      in[n_in] = g_hash_table_lookup (l->vals, key);
+      g_free (key);
+      if (!in[n_in]) {
+        g_free (iname);
+        return fail (l, OMNI_NN_ERROR_UNSUPPORTED, name, op,
+            "reads an output of an op that has only one");
+      }
+    }
     g_free (iname);
     if (!in[n_in])
       return NULL;
@@ -1238,7 +1763,7 @@ convert_node (Loader *l, JsonObject *node, const gchar *name)
   }
   if (n_in == 0 && strcmp (op, "Const") && strcmp (op, "Placeholder"))
     return fail (l, OMNI_NN_ERROR_PARSE, name, op, "no inputs");
-  return func (l, node, name, op, in, n_in);
+  return run_ordered (l, node, name, op, func, in, n_in);
 }
 
 static Val *
@@ -1398,6 +1923,11 @@ add_outputs (Loader *l, GPtrArray *names)
     if (v->is_const || v->tensor == l->g->input) {
       g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
           "output '%s' is a constant or the input", out);
+      return FALSE;
+    }
+    if (v->permuted || v->inf_pad) {
+      g_set_error (l->error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+          "output '%s' is a transposed view (an unsupported transpose)", out);
       return FALSE;
     }
     omni_nn_graph_add_output (l->g, out, v->tensor);

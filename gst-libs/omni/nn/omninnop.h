@@ -30,6 +30,11 @@ G_BEGIN_DECLS
  * @activation: (nullable): where the node's fused activation lives, so
  *   that omni_nn_graph_fuse_activations() can fuse a following activation;
  *   %NULL when the op has none
+ * @alpha: (nullable): where the parameter of a fused activation lives (the
+ *   slope of %OMNI_NN_ACT_LEAKY_RELU, the scale of %OMNI_NN_ACT_HARD_SWISH):
+ *   an op with this slot has kernels for every #OmniNnActivation, and
+ *   omni_nn_graph_fuse_activations() fuses any into it; %NULL: only up to
+ *   %OMNI_NN_ACT_LAST_FUSABLE
  * @out_channels: (nullable): output channels of an op whose weights and
  *   bias are indexed by output channel last, so that
  *   omni_nn_graph_fold_batch_norm() can fold a batch norm into it
@@ -54,6 +59,7 @@ typedef struct {
       guint dims[OMNI_NN_MAX_DIMS]);
   guint64 (*count_macs) (const OmniNnOpParams *params);
   OmniNnActivation *(*activation) (OmniNnOpParams *params);
+  gfloat *(*alpha) (OmniNnOpParams *params);
   guint (*out_channels) (const OmniNnOpParams *params);
   void (*reference) (const OmniNnOpParams *params, const gfloat *const *inputs,
       const gfloat *weights, const gfloat *bias, gfloat *out);

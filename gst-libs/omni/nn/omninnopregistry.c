@@ -38,6 +38,7 @@ static const OmniNnOpInfo *const ops[] = {
   [OMNI_NN_OP_CONCAT] = &omni_nn_op_concat,
   [OMNI_NN_OP_RESIZE] = &omni_nn_op_resize,
   [OMNI_NN_OP_HARD_SWISH] = &omni_nn_op_hard_swish,
+  [OMNI_NN_OP_SLICE] = &omni_nn_op_slice,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (ops) == OMNI_NN_OP_N_OPS);

@@ -58,6 +58,8 @@ G_BEGIN_DECLS
  * @OMNI_NN_OP_HARD_SWISH: (x * scale) * relu6 (x + 3), MobileNetV3's
  *   hard-swish, fused by omni_nn_graph_fuse_hard_swish() from the four
  *   nodes a converted graph spells it with (#OmniNnHardSwishParams)
+ * @OMNI_NN_OP_SLICE: a contiguous range of one axis (#OmniNnSliceParams):
+ *   one piece of a TF SplitV / Split
  *
  * The operators of the graph IR.
  */
@@ -80,6 +82,7 @@ typedef enum {
   OMNI_NN_OP_CONCAT,
   OMNI_NN_OP_RESIZE,
   OMNI_NN_OP_HARD_SWISH,
+  OMNI_NN_OP_SLICE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -93,6 +96,12 @@ OMNI_API const gchar *omni_nn_op_type_name (OmniNnOpType op);
  * @OMNI_NN_ACT_SIGMOID: 1 / (1 + exp (-x)) (stand-alone activation nodes
  *   only; omni_nn_graph_fuse_activations() fuses only the ReLUs)
  * @OMNI_NN_ACT_TANH: tanh (x) (stand-alone activation nodes only)
+ * @OMNI_NN_ACT_LEAKY_RELU: x >= 0 ? x : alpha * x, with the params' alpha
+ *   (stand-alone activation nodes, and fused into the ops whose descriptor
+ *   has an alpha slot: conv2d, depthwise, pointwise conv2d, dense)
+ * @OMNI_NN_ACT_HARD_SWISH: (x * alpha) * relu6 (x + 3) (a
+ *   %OMNI_NN_OP_HARD_SWISH node fused into an op with an alpha slot; alpha
+ *   is its scale, 1/6)
  *
  * Activation applied to an op's output (fused).
  */
@@ -102,6 +111,8 @@ typedef enum {
   OMNI_NN_ACT_RELU6,
   OMNI_NN_ACT_SIGMOID,
   OMNI_NN_ACT_TANH,
+  OMNI_NN_ACT_LEAKY_RELU,
+  OMNI_NN_ACT_HARD_SWISH,
 } OmniNnActivation;
 
 /**
@@ -165,6 +176,7 @@ OMNI_API gboolean omni_nn_conv_output_size (guint in, guint kernel,
  *   below/right is whatever @out_h/@out_w imply; taps outside the input
  *   read 0)
  * @activation: fused activation
+ * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
  *
  * out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -178,6 +190,7 @@ typedef struct {
   guint dilation_h, dilation_w;
   gint pad_top, pad_left;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnConv2dParams;
 
 /**
@@ -198,6 +211,8 @@ typedef struct {
  * @pad_left: zero columns virtually added left of the input
  * @depth_multiplier: output channels per input channel
  * @activation: fused activation
+ * @alpha: the parameter of a fused %OMNI_NN_ACT_LEAKY_RELU or
+ *   %OMNI_NN_ACT_HARD_SWISH
  *
  * out[oy, ox, c * mult + m] = act (bias[c * mult + m] + sum over ky, kx of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -212,6 +227,7 @@ typedef struct {
   gint pad_top, pad_left;
   guint depth_multiplier;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnDepthwiseConv2dParams;
 
 /**
@@ -220,6 +236,7 @@ typedef struct {
  * @k: input features (cin)
  * @n: output features (cout)
  * @activation: fused activation
+ * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
  *
  * out[i, j] = act (bias[j] + sum over l of in[i, l] * w[l, j]), with in
  * [m, k], w [k, n] and out [m, n], all row-major.
@@ -227,6 +244,7 @@ typedef struct {
 typedef struct {
   guint m, k, n;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnGemmParams;
 
 /**
@@ -287,12 +305,15 @@ typedef struct {
  * @a: elements of the first input per outer index (its axis size times
  *   the product of the dimensions after the axis)
  * @b: the same for the second input
+ * @activation: a fused activation (up to %OMNI_NN_ACT_LAST_FUSABLE: the
+ *   ReLU after CenterNet's concatenations)
  *
- * out[o, 0 .. a) = a[o, ...], out[o, a .. a + b) = b[o, ...]: TF ConcatV2
- * of two tensors along any axis (longer lists are chained).
+ * out[o, 0 .. a) = act (a[o, ...]), out[o, a .. a + b) = act (b[o, ...]):
+ * TF ConcatV2 of two tensors along any axis (longer lists are chained).
  */
 typedef struct {
   guint outer, a, b;
+  OmniNnActivation activation;
 } OmniNnConcatParams;
 
 /**
@@ -380,6 +401,7 @@ typedef struct {
  * OmniNnEltwiseParams:
  * @n: number of elements
  * @activation: activation applied to the result
+ * @alpha: the slope below 0 of %OMNI_NN_ACT_LEAKY_RELU (else unused)
  *
  * For %OMNI_NN_OP_ADD (out = act (a + b)) and %OMNI_NN_OP_ACTIVATION
  * (out = act (a)).
@@ -387,7 +409,22 @@ typedef struct {
 typedef struct {
   gsize n;
   OmniNnActivation activation;
+  gfloat alpha;
 } OmniNnEltwiseParams;
+
+/**
+ * OmniNnSliceParams:
+ * @outer: product of the dimensions before the axis
+ * @in_len: the input's size along the axis
+ * @offset: first index taken along the axis
+ * @out_len: how many indices are taken (offset + out_len <= in_len)
+ * @inner: product of the dimensions after the axis
+ *
+ * out[o, j, i] = in[o, offset + j, i]: one piece of TF's SplitV.
+ */
+typedef struct {
+  guint outer, in_len, offset, out_len, inner;
+} OmniNnSliceParams;
 
 /**
  * OmniNnPoolParams:
@@ -595,6 +632,7 @@ typedef union {
   OmniNnConcatParams concat;
   OmniNnResizeParams resize;
   OmniNnHardSwishParams hard_swish;
+  OmniNnSliceParams slice;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -618,6 +656,9 @@ OMNI_API void omni_nn_ref_add (const OmniNnEltwiseParams *p, const gfloat *a,
 
 OMNI_API void omni_nn_ref_activation (
     const OmniNnEltwiseParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_slice (
+    const OmniNnSliceParams *p, const gfloat *in, gfloat *out);
 
 OMNI_API void omni_nn_ref_global_avg_pool (
     const OmniNnPoolParams *p, const gfloat *in, gfloat *out);

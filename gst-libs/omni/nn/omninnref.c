@@ -36,6 +36,10 @@ omni_nn_activation_name (OmniNnActivation act)
     return "sigmoid";
   case OMNI_NN_ACT_TANH:
     return "tanh";
+  case OMNI_NN_ACT_LEAKY_RELU:
+    return "leaky-relu";
+  case OMNI_NN_ACT_HARD_SWISH:
+    return "hard-swish";
   }
   return "unknown";
 }
@@ -66,7 +70,7 @@ omni_nn_conv_output_size (guint in, guint kernel, guint stride, guint dilation,
 }
 
 static inline gfloat
-activate (gfloat v, OmniNnActivation act)
+activate (gfloat v, OmniNnActivation act, gfloat alpha)
 {
   switch (act) {
   case OMNI_NN_ACT_NONE:
@@ -79,19 +83,28 @@ activate (gfloat v, OmniNnActivation act)
     return 1.0f / (1.0f + expf (-v));
   case OMNI_NN_ACT_TANH:
     return tanhf (v);
+  case OMNI_NN_ACT_LEAKY_RELU:
+    return v >= 0.0f ? v : alpha * v;
+  case OMNI_NN_ACT_HARD_SWISH: {
+    /* as omni_nn_ref_hard_swish() */
+    gfloat r = v + 3.0f;
+
+    r = r > 0.0f ? (r < 6.0f ? r : 6.0f) : 0.0f;
+    return (v * alpha) * r;
+  }
   }
   return v;
 }
 
 static void
-activate_n (gfloat *v, gsize n, OmniNnActivation act)
+activate_n (gfloat *v, gsize n, OmniNnActivation act, gfloat alpha)
 {
   gsize i;
 
   if (act == OMNI_NN_ACT_NONE)
     return;
   for (i = 0; i < n; i++)
-    v[i] = activate (v[i], act);
+    v[i] = activate (v[i], act, alpha);
 }
 
 /* Sums start from 0 and the bias is added last, as TF.js (conv2d or
@@ -149,7 +162,7 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
         }
       }
       add_bias (o, bias, oc);
-      activate_n (o, oc, p->activation);
+      activate_n (o, oc, p->activation, p->alpha);
     }
   }
 }
@@ -192,7 +205,7 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
         }
       }
       add_bias (o, bias, oc);
-      activate_n (o, oc, p->activation);
+      activate_n (o, oc, p->activation, p->alpha);
     }
   }
 }
@@ -232,7 +245,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
     add_bias (o1, bias, n);
     add_bias (o2, bias, n);
     add_bias (o3, bias, n);
-    activate_n (o0, 4 * n, p->activation);
+    activate_n (o0, 4 * n, p->activation, p->alpha);
   }
   for (; i < p->m; i++) {
     const gfloat *a = in + (gsize) i * k;
@@ -247,7 +260,7 @@ omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
         o[j] += v * w[j];
     }
     add_bias (o, bias, n);
-    activate_n (o, n, p->activation);
+    activate_n (o, n, p->activation, p->alpha);
   }
 }
 
@@ -367,6 +380,7 @@ omni_nn_ref_concat (
   for (o = 0; o < p->outer; o++) {
     memcpy (out, a + (gsize) o * p->a, p->a * sizeof (gfloat));
     memcpy (out + p->a, b + (gsize) o * p->b, p->b * sizeof (gfloat));
+    activate_n (out, p->a + p->b, p->activation, 0.0f);
     out += p->a + p->b;
   }
 }
@@ -452,7 +466,7 @@ omni_nn_ref_add (
   gsize i;
 
   for (i = 0; i < p->n; i++)
-    out[i] = activate (a[i] + b[i], p->activation);
+    out[i] = activate (a[i] + b[i], p->activation, p->alpha);
 }
 
 void
@@ -462,7 +476,20 @@ omni_nn_ref_activation (
   gsize i;
 
   for (i = 0; i < p->n; i++)
-    out[i] = activate (in[i], p->activation);
+    out[i] = activate (in[i], p->activation, p->alpha);
+}
+
+void
+omni_nn_ref_slice (const OmniNnSliceParams *p, const gfloat *in, gfloat *out)
+{
+  gsize run = (gsize) p->out_len * p->inner;
+  guint o;
+
+  for (o = 0; o < p->outer; o++) {
+    memcpy (out, in + ((gsize) o * p->in_len + p->offset) * p->inner,
+        run * sizeof (gfloat));
+    out += run;
+  }
 }
 
 void

@@ -29,6 +29,12 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
       n_dims, dims, 2, p->concat.outer, p->concat.a + p->concat.b, 0, 0);
 }
 
+static OmniNnActivation *
+activation (OmniNnOpParams *p)
+{
+  return &p->concat.activation;
+}
+
 static void
 reference (const OmniNnOpParams *p, const gfloat *const *in, const gfloat *w,
     const gfloat *b, gfloat *out)
@@ -43,5 +49,6 @@ const OmniNnOpInfo omni_nn_op_concat = {
   .in_graph = TRUE,
   .validate = validate,
   .infer_shape = infer_shape,
+  .activation = activation,
   .reference = reference,
 };

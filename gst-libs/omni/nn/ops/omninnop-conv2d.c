@@ -48,6 +48,12 @@ activation (OmniNnOpParams *p)
   return &p->conv2d.activation;
 }
 
+static gfloat *
+alpha (OmniNnOpParams *p)
+{
+  return &p->conv2d.alpha;
+}
+
 static guint
 out_channels (const OmniNnOpParams *p)
 {
@@ -71,6 +77,7 @@ const OmniNnOpInfo omni_nn_op_conv2d = {
   .infer_shape = infer_shape,
   .count_macs = count_macs,
   .activation = activation,
+  .alpha = alpha,
   .out_channels = out_channels,
   .reference = reference,
 };

@@ -50,6 +50,12 @@ activation (OmniNnOpParams *p)
   return &p->depthwise.activation;
 }
 
+static gfloat *
+alpha (OmniNnOpParams *p)
+{
+  return &p->depthwise.alpha;
+}
+
 static guint
 out_channels (const OmniNnOpParams *p)
 {
@@ -73,6 +79,7 @@ const OmniNnOpInfo omni_nn_op_depthwise_conv2d = {
   .infer_shape = infer_shape,
   .count_macs = count_macs,
   .activation = activation,
+  .alpha = alpha,
   .out_channels = out_channels,
   .reference = reference,
 };

@@ -45,6 +45,12 @@ activation (OmniNnOpParams *p)
   return &p->gemm.activation;
 }
 
+static gfloat *
+alpha (OmniNnOpParams *p)
+{
+  return &p->gemm.alpha;
+}
+
 static guint
 out_channels (const OmniNnOpParams *p)
 {
@@ -68,6 +74,7 @@ const OmniNnOpInfo omni_nn_op_pointwise_conv2d = {
   .infer_shape = infer_shape,
   .count_macs = count_macs,
   .activation = activation,
+  .alpha = alpha,
   .out_channels = out_channels,
   .reference = reference,
 };
@@ -82,6 +89,7 @@ const OmniNnOpInfo omni_nn_op_dense = {
   .infer_shape = infer_shape,
   .count_macs = count_macs,
   .activation = activation,
+  .alpha = alpha,
   .out_channels = out_channels,
   .reference = reference,
 };

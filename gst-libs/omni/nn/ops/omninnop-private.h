@@ -51,6 +51,7 @@ extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_binary_const;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_reshape;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_concat;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_slice;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_resize;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_hard_swish;
 

@@ -69,7 +69,7 @@ get_pipeline (OmniNnVkKernel *k, const OmniNnVkBuild *b, GHashTable *cache,
 OmniNnVkKernel *
 omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
     const OmniNnOpParams *params, gboolean has_bias, gboolean residual,
-    GHashTable *cache, GError **error)
+    gboolean scale, GHashTable *cache, GError **error)
 {
   const OmniNnVkOpBuilder *builder = omni_nn_vk_op_builder (op);
   OmniNnVkBuild b = { 0 };
@@ -89,6 +89,7 @@ omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
   k->has_bias = has_bias;
   k->groups[0] = k->groups[1] = k->groups[2] = 1;
   b.residual = residual;
+  b.scale = scale;
   if (!builder->build (k, &b, &err) || !check_groups (k)) {
     if (err)
       g_propagate_error (error, err);
@@ -130,7 +131,7 @@ omni_nn_vk_kernel_new (OmniVkDevice *device, OmniNnOpType op,
     const OmniNnOpParams *params, gboolean has_bias, GError **error)
 {
   return omni_nn_vk_kernel_build (
-      device, op, params, has_bias, FALSE, NULL, error);
+      device, op, params, has_bias, FALSE, FALSE, NULL, error);
 }
 
 /**
@@ -154,8 +155,37 @@ omni_nn_vk_kernel_new_residual (OmniVkDevice *device,
   OmniNnOpParams p = { 0 };
 
   p.gemm = *params;
-  return omni_nn_vk_kernel_build (
-      device, OMNI_NN_OP_POINTWISE_CONV2D, &p, has_bias, TRUE, NULL, error);
+  return omni_nn_vk_kernel_build (device, OMNI_NN_OP_POINTWISE_CONV2D, &p,
+      has_bias, TRUE, FALSE, NULL, error);
+}
+
+/**
+ * omni_nn_vk_kernel_new_scaled:
+ * @device: an #OmniVkDevice
+ * @params: a pointwise GEMM with K and N multiples of 4
+ * @has_bias: whether a bias buffer will be bound
+ * @residual: whether its epilogue also adds a residual (see
+ *   omni_nn_vk_kernel_new_residual())
+ * @error: return location for a #GError
+ *
+ * A pointwise convolution whose input channels are scaled by a vector as
+ * they are read: out = act (sum over k of in[m, k] * scale[k] * w[k, n] +
+ * bias (+ residual)), the broadcast multiply of a squeeze-and-excite block
+ * (Hu et al. 2018; MobileNetV3) and the projection after it in one pass.
+ * Buffers: out, in, weights, bias, [residual], scale.
+ *
+ * Returns: (transfer full) (nullable): the kernel, or %NULL with @error set
+ */
+OmniNnVkKernel *
+omni_nn_vk_kernel_new_scaled (OmniVkDevice *device,
+    const OmniNnGemmParams *params, gboolean has_bias, gboolean residual,
+    GError **error)
+{
+  OmniNnOpParams p = { 0 };
+
+  p.gemm = *params;
+  return omni_nn_vk_kernel_build (device, OMNI_NN_OP_POINTWISE_CONV2D, &p,
+      has_bias, residual, TRUE, NULL, error);
 }
 
 /**

@@ -22,6 +22,13 @@ const OmniVkAccess omni_nn_vk_access_w_rrrr[5]
 const OmniVkAccess omni_nn_vk_access_w_tttt[5] = { OMNI_VK_ACCESS_WRITE,
   OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS,
   OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
+const OmniVkAccess omni_nn_vk_access_w_rrrrr[6]
+    = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ,
+        OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
+const OmniVkAccess omni_nn_vk_access_w_ttttt[6]
+    = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ_TEXELS,
+        OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS,
+        OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
 const OmniVkAccess omni_nn_vk_access_rw_r[2]
     = { OMNI_VK_ACCESS_READ_WRITE, OMNI_VK_ACCESS_READ };
 

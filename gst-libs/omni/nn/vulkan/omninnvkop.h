@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 #define OMNI_NN_VK_MAX_SPEC 24
 #define OMNI_NN_VK_MAX_PUSH 128
-#define OMNI_NN_VK_MAX_BINDINGS 5
+#define OMNI_NN_VK_MAX_BINDINGS 6
 
 struct _OmniNnVkKernel {
   OmniVkDevice *device;
@@ -36,6 +36,8 @@ struct _OmniNnVkKernel {
 /**
  * OmniNnVkBuild:
  * @residual: in: the GEMM epilogue adds a residual tensor (binding 4)
+ * @scale: in: the GEMM scales its input's channels by a vector (the last
+ *   binding: 4, or 5 after a residual)
  * @spec: out: specialisation constants, indexed by the OMNI_SPEC_* ids of
  *   omni-spec-ids.h (generated from shaders/spec-ids.def)
  * @n_spec: out: how many of @spec the shader declares
@@ -46,6 +48,7 @@ struct _OmniNnVkKernel {
  */
 typedef struct {
   gboolean residual;
+  gboolean scale;
   guint32 spec[OMNI_NN_VK_MAX_SPEC];
   guint n_spec;
   const OmniVkAccess *access;
@@ -74,7 +77,7 @@ G_GNUC_INTERNAL const OmniNnVkOpBuilder *omni_nn_vk_op_builder (
  * pipeline cache shared by the kernels of one graph). */
 G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build (OmniVkDevice *dev,
     OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
-    gboolean residual, GHashTable *cache, GError **error);
+    gboolean residual, gboolean scale, GHashTable *cache, GError **error);
 
 /* helpers (omninnvkop-helpers.c) */
 G_GNUC_INTERNAL guint32 omni_nn_vk_div_up (guint64 a, guint64 b);
@@ -93,6 +96,8 @@ extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrr[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_ttt[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrrr[5];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_tttt[5];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrrrr[6];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_ttttt[6];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_rw_r[2];
 
 /* pre-processing push constants (omninnvk-preprocess.c) */
@@ -118,6 +123,7 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reshape;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_concat;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_resize;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_hard_swish;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_slice;
 
 G_END_DECLS
 

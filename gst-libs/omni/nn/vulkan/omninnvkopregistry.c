@@ -24,6 +24,7 @@ static const OmniNnVkOpBuilder *const builders[] = {
   [OMNI_NN_OP_BINARY_CONST] = &omni_nn_vk_op_binary_const,
   [OMNI_NN_OP_RESHAPE] = &omni_nn_vk_op_reshape,
   [OMNI_NN_OP_CONCAT] = &omni_nn_vk_op_concat,
+  [OMNI_NN_OP_SLICE] = &omni_nn_vk_op_slice,
   [OMNI_NN_OP_RESIZE] = &omni_nn_vk_op_resize,
   [OMNI_NN_OP_HARD_SWISH] = &omni_nn_vk_op_hard_swish,
 };

@@ -98,6 +98,7 @@ struct _OmniNnVulkan {
   guint (*inputs)[OMNI_NN_MAX_INPUTS]; /* by node: inputs after folding */
   guint *outputs;         /* by node: the tensor written, after folding */
   guint *residual;        /* by node: tensor added in the epilogue, or none */
+  guint *scale;           /* by node: input channel scale, or none */
   OmniNnOpParams *params; /* by node: parameters after folding */
   gboolean *skip;         /* by node: folded into its readers */
   OmniVkDescriptorPool *pool;
@@ -160,6 +161,7 @@ omni_nn_vulkan_free (OmniNnVulkan *self)
   g_free (self->inputs);
   g_free (self->outputs);
   g_free (self->residual);
+  g_free (self->scale);
   g_free (self->params);
   g_free (self->skip);
   for (i = 0; i < n_tensors; i++) {
@@ -244,6 +246,8 @@ allocate_activations (OmniNnVulkan *self, GError **error)
       last_use[self->inputs[i][j]] = i;
     if (self->residual[i] != OMNI_NN_NO_TENSOR)
       last_use[self->residual[i]] = i;
+    if (self->scale[i] != OMNI_NN_NO_TENSOR)
+      last_use[self->scale[i]] = i;
   }
   for (i = 0; i < g->outputs->len; i++)
     pinned[omni_nn_graph_output (g, i)->tensor] = TRUE;
@@ -299,6 +303,13 @@ allocate_activations (OmniNnVulkan *self, GError **error)
           && self->inputs[i][0] != t)
         g_array_append_val (free_list, slot[t]);
     }
+    if (self->scale[i] != OMNI_NN_NO_TENSOR) {
+      guint t = self->scale[i];
+
+      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
+          && self->inputs[i][0] != t && self->residual[i] != t)
+        g_array_append_val (free_list, slot[t]);
+    }
   }
 #undef ACQUIRE
 
@@ -348,6 +359,7 @@ fold_pads (OmniNnVulkan *self)
       self->inputs[i][j] = n->inputs[j];
     self->outputs[i] = n->output;
     self->residual[i] = OMNI_NN_NO_TENSOR;
+    self->scale[i] = OMNI_NN_NO_TENSOR;
   }
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *pad = omni_nn_graph_node (g, i);
@@ -463,6 +475,83 @@ fold_residual_adds (OmniNnVulkan *self)
   }
 }
 
+/* Whether node @i's output is read by node @j only (as its first input),
+ * by no other node and is no graph output. */
+static gboolean
+read_only_by (OmniNnVulkan *self, guint i, guint j)
+{
+  const OmniNnGraph *g = self->graph;
+  guint t = self->outputs[i], n, k;
+
+  for (k = 0; k < g->outputs->len; k++)
+    if (omni_nn_graph_output (g, k)->tensor == t)
+      return FALSE;
+  for (n = i + 1; n < g->nodes->len; n++) {
+    if (self->skip[n])
+      continue;
+    for (k = 0; k < omni_nn_graph_node (g, n)->n_inputs; k++)
+      if (self->inputs[n][k] == t && (n != j || k != 0))
+        return FALSE;
+    if (self->residual[n] == t || self->scale[n] == t)
+      return FALSE;
+  }
+  return self->inputs[j][0] == t;
+}
+
+/* A squeeze-and-excite block's broadcast multiply x [h, w, c] * s [c]
+ * (Hu et al. 2018, MobileNetV3) read only by a pointwise convolution
+ * becomes that convolution's input scale: it reads x and scales each
+ * channel by s as it loads it. One pass over the feature map less per
+ * block. */
+static void
+fold_channel_scales (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  guint i, j, k;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *mul = omni_nn_graph_node (g, i);
+    const OmniNnBinaryParams *bp = &self->params[i].binary;
+    guint full = 2, c, nd = bp->n_dims;
+    gint reader = -1;
+
+    if (mul->op != OMNI_NN_OP_BINARY || bp->kind != OMNI_NN_BINARY_MUL
+        || self->skip[i] || nd < 2)
+      continue;
+    c = bp->dims[nd - 1];
+    for (k = 0; k < 2; k++) {
+      const guint *d = k == 0 ? bp->a_dims : bp->b_dims;
+      const guint *o = k == 0 ? bp->b_dims : bp->a_dims;
+      gboolean is_full = TRUE, other_vec = o[nd - 1] == c;
+      guint x;
+
+      for (x = 0; x < nd; x++) {
+        is_full &= d[x] == bp->dims[x];
+        if (x + 1 < nd)
+          other_vec &= o[x] == 1;
+      }
+      if (is_full && other_vec)
+        full = k;
+    }
+    if (full == 2)
+      continue;
+    for (j = i + 1; j < g->nodes->len && reader < 0; j++)
+      if (!self->skip[j] && self->inputs[j][0] == self->outputs[i])
+        reader = (gint) j;
+    if (reader < 0
+        || omni_nn_graph_node (g, reader)->op != OMNI_NN_OP_POINTWISE_CONV2D
+        || !gemm_is_v4 (&self->params[reader].gemm)
+        || self->params[reader].gemm.k != c
+        || !read_only_by (self, i, (guint) reader))
+      continue;
+    self->inputs[reader][0] = self->inputs[i][full];
+    self->scale[reader] = self->inputs[i][1 - full];
+    self->skip[i] = TRUE;
+    GST_DEBUG ("folded multiply '%s' into '%s'", mul->name,
+        omni_nn_graph_node (g, reader)->name);
+  }
+}
+
 static gboolean
 prepare_node (OmniNnVulkan *self, guint index, GError **error)
 {
@@ -474,11 +563,12 @@ prepare_node (OmniNnVulkan *self, guint index, GError **error)
   guint nb = 0, i;
   gboolean has_bias = n->bias != OMNI_NN_NO_TENSOR;
   gboolean residual = self->residual[index] != OMNI_NN_NO_TENSOR;
+  gboolean scale = self->scale[index] != OMNI_NN_NO_TENSOR;
 
   if (self->skip[index])
     return TRUE;
   k = omni_nn_vk_kernel_build (self->device, n->op, &self->params[index],
-      has_bias, residual, self->pipelines, error);
+      has_bias, residual, scale, self->pipelines, error);
   if (!k) {
     g_prefix_error (error, "node '%s': ", n->name ? n->name : "?");
     return FALSE;
@@ -507,6 +597,8 @@ prepare_node (OmniNnVulkan *self, guint index, GError **error)
   }
   if (residual)
     bufs[nb++] = self->acts[self->residual[index]];
+  if (scale)
+    bufs[nb++] = self->acts[self->scale[index]];
   return omni_nn_vk_kernel_bind (k, self->pool, bufs, nb, error);
 }
 
@@ -559,10 +651,12 @@ omni_nn_vulkan_new (
   self->skip = g_new0 (gboolean, MAX (n_nodes, 1));
   self->outputs = g_new0 (guint, MAX (n_nodes, 1));
   self->residual = g_new0 (guint, MAX (n_nodes, 1));
+  self->scale = g_new0 (guint, MAX (n_nodes, 1));
   fold_pads (self);
   fold_residual_adds (self);
-  self->pool = omni_vk_descriptor_pool_new (
-      self->device, MAX (n_nodes, 1), MAX (n_nodes * 4, 1), &vk_error);
+  fold_channel_scales (self);
+  self->pool = omni_vk_descriptor_pool_new (self->device, MAX (n_nodes, 1),
+      MAX (n_nodes * OMNI_NN_VK_MAX_BINDINGS, 1), &vk_error);
   if (!self->pool || !allocate_activations (self, &vk_error)) {
     nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
     omni_nn_vulkan_free (self);
@@ -656,7 +750,7 @@ slot_prepare (OmniNnVulkan *self, Slot *s, const OmniNnInput *input,
 
     p.preprocess = *input->frame_params;
     s->pre = omni_nn_vk_kernel_build (self->device, OMNI_NN_OP_PREPROCESS, &p,
-        FALSE, FALSE, self->pipelines, error);
+        FALSE, FALSE, FALSE, self->pipelines, error);
     if (!s->pre)
       return FALSE;
     if (s->pre_pool)

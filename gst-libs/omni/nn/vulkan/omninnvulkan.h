@@ -28,6 +28,9 @@ OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new (OmniVkDevice *device,
     GError **error);
 OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new_residual (OmniVkDevice *device,
     const OmniNnGemmParams *params, gboolean has_bias, GError **error);
+OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new_scaled (OmniVkDevice *device,
+    const OmniNnGemmParams *params, gboolean has_bias, gboolean residual,
+    GError **error);
 OMNI_API void omni_nn_vk_kernel_free (OmniNnVkKernel *kernel);
 OMNI_API guint omni_nn_vk_kernel_get_n_buffers (OmniNnVkKernel *kernel);
 OMNI_API const gchar *omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel);

@@ -13,7 +13,8 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   const OmniNnConcatParams *p = &k->params.concat;
   guint64 n = (guint64) p->outer * (p->a + p->b);
 
-  if (!p->outer || !p->a || !p->b || n > G_MAXUINT32)
+  if (!p->outer || !p->a || !p->b || n > G_MAXUINT32
+      || p->activation > OMNI_NN_ACT_LAST_FUSABLE)
     return FALSE;
   k->shader = "nn_concat";
   k->local[0] = omni_vk_device_get_local_size (k->device, 256);
@@ -23,7 +24,8 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_CONCAT_OUTER] = p->outer;
   b->spec[OMNI_SPEC_CONCAT_A] = p->a;
   b->spec[OMNI_SPEC_CONCAT_B] = p->b;
-  b->n_spec = OMNI_SPEC_CONCAT_B + 1;
+  b->spec[OMNI_SPEC_CONCAT_ACT] = p->activation;
+  b->n_spec = OMNI_SPEC_CONCAT_ACT + 1;
   b->access = omni_nn_vk_access_w_rr;
   k->n_buffers = 3;
   omni_nn_vk_groups_1d (k->device, n, k->local[0], k->groups);

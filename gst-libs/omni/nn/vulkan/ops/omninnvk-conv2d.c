@@ -5,6 +5,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "../omninnvkop.h"
 
 static void
@@ -25,6 +27,7 @@ set_spec (const OmniNnConv2dParams *p, gboolean has_bias, guint32 *spec)
   spec[OMNI_SPEC_CONV_PT] = (guint32) p->pad_top;
   spec[OMNI_SPEC_CONV_PL] = (guint32) p->pad_left;
   spec[OMNI_SPEC_CONV_ACT] = p->activation;
+  memcpy (&spec[OMNI_SPEC_CONV_ALPHA], &p->alpha, sizeof (gfloat));
   spec[OMNI_SPEC_CONV_HAS_BIAS] = has_bias;
 }
 
@@ -86,6 +89,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
     b->n_spec = OMNI_SPEC_CONV_HAS_BIAS + 1;
     k->groups[1] = omni_nn_vk_div_up (p->out_c, 4);
   }
+  b->n_spec = MAX (b->n_spec, OMNI_SPEC_CONV_ALPHA + 1);
   return TRUE;
 }
 

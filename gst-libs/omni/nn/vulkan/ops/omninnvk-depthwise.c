@@ -81,8 +81,9 @@ build_depthwise (
   spec[OMNI_SPEC_CONV_PT] = (guint32) d->pad_top;
   spec[OMNI_SPEC_CONV_PL] = (guint32) d->pad_left;
   spec[OMNI_SPEC_CONV_ACT] = d->activation;
+  memcpy (&spec[OMNI_SPEC_CONV_ALPHA], &d->alpha, sizeof (gfloat));
   spec[OMNI_SPEC_CONV_HAS_BIAS] = k->has_bias;
-  b->n_spec = OMNI_SPEC_CONV_HAS_BIAS + 1;
+  b->n_spec = OMNI_SPEC_CONV_ALPHA + 1;
   b->access = g_str_has_suffix (k->shader, "_texel") ? omni_nn_vk_access_w_ttt
                                                      : omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;

@@ -8,6 +8,8 @@
 
 #include "../omninnvkop.h"
 
+#include <string.h>
+
 static gboolean
 build_common (OmniNnVkKernel *k, OmniNnVkBuild *b)
 {
@@ -54,6 +56,9 @@ build_activation (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   k->n_buffers = 2;
   k->shader = "nn_activation";
   b->spec[OMNI_SPEC_ELTWISE_N] = (guint32) k->params.eltwise.n;
+  memcpy (&b->spec[OMNI_SPEC_ELTWISE_ALPHA], &k->params.eltwise.alpha,
+      sizeof (gfloat));
+  b->n_spec = OMNI_SPEC_ELTWISE_ALPHA + 1;
   omni_nn_vk_groups_1d (k->device, k->params.eltwise.n, k->local[0], k->groups);
   return TRUE;
 }

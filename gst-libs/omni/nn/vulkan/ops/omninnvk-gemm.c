@@ -6,6 +6,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "../omninnvkop.h"
 
 /* Shapes of the register-blocked vec4 GEMM, the one kernel with a
@@ -39,6 +41,27 @@ build_dense (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   k->groups[1] = p->m;
 }
 
+/* by [residual][scale][texel reads] */
+static const gchar *const v4_shaders[2][2][2] = {
+  { { "nn_gemm_v4", "nn_gemm_v4_texel" },
+      { "nn_gemm_v4_scale", "nn_gemm_v4_texel_scale" } },
+  { { "nn_gemm_v4_res", "nn_gemm_v4_texel_res" },
+      { "nn_gemm_v4_res_scale", "nn_gemm_v4_texel_res_scale" } },
+};
+
+/* Long K and wide N on a CPU device: one row block per workgroup (local
+ * size y 1: every SIMD lane of a workgroup reads the same input rows) and
+ * 8 x 2 blocks (each input value used for 8 output columns). Measured with
+ * bench-vkops on lavapipe (2-core EPYC, loaded): 14x14 96->576 1.26 ->
+ * 0.74 ms, 7x7 320->1280 2.83 -> 1.44 ms; shorter K or narrow N lose
+ * (28x28 192->32 0.50 -> 0.99 ms) and keep the 16 x 1 blocks. */
+static gboolean
+rows_uniform (OmniNnVkKernel *k, const OmniNnGemmParams *p)
+{
+  return omni_vk_device_get_info (k->device)->type == OMNI_VK_DEVICE_TYPE_CPU
+         && p->k >= 64 && p->n >= 64 && p->n % 8 == 0 && p->m >= 64;
+}
+
 /* Register blocks of RM rows x RN vec4 columns, 16-byte loads (a single row
  * for a dense layer). Measured on lavapipe (bench-vkops): 16 x 1 is fastest
  * for large feature maps, 1.3-1.9x faster than 8 x 2 on MobileNetV2's
@@ -49,21 +72,31 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   guint rm = p->m >= 64 ? 16 : p->m >= 4 ? 4 : 1;
   guint rn = p->m < 64 && p->n % 8 == 0 ? 2 : 1;
   guint col_blocks, lx = 1, ly;
+  gboolean wide = rows_uniform (k, p);
 
+  if (wide) {
+    rm = 8;
+    rn = 2;
+  }
   col_blocks = omni_nn_vk_div_up (p->n / 4, rn);
   while (lx < col_blocks && lx < 64)
     lx *= 2;
   lx = omni_vk_device_get_local_size (k->device, lx);
   ly = MAX (omni_vk_device_get_local_size (k->device, 64) / lx, 1);
   ly = MIN (ly, omni_nn_vk_pow2_floor (omni_nn_vk_div_up (p->m, rm)));
-  k->shader = b->residual ? "nn_gemm_v4_res" : "nn_gemm_v4";
-  b->access = b->residual ? omni_nn_vk_access_w_rrrr : omni_nn_vk_access_w_rrr;
+  if (wide)
+    ly = 1;
+  k->n_buffers = 4 + (b->residual ? 1 : 0) + (b->scale ? 1 : 0);
+  k->shader = v4_shaders[b->residual][b->scale][0];
+  b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_rrrrr
+              : k->n_buffers == 5 ? omni_nn_vk_access_w_rrrr
+                                  : omni_nn_vk_access_w_rrr;
   if (omni_nn_vk_reads_fit_texels (k)) {
-    k->shader = b->residual ? "nn_gemm_v4_texel_res" : "nn_gemm_v4_texel";
-    b->access
-        = b->residual ? omni_nn_vk_access_w_tttt : omni_nn_vk_access_w_ttt;
+    k->shader = v4_shaders[b->residual][b->scale][1];
+    b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_ttttt
+                : k->n_buffers == 5 ? omni_nn_vk_access_w_tttt
+                                    : omni_nn_vk_access_w_ttt;
   }
-  k->n_buffers = b->residual ? 5 : 4;
   k->local[0] = lx;
   k->local[1] = ly;
   b->spec[OMNI_SPEC_LOCAL_X] = lx;
@@ -102,9 +135,10 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
 
   if (p->m == 0 || p->k == 0 || p->n == 0)
     return FALSE;
-  if (b->residual && !gemm_is_v4 (p)) {
+  if ((b->residual || b->scale) && !gemm_is_v4 (p)) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
-        "a residual epilogue needs a GEMM with K and N multiples of 4 "
+        "a residual epilogue or an input scale needs a GEMM with K and N "
+        "multiples of 4 "
         "(have %u x %u x %u)",
         p->m, p->k, p->n);
     return FALSE;
@@ -113,10 +147,12 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   k->read_bytes[2] = (gsize) p->k * p->n * 4;
   k->read_bytes[3] = (gsize) p->n * 4;
   k->read_bytes[4] = b->residual ? (gsize) p->m * p->n * 4 : 0;
+  k->read_bytes[b->residual ? 5 : 4] = b->scale ? (gsize) p->k * 4 : 0;
   b->spec[OMNI_SPEC_GEMM_M] = p->m;
   b->spec[OMNI_SPEC_GEMM_K] = p->k;
   b->spec[OMNI_SPEC_GEMM_N] = p->n;
   b->spec[OMNI_SPEC_GEMM_ACT] = p->activation;
+  memcpy (&b->spec[OMNI_SPEC_GEMM_ALPHA], &p->alpha, sizeof (gfloat));
   b->spec[OMNI_SPEC_GEMM_HAS_BIAS] = k->has_bias;
   b->access = omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
@@ -129,6 +165,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
     build_dense (k, b, p);
   else
     build_tiled (k, b, p);
+  b->n_spec = MAX (b->n_spec, OMNI_SPEC_GEMM_ALPHA + 1);
   return TRUE;
 }
 
