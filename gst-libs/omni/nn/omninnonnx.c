@@ -38,7 +38,7 @@
 #include "onnx.pb-c.h"
 
 #define MAX_RANK OMNI_NN_ONNX_MAX_RANK
-#define OPSET_MIN 9
+#define OPSET_MIN 6
 #define OPSET_MAX 17
 
 #define DT_FLOAT ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
@@ -240,6 +240,16 @@ raw_value (const guint8 *p, gint dtype, gsize i, gdouble *out)
       *out = v;
       return TRUE;
     }
+    case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16: {
+      guint16 h;
+      guint32 bits;
+      gfloat f;
+      memcpy (&h, p + 2 * i, 2);
+      bits = (guint32) h << 16;
+      memcpy (&f, &bits, 4);
+      *out = f;
+      return TRUE;
+    }
     case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
       *out = (gint8) p[i];
       return TRUE;
@@ -299,17 +309,22 @@ tensor_values (const Onnx__TensorProto *t, gsize *n_out, const gchar **what)
     *what = "external data";
     return NULL;
   }
-  if (!es || dtype == ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16) {
+  if (!es) {
     *what = "an element type without float values";
+    return NULL;
+  }
+  if (n > (G_MAXSIZE >> 4)
+      || (t->has_raw_data && t->raw_data.len / es < n)
+      || (!t->has_raw_data
+          && MAX (MAX (t->n_float_data, t->n_int32_data),
+                 MAX (MAX (t->n_int64_data, t->n_double_data),
+                     t->n_uint64_data))
+                 < n)) {
+    *what = "fewer values than its shape";
     return NULL;
   }
   v = g_new0 (gdouble, MAX (n, 1));
   if (t->has_raw_data) {
-    if (t->raw_data.len < n * es) {
-      g_free (v);
-      *what = "raw data shorter than its shape";
-      return NULL;
-    }
     for (i = 0; i < n; i++)
       raw_value (t->raw_data.data, dtype, i, &v[i]);
     return v;
@@ -329,6 +344,12 @@ tensor_values (const Onnx__TensorProto *t, gsize *n_out, const gchar **what)
     else if (dtype == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16
              && i < t->n_int32_data)
       v[i] = half_to_float ((guint16) t->int32_data[i]);
+    else if (dtype == ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16
+             && i < t->n_int32_data) {
+      guint16 h = (guint16) t->int32_data[i];
+
+      raw_value ((const guint8 *) &h, dtype, 0, &v[i]);
+    }
     else if (i < t->n_int32_data)
       v[i] = t->int32_data[i];
     else {
@@ -453,6 +474,38 @@ strides_of (guint rank, const gint64 *dims, gint64 *st)
 
 /* ---- IR emission ---------------------------------------------------------- */
 
+/* The IR tensor keeps ONNX's shape (leading 1s dropped down to 4 dims)
+ * where the graph's check of the op's output allows it: same dims at the
+ * same rank, or the same last axis (see output_fits() in omninngraph.c),
+ * or any shape of the same size when the op infers a flat one. */
+static void
+onnx_ir_dims (guint rank, const gint64 *dims, guint *n_dims, guint *ir)
+{
+  guint lead = 0, r, i;
+  gboolean ok;
+
+  while (rank - lead > 1 && (rank - lead > 4 || dims[lead] == 1)
+         && dims[lead] == 1)
+    lead++;
+  r = rank - lead;
+  if (r > 4 || r == 0 || !dims)
+    return;
+  if (*n_dims == 1)
+    ok = TRUE;
+  else if (*n_dims == r) {
+    ok = TRUE;
+    for (i = 0; i < r; i++)
+      ok = ok && ir[i] == dims[lead + i];
+  } else {
+    ok = r > 1 && ir[*n_dims - 1] == dims[rank - 1];
+  }
+  if (!ok)
+    return;
+  *n_dims = r;
+  for (i = 0; i < r; i++)
+    ir[i] = (guint) dims[lead + i];
+}
+
 /* Adds an IR node writing a new activation with ONNX shape @rank/@dims;
  * the IR tensor gets the shape the op infers (the same values in the same
  * order). */
@@ -469,6 +522,11 @@ emit (Loader *l, OmniNnOpType op, const OmniNnOpParams *p, const guint *ins,
     fail (l, OMNI_NN_ERROR_SHAPE, "no %s output shape", info->name);
     return NULL;
   }
+  if (count (rank, dims) == 0) {
+    fail (l, OMNI_NN_ERROR_UNSUPPORTED, "an empty tensor");
+    return NULL;
+  }
+  onnx_ir_dims (rank, dims, &n_dims, ir);
   v = g_new0 (Val, 1);
   v->rank = rank;
   memcpy (v->dims, dims, rank * sizeof (gint64));
@@ -906,6 +964,19 @@ op_identity (Loader *l, const Onnx__NodeProto *n)
   if (!x)
     return fail (l, OMNI_NN_ERROR_SHAPE, "no input");
   return put (l, n, 0, alias (x));
+}
+
+/* Inference: the identity; training mode and the mask are refused. */
+static gboolean
+op_dropout (Loader *l, const Onnx__NodeProto *n)
+{
+  Val *t = in_val (l, n, 2);
+
+  if (n->n_output > 1 && n->output[1] && *n->output[1])
+    return UNSUPPORTED (l, "the mask output");
+  if (t && (!t->is_const || (t->n && t->data[0] != 0)))
+    return UNSUPPORTED (l, "training mode");
+  return op_identity (l, n);
 }
 
 static gboolean
@@ -1388,7 +1459,9 @@ op_flatten (Loader *l, const Onnx__NodeProto *n)
   gint64 axis = attr_i (n, "axis", 1), dims[2] = { 1, 1 };
   guint i;
 
-  if (!x || !norm_axis (&axis, x->rank + 1))
+  if (x && axis < 0)
+    axis += x->rank;
+  if (!x || axis < 0 || axis > x->rank)
     return fail (l, OMNI_NN_ERROR_SHAPE, "axis out of range");
   for (i = 0; i < x->rank; i++)
     dims[i < axis ? 0 : 1] *= x->dims[i];
@@ -2161,18 +2234,29 @@ gemm (Loader *l, const Val *x, const gdouble *w, guint k, guint nn,
     const gdouble *bias)
 {
   OmniNnOpParams p = { 0 };
+  const OmniNnTensor *t = omni_nn_graph_tensor (l->g, x->tensor);
   gint64 dims[MAX_RANK];
-  guint wd[2] = { k, nn };
+  guint wd[2] = { k, nn }, rank = x->rank;
+  Val *xr = NULL, *v;
 
   memcpy (dims, x->dims, x->rank * sizeof (gint64));
   dims[x->rank - 1] = nn;
+  /* the GEMM reads rows of k: give the IR tensor that last axis */
+  if (t->dims[t->n_dims - 1] != k) {
+    gint64 rows[2] = { (gint64) (x->n / k), k };
+
+    if (!(x = xr = emit_reshape (l, x, 2, rows)))
+      return NULL;
+  }
   p.gemm.m = (guint) (x->n / k);
   p.gemm.k = k;
   p.gemm.n = nn;
-  return emit (l,
-      p.gemm.m == 1 ? OMNI_NN_OP_DENSE : OMNI_NN_OP_POINTWISE_CONV2D, &p,
-      &x->tensor, 1, weight_tensor (l, w, (gsize) k * nn, 2, wd),
-      bias ? weight_flat (l, bias, nn) : OMNI_NN_NO_TENSOR, x->rank, dims);
+  v = emit (l, p.gemm.m == 1 ? OMNI_NN_OP_DENSE : OMNI_NN_OP_POINTWISE_CONV2D,
+      &p, &x->tensor, 1, weight_tensor (l, w, (gsize) k * nn, 2, wd),
+      bias ? weight_flat (l, bias, nn) : OMNI_NN_NO_TENSOR,
+      rank, dims);
+  g_free (xr);
+  return v;
 }
 
 static gboolean
@@ -2246,6 +2330,8 @@ op_batch_norm (Loader *l, const Onnx__NodeProto *n)
       return UNSUPPORTED (l, "scale, bias, mean or variance not constant");
   if (!x || x->is_const || x->rank < 2)
     return UNSUPPORTED (l, "an input that is not [N, C, ...]");
+  if (attr_i (n, "training_mode", 0) || n->n_output > 1)
+    return UNSUPPORTED (l, "training mode");
   ch = (guint) x->dims[1];
   for (i = 0; i < 4; i++)
     if (v[i]->n != ch)
@@ -2578,7 +2664,7 @@ static const struct {
 } ops[] = {
   { "Constant", op_constant },
   { "Identity", op_identity },
-  { "Dropout", op_identity },
+  { "Dropout", op_dropout },
   { "Cast", op_cast },
   { "Shape", op_shape },
   { "Size", op_size },
@@ -2698,6 +2784,19 @@ input_shape (Loader *l, const Onnx__ValueInfoProto *vi, OmniNnOnnxInput *in)
     return UNSUPPORTED (l, "input '%s' is not a tensor", vi->name);
   s = t->tensor_type->shape;
   in->elem_type = t->tensor_type->elem_type;
+  for (i = 0; i < l->n_constants; i++) {
+    const OmniNnOnnxConstant *c = &l->constants[i];
+
+    /* a shape given for a run-time input */
+    if (!c->values && !g_strcmp0 (c->name, vi->name) && c->n_dims <= MAX_RANK) {
+      in->n_dims = c->n_dims;
+      memcpy (in->dims, c->dims, c->n_dims * sizeof (gint64));
+      in->n = count (c->n_dims, c->dims);
+      if (!in->n)
+        return UNSUPPORTED (l, "input '%s' is empty", vi->name);
+      return TRUE;
+    }
+  }
   in->n_dims = s ? (guint) s->n_dim : 0;
   if (in->n_dims > MAX_RANK)
     return UNSUPPORTED (l, "input '%s' has rank %u", vi->name, in->n_dims);
@@ -2725,7 +2824,7 @@ input_shape (Loader *l, const Onnx__ValueInfoProto *vi, OmniNnOnnxInput *in)
               : "",
           vi->name);
     if (in->dims[i] <= 0)
-      return fail (l, OMNI_NN_ERROR_SHAPE, "input '%s' is empty", vi->name);
+      return UNSUPPORTED (l, "input '%s' is empty", vi->name);
     in->n *= (gsize) in->dims[i];
   }
   return TRUE;
@@ -2743,7 +2842,7 @@ bind_constant (Loader *l, const gchar *name)
     gsize n = count (c->n_dims, c->dims);
     gdouble *d;
 
-    if (g_strcmp0 (c->name, name) || c->n_dims > MAX_RANK)
+    if (g_strcmp0 (c->name, name) || c->n_dims > MAX_RANK || !c->values)
       continue;
     d = g_new (gdouble, MAX (n, 1));
     for (j = 0; j < n; j++)

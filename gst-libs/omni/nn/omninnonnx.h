@@ -102,11 +102,13 @@ OMNI_API OmniNnOnnxModel *omni_nn_onnx_load (
  * @name: a graph input's name
  * @n_dims: rank of @values
  * @dims: (array length=n_dims): shape of @values
- * @values: the values (float32; integer inputs hold integers)
+ * @values: (nullable): the values (float32; integer inputs hold
+ *   integers), or %NULL to give only the shape of a run-time input
  *
  * A graph input fixed at load: it is folded like an initializer. The
  * runtime computes float32, so integer inputs (indices, shapes, axes) are
- * given this way.
+ * given this way. With @values %NULL, the input stays a run-time input of
+ * shape @dims (its model shape may have symbolic dimensions).
  */
 typedef struct {
   const gchar *name;
