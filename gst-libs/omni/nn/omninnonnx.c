@@ -865,8 +865,9 @@ const_ints (Loader *l, const Val *v, const gchar *what, gint64 *out, guint max,
   }
   if (v->n > max)
     return fail (l, OMNI_NN_ERROR_SHAPE, "%s has too many values", what);
+  /* INT64_MAX/MIN ("to the end") do not survive double: clamp to 2^62 */
   for (i = 0; i < v->n; i++)
-    out[i] = (gint64) v->data[i];
+    out[i] = (gint64) CLAMP (v->data[i], -4.6e18, 4.6e18);
   *n = (guint) v->n;
   return TRUE;
 }
@@ -2555,6 +2556,7 @@ lstm_direction (Loader *l, const Onnx__NodeProto *n, Val *x, guint d,
   vd[3] = (ViewDim) { H, 1, 0, 1 };
   *y = emit_view (l, out, 4, vd, OMNI_NN_PAD_CONSTANT, 0);
   vd[0] = (ViewDim) { 1, 0, seq, 1 };
+  vd[2] = vd[3];
   *yh = emit_view (l, out, 3, vd, OMNI_NN_PAD_CONSTANT, 0);
   vd[0] = (ViewDim) { 1, 0, seq + 1, 1 };
   *yc = emit_view (l, out, 3, vd, OMNI_NN_PAD_CONSTANT, 0);
@@ -2732,6 +2734,28 @@ static const struct {
   { "If", op_if },
 };
 
+/* GST_DEBUG-style trace of every node's outputs (OMNI_ONNX_TRACE=1). */
+static void
+trace_node (Loader *l, const Onnx__NodeProto *n)
+{
+  static gint trace = -1;
+  guint i;
+
+  if (trace < 0)
+    trace = g_getenv ("OMNI_ONNX_TRACE") != NULL;
+  if (!trace)
+    return;
+  for (i = 0; i < n->n_output; i++) {
+    Val *v = g_hash_table_lookup (l->vals, n->output[i]);
+    gchar *sh = v ? shape_str (v->rank, v->dims) : g_strdup ("-");
+
+    g_printerr ("onnx: %s %s -> %s %s%s\n", n->op_type, node_name (n), sh,
+        v && v->is_const ? "const" : "act",
+        v && v->is_const && v->n <= 4 ? " (small)" : "");
+    g_free (sh);
+  }
+}
+
 static gboolean
 convert_node (Loader *l, const Onnx__NodeProto *n)
 {
@@ -2747,8 +2771,13 @@ convert_node (Loader *l, const Onnx__NodeProto *n)
           n->input[i]);
   }
   for (i = 0; i < G_N_ELEMENTS (ops); i++)
-    if (!strcmp (n->op_type, ops[i].op))
-      return ops[i].fn (l, n);
+    if (!strcmp (n->op_type, ops[i].op)) {
+      gboolean ok = ops[i].fn (l, n);
+
+      if (ok)
+        trace_node (l, n);
+      return ok;
+    }
   return UNSUPPORTED (l, "not supported");
 }
 
