@@ -22,6 +22,9 @@
 #ifdef HAVE_TESSERACT
 #include "gstomniocr.h"
 #endif
+#ifdef HAVE_OMNIVAD
+#include "gstomnivad.h"
+#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -43,6 +46,9 @@ plugin_init (GstPlugin *plugin)
 #endif
 #ifdef HAVE_TESSERACT
   ret |= GST_ELEMENT_REGISTER (omniocr, plugin);
+#endif
+#ifdef HAVE_OMNIVAD
+  ret |= GST_ELEMENT_REGISTER (omnivad, plugin);
 #endif
 
   return ret;
