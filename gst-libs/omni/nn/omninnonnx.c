@@ -38,7 +38,7 @@
 #include "onnx.pb-c.h"
 
 #define MAX_RANK OMNI_NN_ONNX_MAX_RANK
-#define OPSET_MIN 6
+#define OPSET_MIN 1
 #define OPSET_MAX 17
 
 #define DT_FLOAT ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
@@ -1626,6 +1626,8 @@ op_concat (Loader *l, const Onnx__NodeProto *n)
   gint64 axis = attr_i (n, "axis", 0);
   guint i;
 
+  if (l->opset < 4 && !attr (n, "axis"))
+    return UNSUPPORTED (l, "Concat-1 without axis (default 1 before opset 4)");
   for (i = 0; i < n->n_input; i++) {
     Val *b = in_val (l, n, i), *next;
 
@@ -2763,7 +2765,8 @@ convert_node (Loader *l, const Onnx__NodeProto *n)
 
   l->node = n;
   if (n->domain && *n->domain && strcmp (n->domain, "ai.onnx"))
-    return UNSUPPORTED (l, "not supported (only the default domain is)");
+    return UNSUPPORTED (l, "op %s of domain %s is not supported (only the "
+                           "default domain is)", n->op_type, n->domain);
   for (i = 0; i < n->n_input; i++) {
     if (n->input[i] && *n->input[i]
         && !g_hash_table_contains (l->vals, n->input[i]))
@@ -2778,7 +2781,7 @@ convert_node (Loader *l, const Onnx__NodeProto *n)
         trace_node (l, n);
       return ok;
     }
-  return UNSUPPORTED (l, "not supported");
+  return UNSUPPORTED (l, "op %s is not supported", n->op_type);
 }
 
 static gboolean
