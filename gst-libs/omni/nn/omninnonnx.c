@@ -56,6 +56,10 @@ typedef struct {
   gdouble *data;
   gint dtype;
   guint tensor;
+  /* an activation [1, C, H, W] (or [1, C, W]) that is a transpose of an
+   * IR tensor [H, W, C]: that tensor (else 0 = none; tensor 0 is the graph
+   * input, never NHWC), so convolutions and activations chain in NHWC */
+  guint nhwc;
 } Val;
 
 typedef struct {
@@ -844,11 +848,12 @@ reshaped (Loader *l, const Val *in, guint rank, const gint64 *dims)
     g_free (b);
     return NULL;
   }
-  if (!in->is_const)
-    return emit_reshape (l, in, rank, dims);
+  /* the same values in the same order: an activation keeps its IR tensor
+   * (the ops read sizes, and gemm() reshapes what it needs) */
   v = g_new (Val, 1);
   *v = *in;
   v->rank = rank;
+  v->nhwc = 0;
   memcpy (v->dims, dims, rank * sizeof (gint64));
   return v;
 }
@@ -1190,6 +1195,9 @@ op_unary (Loader *l, const Onnx__NodeProto *n)
   return UNSUPPORTED (l, "no such unary op");
 }
 
+static Val *from_nhwc (
+    Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d);
+
 /* Relu, Sigmoid, Tanh: the IR's activation node. */
 static gboolean
 op_activation (Loader *l, const Onnx__NodeProto *n)
@@ -1219,6 +1227,28 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
   }
   p.eltwise.n = x->n;
   p.eltwise.activation = act;
+  if (x->nhwc) {
+    /* on the NHWC twin (fused into its convolution by the optimiser); the
+     * transpose back is dropped when nothing reads it */
+    const OmniNnTensor *t = omni_nn_graph_tensor (l->g, x->nhwc);
+    gint64 d[3] = { t->dims[0], t->dims[1], t->dims[2] };
+
+    if (t->n_dims == 3 && d[2] == x->dims[1]) {
+      Val tw = { 0 };
+
+      tw.rank = 3;
+      memcpy (tw.dims, d, sizeof (d));
+      tw.n = x->n;
+      tw.tensor = x->nhwc;
+      v = emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1,
+          OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, 3, d);
+      if (!v)
+        return FALSE;
+      return put (l, n, 0,
+          from_nhwc (l, v, (guint) d[0], (guint) d[1], (guint) d[2],
+              x->rank == 3));
+    }
+  }
   return put (l, n, 0,
       emit (l, OMNI_NN_OP_ACTIVATION, &p, &x->tensor, 1, OMNI_NN_NO_TENSOR,
           OMNI_NN_NO_TENSOR, x->rank, x->dims));
@@ -1924,6 +1954,18 @@ to_nhwc (Loader *l, const Val *x, guint *h, guint *w, guint *c)
   *c = (guint) x->dims[1];
   *h = one_d ? 1 : (guint) x->dims[2];
   *w = (guint) x->dims[one_d ? 2 : 3];
+  if (x->nhwc) {
+    Val *t = g_new0 (Val, 1);
+
+    t->rank = 3;
+    t->dims[0] = *h;
+    t->dims[1] = *w;
+    t->dims[2] = *c;
+    t->n = x->n;
+    t->dtype = DT_FLOAT;
+    t->tensor = x->nhwc;
+    return t;
+  }
   vd[0] = (ViewDim) { *h, one_d ? -1 : 2, 0, 1 };
   vd[1] = (ViewDim) { *w, one_d ? 2 : 3, 0, 1 };
   vd[2] = (ViewDim) { *c, 1, 0, 1 };
@@ -1952,6 +1994,8 @@ from_nhwc (Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d)
   if (one_d)
     vd[2] = vd[3];
   v = emit_view (l, &tmp, one_d ? 3 : 4, vd, OMNI_NN_PAD_CONSTANT, 0.0f);
+  if (v)
+    v->nhwc = y->tensor;
   g_free (y);
   return v;
 }
@@ -3183,7 +3227,11 @@ omni_nn_onnx_load_full (const gchar *path, const gchar *const *bindings,
       for (j = 0; j < mp->graph->n_node; j++)
         if (!convert_node (&l, mp->graph->node[j]))
           break;
+      /* twice: the first pass drops the transposes back to NCHW that
+       * nothing reads, so the second can fuse activations into their
+       * convolutions */
       if (j == mp->graph->n_node && add_outputs (&l, mp->graph, m)
+          && omni_nn_graph_optimize (l.g, error)
           && omni_nn_graph_optimize (l.g, error))
         m->graph = g_steal_pointer (&l.g);
     }
