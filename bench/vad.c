@@ -81,7 +81,8 @@ run_ours (const gchar *backend, GArray *x, gchar **path, gdouble *mean_p)
   omni_nn_vad_reset (v);
   t0 = g_get_monotonic_time ();
   for (f = 0; f < n; f++) {
-    if (!omni_nn_vad_process (v, (gfloat *) x->data + (gsize) f * frame, &p, &err)) {
+    if (!omni_nn_vad_process (
+            v, (gfloat *) x->data + (gsize) f * frame, &p, &err)) {
       g_printerr ("bench-vad: %s\n", err->message);
       exit (1);
     }
@@ -143,8 +144,8 @@ main (int argc, char **argv)
   vk = run_ours ("vulkan", x, &model, &pv);
 #endif
   ort = run_ort (model, input, &po);
-  printf ("Silero VAD v5, %.1f s of 16 kHz speech, %u frames of 32 ms\n",
-      audio, x->len / 512);
+  printf ("Silero VAD v5, %.1f s of 16 kHz speech, %u frames of 32 ms\n", audio,
+      x->len / 512);
   printf ("  ours, CPU backend:        %8.1f x real time (%.3f ms/frame, "
           "mean p %.4f)\n",
       audio / cpu, cpu * 1e3 / (x->len / 512), pc);

@@ -26,7 +26,7 @@
 #define RATE 16000
 #define CAPS                                                                   \
   "audio/x-raw, format=" GST_AUDIO_NE (F32) ", rate=16000, channels=1, "       \
-  "layout=interleaved"
+                                            "layout=interleaved"
 
 typedef struct {
   GArray *starts, *ends; /* gdouble seconds (segment ends) */
@@ -195,22 +195,24 @@ speech_in_silence (const gchar *backend)
   append_silence (x, 2.0);
   r = run (x, backend);
   fail_unless (r.starts->len >= 1);
-  g_print ("%s: speech %.2f..%.2f s, segments", backend, lead + first,
-      lead + last);
+  g_print (
+      "%s: speech %.2f..%.2f s, segments", backend, lead + first, lead + last);
   for (i = 0; i < r.starts->len; i++)
     g_print (" %.3f..%.3f", g_array_index (r.starts, gdouble, i),
         g_array_index (r.ends, gdouble, i));
   g_print ("\n");
-  fail_unless (fabs (g_array_index (r.starts, gdouble, 0) - (lead + first)) <= 0.3);
-  fail_unless (fabs (g_array_index (r.ends, gdouble, r.ends->len - 1)
-                   - (lead + last)) <= 0.8);
+  fail_unless (
+      fabs (g_array_index (r.starts, gdouble, 0) - (lead + first)) <= 0.3);
+  fail_unless (
+      fabs (g_array_index (r.ends, gdouble, r.ends->len - 1) - (lead + last))
+      <= 0.8);
   /* the digital silence before and after: no speech */
   for (i = 0; i < r.probs->len; i++) {
     gdouble t = g_array_index (r.times, gdouble, i);
 
     if (t + 0.032 < lead - 0.1 || t > lead + speech->len / (gdouble) RATE + 0.9)
-      fail_unless (g_array_index (r.probs, gdouble, i) < 0.5,
-          "%.3f s: %.3f", t, g_array_index (r.probs, gdouble, i));
+      fail_unless (g_array_index (r.probs, gdouble, i) < 0.5, "%.3f s: %.3f", t,
+          g_array_index (r.probs, gdouble, i));
   }
   result_free (&r);
   g_array_unref (speech);
@@ -264,8 +266,8 @@ GST_START_TEST (test_chan3_labels)
   }
   /* the first segment's end, and the last one's at the end of the file */
   fail_unless (fabs (g_array_index (r.ends, gdouble, 0) - 1.80) <= 0.8);
-  fail_unless (fabs (g_array_index (r.ends, gdouble, r.ends->len - 1) - 20.87)
-               <= 0.8);
+  fail_unless (
+      fabs (g_array_index (r.ends, gdouble, r.ends->len - 1) - 20.87) <= 0.8);
   result_free (&r);
   g_array_unref (x);
 }
@@ -308,12 +310,13 @@ GST_START_TEST (test_missing_model)
 
   gst_element_set_bus (e, bus);
   g_object_set (e, "model", "/nonexistent/model.onnx", NULL);
-  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
   m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, NULL);
-  fail_unless (g_error_matches (err, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT));
+  fail_unless (
+      g_error_matches (err, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT));
   g_error_free (err);
   gst_message_unref (m);
   gst_element_set_state (e, GST_STATE_NULL);

@@ -111,9 +111,9 @@ case_op (const gchar *case_name, gchar **ops)
   if (best)
     return g_strdup (best);
   if (g_str_has_suffix (case_name, "_expanded")) {
-    static const gchar *const fns[] = { "Softmax", "LogSoftmax", "HardSwish",
-      "HardSigmoid", "Relu", "LeakyRelu", "Elu", "Clip", "Softplus", "Pow",
-      NULL };
+    static const gchar *const fns[]
+        = { "Softmax", "LogSoftmax", "HardSwish", "HardSigmoid", "Relu",
+            "LeakyRelu", "Elu", "Clip", "Softplus", "Pow", NULL };
     gchar *n2 = squash (case_name + 5);
 
     for (i = 0; fns[i]; i++) {
@@ -135,8 +135,8 @@ case_op (const gchar *case_name, gchar **ops)
 }
 
 static gboolean
-read_tensor (const gchar *dir, const gchar *kind, guint i, Tensor *t,
-    GError **error)
+read_tensor (
+    const gchar *dir, const gchar *kind, guint i, Tensor *t, GError **error)
 {
   gchar *file = g_strdup_printf ("%s/test_data_set_0/%s_%u.pb", dir, kind, i);
 
@@ -271,8 +271,8 @@ skip (OpStats *s, const gchar *why)
 {
   s->skipped++;
   if (!strstr (s->reasons->str, why))
-    g_string_append_printf (s->reasons, "%s%s", s->reasons->len ? "; " : "",
-        why);
+    g_string_append_printf (
+        s->reasons, "%s%s", s->reasons->len ? "; " : "", why);
 }
 
 /* One case; returns FALSE when it ran and failed (@failures says why). */
@@ -294,7 +294,7 @@ one_case (const OmniNnBackend *backend, const gchar *root, const gchar *name,
   guint i;
 
   names = omni_nn_onnx_model_input_names (model, NULL);
-  op = case_op (name, ops ? ops : (gchar *[]) { NULL });
+  op = case_op (name, ops ? ops : (gchar *[]){ NULL });
   s = stats_for (stats, op);
   /* sequences, optionals, strings: not tensors the runtime takes */
   for (i = 0; i < n_ins && !err; i++)
@@ -424,8 +424,8 @@ run_all (const OmniNnBackend *backend)
   fail_unless (failed == 0, "%u of %u ONNX node tests failed on %s", failed,
       run, backend->name);
   if (!only)
-    fail_unless (run >= MIN_RUN, "only %u node tests ran on %s", run,
-        backend->name);
+    fail_unless (
+        run >= MIN_RUN, "only %u node tests ran on %s", run, backend->name);
   g_string_free (failures, TRUE);
   g_ptr_array_unref (cases);
   g_hash_table_unref (stats);

@@ -107,18 +107,23 @@ parity (const gchar *backend, const gchar *recording)
     gdouble rel;
 
     fail_unless (omni_nn_vad_process (vad,
-        (const gfloat *) samples + f * omni_nn_vad_get_frame (vad), &p, &err),
+                     (const gfloat *) samples + f * omni_nn_vad_get_frame (vad),
+                     &p, &err),
         "%s", err ? err->message : "?");
     rel = fabs (p - want) / MAX (MAX (fabs (want), fabs (p)), 1e-2);
     worst = MAX (worst, rel);
-    fail_unless (rel <= REL_TOL, "%s frame %" G_GSIZE_FORMAT ": %.7f, "
-        "onnxruntime %.7f", recording, f, p, want);
+    fail_unless (rel <= REL_TOL,
+        "%s frame %" G_GSIZE_FORMAT ": %.7f, "
+        "onnxruntime %.7f",
+        recording, f, p, want);
     speech += want > 0.5;
   }
   /* the recordings are speech: the reference finds it, and so do we */
-  fail_unless (speech > n / 4, "%u of %" G_GSIZE_FORMAT " frames speech", speech, n);
+  fail_unless (
+      speech > n / 4, "%u of %" G_GSIZE_FORMAT " frames speech", speech, n);
   g_print ("%s on %s: %" G_GSIZE_FORMAT " frames, worst relative difference "
-      "%.2e, %u speech frames\n", recording, backend, n, worst, speech);
+           "%.2e, %u speech frames\n",
+      recording, backend, n, worst, speech);
   omni_nn_vad_free (vad);
   g_array_unref (ref);
   g_unlink (f32);
@@ -161,16 +166,18 @@ GST_START_TEST (test_unbound_rate_refused)
   GError *err = NULL;
   OmniNnVad *vad = omni_nn_vad_new ("silero-vad", "cpu", &err);
   gint64 d1[2] = { 1, 576 }, d2[3] = { 2, 1, 128 };
-  OmniNnOnnxConstant shapes[2] = { { "input", 2, d1, NULL },
-    { "state", 3, d2, NULL } };
+  OmniNnOnnxConstant shapes[2]
+      = { { "input", 2, d1, NULL }, { "state", 3, d2, NULL } };
   OmniNnOnnxModel *m;
 
   fail_unless (vad != NULL);
-  m = omni_nn_onnx_load_full (omni_nn_vad_get_path (vad), NULL, shapes, 2, &err);
+  m = omni_nn_onnx_load_full (
+      omni_nn_vad_get_path (vad), NULL, shapes, 2, &err);
   fail_unless (m == NULL);
   fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED));
-  fail_unless (strstr (err->message, "'Equal_0' (op Equal, domain ai.onnx")
-      != NULL, "%s", err->message);
+  fail_unless (
+      strstr (err->message, "'Equal_0' (op Equal, domain ai.onnx") != NULL,
+      "%s", err->message);
   fail_unless (strstr (err->message, "opset 16") != NULL, "%s", err->message);
   g_error_free (err);
   omni_nn_vad_free (vad);

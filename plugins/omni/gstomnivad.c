@@ -65,8 +65,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_vad_debug);
 #define DEFAULT_END_THRESHOLD 0.35
 #define DEFAULT_HANGOVER_MS 300
 
-enum
-{
+enum {
   PROP_0,
   PROP_MODEL,
   PROP_BACKEND,
@@ -86,7 +85,7 @@ struct _GstOmniVad {
 
   /* streaming */
   OmniNnVad *vad;
-  gfloat *pending;   /* samples of the frame being filled */
+  gfloat *pending; /* samples of the frame being filled */
   guint n_pending;
   GstClockTime pending_rt; /* running time of pending[0] */
   GstClockTime frame_ns;
@@ -95,8 +94,9 @@ struct _GstOmniVad {
 };
 
 #define CAPS_STR                                                               \
-  "audio/x-raw, format = (string) " GST_AUDIO_NE (F32) ", rate = (int) 16000, " \
-  "channels = (int) 1, layout = (string) interleaved"
+  "audio/x-raw, format = (string) " GST_AUDIO_NE (                             \
+      F32) ", rate = (int) 16000, "                                            \
+           "channels = (int) 1, layout = (string) interleaved"
 
 G_DEFINE_TYPE (GstOmniVad, gst_omni_vad, GST_TYPE_AUDIO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (
@@ -113,7 +113,7 @@ static void
 end_segment (GstOmniVad *self)
 {
   post (self, gst_structure_new ("omnivad-speech-end", "start", G_TYPE_UINT64,
-      self->seg_start, "end", G_TYPE_UINT64, self->seg_end, NULL));
+                  self->seg_start, "end", G_TYPE_UINT64, self->seg_end, NULL));
   self->in_speech = FALSE;
 }
 
@@ -134,7 +134,7 @@ frame_done (GstOmniVad *self, GstClockTime rt, gfloat p)
     self->seg_start = rt;
     self->silence_ns = 0;
     post (self, gst_structure_new ("omnivad-speech-start", "running-time",
-        G_TYPE_UINT64, rt, NULL));
+                    G_TYPE_UINT64, rt, NULL));
   }
   if (self->in_speech) {
     if (p >= off) {
@@ -145,8 +145,9 @@ frame_done (GstOmniVad *self, GstClockTime rt, gfloat p)
     }
   }
   post (self, gst_structure_new ("omnivad", "running-time", G_TYPE_UINT64, rt,
-      "duration", G_TYPE_UINT64, self->frame_ns, "probability", G_TYPE_DOUBLE,
-      (gdouble) p, "speech", G_TYPE_BOOLEAN, self->in_speech, NULL));
+                  "duration", G_TYPE_UINT64, self->frame_ns, "probability",
+                  G_TYPE_DOUBLE, (gdouble) p, "speech", G_TYPE_BOOLEAN,
+                  self->in_speech, NULL));
   if (self->in_speech && self->silence_ns >= hang)
     end_segment (self);
 }
@@ -183,10 +184,10 @@ gst_omni_vad_start (GstBaseTransform *trans)
     g_error_free (err);
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "%s on the %s backend", omni_nn_vad_get_path (self->vad),
-      omni_nn_vad_get_backend (self->vad));
-  self->frame_ns = gst_util_uint64_scale_int (
-      omni_nn_vad_get_frame (self->vad), GST_SECOND, omni_nn_vad_get_rate (self->vad));
+  GST_INFO_OBJECT (self, "%s on the %s backend",
+      omni_nn_vad_get_path (self->vad), omni_nn_vad_get_backend (self->vad));
+  self->frame_ns = gst_util_uint64_scale_int (omni_nn_vad_get_frame (self->vad),
+      GST_SECOND, omni_nn_vad_get_rate (self->vad));
   self->pending = g_new0 (gfloat, omni_nn_vad_get_frame (self->vad));
   self->in_speech = FALSE;
   restart (self);
@@ -210,16 +211,16 @@ gst_omni_vad_sink_event (GstBaseTransform *trans, GstEvent *event)
   GstOmniVad *self = GST_OMNI_VAD (trans);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_EOS:
-      if (self->in_speech)
-        end_segment (self);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-    case GST_EVENT_STREAM_START:
-      restart (self);
-      break;
-    default:
-      break;
+  case GST_EVENT_EOS:
+    if (self->in_speech)
+      end_segment (self);
+    break;
+  case GST_EVENT_FLUSH_STOP:
+  case GST_EVENT_STREAM_START:
+    restart (self);
+    break;
+  default:
+    break;
   }
   return GST_BASE_TRANSFORM_CLASS (gst_omni_vad_parent_class)
       ->sink_event (trans, event);
@@ -229,7 +230,8 @@ gst_omni_vad_sink_event (GstBaseTransform *trans, GstEvent *event)
 static gboolean
 feed (GstOmniVad *self, const gfloat *x, guint n, GstClockTime rt)
 {
-  guint frame = omni_nn_vad_get_frame (self->vad), rate = omni_nn_vad_get_rate (self->vad);
+  guint frame = omni_nn_vad_get_frame (self->vad),
+        rate = omni_nn_vad_get_rate (self->vad);
   guint i = 0;
   GError *err = NULL;
 
@@ -250,7 +252,8 @@ feed (GstOmniVad *self, const gfloat *x, guint n, GstClockTime rt)
       g_error_free (err);
       return FALSE;
     }
-    frame_done (self, GST_CLOCK_TIME_IS_VALID (self->pending_rt) ? self->pending_rt : 0, p);
+    frame_done (self,
+        GST_CLOCK_TIME_IS_VALID (self->pending_rt) ? self->pending_rt : 0, p);
     if (GST_CLOCK_TIME_IS_VALID (self->pending_rt))
       self->pending_rt += self->frame_ns;
     self->n_pending = 0;
@@ -275,7 +278,8 @@ gst_omni_vad_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL), ("cannot map a buffer"));
     return GST_FLOW_ERROR;
   }
-  ok = feed (self, (const gfloat *) map.data, (guint) (map.size / sizeof (gfloat)), rt);
+  ok = feed (self, (const gfloat *) map.data,
+      (guint) (map.size / sizeof (gfloat)), rt);
   gst_buffer_unmap (buf, &map);
   return ok ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
@@ -288,26 +292,26 @@ gst_omni_vad_set_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_MODEL:
-      g_free (self->model);
-      self->model = g_value_dup_string (value);
-      break;
-    case PROP_BACKEND:
-      g_free (self->backend);
-      self->backend = g_value_dup_string (value);
-      break;
-    case PROP_THRESHOLD:
-      self->threshold = g_value_get_double (value);
-      break;
-    case PROP_END_THRESHOLD:
-      self->end_threshold = g_value_get_double (value);
-      break;
-    case PROP_HANGOVER_MS:
-      self->hangover_ms = g_value_get_uint (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_MODEL:
+    g_free (self->model);
+    self->model = g_value_dup_string (value);
+    break;
+  case PROP_BACKEND:
+    g_free (self->backend);
+    self->backend = g_value_dup_string (value);
+    break;
+  case PROP_THRESHOLD:
+    self->threshold = g_value_get_double (value);
+    break;
+  case PROP_END_THRESHOLD:
+    self->end_threshold = g_value_get_double (value);
+    break;
+  case PROP_HANGOVER_MS:
+    self->hangover_ms = g_value_get_uint (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -320,24 +324,24 @@ gst_omni_vad_get_property (
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BACKEND:
-      g_value_set_string (value, self->backend);
-      break;
-    case PROP_THRESHOLD:
-      g_value_set_double (value, self->threshold);
-      break;
-    case PROP_END_THRESHOLD:
-      g_value_set_double (value, self->end_threshold);
-      break;
-    case PROP_HANGOVER_MS:
-      g_value_set_uint (value, self->hangover_ms);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  case PROP_MODEL:
+    g_value_set_string (value, self->model);
+    break;
+  case PROP_BACKEND:
+    g_value_set_string (value, self->backend);
+    break;
+  case PROP_THRESHOLD:
+    g_value_set_double (value, self->threshold);
+    break;
+  case PROP_END_THRESHOLD:
+    g_value_set_double (value, self->end_threshold);
+    break;
+  case PROP_HANGOVER_MS:
+    g_value_set_uint (value, self->hangover_ms);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -360,8 +364,8 @@ gst_omni_vad_class_init (GstOmniVadClass *klass)
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
   GstCaps *caps = gst_caps_from_string (CAPS_STR);
 
-  GST_DEBUG_CATEGORY_INIT (gst_omni_vad_debug, "omnivad", 0,
-      "speech activity with Silero VAD");
+  GST_DEBUG_CATEGORY_INIT (
+      gst_omni_vad_debug, "omnivad", 0, "speech activity with Silero VAD");
   gobject_class->set_property = gst_omni_vad_set_property;
   gobject_class->get_property = gst_omni_vad_get_property;
   gobject_class->finalize = gst_omni_vad_finalize;
@@ -370,14 +374,16 @@ gst_omni_vad_class_init (GstOmniVadClass *klass)
       g_param_spec_string ("model", "Model",
           "Model name (in $OMNI_MODEL_PATH), directory or .onnx file, with "
           "its model-info.json",
-          DEFAULT_MODEL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-                             | GST_PARAM_MUTABLE_READY));
+          DEFAULT_MODEL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_string ("backend", "Backend",
           "Where the model runs: auto (Vulkan when a device works, else the "
           "CPU), vulkan or cpu",
-          DEFAULT_BACKEND, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-                               | GST_PARAM_MUTABLE_READY));
+          DEFAULT_BACKEND,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",
           "Speech probability at which a segment starts", 0.0, 1.0,
@@ -399,7 +405,8 @@ gst_omni_vad_class_init (GstOmniVadClass *klass)
       "Filter/Analyzer/Audio",
       "Speech probability every 32 ms and speech segments (Silero VAD, ONNX)",
       "gst-omni");
-  gst_audio_filter_class_add_pad_templates (GST_AUDIO_FILTER_CLASS (klass), caps);
+  gst_audio_filter_class_add_pad_templates (
+      GST_AUDIO_FILTER_CLASS (klass), caps);
   gst_caps_unref (caps);
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_omni_vad_start);

@@ -99,8 +99,8 @@ fail (Loader *l, OmniNnError code, const gchar *fmt, ...)
   va_end (ap);
   if (l->error && !*l->error) {
     if (l->node) {
-      const gchar *dom = l->node->domain && *l->node->domain ? l->node->domain
-                                                             : "ai.onnx";
+      const gchar *dom
+          = l->node->domain && *l->node->domain ? l->node->domain : "ai.onnx";
 
       g_set_error (l->error, OMNI_NN_ERROR, code,
           "node '%s' (op %s, domain %s, opset %" G_GINT64_FORMAT "): %s",
@@ -193,76 +193,76 @@ static gboolean
 raw_value (const guint8 *p, gint dtype, gsize i, gdouble *out)
 {
   switch (dtype) {
-    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT: {
-      gfloat f;
-      memcpy (&f, p + 4 * i, 4);
-      *out = f;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
-      memcpy (out, p + 8 * i, 8);
-      return TRUE;
-    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16: {
-      guint16 h;
-      memcpy (&h, p + 2 * i, 2);
-      *out = half_to_float (h);
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: {
-      gint64 v;
-      memcpy (&v, p + 8 * i, 8);
-      *out = (gdouble) v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64: {
-      guint64 v;
-      memcpy (&v, p + 8 * i, 8);
-      *out = (gdouble) v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: {
-      gint32 v;
-      memcpy (&v, p + 4 * i, 4);
-      *out = v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32: {
-      guint32 v;
-      memcpy (&v, p + 4 * i, 4);
-      *out = v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT16: {
-      gint16 v;
-      memcpy (&v, p + 2 * i, 2);
-      *out = v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16: {
-      guint16 v;
-      memcpy (&v, p + 2 * i, 2);
-      *out = v;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16: {
-      guint16 h;
-      guint32 bits;
-      gfloat f;
-      memcpy (&h, p + 2 * i, 2);
-      bits = (guint32) h << 16;
-      memcpy (&f, &bits, 4);
-      *out = f;
-      return TRUE;
-    }
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
-      *out = (gint8) p[i];
-      return TRUE;
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
-      *out = p[i];
-      return TRUE;
-    default:
-      return FALSE;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT: {
+    gfloat f;
+    memcpy (&f, p + 4 * i, 4);
+    *out = f;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+    memcpy (out, p + 8 * i, 8);
+    return TRUE;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16: {
+    guint16 h;
+    memcpy (&h, p + 2 * i, 2);
+    *out = half_to_float (h);
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: {
+    gint64 v;
+    memcpy (&v, p + 8 * i, 8);
+    *out = (gdouble) v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64: {
+    guint64 v;
+    memcpy (&v, p + 8 * i, 8);
+    *out = (gdouble) v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: {
+    gint32 v;
+    memcpy (&v, p + 4 * i, 4);
+    *out = v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32: {
+    guint32 v;
+    memcpy (&v, p + 4 * i, 4);
+    *out = v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT16: {
+    gint16 v;
+    memcpy (&v, p + 2 * i, 2);
+    *out = v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16: {
+    guint16 v;
+    memcpy (&v, p + 2 * i, 2);
+    *out = v;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16: {
+    guint16 h;
+    guint32 bits;
+    gfloat f;
+    memcpy (&h, p + 2 * i, 2);
+    bits = (guint32) h << 16;
+    memcpy (&f, &bits, 4);
+    *out = f;
+    return TRUE;
+  }
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
+    *out = (gint8) p[i];
+    return TRUE;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
+    *out = p[i];
+    return TRUE;
+  default:
+    return FALSE;
   }
 }
 
@@ -270,25 +270,25 @@ static gsize
 dtype_size (gint dtype)
 {
   switch (dtype) {
-    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64:
-      return 8;
-    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32:
-      return 4;
-    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT16:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16:
-      return 2;
-    case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
-    case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
-      return 1;
-    default:
-      return 0;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64:
+    return 8;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32:
+    return 4;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT16:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16:
+    return 2;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
+    return 1;
+  default:
+    return 0;
   }
 }
 
@@ -317,12 +317,11 @@ tensor_values (const Onnx__TensorProto *t, gsize *n_out, const gchar **what)
     *what = "an element type without float values";
     return NULL;
   }
-  if (n > (G_MAXSIZE >> 4)
-      || (t->has_raw_data && t->raw_data.len / es < n)
+  if (n > (G_MAXSIZE >> 4) || (t->has_raw_data && t->raw_data.len / es < n)
       || (!t->has_raw_data
           && MAX (MAX (t->n_float_data, t->n_int32_data),
-                 MAX (MAX (t->n_int64_data, t->n_double_data),
-                     t->n_uint64_data))
+                 MAX (
+                     MAX (t->n_int64_data, t->n_double_data), t->n_uint64_data))
                  < n)) {
     *what = "fewer values than its shape";
     return NULL;
@@ -353,8 +352,7 @@ tensor_values (const Onnx__TensorProto *t, gsize *n_out, const gchar **what)
       guint16 h = (guint16) t->int32_data[i];
 
       raw_value ((const guint8 *) &h, dtype, 0, &v[i]);
-    }
-    else if (i < t->n_int32_data)
+    } else if (i < t->n_int32_data)
       v[i] = t->int32_data[i];
     else {
       g_free (v);
@@ -377,8 +375,8 @@ omni_nn_onnx_read_tensor (const gchar *path, guint *n_dims, gint64 *dims,
   const gchar *what = NULL;
 
   if (!g_file_get_contents (path, &bytes, &len, NULL)) {
-    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND,
-        "cannot read %s", path);
+    g_set_error (
+        error, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND, "cannot read %s", path);
     return NULL;
   }
   t = onnx__tensor_proto__unpack (NULL, len, (const guint8 *) bytes);
@@ -458,8 +456,7 @@ shape_str (guint rank, const gint64 *dims)
   guint i;
 
   for (i = 0; i < rank; i++)
-    g_string_append_printf (
-        s, "%s%" G_GINT64_FORMAT, i ? ", " : "", dims[i]);
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? ", " : "", dims[i]);
   g_string_append_c (s, ']');
   return g_string_free (s, FALSE);
 }
@@ -546,8 +543,8 @@ emit (Loader *l, OmniNnOpType op, const OmniNnOpParams *p, const guint *ins,
 
 /* A constant as an IR weight tensor (float32). */
 static guint
-weight_tensor (Loader *l, const gdouble *data, gsize n, guint rank,
-    const guint *dims)
+weight_tensor (
+    Loader *l, const gdouble *data, gsize n, guint rank, const guint *dims)
 {
   gfloat *f = g_new (gfloat, MAX (n, 1));
   guint one = 1;
@@ -570,10 +567,10 @@ weight_flat (Loader *l, const gdouble *data, gsize n)
 
 /* One dimension of a strided view: output size, and where it reads. */
 typedef struct {
-  gint64 size;   /* output size */
-  gint axis;     /* input axis read, -1: none (broadcast) */
-  gint64 start;  /* input coordinate of output 0 */
-  gint64 step;   /* input coordinate step */
+  gint64 size;  /* output size */
+  gint axis;    /* input axis read, -1: none (broadcast) */
+  gint64 start; /* input coordinate of output 0 */
+  gint64 step;  /* input coordinate step */
 } ViewDim;
 
 /* Emits a strided copy of activation @in into a new activation of rank
@@ -660,7 +657,8 @@ materialize (Loader *l, const Val *c)
   guint i, wd[4];
 
   anchor.rank = 1;
-  anchor.dims[0] = (gint64) omni_nn_graph_tensor (l->g, l->g->input)->n_elements;
+  anchor.dims[0]
+      = (gint64) omni_nn_graph_tensor (l->g, l->g->input)->n_elements;
   anchor.n = (gsize) anchor.dims[0];
   anchor.tensor = l->g->input;
   for (i = 0; i < c->rank; i++) {
@@ -746,18 +744,66 @@ norm_axis (gint64 *axis, guint rank)
 
 typedef gdouble (*Fold2) (gdouble a, gdouble b);
 
-static gdouble f_add (gdouble a, gdouble b) { return a + b; }
-static gdouble f_sub (gdouble a, gdouble b) { return a - b; }
-static gdouble f_mul (gdouble a, gdouble b) { return a * b; }
-static gdouble f_pow (gdouble a, gdouble b) { return pow (a, b); }
-static gdouble f_max (gdouble a, gdouble b) { return MAX (a, b); }
-static gdouble f_min (gdouble a, gdouble b) { return MIN (a, b); }
-static gdouble f_eq (gdouble a, gdouble b) { return a == b; }
-static gdouble f_lt (gdouble a, gdouble b) { return a < b; }
-static gdouble f_gt (gdouble a, gdouble b) { return a > b; }
-static gdouble f_and (gdouble a, gdouble b) { return a != 0 && b != 0; }
-static gdouble f_or (gdouble a, gdouble b) { return a != 0 || b != 0; }
-static gdouble f_div (gdouble a, gdouble b) { return a / b; }
+static gdouble
+f_add (gdouble a, gdouble b)
+{
+  return a + b;
+}
+static gdouble
+f_sub (gdouble a, gdouble b)
+{
+  return a - b;
+}
+static gdouble
+f_mul (gdouble a, gdouble b)
+{
+  return a * b;
+}
+static gdouble
+f_pow (gdouble a, gdouble b)
+{
+  return pow (a, b);
+}
+static gdouble
+f_max (gdouble a, gdouble b)
+{
+  return MAX (a, b);
+}
+static gdouble
+f_min (gdouble a, gdouble b)
+{
+  return MIN (a, b);
+}
+static gdouble
+f_eq (gdouble a, gdouble b)
+{
+  return a == b;
+}
+static gdouble
+f_lt (gdouble a, gdouble b)
+{
+  return a < b;
+}
+static gdouble
+f_gt (gdouble a, gdouble b)
+{
+  return a > b;
+}
+static gdouble
+f_and (gdouble a, gdouble b)
+{
+  return a != 0 && b != 0;
+}
+static gdouble
+f_or (gdouble a, gdouble b)
+{
+  return a != 0 || b != 0;
+}
+static gdouble
+f_div (gdouble a, gdouble b)
+{
+  return a / b;
+}
 
 static gboolean
 is_int_type (gint dt)
@@ -999,8 +1045,8 @@ op_cast (Loader *l, const Onnx__NodeProto *n)
       return UNSUPPORTED (l, "a cast of an activation to type %d", to);
     return put (l, n, 0, alias (x));
   }
-  v = val_const (l, x->rank, x->dims, g_memdup2 (x->data, MAX (x->n, 1) * 8),
-      to);
+  v = val_const (
+      l, x->rank, x->dims, g_memdup2 (x->data, MAX (x->n, 1) * 8), to);
   for (i = 0; i < v->n; i++) {
     if (to == DT_BOOL)
       v->data[i] = v->data[i] != 0;
@@ -1098,44 +1144,44 @@ static gdouble
 unary_d (OmniNnUnaryKind k, gdouble x, gdouble a, gdouble b)
 {
   switch (k) {
-    case OMNI_NN_UNARY_LEAKY_RELU:
-      return x >= 0 ? x : a * x;
-    case OMNI_NN_UNARY_HARD_SIGMOID:
-      return MAX (0, MIN (1, a * x + b));
-    case OMNI_NN_UNARY_HARD_SWISH:
-      return x * MAX (0, MIN (1, x / 6 + 0.5));
-    case OMNI_NN_UNARY_CLIP:
-      return MIN (MAX (x, a), b);
-    case OMNI_NN_UNARY_SQRT:
-      return sqrt (x);
-    case OMNI_NN_UNARY_EXP:
-      return exp (x);
-    case OMNI_NN_UNARY_LOG:
-      return log (x);
-    case OMNI_NN_UNARY_ABS:
-      return fabs (x);
-    case OMNI_NN_UNARY_NEG:
-      return -x;
-    case OMNI_NN_UNARY_POW:
-      return pow (x, a);
-    case OMNI_NN_UNARY_ELU:
-      return x >= 0 ? x : a * (exp (x) - 1);
-    case OMNI_NN_UNARY_RECIPROCAL:
-      return 1 / x;
-    case OMNI_NN_UNARY_SOFTPLUS:
-      return log (exp (x) + 1);
-    case OMNI_NN_UNARY_FLOOR:
-      return floor (x);
-    case OMNI_NN_UNARY_CEIL:
-      return ceil (x);
-    default:
-      return x;
+  case OMNI_NN_UNARY_LEAKY_RELU:
+    return x >= 0 ? x : a * x;
+  case OMNI_NN_UNARY_HARD_SIGMOID:
+    return MAX (0, MIN (1, a * x + b));
+  case OMNI_NN_UNARY_HARD_SWISH:
+    return x * MAX (0, MIN (1, x / 6 + 0.5));
+  case OMNI_NN_UNARY_CLIP:
+    return MIN (MAX (x, a), b);
+  case OMNI_NN_UNARY_SQRT:
+    return sqrt (x);
+  case OMNI_NN_UNARY_EXP:
+    return exp (x);
+  case OMNI_NN_UNARY_LOG:
+    return log (x);
+  case OMNI_NN_UNARY_ABS:
+    return fabs (x);
+  case OMNI_NN_UNARY_NEG:
+    return -x;
+  case OMNI_NN_UNARY_POW:
+    return pow (x, a);
+  case OMNI_NN_UNARY_ELU:
+    return x >= 0 ? x : a * (exp (x) - 1);
+  case OMNI_NN_UNARY_RECIPROCAL:
+    return 1 / x;
+  case OMNI_NN_UNARY_SOFTPLUS:
+    return log (exp (x) + 1);
+  case OMNI_NN_UNARY_FLOOR:
+    return floor (x);
+  case OMNI_NN_UNARY_CEIL:
+    return ceil (x);
+  default:
+    return x;
   }
 }
 
 static gboolean
-unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind,
-    gfloat a, gfloat b)
+unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind, gfloat a,
+    gfloat b)
 {
   OmniNnOpParams p = { 0 };
   Val *x = in_val (l, n, 0), *v;
@@ -1144,8 +1190,8 @@ unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind,
   if (!x)
     return fail (l, OMNI_NN_ERROR_SHAPE, "no input");
   if (x->is_const) {
-    v = val_const (l, x->rank, x->dims, g_new (gdouble, MAX (x->n, 1)),
-        x->dtype);
+    v = val_const (
+        l, x->rank, x->dims, g_new (gdouble, MAX (x->n, 1)), x->dtype);
     for (i = 0; i < x->n; i++)
       v->data[i] = unary_d (kind, x->data[i], a, b);
     return put (l, n, 0, v);
@@ -1214,8 +1260,8 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
   if (!x)
     return fail (l, OMNI_NN_ERROR_SHAPE, "no input");
   if (x->is_const) {
-    v = val_const (l, x->rank, x->dims, g_new (gdouble, MAX (x->n, 1)),
-        x->dtype);
+    v = val_const (
+        l, x->rank, x->dims, g_new (gdouble, MAX (x->n, 1)), x->dtype);
     for (i = 0; i < x->n; i++) {
       gdouble t = x->data[i];
 
@@ -1240,13 +1286,13 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
       memcpy (tw.dims, d, sizeof (d));
       tw.n = x->n;
       tw.tensor = x->nhwc;
-      v = emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1,
-          OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, 3, d);
+      v = emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1, OMNI_NN_NO_TENSOR,
+          OMNI_NN_NO_TENSOR, 3, d);
       if (!v)
         return FALSE;
       return put (l, n, 0,
-          from_nhwc (l, v, (guint) d[0], (guint) d[1], (guint) d[2],
-              x->rank == 3));
+          from_nhwc (
+              l, v, (guint) d[0], (guint) d[1], (guint) d[2], x->rank == 3));
     }
   }
   return put (l, n, 0,
@@ -1430,8 +1476,8 @@ op_where (Loader *l, const Onnx__NodeProto *n)
     return fail (l, OMNI_NN_ERROR_SHAPE, "operands do not broadcast");
   }
   g_free (t);
-  v = val_const (l, rank, dims, g_new (gdouble, MAX (count (rank, dims), 1)),
-      x->dtype);
+  v = val_const (
+      l, rank, dims, g_new (gdouble, MAX (count (rank, dims), 1)), x->dtype);
   for (i = 0; i < v->n; i++)
     v->data[i] = c->data[bcast_index (c, rank, dims, i)]
                      ? x->data[bcast_index (x, rank, dims, i)]
@@ -1531,8 +1577,8 @@ op_squeeze (Loader *l, const Onnx__NodeProto *n)
     return x ? FALSE : fail (l, OMNI_NN_ERROR_SHAPE, "no input");
   for (i = 0; i < n_axes; i++) {
     if (!norm_axis (&axes[i], x->rank) || x->dims[axes[i]] != 1)
-      return fail (l, OMNI_NN_ERROR_SHAPE, "axis %" G_GINT64_FORMAT
-          " is not of size 1", axes[i]);
+      return fail (l, OMNI_NN_ERROR_SHAPE,
+          "axis %" G_GINT64_FORMAT " is not of size 1", axes[i]);
     drop[axes[i]] = TRUE;
   }
   for (i = 0; i < x->rank; i++)
@@ -1618,7 +1664,8 @@ concat2 (Loader *l, const Val *a, const Val *b, guint axis)
   }
   if (a->is_const && b->is_const) {
     gdouble *d = g_new (gdouble, MAX (a->n + b->n, 1));
-    gsize sa = (gsize) a->dims[axis] * inner, sb = (gsize) b->dims[axis] * inner;
+    gsize sa = (gsize) a->dims[axis] * inner,
+          sb = (gsize) b->dims[axis] * inner;
     gsize o;
 
     for (o = 0; o < outer; o++) {
@@ -1777,8 +1824,8 @@ op_split (Loader *l, const Onnx__NodeProto *n)
   if (c >= 0)
     k = (guint) c;
   else if (in_val (l, n, 1)
-           && !const_ints (l, in_val (l, n, 1), "split", split,
-               G_N_ELEMENTS (split), &k))
+           && !const_ints (
+               l, in_val (l, n, 1), "split", split, G_N_ELEMENTS (split), &k))
     return FALSE;
   if (k == 0) {
     gint64 parts = (gint64) n->n_output;
@@ -1966,11 +2013,11 @@ to_nhwc (Loader *l, const Val *x, guint *h, guint *w, guint *c)
     t->tensor = x->nhwc;
     return t;
   }
-  vd[0] = (ViewDim) { *h, one_d ? -1 : 2, 0, 1 };
-  vd[1] = (ViewDim) { *w, one_d ? 2 : 3, 0, 1 };
-  vd[2] = (ViewDim) { *c, 1, 0, 1 };
+  vd[0] = (ViewDim){ *h, one_d ? -1 : 2, 0, 1 };
+  vd[1] = (ViewDim){ *w, one_d ? 2 : 3, 0, 1 };
+  vd[2] = (ViewDim){ *c, 1, 0, 1 };
   if (one_d)
-    vd[0] = (ViewDim) { 1, -1, 0, 0 };
+    vd[0] = (ViewDim){ 1, -1, 0, 0 };
   return emit_view (l, x, 3, vd, OMNI_NN_PAD_CONSTANT, 0.0f);
 }
 
@@ -1987,10 +2034,10 @@ from_nhwc (Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d)
   tmp.dims[0] = h;
   tmp.dims[1] = w;
   tmp.dims[2] = c;
-  vd[0] = (ViewDim) { 1, -1, 0, 0 };
-  vd[1] = (ViewDim) { c, 2, 0, 1 };
-  vd[2] = (ViewDim) { h, 0, 0, 1 };
-  vd[3] = (ViewDim) { w, 1, 0, 1 };
+  vd[0] = (ViewDim){ 1, -1, 0, 0 };
+  vd[1] = (ViewDim){ c, 2, 0, 1 };
+  vd[2] = (ViewDim){ h, 0, 0, 1 };
+  vd[3] = (ViewDim){ w, 1, 0, 1 };
   if (one_d)
     vd[2] = vd[3];
   v = emit_view (l, &tmp, one_d ? 3 : 4, vd, OMNI_NN_PAD_CONSTANT, 0.0f);
@@ -2065,10 +2112,10 @@ window (Loader *l, const Onnx__NodeProto *n, gboolean one_d, guint h, guint w,
 
     if (nh < 0 || nw < 0)
       return fail (l, OMNI_NN_ERROR_SHAPE, "window larger than the input");
-    win->oh = (guint) (ceil_mode ? (nh + win->sh - 1) / win->sh : nh / win->sh)
-              + 1;
-    win->ow = (guint) (ceil_mode ? (nw + win->sw - 1) / win->sw : nw / win->sw)
-              + 1;
+    win->oh
+        = (guint) (ceil_mode ? (nh + win->sh - 1) / win->sh : nh / win->sh) + 1;
+    win->ow
+        = (guint) (ceil_mode ? (nw + win->sw - 1) / win->sw : nw / win->sw) + 1;
     /* ceil mode: a window must start inside the input or left padding */
     if (ceil_mode && (gint) ((win->oh - 1) * win->sh) >= (gint) h + win->pt)
       win->oh--;
@@ -2147,13 +2194,13 @@ op_conv (Loader *l, const Onnx__NodeProto *n)
   }
   wt = conv_weights (l, wv, c / g, m, win.kh, win.kw, dw, c);
   bt = bv ? weight_flat (l, bv->data, bv->n) : OMNI_NN_NO_TENSOR;
-  if (!dw && win.kh == 1 && win.kw == 1 && win.sh == 1 && win.sw == 1
-      && !win.pt && !win.pl && !win.pb && !win.pr) {
+  if (!dw && win.kh == 1 && win.kw == 1 && win.sh == 1 && win.sw == 1 && !win.pt
+      && !win.pl && !win.pb && !win.pr) {
     p.gemm.m = h * w;
     p.gemm.k = c;
     p.gemm.n = m;
-    y = emit (l, OMNI_NN_OP_POINTWISE_CONV2D, &p, &xt->tensor, 1, wt, bt, 0,
-        NULL);
+    y = emit (
+        l, OMNI_NN_OP_POINTWISE_CONV2D, &p, &xt->tensor, 1, wt, bt, 0, NULL);
   } else {
     OmniNnConv2dParams *q = &p.conv2d;
 
@@ -2300,8 +2347,7 @@ gemm (Loader *l, const Val *x, const gdouble *w, guint k, guint nn,
   p.gemm.n = nn;
   v = emit (l, p.gemm.m == 1 ? OMNI_NN_OP_DENSE : OMNI_NN_OP_POINTWISE_CONV2D,
       &p, &x->tensor, 1, weight_tensor (l, w, (gsize) k * nn, 2, wd),
-      bias ? weight_flat (l, bias, nn) : OMNI_NN_NO_TENSOR,
-      rank, dims);
+      bias ? weight_flat (l, bias, nn) : OMNI_NN_NO_TENSOR, rank, dims);
   g_free (xr);
   return v;
 }
@@ -2507,8 +2553,8 @@ op_reduce (Loader *l, const Onnx__NodeProto *n)
     memcpy (dims, acc->dims, acc->rank * sizeof (gint64));
     for (i = (guint) first; i <= (guint) a; i++)
       dims[i] = 1;
-    next = reduce_range (l, acc, (guint) first, (guint) a, kind, acc->rank,
-        dims);
+    next = reduce_range (
+        l, acc, (guint) first, (guint) a, kind, acc->rank, dims);
     g_free (acc);
     if (!(acc = next))
       return FALSE;
@@ -2596,15 +2642,15 @@ lstm_direction (Loader *l, const Onnx__NodeProto *n, Val *x, guint d,
   g_free (mst);
   if (!out)
     return FALSE;
-  vd[0] = (ViewDim) { seq, 0, 0, 1 };
-  vd[1] = (ViewDim) { 1, -1, 0, 0 };
-  vd[2] = (ViewDim) { 1, -1, 0, 0 };
-  vd[3] = (ViewDim) { H, 1, 0, 1 };
+  vd[0] = (ViewDim){ seq, 0, 0, 1 };
+  vd[1] = (ViewDim){ 1, -1, 0, 0 };
+  vd[2] = (ViewDim){ 1, -1, 0, 0 };
+  vd[3] = (ViewDim){ H, 1, 0, 1 };
   *y = emit_view (l, out, 4, vd, OMNI_NN_PAD_CONSTANT, 0);
-  vd[0] = (ViewDim) { 1, 0, seq, 1 };
+  vd[0] = (ViewDim){ 1, 0, seq, 1 };
   vd[2] = vd[3];
   *yh = emit_view (l, out, 3, vd, OMNI_NN_PAD_CONSTANT, 0);
-  vd[0] = (ViewDim) { 1, 0, seq + 1, 1 };
+  vd[0] = (ViewDim){ 1, 0, seq + 1, 1 };
   *yc = emit_view (l, out, 3, vd, OMNI_NN_PAD_CONSTANT, 0);
   g_free (out);
   return *y && *yh && *yc;
@@ -2809,8 +2855,10 @@ convert_node (Loader *l, const Onnx__NodeProto *n)
 
   l->node = n;
   if (n->domain && *n->domain && strcmp (n->domain, "ai.onnx"))
-    return UNSUPPORTED (l, "op %s of domain %s is not supported (only the "
-                           "default domain is)", n->op_type, n->domain);
+    return UNSUPPORTED (l,
+        "op %s of domain %s is not supported (only the "
+        "default domain is)",
+        n->op_type, n->domain);
   for (i = 0; i < n->n_input; i++) {
     if (n->input[i] && *n->input[i]
         && !g_hash_table_contains (l->vals, n->input[i]))
@@ -2894,8 +2942,7 @@ input_shape (Loader *l, const Onnx__ValueInfoProto *vi, OmniNnOnnxInput *in)
           "dimension %u ('%s') of input '%s' is not bound (give "
           "name=value)",
           (guint) i,
-          d->value_case
-                  == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
+          d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
               ? d->dim_param
               : "",
           vi->name);

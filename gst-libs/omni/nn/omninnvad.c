@@ -49,7 +49,8 @@ resolve (const gchar *model, GError **error)
   gchar *found = NULL;
   guint i;
 
-  if (g_str_has_suffix (model, ".onnx") && g_file_test (model, G_FILE_TEST_IS_REGULAR))
+  if (g_str_has_suffix (model, ".onnx")
+      && g_file_test (model, G_FILE_TEST_IS_REGULAR))
     found = g_strdup (model);
   else if (g_file_test (model, G_FILE_TEST_IS_DIR))
     found = g_build_filename (model, "model.onnx", NULL);
@@ -98,7 +99,8 @@ verify (const gchar *path, GError **error)
 
   if (g_file_get_contents (sums_path, &sums, NULL, NULL)
       && g_file_get_contents (path, &bytes, &len, NULL)) {
-    sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) bytes, len);
+    sum = g_compute_checksum_for_data (
+        G_CHECKSUM_SHA256, (guchar *) bytes, len);
     lines = g_strsplit (sums, "\n", -1);
     for (i = 0; lines[i] && !ok; i++) {
       gchar *name = strchr (lines[i], ' ');
@@ -106,8 +108,8 @@ verify (const gchar *path, GError **error)
       while (name && (*name == ' ' || *name == '*'))
         name++;
       ok = name && g_str_has_prefix (lines[i], sum)
-           && (!strcmp (name, base) || (g_str_has_prefix (name, "./")
-                                           && !strcmp (name + 2, base)));
+           && (!strcmp (name, base)
+               || (g_str_has_prefix (name, "./") && !strcmp (name + 2, base)));
     }
   }
   if (!ok && !omni_nn_allow_unverified_from_env ())
@@ -196,11 +198,14 @@ setup_io (OmniNnVad *v, JsonObject *audio, GError **error)
   v->rate = member_uint (audio, "rate", 16000);
   v->frame = member_uint (audio, "frame", 512);
   v->context = member_uint (audio, "context", 64);
-  v->out_prob = omni_nn_graph_find_output (g, member_str (audio, "output", "output"));
-  v->out_state = omni_nn_graph_find_output (g, member_str (audio, "state-out", "stateN"));
+  v->out_prob
+      = omni_nn_graph_find_output (g, member_str (audio, "output", "output"));
+  v->out_state = omni_nn_graph_find_output (
+      g, member_str (audio, "state-out", "stateN"));
   if (!in || in->n != v->frame + v->context || !st || v->out_prob < 0
       || v->out_state < 0
-      || omni_nn_graph_tensor (g, omni_nn_graph_output (g, v->out_state)->tensor)
+      || omni_nn_graph_tensor (
+             g, omni_nn_graph_output (g, v->out_state)->tensor)
                  ->n_elements
              != st->n) {
     g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
@@ -217,8 +222,9 @@ setup_io (OmniNnVad *v, JsonObject *audio, GError **error)
   v->history = g_new0 (gfloat, MAX (v->context, 1));
   v->outs = g_new0 (gfloat *, g->outputs->len);
   for (i = 0; i < g->outputs->len; i++)
-    v->outs[i] = g_new0 (gfloat,
-        omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)->n_elements);
+    v->outs[i] = g_new0 (
+        gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
+                    ->n_elements);
   return TRUE;
 }
 
@@ -266,9 +272,10 @@ omni_nn_vad_new (const gchar *model, const gchar *backend, GError **error)
   info = g_build_filename (dir, "model-info.json", NULL);
   g_free (dir);
   if (!json_parser_load_from_file (parser, info, &err)
-      || !(root = json_parser_get_root (parser)) || !JSON_NODE_HOLDS_OBJECT (root)) {
-    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE,
-        "%s: %s", info, err ? err->message : "not a JSON object");
+      || !(root = json_parser_get_root (parser))
+      || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_PARSE, "%s: %s", info,
+        err ? err->message : "not a JSON object");
     g_clear_error (&err);
     g_free (info);
     goto fail;
@@ -277,8 +284,8 @@ omni_nn_vad_new (const gchar *model, const gchar *backend, GError **error)
   robj = json_node_get_object (root);
   if (json_object_has_member (robj, "audio"))
     audio = json_object_get_object_member (robj, "audio");
-  if (!(v->model = load_with_sidecar (v, robj, error)) || !setup_io (v, audio, error)
-      || !prepare_backend (v, backend, error))
+  if (!(v->model = load_with_sidecar (v, robj, error))
+      || !setup_io (v, audio, error) || !prepare_backend (v, backend, error))
     goto fail;
   g_object_unref (parser);
   return v;
@@ -315,15 +322,16 @@ omni_nn_vad_reset (OmniNnVad *v)
 }
 
 gboolean
-omni_nn_vad_process (OmniNnVad *v, const gfloat *frame, gfloat *probability,
-    GError **error)
+omni_nn_vad_process (
+    OmniNnVad *v, const gfloat *frame, gfloat *probability, GError **error)
 {
   OmniNnInput in = { 0 };
   gfloat *x = v->packed + v->in_off;
 
   memcpy (x, v->history, v->context * sizeof (gfloat));
   memcpy (x + v->context, frame, v->frame * sizeof (gfloat));
-  memcpy (v->history, frame + v->frame - v->context, v->context * sizeof (gfloat));
+  memcpy (
+      v->history, frame + v->frame - v->context, v->context * sizeof (gfloat));
   in.tensor = v->packed;
   if (!v->backend->run (v->state, &in, v->outs, error))
     return FALSE;

@@ -45,8 +45,8 @@ OMNI_API void omni_nn_vad_free (OmniNnVad *vad);
  *
  * Returns: %FALSE with @error set when the backend failed
  */
-OMNI_API gboolean omni_nn_vad_process (OmniNnVad *vad, const gfloat *frame,
-    gfloat *probability, GError **error);
+OMNI_API gboolean omni_nn_vad_process (
+    OmniNnVad *vad, const gfloat *frame, gfloat *probability, GError **error);
 
 /* Clears the state and the context (a new stream). */
 OMNI_API void omni_nn_vad_reset (OmniNnVad *vad);

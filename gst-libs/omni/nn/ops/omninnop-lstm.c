@@ -26,8 +26,8 @@ sigmoid (gfloat x)
  * @h_prev), then the new h and c. */
 static void
 lstm_step (const OmniNnLstmParams *p, const gfloat *x, const gfloat *h_prev,
-    const gfloat *w, const gfloat *r, const gfloat *bias, gfloat *h,
-    gfloat *c, gfloat *gates)
+    const gfloat *w, const gfloat *r, const gfloat *bias, gfloat *h, gfloat *c,
+    gfloat *gates)
 {
   guint H = p->hidden, j, k, q;
 
@@ -52,8 +52,7 @@ lstm_step (const OmniNnLstmParams *p, const gfloat *x, const gfloat *h_prev,
 
 void
 omni_nn_ref_lstm (const OmniNnLstmParams *p, const gfloat *x,
-    const gfloat *state, const gfloat *weights, const gfloat *bias,
-    gfloat *out)
+    const gfloat *state, const gfloat *weights, const gfloat *bias, gfloat *out)
 {
   guint H = p->hidden, t;
   const gfloat *r = weights + (gsize) 4 * H * p->in;

@@ -25,18 +25,18 @@ omni_nn_ref_reduce (const OmniNnReduceParams *p, const gfloat *in, gfloat *out)
         gfloat v = x[(gsize) r * p->inner];
 
         switch (p->kind) {
-          case OMNI_NN_REDUCE_MAX:
-            acc = MAX (acc, v);
-            break;
-          case OMNI_NN_REDUCE_MIN:
-            acc = MIN (acc, v);
-            break;
-          case OMNI_NN_REDUCE_SUM_SQUARE:
-            acc += v * v;
-            break;
-          default:
-            acc += v;
-            break;
+        case OMNI_NN_REDUCE_MAX:
+          acc = MAX (acc, v);
+          break;
+        case OMNI_NN_REDUCE_MIN:
+          acc = MIN (acc, v);
+          break;
+        case OMNI_NN_REDUCE_SUM_SQUARE:
+          acc += v * v;
+          break;
+        default:
+          acc += v;
+          break;
         }
       }
       if (p->kind == OMNI_NN_REDUCE_MEAN)

@@ -34,8 +34,8 @@ source_index (const OmniNnStridedParams *p, gsize i)
 
   for (d = (gint) p->n_dims - 1; d >= 0; d--) {
     guint o = i % p->dims[d];
-    gint c = map_coord (p->start[d] + (gint) o * p->step[d], p->extent[d],
-        p->mode);
+    gint c = map_coord (
+        p->start[d] + (gint) o * p->step[d], p->extent[d], p->mode);
 
     i /= p->dims[d];
     if (c < 0)
@@ -46,7 +46,8 @@ source_index (const OmniNnStridedParams *p, gsize i)
 }
 
 void
-omni_nn_ref_strided (const OmniNnStridedParams *p, const gfloat *in, gfloat *out)
+omni_nn_ref_strided (
+    const OmniNnStridedParams *p, const gfloat *in, gfloat *out)
 {
   gsize n = 1, i;
   guint d;
@@ -97,8 +98,8 @@ infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
 
   if (s->n_dims < 1 || s->n_dims > 4)
     return FALSE;
-  return omni_nn_set_shape (n_dims, dims, s->n_dims, s->dims[0], s->dims[1],
-      s->dims[2], s->dims[3]);
+  return omni_nn_set_shape (
+      n_dims, dims, s->n_dims, s->dims[0], s->dims[1], s->dims[2], s->dims[3]);
 }
 
 static void

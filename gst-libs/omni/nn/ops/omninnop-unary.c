@@ -15,38 +15,38 @@ static inline gfloat
 unary (OmniNnUnaryKind kind, gfloat x, gfloat a, gfloat b)
 {
   switch (kind) {
-    case OMNI_NN_UNARY_LEAKY_RELU:
-      return x >= 0.0f ? x : a * x;
-    case OMNI_NN_UNARY_HARD_SIGMOID:
-      return fmaxf (0.0f, fminf (1.0f, a * x + b));
-    case OMNI_NN_UNARY_HARD_SWISH:
-      return x * fmaxf (0.0f, fminf (1.0f, x * (1.0f / 6.0f) + 0.5f));
-    case OMNI_NN_UNARY_CLIP:
-      return fminf (fmaxf (x, a), b);
-    case OMNI_NN_UNARY_SQRT:
-      return sqrtf (x);
-    case OMNI_NN_UNARY_EXP:
-      return expf (x);
-    case OMNI_NN_UNARY_LOG:
-      return logf (x);
-    case OMNI_NN_UNARY_ABS:
-      return fabsf (x);
-    case OMNI_NN_UNARY_NEG:
-      return -x;
-    case OMNI_NN_UNARY_POW:
-      return a == 2.0f ? x * x : powf (x, a);
-    case OMNI_NN_UNARY_ELU:
-      return x >= 0.0f ? x : a * (expf (x) - 1.0f);
-    case OMNI_NN_UNARY_RECIPROCAL:
-      return 1.0f / x;
-    case OMNI_NN_UNARY_SOFTPLUS:
-      return logf (expf (x) + 1.0f);
-    case OMNI_NN_UNARY_FLOOR:
-      return floorf (x);
-    case OMNI_NN_UNARY_CEIL:
-      return ceilf (x);
-    default:
-      return x;
+  case OMNI_NN_UNARY_LEAKY_RELU:
+    return x >= 0.0f ? x : a * x;
+  case OMNI_NN_UNARY_HARD_SIGMOID:
+    return fmaxf (0.0f, fminf (1.0f, a * x + b));
+  case OMNI_NN_UNARY_HARD_SWISH:
+    return x * fmaxf (0.0f, fminf (1.0f, x * (1.0f / 6.0f) + 0.5f));
+  case OMNI_NN_UNARY_CLIP:
+    return fminf (fmaxf (x, a), b);
+  case OMNI_NN_UNARY_SQRT:
+    return sqrtf (x);
+  case OMNI_NN_UNARY_EXP:
+    return expf (x);
+  case OMNI_NN_UNARY_LOG:
+    return logf (x);
+  case OMNI_NN_UNARY_ABS:
+    return fabsf (x);
+  case OMNI_NN_UNARY_NEG:
+    return -x;
+  case OMNI_NN_UNARY_POW:
+    return a == 2.0f ? x * x : powf (x, a);
+  case OMNI_NN_UNARY_ELU:
+    return x >= 0.0f ? x : a * (expf (x) - 1.0f);
+  case OMNI_NN_UNARY_RECIPROCAL:
+    return 1.0f / x;
+  case OMNI_NN_UNARY_SOFTPLUS:
+    return logf (expf (x) + 1.0f);
+  case OMNI_NN_UNARY_FLOOR:
+    return floorf (x);
+  case OMNI_NN_UNARY_CEIL:
+    return ceilf (x);
+  default:
+    return x;
   }
 }
 
