@@ -2279,6 +2279,79 @@ op_pool (Loader *l, const Onnx__NodeProto *n)
   return put (l, n, 0, from_nhwc (l, y, win.oh, win.ow, c, one_d));
 }
 
+/* Resize (10+) and Upsample (9) of [1, C, H, W] in H and W, in the
+ * coordinate modes that tf.image.resize computes the same way (the IR's
+ * resize op, NHWC): linear with half_pixel (or pytorch_half_pixel),
+ * asymmetric or align_corners; nearest with asymmetric + floor or
+ * align_corners + round_prefer_ceil. Scales must give whole sizes. */
+static gboolean
+op_resize (Loader *l, const Onnx__NodeProto *n)
+{
+  Val *x = in_val (l, n, 0), *xt, *y;
+  gboolean up = !strcmp (n->op_type, "Upsample") || l->opset < 11;
+  Val *sc = in_val (l, n, up ? 1 : 2), *sz = up ? NULL : in_val (l, n, 3);
+  gchar b1[32], b2[32], b3[32];
+  const gchar *mode = attr_s (n, "mode", "nearest", b1, sizeof (b1));
+  const gchar *coord = attr_s (n, "coordinate_transformation_mode",
+      up ? "asymmetric" : "half_pixel", b2, sizeof (b2));
+  const gchar *nm
+      = attr_s (n, "nearest_mode", "round_prefer_floor", b3, sizeof (b3));
+  OmniNnOpParams p = { 0 };
+  OmniNnResizeParams *q = &p.resize;
+  guint h, w, c, oh, ow;
+  gboolean nearest = !strcmp (mode, "nearest");
+
+  if (!x || x->is_const || x->rank != 4 || x->dims[0] != 1)
+    return UNSUPPORTED (l, "an input that is not [1, C, H, W]");
+  if (sz && sz->n == 4 && sz->is_const) {
+    oh = (guint) sz->data[2];
+    ow = (guint) sz->data[3];
+    if (sz->data[0] != 1 || sz->data[1] != x->dims[1])
+      return UNSUPPORTED (l, "resizing N or C");
+  } else if (sc && sc->is_const && sc->n == 4) {
+    gdouble fh = x->dims[2] * sc->data[2], fw = x->dims[3] * sc->data[3];
+
+    if (sc->data[0] != 1 || sc->data[1] != 1)
+      return UNSUPPORTED (l, "resizing N or C");
+    if (fh != floor (fh) || fw != floor (fw))
+      return UNSUPPORTED (l, "scales that do not give whole sizes");
+    oh = (guint) fh;
+    ow = (guint) fw;
+  } else {
+    return UNSUPPORTED (l, "scales or sizes that are not constant");
+  }
+  if (!strcmp (coord, "pytorch_half_pixel") && oh > 1 && ow > 1)
+    coord = "half_pixel";
+  if (strcmp (mode, "nearest") && strcmp (mode, "linear"))
+    return UNSUPPORTED (l, "mode '%s'", mode);
+  if (nearest
+      && !((!strcmp (coord, "asymmetric") && !strcmp (nm, "floor"))
+           || (!strcmp (coord, "align_corners")
+               && !strcmp (nm, "round_prefer_ceil"))))
+    return UNSUPPORTED (l, "nearest with %s and %s", coord, nm);
+  if (!nearest && strcmp (coord, "half_pixel") && strcmp (coord, "asymmetric")
+      && strcmp (coord, "align_corners"))
+    return UNSUPPORTED (l, "linear with %s", coord);
+  if (!oh || !ow)
+    return UNSUPPORTED (l, "an empty tensor");
+  if (!(xt = to_nhwc (l, x, &h, &w, &c)))
+    return FALSE;
+  q->in_h = h;
+  q->in_w = w;
+  q->c = c;
+  q->out_h = oh;
+  q->out_w = ow;
+  q->nearest = nearest;
+  q->align_corners = !strcmp (coord, "align_corners");
+  q->half_pixel_centers = !strcmp (coord, "half_pixel");
+  y = emit (l, OMNI_NN_OP_RESIZE, &p, &xt->tensor, 1, OMNI_NN_NO_TENSOR,
+      OMNI_NN_NO_TENSOR, 0, NULL);
+  g_free (xt);
+  if (!y)
+    return FALSE;
+  return put (l, n, 0, from_nhwc (l, y, oh, ow, c, FALSE));
+}
+
 /* Reduction of the adjacent axes [first, last] of @x (keepdims shape in
  * @rank/@dims). */
 static Val *
@@ -2823,6 +2896,8 @@ static const struct {
   { "ReduceSum", op_reduce },
   { "ReduceSumSquare", op_reduce },
   { "LSTM", op_lstm },
+  { "Resize", op_resize },
+  { "Upsample", op_resize },
   { "If", op_if },
 };
 
