@@ -60,6 +60,14 @@ typedef struct {
    * IR tensor [H, W, C]: that tensor (else 0 = none; tensor 0 is the graph
    * input, never NHWC), so convolutions and activations chain in NHWC */
   guint nhwc;
+  /* an activation that reads, without padding, IR tensor @vsrc (of
+   * @vsrc_n elements): element c = vsrc[voff + sum of c[a] * vstride[a]];
+   * a strided copy of it composes into one copy of @vsrc */
+  gboolean is_view;
+  guint vsrc;
+  gsize vsrc_n;
+  gint64 voff;
+  gint64 vstride[MAX_RANK];
 } Val;
 
 typedef struct {
@@ -573,6 +581,71 @@ typedef struct {
   gint64 step;  /* input coordinate step */
 } ViewDim;
 
+/* Whether every coordinate the view reads lies inside @in. */
+static gboolean
+view_in_range (const Val *in, guint rank, const ViewDim *vd)
+{
+  guint i;
+
+  for (i = 0; i < rank; i++) {
+    gint64 first = vd[i].start,
+           last = vd[i].start + (vd[i].size - 1) * vd[i].step;
+    gint64 extent = vd[i].axis >= 0 ? in->dims[vd[i].axis] : 1;
+
+    if (MIN (first, last) < 0 || MAX (first, last) >= extent)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* A view of a view: one strided copy of the first view's source. */
+static Val *
+emit_composed (Loader *l, const Val *in, guint rank, const ViewDim *vd)
+{
+  OmniNnOpParams p = { 0 };
+  OmniNnStridedParams *s = &p.strided;
+  gint64 dims[MAX_RANK], off = in->voff, str[MAX_RANK];
+  guint i, k = 0;
+  Val *v;
+
+  for (i = 0; i < rank; i++) {
+    dims[i] = vd[i].size;
+    str[i] = vd[i].axis >= 0 ? in->vstride[vd[i].axis] * vd[i].step : 0;
+    if (vd[i].axis >= 0)
+      off += in->vstride[vd[i].axis] * vd[i].start;
+  }
+  for (i = 0; i < rank; i++) {
+    if (dims[i] == 1)
+      continue;
+    if (k == 4) {
+      fail (l, OMNI_NN_ERROR_UNSUPPORTED,
+          "a copy of more than 4 dimensions larger than 1");
+      return NULL;
+    }
+    s->dims[k] = s->extent[k] = (guint) dims[i];
+    s->step[k] = 1;
+    s->stride[k] = (gint) str[i];
+    k++;
+  }
+  if (k == 0) {
+    s->dims[0] = s->extent[0] = 1;
+    k = 1;
+  }
+  s->n_dims = k;
+  s->offset = (guint) off;
+  s->in_n = (guint) in->vsrc_n;
+  v = emit (l, OMNI_NN_OP_STRIDED, &p, &in->vsrc, 1, OMNI_NN_NO_TENSOR,
+      OMNI_NN_NO_TENSOR, rank, dims);
+  if (v) {
+    v->is_view = TRUE;
+    v->vsrc = in->vsrc;
+    v->vsrc_n = in->vsrc_n;
+    v->voff = off;
+    memcpy (v->vstride, str, rank * sizeof (gint64));
+  }
+  return v;
+}
+
 /* Emits a strided copy of activation @in into a new activation of rank
  * @rank; output dimensions of size 1 are folded into the offset so that up
  * to 4 others remain. */
@@ -584,7 +657,10 @@ emit_view (Loader *l, const Val *in, guint rank, const ViewDim *vd,
   OmniNnStridedParams *s = &p.strided;
   gint64 st[MAX_RANK], dims[MAX_RANK], offset = 0;
   guint i, k = 0;
+  Val *v;
 
+  if (in->is_view && view_in_range (in, rank, vd))
+    return emit_composed (l, in, rank, vd);
   strides_of (in->rank, in->dims, st);
   for (i = 0; i < rank; i++) {
     gint64 extent = vd[i].axis >= 0 ? in->dims[vd[i].axis] : 1;
@@ -616,8 +692,21 @@ emit_view (Loader *l, const Val *in, guint rank, const ViewDim *vd,
   s->in_n = (guint) in->n;
   s->mode = mode;
   s->value = value;
-  return emit (l, OMNI_NN_OP_STRIDED, &p, &in->tensor, 1, OMNI_NN_NO_TENSOR,
+  v = emit (l, OMNI_NN_OP_STRIDED, &p, &in->tensor, 1, OMNI_NN_NO_TENSOR,
       OMNI_NN_NO_TENSOR, rank, dims);
+  if (v && view_in_range (in, rank, vd)) {
+    v->is_view = TRUE;
+    v->vsrc = in->tensor;
+    v->vsrc_n = in->n;
+    v->voff = 0;
+    for (i = 0; i < rank; i++) {
+      gint64 stride = vd[i].axis >= 0 ? st[vd[i].axis] : 0;
+
+      v->voff += vd[i].start * stride;
+      v->vstride[i] = vd[i].step * stride;
+    }
+  }
+  return v;
 }
 
 static Val *
@@ -900,6 +989,7 @@ reshaped (Loader *l, const Val *in, guint rank, const gint64 *dims)
   *v = *in;
   v->rank = rank;
   v->nhwc = 0;
+  v->is_view = FALSE;
   memcpy (v->dims, dims, rank * sizeof (gint64));
   return v;
 }
@@ -2030,6 +2120,7 @@ from_nhwc (Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d)
   Val *v;
 
   tmp.rank = 3;
+  tmp.is_view = FALSE;
   tmp.n = (gsize) h * w * c;
   tmp.dims[0] = h;
   tmp.dims[1] = w;
@@ -2641,6 +2732,7 @@ op_reduce (Loader *l, const Onnx__NodeProto *n)
       if (!red[i])
         dims[rank++] = x->dims[i];
     acc->rank = rank;
+    acc->is_view = FALSE;
     memcpy (acc->dims, dims, rank * sizeof (gint64));
   }
   return put (l, n, 0, acc);
@@ -3100,6 +3192,9 @@ add_inputs (Loader *l, const Onnx__GraphProto *g, OmniNnOnnxModel *m)
       return FALSE;
     v->rank = in->n_dims;
     memcpy (v->dims, in->dims, in->n_dims * sizeof (gint64));
+    /* a contiguous view of the packed input */
+    v->voff = (gint64) in->offset;
+    strides_of (in->n_dims, in->dims, v->vstride);
     set_val (l, in->name, v);
   }
   return TRUE;
