@@ -31,6 +31,8 @@
 
 #include "omninnonnx.h"
 #include "omninnop.h"
+#include "omninnmodelinfo.h"
+#include "omninnverify.h"
 
 #include <math.h>
 #include <string.h>
@@ -57,8 +59,8 @@ typedef struct {
   gint dtype;
   guint tensor;
   /* an activation [1, C, H, W] (or [1, C, W]) that is a transpose of an
-   * IR tensor [H, W, C]: that tensor (else 0 = none; tensor 0 is the graph
-   * input, never NHWC), so convolutions and activations chain in NHWC */
+   * IR tensor [H, W, C]: that tensor's id + 1 (0: none), so convolutions
+   * and activations chain in NHWC */
   guint nhwc;
   /* an activation that reads, without padding, IR tensor @vsrc (of
    * @vsrc_n elements): element c = vsrc[voff + sum of c[a] * vstride[a]];
@@ -77,6 +79,7 @@ typedef struct {
   GHashTable *bindings; /* name -> value string */
   const OmniNnOnnxConstant *constants;
   guint n_constants;
+  guint image_w, image_h, image_c; /* the input is an NHWC frame */
   gint64 opset;
   const Onnx__NodeProto *node; /* being converted, for messages */
   guint anon;
@@ -1366,7 +1369,7 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
   if (x->nhwc) {
     /* on the NHWC twin (fused into its convolution by the optimiser); the
      * transpose back is dropped when nothing reads it */
-    const OmniNnTensor *t = omni_nn_graph_tensor (l->g, x->nhwc);
+    const OmniNnTensor *t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
     gint64 d[3] = { t->dims[0], t->dims[1], t->dims[2] };
 
     if (t->n_dims == 3 && d[2] == x->dims[1]) {
@@ -1375,7 +1378,7 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
       tw.rank = 3;
       memcpy (tw.dims, d, sizeof (d));
       tw.n = x->n;
-      tw.tensor = x->nhwc;
+      tw.tensor = x->nhwc - 1;
       v = emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1, OMNI_NN_NO_TENSOR,
           OMNI_NN_NO_TENSOR, 3, d);
       if (!v)
@@ -2100,7 +2103,7 @@ to_nhwc (Loader *l, const Val *x, guint *h, guint *w, guint *c)
     t->dims[2] = *c;
     t->n = x->n;
     t->dtype = DT_FLOAT;
-    t->tensor = x->nhwc;
+    t->tensor = x->nhwc - 1;
     return t;
   }
   vd[0] = (ViewDim){ *h, one_d ? -1 : 2, 0, 1 };
@@ -2133,7 +2136,7 @@ from_nhwc (Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d)
     vd[2] = vd[3];
   v = emit_view (l, &tmp, one_d ? 3 : 4, vd, OMNI_NN_PAD_CONSTANT, 0.0f);
   if (v)
-    v->nhwc = y->tensor;
+    v->nhwc = y->tensor + 1;
   g_free (y);
   return v;
 }
@@ -3143,6 +3146,49 @@ bind_constant (Loader *l, const gchar *name)
   return FALSE;
 }
 
+/* An image model: its one run-time input [1, C, H, W] is a transpose of
+ * the IR's input [H, W, C], the frame the backends pre-process. */
+static gboolean
+add_image_input (Loader *l, OmniNnOnnxModel *m)
+{
+  OmniNnOnnxInput *in;
+  Val frame = { 0 }, *v;
+  ViewDim vd[4];
+  guint dims[3] = { l->image_h, l->image_w, l->image_c };
+
+  if (m->inputs->len != 1)
+    return UNSUPPORTED (
+        l, "an image model with %u run-time inputs", m->inputs->len);
+  in = &g_array_index (m->inputs, OmniNnOnnxInput, 0);
+  in->n_dims = 4;
+  in->dims[0] = 1;
+  in->dims[1] = l->image_c;
+  in->dims[2] = l->image_h;
+  in->dims[3] = l->image_w;
+  in->n = (gsize) l->image_c * l->image_h * l->image_w;
+  m->n_input_values = in->n;
+  l->g->input = omni_nn_graph_add_tensor (l->g, "input", 3, dims, NULL);
+  l->g->input_h = l->image_h;
+  l->g->input_w = l->image_w;
+  l->g->input_c = l->image_c;
+  frame.rank = 3;
+  frame.dims[0] = l->image_h;
+  frame.dims[1] = l->image_w;
+  frame.dims[2] = l->image_c;
+  frame.n = in->n;
+  frame.tensor = l->g->input;
+  vd[0] = (ViewDim){ 1, -1, 0, 0 };
+  vd[1] = (ViewDim){ l->image_c, 2, 0, 1 };
+  vd[2] = (ViewDim){ l->image_h, 0, 0, 1 };
+  vd[3] = (ViewDim){ l->image_w, 1, 0, 1 };
+  if (!(v = emit_view (l, &frame, 4, vd, OMNI_NN_PAD_CONSTANT, 0)))
+    return FALSE;
+  /* convolutions read the frame as it is, NHWC */
+  v->nhwc = l->g->input + 1;
+  set_val (l, in->name, v);
+  return TRUE;
+}
+
 /* Run-time inputs: packed one after the other in the IR's input tensor. */
 static gboolean
 add_inputs (Loader *l, const Onnx__GraphProto *g, OmniNnOnnxModel *m)
@@ -3173,6 +3219,8 @@ add_inputs (Loader *l, const Onnx__GraphProto *g, OmniNnOnnxModel *m)
     total += in.n;
     g_array_append_val (m->inputs, in);
   }
+  if (l->image_c)
+    return add_image_input (l, m);
   dims[2] = (guint) MAX (total, 1);
   l->g->input = omni_nn_graph_add_tensor (l->g, "input", 3, dims, NULL);
   l->g->input_h = l->g->input_w = 1;
@@ -3238,6 +3286,97 @@ add_outputs (Loader *l, const Onnx__GraphProto *g, OmniNnOnnxModel *m)
 }
 
 /* ---- the model ------------------------------------------------------------ */
+
+gchar *
+omni_nn_onnx_resolve (const gchar *model, GError **error)
+{
+  const gchar *env = g_getenv ("OMNI_MODEL_PATH");
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  gchar *found = NULL;
+  guint i;
+
+  if (g_str_has_suffix (model, ".onnx")
+      && g_file_test (model, G_FILE_TEST_IS_REGULAR))
+    found = g_strdup (model);
+  else if (g_file_test (model, G_FILE_TEST_IS_DIR))
+    found = g_build_filename (model, "model.onnx", NULL);
+  if (!found) {
+    if (env && *env) {
+      gchar **parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (i = 0; parts[i]; i++)
+        g_ptr_array_add (dirs, g_strdup (parts[i]));
+      g_free (parts);
+    }
+    g_ptr_array_add (dirs, g_strdup (OMNI_BUILD_MODELDIR));
+    g_ptr_array_add (dirs, g_build_filename (OMNI_DATADIR, "models", NULL));
+    for (i = 0; i < dirs->len && !found; i++) {
+      gchar *p = g_build_filename (dirs->pdata[i], model, "model.onnx", NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+        found = p;
+      else
+        g_free (p);
+    }
+  }
+  g_ptr_array_unref (dirs);
+  if (!found || !g_file_test (found, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND,
+        "model '%s' not found (a name in $OMNI_MODEL_PATH, a directory with "
+        "model.onnx, or a .onnx file; tools/omni-fetch-models installs "
+        "silero-vad)",
+        model);
+    g_free (found);
+    return NULL;
+  }
+  return found;
+}
+
+gboolean
+omni_nn_onnx_verify (const gchar *path, gboolean allow_unverified,
+    gboolean *verified, gchar **reason, GError **error)
+{
+  gchar *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  gchar *sums_path = g_build_filename (dir, "SHA256SUMS", NULL);
+  gchar *sums = NULL, *bytes = NULL, *sum = NULL, **lines = NULL;
+  gsize len = 0;
+  gboolean ok = FALSE;
+  guint i;
+
+  if (g_file_get_contents (sums_path, &sums, NULL, NULL)
+      && g_file_get_contents (path, &bytes, &len, NULL)) {
+    sum = g_compute_checksum_for_data (
+        G_CHECKSUM_SHA256, (guchar *) bytes, len);
+    lines = g_strsplit (sums, "\n", -1);
+    for (i = 0; lines[i] && !ok; i++) {
+      gchar *name = strchr (lines[i], ' ');
+
+      while (name && (*name == ' ' || *name == '*'))
+        name++;
+      ok = name && g_str_has_prefix (lines[i], sum)
+           && (!strcmp (name, base)
+               || (g_str_has_prefix (name, "./") && !strcmp (name + 2, base)));
+    }
+  }
+  if (verified)
+    *verified = ok;
+  if (!ok && reason)
+    *reason
+        = g_strdup_printf ("%s does not match a sha256 in %s", path, sums_path);
+  if (!ok && !allow_unverified)
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNVERIFIED,
+        "%s does not match a sha256 in %s (run tools/omni-fetch-models, or "
+        "set OMNI_ALLOW_UNVERIFIED_MODELS=1 for a model of your own)",
+        path, sums_path);
+  g_strfreev (lines);
+  g_free (sum);
+  g_free (bytes);
+  g_free (sums);
+  g_free (sums_path);
+  g_free (dir);
+  g_free (base);
+  return ok || allow_unverified;
+}
 
 static void
 clear_input (gpointer p)
@@ -3403,9 +3542,10 @@ omni_nn_onnx_model_input_names (const gchar *path, GError **error)
   return (gchar **) g_ptr_array_free (names, FALSE);
 }
 
-OmniNnOnnxModel *
-omni_nn_onnx_load_full (const gchar *path, const gchar *const *bindings,
-    const OmniNnOnnxConstant *constants, guint n_constants, GError **error)
+static OmniNnOnnxModel *
+load (const gchar *path, const gchar *const *bindings,
+    const OmniNnOnnxConstant *constants, guint n_constants, const guint *image,
+    GError **error)
 {
   Loader l = { 0 };
   OmniNnOnnxModel *m = NULL;
@@ -3416,6 +3556,11 @@ omni_nn_onnx_load_full (const gchar *path, const gchar *const *bindings,
   l.error = error;
   l.constants = constants;
   l.n_constants = n_constants;
+  if (image) {
+    l.image_w = image[0];
+    l.image_h = image[1];
+    l.image_c = image[2];
+  }
   l.g = omni_nn_graph_new ();
   l.vals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   l.owned = g_ptr_array_new_with_free_func (g_free);
@@ -3464,4 +3609,153 @@ omni_nn_onnx_load_full (const gchar *path, const gchar *const *bindings,
   g_hash_table_unref (l.bindings);
   onnx__model_proto__free_unpacked (mp, NULL);
   return m;
+}
+
+OmniNnOnnxModel *
+omni_nn_onnx_load_full (const gchar *path, const gchar *const *bindings,
+    const OmniNnOnnxConstant *constants, guint n_constants, GError **error)
+{
+  return load (path, bindings, constants, n_constants, NULL, error);
+}
+
+OmniNnOnnxModel *
+omni_nn_onnx_load_image (const gchar *path, const gchar *const *bindings,
+    guint width, guint height, guint channels, GError **error)
+{
+  const guint image[3] = { width, height, channels };
+
+  return load (path, bindings, NULL, 0, image, error);
+}
+
+/* The image input's size from the model when no sidecar gives it. */
+static gboolean
+image_size (const gchar *path, guint *w, guint *h, guint *c, GError **error)
+{
+  Onnx__ModelProto *mp = read_model (path, error);
+  const Onnx__TensorShapeProto *s = NULL;
+  gsize i;
+
+  if (!mp)
+    return FALSE;
+  for (i = 0; i < mp->graph->n_input && !s; i++) {
+    const Onnx__TypeProto *t = mp->graph->input[i]->type;
+    gsize j;
+
+    for (j = 0; j < mp->graph->n_initializer; j++)
+      if (!g_strcmp0 (
+              mp->graph->initializer[j]->name, mp->graph->input[i]->name))
+        break;
+    if (j == mp->graph->n_initializer && t
+        && t->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+      s = t->tensor_type->shape;
+  }
+  if (s && s->n_dim == 4) {
+    *c = (guint) s->dim[1]->dim_value;
+    *h = (guint) s->dim[2]->dim_value;
+    *w = (guint) s->dim[3]->dim_value;
+  }
+  onnx__model_proto__free_unpacked (mp, NULL);
+  if (!s || s->n_dim != 4 || !*w || !*h || (*c != 1 && *c != 3)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "%s: no [1, C, H, W] image input of fixed size (give its size in "
+        "model-info.json)",
+        path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The sidecar's normalisation, labels and output meanings to the model. */
+static void
+apply_image_info (OmniNnModel *model, const OmniNnModelInfo *info)
+{
+  OmniNnGraph *g = model->graph;
+  guint i;
+  gint k;
+
+  g->input_scale = info->scale;
+  g->input_offset = info->offset;
+  g->align_corners = info->align_corners;
+  if (info->labels) {
+    model->labels = g_strdupv (info->labels);
+    model->n_labels = info->n_labels;
+  }
+  /* an output whose meaning is "probabilities" or "embedding" is named so,
+   * as the elements look for those names */
+  for (i = 0; i < info->n_outputs; i++) {
+    const gchar *meaning = info->outputs[i].meaning;
+
+    if (!meaning
+        || (strcmp (meaning, "probabilities") && strcmp (meaning, "embedding")))
+      continue;
+    k = omni_nn_graph_find_output (g, info->outputs[i].name);
+    if (k >= 0) {
+      g_free (omni_nn_graph_output (g, k)->name);
+      omni_nn_graph_output (g, k)->name = g_strdup (meaning);
+    }
+  }
+}
+
+OmniNnModel *
+omni_nn_onnx_model_load (
+    const gchar *model, OmniNnLoadFlags flags, GError **error)
+{
+  gchar *path = omni_nn_onnx_resolve (model, error), *reason = NULL;
+  OmniNnModelInfo *info = NULL;
+  OmniNnOnnxModel *m = NULL;
+  OmniNnModel *out = NULL;
+  gboolean verified = FALSE;
+  guint w = 0, h = 0, c = 3;
+
+  if (!path
+      || !omni_nn_onnx_verify (path,
+          (flags & OMNI_NN_LOAD_ALLOW_UNVERIFIED)
+              || omni_nn_allow_unverified_from_env (),
+          &verified, &reason, error))
+    goto done;
+  info = omni_nn_model_info_find (path, error);
+  if (error && *error)
+    goto done;
+  if (info) {
+    w = info->width;
+    h = info->height;
+    c = info->channels;
+  } else if (!image_size (path, &w, &h, &c, error)) {
+    goto done;
+  }
+  if (!(m = omni_nn_onnx_load_image (path, NULL, w, h, c, error)))
+    goto done;
+  out = g_new0 (OmniNnModel, 1);
+  out->path = g_strdup (path);
+  {
+    gchar *dir = g_path_get_dirname (path);
+
+    out->id = g_path_get_basename (dir);
+    g_free (dir);
+  }
+  out->graph = g_steal_pointer (&m->graph);
+  out->verified = verified;
+  out->unverified_reason = g_steal_pointer (&reason);
+  if (info)
+    apply_image_info (out, info);
+done:
+  omni_nn_onnx_model_free (m);
+  omni_nn_model_info_free (info);
+  g_free (reason);
+  g_free (path);
+  return out;
+}
+
+gboolean
+omni_nn_onnx_is_model (const gchar *model)
+{
+  gchar *path;
+
+  if (!model)
+    return FALSE;
+  if (g_str_has_suffix (model, ".onnx"))
+    return TRUE;
+  path = omni_nn_onnx_resolve (model, NULL);
+  g_free (path);
+  return path != NULL;
 }

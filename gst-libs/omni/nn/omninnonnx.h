@@ -6,6 +6,7 @@
 
 #include <omni/omni-prelude.h>
 #include <omni/nn/omninngraph.h>
+#include <omni/nn/omninnmodel.h>
 
 G_BEGIN_DECLS
 
@@ -164,6 +165,78 @@ OMNI_API gchar **omni_nn_onnx_model_input_names (
 OMNI_API gboolean omni_nn_onnx_op_supported (const gchar *op);
 
 OMNI_API void omni_nn_onnx_model_free (OmniNnOnnxModel *model);
+
+/**
+ * omni_nn_onnx_load_image:
+ * @path: a model.onnx whose one run-time input is an image [1, C, H, W]
+ * @bindings: (nullable) (array zero-terminated=1): as omni_nn_onnx_load()
+ * @width: W
+ * @height: H
+ * @channels: C (3: RGB)
+ * @error: return location for an #OmniNnError
+ *
+ * Loads an image model so that the IR's input is the frame [H, W, C] that
+ * the backends pre-process (omni_nn_ref_preprocess()); the model reads it
+ * through a transpose to NCHW, and its first convolution reads it as is.
+ *
+ * Returns: (transfer full): the model, or %NULL with an #OmniNnError
+ */
+OMNI_API OmniNnOnnxModel *omni_nn_onnx_load_image (const gchar *path,
+    const gchar *const *bindings, guint width, guint height, guint channels,
+    GError **error);
+
+/**
+ * omni_nn_onnx_model_load:
+ * @model: as for omni_nn_onnx_resolve()
+ * @flags: #OmniNnLoadFlags
+ * @error: return location for an #OmniNnError
+ *
+ * An ONNX image model as an #OmniNnModel, the way #OmniNnSession and the
+ * elements take models: model.onnx checked against its directory's
+ * SHA256SUMS, the sidecar model-info.json beside it (docs/model-info.md:
+ * input size, normalisation, labels; an output whose meaning is
+ * "probabilities" or "embedding" takes that name), else the input size of
+ * the model itself.
+ *
+ * Returns: (transfer full): the model, or %NULL with an #OmniNnError
+ */
+OMNI_API OmniNnModel *omni_nn_onnx_model_load (
+    const gchar *model, OmniNnLoadFlags flags, GError **error);
+
+/**
+ * omni_nn_onnx_is_model:
+ * @model: a model name, directory or path
+ *
+ * Returns: whether @model names an ONNX model (a .onnx file, or a
+ *   directory or name with a model.onnx)
+ */
+OMNI_API gboolean omni_nn_onnx_is_model (const gchar *model);
+
+/**
+ * omni_nn_onnx_resolve:
+ * @model: a model name (NAME/model.onnx in $OMNI_MODEL_PATH, the build's
+ *   model directory, then the installed one), a directory holding
+ *   model.onnx, or a .onnx file
+ * @error: return location for %OMNI_NN_ERROR_NOT_FOUND
+ *
+ * Returns: (transfer full) (nullable): the model.onnx path
+ */
+OMNI_API gchar *omni_nn_onnx_resolve (const gchar *model, GError **error);
+
+/**
+ * omni_nn_onnx_verify:
+ * @path: a model.onnx
+ * @allow_unverified: accept a file that does not verify
+ * @verified: (out) (optional): whether it matched its directory's
+ *   SHA256SUMS
+ * @reason: (out) (optional) (transfer full): why not
+ * @error: return location for %OMNI_NN_ERROR_UNVERIFIED
+ *
+ * Returns: %TRUE when verified or allowed
+ */
+OMNI_API gboolean omni_nn_onnx_verify (const gchar *path,
+    gboolean allow_unverified, gboolean *verified, gchar **reason,
+    GError **error);
 
 /**
  * omni_nn_onnx_model_find_input:

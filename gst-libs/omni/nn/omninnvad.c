@@ -40,93 +40,6 @@ struct _OmniNnVad {
   gfloat *history; /* the last @context samples */
 };
 
-/* model name, directory or model.onnx -> model.onnx */
-static gchar *
-resolve (const gchar *model, GError **error)
-{
-  const gchar *env = g_getenv ("OMNI_MODEL_PATH");
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-  gchar *found = NULL;
-  guint i;
-
-  if (g_str_has_suffix (model, ".onnx")
-      && g_file_test (model, G_FILE_TEST_IS_REGULAR))
-    found = g_strdup (model);
-  else if (g_file_test (model, G_FILE_TEST_IS_DIR))
-    found = g_build_filename (model, "model.onnx", NULL);
-  if (!found) {
-    if (env && *env) {
-      gchar **parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
-
-      for (i = 0; parts[i]; i++)
-        g_ptr_array_add (dirs, g_strdup (parts[i]));
-      g_free (parts);
-    }
-    g_ptr_array_add (dirs, g_strdup (OMNI_BUILD_MODELDIR));
-    g_ptr_array_add (dirs, g_build_filename (OMNI_DATADIR, "models", NULL));
-    for (i = 0; i < dirs->len && !found; i++) {
-      gchar *p = g_build_filename (dirs->pdata[i], model, "model.onnx", NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-        found = p;
-      else
-        g_free (p);
-    }
-  }
-  g_ptr_array_unref (dirs);
-  if (!found || !g_file_test (found, G_FILE_TEST_IS_REGULAR)) {
-    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_NOT_FOUND,
-        "model '%s' not found (a name in $OMNI_MODEL_PATH, a directory with "
-        "model.onnx, or a .onnx file; tools/omni-fetch-models installs "
-        "silero-vad)",
-        model);
-    g_free (found);
-    return NULL;
-  }
-  return found;
-}
-
-/* model.onnx against its directory's SHA256SUMS (fail closed). */
-static gboolean
-verify (const gchar *path, GError **error)
-{
-  gchar *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
-  gchar *sums_path = g_build_filename (dir, "SHA256SUMS", NULL);
-  gchar *sums = NULL, *bytes = NULL, *sum = NULL, **lines = NULL;
-  gsize len = 0;
-  gboolean ok = FALSE;
-  guint i;
-
-  if (g_file_get_contents (sums_path, &sums, NULL, NULL)
-      && g_file_get_contents (path, &bytes, &len, NULL)) {
-    sum = g_compute_checksum_for_data (
-        G_CHECKSUM_SHA256, (guchar *) bytes, len);
-    lines = g_strsplit (sums, "\n", -1);
-    for (i = 0; lines[i] && !ok; i++) {
-      gchar *name = strchr (lines[i], ' ');
-
-      while (name && (*name == ' ' || *name == '*'))
-        name++;
-      ok = name && g_str_has_prefix (lines[i], sum)
-           && (!strcmp (name, base)
-               || (g_str_has_prefix (name, "./") && !strcmp (name + 2, base)));
-    }
-  }
-  if (!ok && !omni_nn_allow_unverified_from_env ())
-    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNVERIFIED,
-        "%s does not match a sha256 in %s (run tools/omni-fetch-models, or "
-        "set OMNI_ALLOW_UNVERIFIED_MODELS=1 for a model of your own)",
-        path, sums_path);
-  g_strfreev (lines);
-  g_free (sum);
-  g_free (bytes);
-  g_free (sums);
-  g_free (sums_path);
-  g_free (dir);
-  g_free (base);
-  return ok || omni_nn_allow_unverified_from_env ();
-}
-
 static guint
 member_uint (JsonObject *o, const gchar *name, guint def)
 {
@@ -265,8 +178,9 @@ omni_nn_vad_new (const gchar *model, const gchar *backend, GError **error)
   JsonObject *robj = NULL, *audio = NULL;
   GError *err = NULL;
 
-  if (!(v->path = resolve (model ? model : "silero-vad", error))
-      || !verify (v->path, error))
+  if (!(v->path = omni_nn_onnx_resolve (model ? model : "silero-vad", error))
+      || !omni_nn_onnx_verify (
+          v->path, omni_nn_allow_unverified_from_env (), NULL, NULL, error))
     goto fail;
   dir = g_path_get_dirname (v->path);
   info = g_build_filename (dir, "model-info.json", NULL);

@@ -1,0 +1,207 @@
+/* gst-omni: "bring your own ONNX model" (docs/onnx.md), end to end
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A small image classifier is built in the test with ONNX's own Python
+ * helpers (Debian's python3-onnx, gst-tests/data/make-onnx-classifier.py)
+ * with its sidecar and SHA256SUMS, then run the way every element runs a
+ * model, through OmniNnSession, on a real photograph (mate-backgrounds)
+ * given as a video frame: the scores equal onnxruntime-node's on the same
+ * pre-processed tensor within 1e-4 relative, on the CPU backend and on
+ * Vulkan; the sidecar's labels and output meaning are applied.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/video/video.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <omni/nn/omninnonnx.h>
+#include <omni/nn/omninnsession.h>
+#include <math.h>
+#include <string.h>
+
+#define W 48
+#define H 32
+#define PHOTO "/usr/share/backgrounds/mate/nature/Storm.jpg"
+
+static gchar *
+source_path (const gchar *rel)
+{
+  const gchar *root = g_getenv ("OMNI_SOURCE_ROOT");
+
+  return g_build_filename (root ? root : "..", rel, NULL);
+}
+
+static void
+spawn (const gchar *const *argv, gchar **out)
+{
+  gchar *err = NULL;
+  gint status = -1;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
+      G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", argv[0],
+      err);
+  g_free (err);
+}
+
+/* The model directory and the photo as a W x H RGB frame. */
+static gchar *
+prepare (guint8 **frame)
+{
+  gchar *dir = g_dir_make_tmp ("onnxbyom-XXXXXX", NULL);
+  gchar *script = source_path ("gst-tests/data/make-onnx-classifier.py");
+  gchar *rgb = g_build_filename (dir, "frame.rgb", NULL);
+  gchar *loc = g_strdup_printf ("location=%s", rgb);
+  gchar *caps = g_strdup_printf ("video/x-raw,format=RGB,width=%d,height=%d", W, H);
+  const gchar *mk[] = { "/usr/bin/python3", script, dir, NULL };
+  const gchar *dec[] = { "gst-launch-1.0", "-q", "filesrc",
+    "location=" PHOTO, "!", "decodebin", "!", "videoconvert", "!",
+    "videoscale", "!", caps, "!", "filesink", loc, NULL };
+  gsize len = 0;
+
+  spawn (mk, NULL);
+  spawn (dec, NULL);
+  fail_unless (g_file_get_contents (rgb, (gchar **) frame, &len, NULL));
+  fail_unless_equals_int (len, W * H * 3);
+  g_unlink (rgb);
+  g_free (rgb);
+  g_free (loc);
+  g_free (caps);
+  g_free (script);
+  return dir;
+}
+
+/* onnxruntime-node's scores for the frame as the model's NCHW input. */
+static void
+reference (const gchar *dir, const guint8 *frame, gfloat want[4])
+{
+  gchar *model = g_build_filename (dir, "model.onnx", NULL);
+  gchar *f32 = g_build_filename (dir, "input.f32", NULL);
+  gchar *script = source_path ("gst-tests/data/onnx-reference.js");
+  const gchar *argv[] = { "node", script, model, "image", f32, "1,3,32,48", NULL };
+  gfloat *x = g_new (gfloat, 3 * W * H);
+  gchar *out = NULL;
+  JsonParser *p = json_parser_new ();
+  JsonArray *a;
+  guint c, i;
+
+  for (c = 0; c < 3; c++)
+    for (i = 0; i < W * H; i++)
+      x[c * W * H + i] = frame[i * 3 + c] * (1.0f / 255.0f);
+  fail_unless (g_file_set_contents (f32, (gchar *) x, 3 * W * H * 4, NULL));
+  spawn (argv, &out);
+  fail_unless (json_parser_load_from_data (p, out, -1, NULL));
+  a = json_object_get_array_member (
+      json_object_get_object_member (
+          json_node_get_object (json_parser_get_root (p)), "scores"),
+      "values");
+  fail_unless_equals_int (json_array_get_length (a), 4);
+  for (i = 0; i < 4; i++)
+    want[i] = (gfloat) json_array_get_double_element (a, i);
+  g_unlink (f32);
+  g_object_unref (p);
+  g_free (out);
+  g_free (x);
+  g_free (script);
+  g_free (f32);
+  g_free (model);
+}
+
+static void
+byom (OmniNnBackendChoice choice)
+{
+  guint8 *frame = NULL;
+  gchar *dir = prepare (&frame);
+  GError *err = NULL;
+  OmniNnSession *s = omni_nn_session_new (dir, choice, NULL, &err);
+  const OmniNnModel *m;
+  OmniNnPreprocessParams fp;
+  OmniNnInput in = { 0 };
+  GstVideoInfo vi;
+  gfloat want[4];
+  const gfloat *got;
+  gsize n = 0;
+  gint k;
+  guint i;
+
+  fail_unless (s != NULL, "%s", err ? err->message : "?");
+  m = omni_nn_session_get_model (s);
+  fail_unless (m->verified);
+  fail_unless_equals_int (m->n_labels, 4);
+  fail_unless_equals_string (m->labels[0], "red");
+  k = omni_nn_session_find_output (s, "probabilities");
+  fail_unless (k >= 0);
+  gst_video_info_set_format (&vi, GST_VIDEO_FORMAT_RGB, W, H);
+  fail_unless (omni_nn_preprocess_params_from_video_info (&fp, &vi, W, H,
+      m->graph->align_corners, m->graph->input_scale, m->graph->input_offset));
+  in.frame_params = &fp;
+  in.frame = frame;
+  in.frame_size = W * H * 3;
+  fail_unless (omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "?");
+  got = omni_nn_session_get_output (s, (guint) k, &n);
+  fail_unless_equals_int (n, 4);
+  reference (dir, frame, want);
+  for (i = 0; i < 4; i++) {
+    gdouble rel = fabs (got[i] - want[i]) / MAX (fabs (want[i]), 1e-2);
+
+    fail_unless (rel <= 1e-4, "score %u: %.7f, onnxruntime %.7f", i, got[i],
+        want[i]);
+  }
+  g_print ("%s: %s scores %.5f %.5f %.5f %.5f (onnxruntime %.5f %.5f %.5f "
+      "%.5f)\n",
+      omni_nn_session_get_backend (s)->name, PHOTO, got[0], got[1], got[2],
+      got[3], want[0], want[1], want[2], want[3]);
+  omni_nn_session_free (s);
+  {
+    gchar *f;
+
+    f = g_build_filename (dir, "model.onnx", NULL);
+    g_unlink (f);
+    g_free (f);
+    f = g_build_filename (dir, "model-info.json", NULL);
+    g_unlink (f);
+    g_free (f);
+    f = g_build_filename (dir, "SHA256SUMS", NULL);
+    g_unlink (f);
+    g_free (f);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (frame);
+}
+
+GST_START_TEST (test_byom_cpu)
+{
+  byom (OMNI_NN_BACKEND_CPU);
+}
+
+GST_END_TEST;
+
+#if HAVE_VULKAN
+GST_START_TEST (test_byom_vulkan)
+{
+  byom (OMNI_NN_BACKEND_VULKAN);
+}
+
+GST_END_TEST;
+#endif
+
+static Suite *
+onnxbyom_suite (void)
+{
+  Suite *s = suite_create ("onnxbyom");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 300);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_byom_cpu);
+#if HAVE_VULKAN
+  tcase_add_test (tc, test_byom_vulkan);
+#endif
+  return s;
+}
+
+GST_CHECK_MAIN (onnxbyom);
