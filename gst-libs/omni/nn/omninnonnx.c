@@ -2743,26 +2743,27 @@ op_reduce (Loader *l, const Onnx__NodeProto *n)
 
 /* ---- ops: LSTM ------------------------------------------------------------ */
 
-/* Direction @d's slice [1, 1, H] of an initial state [dirs, 1, H]; zeros
- * when absent. */
+/* Direction @d's, batch @b's slice [1, 1, H] of an initial state
+ * [dirs, batch, H]; zeros when absent. */
 static Val *
-lstm_state (Loader *l, const Val *s, guint d, guint hidden)
+lstm_state (Loader *l, const Val *s, guint d, guint b, guint hidden)
 {
-  gint64 dims[3] = { 1, 1, hidden }, st = d, e = d + 1, ax = 0;
+  gint64 dims[3] = { 1, 1, hidden }, st[2] = { d, b }, e[2] = { d + 1, b + 1 };
+  gint64 ax[2] = { 0, 1 };
 
   if (!s) {
     Val *z = val_const (l, 3, dims, g_new0 (gdouble, hidden), DT_FLOAT);
 
     return z;
   }
-  return slice (l, s, &st, &e, &ax, NULL, 1);
+  return slice (l, s, st, e, ax, NULL, 2);
 }
 
 /* One direction: the IR node, and its outputs as views of the packed
  * [seq + 2, H] result. */
 static gboolean
 lstm_direction (Loader *l, const Onnx__NodeProto *n, Val *x, guint d,
-    gboolean reverse, guint hidden, Val **y, Val **yh, Val **yc)
+    guint batch, gboolean reverse, guint hidden, Val **y, Val **yh, Val **yc)
 {
   Val *w = in_val (l, n, 1), *r = in_val (l, n, 2), *b = in_val (l, n, 3);
   Val *h0, *c0, *st, *mst = NULL, packed = { 0 }, *out;
@@ -2773,8 +2774,8 @@ lstm_direction (Loader *l, const Onnx__NodeProto *n, Val *x, guint d,
   guint ins[2], wt, bt = OMNI_NN_NO_TENSOR;
   ViewDim vd[4];
 
-  h0 = lstm_state (l, in_val (l, n, 5), d, H);
-  c0 = lstm_state (l, in_val (l, n, 6), d, H);
+  h0 = lstm_state (l, in_val (l, n, 5), d, batch, H);
+  c0 = lstm_state (l, in_val (l, n, 6), d, batch, H);
   st = h0 && c0 ? concat2 (l, h0, c0, 2) : NULL;
   g_free (h0);
   g_free (c0);
@@ -2824,27 +2825,85 @@ lstm_direction (Loader *l, const Onnx__NodeProto *n, Val *x, guint d,
   return *y && *yh && *yc;
 }
 
+/* The activations attribute, if any, is the default (per direction:
+ * Sigmoid, Tanh, Tanh). */
+static gboolean
+lstm_default_activations (const Onnx__NodeProto *n)
+{
+  static const gchar *const def[3] = { "Sigmoid", "Tanh", "Tanh" };
+  const Onnx__AttributeProto *a = attr (n, "activations");
+  gsize i;
+
+  if (!a)
+    return TRUE;
+  for (i = 0; i < a->n_strings; i++)
+    if (a->strings[i].len != strlen (def[i % 3])
+        || memcmp (a->strings[i].data, def[i % 3], a->strings[i].len))
+      return FALSE;
+  return TRUE;
+}
+
+/* Y [seq, dirs, 1, H], Y_h and Y_c [dirs, 1, H] of batch element @bi (one
+ * IR LSTM node per direction). */
+static gboolean
+lstm_batch (Loader *l, const Onnx__NodeProto *n, Val *x, guint bi, guint dirs,
+    gboolean reverse, guint H, Val **o)
+{
+  Val *y[2] = { NULL }, *yh[2] = { NULL }, *yc[2] = { NULL }, *xb;
+  gint64 st = bi, e = bi + 1, ax = 1;
+  gboolean ok = TRUE;
+  guint d;
+
+  xb = x->dims[1] == 1 ? alias (x) : slice (l, x, &st, &e, &ax, NULL, 1);
+  if (!xb)
+    return FALSE;
+  for (d = 0; d < dirs && ok; d++)
+    ok = lstm_direction (
+        l, n, xb, d, bi, d == 1 || reverse, H, &y[d], &yh[d], &yc[d]);
+  g_free (xb);
+  if (ok && dirs == 2) {
+    o[0] = concat2 (l, y[0], y[1], 1);
+    o[1] = concat2 (l, yh[0], yh[1], 0);
+    o[2] = concat2 (l, yc[0], yc[1], 0);
+    ok = o[0] && o[1] && o[2];
+  } else {
+    o[0] = y[0];
+    o[1] = yh[0];
+    o[2] = yc[0];
+    y[0] = yh[0] = yc[0] = NULL;
+  }
+  for (d = 0; d < 2; d++) {
+    g_free (y[d]);
+    g_free (yh[d]);
+    g_free (yc[d]);
+  }
+  return ok;
+}
+
 static gboolean
 op_lstm (Loader *l, const Onnx__NodeProto *n)
 {
   Val *x = in_val (l, n, 0), *w = in_val (l, n, 1), *r = in_val (l, n, 2);
   Val *b = in_val (l, n, 3), *sl = in_val (l, n, 4), *mx = NULL;
-  Val *y[2] = { NULL }, *yh[2] = { NULL }, *yc[2] = { NULL }, *o[3];
+  Val *acc[3] = { NULL }, *o[3] = { NULL };
   gchar buf[32];
   const gchar *dir = attr_s (n, "direction", "forward", buf, sizeof (buf));
-  guint H = (guint) attr_i (n, "hidden_size", 0), dirs, d, i;
+  guint H = (guint) attr_i (n, "hidden_size", 0), dirs, bi, i;
   gboolean ok = TRUE;
 
   if (!x || !w || !r || !w->is_const || !r->is_const || (b && !b->is_const))
     return UNSUPPORTED (l, "weights that are not constant");
   if (attr (n, "clip") || attr_i (n, "input_forget", 0) || in_val (l, n, 7)
-      || attr (n, "activations") || attr_i (n, "layout", 0))
-    return UNSUPPORTED (l, "clip, input_forget, peepholes, activations or "
-                           "layout 1");
-  if (x->rank != 3 || x->dims[1] != 1)
-    return UNSUPPORTED (l, "an input that is not [seq, 1, in] (batch 1)");
-  if (sl && (!sl->is_const || sl->n != 1 || sl->data[0] != x->dims[0]))
-    return UNSUPPORTED (l, "sequence lengths other than the input's");
+      || !lstm_default_activations (n) || attr_i (n, "layout", 0))
+    return UNSUPPORTED (l, "clip, input_forget, peepholes, activations other "
+                           "than the defaults, or layout 1");
+  if (x->rank != 3)
+    return UNSUPPORTED (l, "an input that is not [seq, batch, in]");
+  if (sl) {
+    for (i = 0; i < sl->n; i++)
+      if (!sl->is_const || sl->data[i] != x->dims[0])
+        return UNSUPPORTED (l, "sequence lengths other than the input's");
+  }
   dirs = !strcmp (dir, "bidirectional") ? 2 : 1;
   if (!H)
     H = (guint) (w->dims[1] / 4);
@@ -2854,30 +2913,28 @@ op_lstm (Loader *l, const Onnx__NodeProto *n)
     return fail (l, OMNI_NN_ERROR_SHAPE, "weights do not fit hidden_size");
   if (x->is_const && !(x = mx = materialize (l, x)))
     return FALSE;
-  for (d = 0; d < dirs && ok; d++)
-    ok = lstm_direction (l, n, x, d, d == 1 || !strcmp (dir, "reverse"), H,
-        &y[d], &yh[d], &yc[d]);
-  if (ok && dirs == 2) {
-    o[0] = concat2 (l, y[0], y[1], 1);
-    o[1] = concat2 (l, yh[0], yh[1], 0);
-    o[2] = concat2 (l, yc[0], yc[1], 0);
-  } else {
-    o[0] = y[0];
-    o[1] = yh[0];
-    o[2] = yc[0];
-    y[0] = yh[0] = yc[0] = NULL;
-  }
-  for (i = 0; i < 2; i++) {
-    g_free (y[i]);
-    g_free (yh[i]);
-    g_free (yc[i]);
+  /* one chain per batch element, side by side on the batch axis */
+  for (bi = 0; bi < x->dims[1] && ok; bi++) {
+    ok = lstm_batch (l, n, x, bi, dirs, !strcmp (dir, "reverse"), H, o);
+    for (i = 0; i < 3 && ok; i++) {
+      Val *next = acc[i] ? concat2 (l, acc[i], o[i], i == 0 ? 2 : 1) : o[i];
+
+      if (acc[i]) {
+        g_free (acc[i]);
+        g_free (o[i]);
+      }
+      acc[i] = next;
+      o[i] = NULL;
+      ok = next != NULL;
+    }
   }
   g_free (mx);
   for (i = 0; i < 3; i++) {
-    if (ok && o[i])
-      ok = put (l, n, i, o[i]);
+    g_free (o[i]);
+    if (ok && acc[i])
+      ok = put (l, n, i, acc[i]);
     else
-      g_free (o[i]);
+      g_free (acc[i]);
   }
   return ok;
 }
