@@ -2323,6 +2323,121 @@ op_conv (Loader *l, const Onnx__NodeProto *n)
   return put (l, n, 0, from_nhwc (l, y, win.oh, win.ow, m, one_d));
 }
 
+/* ConvTranspose pads along one axis: explicit, or from output_shape or
+ * auto_pad (ONNX's rules); returns the output size, 0 if invalid. */
+static gint
+conv_t_axis (gint64 in, gint64 k, gint64 s, gint64 d, gint64 op,
+    gint64 out_shape, const gchar *auto_pad, gint64 *pb, gint64 *pe)
+{
+  gint64 full = (in - 1) * s + (k - 1) * d + 1 + op;
+
+  if (out_shape > 0 || strcmp (auto_pad, "NOTSET")) {
+    gint64 want = out_shape > 0 ? out_shape : in * s, total = full - want;
+
+    if (!strcmp (auto_pad, "SAME_UPPER")) {
+      *pb = total / 2;
+      *pe = total - *pb;
+    } else {
+      *pe = total / 2;
+      *pb = total - *pe;
+    }
+  }
+  return *pb < 0 || *pe < 0 || full - *pb - *pe <= 0
+             ? 0
+             : (gint) (full - *pb - *pe);
+}
+
+static gboolean
+op_conv_transpose (Loader *l, const Onnx__NodeProto *n)
+{
+  Val *x = in_val (l, n, 0), *wv = in_val (l, n, 1), *bv = in_val (l, n, 2);
+  Val *xt, *y;
+  OmniNnOpParams p = { 0 };
+  OmniNnConv2dParams *q = &p.conv2d;
+  gint64 st[2] = { 1, 1 }, dl[2] = { 1, 1 }, pads[4] = { 0 }, op[2] = { 0 };
+  gint64 os[2] = { 0 }, kh, kw, pb[2], pe[2];
+  gchar buf[16];
+  const gchar *ap = attr_s (n, "auto_pad", "NOTSET", buf, sizeof (buf));
+  guint h, w, c, m, i, dims[4];
+  gboolean one_d;
+  gint oh, ow, ns;
+  gdouble *d;
+
+  if (!x || x->is_const || !wv || !wv->is_const || (bv && !bv->is_const))
+    return UNSUPPORTED (l, "weights or bias that are not constant");
+  if (attr_i (n, "group", 1) != 1)
+    return UNSUPPORTED (l, "groups");
+  one_d = x->rank == 3;
+  if (wv->rank != x->rank)
+    return fail (l, OMNI_NN_ERROR_SHAPE, "weights do not fit the input");
+  ns = one_d ? 1 : 2;
+  attr_ints (n, "strides", st, 2);
+  attr_ints (n, "dilations", dl, 2);
+  attr_ints (n, "output_padding", op, 2);
+  attr_ints (n, "output_shape", os, 2);
+  if (attr_ints (n, "pads", pads, 4) == 2) {
+    pads[2] = pads[1];
+    pads[1] = 0;
+  }
+  if (!(xt = to_nhwc (l, x, &h, &w, &c)))
+    return FALSE;
+  m = (guint) wv->dims[1];
+  kh = one_d ? 1 : wv->dims[2];
+  kw = wv->dims[x->rank - 1];
+  if (wv->dims[0] != c) {
+    g_free (xt);
+    return fail (l, OMNI_NN_ERROR_SHAPE, "weights do not fit the channels");
+  }
+  /* axis 0 = H (1 for 1-D), axis 1 = W */
+  pb[0] = one_d ? 0 : pads[0];
+  pe[0] = one_d ? 0 : pads[2];
+  pb[1] = one_d ? pads[0] : pads[1];
+  pe[1] = one_d ? pads[2] : pads[3];
+  oh = one_d ? 1
+             : conv_t_axis (
+                 h, kh, st[0], dl[0], op[0], os[0], ap, &pb[0], &pe[0]);
+  ow = conv_t_axis (w, kw, st[ns - 1], dl[ns - 1], op[ns - 1], os[ns - 1], ap,
+      &pb[1], &pe[1]);
+  if (oh <= 0 || ow <= 0) {
+    g_free (xt);
+    return UNSUPPORTED (l, "pads larger than the output");
+  }
+  q->in_h = h;
+  q->in_w = w;
+  q->in_c = c;
+  q->out_h = (guint) oh;
+  q->out_w = (guint) ow;
+  q->out_c = m;
+  q->kernel_h = (guint) kh;
+  q->kernel_w = (guint) kw;
+  q->stride_h = one_d ? 1 : (guint) st[0];
+  q->stride_w = (guint) st[ns - 1];
+  q->dilation_h = one_d ? 1 : (guint) dl[0];
+  q->dilation_w = (guint) dl[ns - 1];
+  q->pad_top = (gint) pb[0];
+  q->pad_left = (gint) pb[1];
+  /* [Cin, Cout, kh, kw] -> [kh, kw, Cin, Cout] */
+  d = g_new (gdouble, wv->n);
+  for (i = 0; i < wv->n; i++) {
+    gsize xk = i % kw, yk = (i / kw) % kh, o = (i / (kw * kh)) % m;
+    gsize ci = i / (kw * kh * m);
+
+    d[((yk * kw + xk) * c + ci) * m + o] = wv->data[i];
+  }
+  dims[0] = (guint) kh;
+  dims[1] = (guint) kw;
+  dims[2] = c;
+  dims[3] = m;
+  y = emit (l, OMNI_NN_OP_CONV_TRANSPOSE, &p, &xt->tensor, 1,
+      weight_tensor (l, d, wv->n, 4, dims),
+      bv ? weight_flat (l, bv->data, bv->n) : OMNI_NN_NO_TENSOR, 0, NULL);
+  g_free (d);
+  g_free (xt);
+  if (!y)
+    return FALSE;
+  return put (l, n, 0, from_nhwc (l, y, (guint) oh, (guint) ow, m, one_d));
+}
+
 static gboolean
 op_pool (Loader *l, const Onnx__NodeProto *n)
 {
@@ -3033,6 +3148,7 @@ static const struct {
   { "Expand", op_expand },
   { "Pad", op_pad },
   { "Conv", op_conv },
+  { "ConvTranspose", op_conv_transpose },
   { "MaxPool", op_pool },
   { "AveragePool", op_pool },
   { "GlobalAveragePool", op_global_pool },

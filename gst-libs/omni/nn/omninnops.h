@@ -66,6 +66,9 @@ G_BEGIN_DECLS
  * @OMNI_NN_OP_REDUCE: mean, max, min, sum or sum of squares over the middle
  *   axis of an [outer, n, inner] view (#OmniNnReduceParams)
  * @OMNI_NN_OP_LSTM: ONNX's LSTM, one direction, batch 1 (#OmniNnLstmParams)
+ * @OMNI_NN_OP_CONV_TRANSPOSE: transposed 2-D convolution, NHWC, weights
+ *   [kh, kw, cin, cout] (#OmniNnConv2dParams: in and out as the op's, the
+ *   pads are the ones removed from the full output)
  *
  * The operators of the graph IR.
  */
@@ -92,6 +95,7 @@ typedef enum {
   OMNI_NN_OP_UNARY,
   OMNI_NN_OP_REDUCE,
   OMNI_NN_OP_LSTM,
+  OMNI_NN_OP_CONV_TRANSPOSE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -810,6 +814,12 @@ OMNI_API void omni_nn_ref_unary (
 
 OMNI_API void omni_nn_ref_reduce (
     const OmniNnReduceParams *p, const gfloat *in, gfloat *out);
+
+/* out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci with
+ * oy + pad_top - ky * dilation_h = iy * stride_h (0 <= iy < in_h), the
+ * same for x, of in[iy, ix, ci] * w[ky, kx, ci, co]). */
+OMNI_API void omni_nn_ref_conv_transpose (const OmniNnConv2dParams *p,
+    const gfloat *in, const gfloat *weights, const gfloat *bias, gfloat *out);
 
 /* @weights: W [4H, in] then R [4H, H]; @bias: (nullable) [4H]. */
 OMNI_API void omni_nn_ref_lstm (const OmniNnLstmParams *p, const gfloat *x,

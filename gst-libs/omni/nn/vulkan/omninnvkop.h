@@ -122,6 +122,7 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_strided;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_unary;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reduce;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_lstm;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_conv_transpose;
 
 G_END_DECLS
 
