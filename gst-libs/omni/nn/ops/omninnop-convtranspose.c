@@ -46,8 +46,8 @@ omni_nn_ref_conv_transpose (const OmniNnConv2dParams *p, const gfloat *in,
         gfloat acc = bias ? bias[co] : 0.0f;
 
         for (ky = 0; ky < p->kernel_h; ky++) {
-          gint iy = source ((gint) oy, p->pad_top, ky, p->dilation_h,
-              p->stride_h, p->in_h);
+          gint iy = source (
+              (gint) oy, p->pad_top, ky, p->dilation_h, p->stride_h, p->in_h);
 
           if (iy < 0)
             continue;
@@ -94,8 +94,8 @@ validate (const OmniNnGraph *g, const OmniNnNode *n, GError **error)
 static gboolean
 infer_shape (const OmniNnOpParams *p, guint *n_dims, guint *dims)
 {
-  return omni_nn_set_shape (n_dims, dims, 3, p->conv2d.out_h, p->conv2d.out_w,
-      p->conv2d.out_c, 0);
+  return omni_nn_set_shape (
+      n_dims, dims, 3, p->conv2d.out_h, p->conv2d.out_w, p->conv2d.out_c, 0);
 }
 
 static guint64
