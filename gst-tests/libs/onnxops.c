@@ -81,7 +81,6 @@ one_node_hwc (OmniNnOpType op, const OmniNnOpParams *p, const guint *dims,
   return g;
 }
 
-
 static OmniNnGraph *
 one_node (OmniNnOpType op, const OmniNnOpParams *p, gsize in_n, gsize out_n,
     guint n_inputs, gfloat *w, gsize wn, gfloat *b, gsize bn)
@@ -97,28 +96,32 @@ compare (OmniNnGraph *g, const gchar *what, gdouble lo, gdouble hi)
 {
   const OmniNnTensor *in = omni_nn_graph_tensor (g, g->input);
   gsize n = omni_nn_graph_tensor (g, omni_nn_graph_output (g, 0)->tensor)
-                ->n_elements, i;
+                ->n_elements,
+        i;
   gfloat *x = random_values (in->n_elements, 7, lo, hi);
   gfloat *a = g_new0 (gfloat, n), *b = g_new0 (gfloat, n);
-  const OmniNnBackend *cpu = omni_nn_cpu_backend (), *vk = omni_nn_vulkan_backend ();
+  const OmniNnBackend *cpu = omni_nn_cpu_backend (),
+                      *vk = omni_nn_vulkan_backend ();
   OmniNnInput input = { 0 };
   GError *err = NULL;
   gpointer sc, sv;
 
-  fail_unless (omni_nn_graph_validate (g, &err), "%s: %s", what, err ? err->message : "");
+  fail_unless (omni_nn_graph_validate (g, &err), "%s: %s", what,
+      err ? err->message : "");
   sc = cpu->prepare (g, NULL, &err);
   fail_unless (sc != NULL, "%s: %s", what, err ? err->message : "");
   sv = vk->prepare (g, NULL, &err);
   fail_unless (sv != NULL, "%s: %s", what, err ? err->message : "");
   input.tensor = x;
   fail_unless (cpu->run (sc, &input, &a, &err));
-  fail_unless (vk->run (sv, &input, &b, &err), "%s: %s", what, err ? err->message : "");
+  fail_unless (
+      vk->run (sv, &input, &b, &err), "%s: %s", what, err ? err->message : "");
   for (i = 0; i < n; i++) {
     gboolean same = (isnan (a[i]) && isnan (b[i]))
                     || fabs (a[i] - b[i]) <= TOL * MAX (1.0, fabs (a[i]));
 
-    fail_unless (same, "%s [%" G_GSIZE_FORMAT "]: vulkan %.7g, C %.7g", what,
-        i, b[i], a[i]);
+    fail_unless (same, "%s [%" G_GSIZE_FORMAT "]: vulkan %.7g, C %.7g", what, i,
+        b[i], a[i]);
   }
   cpu->free (sc);
   vk->free (sv);
@@ -132,8 +135,8 @@ GST_START_TEST (test_strided)
 {
   /* a [5, 7, 3] source: transpose with a reversed axis and reflect/edge
    * padding, a zero-step broadcast, a strided slice with an offset */
-  static const OmniNnPadMode modes[] = { OMNI_NN_PAD_CONSTANT,
-    OMNI_NN_PAD_REFLECT, OMNI_NN_PAD_EDGE };
+  static const OmniNnPadMode modes[]
+      = { OMNI_NN_PAD_CONSTANT, OMNI_NN_PAD_REFLECT, OMNI_NN_PAD_EDGE };
   guint m;
 
   for (m = 0; m < G_N_ELEMENTS (modes); m++) {
@@ -185,10 +188,12 @@ GST_START_TEST (test_unary)
 
     p.unary.n = 37;
     p.unary.kind = (OmniNnUnaryKind) k;
-    p.unary.alpha = k == OMNI_NN_UNARY_POW ? 1.7f : (k == OMNI_NN_UNARY_CLIP ? -0.5f : 0.2f);
+    p.unary.alpha = k == OMNI_NN_UNARY_POW
+                        ? 1.7f
+                        : (k == OMNI_NN_UNARY_CLIP ? -0.5f : 0.2f);
     p.unary.beta = k == OMNI_NN_UNARY_CLIP ? 0.75f : 0.5f;
-    compare (one_node (OMNI_NN_OP_UNARY, &p, 37, 37, 1, NULL, 0, NULL, 0),
-        what, pos ? 0.05 : -3, 3);
+    compare (one_node (OMNI_NN_OP_UNARY, &p, 37, 37, 1, NULL, 0, NULL, 0), what,
+        pos ? 0.05 : -3, 3);
     g_free (what);
   }
 }
@@ -245,7 +250,9 @@ GST_START_TEST (test_conv_transpose)
 {
   static const guint cfg[][6] = {
     /* stride h, w, dilation h, w, pad top, left */
-    { 2, 2, 1, 1, 0, 0 }, { 3, 2, 1, 2, 1, 2 }, { 1, 1, 2, 1, 1, 0 },
+    { 2, 2, 1, 1, 0, 0 },
+    { 3, 2, 1, 2, 1, 2 },
+    { 1, 1, 2, 1, 1, 0 },
   };
   guint i;
 

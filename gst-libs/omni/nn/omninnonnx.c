@@ -2252,14 +2252,96 @@ conv_weights (Loader *l, const Val *wv, guint cin_g, guint m, guint kh,
   return o;
 }
 
+/* One convolution of the NHWC activation @xt ([h, w, c]) with weights
+ * @wv [m, c / (dw ? c : 1), kh, kw] and bias @bias (m values or NULL): an
+ * NHWC [oh, ow, m] result. */
+static Val *
+conv_nhwc (Loader *l, const Val *xt, guint h, guint w, guint c, const Val *wv,
+    guint m, const gdouble *bias, gboolean dw, const Window *win)
+{
+  OmniNnOpParams p = { 0 };
+  OmniNnConv2dParams *q = &p.conv2d;
+  guint wt = conv_weights (l, wv, dw ? 1 : c, m, win->kh, win->kw, dw, c);
+  guint bt = bias ? weight_flat (l, bias, m) : OMNI_NN_NO_TENSOR;
+
+  if (!dw && win->kh == 1 && win->kw == 1 && win->sh == 1 && win->sw == 1
+      && !win->pt && !win->pl && !win->pb && !win->pr) {
+    p.gemm.m = h * w;
+    p.gemm.k = c;
+    p.gemm.n = m;
+    return emit (
+        l, OMNI_NN_OP_POINTWISE_CONV2D, &p, &xt->tensor, 1, wt, bt, 0, NULL);
+  }
+  q->in_h = h;
+  q->in_w = w;
+  q->in_c = c;
+  q->out_h = win->oh;
+  q->out_w = win->ow;
+  q->out_c = m;
+  q->kernel_h = win->kh;
+  q->kernel_w = win->kw;
+  q->stride_h = win->sh;
+  q->stride_w = win->sw;
+  q->dilation_h = win->dh;
+  q->dilation_w = win->dw;
+  q->pad_top = win->pt;
+  q->pad_left = win->pl;
+  if (dw)
+    p.depthwise.depth_multiplier = m / c;
+  return emit (l, dw ? OMNI_NN_OP_DEPTHWISE_CONV2D : OMNI_NN_OP_CONV2D, &p,
+      &xt->tensor, 1, wt, bt, 0, NULL);
+}
+
+/* Groups other than 1 and C: one convolution per group on its channels
+ * (a strided view of the NHWC input), the results side by side. */
+static Val *
+conv_groups (Loader *l, const Val *xt, guint h, guint w, guint c, const Val *wv,
+    guint m, const Val *bv, guint groups, const Window *win)
+{
+  guint cg = c / groups, mg = m / groups, k;
+  gsize per = wv->n / groups;
+  Val *acc = NULL;
+
+  for (k = 0; k < groups; k++) {
+    ViewDim vd[3] = { { h, 0, 0, 1 }, { w, 1, 0, 1 }, { cg, 2, k * cg, 1 } };
+    Val wk = *wv, *xk, *yk, *next;
+
+    wk.dims[0] = mg;
+    wk.n = per;
+    wk.data = wv->data + k * per;
+    if (!(xk = emit_view (l, xt, 3, vd, OMNI_NN_PAD_CONSTANT, 0)))
+      break;
+    yk = conv_nhwc (
+        l, xk, h, w, cg, &wk, mg, bv ? bv->data + k * mg : NULL, FALSE, win);
+    g_free (xk);
+    if (!yk)
+      break;
+    yk->rank = 3;
+    yk->dims[0] = win->oh;
+    yk->dims[1] = win->ow;
+    yk->dims[2] = mg;
+    next = acc ? concat2 (l, acc, yk, 2) : yk;
+    if (acc) {
+      g_free (acc);
+      g_free (yk);
+    }
+    if (!(acc = next))
+      break;
+  }
+  if (k < groups) {
+    g_free (acc);
+    return NULL;
+  }
+  return acc;
+}
+
 static gboolean
 op_conv (Loader *l, const Onnx__NodeProto *n)
 {
   Val *x = in_val (l, n, 0), *wv = in_val (l, n, 1), *bv = in_val (l, n, 2);
   Val *xt, *y;
-  OmniNnOpParams p = { 0 };
-  guint h, w, c, m, g = (guint) attr_i (n, "group", 1), wt, bt;
-  gboolean one_d, dw;
+  guint h, w, c, m, g = (guint) attr_i (n, "group", 1);
+  gboolean one_d;
   Window win;
 
   if (!x || !wv || !wv->is_const || (bv && !bv->is_const))
@@ -2272,51 +2354,19 @@ op_conv (Loader *l, const Onnx__NodeProto *n)
   m = (guint) wv->dims[0];
   if (!(xt = to_nhwc (l, x, &h, &w, &c)))
     return FALSE;
-  if (c % g || m % g || wv->dims[1] != c / g) {
+  if (c % g || m % g || wv->dims[1] != c / g || (bv && bv->n != m)) {
     g_free (xt);
     return fail (l, OMNI_NN_ERROR_SHAPE, "weights do not fit the groups");
-  }
-  dw = g > 1;
-  if (dw && (g != c)) {
-    g_free (xt);
-    return UNSUPPORTED (l, "groups %u that are neither 1 nor the channels", g);
   }
   if (!window (l, n, one_d, h, w, one_d ? 1 : (guint) wv->dims[2],
           (guint) wv->dims[x->rank - 1], &win)) {
     g_free (xt);
     return FALSE;
   }
-  wt = conv_weights (l, wv, c / g, m, win.kh, win.kw, dw, c);
-  bt = bv ? weight_flat (l, bv->data, bv->n) : OMNI_NN_NO_TENSOR;
-  if (!dw && win.kh == 1 && win.kw == 1 && win.sh == 1 && win.sw == 1 && !win.pt
-      && !win.pl && !win.pb && !win.pr) {
-    p.gemm.m = h * w;
-    p.gemm.k = c;
-    p.gemm.n = m;
-    y = emit (
-        l, OMNI_NN_OP_POINTWISE_CONV2D, &p, &xt->tensor, 1, wt, bt, 0, NULL);
-  } else {
-    OmniNnConv2dParams *q = &p.conv2d;
-
-    q->in_h = h;
-    q->in_w = w;
-    q->in_c = c;
-    q->out_h = win.oh;
-    q->out_w = win.ow;
-    q->out_c = m;
-    q->kernel_h = win.kh;
-    q->kernel_w = win.kw;
-    q->stride_h = win.sh;
-    q->stride_w = win.sw;
-    q->dilation_h = win.dh;
-    q->dilation_w = win.dw;
-    q->pad_top = win.pt;
-    q->pad_left = win.pl;
-    if (dw)
-      p.depthwise.depth_multiplier = m / c;
-    y = emit (l, dw ? OMNI_NN_OP_DEPTHWISE_CONV2D : OMNI_NN_OP_CONV2D, &p,
-        &xt->tensor, 1, wt, bt, 0, NULL);
-  }
+  if (g == 1 || g == c)
+    y = conv_nhwc (l, xt, h, w, c, wv, m, bv ? bv->data : NULL, g > 1, &win);
+  else
+    y = conv_groups (l, xt, h, w, c, wv, m, bv, g, &win);
   g_free (xt);
   if (!y)
     return FALSE;
