@@ -7,7 +7,7 @@
 #
 # usage: make-onnx-classifier.py DIR
 # The network: Conv 3->8 3x3 pad 1 + Relu, MaxPool 2x2, Conv 8->6 3x3
-# stride 2 + Relu, depthwise Conv 6 3x3, GlobalAveragePool, Flatten, Gemm
+# stride 2 in 2 groups + Relu, depthwise Conv 6 3x3, GlobalAveragePool, Flatten, Gemm
 # 6->4, Softmax; input "image" [1, 3, 32, 48], output "scores" [1, 4];
 # weights from a fixed seed.
 import hashlib
@@ -27,7 +27,7 @@ def main(out):
         return numpy_helper.from_array(
             (rng.standard_normal(shape) * 0.3).astype(np.float32), name)
 
-    inits = [w('c1w', 8, 3, 3, 3), w('c1b', 8), w('c2w', 6, 8, 3, 3),
+    inits = [w('c1w', 8, 3, 3, 3), w('c1b', 8), w('c2w', 6, 4, 3, 3),
              w('c2b', 6), w('dww', 6, 1, 3, 3), w('dwb', 6), w('fcw', 4, 6),
              w('fcb', 4)]
     nodes = [
@@ -36,7 +36,7 @@ def main(out):
         helper.make_node('Relu', ['c1'], ['r1']),
         helper.make_node('MaxPool', ['r1'], ['p1'], kernel_shape=[2, 2],
                          strides=[2, 2]),
-        helper.make_node('Conv', ['p1', 'c2w', 'c2b'], ['c2'],
+        helper.make_node('Conv', ['p1', 'c2w', 'c2b'], ['c2'], group=2,
                          pads=[1, 1, 1, 1], strides=[2, 2]),
         helper.make_node('Relu', ['c2'], ['r2']),
         helper.make_node('Conv', ['r2', 'dww', 'dwb'], ['dw'], group=6,
