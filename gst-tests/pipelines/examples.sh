@@ -71,6 +71,15 @@ rc=$?
 check "live-camera-overlay.sh runs live to EOS" test $rc -eq 0
 check "live-camera-overlay.sh: no error" sh -c "! grep -q ERROR '$tmp/live.log'"
 
+# --- live-censor.sh, live test sources, the censor before the sinks
+VIDEO_SRC="videotestsrc is-live=true num-buffers=75 ! video/x-raw,width=320,height=240,framerate=25/1" \
+AUDIO_SRC="audiotestsrc is-live=true wave=ticks num-buffers=30 samplesperbuffer=4800" \
+SINK="fakesink sync=true name=vsink" AUDIO_SINK="fakesink sync=true name=asink" DELAY_NS=1000000000 \
+  timeout 120 "$examples/live-censor.sh" >"$tmp/censor.log" 2>&1
+rc=$?
+check "live-censor.sh runs live to EOS" test $rc -eq 0
+check "live-censor.sh: no error" sh -c "! grep -q ERROR '$tmp/censor.log'"
+
 # --- beat-visualiser.sh: beats of a 120 BPM tick track, 0.5 s apart
 VIDEO_SINK=fakesink AUDIO_SINK=fakesink \
   timeout 120 "$examples/beat-visualiser.sh" "$tmp/ticks.ogg" >"$tmp/beats.log" 2>&1

@@ -6,6 +6,7 @@
 #endif
 
 #include <gst/gst.h>
+#include "gstomnicensor.h"
 #include "gstomnifusion.h"
 #include "gstomnisampler.h"
 #include "gstomnirhythm.h"
@@ -31,6 +32,7 @@ plugin_init (GstPlugin *plugin)
 {
   gboolean ret = FALSE;
 
+  ret |= GST_ELEMENT_REGISTER (omnicensor, plugin);
   ret |= GST_ELEMENT_REGISTER (omnifusion, plugin);
   ret |= GST_ELEMENT_REGISTER (omnisampler, plugin);
   ret |= GST_ELEMENT_REGISTER (omnirhythm, plugin);
