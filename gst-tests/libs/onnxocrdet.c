@@ -44,10 +44,10 @@ spawn (const gchar *const *argv, gchar **out)
   gchar *err = NULL;
   gint status = -1;
 
-  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
-      G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", argv[0],
-      err);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH,
+      NULL, NULL, out, &err, &status, NULL));
+  fail_unless (
+      g_spawn_check_wait_status (status, NULL), "%s: %s", argv[0], err);
   g_free (err);
 }
 
@@ -62,9 +62,9 @@ make_input (const gchar *f32)
   gsize len = 0, i;
   gfloat *x = g_new (gfloat, 3 * S * S);
   guint c;
-  const gchar *argv[] = { "gst-launch-1.0", "-q", "filesrc",
-    "location=" PHOTO, "!", "decodebin", "!", "videoconvert", "!",
-    "videoscale", "!", "video/x-raw,width=640,height=640", "!", "textoverlay",
+  const gchar *argv[] = { "gst-launch-1.0", "-q", "filesrc", "location=" PHOTO,
+    "!", "decodebin", "!", "videoconvert", "!", "videoscale", "!",
+    "video/x-raw,width=640,height=640", "!", "textoverlay",
     "text=Storm warning: stay indoors", "font-desc=Sans Bold 36",
     "valignment=center", "halignment=center", "!", "videoconvert", "!",
     "video/x-raw,format=RGB", "!", "filesink", NULL, NULL };
@@ -90,7 +90,8 @@ static gfloat *
 reference (const gchar *model, const gchar *f32)
 {
   gchar *script = source_path ("gst-tests/data/onnx-reference.js");
-  const gchar *argv[] = { "node", script, model, "x", f32, "1,3,640,640", NULL };
+  const gchar *argv[]
+      = { "node", script, model, "x", f32, "1,3,640,640", NULL };
   gchar *out = NULL;
   JsonParser *p = json_parser_new ();
   JsonArray *a;
@@ -115,8 +116,8 @@ reference (const gchar *model, const gchar *f32)
 static void
 parity (const OmniNnBackend *backend)
 {
-  const gchar *bindings[] = { "p2o.DynamicDimension.1=640",
-    "p2o.DynamicDimension.2=640", NULL };
+  const gchar *bindings[]
+      = { "p2o.DynamicDimension.1=640", "p2o.DynamicDimension.2=640", NULL };
   gint64 dims[4] = { 1, 3, S, S };
   OmniNnOnnxConstant shape = { "x", 4, dims, NULL };
   GError *err = NULL;
@@ -139,13 +140,14 @@ parity (const OmniNnBackend *backend)
   st = backend->prepare (m->graph, NULL, &err);
   fail_unless (st != NULL, "%s", err ? err->message : "?");
   in.tensor = x;
-  fail_unless (backend->run (st, &in, &got, &err), "%s", err ? err->message : "?");
+  fail_unless (
+      backend->run (st, &in, &got, &err), "%s", err ? err->message : "?");
   for (i = 0; i < S * S; i++) {
     gdouble rel = fabs (got[i] - want[i]) / MAX (fabs (want[i]), 1e-2);
 
     worst = MAX (worst, rel);
-    fail_unless (rel <= REL_TOL, "pixel %u: %.7f, onnxruntime %.7f", i,
-        got[i], want[i]);
+    fail_unless (
+        rel <= REL_TOL, "pixel %u: %.7f, onnxruntime %.7f", i, got[i], want[i]);
     text += want[i] > 0.3f;
     text_ours += got[i] > 0.3f;
     if (want[i] > 0.3f) {
@@ -154,7 +156,7 @@ parity (const OmniNnBackend *backend)
     }
   }
   g_print ("%s: worst relative difference %.2e; %u text pixels (> 0.3), "
-      "onnxruntime %u, rows %u..%u\n",
+           "onnxruntime %u, rows %u..%u\n",
       backend->name, worst, text_ours, text, rows_lo, rows_hi);
   fail_unless_equals_int (text_ours, text);
   /* the line drawn in the middle (36 pt, about 50 px high) */
