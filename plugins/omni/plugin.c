@@ -26,6 +26,8 @@
 #endif
 #ifdef HAVE_OMNIOVERLAY
 #include "gstomnioverlay.h"
+#ifdef HAVE_OMNIVAD
+#include "gstomnivad.h"
 #endif
 
 static gboolean
@@ -53,6 +55,8 @@ plugin_init (GstPlugin *plugin)
 #endif
 #ifdef HAVE_OMNIOVERLAY
   ret |= GST_ELEMENT_REGISTER (omnioverlay, plugin);
+#ifdef HAVE_OMNIVAD
+  ret |= GST_ELEMENT_REGISTER (omnivad, plugin);
 #endif
 
   return ret;

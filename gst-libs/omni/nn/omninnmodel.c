@@ -28,6 +28,9 @@
 
 #include "omninnmodel.h"
 #include "omninnweights.h"
+#if HAVE_ONNX
+#include "omninnonnx.h"
+#endif
 #include "omninnverify.h"
 
 #include <json-glib/json-glib.h>
@@ -1510,6 +1513,39 @@ load_labels (Loader *l, OmniNnModel *m, const gchar *labels, const gchar *dir)
   return ok;
 }
 
+#if HAVE_ONNX
+/* An ONNX model for the callers of omni_nn_model_load_full(): its
+ * "embedding" output is the sidecar's, so no other layer can be named. */
+static OmniNnModel *
+load_onnx (const gchar *model, const gchar *labels,
+    const gchar *embedding_layer, OmniNnLoadFlags flags, GError **error)
+{
+  OmniNnModel *m;
+
+  if (embedding_layer && *embedding_layer) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
+        "an ONNX model's embedding is the output its model-info.json calls "
+        "\"embedding\"; embedding-layer '%s' cannot be chosen",
+        embedding_layer);
+    return NULL;
+  }
+  m = omni_nn_onnx_model_load (model, flags, error);
+  if (m && labels) {
+    guint n = 0;
+    gchar **l = omni_nn_labels_load (labels, &n, error);
+
+    if (!l) {
+      omni_nn_model_free (m);
+      return NULL;
+    }
+    g_strfreev (m->labels);
+    m->labels = l;
+    m->n_labels = n;
+  }
+  return m;
+}
+#endif
+
 OmniNnModel *
 omni_nn_model_load_full (const gchar *model, const gchar *labels,
     const gchar *embedding_layer, OmniNnLoadFlags flags, GError **error)
@@ -1526,6 +1562,11 @@ omni_nn_model_load_full (const gchar *model, const gchar *labels,
   Loader l = { 0 };
   GError *err = NULL;
 
+#if HAVE_ONNX
+  /* an ONNX image model (omninnonnx.h: model.onnx and its sidecar) */
+  if (omni_nn_onnx_is_model (model))
+    return load_onnx (model, labels, embedding_layer, flags, error);
+#endif
   path = omni_nn_model_resolve (model, error);
   if (!path)
     return NULL;

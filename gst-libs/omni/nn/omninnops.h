@@ -60,6 +60,17 @@ G_BEGIN_DECLS
  *   nodes a converted graph spells it with (#OmniNnHardSwishParams)
  * @OMNI_NN_OP_SLICE: a contiguous range of one axis (#OmniNnSliceParams):
  *   one piece of a TF SplitV / Split
+ * @OMNI_NN_OP_STRIDED: a strided gather of up to 4 dimensions with
+ *   out-of-range reads padded (constant, reflect or edge): transpose,
+ *   slice, split, gather of one index, expand, pad (#OmniNnStridedParams)
+ * @OMNI_NN_OP_UNARY: an element-wise function with up to two parameters
+ *   (#OmniNnUnaryParams)
+ * @OMNI_NN_OP_REDUCE: mean, max, min, sum or sum of squares over the middle
+ *   axis of an [outer, n, inner] view (#OmniNnReduceParams)
+ * @OMNI_NN_OP_LSTM: ONNX's LSTM, one direction, batch 1 (#OmniNnLstmParams)
+ * @OMNI_NN_OP_CONV_TRANSPOSE: transposed 2-D convolution, NHWC, weights
+ *   [kh, kw, cin, cout] (#OmniNnConv2dParams: in and out as the op's, the
+ *   pads are the ones removed from the full output)
  *
  * The operators of the graph IR.
  */
@@ -83,6 +94,11 @@ typedef enum {
   OMNI_NN_OP_RESIZE,
   OMNI_NN_OP_HARD_SWISH,
   OMNI_NN_OP_SLICE,
+  OMNI_NN_OP_STRIDED,
+  OMNI_NN_OP_UNARY,
+  OMNI_NN_OP_REDUCE,
+  OMNI_NN_OP_LSTM,
+  OMNI_NN_OP_CONV_TRANSPOSE,
   OMNI_NN_OP_N_OPS
 } OmniNnOpType;
 
@@ -463,6 +479,149 @@ typedef struct {
 } OmniNnChannelParams;
 
 /**
+ * OmniNnPadMode:
+ * @OMNI_NN_PAD_CONSTANT: reads outside the source give the constant
+ * @OMNI_NN_PAD_REFLECT: mirror without repeating the edge (ONNX "reflect")
+ * @OMNI_NN_PAD_EDGE: the nearest edge element (ONNX "edge")
+ */
+typedef enum {
+  OMNI_NN_PAD_CONSTANT,
+  OMNI_NN_PAD_REFLECT,
+  OMNI_NN_PAD_EDGE,
+} OmniNnPadMode;
+
+/**
+ * OmniNnStridedParams:
+ * @n_dims: output rank (1..4)
+ * @dims: output dimensions
+ * @extent: per output dimension, the source size along it (coordinates
+ *   outside [0, extent) are padding)
+ * @start: per output dimension, the source coordinate of index 0
+ * @step: per output dimension, the source coordinate step (may be 0 or
+ *   negative)
+ * @stride: per output dimension, the source elements one coordinate moves
+ * @offset: source element of coordinate 0 in every dimension
+ * @in_n: elements of the source tensor
+ * @mode: what a coordinate outside its extent reads
+ * @value: the constant of %OMNI_NN_PAD_CONSTANT
+ *
+ * out[o0, .., o3] = in[offset + sum over d of c_d * stride[d]] with
+ * c_d = start[d] + o_d * step[d], mapped into [0, extent[d]) by @mode (or
+ * @value when constant padding applies to any d).
+ */
+typedef struct {
+  guint n_dims;
+  guint dims[4];
+  guint extent[4];
+  gint start[4];
+  gint step[4];
+  gint stride[4];
+  guint offset;
+  guint in_n;
+  OmniNnPadMode mode;
+  gfloat value;
+} OmniNnStridedParams;
+
+/**
+ * OmniNnUnaryKind:
+ * @OMNI_NN_UNARY_LEAKY_RELU: x >= 0 ? x : alpha * x
+ * @OMNI_NN_UNARY_HARD_SIGMOID: max (0, min (1, alpha * x + beta))
+ * @OMNI_NN_UNARY_HARD_SWISH: x * max (0, min (1, x / 6 + 1 / 2))
+ * @OMNI_NN_UNARY_CLIP: min (max (x, alpha), beta)
+ * @OMNI_NN_UNARY_SQRT: sqrt (x)
+ * @OMNI_NN_UNARY_EXP: exp (x)
+ * @OMNI_NN_UNARY_LOG: log (x)
+ * @OMNI_NN_UNARY_ABS: |x|
+ * @OMNI_NN_UNARY_NEG: -x
+ * @OMNI_NN_UNARY_POW: pow (x, alpha) (x * x for alpha 2)
+ * @OMNI_NN_UNARY_ELU: x >= 0 ? x : alpha * (exp (x) - 1)
+ * @OMNI_NN_UNARY_RECIPROCAL: 1 / x
+ * @OMNI_NN_UNARY_SOFTPLUS: log (exp (x) + 1)
+ * @OMNI_NN_UNARY_FLOOR: floor (x)
+ * @OMNI_NN_UNARY_CEIL: ceil (x)
+ * @OMNI_NN_UNARY_N_KINDS: number of kinds
+ */
+typedef enum {
+  OMNI_NN_UNARY_LEAKY_RELU,
+  OMNI_NN_UNARY_HARD_SIGMOID,
+  OMNI_NN_UNARY_HARD_SWISH,
+  OMNI_NN_UNARY_CLIP,
+  OMNI_NN_UNARY_SQRT,
+  OMNI_NN_UNARY_EXP,
+  OMNI_NN_UNARY_LOG,
+  OMNI_NN_UNARY_ABS,
+  OMNI_NN_UNARY_NEG,
+  OMNI_NN_UNARY_POW,
+  OMNI_NN_UNARY_ELU,
+  OMNI_NN_UNARY_RECIPROCAL,
+  OMNI_NN_UNARY_SOFTPLUS,
+  OMNI_NN_UNARY_FLOOR,
+  OMNI_NN_UNARY_CEIL,
+  OMNI_NN_UNARY_N_KINDS
+} OmniNnUnaryKind;
+
+/**
+ * OmniNnUnaryParams:
+ * @n: elements
+ * @kind: the function
+ * @alpha: its first parameter (see #OmniNnUnaryKind)
+ * @beta: its second parameter
+ */
+typedef struct {
+  gsize n;
+  OmniNnUnaryKind kind;
+  gfloat alpha, beta;
+} OmniNnUnaryParams;
+
+/**
+ * OmniNnReduceKind:
+ * @OMNI_NN_REDUCE_MEAN: mean
+ * @OMNI_NN_REDUCE_MAX: maximum
+ * @OMNI_NN_REDUCE_MIN: minimum
+ * @OMNI_NN_REDUCE_SUM: sum
+ * @OMNI_NN_REDUCE_SUM_SQUARE: sum of squares
+ */
+typedef enum {
+  OMNI_NN_REDUCE_MEAN,
+  OMNI_NN_REDUCE_MAX,
+  OMNI_NN_REDUCE_MIN,
+  OMNI_NN_REDUCE_SUM,
+  OMNI_NN_REDUCE_SUM_SQUARE,
+} OmniNnReduceKind;
+
+/**
+ * OmniNnReduceParams:
+ * @outer: product of the dimensions before the reduced ones
+ * @n: product of the reduced (adjacent) dimensions
+ * @inner: product of the dimensions after them
+ * @kind: the reduction
+ *
+ * out[o, i] = reduce over r < n of in[(o * n + r) * inner + i]; an output
+ * of [outer, inner] (the loader reshapes it as keepdims asks).
+ */
+typedef struct {
+  guint outer, n, inner;
+  OmniNnReduceKind kind;
+} OmniNnReduceParams;
+
+/**
+ * OmniNnLstmParams:
+ * @seq: time steps
+ * @in: input features
+ * @hidden: hidden size H
+ * @reverse: run from the last step to the first (ONNX direction "reverse")
+ *
+ * ONNX LSTM (one direction, batch 1, gates i, o, f, c with sigmoid, tanh,
+ * tanh; no peepholes, no clip): input 0 is X [seq, in], input 1 the initial
+ * state [h0 (H), c0 (H)]; the weights are W [4H, in] then R [4H, H], the
+ * bias Wb + Rb [4H]. Output: Y [seq, H], then Y_h [H], then Y_c [H].
+ */
+typedef struct {
+  guint seq, in, hidden;
+  gboolean reverse;
+} OmniNnLstmParams;
+
+/**
  * OmniNnPixelLayout:
  * @OMNI_NN_PIXEL_RGB: packed 24-bit R, G, B
  * @OMNI_NN_PIXEL_BGR: packed 24-bit B, G, R
@@ -633,6 +792,10 @@ typedef union {
   OmniNnResizeParams resize;
   OmniNnHardSwishParams hard_swish;
   OmniNnSliceParams slice;
+  OmniNnStridedParams strided;
+  OmniNnUnaryParams unary;
+  OmniNnReduceParams reduce;
+  OmniNnLstmParams lstm;
 } OmniNnOpParams;
 
 /* Plain-C references (omninnref.c). Output buffers are fully written. */
@@ -683,6 +846,26 @@ OMNI_API void omni_nn_ref_hard_swish (
 
 OMNI_API void omni_nn_ref_resize (
     const OmniNnResizeParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_strided (
+    const OmniNnStridedParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_unary (
+    const OmniNnUnaryParams *p, const gfloat *in, gfloat *out);
+
+OMNI_API void omni_nn_ref_reduce (
+    const OmniNnReduceParams *p, const gfloat *in, gfloat *out);
+
+/* out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci with
+ * oy + pad_top - ky * dilation_h = iy * stride_h (0 <= iy < in_h), the
+ * same for x, of in[iy, ix, ci] * w[ky, kx, ci, co]). */
+OMNI_API void omni_nn_ref_conv_transpose (const OmniNnConv2dParams *p,
+    const gfloat *in, const gfloat *weights, const gfloat *bias, gfloat *out);
+
+/* @weights: W [4H, in] then R [4H, H]; @bias: (nullable) [4H]. */
+OMNI_API void omni_nn_ref_lstm (const OmniNnLstmParams *p, const gfloat *x,
+    const gfloat *state, const gfloat *weights, const gfloat *bias,
+    gfloat *out);
 
 /* @frame: the frame bytes, at least omni_nn_preprocess_frame_size() long;
  * @out: [out_h, out_w, 3]. */

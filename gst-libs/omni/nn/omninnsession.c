@@ -13,6 +13,9 @@
 #endif
 
 #include "omninnsession.h"
+#if HAVE_ONNX
+#include "omninnonnx.h"
+#endif
 
 #include <string.h>
 
@@ -80,9 +83,24 @@ static gboolean
 load_model (OmniNnSession *s, const gchar *model,
     const OmniNnSessionOptions *opts, GError **error)
 {
-  gchar *path = omni_nn_model_resolve (model, error);
+  gchar *path;
   GError *err = NULL;
 
+#if HAVE_ONNX
+  /* an ONNX image model (omninnonnx.h): model.onnx and its sidecar */
+  if (omni_nn_onnx_is_model (model)) {
+    s->model = omni_nn_onnx_model_load (model, flags, error);
+    if (s->model) {
+      s->info = omni_nn_model_info_find (s->model->path, &err);
+      if (err) {
+        g_propagate_error (error, err);
+        g_clear_pointer (&s->model, omni_nn_model_free);
+      }
+    }
+    return s->model != NULL;
+  }
+#endif
+  path = omni_nn_model_resolve (model, error);
   if (!path)
     return FALSE;
   if (is_graph_model (path)) {

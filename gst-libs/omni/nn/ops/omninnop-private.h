@@ -54,6 +54,11 @@ extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_concat;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_slice;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_resize;
 extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_hard_swish;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_strided;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_unary;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_reduce;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_lstm;
+extern G_GNUC_INTERNAL const OmniNnOpInfo omni_nn_op_conv_transpose;
 
 G_END_DECLS
 

@@ -50,7 +50,12 @@ get_pipeline (OmniNnVkKernel *k, const OmniNnVkBuild *b, GHashTable *cache,
   gchar *key = NULL;
 
   if (cache) {
-    key = pipeline_key (k->shader, b->spec, b->n_spec);
+    gchar *spec = pipeline_key (k->shader, b->spec, b->n_spec);
+
+    /* two ops may share a shader and its constants with different
+     * bindings (binary and binary-const: nn_binary with 3 or 4) */
+    key = g_strdup_printf ("%s/%u/%u", spec, k->n_buffers, k->push_size);
+    g_free (spec);
     k->pipeline = g_hash_table_lookup (cache, key);
     if (k->pipeline)
       omni_vk_pipeline_ref (k->pipeline);

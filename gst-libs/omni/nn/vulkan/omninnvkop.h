@@ -124,6 +124,11 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_concat;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_resize;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_hard_swish;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_slice;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_strided;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_unary;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reduce;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_lstm;
+extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_conv_transpose;
 
 G_END_DECLS
 

@@ -27,6 +27,11 @@ static const OmniNnVkOpBuilder *const builders[] = {
   [OMNI_NN_OP_SLICE] = &omni_nn_vk_op_slice,
   [OMNI_NN_OP_RESIZE] = &omni_nn_vk_op_resize,
   [OMNI_NN_OP_HARD_SWISH] = &omni_nn_vk_op_hard_swish,
+  [OMNI_NN_OP_STRIDED] = &omni_nn_vk_op_strided,
+  [OMNI_NN_OP_UNARY] = &omni_nn_vk_op_unary,
+  [OMNI_NN_OP_REDUCE] = &omni_nn_vk_op_reduce,
+  [OMNI_NN_OP_LSTM] = &omni_nn_vk_op_lstm,
+  [OMNI_NN_OP_CONV_TRANSPOSE] = &omni_nn_vk_op_conv_transpose,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (builders) == OMNI_NN_OP_N_OPS);
