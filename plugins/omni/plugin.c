@@ -26,6 +26,7 @@
 #endif
 #ifdef HAVE_OMNIOVERLAY
 #include "gstomnioverlay.h"
+#endif
 #ifdef HAVE_OMNIVAD
 #include "gstomnivad.h"
 #endif
@@ -55,6 +56,7 @@ plugin_init (GstPlugin *plugin)
 #endif
 #ifdef HAVE_OMNIOVERLAY
   ret |= GST_ELEMENT_REGISTER (omnioverlay, plugin);
+#endif
 #ifdef HAVE_OMNIVAD
   ret |= GST_ELEMENT_REGISTER (omnivad, plugin);
 #endif

@@ -89,7 +89,7 @@ load_model (OmniNnSession *s, const gchar *model,
 #if HAVE_ONNX
   /* an ONNX image model (omninnonnx.h): model.onnx and its sidecar */
   if (omni_nn_onnx_is_model (model)) {
-    s->model = omni_nn_onnx_model_load (model, flags, error);
+    s->model = omni_nn_onnx_model_load (model, opts->flags, error);
     if (s->model) {
       s->info = omni_nn_model_info_find (s->model->path, &err);
       if (err) {
