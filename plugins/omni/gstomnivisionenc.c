@@ -108,7 +108,7 @@
 #include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodel.h>
-#include <omni/nn/vulkan/omninnvulkan.h>
+#include <omni/nn/omninnsession.h>
 #include <math.h>
 #include <string.h>
 
@@ -150,14 +150,13 @@ struct _GstOmniVisionEnc {
   guint top_k;
 
   /* set up in start(), used by the streaming thread */
-  OmniNnModel *model;
-  const OmniNnBackend *be;
-  gpointer be_state;
-  gchar *device_name;
+  OmniNnSession *session; /* the process-wide session cache's */
+  const OmniNnModel *model;
+  const gchar *device_name;
   gchar **labels; /* n_classes + NULL */
   guint n_classes;
   gint prob_index, emb_index;
-  gfloat **outputs;
+  gfloat **outputs; /* the session's */
   OmniNnPreprocessParams pre;
   gboolean pre_valid;
   guint64 frame_count;
@@ -216,20 +215,11 @@ gst_omni_vision_enc_backend_get_type (void)
 static void
 free_engine (GstOmniVisionEnc *self)
 {
-  guint i;
-
-  if (self->be_state)
-    self->be->free (self->be_state);
-  self->be_state = NULL;
-  self->be = NULL;
-  if (self->outputs && self->model) {
-    for (i = 0; i < self->model->graph->outputs->len; i++)
-      g_free (self->outputs[i]);
-  }
   g_clear_pointer (&self->outputs, g_free);
   g_clear_pointer (&self->labels, g_strfreev);
-  g_clear_pointer (&self->device_name, g_free);
-  g_clear_pointer (&self->model, omni_nn_model_free);
+  self->device_name = NULL;
+  self->model = NULL;
+  g_clear_pointer (&self->session, omni_nn_session_free);
   self->n_classes = 0;
 }
 
@@ -277,7 +267,7 @@ warm_up (GstOmniVisionEnc *self, GError **error)
   gboolean ok;
 
   in.tensor = zeros;
-  ok = self->be->run (self->be_state, &in, self->outputs, error);
+  ok = omni_nn_session_run (self->session, &in, error);
   g_free (zeros);
   if (ok) {
     GST_OBJECT_LOCK (self);
@@ -287,45 +277,37 @@ warm_up (GstOmniVisionEnc *self, GError **error)
   return ok;
 }
 
+/* The model on the backend, through the process-wide session cache (one
+ * loaded model and engine shared by every element of the process). */
 static gboolean
-prepare_backend (GstOmniVisionEnc *self, GstOmniVisionEncBackend backend,
+open_session (GstOmniVisionEnc *self, const gchar *model,
+    const OmniNnLoadOptions *opts, GstOmniVisionEncBackend backend,
     const gchar *device)
 {
-  const OmniNnGraph *g = self->model->graph;
+  static const OmniNnBackendChoice choice[]
+      = { OMNI_NN_BACKEND_AUTO, OMNI_NN_BACKEND_VULKAN, OMNI_NN_BACKEND_CPU };
   GError *err = NULL;
 
-  if (backend != GST_OMNI_VISION_ENC_BACKEND_CPU) {
-    self->be = omni_nn_vulkan_backend ();
-    self->be_state = self->be->prepare (g, device, &err);
-    if (!self->be_state) {
-      if (backend == GST_OMNI_VISION_ENC_BACKEND_VULKAN
-          || err->code != OMNI_NN_ERROR_DEVICE) {
-        GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-            ("No usable Vulkan device for omnivisionenc."),
-            ("%s (or set backend=cpu to run the C reference on the CPU)",
-                err->message));
-        g_error_free (err);
-        return FALSE;
-      }
-      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
-          ("No usable Vulkan device: omnivisionenc runs on the CPU "
-           "reference, much slower."),
-          ("%s", err->message));
-      g_clear_error (&err);
-    }
+  self->session = omni_nn_session_new_with_options (
+      model, opts, choice[backend], device, &err);
+  if (!self->session && err->code == OMNI_NN_ERROR_DEVICE) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+        ("No usable Vulkan device for omnivisionenc."),
+        ("%s (or set backend=cpu to run the C reference on the CPU)",
+            err->message));
+  } else if (!self->session) {
+    post_model_error (self, model, err);
+  } else if (omni_nn_session_get_fallback_reason (self->session)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+        ("No usable Vulkan device: omnivisionenc runs on the CPU "
+         "reference, much slower."),
+        ("%s", omni_nn_session_get_fallback_reason (self->session)));
   }
-  if (!self->be_state) {
-    self->be = omni_nn_cpu_backend ();
-    self->be_state = self->be->prepare (g, NULL, &err);
-    if (!self->be_state) {
-      GST_ELEMENT_ERROR (self, LIBRARY, INIT, (NULL), ("%s", err->message));
-      g_error_free (err);
-      return FALSE;
-    }
-  }
-  self->device_name
-      = g_strdup (self->be->device_name ? self->be->device_name (self->be_state)
-                                        : self->be->name);
+  g_clear_error (&err);
+  if (!self->session)
+    return FALSE;
+  self->model = omni_nn_session_get_model (self->session);
+  self->device_name = omni_nn_session_get_device_name (self->session);
   return TRUE;
 }
 
@@ -335,14 +317,14 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
   gchar *model, *labels, *device, *emb;
   GstOmniVisionEncBackend backend;
-  OmniNnLoadFlags flags;
+  OmniNnLoadOptions opts = { 0 };
   const OmniNnGraph *g;
   GError *err = NULL;
   guint i, n_out;
 
   GST_OBJECT_LOCK (self);
-  flags = self->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
-                                 : OMNI_NN_LOAD_DEFAULT;
+  opts.flags = self->allow_unverified ? OMNI_NN_LOAD_ALLOW_UNVERIFIED
+                                      : OMNI_NN_LOAD_DEFAULT;
   model = g_strdup (self->model_name);
   labels = g_strdup (self->labels_path);
   device = g_strdup (self->device);
@@ -355,12 +337,10 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   self->total_ms = self->max_ms = self->last_ms = 0;
   GST_OBJECT_UNLOCK (self);
 
-  self->model = omni_nn_model_load_full (model, labels, emb, flags, &err);
-  if (!self->model) {
-    post_model_error (self, model, err);
-    g_error_free (err);
+  opts.labels = labels;
+  opts.embedding_layer = emb;
+  if (!open_session (self, model, &opts, backend, device))
     goto fail;
-  }
   if (!self->model->verified) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("Model \"%s\" is not verified: its results cannot be trusted.", model),
@@ -399,14 +379,10 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
 
   n_out = g->outputs->len;
   self->outputs = g_new0 (gfloat *, n_out);
-  for (i = 0; i < n_out; i++) {
-    self->outputs[i] = g_new0 (
-        gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
-                    ->n_elements);
-  }
+  for (i = 0; i < n_out; i++)
+    self->outputs[i]
+        = (gfloat *) omni_nn_session_get_output (self->session, i, NULL);
 
-  if (!prepare_backend (self, backend, device))
-    goto fail;
   if (!warm_up (self, &err)) {
     GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL), ("%s", err->message));
     g_error_free (err);
@@ -582,36 +558,20 @@ post_message (
       GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
-/* Runs the model on a mapped frame; one retry on a fresh device after a
- * Vulkan failure (device lost). */
+/* Runs the model on a mapped frame; the session retries once on a fresh
+ * device after a Vulkan failure (device lost): warn when it did. */
 static gboolean
 infer (GstOmniVisionEnc *self, const OmniNnInput *in, GError **error)
 {
-  GError *err = NULL;
-  gchar *device;
+  guint recoveries = omni_nn_session_get_n_recoveries (self->session);
+  gboolean ok = omni_nn_session_run (self->session, in, error);
 
-  if (self->be->run (self->be_state, in, self->outputs, &err))
-    return TRUE;
-  if (self->be == omni_nn_cpu_backend () || err->code == OMNI_NN_ERROR_INPUT) {
-    g_propagate_error (error, err);
-    return FALSE;
+  if (omni_nn_session_get_n_recoveries (self->session) != recoveries) {
+    GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
+        ("Vulkan inference failed, restarting the device."),
+        ("%s", omni_nn_session_get_recovery_reason (self->session)));
   }
-  GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
-      ("Vulkan inference failed, restarting the device."),
-      ("%s", err->message));
-  g_clear_error (&err);
-  self->be->free (self->be_state);
-  GST_OBJECT_LOCK (self);
-  device = g_strdup (self->device);
-  GST_OBJECT_UNLOCK (self);
-  self->be_state = self->be->prepare (self->model->graph, device, error);
-  g_free (device);
-  if (!self->be_state) {
-    /* keep free_engine() from freeing it twice */
-    self->be = omni_nn_cpu_backend ();
-    return FALSE;
-  }
-  return self->be->run (self->be_state, in, self->outputs, error);
+  return ok;
 }
 
 /* Fail closed: NaN or infinite scores (a broken or tampered model, an
@@ -690,7 +650,7 @@ gst_omni_vision_enc_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   gboolean ok, post, post_latency = FALSE;
   guint i;
 
-  if (!self->be_state) {
+  if (!self->session) {
     /* the device was lost and could not be re-created: already reported */
     return GST_FLOW_ERROR;
   }
@@ -801,8 +761,8 @@ make_stats (GstOmniVisionEnc *self)
       self->n_runs ? self->total_ms / self->n_runs : 0.0, "max-ms",
       G_TYPE_DOUBLE, self->max_ms, "last-ms", G_TYPE_DOUBLE, self->last_ms,
       "latency", G_TYPE_UINT64, self->latency, "backend", G_TYPE_STRING,
-      self->be ? self->be->name : NULL, "device", G_TYPE_STRING,
-      self->device_name, NULL);
+      self->session ? omni_nn_session_get_backend (self->session)->name : NULL,
+      "device", G_TYPE_STRING, self->device_name, NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
