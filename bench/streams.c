@@ -115,8 +115,8 @@ run_for (GstElement **p, guint n, gdouble seconds)
         gchar *dbg = NULL;
 
         gst_message_parse_error (m, &err, &dbg);
-        g_printerr ("stream %u: error: %s (%s)\n", i, err->message,
-            GST_STR_NULL (dbg));
+        g_printerr (
+            "stream %u: error: %s (%s)\n", i, err->message, GST_STR_NULL (dbg));
         exit (2);
       }
     }
@@ -354,8 +354,8 @@ bench_soak (guint n, guint seconds, guint sample_s)
       pub += stat_of (p[i], "pub", "published");
       inf += stat_of (p[i], "v", "frames");
     }
-    printf ("  %-6.0f %8.1f %10.0f %10.0f %8.2f\n", now, rss, pub, inf,
-        loadavg ());
+    printf (
+        "  %-6.0f %8.1f %10.0f %10.0f %8.2f\n", now, rss, pub, inf, loadavg ());
     fflush (stdout);
     g_array_append_val (t, now);
     g_array_append_val (r, rss);
@@ -368,8 +368,8 @@ bench_soak (guint n, guint seconds, guint sample_s)
       (guint) cs.n_prepares);
   printf ("  RSS slope after warm-up (t >= %u s): %+.3f MiB/min; over the "
           "second half: %+.3f MiB/min\n",
-      (guint) g_array_index (t, gdouble, t->len / 5), slope_of (t, r, t->len / 5),
-      slope_of (t, r, t->len / 2));
+      (guint) g_array_index (t, gdouble, t->len / 5),
+      slope_of (t, r, t->len / 5), slope_of (t, r, t->len / 2));
   for (i = 0; i < n; i++) {
     GstBus *bus = gst_element_get_bus (p[i]);
     GstMessage *m;
@@ -388,7 +388,8 @@ bench_soak (guint n, guint seconds, guint sample_s)
     gst_object_unref (p[i]);
   }
   g_usleep (2000000);
-  printf ("  subscriber received %u messages\n", sub ? mqtt_sub_count (sub) : 0);
+  printf (
+      "  subscriber received %u messages\n", sub ? mqtt_sub_count (sub) : 0);
   if (sub)
     mqtt_sub_free (sub);
   mqtt_broker_free (b);
