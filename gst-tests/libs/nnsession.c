@@ -343,6 +343,39 @@ check_concurrent (OmniNnBackendChoice choice)
   omni_nn_session_free (ref);
 }
 
+static gpointer
+open_session (gpointer data)
+{
+  return omni_nn_session_new ("nsfw", OMNI_NN_BACKEND_CPU, NULL, NULL);
+}
+
+/* Sessions opened from several threads at once: one load for all. */
+GST_START_TEST (test_cache_concurrent_open)
+{
+  OmniNnSessionCacheStats st;
+  GThread *th[N_THREADS];
+  OmniNnSession *s[N_THREADS];
+  guint i;
+
+  for (i = 0; i < N_THREADS; i++)
+    th[i] = g_thread_new ("open", open_session, NULL);
+  for (i = 0; i < N_THREADS; i++) {
+    s[i] = g_thread_join (th[i]);
+    fail_unless (s[i] != NULL);
+    fail_unless (
+        omni_nn_session_get_model (s[i]) == omni_nn_session_get_model (s[0]));
+  }
+  omni_nn_session_cache_get_stats (&st);
+  fail_unless_equals_int (st.n_loads, 1);
+  fail_unless_equals_int (st.n_prepares, 1);
+  for (i = 0; i < N_THREADS; i++)
+    omni_nn_session_free (s[i]);
+  omni_nn_session_cache_get_stats (&st);
+  fail_unless_equals_int (st.n_models, 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_cache_concurrent_cpu)
 {
   check_concurrent (OMNI_NN_BACKEND_CPU);
@@ -519,6 +552,7 @@ nnsession_suite (void)
   tcase_add_test (tc, test_cache_keys);
   tcase_add_test (tc, test_cache_sharing_env);
   tcase_add_test (tc, test_cache_concurrent_cpu);
+  tcase_add_test (tc, test_cache_concurrent_open);
 #if HAVE_VULKAN
   tcase_add_test (tc, test_cache_concurrent_vulkan);
   tcase_add_test (tc, test_cache_device_lost);
