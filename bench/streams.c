@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * bench-streams table [--seconds N] [--ns 1,2,4,6,8] [--sharing all,off]
+ *   (a sharing may end in /R: OMNI_NN_SESSION_REPLICAS=R, e.g. all/1)
  *   N live 720p30 synthetic inputs (videotestsrc is-live pattern=ball: a
  *   moving ball, I420), each its own pipeline in one process:
  *     queue ! omnisampler (2 fps) ! omnivisionenc (default model) ! tee
@@ -12,7 +13,8 @@
  *     omnifusion ! omnipublish method=mqtt qos=1 -> a private Mosquitto on
  *       a loopback port (started by the program)
  *   for each N and each sharing of the session cache (OMNI_NN_SESSION_CACHE:
- *   all = one loaded model and one Vulkan engine for the process, model =
+ *   all = one loaded model and one Vulkan engine for the process (with
+ *   OMNI_NN_SESSION_REPLICAS backend states, default 2), model =
  *   the loaded model shared but one engine per element, off = a model per
  *   element), each configuration in a fresh process. A stream is real time
  *   when its sink dropped no late frame, omnisampler skipped no sample for
@@ -201,7 +203,9 @@ table_one (guint n, guint port, guint seconds)
   OmniNnSessionCacheStats cs;
   Counts c = { 0 };
   gdouble c0, wall, rss0 = rss_mib (), l0, rss;
-  const gchar *sharing = g_getenv ("OMNI_NN_SESSION_CACHE");
+  g_autofree gchar *sharing = g_strdup_printf ("%s/%u",
+      GST_STR_NULL (g_getenv ("OMNI_NN_SESSION_CACHE")),
+      omni_nn_session_get_max_replicas ());
   gboolean rt;
   gint64 w0;
   guint i;
@@ -225,11 +229,11 @@ table_one (guint n, guint port, guint seconds)
   rt = c.late == 0 && c.skipped == 0 && c.qos == 0
        && c.frames / wall / n >= 29.5;
   printf ("| %s | %u | %.1f | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | "
-          "%.0f %% | %.1f | %.1f | %u/%u | %.1f–%.1f | %s |\n",
-      sharing ? sharing : "all", n, c.frames / wall / n, c.sampled / wall / n,
-      c.late, c.skipped, c.qos, c.infer_ms, c.published,
-      100.0 * (cpu_s () - c0) / wall, rss, rss / n, (guint) cs.n_loads,
-      (guint) cs.n_prepares, l0, loadavg (),
+          "%.0f %% | %.1f | %.1f | %u/%u/%u | %.1f–%.1f | %s |\n",
+      sharing, n, c.frames / wall / n, c.sampled / wall / n, c.late, c.skipped,
+      c.qos, c.infer_ms, c.published, 100.0 * (cpu_s () - c0) / wall, rss,
+      rss / n, (guint) cs.n_loads, (guint) cs.n_prepares,
+      (guint) cs.n_replica_prepares, l0, loadavg (),
       rt ? "real time" : "**not** real time");
   fflush (stdout);
   for (i = 0; i < n; i++) {
@@ -241,6 +245,7 @@ table_one (guint n, guint port, guint seconds)
   return 0;
 }
 
+/* @sharing: all, model or off, optionally /R: R replicas per engine. */
 static void
 run_child (const gchar *const *argv, const gchar *sharing)
 {
@@ -248,7 +253,11 @@ run_child (const gchar *const *argv, const gchar *sharing)
   int status;
 
   if (child == 0) {
-    g_setenv ("OMNI_NN_SESSION_CACHE", sharing, TRUE);
+    g_auto (GStrv) parts = g_strsplit (sharing, "/", 2);
+
+    g_setenv ("OMNI_NN_SESSION_CACHE", parts[0], TRUE);
+    if (parts[1])
+      g_setenv ("OMNI_NN_SESSION_REPLICAS", parts[1], TRUE);
     execv ("/proc/self/exe", (gchar **) argv);
     _exit (127);
   }
@@ -281,7 +290,7 @@ bench_table (guint seconds, const gchar *ns, const gchar *sharings)
   printf ("| sharing | N | fps / stream | samples / s / stream | late frames "
           "| QoS-skipped samples | visionenc QoS events | inference ms | "
           "events published | CPU | +RSS MiB | +RSS / stream | loads / "
-          "engines | load | verdict |\n");
+          "engines / replicas | load | verdict |\n");
   printf ("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   fflush (stdout);
   for (i = 0; nv[i]; i++) {
@@ -403,7 +412,7 @@ int
 main (int argc, char **argv)
 {
   guint seconds = 0, n = 0, port = 0, sample_s = 30;
-  const gchar *ns = "1,2,4,6,8", *sharings = "all,off";
+  const gchar *ns = "1,2,4,6,8", *sharings = "all,all/1,off";
   gint i;
 
   gst_init (&argc, &argv);

@@ -527,9 +527,9 @@ print_models (Multi *m)
 
   omni_nn_session_cache_get_stats (&cs);
   printf ("  models: %" G_GUINT64_FORMAT " loaded, %" G_GUINT64_FORMAT
-          " engines prepared for %u streams (session cache: %s); peak RSS "
-          "%.1f MiB\n",
-      cs.n_loads, cs.n_prepares, m->streams->len,
+          " engines prepared (%" G_GUINT64_FORMAT " replicas) for %u streams "
+          "(session cache: %s); peak RSS %.1f MiB\n",
+      cs.n_loads, cs.n_prepares, cs.n_replica_prepares, m->streams->len,
       sharing[omni_nn_session_get_sharing ()], peak_rss_mib ());
 }
 

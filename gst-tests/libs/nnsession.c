@@ -138,6 +138,8 @@ GST_START_TEST (test_cache_shares)
   fail_unless_equals_int (st.n_prepares - st0.n_prepares, 1);
   fail_unless_equals_int (st.n_models, 1);
   fail_unless_equals_int (st.n_engines, 1);
+  /* two users: two replicas (the default maximum), so both run at once */
+  fail_unless_equals_int (st.n_replicas, 2);
   omni_nn_session_free (a);
   omni_nn_session_cache_get_stats (&st);
   fail_unless_equals_int (st.n_models, 1);
@@ -146,6 +148,7 @@ GST_START_TEST (test_cache_shares)
   omni_nn_session_cache_get_stats (&st);
   fail_unless_equals_int (st.n_models, 0);
   fail_unless_equals_int (st.n_engines, 0);
+  fail_unless_equals_int (st.n_replicas, 0);
   /* a new session after that loads again */
   a = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_CPU, NULL, &err);
   fail_unless (a != NULL, "%s", err ? err->message : "");
@@ -211,6 +214,60 @@ GST_START_TEST (test_cache_keys)
   fail_unless_equals_int (st.n_models, 0);
   fail_unless_equals_int (st.n_engines, 0);
   g_free (path);
+}
+
+GST_END_TEST;
+
+/* An engine has as many replicas as users, up to OMNI_NN_SESSION_REPLICAS;
+ * each session's results are the same on any replica. */
+GST_START_TEST (test_cache_replicas)
+{
+  OmniNnSessionCacheStats st;
+  GError *err = NULL;
+  OmniNnSession *s[5];
+  OmniNnInput in = { 0 };
+  gfloat *x, want[7];
+  guint i, k, max;
+
+  for (max = 1; max <= 3; max += 2) {
+    gchar *v = g_strdup_printf ("%u", max);
+
+    g_setenv ("OMNI_NN_SESSION_REPLICAS", v, TRUE);
+    g_free (v);
+    fail_unless_equals_int (omni_nn_session_get_max_replicas (), max);
+    for (i = 0; i < G_N_ELEMENTS (s); i++) {
+      s[i] = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_CPU, NULL, &err);
+      fail_unless (s[i] != NULL, "%s", err ? err->message : "");
+      omni_nn_session_cache_get_stats (&st);
+      fail_unless_equals_int (st.n_replicas, MIN (i + 1, max));
+      fail_unless_equals_int (st.n_engines, 1);
+    }
+    x = random_input (omni_nn_session_get_model (s[0])->graph);
+    in.tensor = x;
+    for (i = 0; i < G_N_ELEMENTS (s); i++) {
+      const gfloat *got;
+
+      fail_unless (omni_nn_session_run (s[i], &in, &err));
+      got = omni_nn_session_get_output (s[i], 0, NULL);
+      for (k = 0; k < 7; k++) {
+        if (i == 0)
+          want[k] = got[k];
+        else
+          fail_unless (got[k] == want[k]);
+      }
+    }
+    g_free (x);
+    for (i = 0; i < G_N_ELEMENTS (s); i++)
+      omni_nn_session_free (s[i]);
+    omni_nn_session_cache_get_stats (&st);
+    fail_unless_equals_int (st.n_replicas, 0);
+  }
+  g_setenv ("OMNI_NN_SESSION_REPLICAS", "0", TRUE);
+  fail_unless_equals_int (omni_nn_session_get_max_replicas (), 1);
+  g_setenv ("OMNI_NN_SESSION_REPLICAS", "99", TRUE);
+  fail_unless_equals_int (omni_nn_session_get_max_replicas (), 8);
+  g_unsetenv ("OMNI_NN_SESSION_REPLICAS");
+  fail_unless_equals_int (omni_nn_session_get_max_replicas (), 2);
 }
 
 GST_END_TEST;
@@ -551,6 +608,7 @@ nnsession_suite (void)
   tcase_add_test (tc, test_cache_shares);
   tcase_add_test (tc, test_cache_keys);
   tcase_add_test (tc, test_cache_sharing_env);
+  tcase_add_test (tc, test_cache_replicas);
   tcase_add_test (tc, test_cache_concurrent_cpu);
   tcase_add_test (tc, test_cache_concurrent_open);
 #if HAVE_VULKAN

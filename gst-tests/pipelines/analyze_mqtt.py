@@ -140,7 +140,7 @@ def main(tmp):
                       for l in out.splitlines()),
               'summary: a line per stream and the total', out[-1500:])
         # one copy of the image model and one Vulkan engine for both streams
-        check('models: 1 loaded, 1 engines prepared for 2 streams' in out,
+        check('models: 1 loaded, 1 engines prepared (2 replicas) for 2 streams' in out,
               'summary: one model shared by the two streams', out[-600:])
         windows = [l for l in lines if json.loads(l)['type'] == 'window']
         mj = [json.loads(l) for l in open(multi_json).read().splitlines()]

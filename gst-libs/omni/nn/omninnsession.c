@@ -34,18 +34,30 @@ typedef struct {
   OmniNnModelInfo *info;
 } Loaded;
 
-/* A loaded model prepared on a backend (for Vulkan: the device, the weights
- * uploaded, the pipelines, the activations): shared by the sessions of the
- * same model, backend choice and device. One run at a time (lock). */
+#define MAX_REPLICAS 8
+
+/* One backend state (for Vulkan: the weights uploaded, the pipelines, the
+ * activations, the command buffers): one run at a time (lock). */
+typedef struct {
+  GMutex lock;
+  gpointer state;
+} Replica;
+
+/* A loaded model prepared on a backend, shared by the sessions of the same
+ * model, backend choice and device: up to max_replicas backend states (as
+ * many as it has users), so that that many runs go at once. replicas[0 ..
+ * n_replicas - 1] are ready; new ones are added under create_lock. */
 typedef struct {
   gint ref;
   gchar *key; /* its key in engine_cache, or NULL when not cached */
   Loaded *loaded;
   const OmniNnBackend *backend;
-  gpointer state;
+  gchar *device;
+  Replica replicas[MAX_REPLICAS];
+  gint n_replicas; /* atomic */
+  gint next;       /* atomic: the replica to wait for when all are busy */
   gchar *device_name;
   gchar *fallback_reason;
-  GMutex lock;
 } Engine;
 
 struct _OmniNnSession {
@@ -67,6 +79,15 @@ static GMutex create_lock;
 static GHashTable *loaded_cache; /* key -> Loaded (not a reference) */
 static GHashTable *engine_cache; /* key -> Engine (not a reference) */
 static OmniNnSessionCacheStats counters;
+
+guint
+omni_nn_session_get_max_replicas (void)
+{
+  const gchar *v = g_getenv ("OMNI_NN_SESSION_REPLICAS");
+  gint64 n = v && *v ? g_ascii_strtoll (v, NULL, 10) : 2;
+
+  return CLAMP (n, 1, MAX_REPLICAS);
+}
 
 OmniNnSessionSharing
 omni_nn_session_get_sharing (void)
@@ -240,6 +261,7 @@ static void
 engine_unref (Engine *e)
 {
   gboolean last;
+  gint i;
 
   g_mutex_lock (&cache_lock);
   last = --e->ref == 0;
@@ -251,10 +273,15 @@ engine_unref (Engine *e)
   g_mutex_unlock (&cache_lock);
   if (!last)
     return;
-  if (e->state)
-    e->backend->free (e->state);
+  for (i = 0; i < e->n_replicas; i++) {
+    e->backend->free (e->replicas[i].state);
+    g_mutex_clear (&e->replicas[i].lock);
+  }
+  g_mutex_lock (&cache_lock);
+  counters.n_replicas -= e->n_replicas;
+  g_mutex_unlock (&cache_lock);
   loaded_unref (e->loaded);
-  g_mutex_clear (&e->lock);
+  g_free (e->device);
   g_free (e->device_name);
   g_free (e->fallback_reason);
   g_free (e->key);
@@ -273,22 +300,37 @@ engine_invalidate (Engine *e)
   g_mutex_unlock (&cache_lock);
 }
 
+static void
+add_replica (Engine *e, gpointer state)
+{
+  Replica *r = &e->replicas[e->n_replicas];
+
+  g_mutex_init (&r->lock);
+  r->state = state;
+  g_atomic_int_inc (&e->n_replicas);
+  g_mutex_lock (&cache_lock);
+  counters.n_replicas++;
+  counters.n_replica_prepares++;
+  g_mutex_unlock (&cache_lock);
+}
+
+/* The first replica: Vulkan, else (auto) the CPU with the reason. */
 static gboolean
-prepare_backend (
-    Engine *e, OmniNnBackendChoice choice, const gchar *device, GError **error)
+prepare_backend (Engine *e, OmniNnBackendChoice choice, GError **error)
 {
   const OmniNnGraph *g = e->loaded->model->graph;
+  gpointer state = NULL;
   GError *err = NULL;
 
   if (choice != OMNI_NN_BACKEND_CPU) {
 #if HAVE_VULKAN
     e->backend = omni_nn_vulkan_backend ();
-    e->state = e->backend->prepare (g, device, &err);
+    state = e->backend->prepare (g, e->device, &err);
 #else
     g_set_error (&err, OMNI_NN_ERROR, OMNI_NN_ERROR_DEVICE,
         "this build of gst-omni has no Vulkan");
 #endif
-    if (!e->state) {
+    if (!state) {
       if (choice == OMNI_NN_BACKEND_VULKAN
           || err->code != OMNI_NN_ERROR_DEVICE) {
         g_propagate_error (error, err);
@@ -298,16 +340,34 @@ prepare_backend (
       g_clear_error (&err);
     }
   }
-  if (!e->state) {
+  if (!state) {
     e->backend = omni_nn_cpu_backend ();
-    e->state = e->backend->prepare (g, NULL, error);
-    if (!e->state)
+    state = e->backend->prepare (g, NULL, error);
+    if (!state)
       return FALSE;
   }
   e->device_name
-      = g_strdup (e->backend->device_name ? e->backend->device_name (e->state)
+      = g_strdup (e->backend->device_name ? e->backend->device_name (state)
                                           : e->backend->name);
+  add_replica (e, state);
   return TRUE;
+}
+
+/* More replicas, up to @want (and the maximum): as many runs at once as
+ * sessions want, on the engine's backend and device. One that cannot be
+ * prepared (out of device memory) only means fewer. Under create_lock. */
+static void
+grow_replicas (Engine *e, guint want)
+{
+  want = MIN (want, omni_nn_session_get_max_replicas ());
+  while ((guint) e->n_replicas < want) {
+    gpointer state = e->backend->prepare (e->loaded->model->graph,
+        e->backend == omni_nn_cpu_backend () ? NULL : e->device, NULL);
+
+    if (!state)
+      break;
+    add_replica (e, state);
+  }
 }
 
 /* The engine of @l on @choice and @device: the cached one when @share,
@@ -318,6 +378,7 @@ engine_acquire (Loaded *l, OmniNnBackendChoice choice, const gchar *device,
 {
   gchar *key = NULL;
   Engine *e = NULL;
+  gint users = 0;
 
   if (share && l->key) {
     key = g_strdup_printf ("%s|%d|%s", l->key, choice,
@@ -327,22 +388,23 @@ engine_acquire (Loaded *l, OmniNnBackendChoice choice, const gchar *device,
       engine_cache = g_hash_table_new (g_str_hash, g_str_equal);
     e = g_hash_table_lookup (engine_cache, key);
     if (e)
-      e->ref++;
+      users = ++e->ref;
     g_mutex_unlock (&cache_lock);
   }
   if (e) {
     g_free (key);
     loaded_unref (l);
+    grow_replicas (e, users);
     return e;
   }
   e = g_new0 (Engine, 1);
   e->ref = 1;
   e->loaded = l;
-  g_mutex_init (&e->lock);
+  e->device = g_strdup (device);
   g_mutex_lock (&cache_lock);
   counters.n_engines++;
   g_mutex_unlock (&cache_lock);
-  if (!prepare_backend (e, choice, device, error)) {
+  if (!prepare_backend (e, choice, error)) {
     g_free (key);
     engine_unref (e);
     return NULL;
@@ -433,15 +495,25 @@ omni_nn_session_free (OmniNnSession *s)
   g_free (s);
 }
 
+/* Runs on a free replica, else waits for one (in turn). */
 static gboolean
 engine_run (
     Engine *e, const OmniNnInput *input, gfloat *const *outputs, GError **error)
 {
+  gint i, n = g_atomic_int_get (&e->n_replicas);
+  Replica *r = NULL;
   gboolean ok;
 
-  g_mutex_lock (&e->lock);
-  ok = e->backend->run (e->state, input, outputs, error);
-  g_mutex_unlock (&e->lock);
+  for (i = 0; i < n && !r; i++) {
+    if (g_mutex_trylock (&e->replicas[i].lock))
+      r = &e->replicas[i];
+  }
+  if (!r) {
+    r = &e->replicas[(guint) g_atomic_int_add (&e->next, 1) % n];
+    g_mutex_lock (&r->lock);
+  }
+  ok = e->backend->run (r->state, input, outputs, error);
+  g_mutex_unlock (&r->lock);
   return ok;
 }
 
@@ -452,7 +524,7 @@ omni_nn_session_run (OmniNnSession *s, const OmniNnInput *input, GError **error)
   Engine *e = s->engine, *fresh;
   GError *err = NULL;
 
-  g_return_val_if_fail (s != NULL && e->state != NULL, FALSE);
+  g_return_val_if_fail (s != NULL && e->n_replicas > 0, FALSE);
   if (engine_run (e, input, s->outputs, &err))
     return TRUE;
   if (e->backend == omni_nn_cpu_backend ()
@@ -524,7 +596,7 @@ omni_nn_session_get_backend (OmniNnSession *s)
 gpointer
 omni_nn_session_get_backend_state (OmniNnSession *s)
 {
-  return s->engine->state;
+  return s->engine->replicas[0].state;
 }
 
 const gchar *

@@ -36,8 +36,11 @@ typedef enum {
  * sessions of the same model bytes (omni_nn_model_file_sha256()), loader
  * flags, labels and embedding layer share one loaded model (graph and
  * weights); those that also ask for the same backend and device share one
- * prepared engine (for Vulkan: the #OmniVkDevice, the uploaded weights, the
- * pipelines and the activations), whose runs are serialised by a lock.
+ * prepared engine on one #OmniVkDevice. The engine has up to
+ * omni_nn_session_get_max_replicas() backend states (replicas: for Vulkan
+ * the uploaded weights, the pipelines, the activations), as many as it has
+ * sessions: a run takes a free replica, or waits for one; so that many runs
+ * go at once, and more streams cost no more memory.
  * Each session keeps its own outputs. The last session of a model frees it
  * all. A lost device takes its engine out of the cache: every session on
  * it moves, at its next run, to one fresh engine on a fresh device.
@@ -78,18 +81,32 @@ OMNI_API OmniNnSessionSharing omni_nn_session_get_sharing (void);
  * OmniNnSessionCacheStats:
  * @n_models: loaded models alive in the process
  * @n_engines: engines (a model on a backend) alive in the process
+ * @n_replicas: backend states of those engines alive
  * @n_loads: models loaded since the process started
  * @n_prepares: engines prepared since the process started (device
  *   recoveries included)
+ * @n_replica_prepares: backend states prepared since the process started
+ *   (each engine's first included)
  *
  * What the session cache holds and has done.
  */
 typedef struct {
   guint n_models;
   guint n_engines;
+  guint n_replicas;
   guint64 n_loads;
   guint64 n_prepares;
+  guint64 n_replica_prepares;
 } OmniNnSessionCacheStats;
+
+/**
+ * omni_nn_session_get_max_replicas:
+ *
+ * Returns: how many backend states (replicas) a shared engine may have, so
+ *   that that many sessions run at once: OMNI_NN_SESSION_REPLICAS (1 to 8),
+ *   2 when unset
+ */
+OMNI_API guint omni_nn_session_get_max_replicas (void);
 
 /**
  * omni_nn_session_cache_get_stats:
