@@ -166,7 +166,7 @@ GST_START_TEST (test_cache_keys)
   OmniNnSessionCacheStats st0, st;
   GError *err = NULL;
   OmniNnSession *a, *b, *c, *d;
-  OmniNnLoadOptions o = { OMNI_NN_LOAD_DEFAULT, NULL, "out_relu" };
+  OmniNnSessionOptions o = { OMNI_NN_LOAD_DEFAULT, NULL, "out_relu" };
   gchar *path = omni_nn_model_resolve ("nsfw", &err);
 
   fail_unless (path != NULL);
@@ -180,18 +180,16 @@ GST_START_TEST (test_cache_keys)
   fail_unless (c != NULL, "%s", err ? err->message : "");
   fail_unless (omni_nn_session_get_model (a) != omni_nn_session_get_model (c));
   d = omni_nn_session_new_with_options (
-      "nsfw", &o, OMNI_NN_BACKEND_CPU, NULL, &err);
+      "nsfw", OMNI_NN_BACKEND_CPU, NULL, &o, &err);
   fail_unless (d != NULL, "%s", err ? err->message : "");
   fail_unless (omni_nn_session_get_model (a) != omni_nn_session_get_model (d));
   omni_nn_session_cache_get_stats (&st);
   fail_unless_equals_int (st.n_loads - st0.n_loads, 3);
   fail_unless_equals_int (st.n_models, 3);
   omni_nn_session_free (d);
-  /* labels and an embedding layer are for layers models */
-  o.embedding_layer = NULL;
-  o.labels = "labels.txt";
+  /* an embedding layer is for layers models */
   fail_unless (omni_nn_session_new_with_options (
-                   "emotion", &o, OMNI_NN_BACKEND_CPU, NULL, &err)
+                   "emotion", OMNI_NN_BACKEND_CPU, NULL, &o, &err)
                == NULL);
   fail_unless (g_error_matches (err, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING));
   g_clear_error (&err);

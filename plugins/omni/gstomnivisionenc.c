@@ -281,7 +281,7 @@ warm_up (GstOmniVisionEnc *self, GError **error)
  * loaded model and engine shared by every element of the process). */
 static gboolean
 open_session (GstOmniVisionEnc *self, const gchar *model,
-    const OmniNnLoadOptions *opts, GstOmniVisionEncBackend backend,
+    const OmniNnSessionOptions *opts, GstOmniVisionEncBackend backend,
     const gchar *device)
 {
   static const OmniNnBackendChoice choice[]
@@ -289,7 +289,7 @@ open_session (GstOmniVisionEnc *self, const gchar *model,
   GError *err = NULL;
 
   self->session = omni_nn_session_new_with_options (
-      model, opts, choice[backend], device, &err);
+      model, choice[backend], device, opts, &err);
   if (!self->session && err->code == OMNI_NN_ERROR_DEVICE) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
         ("No usable Vulkan device for omnivisionenc."),
@@ -317,7 +317,7 @@ gst_omni_vision_enc_start (GstBaseTransform *trans)
   GstOmniVisionEnc *self = GST_OMNI_VISION_ENC (trans);
   gchar *model, *labels, *device, *emb;
   GstOmniVisionEncBackend backend;
-  OmniNnLoadOptions opts = { 0 };
+  OmniNnSessionOptions opts = { 0 };
   const OmniNnGraph *g;
   GError *err = NULL;
   guint i, n_out;

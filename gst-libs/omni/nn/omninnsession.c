@@ -158,22 +158,39 @@ loaded_unref (Loaded *l)
   g_free (l);
 }
 
+/* A labels file given for a graph model replaces the sidecar's labels. */
+static gboolean
+graph_labels (OmniNnModel *m, const gchar *labels, GError **error)
+{
+  gchar **l;
+  guint n;
+
+  if (!labels)
+    return TRUE;
+  if (!(l = omni_nn_labels_load (labels, &n, error)))
+    return FALSE;
+  g_strfreev (m->labels);
+  m->labels = l;
+  m->n_labels = n;
+  return TRUE;
+}
+
 static Loaded *
-loaded_new (const gchar *path, const OmniNnLoadOptions *o, GError **error)
+loaded_new (const gchar *path, const OmniNnSessionOptions *o, GError **error)
 {
   Loaded *l = g_new0 (Loaded, 1);
   GError *err = NULL;
 
   if (is_graph_model (path)) {
-    if (o->labels || o->embedding_layer) {
+    if (o->embedding_layer)
       g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
-          "%s is a graph model: labels and an embedding layer apply to "
-          "layers models",
+          "%s is a graph model: an embedding layer is chosen only in layers "
+          "models",
           path);
-      g_free (l);
-      return NULL;
-    }
-    l->model = omni_nn_graph_model_load_full (path, NULL, o->flags, error);
+    else
+      l->model = omni_nn_graph_model_load_full (path, NULL, o->flags, error);
+    if (l->model && !graph_labels (l->model, o->labels, error))
+      g_clear_pointer (&l->model, omni_nn_model_free);
   } else {
     l->model = omni_nn_model_load_full (
         path, o->labels, o->embedding_layer, o->flags, error);
@@ -197,7 +214,7 @@ loaded_new (const gchar *path, const OmniNnLoadOptions *o, GError **error)
  * and its shards), the loader flags, the labels file's bytes and the
  * embedding layer. */
 static gchar *
-loaded_key (const gchar *path, const OmniNnLoadOptions *o, GError **error)
+loaded_key (const gchar *path, const OmniNnSessionOptions *o, GError **error)
 {
   gchar *sha = omni_nn_model_file_sha256 (path, error);
   gchar *labels = NULL, *key, *contents = NULL;
@@ -220,8 +237,8 @@ loaded_key (const gchar *path, const OmniNnLoadOptions *o, GError **error)
 /* The loaded model for @path and @o: the cached one when @share, else a
  * fresh load. Called under create_lock. */
 static Loaded *
-loaded_acquire (const gchar *path, const OmniNnLoadOptions *o, gboolean share,
-    GError **error)
+loaded_acquire (const gchar *path, const OmniNnSessionOptions *o,
+    gboolean share, GError **error)
 {
   gchar *key = NULL;
   Loaded *l = NULL;
@@ -432,15 +449,15 @@ OmniNnSession *
 omni_nn_session_new_full (const gchar *model, OmniNnBackendChoice choice,
     const gchar *device, OmniNnLoadFlags flags, GError **error)
 {
-  OmniNnLoadOptions o = { flags, NULL, NULL };
+  OmniNnSessionOptions opts = { flags, NULL, NULL };
 
-  return omni_nn_session_new_with_options (model, &o, choice, device, error);
+  return omni_nn_session_new_with_options (model, choice, device, &opts, error);
 }
 
 OmniNnSession *
 omni_nn_session_new_with_options (const gchar *model,
-    const OmniNnLoadOptions *options, OmniNnBackendChoice choice,
-    const gchar *device, GError **error)
+    OmniNnBackendChoice choice, const gchar *device,
+    const OmniNnSessionOptions *options, GError **error)
 {
   OmniNnSessionSharing sharing = omni_nn_session_get_sharing ();
   OmniNnSession *s;

@@ -115,22 +115,6 @@ OMNI_API guint omni_nn_session_get_max_replicas (void);
 OMNI_API void omni_nn_session_cache_get_stats (OmniNnSessionCacheStats *stats);
 
 /**
- * OmniNnLoadOptions:
- * @flags: #OmniNnLoadFlags
- * @labels: (nullable): a labels file for a layers model (see
- *   omni_nn_model_load_full()); %NULL: the model's own
- * @embedding_layer: (nullable): the layer whose output is "embedding" for
- *   a layers model; %NULL: the default
- *
- * How to load a model; part of what decides whether two sessions share it.
- */
-typedef struct {
-  OmniNnLoadFlags flags;
-  const gchar *labels;
-  const gchar *embedding_layer;
-} OmniNnLoadOptions;
-
-/**
  * omni_nn_session_new:
  * @model: a model name, directory or model.json
  * @choice: which backend
@@ -162,19 +146,37 @@ OMNI_API OmniNnSession *omni_nn_session_new_full (const gchar *model,
     GError **error);
 
 /**
+ * OmniNnSessionOptions:
+ * @flags: #OmniNnLoadFlags for the loader
+ * @labels: (nullable): a labels file (one per line) replacing the model's
+ *   own (labels.txt or the sidecar's); the caller's, not checked
+ * @embedding_layer: (nullable): a layers model's layer whose output becomes
+ *   the "embedding" output (omni_nn_model_load()); refused
+ *   (%OMNI_NN_ERROR_SETTING) for a graph model
+ *
+ * How omni_nn_session_new_with_options() loads the model.
+ */
+typedef struct {
+  OmniNnLoadFlags flags;
+  const gchar *labels;
+  const gchar *embedding_layer;
+} OmniNnSessionOptions;
+
+/**
  * omni_nn_session_new_with_options:
  * @model: as for omni_nn_session_new()
- * @options: how to load it (labels and embedding-layer only for layers
- *   models: %OMNI_NN_ERROR_SETTING for a graph model)
  * @choice: which backend
  * @device: (nullable): Vulkan device selector
+ * @opts: how to load the model
  * @error: return location for an error
  *
- * Returns: (transfer full): the session, or %NULL with an #OmniNnError
+ * Returns: (transfer full): the session, or %NULL with an #OmniNnError,
+ *   %OMNI_NN_ERROR_SETTING included (labels that do not fit, an embedding
+ *   layer the model lacks)
  */
 OMNI_API OmniNnSession *omni_nn_session_new_with_options (const gchar *model,
-    const OmniNnLoadOptions *options, OmniNnBackendChoice choice,
-    const gchar *device, GError **error);
+    OmniNnBackendChoice choice, const gchar *device,
+    const OmniNnSessionOptions *opts, GError **error);
 
 /**
  * omni_nn_session_free:
