@@ -40,7 +40,7 @@ typedef enum {
  * omni_nn_session_get_max_replicas() backend states (replicas: for Vulkan
  * the uploaded weights, the pipelines, the activations), as many as it has
  * sessions: a run takes a free replica, or waits for one; so that many runs
- * go at once, and more streams cost no more memory.
+ * go at once, and streams beyond that many add no backend state.
  * Each session keeps its own outputs. The last session of a model frees it
  * all. A lost device takes its engine out of the cache: every session on
  * it moves, at its next run, to one fresh engine on a fresh device.
