@@ -10,8 +10,11 @@
  *     tee. ! queue ! omnipublish     (--mqtt, stream=ID)
  *
  * Every event written or published carries the stream id. A stream that
- * fails stops alone; the others go on. At the end, a line of statistics
- * per stream and the totals. See docs/omni-analyze.md.
+ * fails stops alone; the others go on. Every pipeline's omnivisionenc and
+ * omniaudioenc get their model through the process-wide session cache: one
+ * loaded copy of each model and one Vulkan engine for all the streams. At
+ * the end, a line of statistics per stream and the totals, and what the
+ * cache loaded. See docs/omni-analyze.md.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,6 +32,7 @@
 #include <glib/gstdio.h>
 #include <gst/app/app.h>
 #include <json-glib/json-glib.h>
+#include <omni/nn/omninnsession.h>
 
 typedef struct _Multi Multi;
 
@@ -500,6 +504,35 @@ start_stream (Stream *s)
 
 /* ---- summary ----------------------------------------------------------------------- */
 
+/* The process's peak resident set (VmHWM), in MiB; 0 when unknown. */
+static gdouble
+peak_rss_mib (void)
+{
+  gchar *status = NULL, *line;
+  gdouble kib = 0;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      && (line = strstr (status, "VmHWM:")))
+    kib = g_ascii_strtod (line + 6, NULL);
+  g_free (status);
+  return kib / 1024.0;
+}
+
+/* What the session cache did for all the streams together. */
+static void
+print_models (Multi *m)
+{
+  static const gchar *sharing[] = { "all", "model", "off" };
+  OmniNnSessionCacheStats cs;
+
+  omni_nn_session_cache_get_stats (&cs);
+  printf ("  models: %" G_GUINT64_FORMAT " loaded, %" G_GUINT64_FORMAT
+          " engines prepared (%" G_GUINT64_FORMAT " replicas) for %u streams "
+          "(session cache: %s); peak RSS %.1f MiB\n",
+      cs.n_loads, cs.n_prepares, cs.n_replica_prepares, m->streams->len,
+      sharing[omni_nn_session_get_sharing ()], peak_rss_mib ());
+}
+
 static void
 print_summary (Multi *m, gdouble wall)
 {
@@ -538,6 +571,7 @@ print_summary (Multi *m, gdouble wall)
           " %7" G_GUINT64_FORMAT "  %.2fx real time in all\n",
       idw, "total", w, r, f, seg, "", media, pub, drop,
       wall > 0 ? media / wall : 0);
+  print_models (m);
 }
 
 gint

@@ -16,7 +16,8 @@
 #  - two inputs (--inputs with ids) with --json and --mqtt: each stream's
 #    windows equal the one-input run's with "stream" first, the MQTT
 #    messages of each stream's topic equal its --json lines, summary lines;
-#    per-stream outputs or a missing input with several inputs: exit 2.
+#    per-stream outputs or a missing input with several inputs: exit 2;
+#    the two streams share one loaded model (the session cache's summary).
 # Prints "N passed, N failed" and exits non-zero on any failure.
 
 import json
@@ -138,6 +139,9 @@ def main(tmp):
               and any(l.split()[:2] == ['total', str(2 * len(lines))]
                       for l in out.splitlines()),
               'summary: a line per stream and the total', out[-1500:])
+        # one copy of the image model and one Vulkan engine for both streams
+        check('models: 1 loaded, 1 engines prepared (2 replicas) for 2 streams' in out,
+              'summary: one model shared by the two streams', out[-600:])
         windows = [l for l in lines if json.loads(l)['type'] == 'window']
         mj = [json.loads(l) for l in open(multi_json).read().splitlines()]
         for sid in ('lobby', 'gate'):

@@ -30,10 +30,89 @@ typedef enum {
  * (omni_nn_model_resolve()), loaded (a TF.js layers or graph model, with
  * its model-info sidecar), put on a backend (Vulkan, else the CPU
  * reference, or the one forced), with output buffers, and re-created on a
- * fresh device when the Vulkan device is lost. Not thread-safe: one
- * streaming thread drives it.
+ * fresh device when the Vulkan device is lost.
+ *
+ * Sessions share what can be shared, process-wide (a session cache): the
+ * sessions of the same model bytes (omni_nn_model_file_sha256()), loader
+ * flags, labels and embedding layer share one loaded model (graph and
+ * weights); those that also ask for the same backend and device share one
+ * prepared engine on one #OmniVkDevice. The engine has up to
+ * omni_nn_session_get_max_replicas() backend states (replicas: for Vulkan
+ * the uploaded weights, the pipelines, the activations), as many as it has
+ * sessions: a run takes a free replica, or waits for one; so that many runs
+ * go at once, and streams beyond that many add no backend state.
+ * Each session keeps its own outputs. The last session of a model frees it
+ * all. A lost device takes its engine out of the cache: every session on
+ * it moves, at its next run, to one fresh engine on a fresh device.
+ *
+ * The environment variable OMNI_NN_SESSION_CACHE chooses the sharing (see
+ * #OmniNnSessionSharing): `all` (default), `model` (one engine per
+ * session, the loaded model shared: runs of different sessions go in
+ * parallel), `off` (nothing shared: a load per session).
+ *
+ * One session is driven by one thread at a time; different sessions may
+ * run from different threads at once, whatever they share.
  */
 typedef struct _OmniNnSession OmniNnSession;
+
+/**
+ * OmniNnSessionSharing:
+ * @OMNI_NN_SHARE_ALL: the loaded model and the engine (backend state)
+ * @OMNI_NN_SHARE_MODEL: the loaded model only; one engine per session
+ * @OMNI_NN_SHARE_NONE: nothing; every session loads its own model
+ *
+ * What sessions share (OMNI_NN_SESSION_CACHE=all|model|off).
+ */
+typedef enum {
+  OMNI_NN_SHARE_ALL,
+  OMNI_NN_SHARE_MODEL,
+  OMNI_NN_SHARE_NONE,
+} OmniNnSessionSharing;
+
+/**
+ * omni_nn_session_get_sharing:
+ *
+ * Returns: the sharing OMNI_NN_SESSION_CACHE asks for now (read at each
+ *   omni_nn_session_new()); an unknown value warns and means all
+ */
+OMNI_API OmniNnSessionSharing omni_nn_session_get_sharing (void);
+
+/**
+ * OmniNnSessionCacheStats:
+ * @n_models: loaded models alive in the process
+ * @n_engines: engines (a model on a backend) alive in the process
+ * @n_replicas: backend states of those engines alive
+ * @n_loads: models loaded since the process started
+ * @n_prepares: engines prepared since the process started (device
+ *   recoveries included)
+ * @n_replica_prepares: backend states prepared since the process started
+ *   (each engine's first included)
+ *
+ * What the session cache holds and has done.
+ */
+typedef struct {
+  guint n_models;
+  guint n_engines;
+  guint n_replicas;
+  guint64 n_loads;
+  guint64 n_prepares;
+  guint64 n_replica_prepares;
+} OmniNnSessionCacheStats;
+
+/**
+ * omni_nn_session_get_max_replicas:
+ *
+ * Returns: how many backend states (replicas) a shared engine may have, so
+ *   that that many sessions run at once: OMNI_NN_SESSION_REPLICAS (1 to 8),
+ *   2 when unset
+ */
+OMNI_API guint omni_nn_session_get_max_replicas (void);
+
+/**
+ * omni_nn_session_cache_get_stats:
+ * @stats: (out caller-allocates): where to write them
+ */
+OMNI_API void omni_nn_session_cache_get_stats (OmniNnSessionCacheStats *stats);
 
 /**
  * omni_nn_session_new:
@@ -99,6 +178,13 @@ OMNI_API OmniNnSession *omni_nn_session_new_with_options (const gchar *model,
     OmniNnBackendChoice choice, const gchar *device,
     const OmniNnSessionOptions *opts, GError **error);
 
+/**
+ * omni_nn_session_free:
+ * @session: (transfer full) (nullable): a session
+ *
+ * Frees the session and drops its references: the last session of a
+ * loaded model or engine frees it.
+ */
 OMNI_API void omni_nn_session_free (OmniNnSession *session);
 
 /**
@@ -107,7 +193,8 @@ OMNI_API void omni_nn_session_free (OmniNnSession *session);
  * @input: one inference's input (a frame or a float tensor)
  * @error: return location for an error
  *
- * Runs one inference into the session's output buffers. When the Vulkan
+ * Runs one inference into the session's output buffers (waiting while
+ * another session runs on the same engine). When the Vulkan
  * backend fails (a lost device), the backend is re-created once on a fresh
  * device and the inference retried; omni_nn_session_get_n_recoveries()
  * counts that. Input errors are never retried.
@@ -183,6 +270,16 @@ OMNI_API const gchar *omni_nn_session_get_fallback_reason (
     OmniNnSession *session);
 
 OMNI_API guint omni_nn_session_get_n_recoveries (OmniNnSession *session);
+
+/**
+ * omni_nn_session_get_recovery_reason:
+ * @session: a session
+ *
+ * Returns: (nullable): the error that made the last recovery (a lost
+ *   device), %NULL when there was none
+ */
+OMNI_API const gchar *omni_nn_session_get_recovery_reason (
+    OmniNnSession *session);
 
 G_END_DECLS
 
