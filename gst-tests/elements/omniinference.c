@@ -13,6 +13,7 @@
 #include <gst/video/video.h>
 #include <omni/meta/omnisamplemeta.h>
 #include <omni/nn/omninnsession.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -120,6 +121,85 @@ element_of (GstHarness *h)
   return (TestInference *) gst_harness_find_element (h, "testinference");
 }
 
+/* blazeface with its sidecar saying "letterbox" (the fetched one stretches,
+ * as human feeds it): a model directory of the test's own, the weights
+ * copied and SHA256SUMS written for the new sidecar. Returns model.json's
+ * path (freed with the directory by remove_letterboxed ()). */
+static gchar *letterboxed_dir;
+
+static void
+write_file_and_sum (const gchar *dir, const gchar *name, const gchar *data,
+    gsize len, GString *sums)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  gchar *sha = g_compute_checksum_for_data (
+      G_CHECKSUM_SHA256, (const guchar *) data, len);
+
+  fail_unless (g_file_set_contents (path, data, len, NULL));
+  g_string_append_printf (sums, "%s  %s\n", sha, name);
+  g_free (sha);
+  g_free (path);
+}
+
+static gchar *
+letterboxed_blazeface (void)
+{
+  const gchar *names[] = { "model.json", "blazeface.bin", "LICENSE" };
+  gchar *src
+      = g_build_filename (g_getenv ("OMNI_MODEL_PATH"), "blazeface", NULL);
+  GString *sums = g_string_new (NULL);
+  gchar *data, *path, *info, **parts;
+  gsize len;
+  guint i;
+
+  if (!letterboxed_dir)
+    letterboxed_dir = g_dir_make_tmp ("omni-letterbox-XXXXXX", NULL);
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    path = g_build_filename (src, names[i], NULL);
+    fail_unless (g_file_get_contents (path, &data, &len, NULL), "%s", path);
+    write_file_and_sum (letterboxed_dir, names[i], data, len, sums);
+    g_free (data);
+    g_free (path);
+  }
+  path = g_build_filename (src, "model-info.json", NULL);
+  fail_unless (g_file_get_contents (path, &data, NULL, NULL), "%s", path);
+  parts = g_strsplit (data, "\"resize\": \"stretch\"", 2);
+  fail_unless (g_strv_length (parts) == 2, "no stretch in %s", path);
+  info = g_strjoinv ("\"resize\": \"letterbox\"", parts);
+  write_file_and_sum (
+      letterboxed_dir, "model-info.json", info, strlen (info), sums);
+  {
+    GString *none = g_string_new (NULL);
+    write_file_and_sum (
+        letterboxed_dir, "SHA256SUMS", sums->str, sums->len, none);
+    g_string_free (none, TRUE);
+  }
+  g_strfreev (parts);
+  g_free (info);
+  g_free (data);
+  g_free (path);
+  g_free (src);
+  g_string_free (sums, TRUE);
+  return g_build_filename (letterboxed_dir, "model.json", NULL);
+}
+
+static void
+remove_letterboxed (void)
+{
+  const gchar *names[] = { "model.json", "blazeface.bin", "LICENSE",
+    "model-info.json", "SHA256SUMS" };
+  guint i;
+
+  for (i = 0; letterboxed_dir && i < G_N_ELEMENTS (names); i++) {
+    gchar *path = g_build_filename (letterboxed_dir, names[i], NULL);
+    g_unlink (path);
+    g_free (path);
+  }
+  if (letterboxed_dir)
+    g_rmdir (letterboxed_dir);
+  g_clear_pointer (&letterboxed_dir, g_free);
+}
+
 /* ---- tests ---------------------------------------------------------------- */
 
 /* @frame (RGB, W x H) letterboxed into @g's input as the sidecar of
@@ -155,11 +235,14 @@ letterbox_tensor (const OmniNnGraph *g, GstBuffer *frame)
 }
 
 /* Every 3rd frame; the outputs are the model's on that very frame (the
- * same session run directly on the frame letterboxed as blazeface's
- * sidecar says). */
+ * same session run directly on the frame letterboxed as the sidecar
+ * says). */
 GST_START_TEST (test_every_nth_frame)
 {
-  GstHarness *h = harness ("backend=cpu inference-interval=3");
+  gchar *model = letterboxed_blazeface ();
+  gchar *props
+      = g_strdup_printf ("backend=cpu inference-interval=3 model=%s", model);
+  GstHarness *h = harness (props);
   TestInference *e = element_of (h);
   GstBuffer *frame6 = make_frame (6);
   GError *err = NULL;
@@ -187,7 +270,7 @@ GST_START_TEST (test_every_nth_frame)
     fail_unless_equals_float (pl->pad_y, 32.0);
   }
 
-  s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_CPU, NULL, &err);
+  s = omni_nn_session_new (model, OMNI_NN_BACKEND_CPU, NULL, &err);
   fail_unless (s != NULL, "%s", err ? err->message : "");
   {
     const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
@@ -209,6 +292,9 @@ GST_START_TEST (test_every_nth_frame)
   omni_nn_session_free (s);
   gst_object_unref (e);
   gst_harness_teardown (h);
+  remove_letterboxed ();
+  g_free (props);
+  g_free (model);
 }
 
 GST_END_TEST;

@@ -196,7 +196,7 @@ loaded_new (const gchar *path, const OmniNnSessionOptions *o, GError **error)
     l->model = omni_nn_onnx_model_load (path, o->flags, error);
   } else
 #endif
-  if (is_graph_model (path)) {
+      if (is_graph_model (path)) {
     if (o->embedding_layer)
       g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SETTING,
           "%s is a graph model: an embedding layer is chosen only in layers "
