@@ -65,8 +65,10 @@ def write_wav(path, pcm, rate=RATE):
 
 
 def to_16k_wav(src, dst, raw=False):
-    """any audio file (or raw s16le 16 kHz) -> 16 kHz mono S16 WAV (sox)"""
-    args = ["sox"]
+    """any audio file (or raw s16le 16 kHz) -> 16 kHz mono S16 WAV (sox,
+    without dither: sox's default TPDF dither is random, which made every
+    run's corpus, and so the measured spans, differ)"""
+    args = ["sox", "-D"]
     if raw:
         args += ["-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
                  "-c", "1"]

@@ -462,10 +462,32 @@ sphinx_detection_seen (SphinxDecoder *d, const gchar *phrase, gint sf, gint ef)
   return FALSE;
 }
 
+/* whether the search holds a later detection of the same occurrence of
+ * @phrase (overlapping @sf..@ef, ending later): the phrase's last phone
+ * went on, and that one's end is the better one */
+static gboolean
+sphinx_detection_superseded (
+    SphinxDecoder *d, const gchar *phrase, gint sf, gint ef)
+{
+  ps_seg_t *seg;
+  gint osf, oef;
+
+  for (seg = ps_seg_iter (d->ps); seg; seg = ps_seg_next (seg)) {
+    ps_seg_frames (seg, &osf, &oef);
+    if (oef > ef && osf <= ef && oef >= sf
+        && g_strcmp0 (ps_seg_word (seg), phrase) == 0) {
+      ps_seg_free (seg);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* the keyword search lists its detections newest first, and moves a
  * detection's end while the phrase's last phone goes on: report the ones
- * not seen yet, oldest first, once they ended SPHINX_KWS_SETTLE frames
- * before @now (any frame when @now is negative: the utterance ended) */
+ * not seen yet, oldest first, with the latest end of their occurrence, once
+ * that ended SPHINX_KWS_SETTLE frames before @now (any frame when @now is
+ * negative: the utterance ended) */
 static void
 sphinx_report_keywords (
     SphinxEngine *s, SphinxDecoder *d, gint64 now, GPtrArray *events)
@@ -481,7 +503,8 @@ sphinx_report_keywords (
 
     ps_seg_frames (seg, &det.sf, &det.ef);
     if ((now >= 0 && det.ef + SPHINX_KWS_SETTLE > now)
-        || sphinx_detection_seen (d, phrase, det.sf, det.ef))
+        || sphinx_detection_seen (d, phrase, det.sf, det.ef)
+        || sphinx_detection_superseded (d, phrase, det.sf, det.ef))
       continue;
     det.phrase = phrase;
     g_array_append_val (d->reported, det);
