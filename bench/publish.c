@@ -38,69 +38,10 @@
 #include <gst/gst.h>
 
 #include "../gst-tests/elements/mqttbroker.h"
+#include "benchproc.h"
 
 #define MEM_STREAMS 4
 #define SAMPLE_S 5
-
-static gdouble
-rss_mib (void)
-{
-  long pages = 0, resident = 0;
-  FILE *f = fopen ("/proc/self/statm", "r");
-
-  if (f) {
-    if (fscanf (f, "%ld %ld", &pages, &resident) != 2)
-      resident = 0;
-    fclose (f);
-  }
-  return resident * (gdouble) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
-
-static gdouble
-cpu_s (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static GstElement *
-launch (const gchar *desc)
-{
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
-
-  if (!p) {
-    g_printerr ("%s: %s\n", desc, err->message);
-    exit (2);
-  }
-  return p;
-}
-
-/* Fails loudly on an error message; returns when `seconds` have passed. */
-static void
-run_for (GstElement **p, guint n, gdouble seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  guint i;
-
-  while (g_get_monotonic_time () < end) {
-    for (i = 0; i < n; i++) {
-      GstBus *bus = gst_element_get_bus (p[i]);
-      GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-      gst_object_unref (bus);
-      if (m) {
-        GError *err;
-        gst_message_parse_error (m, &err, NULL);
-        g_printerr ("stream %u: error: %s\n", i, err->message);
-        exit (2);
-      }
-    }
-    g_usleep (100000);
-  }
-}
 
 /* ---- memory ------------------------------------------------------------ */
 
@@ -271,41 +212,6 @@ stream_pipeline (gboolean model)
       "omnisampler name=s interval=500000000 ! %s fakesink name=sink "
       "sync=true qos=true",
       model ? "omnivisionenc name=v ! " : "");
-}
-
-static guint64
-stat_of (GstElement *p, const gchar *name, const gchar *field)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (p), name);
-  GstStructure *s = NULL;
-  guint64 v = 0;
-
-  if (!e)
-    return 0;
-  g_object_get (e, "stats", &s, NULL);
-  if (s && !gst_structure_get_uint64 (s, field, &v)) {
-    guint u = 0;
-    if (gst_structure_get_uint (s, field, &u))
-      v = u;
-  }
-  if (s)
-    gst_structure_free (s);
-  gst_object_unref (e);
-  return v;
-}
-
-static gdouble
-loadavg (void)
-{
-  gdouble l = 0;
-  FILE *f = fopen ("/proc/loadavg", "r");
-
-  if (f) {
-    if (fscanf (f, "%lf", &l) != 1)
-      l = 0;
-    fclose (f);
-  }
-  return l;
 }
 
 typedef struct {
