@@ -446,6 +446,37 @@ GST_START_TEST (test_late_verdict)
 
 GST_END_TEST;
 
+/* Fail closed: media no verdict covers (here: the verdicts end after the
+ * first 120 ms) is censored; with unjudged-action=pass it is not. */
+static void
+run_unjudged (const gchar *action, gboolean censored)
+{
+  GstElement *censor = gst_element_factory_make ("omnicensor", NULL);
+  GstHarness *h, *hv;
+  guint k;
+
+  gst_util_set_object_arg (G_OBJECT (censor), "unjudged-action", action);
+  h = video_harness (censor);
+  hv = verdict_harness (censor);
+  for (k = 0; k < 6; k++)
+    gst_harness_push (h, frame_new (k));
+  push_json (hv, "{\"type\":\"window\",\"window-start\":0,"
+                 "\"window-end\":120000000,\"state\":\"ok\"}\n");
+  fail_unless (gst_harness_push_event (hv, gst_event_new_eos ()));
+  check_frames (h, 6, censored ? bits (3, 6) : 0);
+  gst_harness_teardown (hv);
+  gst_harness_teardown (h);
+  gst_object_unref (censor);
+}
+
+GST_START_TEST (test_unjudged_fails_closed)
+{
+  run_unjudged ("censor", TRUE);
+  run_unjudged ("pass", FALSE);
+}
+
+GST_END_TEST;
+
 /* The delay is added to the upstream latency. */
 GST_START_TEST (test_latency)
 {
@@ -495,7 +526,9 @@ GST_START_TEST (test_flush_and_eos_pending)
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   push_json (hv, "{\"type\":\"segment\",\"event\":\"closed\",\"id\":1,"
                  "\"start\":0,\"end\":80000000,"
-                 "\"trigger\":{\"source\":\"video\"}}\n");
+                 "\"trigger\":{\"source\":\"video\"}}\n"
+                 "{\"type\":\"window\",\"window-start\":0,"
+                 "\"window-end\":200000000,\"state\":\"flagged\"}\n");
   fail_unless (gst_harness_push_event (hv, gst_event_new_eos ()));
   check_frames (h, 5, bits (0, 2));
   do {
@@ -540,6 +573,7 @@ omnicensor_suite (void)
   tcase_add_test (tc, test_mute_audio_segment);
   tcase_add_test (tc, test_regions_interpolated);
   tcase_add_test (tc, test_late_verdict);
+  tcase_add_test (tc, test_unjudged_fails_closed);
   tcase_add_test (tc, test_latency);
   tcase_add_test (tc, test_flush_and_eos_pending);
   tcase_add_test (tc, test_bad_verdicts);

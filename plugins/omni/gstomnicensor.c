@@ -97,6 +97,7 @@ enum {
   PROP_REGIONS,
   PROP_AUDIO_ACTION,
   PROP_FADE_MS,
+  PROP_UNJUDGED_ACTION,
   PROP_STATS,
 };
 
@@ -118,6 +119,7 @@ struct _GstOmniCensor {
   gchar **regions;
   OmniCensorAudioAction audio_action;
   guint fade_ms;
+  gboolean censor_unjudged; /* unjudged-action=censor */
 
   /* statistics, under lock */
   guint64 frames, frames_censored, region_boxes, audio_buffers, audio_censored,
@@ -162,6 +164,22 @@ video_action_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (
         &type, g_enum_register_static ("GstOmniCensorVideoAction", values));
+  return type;
+}
+
+static GType
+unjudged_action_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { FALSE, "Let it pass as it is", "pass" },
+    { TRUE, "Censor it as flagged (fail closed)", "censor" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstOmniCensorUnjudgedAction", values));
   return type;
 }
 
@@ -301,7 +319,7 @@ label_wanted (gpointer user_data, GQuark label)
 /* Called with the lock held. */
 static GstBuffer *
 censor_video (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
-    GstClockTime start, GstClockTime end)
+    GstClockTime start, GstClockTime end, gboolean unjudged)
 {
   OmniCensorVideoAction action = OMNI_CENSOR_VIDEO_NONE;
   GArray *boxes = g_array_new (FALSE, FALSE, sizeof (OmniCensorBox));
@@ -309,7 +327,8 @@ censor_video (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
   guint strength = self->strength, i;
   GstVideoFrame frame;
 
-  if (omni_censor_spans_any (self->spans, OMNI_CENSOR_SPAN_FLAGGED,
+  if (unjudged
+      || omni_censor_spans_any (self->spans, OMNI_CENSOR_SPAN_FLAGGED,
           OMNI_CENSOR_TARGET_VIDEO, start, end))
     action = self->video_action;
   else if (omni_censor_spans_any (self->spans, OMNI_CENSOR_SPAN_REVIEW,
@@ -351,7 +370,7 @@ to_frames (GstClockTime t, gint rate)
 /* Called with the lock held. */
 static GstBuffer *
 censor_audio (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
-    GstClockTime start, GstClockTime end)
+    GstClockTime start, GstClockTime end, gboolean unjudged)
 {
   const GstAudioInfo *info = omni_censor_hold_audio_info (hold);
   gsize frames = gst_buffer_get_size (buf) / MAX (GST_AUDIO_INFO_BPF (info), 1);
@@ -366,11 +385,15 @@ censor_audio (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
   self->audio_buffers++;
   g_array_set_size (self->scratch, 0);
   if (frames == 0
-      || omni_censor_spans_overlapping (
-             self->spans, OMNI_CENSOR_TARGET_AUDIO, start, end, self->scratch)
-             == 0)
+      || (omni_censor_spans_overlapping (
+              self->spans, OMNI_CENSOR_TARGET_AUDIO, start, end, self->scratch)
+              == 0
+          && !unjudged))
     return buf;
   omni_censor_audio_mask_init (&mask, frames);
+  if (unjudged)
+    touched |= omni_censor_audio_mask_add (
+        &mask, OMNI_CENSOR_AUDIO_MUTE, first, first + frames, first, 0);
   for (i = 0; i < self->scratch->len; i++) {
     OmniCensorSpan *s = &g_array_index (self->scratch, OmniCensorSpan, i);
     gint64 e = GST_CLOCK_TIME_IS_VALID (s->end)
@@ -396,16 +419,25 @@ censor_audio (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
   return buf;
 }
 
-/* OmniCensorHold's questions, answered under the lock. */
+/* Whether omnifusion emitted the window holding @end. Lock held. */
+static gboolean
+covered (GstOmniCensor *self, GstClockTime end)
+{
+  GstClockTime wm = omni_censor_spans_get_watermark (self->spans);
+
+  return GST_CLOCK_TIME_IS_VALID (wm) && GST_CLOCK_TIME_IS_VALID (end)
+         && wm >= end;
+}
+
+/* OmniCensorHold's questions, answered under the lock: media may leave
+ * once the verdicts cover it, or when no verdict will come any more. */
 static gboolean
 judged (OmniCensorHold *hold, GstClockTime end, gpointer user_data)
 {
   GstOmniCensor *self = user_data;
-  GstClockTime wm = omni_censor_spans_get_watermark (self->spans);
 
   return self->verdict_eos || !gst_pad_is_linked (self->verdict_pad)
-         || (GST_CLOCK_TIME_IS_VALID (wm) && GST_CLOCK_TIME_IS_VALID (end)
-             && wm >= end);
+         || covered (self, end);
 }
 
 static GstBuffer *
@@ -413,16 +445,20 @@ censor (OmniCensorHold *hold, GstBuffer *buf, GstClockTime start,
     GstClockTime end, gboolean was_judged, gpointer user_data)
 {
   GstOmniCensor *self = user_data;
+  gboolean unjudged;
 
-  if (!was_judged)
-    self->unjudged++;
   if (!GST_CLOCK_TIME_IS_VALID (start))
     return buf;
   if (!GST_CLOCK_TIME_IS_VALID (end))
     end = start + 1;
+  /* no verdict covers it: released at its live deadline, or after the
+   * verdicts ended or with no verdicts linked; fail closed unless asked */
+  if (!was_judged)
+    self->unjudged++;
+  unjudged = self->censor_unjudged && (!was_judged || !covered (self, end));
   if (hold == self->video)
-    return censor_video (self, hold, buf, start, end);
-  return censor_audio (self, hold, buf, start, end);
+    return censor_video (self, hold, buf, start, end, unjudged);
+  return censor_audio (self, hold, buf, start, end, unjudged);
 }
 
 /* ---- the element ---- */
@@ -443,7 +479,8 @@ gst_omni_censor_change_state (GstElement *element, GstStateChange transition)
     g_mutex_unlock (&self->lock);
     if (!gst_pad_is_linked (self->verdict_pad))
       GST_ELEMENT_WARNING (self, CORE, PAD, ("No verdicts"),
-          ("verdict_sink is not linked: media passes uncensored"));
+          ("verdict_sink is not linked: no media is judged (see "
+           "unjudged-action)"));
   }
   return GST_ELEMENT_CLASS (gst_omni_censor_parent_class)
       ->change_state (element, transition);
@@ -500,6 +537,9 @@ gst_omni_censor_set_property (
   case PROP_FADE_MS:
     self->fade_ms = g_value_get_uint (value);
     break;
+  case PROP_UNJUDGED_ACTION:
+    self->censor_unjudged = g_value_get_enum (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -541,6 +581,9 @@ gst_omni_censor_get_property (
   case PROP_FADE_MS:
     g_value_set_uint (value, self->fade_ms);
     break;
+  case PROP_UNJUDGED_ACTION:
+    g_value_set_enum (value, self->censor_unjudged);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -578,6 +621,7 @@ gst_omni_censor_init (GstOmniCensor *self)
   self->strength = DEFAULT_STRENGTH;
   self->audio_action = DEFAULT_AUDIO_ACTION;
   self->fade_ms = DEFAULT_FADE_MS;
+  self->censor_unjudged = TRUE;
   self->spans = omni_censor_spans_new ();
   self->scratch = g_array_new (FALSE, FALSE, sizeof (OmniCensorSpan));
   self->video = omni_censor_hold_new (element, TRUE,
@@ -640,6 +684,20 @@ install_properties (GObjectClass *gobject_class)
           "Raised-cosine fade at each end of an audio span, inside it", 0, 1000,
           DEFAULT_FADE_MS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
+   * GstOmniCensor:unjudged-action:
+   *
+   * What media that leaves without a verdict covering it gets: released
+   * live at its deadline before omnifusion judged it, or released after
+   * the verdict stream ended early or while `verdict_sink` is unlinked.
+   * `censor` (default: fail closed) gives the video #GstOmniCensor:video-action
+   * and mutes the audio; `pass` lets it through as it is.
+   */
+  g_object_class_install_property (gobject_class, PROP_UNJUDGED_ACTION,
+      g_param_spec_enum ("unjudged-action", "Unjudged action",
+          "What media no verdict covered gets (censor: fail closed)",
+          unjudged_action_get_type (), TRUE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
    * GstOmniCensor:stats:
    *
    * "frames", "frames-censored", "region-boxes", "audio-buffers",
@@ -682,6 +740,7 @@ gst_omni_censor_class_init (GstOmniCensorClass *klass)
       "gst-omni developers");
   gst_type_mark_as_plugin_api (video_action_get_type (), 0);
   gst_type_mark_as_plugin_api (audio_action_get_type (), 0);
+  gst_type_mark_as_plugin_api (unjudged_action_get_type (), 0);
   GST_DEBUG_CATEGORY_INIT (
       gst_omni_censor_debug, "omnicensor", 0, "gst-omni censor");
 }
