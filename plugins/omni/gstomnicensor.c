@@ -31,7 +31,9 @@
  *
  * A media buffer leaves when the verdicts cover its end (omnifusion emitted
  * the window holding it), when the verdict stream ended, or, live, when the
- * clock reaches its running time + delay. Every buffer that enters comes
+ * clock reaches its running time + delay; media no verdict covers is then
+ * censored unless #GstOmniCensor:unjudged-action is `pass` (fail closed).
+ * Every buffer that enters comes
  * out, in order, with its timestamps and metas; what no verdict touches is
  * not modified (not even copied). A verdict that arrives after the media it
  * flags has left is applied to what is still held, posted as a warning
