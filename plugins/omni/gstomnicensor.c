@@ -113,6 +113,7 @@ struct _GstOmniCensor {
   OmniCensorSpans *spans;
   gboolean verdict_eos, verdict_json;
   GArray *scratch; /* OmniCensorSpan, the audio buffer's spans */
+  GArray *boxes;   /* OmniCensorBox, the video frame's regions */
 
   /* properties, under the object lock */
   GstClockTime delay;
@@ -324,7 +325,7 @@ censor_video (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
     GstClockTime start, GstClockTime end, gboolean unjudged)
 {
   OmniCensorVideoAction action = OMNI_CENSOR_VIDEO_NONE;
-  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (OmniCensorBox));
+  GArray *boxes = self->boxes;
   const GstVideoInfo *info = omni_censor_hold_video_info (hold);
   guint strength = self->strength, i;
   GstVideoFrame frame;
@@ -338,13 +339,12 @@ censor_video (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
     action = self->review_action;
     strength = MAX (1, strength / 4);
   }
+  g_array_set_size (boxes, 0);
   if (self->regions)
     omni_censor_hold_boxes (hold, buf, start, label_wanted, self, boxes);
   self->frames++;
-  if (action == OMNI_CENSOR_VIDEO_NONE && boxes->len == 0) {
-    g_array_unref (boxes);
+  if (action == OMNI_CENSOR_VIDEO_NONE && boxes->len == 0)
     return buf;
-  }
   self->frames_censored++;
   self->region_boxes += boxes->len;
   buf = gst_buffer_make_writable (buf);
@@ -359,7 +359,6 @@ censor_video (GstOmniCensor *self, OmniCensorHold *hold, GstBuffer *buf,
     }
     gst_video_frame_unmap (&frame);
   }
-  g_array_unref (boxes);
   return buf;
 }
 
@@ -602,6 +601,7 @@ gst_omni_censor_finalize (GObject *object)
   omni_censor_hold_free (self->audio);
   omni_censor_spans_free (self->spans);
   g_array_unref (self->scratch);
+  g_array_unref (self->boxes);
   g_strfreev (self->regions);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -626,6 +626,7 @@ gst_omni_censor_init (GstOmniCensor *self)
   self->censor_unjudged = TRUE;
   self->spans = omni_censor_spans_new ();
   self->scratch = g_array_new (FALSE, FALSE, sizeof (OmniCensorSpan));
+  self->boxes = g_array_new (FALSE, FALSE, sizeof (OmniCensorBox));
   self->video = omni_censor_hold_new (element, TRUE,
       gst_pad_new_from_static_template (&video_sink_template, "video_sink"),
       gst_pad_new_from_static_template (&video_src_template, "video_src"),
