@@ -13,6 +13,7 @@
 #include <omni/dsp/omnionset.h>
 #include <omni/dsp/omnitempo.h>
 #include <omni/dsp/omnibeat.h>
+#include <omni/dsp/omnibeatdbn.h>
 #include <omni/dsp/omnirhythmanalyzer.h>
 #include <omni/dsp/omniaudiofeatures.h>
 

@@ -32,6 +32,7 @@
 
 #include "omnirhythmanalyzer.h"
 #include "omnibeat.h"
+#include "omnibeatdbn.h"
 #include "omnidecimator.h"
 #include "omnifft.h"
 #include "omnimel.h"
@@ -112,6 +113,7 @@ struct _OmniRhythmAnalyzer {
   OmniPeakPicker *pp;
   OmniTempo *tempo;
   OmniBeatTracker *bt;
+  OmniBeatDbn *dbn; /* instead of bt, with OMNI_RHYTHM_TRACKER_STATE_SPACE */
   unsigned tempo_every, tempo_countdown;
 
   OmniRhythmState state;
@@ -279,6 +281,8 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
       cfg->tempo_window_s, cfg->prior_bpm, cfg->prior_octaves);
   a->bt = omni_beat_tracker_new (
       60.0 * fr / cfg->bpm_min, cfg->tightness, cfg->alpha);
+  if (cfg->tracker == OMNI_RHYTHM_TRACKER_STATE_SPACE)
+    a->dbn = omni_beat_dbn_new (fr, cfg->bpm_min, cfg->bpm_max);
   a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
   a->ev_cap = 64;
   a->events = calloc (a->ev_cap, sizeof (OmniRhythmEvent));
@@ -293,7 +297,9 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
   if (!a->dec || !a->dbuf || !a->hbuf || !a->hring || !a->window || !a->ring
       || !a->frame || !a->power || !a->power_prev || !a->mag || !a->mag_prev
       || !a->mel || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo
-      || !a->bt || !a->events) {
+      || !a->bt || !a->events
+      || (cfg->tracker == OMNI_RHYTHM_TRACKER_STATE_SPACE && !a->dbn)
+      || cfg->tracker > OMNI_RHYTHM_TRACKER_STATE_SPACE) {
     omni_rhythm_analyzer_free (a);
     return NULL;
   }
@@ -506,6 +512,23 @@ windowed_energy (const float *restrict x, const float *restrict w, unsigned n)
   return (double) e[0] + e[1] + e[2] + e[3];
 }
 
+/* OMNI_RHYTHM_TRACKER_STATE_SPACE: the state space reports each beat a
+ * few frames after it (its look-ahead), and it is emitted then; it is
+ * guided by the tempo estimate while the beats run (@period > 0) */
+static void
+track_state_space (OmniRhythmAnalyzer *a, float accent, double period)
+{
+  long bf;
+
+  if (omni_beat_dbn_do (a->dbn, accent, period > 0.0 ? a->state.bpm : 0.0, &bf)
+      && (double) bf > a->emitted_beat)
+    emit_beat (a, (double) bf);
+  a->state.frames++;
+  a->state.next_beat = period > 0.0
+                           ? frame_position (a, omni_beat_dbn_get_next (a->dbn))
+                           : -1.0;
+}
+
 static void
 analyse_frame (OmniRhythmAnalyzer *a)
 {
@@ -675,6 +698,10 @@ analyse_frame (OmniRhythmAnalyzer *a)
                  > MAX (a->cfg.beat_hold_s * a->rate,
                      2.0 * period * a->hop * a->factor)))
     period = 0.0;
+  if (a->dbn) {
+    track_state_space (a, accent, period);
+    return;
+  }
   omni_beat_tracker_do (a->bt, accent, period, NULL);
   a->state.frames++;
   {
@@ -952,6 +979,8 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   omni_peak_picker_reset (a->pp);
   omni_tempo_reset (a->tempo);
   omni_beat_tracker_reset (a->bt);
+  if (a->dbn)
+    omni_beat_dbn_reset (a->dbn);
   a->tempo_countdown = a->tempo_every;
   memset (&a->state, 0, sizeof (OmniRhythmState));
   a->peak_strength = 0.0;
@@ -1040,6 +1069,7 @@ omni_rhythm_analyzer_free (OmniRhythmAnalyzer *a)
   omni_peak_picker_free (a->pp);
   omni_tempo_free (a->tempo);
   omni_beat_tracker_free (a->bt);
+  omni_beat_dbn_free (a->dbn);
   free (a->events);
   free (a);
 }

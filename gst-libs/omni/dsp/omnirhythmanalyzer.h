@@ -45,6 +45,9 @@ G_BEGIN_DECLS
  * @tightness: beat tracker tightness
  * @alpha: beat tracker weight of the past
  * @rolloff: roll-off fraction
+ * @tracker: which beat tracker places the beats:
+ *   %OMNI_RHYTHM_TRACKER_SCORE (the default) or
+ *   %OMNI_RHYTHM_TRACKER_STATE_SPACE
  *
  * Analyzer settings. Every duration is in seconds, so any sample rate
  * gives the same behaviour; omni_rhythm_config_init() sets the defaults.
@@ -63,7 +66,21 @@ typedef struct {
   double tempo_update_s, beat_min_confidence, beat_hold_s;
   double tightness, alpha;
   double rolloff;
+  unsigned tracker;
 } OmniRhythmConfig;
+
+/**
+ * OmniRhythmTracker:
+ * @OMNI_RHYTHM_TRACKER_SCORE: the cumulative score of Ellis' dynamic
+ *   programming in its real-time form (OmniBeatTracker): steady music
+ * @OMNI_RHYTHM_TRACKER_STATE_SPACE: a forward-filtered tempo-phase state
+ *   space (OmniBeatDbn) guided by the tempo estimate: follows expressive
+ *   timing better, off-beat accents worse (docs/dsp.md)
+ */
+typedef enum {
+  OMNI_RHYTHM_TRACKER_SCORE = 0,
+  OMNI_RHYTHM_TRACKER_STATE_SPACE = 1,
+} OmniRhythmTracker;
 
 /**
  * OmniRhythmEventType:
