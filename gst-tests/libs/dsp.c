@@ -758,6 +758,95 @@ GST_START_TEST (test_beat_tracker)
 
 GST_END_TEST;
 
+/* pulses of @period frames from frame 10 into the state space, guided by
+ * @guide_bpm (100 frames per second); the beats it reports and the pulses
+ * into @beats and pulse_frames */
+static guint
+push_pulses_dbn (OmniBeatDbn *d, double period, double period2, guint change,
+    guint frames, double guide_bpm, double *beats, guint max_beats)
+{
+  guint i, n = 0;
+  double next = 10.0;
+
+  n_pulse_frames = 0;
+  for (i = 0; i < frames; i++) {
+    float v = 0.05f; /* a floor, as in real onset strength */
+    long bf;
+    if (i + 0.5 >= next) {
+      v = 1.0f;
+      next += i < change ? period : period2;
+      if (n_pulse_frames < 512)
+        pulse_frames[n_pulse_frames++] = i;
+    }
+    if (omni_beat_dbn_do (d, v, guide_bpm, &bf)) {
+      /* reported 1 or 2 frames after the beat */
+      fail_unless (
+          bf <= (long) i - 1 && bf >= (long) i - 2, "%ld at %u", bf, i);
+      if (n < max_beats)
+        beats[n++] = (double) bf;
+    }
+  }
+  return n;
+}
+
+/* every beat from the @skip-th on sits within two frames of a pulse (the
+ * intervals are whole frames: a pulse every 47.3 frames is followed with
+ * 47 and 48) */
+static void
+check_on_pulses (const double *beats, guint n, guint skip)
+{
+  guint i, k;
+
+  for (i = skip; i < n; i++) {
+    double best = 1e9;
+    for (k = 0; k < n_pulse_frames; k++)
+      best = MIN (best, fabs (pulse_frames[k] - beats[i]));
+    fail_unless (
+        best <= 2.0, "beat %u at %g: %g frames off", i, beats[i], best);
+  }
+}
+
+GST_START_TEST (test_beat_dbn)
+{
+  OmniBeatDbn *d = omni_beat_dbn_new (100.0, 40.0, 250.0);
+  double beats[128];
+  guint n, i;
+
+  fail_unless (d != NULL);
+  /* intervals 24-150 frames, every position of each */
+  fail_unless_equals_int (omni_beat_dbn_get_n_states (d), (24 + 150) * 127 / 2);
+  fail_unless_equals_int (omni_beat_dbn_get_look_ahead (d), 1);
+  /* pulses every 47.3 frames, guided by their tempo: the beats are on the
+   * pulses after a few periods, one per pulse */
+  n = push_pulses_dbn (d, 47.3, 47.3, 0, 1500, 6000.0 / 47.3, beats, 128);
+  fail_unless (n >= 28 && n <= n_pulse_frames, "%u beats", n);
+  check_on_pulses (beats, n, 4);
+  assert_close (omni_beat_dbn_get_period (d), 47.0, 1.0);
+  /* the pulse speeds up by 12 % while the guide stays: the beats follow
+   * within a few periods (the interval changes beat by beat) */
+  omni_beat_dbn_reset (d);
+  n = push_pulses_dbn (d, 47.3, 42.0, 700, 1500, 6000.0 / 47.3, beats, 128);
+  for (i = 0; i < n && beats[i] < 900.0; i++)
+    ;
+  check_on_pulses (beats + i, n - i, 0);
+  fail_unless (n - i >= 12, "%u beats after the change", n - i);
+  assert_close (omni_beat_dbn_get_period (d), 42.0, 1.0);
+  /* no tempo estimate: no beats */
+  omni_beat_dbn_reset (d);
+  fail_unless_equals_int (
+      push_pulses_dbn (d, 50.0, 50.0, 0, 800, 0.0, beats, 128), 0);
+  /* NaN and negative input are silence */
+  for (i = 0; i < 300; i++) {
+    long bf;
+    omni_beat_dbn_do (d, i % 2 ? NAN : -1.0f, 120.0, &bf);
+  }
+  omni_beat_dbn_free (d);
+  fail_unless (omni_beat_dbn_new (100.0, 100.0, 50.0) == NULL);
+  fail_unless (omni_beat_dbn_new (0.0, 40.0, 250.0) == NULL);
+}
+
+GST_END_TEST;
+
 typedef struct {
   double onsets[256], beats[256];
   guint n_onsets, n_beats;
@@ -765,6 +854,9 @@ typedef struct {
   double max_beat_delay, max_onset_delay;
   OmniRhythmState last;
 } Collected;
+
+/* the beat tracker analyse() uses */
+static OmniRhythmTracker analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
 
 /* runs @x through an analyzer in chunks of @chunk samples */
 static void
@@ -778,6 +870,7 @@ analyse (const float *x, size_t n, double rate, size_t chunk, Collected *c)
   memset (c, 0, sizeof (Collected));
   c->first_beat_reported = -1.0;
   omni_rhythm_config_init (&cfg);
+  cfg.tracker = analyse_tracker;
   a = omni_rhythm_analyzer_new (&cfg, rate);
   fail_unless (a != NULL);
   for (i = 0; i < n; i += chunk) {
@@ -875,6 +968,39 @@ GST_START_TEST (test_analyzer_clicks)
   check_click_track (48000.0, 4096);
   check_click_track (96000.0, 480);
   check_click_track (192000.0, 1920);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_analyzer_state_space)
+{
+  /* the state-space tracker: the same clicks give beats on the clicks,
+   * reported within 40 ms + one chunk; noise and an impulse none */
+  double rate = 22050.0;
+  size_t n = (size_t) (12 * rate), i;
+  float *x;
+  Collected c;
+
+  analyse_tracker = OMNI_RHYTHM_TRACKER_STATE_SPACE;
+  check_click_track (22050.0, 441);
+  check_click_track (44100.0, 1024);
+  x = g_new0 (float, n);
+  for (i = 0; i < n; i++)
+    x[i] = 0.5f * white ();
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_beats, 0);
+  memset (x, 0, n * sizeof (float));
+  x[(size_t) (2.0 * rate)] = 1.0f;
+  analyse (x, n, rate, 1000, &c);
+  fail_unless_equals_int (c.n_beats, 0);
+  g_free (x);
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
+  {
+    OmniRhythmConfig cfg;
+    omni_rhythm_config_init (&cfg);
+    cfg.tracker = 2;
+    fail_unless (omni_rhythm_analyzer_new (&cfg, rate) == NULL);
+  }
 }
 
 GST_END_TEST;
@@ -1031,7 +1157,9 @@ dsp_suite (void)
   tcase_add_test (tc, test_tempo);
   tcase_add_test (tc, test_tempo_metre);
   tcase_add_test (tc, test_beat_tracker);
+  tcase_add_test (tc, test_beat_dbn);
   tcase_add_test (tc, test_analyzer_clicks);
+  tcase_add_test (tc, test_analyzer_state_space);
   tcase_add_test (tc, test_analyzer_bursts_timing);
   tcase_add_test (tc, test_analyzer_no_rhythm);
   tcase_add_test (tc, test_analyzer_reset);
