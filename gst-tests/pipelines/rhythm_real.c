@@ -23,6 +23,12 @@
  * of the beats right, a clear failure below that) except the ones listed
  * in out_of_reach[] with the reason. The time of the first beat is
  * printed too.
+ *
+ * The same files also go through `omnirhythm tracker=state-space` (a line
+ * "ss" under each piece): its mean F must be >= aubio's too, and on the
+ * classical recordings (fmp_*: expressive timing, accelerations) its mean
+ * F must be above the default tracker's, which is what it is for
+ * (docs/dsp.md).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -70,8 +76,8 @@ static const struct {
 typedef struct {
   gchar *name;
   gdouble duration;
-  Times ref, ours, aubio;
-  gdouble tempo_ref, tempo_ours, tempo_aubio;
+  Times ref, ours, aubio, ss;
+  gdouble tempo_ref, tempo_ours, tempo_aubio, tempo_ss;
 } Piece;
 
 static Times
@@ -228,14 +234,16 @@ continuity (const Times *ref, const Times *est, gdouble *cmlt, gdouble *amlt)
   }
 }
 
-/* omnirhythm through a real pipeline: beat times and the median tempo */
+/* omnirhythm through a real pipeline: beat times into @beats and the
+ * median tempo into @tempo */
 static void
-run_omnirhythm (Piece *p, const gchar *flac)
+run_omnirhythm (
+    const gchar *flac, const gchar *tracker, Times *beats, gdouble *tempo_out)
 {
   gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! flacparse ! "
                                  "flacdec ! audioconvert ! audioresample ! "
-                                 "omnirhythm ! fakesink",
-      flac);
+                                 "omnirhythm tracker=%s ! fakesink",
+      flac, tracker);
   GError *error = NULL;
   GstElement *pipe = gst_parse_launch (desc, &error);
   GstBus *bus;
@@ -265,7 +273,7 @@ run_omnirhythm (Piece *p, const gchar *flac)
       s = gst_message_get_structure (msg);
       if (gst_structure_has_name (s, "omnirhythm-beat")
           && gst_structure_get_uint64 (s, "timestamp", &ts))
-        times_add (&p->ours, ts / 1e9);
+        times_add (beats, ts / 1e9);
       else if (gst_structure_has_name (s, "omnirhythm")
                && gst_structure_get_uint64 (s, "timestamp", &ts)
                && gst_structure_get_double (s, "tempo", &tempo)
@@ -280,7 +288,7 @@ run_omnirhythm (Piece *p, const gchar *flac)
   g_free (desc);
   if (tempi->len) {
     g_array_sort (tempi, cmp_double);
-    p->tempo_ours = g_array_index (tempi, gdouble, tempi->len / 2);
+    *tempo_out = g_array_index (tempi, gdouble, tempi->len / 2);
   }
   g_array_unref (tempi);
 }
@@ -401,8 +409,9 @@ GST_START_TEST (test_real_recordings)
   const gchar *src = g_getenv ("OMNI_SOURCE_ROOT");
   gchar *dir;
   GPtrArray *names;
-  guint i, n_pop = 0, acc[4] = { 0, 0, 0, 0 };
-  gdouble sum[6] = { 0 }, pop = 0.0;
+  guint i, n_pop = 0, acc[4] = { 0, 0, 0, 0 }, ss_acc[2] = { 0, 0 };
+  guint n_classical = 0;
+  gdouble sum[6] = { 0 }, pop = 0.0, ss[3] = { 0 }, classical[2] = { 0 };
   GString *failures = g_string_new (NULL);
 
   fail_unless (src != NULL, "OMNI_SOURCE_ROOT is not set");
@@ -418,7 +427,7 @@ GST_START_TEST (test_real_recordings)
     gchar *flac = g_strconcat (base, ".flac", NULL);
     gchar *beats = g_strconcat (base, ".beats", NULL), *text = NULL;
     Piece p = { (gchar *) name, 0 };
-    gdouble f, c, a, fa, ca, aa, mi;
+    gdouble f, c, a, fa, ca, aa, fs, cs, as, mi;
     gint fd;
     GPid pid = start_aubio (flac, &fd);
     const gchar *why = reach_reason (name);
@@ -427,7 +436,8 @@ GST_START_TEST (test_real_recordings)
     p.ref = parse_times (text);
     g_free (text);
     p.duration = flac_duration (flac);
-    run_omnirhythm (&p, flac);
+    run_omnirhythm (flac, "score", &p.ours, &p.tempo_ours);
+    run_omnirhythm (flac, "state-space", &p.ss, &p.tempo_ss);
     finish_aubio (&p, pid, fd);
     mi = median_interval (&p.ref);
     p.tempo_ref = mi > 0.0 ? 60.0 / mi : 0.0;
@@ -435,6 +445,7 @@ GST_START_TEST (test_real_recordings)
     p.tempo_aubio = mi > 0.0 ? 60.0 / mi : 0.0;
     f = score (&p, &p.ours, &c, &a);
     fa = score (&p, &p.aubio, &ca, &aa);
+    fs = score (&p, &p.ss, &cs, &as);
     acc[0] += tempo_ok (p.tempo_ours, p.tempo_ref, FALSE);
     acc[1] += tempo_ok (p.tempo_ours, p.tempo_ref, TRUE);
     acc[2] += tempo_ok (p.tempo_aubio, p.tempo_ref, FALSE);
@@ -448,6 +459,19 @@ GST_START_TEST (test_real_recordings)
         tempo_ok (p.tempo_aubio, p.tempo_ref, FALSE),
         tempo_ok (p.tempo_aubio, p.tempo_ref, TRUE), p.tempo_ref,
         p.duration < SHORT_PIECE_S ? " (no trim)" : "");
+    g_print ("  ss %-36s %5.3f %5.3f %5.3f %7.1f %2d %2d %5.2f\n", "", fs, cs,
+        as, p.tempo_ss, tempo_ok (p.tempo_ss, p.tempo_ref, FALSE),
+        tempo_ok (p.tempo_ss, p.tempo_ref, TRUE), p.ss.n ? p.ss.v[0] : -1.0);
+    ss[0] += fs;
+    ss[1] += cs;
+    ss[2] += as;
+    ss_acc[0] += tempo_ok (p.tempo_ss, p.tempo_ref, FALSE);
+    ss_acc[1] += tempo_ok (p.tempo_ss, p.tempo_ref, TRUE);
+    if (g_str_has_prefix (name, "fmp_")) {
+      classical[0] += f;
+      classical[1] += fs;
+      n_classical++;
+    }
     sum[0] += f;
     sum[1] += c;
     sum[2] += a;
@@ -469,6 +493,7 @@ GST_START_TEST (test_real_recordings)
     g_free (p.ref.v);
     g_free (p.ours.v);
     g_free (p.aubio.v);
+    g_free (p.ss.v);
     g_free (base);
     g_free (flac);
     g_free (beats);
@@ -479,7 +504,17 @@ GST_START_TEST (test_real_recordings)
       acc[0], names->len, acc[1], names->len, sum[3] / names->len,
       sum[4] / names->len, sum[5] / names->len, acc[2], names->len, acc[3],
       names->len);
-  fail_unless (n_pop > 0);
+  g_print ("%-41s %5.3f %5.3f %5.3f    Acc %u/%u %u/%u (tracker=state-space)\n",
+      "mean (ss)", ss[0] / names->len, ss[1] / names->len, ss[2] / names->len,
+      ss_acc[0], names->len, ss_acc[1], names->len);
+  fail_unless (n_pop > 0 && n_classical > 0);
+  g_print ("classical (fmp_*): mean F %.3f score, %.3f state-space over %u\n",
+      classical[0] / n_classical, classical[1] / n_classical, n_classical);
+  fail_unless (ss[0] >= sum[3], "state-space mean F %.3f below aubio's %.3f",
+      ss[0] / names->len, sum[3] / names->len);
+  fail_unless (classical[1] > classical[0],
+      "state-space classical mean F %.3f not above score's %.3f",
+      classical[1] / n_classical, classical[0] / n_classical);
   g_print ("popular music (GTZAN, Hainsworth): mean F %.3f over %u\n",
       pop / n_pop, n_pop);
   fail_unless (sum[0] >= sum[3], "mean F %.3f below aubio's %.3f",
