@@ -2,7 +2,8 @@
  * `aubio beat`, on the same file in the same run.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Usage: bench-rhythm [minutes]   (default 10)
+ * Usage: bench-rhythm [minutes] [tracker]   (default 10, score; tracker is
+ * omnirhythm's tracker property: score or state-space)
  *
  * The input is MINUTES of 44.1 kHz stereo music rendered once (with
  * gst-tests/data/rhythm_corpus.py --long and fluidsynth) into
@@ -318,6 +319,7 @@ int
 main (int argc, char **argv)
 {
   gint minutes = argc > 1 ? atoi (argv[1]) : 10;
+  const gchar *tracker = argc > 2 ? argv[2] : "score";
   gchar *wav, *loc;
   gdouble secs, cpu[4], wall[4], c, wl;
   const gchar *names[4] = { "baseline (filesrc ! wavparse ! fakesink)",
@@ -342,15 +344,15 @@ main (int argc, char **argv)
   desc[0]
       = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! fakesink", loc);
   desc[1] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
-                             "omnirhythm name=r ! fakesink",
-      loc);
+                             "omnirhythm name=r tracker=%s ! fakesink",
+      loc, tracker);
   desc[2] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
                              "audioconvert ! bpmdetect ! fakesink",
       loc);
 
   g_print ("bench-rhythm: %.1f s of 44.1 kHz stereo, best of %d runs, CPU "
-           "time on one core\n",
-      secs, RUNS);
+           "time on one core; omnirhythm tracker=%s\n",
+      secs, RUNS, tracker);
   for (k = 0; k < 4; k++) {
     cpu[k] = wall[k] = G_MAXDOUBLE;
     for (r = 0; r < RUNS; r++) {
@@ -385,8 +387,8 @@ main (int argc, char **argv)
     gchar *live = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
                                    "audiobuffersplit "
                                    "output-buffer-duration=1/100 ! "
-                                   "omnirhythm name=r ! fakesink",
-        loc);
+                                   "omnirhythm name=r tracker=%s ! fakesink",
+        loc, tracker);
     gdouble mean = 0.0, p95;
     guint i;
     run_pipeline (live, &wl, &w);
