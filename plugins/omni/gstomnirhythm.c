@@ -19,7 +19,10 @@
  * that fall next to the predicted beats. Beats start once the periodicity
  * is clear (3 standard deviations above chance), or, for a pitched sound
  * (not noise: low spectral flatness within bands), 2 standard deviations
- * above it. Every constant is in seconds, so
+ * above it. With #GstOmniRhythm:tracker=state-space the beats come
+ * instead from a tempo-phase state space filtered forward (Krebs, Böck &
+ * Widmer's, as madmom runs it on line) guided by the tempo estimate, which
+ * follows expressive timing better. Every constant is in seconds, so
  * every sample rate behaves the same.
  *
  * ## Metas
@@ -122,6 +125,10 @@
  *   omnirhythm interval=500000000 tempo-min=70 tempo-max=180 ! \
  *   autoaudiosink
  * ]| live beat tracking while listening.
+ * |[
+ * gst-launch-1.0 -m filesrc location=sonata.flac ! decodebin ! \
+ *   audioconvert ! omnirhythm tracker=state-space ! fakesink
+ * ]| beats of an expressive (rubato, accelerating) performance.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
