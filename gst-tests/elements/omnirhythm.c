@@ -832,6 +832,14 @@ GST_START_TEST (test_properties)
   assert_close (tmax, 250.0, 0.0);
   fail_unless_equals_uint64 (interval, GST_SECOND);
   fail_unless (post);
+  {
+    gint tracker;
+    g_object_get (e, "tracker", &tracker, NULL);
+    fail_unless_equals_int (tracker, 0); /* score */
+    gst_util_set_object_arg (G_OBJECT (e), "tracker", "state-space");
+    g_object_get (e, "tracker", &tracker, NULL);
+    fail_unless_equals_int (tracker, 1);
+  }
   gst_object_unref (e);
 
   /* tempo-min above tempo-max is an error, not a crash */
@@ -865,6 +873,37 @@ GST_START_TEST (test_properties)
     g_free (c);
   }
   rig_teardown (&r);
+}
+
+GST_END_TEST;
+
+/* tracker=state-space through the element: beats on the clicks of a 120
+ * BPM track, within 15 ms, from the third second on */
+GST_START_TEST (test_state_space_tracker)
+{
+  gdouble times[64];
+  guint nt = metronome (120.0, 0.5, 10.0, times), i;
+  gfloat *c = clicks (44100, 10.0, times, nt);
+  Rig r;
+  Messages m;
+
+  memset (&m, 0, sizeof (m));
+  rig_setup (
+      &r, "tracker=state-space", GST_AUDIO_FORMAT_F32LE, 44100, 1, FALSE);
+  push_signal (&r, c, 10 * 44100, 441);
+  fail_unless (gst_harness_push_event (r.h, gst_event_new_eos ()));
+  pull_all (&r, NULL, NULL, NULL);
+  collect (&r, &m);
+  fail_if (m.error);
+  fail_unless (m.beats.n >= 12, "%u beats", m.beats.n);
+  fail_unless (m.beats.ts[0] < 4 * GST_SECOND);
+  for (i = 0; i < m.beats.n; i++) {
+    gdouble t = m.beats.ts[i] / 1e9;
+    assert_close (t, 0.5 + 0.5 * round ((t - 0.5) / 0.5), 0.015);
+  }
+  assert_close (m.last_tempo, 120.0, 1.5);
+  rig_teardown (&r);
+  g_free (c);
 }
 
 GST_END_TEST;
@@ -940,6 +979,7 @@ omnirhythm_suite (void)
   tcase_add_test (tc, test_one_sample_buffers);
   tcase_add_test (tc, test_rate_change);
   tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_state_space_tracker);
   tcase_add_test (tc, test_loud_and_speech_cues);
   return s;
 }
