@@ -47,6 +47,7 @@
 #define LOOK 1     /* a beat is reported 1 or 2 frames after it */
 #define MAX_LATE 2 /* or not at all (the beat messages' latency) */
 #define ACT_MIN 1e-3f
+#define RESCALE 1e3
 
 struct _OmniBeatDbn {
   double fr;
@@ -247,45 +248,82 @@ observe (OmniBeatDbn *d, float a)
   for (i = 0; i < d->n_int; i++) {
     float *al = d->alpha + d->off[i];
     unsigned len = d->len[i], h = d->head[i];
-    for (k = 0; k < d->h1[i]; k++) /* positions 0 .. h1 - 1 */
-      al[(h + len - k) % len] *= r;
-    for (k = 1; k <= d->h2[i]; k++) /* positions len - h2 .. len - 1 */
-      al[(h + k) % len] *= r;
+    unsigned slot = h;
+    for (k = 0; k < d->h1[i]; k++) { /* positions 0 .. h1 - 1 */
+      al[slot] *= r;
+      slot = slot ? slot - 1 : len - 1;
+    }
+    slot = h;
+    for (k = 1; k <= d->h2[i]; k++) { /* positions len - h2 .. len - 1 */
+      slot = slot + 1 == len ? 0 : slot + 1;
+      al[slot] *= r;
+    }
   }
 }
 
-/* normalises, and finds the most probable state */
+/* the largest of @n values, in eight lanes (so that the loop vectorises) */
+static float
+max_of (const float *restrict x, unsigned n)
+{
+  float m[8] = { 0.0f };
+  unsigned k, q;
+
+  for (k = 0; k + 8 <= n; k += 8)
+    for (q = 0; q < 8; q++)
+      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
+  for (; k < n; k++)
+    m[0] = x[k] > m[0] ? x[k] : m[0];
+  for (q = 1; q < 8; q++)
+    m[0] = m[q] > m[0] ? m[q] : m[0];
+  return m[0];
+}
+
+static void
+scale (float *restrict x, unsigned n, float s)
+{
+  unsigned k;
+
+  for (k = 0; k < n; k++)
+    x[k] *= s;
+}
+
+/* keeps the probabilities in range, and finds the most probable state
+ * (the first of the largest within the interval that holds it). Only their
+ * ratios matter (the forward algorithm normalises only to stay in range),
+ * so they are scaled, by the largest, only when it leaves [1e-3, 1e3]: an
+ * observation multiplies the beat region by at most about 1.5e4, and most
+ * frames then need no pass over every state. */
 static void
 normalise (OmniBeatDbn *d)
 {
-  double sum = 0.0;
-  float best = -1.0f, s;
+  float best = -1.0f;
   unsigned i, k;
 
   for (i = 0; i < d->n_int; i++) {
-    const float *al = d->alpha + d->off[i];
-    for (k = 0; k < d->len[i]; k++) {
-      sum += al[k];
-      if (al[k] > best) {
-        best = al[k];
-        d->best_int = i;
-        d->best_pos = k;
-      }
+    float m = max_of (d->alpha + d->off[i], d->len[i]);
+    if (m > best) {
+      best = m;
+      d->best_int = i;
     }
   }
-  if (!(sum > 1e-30) || !isfinite (sum)) {
+  if (!(best > 1e-30f) || !isfinite (best)) {
     /* no state explains the input any more: start afresh */
     for (k = 0; k < d->n_states; k++)
       d->alpha[k] = 1.0f / d->n_states;
     d->best_pos = 0;
     return;
   }
-  s = (float) (1.0 / sum);
-  for (k = 0; k < d->n_states; k++)
-    d->alpha[k] *= s;
-  /* slot -> position within the beat */
-  d->best_pos = (d->head[d->best_int] + d->len[d->best_int] - d->best_pos)
-                % d->len[d->best_int];
+  if (best > RESCALE || best < 1.0 / RESCALE)
+    scale (d->alpha, d->n_states, 1.0f / best);
+  {
+    const float *al = d->alpha + d->off[d->best_int];
+    unsigned len = d->len[d->best_int], at = 0;
+    for (k = 1; k < len; k++)
+      if (al[k] > al[at])
+        at = k;
+    /* slot -> position within the beat */
+    d->best_pos = (d->head[d->best_int] + len - at) % len;
+  }
 }
 
 /**

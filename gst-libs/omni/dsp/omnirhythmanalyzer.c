@@ -63,6 +63,9 @@
 #define FLATNESS_EVERY 5
 #define TONAL_FLATNESS 0.58
 #define BASS_HZ 400.0
+#define ACC_RING 16
+#define MERIT_GAIN 0.1
+#define MERIT_SWITCH 1.1
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -117,10 +120,14 @@ struct _OmniRhythmAnalyzer {
   unsigned tempo_every, tempo_countdown;
 
   OmniRhythmState state;
-  double peak_strength; /* since omni_rhythm_analyzer_take_peak_strength */
-  double emitted_beat;  /* frame index of the last emitted beat */
-  double last_onset;    /* position of the last onset, < 0 none */
-  double pending_beat;  /* last beat, until its onsets correct the period */
+  double peak_strength;     /* since omni_rhythm_analyzer_take_peak_strength */
+  double emitted_beat;      /* frame index of the last emitted beat */
+  double bt_seen;           /* the score tracker's last beat taken */
+  float acc_ring[ACC_RING]; /* the accent of the newest frames */
+  double merit[2];          /* score, state space: mean accent at beats */
+  int selected;             /* whose beats are emitted (select mode) */
+  double last_onset;        /* position of the last onset, < 0 none */
+  double pending_beat;      /* last beat, until its onsets correct the period */
   int locked;
   double jump_bpm, tracked_period;
   unsigned jump_count;
@@ -281,7 +288,8 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
       cfg->tempo_window_s, cfg->prior_bpm, cfg->prior_octaves);
   a->bt = omni_beat_tracker_new (
       60.0 * fr / cfg->bpm_min, cfg->tightness, cfg->alpha);
-  if (cfg->tracker == OMNI_RHYTHM_TRACKER_STATE_SPACE)
+  if (cfg->tracker == OMNI_RHYTHM_TRACKER_STATE_SPACE
+      || cfg->tracker == OMNI_RHYTHM_TRACKER_SELECT)
     a->dbn = omni_beat_dbn_new (fr, cfg->bpm_min, cfg->bpm_max);
   a->tempo_every = (unsigned) MAX (1, lround (cfg->tempo_update_s * fr));
   a->ev_cap = 64;
@@ -298,8 +306,8 @@ omni_rhythm_analyzer_new (const OmniRhythmConfig *cfg, double rate)
       || !a->frame || !a->power || !a->power_prev || !a->mag || !a->mag_prev
       || !a->mel || !a->fft || !a->fb || !a->odf || !a->pp || !a->tempo
       || !a->bt || !a->events
-      || (cfg->tracker == OMNI_RHYTHM_TRACKER_STATE_SPACE && !a->dbn)
-      || cfg->tracker > OMNI_RHYTHM_TRACKER_STATE_SPACE) {
+      || (cfg->tracker != OMNI_RHYTHM_TRACKER_SCORE && !a->dbn)
+      || cfg->tracker > OMNI_RHYTHM_TRACKER_SELECT) {
     omni_rhythm_analyzer_free (a);
     return NULL;
   }
@@ -415,6 +423,42 @@ correct_period (OmniRhythmAnalyzer *a)
   a->pending_beat = -1.0;
 }
 
+/* the largest accent within 2 frames before and 1 after frame @f */
+static float
+accent_near (const OmniRhythmAnalyzer *a, long f)
+{
+  float m = 0.0f;
+  long j;
+
+  for (j = f - 2; j <= f + 1; j++)
+    if (j >= 0 && j < (long) a->state.frames
+        && (long) a->state.frames - j <= ACC_RING
+        && a->acc_ring[j % ACC_RING] > m)
+      m = a->acc_ring[j % ACC_RING];
+  return m;
+}
+
+/* Select mode (both trackers): the merit of tracker @k is the mean accent
+ * at its beats (an exponential mean over about 10 beats), as the agents of
+ * multiple-agent trackers are judged by the onsets their beats hit (Dixon,
+ * JNMR 30(1), 2001; Oliveira et al.'s IBT, ISMIR 2010); the beats of the
+ * better one (by MERIT_SWITCH to change) are emitted, at least half a
+ * period after the last. Returns TRUE when the beat at @frame of tracker
+ * @k (0 score, 1 state space) is to be emitted. */
+static gboolean
+take_beat (OmniRhythmAnalyzer *a, int k, double frame)
+{
+  double period;
+
+  if (a->cfg.tracker != OMNI_RHYTHM_TRACKER_SELECT)
+    return k == 1;
+  a->merit[k] += MERIT_GAIN * (accent_near (a, lround (frame)) - a->merit[k]);
+  if (a->merit[1 - a->selected] > MERIT_SWITCH * a->merit[a->selected])
+    a->selected = 1 - a->selected;
+  period = a->state.bpm > 0.0 ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
+  return k == a->selected && frame - a->emitted_beat > 0.5 * period;
+}
+
 /* Beats are emitted once the stream has passed them by the onset latency
  * (so that the onsets just before them are known for "on-onset"). */
 static void
@@ -427,9 +471,12 @@ check_beat (OmniRhythmAnalyzer *a)
   f[0] = omni_beat_tracker_get_last (a->bt);
   f[1] = omni_beat_tracker_get_next (a->bt);
   for (i = 0; i < 2; i++) {
-    if (f[i] < 0.0 || f[i] <= a->emitted_beat)
+    if (f[i] < 0.0 || f[i] <= a->bt_seen)
       continue;
     if (frame_position (a, f[i]) + a->onset_latency <= (double) a->position) {
+      a->bt_seen = f[i];
+      if (a->dbn && !take_beat (a, 0, f[i]))
+        continue;
       correct_period (a);
       emit_beat (a, f[i]);
     }
@@ -520,9 +567,12 @@ track_state_space (OmniRhythmAnalyzer *a, float accent, double period)
 {
   long bf;
 
+  a->acc_ring[a->state.frames % ACC_RING] = accent;
   if (omni_beat_dbn_do (a->dbn, accent, period > 0.0 ? a->state.bpm : 0.0, &bf)
-      && (double) bf > a->emitted_beat)
+      && (double) bf > a->emitted_beat && take_beat (a, 1, (double) bf))
     emit_beat (a, (double) bf);
+  if (a->cfg.tracker == OMNI_RHYTHM_TRACKER_SELECT)
+    return;
   a->state.frames++;
   a->state.next_beat = period > 0.0
                            ? frame_position (a, omni_beat_dbn_get_next (a->dbn))
@@ -700,7 +750,8 @@ analyse_frame (OmniRhythmAnalyzer *a)
     period = 0.0;
   if (a->dbn) {
     track_state_space (a, accent, period);
-    return;
+    if (a->cfg.tracker != OMNI_RHYTHM_TRACKER_SELECT)
+      return;
   }
   omni_beat_tracker_do (a->bt, accent, period, NULL);
   a->state.frames++;
@@ -987,6 +1038,10 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->state.last_beat = -1.0;
   a->state.next_beat = -1.0;
   a->emitted_beat = -1.0;
+  a->bt_seen = -1.0;
+  memset (a->acc_ring, 0, sizeof (a->acc_ring));
+  a->merit[0] = a->merit[1] = 0.0;
+  a->selected = 0;
   a->last_onset = -1.0;
   a->pending_beat = -1.0;
   a->drift = 0.0;

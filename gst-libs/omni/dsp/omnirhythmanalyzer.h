@@ -76,10 +76,13 @@ typedef struct {
  * @OMNI_RHYTHM_TRACKER_STATE_SPACE: a forward-filtered tempo-phase state
  *   space (OmniBeatDbn) guided by the tempo estimate: follows expressive
  *   timing better, off-beat accents worse (docs/dsp.md)
+ * @OMNI_RHYTHM_TRACKER_SELECT: both, and the beats of the one whose beats
+ *   hit the stronger accents
  */
 typedef enum {
   OMNI_RHYTHM_TRACKER_SCORE = 0,
   OMNI_RHYTHM_TRACKER_STATE_SPACE = 1,
+  OMNI_RHYTHM_TRACKER_SELECT = 2,
 } OmniRhythmTracker;
 
 /**
