@@ -974,31 +974,36 @@ GST_END_TEST;
 
 GST_START_TEST (test_analyzer_state_space)
 {
-  /* the state-space tracker: the same clicks give beats on the clicks,
-   * reported within 40 ms + one chunk; noise and an impulse none */
+  /* the state-space tracker, and both trackers with selection: the same
+   * clicks give beats on the clicks, reported within 40 ms + one chunk;
+   * noise and an impulse none */
+  const OmniRhythmTracker trackers[]
+      = { OMNI_RHYTHM_TRACKER_STATE_SPACE, OMNI_RHYTHM_TRACKER_SELECT };
   double rate = 22050.0;
   size_t n = (size_t) (12 * rate), i;
-  float *x;
+  float *x = g_new0 (float, n);
   Collected c;
+  guint t;
 
-  analyse_tracker = OMNI_RHYTHM_TRACKER_STATE_SPACE;
-  check_click_track (22050.0, 441);
-  check_click_track (44100.0, 1024);
-  x = g_new0 (float, n);
-  for (i = 0; i < n; i++)
-    x[i] = 0.5f * white ();
-  analyse (x, n, rate, 1000, &c);
-  fail_unless_equals_int (c.n_beats, 0);
-  memset (x, 0, n * sizeof (float));
-  x[(size_t) (2.0 * rate)] = 1.0f;
-  analyse (x, n, rate, 1000, &c);
-  fail_unless_equals_int (c.n_beats, 0);
+  for (t = 0; t < G_N_ELEMENTS (trackers); t++) {
+    analyse_tracker = trackers[t];
+    check_click_track (22050.0, 441);
+    check_click_track (44100.0, 1024);
+    for (i = 0; i < n; i++)
+      x[i] = 0.5f * white ();
+    analyse (x, n, rate, 1000, &c);
+    fail_unless_equals_int (c.n_beats, 0);
+    memset (x, 0, n * sizeof (float));
+    x[(size_t) (2.0 * rate)] = 1.0f;
+    analyse (x, n, rate, 1000, &c);
+    fail_unless_equals_int (c.n_beats, 0);
+  }
   g_free (x);
   analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
   {
     OmniRhythmConfig cfg;
     omni_rhythm_config_init (&cfg);
-    cfg.tracker = 2;
+    cfg.tracker = OMNI_RHYTHM_TRACKER_SELECT + 1;
     fail_unless (omni_rhythm_analyzer_new (&cfg, rate) == NULL);
   }
 }

@@ -25,10 +25,11 @@
  * printed too.
  *
  * The same files also go through `omnirhythm tracker=state-space` (a line
- * "ss" under each piece): its mean F must be >= aubio's too, and on the
- * classical recordings (fmp_*: expressive timing, accelerations) its mean
- * F must be above the default tracker's, which is what it is for
- * (docs/dsp.md).
+ * "ss" under each piece) and `tracker=select` (both trackers, "sel"): the
+ * state space's mean F must be >= aubio's too, and on the classical
+ * recordings (fmp_*: expressive timing, accelerations) above the default
+ * tracker's, which is what it is for; select's mean F must be >= the
+ * default's (docs/dsp.md).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -76,8 +77,8 @@ static const struct {
 typedef struct {
   gchar *name;
   gdouble duration;
-  Times ref, ours, aubio, ss;
-  gdouble tempo_ref, tempo_ours, tempo_aubio, tempo_ss;
+  Times ref, ours, aubio, ss, sel;
+  gdouble tempo_ref, tempo_ours, tempo_aubio, tempo_ss, tempo_sel;
 } Piece;
 
 static Times
@@ -411,7 +412,8 @@ GST_START_TEST (test_real_recordings)
   GPtrArray *names;
   guint i, n_pop = 0, acc[4] = { 0, 0, 0, 0 }, ss_acc[2] = { 0, 0 };
   guint n_classical = 0;
-  gdouble sum[6] = { 0 }, pop = 0.0, ss[3] = { 0 }, classical[2] = { 0 };
+  gdouble sum[6] = { 0 }, pop = 0.0, ss[3] = { 0 }, sel[3] = { 0 };
+  gdouble classical[3] = { 0 };
   GString *failures = g_string_new (NULL);
 
   fail_unless (src != NULL, "OMNI_SOURCE_ROOT is not set");
@@ -427,7 +429,7 @@ GST_START_TEST (test_real_recordings)
     gchar *flac = g_strconcat (base, ".flac", NULL);
     gchar *beats = g_strconcat (base, ".beats", NULL), *text = NULL;
     Piece p = { (gchar *) name, 0 };
-    gdouble f, c, a, fa, ca, aa, fs, cs, as, mi;
+    gdouble f, c, a, fa, ca, aa, fs, cs, as, fl, cl, al, mi;
     gint fd;
     GPid pid = start_aubio (flac, &fd);
     const gchar *why = reach_reason (name);
@@ -438,6 +440,7 @@ GST_START_TEST (test_real_recordings)
     p.duration = flac_duration (flac);
     run_omnirhythm (flac, "score", &p.ours, &p.tempo_ours);
     run_omnirhythm (flac, "state-space", &p.ss, &p.tempo_ss);
+    run_omnirhythm (flac, "select", &p.sel, &p.tempo_sel);
     finish_aubio (&p, pid, fd);
     mi = median_interval (&p.ref);
     p.tempo_ref = mi > 0.0 ? 60.0 / mi : 0.0;
@@ -446,6 +449,7 @@ GST_START_TEST (test_real_recordings)
     f = score (&p, &p.ours, &c, &a);
     fa = score (&p, &p.aubio, &ca, &aa);
     fs = score (&p, &p.ss, &cs, &as);
+    fl = score (&p, &p.sel, &cl, &al);
     acc[0] += tempo_ok (p.tempo_ours, p.tempo_ref, FALSE);
     acc[1] += tempo_ok (p.tempo_ours, p.tempo_ref, TRUE);
     acc[2] += tempo_ok (p.tempo_aubio, p.tempo_ref, FALSE);
@@ -462,6 +466,11 @@ GST_START_TEST (test_real_recordings)
     g_print ("  ss %-36s %5.3f %5.3f %5.3f %7.1f %2d %2d %5.2f\n", "", fs, cs,
         as, p.tempo_ss, tempo_ok (p.tempo_ss, p.tempo_ref, FALSE),
         tempo_ok (p.tempo_ss, p.tempo_ref, TRUE), p.ss.n ? p.ss.v[0] : -1.0);
+    g_print ("  sel %-35s %5.3f %5.3f %5.3f %21.2f\n", "", fl, cl, al,
+        p.sel.n ? p.sel.v[0] : -1.0);
+    sel[0] += fl;
+    sel[1] += cl;
+    sel[2] += al;
     ss[0] += fs;
     ss[1] += cs;
     ss[2] += as;
@@ -470,6 +479,7 @@ GST_START_TEST (test_real_recordings)
     if (g_str_has_prefix (name, "fmp_")) {
       classical[0] += f;
       classical[1] += fs;
+      classical[2] += fl;
       n_classical++;
     }
     sum[0] += f;
@@ -494,6 +504,7 @@ GST_START_TEST (test_real_recordings)
     g_free (p.ours.v);
     g_free (p.aubio.v);
     g_free (p.ss.v);
+    g_free (p.sel.v);
     g_free (base);
     g_free (flac);
     g_free (beats);
@@ -507,9 +518,15 @@ GST_START_TEST (test_real_recordings)
   g_print ("%-41s %5.3f %5.3f %5.3f    Acc %u/%u %u/%u (tracker=state-space)\n",
       "mean (ss)", ss[0] / names->len, ss[1] / names->len, ss[2] / names->len,
       ss_acc[0], names->len, ss_acc[1], names->len);
+  g_print ("%-41s %5.3f %5.3f %5.3f    (tracker=select)\n", "mean (sel)",
+      sel[0] / names->len, sel[1] / names->len, sel[2] / names->len);
   fail_unless (n_pop > 0 && n_classical > 0);
-  g_print ("classical (fmp_*): mean F %.3f score, %.3f state-space over %u\n",
-      classical[0] / n_classical, classical[1] / n_classical, n_classical);
+  g_print ("classical (fmp_*): mean F %.3f score, %.3f state-space, %.3f "
+           "select over %u\n",
+      classical[0] / n_classical, classical[1] / n_classical,
+      classical[2] / n_classical, n_classical);
+  fail_unless (sel[0] >= sum[0], "select mean F %.3f below score's %.3f",
+      sel[0] / names->len, sum[0] / names->len);
   fail_unless (ss[0] >= sum[3], "state-space mean F %.3f below aubio's %.3f",
       ss[0] / names->len, sum[3] / names->len);
   fail_unless (classical[1] > classical[0],

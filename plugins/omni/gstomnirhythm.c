@@ -185,6 +185,9 @@ tracker_get_type (void)
     { OMNI_RHYTHM_TRACKER_STATE_SPACE,
         "Tempo-phase state space filtered forward: expressive timing",
         "state-space" },
+    { OMNI_RHYTHM_TRACKER_SELECT,
+        "Both, the beats of the one whose beats hit the stronger accents",
+        "select" },
     { 0, NULL, NULL },
   };
 
@@ -1191,13 +1194,17 @@ gst_omni_rhythm_class_init (GstOmniRhythmClass *klass)
    * the tempo estimate: it follows expressive timing and accelerations
    * better (classical recordings), but may lock on the off-beat where
    * off-beat strumming is nearly as strong as the beat. Beats come 10-20
-   * ms later than with "score". docs/dsp.md has the measurements. Taken
-   * at the next caps or buffer.
+   * ms later than with "score". "select" runs both and emits the beats of
+   * the one whose recent beats fell on the stronger accents (the agents'
+   * judge of multiple-agent trackers): the best mean on real recordings,
+   * but it too can follow the state space onto an off-beat. Both options
+   * cost about 2.3 times the default's CPU. docs/dsp.md has the
+   * measurements. Taken at the next caps or buffer.
    */
   g_object_class_install_property (gobject_class, PROP_TRACKER,
       g_param_spec_enum ("tracker", "Beat tracker",
-          "Beat tracker: score (steady music) or state-space (expressive "
-          "timing)",
+          "Beat tracker: score (steady music), state-space (expressive "
+          "timing) or select (both, the better one's beats)",
           GST_TYPE_OMNI_RHYTHM_TRACKER, DEFAULT_TRACKER,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   gst_type_mark_as_plugin_api (GST_TYPE_OMNI_RHYTHM_TRACKER, 0);
