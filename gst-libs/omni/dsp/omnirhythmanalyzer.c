@@ -116,7 +116,7 @@ struct _OmniRhythmAnalyzer {
   OmniPeakPicker *pp;
   OmniTempo *tempo;
   OmniBeatTracker *bt;
-  OmniBeatDbn *dbn; /* instead of bt, with OMNI_RHYTHM_TRACKER_STATE_SPACE */
+  OmniBeatDbn *dbn; /* OMNI_RHYTHM_TRACKER_STATE_SPACE and _SELECT */
   unsigned tempo_every, tempo_countdown;
 
   OmniRhythmState state;
@@ -559,9 +559,10 @@ windowed_energy (const float *restrict x, const float *restrict w, unsigned n)
   return (double) e[0] + e[1] + e[2] + e[3];
 }
 
-/* OMNI_RHYTHM_TRACKER_STATE_SPACE: the state space reports each beat a
- * few frames after it (its look-ahead), and it is emitted then; it is
- * guided by the tempo estimate while the beats run (@period > 0) */
+/* OMNI_RHYTHM_TRACKER_STATE_SPACE (and _SELECT, where the score tracker
+ * runs as well): the state space reports each beat one or two frames after
+ * it, and it is emitted then; it is guided by the tempo estimate while the
+ * beats run (@period > 0) */
 static void
 track_state_space (OmniRhythmAnalyzer *a, float accent, double period)
 {
@@ -569,7 +570,7 @@ track_state_space (OmniRhythmAnalyzer *a, float accent, double period)
 
   a->acc_ring[a->state.frames % ACC_RING] = accent;
   if (omni_beat_dbn_do (a->dbn, accent, period > 0.0 ? a->state.bpm : 0.0, &bf)
-      && (double) bf > a->emitted_beat && take_beat (a, 1, (double) bf))
+      && take_beat (a, 1, (double) bf) && (double) bf > a->emitted_beat)
     emit_beat (a, (double) bf);
   if (a->cfg.tracker == OMNI_RHYTHM_TRACKER_SELECT)
     return;
