@@ -17,7 +17,7 @@
  * 16). The tempo estimate, when there is one, guides the choice of the
  * next interval with a log-normal weight of GUIDE_OCT octaves.
  *
- * Decoding is causal: the forward algorithm (normalised every frame), as in
+ * Decoding is causal: the forward algorithm (rescaled to stay in range), as in
  * madmom's on-line DBNBeatTrackingProcessor, and a beat is reported once the
  * most probable state puts it LOOK to MAX_LATE frames back (a look-ahead of
  * 10-20 ms, which the beat messages' 50 ms latency allows; a beat the most
