@@ -1198,7 +1198,7 @@ gst_omni_rhythm_class_init (GstOmniRhythmClass *klass)
    * the one whose recent beats fell on the stronger accents (the agents'
    * judge of multiple-agent trackers): the best mean on real recordings,
    * but it too can follow the state space onto an off-beat. Both options
-   * cost about 2.3 times the default's CPU. docs/dsp.md has the
+   * cost about 1.8 times the default's CPU. docs/dsp.md has the
    * measurements. Taken at the next caps or buffer.
    */
   g_object_class_install_property (gobject_class, PROP_TRACKER,
