@@ -142,7 +142,8 @@ follow_border (gint32 *f, gint stride, gsize start, gint d0, gint32 nbd)
 GPtrArray *
 omni_ocr_db_find_contours (const guint8 *bitmap, guint width, guint height)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  GPtrArray *out
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   gint stride = (gint) width + 2, i, j;
   gint32 *f = g_new0 (gint32, (gsize) stride * (height + 2)), nbd = 1;
 
@@ -165,8 +166,8 @@ omni_ocr_db_find_contours (const guint8 *bitmap, guint width, guint height)
 }
 
 static gdouble
-cross3 (const OmniOcrDbPoint *o, const OmniOcrDbPoint *a,
-    const OmniOcrDbPoint *b)
+cross3 (
+    const OmniOcrDbPoint *o, const OmniOcrDbPoint *a, const OmniOcrDbPoint *b)
 {
   return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
 }
@@ -194,7 +195,8 @@ cmp_point (gconstpointer a, gconstpointer b)
  *   collinear points)
  */
 guint
-omni_ocr_db_convex_hull (const OmniOcrDbPoint *pts, guint n, OmniOcrDbPoint *hull)
+omni_ocr_db_convex_hull (
+    const OmniOcrDbPoint *pts, guint n, OmniOcrDbPoint *hull)
 {
   OmniOcrDbPoint *s;
   guint i, k = 0, lower;
@@ -300,7 +302,8 @@ rect_from_caliper (OmniOcrDbRect *r, const OmniOcrDbPoint *o, gdouble ux,
  * Returns: %FALSE when @n is 0
  */
 gboolean
-omni_ocr_db_min_area_rect (const OmniOcrDbPoint *pts, guint n, OmniOcrDbRect *rect)
+omni_ocr_db_min_area_rect (
+    const OmniOcrDbPoint *pts, guint n, OmniOcrDbRect *rect)
 {
   OmniOcrDbPoint *h;
   guint m, i, j, k, l, guard;
@@ -324,19 +327,22 @@ omni_ocr_db_min_area_rect (const OmniOcrDbPoint *pts, guint n, OmniOcrDbRect *re
     uy = (e->y - o->y) / len;
     if (i == 0)
       k = l = j = (i + 1) % m;
-    for (guard = 0; guard < m
+    for (guard = 0;
+         guard < m
          && proj (&h[(k + 1) % m], o, ux, uy) > proj (&h[k], o, ux, uy);
          guard++)
       k = (k + 1) % m;
     if (i == 0)
       j = k;
-    for (guard = 0; guard < m
+    for (guard = 0;
+         guard < m
          && perp (&h[(j + 1) % m], o, ux, uy) > perp (&h[j], o, ux, uy);
          guard++)
       j = (j + 1) % m;
     if (i == 0)
       l = j;
-    for (guard = 0; guard < m
+    for (guard = 0;
+         guard < m
          && proj (&h[(l + 1) % m], o, ux, uy) < proj (&h[l], o, ux, uy);
          guard++)
       l = (l + 1) % m;
@@ -492,8 +498,8 @@ omni_ocr_db_unclip (const OmniOcrDbPoint *quad, gdouble unclip_ratio)
   s = sin (2 * G_PI / steps);
   c = cos (2 * G_PI / steps);
   for (i = 0; i < 4; i++)
-    round_join (out, &q[i], n[(i + 3) & 3], n[i], delta,
-        steps / (2 * G_PI), s, c);
+    round_join (
+        out, &q[i], n[(i + 3) & 3], n[i], delta, steps / (2 * G_PI), s, c);
   return out;
 }
 
@@ -514,8 +520,8 @@ to_frame (OmniOcrDbRect *r, const OmniOcrDbMapping *m)
 
 /* one contour to a box in the frame; FALSE when it is dropped */
 static gboolean
-contour_to_box (GArray *contour, const gfloat *map, guint width,
-    guint height, const OmniOcrDbParams *params, const OmniOcrDbMapping *m,
+contour_to_box (GArray *contour, const gfloat *map, guint width, guint height,
+    const OmniOcrDbParams *params, const OmniOcrDbMapping *m,
     OmniOcrDbRect *out)
 {
   OmniOcrDbRect r;

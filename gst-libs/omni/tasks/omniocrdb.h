@@ -87,8 +87,8 @@ OMNI_API guint omni_ocr_db_convex_hull (
 OMNI_API gboolean omni_ocr_db_min_area_rect (
     const OmniOcrDbPoint *pts, guint n, OmniOcrDbRect *rect);
 
-OMNI_API gdouble omni_ocr_db_box_score (const gfloat *map, guint width,
-    guint height, const OmniOcrDbPoint *quad);
+OMNI_API gdouble omni_ocr_db_box_score (
+    const gfloat *map, guint width, guint height, const OmniOcrDbPoint *quad);
 
 OMNI_API GArray *omni_ocr_db_unclip (
     const OmniOcrDbPoint *quad, gdouble unclip_ratio);
