@@ -111,9 +111,9 @@ setup_outputs (OmniOcrTextDet *det)
   det->n_outputs = g->outputs->len;
   det->outputs = g_new0 (gfloat *, MAX (det->n_outputs, 1));
   for (i = 0; i < det->n_outputs; i++)
-    det->outputs[i] = g_new0 (gfloat,
-        omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
-            ->n_elements);
+    det->outputs[i] = g_new0 (
+        gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
+                    ->n_elements);
   det->output = omni_nn_graph_find_output (g, "sigmoid_0.tmp_0");
   if (det->output < 0)
     det->output = 0;

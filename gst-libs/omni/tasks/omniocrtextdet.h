@@ -23,8 +23,7 @@ typedef struct _OmniOcrTextDet OmniOcrTextDet;
 OMNI_API OmniOcrTextDet *omni_ocr_text_det_new (const gchar *model,
     OmniNnBackendChoice choice, const gchar *device, GError **error);
 OMNI_API void omni_ocr_text_det_free (OmniOcrTextDet *det);
-OMNI_API const gchar *omni_ocr_text_det_get_backend_name (
-    OmniOcrTextDet *det);
+OMNI_API const gchar *omni_ocr_text_det_get_backend_name (OmniOcrTextDet *det);
 OMNI_API gfloat *omni_ocr_text_det_make_input (
     OmniOcrTextDet *det, const OmniOcrImage *image);
 OMNI_API GArray *omni_ocr_text_det_find (OmniOcrTextDet *det,
