@@ -177,8 +177,8 @@ line_boxes (const GstStructure *s)
         = gst_value_get_structure (gst_value_array_get_value (lines, i));
     Box b;
 
-    gst_structure_get (l, "x", G_TYPE_INT, &b.x, "y", G_TYPE_INT, &b.y,
-        "width", G_TYPE_INT, &b.w, "height", G_TYPE_INT, &b.h, NULL);
+    gst_structure_get (l, "x", G_TYPE_INT, &b.x, "y", G_TYPE_INT, &b.y, "width",
+        G_TYPE_INT, &b.w, "height", G_TYPE_INT, &b.h, NULL);
     g_array_append_val (out, b);
   }
   return out;
@@ -228,7 +228,8 @@ best_iou (const Image *im, guint d)
   guint i;
 
   for (i = 0; i < im->lines[d]->len; i++)
-    best = MAX (best, box_iou (&im->box, &g_array_index (im->lines[d], Box, i)));
+    best
+        = MAX (best, box_iou (&im->box, &g_array_index (im->lines[d], Box, i)));
   return best;
 }
 
@@ -275,12 +276,14 @@ report (GPtrArray *images)
   }
   printf ("\n");
   for (d = 0; d < N_DET; d++)
-    printf ("detector=%s: word accuracy %.3f (%u errors / %u words), box "
-            "recall %u/%u = %.3f (IoU >= 0.5), %u lines reported, %.0f ms/frame\n",
+    printf (
+        "detector=%s: word accuracy %.3f (%u errors / %u words), box "
+        "recall %u/%u = %.3f (IoU >= 0.5), %u lines reported, %.0f ms/frame\n",
         detectors[d], 1.0 - (gdouble) errors[d] / MAX (words, 1), errors[d],
         words, recalled[d], boxes, (gdouble) recalled[d] / MAX (boxes, 1),
         reported[d], ms[d] / images->len);
-  printf ("time ratio paddleocr / tesseract: %.2f\n", ms[1] / MAX (ms[0], 1e-9));
+  printf (
+      "time ratio paddleocr / tesseract: %.2f\n", ms[1] / MAX (ms[0], 1e-9));
 }
 
 int

@@ -111,8 +111,8 @@ GST_START_TEST (test_upright_block)
   c = g_ptr_array_index (contours, 0);
   /* the border pixels: 2 x 40 + 2 x 8 */
   fail_unless_equals_int (c->len, 96);
-  fail_unless (omni_ocr_db_min_area_rect (
-      (OmniOcrDbPoint *) c->data, c->len, &r));
+  fail_unless (
+      omni_ocr_db_min_area_rect ((OmniOcrDbPoint *) c->data, c->len, &r));
   assert_quad (r.p, rect);
   fail_unless_equals_float (r.short_side, 9);
   fail_unless (fabs (omni_ocr_db_box_score (map, w, h, r.p) - 0.9f) < 1e-6);
@@ -230,8 +230,8 @@ check_rotated (gdouble deg)
       for (k = 0; k < 4; k++) {
         const OmniOcrDbPoint *a = &b->p[k], *e = &b->p[(k + 1) & 3];
 
-        fail_unless ((e->x - a->x) * (p.y - a->y) - (e->y - a->y) * (p.x - a->x)
-                         >= 0,
+        fail_unless (
+            (e->x - a->x) * (p.y - a->y) - (e->y - a->y) * (p.x - a->x) >= 0,
             "%g degrees: pixel (%u, %u) outside", deg, x, y);
       }
     }
@@ -299,8 +299,10 @@ GST_START_TEST (test_ring)
   contours = omni_ocr_db_find_contours (bits, w, h);
   fail_unless_equals_int (contours->len, 2);
   /* outer border 2 x 90 + 2 x 48 pixels; hole border: the 8-connected ring around it, corners cut (2 x 60 + 2 x 20) */
-  fail_unless_equals_int (((GArray *) g_ptr_array_index (contours, 0))->len, 276);
-  fail_unless_equals_int (((GArray *) g_ptr_array_index (contours, 1))->len, 160);
+  fail_unless_equals_int (
+      ((GArray *) g_ptr_array_index (contours, 0))->len, 276);
+  fail_unless_equals_int (
+      ((GArray *) g_ptr_array_index (contours, 1))->len, 160);
   boxes = decode (map, w, h, 0);
   fail_unless_equals_int (boxes->len, 2);
   /* the outer box grows past the map and is clipped to it */

@@ -75,12 +75,12 @@ make_input (const Photo *ph, const gchar *f32)
   gsize len = 0, i;
   gfloat *x = g_new (gfloat, 3 * S * S);
   guint c;
-  const gchar *argv[] = { "gst-launch-1.0", "-q", "filesrc", NULL, "!",
-    "decodebin", "!", "videoconvert", "!", "textoverlay", NULL,
-    "font-desc=Sans Bold 60", "valignment=center", "halignment=center", "!",
-    "videoconvert", "!", "videoscale", "!",
-    "video/x-raw,width=640,height=640,format=RGB", "!", "filesink", NULL,
-    NULL };
+  const gchar *argv[]
+      = { "gst-launch-1.0", "-q", "filesrc", NULL, "!", "decodebin", "!",
+          "videoconvert", "!", "textoverlay", NULL, "font-desc=Sans Bold 60",
+          "valignment=center", "halignment=center", "!", "videoconvert", "!",
+          "videoscale", "!", "video/x-raw,width=640,height=640,format=RGB", "!",
+          "filesink", NULL, NULL };
 
   src = g_strdup_printf ("location=%s", ph->path);
   text = g_strdup_printf ("text=%s", ph->caption ? ph->caption : "");
@@ -147,8 +147,8 @@ reference_boxes (const gchar *map_path, gdouble thresh, const Photo *ph)
 {
   gchar *script = source_path ("gst-tests/data/ocrdb-reference.mjs");
   gchar t[32], w[16], h[16];
-  const gchar *argv[] = { "node", script, map_path, "640", "640", t, w, h,
-    NULL };
+  const gchar *argv[]
+      = { "node", script, map_path, "640", "640", t, w, h, NULL };
   GArray *boxes = g_array_new (FALSE, FALSE, sizeof (OmniOcrDbRect));
   JsonParser *p;
   JsonArray *a;
@@ -266,8 +266,9 @@ match (GArray *ref, GArray *ours, const gchar *what)
         bj = j;
       }
     }
-    fail_unless (best >= MIN_IOU, "%s: reference box %u (%g,%g %g,%g): best IoU %g",
-        what, i, r->p[0].x, r->p[0].y, r->p[2].x, r->p[2].y, best);
+    fail_unless (best >= MIN_IOU,
+        "%s: reference box %u (%g,%g %g,%g): best IoU %g", what, i, r->p[0].x,
+        r->p[0].y, r->p[2].x, r->p[2].y, best);
     used[bj] = TRUE;
     worst = MIN (worst, best);
   }
@@ -280,9 +281,10 @@ check_photo (const Photo *ph, const gchar *model)
 {
   static const gdouble threshes[] = { 0.3, 0.03 };
   gchar *f32 = g_build_filename (g_get_tmp_dir (), "ocrdbparity-in.f32", NULL);
-  gchar *mapf = g_build_filename (g_get_tmp_dir (), "ocrdbparity-map.f32", NULL);
-  OmniOcrDbMapping m = { 0, 0, (gdouble) S / ph->w, (gdouble) S / ph->h, 0, 0,
-    ph->w, ph->h };
+  gchar *mapf
+      = g_build_filename (g_get_tmp_dir (), "ocrdbparity-map.f32", NULL);
+  OmniOcrDbMapping m
+      = { 0, 0, (gdouble) S / ph->w, (gdouble) S / ph->h, 0, 0, ph->w, ph->h };
   gfloat *map;
   guint t;
 

@@ -317,6 +317,24 @@ discard_held_locked (GstOmniOcr *self)
 
 /* ---- the worker thread ------------------------------------------------- */
 
+/* The corners of @boxes (OmniOcrDbRect) as 8 doubles per box. */
+static gdouble *
+boxes_to_quads (GArray *boxes)
+{
+  gdouble *quads = g_new (gdouble, 8 * MAX (boxes->len, 1));
+  guint i, k;
+
+  for (i = 0; i < boxes->len; i++) {
+    const OmniOcrDbRect *r = &g_array_index (boxes, OmniOcrDbRect, i);
+
+    for (k = 0; k < 4; k++) {
+      quads[8 * i + 2 * k] = r->p[k].x;
+      quads[8 * i + 2 * k + 1] = r->p[k].y;
+    }
+  }
+  return quads;
+}
+
 /* Finds the text regions of @image with the text detector and reads each
  * as one line. */
 static GPtrArray *
@@ -326,26 +344,16 @@ read_detected (GstOmniOcr *self, const OmniOcrImage *image,
   OmniOcrDbParams db;
   GArray *boxes;
   GPtrArray *lines;
+  gdouble *quads;
 
   omni_ocr_db_params_init (&db);
   boxes = omni_ocr_text_det_find (self->text_det, image, &db, error);
   if (!boxes)
     return NULL;
-  /* an OmniOcrDbRect starts with its 4 corners: pass them as 8 doubles */
-  {
-    gdouble *quads = g_new (gdouble, 8 * MAX (boxes->len, 1));
-    guint i, k;
-
-    for (i = 0; i < boxes->len; i++)
-      for (k = 0; k < 4; k++) {
-        quads[8 * i + 2 * k] = g_array_index (boxes, OmniOcrDbRect, i).p[k].x;
-        quads[8 * i + 2 * k + 1]
-            = g_array_index (boxes, OmniOcrDbRect, i).p[k].y;
-      }
-    lines = omni_ocr_engine_read_regions (
-        self->engine, image, quads, boxes->len, params, error);
-    g_free (quads);
-  }
+  quads = boxes_to_quads (boxes);
+  lines = omni_ocr_engine_read_regions (
+      self->engine, image, quads, boxes->len, params, error);
+  g_free (quads);
   g_array_unref (boxes);
   return lines;
 }
