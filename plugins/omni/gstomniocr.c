@@ -42,6 +42,23 @@
  * (texture taken for text) and the less confident of two overlapping
  * readings are dropped.
  *
+ * ## Finding lines with PaddleOCR's text detector
+ *
+ * With #GstOmniOcr:detector = paddleocr, the lines are found by PaddleOCR
+ * v4's text detector instead of Tesseract's page layout analysis: the frame
+ * is stretched to the model's 640x640 input and normalised as PaddleOCR
+ * does, the model (`paddleocr-det`, tools/omni-fetch-models) runs on
+ * #GstOmniOcr:backend, and its probability map is decoded in C as
+ * PaddleOCR's DBPostProcess does (Liao et al., "Real-time Scene Text
+ * Detection with Differentiable Binarization", AAAI 2020: threshold 0.3,
+ * contours, minimum-area rectangles, box score 0.6, unclip 1.5). Each
+ * region, straightened and enlarged to at least 48 px high, is read by
+ * Tesseract as one line, as is and inverted (#GstOmniOcr:polarity), and
+ * the reading with the larger confidence x length kept. A line's ROI is
+ * the region's axis-aligned box. It finds text that the layout analysis
+ * misses (outlined text on photos, small captions) at several times the
+ * cost: see docs/benchmarks.md.
+ *
  * ## Messages
  *
  * With #GstOmniOcr:post-messages, an element message `omniocr` is posted
@@ -105,6 +122,11 @@
  *   latency=1500000000 ! omnioverlay ! autovideosink
  * ]| a camera read once a second, each result drawn on its own frame, the
  * picture delayed by 1.5 s.
+ * |[
+ * gst-launch-1.0 -m filesrc location=page.png ! pngdec ! videoconvert ! \
+ *   imagefreeze num-buffers=1 ! omniocr detector=paddleocr backend=cpu ! \
+ *   fakesink
+ * ]| text regions found by PaddleOCR's detector, each read by Tesseract.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
