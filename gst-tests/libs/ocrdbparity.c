@@ -13,7 +13,8 @@
  * 0.3 (PaddleOCR's thresh) and at 0.03 (what @gutenye/ocr-common's
  * Detection passes), and map the boxes back to the photo's size. Ours runs
  * with box_thresh 0 (the reference has no box score): the same number of
- * boxes, each matched to one of the reference's with IoU >= 0.99.
+ * boxes, each matched to one of the reference's with IoU >= 0.99. The
+ * same on synthetic maps of random rotated blobs and rectangles.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -141,19 +142,22 @@ probability_map (const gchar *model, const gchar *f32)
   return v;
 }
 
-/* the reference decoder's boxes, in the photo's pixels */
+/* the reference decoder's boxes of a @map_w x @map_h map, in the photo's
+ * pixels */
 static GArray *
-reference_boxes (const gchar *map_path, gdouble thresh, const Photo *ph)
+reference_boxes (const gchar *map_path, gdouble thresh, const Photo *ph,
+    guint map_w, guint map_h)
 {
   gchar *script = source_path ("gst-tests/data/ocrdb-reference.mjs");
-  gchar t[32], w[16], h[16];
-  const gchar *argv[]
-      = { "node", script, map_path, "640", "640", t, w, h, NULL };
+  gchar t[32], w[16], h[16], mw[16], mh[16];
+  const gchar *argv[] = { "node", script, map_path, mw, mh, t, w, h, NULL };
   GArray *boxes = g_array_new (FALSE, FALSE, sizeof (OmniOcrDbRect));
   JsonParser *p;
   JsonArray *a;
   guint i, k;
 
+  g_snprintf (mw, sizeof (mw), "%u", map_w);
+  g_snprintf (mh, sizeof (mh), "%u", map_h);
   g_ascii_dtostr (t, sizeof (t), thresh);
   g_snprintf (w, sizeof (w), "%d", ph->w);
   g_snprintf (h, sizeof (h), "%d", ph->h);
@@ -293,7 +297,7 @@ check_photo (const Photo *ph, const gchar *model)
   fail_unless (g_file_set_contents (mapf, (gchar *) map, S * S * 4, NULL));
   for (t = 0; t < G_N_ELEMENTS (threshes); t++) {
     OmniOcrDbParams p;
-    GArray *ref = reference_boxes (mapf, threshes[t], ph), *ours, *scored;
+    GArray *ref = reference_boxes (mapf, threshes[t], ph, S, S), *ours, *scored;
     gchar *what = g_strdup_printf ("%s at %g", ph->path, threshes[t]);
     gdouble worst;
 
@@ -320,6 +324,77 @@ check_photo (const Photo *ph, const gchar *model)
   g_free (f32);
   g_free (mapf);
 }
+
+/* a map of @n random rotated Gaussian blobs (elongated like text lines)
+ * and rectangles, from @seed */
+static gfloat *
+synthetic_map (guint w, guint h, guint n, guint32 seed)
+{
+  GRand *r = g_rand_new_with_seed (seed);
+  gfloat *m = g_new0 (gfloat, (gsize) w * h);
+  guint k, x, y;
+
+  for (k = 0; k < n; k++) {
+    gdouble cx = g_rand_double_range (r, 0, w),
+            cy = g_rand_double_range (r, 0, h);
+    gdouble t = g_rand_double_range (r, 0, G_PI), c = cos (t), s = sin (t);
+    gdouble a = g_rand_double_range (r, 3, 60),
+            b = g_rand_double_range (r, 1, 12);
+    gdouble v = g_rand_double_range (r, 0.35, 1);
+    gboolean box = g_rand_boolean (r);
+
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++) {
+        gdouble u = (x - cx) * c + (y - cy) * s,
+                q = -(x - cx) * s + (y - cy) * c;
+        gdouble f
+            = box ? (fabs (u) <= a && fabs (q) <= b ? v : 0)
+                  : v * exp (-(u * u) / (2 * a * a) - (q * q) / (2 * b * b));
+
+        m[y * w + x] = MAX (m[y * w + x], (gfloat) f);
+      }
+  }
+  g_rand_free (r);
+  return m;
+}
+
+/* the two decoders on synthetic maps: random blobs and rectangles at every
+ * angle, touching, overlapping and holed, mapped to a frame twice larger
+ * horizontally */
+GST_START_TEST (test_synthetic)
+{
+  const guint w = 320, h = 240;
+  gchar *mapf
+      = g_build_filename (g_get_tmp_dir (), "ocrdbparity-syn.f32", NULL);
+  Photo frame = { "synthetic", 2 * w, h, NULL };
+  OmniOcrDbMapping m = { 0, 0, 0.5, 1, 0, 0, 2 * w, h };
+  guint seed, total = 0;
+
+  for (seed = 1; seed <= 6; seed++) {
+    gfloat *map = synthetic_map (w, h, 8 * seed, seed);
+    OmniOcrDbParams p;
+    GArray *ref, *ours;
+    gchar *what = g_strdup_printf ("synthetic map %u", seed);
+
+    fail_unless (g_file_set_contents (mapf, (gchar *) map, w * h * 4, NULL));
+    omni_ocr_db_params_init (&p);
+    p.box_thresh = 0;
+    ref = reference_boxes (mapf, 0.3, &frame, w, h);
+    ours = omni_ocr_db_decode (map, w, h, &p, &m);
+    match (ref, ours, what);
+    total += ours->len;
+    g_array_unref (ref);
+    g_array_unref (ours);
+    g_free (what);
+    g_free (map);
+  }
+  g_print ("synthetic maps: %u boxes, all matched\n", total);
+  fail_unless (total > 50);
+  g_unlink (mapf);
+  g_free (mapf);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_quad_iou)
 {
@@ -360,6 +435,7 @@ ocrdbparity_suite (void)
   tcase_set_timeout (tc, 600);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_quad_iou);
+  tcase_add_test (tc, test_synthetic);
   tcase_add_test (tc, test_parity);
   return s;
 }
