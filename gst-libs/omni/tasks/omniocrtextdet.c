@@ -1,8 +1,8 @@
 /* gst-omni: text regions of an image with PaddleOCR's DB text detector
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The image is stretched to the model's input (bilinear, pixel centres
- * aligned), normalised as PaddleOCR's NormalizeImage does ((v / 255 -
+ * The image is stretched to the model's input (or letterboxed, as the
+ * sidecar says; bilinear, pixel centres aligned), normalised as PaddleOCR's NormalizeImage does ((v / 255 -
  * mean) / std per channel, ImageNet's mean and std: what the sidecar's
  * "normalize" records), run through an #OmniNnSession, and its probability
  * map decoded by omni_ocr_db_decode() into boxes in the image's pixels.
@@ -33,6 +33,7 @@ struct _OmniOcrTextDet {
   guint n_outputs;
   gint output;
   guint w, h;
+  gboolean letterbox;
 };
 
 #if HAVE_ONNX
@@ -159,6 +160,7 @@ omni_ocr_text_det_new (const gchar *model, OmniNnBackendChoice choice,
     goto done;
   det->w = info && info->width ? info->width : 640;
   det->h = info && info->height ? info->height : 640;
+  det->letterbox = info && info->resize == OMNI_NN_RESIZE_LETTERBOX;
   bindings = sidecar_bindings (path);
   det->model = omni_nn_onnx_load_image (
       path, (const gchar *const *) bindings, det->w, det->h, 3, error);
@@ -240,35 +242,58 @@ sample (const OmniOcrImage *im, gdouble fx, gdouble fy, gint c)
                              + ax * r1[x1 * im->channels + ch]));
 }
 
+/* Where @image lands in the model input: the sidecar's stretch (the
+ * default) or letterbox (one scale, centred, the rest black). */
+static OmniOcrDbMapping
+placement (OmniOcrTextDet *det, const OmniOcrImage *image)
+{
+  OmniOcrDbMapping m = { 0, 0, (gdouble) det->w / image->width,
+    (gdouble) det->h / image->height, 0, 0, image->width, image->height };
+
+  if (det->letterbox) {
+    gdouble s = MIN (m.scale_x, m.scale_y);
+    guint cw = CLAMP ((guint) lround (image->width * s), 1, det->w);
+    guint ch = CLAMP ((guint) lround (image->height * s), 1, det->h);
+
+    m.pad_x = (det->w - cw) / 2;
+    m.pad_y = (det->h - ch) / 2;
+    m.scale_x = (gdouble) cw / image->width;
+    m.scale_y = (gdouble) ch / image->height;
+  }
+  return m;
+}
+
 /**
  * omni_ocr_text_det_make_input:
  * @det: a detector
  * @image: an RGB or grey image
  *
  * Returns: (transfer full): the model's input tensor [H, W, 3] for @image:
- *   stretched to the input size (bilinear, pixel centres aligned: source
- *   coordinate (d + 0.5) × in / out - 0.5), (v / 255 - mean) / std with
- *   mean 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225 (R, G, B)
+ *   stretched to the input size (or letterboxed, black round it, when the
+ *   sidecar's input.resize says so; bilinear, pixel centres aligned:
+ *   source coordinate (d + 0.5) / scale - 0.5), (v / 255 - mean) / std
+ *   with mean 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225 (R, G, B)
  */
 gfloat *
 omni_ocr_text_det_make_input (OmniOcrTextDet *det, const OmniOcrImage *image)
 {
   static const gfloat mean[3] = { 0.485f, 0.456f, 0.406f };
   static const gfloat std[3] = { 0.229f, 0.224f, 0.225f };
+  OmniOcrDbMapping m = placement (det, image);
   gfloat *t = g_new (gfloat, (gsize) det->w * det->h * 3);
-  gdouble sx = (gdouble) image->width / det->w;
-  gdouble sy = (gdouble) image->height / det->h;
   guint x, y;
   gint c;
 
   for (y = 0; y < det->h; y++)
     for (x = 0; x < det->w; x++) {
       gfloat *d = t + ((gsize) y * det->w + x) * 3;
+      gdouble fx = (x - m.pad_x + 0.5) / m.scale_x - 0.5;
+      gdouble fy = (y - m.pad_y + 0.5) / m.scale_y - 0.5;
+      gboolean pad = fx < -0.5 || fy < -0.5 || fx > image->width - 0.5
+                     || fy > image->height - 0.5;
 
       for (c = 0; c < 3; c++)
-        d[c] = (sample (image, (x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5, c)
-                       / 255.0f
-                   - mean[c])
+        d[c] = ((pad ? 0.0f : sample (image, fx, fy, c)) / 255.0f - mean[c])
                / std[c];
     }
   return t;
@@ -292,8 +317,7 @@ omni_ocr_text_det_find (OmniOcrTextDet *det, const OmniOcrImage *image,
     const OmniOcrDbParams *params, GError **error)
 {
   OmniNnInput in = { 0 };
-  OmniOcrDbMapping m = { 0, 0, (gdouble) det->w / image->width,
-    (gdouble) det->h / image->height, 0, 0, image->width, image->height };
+  OmniOcrDbMapping m = placement (det, image);
   gfloat *tensor = omni_ocr_text_det_make_input (det, image);
   gboolean ok;
 
