@@ -106,12 +106,12 @@ check_found (OmniOcrTextDet *det, gint w, gint h)
   boxes = omni_ocr_text_det_find (det, im, &p, &err);
   fail_unless (boxes != NULL, "%s", err ? err->message : "?");
   fail_unless_equals_int (boxes->len, 1);
-  omni_ocr_db_bounds (&g_array_index (boxes, OmniOcrDbRect, 0), &bx, &by, &bw,
-      &bh);
+  omni_ocr_db_bounds (
+      &g_array_index (boxes, OmniOcrDbRect, 0), &bx, &by, &bw, &bh);
   g_print ("%dx%d: text (%d,%d)-(%d,%d), box (%d,%d)-(%d,%d)\n", w, h, x0, y0,
       x1, y1, bx, by, bx + bw, by + bh);
-  fail_unless (bx <= x0 + 2 && by <= y0 + 2 && bx + bw >= x1 - 2
-                   && by + bh >= y1 - 2,
+  fail_unless (
+      bx <= x0 + 2 && by <= y0 + 2 && bx + bw >= x1 - 2 && by + bh >= y1 - 2,
       "box (%d,%d)-(%d,%d) does not hold the text (%d,%d)-(%d,%d)", bx, by,
       bx + bw, by + bh, x0, y0, x1, y1);
   fail_unless (bw < (x1 - x0) + (y1 - y0) * 2 && bh < (y1 - y0) * 3,
@@ -142,8 +142,8 @@ GST_START_TEST (test_input_normalisation)
   t = omni_ocr_text_det_make_input (det, rgb);
   for (i = 0; i < 640 * 640; i++)
     for (c = 0; c < 3; c++)
-      fail_unless (fabsf (t[i * 3 + c] - (v[c] / 255.0f - mean[c]) / std[c])
-                   < 1e-5);
+      fail_unless (
+          fabsf (t[i * 3 + c] - (v[c] / 255.0f - mean[c]) / std[c]) < 1e-5);
   g_free (t);
   grey = omni_ocr_image_new (1, 1, 1);
   grey->data[0] = 200;
