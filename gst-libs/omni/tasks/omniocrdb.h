@@ -38,8 +38,8 @@ typedef struct {
 /**
  * OmniOcrDbParams:
  * @thresh: a map value above this is text (0.3)
- * @box_thresh: boxes whose mean probability is not above this are dropped
- *   (0.6; 0 keeps all, as @gutenye/ocr-common does)
+ * @box_thresh: boxes whose mean probability is under this are dropped
+ *   (0.6; 0 keeps all and skips the score, as @gutenye/ocr-common does)
  * @unclip_ratio: the box grows by area × ratio / perimeter on each side (1.5)
  * @min_size: boxes whose short side is under this (map pixels) are dropped,
  *   before the unclip; after it, under @min_size + 2 (3)
