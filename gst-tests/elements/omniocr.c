@@ -146,15 +146,17 @@ best_roi (GstBuffer *buf, const gchar *text, gdouble *acc)
   return best;
 }
 
-/* Pushes @c rendered as @format through a fresh omniocr and checks the
- * text and where it is. */
+/* Pushes @c rendered as @format through a fresh omniocr finding lines with
+ * @detector and checks the text and where it is. */
 static void
-check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
+check_case_with (const OcrCase *c, const gchar *format, gdouble min_acc,
+    const gchar *detector)
 {
   GstCaps *caps;
   GstBuffer *in = render (c, format, &caps), *out;
   GstBus *bus;
-  GstHarness *h = new_ocr (&bus, "latency", NO_DEADLINE, NULL);
+  GstHarness *h = new_ocr (&bus, "latency", NO_DEADLINE, "detector", detector,
+      "backend", "cpu", NULL);
   GstVideoRegionOfInterestMeta *roi;
   GstStructure *msg;
   gdouble acc;
@@ -195,6 +197,12 @@ check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
   gst_structure_free (msg);
   gst_buffer_unref (out);
   teardown (h, bus);
+}
+
+static void
+check_case (const OcrCase *c, const gchar *format, gdouble min_acc)
+{
+  check_case_with (c, format, min_acc, "tesseract");
 }
 
 GST_START_TEST (test_caption_white_on_dark)
@@ -658,6 +666,70 @@ GST_START_TEST (test_refused_language)
 }
 GST_END_TEST;
 
+/* detector=paddleocr (PaddleOCR v4 det on the CPU backend, Tesseract
+ * reading each region): text Tesseract's layout analysis does not find
+ * (white outlined text straight on a photo, a small monospace caption),
+ * a title, and a caption in I420 */
+GST_START_TEST (test_paddleocr_detector)
+{
+  check_case_with (&ocr_corpus[11], "BGRx", 0.9, "paddleocr");
+  check_case_with (&ocr_corpus[6], "RGB", 0.6, "paddleocr");
+  check_case_with (&ocr_corpus[3], "BGRx", 0.9, "paddleocr");
+  check_case_with (&ocr_corpus[0], "I420", 0.9, "paddleocr");
+}
+GST_END_TEST;
+
+/* detector=paddleocr on frames without text and on 1x1 frames: no ROI, a
+ * message with no line */
+GST_START_TEST (test_paddleocr_no_text)
+{
+  static const gchar *caps[] = {
+    "video/x-raw,format=GRAY8,width=320,height=240,framerate=25/1",
+    "video/x-raw,format=GRAY8,width=1,height=1,framerate=25/1",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (caps); i++) {
+    GstBus *bus;
+    GstHarness *h = new_ocr (&bus, "latency", NO_DEADLINE, "detector",
+        "paddleocr", "backend", "cpu", NULL);
+    GstCaps *c = gst_caps_from_string (caps[i]);
+    GstVideoInfo info;
+    GstBuffer *out;
+    GstStructure *msg;
+
+    fail_unless (gst_video_info_from_caps (&info, c));
+    gst_harness_set_src_caps (h, c);
+    fail_unless_equals_int (
+        gst_harness_push (h, grey_frame (info.width, info.height, 180, 0)),
+        GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_if (
+        gst_buffer_get_meta (out, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE));
+    msg = pop_result (bus);
+    fail_unless_equals_int (
+        g_value_get_uint (gst_structure_get_value (msg, "n-lines")), 0);
+    gst_structure_free (msg);
+    gst_buffer_unref (out);
+    teardown (h, bus);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST (test_detector_property)
+{
+  GstElement *e = gst_element_factory_make ("omniocr", NULL);
+  gint v;
+
+  g_object_get (e, "detector", &v, NULL);
+  fail_unless_equals_int (v, 0); /* tesseract: the default is unchanged */
+  gst_util_set_object_arg (G_OBJECT (e), "detector", "paddleocr");
+  g_object_get (e, "detector", &v, NULL);
+  fail_unless_equals_int (v, 1);
+  gst_object_unref (e);
+}
+GST_END_TEST;
+
 static Suite *
 omniocr_suite (void)
 {
@@ -682,6 +754,9 @@ omniocr_suite (void)
   tcase_add_test (tc, test_live_late_result);
   tcase_add_test (tc, test_missing_language);
   tcase_add_test (tc, test_refused_language);
+  tcase_add_test (tc, test_detector_property);
+  tcase_add_test (tc, test_paddleocr_detector);
+  tcase_add_test (tc, test_paddleocr_no_text);
   return s;
 }
 

@@ -9,7 +9,10 @@
  * rendered strings: 1 - edit distance / reference length, in characters
  * and in words, over the whole corpus, garbage included. The `tesseract`
  * command line tool reads the same PNG files: omniocr must not make more
- * errors than it. bench/ocr.c prints the same with times.
+ * errors than it. bench/ocr.c prints the same with times. With
+ * detector=paddleocr (PaddleOCR's text detector finding the lines) omniocr
+ * must not make more word errors than with Tesseract's layout analysis
+ * (bench/ocrdetect.c prints both with box recall and times).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -123,6 +126,75 @@ GST_START_TEST (test_corpus_accuracy)
 }
 GST_END_TEST;
 
+/* Measured 0.824 (bench/ocrdetect.c, docs/benchmarks.md): a margin. */
+#define MIN_WORD_ACCURACY_PADDLEOCR 0.75
+
+/* the corpus through omniocr @props; its word errors (of *@words) */
+static guint
+corpus_word_errors (const gchar *dir, const gchar *props, guint *words)
+{
+  GPtrArray *results = g_ptr_array_new_with_free_func (g_free);
+  gchar *desc = g_strdup_printf ("multifilesrc location=%s/%%03d.png index=0 "
+                                 "stop-index=%u caps=image/png,framerate=1/1 "
+                                 "! pngdec ! videoconvert ! omniocr %s ! "
+                                 "fakesink",
+      dir, (guint) G_N_ELEMENTS (ocr_corpus) - 1, props);
+  guint i, n, we = 0;
+
+  run (desc, results);
+  fail_unless_equals_int (results->len, G_N_ELEMENTS (ocr_corpus));
+  *words = 0;
+  for (i = 0; i < results->len; i++) {
+    we += ocr_accuracy_word_errors (ocr_corpus[i].text, results->pdata[i], &n);
+    *words += n;
+    g_print ("%s: %-18s \"%s\"\n", props, ocr_corpus[i].photo,
+        (gchar *) results->pdata[i]);
+  }
+  g_ptr_array_unref (results);
+  g_free (desc);
+  return we;
+}
+
+/* detector=paddleocr (PaddleOCR v4 det + DB, Tesseract reading each
+ * region) against the default in the same run: not more word errors, and
+ * its measured word accuracy within a margin */
+GST_START_TEST (test_corpus_accuracy_paddleocr)
+{
+  gchar *dir = g_dir_make_tmp ("omniocr-XXXXXX", NULL);
+  guint i, n, we_tess, we_paddle;
+  gdouble acc;
+
+  for (i = 0; i < G_N_ELEMENTS (ocr_corpus); i++) {
+    gchar *tail
+        = g_strdup_printf ("pngenc ! filesink location=%s/%03u.png", dir, i);
+    gchar *desc = ocr_corpus_pipeline (&ocr_corpus[i], "RGB", tail);
+    GPtrArray *none = g_ptr_array_new ();
+
+    run (desc, none);
+    g_ptr_array_unref (none);
+    g_free (desc);
+    g_free (tail);
+  }
+  we_tess = corpus_word_errors (dir, "detector=tesseract", &n);
+  we_paddle = corpus_word_errors (dir, "detector=paddleocr backend=cpu", &n);
+  acc = 1.0 - (gdouble) we_paddle / n;
+  g_print ("word errors: detector=tesseract %u, detector=paddleocr %u of %u "
+           "words (accuracy %.3f)\n",
+      we_tess, we_paddle, n, acc);
+  fail_unless (we_paddle <= we_tess, "%u word errors, tesseract's layout %u",
+      we_paddle, we_tess);
+  fail_unless (acc >= MIN_WORD_ACCURACY_PADDLEOCR, "word accuracy %.3f", acc);
+  for (i = 0; i < G_N_ELEMENTS (ocr_corpus); i++) {
+    gchar *path = g_strdup_printf ("%s/%03u.png", dir, i);
+
+    g_unlink (path);
+    g_free (path);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+}
+GST_END_TEST;
+
 static Suite *
 ocr_accuracy_suite (void)
 {
@@ -132,6 +204,9 @@ ocr_accuracy_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 900);
   tcase_add_test (tc, test_corpus_accuracy);
+#if HAVE_ONNX
+  tcase_add_test (tc, test_corpus_accuracy_paddleocr);
+#endif
   return s;
 }
 

@@ -42,6 +42,23 @@
  * (texture taken for text) and the less confident of two overlapping
  * readings are dropped.
  *
+ * ## Finding lines with PaddleOCR's text detector
+ *
+ * With #GstOmniOcr:detector = paddleocr, the lines are found by PaddleOCR
+ * v4's text detector instead of Tesseract's page layout analysis: the frame
+ * is stretched to the model's 640x640 input and normalised as PaddleOCR
+ * does, the model (`paddleocr-det`, tools/omni-fetch-models) runs on
+ * #GstOmniOcr:backend, and its probability map is decoded in C as
+ * PaddleOCR's DBPostProcess does (Liao et al., "Real-time Scene Text
+ * Detection with Differentiable Binarization", AAAI 2020: threshold 0.3,
+ * contours, minimum-area rectangles, box score 0.6, unclip 1.5). Each
+ * region, straightened and enlarged to at least 48 px high, is read by
+ * Tesseract as one line, as is and inverted (#GstOmniOcr:polarity), and
+ * the reading with the larger confidence x length kept. A line's ROI is
+ * the region's axis-aligned box. It finds text that the layout analysis
+ * misses (outlined text on photos, small captions) at several times the
+ * cost: see docs/benchmarks.md.
+ *
  * ## Messages
  *
  * With #GstOmniOcr:post-messages, an element message `omniocr` is posted
@@ -105,6 +122,11 @@
  *   latency=1500000000 ! omnioverlay ! autovideosink
  * ]| a camera read once a second, each result drawn on its own frame, the
  * picture delayed by 1.5 s.
+ * |[
+ * gst-launch-1.0 -m filesrc location=page.png ! pngdec ! videoconvert ! \
+ *   imagefreeze num-buffers=1 ! omniocr detector=paddleocr backend=cpu ! \
+ *   fakesink
+ * ]| text regions found by PaddleOCR's detector, each read by Tesseract.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -116,6 +138,8 @@
 
 #include <omni/meta/omnisamplemeta.h>
 #include <omni/tasks/omniocrengine.h>
+#include <omni/tasks/omniocrtextdet.h>
+#include "gstomniinference.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_omni_ocr_debug);
 #define GST_CAT_DEFAULT gst_omni_ocr_debug
@@ -129,6 +153,15 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_ocr_debug);
 #define DEFAULT_MIN_CONFIDENCE 0.5
 #define DEFAULT_MAX_LINES 64
 #define DEFAULT_POST_MESSAGES TRUE
+#define DEFAULT_DETECTOR GST_OMNI_OCR_DETECTOR_TESSERACT
+#define DEFAULT_BACKEND GST_OMNI_INFERENCE_BACKEND_AUTO
+
+/* Where text lines are found: Tesseract's page layout analysis, or
+ * PaddleOCR's text detector (each region then read as one line). */
+typedef enum {
+  GST_OMNI_OCR_DETECTOR_TESSERACT,
+  GST_OMNI_OCR_DETECTOR_PADDLEOCR,
+} GstOmniOcrDetector;
 /* Not live: at most this many frames are held; the streaming thread waits
  * beyond. */
 #define MAX_HELD_FRAMES 256
@@ -145,6 +178,8 @@ enum {
   PROP_MAX_LINES,
   PROP_POST_MESSAGES,
   PROP_STATS,
+  PROP_DETECTOR,
+  PROP_BACKEND,
 };
 
 /* One analysis; shared by the held frame and the worker. */
@@ -179,6 +214,8 @@ struct _GstOmniOcr {
   gdouble min_confidence;
   guint max_lines;
   gboolean post_messages;
+  GstOmniOcrDetector detector;
+  GstOmniInferenceBackend backend;
 
   /* streaming thread */
   OmniOcrConvertFunc convert;
@@ -188,6 +225,7 @@ struct _GstOmniOcr {
 
   /* engine and worker: created in start(), freed in stop() */
   OmniOcrEngine *engine;
+  OmniOcrTextDet *text_det; /* detector=paddleocr; used by the worker */
   GThread *worker;
 
   /* output queue, job slot and stats, under lock */
@@ -239,6 +277,26 @@ gst_omni_ocr_polarity_get_type (void)
   return type;
 }
 
+static GType
+gst_omni_ocr_detector_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_OMNI_OCR_DETECTOR_TESSERACT, "Tesseract's page layout analysis",
+        "tesseract" },
+    { GST_OMNI_OCR_DETECTOR_PADDLEOCR,
+        "PaddleOCR v4's text detector (DB), each region read as one line",
+        "paddleocr" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstOmniOcrDetector", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 /* ---- jobs and held frames ---------------------------------------------- */
 
 /* Drops a job's references the way job_free does, for the rc box. */
@@ -281,6 +339,47 @@ discard_held_locked (GstOmniOcr *self)
 
 /* ---- the worker thread ------------------------------------------------- */
 
+/* The corners of @boxes (OmniOcrDbRect) as 8 doubles per box. */
+static gdouble *
+boxes_to_quads (GArray *boxes)
+{
+  gdouble *quads = g_new (gdouble, 8 * MAX (boxes->len, 1));
+  guint i, k;
+
+  for (i = 0; i < boxes->len; i++) {
+    const OmniOcrDbRect *r = &g_array_index (boxes, OmniOcrDbRect, i);
+
+    for (k = 0; k < 4; k++) {
+      quads[8 * i + 2 * k] = r->p[k].x;
+      quads[8 * i + 2 * k + 1] = r->p[k].y;
+    }
+  }
+  return quads;
+}
+
+/* Finds the text regions of @image with the text detector and reads each
+ * as one line. */
+static GPtrArray *
+read_detected (GstOmniOcr *self, const OmniOcrImage *image,
+    const OmniOcrParams *params, GError **error)
+{
+  OmniOcrDbParams db;
+  GArray *boxes;
+  GPtrArray *lines;
+  gdouble *quads;
+
+  omni_ocr_db_params_init (&db);
+  boxes = omni_ocr_text_det_find (self->text_det, image, &db, error);
+  if (!boxes)
+    return NULL;
+  quads = boxes_to_quads (boxes);
+  lines = omni_ocr_engine_read_regions (
+      self->engine, image, quads, boxes->len, params, error);
+  g_free (quads);
+  g_array_unref (boxes);
+  return lines;
+}
+
 /* Pre-processes and reads @job's frame; called without the lock. */
 static void
 run_job (GstOmniOcr *self, OcrJob *job)
@@ -300,8 +399,11 @@ run_job (GstOmniOcr *self, OcrJob *job)
   gst_video_frame_unmap (&frame);
   gst_clear_buffer (&job->buffer);
 
-  job->result.lines
-      = omni_ocr_engine_read (self->engine, image, &job->params, &err);
+  if (self->text_det)
+    job->result.lines = read_detected (self, image, &job->params, &err);
+  else
+    job->result.lines
+        = omni_ocr_engine_read (self->engine, image, &job->params, &err);
   omni_ocr_image_free (image);
   job->result.inference_ms = (g_get_monotonic_time () - t0) / 1000.0;
   if (err && !g_error_matches (err, OMNI_OCR_ERROR, OMNI_OCR_ERROR_CANCELLED))
@@ -468,10 +570,28 @@ gst_omni_ocr_start (GstBaseTransform *trans)
   gchar *language, *engine_name;
   GError *err = NULL;
 
+  GstOmniOcrDetector detector;
+  GstOmniInferenceBackend backend;
+
   GST_OBJECT_LOCK (self);
   language = g_strdup (self->language);
   engine_name = g_strdup (self->engine_name);
+  detector = self->detector;
+  backend = self->backend;
   GST_OBJECT_UNLOCK (self);
+
+  if (detector == GST_OMNI_OCR_DETECTOR_PADDLEOCR
+      && !(self->text_det = omni_ocr_text_det_new (OMNI_OCR_TEXT_DET_MODEL,
+               (OmniNnBackendChoice) backend, NULL, &err))) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not load the text detector."),
+        ("%s: %s (tools/omni-fetch-models installs it)",
+            OMNI_OCR_TEXT_DET_MODEL, err->message));
+    g_error_free (err);
+    g_free (language);
+    g_free (engine_name);
+    return FALSE;
+  }
 
   self->engine = omni_ocr_engine_new (engine_name, language, &err);
   g_free (language);
@@ -484,6 +604,7 @@ gst_omni_ocr_start (GstBaseTransform *trans)
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,
           ("Could not start the OCR engine."), ("%s", err->message));
     g_error_free (err);
+    g_clear_pointer (&self->text_det, omni_ocr_text_det_free);
     return FALSE;
   }
   self->frame_count = 0;
@@ -519,6 +640,7 @@ gst_omni_ocr_stop (GstBaseTransform *trans)
   self->job_taken = FALSE;
   g_mutex_unlock (&self->lock);
   g_clear_pointer (&self->engine, omni_ocr_engine_free);
+  g_clear_pointer (&self->text_det, omni_ocr_text_det_free);
   return TRUE;
 }
 
@@ -900,6 +1022,12 @@ gst_omni_ocr_set_property (
   case PROP_POST_MESSAGES:
     self->post_messages = g_value_get_boolean (value);
     break;
+  case PROP_DETECTOR:
+    self->detector = g_value_get_enum (value);
+    break;
+  case PROP_BACKEND:
+    self->backend = g_value_get_enum (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -949,6 +1077,12 @@ gst_omni_ocr_get_property (
   case PROP_POST_MESSAGES:
     g_value_set_boolean (value, self->post_messages);
     break;
+  case PROP_DETECTOR:
+    g_value_set_enum (value, self->detector);
+    break;
+  case PROP_BACKEND:
+    g_value_set_enum (value, self->backend);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -994,6 +1128,35 @@ install_engine_properties (GObjectClass *gobject_class)
   g_object_class_install_property (gobject_class, PROP_ENGINE,
       g_param_spec_string ("engine", "Engine", "OCR engine (tesseract)",
           DEFAULT_ENGINE, PARAM_FLAGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniOcr:detector:
+   *
+   * How text lines are found: "tesseract" (Tesseract's page layout
+   * analysis, the default), or "paddleocr": PaddleOCR v4's text detector
+   * (`paddleocr-det`, tools/omni-fetch-models) finds the text regions
+   * (Differentiable Binarization, its map decoded in C by
+   * omni_ocr_db_decode()) and Tesseract reads each region as one line.
+   * A missing model makes the element fail to start (RESOURCE/NOT_FOUND).
+   */
+  g_object_class_install_property (gobject_class, PROP_DETECTOR,
+      g_param_spec_enum ("detector", "Detector",
+          "How text lines are found (tesseract: its layout analysis; "
+          "paddleocr: PaddleOCR's text detector, each region read by the "
+          "engine as one line)",
+          gst_omni_ocr_detector_get_type (), DEFAULT_DETECTOR,
+          PARAM_FLAGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniOcr:backend:
+   *
+   * Where the text detector (detector=paddleocr) runs: Vulkan compute
+   * (auto: the CPU reference when there is no usable Vulkan device), or
+   * the plain-C reference ops on the CPU.
+   */
+  g_object_class_install_property (gobject_class, PROP_BACKEND,
+      g_param_spec_enum ("backend", "Backend",
+          "Where the text detector runs (detector=paddleocr)",
+          gst_omni_inference_backend_get_type (), DEFAULT_BACKEND,
+          PARAM_FLAGS | GST_PARAM_MUTABLE_READY));
   /**
    * GstOmniOcr:text-height:
    *
@@ -1139,6 +1302,8 @@ gst_omni_ocr_init (GstOmniOcr *self)
   self->min_confidence = DEFAULT_MIN_CONFIDENCE;
   self->max_lines = DEFAULT_MAX_LINES;
   self->post_messages = DEFAULT_POST_MESSAGES;
+  self->detector = DEFAULT_DETECTOR;
+  self->backend = DEFAULT_BACKEND;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->items);

@@ -8,6 +8,7 @@
 #include "omniocrengine.h"
 #include "omniocrtesseract.h"
 
+#include <math.h>
 #include <string.h>
 
 /* The page passes see frames at least this high: captions and titles are
@@ -403,4 +404,190 @@ omni_ocr_engine_read (OmniOcrEngine *engine, const OmniOcrImage *image,
     return NULL;
   }
   return suppress_overlaps (lines, params->max_lines);
+}
+
+/* ---- lines found by a text detector ------------------------------------ */
+
+/* A region is read at least this high (its text some 60 % of it after the
+ * detector's unclip), enlarged at most MAX_REGION_UPSCALE times. */
+#define REGION_HEIGHT 48
+#define MAX_REGION_UPSCALE 4.0
+
+/* The best single-line reading of @crop (inverted when @light), or NULL. */
+static OmniOcrLine *
+read_region_pass (OmniOcrEngine *engine, const OmniOcrImage *crop,
+    gboolean light, GError **error)
+{
+  GPtrArray *found
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
+  OmniOcrImage *inv = NULL;
+  OmniOcrLine *best = NULL;
+  guint i;
+
+  if (light) {
+    inv = omni_ocr_image_crop (crop, 0, 0, crop->width, crop->height);
+    omni_ocr_image_invert (inv);
+  }
+  if (engine->backend->read (
+          engine->state, inv ? inv : crop, TRUE, found, error)) {
+    guint b = 0;
+
+    for (i = 1; i < found->len; i++)
+      if (((OmniOcrLine *) g_ptr_array_index (found, i))->confidence
+          > ((OmniOcrLine *) g_ptr_array_index (found, b))->confidence)
+        b = i;
+    if (found->len > 0) {
+      best = g_ptr_array_steal_index_fast (found, b);
+      best->inverted = light;
+    }
+  }
+  omni_ocr_image_free (inv);
+  g_ptr_array_unref (found);
+  return best;
+}
+
+/* @q's corners reordered so that its long side runs left to right
+ * (PaddleOCR turns crops whose height is 1.5 times their width); the
+ * straightened size in @w, @h. */
+static void
+upright_quad (const gdouble *q, gdouble *out, gint *w, gint *h)
+{
+  gdouble top = hypot (q[2] - q[0], q[3] - q[1]);
+  gdouble left = hypot (q[6] - q[0], q[7] - q[1]);
+  guint i, start = left >= 1.5 * top ? 1 : 0;
+
+  for (i = 0; i < 4; i++) {
+    out[2 * i] = q[2 * ((start + i) & 3)];
+    out[2 * i + 1] = q[2 * ((start + i) & 3) + 1];
+  }
+  *w = MAX (1, (gint) lround (start ? left : top));
+  *h = MAX (1, (gint) lround (start ? top : left));
+}
+
+/* Moves @q's sides out by @pad pixels (a quiet zone round the text, which
+ * Tesseract's line finder needs); @w and @h grow by 2 @pad. */
+static void
+pad_quad (gdouble *q, gint *w, gint *h, gint pad)
+{
+  gdouble ux = (q[2] - q[0]) / *w, uy = (q[3] - q[1]) / *w;
+  gdouble vx = (q[6] - q[0]) / *h, vy = (q[7] - q[1]) / *h;
+  static const gint su[4] = { -1, 1, 1, -1 }, sv[4] = { -1, -1, 1, 1 };
+  guint i;
+
+  for (i = 0; i < 4; i++) {
+    q[2 * i] += pad * (su[i] * ux + sv[i] * vx);
+    q[2 * i + 1] += pad * (su[i] * uy + sv[i] * vy);
+  }
+  *w += 2 * pad;
+  *h += 2 * pad;
+}
+
+/* How much a reading says: its confidence times its length (a pass that
+ * reads only the easy half of a line is not the better one). */
+static gdouble
+line_weight (const OmniOcrLine *l)
+{
+  return l->confidence * g_utf8_strlen (l->text, -1);
+}
+
+static OmniOcrLine *
+read_region (OmniOcrEngine *engine, const OmniOcrImage *image,
+    const gdouble *quad, const OmniOcrParams *params, GError **error)
+{
+  gdouble q[8], s, x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = 0, y1 = 0;
+  gint w, h, i;
+  OmniOcrImage *crop;
+  OmniOcrLine *dark = NULL, *light = NULL, *best;
+
+  upright_quad (quad, q, &w, &h);
+  pad_quad (q, &w, &h, MAX (2, h / 4));
+  s = CLAMP ((gdouble) REGION_HEIGHT / h, 1.0, MAX_REGION_UPSCALE);
+  crop = omni_ocr_image_warp_quad (
+      image, q, MAX (1, (gint) lround (w * s)), MAX (1, (gint) lround (h * s)));
+  if (params->polarity != OMNI_OCR_POLARITY_LIGHT_ON_DARK)
+    dark = read_region_pass (engine, crop, FALSE, error);
+  if (params->polarity != OMNI_OCR_POLARITY_DARK_ON_LIGHT && !*error
+      && !check_cancelled (engine, error))
+    light = read_region_pass (engine, crop, TRUE, error);
+  omni_ocr_image_free (crop);
+  best = dark;
+  if (light && (!dark || line_weight (light) > line_weight (dark))) {
+    omni_ocr_line_free (dark);
+    best = light;
+  } else {
+    omni_ocr_line_free (light);
+  }
+  if (!best)
+    return NULL;
+  for (i = 0; i < 4; i++) {
+    x0 = MIN (x0, quad[2 * i]);
+    x1 = MAX (x1, quad[2 * i]);
+    y0 = MIN (y0, quad[2 * i + 1]);
+    y1 = MAX (y1, quad[2 * i + 1]);
+  }
+  best->box.x = CLAMP ((gint) floor (x0), 0, image->width - 1);
+  best->box.y = CLAMP ((gint) floor (y0), 0, image->height - 1);
+  best->box.width = MAX (1, MIN ((gint) ceil (x1), image->width) - best->box.x);
+  best->box.height
+      = MAX (1, MIN ((gint) ceil (y1), image->height) - best->box.y);
+  return best;
+}
+
+/**
+ * omni_ocr_engine_read_regions:
+ * @engine: an engine
+ * @image: a grey or RGB image
+ * @quads: (array length=n_quads): per text region 8 values, its corners
+ *   x0, y0 (top-left), x1, y1, x2, y2, x3, y3 (clockwise) in @image's
+ *   pixels, as a text detector finds them (omni_ocr_text_det_find())
+ * @n_quads: how many regions
+ * @params: how to read them (@text_height is not used: a region is read
+ *   at least 48 px high)
+ * @error: where to put an error
+ *
+ * Reads each region as one line of text (Tesseract's single-line page
+ * segmentation): straightened (omni_ocr_image_warp_quad(); a region 1.5
+ * times higher than wide is turned, as PaddleOCR does), enlarged to 48 px
+ * high (at most 4x), read as is and inverted unless @params restricts the
+ * polarity, the reading with the larger confidence × length kept. Readings under
+ * @params->min_confidence or without a letter or digit are dropped; at
+ * most @params->max_lines, most confident first. A line's box is the
+ * region's axis-aligned bounding box.
+ *
+ * Returns: (transfer full) (element-type OmniOcrLine) (nullable): the
+ *   lines in reading order; %NULL on error or cancellation
+ */
+GPtrArray *
+omni_ocr_engine_read_regions (OmniOcrEngine *engine, const OmniOcrImage *image,
+    const gdouble *quads, guint n_quads, const OmniOcrParams *params,
+    GError **error)
+{
+  GPtrArray *lines
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) omni_ocr_line_free);
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < n_quads && !err; i++) {
+    OmniOcrLine *l;
+
+    if (check_cancelled (engine, &err))
+      break;
+    l = read_region (engine, image, quads + 8 * i, params, &err);
+    if (l
+        && (l->confidence < params->min_confidence
+            || !has_alnum (g_strstrip (l->text))))
+      g_clear_pointer (&l, omni_ocr_line_free);
+    if (l)
+      g_ptr_array_add (lines, l);
+  }
+  if (err) {
+    g_propagate_error (error, err);
+    g_ptr_array_unref (lines);
+    return NULL;
+  }
+  g_ptr_array_sort (lines, compare_conf_desc);
+  if (lines->len > params->max_lines)
+    g_ptr_array_set_size (lines, params->max_lines);
+  g_ptr_array_sort (lines, compare_reading_order);
+  return lines;
 }

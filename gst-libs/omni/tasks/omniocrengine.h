@@ -115,6 +115,9 @@ OMNI_API OmniOcrEngine *omni_ocr_engine_new (
 OMNI_API void omni_ocr_engine_free (OmniOcrEngine *engine);
 OMNI_API GPtrArray *omni_ocr_engine_read (OmniOcrEngine *engine,
     const OmniOcrImage *image, const OmniOcrParams *params, GError **error);
+OMNI_API GPtrArray *omni_ocr_engine_read_regions (OmniOcrEngine *engine,
+    const OmniOcrImage *image, const gdouble *quads, guint n_quads,
+    const OmniOcrParams *params, GError **error);
 OMNI_API void omni_ocr_engine_cancel (OmniOcrEngine *engine);
 OMNI_API void omni_ocr_engine_uncancel (OmniOcrEngine *engine);
 

@@ -294,3 +294,58 @@ omni_ocr_image_invert (OmniOcrImage *image)
       row[x] = 255 - row[x];
   }
 }
+
+/**
+ * omni_ocr_image_warp_quad:
+ * @src: an image
+ * @quad: (array fixed-size=8): a parallelogram (a rotated rectangle) in
+ *   @src's pixels: x0, y0 (its top-left corner), x1, y1 (top-right), x2, y2
+ *   (bottom-right), x3, y3 (bottom-left)
+ * @width: the output's width, > 0
+ * @height: the output's height, > 0
+ *
+ * The parallelogram straightened into an upright @width x @height image
+ * (an affine map of corners 0, 1 and 3, bilinear samples, edges repeated
+ * outside @src): what a text recogniser reads of a rotated text box, as
+ * PaddleOCR's get_rotate_crop_image.
+ *
+ * Returns: (transfer full): the straightened image
+ */
+OmniOcrImage *
+omni_ocr_image_warp_quad (
+    const OmniOcrImage *src, const gdouble *quad, gint width, gint height)
+{
+  OmniOcrImage *out = omni_ocr_image_new (width, height, src->channels);
+  gdouble ux = (quad[2] - quad[0]) / width, uy = (quad[3] - quad[1]) / width;
+  gdouble vx = (quad[6] - quad[0]) / height, vy = (quad[7] - quad[1]) / height;
+  gint i, j, c, n = src->channels;
+
+  for (j = 0; j < height; j++) {
+    guint8 *dst = out->data + (gsize) j * out->stride;
+
+    for (i = 0; i < width; i++) {
+      gdouble fx = quad[0] + (i + 0.5) * ux + (j + 0.5) * vx - 0.5;
+      gdouble fy = quad[1] + (i + 0.5) * uy + (j + 0.5) * vy - 0.5;
+      gint x0, y0, x1, y1;
+      gdouble ax, ay;
+
+      fx = CLAMP (fx, 0, src->width - 1);
+      fy = CLAMP (fy, 0, src->height - 1);
+      x0 = (gint) fx;
+      y0 = (gint) fy;
+      x1 = MIN (x0 + 1, src->width - 1);
+      y1 = MIN (y0 + 1, src->height - 1);
+      ax = fx - x0;
+      ay = fy - y0;
+      for (c = 0; c < n; c++) {
+        const guint8 *r0 = src->data + (gsize) y0 * src->stride;
+        const guint8 *r1 = src->data + (gsize) y1 * src->stride;
+        gdouble v = (1 - ay) * ((1 - ax) * r0[x0 * n + c] + ax * r0[x1 * n + c])
+                    + ay * ((1 - ax) * r1[x0 * n + c] + ax * r1[x1 * n + c]);
+
+        dst[i * n + c] = (guint8) CLAMP ((gint) (v + 0.5), 0, 255);
+      }
+    }
+  }
+  return out;
+}

@@ -52,6 +52,8 @@ OMNI_API OmniOcrImage *omni_ocr_image_crop (
 OMNI_API OmniOcrImage *omni_ocr_image_scale (
     const OmniOcrImage *src, gint width, gint height);
 OMNI_API void omni_ocr_image_invert (OmniOcrImage *image);
+OMNI_API OmniOcrImage *omni_ocr_image_warp_quad (
+    const OmniOcrImage *src, const gdouble *quad, gint width, gint height);
 
 G_END_DECLS
 
