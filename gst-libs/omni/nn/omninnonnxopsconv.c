@@ -506,19 +506,27 @@ onnx_reduce_range (Loader *l, const Val *x, guint first, guint last,
 static gboolean
 op_global_pool (Loader *l, const Onnx__NodeProto *n)
 {
-  Val *x = onnx_in_val (l, n, 0);
+  Val *x = onnx_in_val (l, n, 0), *t, *v;
   gint64 dims[MAX_RANK];
-  guint i;
+  guint i, h, w, c;
+  OmniNnReduceKind kind = strcmp (n->op_type, "GlobalMaxPool")
+                              ? OMNI_NN_REDUCE_MEAN
+                              : OMNI_NN_REDUCE_MAX;
 
   if (!x || x->is_const || x->rank < 3)
     return UNSUPPORTED (l, "an input that is not [N, C, ...]");
   for (i = 0; i < x->rank; i++)
     dims[i] = i < 2 ? x->dims[i] : 1;
-  return onnx_put (l, n, 0,
-      onnx_reduce_range (l, x, 2, x->rank - 1,
-          strcmp (n->op_type, "GlobalMaxPool") ? OMNI_NN_REDUCE_MEAN
-                                               : OMNI_NN_REDUCE_MAX,
-          x->rank, dims));
+  if (x->nhwc && x->dims[0] == 1 && x->rank <= 4) {
+    /* over H and W of the NHWC twin: [1, C, 1, 1] is the same C values */
+    if (!(t = onnx_to_nhwc (l, x, &h, &w, &c)))
+      return FALSE;
+    v = onnx_reduce_range (l, t, 0, 1, kind, x->rank, dims);
+    g_free (t);
+    return onnx_put (l, n, 0, v);
+  }
+  return onnx_put (
+      l, n, 0, onnx_reduce_range (l, x, 2, x->rank - 1, kind, x->rank, dims));
 }
 
 /* The ops this file imports: one line per ONNX op. */

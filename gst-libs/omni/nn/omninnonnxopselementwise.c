@@ -45,12 +45,49 @@ unary_d (OmniNnUnaryKind k, gdouble x, gdouble a, gdouble b)
   }
 }
 
+/* The NHWC twin [H, W, C] of activation @x ([1, C, H, W] or [1, C, L]
+ * made by a convolution, a pool, a resize or an op below): in @tw. */
+static gboolean
+nhwc_twin (Loader *l, const Val *x, Val *tw)
+{
+  const OmniNnTensor *t;
+  gboolean one_d;
+
+  if (!x || x->is_const || !x->nhwc || (x->rank != 3 && x->rank != 4))
+    return FALSE;
+  t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
+  /* [H, W, C], or [H * W, C] from a pointwise GEMM */
+  if ((t->n_dims != 3 && t->n_dims != 2) || t->dims[t->n_dims - 1] != x->dims[1]
+      || t->n_elements != x->n)
+    return FALSE;
+  one_d = x->rank == 3;
+  memset (tw, 0, sizeof (*tw));
+  tw->rank = 3;
+  tw->dims[0] = one_d ? 1 : x->dims[2];
+  tw->dims[1] = x->dims[one_d ? 2 : 3];
+  tw->dims[2] = x->dims[1];
+  tw->n = x->n;
+  tw->dtype = DT_FLOAT;
+  tw->tensor = x->nhwc - 1;
+  return TRUE;
+}
+
+/* @y, computed on @tw, back to @x's NCHW shape (keeping the twin). */
+static Val *
+from_twin (Loader *l, const Val *x, const Val *tw, Val *y)
+{
+  if (!y)
+    return NULL;
+  return onnx_from_nhwc (l, y, (guint) tw->dims[0], (guint) tw->dims[1],
+      (guint) tw->dims[2], x->rank == 3);
+}
+
 static gboolean
 unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind, gfloat a,
     gfloat b)
 {
   OmniNnOpParams p = { 0 };
-  Val *x = onnx_in_val (l, n, 0), *v;
+  Val *x = onnx_in_val (l, n, 0), *v, tw;
   gsize i;
 
   if (!x)
@@ -66,6 +103,13 @@ unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind, gfloat a,
   p.unary.kind = kind;
   p.unary.alpha = a;
   p.unary.beta = b;
+  if (nhwc_twin (l, x, &tw))
+    /* element-wise: on the NHWC twin, so that a chain of convolutions and
+     * element-wise ops needs no transposes */
+    return onnx_put (l, n, 0,
+        from_twin (l, x, &tw,
+            onnx_emit (l, OMNI_NN_OP_UNARY, &p, &tw.tensor, 1,
+                OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, 3, tw.dims)));
   return onnx_put (l, n, 0,
       onnx_emit (l, OMNI_NN_OP_UNARY, &p, &x->tensor, 1, OMNI_NN_NO_TENSOR,
           OMNI_NN_NO_TENSOR, x->rank, x->dims));
@@ -251,6 +295,51 @@ onnx_binary (Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind)
       OMNI_NN_NO_TENSOR, rank, dims);
 }
 
+/* Operand @o of a binary op with activation @x that has an NHWC twin,
+ * as it applies to the twin: the twin of @o when it has @x's shape, a
+ * scalar as it is, or a per-channel operand ([C, 1, 1] right-aligned to
+ * @x) as [C]; FALSE when it has another shape. */
+static gboolean
+twin_operand (Loader *l, const Val *x, const Val *o, Val *out)
+{
+  gint at;
+
+  if (o->rank == x->rank
+      && !memcmp (o->dims, x->dims, x->rank * sizeof (gint64)))
+    return nhwc_twin (l, o, out);
+  if (o->n == 1 && o->rank <= 3) {
+    *out = *o;
+    return TRUE;
+  }
+  at = 1 - ((gint) x->rank - (gint) o->rank);
+  if (o->rank > x->rank || at < 0 || at >= (gint) o->rank
+      || o->dims[at] != x->dims[1] || (gint64) o->n != x->dims[1])
+    return FALSE;
+  *out = *o;
+  out->rank = 1;
+  out->dims[0] = x->dims[1];
+  return TRUE;
+}
+
+/* @a op @b on the NHWC twin of one of them (the other: see
+ * twin_operand()); NULL without an error when that does not apply. */
+static Val *
+binary_on_twin (Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind)
+{
+  const Val *x = nhwc_twin (l, a, &(Val){ 0 }) ? a : b;
+  Val tx, ta, tb;
+
+  if (!nhwc_twin (l, x, &tx))
+    return NULL;
+  if (x == a ? !twin_operand (l, x, b, &tb) : !twin_operand (l, x, a, &ta))
+    return NULL;
+  if (x == a)
+    ta = tx;
+  else
+    tb = tx;
+  return from_twin (l, x, &tx, onnx_binary (l, &ta, &tb, kind));
+}
+
 static const struct {
   const gchar *op;
   OmniNnBinaryKind kind;
@@ -283,7 +372,9 @@ op_binary (Loader *l, const Onnx__NodeProto *n)
 
     if (!b)
       continue;
-    next = onnx_binary (l, acc, b, kind);
+    next = binary_on_twin (l, acc, b, kind);
+    if (!next && !(l->error && *l->error))
+      next = onnx_binary (l, acc, b, kind);
     g_free (acc);
     if (!(acc = next))
       return FALSE;
