@@ -128,9 +128,9 @@ op_batch_norm (Loader *l, const Onnx__NodeProto *n)
     sc.dims[i] = 1;
   sc.n = ch;
   sc.data = scale;
-  y = onnx_binary (l, x, &sc, OMNI_NN_BINARY_MUL);
+  y = onnx_binary_any_layout (l, x, &sc, OMNI_NN_BINARY_MUL);
   sc.data = shift;
-  z = y ? onnx_binary (l, y, &sc, OMNI_NN_BINARY_ADD) : NULL;
+  z = y ? onnx_binary_any_layout (l, y, &sc, OMNI_NN_BINARY_ADD) : NULL;
   g_free (y);
   g_free (scale);
   g_free (shift);

@@ -340,6 +340,19 @@ binary_on_twin (Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind)
   return from_twin (l, x, &tx, onnx_binary (l, &ta, &tb, kind));
 }
 
+/* @a op @b, on the NHWC twin when one of them has one (binary_on_twin()),
+ * else as ONNX lays them out. */
+Val *
+onnx_binary_any_layout (
+    Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind)
+{
+  Val *v = binary_on_twin (l, a, b, kind);
+
+  if (!v && !(l->error && *l->error))
+    v = onnx_binary (l, a, b, kind);
+  return v;
+}
+
 static const struct {
   const gchar *op;
   OmniNnBinaryKind kind;
@@ -372,9 +385,7 @@ op_binary (Loader *l, const Onnx__NodeProto *n)
 
     if (!b)
       continue;
-    next = binary_on_twin (l, acc, b, kind);
-    if (!next && !(l->error && *l->error))
-      next = onnx_binary (l, acc, b, kind);
+    next = onnx_binary_any_layout (l, acc, b, kind);
     g_free (acc);
     if (!(acc = next))
       return FALSE;

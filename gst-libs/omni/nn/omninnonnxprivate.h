@@ -168,6 +168,8 @@ gboolean onnx_const_ints (Loader *l, const Val *v, const gchar *what,
 
 /* ---- element-wise importers (omninnonnxopselementwise.c) */
 Val *onnx_binary (Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind);
+Val *onnx_binary_any_layout (
+    Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind);
 
 /* ---- shape importers (omninnonnxopsshape.c) */
 gboolean onnx_axes_of (Loader *l, const Onnx__NodeProto *n, guint input,
