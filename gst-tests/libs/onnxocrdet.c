@@ -11,11 +11,12 @@
  * being max |ours - ort| / max (|ort|, 1e-2) over the 640x640 map (relative
  * to onnxruntime's value, floored at 1e-2 where the probability is near 0);
  * the text/no-text maps at 0.3 are identical, and the text line is found.
- * Measured: CPU 5.7e-5, Vulkan 1.5e-4. Against a float64 evaluation of the
+ * Measured: CPU 6.9e-5, Vulkan 2.0e-4. Against a float64 evaluation of the
  * same graph (docs/onnx.md, "Parity"), onnxruntime itself is 5.4e-5 off,
- * our CPU backend 2.6e-5 (double-precision sums in the C references of
- * convolution, GEMM and reduction), Vulkan 1.5e-4 (float sums in the
- * shaders' long dot products: 3x3 over 384 channels is 3456 terms).
+ * our CPU backend 3.0e-5 (double-precision sums in the C references of
+ * convolution and GEMM, compensated ones in the reduction), Vulkan about
+ * 1.5e-4 (float sums in the shaders' long dot products: 3x3 over 384
+ * channels is 3456 terms).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
