@@ -430,6 +430,33 @@ onnx_alias (const Val *in)
   return v;
 }
 
+/* The NHWC twin [H, W, C] of activation @x ([1, C, H, W] or [1, C, L]
+ * made by a convolution, a pool, a resize or an op below): in @tw. */
+gboolean
+onnx_nhwc_twin (Loader *l, const Val *x, Val *tw)
+{
+  const OmniNnTensor *t;
+  gboolean one_d;
+
+  if (!x || x->is_const || !x->nhwc || (x->rank != 3 && x->rank != 4))
+    return FALSE;
+  t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
+  /* [H, W, C], or [H * W, C] from a pointwise GEMM */
+  if ((t->n_dims != 3 && t->n_dims != 2) || t->dims[t->n_dims - 1] != x->dims[1]
+      || t->n_elements != x->n)
+    return FALSE;
+  one_d = x->rank == 3;
+  memset (tw, 0, sizeof (*tw));
+  tw->rank = 3;
+  tw->dims[0] = one_d ? 1 : x->dims[2];
+  tw->dims[1] = x->dims[one_d ? 2 : 3];
+  tw->dims[2] = x->dims[1];
+  tw->n = x->n;
+  tw->dtype = DT_FLOAT;
+  tw->tensor = x->nhwc - 1;
+  return TRUE;
+}
+
 /* [1, C, H, W] or [1, C, L] -> the IR's [H, W, C] (a transpose). */
 Val *
 onnx_to_nhwc (Loader *l, const Val *x, guint *h, guint *w, guint *c)

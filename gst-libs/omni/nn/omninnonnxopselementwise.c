@@ -45,33 +45,6 @@ unary_d (OmniNnUnaryKind k, gdouble x, gdouble a, gdouble b)
   }
 }
 
-/* The NHWC twin [H, W, C] of activation @x ([1, C, H, W] or [1, C, L]
- * made by a convolution, a pool, a resize or an op below): in @tw. */
-static gboolean
-nhwc_twin (Loader *l, const Val *x, Val *tw)
-{
-  const OmniNnTensor *t;
-  gboolean one_d;
-
-  if (!x || x->is_const || !x->nhwc || (x->rank != 3 && x->rank != 4))
-    return FALSE;
-  t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
-  /* [H, W, C], or [H * W, C] from a pointwise GEMM */
-  if ((t->n_dims != 3 && t->n_dims != 2) || t->dims[t->n_dims - 1] != x->dims[1]
-      || t->n_elements != x->n)
-    return FALSE;
-  one_d = x->rank == 3;
-  memset (tw, 0, sizeof (*tw));
-  tw->rank = 3;
-  tw->dims[0] = one_d ? 1 : x->dims[2];
-  tw->dims[1] = x->dims[one_d ? 2 : 3];
-  tw->dims[2] = x->dims[1];
-  tw->n = x->n;
-  tw->dtype = DT_FLOAT;
-  tw->tensor = x->nhwc - 1;
-  return TRUE;
-}
-
 /* @y, computed on @tw, back to @x's NCHW shape (keeping the twin). */
 static Val *
 from_twin (Loader *l, const Val *x, const Val *tw, Val *y)
@@ -103,7 +76,7 @@ unary_kind (Loader *l, const Onnx__NodeProto *n, OmniNnUnaryKind kind, gfloat a,
   p.unary.kind = kind;
   p.unary.alpha = a;
   p.unary.beta = b;
-  if (nhwc_twin (l, x, &tw))
+  if (onnx_nhwc_twin (l, x, &tw))
     /* element-wise: on the NHWC twin, so that a chain of convolutions and
      * element-wise ops needs no transposes */
     return onnx_put (l, n, 0,
@@ -306,7 +279,7 @@ twin_operand (Loader *l, const Val *x, const Val *o, Val *out)
 
   if (o->rank == x->rank
       && !memcmp (o->dims, x->dims, x->rank * sizeof (gint64)))
-    return nhwc_twin (l, o, out);
+    return onnx_nhwc_twin (l, o, out);
   if (o->n == 1 && o->rank <= 3) {
     *out = *o;
     return TRUE;
@@ -326,10 +299,10 @@ twin_operand (Loader *l, const Val *x, const Val *o, Val *out)
 static Val *
 binary_on_twin (Loader *l, const Val *a, const Val *b, OmniNnBinaryKind kind)
 {
-  const Val *x = nhwc_twin (l, a, &(Val){ 0 }) ? a : b;
+  const Val *x = onnx_nhwc_twin (l, a, &(Val){ 0 }) ? a : b;
   Val tx, ta, tb;
 
-  if (!nhwc_twin (l, x, &tx))
+  if (!onnx_nhwc_twin (l, x, &tx))
     return NULL;
   if (x == a ? !twin_operand (l, x, b, &tb) : !twin_operand (l, x, a, &ta))
     return NULL;

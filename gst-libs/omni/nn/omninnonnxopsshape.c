@@ -199,6 +199,47 @@ onnx_concat2 (Loader *l, const Val *a, const Val *b, guint axis)
   return v;
 }
 
+/* Concat along the channels of values that all have NHWC twins: along
+ * the twins' last axis, keeping a twin; NULL without an error when that
+ * does not apply. */
+static Val *
+concat_twins (Loader *l, const Onnx__NodeProto *n, gint64 axis)
+{
+  Val tw[2], *acc = NULL, *next;
+  const Val *x = NULL;
+  guint i, c = 0;
+
+  for (i = 0; i < n->n_input; i++) {
+    const Val *v = onnx_in_val (l, n, i);
+
+    if (!v)
+      continue;
+    if (axis != 1 || v->dims[0] != 1 || !onnx_nhwc_twin (l, v, &tw[0])
+        || (x
+            && (v->rank != x->rank
+                || memcmp (v->dims + 2, x->dims + 2,
+                    (x->rank - 2) * sizeof (gint64)))))
+      return NULL;
+    x = x ? x : v;
+  }
+  for (i = 0; x && i < n->n_input; i++) {
+    const Val *v = onnx_in_val (l, n, i);
+
+    if (!v)
+      continue;
+    onnx_nhwc_twin (l, v, &tw[1]);
+    c += (guint) v->dims[1];
+    next = acc ? onnx_concat2 (l, acc, &tw[1], 2) : onnx_alias (&tw[1]);
+    g_free (acc);
+    if (!(acc = next))
+      return NULL;
+  }
+  if (!acc)
+    return NULL;
+  return onnx_from_nhwc (
+      l, acc, (guint) tw[1].dims[0], (guint) tw[1].dims[1], c, x->rank == 3);
+}
+
 static gboolean
 op_concat (Loader *l, const Onnx__NodeProto *n)
 {
@@ -208,6 +249,15 @@ op_concat (Loader *l, const Onnx__NodeProto *n)
 
   if (l->opset < 4 && !onnx_attr (n, "axis"))
     return UNSUPPORTED (l, "Concat-1 without axis (default 1 before opset 4)");
+  if (n->n_input > 1 && onnx_in_val (l, n, 0)) {
+    gint64 ax = axis;
+
+    if (onnx_norm_axis (&ax, onnx_in_val (l, n, 0)->rank)
+        && (acc = concat_twins (l, n, ax)))
+      return onnx_put (l, n, 0, acc);
+    if (l->error && *l->error)
+      return FALSE;
+  }
   for (i = 0; i < n->n_input; i++) {
     Val *b = onnx_in_val (l, n, i), *next;
 

@@ -147,6 +147,7 @@ gsize onnx_bcast_index (const Val *v, guint rank, const gint64 *dims, gsize i);
 gboolean onnx_norm_axis (gint64 *axis, guint rank);
 gboolean onnx_put (Loader *l, const Onnx__NodeProto *n, guint i, Val *v);
 Val *onnx_alias (const Val *in);
+gboolean onnx_nhwc_twin (Loader *l, const Val *x, Val *tw);
 Val *onnx_to_nhwc (Loader *l, const Val *x, guint *h, guint *w, guint *c);
 Val *onnx_from_nhwc (
     Loader *l, Val *y, guint h, guint w, guint c, gboolean one_d);
