@@ -441,8 +441,8 @@ onnx_nhwc_twin (Loader *l, const Val *x, Val *tw)
   if (!x || x->is_const || !x->nhwc || (x->rank != 3 && x->rank != 4))
     return FALSE;
   t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
-  /* [H, W, C], or [H * W, C] from a pointwise GEMM */
-  if ((t->n_dims != 3 && t->n_dims != 2) || t->dims[t->n_dims - 1] != x->dims[1]
+  /* [H, W, C], or [H * W, C] from a pointwise GEMM ([C] for 1 x 1) */
+  if (t->n_dims < 1 || t->n_dims > 3 || t->dims[t->n_dims - 1] != x->dims[1]
       || t->n_elements != x->n)
     return FALSE;
   one_d = x->rank == 3;

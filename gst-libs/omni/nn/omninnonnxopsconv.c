@@ -518,12 +518,16 @@ op_global_pool (Loader *l, const Onnx__NodeProto *n)
   for (i = 0; i < x->rank; i++)
     dims[i] = i < 2 ? x->dims[i] : 1;
   if (x->nhwc && x->dims[0] == 1 && x->rank <= 4) {
-    /* over H and W of the NHWC twin: [1, C, 1, 1] is the same C values */
+    /* over H and W of the NHWC twin, into a [1, 1, C] twin of its own */
+    gint64 one[3] = { 1, 1, 0 };
+
     if (!(t = onnx_to_nhwc (l, x, &h, &w, &c)))
       return FALSE;
-    v = onnx_reduce_range (l, t, 0, 1, kind, x->rank, dims);
+    one[2] = c;
+    v = onnx_reduce_range (l, t, 0, 1, kind, 3, one);
     g_free (t);
-    return onnx_put (l, n, 0, v);
+    return onnx_put (
+        l, n, 0, v ? onnx_from_nhwc (l, v, 1, 1, c, x->rank == 3) : NULL);
   }
   return onnx_put (
       l, n, 0, onnx_reduce_range (l, x, 2, x->rank - 1, kind, x->rank, dims));

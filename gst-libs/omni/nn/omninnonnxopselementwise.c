@@ -130,7 +130,7 @@ static gboolean
 op_activation (Loader *l, const Onnx__NodeProto *n)
 {
   OmniNnOpParams p = { 0 };
-  Val *x = onnx_in_val (l, n, 0), *v;
+  Val *x = onnx_in_val (l, n, 0), *v, tw;
   OmniNnActivation act = OMNI_NN_ACT_RELU;
   gsize i;
 
@@ -154,28 +154,13 @@ op_activation (Loader *l, const Onnx__NodeProto *n)
   }
   p.eltwise.n = x->n;
   p.eltwise.activation = act;
-  if (x->nhwc) {
+  if (onnx_nhwc_twin (l, x, &tw))
     /* on the NHWC twin (fused into its convolution by the optimiser); the
      * transpose back is dropped when nothing reads it */
-    const OmniNnTensor *t = omni_nn_graph_tensor (l->g, x->nhwc - 1);
-    gint64 d[3] = { t->dims[0], t->dims[1], t->dims[2] };
-
-    if (t->n_dims == 3 && d[2] == x->dims[1]) {
-      Val tw = { 0 };
-
-      tw.rank = 3;
-      memcpy (tw.dims, d, sizeof (d));
-      tw.n = x->n;
-      tw.tensor = x->nhwc - 1;
-      v = onnx_emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1,
-          OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, 3, d);
-      if (!v)
-        return FALSE;
-      return onnx_put (l, n, 0,
-          onnx_from_nhwc (
-              l, v, (guint) d[0], (guint) d[1], (guint) d[2], x->rank == 3));
-    }
-  }
+    return onnx_put (l, n, 0,
+        from_twin (l, x, &tw,
+            onnx_emit (l, OMNI_NN_OP_ACTIVATION, &p, &tw.tensor, 1,
+                OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, 3, tw.dims)));
   return onnx_put (l, n, 0,
       onnx_emit (l, OMNI_NN_OP_ACTIVATION, &p, &x->tensor, 1, OMNI_NN_NO_TENSOR,
           OMNI_NN_NO_TENSOR, x->rank, x->dims));
@@ -291,6 +276,9 @@ twin_operand (Loader *l, const Val *x, const Val *o, Val *out)
   *out = *o;
   out->rank = 1;
   out->dims[0] = x->dims[1];
+  if (!o->is_const && o->nhwc)
+    /* a [1, C, 1, 1] value's twin holds the same C values in order */
+    out->tensor = o->nhwc - 1;
   return TRUE;
 }
 
