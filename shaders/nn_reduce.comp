@@ -2,7 +2,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "omni-spec-ids.h"
 // Reduction over the middle axis of [OUTER, N, INNER] (omni_nn_ref_reduce),
-// in the reference's order. One invocation per output element.
+// in the reference's order (Kahan's compensated sum for the sums). One invocation per output element.
 layout(local_size_x_id = OMNI_SPEC_LOCAL_X) in;
 layout(constant_id = OMNI_SPEC_REDUCE_OUTER) const uint OUTER = 1u;
 layout(constant_id = OMNI_SPEC_REDUCE_N) const uint N = 1u;
@@ -20,19 +20,25 @@ void main()
     return;
   uint o = i / INNER, in_i = i % INNER;
   uint base = o * N * INNER + in_i;
-  float acc = src.data[base];
-  if (KIND == 4u)
-    acc = acc * acc;
-  for (uint r = 1u; r < N; r++) {
-    float v = src.data[base + r * INNER];
-    if (KIND == 1u)
-      acc = max(acc, v);
-    else if (KIND == 2u)
-      acc = min(acc, v);
-    else if (KIND == 4u)
-      acc += v * v;
-    else
-      acc += v;
+  float acc;
+  if (KIND == 1u || KIND == 2u) {
+    acc = src.data[base];
+    for (uint r = 1u; r < N; r++) {
+      float v = src.data[base + r * INNER];
+      acc = KIND == 1u ? max(acc, v) : min(acc, v);
+    }
+  } else {
+    // Kahan's compensated sum, as the reference; precise keeps the
+    // compiler from folding the compensation away or fusing it
+    precise float sum = 0.0, c = 0.0;
+    for (uint r = 0u; r < N; r++) {
+      float v = src.data[base + r * INNER];
+      precise float y = (KIND == 4u ? v * v : v) - c;
+      precise float t = sum + y;
+      c = (t - sum) - y;
+      sum = t;
+    }
+    acc = sum;
   }
   if (KIND == 0u)
     acc /= float(N);

@@ -8,7 +8,10 @@
  *   gives no speech;
  * - chan3.wav against its speech-segment labels (README of speech-real);
  * - generated silence and a steady tone: no speech at all;
- * - one `omnivad` message per 32 ms frame, running times 32 ms apart.
+ * - one `omnivad` message per 32 ms frame, running times 32 ms apart, and
+ *   the same probabilities in the buffers' "speech-probability" tensors;
+ * - omnivad into omnifusion: the windows' speech-activity evidence (bus
+ *   messages and the JSON events) over real speech and silence.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,6 +21,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <json-glib/json-glib.h>
+#include <omni/omni.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -32,6 +36,7 @@ typedef struct {
   GArray *starts, *ends; /* gdouble seconds (segment ends) */
   GArray *probs;         /* gdouble per frame */
   GArray *times;         /* gdouble frame running time, s */
+  GArray *meta_probs;    /* gdouble per frame, from the buffers' tensors */
 } Result;
 
 static gchar *
@@ -86,6 +91,31 @@ result_free (Result *r)
   g_array_unref (r->ends);
   g_array_unref (r->probs);
   g_array_unref (r->times);
+  g_array_unref (r->meta_probs);
+}
+
+/* The frames of @buf's "speech-probability" tensor, appended to @probs;
+ * the tensor's span is 32 ms per frame. */
+static void
+read_tensor (GstBuffer *buf, GArray *probs)
+{
+  OmniTensorMeta *m = omni_buffer_get_tensor_meta (buf, "speech-probability");
+  const gfloat *v;
+  gsize n, i;
+
+  if (!m)
+    return;
+  v = omni_tensor_meta_get_f32 (m, &n);
+  fail_unless (v != NULL);
+  fail_unless_equals_int (m->n_dims, 2);
+  fail_unless_equals_int (m->dims[1], 2);
+  fail_unless_equals_uint64 (m->end - m->start, m->dims[0] * 32 * GST_MSECOND);
+  for (i = 0; i < n / 2; i++) {
+    gdouble p = v[2 * i];
+
+    fail_unless (v[2 * i + 1] == 0.0f || v[2 * i + 1] == 1.0f);
+    g_array_append_val (probs, p);
+  }
 }
 
 /* Pushes @x in 100 ms buffers with timestamps, then EOS; gathers the
@@ -103,6 +133,7 @@ run (GArray *x, const gchar *backend)
   r.ends = g_array_new (FALSE, FALSE, sizeof (gdouble));
   r.probs = g_array_new (FALSE, FALSE, sizeof (gdouble));
   r.times = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  r.meta_probs = g_array_new (FALSE, FALSE, sizeof (gdouble));
   gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "backend", backend, NULL);
   gst_harness_set_src_caps_str (h, CAPS);
@@ -114,7 +145,9 @@ run (GArray *x, const gchar *backend)
     GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (off, GST_SECOND, RATE);
     GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (n, GST_SECOND, RATE);
     fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
-    gst_buffer_unref (gst_harness_pull (h));
+    b = gst_harness_pull (h);
+    read_tensor (b, r.meta_probs);
+    gst_buffer_unref (b);
     off += n;
   }
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
@@ -145,6 +178,9 @@ run (GArray *x, const gchar *backend)
   }
   /* every frame, 32 ms apart; segments come in start/end pairs */
   fail_unless_equals_int (r.probs->len, x->len / 512);
+  fail_unless_equals_int (r.meta_probs->len, r.probs->len);
+  fail_unless (!memcmp (
+      r.meta_probs->data, r.probs->data, r.probs->len * sizeof (gdouble)));
   fail_unless (fabs (g_array_index (r.times, gdouble, 1) - 0.032) < 1e-6);
   fail_unless_equals_int (r.starts->len, r.ends->len);
   gst_element_set_bus (h->element, NULL);
@@ -300,6 +336,181 @@ GST_START_TEST (test_silence_and_tone)
 
 GST_END_TEST;
 
+/* ---- omnivad into omnifusion ------------------------------------------ */
+
+typedef struct {
+  GPtrArray *windows; /* GstStructure "omnifusion" messages */
+  GString *json;      /* the events */
+} Fused;
+
+static void
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Fused *f)
+{
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  g_string_append_len (f->json, (const gchar *) map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+}
+
+/* @x through appsrc ! omnivad ! omnifusion (1 s windows) into JSON events;
+ * the windows' messages and the events' text. */
+static Fused
+fuse (GArray *x)
+{
+  GstElement *p = gst_parse_launch (
+      "appsrc name=src format=time caps=\"" CAPS "\" ! omnivad backend=cpu "
+      "! f.audio omnifusion name=f ! application/x-omni-events "
+      "! fakesink name=out signal-handoffs=true sync=false",
+      NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (p), "src");
+  GstElement *out = gst_bin_get_by_name (GST_BIN (p), "out");
+  GstBus *bus = gst_element_get_bus (p);
+  Fused f
+      = { g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free),
+          g_string_new (NULL) };
+  guint off = 0, chunk = RATE / 10;
+  GstFlowReturn ret;
+  GstMessage *m;
+
+  g_signal_connect (out, "handoff", G_CALLBACK (on_handoff), &f);
+  fail_unless (
+      gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  while (off < x->len) {
+    guint n = MIN (chunk, x->len - off);
+    GstBuffer *b = gst_buffer_new_memdup (
+        &g_array_index (x, gfloat, off), n * sizeof (gfloat));
+
+    GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (off, GST_SECOND, RATE);
+    GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (n, GST_SECOND, RATE);
+    g_signal_emit_by_name (src, "push-buffer", b, &ret);
+    gst_buffer_unref (b);
+    fail_unless_equals_int (ret, GST_FLOW_OK);
+    off += n;
+  }
+  g_signal_emit_by_name (src, "end-of-stream", &ret);
+  while ((m = gst_bus_timed_pop (bus, 120 * GST_SECOND))) {
+    const GstStructure *s = gst_message_get_structure (m);
+
+    fail_if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR);
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
+      gst_message_unref (m);
+      break;
+    }
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
+        && gst_structure_has_name (s, "omnifusion"))
+      g_ptr_array_add (f.windows, gst_structure_copy (s));
+    gst_message_unref (m);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (out);
+  gst_object_unref (p);
+  return f;
+}
+
+/* The speech-activity evidence of each JSON window object, in order:
+ * [speech-fraction, speech-probability, vad-frames] (-1: absent). */
+static GArray *
+json_speech (const gchar *json)
+{
+  gchar **lines = g_strsplit (json, "\n", -1), **l;
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (gdouble) * 3);
+
+  for (l = lines; *l; l++) {
+    JsonParser *p;
+    JsonObject *o, *ev;
+    gdouble v[3] = { -1, -1, -1 };
+
+    if (!**l)
+      continue;
+    p = json_parser_new ();
+    fail_unless (json_parser_load_from_data (p, *l, -1, NULL), "%s", *l);
+    o = json_node_get_object (json_parser_get_root (p));
+    if (!g_strcmp0 (json_object_get_string_member (o, "type"), "window")) {
+      ev = json_object_get_object_member (o, "evidence");
+      if (json_object_has_member (ev, "speech-fraction")) {
+        v[0] = json_object_get_double_member (ev, "speech-fraction");
+        v[1] = json_object_get_double_member (ev, "speech-probability");
+        v[2] = json_object_get_int_member (ev, "vad-frames");
+      }
+      g_array_append_vals (a, v, 1);
+    }
+    g_object_unref (p);
+  }
+  g_strfreev (lines);
+  return a;
+}
+
+/* 2 s of digital silence, the LibriVox excerpt (words 2.20-8.79 s once
+ * placed), 2 s of silence, in 1 s windows: the windows inside the silence
+ * say no speech (fraction 0, mean probability under 0.1), those inside
+ * the words mostly speech (fraction at least 0.9, mean probability over
+ * 0.5), every window has its 31 or 32 frames, and the JSON events carry the
+ * same numbers as the messages. */
+GST_START_TEST (test_fusion_evidence)
+{
+  GArray *x = g_array_new (FALSE, FALSE, sizeof (gfloat)), *speech, *js;
+  gdouble first = 0, last = 0, lead = 2.0;
+  Fused f;
+  guint i, silent = 0, spoken = 0;
+
+  word_span ("sense_and_sensibility_01_austen_64kb-0870.json", &first, &last);
+  speech = load ("sense_and_sensibility_01_austen_64kb-0870.wav");
+  append_silence (x, lead);
+  g_array_append_vals (x, speech->data, speech->len);
+  append_silence (x, 2.0);
+  f = fuse (x);
+  js = json_speech (f.json->str);
+  fail_unless (f.windows->len >= 10, "%u windows", f.windows->len);
+  fail_unless_equals_int (js->len, f.windows->len);
+  for (i = 0; i < f.windows->len; i++) {
+    const GstStructure *w = g_ptr_array_index (f.windows, i);
+    const GstStructure *ev
+        = gst_value_get_structure (gst_structure_get_value (w, "evidence"));
+    const gdouble *j = &g_array_index (js, gdouble, 3 * i);
+    guint64 ws = 0, we = 0;
+    guint frames = 0;
+    gdouble frac = -1, prob = -1, s, e;
+
+    fail_unless (gst_structure_get_uint64 (w, "window-start", &ws));
+    fail_unless (gst_structure_get_uint64 (w, "window-end", &we));
+    s = ws / 1e9;
+    e = we / 1e9;
+    if (e > x->len / (gdouble) RATE)
+      continue; /* the last, partial window */
+    fail_unless (gst_structure_get_uint (ev, "vad-frames", &frames),
+        "%" GST_PTR_FORMAT, ev);
+    fail_unless (gst_structure_get_double (ev, "speech-fraction", &frac));
+    fail_unless (gst_structure_get_double (ev, "speech-probability", &prob));
+    g_print ("window %.0f..%.0f s: %u frames, speech fraction %.3f, mean "
+             "probability %.3f\n",
+        s, e, frames, frac, prob);
+    fail_unless (frames == 31 || frames == 32, "%u frames", frames);
+    fail_unless (fabs (j[0] - frac) < 1e-9 && fabs (j[1] - prob) < 1e-9
+                 && j[2] == frames);
+    if (e <= lead || s >= lead + speech->len / (gdouble) RATE + 1.0) {
+      fail_unless (
+          frac == 0 && prob < 0.1, "silence %.0f s: %.3f %.3f", s, frac, prob);
+      silent++;
+    } else if (s >= lead + first && e <= lead + last) {
+      fail_unless (
+          frac >= 0.9 && prob > 0.5, "speech %.0f s: %.3f %.3f", s, frac, prob);
+      spoken++;
+    }
+  }
+  fail_unless (
+      silent >= 2 && spoken >= 5, "%u silent, %u spoken", silent, spoken);
+  g_ptr_array_unref (f.windows);
+  g_string_free (f.json, TRUE);
+  g_array_unref (js);
+  g_array_unref (speech);
+  g_array_unref (x);
+}
+
+GST_END_TEST;
+
 /* A model that is not there: an element error, not a crash. */
 GST_START_TEST (test_missing_model)
 {
@@ -342,6 +553,7 @@ omnivad_suite (void)
   tcase_add_test (tc, test_chan3_labels);
   tcase_add_test (tc, test_silence_and_tone);
   tcase_add_test (tc, test_missing_model);
+  tcase_add_test (tc, test_fusion_evidence);
   return s;
 }
 

@@ -924,6 +924,94 @@ GST_START_TEST (test_fuse_hard_swish)
 
 GST_END_TEST;
 
+/* Div (Mul (x, Clip (Add (x, 3), 0, 6)), 6), as ONNX exports spell
+ * hard-swish, becomes one node (x * relu6 (x + 3) * (1/6): within an ulp
+ * or two of the division); with the Clip also an output it is left alone. */
+static OmniNnGraph *
+onnx_hard_swish_graph (gboolean expose_intermediate)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  guint dims[3] = { 3, 5, 7 }, one = 1, t[5], i;
+  OmniNnOpParams p = { 0 }, u = { 0 };
+  gfloat *three = g_new (gfloat, 1), *six = g_new (gfloat, 1);
+  guint w3, w6, ins[2];
+
+  *three = 3.0f;
+  *six = 6.0f;
+  for (i = 0; i < 5; i++)
+    t[i] = omni_nn_graph_add_tensor (g, NULL, 3, dims, NULL);
+  w3 = omni_nn_graph_add_tensor (g, "three", 1, &one, three);
+  w6 = omni_nn_graph_add_tensor (g, "six", 1, &one, six);
+  g->input = t[0];
+  g->input_h = 3;
+  g->input_w = 5;
+  g->input_c = 7;
+  g->input_scale = 1;
+  p.binary.n_dims = 3;
+  for (i = 0; i < 3; i++) {
+    p.binary.dims[i] = p.binary.a_dims[i] = dims[i];
+    p.binary.b_dims[i] = 1;
+  }
+  p.binary.kind = OMNI_NN_BINARY_ADD;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "add", &p, 1, &t[0], w3,
+      OMNI_NN_NO_TENSOR, t[1]);
+  u.unary.n = 3 * 5 * 7;
+  u.unary.kind = OMNI_NN_UNARY_CLIP;
+  u.unary.alpha = 0.0f;
+  u.unary.beta = 6.0f;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_UNARY, "clip", &u, 1, &t[1],
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[2]);
+  for (i = 0; i < 3; i++)
+    p.binary.b_dims[i] = dims[i];
+  p.binary.kind = OMNI_NN_BINARY_MUL;
+  ins[0] = t[0];
+  ins[1] = t[2];
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY, "mul", &p, 2, ins,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t[3]);
+  for (i = 0; i < 3; i++)
+    p.binary.b_dims[i] = 1;
+  p.binary.kind = OMNI_NN_BINARY_DIV;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_BINARY_CONST, "div", &p, 1, &t[3], w6,
+      OMNI_NN_NO_TENSOR, t[4]);
+  omni_nn_graph_add_output (g, "out", t[4]);
+  if (expose_intermediate)
+    omni_nn_graph_add_output (g, "clip", t[2]);
+  return g;
+}
+
+GST_START_TEST (test_fuse_onnx_hard_swish)
+{
+  OmniNnGraph *plain = onnx_hard_swish_graph (FALSE),
+              *fused = onnx_hard_swish_graph (FALSE);
+  OmniNnGraph *kept = onnx_hard_swish_graph (TRUE);
+  gfloat x[3 * 5 * 7], a[3 * 5 * 7], b[3 * 5 * 7];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = -7.0f + 14.0f * i / G_N_ELEMENTS (x);
+  fail_unless (omni_nn_graph_validate (plain, NULL));
+  run_cpu_one (plain, x, a);
+  fail_unless (omni_nn_graph_optimize (fused, NULL));
+  fail_unless_equals_int (fused->nodes->len, 1);
+  fail_unless_equals_int (
+      omni_nn_graph_node (fused, 0)->op, OMNI_NN_OP_HARD_SWISH);
+  run_cpu_one (fused, x, b);
+  for (i = 0; i < G_N_ELEMENTS (x); i++) {
+    gdouble want = x[i] * CLAMP (x[i] + 3.0, 0.0, 6.0) / 6.0;
+
+    fail_unless (fabs (a[i] - want) <= 1e-6 * MAX (fabs (want), 1e-3));
+    fail_unless (fabs (b[i] - a[i]) <= 3e-7 * MAX (fabs (a[i]), 1e-3),
+        "[%u] %g != %g", i, a[i], b[i]);
+  }
+  fail_unless (omni_nn_graph_optimize (kept, NULL));
+  fail_unless_equals_int (kept->nodes->len, 4);
+  omni_nn_graph_free (plain);
+  omni_nn_graph_free (fused);
+  omni_nn_graph_free (kept);
+}
+
+GST_END_TEST;
+
 /* pointwise (8 -> 6) -> depthwise 3x3 (6) -> pointwise (6 -> 8): padded to
  * 8 channels by omni_nn_graph_pad_channels(), the same results. */
 static gfloat *
@@ -1059,6 +1147,7 @@ nnref_suite (void)
   tcase_add_test (tc, test_graph_validate_rejects);
   tcase_add_test (tc, test_op_registry);
   tcase_add_test (tc, test_fuse_hard_swish);
+  tcase_add_test (tc, test_fuse_onnx_hard_swish);
   tcase_add_test (tc, test_pad_channels);
   return s;
 }

@@ -7,9 +7,16 @@
  * text drawn over it (GStreamer's textoverlay), normalised as PaddleOCR
  * does ((x / 255 - mean) / std per channel), through our loader on the CPU
  * backend and on Vulkan and through onnxruntime-node: the probability maps
- * agree within 3e-4 relative (of the larger value, floored at 1e-2; the
- * worst measured is 1.4e-4), the text/no-text maps at 0.3 are identical,
- * and the text line is found.
+ * agree within 1e-4 (CPU backend) and 3e-4 (Vulkan) relative, the metric
+ * being max |ours - ort| / max (|ort|, 1e-2) over the 640x640 map (relative
+ * to onnxruntime's value, floored at 1e-2 where the probability is near 0);
+ * the text/no-text maps at 0.3 are identical, and the text line is found.
+ * Measured: CPU 6.9e-5, Vulkan 2.0e-4. Against a float64 evaluation of the
+ * same graph (docs/onnx.md, "Parity"), onnxruntime itself is 5.4e-5 off,
+ * our CPU backend 3.0e-5 (double-precision sums in the C references of
+ * convolution and GEMM, compensated ones in the reduction), Vulkan about
+ * 1.5e-4 (float sums in the shaders' long dot products: 3x3 over 384
+ * channels is 3456 terms).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -28,7 +35,8 @@
 
 #define S 640
 #define PHOTO "/usr/share/backgrounds/mate/nature/Storm.jpg"
-#define REL_TOL 3e-4
+#define REL_TOL_CPU 1e-4
+#define REL_TOL_VULKAN 3e-4
 
 static gchar *
 source_path (const gchar *rel)
@@ -114,7 +122,7 @@ reference (const gchar *model, const gchar *f32)
 }
 
 static void
-parity (const OmniNnBackend *backend)
+parity (const OmniNnBackend *backend, gdouble tol)
 {
   const gchar *bindings[]
       = { "p2o.DynamicDimension.1=640", "p2o.DynamicDimension.2=640", NULL };
@@ -147,7 +155,7 @@ parity (const OmniNnBackend *backend)
 
     worst = MAX (worst, rel);
     fail_unless (
-        rel <= REL_TOL, "pixel %u: %.7f, onnxruntime %.7f", i, got[i], want[i]);
+        rel <= tol, "pixel %u: %.7f, onnxruntime %.7f", i, got[i], want[i]);
     text += want[i] > 0.3f;
     text_ours += got[i] > 0.3f;
     if (want[i] > 0.3f) {
@@ -174,7 +182,7 @@ parity (const OmniNnBackend *backend)
 
 GST_START_TEST (test_parity_cpu)
 {
-  parity (omni_nn_cpu_backend ());
+  parity (omni_nn_cpu_backend (), REL_TOL_CPU);
 }
 
 GST_END_TEST;
@@ -182,7 +190,7 @@ GST_END_TEST;
 #if HAVE_VULKAN
 GST_START_TEST (test_parity_vulkan)
 {
-  parity (omni_nn_vulkan_backend ());
+  parity (omni_nn_vulkan_backend (), REL_TOL_VULKAN);
 }
 
 GST_END_TEST;

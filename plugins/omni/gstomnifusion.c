@@ -105,6 +105,11 @@
  *   "first-onset", "first-beat" (gint64); "onset-rate" (gdouble, per
  *   second); "audio-kind" (string: "silence", "speech-like", "music",
  *   "sound"); "speech-score" (gdouble, log-odds of speech);
+ *   "vad-frames" (guint), "speech-fraction", "speech-probability",
+ *   "speech-probability-max" (gdouble), "first-speech" (gint64): omnivad's
+ *   32 ms frames in the window (its "speech-probability" tensors), the
+ *   fraction inside its speech segments, their mean and highest
+ *   probability, the start of the first frame of speech;
  *   "impulse-rate" (gdouble, per second), "impact-risk" (gdouble);
  *   "loudness-baseline-db" (the running level of the non-silent windows),
  *   "loudness-excess-db" (short-term-db above it), "peak-excess-db"

@@ -37,6 +37,15 @@
  * - "start" (guint64): running time of its start
  * - "end" (guint64): running time of its end
  *
+ * ## Meta
+ *
+ * Each buffer in which frames complete carries an #OmniTensorMeta named
+ * "speech-probability" (float32, [frames, 2]): per frame, the probability
+ * and 1 or 0 for inside or outside a speech segment (the hysteresis above);
+ * its start and end are the running times of the first frame's start and
+ * the last frame's end. omnifusion reads it as its speech-activity
+ * evidence.
+ *
  * Running times come from the PTS of the buffer that holds a frame's first
  * sample (or, without PTS, from the previous frame) and the segment; a
  * flush or a discontinuity restarts the model's state.
@@ -53,6 +62,7 @@
 
 #include "gstomnivad.h"
 
+#include <omni/meta/omnitensormeta.h>
 #include <omni/nn/omninnvad.h>
 #include <string.h>
 
@@ -91,6 +101,10 @@ struct _GstOmniVad {
   GstClockTime frame_ns;
   gboolean in_speech;
   GstClockTime seg_start, seg_end, silence_ns;
+  /* the frames completed in the buffer being processed: (probability,
+   * in speech) pairs, and the first one's running time */
+  GArray *done;
+  GstClockTime done_rt;
 };
 
 #define CAPS_STR                                                               \
@@ -121,6 +135,7 @@ end_segment (GstOmniVad *self)
 static void
 frame_done (GstOmniVad *self, GstClockTime rt, gfloat p)
 {
+  gfloat pair[2];
   gdouble on, off;
   GstClockTime hang;
 
@@ -144,6 +159,11 @@ frame_done (GstOmniVad *self, GstClockTime rt, gfloat p)
       self->silence_ns += self->frame_ns;
     }
   }
+  if (!self->done->len)
+    self->done_rt = rt;
+  pair[0] = p;
+  pair[1] = self->in_speech ? 1.0f : 0.0f;
+  g_array_append_vals (self->done, pair, 2);
   post (self, gst_structure_new ("omnivad", "running-time", G_TYPE_UINT64, rt,
                   "duration", G_TYPE_UINT64, self->frame_ns, "probability",
                   G_TYPE_DOUBLE, (gdouble) p, "speech", G_TYPE_BOOLEAN,
@@ -261,6 +281,25 @@ feed (GstOmniVad *self, const gfloat *x, guint n, GstClockTime rt)
   return TRUE;
 }
 
+/* The "speech-probability" tensor of the frames completed in @buf. */
+static void
+attach_frames (GstOmniVad *self, GstBuffer *buf)
+{
+  gsize dims[2] = { self->done->len / 2, 2 };
+  GBytes *data;
+  OmniTensorMeta *m;
+
+  if (!self->done->len)
+    return;
+  data = g_bytes_new (self->done->data, self->done->len * sizeof (gfloat));
+  m = omni_buffer_add_tensor_meta (
+      buf, "speech-probability", OMNI_TENSOR_DTYPE_F32, 2, dims, data);
+  g_bytes_unref (data);
+  m->start = self->done_rt;
+  m->end = self->done_rt + dims[0] * self->frame_ns;
+  g_array_set_size (self->done, 0);
+}
+
 static GstFlowReturn
 gst_omni_vad_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -278,9 +317,12 @@ gst_omni_vad_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL), ("cannot map a buffer"));
     return GST_FLOW_ERROR;
   }
+  g_array_set_size (self->done, 0);
   ok = feed (self, (const gfloat *) map.data,
       (guint) (map.size / sizeof (gfloat)), rt);
   gst_buffer_unmap (buf, &map);
+  if (ok)
+    attach_frames (self, buf);
   return ok ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
@@ -353,6 +395,7 @@ gst_omni_vad_finalize (GObject *object)
 
   g_free (self->model);
   g_free (self->backend);
+  g_array_unref (self->done);
   G_OBJECT_CLASS (gst_omni_vad_parent_class)->finalize (object);
 }
 
@@ -424,6 +467,7 @@ gst_omni_vad_init (GstOmniVad *self)
   self->threshold = DEFAULT_THRESHOLD;
   self->end_threshold = DEFAULT_END_THRESHOLD;
   self->hangover_ms = DEFAULT_HANGOVER_MS;
+  self->done = g_array_new (FALSE, FALSE, sizeof (gfloat));
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
 }

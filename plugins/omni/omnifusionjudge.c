@@ -221,6 +221,22 @@ score_speech_words (
       v->matched->len ? v->matched->str : NULL);
 }
 
+/* Speech activity (omnivad): evidence, not a risk of its own: the score
+ * says how much of the window is speech, for rules and readers. */
+static void
+score_speech_activity (
+    OmniFusionJudge *j, const OmniFusionWindow *w, OmniFusionVerdict *v)
+{
+  gchar *detail;
+
+  if (!w->vad_frames)
+    return;
+  detail = g_strdup_printf ("speech in %u of %u frames, mean probability %.3f",
+      w->vad_speech_frames, w->vad_frames, w->vad_prob_sum / w->vad_frames);
+  add_score (v, "speech-activity", 0.0, NULL, w->first_speech, w->end, detail);
+  g_free (detail);
+}
+
 /* Visual classes: every classified frame is an observation of its own;
  * the scorer reports the strongest. */
 static void
@@ -329,6 +345,7 @@ static const OmniFusionScorer scorers[] = {
   { "visual-classes", score_visual_classes },
   { "other-classes", score_other_classes },
   { "speech-words", score_speech_words },
+  { "speech-activity", score_speech_activity },
   { "audio-level", score_audio_level },
   { "audio-rhythm", score_audio_rhythm },
   { "audio-classes", score_audio_classes },
@@ -634,6 +651,22 @@ verdict_evidence (
   }
 }
 
+/* speech activity from omnivad's frames */
+static void
+speech_evidence (GstStructure *e, const OmniFusionWindow *w)
+{
+  if (!w->vad_frames)
+    return;
+  gst_structure_set (e, "vad-frames", G_TYPE_UINT, w->vad_frames,
+      "speech-fraction", G_TYPE_DOUBLE,
+      (gdouble) w->vad_speech_frames / w->vad_frames, "speech-probability",
+      G_TYPE_DOUBLE, w->vad_prob_sum / w->vad_frames, "speech-probability-max",
+      G_TYPE_DOUBLE, w->vad_prob_max, NULL);
+  if (GST_CLOCK_TIME_IS_VALID (w->first_speech))
+    gst_structure_set (
+        e, "first-speech", G_TYPE_INT64, (gint64) w->first_speech, NULL);
+}
+
 /* what the window shows: objects, people, faces, on-screen text */
 static void
 content_evidence (GstStructure *e, const OmniFusionWindow *w)
@@ -694,6 +727,7 @@ omni_fusion_judge_evidence (const OmniFusionWindow *w,
         "peak-excess-db", G_TYPE_DOUBLE, w->peak_db - v->baseline_db, NULL);
   if (isfinite (speech))
     gst_structure_set (e, "speech-score", G_TYPE_DOUBLE, speech, NULL);
+  speech_evidence (e, w);
   verdict_evidence (e, w, v);
   content_evidence (e, w);
   return e;

@@ -90,7 +90,7 @@ omni_fusion_window_new (guint64 index, GstClockTime start, GstClockTime end)
   w->end = end;
   w->first_frame = w->first_scene_cut = GST_CLOCK_TIME_NONE;
   w->first_audio = w->first_onset = w->first_beat = GST_CLOCK_TIME_NONE;
-  w->first_text = GST_CLOCK_TIME_NONE;
+  w->first_text = w->first_speech = GST_CLOCK_TIME_NONE;
   w->peak_db = OMNI_RHYTHM_DB_FLOOR;
   w->short_term_db = OMNI_RHYTHM_DB_FLOOR;
   class_acc_init (&w->vclasses);
@@ -462,6 +462,40 @@ collect_rhythm (OmniFusionWindow *w, const OmniFusionPolicy *policy,
     w->centroid_sum += rm->centroid;
 }
 
+/* speech activity: omnivad's "speech-probability" tensor, rows of
+ * (probability, in a speech segment) per 32 ms frame, on the buffer in
+ * which each frame completes (so each frame counts once per window that
+ * holds its buffer, none is lost at window edges) */
+static void
+collect_speech (OmniFusionWindow *w, const OmniFusionPolicy *policy,
+    const OmniFusionInput *in, Scratch *x)
+{
+  OmniTensorMeta *m
+      = omni_buffer_get_tensor_meta (in->buf, "speech-probability");
+  const gfloat *p;
+  gsize n, i;
+
+  if (!m || m->dtype != OMNI_TENSOR_DTYPE_F32 || m->n_dims != 2
+      || m->dims[1] != 2 || !(p = omni_tensor_meta_get_f32 (m, &n)))
+    return;
+  n /= 2;
+  for (i = 0; i < n; i++) {
+    if (!isfinite (p[2 * i]))
+      continue;
+    w->vad_frames++;
+    w->vad_prob_sum += p[2 * i];
+    w->vad_prob_max = MAX (w->vad_prob_max, p[2 * i]);
+    if (p[2 * i + 1] > 0.5f) {
+      w->vad_speech_frames++;
+      if (GST_CLOCK_TIME_IS_VALID (m->start)
+          && GST_CLOCK_TIME_IS_VALID (m->end))
+        min_time (&w->first_speech, m->start + (m->end - m->start) / n * i);
+      else
+        min_time (&w->first_speech, in->rt);
+    }
+  }
+}
+
 /* words (speech transcripts, subtitles), each with its span */
 static void
 collect_words (OmniFusionWindow *w, const OmniFusionPolicy *policy,
@@ -520,6 +554,7 @@ static const Collector collectors[] = {
       collect_classes },
   { "regions", OMNI_MODALITY_VIDEO, TRUE, collect_regions },
   { "rhythm", OMNI_MODALITY_AUDIO, FALSE, collect_rhythm },
+  { "speech", OMNI_MODALITY_AUDIO, FALSE, collect_speech },
   { "words", OMNI_MODALITY_TEXT, FALSE, collect_words },
   { "observation", OMNI_MODALITY_VIDEO, TRUE, collect_observation },
 };
@@ -530,7 +565,7 @@ static const Collector collectors[] = {
  * Feeds one input (a buffer of a pad, or a piece of text) to every
  * collector that reads its kind of pad: arrival counts, sample metas,
  * tensors, class metas, regions (boxes, faces, on-screen text), rhythm,
- * words, observations.
+ * speech activity, words, observations.
  */
 void
 omni_fusion_window_add (OmniFusionWindow *w, const OmniFusionPolicy *policy,

@@ -86,6 +86,11 @@ typedef struct {
   OmniFusionClassAcc aclasses;
   gdouble audio_class_risk;
   const gchar *audio_class_label;
+  /* speech activity: omnivad's 32 ms frames completed in the window's
+   * buffers */
+  guint vad_frames, vad_speech_frames;
+  gdouble vad_prob_sum, vad_prob_max;
+  GstClockTime first_speech; /* start of the first frame in a segment */
 
   /* text */
   GString *text;

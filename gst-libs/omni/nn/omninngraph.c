@@ -869,6 +869,98 @@ omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph)
   return fused;
 }
 
+/* Whether @t is clip (x + 3, 0, 6) (or relu6 (x + 3)) read only by
+ * @reader, x being @x. */
+static gboolean
+is_relu6_plus_3 (const OmniNnGraph *g, guint t, guint reader, guint x)
+{
+  gint ci = producer (g, t, reader);
+  const OmniNnNode *c;
+  guint x2;
+  gfloat three;
+
+  if (!can_merge (g, ci, reader))
+    return FALSE;
+  c = omni_nn_graph_node (g, ci);
+  if (!(c->op == OMNI_NN_OP_UNARY && c->params.unary.kind == OMNI_NN_UNARY_CLIP
+          && c->params.unary.alpha == 0.0f && c->params.unary.beta == 6.0f)
+      && !(c->op == OMNI_NN_OP_ACTIVATION
+           && c->params.eltwise.activation == OMNI_NN_ACT_RELU6))
+    return FALSE;
+  return scalar_const_producer (
+             g, c->inputs[0], ci, OMNI_NN_BINARY_ADD, &x2, &three)
+             >= 0
+         && three == 3.0f && x2 == x;
+}
+
+/* ONNX exports (Paddle2ONNX; PyTorch before opset 14) spell hard-swish
+ * Div (Mul (x, Clip (Add (x, 3), 0, 6)), 6): whether node @i is that Div
+ * (or a Mul by the scale); @x and @scale (1/6) of the hard-swish. */
+static gboolean
+is_onnx_hard_swish (const OmniNnGraph *g, guint i, guint *x, gfloat *scale)
+{
+  const OmniNnNode *n = omni_nn_graph_node (g, i), *m;
+  const OmniNnBinaryParams *mp;
+  const OmniNnTensor *w;
+  gint mi;
+  guint k;
+  gboolean full;
+
+  if (n->op != OMNI_NN_OP_BINARY_CONST || n->params.binary.swap
+      || (n->params.binary.kind != OMNI_NN_BINARY_DIV
+          && n->params.binary.kind != OMNI_NN_BINARY_MUL))
+    return FALSE;
+  w = omni_nn_graph_tensor (g, n->weights);
+  if (w->n_elements != 1 || !w->data || w->data[0] == 0.0f)
+    return FALSE;
+  *scale = n->params.binary.kind == OMNI_NN_BINARY_DIV ? 1.0f / w->data[0]
+                                                       : w->data[0];
+  mi = producer (g, n->inputs[0], i);
+  if (!can_merge (g, mi, i))
+    return FALSE;
+  m = omni_nn_graph_node (g, mi);
+  mp = &m->params.binary;
+  full = m->op == OMNI_NN_OP_BINARY && mp->kind == OMNI_NN_BINARY_MUL;
+  for (k = 0; full && k < mp->n_dims; k++)
+    full = mp->a_dims[k] == mp->dims[k] && mp->b_dims[k] == mp->dims[k];
+  if (!full
+      || omni_nn_graph_tensor (g, n->output)->n_elements
+             != omni_nn_graph_tensor (g, m->output)->n_elements)
+    return FALSE;
+  for (k = 0; k < 2; k++)
+    if (is_relu6_plus_3 (g, m->inputs[1 - k], mi, m->inputs[k])) {
+      *x = m->inputs[k];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+guint
+omni_nn_graph_fuse_onnx_hard_swish (OmniNnGraph *graph)
+{
+  guint i, x, fused = 0;
+  gfloat scale;
+
+  for (i = 0; i < graph->nodes->len; i++) {
+    OmniNnNode *n;
+
+    if (!is_onnx_hard_swish (graph, i, &x, &scale))
+      continue;
+    n = omni_nn_graph_node (graph, i);
+    n->op = OMNI_NN_OP_HARD_SWISH;
+    memset (&n->params, 0, sizeof (n->params));
+    n->params.hard_swish.n
+        = omni_nn_graph_tensor (graph, n->output)->n_elements;
+    n->params.hard_swish.scale = scale;
+    n->n_inputs = 1;
+    n->inputs[0] = x;
+    n->weights = OMNI_NN_NO_TENSOR;
+    fused++;
+    /* the Mul, Clip and Add are now dead: remove_dead_nodes() drops them */
+  }
+  return fused;
+}
+
 gboolean
 omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
 {
@@ -879,6 +971,7 @@ omni_nn_graph_optimize (OmniNnGraph *graph, GError **error)
   omni_nn_graph_fold_batch_norm (graph);
   fold_bias_adds (graph);
   omni_nn_graph_fuse_hard_swish (graph);
+  omni_nn_graph_fuse_onnx_hard_swish (graph);
   remove_dead_nodes (graph);
   omni_nn_graph_fuse_activations (graph);
   remove_dead_nodes (graph);

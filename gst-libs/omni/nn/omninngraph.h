@@ -260,6 +260,20 @@ OMNI_API guint omni_nn_graph_fuse_activations (OmniNnGraph *graph);
 OMNI_API guint omni_nn_graph_fuse_hard_swish (OmniNnGraph *graph);
 
 /**
+ * omni_nn_graph_fuse_onnx_hard_swish:
+ * @graph: a graph
+ *
+ * Replaces Div (Mul (x, Clip (Add (x, 3), 0, 6)), 6) — hard-swish as ONNX
+ * exports spell it (Paddle2ONNX, PyTorch before opset 14), four passes
+ * over the tensor — by one %OMNI_NN_OP_HARD_SWISH node (scale 1/6), which
+ * a convolution before it may then take as its activation, under the same
+ * conditions as omni_nn_graph_fuse_hard_swish().
+ *
+ * Returns: the number of hard-swishes fused
+ */
+OMNI_API guint omni_nn_graph_fuse_onnx_hard_swish (OmniNnGraph *graph);
+
+/**
  * omni_nn_graph_pad_channels:
  * @graph: a graph
  *

@@ -131,12 +131,13 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
 {
   guint oy, ox, ky, kx, ci, co;
   const guint oc = p->out_c, ic = p->in_c;
+  gdouble *acc = g_new (gdouble, oc);
 
   for (oy = 0; oy < p->out_h; oy++) {
     for (ox = 0; ox < p->out_w; ox++) {
       gfloat *o = out + ((gsize) oy * p->out_w + ox) * oc;
 
-      init_bias (o, bias, oc);
+      memset (acc, 0, oc * sizeof (gdouble));
       for (ky = 0; ky < p->kernel_h; ky++) {
         gint iy = (gint) (oy * p->stride_h) - p->pad_top
                   + (gint) (ky * p->dilation_h);
@@ -157,14 +158,17 @@ omni_nn_ref_conv2d (const OmniNnConv2dParams *p, const gfloat *in,
             const gfloat *wr = w + (gsize) ci * oc;
 
             for (co = 0; co < oc; co++)
-              o[co] += v * wr[co];
+              acc[co] += (gdouble) v * wr[co];
           }
         }
       }
+      for (co = 0; co < oc; co++)
+        o[co] = (gfloat) acc[co];
       add_bias (o, bias, oc);
       activate_n (o, oc, p->activation, p->alpha);
     }
   }
+  g_free (acc);
 }
 
 void
@@ -210,58 +214,66 @@ omni_nn_ref_depthwise_conv2d (const OmniNnDepthwiseConv2dParams *p,
   }
 }
 
+/* @rows rows of @n double sums -> @out, rounded once, + bias, activated. */
+static void
+finish_rows (gfloat *out, const gdouble *acc, guint rows, gsize n,
+    const gfloat *bias, const OmniNnGemmParams *p)
+{
+  gsize r, j;
+
+  for (r = 0; r < rows; r++) {
+    for (j = 0; j < n; j++)
+      out[r * n + j] = (gfloat) acc[r * n + j];
+    add_bias (out + r * n, bias, n);
+  }
+  activate_n (out, rows * n, p->activation, p->alpha);
+}
+
 void
 omni_nn_ref_gemm (const OmniNnGemmParams *p, const gfloat *in,
     const gfloat *weights, const gfloat *bias, gfloat *out)
 {
   const gsize k = p->k, n = p->n;
+  gdouble *acc = g_new (gdouble, 4 * n);
+  gdouble *a0 = acc, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
   guint i = 0, l, j;
 
   /* four rows at a time share each weight row (same summation order per
-   * output as one row at a time) */
+   * output as one row at a time); sums in double precision, rounded once */
   for (; i + 4 <= p->m; i += 4) {
     const gfloat *a = in + (gsize) i * k;
-    gfloat *o0 = out + (gsize) i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
 
-    init_bias (o0, bias, n);
-    init_bias (o1, bias, n);
-    init_bias (o2, bias, n);
-    init_bias (o3, bias, n);
+    memset (acc, 0, 4 * n * sizeof (gdouble));
     for (l = 0; l < k; l++) {
-      const gfloat v0 = a[l], v1 = a[k + l], v2 = a[2 * k + l],
-                   v3 = a[3 * k + l];
+      const gdouble v0 = a[l], v1 = a[k + l], v2 = a[2 * k + l],
+                    v3 = a[3 * k + l];
       const gfloat *w = weights + (gsize) l * n;
 
       for (j = 0; j < n; j++) {
-        const gfloat wj = w[j];
+        const gdouble wj = w[j];
 
-        o0[j] += v0 * wj;
-        o1[j] += v1 * wj;
-        o2[j] += v2 * wj;
-        o3[j] += v3 * wj;
+        a0[j] += v0 * wj;
+        a1[j] += v1 * wj;
+        a2[j] += v2 * wj;
+        a3[j] += v3 * wj;
       }
     }
-    add_bias (o0, bias, n);
-    add_bias (o1, bias, n);
-    add_bias (o2, bias, n);
-    add_bias (o3, bias, n);
-    activate_n (o0, 4 * n, p->activation, p->alpha);
+    finish_rows (out + (gsize) i * n, acc, 4, n, bias, p);
   }
   for (; i < p->m; i++) {
     const gfloat *a = in + (gsize) i * k;
-    gfloat *o = out + (gsize) i * n;
 
-    init_bias (o, bias, n);
+    memset (acc, 0, n * sizeof (gdouble));
     for (l = 0; l < k; l++) {
-      const gfloat v = a[l];
+      const gdouble v = a[l];
       const gfloat *w = weights + (gsize) l * n;
 
       for (j = 0; j < n; j++)
-        o[j] += v * w[j];
+        a0[j] += v * w[j];
     }
-    add_bias (o, bias, n);
-    activate_n (o, n, p->activation, p->alpha);
+    finish_rows (out + (gsize) i * n, acc, 1, n, bias, p);
   }
+  g_free (acc);
 }
 
 void

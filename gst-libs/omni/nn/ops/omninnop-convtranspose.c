@@ -43,7 +43,7 @@ omni_nn_ref_conv_transpose (const OmniNnConv2dParams *p, const gfloat *in,
   for (oy = 0; oy < p->out_h; oy++)
     for (ox = 0; ox < p->out_w; ox++)
       for (co = 0; co < p->out_c; co++) {
-        gfloat acc = bias ? bias[co] : 0.0f;
+        gdouble acc = bias ? bias[co] : 0.0;
 
         for (ky = 0; ky < p->kernel_h; ky++) {
           gint iy = source (
@@ -61,11 +61,11 @@ omni_nn_ref_conv_transpose (const OmniNnConv2dParams *p, const gfloat *in,
             x = in + ((gsize) iy * p->in_w + ix) * p->in_c;
             w = weights + ((gsize) ky * p->kernel_w + kx) * p->in_c * p->out_c;
             for (ci = 0; ci < p->in_c; ci++)
-              acc += x[ci] * w[(gsize) ci * p->out_c + co];
+              acc += (gdouble) x[ci] * w[(gsize) ci * p->out_c + co];
           }
         }
         out[((gsize) oy * p->out_w + ox) * p->out_c + co]
-            = activate (p->activation, acc);
+            = activate (p->activation, (gfloat) acc);
       }
 }
 
