@@ -92,6 +92,8 @@ G_GNUC_INTERNAL gboolean omni_nn_vk_reads_fit_texels (OmniNnVkKernel *k);
 /* binding access patterns: W = write, R = storage read, T = texel read */
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_r[2];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rr[3];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_t[2];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_tt[3];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrr[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_ttt[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrrr[5];

@@ -17,6 +17,18 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
       || p->activation > OMNI_NN_ACT_LAST_FUSABLE)
     return FALSE;
   k->shader = "nn_concat";
+  b->access = omni_nn_vk_access_w_rr;
+  if (p->a % 4 == 0 && p->b % 4 == 0) {
+    /* vec4s, 16-byte texel loads (docs/vulkan.md "lavapipe") */
+    n /= 4;
+    k->shader = "nn_concat_v4";
+    k->read_bytes[1] = (gsize) p->outer * p->a * 4;
+    k->read_bytes[2] = (gsize) p->outer * p->b * 4;
+    if (omni_nn_vk_reads_fit_texels (k)) {
+      k->shader = "nn_concat_v4_texel";
+      b->access = omni_nn_vk_access_w_tt;
+    }
+  }
   k->local[0] = omni_vk_device_get_local_size (k->device, 256);
   k->local[1] = 1;
   b->spec[OMNI_SPEC_LOCAL_X] = k->local[0];
@@ -26,7 +38,6 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_CONCAT_B] = p->b;
   b->spec[OMNI_SPEC_CONCAT_ACT] = p->activation;
   b->n_spec = OMNI_SPEC_CONCAT_ACT + 1;
-  b->access = omni_nn_vk_access_w_rr;
   k->n_buffers = 3;
   omni_nn_vk_groups_1d (k->device, n, k->local[0], k->groups);
   return TRUE;
