@@ -307,6 +307,10 @@ bench_ops (OmniVkDevice *dev)
   cases[n++] = gemm_case ("pointwise odd 143x37->29 (tiled)",
       OMNI_NN_OP_POINTWISE_CONV2D, 143 * 21, 37, 29);
   cases[n++] = gemm_case ("dense 1280->5", OMNI_NN_OP_DENSE, 1, 1280, 5);
+  cases[n++] = gemm_case ("pointwise 128x128 128->80",
+      OMNI_NN_OP_POINTWISE_CONV2D, 128 * 128, 128, 80);
+  cases[n++] = gemm_case ("pointwise 128x128 16->64",
+      OMNI_NN_OP_POINTWISE_CONV2D, 128 * 128, 16, 64);
   {
     Case c = { "add 56x56x24", OMNI_NN_OP_ADD };
 
