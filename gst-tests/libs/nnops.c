@@ -79,21 +79,12 @@ setup_small_texels (void)
   fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 120);
 }
 
-/* nn_gemm_v4 where lavapipe gets the subgroup GEMM */
-static void
-setup_no_subgroup_gemm (void)
-{
-  g_setenv ("OMNI_VK_GEMM_SG", "0", TRUE);
-  setup ();
-}
-
 static void
 teardown (void)
 {
   gpointer weak = device;
 
   g_unsetenv ("OMNI_VK_GEMM_TILES");
-  g_unsetenv ("OMNI_VK_GEMM_SG");
   g_rand_free (rng);
   g_object_add_weak_pointer (G_OBJECT (device), &weak);
   gst_object_unref (device);
@@ -471,13 +462,6 @@ GST_START_TEST (test_pointwise)
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 257, 64, 80, OMNI_NN_ACT_SIGMOID, TRUE);
   check_gemm (OMNI_NN_OP_DENSE, 1, 37, 5, OMNI_NN_ACT_TANH, TRUE);
-  /* N in blocks of 16 (the subgroup kernel on lavapipe): odd M, fewer
-   * rows than a workgroup, a partial last subgroup, K of one quad */
-  check_gemm (
-      OMNI_NN_OP_POINTWISE_CONV2D, 143, 12, 32, OMNI_NN_ACT_RELU6, TRUE);
-  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 9, 20, 16, OMNI_NN_ACT_NONE, FALSE);
-  check_gemm (
-      OMNI_NN_OP_POINTWISE_CONV2D, 1001, 4, 48, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_read_path ();
 }
 
@@ -664,7 +648,6 @@ GST_START_TEST (test_scaled)
   check_scaled (1024, 240, 40, OMNI_NN_ACT_NONE, FALSE);
   check_scaled (143, 24, 36, OMNI_NN_ACT_RELU6, FALSE);
   check_scaled (257, 96, 64, OMNI_NN_ACT_HARD_SWISH, TRUE);
-  check_scaled (131, 20, 48, OMNI_NN_ACT_RELU, TRUE);
   check_read_path ();
 }
 
@@ -681,7 +664,6 @@ GST_START_TEST (test_residual)
   check_residual (49, 960, 160, OMNI_NN_ACT_NONE, TRUE);
   check_residual (143, 24, 36, OMNI_NN_ACT_RELU6, TRUE);
   check_residual (16, 4, 4, OMNI_NN_ACT_RELU, FALSE);
-  check_residual (37, 8, 32, OMNI_NN_ACT_RELU6, FALSE);
   check_read_path ();
   /* K not in quads: no residual kernel, and the error says why. */
   fail_if (omni_nn_vk_kernel_new_residual (device, &odd, TRUE, &err));
@@ -785,31 +767,6 @@ kernel_uses (OmniNnOpType op, const OmniNnOpParams *params, const gchar *prefix)
   omni_nn_vk_kernel_free (k);
   return ok;
 }
-
-/* Which GEMM kernel a pointwise convolution gets: the subgroup kernel on a
- * CPU device with SIMD groups of 8 and N in blocks of 16, unless
- * OMNI_VK_GEMM_SG=0. */
-GST_START_TEST (test_gemm_choice)
-{
-  OmniNnOpParams params = { 0 };
-  gboolean sg = omni_vk_device_get_info (device)->type
-                    == OMNI_VK_DEVICE_TYPE_CPU
-                && omni_vk_device_get_subgroup_size (device) == 8
-                && g_strcmp0 (g_getenv ("OMNI_VK_GEMM_SG"), "0") != 0;
-
-  params.gemm.m = 143;
-  params.gemm.k = 12;
-  params.gemm.n = 32;
-  fail_unless_equals_int (
-      kernel_uses (OMNI_NN_OP_POINTWISE_CONV2D, &params, "nn_gemm_sg"), sg);
-  fail_unless_equals_int (
-      kernel_uses (OMNI_NN_OP_POINTWISE_CONV2D, &params, "nn_gemm_v4"), !sg);
-  params.gemm.n = 40;
-  fail_unless (
-      kernel_uses (OMNI_NN_OP_POINTWISE_CONV2D, &params, "nn_gemm_v4"));
-}
-
-GST_END_TEST;
 
 /* Max and average pooling, TF 'same' and 'valid' windows, odd sizes. */
 static void
@@ -1908,7 +1865,6 @@ nnops_suite (void)
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_pointwise);
-  tcase_add_test (tc, test_gemm_choice);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_scaled);
@@ -1948,16 +1904,6 @@ nnops_suite (void)
   tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_add_activation);
   tcase_add_test (tc, test_global_avg_pool);
-  tcase_add_test (tc, test_graph);
-
-  tc = tcase_create ("gemm-v4");
-  suite_add_tcase (s, tc);
-  tcase_set_timeout (tc, 120);
-  tcase_add_checked_fixture (tc, setup_no_subgroup_gemm, teardown);
-  tcase_add_test (tc, test_pointwise);
-  tcase_add_test (tc, test_gemm_choice);
-  tcase_add_test (tc, test_residual);
-  tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_graph);
 
   tc = tcase_create ("small-texel-buffers");

@@ -108,54 +108,6 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   k->groups[1] = omni_nn_vk_div_up (omni_nn_vk_div_up (p->m, rm), ly);
 }
 
-/* by [residual][scale][texel reads] */
-static const gchar *const sg_shaders[2][2][2] = {
-  { { "nn_gemm_sg", "nn_gemm_sg_texel" },
-      { "nn_gemm_sg_scale", "nn_gemm_sg_texel_scale" } },
-  { { "nn_gemm_sg_res", "nn_gemm_sg_texel_res" },
-      { "nn_gemm_sg_res_scale", "nn_gemm_sg_texel_res_scale" } },
-};
-
-/* CPU devices with SIMD groups of 8 (lavapipe): one output row per lane,
- * weights read once per subgroup and broadcast (nn_gemm_sg.comp).
- * OMNI_VK_GEMM_SG=0 keeps nn_gemm_v4 (tests run both). */
-static gboolean
-use_subgroups (OmniNnVkKernel *k, const OmniNnGemmParams *p)
-{
-  const gchar *env = g_getenv ("OMNI_VK_GEMM_SG");
-
-  if (env && !strcmp (env, "0"))
-    return FALSE;
-  return omni_vk_device_get_info (k->device)->type == OMNI_VK_DEVICE_TYPE_CPU
-         && omni_vk_device_get_subgroup_size (k->device) == 8
-         && p->n % 16 == 0 && p->m >= 8;
-}
-
-static void
-build_sg (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
-{
-  guint lx = omni_vk_device_get_local_size (k->device, 64);
-
-  k->n_buffers = 4 + (b->residual ? 1 : 0) + (b->scale ? 1 : 0);
-  k->shader = sg_shaders[b->residual][b->scale][0];
-  b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_rrrrr
-              : k->n_buffers == 5 ? omni_nn_vk_access_w_rrrr
-                                  : omni_nn_vk_access_w_rrr;
-  if (omni_nn_vk_reads_fit_texels (k)) {
-    k->shader = sg_shaders[b->residual][b->scale][1];
-    b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_ttttt
-                : k->n_buffers == 5 ? omni_nn_vk_access_w_tttt
-                                    : omni_nn_vk_access_w_ttt;
-  }
-  k->local[0] = lx;
-  k->local[1] = 1;
-  b->spec[OMNI_SPEC_LOCAL_X] = lx;
-  b->spec[OMNI_SPEC_LOCAL_Y] = 1;
-  b->n_spec = OMNI_SPEC_GEMM_ALPHA + 1;
-  k->groups[0] = omni_nn_vk_div_up (p->m, lx);
-  k->groups[1] = p->n / 16;
-}
-
 /* Tiles of (8*4) x (8*4) outputs, K in steps of 16. */
 static void
 build_tiled (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
@@ -204,9 +156,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_GEMM_HAS_BIAS] = k->has_bias;
   b->access = omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
-  if (gemm_is_v4 (p) && use_subgroups (k, p))
-    build_sg (k, b, p);
-  else if (gemm_is_v4 (p))
+  if (gemm_is_v4 (p))
     build_v4 (k, b, p);
   else if (p->m < 16
            || (omni_vk_device_get_info (k->device)->type
