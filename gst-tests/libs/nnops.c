@@ -462,6 +462,13 @@ GST_START_TEST (test_pointwise)
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 257, 64, 80, OMNI_NN_ACT_SIGMOID, TRUE);
   check_gemm (OMNI_NN_OP_DENSE, 1, 37, 5, OMNI_NN_ACT_TANH, TRUE);
+  /* N in blocks of 16: odd M, fewer rows than a workgroup, K of one
+   * quad */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 12, 32, OMNI_NN_ACT_RELU6, TRUE);
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 9, 20, 16, OMNI_NN_ACT_NONE, FALSE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 1001, 4, 48, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_read_path ();
 }
 
@@ -648,6 +655,7 @@ GST_START_TEST (test_scaled)
   check_scaled (1024, 240, 40, OMNI_NN_ACT_NONE, FALSE);
   check_scaled (143, 24, 36, OMNI_NN_ACT_RELU6, FALSE);
   check_scaled (257, 96, 64, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_scaled (131, 20, 48, OMNI_NN_ACT_RELU, TRUE);
   check_read_path ();
 }
 
@@ -664,6 +672,7 @@ GST_START_TEST (test_residual)
   check_residual (49, 960, 160, OMNI_NN_ACT_NONE, TRUE);
   check_residual (143, 24, 36, OMNI_NN_ACT_RELU6, TRUE);
   check_residual (16, 4, 4, OMNI_NN_ACT_RELU, FALSE);
+  check_residual (37, 8, 32, OMNI_NN_ACT_RELU6, FALSE);
   check_read_path ();
   /* K not in quads: no residual kernel, and the error says why. */
   fail_if (omni_nn_vk_kernel_new_residual (device, &odd, TRUE, &err));
