@@ -1273,8 +1273,8 @@ GST_START_TEST (test_global_avg_pool)
     params.pool.h = 31;
     params.pool.w = 29;
     params.pool.c = 12;
-    fail_unless (kernel_uses (
-        OMNI_NN_OP_GLOBAL_AVG_POOL, &params, "nn_avgpool_v4"));
+    fail_unless (
+        kernel_uses (OMNI_NN_OP_GLOBAL_AVG_POOL, &params, "nn_avgpool_v4"));
   }
 }
 
@@ -1861,6 +1861,92 @@ GST_START_TEST (test_graph_same_input_twice)
 
 GST_END_TEST;
 
+/* Upsample then concatenate (CenterNet's FPN head): x [9, 13, 8] is
+ * resized down to 5 x 7 (kept) and back up (folded: the concatenation
+ * reads its taps), then concatenated with x on either side. Against the
+ * CPU backend, every resize mode. */
+static void
+check_resize_concat (
+    guint side, gboolean align, gboolean half, gboolean nearest)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnInput in = { 0 };
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  gpointer state;
+  gfloat *x = random_floats (9 * 13 * 8, 3.0f), y[9 * 13 * 16],
+         ref[9 * 13 * 16];
+  gfloat *outs[1] = { y }, *ref_outs[1] = { ref };
+  guint t, down, up, out, ins[2];
+
+  g->input_h = 9;
+  g->input_w = 13;
+  g->input_c = 8;
+  g->input_scale = 1.0f;
+  g->input = t = activation_tensor (g, 9, 13, 8);
+  down = activation_tensor (g, 5, 7, 8);
+  up = activation_tensor (g, 9, 13, 8);
+  out = activation_tensor (g, 9, 13, 16);
+  memset (&p, 0, sizeof (p));
+  p.resize.in_h = 9;
+  p.resize.in_w = 13;
+  p.resize.c = 8;
+  p.resize.out_h = 5;
+  p.resize.out_w = 7;
+  p.resize.align_corners = align;
+  p.resize.half_pixel_centers = half;
+  p.resize.nearest = nearest;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_RESIZE, "down", &p, 1, &t,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, down);
+  p.resize.in_h = 5;
+  p.resize.in_w = 7;
+  p.resize.out_h = 9;
+  p.resize.out_w = 13;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_RESIZE, "up", &p, 1, &down,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, up);
+  memset (&p, 0, sizeof (p));
+  p.concat.outer = 9 * 13;
+  p.concat.a = p.concat.b = 8;
+  p.concat.activation = OMNI_NN_ACT_RELU;
+  ins[side] = up;
+  ins[1 - side] = t;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONCAT, "concat", &p, 2, ins,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, out);
+  omni_nn_graph_add_output (g, "concat", out);
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), 2);
+  in.tensor = x;
+  fail_unless (
+      omni_nn_vulkan_run (vk, &in, outs, &err), "%s", err ? err->message : "");
+  state = cpu->prepare (g, NULL, &err);
+  fail_unless (state != NULL, "%s", err ? err->message : "");
+  fail_unless (
+      cpu->run (state, &in, ref_outs, &err), "%s", err ? err->message : "");
+  cpu->free (state);
+  compare ("resize + concat", y, ref, 9 * 13 * 16);
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+  g_free (x);
+}
+
+GST_START_TEST (test_graph_resize_concat)
+{
+  guint mode;
+
+  for (mode = 0; mode < 6; mode++) {
+    gboolean align = mode % 3 == 1, half = mode % 3 == 2, nearest = mode >= 3;
+
+    check_resize_concat (mode % 2, align, half, nearest);
+    check_resize_concat (1 - mode % 2, align, half, nearest);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 nnops_suite (void)
 {
@@ -1897,6 +1983,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_device_lost);
   tcase_add_test (tc, test_graph_same_input_twice);
+  tcase_add_test (tc, test_graph_resize_concat);
 
   tc = tcase_create ("storage-reads");
   suite_add_tcase (s, tc);
@@ -1914,6 +2001,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_add_activation);
   tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_graph);
+  tcase_add_test (tc, test_graph_resize_concat);
 
   tc = tcase_create ("small-texel-buffers");
   suite_add_tcase (s, tc);
