@@ -5,15 +5,20 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * usage: bench-vkops [--device=SELECTOR] [--reps=N] [--model=NAME|PATH]
+ *                    [--ops=TEXT] [--per-node]
  * Times are wall-clock per call, the best of N after one warm-up; a Vulkan
  * time includes submission and the wait for the fence, not the upload of
- * the inputs. "speed-up" is reference time / Vulkan time.
+ * the inputs. "speed-up" is reference time / Vulkan time. "cpu ms" is the
+ * process's CPU time for one Vulkan call (best of N; lavapipe's threads
+ * included): on a loaded machine it moves much less than wall-clock time,
+ * so kernel variants are compared on it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <string.h>
+#include <time.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninngraphmodel.h>
 #include <omni/nn/omninnmodel.h>
@@ -25,7 +30,10 @@ static gchar *device_sel = NULL;
 static gchar *model_name = NULL;
 static gboolean per_node = FALSE;
 static gchar **cut = NULL;
+static gchar *ops_filter = NULL;
 static GRand *rng;
+/* CPU time of the last bench_case()'s best Vulkan call */
+static gdouble last_cpu_ms;
 
 typedef struct {
   const gchar *name;
@@ -41,6 +49,15 @@ static gdouble
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
+}
+
+static gdouble
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 static gpointer
@@ -117,15 +134,17 @@ bench_case (OmniVkDevice *dev, const Case *c, gdouble *vk_ms, gdouble *ref_ms)
   if (!omni_vk_command_end (cmd, &err))
     goto done;
 
-  *vk_ms = *ref_ms = G_MAXDOUBLE;
+  *vk_ms = *ref_ms = last_cpu_ms = G_MAXDOUBLE;
   for (r = 0; r <= reps; r++) {
-    gdouble t0 = now_ms (), t;
+    gdouble t0 = now_ms (), c0 = cpu_ms (), t;
 
     if (!omni_vk_command_run (cmd, &err))
       goto done;
     t = now_ms () - t0;
-    if (r > 0)
+    if (r > 0) {
       *vk_ms = MIN (*vk_ms, t);
+      last_cpu_ms = MIN (last_cpu_ms, cpu_ms () - c0);
+    }
   }
   for (r = 0; r <= MAX (reps / 3, 1); r++) {
     gdouble t0 = now_ms (), t;
@@ -288,6 +307,10 @@ bench_ops (OmniVkDevice *dev)
   cases[n++] = gemm_case ("pointwise odd 143x37->29 (tiled)",
       OMNI_NN_OP_POINTWISE_CONV2D, 143 * 21, 37, 29);
   cases[n++] = gemm_case ("dense 1280->5", OMNI_NN_OP_DENSE, 1, 1280, 5);
+  cases[n++] = gemm_case ("pointwise 128x128 128->80",
+      OMNI_NN_OP_POINTWISE_CONV2D, 128 * 128, 128, 80);
+  cases[n++] = gemm_case ("pointwise 128x128 16->64",
+      OMNI_NN_OP_POINTWISE_CONV2D, 128 * 128, 16, 64);
   {
     Case c = { "add 56x56x24", OMNI_NN_OP_ADD };
 
@@ -329,15 +352,69 @@ bench_ops (OmniVkDevice *dev)
     cases[n++] = c;
   }
 
-  g_print ("%-36s %12s %12s %9s\n", "op", "vulkan ms", "C ref ms", "speed-up");
+  /* CenterNet's head at 512 x 512: 128 x 128 maps */
+  {
+    Case c = { "resize 64x64x24->128x128", OMNI_NN_OP_RESIZE };
+
+    c.params.resize.in_h = c.params.resize.in_w = 64;
+    c.params.resize.c = 24;
+    c.params.resize.out_h = c.params.resize.out_w = 128;
+    c.n_inputs = 1;
+    c.sizes[0] = 64 * 64 * 24 * 4;
+    c.out_n = 128 * 128 * 24;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "concat 128x128 24+60", OMNI_NN_OP_CONCAT };
+
+    c.params.concat.outer = 128 * 128;
+    c.params.concat.a = 24;
+    c.params.concat.b = 60;
+    c.n_inputs = 2;
+    c.sizes[0] = 128 * 128 * 24 * 4;
+    c.sizes[1] = 128 * 128 * 60 * 4;
+    c.out_n = 128 * 128 * 84;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "mul 128x128x84 by 84", OMNI_NN_OP_BINARY };
+    OmniNnBinaryParams *p = &c.params.binary;
+
+    p->kind = OMNI_NN_BINARY_MUL;
+    p->n_dims = 3;
+    p->dims[0] = p->dims[1] = p->a_dims[0] = p->a_dims[1] = 128;
+    p->dims[2] = p->a_dims[2] = p->b_dims[2] = 84;
+    p->b_dims[0] = p->b_dims[1] = 1;
+    c.n_inputs = 2;
+    c.sizes[0] = 128 * 128 * 84 * 4;
+    c.sizes[1] = 84 * 4;
+    c.out_n = 128 * 128 * 84;
+    cases[n++] = c;
+  }
+  {
+    Case c = { "global-avg-pool 128x128x84", OMNI_NN_OP_GLOBAL_AVG_POOL };
+
+    c.params.pool.h = c.params.pool.w = 128;
+    c.params.pool.c = 84;
+    c.n_inputs = 1;
+    c.sizes[0] = 128 * 128 * 84 * 4;
+    c.out_n = 84;
+    cases[n++] = c;
+  }
+
+  g_print ("%-36s %12s %12s %9s %9s\n", "op", "vulkan ms", "C ref ms",
+      "speed-up", "cpu ms");
   for (i = 0; i < n; i++) {
     gdouble vk, ref;
 
+    if (ops_filter && !strstr (cases[i].name, ops_filter))
+      continue;
     if (!bench_case (dev, &cases[i], &vk, &ref))
       continue;
     sum_vk += vk;
     sum_ref += ref;
-    g_print ("%-36s %12.3f %12.3f %8.2fx\n", cases[i].name, vk, ref, ref / vk);
+    g_print ("%-36s %12.3f %12.3f %8.2fx %9.3f\n", cases[i].name, vk, ref,
+        ref / vk, last_cpu_ms);
   }
   g_print (
       "%-36s %12.3f %12.3f %8.2fx\n", "sum", sum_vk, sum_ref, sum_ref / sum_vk);
@@ -349,11 +426,11 @@ bench_ops (OmniVkDevice *dev)
 static void
 bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
 {
-  gdouble sum = 0;
+  gdouble sum = 0, sum_cpu = 0;
   guint i, j;
 
-  g_print ("\n%-4s %-34s %-10s %10s %9s\n", "node", "layer", "op", "vulkan ms",
-      "GMAC/s");
+  g_print ("\n%-4s %-34s %-10s %10s %9s %9s\n", "node", "layer", "op",
+      "vulkan ms", "GMAC/s", "cpu ms");
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *n = omni_nn_graph_node (g, i);
     Case c = { n->name, n->op, n->params };
@@ -378,10 +455,12 @@ bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
     if (!bench_case (dev, &c, &vk, &ref))
       continue;
     sum += vk;
-    g_print ("%-4u %-34s %-10s %10.3f %9.2f\n", i, n->name,
-        omni_nn_op_type_name (n->op), vk, macs / vk / 1e6);
+    sum_cpu += last_cpu_ms;
+    g_print ("%-4u %-34s %-10s %10.3f %9.2f %9.3f\n", i, n->name,
+        omni_nn_op_type_name (n->op), vk, macs / vk / 1e6, last_cpu_ms);
   }
-  g_print ("%-4s %-34s %-10s %10.3f\n", "", "sum of nodes", "", sum);
+  g_print ("%-4s %-34s %-10s %10.3f %9s %9.3f\n", "", "sum of nodes", "", sum,
+      "", sum_cpu);
 }
 
 static void
@@ -491,6 +570,10 @@ main (int argc, char **argv)
               "model for the whole-network figure (default nsfw)", "NAME" },
           { "per-node", 0, 0, G_OPTION_ARG_NONE, &per_node,
               "time every node of the model as its own kernel", NULL },
+          { "ops", 0, 0, G_OPTION_ARG_STRING, &ops_filter,
+              "only the single-op cases whose name contains TEXT, and no "
+              "model unless --model is given",
+              "TEXT" },
           { "cut", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cut,
               "load --model as a TF.js graph model cut at this node "
               "(repeatable)",
@@ -499,6 +582,7 @@ main (int argc, char **argv)
   GOptionContext *ctx = g_option_context_new ("- Vulkan ops vs C references");
   GError *err = NULL;
   OmniVkDevice *dev;
+  gboolean model_given;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   gst_init (&argc, &argv);
@@ -507,6 +591,7 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  model_given = model_name != NULL;
   if (!model_name)
     model_name = g_strdup ("nsfw");
   rng = g_rand_new_with_seed (7);
@@ -521,11 +606,13 @@ main (int argc, char **argv)
       omni_vk_device_type_to_string (omni_vk_device_get_info (dev)->type),
       omni_vk_device_get_subgroup_size (dev), g_get_num_processors ());
   bench_ops (dev);
-  bench_model (dev);
+  if (!ops_filter || model_given)
+    bench_model (dev);
   gst_object_unref (dev);
   g_rand_free (rng);
   g_free (device_sel);
   g_free (model_name);
+  g_free (ops_filter);
   g_strfreev (cut);
   return 0;
 }

@@ -8,8 +8,17 @@ layout(constant_id = OMNI_SPEC_ELTWISE_N) const uint N4 = 1u;
 layout(constant_id = OMNI_SPEC_ELTWISE_ACT) const uint ACT = 0u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
-layout(std430, binding = 1) readonly buffer A { vec4 data[]; } a;
-layout(std430, binding = 2) readonly buffer B { vec4 data[]; } b;
+#ifdef OMNI_TEXEL_READS
+layout(binding = 1) uniform samplerBuffer a;
+layout(binding = 2) uniform samplerBuffer b;
+#define A(i) texelFetch(a, int(i))
+#define B(i) texelFetch(b, int(i))
+#else
+layout(std430, binding = 1) readonly buffer InA { vec4 data[]; } a;
+layout(std430, binding = 2) readonly buffer InB { vec4 data[]; } b;
+#define A(i) a.data[i]
+#define B(i) b.data[i]
+#endif
 
 void main()
 {
@@ -17,7 +26,7 @@ void main()
       + gl_GlobalInvocationID.x;
   if (i >= N4)
     return;
-  vec4 v = a.data[i] + b.data[i];
+  vec4 v = A(i) + B(i);
   if (ACT == 1u)
     v = max(v, vec4(0.0));
   else if (ACT == 2u)

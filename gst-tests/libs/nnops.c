@@ -462,6 +462,13 @@ GST_START_TEST (test_pointwise)
   check_gemm (
       OMNI_NN_OP_POINTWISE_CONV2D, 257, 64, 80, OMNI_NN_ACT_SIGMOID, TRUE);
   check_gemm (OMNI_NN_OP_DENSE, 1, 37, 5, OMNI_NN_ACT_TANH, TRUE);
+  /* N in blocks of 16: odd M, fewer rows than a workgroup, K of one
+   * quad */
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 143, 12, 32, OMNI_NN_ACT_RELU6, TRUE);
+  check_gemm (OMNI_NN_OP_POINTWISE_CONV2D, 9, 20, 16, OMNI_NN_ACT_NONE, FALSE);
+  check_gemm (
+      OMNI_NN_OP_POINTWISE_CONV2D, 1001, 4, 48, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   check_read_path ();
 }
 
@@ -648,6 +655,7 @@ GST_START_TEST (test_scaled)
   check_scaled (1024, 240, 40, OMNI_NN_ACT_NONE, FALSE);
   check_scaled (143, 24, 36, OMNI_NN_ACT_RELU6, FALSE);
   check_scaled (257, 96, 64, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  check_scaled (131, 20, 48, OMNI_NN_ACT_RELU, TRUE);
   check_read_path ();
 }
 
@@ -664,6 +672,7 @@ GST_START_TEST (test_residual)
   check_residual (49, 960, 160, OMNI_NN_ACT_NONE, TRUE);
   check_residual (143, 24, 36, OMNI_NN_ACT_RELU6, TRUE);
   check_residual (16, 4, 4, OMNI_NN_ACT_RELU, FALSE);
+  check_residual (37, 8, 32, OMNI_NN_ACT_RELU6, FALSE);
   check_read_path ();
   /* K not in quads: no residual kernel, and the error says why. */
   fail_if (omni_nn_vk_kernel_new_residual (device, &odd, TRUE, &err));
@@ -751,6 +760,22 @@ GST_START_TEST (test_pad_channels)
 }
 
 GST_END_TEST;
+
+/* The shader omni_nn_vk_kernel_new() picks for @op on this device: the
+ * tests below check that the vec4 variants they mean to test are the ones
+ * that run. */
+static gboolean
+kernel_uses (OmniNnOpType op, const OmniNnOpParams *params, const gchar *prefix)
+{
+  GError *err = NULL;
+  OmniNnVkKernel *k = omni_nn_vk_kernel_new (device, op, params, FALSE, &err);
+  gboolean ok;
+
+  fail_unless (k != NULL, "%s", err ? err->message : "");
+  ok = g_str_has_prefix (omni_nn_vk_kernel_get_shader (k), prefix);
+  omni_nn_vk_kernel_free (k);
+  return ok;
+}
 
 /* Max and average pooling, TF 'same' and 'valid' windows, odd sizes. */
 static void
@@ -870,6 +895,8 @@ GST_START_TEST (test_binary)
   static const guint one3[] = { 1, 1, 1 }, col3[] = { 7, 1, 1 };
   static const guint d4[] = { 3, 5, 7, 11 }, m4[] = { 3, 1, 7, 1 };
   static const guint r4[] = { 1, 5, 1, 11 };
+  static const guint v3[] = { 7, 9, 12 }, vl3[] = { 1, 1, 12 };
+  static const guint v4[] = { 3, 5, 7, 20 }, vl4[] = { 1, 1, 1, 20 };
   OmniNnBinaryParams p = { 0 };
   const gfloat a[6] = { 1, 2, 3, 4, 5, 6 }, b[3] = { 10, 20, 30 };
   gfloat out[6];
@@ -896,6 +923,28 @@ GST_START_TEST (test_binary)
   check_binary (OMNI_NN_BINARY_ADD, 3, d3, col3, c3, FALSE, FALSE);
   check_binary (OMNI_NN_BINARY_DIV, 4, d4, m4, r4, FALSE, FALSE);
   check_binary (OMNI_NN_BINARY_MIN, 4, d4, d4, r4, TRUE, FALSE);
+  /* the vec4 kernel: a last axis in quads, each operand full or a vector
+   * along it (odd leading sizes, an odd number of quads) */
+  for (kind = 0; kind < OMNI_NN_BINARY_N_KINDS; kind++) {
+    check_binary (kind, 3, v3, v3, v3, FALSE, FALSE);
+    check_binary (kind, 3, v3, v3, vl3, FALSE, FALSE);
+    check_binary (kind, 3, v3, vl3, v3, FALSE, FALSE);
+    check_binary (kind, 3, v3, v3, vl3, TRUE, TRUE);
+  }
+  check_binary (OMNI_NN_BINARY_MUL, 4, v4, v4, vl4, FALSE, FALSE);
+  check_binary (OMNI_NN_BINARY_ADD, 4, v4, v4, vl4, TRUE, FALSE);
+  {
+    OmniNnOpParams params = { 0 };
+
+    params.binary.kind = OMNI_NN_BINARY_MUL;
+    params.binary.n_dims = 3;
+    memcpy (params.binary.dims, v3, sizeof (v3));
+    memcpy (params.binary.a_dims, v3, sizeof (v3));
+    memcpy (params.binary.b_dims, vl3, sizeof (vl3));
+    fail_unless (kernel_uses (OMNI_NN_OP_BINARY, &params, "nn_binary_v4"));
+    memcpy (params.binary.b_dims, col3, sizeof (col3));
+    fail_if (kernel_uses (OMNI_NN_OP_BINARY, &params, "nn_binary_v4"));
+  }
 }
 
 GST_END_TEST;
@@ -974,6 +1023,20 @@ GST_START_TEST (test_concat)
   check_concat (7, 1, 1, OMNI_NN_ACT_NONE);
   /* CenterNet's head: a ReLU fused */
   check_concat (33 * 31, 24, 40, OMNI_NN_ACT_RELU);
+  /* the vec4 kernel: both sides in quads, odd outer sizes */
+  check_concat (13 * 7, 12, 20, OMNI_NN_ACT_RELU);
+  check_concat (1, 4, 4, OMNI_NN_ACT_NONE);
+  check_concat (3, 4, 36, OMNI_NN_ACT_NONE);
+  {
+    OmniNnOpParams params = { 0 };
+
+    params.concat.outer = 91;
+    params.concat.a = 12;
+    params.concat.b = 20;
+    fail_unless (kernel_uses (OMNI_NN_OP_CONCAT, &params, "nn_concat_v4"));
+    params.concat.b = 17;
+    fail_if (kernel_uses (OMNI_NN_OP_CONCAT, &params, "nn_concat_v4"));
+  }
 }
 
 GST_END_TEST;
@@ -1034,7 +1097,15 @@ GST_START_TEST (test_resize)
     check_resize (7, 5, 3, 13, 11, align, half, nearest);
     check_resize (13, 11, 5, 7, 5, align, half, nearest); /* downscale */
     check_resize (1, 1, 2, 3, 3, align, half, nearest);
+    /* the vec4 kernel (channels in quads): odd sizes, up and down */
+    check_resize (7, 5, 12, 13, 11, align, half, nearest);
+    check_resize (13, 11, 4, 7, 5, align, half, nearest);
+    check_resize (1, 1, 8, 3, 3, align, half, nearest);
   }
+  params.resize.c = 12;
+  fail_unless (kernel_uses (OMNI_NN_OP_RESIZE, &params, "nn_resize_v4"));
+  params.resize.c = 5;
+  fail_if (kernel_uses (OMNI_NN_OP_RESIZE, &params, "nn_resize_v4"));
 }
 
 GST_END_TEST;
@@ -1190,6 +1261,21 @@ GST_START_TEST (test_global_avg_pool)
   check_pool (7, 5, 13);
   check_pool (1, 1, 3);
   check_pool (31, 29, 9);
+  /* the parallel vec4 kernel: odd sizes, fewer pixels than invocations,
+   * CenterNet's head (128 x 128) */
+  check_pool (31, 29, 12);
+  check_pool (1, 1, 4);
+  check_pool (3, 5, 8);
+  check_pool (128, 128, 84);
+  {
+    OmniNnOpParams params = { 0 };
+
+    params.pool.h = 31;
+    params.pool.w = 29;
+    params.pool.c = 12;
+    fail_unless (
+        kernel_uses (OMNI_NN_OP_GLOBAL_AVG_POOL, &params, "nn_avgpool_v4"));
+  }
 }
 
 GST_END_TEST;
@@ -1714,6 +1800,153 @@ GST_START_TEST (test_graph_device_lost)
 
 GST_END_TEST;
 
+/* A graph of one node that reads the same tensor twice (x * x, x + x):
+ * each binding gets its own descriptor, the node's set has room for as
+ * many as it has bindings, whatever the tensors behind them. */
+static void
+check_same_input_twice (OmniNnOpType op)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnInput in = { 0 };
+  gfloat *x = random_floats (5 * 7 * 12, 3.0f), y[5 * 7 * 12];
+  gfloat *outs[1] = { y };
+  guint t, out, ins[2], i, r;
+
+  g->input_h = 5;
+  g->input_w = 7;
+  g->input_c = 12;
+  g->input_scale = 1.0f;
+  g->input = t = activation_tensor (g, 5, 7, 12);
+  out = activation_tensor (g, 5, 7, 12);
+  memset (&p, 0, sizeof (p));
+  if (op == OMNI_NN_OP_ADD) {
+    p.eltwise.n = 5 * 7 * 12;
+  } else {
+    p.binary.kind = OMNI_NN_BINARY_MUL;
+    p.binary.n_dims = 3;
+    p.binary.dims[0] = p.binary.a_dims[0] = p.binary.b_dims[0] = 5;
+    p.binary.dims[1] = p.binary.a_dims[1] = p.binary.b_dims[1] = 7;
+    p.binary.dims[2] = p.binary.a_dims[2] = p.binary.b_dims[2] = 12;
+  }
+  ins[0] = ins[1] = t;
+  omni_nn_graph_add_node (
+      g, op, "twice", &p, 2, ins, OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, out);
+  omni_nn_graph_add_output (g, "twice", out);
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  in.tensor = x;
+  for (r = 0; r < 2; r++) {
+    fail_unless (omni_nn_vulkan_run (vk, &in, outs, &err), "%s",
+        err ? err->message : "");
+    for (i = 0; i < 5 * 7 * 12; i++) {
+      gfloat want = op == OMNI_NN_OP_ADD ? x[i] + x[i] : x[i] * x[i];
+
+      fail_unless (y[i] == want, "%u: %g, want %g", i, y[i], want);
+    }
+  }
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+  g_free (x);
+}
+
+GST_START_TEST (test_graph_same_input_twice)
+{
+  check_same_input_twice (OMNI_NN_OP_BINARY);
+  check_same_input_twice (OMNI_NN_OP_ADD);
+}
+
+GST_END_TEST;
+
+/* Upsample then concatenate (CenterNet's FPN head): x [9, 13, 8] is
+ * resized down to 5 x 7 (kept) and back up (folded: the concatenation
+ * reads its taps), then concatenated with x on either side. Against the
+ * CPU backend, every resize mode. */
+static void
+check_resize_concat (
+    guint side, gboolean align, gboolean half, gboolean nearest)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnInput in = { 0 };
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  gpointer state;
+  gfloat *x = random_floats (9 * 13 * 8, 3.0f), y[9 * 13 * 16],
+         ref[9 * 13 * 16];
+  gfloat *outs[1] = { y }, *ref_outs[1] = { ref };
+  guint t, down, up, out, ins[2];
+
+  g->input_h = 9;
+  g->input_w = 13;
+  g->input_c = 8;
+  g->input_scale = 1.0f;
+  g->input = t = activation_tensor (g, 9, 13, 8);
+  down = activation_tensor (g, 5, 7, 8);
+  up = activation_tensor (g, 9, 13, 8);
+  out = activation_tensor (g, 9, 13, 16);
+  memset (&p, 0, sizeof (p));
+  p.resize.in_h = 9;
+  p.resize.in_w = 13;
+  p.resize.c = 8;
+  p.resize.out_h = 5;
+  p.resize.out_w = 7;
+  p.resize.align_corners = align;
+  p.resize.half_pixel_centers = half;
+  p.resize.nearest = nearest;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_RESIZE, "down", &p, 1, &t,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, down);
+  p.resize.in_h = 5;
+  p.resize.in_w = 7;
+  p.resize.out_h = 9;
+  p.resize.out_w = 13;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_RESIZE, "up", &p, 1, &down,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, up);
+  memset (&p, 0, sizeof (p));
+  p.concat.outer = 9 * 13;
+  p.concat.a = p.concat.b = 8;
+  p.concat.activation = OMNI_NN_ACT_RELU;
+  ins[side] = up;
+  ins[1 - side] = t;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONCAT, "concat", &p, 2, ins,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, out);
+  omni_nn_graph_add_output (g, "concat", out);
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), 2);
+  in.tensor = x;
+  fail_unless (
+      omni_nn_vulkan_run (vk, &in, outs, &err), "%s", err ? err->message : "");
+  state = cpu->prepare (g, NULL, &err);
+  fail_unless (state != NULL, "%s", err ? err->message : "");
+  fail_unless (
+      cpu->run (state, &in, ref_outs, &err), "%s", err ? err->message : "");
+  cpu->free (state);
+  compare ("resize + concat", y, ref, 9 * 13 * 16);
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+  g_free (x);
+}
+
+GST_START_TEST (test_graph_resize_concat)
+{
+  guint mode;
+
+  for (mode = 0; mode < 6; mode++) {
+    gboolean align = mode % 3 == 1, half = mode % 3 == 2, nearest = mode >= 3;
+
+    check_resize_concat (mode % 2, align, half, nearest);
+    check_resize_concat (1 - mode % 2, align, half, nearest);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 nnops_suite (void)
 {
@@ -1749,6 +1982,8 @@ nnops_suite (void)
   tcase_add_test (tc, test_bad_params);
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_device_lost);
+  tcase_add_test (tc, test_graph_same_input_twice);
+  tcase_add_test (tc, test_graph_resize_concat);
 
   tc = tcase_create ("storage-reads");
   suite_add_tcase (s, tc);
@@ -1760,7 +1995,13 @@ nnops_suite (void)
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_scaled);
+  tcase_add_test (tc, test_binary);
+  tcase_add_test (tc, test_concat);
+  tcase_add_test (tc, test_resize);
+  tcase_add_test (tc, test_add_activation);
+  tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_graph);
+  tcase_add_test (tc, test_graph_resize_concat);
 
   tc = tcase_create ("small-texel-buffers");
   suite_add_tcase (s, tc);

@@ -71,13 +71,11 @@ get_pipeline (OmniNnVkKernel *k, const OmniNnVkBuild *b, GHashTable *cache,
   return k->pipeline != NULL;
 }
 
-OmniNnVkKernel *
-omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
-    const OmniNnOpParams *params, gboolean has_bias, gboolean residual,
-    gboolean scale, GHashTable *cache, GError **error)
+static OmniNnVkKernel *
+build_kernel (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
+    gboolean has_bias, OmniNnVkBuild b, GHashTable *cache, GError **error)
 {
   const OmniNnVkOpBuilder *builder = omni_nn_vk_op_builder (op);
-  OmniNnVkBuild b = { 0 };
   OmniNnVkKernel *k;
   GError *err = NULL;
 
@@ -93,8 +91,6 @@ omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
   k->params = *params;
   k->has_bias = has_bias;
   k->groups[0] = k->groups[1] = k->groups[2] = 1;
-  b.residual = residual;
-  b.scale = scale;
   if (!builder->build (k, &b, &err) || !check_groups (k)) {
     if (err)
       g_propagate_error (error, err);
@@ -111,6 +107,32 @@ omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
     return NULL;
   }
   return k;
+}
+
+OmniNnVkKernel *
+omni_nn_vk_kernel_build (OmniVkDevice *dev, OmniNnOpType op,
+    const OmniNnOpParams *params, gboolean has_bias, gboolean residual,
+    gboolean scale, GHashTable *cache, GError **error)
+{
+  OmniNnVkBuild b = { 0 };
+
+  b.residual = residual;
+  b.scale = scale;
+  return build_kernel (dev, op, params, has_bias, b, cache, error);
+}
+
+OmniNnVkKernel *
+omni_nn_vk_kernel_build_concat_resized (OmniVkDevice *dev,
+    const OmniNnConcatParams *params, const OmniNnResizeParams *resize,
+    guint side, GHashTable *cache, GError **error)
+{
+  OmniNnVkBuild b = { 0 };
+  OmniNnOpParams p = { 0 };
+
+  p.concat = *params;
+  b.resize = resize;
+  b.resize_side = side;
+  return build_kernel (dev, OMNI_NN_OP_CONCAT, &p, FALSE, b, cache, error);
 }
 
 /**

@@ -11,6 +11,10 @@ const OmniVkAccess omni_nn_vk_access_w_r[2]
     = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ };
 const OmniVkAccess omni_nn_vk_access_w_rr[3]
     = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
+const OmniVkAccess omni_nn_vk_access_w_t[2]
+    = { OMNI_VK_ACCESS_WRITE, OMNI_VK_ACCESS_READ_TEXELS };
+const OmniVkAccess omni_nn_vk_access_w_tt[3] = { OMNI_VK_ACCESS_WRITE,
+  OMNI_VK_ACCESS_READ_TEXELS, OMNI_VK_ACCESS_READ_TEXELS };
 const OmniVkAccess omni_nn_vk_access_w_rrr[4] = { OMNI_VK_ACCESS_WRITE,
   OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ, OMNI_VK_ACCESS_READ };
 const OmniVkAccess omni_nn_vk_access_w_ttt[4]

@@ -38,6 +38,9 @@ struct _OmniNnVkKernel {
  * @residual: in: the GEMM epilogue adds a residual tensor (binding 4)
  * @scale: in: the GEMM scales its input's channels by a vector (the last
  *   binding: 4, or 5 after a residual)
+ * @resize: in (concat): a resize folded into input @resize_side (0: the
+ *   first, 1: the second), which is then the resize's input, or %NULL
+ * @resize_side: in: see @resize
  * @spec: out: specialisation constants, indexed by the OMNI_SPEC_* ids of
  *   omni-spec-ids.h (generated from shaders/spec-ids.def)
  * @n_spec: out: how many of @spec the shader declares
@@ -49,6 +52,8 @@ struct _OmniNnVkKernel {
 typedef struct {
   gboolean residual;
   gboolean scale;
+  const OmniNnResizeParams *resize;
+  guint resize_side;
   guint32 spec[OMNI_NN_VK_MAX_SPEC];
   guint n_spec;
   const OmniVkAccess *access;
@@ -79,6 +84,14 @@ G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build (OmniVkDevice *dev,
     OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
     gboolean residual, gboolean scale, GHashTable *cache, GError **error);
 
+/* A concatenation whose input @side (0 or 1) is resized by @resize as it
+ * is read (nn_concat_v4's _resize_a/_b variants): the resize's output is
+ * never written. */
+G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build_concat_resized (
+    OmniVkDevice *dev, const OmniNnConcatParams *params,
+    const OmniNnResizeParams *resize, guint side, GHashTable *cache,
+    GError **error);
+
 /* helpers (omninnvkop-helpers.c) */
 G_GNUC_INTERNAL guint32 omni_nn_vk_div_up (guint64 a, guint64 b);
 G_GNUC_INTERNAL guint omni_nn_vk_pow2_floor (guint v);
@@ -92,6 +105,8 @@ G_GNUC_INTERNAL gboolean omni_nn_vk_reads_fit_texels (OmniNnVkKernel *k);
 /* binding access patterns: W = write, R = storage read, T = texel read */
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_r[2];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rr[3];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_t[2];
+extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_tt[3];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrr[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_ttt[4];
 extern G_GNUC_INTERNAL const OmniVkAccess omni_nn_vk_access_w_rrrr[5];

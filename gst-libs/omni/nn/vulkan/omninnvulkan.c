@@ -96,9 +96,12 @@ struct _OmniNnVulkan {
   OmniVkBuffer **acts;      /* by tensor id: activations (shared) */
   OmniNnVkKernel **kernels; /* by node; NULL for a folded pad */
   guint (*inputs)[OMNI_NN_MAX_INPUTS]; /* by node: inputs after folding */
-  guint *outputs;         /* by node: the tensor written, after folding */
-  guint *residual;        /* by node: tensor added in the epilogue, or none */
-  guint *scale;           /* by node: input channel scale, or none */
+  guint *outputs;  /* by node: the tensor written, after folding */
+  guint *residual; /* by node: tensor added in the epilogue, or none */
+  guint *scale;    /* by node: input channel scale, or none */
+  guint *resized;  /* by node: the resize node folded into this
+                           * concat's input resized_side, or G_MAXUINT */
+  guint *resized_side;
   OmniNnOpParams *params; /* by node: parameters after folding */
   gboolean *skip;         /* by node: folded into its readers */
   OmniVkDescriptorPool *pool;
@@ -162,6 +165,8 @@ omni_nn_vulkan_free (OmniNnVulkan *self)
   g_free (self->outputs);
   g_free (self->residual);
   g_free (self->scale);
+  g_free (self->resized);
+  g_free (self->resized_side);
   g_free (self->params);
   g_free (self->skip);
   for (i = 0; i < n_tensors; i++) {
@@ -360,6 +365,7 @@ fold_pads (OmniNnVulkan *self)
     self->outputs[i] = n->output;
     self->residual[i] = OMNI_NN_NO_TENSOR;
     self->scale[i] = OMNI_NN_NO_TENSOR;
+    self->resized[i] = G_MAXUINT;
   }
   for (i = 0; i < g->nodes->len; i++) {
     const OmniNnNode *pad = omni_nn_graph_node (g, i);
@@ -552,6 +558,70 @@ fold_channel_scales (OmniNnVulkan *self)
   }
 }
 
+/* Whether node @i's output is read by node @j's input @side only, and is
+ * not a graph output. */
+static gboolean
+read_only_by_input (OmniNnVulkan *self, guint i, guint j, guint side)
+{
+  const OmniNnGraph *g = self->graph;
+  guint t = self->outputs[i], n, k;
+
+  for (k = 0; k < g->outputs->len; k++)
+    if (omni_nn_graph_output (g, k)->tensor == t)
+      return FALSE;
+  for (n = i + 1; n < g->nodes->len; n++) {
+    if (self->skip[n])
+      continue;
+    for (k = 0; k < omni_nn_graph_node (g, n)->n_inputs; k++)
+      if (self->inputs[n][k] == t && (n != j || k != side))
+        return FALSE;
+    if (self->residual[n] == t || self->scale[n] == t)
+      return FALSE;
+  }
+  return self->inputs[j][side] == t;
+}
+
+/* A resize whose output only a concatenation reads (the upsample-then-
+ * concatenate of CenterNet's FPN head) is read by the concatenation
+ * through its taps (nn_concat_v4_*_resize_*): one pass over the upsampled
+ * map less, and its writes, which bound such kernels on lavapipe. */
+static void
+fold_resize_concats (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  guint i, j, side;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnResizeParams *r = &self->params[i].resize;
+    const OmniNnConcatParams *c;
+    gint reader = -1;
+
+    if (omni_nn_graph_node (g, i)->op != OMNI_NN_OP_RESIZE || self->skip[i]
+        || r->c % 4)
+      continue;
+    for (j = i + 1; j < g->nodes->len && reader < 0; j++)
+      for (side = 0;
+           !self->skip[j] && side < omni_nn_graph_node (g, j)->n_inputs; side++)
+        if (self->inputs[j][side] == self->outputs[i])
+          reader = (gint) j;
+    if (reader < 0 || omni_nn_graph_node (g, reader)->op != OMNI_NN_OP_CONCAT
+        || self->resized[reader] != G_MAXUINT)
+      continue;
+    c = &self->params[reader].concat;
+    side = self->inputs[reader][0] == self->outputs[i] ? 0 : 1;
+    if (c->a % 4 || c->b % 4 || (side ? c->b : c->a) != r->c
+        || (guint64) r->out_h * r->out_w != c->outer
+        || !read_only_by_input (self, i, (guint) reader, side))
+      continue;
+    self->inputs[reader][side] = self->inputs[i][0];
+    self->resized[reader] = i;
+    self->resized_side[reader] = side;
+    self->skip[i] = TRUE;
+    GST_DEBUG ("folded resize '%s' into '%s'", omni_nn_graph_node (g, i)->name,
+        omni_nn_graph_node (g, reader)->name);
+  }
+}
+
 static gboolean
 prepare_node (OmniNnVulkan *self, guint index, GError **error)
 {
@@ -567,8 +637,13 @@ prepare_node (OmniNnVulkan *self, guint index, GError **error)
 
   if (self->skip[index])
     return TRUE;
-  k = omni_nn_vk_kernel_build (self->device, n->op, &self->params[index],
-      has_bias, residual, scale, self->pipelines, error);
+  if (self->resized[index] != G_MAXUINT)
+    k = omni_nn_vk_kernel_build_concat_resized (self->device,
+        &self->params[index].concat, &self->params[self->resized[index]].resize,
+        self->resized_side[index], self->pipelines, error);
+  else
+    k = omni_nn_vk_kernel_build (self->device, n->op, &self->params[index],
+        has_bias, residual, scale, self->pipelines, error);
   if (!k) {
     g_prefix_error (error, "node '%s': ", n->name ? n->name : "?");
     return FALSE;
@@ -652,9 +727,12 @@ omni_nn_vulkan_new (
   self->outputs = g_new0 (guint, MAX (n_nodes, 1));
   self->residual = g_new0 (guint, MAX (n_nodes, 1));
   self->scale = g_new0 (guint, MAX (n_nodes, 1));
+  self->resized = g_new0 (guint, MAX (n_nodes, 1));
+  self->resized_side = g_new0 (guint, MAX (n_nodes, 1));
   fold_pads (self);
   fold_residual_adds (self);
   fold_channel_scales (self);
+  fold_resize_concats (self);
   self->pool = omni_vk_descriptor_pool_new (self->device, MAX (n_nodes, 1),
       MAX (n_nodes * OMNI_NN_VK_MAX_BINDINGS, 1), &vk_error);
   if (!self->pool || !allocate_activations (self, &vk_error)) {

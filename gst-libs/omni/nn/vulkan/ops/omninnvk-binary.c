@@ -7,6 +7,30 @@
 
 #include "../omninnvkop.h"
 
+/* An operand of the vec4 kernel: the output's shape, or a vector along the
+ * last axis broadcast over the others. */
+static gboolean
+full_or_last (const guint d[4], const guint x[4])
+{
+  return (x[0] == d[0] && x[1] == d[1] && x[2] == d[2] && x[3] == d[3])
+         || (x[0] == 1 && x[1] == 1 && x[2] == 1 && x[3] == d[3]);
+}
+
+/* Measured on lavapipe (bench-vkops --per-node, CenterNet's head
+ * multiply 128x128x84 by a per-channel vector): 16-byte texel loads
+ * instead of one storage-buffer float per lane, see docs/vulkan.md. */
+static gboolean
+vec4_operands (const guint d[4], const guint da[4], const guint db[4])
+{
+  return d[3] % 4 == 0 && full_or_last (d, da) && full_or_last (d, db);
+}
+
+static gsize
+operand_bytes (const guint x[4])
+{
+  return (gsize) x[0] * x[1] * x[2] * x[3] * 4;
+}
+
 static gboolean
 build_common (OmniNnVkKernel *k, OmniNnVkBuild *b)
 {
@@ -27,6 +51,17 @@ build_common (OmniNnVkKernel *k, OmniNnVkBuild *b)
   if (n == 0 || n > G_MAXUINT32)
     return FALSE;
   k->shader = "nn_binary";
+  if (vec4_operands (d, da, db)) {
+    k->read_bytes[1] = operand_bytes (da);
+    k->read_bytes[2] = k->read_bytes[3] = operand_bytes (db);
+    n /= 4;
+    k->shader = "nn_binary_v4";
+    if (omni_nn_vk_reads_fit_texels (k)) {
+      k->shader = "nn_binary_v4_texel";
+      b->access = k->n_buffers == 4 ? omni_nn_vk_access_w_ttt
+                                    : omni_nn_vk_access_w_tt;
+    }
+  }
   k->local[0] = omni_vk_device_get_local_size (k->device, 256);
   k->local[1] = 1;
   b->spec[OMNI_SPEC_LOCAL_X] = k->local[0];

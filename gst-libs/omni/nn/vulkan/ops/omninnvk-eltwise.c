@@ -37,6 +37,11 @@ build_add (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   k->n_buffers = 3;
   if (n % 4 == 0) {
     k->shader = "nn_add_v4";
+    k->read_bytes[1] = k->read_bytes[2] = n * 4;
+    if (omni_nn_vk_reads_fit_texels (k)) {
+      k->shader = "nn_add_v4_texel";
+      b->access = omni_nn_vk_access_w_tt;
+    }
     b->spec[OMNI_SPEC_ELTWISE_N] = (guint32) (n / 4);
     omni_nn_vk_groups_1d (k->device, n / 4, k->local[0], k->groups);
   } else {

@@ -16,6 +16,17 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   if (!p->in_h || !p->in_w || !p->c || n == 0 || n > G_MAXUINT32)
     return FALSE;
   k->shader = "nn_resize";
+  b->access = omni_nn_vk_access_w_r;
+  if (p->c % 4 == 0) {
+    /* vec4s of 4 channels, 16-byte texel loads (docs/vulkan.md) */
+    n /= 4;
+    k->shader = "nn_resize_v4";
+    k->read_bytes[1] = (gsize) p->in_h * p->in_w * p->c * 4;
+    if (omni_nn_vk_reads_fit_texels (k)) {
+      k->shader = "nn_resize_v4_texel";
+      b->access = omni_nn_vk_access_w_t;
+    }
+  }
   k->local[0] = omni_vk_device_get_local_size (k->device, 256);
   k->local[1] = 1;
   b->spec[OMNI_SPEC_LOCAL_X] = k->local[0];
@@ -29,7 +40,6 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_RESIZE_HALF] = p->half_pixel_centers ? 1 : 0;
   b->spec[OMNI_SPEC_RESIZE_NEAREST] = p->nearest ? 1 : 0;
   b->n_spec = OMNI_SPEC_RESIZE_NEAREST + 1;
-  b->access = omni_nn_vk_access_w_r;
   k->n_buffers = 2;
   omni_nn_vk_groups_1d (k->device, n, k->local[0], k->groups);
   return TRUE;
