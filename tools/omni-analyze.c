@@ -813,17 +813,26 @@ branch_queue_time (App *app)
   return 4 * app->window + 10 * GST_SECOND;
 }
 
+/* --model none: no image classifier (with --detect, the frames analysed go
+ * to omnidetect only) */
+static gboolean
+no_classifier (App *app)
+{
+  return app->model && !g_ascii_strcasecmp (app->model, "none");
+}
+
 static gboolean
 build_video (App *app, GstPad *src)
 {
-  GstElement *c[7], *tee, *q, *t[5];
+  GstElement *c[7], *tee, *q, *t[5], *venc = NULL;
   GstPad *sinkpad, *fpad;
   guint n = 0;
 
   c[n++] = make_queue (app, 3 * GST_SECOND);
   c[n++] = make (app, "videoconvert", NULL);
   c[n++] = make (app, "omnisampler", "sampler");
-  c[n++] = make (app, "omnivisionenc", "visionenc");
+  if (!no_classifier (app))
+    c[n++] = venc = make (app, "omnivisionenc", "visionenc");
   if (app->detect_model) {
     /* its own thread: the detector runs while the classifier works on
      * the next sampled frame (a few frames in flight, at most 1 s) */
@@ -836,7 +845,7 @@ build_video (App *app, GstPad *src)
   if (app->sample_rate > 0)
     set_prop_time (
         c[2], "interval", (GstClockTime) (GST_SECOND / app->sample_rate));
-  if (app->model && !set_prop (c[3], "model", app->model))
+  if (venc && app->model && !set_prop (venc, "model", app->model))
     fail (app, "omnivisionenc has no 'model' property");
   if (app->device)
     set_prop (c[3], "device", app->device);
@@ -1182,7 +1191,8 @@ build_pipeline (App *app)
   gboolean ok;
 
   g_ptr_array_add (need, "omnisampler");
-  g_ptr_array_add (need, "omnivisionenc");
+  if (!no_classifier (app))
+    g_ptr_array_add (need, "omnivisionenc");
   g_ptr_array_add (need, "omnirhythm");
   g_ptr_array_add (need, "omniaudioenc");
   g_ptr_array_add (need, "omnifusion");
@@ -1855,7 +1865,8 @@ main (int argc, char **argv)
   GstBus *bus;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &app->model,
-        "Image model for omnivisionenc (a name such as nsfw, or a model.json)",
+        "Image model for omnivisionenc (a name such as nsfw, or a model.json; "
+        "none: no image classifier)",
         "NAME" },
     { "policy", 'p', 0, G_OPTION_ARG_FILENAME, &app->policy,
         "omnifusion moderation policy file (docs/policy.md)", "FILE" },
