@@ -34,7 +34,10 @@ oa_detect_open (OaDetect *d, const gchar *path, GError **error)
   return TRUE;
 }
 
-/* omnidetect model=MODEL (device=DEVICE), or NULL when it is missing */
+/* omnidetect model=MODEL nireq=2 (device=DEVICE), or NULL when it is
+ * missing: two inferences in flight, so that on a CPU Vulkan device
+ * (lavapipe, about one core per inference) detection uses two cores while
+ * the frames and results stay in order */
 GstElement *
 oa_detect_make (const gchar *model, const gchar *device)
 {
@@ -42,7 +45,7 @@ oa_detect_make (const gchar *model, const gchar *device)
 
   if (!e)
     return NULL;
-  g_object_set (e, "model", model, NULL);
+  g_object_set (e, "model", model, "nireq", 2, NULL);
   if (device)
     g_object_set (e, "device", device, NULL);
   return e;
