@@ -53,8 +53,8 @@ struct _OmniInferencePool {
 static OmniNnSession *
 make_session (OmniInferencePool *pool, GError **error)
 {
-  OmniNnSessionOptions opts = { pool->flags, pool->labels,
-    pool->embedding_layer };
+  OmniNnSessionOptions opts
+      = { pool->flags, pool->labels, pool->embedding_layer };
   OmniNnSession *s = omni_nn_session_new_with_options (
       pool->model, pool->choice, pool->device, &opts, error);
   const OmniNnGraph *g;
@@ -100,8 +100,8 @@ run_job (OmniInferenceJob *job)
           GST_VIDEO_FRAME_PLANE_DATA (&frame, 0), NULL,
           omni_nn_session_get_model (job->session)->graph,
           omni_nn_session_get_info (job->session))) {
-    g_set_error (&job->error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "empty frame");
+    g_set_error (
+        &job->error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT, "empty frame");
   } else {
     omni_nn_session_run (job->session, &in.input, &job->error);
     job->placement = in.placement;
