@@ -16,12 +16,16 @@
  * Timed, as whole processes (what a user waits for, model loading
  * included), interleaved over --rounds, medians:
  *  - peer: gst-launch-1.0 filesrc ! decodebin ! fakesink sync=false;
- *  - omni-analyze --quiet --detect MODEL CLIP (--sample-rate 2 is its
- *    default: detection on 2 frames a second), with --analyze BINARY;
- *  - with --plugin-dir DIR (e.g. another build's plugins/omni): the bare
- *    chain filesrc ! decodebin ! videoconvert ! omnisampler interval=500 ms
- *    ! omnidetect model=MODEL ! fakesink sync=false with that plugin, so
- *    builds whose omni-analyze has no --detect can be compared.
+ *  - omni-analyze --quiet CLIP (no detection), then per model
+ *    omni-analyze --quiet --detect MODEL CLIP (--sample-rate 2 is its
+ *    default: detection on 2 frames a second) and the same with --model
+ *    none (no image classifier), with --analyze BINARY (default: this
+ *    build's);
+ *  - the bare chain filesrc ! decodebin ! videoconvert ! omnisampler
+ *    interval=500 ms ! omnidetect model=MODEL ! fakesink sync=false: with
+ *    each --plugin-dir DIR's plugin (e.g. another build's plugins/omni, so
+ *    that builds whose omni-analyze has no --detect can be compared), and
+ *    with this build's and nireq=2.
  * Each line gives the wall time, the CPU time (user + system of the
  * process and its threads), x real time (clip length / wall) and the ratio
  * to the peer's wall time.
@@ -311,40 +315,62 @@ case_free (gpointer p)
 /* ---- main ---------------------------------------------------------------- */
 
 static void
+add_case (GPtrArray *cases, const gchar *plugin_dir, const gchar *name,
+    const gchar *cmd)
+{
+  g_ptr_array_add (cases, case_new (name, plugin_dir, cmd));
+}
+
+/* the bare chain, with @dir's omnidetect */
+static void
+add_chain (GPtrArray *cases, const gchar *clip, const gchar *model,
+    const gchar *dir, const gchar *what, guint nireq)
+{
+  gchar *name = g_strdup_printf (
+      "decode ! omnisampler ! omnidetect %s nireq=%u [%s]", model, nireq, what);
+  gchar *cmd = g_strdup_printf (
+      "gst-launch-1.0\t-q\tfilesrc\tlocation=%s\t!\tdecodebin\t!\t"
+      "videoconvert\t!\tomnisampler\tinterval=500000000\t!\tomnidetect\t"
+      "model=%s%s\t!\tfakesink\tsync=false",
+      clip, model, nireq > 1 ? "\tnireq=2" : "");
+
+  add_case (cases, dir, name, cmd);
+  g_free (name);
+  g_free (cmd);
+}
+
+static void
 add_cases (GPtrArray *cases, const gchar *clip, const gchar *analyze,
     gchar **plugin_dirs, gchar **models)
 {
-  gchar *cmd;
+  gchar *cmd, *name;
   guint i, j;
 
-  cmd = g_strdup_printf ("gst-launch-1.0\t-q\t"
-                         "filesrc\tlocation=%s\t!\t"
+  cmd = g_strdup_printf ("gst-launch-1.0\t-q\tfilesrc\tlocation=%s\t!\t"
                          "decodebin\t!\tfakesink\tsync=false",
       clip);
-  g_ptr_array_add (cases, case_new ("decodebin ! fakesink (peer)", NULL, cmd));
+  add_case (cases, NULL, "decodebin ! fakesink (peer)", cmd);
+  g_free (cmd);
+  cmd = g_strdup_printf ("%s\t--quiet\t%s", analyze, clip);
+  add_case (cases, NULL, "omni-analyze (no detection)", cmd);
   g_free (cmd);
   for (i = 0; models[i]; i++) {
-    gchar *name = g_strdup_printf ("omni-analyze --detect %s", models[i]);
-
+    name = g_strdup_printf ("omni-analyze --detect %s", models[i]);
     cmd = g_strdup_printf (
         "%s\t--quiet\t--detect\t%s\t%s", analyze, models[i], clip);
-    g_ptr_array_add (cases, case_new (name, NULL, cmd));
+    add_case (cases, NULL, name, cmd);
     g_free (name);
     g_free (cmd);
-    for (j = 0; plugin_dirs && plugin_dirs[j]; j++) {
-      name = g_strdup_printf ("decode ! omnisampler ! omnidetect model=%s "
-                              "[%s]",
-          models[i], plugin_dirs[j]);
-      cmd = g_strdup_printf (
-          "gst-launch-1.0\t-q\t"
-          "filesrc\tlocation=%s\t!\tdecodebin\t!\tvideoconvert\t!"
-          "\tomnisampler\tinterval=500000000\t!\tomnidetect\t"
-          "model=%s\t!\tfakesink\tsync=false",
-          clip, models[i]);
-      g_ptr_array_add (cases, case_new (name, plugin_dirs[j], cmd));
-      g_free (name);
-      g_free (cmd);
-    }
+    name = g_strdup_printf ("omni-analyze --model none --detect %s", models[i]);
+    cmd = g_strdup_printf ("%s\t--quiet\t--model\tnone\t--detect\t%s\t%s",
+        analyze, models[i], clip);
+    add_case (cases, NULL, name, cmd);
+    g_free (name);
+    g_free (cmd);
+    for (j = 0; plugin_dirs && plugin_dirs[j]; j++)
+      add_chain (cases, clip, models[i], plugin_dirs[j], plugin_dirs[j], 1);
+    add_chain (cases, clip, models[i], OMNI_BUILD_ROOT "/plugins/omni",
+        "this build", 2);
   }
 }
 
@@ -354,13 +380,13 @@ report (GPtrArray *cases, guint seconds)
   Run peer = median (((Case *) g_ptr_array_index (cases, 0))->runs);
   guint i;
 
-  printf ("\n%-62s %8s %8s %10s %s\n", "median of the rounds", "wall s",
+  printf ("\n%-72s %8s %8s %10s %s\n", "median of the rounds", "wall s",
       "CPU s", "x realtime", "peer wall / wall");
   for (i = 0; i < cases->len; i++) {
     Case *c = g_ptr_array_index (cases, i);
     Run m = median (c->runs);
 
-    printf ("%-62s %8.2f %8.2f %9.2fx %.3f%s\n", c->name, m.wall, m.cpu,
+    printf ("%-72s %8.2f %8.2f %9.2fx %.3f%s\n", c->name, m.wall, m.cpu,
         m.wall > 0 ? seconds / m.wall : 0, m.wall > 0 ? peer.wall / m.wall : 0,
         m.ok ? "" : "  (FAILED)");
   }
@@ -426,7 +452,7 @@ main (int argc, char **argv)
       Run run = run_process (c->argv, c->plugin_dir);
 
       g_array_append_val (c->runs, run);
-      printf ("round %u  %-62s %7.2f s wall %7.2f s CPU%s\n", r + 1, c->name,
+      printf ("round %u  %-72s %7.2f s wall %7.2f s CPU%s\n", r + 1, c->name,
           run.wall, run.cpu, run.ok ? "" : "  FAILED");
       fflush (stdout);
     }

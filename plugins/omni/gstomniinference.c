@@ -25,6 +25,11 @@
  *   backend (the GPU with Vulkan), anything else on the CPU;
  * - latency: a warm-up inference at start measures what the LATENCY query
  *   adds; a slower inference raises it (with a latency message);
+ * - nireq > 1: that many inferences in flight, each in a thread with its
+ *   own session (#OmniInferencePool); frames are held in order until their
+ *   inference is done and the subclass's process() runs at output, in
+ *   frame order, so results stay on their frame; serialized events
+ *   (segment, caps, EOS) first push the frames held, a flush drops them;
  * - errors: a missing, corrupt or unverified model, no usable device, an
  *   unsupported format: GST_ELEMENT_ERROR with the reason.
  * Subclasses implement GstOmniInferenceClass.process(), or analyse() to run
