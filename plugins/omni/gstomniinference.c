@@ -410,6 +410,11 @@ static gboolean
 gst_omni_inference_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
+  /* upstream wants its buffers back (a pool about to change): the frames
+   * held (nireq > 1) go first */
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN
+      && PRIV (trans)->pool)
+    drain_held (GST_OMNI_INFERENCE (trans));
   return omni_latency_transform_query (trans,
       GST_BASE_TRANSFORM_CLASS (gst_omni_inference_parent_class), direction,
       query, own_latency);
