@@ -25,13 +25,14 @@
  *    interval=500 ms ! omnidetect model=MODEL ! fakesink sync=false: with
  *    each --plugin-dir DIR's plugin (e.g. another build's plugins/omni, so
  *    that builds whose omni-analyze has no --detect can be compared), and
- *    with this build's and nireq=2.
+ *    with this build's, nireq=1 and nireq=2.
  * Each line gives the wall time, the CPU time (user + system of the
  * process and its threads), x real time (clip length / wall) and the ratio
  * to the peer's wall time.
  *
  * usage: bench-analyze1080 [--seconds S] [--rounds R] [--photo FILE]
  *          [--clip FILE] [--analyze BINARY] [--plugin-dir DIR]...
+ *          [--chains-only]
  *          [MODEL...]   (default: centernet)
  */
 #ifdef HAVE_CONFIG_H
@@ -341,7 +342,7 @@ add_chain (GPtrArray *cases, const gchar *clip, const gchar *model,
 
 static void
 add_cases (GPtrArray *cases, const gchar *clip, const gchar *analyze,
-    gchar **plugin_dirs, gchar **models)
+    gchar **plugin_dirs, gchar **models, gboolean chains_only)
 {
   gchar *cmd, *name;
   guint i, j;
@@ -352,9 +353,12 @@ add_cases (GPtrArray *cases, const gchar *clip, const gchar *analyze,
   add_case (cases, NULL, "decodebin ! fakesink (peer)", cmd);
   g_free (cmd);
   cmd = g_strdup_printf ("%s\t--quiet\t%s", analyze, clip);
-  add_case (cases, NULL, "omni-analyze (no detection)", cmd);
+  if (!chains_only)
+    add_case (cases, NULL, "omni-analyze (no detection)", cmd);
   g_free (cmd);
   for (i = 0; models[i]; i++) {
+    if (chains_only)
+      goto chains;
     name = g_strdup_printf ("omni-analyze --detect %s", models[i]);
     cmd = g_strdup_printf (
         "%s\t--quiet\t--detect\t%s\t%s", analyze, models[i], clip);
@@ -367,8 +371,11 @@ add_cases (GPtrArray *cases, const gchar *clip, const gchar *analyze,
     add_case (cases, NULL, name, cmd);
     g_free (name);
     g_free (cmd);
+  chains:
     for (j = 0; plugin_dirs && plugin_dirs[j]; j++)
       add_chain (cases, clip, models[i], plugin_dirs[j], plugin_dirs[j], 1);
+    add_chain (cases, clip, models[i], OMNI_BUILD_ROOT "/plugins/omni",
+        "this build", 1);
     add_chain (cases, clip, models[i], OMNI_BUILD_ROOT "/plugins/omni",
         "this build", 2);
   }
@@ -398,6 +405,7 @@ main (int argc, char **argv)
   guint seconds = 10, rounds = 3, r, i;
   gchar **photos = NULL, *clip = NULL, *analyze = NULL, **plugin_dirs = NULL;
   gchar **models = NULL;
+  gboolean chains_only = FALSE;
   GOptionEntry entries[]
       = { { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Clip length", "S" },
           { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds, "Rounds", "R" },
@@ -409,6 +417,8 @@ main (int argc, char **argv)
               "omni-analyze binary", "FILE" },
           { "plugin-dir", 'P', 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs,
               "Also time the bare chain with this build's plugin", "DIR" },
+          { "chains-only", 0, 0, G_OPTION_ARG_NONE, &chains_only,
+              "Only the peer and the bare chains (no omni-analyze)", NULL },
           { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &models, NULL,
               NULL },
           { NULL } };
@@ -445,7 +455,7 @@ main (int argc, char **argv)
   printf ("clip %s: %u s, %dx%d, %d fps, H.264 (openh264enc) in MP4\n", clip,
       seconds, W, H, FPS);
   printf ("load average at start %.2f\n", loadavg ());
-  add_cases (cases, clip, analyze, plugin_dirs, models);
+  add_cases (cases, clip, analyze, plugin_dirs, models, chains_only);
   for (r = 0; r < rounds; r++) {
     for (i = 0; i < cases->len; i++) {
       Case *c = g_ptr_array_index (cases, i);
