@@ -34,10 +34,10 @@ oa_detect_open (OaDetect *d, const gchar *path, GError **error)
   return TRUE;
 }
 
-/* omnidetect model=MODEL nireq=2 (device=DEVICE), or NULL when it is
- * missing: two inferences in flight, so that on a CPU Vulkan device
- * (lavapipe, about one core per inference) detection uses two cores while
- * the frames and results stay in order */
+/* omnidetect model=MODEL (device=DEVICE), or NULL when it is missing.
+ * nireq stays 1: on lavapipe one inference already keeps both cores of a
+ * 2-core machine busy, and a second session in flight measured slower
+ * (docs/benchmarks.md, "omni-analyze --detect on 1080p30") */
 GstElement *
 oa_detect_make (const gchar *model, const gchar *device)
 {
@@ -45,7 +45,7 @@ oa_detect_make (const gchar *model, const gchar *device)
 
   if (!e)
     return NULL;
-  g_object_set (e, "model", model, "nireq", 2, NULL);
+  g_object_set (e, "model", model, NULL);
   if (device)
     g_object_set (e, "device", device, NULL);
   return e;

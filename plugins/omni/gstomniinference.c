@@ -881,9 +881,10 @@ install_properties (GObjectClass *gobject_class)
    * order (at most 32) until their inference is done, so every result
    * stays on the frame it was computed on and frames leave in the order
    * they came; the stream waits only when every inference is busy. 1: the
-   * inference runs in the streaming thread. On lavapipe, where one
-   * inference keeps about one core busy, 2 uses two cores. Ignored by
-   * elements that run the model on regions of the frame.
+   * inference runs in the streaming thread. Meant for GPUs (one frame's
+   * upload and download overlap another's inference); on lavapipe on two
+   * cores one inference already uses both. Ignored by elements that run
+   * the model on regions of the frame.
    */
   g_object_class_install_property (gobject_class, PROP_NIREQ,
       g_param_spec_uint ("nireq", "Inference requests",

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * N workers, each a thread with its own #OmniNnSession of the same model
- * (its own Vulkan device and buffers: on lavapipe, where one inference
- * keeps about one core busy, two in flight use two). Worker 0 uses the
+ * (its own Vulkan device, queue and buffers, so that one frame's upload and
+ * download overlap another's inference on a GPU). Worker 0 uses the
  * element's session, made (and its errors told) at start; the others make
  * theirs in their own thread, so that start does not wait for them, and
  * take jobs once ready (a worker whose session cannot be made stays out,
