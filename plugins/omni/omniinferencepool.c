@@ -243,11 +243,14 @@ omni_inference_pool_is_done (OmniInferencePool *pool, OmniInferenceJob *job)
 gboolean
 omni_inference_pool_wait (OmniInferencePool *pool, OmniInferenceJob *job)
 {
+  gboolean done;
+
   g_mutex_lock (&pool->lock);
   while (!job->done && !pool->flushing)
     g_cond_wait (&pool->cond, &pool->lock);
+  done = job->done;
   g_mutex_unlock (&pool->lock);
-  return job->done;
+  return done;
 }
 
 /* The worker is idle again (its outputs may be overwritten): waits for
