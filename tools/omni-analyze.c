@@ -7,6 +7,7 @@
  * portaudiosrc for `camera`):
  *
  *   video: queue ! videoconvert ! omnisampler ! omnivisionenc ! tee
+ *          (--detect: ... ! omnivisionenc ! queue ! omnidetect ! tee)
  *            tee. ! queue ! f.video
  *            tee. ! queue ! (keep sampled frames) ! videoscale ! jpegenc ! appsink
  *            tee. ! queue ! textoverlay ! omnioverlay ! vp8enc ! mux (--overlay)
@@ -46,6 +47,7 @@
 #include "omni-analyze-mqtt.h"
 #include "omni-analyze-overlay.h"
 #include "omni-analyze-censor.h"
+#include "omni-analyze-detect.h"
 #include "omni-analyze-multi.h"
 #include "omni-analyze-report.h"
 
@@ -74,6 +76,8 @@ typedef struct {
   gchar *mqtt_url;
   gchar *stream_id;
   gchar *inputs_file;
+  gchar *detect_model;    /* --detect, NULL: no detection */
+  gchar *detections_path; /* --detections */
   gboolean live;
   gboolean fail_on_flag;
   gboolean quiet;
@@ -92,6 +96,7 @@ typedef struct {
   GstElement *text_src;     /* appsrc feeding it */
   GstElement *mux;
   OaCensor censor; /* --censor: omnicensor, its muxer and sink */
+  OaDetect detect; /* --detect: counts and the --detections file */
   GstElement *thumb_sink;
   GMainLoop *loop;
   gboolean have_video, have_audio;
@@ -290,6 +295,7 @@ static const struct {
   { "omnivisionenc", "gst-omni" },
   { "omniaudioenc", "gst-omni" },
   { "omnifusion", "gst-omni" },
+  { "omnidetect", "gst-omni" },
   { "omnioverlay", "gst-omni" },
   { "portaudiosrc", "gst-omni-portaudio" },
   { "uridecodebin", "gstreamer1.0-plugins-base" },
@@ -807,23 +813,39 @@ branch_queue_time (App *app)
   return 4 * app->window + 10 * GST_SECOND;
 }
 
+/* --model none: no image classifier (with --detect, the frames analysed go
+ * to omnidetect only) */
+static gboolean
+no_classifier (App *app)
+{
+  return app->model && !g_ascii_strcasecmp (app->model, "none");
+}
+
 static gboolean
 build_video (App *app, GstPad *src)
 {
-  GstElement *c[5], *tee, *q, *t[5];
+  GstElement *c[7], *tee, *q, *t[5], *venc = NULL;
   GstPad *sinkpad, *fpad;
+  guint n = 0;
 
-  c[0] = make_queue (app, 3 * GST_SECOND);
-  c[1] = make (app, "videoconvert", NULL);
-  c[2] = make (app, "omnisampler", "sampler");
-  c[3] = make (app, "omnivisionenc", "visionenc");
-  c[4] = tee = make (app, "tee", "vtee");
-  if (!link_chain (app, c, 5))
+  c[n++] = make_queue (app, 3 * GST_SECOND);
+  c[n++] = make (app, "videoconvert", NULL);
+  c[n++] = make (app, "omnisampler", "sampler");
+  if (!no_classifier (app))
+    c[n++] = venc = make (app, "omnivisionenc", "visionenc");
+  if (app->detect_model) {
+    /* its own thread: the detector runs while the classifier works on
+     * the next sampled frame (a few frames in flight, at most 1 s) */
+    c[n++] = make_queue (app, GST_SECOND);
+    c[n++] = oa_detect_make (app->detect_model, app->device);
+  }
+  c[n++] = tee = make (app, "tee", "vtee");
+  if (!link_chain (app, c, n))
     return FALSE;
   if (app->sample_rate > 0)
     set_prop_time (
         c[2], "interval", (GstClockTime) (GST_SECOND / app->sample_rate));
-  if (app->model && !set_prop (c[3], "model", app->model))
+  if (venc && app->model && !set_prop (venc, "model", app->model))
     fail (app, "omnivisionenc has no 'model' property");
   if (app->device)
     set_prop (c[3], "device", app->device);
@@ -901,7 +923,7 @@ build_video (App *app, GstPad *src)
           &app->censor, GST_BIN (app->pipeline), tee, branch_queue_time (app)))
     fail (app, "could not link the censored copy's video");
 
-  sync_all (c, 5);
+  sync_all (c, n);
   sinkpad = gst_element_get_static_pad (c[0], "sink");
   if (gst_pad_link (src, sinkpad) != GST_PAD_LINK_OK)
     fail (app, "could not link the decoded video");
@@ -1169,10 +1191,13 @@ build_pipeline (App *app)
   gboolean ok;
 
   g_ptr_array_add (need, "omnisampler");
-  g_ptr_array_add (need, "omnivisionenc");
+  if (!no_classifier (app))
+    g_ptr_array_add (need, "omnivisionenc");
   g_ptr_array_add (need, "omnirhythm");
   g_ptr_array_add (need, "omniaudioenc");
   g_ptr_array_add (need, "omnifusion");
+  if (app->detect_model)
+    g_ptr_array_add (need, "omnidetect");
   g_ptr_array_add (need, "videoconvert");
   g_ptr_array_add (need, "audioconvert");
   g_ptr_array_add (need, "audioresample");
@@ -1361,6 +1386,8 @@ handle_element_message (App *app, GstMessage *msg)
     cut.score = score;
     g_array_append_val (app->cuts, cut);
     g_mutex_unlock (&app->lock);
+  } else if (!strcmp (name, "omnidetect")) {
+    oa_detect_handle_message (&app->detect, s);
   } else if (!strcmp (name, "omnirhythm")) {
     OaRhythm r;
 
@@ -1392,6 +1419,7 @@ error_hint (App *app, GstMessage *msg, const GError *err, const gchar *debug)
   gboolean encoder
       = src && GST_IS_ELEMENT (src)
         && (g_str_has_prefix (GST_OBJECT_NAME (src), "visionenc")
+            || g_str_has_prefix (GST_OBJECT_NAME (src), "detect")
             || g_str_has_prefix (GST_OBJECT_NAME (src), "audioenc"));
 
   if (encoder && app->device
@@ -1715,10 +1743,14 @@ print_summary (App *app, gdouble wall)
   }
   oa_content_print (app->windows);
   oa_category_segments_print (app->categories);
+  if (app->detect_model)
+    oa_detect_print_summary (&app->detect);
   if (app->vtt_path)
     printf ("  captions          %s (%u cues)\n", app->vtt_path, app->n_cues);
   if (app->json_path)
     printf ("  events            %s\n", app->json_path);
+  if (app->detections_path)
+    printf ("  detections file   %s\n", app->detections_path);
   if (app->overlay_path)
     printf ("  overlay copy      %s\n", app->overlay_path);
   if (app->censor_path)
@@ -1833,7 +1865,8 @@ main (int argc, char **argv)
   GstBus *bus;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &app->model,
-        "Image model for omnivisionenc (a name such as nsfw, or a model.json)",
+        "Image model for omnivisionenc (a name such as nsfw, or a model.json; "
+        "none: no image classifier)",
         "NAME" },
     { "policy", 'p', 0, G_OPTION_ARG_FILENAME, &app->policy,
         "omnifusion moderation policy file (docs/policy.md)", "FILE" },
@@ -1851,6 +1884,14 @@ main (int argc, char **argv)
         "Publish the events to an MQTT broker through omnipublish: "
         "mqtt[s]://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]",
         "URL" },
+    { "detect", 0, 0, G_OPTION_ARG_STRING, &app->detect_model,
+        "Find objects on the analysed frames with omnidetect: centernet "
+        "(COCO-80), nanodet, blazeface (faces) or a model.json",
+        "MODEL" },
+    { "detections", 0, 0, G_OPTION_ARG_FILENAME, &app->detections_path,
+        "Write omnidetect's boxes as JSON lines to FILE (implies --detect "
+        "centernet)",
+        "FILE" },
     { "inputs", 0, 0, G_OPTION_ARG_FILENAME, &app->inputs_file,
         "Analyse the inputs listed in FILE (one `INPUT` or `ID INPUT` a "
         "line) together, one pipeline each",
@@ -1954,10 +1995,11 @@ main (int argc, char **argv)
       app->fail_on_flag };
 
     if (app->vtt_path || app->overlay_path || app->censor_path
-        || app->report_dir || app->stream_id) {
-      g_printerr (
-          "omni-analyze: --vtt, --overlay, --censor, --report and --stream-id "
-          "are for one input; with several, use --json or --mqtt\n");
+        || app->report_dir || app->stream_id || app->detect_model
+        || app->detections_path) {
+      g_printerr ("omni-analyze: --vtt, --overlay, --censor, --report, "
+                  "--stream-id, --detect and --detections are for one input; "
+                  "with several, use --json or --mqtt\n");
       return EXIT_ERROR;
     }
     ret = oa_multi_run (&mo, rest, app->inputs_file);
@@ -2023,6 +2065,13 @@ main (int argc, char **argv)
     app->json_out = g_fopen (app->json_path, "w");
     if (!app->json_out)
       fail (app, "cannot write %s: %s", app->json_path, g_strerror (errno));
+  }
+  if (app->detections_path && !app->detect_model)
+    app->detect_model = g_strdup ("centernet");
+  if (app->exit_code != EXIT_ERROR
+      && !oa_detect_open (&app->detect, app->detections_path, &err)) {
+    fail (app, "%s", err->message);
+    g_clear_error (&err);
   }
   if (app->exit_code != EXIT_ERROR && app->report_dir
       && g_mkdir_with_parents (app->report_dir, 0755) != 0)
@@ -2153,6 +2202,9 @@ main (int argc, char **argv)
   g_free (app->mqtt_url);
   g_free (app->stream_id);
   g_free (app->inputs_file);
+  g_free (app->detect_model);
+  g_free (app->detections_path);
+  oa_detect_close (&app->detect);
   g_free (app->overlay_path);
   g_free (app->censor_path);
   g_free (app->report_dir);

@@ -592,6 +592,127 @@ remove_dir (const gchar *dir)
   g_rmdir (dir);
 }
 
+/* Frame @f of test_nireq: the astronaut (a face) on the frames of
+ * FACES, mid grey on the others. */
+#define FACES "101101001110"
+
+static GstBuffer *
+nireq_frame (GstSample *s, guint f)
+{
+  GstBuffer *b;
+
+  if (FACES[f] == '1')
+    return sample_buffer (s, f * GST_SECOND / 30);
+  b = gst_buffer_new_allocate (
+      NULL, gst_buffer_get_size (gst_sample_get_buffer (s)), NULL);
+  gst_buffer_memset (b, 0, 128, gst_buffer_get_size (b));
+  GST_BUFFER_PTS (b) = f * GST_SECOND / 30;
+  GST_BUFFER_DURATION (b) = GST_SECOND / 30;
+  return b;
+}
+
+/* Runs the 12 frames through omnidetect @props (all pushed before any is
+ * pulled, then EOS); per frame: its box count and first track id, checked
+ * to be on the right frame (PTS in order, message timestamp = PTS, ROI
+ * metas = the message's boxes). */
+static void
+nireq_run (GstSample *s, const gchar *props, guint *n_boxes, guint *track)
+{
+  Detect d = detect_new (props);
+  guint f, n = strlen (FACES);
+
+  gst_harness_set_src_caps (d.h, gst_caps_copy (gst_sample_get_caps (s)));
+  for (f = 0; f < n; f++)
+    fail_unless_equals_int (
+        gst_harness_push (d.h, nireq_frame (s, f)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (d.h, gst_event_new_eos ()));
+  for (f = 0; f < n; f++) {
+    GstBuffer *out = gst_harness_pull (d.h);
+    GstMessage *msg = gst_bus_pop_filtered (d.bus, GST_MESSAGE_ELEMENT);
+    const GstStructure *st = gst_message_get_structure (msg);
+    const GValue *boxes = gst_structure_get_value (st, "boxes");
+    guint64 ts = 0;
+
+    fail_unless (out != NULL && msg != NULL);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), f * GST_SECOND / 30);
+    fail_unless (gst_structure_get_uint64 (st, "timestamp", &ts));
+    fail_unless_equals_uint64 (ts, GST_BUFFER_PTS (out));
+    n_boxes[f] = gst_value_list_get_size (boxes);
+    fail_unless_equals_int (count_rois (out, NULL), n_boxes[f]);
+    track[f] = 0;
+    if (n_boxes[f])
+      gst_structure_get_uint (box_at (boxes, 0), "track-id", &track[f]);
+    gst_message_unref (msg);
+    gst_buffer_unref (out);
+  }
+  fail_unless (gst_bus_pop_filtered (d.bus, GST_MESSAGE_ELEMENT) == NULL);
+  detect_free (&d);
+}
+
+/* nireq=3 (three inferences in flight, frames held in order): the same
+ * boxes and track ids on the same frames as nireq=1, the face on exactly
+ * the frames that show it */
+GST_START_TEST (test_nireq)
+{
+  GstSample *s = photo (
+      SKIMAGE "astronaut.png", "video/x-raw,format=RGB,width=256,height=256");
+  guint n1[16], t1[16], n3[16], t3[16], f;
+
+  nireq_run (s, "model=blazeface tracker=iou track-max-misses=0", n1, t1);
+  nireq_run (
+      s, "model=blazeface tracker=iou track-max-misses=0 nireq=3", n3, t3);
+  for (f = 0; f < strlen (FACES); f++) {
+    fail_unless_equals_int (n1[f], FACES[f] == '1' ? 1 : 0);
+    fail_unless_equals_int (n3[f], n1[f]);
+    fail_unless_equals_int (t3[f], t1[f]);
+  }
+  /* a new track after each gap (track-max-misses=0) */
+  fail_unless (t1[0] > 0 && t1[2] != t1[0] && t1[3] == t1[2]);
+  gst_sample_unref (s);
+}
+
+GST_END_TEST;
+
+/* nireq=2: a flush while frames are held drops them; the frames after it
+ * come out with their own results */
+GST_START_TEST (test_nireq_flush)
+{
+  GstSample *s = photo (
+      SKIMAGE "astronaut.png", "video/x-raw,format=RGB,width=256,height=256");
+  Detect d = detect_new ("model=blazeface nireq=2");
+  GstSegment seg;
+  GstBuffer *out;
+  guint f, n_out = 0;
+
+  gst_harness_set_src_caps (d.h, gst_caps_copy (gst_sample_get_caps (s)));
+  for (f = 0; f < 4; f++)
+    fail_unless_equals_int (
+        gst_harness_push (d.h, nireq_frame (s, f)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (d.h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (d.h, gst_event_new_flush_stop (TRUE)));
+  while ((out = gst_harness_try_pull (d.h))) {
+    n_out++;
+    gst_buffer_unref (out);
+  }
+  fail_unless (n_out <= 4);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (d.h, gst_event_new_segment (&seg)));
+  for (f = 5; f < 7; f++)
+    fail_unless_equals_int (
+        gst_harness_push (d.h, nireq_frame (s, f)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (d.h, gst_event_new_eos ()));
+  for (f = 5; f < 7; f++) {
+    out = gst_harness_pull (d.h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), f * GST_SECOND / 30);
+    fail_unless_equals_int (count_rois (out, "face"), FACES[f] == '1');
+    gst_buffer_unref (out);
+  }
+  detect_free (&d);
+  gst_sample_unref (s);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_start_errors)
 {
   gchar *dir = fake_model (), *props = g_strdup_printf ("model=%s", dir);
@@ -647,6 +768,8 @@ omnidetect_suite (void)
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_start_errors);
   tcase_add_test (tc, test_nanodet);
+  tcase_add_test (tc, test_nireq);
+  tcase_add_test (tc, test_nireq_flush);
   return s;
 }
 

@@ -25,6 +25,11 @@
  *   backend (the GPU with Vulkan), anything else on the CPU;
  * - latency: a warm-up inference at start measures what the LATENCY query
  *   adds; a slower inference raises it (with a latency message);
+ * - nireq > 1: that many inferences in flight, each in a thread with its
+ *   own session (#OmniInferencePool); frames are held in order until their
+ *   inference is done and the subclass's process() runs at output, in
+ *   frame order, so results stay on their frame; serialized events
+ *   (segment, caps, EOS) first push the frames held, a flush drops them;
  * - errors: a missing, corrupt or unverified model, no usable device, an
  *   unsupported format: GST_ELEMENT_ERROR with the reason.
  * Subclasses implement GstOmniInferenceClass.process(), or analyse() to run
@@ -35,6 +40,7 @@
 #endif
 
 #include "gstomniinference.h"
+#include "omniinferencepool.h"
 #include "omnilatency.h"
 
 #include <omni/meta/omnisamplemeta.h>
@@ -44,6 +50,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_inference_debug);
 
 #define DEFAULT_INTERVAL 1
 #define DEFAULT_BACKEND GST_OMNI_INFERENCE_BACKEND_AUTO
+#define DEFAULT_NIREQ 1
+/* nireq > 1: frames held behind an inference still running, at most */
+#define MAX_HELD_FRAMES 32
 
 enum {
   PROP_0,
@@ -52,7 +61,15 @@ enum {
   PROP_BACKEND,
   PROP_INTERVAL,
   PROP_ALLOW_UNVERIFIED,
+  PROP_NIREQ,
 };
+
+/* nireq > 1: a frame held until it can go downstream (its inference done,
+ * and every frame before it gone) */
+typedef struct {
+  GstBuffer *buffer;
+  OmniInferenceJob *job; /* NULL: not analysed */
+} Held;
 
 typedef struct {
   /* properties and what start() leaves for other threads, object lock */
@@ -60,6 +77,7 @@ typedef struct {
   GstOmniInferenceBackend backend;
   guint interval;
   gboolean allow_unverified;
+  guint nireq;
   gchar *labels, *embedding_layer;
   gchar *backend_name, *device_name;
   GstClockTime latency;
@@ -73,6 +91,9 @@ typedef struct {
   guint n_recoveries;
   gdouble last_ms;
   OmniInferencePlacement placement;
+  OmniInferencePool *pool; /* nireq > 1 */
+  GQueue held;             /* of Held, in frame order */
+  enum { WANT_UNKNOWN, WANT_NO, WANT_YES } queued_want;
 } GstOmniInferencePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (
@@ -81,6 +102,11 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (
 #define PRIV(self)                                                             \
   ((GstOmniInferencePrivate *) gst_omni_inference_get_instance_private (       \
       GST_OMNI_INFERENCE (self)))
+
+static GstFlowReturn gst_omni_inference_analyse (
+    GstOmniInference *self, GstVideoFrame *frame);
+static void drop_held (GstOmniInference *self);
+static GstFlowReturn drain_held (GstOmniInference *self);
 
 GType
 gst_omni_inference_backend_get_type (void)
@@ -256,8 +282,10 @@ gst_omni_inference_start (GstBaseTransform *trans)
   GError *err = NULL;
   gchar *model, *device, *labels, *emb;
   GstOmniInferenceBackend backend;
+  guint nireq;
 
   GST_OBJECT_LOCK (trans);
+  nireq = p->nireq;
   model = g_strdup (p->model ? p->model : klass->default_model);
   device = g_strdup (p->device);
   labels = g_strdup (p->labels);
@@ -290,6 +318,11 @@ gst_omni_inference_start (GstBaseTransform *trans)
     GST_OBJECT_UNLOCK (self);
     GST_INFO_OBJECT (self, "model %s on %s, warm-up %" GST_TIME_FORMAT, model,
         p->device_name, GST_TIME_ARGS (p->latency));
+    /* several inferences in flight: only where the whole frame is analysed
+     * (a subclass's own analyse() runs on regions, in its thread) */
+    if (nireq > 1 && klass->analyse == gst_omni_inference_analyse)
+      p->pool = omni_inference_pool_new (
+          p->session, nireq, model, choice[backend], device, &opts);
   }
   g_clear_error (&err);
   g_free (model);
@@ -304,6 +337,10 @@ gst_omni_inference_stop (GstBaseTransform *trans)
 {
   GstOmniInferencePrivate *p = PRIV (trans);
 
+  if (p->pool) {
+    drop_held (GST_OMNI_INFERENCE (trans));
+    g_clear_pointer (&p->pool, omni_inference_pool_free);
+  }
   g_clear_pointer (&p->session, omni_nn_session_free);
   p->pre_valid = FALSE;
   GST_OBJECT_LOCK (trans);
@@ -342,6 +379,18 @@ gst_omni_inference_sink_event (GstBaseTransform *trans, GstEvent *event)
     p->frame_count = 0;
     p->seen_sample_meta = FALSE;
   }
+  if (p->pool) {
+    /* frames held (nireq > 1) go before any serialized event (segment,
+     * caps, EOS...); a flush wakes the streaming thread and drops them */
+    if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
+      omni_inference_pool_set_flushing (p->pool, TRUE);
+    } else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+      drop_held (GST_OMNI_INFERENCE (trans));
+      omni_inference_pool_set_flushing (p->pool, FALSE);
+    } else if (GST_EVENT_IS_SERIALIZED (event)) {
+      drain_held (GST_OMNI_INFERENCE (trans));
+    }
+  }
   return GST_BASE_TRANSFORM_CLASS (gst_omni_inference_parent_class)
       ->sink_event (trans, event);
 }
@@ -361,6 +410,11 @@ static gboolean
 gst_omni_inference_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
+  /* upstream wants its buffers back (a pool about to change): the frames
+   * held (nireq > 1) go first */
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN
+      && PRIV (trans)->pool)
+    drain_held (GST_OMNI_INFERENCE (trans));
   return omni_latency_transform_query (trans,
       GST_BASE_TRANSFORM_CLASS (gst_omni_inference_parent_class), direction,
       query, own_latency);
@@ -502,6 +556,149 @@ gst_omni_inference_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   return ret;
 }
 
+/* ---- nireq > 1: inferences in flight, frames kept in order ---------------- */
+
+/* The frame of @h ready to go downstream (its job released), or NULL on an
+ * error (posted) or a flush; waits for its inference. */
+static GstBuffer *
+finish_held (GstOmniInference *self, Held *h, GstFlowReturn *ret)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstOmniInferenceClass *klass = GST_OMNI_INFERENCE_GET_CLASS (self);
+  GstBuffer *buf = h->buffer;
+  OmniInferenceJob *job = h->job;
+
+  g_free (h);
+  *ret = GST_FLOW_OK;
+  if (!job)
+    return buf;
+  if (!omni_inference_pool_wait (p->pool, job)) {
+    omni_inference_pool_release (p->pool, job);
+    gst_buffer_unref (buf);
+    *ret = GST_FLOW_FLUSHING;
+    return NULL;
+  }
+  if (job->error) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed."),
+        ("%s", job->error->message));
+    *ret = GST_FLOW_ERROR;
+  } else {
+    /* the metas go on the frame the model saw: the held reference is the
+     * only one unless the memory is shared, then only the GstBuffer is
+     * copied (its memory kept) */
+    buf = gst_buffer_make_writable (buf);
+    p->placement = job->placement;
+    after_run (self, job->ms);
+    if (klass->process)
+      *ret = klass->process (self, buf, job->session);
+  }
+  omni_inference_pool_release (p->pool, job);
+  if (*ret != GST_FLOW_OK)
+    g_clear_pointer (&buf, gst_buffer_unref);
+  return buf;
+}
+
+/* Waits for the running jobs and drops every held frame (flush, stop). */
+static void
+drop_held (GstOmniInference *self)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  Held *h;
+
+  while ((h = g_queue_pop_head (&p->held))) {
+    if (h->job)
+      omni_inference_pool_release (p->pool, h->job);
+    gst_buffer_unref (h->buffer);
+    g_free (h);
+  }
+}
+
+/* Pushes every held frame, in order (before a serialized event). */
+static GstFlowReturn
+drain_held (GstOmniInference *self)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstFlowReturn ret = GST_FLOW_OK;
+  Held *h;
+
+  while (ret == GST_FLOW_OK && (h = g_queue_pop_head (&p->held))) {
+    GstBuffer *out = finish_held (self, h, &ret);
+
+    if (out)
+      ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), out);
+  }
+  if (ret != GST_FLOW_OK)
+    drop_held (self);
+  return ret;
+}
+
+/* The new frame (trans->queued_buf) joins the held ones: analysed frames
+ * start on an idle worker, else stay queued (FALSE) until one is free. */
+static gboolean
+hold_queued (GstOmniInference *self)
+{
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstBuffer *buf = trans->queued_buf;
+  OmniInferenceJob *job = NULL;
+  Held *h;
+
+  /* asked once per frame (want_frame() counts frames), kept while the
+   * frame waits for a worker */
+  if (p->queued_want == WANT_UNKNOWN)
+    p->queued_want = want_frame (self, buf) ? WANT_YES : WANT_NO;
+  if (p->queued_want == WANT_YES) {
+    job = omni_inference_pool_submit (
+        p->pool, buf, &GST_VIDEO_FILTER (self)->in_info, &p->pre);
+    if (!job)
+      return FALSE;
+  }
+  h = g_new0 (Held, 1);
+  h->buffer = buf;
+  h->job = job;
+  g_queue_push_tail (&p->held, h);
+  trans->queued_buf = NULL;
+  p->queued_want = WANT_UNKNOWN;
+  return TRUE;
+}
+
+/* GstBaseTransform calls this after each new frame until it gives no
+ * buffer: the oldest held frame goes once its inference is done; it is
+ * waited for when the new frame finds no idle worker or too many frames
+ * are held. */
+static GstFlowReturn
+gst_omni_inference_generate_output (GstBaseTransform *trans, GstBuffer **out)
+{
+  GstOmniInference *self = GST_OMNI_INFERENCE (trans);
+  GstOmniInferencePrivate *p = PRIV (self);
+  GstFlowReturn ret = GST_FLOW_OK;
+  Held *h;
+
+  if (!p->pool)
+    return GST_BASE_TRANSFORM_CLASS (gst_omni_inference_parent_class)
+        ->generate_output (trans, out);
+  *out = NULL;
+  if (trans->queued_buf && !p->pre_valid) {
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (NULL), ("no caps before the first buffer"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (trans->queued_buf)
+    hold_queued (self);
+  h = g_queue_peek_head (&p->held);
+  if (!h)
+    return GST_FLOW_OK;
+  if (h->job && !trans->queued_buf && p->held.length < MAX_HELD_FRAMES
+      && !omni_inference_pool_is_done (p->pool, h->job))
+    return GST_FLOW_OK;
+  *out = finish_held (self, g_queue_pop_head (&p->held), &ret);
+  if (ret != GST_FLOW_OK && trans->queued_buf) {
+    g_clear_pointer (&trans->queued_buf, gst_buffer_unref);
+    p->queued_want = WANT_UNKNOWN;
+  }
+  return ret;
+}
+
 /* ---- properties ----------------------------------------------------------- */
 
 /* Properties that shape the model may change only before start. */
@@ -542,6 +739,10 @@ gst_omni_inference_set_property (
     if (can_reconfigure (object, pspec))
       p->allow_unverified = g_value_get_boolean (value);
     break;
+  case PROP_NIREQ:
+    if (can_reconfigure (object, pspec))
+      p->nireq = g_value_get_uint (value);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     break;
@@ -579,6 +780,9 @@ gst_omni_inference_get_property (
     break;
   case PROP_ALLOW_UNVERIFIED:
     g_value_set_boolean (value, p->allow_unverified);
+    break;
+  case PROP_NIREQ:
+    g_value_set_uint (value, p->nireq);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -668,6 +872,25 @@ install_properties (GObjectClass *gobject_class)
           "Load a model whose files do not match (or are not in) its "
           "SHA256SUMS, with a warning",
           FALSE, rw | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstOmniInference:nireq:
+   *
+   * How many inferences may run at once (DL Streamer's name): each in its
+   * own thread with its own session of the model (Vulkan device, buffers),
+   * the extra ones made in the background at start. Frames are held in
+   * order (at most 32) until their inference is done, so every result
+   * stays on the frame it was computed on and frames leave in the order
+   * they came; the stream waits only when every inference is busy. 1: the
+   * inference runs in the streaming thread. Meant for GPUs (one frame's
+   * upload and download overlap another's inference); on lavapipe on two
+   * cores one inference already uses both. Ignored by elements that run
+   * the model on regions of the frame.
+   */
+  g_object_class_install_property (gobject_class, PROP_NIREQ,
+      g_param_spec_uint ("nireq", "Inference requests",
+          "Inferences in flight at once, each with its own session (frames "
+          "and results kept in order)",
+          1, 16, DEFAULT_NIREQ, rw | GST_PARAM_MUTABLE_READY));
 }
 
 static void
@@ -691,6 +914,8 @@ gst_omni_inference_class_init (GstOmniInferenceClass *klass)
   trans_class->transform_ip
       = GST_DEBUG_FUNCPTR (gst_omni_inference_transform_ip);
   trans_class->transform_ip_on_passthrough = FALSE;
+  trans_class->generate_output
+      = GST_DEBUG_FUNCPTR (gst_omni_inference_generate_output);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_omni_inference_set_info);
   gst_type_mark_as_plugin_api (gst_omni_inference_get_type (), 0);
   gst_type_mark_as_plugin_api (gst_omni_inference_backend_get_type (), 0);
@@ -703,6 +928,8 @@ gst_omni_inference_init (GstOmniInference *self)
 
   p->interval = DEFAULT_INTERVAL;
   p->backend = DEFAULT_BACKEND;
+  p->nireq = DEFAULT_NIREQ;
+  g_queue_init (&p->held);
   p->latency = GST_CLOCK_TIME_NONE;
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
