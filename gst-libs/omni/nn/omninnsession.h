@@ -12,10 +12,16 @@ G_BEGIN_DECLS
 
 /**
  * OmniNnBackendChoice:
- * @OMNI_NN_BACKEND_AUTO: Vulkan; the CPU reference when no Vulkan device
- *   can be used (omni_nn_session_get_fallback_reason() says why)
+ * @OMNI_NN_BACKEND_AUTO: Vulkan; the CPU when no Vulkan device can be used
+ *   (omni_nn_session_get_fallback_reason() says why). When the CPU backend
+ *   has XNNPACK (omni_nn_cpu_has_xnnpack()), no device is asked for and
+ *   every usable Vulkan device is a CPU implementation (lavapipe), the CPU
+ *   backend directly: it is faster there. The environment variable
+ *   OMNI_NN_BACKEND decides instead when set: "cpu" (the CPU) or "vulkan"
+ *   (Vulkan first, even on lavapipe)
  * @OMNI_NN_BACKEND_VULKAN: Vulkan only
- * @OMNI_NN_BACKEND_CPU: the plain-C reference
+ * @OMNI_NN_BACKEND_CPU: the CPU backend (omni_nn_cpu_backend(): XNNPACK
+ *   where it has the op, else the plain-C reference)
  */
 typedef enum {
   OMNI_NN_BACKEND_AUTO,
