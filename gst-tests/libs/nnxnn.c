@@ -59,7 +59,8 @@ case_graph (OmniNnOpType op, const OmniNnOpParams *p, const guint in[3],
   guint ins[2], dims[OMNI_NN_MAX_DIMS], n_dims, out, k;
   guint wt, bt;
 
-  ins[0] = ins[1] = g->input = omni_nn_graph_add_tensor (g, "input", 3, in, NULL);
+  ins[0] = ins[1] = g->input
+      = omni_nn_graph_add_tensor (g, "input", 3, in, NULL);
   g->input_h = in[0];
   g->input_w = in[1];
   g->input_c = in[2];
@@ -146,11 +147,11 @@ conv_case (guint h, guint w, guint cin, guint cout, guint k_h, guint k_w,
   guint in[3] = { h, w, cin };
   gchar *what;
 
-  p.conv2d = (OmniNnConv2dParams) { h, w, cin, out_h, out_w, cout, k_h, k_w,
+  p.conv2d = (OmniNnConv2dParams){ h, w, cin, out_h, out_w, cout, k_h, k_w,
     stride, stride, dil, dil, pad_top, pad_left, act,
     act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6.0f : 0.1f };
-  what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u d%u -> %ux%ux%u %s", h,
-      w, cin, k_h, k_w, stride, dil, out_h, out_w, cout,
+  what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u d%u -> %ux%ux%u %s", h, w,
+      cin, k_h, k_w, stride, dil, out_h, out_w, cout,
       omni_nn_activation_name (act));
   compare (case_graph (OMNI_NN_OP_CONV2D, &p, in, 0, 0,
                (gsize) k_h * k_w * cin * cout, bias ? cout : 0),
@@ -183,8 +184,8 @@ depthwise_case (guint h, guint w, guint c, guint mult, guint k, guint stride,
   guint in[3] = { h, w, c };
   gchar *what;
 
-  p.depthwise = (OmniNnDepthwiseConv2dParams) { h, w, c, out_h, out_w,
-    c * mult, k, k, stride, stride, dil, dil, pad, pad, mult, act, 0.2f };
+  p.depthwise = (OmniNnDepthwiseConv2dParams){ h, w, c, out_h, out_w, c * mult,
+    k, k, stride, stride, dil, dil, pad, pad, mult, act, 0.2f };
   what = g_strdup_printf ("depthwise %ux%ux%u x%u k%u s%u d%u %s", h, w, c,
       mult, k, stride, dil, omni_nn_activation_name (act));
   compare (case_graph (OMNI_NN_OP_DEPTHWISE_CONV2D, &p, in, 0, 0,
@@ -208,15 +209,14 @@ GST_START_TEST (test_gemm)
   OmniNnOpParams p = { 0 };
   guint in_pw[3] = { 11, 13, 19 }, in_fc[3] = { 1, 1, 37 };
 
-  p.gemm = (OmniNnGemmParams) { 143, 19, 23, OMNI_NN_ACT_RELU, 0.0f };
-  compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, in_pw, 0, 0, 19 * 23,
-               23),
+  p.gemm = (OmniNnGemmParams){ 143, 19, 23, OMNI_NN_ACT_RELU, 0.0f };
+  compare (
+      case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, in_pw, 0, 0, 19 * 23, 23),
       "pointwise 143x19x23 relu", -1.0, 1.0);
-  p.gemm = (OmniNnGemmParams) { 143, 19, 5, OMNI_NN_ACT_LEAKY_RELU, 0.1f };
-  compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, in_pw, 0, 0, 19 * 5,
-               0),
+  p.gemm = (OmniNnGemmParams){ 143, 19, 5, OMNI_NN_ACT_LEAKY_RELU, 0.1f };
+  compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, in_pw, 0, 0, 19 * 5, 0),
       "pointwise 143x19x5 leaky", -1.0, 1.0);
-  p.gemm = (OmniNnGemmParams) { 1, 37, 11, OMNI_NN_ACT_NONE, 0.0f };
+  p.gemm = (OmniNnGemmParams){ 1, 37, 11, OMNI_NN_ACT_NONE, 0.0f };
   compare (case_graph (OMNI_NN_OP_DENSE, &p, in_fc, 0, 0, 37 * 11, 11),
       "dense 37x11", -1.0, 1.0);
 }
@@ -231,12 +231,11 @@ pool_case (guint h, guint w, guint c, guint k, guint stride, gint pad,
   guint in[3] = { h, w, c };
   gchar *what;
 
-  p.pool2d = (OmniNnPool2dParams) { h, w, c, out_h, out_w, k, k, stride,
-    stride, pad, pad, max };
+  p.pool2d = (OmniNnPool2dParams){ h, w, c, out_h, out_w, k, k, stride, stride,
+    pad, pad, max };
   what = g_strdup_printf ("%s pool %ux%ux%u k%u s%u p%d", max ? "max" : "avg",
       h, w, c, k, stride, pad);
-  compare (case_graph (OMNI_NN_OP_POOL2D, &p, in, 0, 0, 0, 0), what, -3.0,
-      3.0);
+  compare (case_graph (OMNI_NN_OP_POOL2D, &p, in, 0, 0, 0, 0), what, -3.0, 3.0);
   g_free (what);
 }
 
@@ -250,7 +249,7 @@ GST_START_TEST (test_pool)
   pool_case (13, 11, 5, 3, 1, 1, 13, 11, FALSE);
   pool_case (13, 11, 6, 2, 2, 0, 6, 5, FALSE);
   pool_case (10, 9, 3, 2, 2, 0, 5, 4, TRUE);
-  p.pool = (OmniNnPoolParams) { 7, 9, 13 };
+  p.pool = (OmniNnPoolParams){ 7, 9, 13 };
   compare (case_graph (OMNI_NN_OP_GLOBAL_AVG_POOL, &p, in, 0, 0, 0, 0),
       "global average pool 7x9x13", -3.0, 3.0);
 }
@@ -259,25 +258,24 @@ GST_END_TEST;
 
 GST_START_TEST (test_eltwise)
 {
-  static const OmniNnActivation acts[]
-      = { OMNI_NN_ACT_RELU, OMNI_NN_ACT_RELU6, OMNI_NN_ACT_SIGMOID,
-          OMNI_NN_ACT_LEAKY_RELU };
+  static const OmniNnActivation acts[] = { OMNI_NN_ACT_RELU, OMNI_NN_ACT_RELU6,
+    OMNI_NN_ACT_SIGMOID, OMNI_NN_ACT_LEAKY_RELU };
   OmniNnOpParams p = { 0 };
   guint in_add[3] = { 1, 2, 1001 }, in_act[3] = { 1, 1, 1003 };
   guint in_sm[3] = { 1, 3, 17 }, k;
 
-  p.eltwise = (OmniNnEltwiseParams) { 1001, OMNI_NN_ACT_RELU6, 0.0f };
+  p.eltwise = (OmniNnEltwiseParams){ 1001, OMNI_NN_ACT_RELU6, 0.0f };
   compare (case_graph (OMNI_NN_OP_ADD, &p, in_add, 1001, 1001, 0, 0),
       "add relu6", -8.0, 8.0);
   p.eltwise.activation = OMNI_NN_ACT_NONE;
   compare (case_graph (OMNI_NN_OP_ADD, &p, in_add, 1001, 1001, 0, 0), "add",
       -8.0, 8.0);
   for (k = 0; k < G_N_ELEMENTS (acts); k++) {
-    p.eltwise = (OmniNnEltwiseParams) { 1003, acts[k], 0.15f };
+    p.eltwise = (OmniNnEltwiseParams){ 1003, acts[k], 0.15f };
     compare (case_graph (OMNI_NN_OP_ACTIVATION, &p, in_act, 0, 0, 0, 0),
         omni_nn_activation_name (acts[k]), -9.0, 9.0);
   }
-  p.softmax = (OmniNnSoftmaxParams) { 3, 17 };
+  p.softmax = (OmniNnSoftmaxParams){ 3, 17 };
   compare (case_graph (OMNI_NN_OP_SOFTMAX, &p, in_sm, 0, 0, 0, 0),
       "softmax 3x17", -5.0, 5.0);
 }
@@ -294,19 +292,19 @@ GST_START_TEST (test_binary)
   for (kind = 0; kind < OMNI_NN_BINARY_N_KINDS; kind++) {
     gchar *what = g_strdup_printf ("binary kind %u", kind);
 
-    p.binary = (OmniNnBinaryParams) { kind, 3, { 5, 7, 3 }, { 5, 7, 3 },
+    p.binary = (OmniNnBinaryParams){ kind, 3, { 5, 7, 3 }, { 5, 7, 3 },
       { 1, 7, 1 }, FALSE };
     /* positive operands: a quotient of a value near 0 says little */
-    compare (case_graph (OMNI_NN_OP_BINARY, &p, in, 105, 7, 0, 0), what, 0.5,
-        4.0);
+    compare (
+        case_graph (OMNI_NN_OP_BINARY, &p, in, 105, 7, 0, 0), what, 0.5, 4.0);
     p.binary.swap = TRUE;
-    compare (case_graph (OMNI_NN_OP_BINARY_CONST, &p, in_c, 0, 0, 7, 0),
-        what, 0.5, 4.0);
+    compare (case_graph (OMNI_NN_OP_BINARY_CONST, &p, in_c, 0, 0, 7, 0), what,
+        0.5, 4.0);
     g_free (what);
   }
   /* a full-size first operand broadcast against a scalar constant */
-  p.binary = (OmniNnBinaryParams) { OMNI_NN_BINARY_MUL, 2, { 3, 37 },
-    { 3, 37 }, { 1, 1 }, FALSE };
+  p.binary = (OmniNnBinaryParams){ OMNI_NN_BINARY_MUL, 2, { 3, 37 }, { 3, 37 },
+    { 1, 1 }, FALSE };
   in[2] = 111;
   compare (case_graph (OMNI_NN_OP_BINARY_CONST, &p, in, 0, 0, 1, 0),
       "mul by a scalar", -2.0, 2.0);

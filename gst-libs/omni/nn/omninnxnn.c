@@ -67,8 +67,8 @@ omni_nn_xnn_available (void)
 /* XNNPACK's output clamp for the fused activations it can clamp; the others
  * run unclamped with @post applied afterwards. */
 static void
-clamp_for (OmniNnActivation act, gfloat alpha, gsize n, gfloat *lo,
-    gfloat *hi, OmniNnEltwiseParams *post)
+clamp_for (OmniNnActivation act, gfloat alpha, gsize n, gfloat *lo, gfloat *hi,
+    OmniNnEltwiseParams *post)
 {
   *lo = -INFINITY;
   *hi = INFINITY;
@@ -145,23 +145,23 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
             = w[(t * p->in_c + ci) * p->out_c + co];
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
       &lo, &hi, &node->post);
-  ok = check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
-                  p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
-                  p->stride_w, p->dilation_h, p->dilation_w, 1, p->in_c,
-                  p->out_c, p->in_c, p->out_c, ohwi,
-                  const_data (self, n->bias), lo, hi, 0, &node->op),
+  ok = check (
+      xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb, p->pad_left,
+          p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->dilation_h,
+          p->dilation_w, 1, p->in_c, p->out_c, p->in_c, p->out_c, ohwi,
+          const_data (self, n->bias), lo, hi, 0, &node->op),
       n, "create convolution");
   g_free (ohwi);
   return ok
-         && check (xnn_setup_convolution2d_nhwc_f32 (node->op, 1, p->in_h,
-                       p->in_w, x[0], out, self->pool),
+         && check (xnn_setup_convolution2d_nhwc_f32 (
+                       node->op, 1, p->in_h, p->in_w, x[0], out, self->pool),
              n, "setup convolution");
 }
 
 /* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is */
 static gboolean
-prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n,
-    const gfloat *const *x, gfloat *out, XnnNode *node)
+prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
+    gfloat *out, XnnNode *node)
 {
   const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
   gint pb = pad_after (
@@ -181,8 +181,8 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n,
                     const_data (self, n->weights), const_data (self, n->bias),
                     lo, hi, XNN_FLAG_DEPTHWISE_CONVOLUTION, &node->op),
              n, "create depthwise convolution")
-         && check (xnn_setup_convolution2d_nhwc_f32 (node->op, 1, p->in_h,
-                       p->in_w, x[0], out, self->pool),
+         && check (xnn_setup_convolution2d_nhwc_f32 (
+                       node->op, 1, p->in_h, p->in_w, x[0], out, self->pool),
              n, "setup depthwise convolution");
 }
 
@@ -194,8 +194,8 @@ prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
   const OmniNnGemmParams *p = &n->params.gemm;
   gfloat lo, hi;
 
-  clamp_for (p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi,
-      &node->post);
+  clamp_for (
+      p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi, &node->post);
   return check (xnn_create_fully_connected_nc_f32 (p->k, p->n, p->k, p->n,
                     const_data (self, n->weights), const_data (self, n->bias),
                     lo, hi, XNN_FLAG_TRANSPOSE_WEIGHTS, &node->op),
@@ -210,10 +210,10 @@ prepare_pool2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
 {
   const OmniNnPool2dParams *p = &n->params.pool2d;
-  gint pb = pad_after (p->in_h, p->pad_top, p->kernel_h, 1, p->stride_h,
-      p->out_h);
-  gint pr = pad_after (p->in_w, p->pad_left, p->kernel_w, 1, p->stride_w,
-      p->out_w);
+  gint pb
+      = pad_after (p->in_h, p->pad_top, p->kernel_h, 1, p->stride_h, p->out_h);
+  gint pr
+      = pad_after (p->in_w, p->pad_left, p->kernel_w, 1, p->stride_w, p->out_w);
   enum xnn_status st;
 
   /* a window wholly in the padding has no defined XNNPACK result */
@@ -226,9 +226,9 @@ prepare_pool2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
         p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, 1, 1, p->c, p->c,
         p->c, -INFINITY, INFINITY, 0, &node->op);
   else
-    st = xnn_create_average_pooling2d_nhwc_f32 (p->pad_top, pr, pb,
-        p->pad_left, p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->c,
-        p->c, p->c, -INFINITY, INFINITY, 0, &node->op);
+    st = xnn_create_average_pooling2d_nhwc_f32 (p->pad_top, pr, pb, p->pad_left,
+        p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->c, p->c, p->c,
+        -INFINITY, INFINITY, 0, &node->op);
   if (!check (st, n, "create pooling"))
     return FALSE;
   if (p->max)
@@ -246,11 +246,11 @@ prepare_global_pool (OmniNnXnn *self, const OmniNnNode *n,
 {
   const OmniNnPoolParams *p = &n->params.pool;
 
-  return check (xnn_create_global_average_pooling_nwc_f32 (p->c, p->c, p->c,
-                    -INFINITY, INFINITY, 0, &node->op),
+  return check (xnn_create_global_average_pooling_nwc_f32 (
+                    p->c, p->c, p->c, -INFINITY, INFINITY, 0, &node->op),
              n, "create global average pooling")
-         && check (xnn_setup_global_average_pooling_nwc_f32 (node->op, 1,
-                       (gsize) p->h * p->w, x[0], out, self->pool),
+         && check (xnn_setup_global_average_pooling_nwc_f32 (
+                       node->op, 1, (gsize) p->h * p->w, x[0], out, self->pool),
              n, "setup global average pooling");
 }
 
@@ -310,9 +310,8 @@ prepare_binary (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
 {
   const OmniNnBinaryParams *p = &n->params.binary;
-  const gfloat *b = n->op == OMNI_NN_OP_BINARY_CONST
-                        ? const_data (self, n->weights)
-                        : x[1];
+  const gfloat *b
+      = n->op == OMNI_NN_OP_BINARY_CONST ? const_data (self, n->weights) : x[1];
   size_t da[4], db[4];
   guint i;
 
@@ -400,7 +399,11 @@ static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_SOFTMAX] = prepare_softmax,
 };
 
-/* the machine's cores, or OMNI_NN_CPU_THREADS */
+/* OMNI_NN_CPU_THREADS, else half the logical CPUs (the physical cores of
+ * an SMT machine), at least 1: every operator waits for its slowest
+ * thread, so threads that other processes' work deschedules cost a time
+ * slice per operator (docs/benchmarks.md: on the shared 2-core machine 2
+ * threads ran BlazeFace 23x slower than 1). */
 static guint
 n_threads (void)
 {
@@ -409,7 +412,7 @@ n_threads (void)
 
   if (env && g_ascii_string_to_unsigned (env, 10, 1, 256, &n, NULL))
     return (guint) n;
-  return g_get_num_processors ();
+  return MAX (g_get_num_processors () / 2, 1);
 }
 
 OmniNnXnn *
@@ -434,8 +437,11 @@ omni_nn_xnn_prepare_node (
   const OmniNnNode *n = omni_nn_graph_node (self->graph, i);
   XnnNode *node = &self->nodes[i];
 
-  if ((guint) n->op >= OMNI_NN_OP_N_OPS || !fast_paths[n->op])
+  if ((guint) n->op >= OMNI_NN_OP_N_OPS || !fast_paths[n->op]) {
+    GST_LOG ("node '%s': op %s has no XNNPACK path, C reference", n->name,
+        omni_nn_op_type_name (n->op));
     return FALSE;
+  }
   node->post.activation = OMNI_NN_ACT_NONE;
   node->out = output;
   if (!fast_paths[n->op](self, n, inputs, output, node)) {

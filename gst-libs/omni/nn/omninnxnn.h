@@ -24,8 +24,8 @@ G_GNUC_INTERNAL OmniNnXnn *omni_nn_xnn_new (const OmniNnGraph *graph);
 /* Creates and sets up node @i's operator on @inputs and @output (buffers
  * that stay put for the state's life); %FALSE when the node has no fast
  * path (unsupported op, parameters or layout), which is not an error. */
-G_GNUC_INTERNAL gboolean omni_nn_xnn_prepare_node (OmniNnXnn *x, guint i,
-    const gfloat *const *inputs, gfloat *output);
+G_GNUC_INTERNAL gboolean omni_nn_xnn_prepare_node (
+    OmniNnXnn *x, guint i, const gfloat *const *inputs, gfloat *output);
 
 /* Runs node @i on XNNPACK; %FALSE when it has no fast path (run the
  * reference) or XNNPACK failed. */
@@ -51,8 +51,8 @@ omni_nn_xnn_new (const OmniNnGraph *graph)
 }
 
 static inline gboolean
-omni_nn_xnn_prepare_node (OmniNnXnn *x, guint i, const gfloat *const *inputs,
-    gfloat *output)
+omni_nn_xnn_prepare_node (
+    OmniNnXnn *x, guint i, const gfloat *const *inputs, gfloat *output)
 {
   return FALSE;
 }
