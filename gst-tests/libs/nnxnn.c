@@ -312,6 +312,72 @@ GST_START_TEST (test_binary)
 
 GST_END_TEST;
 
+GST_START_TEST (test_unary)
+{
+  static const struct {
+    OmniNnUnaryKind kind;
+    gfloat alpha, beta;
+    gdouble lo, hi;
+  } cases[] = {
+    { OMNI_NN_UNARY_LEAKY_RELU, 0.07f, 0.0f, -5.0, 5.0 },
+    { OMNI_NN_UNARY_HARD_SWISH, 0.0f, 0.0f, -5.0, 5.0 },
+    { OMNI_NN_UNARY_CLIP, -0.5f, 1.5f, -3.0, 3.0 },
+    { OMNI_NN_UNARY_SQRT, 0.0f, 0.0f, 0.0, 9.0 },
+    { OMNI_NN_UNARY_ABS, 0.0f, 0.0f, -3.0, 3.0 },
+    { OMNI_NN_UNARY_NEG, 0.0f, 0.0f, -3.0, 3.0 },
+    { OMNI_NN_UNARY_POW, 2.0f, 0.0f, -3.0, 3.0 },
+    { OMNI_NN_UNARY_ELU, 0.8f, 0.0f, -4.0, 4.0 },
+    { OMNI_NN_UNARY_FLOOR, 0.0f, 0.0f, -4.0, 4.0 },
+    { OMNI_NN_UNARY_CEIL, 0.0f, 0.0f, -4.0, 4.0 },
+  };
+  OmniNnOpParams p = { 0 };
+  guint in[3] = { 3, 7, 53 }, k;
+
+  for (k = 0; k < G_N_ELEMENTS (cases); k++) {
+    gchar *what = g_strdup_printf ("unary kind %u", cases[k].kind);
+
+    p.unary = (OmniNnUnaryParams){ 3 * 7 * 53, cases[k].kind, cases[k].alpha,
+      cases[k].beta };
+    compare (case_graph (OMNI_NN_OP_UNARY, &p, in, 0, 0, 0, 0), what,
+        cases[k].lo, cases[k].hi);
+    g_free (what);
+  }
+}
+
+GST_END_TEST;
+
+/* strided reads inside the source: an NCHW -> NHWC transpose, a reversed
+ * axis with a slice, a broadcast (step 0), a 1-D strided slice */
+GST_START_TEST (test_strided)
+{
+  OmniNnOpParams p = { 0 };
+  guint in[3] = { 5, 9, 7 };
+  OmniNnStridedParams *s = &p.strided;
+
+  /* [5, 9, 7] -> [7, 5, 9]: out[c, y, x] = in[y, x, c] */
+  *s = (OmniNnStridedParams){ 3, { 7, 5, 9 }, { 7, 5, 9 }, { 0, 0, 0 },
+    { 1, 1, 1 }, { 1, 63, 7 }, 0, 315, OMNI_NN_PAD_CONSTANT, 0.0f };
+  compare (case_graph (OMNI_NN_OP_STRIDED, &p, in, 0, 0, 0, 0), "transpose",
+      -1.0, 1.0);
+  /* rows 4..1 reversed, every second column from 1, channels 2..6 */
+  *s = (OmniNnStridedParams){ 3, { 4, 4, 5 }, { 5, 9, 7 }, { 4, 1, 2 },
+    { -1, 2, 1 }, { 63, 7, 1 }, 0, 315, OMNI_NN_PAD_EDGE, 0.0f };
+  compare (case_graph (OMNI_NN_OP_STRIDED, &p, in, 0, 0, 0, 0),
+      "reversed strided slice", -1.0, 1.0);
+  /* channel 3 of each pixel repeated 4 times: [45, 4] */
+  *s = (OmniNnStridedParams){ 2, { 45, 4 }, { 45, 1 }, { 0, 0 }, { 1, 0 },
+    { 7, 0 }, 3, 315, OMNI_NN_PAD_CONSTANT, 0.0f };
+  compare (case_graph (OMNI_NN_OP_STRIDED, &p, in, 0, 0, 0, 0), "broadcast",
+      -1.0, 1.0);
+  /* every third value from 10, 1-D */
+  *s = (OmniNnStridedParams){ 1, { 101 }, { 315 }, { 10 }, { 3 }, { 1 }, 0, 315,
+    OMNI_NN_PAD_CONSTANT, 0.0f };
+  compare (case_graph (OMNI_NN_OP_STRIDED, &p, in, 0, 0, 0, 0),
+      "1-D strided slice", -1.0, 1.0);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnxnn_suite (void)
 {
@@ -325,6 +391,8 @@ nnxnn_suite (void)
   tcase_add_test (tc, test_pool);
   tcase_add_test (tc, test_eltwise);
   tcase_add_test (tc, test_binary);
+  tcase_add_test (tc, test_unary);
+  tcase_add_test (tc, test_strided);
   return s;
 }
 

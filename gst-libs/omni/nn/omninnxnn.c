@@ -7,10 +7,11 @@
  * CPU delegate): an operator per node is created when the CPU backend
  * prepares a graph (XNNPACK packs the weights then), set up once on the
  * backend's activation buffers (they never move and shapes are fixed) and
- * run on a pthreadpool of the machine's cores. One small table below says
- * which ops have a fast path; parameters XNNPACK cannot express (negative
- * padding, activations it lacks and that cannot run after it) leave the
- * node on its plain-C reference (omninnops.h).
+ * run on a pthreadpool. One small table below says which ops have a fast
+ * path; parameters XNNPACK cannot express (negative padding, functions it
+ * lacks) leave the node on its plain-C reference (omninnops.h). One fast
+ * path is not XNNPACK's (this version has no transpose): the strided
+ * gather of ONNX graphs' transposes, a row-wise copy on the same pool.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -20,6 +21,7 @@
 #include "omninnop.h"
 
 #include <math.h>
+#include <string.h>
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
@@ -27,11 +29,15 @@ GST_DEBUG_CATEGORY_STATIC (omni_nn_xnn_debug);
 #define GST_CAT_DEFAULT omni_nn_xnn_debug
 
 /* One node's operator; @post: an activation XNNPACK has no clamp for
- * (leaky ReLU, hard-swish), applied by the reference after it runs. */
+ * (leaky ReLU, hard-swish), applied by the reference after it runs.
+ * @gather: a strided node that reads only inside its source, run as rows
+ * of a plain gather on the pool instead of an XNNPACK operator. */
 typedef struct {
   xnn_operator_t op;
   OmniNnEltwiseParams post;
   gfloat *out;
+  const OmniNnStridedParams *gather;
+  const gfloat *in;
 } XnnNode;
 
 struct _OmniNnXnn {
@@ -384,6 +390,143 @@ prepare_softmax (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup softmax");
 }
 
+/* A unary function XNNPACK has (the ReLU-like ones, hard-swish, clip,
+ * square root, abs, negation, square, ELU, floor, ceiling): as
+ * omni_nn_ref_unary(), within float rounding. Hard-sigmoid, exp, log,
+ * reciprocal, softplus and other powers keep the reference. */
+static enum xnn_status
+create_unary (const OmniNnUnaryParams *p, xnn_operator_t *op)
+{
+  switch (p->kind) {
+  case OMNI_NN_UNARY_LEAKY_RELU:
+    return xnn_create_leaky_relu_nc_f32 (1, 1, 1, p->alpha, 0, op);
+  case OMNI_NN_UNARY_HARD_SWISH:
+    return xnn_create_hardswish_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_CLIP:
+    if (!(p->alpha < p->beta))
+      return xnn_status_unsupported_parameter;
+    return xnn_create_clamp_nc_f32 (1, 1, 1, p->alpha, p->beta, 0, op);
+  case OMNI_NN_UNARY_SQRT:
+    return xnn_create_square_root_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_ABS:
+    return xnn_create_abs_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_NEG:
+    return xnn_create_negate_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_POW:
+    if (p->alpha != 2.0f)
+      return xnn_status_unsupported_parameter;
+    return xnn_create_square_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_ELU:
+    return xnn_create_elu_nc_f32 (1, 1, 1, p->alpha, 0, op);
+  case OMNI_NN_UNARY_FLOOR:
+    return xnn_create_floor_nc_f32 (1, 1, 1, 0, op);
+  case OMNI_NN_UNARY_CEIL:
+    return xnn_create_ceiling_nc_f32 (1, 1, 1, 0, op);
+  default:
+    return xnn_status_unsupported_parameter;
+  }
+}
+
+typedef enum xnn_status (*XnnSetupUnary) (
+    xnn_operator_t, size_t, const float *, float *, pthreadpool_t);
+
+static const XnnSetupUnary setup_unary[OMNI_NN_UNARY_N_KINDS] = {
+  [OMNI_NN_UNARY_LEAKY_RELU] = xnn_setup_leaky_relu_nc_f32,
+  [OMNI_NN_UNARY_HARD_SWISH] = xnn_setup_hardswish_nc_f32,
+  [OMNI_NN_UNARY_CLIP] = xnn_setup_clamp_nc_f32,
+  [OMNI_NN_UNARY_SQRT] = xnn_setup_square_root_nc_f32,
+  [OMNI_NN_UNARY_ABS] = xnn_setup_abs_nc_f32,
+  [OMNI_NN_UNARY_NEG] = xnn_setup_negate_nc_f32,
+  [OMNI_NN_UNARY_POW] = xnn_setup_square_nc_f32,
+  [OMNI_NN_UNARY_ELU] = xnn_setup_elu_nc_f32,
+  [OMNI_NN_UNARY_FLOOR] = xnn_setup_floor_nc_f32,
+  [OMNI_NN_UNARY_CEIL] = xnn_setup_ceiling_nc_f32,
+};
+
+static gboolean
+prepare_unary (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
+    gfloat *out, XnnNode *node)
+{
+  const OmniNnUnaryParams *p = &n->params.unary;
+
+  if ((guint) p->kind >= OMNI_NN_UNARY_N_KINDS || !setup_unary[p->kind])
+    return FALSE;
+  return check (create_unary (p, &node->op), n, "create unary")
+         && check (setup_unary[p->kind](node->op, p->n, x[0], out, self->pool),
+             n, "setup unary");
+}
+
+/* strided (ONNX's transposes, slices, splits, expands): when every read
+ * falls inside the source (no padding), rows of the innermost dimension
+ * are gathered with the source offsets computed once per row instead of
+ * per element. The source coordinate is linear in each output index, so
+ * checking both ends of each dimension is enough. */
+static gboolean
+prepare_strided (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
+    gfloat *out, XnnNode *node)
+{
+  const OmniNnStridedParams *p = &n->params.strided;
+  gint64 lo = p->offset, hi = p->offset;
+  guint d;
+
+  if (p->n_dims < 1 || p->n_dims > 4)
+    return FALSE;
+  for (d = 0; d < p->n_dims; d++) {
+    gint64 first = p->start[d];
+    gint64 last = first + (gint64) (p->dims[d] - 1) * p->step[d];
+
+    if (p->dims[d] == 0 || MIN (first, last) < 0
+        || MAX (first, last) >= (gint64) p->extent[d])
+      return FALSE;
+    lo += MIN (first * p->stride[d], last * p->stride[d]);
+    hi += MAX (first * p->stride[d], last * p->stride[d]);
+  }
+  if (lo < 0 || hi >= (gint64) p->in_n)
+    return FALSE;
+  node->gather = p;
+  node->in = x[0];
+  return TRUE;
+}
+
+static void
+gather_row (gpointer data, size_t row)
+{
+  const XnnNode *node = data;
+  const OmniNnStridedParams *p = node->gather;
+  guint last = p->n_dims - 1, k;
+  gsize r = row;
+  gint64 src = p->offset;
+  gint64 step = (gint64) p->step[last] * p->stride[last];
+  const gfloat *in;
+  gfloat *o = node->out + row * p->dims[last];
+  gint d;
+
+  for (d = (gint) last - 1; d >= 0; d--) {
+    src += (p->start[d] + (gint64) (r % p->dims[d]) * p->step[d])
+           * p->stride[d];
+    r /= p->dims[d];
+  }
+  in = node->in + src + (gint64) p->start[last] * p->stride[last];
+  if (step == 1) {
+    memcpy (o, in, p->dims[last] * sizeof (gfloat));
+    return;
+  }
+  for (k = 0; k < p->dims[last]; k++)
+    o[k] = in[(gint64) k * step];
+}
+
+static void
+run_gather (OmniNnXnn *self, XnnNode *node)
+{
+  const OmniNnStridedParams *p = node->gather;
+  gsize rows = 1;
+  guint d;
+
+  for (d = 0; d + 1 < p->n_dims; d++)
+    rows *= p->dims[d];
+  pthreadpool_parallelize_1d (self->pool, gather_row, node, rows, 0);
+}
+
 /* The ops with a fast path; the others run their C reference. */
 static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_CONV2D] = prepare_conv2d,
@@ -397,6 +540,8 @@ static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_BINARY_CONST] = prepare_binary,
   [OMNI_NN_OP_ACTIVATION] = prepare_activation,
   [OMNI_NN_OP_SOFTMAX] = prepare_softmax,
+  [OMNI_NN_OP_UNARY] = prepare_unary,
+  [OMNI_NN_OP_STRIDED] = prepare_strided,
 };
 
 /* OMNI_NN_CPU_THREADS, else half the logical CPUs (the physical cores of
@@ -459,6 +604,10 @@ omni_nn_xnn_run_node (OmniNnXnn *self, guint i)
 {
   XnnNode *node = &self->nodes[i];
 
+  if (node->gather) {
+    run_gather (self, node);
+    return TRUE;
+  }
   if (!node->op)
     return FALSE;
   if (xnn_run_operator (node->op, self->pool) != xnn_status_success)
