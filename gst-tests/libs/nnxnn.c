@@ -312,6 +312,38 @@ GST_START_TEST (test_binary)
 
 GST_END_TEST;
 
+static void
+deconv_case (guint h, guint w, guint cin, guint cout, guint k, guint stride,
+    guint dil, gint pad, guint out_h, guint out_w, OmniNnActivation act)
+{
+  OmniNnOpParams p = { 0 };
+  guint in[3] = { h, w, cin };
+  gchar *what;
+
+  p.conv2d = (OmniNnConv2dParams){ h, w, cin, out_h, out_w, cout, k, k, stride,
+    stride, dil, dil, pad, pad, act, 0.0f };
+  what = g_strdup_printf ("conv-transpose %ux%ux%u k%u s%u d%u p%d -> %ux%u", h,
+      w, cin, k, stride, dil, pad, out_h, out_w);
+  compare (case_graph (OMNI_NN_OP_CONV_TRANSPOSE, &p, in, 0, 0,
+               (gsize) k * k * cin * cout, cout),
+      what, -2.0, 2.0);
+  g_free (what);
+}
+
+GST_START_TEST (test_conv_transpose)
+{
+  /* full output (s - 1) * (in - 1) + k, no padding */
+  deconv_case (5, 7, 3, 5, 2, 2, 1, 0, 10, 14, OMNI_NN_ACT_NONE);
+  /* padding 1 around a stride-2 3x3: 2 * 6 + 3 - 2 */
+  deconv_case (7, 6, 6, 9, 3, 2, 1, 1, 13, 11, OMNI_NN_ACT_RELU);
+  /* an output one longer than the full output (ONNX output_padding) */
+  deconv_case (4, 5, 5, 3, 3, 2, 1, 0, 10, 12, OMNI_NN_ACT_NONE);
+  /* stride 3 with dilation 2 */
+  deconv_case (3, 4, 4, 7, 3, 3, 2, 0, 11, 14, OMNI_NN_ACT_RELU6);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unary)
 {
   static const struct {
@@ -392,6 +424,7 @@ nnxnn_suite (void)
   tcase_add_test (tc, test_eltwise);
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_unary);
+  tcase_add_test (tc, test_conv_transpose);
   tcase_add_test (tc, test_strided);
   return s;
 }

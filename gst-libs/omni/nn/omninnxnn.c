@@ -126,7 +126,60 @@ check (enum xnn_status st, const OmniNnNode *n, const gchar *what)
   return FALSE;
 }
 
-/* conv2d: TF's [kh, kw, cin, cout] kernel to XNNPACK's [cout, kh, kw, cin] */
+/* TF's [kh, kw, cin, cout] kernel as XNNPACK's [cout, kh, kw, cin] */
+static gfloat *
+to_ohwi (const OmniNnConv2dParams *p, const gfloat *w)
+{
+  gsize taps = (gsize) p->kernel_h * p->kernel_w, t, ci, co;
+  gfloat *ohwi = g_new (gfloat, taps * p->in_c * p->out_c);
+
+  for (t = 0; t < taps; t++)
+    for (ci = 0; ci < p->in_c; ci++)
+      for (co = 0; co < p->out_c; co++)
+        ohwi[(co * taps + t) * p->in_c + ci]
+            = w[(t * p->in_c + ci) * p->out_c + co];
+  return ohwi;
+}
+
+/* conv-transpose: the full output's rows and columns beyond @out_h and
+ * @out_w are XNNPACK's padding, or its adjustment when the output is longer
+ * (an ONNX output_padding, less than the stride) */
+static gboolean
+prepare_conv_transpose (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node)
+{
+  const OmniNnConv2dParams *p = &n->params.conv2d;
+  gint64 full_h = (gint64) (p->in_h - 1) * p->stride_h
+                  + (gint64) (p->kernel_h - 1) * p->dilation_h + 1;
+  gint64 full_w = (gint64) (p->in_w - 1) * p->stride_w
+                  + (gint64) (p->kernel_w - 1) * p->dilation_w + 1;
+  gint64 pb = full_h - p->pad_top - p->out_h;
+  gint64 pr = full_w - p->pad_left - p->out_w;
+  guint adj_h = pb < 0 ? (guint) -pb : 0, adj_w = pr < 0 ? (guint) -pr : 0;
+  gfloat *ohwi, lo, hi;
+  gboolean ok;
+
+  if (p->pad_top < 0 || p->pad_left < 0 || adj_h >= p->stride_h
+      || adj_w >= p->stride_w)
+    return FALSE;
+  ohwi = to_ohwi (p, const_data (self, n->weights));
+  clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
+      &lo, &hi, &node->post);
+  ok = check (
+      xnn_create_deconvolution2d_nhwc_f32 (p->pad_top, (guint) MAX (pr, 0),
+          (guint) MAX (pb, 0), p->pad_left, p->kernel_h, p->kernel_w,
+          p->stride_h, p->stride_w, p->dilation_h, p->dilation_w, 1, p->in_c,
+          p->out_c, p->in_c, p->out_c, ohwi, const_data (self, n->bias), lo, hi,
+          0, &node->op),
+      n, "create deconvolution");
+  g_free (ohwi);
+  return ok
+         && check (xnn_setup_deconvolution2d_nhwc_f32 (node->op, 1, p->in_h,
+                       p->in_w, adj_h, adj_w, x[0], out, self->pool),
+             n, "setup deconvolution");
+}
+
+/* conv2d */
 static gboolean
 prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
@@ -137,18 +190,12 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
       p->in_h, p->pad_top, p->kernel_h, p->dilation_h, p->stride_h, p->out_h);
   gint pr = pad_after (
       p->in_w, p->pad_left, p->kernel_w, p->dilation_w, p->stride_w, p->out_w);
-  gsize taps = (gsize) p->kernel_h * p->kernel_w, t, ci, co;
   gfloat *ohwi, lo, hi;
   gboolean ok;
 
   if (pb < 0 || pr < 0)
     return FALSE;
-  ohwi = g_new (gfloat, taps * p->in_c * p->out_c);
-  for (t = 0; t < taps; t++)
-    for (ci = 0; ci < p->in_c; ci++)
-      for (co = 0; co < p->out_c; co++)
-        ohwi[(co * taps + t) * p->in_c + ci]
-            = w[(t * p->in_c + ci) * p->out_c + co];
+  ohwi = to_ohwi (p, w);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
       &lo, &hi, &node->post);
   ok = check (
@@ -542,6 +589,7 @@ static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_SOFTMAX] = prepare_softmax,
   [OMNI_NN_OP_UNARY] = prepare_unary,
   [OMNI_NN_OP_STRIDED] = prepare_strided,
+  [OMNI_NN_OP_CONV_TRANSPOSE] = prepare_conv_transpose,
 };
 
 /* OMNI_NN_CPU_THREADS, else half the logical CPUs (the physical cores of
