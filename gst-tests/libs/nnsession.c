@@ -601,6 +601,9 @@ GST_START_TEST (test_session_auto_cpu)
   gfloat *x;
 
   g_unsetenv ("OMNI_NN_BACKEND");
+  fail_unless (omni_nn_backend_auto_picks_cpu (NULL));
+  fail_unless (omni_nn_backend_auto_picks_cpu ("auto"));
+  fail_if (omni_nn_backend_auto_picks_cpu ("0"));
   s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_AUTO, NULL, &err);
   fail_unless (s != NULL, "%s", err ? err->message : "");
   fail_unless_equals_string (omni_nn_session_get_backend (s)->name, "cpu");
@@ -617,6 +620,7 @@ GST_START_TEST (test_session_auto_cpu)
   fail_unless_equals_string (omni_nn_session_get_backend (v)->name, "vulkan");
   omni_nn_session_free (v);
   g_setenv ("OMNI_NN_BACKEND", "vulkan", TRUE);
+  fail_if (omni_nn_backend_auto_picks_cpu (NULL));
   v = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_AUTO, NULL, &err);
   fail_unless (v != NULL, "%s", err ? err->message : "");
   fail_unless_equals_string (omni_nn_session_get_backend (v)->name, "vulkan");

@@ -368,8 +368,8 @@ add_replica (Engine *e, gpointer state)
  * Vulkan device is a CPU implementation (lavapipe): XNNPACK runs the
  * models several times faster there (docs/benchmarks.md). Else Vulkan
  * first (OMNI_NN_BACKEND=vulkan keeps that on lavapipe too). */
-static gboolean
-auto_picks_cpu (const gchar *device)
+gboolean
+omni_nn_backend_auto_picks_cpu (const gchar *device)
 {
   const gchar *env = g_getenv ("OMNI_NN_BACKEND");
   gboolean cpu_only = FALSE;
@@ -413,7 +413,8 @@ prepare_backend (Engine *e, OmniNnBackendChoice choice, GError **error)
   gpointer state = NULL;
   GError *err = NULL;
 
-  if (choice == OMNI_NN_BACKEND_AUTO && auto_picks_cpu (e->device)) {
+  if (choice == OMNI_NN_BACKEND_AUTO
+      && omni_nn_backend_auto_picks_cpu (e->device)) {
     GST_INFO ("backend auto: the CPU (XNNPACK), faster than a CPU Vulkan "
               "device or asked for by OMNI_NN_BACKEND");
     choice = OMNI_NN_BACKEND_CPU;

@@ -30,6 +30,19 @@ typedef enum {
 } OmniNnBackendChoice;
 
 /**
+ * omni_nn_backend_auto_picks_cpu:
+ * @device: (nullable): the Vulkan device asked for (%NULL or "auto": none)
+ *
+ * Whether %OMNI_NN_BACKEND_AUTO goes straight to the CPU backend here:
+ * OMNI_NN_BACKEND=cpu, or (OMNI_NN_BACKEND unset) no device asked for, the
+ * CPU backend has XNNPACK and every usable Vulkan device is a CPU
+ * implementation. Enumerates the Vulkan devices (not cached).
+ *
+ * Returns: %TRUE for the CPU backend, %FALSE for Vulkan first
+ */
+OMNI_API gboolean omni_nn_backend_auto_picks_cpu (const gchar *device);
+
+/**
  * OmniNnSession:
  *
  * One model ready to run, the way every element runs one: looked up
