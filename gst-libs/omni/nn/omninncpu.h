@@ -12,10 +12,11 @@ G_BEGIN_DECLS
  * omni_nn_cpu_backend:
  *
  * The backend that runs a graph on the CPU: the heavy ops (convolutions,
- * GEMMs, pooling, element-wise arithmetic, softmax) through XNNPACK on all
- * cores when omni_nn_cpu_has_xnnpack(), every other node (and every node
- * without XNNPACK) with the single-threaded plain-C references of
- * omninnops.h. Its device argument must be %NULL or "cpu".
+ * GEMMs, pooling, element-wise and unary arithmetic, softmax, transposes)
+ * through XNNPACK on a thread pool (half the logical CPUs, or
+ * OMNI_NN_CPU_THREADS) when omni_nn_cpu_has_xnnpack(), every other node (and
+ * every node without XNNPACK) with the single-threaded plain-C references
+ * of omninnops.h. Its device argument must be %NULL or "cpu".
  *
  * Returns: (transfer none): the CPU backend
  */
