@@ -344,6 +344,31 @@ GST_START_TEST (test_conv_transpose)
 
 GST_END_TEST;
 
+/* bilinear resize up and down, odd sizes, in TF's three coordinate modes */
+GST_START_TEST (test_resize)
+{
+  static const guint sizes[][4]
+      = { { 7, 9, 15, 20 }, { 13, 11, 6, 5 }, { 5, 6, 10, 12 } };
+  OmniNnOpParams p = { 0 };
+  guint k, mode;
+
+  for (k = 0; k < G_N_ELEMENTS (sizes); k++) {
+    for (mode = 0; mode < 3; mode++) {
+      guint in[3] = { sizes[k][0], sizes[k][1], 3 };
+      gchar *what = g_strdup_printf ("resize %ux%u -> %ux%u mode %u",
+          sizes[k][0], sizes[k][1], sizes[k][2], sizes[k][3], mode);
+
+      p.resize = (OmniNnResizeParams){ in[0], in[1], 3, sizes[k][2],
+        sizes[k][3], mode == 1, mode == 2, FALSE };
+      compare (
+          case_graph (OMNI_NN_OP_RESIZE, &p, in, 0, 0, 0, 0), what, -2.0, 2.0);
+      g_free (what);
+    }
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unary)
 {
   static const struct {
@@ -425,6 +450,7 @@ nnxnn_suite (void)
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_unary);
   tcase_add_test (tc, test_conv_transpose);
+  tcase_add_test (tc, test_resize);
   tcase_add_test (tc, test_strided);
   return s;
 }

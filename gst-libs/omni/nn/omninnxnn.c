@@ -574,6 +574,30 @@ run_gather (OmniNnXnn *self, XnnNode *node)
   pthreadpool_parallelize_1d (self->pool, gather_row, node, rows, 0);
 }
 
+/* bilinear resize in TF's three coordinate modes (half-pixel centres,
+ * align_corners, neither: XNNPACK's "legacy" mode); nearest neighbour keeps
+ * the reference */
+static gboolean
+prepare_resize (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
+    gfloat *out, XnnNode *node)
+{
+  const OmniNnResizeParams *p = &n->params.resize;
+  guint32 flags = 0;
+
+  if (p->nearest || (p->align_corners && p->half_pixel_centers))
+    return FALSE;
+  if (p->align_corners)
+    flags = XNN_FLAG_ALIGN_CORNERS;
+  else if (!p->half_pixel_centers)
+    flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
+  return check (xnn_create_resize_bilinear2d_nhwc_f32 (
+                    p->c, p->c, p->c, flags, &node->op),
+             n, "create resize")
+         && check (xnn_setup_resize_bilinear2d_nhwc_f32 (node->op, 1, p->in_h,
+                       p->in_w, p->out_h, p->out_w, x[0], out, self->pool),
+             n, "setup resize");
+}
+
 /* The ops with a fast path; the others run their C reference. */
 static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_CONV2D] = prepare_conv2d,
@@ -590,6 +614,7 @@ static const XnnPrepareFunc fast_paths[OMNI_NN_OP_N_OPS] = {
   [OMNI_NN_OP_UNARY] = prepare_unary,
   [OMNI_NN_OP_STRIDED] = prepare_strided,
   [OMNI_NN_OP_CONV_TRANSPOSE] = prepare_conv_transpose,
+  [OMNI_NN_OP_RESIZE] = prepare_resize,
 };
 
 /* OMNI_NN_CPU_THREADS, else half the logical CPUs (the physical cores of
