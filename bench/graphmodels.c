@@ -23,6 +23,7 @@
 #include <gst/gst.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <omni/nn/omninncpu.h>
 #include <omni/nn/omninngraphmodel.h>
 #include <omni/nn/vulkan/omninnvulkan.h>
 #include <stdio.h>
@@ -212,6 +213,9 @@ bench_model (
   GError *err = NULL;
   OmniNnModel *m = omni_nn_graph_model_load (name, cut_of (name), &err);
   const OmniNnBackend *vkb = omni_nn_vulkan_backend ();
+  const OmniNnBackend *cpub = omni_nn_cpu_backend ();
+  gpointer cstate = NULL; /* the CPU backend (XNNPACK) as a third engine */
+  GArray *t_cpu = g_array_new (FALSE, FALSE, sizeof (gdouble));
   gchar *file = NULL;
   gfloat *x = NULL, **outs = NULL;
   gpointer state = NULL;
@@ -243,6 +247,11 @@ bench_model (
     g_printerr ("%s: %s\n", name, err->message);
     goto done;
   }
+  cstate = cpub->prepare (m->graph, NULL, &err);
+  if (!cstate) {
+    g_printerr ("%s: %s\n", name, err->message);
+    goto done;
+  }
   if (!peer_start (&peer, m, file))
     goto done;
   /* warm-up: pipelines compiled, buffers touched */
@@ -251,7 +260,8 @@ bench_model (
   g_array_set_size (t_vk, 0);
   for (r = 0; r < rounds; r++) {
     if (!peer_round (&peer, per_round, t_wasm, &first)
-        || !vk_round (vkb, state, &in, outs, per_round, t_vk))
+        || !vk_round (vkb, state, &in, outs, per_round, t_vk)
+        || !vk_round (cpub, cstate, &in, outs, per_round, t_cpu))
       goto done;
   }
   mw = median (t_wasm);
@@ -262,11 +272,18 @@ bench_model (
       omni_nn_graph_count_macs (m->graph) / 1e9, mw,
       vkb->device_name ? vkb->device_name (state) : "?", mv, mw / mv,
       outs[0][0], first);
+  g_print ("%-18s gst-omni %s %8.1f ms  ratio to tfjs-wasm %.2fx, to Vulkan "
+           "%.2fx\n",
+      name, cpub->device_name (cstate), median (t_cpu), mw / median (t_cpu),
+      mv / median (t_cpu));
   ok = TRUE;
 done:
   peer_stop (&peer);
   if (state)
     vkb->free (state);
+  if (cstate)
+    cpub->free (cstate);
+  g_array_unref (t_cpu);
   for (i = 0; m && outs && i < m->graph->outputs->len; i++)
     g_free (outs[i]);
   g_free (outs);

@@ -1,6 +1,6 @@
 /* gst-omni bench/vision: ms per inference of nsfwjs' MobileNetV2 in our
- * model runtime (Vulkan backend, e.g. on lavapipe, and the plain-C CPU
- * reference) against nsfwjs itself on Node.js with
+ * model runtime (Vulkan backend, e.g. on lavapipe, and the CPU backend:
+ * XNNPACK, or the plain-C references with OMNI_NN_CPU_XNNPACK=0) against nsfwjs itself on Node.js with
  * @tensorflow/tfjs-backend-wasm (XNNPACK), same machine, same run, same
  * model, same 224x224 RGB input.
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -253,7 +253,7 @@ main (int argc, char **argv)
               "224x224 RGB bytes to classify (default: a fixed noise image)",
               "FILE" },
           { "skip-cpu", 0, 0, G_OPTION_ARG_NONE, &skip_cpu,
-              "Do not time the plain-C CPU reference", NULL },
+              "Do not time the CPU backend", NULL },
           { NULL } };
   GOptionContext *ctx
       = g_option_context_new ("- MobileNetV2 (nsfwjs) "
@@ -266,7 +266,7 @@ main (int argc, char **argv)
   Peer peer = { 0 };
   Engine wasm = { "nsfwjs, tfjs-backend-wasm 4.22.0" };
   Engine vk = { "gst-omni Vulkan" }, pipe = { "gst-omni Vulkan, 2 in flight" };
-  Engine cpu = { "gst-omni CPU (plain-C reference)" };
+  Engine cpu = { "gst-omni CPU backend" };
   Engine *engines[] = { &wasm, &vk, &pipe, &cpu };
   const OmniNnBackend *vkb = omni_nn_vulkan_backend (),
                       *cpub = omni_nn_cpu_backend ();
@@ -338,6 +338,8 @@ main (int argc, char **argv)
     cpu_state = cpub->prepare (m->graph, NULL, NULL);
     cpu.ok = cpu_state && backend_round (cpub, cpu_state, &in, 2, &cpu);
     g_array_set_size (cpu.ms, 0);
+    if (cpu_state)
+      g_print ("CPU backend: %s\n", cpub->device_name (cpu_state));
   }
 
   g_print ("MobileNetV2 224 (nsfwjs 4.4.0), %" G_GUINT64_FORMAT " MACs; %u "

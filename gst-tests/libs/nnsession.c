@@ -32,13 +32,13 @@ random_input (const OmniNnGraph *g)
   return x;
 }
 
-/* The session's outputs equal a direct run of the CPU backend on its
- * graph (within @tol relative). */
+/* The session's outputs equal a direct run of @cpu on its graph (within
+ * @tol relative). */
 static void
-check_outputs (OmniNnSession *s, const gfloat *x, gdouble tol)
+check_outputs_with (
+    OmniNnSession *s, const gfloat *x, gdouble tol, const OmniNnBackend *cpu)
 {
   const OmniNnGraph *g = omni_nn_session_get_model (s)->graph;
-  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
   GError *err = NULL;
   gpointer st = cpu->prepare (g, NULL, &err);
   gfloat **want = g_new0 (gfloat *, g->outputs->len);
@@ -65,6 +65,13 @@ check_outputs (OmniNnSession *s, const gfloat *x, gdouble tol)
   }
   g_free (want);
   cpu->free (st);
+}
+
+/* ... of the CPU backend */
+static void
+check_outputs (OmniNnSession *s, const gfloat *x, gdouble tol)
+{
+  check_outputs_with (s, x, tol, omni_nn_cpu_backend ());
 }
 
 GST_START_TEST (test_session_cpu)
@@ -580,6 +587,50 @@ GST_START_TEST (test_cache_device_lost)
 }
 
 GST_END_TEST;
+
+#if HAVE_XNNPACK
+/* backend auto with lavapipe as the only Vulkan device (the test
+ * environment's) and XNNPACK: the CPU, deliberately (no fallback reason);
+ * OMNI_NN_BACKEND=vulkan keeps Vulkan first, and a device asked for means
+ * Vulkan. The results are the CPU reference's. */
+GST_START_TEST (test_session_auto_cpu)
+{
+  GError *err = NULL;
+  OmniNnSession *s, *v;
+  OmniNnInput in = { 0 };
+  gfloat *x;
+
+  g_unsetenv ("OMNI_NN_BACKEND");
+  fail_unless (omni_nn_backend_auto_picks_cpu (NULL));
+  fail_unless (omni_nn_backend_auto_picks_cpu ("auto"));
+  fail_if (omni_nn_backend_auto_picks_cpu ("0"));
+  s = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_AUTO, NULL, &err);
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (omni_nn_session_get_backend (s)->name, "cpu");
+  fail_unless (omni_nn_session_get_fallback_reason (s) == NULL);
+  fail_unless (strstr (omni_nn_session_get_device_name (s), "XNNPACK"), "%s",
+      omni_nn_session_get_device_name (s));
+  x = random_input (omni_nn_session_get_model (s)->graph);
+  in.tensor = x;
+  fail_unless (
+      omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "");
+  check_outputs_with (s, x, 1e-4, omni_nn_cpu_reference_backend ());
+  v = omni_nn_session_new ("blazeface", OMNI_NN_BACKEND_AUTO, "0", &err);
+  fail_unless (v != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (omni_nn_session_get_backend (v)->name, "vulkan");
+  omni_nn_session_free (v);
+  g_setenv ("OMNI_NN_BACKEND", "vulkan", TRUE);
+  fail_if (omni_nn_backend_auto_picks_cpu (NULL));
+  v = omni_nn_session_new ("emotion", OMNI_NN_BACKEND_AUTO, NULL, &err);
+  fail_unless (v != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (omni_nn_session_get_backend (v)->name, "vulkan");
+  omni_nn_session_free (v);
+  g_free (x);
+  omni_nn_session_free (s);
+}
+
+GST_END_TEST;
+#endif
 #else
 GST_START_TEST (test_session_no_vulkan)
 {
@@ -672,6 +723,9 @@ nnsession_suite (void)
   tcase_add_test (tc, test_session_vulkan);
   tcase_add_test (tc, test_session_fallback);
   tcase_add_test (tc, test_session_device_lost);
+#if HAVE_XNNPACK
+  tcase_add_test (tc, test_session_auto_cpu);
+#endif
 #else
   tcase_add_test (tc, test_session_no_vulkan);
 #endif

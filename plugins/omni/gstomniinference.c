@@ -15,7 +15,8 @@
  *   starts over;
  * - the model: model= (a name, a directory or a model.json, TF.js layers
  *   or graph model with its model-info.json sidecar) in an #OmniNnSession on
- *   backend= (auto: Vulkan, else the CPU reference with a warning) and
+ *   backend= (auto: Vulkan, else the CPU with a warning; the CPU on a
+ *   lavapipe-only machine when XNNPACK is built in) and
  *   device=; its files checked against its SHA256SUMS unless
  *   allow-unverified (then a warning); a lost Vulkan device is re-created
  *   once by the session, with a warning;
@@ -114,9 +115,12 @@ gst_omni_inference_backend_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     { GST_OMNI_INFERENCE_BACKEND_AUTO,
-        "Vulkan, or the CPU reference when there is no Vulkan device", "auto" },
+        "Vulkan, or the CPU when there is no Vulkan device or only a CPU "
+        "one (lavapipe) and the CPU has XNNPACK",
+        "auto" },
     { GST_OMNI_INFERENCE_BACKEND_VULKAN, "Vulkan compute only", "vulkan" },
-    { GST_OMNI_INFERENCE_BACKEND_CPU, "Plain-C reference ops on the CPU",
+    { GST_OMNI_INFERENCE_BACKEND_CPU,
+        "The CPU: XNNPACK where it has the op, else plain-C reference ops",
         "cpu" },
     { 0, NULL, NULL },
   };
@@ -259,8 +263,7 @@ warn_about_session (GstOmniInference *self, const gchar *model)
 
   if (omni_nn_session_get_fallback_reason (p->session))
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
-        ("No usable Vulkan device: %s runs on the CPU reference, much "
-         "slower.",
+        ("No usable Vulkan device: %s runs on the CPU, slower.",
             element_name (self)),
         ("%s", omni_nn_session_get_fallback_reason (p->session)));
   if (!m->verified)
@@ -841,8 +844,10 @@ install_properties (GObjectClass *gobject_class)
    * GstOmniInference:backend:
    *
    * Where the model runs: Vulkan compute (auto: falling back to the CPU
-   * reference with a warning when there is no usable Vulkan device), or the
-   * plain-C reference ops on the CPU.
+   * with a warning when there is no usable Vulkan device, and the CPU
+   * directly when the only Vulkan device is a CPU implementation such as
+   * lavapipe and the CPU backend has XNNPACK; see #OmniNnBackendChoice), or
+   * the CPU (XNNPACK where it has the op, else the plain-C reference ops).
    */
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend", "Where the model runs",

@@ -45,9 +45,10 @@ struct _GstOmniInferenceClass {
 
 /**
  * GstOmniInferenceBackend:
- * @GST_OMNI_INFERENCE_BACKEND_AUTO: Vulkan, else the CPU reference
+ * @GST_OMNI_INFERENCE_BACKEND_AUTO: Vulkan, else the CPU (see
+ *   #OmniNnBackendChoice: the CPU first on a lavapipe-only machine)
  * @GST_OMNI_INFERENCE_BACKEND_VULKAN: Vulkan only
- * @GST_OMNI_INFERENCE_BACKEND_CPU: the CPU reference
+ * @GST_OMNI_INFERENCE_BACKEND_CPU: the CPU (XNNPACK, else the C reference)
  */
 typedef enum {
   GST_OMNI_INFERENCE_BACKEND_AUTO,

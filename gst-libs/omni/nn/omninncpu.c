@@ -1,4 +1,4 @@
-/* gst-omni: CPU backend of the model runtime (plain-C reference ops)
+/* gst-omni: CPU backend of the model runtime (XNNPACK and plain-C ops)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
@@ -7,6 +7,7 @@
 
 #include "omninncpu.h"
 #include "omninnop.h"
+#include "omninnxnn.h"
 
 #include <string.h>
 
@@ -18,6 +19,8 @@ typedef struct {
   GPtrArray *buffers;  /* gfloat*, owned */
   gsize *buffer_sizes; /* elements */
   guint *slot;         /* tensor id -> buffer index (activations) */
+  OmniNnXnn *xnn;      /* (nullable): the nodes XNNPACK runs */
+  gchar *device_name;
 } OmniNnCpuState;
 
 static void
@@ -27,7 +30,9 @@ cpu_free (gpointer data)
 
   if (!s)
     return;
+  omni_nn_xnn_free (s->xnn);
   g_ptr_array_unref (s->buffers);
+  g_free (s->device_name);
   g_free (s->buffer_sizes);
   g_free (s->slot);
   g_free (s);
@@ -70,8 +75,36 @@ acquire (OmniNnCpuState *s, GArray *free_list, gsize n)
   return s->buffers->len - 1;
 }
 
+static gfloat *act (OmniNnCpuState *s, guint tensor);
+
+/* XNNPACK's operators on the (now fixed) buffers, where it has them. */
+static void
+prepare_fast (OmniNnCpuState *s)
+{
+  const OmniNnGraph *g = s->graph;
+  guint i, j;
+
+  s->xnn = omni_nn_xnn_new (g);
+  if (!s->xnn) {
+    s->device_name = g_strdup ("CPU (plain-C reference ops)");
+    return;
+  }
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+    const gfloat *x[OMNI_NN_MAX_INPUTS] = { NULL, NULL };
+
+    for (j = 0; j < n->n_inputs; j++)
+      x[j] = act (s, n->inputs[j]);
+    omni_nn_xnn_prepare_node (s->xnn, i, x, act (s, n->output));
+  }
+  s->device_name = g_strdup_printf ("CPU (XNNPACK, %u threads, %u of %u nodes)",
+      omni_nn_xnn_get_n_threads (s->xnn), omni_nn_xnn_get_n_fast (s->xnn),
+      g->nodes->len);
+}
+
 static gpointer
-cpu_prepare (const OmniNnGraph *graph, const gchar *device, GError **error)
+cpu_prepare_full (const OmniNnGraph *graph, const gchar *device, gboolean fast,
+    GError **error)
 {
   OmniNnCpuState *s;
   guint n_tensors = graph->tensors->len;
@@ -131,7 +164,25 @@ cpu_prepare (const OmniNnGraph *graph, const gchar *device, GError **error)
 
   for (i = 0; i < s->buffers->len; i++)
     g_ptr_array_index (s->buffers, i) = g_new0 (gfloat, s->buffer_sizes[i]);
+  if (fast)
+    prepare_fast (s);
+  else
+    s->device_name = g_strdup ("CPU (plain-C reference ops)");
   return s;
+}
+
+/* XNNPACK unless OMNI_NN_CPU_XNNPACK=0 */
+static gpointer
+cpu_prepare (const OmniNnGraph *graph, const gchar *device, GError **error)
+{
+  return cpu_prepare_full (graph, device, omni_nn_cpu_has_xnnpack (), error);
+}
+
+static gpointer
+cpu_prepare_reference (
+    const OmniNnGraph *graph, const gchar *device, GError **error)
+{
+  return cpu_prepare_full (graph, device, FALSE, error);
 }
 
 static gfloat *
@@ -179,6 +230,8 @@ cpu_run (gpointer data, const OmniNnInput *input, gfloat *const *outputs,
           omni_nn_op_type_name (n->op));
       return FALSE;
     }
+    if (s->xnn && omni_nn_xnn_run_node (s->xnn, i))
+      continue;
     for (j = 0; j < n->n_inputs; j++)
       x[j] = act (s, n->inputs[j]);
     info->reference (&n->params, x, cdata (s, n->weights), cdata (s, n->bias),
@@ -198,7 +251,9 @@ cpu_run (gpointer data, const OmniNnInput *input, gfloat *const *outputs,
 static const gchar *
 cpu_device_name (gpointer data)
 {
-  return "CPU (plain-C reference ops)";
+  OmniNnCpuState *s = data;
+
+  return s->device_name;
 }
 
 static const OmniNnBackend cpu_backend = {
@@ -209,8 +264,32 @@ static const OmniNnBackend cpu_backend = {
   cpu_device_name,
 };
 
+static const OmniNnBackend cpu_reference_backend = {
+  "cpu",
+  cpu_prepare_reference,
+  cpu_run,
+  cpu_free,
+  cpu_device_name,
+};
+
 const OmniNnBackend *
 omni_nn_cpu_backend (void)
 {
   return &cpu_backend;
+}
+
+const OmniNnBackend *
+omni_nn_cpu_reference_backend (void)
+{
+  return &cpu_reference_backend;
+}
+
+gboolean
+omni_nn_cpu_has_xnnpack (void)
+{
+  const gchar *env = g_getenv ("OMNI_NN_CPU_XNNPACK");
+
+  if (env && g_strcmp0 (env, "0") == 0)
+    return FALSE;
+  return omni_nn_xnn_available ();
 }

@@ -26,6 +26,7 @@
 #include "omninngraphmodel.h"
 #if HAVE_VULKAN
 #include "vulkan/omninnvulkan.h"
+#include <omni/vk/omnivkinstance.h>
 #endif
 
 /* A loaded model (graph, weights, labels, model info), shared by every
@@ -362,6 +363,48 @@ add_replica (Engine *e, gpointer state)
   g_mutex_unlock (&cache_lock);
 }
 
+/* What AUTO means here: the CPU when OMNI_NN_BACKEND=cpu, or when no
+ * device was asked for, the CPU backend has XNNPACK and every usable
+ * Vulkan device is a CPU implementation (lavapipe): XNNPACK runs the
+ * models several times faster there (docs/benchmarks.md). Else Vulkan
+ * first (OMNI_NN_BACKEND=vulkan keeps that on lavapipe too). */
+gboolean
+omni_nn_backend_auto_picks_cpu (const gchar *device)
+{
+  const gchar *env = g_getenv ("OMNI_NN_BACKEND");
+  gboolean cpu_only = FALSE;
+#if HAVE_VULKAN
+  GPtrArray *devices;
+  guint i;
+#endif
+
+  if (env && g_ascii_strcasecmp (env, "cpu") == 0)
+    return TRUE;
+  if ((env && g_ascii_strcasecmp (env, "vulkan") == 0)
+      || (device && *device && g_ascii_strcasecmp (device, "auto") != 0)
+      || !omni_nn_cpu_has_xnnpack ())
+    return FALSE;
+#if HAVE_VULKAN
+  devices = omni_vk_enumerate_devices (NULL);
+  for (i = 0; devices && i < devices->len; i++) {
+    const OmniVkDeviceInfo *d = g_ptr_array_index (devices, i);
+
+    if (!d->usable)
+      continue;
+    if (d->type != OMNI_VK_DEVICE_TYPE_CPU) {
+      cpu_only = FALSE;
+      break;
+    }
+    cpu_only = TRUE;
+    GST_INFO (
+        "Vulkan device %u '%s' is a CPU implementation", d->index, d->name);
+  }
+  if (devices)
+    g_ptr_array_unref (devices);
+#endif
+  return cpu_only;
+}
+
 /* The first replica: Vulkan, else (auto) the CPU with the reason. */
 static gboolean
 prepare_backend (Engine *e, OmniNnBackendChoice choice, GError **error)
@@ -369,6 +412,13 @@ prepare_backend (Engine *e, OmniNnBackendChoice choice, GError **error)
   const OmniNnGraph *g = e->loaded->model->graph;
   gpointer state = NULL;
   GError *err = NULL;
+
+  if (choice == OMNI_NN_BACKEND_AUTO
+      && omni_nn_backend_auto_picks_cpu (e->device)) {
+    GST_INFO ("backend auto: the CPU (XNNPACK), faster than a CPU Vulkan "
+              "device or asked for by OMNI_NN_BACKEND");
+    choice = OMNI_NN_BACKEND_CPU;
+  }
 
   if (choice != OMNI_NN_BACKEND_CPU) {
 #if HAVE_VULKAN

@@ -12,16 +12,35 @@ G_BEGIN_DECLS
 
 /**
  * OmniNnBackendChoice:
- * @OMNI_NN_BACKEND_AUTO: Vulkan; the CPU reference when no Vulkan device
- *   can be used (omni_nn_session_get_fallback_reason() says why)
+ * @OMNI_NN_BACKEND_AUTO: Vulkan; the CPU when no Vulkan device can be used
+ *   (omni_nn_session_get_fallback_reason() says why). When the CPU backend
+ *   has XNNPACK (omni_nn_cpu_has_xnnpack()), no device is asked for and
+ *   every usable Vulkan device is a CPU implementation (lavapipe), the CPU
+ *   backend directly: it is faster there. The environment variable
+ *   OMNI_NN_BACKEND decides instead when set: "cpu" (the CPU) or "vulkan"
+ *   (Vulkan first, even on lavapipe)
  * @OMNI_NN_BACKEND_VULKAN: Vulkan only
- * @OMNI_NN_BACKEND_CPU: the plain-C reference
+ * @OMNI_NN_BACKEND_CPU: the CPU backend (omni_nn_cpu_backend(): XNNPACK
+ *   where it has the op, else the plain-C reference)
  */
 typedef enum {
   OMNI_NN_BACKEND_AUTO,
   OMNI_NN_BACKEND_VULKAN,
   OMNI_NN_BACKEND_CPU,
 } OmniNnBackendChoice;
+
+/**
+ * omni_nn_backend_auto_picks_cpu:
+ * @device: (nullable): the Vulkan device asked for (%NULL or "auto": none)
+ *
+ * Whether %OMNI_NN_BACKEND_AUTO goes straight to the CPU backend here:
+ * OMNI_NN_BACKEND=cpu, or (OMNI_NN_BACKEND unset) no device asked for, the
+ * CPU backend has XNNPACK and every usable Vulkan device is a CPU
+ * implementation. Enumerates the Vulkan devices (not cached).
+ *
+ * Returns: %TRUE for the CPU backend, %FALSE for Vulkan first
+ */
+OMNI_API gboolean omni_nn_backend_auto_picks_cpu (const gchar *device);
 
 /**
  * OmniNnSession:

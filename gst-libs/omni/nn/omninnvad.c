@@ -19,6 +19,7 @@
 #include "omninnvad.h"
 #include "omninncpu.h"
 #include "omninnonnx.h"
+#include "omninnsession.h"
 #include "omninnverify.h"
 #if HAVE_VULKAN
 #include "vulkan/omninnvulkan.h"
@@ -147,7 +148,10 @@ prepare_backend (OmniNnVad *v, const gchar *backend, GError **error)
   GError *err = NULL;
 
 #if HAVE_VULKAN
-  if (!backend || !g_ascii_strcasecmp (backend, "vulkan")) {
+  /* auto: Vulkan first, but the CPU on a lavapipe-only machine when the
+   * CPU backend has XNNPACK (omni_nn_backend_auto_picks_cpu()) */
+  if ((!backend && !omni_nn_backend_auto_picks_cpu (NULL))
+      || (backend && !g_ascii_strcasecmp (backend, "vulkan"))) {
     v->backend = omni_nn_vulkan_backend ();
     v->state = v->backend->prepare (v->model->graph, NULL, &err);
     if (v->state || backend) {
