@@ -701,6 +701,43 @@ GST_START_TEST (test_session_options)
 
 GST_END_TEST;
 
+#if HAVE_ONNX
+/* An ONNX image model whose input size is dynamic takes its bindings from
+ * the sidecar (paddleocr-det: "x" bound to 1 x 3 x 640 x 640), so a session
+ * opens it like any other model and its map has the frame's size. */
+GST_START_TEST (test_session_onnx_bindings)
+{
+  GError *err = NULL;
+  OmniNnSession *s
+      = omni_nn_session_new ("paddleocr-det", OMNI_NN_BACKEND_CPU, NULL, &err);
+  const OmniNnGraph *g;
+  OmniNnInput in = { 0 };
+  const gfloat *map;
+  gfloat *x;
+  gsize i, n = 0;
+
+  fail_unless (s != NULL, "%s", err ? err->message : "");
+  g = omni_nn_session_get_model (s)->graph;
+  fail_unless_equals_int (omni_nn_session_get_n_outputs (s), 1);
+  fail_unless_equals_int (g->input_w, 640);
+  fail_unless_equals_int (g->input_h, 640);
+  fail_unless_equals_int (g->input_c, 3);
+  x = random_input (g);
+  in.tensor = x;
+  fail_unless (
+      omni_nn_session_run (s, &in, &err), "%s", err ? err->message : "");
+  map = omni_nn_session_get_output (s, 0, &n);
+  fail_unless_equals_int (n, 640 * 640);
+  for (i = 0; i < n; i++)
+    fail_unless (map[i] >= 0.0f && map[i] <= 1.0f,
+        "map[%" G_GSIZE_FORMAT "] = %g is not a probability", i, map[i]);
+  g_free (x);
+  omni_nn_session_free (s);
+}
+
+GST_END_TEST;
+#endif
+
 static Suite *
 nnsession_suite (void)
 {
@@ -717,6 +754,9 @@ nnsession_suite (void)
   tcase_add_test (tc, test_cache_replicas);
   tcase_add_test (tc, test_cache_concurrent_cpu);
   tcase_add_test (tc, test_cache_concurrent_open);
+#if HAVE_ONNX
+  tcase_add_test (tc, test_session_onnx_bindings);
+#endif
 #if HAVE_VULKAN
   tcase_add_test (tc, test_cache_concurrent_vulkan);
   tcase_add_test (tc, test_cache_device_lost);

@@ -37,6 +37,7 @@
 #define PHOTO "/usr/share/backgrounds/mate/nature/Storm.jpg"
 #define REL_TOL_CPU 1e-4
 #define REL_TOL_VULKAN 3e-4
+#define REL_TOL_FAST 2e-4
 
 static gchar *
 source_path (const gchar *rel)
@@ -182,10 +183,22 @@ parity (const OmniNnBackend *backend, gdouble tol)
 
 GST_START_TEST (test_parity_cpu)
 {
-  parity (omni_nn_cpu_backend (), REL_TOL_CPU);
+  parity (omni_nn_cpu_reference_backend (), REL_TOL_CPU);
 }
 
 GST_END_TEST;
+
+#if HAVE_XNNPACK
+/* The CPU backend's fast paths (XNNPACK) sum in float32, as onnxruntime
+ * does, in their own order: within REL_TOL_FAST of onnxruntime. */
+GST_START_TEST (test_parity_cpu_fast)
+{
+  fail_unless (omni_nn_cpu_has_xnnpack ());
+  parity (omni_nn_cpu_backend (), REL_TOL_FAST);
+}
+
+GST_END_TEST;
+#endif
 
 #if HAVE_VULKAN
 GST_START_TEST (test_parity_vulkan)
@@ -205,6 +218,9 @@ onnxocrdet_suite (void)
   tcase_set_timeout (tc, 600);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_parity_cpu);
+#if HAVE_XNNPACK
+  tcase_add_test (tc, test_parity_cpu_fast);
+#endif
 #if HAVE_VULKAN
   tcase_add_test (tc, test_parity_vulkan);
 #endif

@@ -27,6 +27,8 @@
  */
 #include "omninnonnxprivate.h"
 
+#include <json-glib/json-glib.h>
+
 static const OmniNnOnnxImporter *const families[] = {
   omni_nn_onnx_fold_importers,
   omni_nn_onnx_elementwise_importers,
@@ -695,11 +697,43 @@ apply_image_info (OmniNnModel *model, const OmniNnModelInfo *info)
   }
 }
 
+gchar **
+omni_nn_onnx_sidecar_bindings (const gchar *path)
+{
+  gchar *dir = g_path_get_dirname (path);
+  gchar *info = g_build_filename (dir, "model-info.json", NULL);
+  JsonParser *p = json_parser_new ();
+  GPtrArray *out = g_ptr_array_new ();
+  JsonNode *root;
+
+  if (json_parser_load_from_file (p, info, NULL)
+      && (root = json_parser_get_root (p)) && JSON_NODE_HOLDS_OBJECT (root)) {
+    JsonObject *o = json_node_get_object (root), *onnx;
+    JsonArray *b;
+    guint i;
+
+    onnx = json_object_has_member (o, "onnx")
+               ? json_object_get_object_member (o, "onnx")
+               : NULL;
+    b = onnx && json_object_has_member (onnx, "bindings")
+            ? json_object_get_array_member (onnx, "bindings")
+            : NULL;
+    for (i = 0; b && i < json_array_get_length (b); i++)
+      g_ptr_array_add (out, g_strdup (json_array_get_string_element (b, i)));
+  }
+  g_ptr_array_add (out, NULL);
+  g_object_unref (p);
+  g_free (info);
+  g_free (dir);
+  return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
 OmniNnModel *
 omni_nn_onnx_model_load (
     const gchar *model, OmniNnLoadFlags flags, GError **error)
 {
   gchar *path = omni_nn_onnx_resolve (model, error), *reason = NULL;
+  gchar **bindings;
   OmniNnModelInfo *info = NULL;
   OmniNnOnnxModel *m = NULL;
   OmniNnModel *out = NULL;
@@ -722,7 +756,11 @@ omni_nn_onnx_model_load (
   } else if (!image_size (path, &w, &h, &c, error)) {
     goto done;
   }
-  if (!(m = omni_nn_onnx_load_image (path, NULL, w, h, c, error)))
+  bindings = omni_nn_onnx_sidecar_bindings (path);
+  m = omni_nn_onnx_load_image (
+      path, (const gchar *const *) bindings, w, h, c, error);
+  g_strfreev (bindings);
+  if (!m)
     goto done;
   out = g_new0 (OmniNnModel, 1);
   out->path = g_strdup (path);

@@ -186,6 +186,19 @@ OMNI_API OmniNnOnnxModel *omni_nn_onnx_load_image (const gchar *path,
     GError **error);
 
 /**
+ * omni_nn_onnx_sidecar_bindings:
+ * @path: a model.onnx
+ *
+ * The dynamic-dimension bindings of the model-info.json beside @path
+ * (its `"onnx": {"bindings": ["NAME=VALUE", ...]}`, docs/model-info.md),
+ * in the form omni_nn_onnx_load() takes.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the bindings, empty
+ *   when there is no sidecar or it binds nothing
+ */
+OMNI_API gchar **omni_nn_onnx_sidecar_bindings (const gchar *path);
+
+/**
  * omni_nn_onnx_model_load:
  * @model: as for omni_nn_onnx_resolve()
  * @flags: #OmniNnLoadFlags

@@ -145,9 +145,9 @@ setup_io (OmniNnVad *v, JsonObject *audio, GError **error)
 static gboolean
 prepare_backend (OmniNnVad *v, const gchar *backend, GError **error)
 {
+#if HAVE_VULKAN
   GError *err = NULL;
 
-#if HAVE_VULKAN
   /* auto: Vulkan first, but the CPU on a lavapipe-only machine when the
    * CPU backend has XNNPACK (omni_nn_backend_auto_picks_cpu()) */
   if ((!backend && !omni_nn_backend_auto_picks_cpu (NULL))

@@ -16,7 +16,6 @@
 
 #include "omniocrtextdet.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <omni/nn/omninncpu.h>
 #include <omni/nn/omninnmodelinfo.h>
@@ -37,39 +36,6 @@ struct _OmniOcrTextDet {
 };
 
 #if HAVE_ONNX
-/* The sidecar's "onnx": {"bindings": [...]} of @path's directory, as a
- * NULL-terminated array (empty without a sidecar). */
-static gchar **
-sidecar_bindings (const gchar *path)
-{
-  gchar *dir = g_path_get_dirname (path);
-  gchar *info = g_build_filename (dir, "model-info.json", NULL);
-  JsonParser *p = json_parser_new ();
-  GPtrArray *out = g_ptr_array_new ();
-  JsonNode *root;
-
-  if (json_parser_load_from_file (p, info, NULL)
-      && (root = json_parser_get_root (p)) && JSON_NODE_HOLDS_OBJECT (root)) {
-    JsonObject *o = json_node_get_object (root), *onnx;
-    JsonArray *b;
-    guint i;
-
-    onnx = json_object_has_member (o, "onnx")
-               ? json_object_get_object_member (o, "onnx")
-               : NULL;
-    b = onnx && json_object_has_member (onnx, "bindings")
-            ? json_object_get_array_member (onnx, "bindings")
-            : NULL;
-    for (i = 0; b && i < json_array_get_length (b); i++)
-      g_ptr_array_add (out, g_strdup (json_array_get_string_element (b, i)));
-  }
-  g_ptr_array_add (out, NULL);
-  g_object_unref (p);
-  g_free (info);
-  g_free (dir);
-  return (gchar **) g_ptr_array_free (out, FALSE);
-}
-
 /* Prepares @det's graph on Vulkan (unless @choice is CPU; AUTO falls back
  * to the CPU reference when there is no Vulkan device), else the CPU. */
 static gboolean
@@ -161,7 +127,7 @@ omni_ocr_text_det_new (const gchar *model, OmniNnBackendChoice choice,
   det->w = info && info->width ? info->width : 640;
   det->h = info && info->height ? info->height : 640;
   det->letterbox = info && info->resize == OMNI_NN_RESIZE_LETTERBOX;
-  bindings = sidecar_bindings (path);
+  bindings = omni_nn_onnx_sidecar_bindings (path);
   det->model = omni_nn_onnx_load_image (
       path, (const gchar *const *) bindings, det->w, det->h, 3, error);
   if (!det->model || !prepare (det, choice, device, error))
