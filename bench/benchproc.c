@@ -1,4 +1,4 @@
-/* gst-omni benchmarks: what bench-publish and bench-streams share.
+/* gst-omni benchmarks: what several benchmarks share.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "benchproc.h"
@@ -110,4 +110,40 @@ stat_of (GstElement *p, const gchar *name, const gchar *field)
     gst_structure_free (s);
   gst_object_unref (e);
   return r;
+}
+
+/* Runs the pipeline @desc to EOS; copies the structure of every element
+ * message called @name (if @name) into @messages. Returns FALSE on a parse
+ * or pipeline error (printed). */
+gboolean
+run_collect (const gchar *desc, const gchar *name, GPtrArray *messages)
+{
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *m;
+  gboolean ok = FALSE;
+
+  if (!pipe)
+    return FALSE;
+  bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while ((m = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE))) {
+    GstMessageType t = GST_MESSAGE_TYPE (m);
+
+    if (name && messages && t == GST_MESSAGE_ELEMENT
+        && gst_message_has_name (m, name))
+      g_ptr_array_add (
+          messages, gst_structure_copy (gst_message_get_structure (m)));
+    if (t == GST_MESSAGE_ERROR)
+      g_printerr ("error: %s\n", desc);
+    gst_message_unref (m);
+    if (t == GST_MESSAGE_EOS || t == GST_MESSAGE_ERROR) {
+      ok = t == GST_MESSAGE_EOS;
+      break;
+    }
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  return ok;
 }

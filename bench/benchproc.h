@@ -1,4 +1,4 @@
-/* gst-omni benchmarks: what bench-publish and bench-streams share: the
+/* gst-omni benchmarks: what several benchmarks share: the
  * process's memory, CPU time and load, and running a set of pipelines.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,6 +15,8 @@ gdouble loadavg (void);
 GstElement *launch (const gchar *desc);
 void run_for (GstElement **p, guint n, gdouble seconds);
 gdouble stat_of (GstElement *p, const gchar *name, const gchar *field);
+gboolean run_collect (
+    const gchar *desc, const gchar *name, GPtrArray *messages);
 
 G_END_DECLS
 

@@ -27,6 +27,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+#include "benchproc.h"
 #include "ocr-accuracy.h"
 #include "ocr-corpus.h"
 
@@ -36,39 +37,6 @@ typedef struct {
   gchar *ocr_text, *one_text, *cli_text;
   gdouble ocr_ms, one_ms, cli_ms;
 } Image;
-
-static gboolean
-run_pipeline (const gchar *desc, GPtrArray *messages)
-{
-  GstElement *pipe = gst_parse_launch (desc, NULL);
-  GstBus *bus;
-  GstMessage *m;
-  gboolean ok = FALSE;
-
-  if (!pipe)
-    return FALSE;
-  bus = gst_element_get_bus (pipe);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
-  while ((m = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE))) {
-    GstMessageType t = GST_MESSAGE_TYPE (m);
-
-    if (messages && t == GST_MESSAGE_ELEMENT
-        && gst_message_has_name (m, "omniocr"))
-      g_ptr_array_add (
-          messages, gst_structure_copy (gst_message_get_structure (m)));
-    if (t == GST_MESSAGE_ERROR)
-      g_printerr ("error: %s\n", desc);
-    gst_message_unref (m);
-    if (t == GST_MESSAGE_EOS || t == GST_MESSAGE_ERROR) {
-      ok = t == GST_MESSAGE_EOS;
-      break;
-    }
-  }
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipe);
-  return ok;
-}
 
 static void
 render_corpus (const gchar *dir, GPtrArray *images)
@@ -83,7 +51,7 @@ render_corpus (const gchar *dir, GPtrArray *images)
     im->truth = ocr_corpus[i].text;
     tail = g_strdup_printf ("pngenc ! filesink location=%s", im->path);
     desc = ocr_corpus_pipeline (&ocr_corpus[i], "RGB", tail);
-    if (!run_pipeline (desc, NULL))
+    if (!run_collect (desc, NULL, NULL))
       g_error ("could not render %s", desc);
     g_ptr_array_add (images, im);
     g_free (tail);
@@ -106,7 +74,7 @@ run_omniocr (
       dir, images->len - 1, props);
   guint i;
 
-  if (!run_pipeline (desc, msgs) || msgs->len != images->len)
+  if (!run_collect (desc, "omniocr", msgs) || msgs->len != images->len)
     g_error ("omniocr: %u results for %u images", msgs->len, images->len);
   for (i = 0; i < images->len; i++) {
     Image *im = g_ptr_array_index (images, i);
@@ -218,7 +186,7 @@ main (int argc, char **argv)
     cmd = g_strdup_printf ("filesrc location=%s ! pngdec ! pngenc ! filesink "
                            "location=%s",
         kv[0], im->path);
-    if (!run_pipeline (cmd, NULL))
+    if (!run_collect (cmd, NULL, NULL))
       g_error ("could not copy %s", kv[0]);
     g_ptr_array_add (images, im);
     g_free (cmd);

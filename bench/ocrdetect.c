@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "benchproc.h"
 #include "ocr-accuracy.h"
 #include "ocr-corpus.h"
 
@@ -51,39 +52,6 @@ typedef struct {
 
 static const gchar *detectors[N_DET] = { "tesseract", "paddleocr" };
 
-static gboolean
-run_pipeline (const gchar *desc, GPtrArray *messages)
-{
-  GstElement *pipe = gst_parse_launch (desc, NULL);
-  GstBus *bus;
-  GstMessage *m;
-  gboolean ok = FALSE;
-
-  if (!pipe)
-    return FALSE;
-  bus = gst_element_get_bus (pipe);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
-  while ((m = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE))) {
-    GstMessageType t = GST_MESSAGE_TYPE (m);
-
-    if (messages && t == GST_MESSAGE_ELEMENT
-        && gst_message_has_name (m, "omniocr"))
-      g_ptr_array_add (
-          messages, gst_structure_copy (gst_message_get_structure (m)));
-    if (t == GST_MESSAGE_ERROR)
-      g_printerr ("error: %s\n", desc);
-    gst_message_unref (m);
-    if (t == GST_MESSAGE_EOS || t == GST_MESSAGE_ERROR) {
-      ok = t == GST_MESSAGE_EOS;
-      break;
-    }
-  }
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipe);
-  return ok;
-}
-
 /* Where textoverlay draws @c's text: the same overlay in white on black. */
 static Box
 truth_box (const OcrCase *c, const gchar *dir)
@@ -101,7 +69,7 @@ truth_box (const OcrCase *c, const gchar *dir)
   Box b = { G_MAXINT, G_MAXINT, 0, 0 };
   gint x1 = -1, y1 = -1;
 
-  if (!run_pipeline (desc, NULL)
+  if (!run_collect (desc, NULL, NULL)
       || !g_file_get_contents (mask, &bytes, &len, NULL)
       || len < (gsize) stride * c->height)
     g_error ("could not render the truth of \"%s\"", c->text);
@@ -135,7 +103,7 @@ render_corpus (const gchar *dir, GPtrArray *images)
     im->truth = g_strdup (ocr_corpus[i].text);
     tail = g_strdup_printf ("pngenc ! filesink location=%s", im->path);
     desc = ocr_corpus_pipeline (&ocr_corpus[i], "RGB", tail);
-    if (!run_pipeline (desc, NULL))
+    if (!run_collect (desc, NULL, NULL))
       g_error ("could not render %s", desc);
     im->box = truth_box (&ocr_corpus[i], dir);
     im->has_box = TRUE;
@@ -158,7 +126,7 @@ add_photo (const gchar *dir, GPtrArray *images, const gchar *arg)
                          "video/x-raw,format=RGB ! pngenc ! filesink "
                          "location=%s",
       kv[0], im->path);
-  if (!run_pipeline (cmd, NULL))
+  if (!run_collect (cmd, NULL, NULL))
     g_error ("could not copy %s", kv[0]);
   g_ptr_array_add (images, im);
   g_free (cmd);
@@ -196,7 +164,7 @@ run_omniocr (const gchar *dir, GPtrArray *images, guint d, const gchar *backend)
       dir, images->len - 1, detectors[d], backend);
   guint i;
 
-  if (!run_pipeline (desc, msgs) || msgs->len != images->len)
+  if (!run_collect (desc, "omniocr", msgs) || msgs->len != images->len)
     g_error ("omniocr: %u results for %u images", msgs->len, images->len);
   for (i = 0; i < images->len; i++) {
     Image *im = g_ptr_array_index (images, i);
