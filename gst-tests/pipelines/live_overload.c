@@ -45,6 +45,20 @@ measure_lateness (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+static gdouble
+stat_double (GstElement *pipe, const gchar *name, const gchar *field)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+  GstStructure *s = NULL;
+  gdouble v = 0;
+
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_double (s, field, &v), "%s", field);
+  gst_structure_free (s);
+  gst_object_unref (e);
+  return v;
+}
+
 static guint64
 stat_u64 (GstElement *pipe, const gchar *name, const gchar *field)
 {
@@ -74,6 +88,7 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   GstBus *bus;
   GstMessage *msg;
   guint64 sampled, skipped, events;
+  gdouble mean_ms, busy;
 
   fail_unless (pipe != NULL, "%s", err ? err->message : "");
   l.pipe = pipe;
@@ -95,10 +110,14 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   sampled = stat_u64 (pipe, "s", "sampled");
   skipped = stat_u64 (pipe, "s", "skipped-qos");
   events = stat_u64 (pipe, "v", "qos-events");
+  mean_ms = stat_double (pipe, "v", "mean-ms");
+  /* the share of the stream's 5 s the analyser spent on the frames it got */
+  busy = sampled * mean_ms / (N_FRAMES * 1000.0 / 30);
   GST_INFO ("sampled %" G_GUINT64_FORMAT ", skipped %" G_GUINT64_FORMAT
-            ", %" G_GUINT64_FORMAT " QoS events; %u of %u frames late, "
-            "max %" GST_STIME_FORMAT,
-      sampled, skipped, events, l.late, l.frames, GST_STIME_ARGS (l.max_late));
+            ", %" G_GUINT64_FORMAT " QoS events, %.1f ms each (busy %.0f%%); "
+            "%u of %u frames late, max %" GST_STIME_FORMAT,
+      sampled, skipped, events, mean_ms, 100 * busy, l.late, l.frames,
+      GST_STIME_ARGS (l.max_late));
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (pipe);
@@ -108,8 +127,12 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   fail_unless (skipped > 0 && sampled < N_FRAMES,
       "omnisampler did not lower its rate (%" G_GUINT64_FORMAT " sampled)",
       sampled);
-  fail_unless (
-      sampled >= 10, "only %" G_GUINT64_FORMAT " frames analysed", sampled);
+  /* ... but not below what the analyser can take: at least 10 frames, or
+   * (on a machine so loaded that each inference takes over 125 ms) enough
+   * to keep it busy a quarter of the time */
+  fail_unless (sampled >= 10 || busy >= 0.25,
+      "only %" G_GUINT64_FORMAT " frames analysed at %.1f ms each", sampled,
+      mean_ms);
   /* frames keep arriving in time: at most 10% later than 0.5 s */
   fail_unless (l.late * 10 <= l.frames,
       "%u of %u frames more than 0.5 s late (max %" GST_STIME_FORMAT ")",
