@@ -22,8 +22,14 @@ layout(constant_id = OMNI_SPEC_GEMM_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_GEMM_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_GEMM_RM) const uint RM = 8u;   // rows per invocation
 layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns per invocation
+// XR > 1: x runs over XR row blocks times CB column blocks (x = row block *
+// CB + column block), so that a workgroup's x size is a multiple of the
+// SIMD width even when CB is not: CPU drivers vectorise along x only, and
+// 10 column blocks in an x of 16 left 6 of 16 lanes idle (1 x 4 columns:
+// 7 of 8).
+layout(constant_id = OMNI_SPEC_GEMM_XR) const uint XR = 1u;
 
-const uint K4 = K / 4u, N4 = N / 4u;
+const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -89,8 +95,9 @@ vec4 act(vec4 v)
 
 void main()
 {
-  uint n4 = gl_GlobalInvocationID.x * RN;
-  uint m0 = gl_GlobalInvocationID.y * RM;
+  uint gx = gl_GlobalInvocationID.x;
+  uint n4 = (XR > 1u ? gx % CB : gx) * RN;
+  uint m0 = (gl_GlobalInvocationID.y * XR + (XR > 1u ? gx / CB : 0u)) * RM;
   if (n4 >= N4 || m0 >= M)
     return;
 

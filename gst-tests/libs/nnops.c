@@ -684,6 +684,64 @@ GST_START_TEST (test_residual)
 
 GST_END_TEST;
 
+/* The vec4 GEMM's workgroup x on a CPU device: exactly its column blocks
+ * times the row blocks folded onto x, a multiple of the SIMD width when
+ * there are enough rows (lavapipe vectorises along x only). */
+static void
+check_gemm_fold (guint m, guint k, guint n)
+{
+  OmniNnOpParams params = { 0 };
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  guint lx, sg = omni_vk_device_get_subgroup_size (device);
+
+  params.gemm.m = m;
+  params.gemm.k = k;
+  params.gemm.n = n;
+  kern = omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_POINTWISE_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  lx = omni_nn_vk_kernel_get_local_size (kern, 0);
+  if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU)
+    fail_unless (
+        lx % sg == 0, "%ux%ux%u: x %u, SIMD width %u", m, k, n, lx, sg);
+  omni_nn_vk_kernel_free (kern);
+}
+
+/* Shapes whose column blocks do not fill a SIMD group (1, 5, 6, 10, 11
+ * quads), odd M with a partial last group of folded row blocks, through
+ * the folded layout and the power-of-two one (OMNI_VK_GEMM_NO_FOLD, what
+ * GPUs get), with the residual and scale epilogues. */
+GST_START_TEST (test_pointwise_fold)
+{
+  guint pass;
+
+  check_gemm_fold (2001, 36, 4);
+  check_gemm_fold (1999, 72, 20);
+  check_gemm_fold (1037, 128, 80);
+  check_gemm_fold (517, 64, 24);
+  check_gemm_fold (1001, 24, 44);
+  for (pass = 0; pass < 2; pass++) {
+    if (pass == 1)
+      g_setenv ("OMNI_VK_GEMM_NO_FOLD", "1", TRUE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 2001, 36, 4, OMNI_NN_ACT_NONE, TRUE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 1999, 72, 20, OMNI_NN_ACT_RELU6, TRUE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 1037, 128, 80, OMNI_NN_ACT_SIGMOID, TRUE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 517, 64, 24, OMNI_NN_ACT_NONE, FALSE);
+    check_residual (1001, 24, 44, OMNI_NN_ACT_RELU, TRUE);
+    check_scaled (999, 72, 20, OMNI_NN_ACT_NONE, TRUE);
+    check_scaled (1037, 128, 80, OMNI_NN_ACT_HARD_SWISH, FALSE);
+  }
+  g_unsetenv ("OMNI_VK_GEMM_NO_FOLD");
+  check_read_path ();
+}
+
+GST_END_TEST;
+
 /* ---- pad, add, activation, pooling, softmax, batch norm ---------------- */
 
 static void
@@ -1963,6 +2021,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_scaled);
+  tcase_add_test (tc, test_pointwise_fold);
   tcase_add_test (tc, test_pad);
   tcase_add_test (tc, test_pad_channels);
   tcase_add_test (tc, test_pool2d);
@@ -1995,6 +2054,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_scaled);
+  tcase_add_test (tc, test_pointwise_fold);
   tcase_add_test (tc, test_binary);
   tcase_add_test (tc, test_concat);
   tcase_add_test (tc, test_resize);

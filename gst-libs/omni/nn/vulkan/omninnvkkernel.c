@@ -259,6 +259,19 @@ omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel)
 }
 
 /**
+ * omni_nn_vk_kernel_get_local_size:
+ * @kernel: a kernel
+ * @dim: 0 or 1 (x, y)
+ *
+ * Returns: the workgroup size of @kernel along @dim (0 for @dim > 1)
+ */
+guint
+omni_nn_vk_kernel_get_local_size (OmniNnVkKernel *kernel, guint dim)
+{
+  return dim < 2 ? kernel->local[dim] : 0;
+}
+
+/**
  * omni_nn_vk_kernel_bind:
  * @kernel: a kernel
  * @pool: the pool to allocate the descriptor set from

@@ -34,6 +34,8 @@ OMNI_API OmniNnVkKernel *omni_nn_vk_kernel_new_scaled (OmniVkDevice *device,
 OMNI_API void omni_nn_vk_kernel_free (OmniNnVkKernel *kernel);
 OMNI_API guint omni_nn_vk_kernel_get_n_buffers (OmniNnVkKernel *kernel);
 OMNI_API const gchar *omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel);
+OMNI_API guint omni_nn_vk_kernel_get_local_size (
+    OmniNnVkKernel *kernel, guint dim);
 OMNI_API gboolean omni_nn_vk_kernel_bind (OmniNnVkKernel *kernel,
     OmniVkDescriptorPool *pool, OmniVkBuffer *const *buffers, guint n_buffers,
     GError **error);
