@@ -28,6 +28,11 @@ layout(constant_id = OMNI_SPEC_CONV_PL) const int PL = 0;
 layout(constant_id = OMNI_SPEC_CONV_ACT) const uint ACT = 0u;
 layout(constant_id = OMNI_SPEC_CONV_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
+// XO > 1: x runs over XO blocks of output columns times the C4 channel
+// quads (x = column block * C4 + quad), so that x is a multiple of the SIMD
+// width when C4 is not (CPU drivers vectorise along x only: 6 quads in an
+// x of 6 left 2 of 8 lanes idle).
+layout(constant_id = OMNI_SPEC_CONV_XO) const uint XO = 1u;
 
 const uint C4 = IN_C / 4u;
 const uint SPAN = (OWB - 1u) * SW + (KW - 1u) * DW + 1u;
@@ -68,8 +73,9 @@ vec4 act(vec4 v)
 
 void main()
 {
-  uint c4 = gl_GlobalInvocationID.x;
-  uint ox0 = gl_GlobalInvocationID.y * OWB;
+  uint gx = gl_GlobalInvocationID.x;
+  uint c4 = XO > 1u ? gx % C4 : gx;
+  uint ox0 = (gl_GlobalInvocationID.y * XO + (XO > 1u ? gx / C4 : 0u)) * OWB;
   uint oy = gl_GlobalInvocationID.z;
   if (c4 >= C4 || ox0 >= OUT_W || oy >= OUT_H)
     return;

@@ -393,6 +393,68 @@ GST_START_TEST (test_depthwise)
 
 GST_END_TEST;
 
+/* nn_depthwise_v4's workgroup x on a CPU device for a 3x3 stride-1 SAME
+ * depthwise convolution of @w columns and @c channels: the channel quads
+ * times the output-column blocks folded onto x, a multiple of the SIMD
+ * width. */
+static void
+check_depthwise_fold (guint w, guint c)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  guint lx, sg = omni_vk_device_get_subgroup_size (device);
+
+  p->in_h = p->out_h = 5;
+  p->in_w = p->out_w = w;
+  p->in_c = p->out_c = c;
+  p->kernel_h = p->kernel_w = 3;
+  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
+  p->pad_top = p->pad_left = 1;
+  p->depth_multiplier = 1;
+  kern = omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_DEPTHWISE_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  lx = omni_nn_vk_kernel_get_local_size (kern, 0);
+  if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU)
+    fail_unless (lx % sg == 0, "%ux%u: x %u, SIMD width %u", w, c, lx, sg);
+  omni_nn_vk_kernel_free (kern);
+}
+
+/* Channel quads that do not fill a SIMD group (1, 5, 6, 10, 21 quads)
+ * with output-column blocks folded onto x: odd widths (a partial last
+ * group of folded blocks), stride 2, dilation 2, 5x5; then the same through
+ * the unfolded layout (OMNI_VK_DW_NO_FOLD, what GPUs get). */
+GST_START_TEST (test_depthwise_fold)
+{
+  guint pass;
+
+  check_depthwise_fold (61, 24);
+  check_depthwise_fold (131, 20);
+  check_depthwise_fold (129, 4);
+  check_depthwise_fold (101, 40);
+  check_depthwise_fold (150, 84);
+  for (pass = 0; pass < 2; pass++) {
+    if (pass == 1)
+      g_setenv ("OMNI_VK_DW_NO_FOLD", "1", TRUE);
+    check_depthwise (
+        9, 61, 24, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
+    check_depthwise (
+        7, 131, 20, 1, 3, 2, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_NONE, TRUE);
+    check_depthwise (
+        11, 129, 4, 1, 5, 1, 2, OMNI_NN_PADDING_VALID, OMNI_NN_ACT_RELU, FALSE);
+    check_depthwise (5, 101, 40, 1, 3, 1, 1, OMNI_NN_PADDING_SAME,
+        OMNI_NN_ACT_HARD_SWISH, TRUE);
+    check_depthwise (
+        4, 150, 84, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_NONE, TRUE);
+  }
+  g_unsetenv ("OMNI_VK_DW_NO_FOLD");
+  check_read_path ();
+}
+
+GST_END_TEST;
+
 /* ---- pointwise / dense (GEMM) ------------------------------------------ */
 
 static void
@@ -2017,6 +2079,7 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_depthwise);
+  tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);
@@ -2050,6 +2113,7 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup_storage_reads, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_depthwise);
+  tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
   tcase_add_test (tc, test_dense);
   tcase_add_test (tc, test_residual);

@@ -10,6 +10,32 @@
 
 #include "../omninnvkop.h"
 
+/* On a CPU device, output-column blocks folded onto x with the channel
+ * quads (nn_depthwise_v4's XO) so that x is a multiple of the SIMD width:
+ * CPU drivers vectorise along x only (CenterNet's 24-channel maps: 6 quads,
+ * 2 of 8 lanes idle). Returns 1 (no folding) on GPUs, when the quads fill
+ * SIMD groups already, for narrow outputs or past the device's limits. */
+static guint
+fold_columns (OmniNnVkKernel *k, guint c4, guint col_blocks)
+{
+  const VkPhysicalDeviceLimits *lim = omni_vk_device_get_limits (k->device);
+  guint sg = omni_vk_device_get_subgroup_size (k->device), a = c4, b = sg;
+
+  if (omni_vk_device_get_info (k->device)->type != OMNI_VK_DEVICE_TYPE_CPU
+      || sg <= 1 || c4 % sg == 0 || g_getenv ("OMNI_VK_DW_NO_FOLD"))
+    return 1;
+  while (b) {
+    guint t = a % b;
+    a = b;
+    b = t;
+  }
+  if (col_blocks < 2 * (sg / a)
+      || (guint64) c4 * (sg / a) > MIN (lim->maxComputeWorkGroupInvocations,
+             lim->maxComputeWorkGroupSize[0]))
+    return 1;
+  return sg / a;
+}
+
 /* Channel quads x a run of OWB output columns per invocation. */
 static void
 build_v4 (
@@ -17,6 +43,8 @@ build_v4 (
 {
   const guint owb = 4;
   guint c4 = d->in_c / 4, lx, sg = omni_vk_device_get_subgroup_size (k->device);
+  guint col_blocks = omni_nn_vk_div_up (d->out_w, owb);
+  guint xo = fold_columns (k, c4, col_blocks);
 
   /* Whole SIMD groups of channel quads (few quads: the rest of the group
    * runs over output columns). */
@@ -24,15 +52,16 @@ build_v4 (
   k->shader = "nn_depthwise_v4";
   if (omni_nn_vk_reads_fit_texels (k))
     k->shader = "nn_depthwise_v4_texel";
-  k->local[0] = omni_vk_device_get_local_size (k->device, lx);
+  k->local[0]
+      = xo > 1 ? c4 * xo : omni_vk_device_get_local_size (k->device, lx);
   k->local[1]
       = MAX (omni_vk_device_get_local_size (k->device, 64) / k->local[0], 1);
   k->local[1] = MIN (
-      k->local[1], omni_nn_vk_pow2_floor (omni_nn_vk_div_up (d->out_w, owb)));
+      k->local[1], omni_nn_vk_pow2_floor (omni_nn_vk_div_up (col_blocks, xo)));
   b->spec[OMNI_SPEC_CONV_DW_OWB] = owb;
-  k->groups[0] = omni_nn_vk_div_up (c4, k->local[0]);
-  k->groups[1]
-      = omni_nn_vk_div_up (omni_nn_vk_div_up (d->out_w, owb), k->local[1]);
+  b->spec[OMNI_SPEC_CONV_XO] = xo;
+  k->groups[0] = xo > 1 ? 1 : omni_nn_vk_div_up (c4, k->local[0]);
+  k->groups[1] = omni_nn_vk_div_up (col_blocks, (guint64) xo * k->local[1]);
   k->groups[2] = d->out_h;
 }
 
@@ -83,7 +112,7 @@ build_depthwise (
   spec[OMNI_SPEC_CONV_ACT] = d->activation;
   memcpy (&spec[OMNI_SPEC_CONV_ALPHA], &d->alpha, sizeof (gfloat));
   spec[OMNI_SPEC_CONV_HAS_BIAS] = k->has_bias;
-  b->n_spec = OMNI_SPEC_CONV_ALPHA + 1;
+  b->n_spec = OMNI_SPEC_CONV_XO + 1;
   b->access = g_str_has_suffix (k->shader, "_texel") ? omni_nn_vk_access_w_ttt
                                                      : omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
