@@ -30,7 +30,13 @@ layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_CONV_CB4) const uint CB4 = 1u;  // channel quads per invocation
 layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels per invocation
 
-const uint OC4 = OUT_C / 4u;
+// FLAT: x runs over the output rows times the blocks of OWB columns
+// (x = row * column blocks + block) and y is 1, so that a workgroup's SIMD
+// groups are full whatever the width: CPU drivers vectorise along x only,
+// and a 13-wide map's 4 column blocks filled half of an x of 8.
+layout(constant_id = OMNI_SPEC_CONV_FLAT) const bool FLAT = false;
+
+const uint OC4 = OUT_C / 4u, CBW = (OUT_W + OWB - 1u) / OWB;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -68,8 +74,9 @@ vec4 act(vec4 v)
 
 void main()
 {
-  uint ox0 = gl_GlobalInvocationID.x * OWB;
-  uint oy = gl_GlobalInvocationID.y;
+  uint gx = gl_GlobalInvocationID.x;
+  uint ox0 = (FLAT ? gx % CBW : gx) * OWB;
+  uint oy = FLAT ? gx / CBW : gl_GlobalInvocationID.y;
   uint q0 = gl_GlobalInvocationID.z * CB4;
   if (ox0 >= OUT_W || oy >= OUT_H || q0 >= OC4)
     return;

@@ -300,6 +300,54 @@ GST_START_TEST (test_conv2d)
 
 GST_END_TEST;
 
+/* nn_conv2d_v4 on odd maps (13x13 and 27x11, stride 2 on odd sizes,
+ * dilation 2, 5x3) with x over all rows' column blocks (a CPU device's
+ * layout: a workgroup of whole SIMD groups, rows mixed within one), then
+ * with x over one row's blocks and y over rows (OMNI_VK_CONV_NO_FLAT, what
+ * GPUs get). */
+GST_START_TEST (test_conv2d_flat)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnConv2dParams *p = &params.conv2d;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  guint pass;
+
+  /* the layout: 13x13x16 -> 24, 3x3 */
+  p->in_h = p->in_w = p->out_h = p->out_w = 13;
+  p->in_c = 16;
+  p->out_c = 24;
+  p->kernel_h = p->kernel_w = 3;
+  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
+  p->pad_top = p->pad_left = 1;
+  kern = omni_nn_vk_kernel_new (device, OMNI_NN_OP_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU) {
+    fail_unless_equals_int (omni_nn_vk_kernel_get_local_size (kern, 1), 1);
+    fail_unless (omni_nn_vk_kernel_get_local_size (kern, 0)
+                     % omni_vk_device_get_subgroup_size (device)
+                 == 0);
+  }
+  omni_nn_vk_kernel_free (kern);
+
+  for (pass = 0; pass < 2; pass++) {
+    if (pass == 1)
+      g_setenv ("OMNI_VK_CONV_NO_FLAT", "1", TRUE);
+    check_conv2d (13, 13, 16, 24, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+        OMNI_NN_ACT_LEAKY_RELU, TRUE);
+    check_conv2d (27, 11, 8, 32, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+        OMNI_NN_ACT_RELU6, TRUE);
+    check_conv2d (19, 23, 5, 12, 3, 3, 1, 1, 2, 2, OMNI_NN_PADDING_VALID,
+        OMNI_NN_ACT_NONE, FALSE);
+    check_conv2d (9, 14, 3, 20, 5, 3, 2, 1, 1, 1, OMNI_NN_PADDING_SAME,
+        OMNI_NN_ACT_HARD_SWISH, TRUE);
+  }
+  g_unsetenv ("OMNI_VK_CONV_NO_FLAT");
+  check_read_path ();
+}
+
+GST_END_TEST;
+
 /* ---- depthwise --------------------------------------------------------- */
 
 static void
@@ -2078,6 +2126,7 @@ nnops_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_conv2d);
+  tcase_add_test (tc, test_conv2d_flat);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
@@ -2112,6 +2161,7 @@ nnops_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_checked_fixture (tc, setup_storage_reads, teardown);
   tcase_add_test (tc, test_conv2d);
+  tcase_add_test (tc, test_conv2d_flat);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);

@@ -32,12 +32,20 @@ set_spec (const OmniNnConv2dParams *p, gboolean has_bias, guint32 *spec)
 }
 
 /* OWB pixels of a row x up to 8 channel quads per invocation (all of them
- * for a 32-channel stem): weights loaded once per tap for all pixels. */
+ * for a 32-channel stem): weights loaded once per tap for all pixels. On a
+ * CPU device x runs over all rows' column blocks (FLAT): CPU drivers
+ * vectorise along x only, and x over one row's column blocks left lanes
+ * idle (NanoDet's 13x13 maps: 4 column blocks in 8 lanes, and 13 rows in
+ * 16). */
 static void
 build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnConv2dParams *p)
 {
   const guint owb = 4;
-  guint oc4 = p->out_c / 4, cb4 = 8;
+  guint oc4 = p->out_c / 4, cb4 = 8,
+        col_blocks = omni_nn_vk_div_up (p->out_w, owb);
+  gboolean flat
+      = omni_vk_device_get_info (k->device)->type == OMNI_VK_DEVICE_TYPE_CPU
+        && !g_getenv ("OMNI_VK_CONV_NO_FLAT");
 
   while (oc4 % cb4)
     cb4 /= 2;
@@ -46,18 +54,26 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnConv2dParams *p)
     k->shader = "nn_conv2d_v4_texel";
     b->access = omni_nn_vk_access_w_ttt;
   }
-  k->local[0] = omni_vk_device_get_local_size (k->device, 8);
-  k->local[1]
-      = MAX (omni_vk_device_get_local_size (k->device, 64) / k->local[0], 1);
-  k->local[1] = MIN (k->local[1], omni_nn_vk_pow2_floor (p->out_h));
+  if (flat) {
+    k->local[0] = omni_vk_device_get_local_size (k->device, 64);
+    k->local[1] = 1;
+    k->groups[0]
+        = omni_nn_vk_div_up ((guint64) col_blocks * p->out_h, k->local[0]);
+    k->groups[1] = 1;
+  } else {
+    k->local[0] = omni_vk_device_get_local_size (k->device, 8);
+    k->local[1]
+        = MAX (omni_vk_device_get_local_size (k->device, 64) / k->local[0], 1);
+    k->local[1] = MIN (k->local[1], omni_nn_vk_pow2_floor (p->out_h));
+    k->groups[0] = omni_nn_vk_div_up (col_blocks, k->local[0]);
+    k->groups[1] = omni_nn_vk_div_up (p->out_h, k->local[1]);
+  }
   b->spec[OMNI_SPEC_LOCAL_X] = k->local[0];
   b->spec[OMNI_SPEC_LOCAL_Y] = k->local[1];
   b->spec[OMNI_SPEC_CONV_CB4] = cb4;
   b->spec[OMNI_SPEC_CONV_OWB] = owb;
-  b->n_spec = OMNI_SPEC_CONV_OWB + 1;
-  k->groups[0]
-      = omni_nn_vk_div_up (omni_nn_vk_div_up (p->out_w, owb), k->local[0]);
-  k->groups[1] = omni_nn_vk_div_up (p->out_h, k->local[1]);
+  b->spec[OMNI_SPEC_CONV_FLAT] = flat;
+  b->n_spec = OMNI_SPEC_CONV_FLAT + 1;
   k->groups[2] = omni_nn_vk_div_up (oc4, cb4);
 }
 
