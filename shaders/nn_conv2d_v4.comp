@@ -44,6 +44,7 @@ layout(binding = 1) uniform samplerBuffer src;
 layout(binding = 2) uniform samplerBuffer w;
 layout(binding = 3) uniform samplerBuffer b;
 #define SRC(i) texelFetch(src, int((i) >> 2u))[(i) & 3u]
+#define SRC4(i) texelFetch(src, int(i))
 #define W(i) texelFetch(w, int(i))
 #define B(i) texelFetch(b, int(i))
 #else
@@ -51,6 +52,9 @@ layout(std430, binding = 1) readonly buffer In { float data[]; } src;
 layout(std430, binding = 2) readonly buffer W { vec4 data[]; } w;
 layout(std430, binding = 3) readonly buffer B { vec4 data[]; } b;
 #define SRC(i) src.data[i]
+#define SRC4(i) \
+  vec4(src.data[(i) * 4u], src.data[(i) * 4u + 1u], src.data[(i) * 4u + 2u], \
+      src.data[(i) * 4u + 3u])
 #define W(i) w.data[i]
 #define B(i) b.data[i]
 #endif
@@ -97,6 +101,28 @@ void main()
       continue;
     for (uint kx = 0u; kx < KW; kx++) {
       uint wb = (ky * KW + kx) * IN_C * OC4;
+      if (IN_C % 4u == 0u) {
+        // input channels in quads: one 16-byte load per pixel for 4 of
+        // them (the same multiply-adds in the same order)
+        for (uint c4 = 0u; c4 < IN_C / 4u; c4++) {
+          vec4 xv[OWB];
+          for (uint p = 0u; p < OWB; p++) {
+            int ix = int((ox0 + p) * SW + kx * DW) - PL;
+            xv[p] = ix >= 0 && ix < int(IN_W)
+                ? SRC4((uint(iy) * IN_W + uint(ix)) * (IN_C / 4u) + c4)
+                : vec4(0.0);
+          }
+          for (uint cc = 0u; cc < 4u; cc++) {
+            vec4 wv[CB4];
+            for (uint j = 0u; j < CB4; j++)
+              wv[j] = W(wb + (c4 * 4u + cc) * OC4 + q[j]);
+            for (uint p = 0u; p < OWB; p++)
+              for (uint j = 0u; j < CB4; j++)
+                acc[p][j] += xv[p][cc] * wv[j];
+          }
+        }
+        continue;
+      }
       for (uint ci = 0u; ci < IN_C; ci++) {
         vec4 wv[CB4];
         for (uint j = 0u; j < CB4; j++)
