@@ -37,7 +37,7 @@
 #define PHOTO "/usr/share/backgrounds/mate/nature/Storm.jpg"
 #define REL_TOL_CPU 1e-4
 #define REL_TOL_VULKAN 3e-4
-#define REL_TOL_FAST 2e-4
+#define REL_TOL_FAST 1e-4
 
 static gchar *
 source_path (const gchar *rel)

@@ -32,13 +32,38 @@ GST_DEBUG_CATEGORY_STATIC (omni_nn_xnn_debug);
  * (leaky ReLU, hard-swish), applied by the reference after it runs.
  * @gather: a strided node that reads only inside its source, run as rows
  * of a plain gather on the pool instead of an XNNPACK operator. */
+typedef struct _XnnBlocks XnnBlocks;
+
 typedef struct {
   xnn_operator_t op;
   OmniNnEltwiseParams post;
   gfloat *out;
   const OmniNnStridedParams *gather;
   const gfloat *in;
+  XnnBlocks *blocks;
 } XnnNode;
+
+/* A convolution summed over blocks of input channels (see
+ * prepare_conv2d_blocks): an operator per block without bias, the block
+ * sums added in order, then the bias and the output clamp. */
+struct _XnnBlocks {
+  xnn_operator_t *ops;
+  guint n;
+  gfloat *partial;
+  guint block;
+  const gfloat *bias;
+  gsize n_out;
+  guint out_c;
+  gfloat lo, hi;
+};
+
+/* Input channels per partial sum of a convolution with a spatial kernel:
+ * onnxruntime's NCHWc convolutions (MLAS, AVX-512: 16 channels a block)
+ * sum each block of input channels over all the kernel's taps in
+ * registers and add the blocks' sums to the output in order; XNNPACK sums
+ * all taps x channels in one accumulator, in float32 (docs/onnx.md,
+ * "Parity"). */
+#define XNN_SUM_BLOCK 16
 
 struct _OmniNnXnn {
   const OmniNnGraph *graph;
@@ -179,6 +204,102 @@ prepare_conv_transpose (OmniNnXnn *self, const OmniNnNode *n,
              n, "setup deconvolution");
 }
 
+static void
+blocks_free (XnnBlocks *b)
+{
+  guint i;
+
+  if (!b)
+    return;
+  for (i = 0; i < b->n; i++)
+    if (b->ops[i])
+      xnn_delete_operator (b->ops[i]);
+  g_free (b->ops);
+  g_free (b->partial);
+  g_free (b);
+}
+
+/* input channels [@c0, @c0 + @nc) of an [cout, taps, cin] kernel */
+static gfloat *
+block_kernel (
+    const gfloat *ohwi, gsize taps, guint in_c, guint out_c, guint c0, guint nc)
+{
+  gfloat *w = g_new (gfloat, (gsize) out_c * taps * nc);
+  gsize r;
+
+  for (r = 0; r < (gsize) out_c * taps; r++)
+    memcpy (w + r * nc, ohwi + r * in_c + c0, nc * sizeof (gfloat));
+  return w;
+}
+
+/* conv2d as onnxruntime sums it (XNN_SUM_BLOCK): one XNNPACK convolution
+ * per block of input channels, reading the block through the input's
+ * channel stride; the first writes the output, the others a partial sum
+ * that run_blocks() adds. */
+static gboolean
+prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
+{
+  const OmniNnConv2dParams *p = &n->params.conv2d;
+  gsize taps = (gsize) p->kernel_h * p->kernel_w;
+  gfloat *ohwi = to_ohwi (p, const_data (self, n->weights));
+  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+  gboolean ok = TRUE;
+  guint i;
+
+  b->block = p->in_c % XNN_SUM_BLOCK == 0 ? XNN_SUM_BLOCK : 1;
+  b->n = p->in_c / b->block;
+  b->ops = g_new0 (xnn_operator_t, b->n);
+  b->n_out = (gsize) p->out_h * p->out_w * p->out_c;
+  b->partial = b->n > 1 ? g_new (gfloat, b->n_out) : NULL;
+  b->bias = const_data (self, n->bias);
+  b->out_c = p->out_c;
+  clamp_for (p->activation, p->alpha, b->n_out, &b->lo, &b->hi, &node->post);
+  node->blocks = b;
+  for (i = 0; ok && i < b->n; i++) {
+    guint c0 = i * b->block, nc = b->block;
+    gfloat *w = block_kernel (ohwi, taps, p->in_c, p->out_c, c0, nc);
+
+    ok = check (
+             xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb, p->pad_left,
+                 p->kernel_h, p->kernel_w, p->stride_h, p->stride_w,
+                 p->dilation_h, p->dilation_w, 1, nc, p->out_c, p->in_c,
+                 p->out_c, w, NULL, -INFINITY, INFINITY, 0, &b->ops[i]),
+             n, "create convolution block")
+         && check (
+             xnn_setup_convolution2d_nhwc_f32 (b->ops[i], 1, p->in_h, p->in_w,
+                 x[0] + c0, i == 0 ? out : b->partial, self->pool),
+             n, "setup convolution block");
+    g_free (w);
+  }
+  g_free (ohwi);
+  return ok;
+}
+
+/* the blocks' sums in order, then the bias and the clamp */
+static gboolean
+run_blocks (OmniNnXnn *self, XnnNode *node)
+{
+  XnnBlocks *b = node->blocks;
+  gfloat *out = node->out;
+  gsize j, c;
+  guint i;
+
+  for (i = 0; i < b->n; i++) {
+    if (xnn_run_operator (b->ops[i], self->pool) != xnn_status_success)
+      return FALSE;
+    for (j = 0; i > 0 && j < b->n_out; j++)
+      out[j] += b->partial[j];
+  }
+  for (j = 0; j < b->n_out; j += b->out_c)
+    for (c = 0; c < b->out_c; c++) {
+      gfloat v = out[j + c] + (b->bias ? b->bias[c] : 0.0f);
+
+      out[j + c] = MIN (MAX (v, b->lo), b->hi);
+    }
+  return TRUE;
+}
+
 /* conv2d */
 static gboolean
 prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
@@ -195,6 +316,8 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
   if (pb < 0 || pr < 0)
     return FALSE;
+  if (p->kernel_h * p->kernel_w > 1)
+    return prepare_conv2d_blocks (self, n, x, out, node, pr, pb);
   ohwi = to_ohwi (p, w);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
       &lo, &hi, &node->post);
@@ -239,7 +362,49 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup depthwise convolution");
 }
 
-/* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out] */
+/* Input channels per partial sum of a pointwise convolution: onnxruntime's
+ * NCHWc pointwise kernel (and MLAS's SGEMM) sum at most 128 of them in
+ * registers, then add the bias. */
+#define XNN_SUM_BLOCK_POINTWISE 128
+
+/* a pointwise convolution as onnxruntime sums it: one XNNPACK GEMM per
+ * block of 128 input channels, the bias added after their sum */
+static gboolean
+prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node)
+{
+  const OmniNnGemmParams *p = &n->params.gemm;
+  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+  const gfloat *w = const_data (self, n->weights);
+  gboolean ok = TRUE;
+  guint i;
+
+  b->n = (p->k + XNN_SUM_BLOCK_POINTWISE - 1) / XNN_SUM_BLOCK_POINTWISE;
+  b->ops = g_new0 (xnn_operator_t, b->n);
+  b->n_out = (gsize) p->m * p->n;
+  b->partial = b->n > 1 ? g_new (gfloat, b->n_out) : NULL;
+  b->bias = const_data (self, n->bias);
+  b->out_c = p->n;
+  clamp_for (p->activation, p->alpha, b->n_out, &b->lo, &b->hi, &node->post);
+  node->blocks = b;
+  for (i = 0; ok && i < b->n; i++) {
+    guint c0 = i * XNN_SUM_BLOCK_POINTWISE;
+    guint nc = MIN (XNN_SUM_BLOCK_POINTWISE, p->k - c0);
+
+    ok = check (xnn_create_fully_connected_nc_f32 (nc, p->n, p->k, p->n,
+                    w + (gsize) c0 * p->n, NULL, -INFINITY, INFINITY,
+                    XNN_FLAG_TRANSPOSE_WEIGHTS, &b->ops[i]),
+             n, "create fully connected block")
+         && check (xnn_setup_fully_connected_nc_f32 (b->ops[i], p->m, x[0] + c0,
+                       i == 0 ? out : b->partial, self->pool),
+             n, "setup fully connected block");
+  }
+  return ok;
+}
+
+/* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out]; a
+ * dense layer (ONNX's Gemm, which onnxruntime starts from the bias) in one
+ * XNNPACK operator, a pointwise convolution in blocks */
 static gboolean
 prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
@@ -247,6 +412,8 @@ prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
   const OmniNnGemmParams *p = &n->params.gemm;
   gfloat lo, hi;
 
+  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D)
+    return prepare_pointwise_blocks (self, n, x, out, node);
   clamp_for (
       p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi, &node->post);
   return check (xnn_create_fully_connected_nc_f32 (p->k, p->n, p->k, p->n,
@@ -666,6 +833,8 @@ omni_nn_xnn_prepare_node (
     if (node->op)
       xnn_delete_operator (node->op);
     node->op = NULL;
+    blocks_free (node->blocks);
+    node->blocks = NULL;
     return FALSE;
   }
   self->n_fast++;
@@ -681,10 +850,13 @@ omni_nn_xnn_run_node (OmniNnXnn *self, guint i)
     run_gather (self, node);
     return TRUE;
   }
-  if (!node->op)
+  if (node->blocks) {
+    if (!run_blocks (self, node))
+      return FALSE;
+  } else if (!node->op
+             || xnn_run_operator (node->op, self->pool) != xnn_status_success) {
     return FALSE;
-  if (xnn_run_operator (node->op, self->pool) != xnn_status_success)
-    return FALSE;
+  }
   if (node->post.activation != OMNI_NN_ACT_NONE)
     omni_nn_ref_activation (&node->post, node->out, node->out);
   return TRUE;
@@ -709,9 +881,11 @@ omni_nn_xnn_free (OmniNnXnn *self)
 
   if (!self)
     return;
-  for (i = 0; i < self->graph->nodes->len; i++)
+  for (i = 0; i < self->graph->nodes->len; i++) {
     if (self->nodes[i].op)
       xnn_delete_operator (self->nodes[i].op);
+    blocks_free (self->nodes[i].blocks);
+  }
   if (self->pool)
     pthreadpool_destroy (self->pool);
   g_free (self->nodes);
