@@ -31,6 +31,9 @@ layout(constant_id = OMNI_SPEC_CONV_CB4) const uint CB4 = 1u;  // channel quads 
 layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels per invocation
 
 const uint OC4 = OUT_C / 4u;
+// input channels per partial sum: onnxruntime's NCHWc block (AVX-512), or
+// one at a time (its kernel for inputs of fewer channels)
+const uint CBLK = IN_C % 16u == 0u ? 16u : 1u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -74,36 +77,48 @@ void main()
   if (ox0 >= OUT_W || oy >= OUT_H || q0 >= OC4)
     return;
 
-  vec4 acc[OWB][CB4];
+  // Summed as onnxruntime's NCHWc kernels do (parity, docs/onnx.md): per
+  // block of CBLK input channels over all taps from 0, the blocks' sums
+  // added in order, the bias last.
+  vec4 acc[OWB][CB4], part[OWB][CB4];
   uint q[CB4];
-  for (uint j = 0u; j < CB4; j++) {
+  for (uint j = 0u; j < CB4; j++)
     q[j] = min(q0 + j, OC4 - 1u);
-    vec4 bias = HAS_BIAS ? B(q[j]) : vec4(0.0);
-    for (uint p = 0u; p < OWB; p++)
-      acc[p][j] = bias;
-  }
 
   int iy0 = int(oy * SH) - PT;
-  for (uint ky = 0u; ky < KH; ky++) {
-    int iy = iy0 + int(ky * DH);
-    if (iy < 0 || iy >= int(IN_H))
-      continue;
-    for (uint kx = 0u; kx < KW; kx++) {
-      uint wb = (ky * KW + kx) * IN_C * OC4;
-      for (uint ci = 0u; ci < IN_C; ci++) {
-        vec4 wv[CB4];
-        for (uint j = 0u; j < CB4; j++)
-          wv[j] = W(wb + ci * OC4 + q[j]);
-        for (uint p = 0u; p < OWB; p++) {
-          int ix = int((ox0 + p) * SW + kx * DW) - PL;
-          float x = ix >= 0 && ix < int(IN_W)
-              ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
-              : 0.0;
+  for (uint c0 = 0u; c0 < IN_C; c0 += CBLK) {
+    for (uint p = 0u; p < OWB; p++)
+      for (uint j = 0u; j < CB4; j++)
+        part[p][j] = vec4(0.0);
+    for (uint ky = 0u; ky < KH; ky++) {
+      int iy = iy0 + int(ky * DH);
+      if (iy < 0 || iy >= int(IN_H))
+        continue;
+      for (uint kx = 0u; kx < KW; kx++) {
+        uint wb = (ky * KW + kx) * IN_C * OC4;
+        for (uint ci = c0; ci < c0 + CBLK; ci++) {
+          vec4 wv[CB4];
           for (uint j = 0u; j < CB4; j++)
-            acc[p][j] += x * wv[j];
+            wv[j] = W(wb + ci * OC4 + q[j]);
+          for (uint p = 0u; p < OWB; p++) {
+            int ix = int((ox0 + p) * SW + kx * DW) - PL;
+            float x = ix >= 0 && ix < int(IN_W)
+                ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
+                : 0.0;
+            for (uint j = 0u; j < CB4; j++)
+              part[p][j] += x * wv[j];
+          }
         }
       }
     }
+    for (uint p = 0u; p < OWB; p++)
+      for (uint j = 0u; j < CB4; j++)
+        acc[p][j] = c0 == 0u ? part[p][j] : acc[p][j] + part[p][j];
+  }
+  for (uint j = 0u; j < CB4; j++) {
+    vec4 bias = HAS_BIAS ? B(q[j]) : vec4(0.0);
+    for (uint p = 0u; p < OWB; p++)
+      acc[p][j] += bias;
   }
 
   for (uint p = 0u; p < OWB; p++) {

@@ -24,6 +24,7 @@ layout(constant_id = OMNI_SPEC_GEMM_RM) const uint RM = 8u;   // rows per invoca
 layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns per invocation
 
 const uint K4 = K / 4u, N4 = N / 4u;
+const uint KBLK4 = 32u; // 128 k per partial sum
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -94,37 +95,48 @@ void main()
   if (n4 >= N4 || m0 >= M)
     return;
 
-  vec4 acc[RM][RN];
+  // Summed as onnxruntime's pointwise kernels do (parity, docs/onnx.md):
+  // blocks of 128 k from 0, the blocks' sums added in order, the bias last.
+  vec4 acc[RM][RN], part[RM][RN];
   uint rows[RM], cols[RN];
-  for (uint c = 0u; c < RN; c++) {
+  for (uint c = 0u; c < RN; c++)
     cols[c] = min(n4 + c, N4 - 1u);
-    vec4 bias = HAS_BIAS ? B(cols[c]) : vec4(0.0);
-    for (uint r = 0u; r < RM; r++)
-      acc[r][c] = bias;
-  }
   // Rows past M repeat the last row; their results are not stored.
   for (uint r = 0u; r < RM; r++)
     rows[r] = min(m0 + r, M - 1u) * K4;
 
-  for (uint k4 = 0u; k4 < K4; k4++) {
-    vec4 a[RM];
+  for (uint kb = 0u; kb < K4; kb += KBLK4) {
+    for (uint r = 0u; r < RM; r++)
+      for (uint c = 0u; c < RN; c++)
+        part[r][c] = vec4(0.0);
+    for (uint k4 = kb; k4 < min(kb + KBLK4, K4); k4++) {
+      vec4 a[RM];
 #ifdef OMNI_INPUT_SCALE
-    vec4 s = SCALE(k4);
-    for (uint r = 0u; r < RM; r++)
-      a[r] = SRC(rows[r] + k4) * s;
+      vec4 s = SCALE(k4);
+      for (uint r = 0u; r < RM; r++)
+        a[r] = SRC(rows[r] + k4) * s;
 #else
-    for (uint r = 0u; r < RM; r++)
-      a[r] = SRC(rows[r] + k4);
+      for (uint r = 0u; r < RM; r++)
+        a[r] = SRC(rows[r] + k4);
 #endif
-    uint wrow = k4 * 4u * N4;
-    for (uint kk = 0u; kk < 4u; kk++) {
-      for (uint c = 0u; c < RN; c++) {
-        vec4 bv = W(wrow + cols[c]);
-        for (uint r = 0u; r < RM; r++)
-          acc[r][c] += a[r][kk] * bv;
+      uint wrow = k4 * 4u * N4;
+      for (uint kk = 0u; kk < 4u; kk++) {
+        for (uint c = 0u; c < RN; c++) {
+          vec4 bv = W(wrow + cols[c]);
+          for (uint r = 0u; r < RM; r++)
+            part[r][c] += a[r][kk] * bv;
+        }
+        wrow += N4;
       }
-      wrow += N4;
     }
+    for (uint r = 0u; r < RM; r++)
+      for (uint c = 0u; c < RN; c++)
+        acc[r][c] = kb == 0u ? part[r][c] : acc[r][c] + part[r][c];
+  }
+  for (uint c = 0u; c < RN; c++) {
+    vec4 bias = HAS_BIAS ? B(cols[c]) : vec4(0.0);
+    for (uint r = 0u; r < RM; r++)
+      acc[r][c] += bias;
   }
 
   for (uint r = 0u; r < RM; r++) {
