@@ -4,7 +4,7 @@
  * with onnxruntime-node).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * usage: onnx-run ref|xnn|vulkan MODEL.onnx OUTDIR [-b NAME=VALUE]...
+ * usage: onnx-run ref|xnn|vulkan MODEL.onnx OUTDIR [-b NAME=VALUE]... [-n RUNS]
  *            NAME=D0,D1,...:FILE.f32 ...
  * writes OUTDIR/OUTPUT_NAME.f32 for each graph output
  */
@@ -18,6 +18,7 @@
 #include <omni/nn/vulkan/omninnvulkan.h>
 #endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const OmniNnBackend *
@@ -58,8 +59,8 @@ parse_input (
   c->dims = dims;
   if (!df[1] || !g_file_get_contents (df[1], &bytes, &len, NULL)
       || len != n * sizeof (gfloat)) {
-    g_printerr ("onnx-run: %s: cannot read %" G_GSIZE_FORMAT " floats\n", arg,
-        n);
+    g_printerr (
+        "onnx-run: %s: cannot read %" G_GSIZE_FORMAT " floats\n", arg, n);
     return FALSE;
   }
   c->values = NULL; /* a run-time input */
@@ -72,8 +73,8 @@ parse_input (
 
 /* the inputs' values packed as @m's input tensor */
 static gfloat *
-pack (OmniNnOnnxModel *m, const OmniNnOnnxConstant *c, gfloat **values,
-    guint n_c)
+pack (
+    OmniNnOnnxModel *m, const OmniNnOnnxConstant *c, gfloat **values, guint n_c)
 {
   gfloat *x = g_new0 (gfloat, MAX (m->n_input_values, 1));
   guint i, j;
@@ -90,7 +91,7 @@ pack (OmniNnOnnxModel *m, const OmniNnOnnxConstant *c, gfloat **values,
 
 static gboolean
 run (const OmniNnBackend *b, OmniNnOnnxModel *m, const gfloat *x,
-    const gchar *outdir)
+    const gchar *outdir, gint repeat)
 {
   GError *err = NULL;
   gpointer st = b->prepare (m->graph, NULL, &err);
@@ -109,6 +110,13 @@ run (const OmniNnBackend *b, OmniNnOnnxModel *m, const gfloat *x,
                                  ->n_elements);
   in.tensor = x;
   ok = b->run (st, &in, outs, &err);
+  for (i = 0; ok && i < (guint) repeat; i++) {
+    gint64 t0 = g_get_monotonic_time ();
+
+    ok = b->run (st, &in, outs, &err);
+    g_printerr ("onnx-run: run %u: %.1f ms\n", i,
+        (g_get_monotonic_time () - t0) / 1000.0);
+  }
   if (!ok)
     g_printerr ("onnx-run: %s\n", err->message);
   for (i = 0; ok && i < n_out; i++) {
@@ -120,7 +128,8 @@ run (const OmniNnBackend *b, OmniNnOnnxModel *m, const gfloat *x,
     gchar *base = g_strdup_printf ("%s.f32", o->name);
     gchar *path = g_build_filename (outdir, base, NULL);
 
-    ok = g_file_set_contents (path, (gchar *) outs[i], n * sizeof (gfloat), NULL);
+    ok = g_file_set_contents (
+        path, (gchar *) outs[i], n * sizeof (gfloat), NULL);
     g_free (base);
     g_free (path);
   }
@@ -143,7 +152,7 @@ main (int argc, char **argv)
   OmniNnOnnxModel *m;
   GError *err = NULL;
   gfloat *x;
-  gint i;
+  gint i, repeat = 0;
   gboolean ok;
 
   if (argc < 5 || !(b = backend_for (argv[1]))) {
@@ -154,7 +163,10 @@ main (int argc, char **argv)
   for (i = 4; i < argc; i++) {
     if (g_strcmp0 (argv[i], "-b") == 0 && i + 1 < argc)
       g_ptr_array_add (bindings, argv[++i]);
-    else if (n_c < G_N_ELEMENTS (c) && parse_input (argv[i], &c[n_c], dims[n_c], &values[n_c]))
+    else if (g_strcmp0 (argv[i], "-n") == 0 && i + 1 < argc)
+      repeat = atoi (argv[++i]);
+    else if (n_c < G_N_ELEMENTS (c)
+             && parse_input (argv[i], &c[n_c], dims[n_c], &values[n_c]))
       n_c++;
     else
       return 2;
@@ -167,7 +179,7 @@ main (int argc, char **argv)
     return 1;
   }
   x = pack (m, c, values, n_c);
-  ok = run (b, m, x, argv[3]);
+  ok = run (b, m, x, argv[3], repeat);
   g_printerr ("onnx-run: %s, %u IR nodes\n", argv[1], m->graph->nodes->len);
   omni_nn_onnx_model_free (m);
   g_free (x);

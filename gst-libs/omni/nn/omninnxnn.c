@@ -50,20 +50,22 @@ struct _XnnBlocks {
   xnn_operator_t *ops;
   guint n;
   gfloat *partial;
-  guint block;
   const gfloat *bias;
   gsize n_out;
   guint out_c;
   gfloat lo, hi;
 };
 
-/* Input channels per partial sum of a convolution with a spatial kernel:
- * onnxruntime's NCHWc convolutions (MLAS, AVX-512: 16 channels a block)
- * sum each block of input channels over all the kernel's taps in
- * registers and add the blocks' sums to the output in order; XNNPACK sums
- * all taps x channels in one accumulator, in float32 (docs/onnx.md,
- * "Parity"). */
-#define XNN_SUM_BLOCK 16
+/* Input channels per partial sum of a convolution with a spatial kernel.
+ * XNNPACK sums all taps x input channels of an output in one float32
+ * accumulator, from the bias; onnxruntime's NCHWc convolutions (MLAS) sum a
+ * block of 16 input channels (AVX-512) over all taps in registers, add the
+ * blocks' sums to the output in order and the bias last. Long sums were
+ * most of our difference from onnxruntime (docs/onnx.md, "Parity"): a 3x3
+ * convolution over more channels runs as one XNNPACK operator per block
+ * of 32 (twice MLAS's: as close to onnxruntime on PaddleOCR det, measured,
+ * and half the extra passes over the output). */
+#define XNN_SUM_BLOCK 32
 
 struct _OmniNnXnn {
   const OmniNnGraph *graph;
@@ -232,10 +234,10 @@ block_kernel (
   return w;
 }
 
-/* conv2d as onnxruntime sums it (XNN_SUM_BLOCK): one XNNPACK convolution
- * per block of input channels, reading the block through the input's
- * channel stride; the first writes the output, the others a partial sum
- * that run_blocks() adds. */
+/* conv2d summed in blocks (XNN_SUM_BLOCK): one XNNPACK convolution per
+ * block of input channels, reading the block through the input's channel
+ * stride; the first writes the output, the others a partial sum that
+ * run_blocks() adds. */
 static gboolean
 prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
     const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
@@ -247,8 +249,7 @@ prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
   gboolean ok = TRUE;
   guint i;
 
-  b->block = p->in_c % XNN_SUM_BLOCK == 0 ? XNN_SUM_BLOCK : 1;
-  b->n = p->in_c / b->block;
+  b->n = (p->in_c + XNN_SUM_BLOCK - 1) / XNN_SUM_BLOCK;
   b->ops = g_new0 (xnn_operator_t, b->n);
   b->n_out = (gsize) p->out_h * p->out_w * p->out_c;
   b->partial = b->n > 1 ? g_new (gfloat, b->n_out) : NULL;
@@ -257,7 +258,7 @@ prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
   clamp_for (p->activation, p->alpha, b->n_out, &b->lo, &b->hi, &node->post);
   node->blocks = b;
   for (i = 0; ok && i < b->n; i++) {
-    guint c0 = i * b->block, nc = b->block;
+    guint c0 = i * XNN_SUM_BLOCK, nc = MIN (XNN_SUM_BLOCK, p->in_c - c0);
     gfloat *w = block_kernel (ohwi, taps, p->in_c, p->out_c, c0, nc);
 
     ok = check (
@@ -276,27 +277,40 @@ prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
   return ok;
 }
 
+/* out = clamp ((out + @partial) + bias) over pixels of @b->out_c channels
+ * (@partial: %NULL for none), one pass */
+static void
+finish_blocks (const XnnBlocks *b, gfloat *out, const gfloat *partial)
+{
+  gsize j, c;
+
+  for (j = 0; j < b->n_out; j += b->out_c)
+    for (c = 0; c < b->out_c; c++) {
+      gfloat v = partial ? out[j + c] + partial[j + c] : out[j + c];
+
+      v += b->bias ? b->bias[c] : 0.0f;
+      out[j + c] = MIN (MAX (v, b->lo), b->hi);
+    }
+}
+
 /* the blocks' sums in order, then the bias and the clamp */
 static gboolean
 run_blocks (OmniNnXnn *self, XnnNode *node)
 {
   XnnBlocks *b = node->blocks;
   gfloat *out = node->out;
-  gsize j, c;
+  gsize j;
   guint i;
 
   for (i = 0; i < b->n; i++) {
     if (xnn_run_operator (b->ops[i], self->pool) != xnn_status_success)
       return FALSE;
+    if (i + 1 == b->n)
+      break;
     for (j = 0; i > 0 && j < b->n_out; j++)
       out[j] += b->partial[j];
   }
-  for (j = 0; j < b->n_out; j += b->out_c)
-    for (c = 0; c < b->out_c; c++) {
-      gfloat v = out[j + c] + (b->bias ? b->bias[c] : 0.0f);
-
-      out[j + c] = MIN (MAX (v, b->lo), b->hi);
-    }
+  finish_blocks (b, out, b->n > 1 ? b->partial : NULL);
   return TRUE;
 }
 
@@ -316,7 +330,7 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
   if (pb < 0 || pr < 0)
     return FALSE;
-  if (p->kernel_h * p->kernel_w > 1)
+  if (p->kernel_h * p->kernel_w > 1 && p->in_c > XNN_SUM_BLOCK)
     return prepare_conv2d_blocks (self, n, x, out, node, pr, pb);
   ohwi = to_ohwi (p, w);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
@@ -364,11 +378,13 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
 /* Input channels per partial sum of a pointwise convolution: onnxruntime's
  * NCHWc pointwise kernel (and MLAS's SGEMM) sum at most 128 of them in
- * registers, then add the bias. */
+ * registers, then add the bias. Up to 128, XNNPACK's one operator (from the
+ * bias) is as close to onnxruntime (measured). */
 #define XNN_SUM_BLOCK_POINTWISE 128
 
-/* a pointwise convolution as onnxruntime sums it: one XNNPACK GEMM per
- * block of 128 input channels, the bias added after their sum */
+/* a pointwise convolution over more than 128 input channels as onnxruntime
+ * sums it: one XNNPACK GEMM per block of 128, the bias added after their
+ * sum */
 static gboolean
 prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
     const gfloat *const *x, gfloat *out, XnnNode *node)
@@ -404,7 +420,7 @@ prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
 
 /* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out]; a
  * dense layer (ONNX's Gemm, which onnxruntime starts from the bias) in one
- * XNNPACK operator, a pointwise convolution in blocks */
+ * XNNPACK operator, a long pointwise convolution in blocks */
 static gboolean
 prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
@@ -412,7 +428,7 @@ prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
   const OmniNnGemmParams *p = &n->params.gemm;
   gfloat lo, hi;
 
-  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D)
+  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && p->k > XNN_SUM_BLOCK_POINTWISE)
     return prepare_pointwise_blocks (self, n, x, out, node);
   clamp_for (
       p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi, &node->post);
