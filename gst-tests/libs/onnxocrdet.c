@@ -11,7 +11,7 @@
  * three, the metric being max |ours - ort| / max (|ort|, 1e-2) over the
  * 640x640 map (relative to onnxruntime's value, floored at 1e-2 where the
  * probability is near 0); the text/no-text maps at 0.3 are identical, and
- * the text line is found. Measured: plain C 6.9e-5, XNNPACK 8.7e-5, Vulkan
+ * the text line is found. Measured: plain C 6.9e-5, XNNPACK 7.0e-5, Vulkan
  * 6.8e-5 (before the convolutions summed in onnxruntime's blocks of input
  * channels with the bias last: 1.3e-4 and 2.0e-4; docs/onnx.md, "Parity",
  * tools/onnxparity/ finds where ours and onnxruntime's differ).
