@@ -55,6 +55,9 @@ struct _XnnBlocks {
   gsize n_out;
   guint out_c;
   gfloat lo, hi;
+  xnn_operator_t add;    /* out += partial */
+  xnn_operator_t finish; /* out = clamp (out + bias) */
+  gfloat *zeros;         /* the bias of a node without one */
 };
 
 /* Input channels per partial sum of a convolution with a spatial kernel.
@@ -217,9 +220,60 @@ blocks_free (XnnBlocks *b)
   for (i = 0; i < b->n; i++)
     if (b->ops[i])
       xnn_delete_operator (b->ops[i]);
+  if (b->add)
+    xnn_delete_operator (b->add);
+  if (b->finish)
+    xnn_delete_operator (b->finish);
   g_free (b->ops);
   g_free (b->partial);
+  g_free (b->zeros);
   g_free (b);
+}
+
+/* XNNPACK's adds (vectorised, on the pool) after the blocks: out +=
+ * partial after each block but the first, then out = clamp (out + bias),
+ * the bias broadcast over the pixels; none where nothing is left to do. */
+static gboolean
+setup_block_adds (
+    OmniNnXnn *self, const OmniNnNode *n, XnnBlocks *b, gfloat *out)
+{
+  const size_t flat[1] = { b->n_out };
+  const size_t pixels[2] = { b->n_out / b->out_c, b->out_c };
+  const size_t channels[1] = { b->out_c };
+
+  if (b->n > 1
+      && !(check (xnn_create_add_nd_f32 (-INFINITY, INFINITY, 0, &b->add), n,
+               "create block add")
+           && check (xnn_setup_add_nd_f32 (b->add, 1, flat, 1, flat, out,
+                         b->partial, out, self->pool),
+               n, "setup block add")))
+    return FALSE;
+  if (!b->bias && isinf (b->lo) && isinf (b->hi))
+    return TRUE;
+  if (!b->bias)
+    b->bias = b->zeros = g_new0 (gfloat, b->out_c);
+  return check (xnn_create_add_nd_f32 (b->lo, b->hi, 0, &b->finish), n,
+             "create bias add")
+         && check (xnn_setup_add_nd_f32 (b->finish, 2, pixels, 1, channels, out,
+                       b->bias, out, self->pool),
+             n, "setup bias add");
+}
+
+/* the blocks' sums in order, then the bias and the clamp */
+static gboolean
+run_blocks (OmniNnXnn *self, XnnNode *node)
+{
+  XnnBlocks *b = node->blocks;
+  guint i;
+
+  for (i = 0; i < b->n; i++) {
+    if (xnn_run_operator (b->ops[i], self->pool) != xnn_status_success
+        || (i > 0
+            && xnn_run_operator (b->add, self->pool) != xnn_status_success))
+      return FALSE;
+  }
+  return !b->finish
+         || xnn_run_operator (b->finish, self->pool) == xnn_status_success;
 }
 
 /* input channels [@c0, @c0 + @nc) of an [cout, taps, cin] kernel */
@@ -275,46 +329,7 @@ prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
     g_free (w);
   }
   g_free (ohwi);
-  return ok;
-}
-
-/* out = clamp ((out + @partial) + bias) over pixels of @b->out_c channels
- * (@partial: %NULL for none), one pass */
-static void
-finish_blocks (const XnnBlocks *b, gfloat *out, const gfloat *partial)
-{
-  gsize j, c;
-
-  if (!partial && !b->bias && isinf (b->lo) && isinf (b->hi))
-    return;
-  for (j = 0; j < b->n_out; j += b->out_c)
-    for (c = 0; c < b->out_c; c++) {
-      gfloat v = partial ? out[j + c] + partial[j + c] : out[j + c];
-
-      v += b->bias ? b->bias[c] : 0.0f;
-      out[j + c] = MIN (MAX (v, b->lo), b->hi);
-    }
-}
-
-/* the blocks' sums in order, then the bias and the clamp */
-static gboolean
-run_blocks (OmniNnXnn *self, XnnNode *node)
-{
-  XnnBlocks *b = node->blocks;
-  gfloat *out = node->out;
-  gsize j;
-  guint i;
-
-  for (i = 0; i < b->n; i++) {
-    if (xnn_run_operator (b->ops[i], self->pool) != xnn_status_success)
-      return FALSE;
-    if (i + 1 == b->n)
-      break;
-    for (j = 0; i > 0 && j < b->n_out; j++)
-      out[j] += b->partial[j];
-  }
-  finish_blocks (b, out, b->n > 1 ? b->partial : NULL);
-  return TRUE;
+  return ok && setup_block_adds (self, n, b, out);
 }
 
 /* conv2d */
@@ -389,7 +404,8 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "create depthwise convolution")
          && check (xnn_setup_convolution2d_nhwc_f32 (
                        b->ops[0], 1, p->in_h, p->in_w, x[0], out, self->pool),
-             n, "setup depthwise convolution");
+             n, "setup depthwise convolution")
+         && setup_block_adds (self, n, b, out);
 }
 
 /* Input channels per partial sum of a pointwise convolution: onnxruntime's
@@ -431,7 +447,7 @@ prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
                        i == 0 ? out : b->partial, self->pool),
              n, "setup fully connected block");
   }
-  return ok;
+  return ok && setup_block_adds (self, n, b, out);
 }
 
 /* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out]; a
