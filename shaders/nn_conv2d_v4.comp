@@ -31,9 +31,10 @@ layout(constant_id = OMNI_SPEC_CONV_CB4) const uint CB4 = 1u;  // channel quads 
 layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels per invocation
 
 const uint OC4 = OUT_C / 4u;
-// input channels per partial sum: onnxruntime's NCHWc block (AVX-512), or
-// one at a time (its kernel for inputs of fewer channels)
-const uint CBLK = IN_C % 16u == 0u ? 16u : 1u;
+// input channels per partial sum: onnxruntime's NCHWc block (AVX-512), one
+// at a time below it (its kernel for an NCHW input of few channels), else
+// all (it has no NCHWc kernel for those)
+const uint CBLK = IN_C % 16u == 0u ? 16u : IN_C < 16u ? 1u : IN_C;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
