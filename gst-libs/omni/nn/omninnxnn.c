@@ -230,6 +230,26 @@ blocks_free (XnnBlocks *b)
   g_free (b);
 }
 
+/* @n blocks (a partial buffer when more than one) for @node, whose output
+ * is @n_out values of @out_c channels, with @bias (nullable) and the clamp
+ * of @act */
+static XnnBlocks *
+blocks_new (XnnNode *node, guint n, gsize n_out, guint out_c,
+    const gfloat *bias, OmniNnActivation act, gfloat alpha)
+{
+  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+
+  b->n = n;
+  b->ops = g_new0 (xnn_operator_t, n);
+  b->n_out = n_out;
+  b->partial = n > 1 ? g_new (gfloat, n_out) : NULL;
+  b->bias = bias;
+  b->out_c = out_c;
+  clamp_for (act, alpha, n_out, &b->lo, &b->hi, &node->post);
+  node->blocks = b;
+  return b;
+}
+
 /* XNNPACK's adds (vectorised, on the pool) after the blocks: out +=
  * partial after each block but the first, then out = clamp (out + bias),
  * the bias broadcast over the pixels; none where nothing is left to do. */
@@ -300,18 +320,13 @@ prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
   const OmniNnConv2dParams *p = &n->params.conv2d;
   gsize taps = (gsize) p->kernel_h * p->kernel_w;
   gfloat *ohwi = to_ohwi (p, const_data (self, n->weights));
-  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+  XnnBlocks *b
+      = blocks_new (node, (p->in_c + XNN_SUM_BLOCK - 1) / XNN_SUM_BLOCK,
+          (gsize) p->out_h * p->out_w * p->out_c, p->out_c,
+          const_data (self, n->bias), p->activation, p->alpha);
   gboolean ok = TRUE;
   guint i;
 
-  b->n = (p->in_c + XNN_SUM_BLOCK - 1) / XNN_SUM_BLOCK;
-  b->ops = g_new0 (xnn_operator_t, b->n);
-  b->n_out = (gsize) p->out_h * p->out_w * p->out_c;
-  b->partial = b->n > 1 ? g_new (gfloat, b->n_out) : NULL;
-  b->bias = const_data (self, n->bias);
-  b->out_c = p->out_c;
-  clamp_for (p->activation, p->alpha, b->n_out, &b->lo, &b->hi, &node->post);
-  node->blocks = b;
   for (i = 0; ok && i < b->n; i++) {
     guint c0 = i * XNN_SUM_BLOCK, nc = MIN (XNN_SUM_BLOCK, p->in_c - c0);
     gfloat *w = block_kernel (ohwi, taps, p->in_c, p->out_c, c0, nc);
@@ -367,7 +382,7 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 }
 
 /* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is.
- * Without the bias, which finish_blocks() adds after the taps' sum, as
+ * Without the bias, which setup_block_adds() adds after the taps' sum, as
  * onnxruntime's depthwise kernels do (XNNPACK starts the sum from it): on
  * PaddleOCR det 7.0e-5 from onnxruntime instead of 8.7e-5 (docs/onnx.md). */
 static gboolean
@@ -380,21 +395,11 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
       p->in_h, p->pad_top, p->kernel_h, p->dilation_h, p->stride_h, p->out_h);
   gint pr = pad_after (
       p->in_w, p->pad_left, p->kernel_w, p->dilation_w, p->stride_w, p->out_w);
-  gfloat lo, hi;
 
   if (pb < 0 || pr < 0)
     return FALSE;
-  clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
-      &lo, &hi, &node->post);
-  b = g_new0 (XnnBlocks, 1);
-  b->n = 1;
-  b->ops = g_new0 (xnn_operator_t, 1);
-  b->n_out = (gsize) p->out_h * p->out_w * p->out_c;
-  b->bias = const_data (self, n->bias);
-  b->out_c = p->out_c;
-  b->lo = lo;
-  b->hi = hi;
-  node->blocks = b;
+  b = blocks_new (node, 1, (gsize) p->out_h * p->out_w * p->out_c, p->out_c,
+      const_data (self, n->bias), p->activation, p->alpha);
   return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
                     p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
                     p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
@@ -422,19 +427,14 @@ prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
     const gfloat *const *x, gfloat *out, XnnNode *node)
 {
   const OmniNnGemmParams *p = &n->params.gemm;
-  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+  XnnBlocks *b = blocks_new (node,
+      (p->k + XNN_SUM_BLOCK_POINTWISE - 1) / XNN_SUM_BLOCK_POINTWISE,
+      (gsize) p->m * p->n, p->n, const_data (self, n->bias), p->activation,
+      p->alpha);
   const gfloat *w = const_data (self, n->weights);
   gboolean ok = TRUE;
   guint i;
 
-  b->n = (p->k + XNN_SUM_BLOCK_POINTWISE - 1) / XNN_SUM_BLOCK_POINTWISE;
-  b->ops = g_new0 (xnn_operator_t, b->n);
-  b->n_out = (gsize) p->m * p->n;
-  b->partial = b->n > 1 ? g_new (gfloat, b->n_out) : NULL;
-  b->bias = const_data (self, n->bias);
-  b->out_c = p->n;
-  clamp_for (p->activation, p->alpha, b->n_out, &b->lo, &b->hi, &node->post);
-  node->blocks = b;
   for (i = 0; ok && i < b->n; i++) {
     guint c0 = i * XNN_SUM_BLOCK_POINTWISE;
     guint nc = MIN (XNN_SUM_BLOCK_POINTWISE, p->k - c0);
