@@ -29,12 +29,17 @@ layout(constant_id = OMNI_SPEC_CONV_ALPHA) const float ALPHA = 0.0;
 layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 layout(constant_id = OMNI_SPEC_CONV_CB4) const uint CB4 = 1u;  // channel quads per invocation
 layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels per invocation
+layout(constant_id = OMNI_SPEC_CONV_SUM_BLOCKS) const bool SUM_BLOCKS = false;
 
 const uint OC4 = OUT_C / 4u;
-// input channels per partial sum: onnxruntime's NCHWc block (AVX-512), one
-// at a time below it (its kernel for an NCHW input of few channels), else
-// all (it has no NCHWc kernel for those)
-const uint CBLK = IN_C % 16u == 0u ? 16u : IN_C < 16u ? 1u : IN_C;
+// input channels per partial sum: with SUM_BLOCKS (ONNX models) as
+// onnxruntime's NCHWc block (AVX-512), one at a time below it (its kernel
+// for an NCHW input of few channels), else all (it has no NCHWc kernel for
+// those); without, all of them from the bias (XNNPACK's order)
+const uint CBLK = !SUM_BLOCKS ? IN_C
+    : IN_C % 16u == 0u      ? 16u
+    : IN_C < 16u            ? 1u
+                            : IN_C;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -78,19 +83,22 @@ void main()
   if (ox0 >= OUT_W || oy >= OUT_H || q0 >= OC4)
     return;
 
-  // Summed as onnxruntime's NCHWc kernels do (parity, docs/onnx.md): per
-  // block of CBLK input channels over all taps from 0, the blocks' sums
-  // added in order, the bias last.
-  vec4 acc[OWB][CB4], part[OWB][CB4];
+  // With SUM_BLOCKS summed as onnxruntime's NCHWc kernels do (parity,
+  // docs/onnx.md): per block of CBLK input channels over all taps from 0,
+  // the blocks' sums added in order, the bias last; else one block from the
+  // bias.
+  vec4 acc[OWB][CB4], part[OWB][CB4], bias[CB4];
   uint q[CB4];
-  for (uint j = 0u; j < CB4; j++)
+  for (uint j = 0u; j < CB4; j++) {
     q[j] = min(q0 + j, OC4 - 1u);
+    bias[j] = HAS_BIAS ? B(q[j]) : vec4(0.0);
+  }
 
   int iy0 = int(oy * SH) - PT;
   for (uint c0 = 0u; c0 < IN_C; c0 += CBLK) {
     for (uint p = 0u; p < OWB; p++)
       for (uint j = 0u; j < CB4; j++)
-        part[p][j] = vec4(0.0);
+        part[p][j] = SUM_BLOCKS ? vec4(0.0) : bias[j];
     for (uint ky = 0u; ky < KH; ky++) {
       int iy = iy0 + int(ky * DH);
       if (iy < 0 || iy >= int(IN_H))
@@ -116,11 +124,10 @@ void main()
       for (uint j = 0u; j < CB4; j++)
         acc[p][j] = c0 == 0u ? part[p][j] : acc[p][j] + part[p][j];
   }
-  for (uint j = 0u; j < CB4; j++) {
-    vec4 bias = HAS_BIAS ? B(q[j]) : vec4(0.0);
+  for (uint j = 0u; j < CB4; j++)
     for (uint p = 0u; p < OWB; p++)
-      acc[p][j] += bias;
-  }
+      if (SUM_BLOCKS)
+        acc[p][j] += bias[j];
 
   for (uint p = 0u; p < OWB; p++) {
     if (ox0 + p >= OUT_W)

@@ -323,28 +323,31 @@ run_exact (OmniNnGraph *g, const gchar *what, const gfloat *x, gfloat want)
 
 /* The order of the convolutions' float32 sums, as onnxruntime's (MLAS's
  * NCHWc kernels: a partial sum per block of input channels, added in
- * order): 1 followed by values of 2^-24 that one accumulator loses (1 +
- * 2^-24 ties to 1) while the later blocks sum them exactly. A pointwise
- * convolution of 1 + 255 x 2^-24 over blocks of 128 channels is 1 + 2^-17;
- * a 3x3 convolution reading 1, 31 zeros and 32 x 2^-24 (its centre tap) is
- * 1 + 2^-19 with blocks of 16 (Vulkan, MLAS's) or 32 (XNNPACK). */
-GST_START_TEST (test_sum_order)
+ * order) for an ONNX model's node (sum_blocks), else in one accumulator
+ * (XNNPACK's, TF.js's): 1 followed by values of 2^-24 that one accumulator
+ * loses (1 + 2^-24 ties to 1) while the later blocks sum them exactly. A
+ * pointwise convolution of 1 + 255 x 2^-24 over blocks of 128 channels is
+ * 1 + 2^-17; a 3x3 convolution reading 1, 31 zeros and 32 x 2^-24 (its
+ * centre tap) is 1 + 2^-19 with blocks of 16 (Vulkan, MLAS's) or 32
+ * (XNNPACK); 1 in one accumulator. */
+static void
+sum_order_case (gboolean sum_blocks)
 {
   OmniNnOpParams p = { 0 };
   guint dims[3] = { 1, 1, 256 };
   gfloat x[256], *w;
   guint i;
 
-  fail_unless (omni_nn_cpu_has_xnnpack ());
   for (i = 0; i < 256; i++)
     x[i] = i == 0 ? 1.0f : ldexpf (1.0f, -24);
   w = g_new (gfloat, 256 * 4);
   for (i = 0; i < 256 * 4; i++)
     w[i] = 1.0f;
-  p.gemm = (OmniNnGemmParams){ 1, 256, 4, OMNI_NN_ACT_NONE, 0.0f };
+  p.gemm = (OmniNnGemmParams){ 1, 256, 4, OMNI_NN_ACT_NONE, 0.0f, sum_blocks };
   run_exact (one_node_hwc (OMNI_NN_OP_POINTWISE_CONV2D, &p, dims, 4, 1, w,
                  256 * 4, NULL, 0),
-      "pointwise over 256 channels", x, 1.0f + ldexpf (1.0f, -17));
+      "pointwise over 256 channels", x,
+      sum_blocks ? 1.0f + ldexpf (1.0f, -17) : 1.0f);
 
   for (i = 0; i < 64; i++)
     x[i] = i == 0 ? 1.0f : i < 32 ? 0.0f : ldexpf (1.0f, -24);
@@ -354,10 +357,18 @@ GST_START_TEST (test_sum_order)
     w[i] = 1.0f;
   memset (&p, 0, sizeof (p));
   p.conv2d = (OmniNnConv2dParams){ 1, 1, 64, 1, 1, 4, 3, 3, 1, 1, 1, 1, 1, 1,
-    OMNI_NN_ACT_NONE, 0.0f };
+    OMNI_NN_ACT_NONE, 0.0f, sum_blocks };
   run_exact (
       one_node_hwc (OMNI_NN_OP_CONV2D, &p, dims, 4, 1, w, 9 * 64 * 4, NULL, 0),
-      "3x3 convolution over 64 channels", x, 1.0f + ldexpf (1.0f, -19));
+      "3x3 convolution over 64 channels", x,
+      sum_blocks ? 1.0f + ldexpf (1.0f, -19) : 1.0f);
+}
+
+GST_START_TEST (test_sum_order)
+{
+  fail_unless (omni_nn_cpu_has_xnnpack ());
+  sum_order_case (TRUE);
+  sum_order_case (FALSE);
 }
 
 GST_END_TEST;

@@ -363,7 +363,7 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
   if (pb < 0 || pr < 0)
     return FALSE;
-  if (p->kernel_h * p->kernel_w > 1 && p->in_c > XNN_SUM_BLOCK)
+  if (p->sum_blocks && p->kernel_h * p->kernel_w > 1 && p->in_c > XNN_SUM_BLOCK)
     return prepare_conv2d_blocks (self, n, x, out, node, pr, pb);
   ohwi = to_ohwi (p, w);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
@@ -381,25 +381,18 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup convolution");
 }
 
-/* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is.
- * Without the bias, which setup_block_adds() adds after the taps' sum, as
- * onnxruntime's depthwise kernels do (XNNPACK starts the sum from it): on
- * PaddleOCR det 7.0e-5 from onnxruntime instead of 8.7e-5 (docs/onnx.md). */
+/* depthwise without the bias, which setup_block_adds() adds after the
+ * taps' sum, as onnxruntime's depthwise kernels do (XNNPACK starts the sum
+ * from it): on PaddleOCR det 7.0e-5 from onnxruntime instead of 8.7e-5
+ * (docs/onnx.md) */
 static gboolean
-prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
-    gfloat *out, XnnNode *node)
+prepare_depthwise_bias_last (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
 {
   const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
-  XnnBlocks *b;
-  gint pb = pad_after (
-      p->in_h, p->pad_top, p->kernel_h, p->dilation_h, p->stride_h, p->out_h);
-  gint pr = pad_after (
-      p->in_w, p->pad_left, p->kernel_w, p->dilation_w, p->stride_w, p->out_w);
+  XnnBlocks *b = blocks_new (node, 1, (gsize) p->out_h * p->out_w * p->out_c,
+      p->out_c, const_data (self, n->bias), p->activation, p->alpha);
 
-  if (pb < 0 || pr < 0)
-    return FALSE;
-  b = blocks_new (node, 1, (gsize) p->out_h * p->out_w * p->out_c, p->out_c,
-      const_data (self, n->bias), p->activation, p->alpha);
   return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
                     p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
                     p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
@@ -411,6 +404,36 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
                        b->ops[0], 1, p->in_h, p->in_w, x[0], out, self->pool),
              n, "setup depthwise convolution")
          && setup_block_adds (self, n, b, out);
+}
+
+/* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is */
+static gboolean
+prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
+    gfloat *out, XnnNode *node)
+{
+  const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
+  gint pb = pad_after (
+      p->in_h, p->pad_top, p->kernel_h, p->dilation_h, p->stride_h, p->out_h);
+  gint pr = pad_after (
+      p->in_w, p->pad_left, p->kernel_w, p->dilation_w, p->stride_w, p->out_w);
+  gfloat lo, hi;
+
+  if (pb < 0 || pr < 0)
+    return FALSE;
+  if (p->sum_blocks)
+    return prepare_depthwise_bias_last (self, n, x, out, node, pr, pb);
+  clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
+      &lo, &hi, &node->post);
+  return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
+                    p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
+                    p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
+                    p->depth_multiplier, p->in_c, p->out_c,
+                    const_data (self, n->weights), const_data (self, n->bias),
+                    lo, hi, XNN_FLAG_DEPTHWISE_CONVOLUTION, &node->op),
+             n, "create depthwise convolution")
+         && check (xnn_setup_convolution2d_nhwc_f32 (
+                       node->op, 1, p->in_h, p->in_w, x[0], out, self->pool),
+             n, "setup depthwise convolution");
 }
 
 /* Input channels per partial sum of a pointwise convolution: onnxruntime's
@@ -460,7 +483,8 @@ prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
   const OmniNnGemmParams *p = &n->params.gemm;
   gfloat lo, hi;
 
-  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && p->k > XNN_SUM_BLOCK_POINTWISE)
+  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && p->sum_blocks
+      && p->k > XNN_SUM_BLOCK_POINTWISE)
     return prepare_pointwise_blocks (self, n, x, out, node);
   clamp_for (
       p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi, &node->post);
