@@ -36,7 +36,20 @@ layout(constant_id = OMNI_SPEC_CONV_OWB) const uint OWB = 4u;  // output pixels 
 // and a 13-wide map's 4 column blocks filled half of an x of 8.
 layout(constant_id = OMNI_SPEC_CONV_FLAT) const bool FLAT = false;
 
+layout(constant_id = OMNI_SPEC_CONV_SUM_BLOCKS) const bool SUM_BLOCKS = false;
+
 const uint OC4 = OUT_C / 4u, CBW = (OUT_W + OWB - 1u) / OWB;
+// input channels per partial sum: with SUM_BLOCKS (ONNX models) as
+// onnxruntime's NCHWc block (AVX-512), one at a time below it (its kernel
+// for an NCHW input of few channels), else all (it has no NCHWc kernel for
+// those); without, all of them from the bias (XNNPACK's order)
+const uint CBLK = !SUM_BLOCKS ? IN_C
+    : IN_C % 16u == 0u      ? 16u
+    : IN_C < 16u            ? 1u
+                            : IN_C;
+// input channels read in quads (one 16-byte load per pixel for 4 of them)
+// when every block is made of whole quads
+const bool QUADS = IN_C % 4u == 0u && CBLK % 4u == 0u;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -85,59 +98,72 @@ void main()
   if (ox0 >= OUT_W || oy >= OUT_H || q0 >= OC4)
     return;
 
-  vec4 acc[OWB][CB4];
+  // With SUM_BLOCKS summed as onnxruntime's NCHWc kernels do (parity,
+  // docs/onnx.md): per block of CBLK input channels over all taps from 0,
+  // the blocks' sums added in order, the bias last; else one block from the
+  // bias.
+  vec4 acc[OWB][CB4], part[OWB][CB4], bias[CB4];
   uint q[CB4];
   for (uint j = 0u; j < CB4; j++) {
     q[j] = min(q0 + j, OC4 - 1u);
-    vec4 bias = HAS_BIAS ? B(q[j]) : vec4(0.0);
-    for (uint p = 0u; p < OWB; p++)
-      acc[p][j] = bias;
+    bias[j] = HAS_BIAS ? B(q[j]) : vec4(0.0);
   }
 
   int iy0 = int(oy * SH) - PT;
-  for (uint ky = 0u; ky < KH; ky++) {
-    int iy = iy0 + int(ky * DH);
-    if (iy < 0 || iy >= int(IN_H))
-      continue;
-    for (uint kx = 0u; kx < KW; kx++) {
-      uint wb = (ky * KW + kx) * IN_C * OC4;
-      if (IN_C % 4u == 0u) {
-        // input channels in quads: one 16-byte load per pixel for 4 of
-        // them (the same multiply-adds in the same order)
-        for (uint c4 = 0u; c4 < IN_C / 4u; c4++) {
-          vec4 xv[OWB];
+  for (uint c0 = 0u; c0 < IN_C; c0 += CBLK) {
+    for (uint p = 0u; p < OWB; p++)
+      for (uint j = 0u; j < CB4; j++)
+        part[p][j] = SUM_BLOCKS ? vec4(0.0) : bias[j];
+    for (uint ky = 0u; ky < KH; ky++) {
+      int iy = iy0 + int(ky * DH);
+      if (iy < 0 || iy >= int(IN_H))
+        continue;
+      for (uint kx = 0u; kx < KW; kx++) {
+        uint wb = (ky * KW + kx) * IN_C * OC4;
+        if (QUADS) {
+          // the same multiply-adds in the same order as one at a time
+          for (uint c4 = c0 / 4u; c4 < (c0 + CBLK) / 4u; c4++) {
+            vec4 xv[OWB];
+            for (uint p = 0u; p < OWB; p++) {
+              int ix = int((ox0 + p) * SW + kx * DW) - PL;
+              xv[p] = ix >= 0 && ix < int(IN_W)
+                  ? SRC4((uint(iy) * IN_W + uint(ix)) * (IN_C / 4u) + c4)
+                  : vec4(0.0);
+            }
+            for (uint cc = 0u; cc < 4u; cc++) {
+              vec4 wv[CB4];
+              for (uint j = 0u; j < CB4; j++)
+                wv[j] = W(wb + (c4 * 4u + cc) * OC4 + q[j]);
+              for (uint p = 0u; p < OWB; p++)
+                for (uint j = 0u; j < CB4; j++)
+                  part[p][j] += xv[p][cc] * wv[j];
+            }
+          }
+          continue;
+        }
+        for (uint ci = c0; ci < c0 + CBLK; ci++) {
+          vec4 wv[CB4];
+          for (uint j = 0u; j < CB4; j++)
+            wv[j] = W(wb + ci * OC4 + q[j]);
           for (uint p = 0u; p < OWB; p++) {
             int ix = int((ox0 + p) * SW + kx * DW) - PL;
-            xv[p] = ix >= 0 && ix < int(IN_W)
-                ? SRC4((uint(iy) * IN_W + uint(ix)) * (IN_C / 4u) + c4)
-                : vec4(0.0);
-          }
-          for (uint cc = 0u; cc < 4u; cc++) {
-            vec4 wv[CB4];
+            float x = ix >= 0 && ix < int(IN_W)
+                ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
+                : 0.0;
             for (uint j = 0u; j < CB4; j++)
-              wv[j] = W(wb + (c4 * 4u + cc) * OC4 + q[j]);
-            for (uint p = 0u; p < OWB; p++)
-              for (uint j = 0u; j < CB4; j++)
-                acc[p][j] += xv[p][cc] * wv[j];
+              part[p][j] += x * wv[j];
           }
-        }
-        continue;
-      }
-      for (uint ci = 0u; ci < IN_C; ci++) {
-        vec4 wv[CB4];
-        for (uint j = 0u; j < CB4; j++)
-          wv[j] = W(wb + ci * OC4 + q[j]);
-        for (uint p = 0u; p < OWB; p++) {
-          int ix = int((ox0 + p) * SW + kx * DW) - PL;
-          float x = ix >= 0 && ix < int(IN_W)
-              ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
-              : 0.0;
-          for (uint j = 0u; j < CB4; j++)
-            acc[p][j] += x * wv[j];
         }
       }
     }
+    for (uint p = 0u; p < OWB; p++)
+      for (uint j = 0u; j < CB4; j++)
+        acc[p][j] = c0 == 0u ? part[p][j] : acc[p][j] + part[p][j];
   }
+  for (uint j = 0u; j < CB4; j++)
+    for (uint p = 0u; p < OWB; p++)
+      if (SUM_BLOCKS)
+        acc[p][j] += bias[j];
 
   for (uint p = 0u; p < OWB; p++) {
     if (ox0 + p >= OUT_W)

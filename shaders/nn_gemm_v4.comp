@@ -28,8 +28,12 @@ layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns pe
 // 10 column blocks in an x of 16 left 6 of 16 lanes idle (1 x 4 columns:
 // 7 of 8).
 layout(constant_id = OMNI_SPEC_GEMM_XR) const uint XR = 1u;
+layout(constant_id = OMNI_SPEC_GEMM_SUM_BLOCKS) const bool SUM_BLOCKS = false;
 
 const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
+// with SUM_BLOCKS (ONNX models) 128 k per partial sum, as onnxruntime;
+// without, all of them from the bias (XNNPACK's order)
+const uint KBLK4 = SUM_BLOCKS ? 32u : K4;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -101,38 +105,51 @@ void main()
   if (n4 >= N4 || m0 >= M)
     return;
 
-  vec4 acc[RM][RN];
+  // With SUM_BLOCKS summed as onnxruntime's pointwise kernels do (parity,
+  // docs/onnx.md): blocks of 128 k from 0, the blocks' sums added in order,
+  // the bias last; else one block from the bias.
+  vec4 acc[RM][RN], part[RM][RN], bias[RN];
   uint rows[RM], cols[RN];
   for (uint c = 0u; c < RN; c++) {
     cols[c] = min(n4 + c, N4 - 1u);
-    vec4 bias = HAS_BIAS ? B(cols[c]) : vec4(0.0);
-    for (uint r = 0u; r < RM; r++)
-      acc[r][c] = bias;
+    bias[c] = HAS_BIAS ? B(cols[c]) : vec4(0.0);
   }
   // Rows past M repeat the last row; their results are not stored.
   for (uint r = 0u; r < RM; r++)
     rows[r] = min(m0 + r, M - 1u) * K4;
 
-  for (uint k4 = 0u; k4 < K4; k4++) {
-    vec4 a[RM];
+  for (uint kb = 0u; kb < K4; kb += KBLK4) {
+    for (uint r = 0u; r < RM; r++)
+      for (uint c = 0u; c < RN; c++)
+        part[r][c] = SUM_BLOCKS ? vec4(0.0) : bias[c];
+    for (uint k4 = kb; k4 < min(kb + KBLK4, K4); k4++) {
+      vec4 a[RM];
 #ifdef OMNI_INPUT_SCALE
-    vec4 s = SCALE(k4);
-    for (uint r = 0u; r < RM; r++)
-      a[r] = SRC(rows[r] + k4) * s;
+      vec4 s = SCALE(k4);
+      for (uint r = 0u; r < RM; r++)
+        a[r] = SRC(rows[r] + k4) * s;
 #else
-    for (uint r = 0u; r < RM; r++)
-      a[r] = SRC(rows[r] + k4);
+      for (uint r = 0u; r < RM; r++)
+        a[r] = SRC(rows[r] + k4);
 #endif
-    uint wrow = k4 * 4u * N4;
-    for (uint kk = 0u; kk < 4u; kk++) {
-      for (uint c = 0u; c < RN; c++) {
-        vec4 bv = W(wrow + cols[c]);
-        for (uint r = 0u; r < RM; r++)
-          acc[r][c] += a[r][kk] * bv;
+      uint wrow = k4 * 4u * N4;
+      for (uint kk = 0u; kk < 4u; kk++) {
+        for (uint c = 0u; c < RN; c++) {
+          vec4 bv = W(wrow + cols[c]);
+          for (uint r = 0u; r < RM; r++)
+            part[r][c] += a[r][kk] * bv;
+        }
+        wrow += N4;
       }
-      wrow += N4;
     }
+    for (uint r = 0u; r < RM; r++)
+      for (uint c = 0u; c < RN; c++)
+        acc[r][c] = kb == 0u ? part[r][c] : acc[r][c] + part[r][c];
   }
+  for (uint c = 0u; c < RN; c++)
+    for (uint r = 0u; r < RM; r++)
+      if (SUM_BLOCKS)
+        acc[r][c] += bias[c];
 
   for (uint r = 0u; r < RM; r++) {
     if (m0 + r >= M)

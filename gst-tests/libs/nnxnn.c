@@ -150,6 +150,8 @@ conv_case (guint h, guint w, guint cin, guint cout, guint k_h, guint k_w,
   p.conv2d = (OmniNnConv2dParams){ h, w, cin, out_h, out_w, cout, k_h, k_w,
     stride, stride, dil, dil, pad_top, pad_left, act,
     act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6.0f : 0.1f };
+  /* over 32 channels, the blocks of an ONNX model's convolution */
+  p.conv2d.sum_blocks = cin > 32;
   what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u d%u -> %ux%ux%u %s", h, w,
       cin, k_h, k_w, stride, dil, out_h, out_w, cout,
       omni_nn_activation_name (act));
@@ -172,6 +174,11 @@ GST_START_TEST (test_conv2d)
   conv_case (
       9, 10, 4, 11, 5, 3, 1, 1, 2, 1, 9, 10, OMNI_NN_ACT_LEAKY_RELU, TRUE);
   conv_case (8, 7, 3, 6, 3, 3, 2, 1, 0, 0, 3, 3, OMNI_NN_ACT_HARD_SWISH, TRUE);
+  /* more input channels than a block of the sums (XNN_SUM_BLOCK, 32): one
+   * operator per block, the last one shorter, bias and clamp after */
+  conv_case (9, 7, 80, 12, 3, 3, 1, 1, 1, 1, 9, 7, OMNI_NN_ACT_RELU6, TRUE);
+  conv_case (
+      10, 9, 70, 5, 3, 3, 2, 1, 1, 1, 5, 5, OMNI_NN_ACT_HARD_SWISH, FALSE);
 }
 
 GST_END_TEST;
@@ -216,9 +223,73 @@ GST_START_TEST (test_gemm)
   p.gemm = (OmniNnGemmParams){ 143, 19, 5, OMNI_NN_ACT_LEAKY_RELU, 0.1f };
   compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, in_pw, 0, 0, 19 * 5, 0),
       "pointwise 143x19x5 leaky", -1.0, 1.0);
+  /* over 128 input channels: blocks of 128 (the last shorter) */
+  p.gemm = (OmniNnGemmParams){ 35, 300, 9, OMNI_NN_ACT_RELU6, 0.0f, TRUE };
+  compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, (guint[3]){ 5, 7, 300 },
+               0, 0, 300 * 9, 9),
+      "pointwise 35x300x9 relu6", -1.0, 1.0);
+  p.gemm = (OmniNnGemmParams){ 6, 257, 4, OMNI_NN_ACT_LEAKY_RELU, 0.1f, TRUE };
+  compare (case_graph (OMNI_NN_OP_POINTWISE_CONV2D, &p, (guint[3]){ 2, 3, 257 },
+               0, 0, 257 * 4, 0),
+      "pointwise 6x257x4 leaky", -1.0, 1.0);
   p.gemm = (OmniNnGemmParams){ 1, 37, 11, OMNI_NN_ACT_NONE, 0.0f };
   compare (case_graph (OMNI_NN_OP_DENSE, &p, in_fc, 0, 0, 37 * 11, 11),
       "dense 37x11", -1.0, 1.0);
+}
+
+GST_END_TEST;
+
+/* The order of the sums, not only their precision: a pointwise
+ * convolution of 1 + 255 x 2^-24 with unit weights. Summed in one float32
+ * accumulator each 2^-24 rounds away (1 + 2^-24 ties to 1): XNNPACK's (and
+ * TF.js's) order, kept for a node without sum_blocks. onnxruntime's blocks
+ * of 128 channels give 1 + 128 x 2^-24 = 1 + 2^-17 exactly (the second
+ * block sums its 128 values exactly, then one addition), and so must an
+ * ONNX model's node (sum_blocks). */
+static gfloat
+sum_blocks_case (gboolean sum_blocks)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p = { 0 };
+  guint in[3] = { 1, 1, 256 }, wd = 256, od[3] = { 1, 1, 1 }, out;
+  gfloat *w = g_new (gfloat, 256), x[256], y = 0, *py = &y;
+  const OmniNnBackend *fast = omni_nn_cpu_backend ();
+  OmniNnInput input = { 0 };
+  GError *err = NULL;
+  gpointer st;
+  guint i;
+
+  fail_unless (omni_nn_cpu_has_xnnpack ());
+  for (i = 0; i < 256; i++) {
+    w[i] = 1.0f;
+    x[i] = i == 0 ? 1.0f : ldexpf (1.0f, -24);
+  }
+  g->input = omni_nn_graph_add_tensor (g, "input", 3, in, NULL);
+  g->input_h = g->input_w = 1;
+  g->input_c = 256;
+  g->input_scale = 1.0f;
+  out = omni_nn_graph_add_tensor (g, "out", 3, od, NULL);
+  p.gemm = (OmniNnGemmParams){ 1, 256, 1, OMNI_NN_ACT_NONE, 0.0f, sum_blocks };
+  omni_nn_graph_add_node (g, OMNI_NN_OP_POINTWISE_CONV2D, "op", &p, 1,
+      &g->input, omni_nn_graph_add_tensor (g, "w", 1, &wd, w),
+      OMNI_NN_NO_TENSOR, out);
+  omni_nn_graph_add_output (g, "out", out);
+  st = fast->prepare (g, NULL, &err);
+  fail_unless (st != NULL, "%s", err ? err->message : "?");
+  input.tensor = x;
+  fail_unless (fast->run (st, &input, &py, &err));
+  fast->free (st);
+  omni_nn_graph_free (g);
+  return y;
+}
+
+GST_START_TEST (test_sum_blocks)
+{
+  gfloat y = sum_blocks_case (TRUE);
+
+  fail_unless (y == 1.0f + ldexpf (1.0f, -17), "%.9g", y);
+  y = sum_blocks_case (FALSE);
+  fail_unless (y == 1.0f, "%.9g", y);
 }
 
 GST_END_TEST;
@@ -445,6 +516,7 @@ nnxnn_suite (void)
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_gemm);
+  tcase_add_test (tc, test_sum_blocks);
   tcase_add_test (tc, test_pool);
   tcase_add_test (tc, test_eltwise);
   tcase_add_test (tc, test_binary);

@@ -6,6 +6,7 @@
  * negative and zero steps, every padding mode, every unary and reduction
  * kind, strides 2 and 3 with dilation; the Vulkan backend (lavapipe, under
  * the validation layer) must equal the CPU backend within 1e-4 relative.
+ * And the order of the convolutions' sums on both (test_sum_order).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -293,6 +294,85 @@ GST_START_TEST (test_conv_transpose)
 
 GST_END_TEST;
 
+/* Runs @g on the CPU backend (XNNPACK) and on Vulkan with input @x; each
+ * output must be @want exactly. */
+static void
+run_exact (OmniNnGraph *g, const gchar *what, const gfloat *x, gfloat want)
+{
+  const OmniNnBackend *backends[2]
+      = { omni_nn_cpu_backend (), omni_nn_vulkan_backend () };
+  OmniNnInput input = { 0 };
+  GError *err = NULL;
+  gfloat y[4], *py = y;
+  guint k, i;
+
+  input.tensor = x;
+  for (k = 0; k < 2; k++) {
+    gpointer st = backends[k]->prepare (g, NULL, &err);
+
+    fail_unless (st != NULL, "%s: %s", what, err ? err->message : "");
+    fail_unless (backends[k]->run (st, &input, &py, &err), "%s: %s", what,
+        err ? err->message : "");
+    for (i = 0; i < 4; i++)
+      fail_unless (y[i] == want, "%s on %s [%u]: %.9g, want %.9g", what,
+          backends[k]->device_name (st), i, y[i], want);
+    backends[k]->free (st);
+  }
+  omni_nn_graph_free (g);
+}
+
+/* The order of the convolutions' float32 sums, as onnxruntime's (MLAS's
+ * NCHWc kernels: a partial sum per block of input channels, added in
+ * order) for an ONNX model's node (sum_blocks), else in one accumulator
+ * (XNNPACK's, TF.js's): 1 followed by values of 2^-24 that one accumulator
+ * loses (1 + 2^-24 ties to 1) while the later blocks sum them exactly. A
+ * pointwise convolution of 1 + 255 x 2^-24 over blocks of 128 channels is
+ * 1 + 2^-17; a 3x3 convolution reading 1, 31 zeros and 32 x 2^-24 (its
+ * centre tap) is 1 + 2^-19 with blocks of 16 (Vulkan, MLAS's) or 32
+ * (XNNPACK); 1 in one accumulator. */
+static void
+sum_order_case (gboolean sum_blocks)
+{
+  OmniNnOpParams p = { 0 };
+  guint dims[3] = { 1, 1, 256 };
+  gfloat x[256], *w;
+  guint i;
+
+  for (i = 0; i < 256; i++)
+    x[i] = i == 0 ? 1.0f : ldexpf (1.0f, -24);
+  w = g_new (gfloat, 256 * 4);
+  for (i = 0; i < 256 * 4; i++)
+    w[i] = 1.0f;
+  p.gemm = (OmniNnGemmParams){ 1, 256, 4, OMNI_NN_ACT_NONE, 0.0f, sum_blocks };
+  run_exact (one_node_hwc (OMNI_NN_OP_POINTWISE_CONV2D, &p, dims, 4, 1, w,
+                 256 * 4, NULL, 0),
+      "pointwise over 256 channels", x,
+      sum_blocks ? 1.0f + ldexpf (1.0f, -17) : 1.0f);
+
+  for (i = 0; i < 64; i++)
+    x[i] = i == 0 ? 1.0f : i < 32 ? 0.0f : ldexpf (1.0f, -24);
+  dims[2] = 64;
+  w = g_new (gfloat, 9 * 64 * 4);
+  for (i = 0; i < 9 * 64 * 4; i++)
+    w[i] = 1.0f;
+  memset (&p, 0, sizeof (p));
+  p.conv2d = (OmniNnConv2dParams){ 1, 1, 64, 1, 1, 4, 3, 3, 1, 1, 1, 1, 1, 1,
+    OMNI_NN_ACT_NONE, 0.0f, sum_blocks };
+  run_exact (
+      one_node_hwc (OMNI_NN_OP_CONV2D, &p, dims, 4, 1, w, 9 * 64 * 4, NULL, 0),
+      "3x3 convolution over 64 channels", x,
+      sum_blocks ? 1.0f + ldexpf (1.0f, -19) : 1.0f);
+}
+
+GST_START_TEST (test_sum_order)
+{
+  fail_unless (omni_nn_cpu_has_xnnpack ());
+  sum_order_case (TRUE);
+  sum_order_case (FALSE);
+}
+
+GST_END_TEST;
+
 static Suite *
 onnxops_suite (void)
 {
@@ -306,6 +386,7 @@ onnxops_suite (void)
   tcase_add_test (tc, test_reduce);
   tcase_add_test (tc, test_lstm);
   tcase_add_test (tc, test_conv_transpose);
+  tcase_add_test (tc, test_sum_order);
   return s;
 }
 

@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <omni/nn/omninnonnx.h>
 #include <omni/nn/omninnvad.h>
+#include <omni/nn/omninncpu.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <math.h>
@@ -121,9 +122,14 @@ parity (const gchar *backend, const gchar *recording)
   /* the recordings are speech: the reference finds it, and so do we */
   fail_unless (
       speech > n / 4, "%u of %" G_GSIZE_FORMAT " frames speech", speech, n);
-  g_print ("%s on %s: %" G_GSIZE_FORMAT " frames, worst relative difference "
+  g_print ("%s on %s (%s): %" G_GSIZE_FORMAT
+           " frames, worst relative difference "
            "%.2e, %u speech frames\n",
-      recording, backend, n, worst, speech);
+      recording, backend,
+      omni_nn_cpu_has_xnnpack () || !g_strcmp0 (backend, "vulkan")
+          ? "fast paths"
+          : "plain C",
+      n, worst, speech);
   omni_nn_vad_free (vad);
   g_array_unref (ref);
   g_unlink (f32);
@@ -142,6 +148,19 @@ GST_START_TEST (test_parity_cpu)
 
   for (i = 0; i < G_N_ELEMENTS (recordings); i++)
     parity ("cpu", recordings[i]);
+}
+
+GST_END_TEST;
+
+/* the CPU backend without XNNPACK: its plain-C references */
+GST_START_TEST (test_parity_cpu_reference)
+{
+  guint i;
+
+  g_setenv ("OMNI_NN_CPU_XNNPACK", "0", TRUE);
+  for (i = 0; i < G_N_ELEMENTS (recordings); i++)
+    parity ("cpu", recordings[i]);
+  g_unsetenv ("OMNI_NN_CPU_XNNPACK");
 }
 
 GST_END_TEST;
@@ -194,6 +213,7 @@ onnxvad_suite (void)
   tcase_set_timeout (tc, 600);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_parity_cpu);
+  tcase_add_test (tc, test_parity_cpu_reference);
 #if HAVE_VULKAN
   tcase_add_test (tc, test_parity_vulkan);
 #endif

@@ -133,6 +133,7 @@ conv_nhwc (Loader *l, const Val *xt, guint h, guint w, guint c, const Val *wv,
     p.gemm.m = h * w;
     p.gemm.k = c;
     p.gemm.n = m;
+    p.gemm.sum_blocks = TRUE;
     return onnx_emit (
         l, OMNI_NN_OP_POINTWISE_CONV2D, &p, &xt->tensor, 1, wt, bt, 0, NULL);
   }
@@ -150,8 +151,13 @@ conv_nhwc (Loader *l, const Val *xt, guint h, guint w, guint c, const Val *wv,
   q->dilation_w = win->dw;
   q->pad_top = win->pt;
   q->pad_left = win->pl;
-  if (dw)
+  /* onnxruntime's order of the sums (docs/onnx.md, "Parity") */
+  if (dw) {
     p.depthwise.depth_multiplier = m / c;
+    p.depthwise.sum_blocks = TRUE;
+  } else {
+    q->sum_blocks = TRUE;
+  }
   return onnx_emit (l, dw ? OMNI_NN_OP_DEPTHWISE_CONV2D : OMNI_NN_OP_CONV2D, &p,
       &xt->tensor, 1, wt, bt, 0, NULL);
 }

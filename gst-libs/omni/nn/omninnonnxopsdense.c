@@ -26,6 +26,7 @@ gemm (Loader *l, const Val *x, const gdouble *w, guint k, guint nn,
   p.gemm.m = (guint) (x->n / k);
   p.gemm.k = k;
   p.gemm.n = nn;
+  p.gemm.sum_blocks = TRUE; /* onnxruntime's order (docs/onnx.md) */
   v = onnx_emit (l,
       p.gemm.m == 1 ? OMNI_NN_OP_DENSE : OMNI_NN_OP_POINTWISE_CONV2D, &p,
       &x->tensor, 1, onnx_weight_tensor (l, w, (gsize) k * nn, 2, wd),

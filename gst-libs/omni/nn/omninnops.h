@@ -193,6 +193,10 @@ OMNI_API gboolean omni_nn_conv_output_size (guint in, guint kernel,
  *   read 0)
  * @activation: fused activation
  * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
+ * @sum_blocks: sum as onnxruntime's CPU provider does (set by the ONNX
+ *   loader): per block of input channels from 0, the blocks in order, the
+ *   bias last (the fast backends; docs/onnx.md, "Parity"); else in one
+ *   accumulator from the bias, as XNNPACK (TF.js's wasm backend)
  *
  * out[oy, ox, co] = act (bias[co] + sum over ky, kx, ci of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -207,6 +211,7 @@ typedef struct {
   gint pad_top, pad_left;
   OmniNnActivation activation;
   gfloat alpha;
+  gboolean sum_blocks;
 } OmniNnConv2dParams;
 
 /**
@@ -229,6 +234,8 @@ typedef struct {
  * @activation: fused activation
  * @alpha: the parameter of a fused %OMNI_NN_ACT_LEAKY_RELU or
  *   %OMNI_NN_ACT_HARD_SWISH
+ * @sum_blocks: add the bias after the taps' sum, as onnxruntime (set by the
+ *   ONNX loader; see #OmniNnConv2dParams)
  *
  * out[oy, ox, c * mult + m] = act (bias[c * mult + m] + sum over ky, kx of
  *   in[oy*stride_h - pad_top + ky*dilation_h,
@@ -244,6 +251,7 @@ typedef struct {
   guint depth_multiplier;
   OmniNnActivation activation;
   gfloat alpha;
+  gboolean sum_blocks;
 } OmniNnDepthwiseConv2dParams;
 
 /**
@@ -253,6 +261,8 @@ typedef struct {
  * @n: output features (cout)
  * @activation: fused activation
  * @alpha: the slope below 0 of a fused %OMNI_NN_ACT_LEAKY_RELU
+ * @sum_blocks: sum blocks of 128 k from 0, in order, the bias last, as
+ *   onnxruntime (set by the ONNX loader; see #OmniNnConv2dParams)
  *
  * out[i, j] = act (bias[j] + sum over l of in[i, l] * w[l, j]), with in
  * [m, k], w [k, n] and out [m, n], all row-major.
@@ -261,6 +271,7 @@ typedef struct {
   guint m, k, n;
   OmniNnActivation activation;
   gfloat alpha;
+  gboolean sum_blocks;
 } OmniNnGemmParams;
 
 /**

@@ -32,13 +32,44 @@ GST_DEBUG_CATEGORY_STATIC (omni_nn_xnn_debug);
  * (leaky ReLU, hard-swish), applied by the reference after it runs.
  * @gather: a strided node that reads only inside its source, run as rows
  * of a plain gather on the pool instead of an XNNPACK operator. */
+typedef struct _XnnBlocks XnnBlocks;
+
 typedef struct {
   xnn_operator_t op;
   OmniNnEltwiseParams post;
   gfloat *out;
   const OmniNnStridedParams *gather;
   const gfloat *in;
+  XnnBlocks *blocks;
 } XnnNode;
+
+/* A convolution summed over blocks of input channels (see
+ * prepare_conv2d_blocks; a depthwise one is one block): an operator per
+ * block without bias, the block sums added in order, then the bias and the
+ * output clamp. */
+struct _XnnBlocks {
+  xnn_operator_t *ops;
+  guint n;
+  gfloat *partial;
+  const gfloat *bias;
+  gsize n_out;
+  guint out_c;
+  gfloat lo, hi;
+  xnn_operator_t add;    /* out += partial */
+  xnn_operator_t finish; /* out = clamp (out + bias) */
+  gfloat *zeros;         /* the bias of a node without one */
+};
+
+/* Input channels per partial sum of a convolution with a spatial kernel.
+ * XNNPACK sums all taps x input channels of an output in one float32
+ * accumulator, from the bias; onnxruntime's NCHWc convolutions (MLAS) sum a
+ * block of 16 input channels (AVX-512) over all taps in registers, add the
+ * blocks' sums to the output in order and the bias last. Long sums were
+ * most of our difference from onnxruntime (docs/onnx.md, "Parity"): a 3x3
+ * convolution over more channels runs as one XNNPACK operator per block
+ * of 32 (twice MLAS's: as close to onnxruntime on PaddleOCR det, measured,
+ * and half the extra passes over the output). */
+#define XNN_SUM_BLOCK 32
 
 struct _OmniNnXnn {
   const OmniNnGraph *graph;
@@ -179,6 +210,143 @@ prepare_conv_transpose (OmniNnXnn *self, const OmniNnNode *n,
              n, "setup deconvolution");
 }
 
+static void
+blocks_free (XnnBlocks *b)
+{
+  guint i;
+
+  if (!b)
+    return;
+  for (i = 0; i < b->n; i++)
+    if (b->ops[i])
+      xnn_delete_operator (b->ops[i]);
+  if (b->add)
+    xnn_delete_operator (b->add);
+  if (b->finish)
+    xnn_delete_operator (b->finish);
+  g_free (b->ops);
+  g_free (b->partial);
+  g_free (b->zeros);
+  g_free (b);
+}
+
+/* @n blocks (a partial buffer when more than one) for @node, whose output
+ * is @n_out values of @out_c channels, with @bias (nullable) and the clamp
+ * of @act */
+static XnnBlocks *
+blocks_new (XnnNode *node, guint n, gsize n_out, guint out_c,
+    const gfloat *bias, OmniNnActivation act, gfloat alpha)
+{
+  XnnBlocks *b = g_new0 (XnnBlocks, 1);
+
+  b->n = n;
+  b->ops = g_new0 (xnn_operator_t, n);
+  b->n_out = n_out;
+  b->partial = n > 1 ? g_new (gfloat, n_out) : NULL;
+  b->bias = bias;
+  b->out_c = out_c;
+  clamp_for (act, alpha, n_out, &b->lo, &b->hi, &node->post);
+  node->blocks = b;
+  return b;
+}
+
+/* XNNPACK's adds (vectorised, on the pool) after the blocks: out +=
+ * partial after each block but the first, then out = clamp (out + bias),
+ * the bias broadcast over the pixels; none where nothing is left to do. */
+static gboolean
+setup_block_adds (
+    OmniNnXnn *self, const OmniNnNode *n, XnnBlocks *b, gfloat *out)
+{
+  const size_t flat[1] = { b->n_out };
+  const size_t pixels[2] = { b->n_out / b->out_c, b->out_c };
+  const size_t channels[1] = { b->out_c };
+
+  if (b->n > 1
+      && !(check (xnn_create_add_nd_f32 (-INFINITY, INFINITY, 0, &b->add), n,
+               "create block add")
+           && check (xnn_setup_add_nd_f32 (b->add, 1, flat, 1, flat, out,
+                         b->partial, out, self->pool),
+               n, "setup block add")))
+    return FALSE;
+  if (!b->bias && isinf (b->lo) && isinf (b->hi))
+    return TRUE;
+  if (!b->bias)
+    b->bias = b->zeros = g_new0 (gfloat, b->out_c);
+  return check (xnn_create_add_nd_f32 (b->lo, b->hi, 0, &b->finish), n,
+             "create bias add")
+         && check (xnn_setup_add_nd_f32 (b->finish, 2, pixels, 1, channels, out,
+                       b->bias, out, self->pool),
+             n, "setup bias add");
+}
+
+/* the blocks' sums in order, then the bias and the clamp */
+static gboolean
+run_blocks (OmniNnXnn *self, XnnNode *node)
+{
+  XnnBlocks *b = node->blocks;
+  guint i;
+
+  for (i = 0; i < b->n; i++) {
+    if (xnn_run_operator (b->ops[i], self->pool) != xnn_status_success
+        || (i > 0
+            && xnn_run_operator (b->add, self->pool) != xnn_status_success))
+      return FALSE;
+  }
+  return !b->finish
+         || xnn_run_operator (b->finish, self->pool) == xnn_status_success;
+}
+
+/* input channels [@c0, @c0 + @nc) of an [cout, taps, cin] kernel */
+static gfloat *
+block_kernel (
+    const gfloat *ohwi, gsize taps, guint in_c, guint out_c, guint c0, guint nc)
+{
+  gfloat *w = g_new (gfloat, (gsize) out_c * taps * nc);
+  gsize r;
+
+  for (r = 0; r < (gsize) out_c * taps; r++)
+    memcpy (w + r * nc, ohwi + r * in_c + c0, nc * sizeof (gfloat));
+  return w;
+}
+
+/* conv2d summed in blocks (XNN_SUM_BLOCK): one XNNPACK convolution per
+ * block of input channels, reading the block through the input's channel
+ * stride; the first writes the output, the others a partial sum that
+ * run_blocks() adds. */
+static gboolean
+prepare_conv2d_blocks (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
+{
+  const OmniNnConv2dParams *p = &n->params.conv2d;
+  gsize taps = (gsize) p->kernel_h * p->kernel_w;
+  gfloat *ohwi = to_ohwi (p, const_data (self, n->weights));
+  XnnBlocks *b
+      = blocks_new (node, (p->in_c + XNN_SUM_BLOCK - 1) / XNN_SUM_BLOCK,
+          (gsize) p->out_h * p->out_w * p->out_c, p->out_c,
+          const_data (self, n->bias), p->activation, p->alpha);
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; ok && i < b->n; i++) {
+    guint c0 = i * XNN_SUM_BLOCK, nc = MIN (XNN_SUM_BLOCK, p->in_c - c0);
+    gfloat *w = block_kernel (ohwi, taps, p->in_c, p->out_c, c0, nc);
+
+    ok = check (
+             xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb, p->pad_left,
+                 p->kernel_h, p->kernel_w, p->stride_h, p->stride_w,
+                 p->dilation_h, p->dilation_w, 1, nc, p->out_c, p->in_c,
+                 p->out_c, w, NULL, -INFINITY, INFINITY, 0, &b->ops[i]),
+             n, "create convolution block")
+         && check (
+             xnn_setup_convolution2d_nhwc_f32 (b->ops[i], 1, p->in_h, p->in_w,
+                 x[0] + c0, i == 0 ? out : b->partial, self->pool),
+             n, "setup convolution block");
+    g_free (w);
+  }
+  g_free (ohwi);
+  return ok && setup_block_adds (self, n, b, out);
+}
+
 /* conv2d */
 static gboolean
 prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
@@ -195,6 +363,8 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
   if (pb < 0 || pr < 0)
     return FALSE;
+  if (p->sum_blocks && p->kernel_h * p->kernel_w > 1 && p->in_c > XNN_SUM_BLOCK)
+    return prepare_conv2d_blocks (self, n, x, out, node, pr, pb);
   ohwi = to_ohwi (p, w);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
       &lo, &hi, &node->post);
@@ -211,6 +381,31 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup convolution");
 }
 
+/* depthwise without the bias, which setup_block_adds() adds after the
+ * taps' sum, as onnxruntime's depthwise kernels do (XNNPACK starts the sum
+ * from it): on PaddleOCR det 7.0e-5 from onnxruntime instead of 8.7e-5
+ * (docs/onnx.md) */
+static gboolean
+prepare_depthwise_bias_last (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
+{
+  const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
+  XnnBlocks *b = blocks_new (node, 1, (gsize) p->out_h * p->out_w * p->out_c,
+      p->out_c, const_data (self, n->bias), p->activation, p->alpha);
+
+  return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
+                    p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
+                    p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
+                    p->depth_multiplier, p->in_c, p->out_c,
+                    const_data (self, n->weights), NULL, -INFINITY, INFINITY,
+                    XNN_FLAG_DEPTHWISE_CONVOLUTION, &b->ops[0]),
+             n, "create depthwise convolution")
+         && check (xnn_setup_convolution2d_nhwc_f32 (
+                       b->ops[0], 1, p->in_h, p->in_w, x[0], out, self->pool),
+             n, "setup depthwise convolution")
+         && setup_block_adds (self, n, b, out);
+}
+
 /* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is */
 static gboolean
 prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
@@ -225,6 +420,8 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
 
   if (pb < 0 || pr < 0)
     return FALSE;
+  if (p->sum_blocks)
+    return prepare_depthwise_bias_last (self, n, x, out, node, pr, pb);
   clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
       &lo, &hi, &node->post);
   return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
@@ -239,7 +436,46 @@ prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup depthwise convolution");
 }
 
-/* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out] */
+/* Input channels per partial sum of a pointwise convolution: onnxruntime's
+ * NCHWc pointwise kernel (and MLAS's SGEMM) sum at most 128 of them in
+ * registers, then add the bias. Up to 128, XNNPACK's one operator (from the
+ * bias) is as close to onnxruntime (measured). */
+#define XNN_SUM_BLOCK_POINTWISE 128
+
+/* a pointwise convolution over more than 128 input channels as onnxruntime
+ * sums it: one XNNPACK GEMM per block of 128, the bias added after their
+ * sum */
+static gboolean
+prepare_pointwise_blocks (OmniNnXnn *self, const OmniNnNode *n,
+    const gfloat *const *x, gfloat *out, XnnNode *node)
+{
+  const OmniNnGemmParams *p = &n->params.gemm;
+  XnnBlocks *b = blocks_new (node,
+      (p->k + XNN_SUM_BLOCK_POINTWISE - 1) / XNN_SUM_BLOCK_POINTWISE,
+      (gsize) p->m * p->n, p->n, const_data (self, n->bias), p->activation,
+      p->alpha);
+  const gfloat *w = const_data (self, n->weights);
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; ok && i < b->n; i++) {
+    guint c0 = i * XNN_SUM_BLOCK_POINTWISE;
+    guint nc = MIN (XNN_SUM_BLOCK_POINTWISE, p->k - c0);
+
+    ok = check (xnn_create_fully_connected_nc_f32 (nc, p->n, p->k, p->n,
+                    w + (gsize) c0 * p->n, NULL, -INFINITY, INFINITY,
+                    XNN_FLAG_TRANSPOSE_WEIGHTS, &b->ops[i]),
+             n, "create fully connected block")
+         && check (xnn_setup_fully_connected_nc_f32 (b->ops[i], p->m, x[0] + c0,
+                       i == 0 ? out : b->partial, self->pool),
+             n, "setup fully connected block");
+  }
+  return ok && setup_block_adds (self, n, b, out);
+}
+
+/* pointwise and dense: [m, k] x [k, n], the kernel given as [in, out]; a
+ * dense layer (ONNX's Gemm, which onnxruntime starts from the bias) in one
+ * XNNPACK operator, a long pointwise convolution in blocks */
 static gboolean
 prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
@@ -247,6 +483,9 @@ prepare_gemm (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
   const OmniNnGemmParams *p = &n->params.gemm;
   gfloat lo, hi;
 
+  if (n->op == OMNI_NN_OP_POINTWISE_CONV2D && p->sum_blocks
+      && p->k > XNN_SUM_BLOCK_POINTWISE)
+    return prepare_pointwise_blocks (self, n, x, out, node);
   clamp_for (
       p->activation, p->alpha, (gsize) p->m * p->n, &lo, &hi, &node->post);
   return check (xnn_create_fully_connected_nc_f32 (p->k, p->n, p->k, p->n,
@@ -666,6 +905,8 @@ omni_nn_xnn_prepare_node (
     if (node->op)
       xnn_delete_operator (node->op);
     node->op = NULL;
+    blocks_free (node->blocks);
+    node->blocks = NULL;
     return FALSE;
   }
   self->n_fast++;
@@ -681,10 +922,13 @@ omni_nn_xnn_run_node (OmniNnXnn *self, guint i)
     run_gather (self, node);
     return TRUE;
   }
-  if (!node->op)
+  if (node->blocks) {
+    if (!run_blocks (self, node))
+      return FALSE;
+  } else if (!node->op
+             || xnn_run_operator (node->op, self->pool) != xnn_status_success) {
     return FALSE;
-  if (xnn_run_operator (node->op, self->pool) != xnn_status_success)
-    return FALSE;
+  }
   if (node->post.activation != OMNI_NN_ACT_NONE)
     omni_nn_ref_activation (&node->post, node->out, node->out);
   return TRUE;
@@ -709,9 +953,11 @@ omni_nn_xnn_free (OmniNnXnn *self)
 
   if (!self)
     return;
-  for (i = 0; i < self->graph->nodes->len; i++)
+  for (i = 0; i < self->graph->nodes->len; i++) {
     if (self->nodes[i].op)
       xnn_delete_operator (self->nodes[i].op);
+    blocks_free (self->nodes[i].blocks);
+  }
   if (self->pool)
     pthreadpool_destroy (self->pool);
   g_free (self->nodes);

@@ -29,6 +29,7 @@ set_spec (const OmniNnConv2dParams *p, gboolean has_bias, guint32 *spec)
   spec[OMNI_SPEC_CONV_ACT] = p->activation;
   memcpy (&spec[OMNI_SPEC_CONV_ALPHA], &p->alpha, sizeof (gfloat));
   spec[OMNI_SPEC_CONV_HAS_BIAS] = has_bias;
+  spec[OMNI_SPEC_CONV_SUM_BLOCKS] = p->sum_blocks;
 }
 
 /* OWB pixels of a row x up to 8 channel quads per invocation (all of them
@@ -105,7 +106,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
     b->n_spec = OMNI_SPEC_CONV_HAS_BIAS + 1;
     k->groups[1] = omni_nn_vk_div_up (p->out_c, 4);
   }
-  b->n_spec = MAX (b->n_spec, OMNI_SPEC_CONV_ALPHA + 1);
+  b->n_spec = MAX (b->n_spec, OMNI_SPEC_CONV_SUM_BLOCKS + 1);
   return TRUE;
 }
 

@@ -192,6 +192,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   b->spec[OMNI_SPEC_GEMM_ACT] = p->activation;
   memcpy (&b->spec[OMNI_SPEC_GEMM_ALPHA], &p->alpha, sizeof (gfloat));
   b->spec[OMNI_SPEC_GEMM_HAS_BIAS] = k->has_bias;
+  b->spec[OMNI_SPEC_GEMM_SUM_BLOCKS] = p->sum_blocks;
   b->access = omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
   if (gemm_is_v4 (p))
@@ -203,7 +204,7 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
     build_dense (k, b, p);
   else
     build_tiled (k, b, p);
-  b->n_spec = MAX (b->n_spec, OMNI_SPEC_GEMM_ALPHA + 1);
+  b->n_spec = MAX (b->n_spec, OMNI_SPEC_GEMM_SUM_BLOCKS + 1);
   return TRUE;
 }
 
