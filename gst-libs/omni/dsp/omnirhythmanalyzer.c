@@ -454,6 +454,25 @@ accent_near (const OmniRhythmAnalyzer *a, long f)
  * space is chosen where it follows a tempo the estimate does not (rubato,
  * accelerando). Returns TRUE when the beat at @frame of tracker @k (0
  * score, 1 state space) is to be emitted. */
+/* TRUE when the state space's beat interval is within SAME_TEMPO_OCT of the
+ * score tracker's period times 1, 2, 3, 4 or their inverses: the metrical
+ * ratios between which the tempo estimator chooses the beat level */
+static gboolean
+same_tempo_family (const OmniRhythmAnalyzer *a)
+{
+  static const double ratio[] = { 1.0, 2.0, 0.5, 3.0, 1.0 / 3.0, 4.0, 0.25 };
+  double r;
+  unsigned i;
+
+  if (!(a->score_period > 0.0))
+    return FALSE;
+  r = omni_beat_dbn_get_period (a->dbn) / a->score_period;
+  for (i = 0; i < G_N_ELEMENTS (ratio); i++)
+    if (fabs (log2 (r / ratio[i])) < SAME_TEMPO_OCT)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 take_beat (OmniRhythmAnalyzer *a, int k, double frame)
 {
@@ -466,9 +485,7 @@ take_beat (OmniRhythmAnalyzer *a, int k, double frame)
     a->selected = 1 - a->selected;
   /* both at the same tempo: the question is only the phase, which the
    * cumulative score, holding it over several periods, answers better */
-  if (a->score_period > 0.0
-      && fabs (log2 (omni_beat_dbn_get_period (a->dbn) / a->score_period))
-             < SAME_TEMPO_OCT)
+  if (same_tempo_family (a))
     a->selected = 0;
   period = a->state.bpm > 0.0 ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   return k == a->selected && frame - a->emitted_beat > 0.5 * period;
