@@ -440,20 +440,6 @@ accent_near (const OmniRhythmAnalyzer *a, long f)
   return m;
 }
 
-/* Select mode (both trackers): the merit of tracker @k is the mean accent
- * at its beats (an exponential mean over about 10 beats), as the agents of
- * multiple-agent trackers are judged by the onsets their beats hit (Dixon,
- * JNMR 30(1), 2001; Oliveira et al.'s IBT, ISMIR 2010); the beats of the
- * better one (by MERIT_SWITCH to change) are emitted, at least half a
- * period after the last. While the two agree on the tempo (the state
- * space's beat interval within SAME_TEMPO_OCT of the score tracker's
- * period) they can differ only in phase, and the score tracker's beats are
- * emitted: its cumulative score keeps a phase over several periods, where
- * the state space, free to change its interval at every beat, slips onto
- * off-beat strumming nearly as loud as the beat (docs/dsp.md). The state
- * space is chosen where it follows a tempo the estimate does not (rubato,
- * accelerando). Returns TRUE when the beat at @frame of tracker @k (0
- * score, 1 state space) is to be emitted. */
 /* TRUE when the state space's beat interval is within SAME_TEMPO_OCT of the
  * score tracker's period times 1, 2, 3, 4 or their inverses: the metrical
  * ratios between which the tempo estimator chooses the beat level */
@@ -473,6 +459,21 @@ same_tempo_family (const OmniRhythmAnalyzer *a)
   return FALSE;
 }
 
+/* Select mode (both trackers): the merit of tracker @k is the mean accent
+ * at its beats (an exponential mean over about 10 beats), as the agents of
+ * multiple-agent trackers are judged by the onsets their beats hit (Dixon,
+ * JNMR 30(1), 2001; Oliveira et al.'s IBT, ISMIR 2010); the beats of the
+ * better one (by MERIT_SWITCH to change) are emitted, at least half a
+ * period after the last. While the two tempi are the same or metrically
+ * related (same_tempo_family()) they differ only in phase or level, and
+ * the score tracker's beats are emitted: its cumulative score keeps a
+ * phase over several periods and its level is the tempo estimator's,
+ * where the state space, free to change its interval at every beat, slips
+ * onto off-beat strumming nearly as loud as the beat or takes loud
+ * off-beats for beats (docs/dsp.md). The state space is chosen where it
+ * follows a tempo the estimate does not (rubato, accelerando). Returns
+ * TRUE when the beat at @frame of tracker @k (0 score, 1 state space) is to
+ * be emitted. */
 static gboolean
 take_beat (OmniRhythmAnalyzer *a, int k, double frame)
 {
@@ -483,8 +484,8 @@ take_beat (OmniRhythmAnalyzer *a, int k, double frame)
   a->merit[k] += MERIT_GAIN * (accent_near (a, lround (frame)) - a->merit[k]);
   if (a->merit[1 - a->selected] > MERIT_SWITCH * a->merit[a->selected])
     a->selected = 1 - a->selected;
-  /* both at the same tempo: the question is only the phase, which the
-   * cumulative score, holding it over several periods, answers better */
+  /* metrically related tempi: phase and level are the question, which the
+   * cumulative score and the tempo estimator answer better */
   if (same_tempo_family (a))
     a->selected = 0;
   period = a->state.bpm > 0.0 ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
