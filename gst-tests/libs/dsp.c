@@ -1010,6 +1010,64 @@ GST_START_TEST (test_analyzer_state_space)
 
 GST_END_TEST;
 
+/* noise bursts (30 ms, decaying in 6 ms) on the beats of 100 BPM from 0.5 s
+ * and, between them, off-beat bursts 0.75-1.0 times as loud: strumming on
+ * the off-beat, as in popular music */
+static float *
+offbeat_bursts (double rate, double seconds)
+{
+  size_t n = (size_t) (seconds * rate), i;
+  float *x = g_new0 (float, n);
+  double t;
+
+  noise_state = 12345;
+  for (t = 0.5; t < seconds - 0.5; t += 0.3) {
+    gboolean on = fmod (t - 0.5 + 1e-6, 0.6) < 0.01;
+    double amp = on ? 0.5 : 0.5 * (0.75 + 0.25 * fabs (white ()));
+    size_t start = (size_t) llround (t * rate);
+    for (i = 0; i < (size_t) (0.03 * rate) && start + i < n; i++)
+      x[start + i]
+          += (float) (amp * white () * exp (-(double) i / (0.006 * rate)));
+  }
+  return x;
+}
+
+GST_START_TEST (test_analyzer_select_offbeats)
+{
+  /* loud off-beats: the state space alone may take them (or the level of
+   * eighths) for the beat; the default tracker and select keep every beat
+   * on the beat (select emits the score tracker's beats while the two
+   * trackers' tempi are metrically related: docs/dsp.md) */
+  const OmniRhythmTracker trackers[]
+      = { OMNI_RHYTHM_TRACKER_SCORE, OMNI_RHYTHM_TRACKER_SELECT };
+  double rate = 22050.0, seconds = 30.0;
+  float *x = offbeat_bursts (rate, seconds);
+  guint t, i;
+
+  for (t = 0; t < G_N_ELEMENTS (trackers); t++) {
+    Collected c;
+    guint after = 0, on = 0;
+    analyse_tracker = trackers[t];
+    analyse (x, (size_t) (seconds * rate), rate, 441, &c);
+    for (i = 0; i < c.n_beats; i++) {
+      double k = round ((c.beats[i] - 0.5) / 0.6);
+      if (c.beats[i] < 5.0)
+        continue;
+      after++;
+      if (fabs (c.beats[i] - (0.5 + 0.6 * k)) <= 0.03)
+        on++;
+    }
+    /* 5-29.5 s: 41 beats */
+    fail_unless (after >= 38 && after <= 42, "tracker %d: %u beats after 5 s",
+        trackers[t], after);
+    fail_unless_equals_int (on, after);
+  }
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
+  g_free (x);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_analyzer_bursts_timing)
 {
   /* onsets of isolated 3 kHz bursts at irregular times come out within
@@ -1165,6 +1223,7 @@ dsp_suite (void)
   tcase_add_test (tc, test_beat_dbn);
   tcase_add_test (tc, test_analyzer_clicks);
   tcase_add_test (tc, test_analyzer_state_space);
+  tcase_add_test (tc, test_analyzer_select_offbeats);
   tcase_add_test (tc, test_analyzer_bursts_timing);
   tcase_add_test (tc, test_analyzer_no_rhythm);
   tcase_add_test (tc, test_analyzer_reset);

@@ -22,7 +22,9 @@
  * above it. With #GstOmniRhythm:tracker=state-space the beats come
  * instead from a tempo-phase state space filtered forward (Krebs, Böck &
  * Widmer's, as madmom runs it on line) guided by the tempo estimate, which
- * follows expressive timing better. Every constant is in seconds, so
+ * follows expressive timing better; tracker=select runs both and keeps the
+ * score tracker's phase and level while their tempi are metrically related
+ * (the best beats on real recordings). Every constant is in seconds, so
  * every sample rate behaves the same.
  *
  * ## Metas
@@ -127,7 +129,7 @@
  * ]| live beat tracking while listening.
  * |[
  * gst-launch-1.0 -m filesrc location=sonata.flac ! decodebin ! \
- *   audioconvert ! omnirhythm tracker=state-space ! fakesink
+ *   audioconvert ! omnirhythm tracker=select ! fakesink
  * ]| beats of an expressive (rubato, accelerating) performance.
  */
 #ifdef HAVE_CONFIG_H
@@ -186,7 +188,8 @@ tracker_get_type (void)
         "Tempo-phase state space filtered forward: expressive timing",
         "state-space" },
     { OMNI_RHYTHM_TRACKER_SELECT,
-        "Both, the beats of the one whose beats hit the stronger accents",
+        "Both: the score's beats while their tempi are metrically related, "
+        "else the beats of the one whose beats hit the stronger accents",
         "select" },
     { 0, NULL, NULL },
   };
@@ -1194,12 +1197,16 @@ gst_omni_rhythm_class_init (GstOmniRhythmClass *klass)
    * the tempo estimate: it follows expressive timing and accelerations
    * better (classical recordings), but may lock on the off-beat where
    * off-beat strumming is nearly as strong as the beat. Beats come 10-20
-   * ms later than with "score". "select" runs both and emits the beats of
-   * the one whose recent beats fell on the stronger accents (the agents'
-   * judge of multiple-agent trackers): the best mean on real recordings,
-   * but it too can follow the state space onto an off-beat. Both options
-   * cost about 1.8 times the default's CPU. docs/dsp.md has the
-   * measurements. Taken at the next caps or buffer.
+   * ms later than with "score". "select" runs both: while their tempi are
+   * the same or metrically related (x2, x3, x4 and inverses) it emits the
+   * score tracker's beats (the phase and the level are then the
+   * question, which the score and the tempo estimator answer better),
+   * otherwise those of the one whose recent beats fell on the stronger
+   * accents (the agents' judge of multiple-agent trackers): the best mean
+   * on real recordings (0.787 against 0.734), as good as "score" on
+   * popular music. Both options cost about 1.4-1.5 times the default's
+   * CPU. docs/dsp.md has the measurements. Taken at the next caps or
+   * buffer.
    */
   g_object_class_install_property (gobject_class, PROP_TRACKER,
       g_param_spec_enum ("tracker", "Beat tracker",

@@ -59,6 +59,10 @@ struct _OmniBeatDbn {
   unsigned *tw_off;
   double *ends, *enter, *guide;
   float *alpha;
+  unsigned *dq;              /* per interval: its slots outside the beat
+                              * region, values decreasing (a monotonic
+                              * queue, off[i] .. off[i] + len[i] - 1) */
+  unsigned *dq_front, *dq_n; /* per interval */
   double guide_bpm;
 
   float *blocks; /* maxima of the last NORM_S in blocks of NORM_BLOCK */
@@ -85,8 +89,10 @@ alloc_intervals (OmniBeatDbn *d)
   d->ends = calloc (n, sizeof (double));
   d->enter = calloc (n, sizeof (double));
   d->guide = calloc (n, sizeof (double));
-  return d->len && d->off && d->head && d->h1 && d->h2 && d->jlo && d->jhi
-         && d->tw_off && d->ends && d->enter && d->guide;
+  d->dq_front = calloc (n, sizeof (unsigned));
+  d->dq_n = calloc (n, sizeof (unsigned));
+  return d->dq_front && d->dq_n && d->len && d->off && d->head && d->h1 && d->h2
+         && d->jlo && d->jhi && d->tw_off && d->ends && d->enter && d->guide;
 }
 
 /* the band of new intervals each old one may go to, and their normalised
@@ -162,8 +168,9 @@ omni_beat_dbn_new (double frame_rate, double bpm_min, double bpm_max)
   }
   d->n_blocks = (unsigned) MAX (1, lround (NORM_S * frame_rate / NORM_BLOCK));
   d->alpha = calloc (d->n_states, sizeof (float));
+  d->dq = calloc (d->n_states, sizeof (unsigned));
   d->blocks = calloc (d->n_blocks, sizeof (float));
-  if (!d->alpha || !d->blocks || !build_transitions (d)) {
+  if (!d->alpha || !d->dq || !d->blocks || !build_transitions (d)) {
     omni_beat_dbn_free (d);
     return NULL;
   }
@@ -213,6 +220,68 @@ update_guide (OmniBeatDbn *d, double bpm)
   }
 }
 
+/* The states outside the beat region keep their values from frame to
+ * frame (the observation leaves them alone, the advance only moves their
+ * positions), so the largest of each interval's is a sliding-window
+ * maximum: each frame the slot that reaches position h1 (leaving the beat
+ * region) joins the window and the one that reaches len - h2 (entering it)
+ * leaves. A monotonic queue (slots whose values decrease from the front)
+ * gives that maximum in amortised constant time, instead of a pass over
+ * every state each frame. */
+static void
+dq_push (OmniBeatDbn *d, unsigned i, unsigned slot)
+{
+  unsigned *q = d->dq + d->off[i], len = d->len[i];
+  const float *al = d->alpha + d->off[i];
+  float v = al[slot];
+
+  unsigned end = d->dq_front[i] + d->dq_n[i]; /* < 2 len */
+
+  while (d->dq_n[i] > 0) {
+    unsigned back = end - 1 < len ? end - 1 : end - 1 - len;
+    if (al[q[back]] > v)
+      break;
+    d->dq_n[i]--;
+    end--;
+  }
+  q[end < len ? end : end - len] = slot;
+  d->dq_n[i]++;
+}
+
+static void
+dq_expire (OmniBeatDbn *d, unsigned i, unsigned slot)
+{
+  if (d->dq_n[i] > 0 && d->dq[d->off[i] + d->dq_front[i]] == slot) {
+    if (++d->dq_front[i] == d->len[i])
+      d->dq_front[i] = 0;
+    d->dq_n[i]--;
+  }
+}
+
+/* the slot of position @pos of interval @i */
+static inline unsigned
+slot_of (const OmniBeatDbn *d, unsigned i, unsigned pos)
+{
+  unsigned s = d->head[i] + d->len[i] - pos; /* pos < len: 0 < s < 2 len */
+
+  return s < d->len[i] ? s : s - d->len[i];
+}
+
+/* refills every interval's queue from the positions outside its beat
+ * region (oldest first) */
+static void
+dq_rebuild (OmniBeatDbn *d)
+{
+  unsigned i, p;
+
+  for (i = 0; i < d->n_int; i++) {
+    d->dq_front[i] = 0;
+    d->dq_n[i] = 0;
+    for (p = d->len[i] - d->h2[i]; p-- > d->h1[i];)
+      dq_push (d, i, slot_of (d, i, p));
+  }
+}
+
 /* every position advances; the ends of beats enter new beats */
 static void
 advance (OmniBeatDbn *d)
@@ -224,6 +293,9 @@ advance (OmniBeatDbn *d)
       d->head[i] = 0;
     d->ends[i] = d->alpha[d->off[i] + d->head[i]];
     d->enter[i] = 0.0;
+    dq_expire (d, i, slot_of (d, i, d->len[i] - d->h2[i]));
+    if (d->h1[i] + d->h2[i] < d->len[i])
+      dq_push (d, i, slot_of (d, i, d->h1[i]));
   }
   for (i = 0; i < d->n_int; i++) {
     const double *w = d->tw + d->tw_off[i];
@@ -261,23 +333,6 @@ observe (OmniBeatDbn *d, float a)
   }
 }
 
-/* the largest of @n values, in eight lanes (so that the loop vectorises) */
-static float
-max_of (const float *restrict x, unsigned n)
-{
-  float m[8] = { 0.0f };
-  unsigned k, q;
-
-  for (k = 0; k + 8 <= n; k += 8)
-    for (q = 0; q < 8; q++)
-      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
-  for (; k < n; k++)
-    m[0] = x[k] > m[0] ? x[k] : m[0];
-  for (q = 1; q < 8; q++)
-    m[0] = m[q] > m[0] ? m[q] : m[0];
-  return m[0];
-}
-
 static void
 scale (float *restrict x, unsigned n, float s)
 {
@@ -299,31 +354,42 @@ normalise (OmniBeatDbn *d)
   float best = -1.0f;
   unsigned i, k;
 
+  unsigned best_slot = 0;
+
   for (i = 0; i < d->n_int; i++) {
-    float m = max_of (d->alpha + d->off[i], d->len[i]);
-    if (m > best) {
-      best = m;
+    const float *al = d->alpha + d->off[i];
+    unsigned len = d->len[i], slot = d->head[i];
+    if (d->dq_n[i] > 0 && al[d->dq[d->off[i] + d->dq_front[i]]] > best) {
+      best = al[d->dq[d->off[i] + d->dq_front[i]]];
       d->best_int = i;
+      best_slot = d->dq[d->off[i] + d->dq_front[i]];
+    }
+    /* the beat region: positions len - h2 .. len - 1, 0 .. h1 - 1 */
+    slot += d->h2[i];
+    if (slot >= len)
+      slot -= len;
+    for (k = 0; k < d->h1[i] + d->h2[i]; k++) {
+      if (al[slot] > best) {
+        best = al[slot];
+        d->best_int = i;
+        best_slot = slot;
+      }
+      slot = slot ? slot - 1 : len - 1;
     }
   }
   if (!(best > 1e-30f) || !isfinite (best)) {
     /* no state explains the input any more: start afresh */
     for (k = 0; k < d->n_states; k++)
       d->alpha[k] = 1.0f / d->n_states;
+    dq_rebuild (d);
     d->best_pos = 0;
     return;
   }
   if (best > RESCALE || best < 1.0 / RESCALE)
     scale (d->alpha, d->n_states, 1.0f / best);
-  {
-    const float *al = d->alpha + d->off[d->best_int];
-    unsigned len = d->len[d->best_int], at = 0;
-    for (k = 1; k < len; k++)
-      if (al[k] > al[at])
-        at = k;
-    /* slot -> position within the beat */
-    d->best_pos = (d->head[d->best_int] + len - at) % len;
-  }
+  /* slot -> position within the beat */
+  d->best_pos = (d->head[d->best_int] + d->len[d->best_int] - best_slot)
+                % d->len[d->best_int];
 }
 
 /**
@@ -430,6 +496,7 @@ omni_beat_dbn_reset (OmniBeatDbn *d)
     d->alpha[k] = 1.0f / d->n_states;
   for (k = 0; k < d->n_int; k++)
     d->head[k] = d->len[k] - 1; /* frame -1 */
+  dq_rebuild (d);
   memset (d->blocks, 0, d->n_blocks * sizeof (float));
   d->block_pos = 0;
   d->in_block = 0;
@@ -463,6 +530,9 @@ omni_beat_dbn_free (OmniBeatDbn *d)
   free (d->enter);
   free (d->guide);
   free (d->alpha);
+  free (d->dq);
+  free (d->dq_front);
+  free (d->dq_n);
   free (d->blocks);
   free (d);
 }

@@ -66,6 +66,7 @@
 #define ACC_RING 16
 #define MERIT_GAIN 0.1
 #define MERIT_SWITCH 1.1
+#define SAME_TEMPO_OCT 0.06
 
 /* Where the analysis runs: the input rate divided by the power of two
  * that brings it closest to (and not below) ANALYSIS_RATE; hop and window in
@@ -126,6 +127,7 @@ struct _OmniRhythmAnalyzer {
   float acc_ring[ACC_RING]; /* the accent of the newest frames */
   double merit[2];          /* score, state space: mean accent at beats */
   int selected;             /* whose beats are emitted (select mode) */
+  double score_period;      /* the score tracker's period, frames (0 none) */
   double last_onset;        /* position of the last onset, < 0 none */
   double pending_beat;      /* last beat, until its onsets correct the period */
   int locked;
@@ -438,13 +440,40 @@ accent_near (const OmniRhythmAnalyzer *a, long f)
   return m;
 }
 
+/* TRUE when the state space's beat interval is within SAME_TEMPO_OCT of the
+ * score tracker's period times 1, 2, 3, 4 or their inverses: the metrical
+ * ratios between which the tempo estimator chooses the beat level */
+static gboolean
+same_tempo_family (const OmniRhythmAnalyzer *a)
+{
+  static const double ratio[] = { 1.0, 2.0, 0.5, 3.0, 1.0 / 3.0, 4.0, 0.25 };
+  double r;
+  unsigned i;
+
+  if (!(a->score_period > 0.0))
+    return FALSE;
+  r = omni_beat_dbn_get_period (a->dbn) / a->score_period;
+  for (i = 0; i < G_N_ELEMENTS (ratio); i++)
+    if (fabs (log2 (r / ratio[i])) < SAME_TEMPO_OCT)
+      return TRUE;
+  return FALSE;
+}
+
 /* Select mode (both trackers): the merit of tracker @k is the mean accent
  * at its beats (an exponential mean over about 10 beats), as the agents of
  * multiple-agent trackers are judged by the onsets their beats hit (Dixon,
  * JNMR 30(1), 2001; Oliveira et al.'s IBT, ISMIR 2010); the beats of the
  * better one (by MERIT_SWITCH to change) are emitted, at least half a
- * period after the last. Returns TRUE when the beat at @frame of tracker
- * @k (0 score, 1 state space) is to be emitted. */
+ * period after the last. While the two tempi are the same or metrically
+ * related (same_tempo_family()) they differ only in phase or level, and
+ * the score tracker's beats are emitted: its cumulative score keeps a
+ * phase over several periods and its level is the tempo estimator's,
+ * where the state space, free to change its interval at every beat, slips
+ * onto off-beat strumming nearly as loud as the beat or takes loud
+ * off-beats for beats (docs/dsp.md). The state space is chosen where it
+ * follows a tempo the estimate does not (rubato, accelerando). Returns
+ * TRUE when the beat at @frame of tracker @k (0 score, 1 state space) is to
+ * be emitted. */
 static gboolean
 take_beat (OmniRhythmAnalyzer *a, int k, double frame)
 {
@@ -455,6 +484,10 @@ take_beat (OmniRhythmAnalyzer *a, int k, double frame)
   a->merit[k] += MERIT_GAIN * (accent_near (a, lround (frame)) - a->merit[k]);
   if (a->merit[1 - a->selected] > MERIT_SWITCH * a->merit[a->selected])
     a->selected = 1 - a->selected;
+  /* metrically related tempi: phase and level are the question, which the
+   * cumulative score and the tempo estimator answer better */
+  if (same_tempo_family (a))
+    a->selected = 0;
   period = a->state.bpm > 0.0 ? 60.0 * a->arate / a->hop / a->state.bpm : 0.0;
   return k == a->selected && frame - a->emitted_beat > 0.5 * period;
 }
@@ -749,6 +782,7 @@ analyse_frame (OmniRhythmAnalyzer *a)
                  > MAX (a->cfg.beat_hold_s * a->rate,
                      2.0 * period * a->hop * a->factor)))
     period = 0.0;
+  a->score_period = period;
   if (a->dbn) {
     track_state_space (a, accent, period);
     if (a->cfg.tracker != OMNI_RHYTHM_TRACKER_SELECT)
@@ -1042,6 +1076,7 @@ omni_rhythm_analyzer_reset (OmniRhythmAnalyzer *a)
   a->bt_seen = -1.0;
   memset (a->acc_ring, 0, sizeof (a->acc_ring));
   a->merit[0] = a->merit[1] = 0.0;
+  a->score_period = 0.0;
   a->selected = 0;
   a->last_onset = -1.0;
   a->pending_beat = -1.0;
