@@ -381,59 +381,57 @@ prepare_conv2d (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
              n, "setup convolution");
 }
 
-/* depthwise without the bias, which setup_block_adds() adds after the
- * taps' sum, as onnxruntime's depthwise kernels do (XNNPACK starts the sum
- * from it): on PaddleOCR det 7.0e-5 from onnxruntime instead of 8.7e-5
- * (docs/onnx.md) */
+/* an XNNPACK depthwise convolution of @n into @op, summing from @bias
+ * (nullable) and clamped to [@lo, @hi]: TF's [kh, kw, c, mult] is
+ * XNNPACK's depthwise layout as is */
 static gboolean
-prepare_depthwise_bias_last (OmniNnXnn *self, const OmniNnNode *n,
-    const gfloat *const *x, gfloat *out, XnnNode *node, gint pr, gint pb)
+create_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *x,
+    gfloat *out, gint pr, gint pb, const gfloat *bias, gfloat lo, gfloat hi,
+    xnn_operator_t *op)
 {
   const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
-  XnnBlocks *b = blocks_new (node, 1, (gsize) p->out_h * p->out_w * p->out_c,
-      p->out_c, const_data (self, n->bias), p->activation, p->alpha);
 
-  return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
-                    p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
-                    p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
-                    p->depth_multiplier, p->in_c, p->out_c,
-                    const_data (self, n->weights), NULL, -INFINITY, INFINITY,
-                    XNN_FLAG_DEPTHWISE_CONVOLUTION, &b->ops[0]),
+  return check (
+             xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb, p->pad_left,
+                 p->kernel_h, p->kernel_w, p->stride_h, p->stride_w,
+                 p->dilation_h, p->dilation_w, p->in_c, 1, p->depth_multiplier,
+                 p->in_c, p->out_c, const_data (self, n->weights), bias, lo, hi,
+                 XNN_FLAG_DEPTHWISE_CONVOLUTION, op),
              n, "create depthwise convolution")
          && check (xnn_setup_convolution2d_nhwc_f32 (
-                       b->ops[0], 1, p->in_h, p->in_w, x[0], out, self->pool),
-             n, "setup depthwise convolution")
-         && setup_block_adds (self, n, b, out);
+                       *op, 1, p->in_h, p->in_w, x, out, self->pool),
+             n, "setup depthwise convolution");
 }
 
-/* depthwise: TF's [kh, kw, c, mult] is XNNPACK's depthwise layout as is */
+/* depthwise; with sum_blocks without the bias, which setup_block_adds()
+ * adds after the taps' sum, as onnxruntime's depthwise kernels do (XNNPACK
+ * starts the sum from it): on PaddleOCR det 7.0e-5 from onnxruntime
+ * instead of 8.7e-5 (docs/onnx.md) */
 static gboolean
 prepare_depthwise (OmniNnXnn *self, const OmniNnNode *n, const gfloat *const *x,
     gfloat *out, XnnNode *node)
 {
   const OmniNnDepthwiseConv2dParams *p = &n->params.depthwise;
+  gsize n_out = (gsize) p->out_h * p->out_w * p->out_c;
   gint pb = pad_after (
       p->in_h, p->pad_top, p->kernel_h, p->dilation_h, p->stride_h, p->out_h);
   gint pr = pad_after (
       p->in_w, p->pad_left, p->kernel_w, p->dilation_w, p->stride_w, p->out_w);
+  XnnBlocks *b;
   gfloat lo, hi;
 
   if (pb < 0 || pr < 0)
     return FALSE;
-  if (p->sum_blocks)
-    return prepare_depthwise_bias_last (self, n, x, out, node, pr, pb);
-  clamp_for (p->activation, p->alpha, (gsize) p->out_h * p->out_w * p->out_c,
-      &lo, &hi, &node->post);
-  return check (xnn_create_convolution2d_nhwc_f32 (p->pad_top, pr, pb,
-                    p->pad_left, p->kernel_h, p->kernel_w, p->stride_h,
-                    p->stride_w, p->dilation_h, p->dilation_w, p->in_c, 1,
-                    p->depth_multiplier, p->in_c, p->out_c,
-                    const_data (self, n->weights), const_data (self, n->bias),
-                    lo, hi, XNN_FLAG_DEPTHWISE_CONVOLUTION, &node->op),
-             n, "create depthwise convolution")
-         && check (xnn_setup_convolution2d_nhwc_f32 (
-                       node->op, 1, p->in_h, p->in_w, x[0], out, self->pool),
-             n, "setup depthwise convolution");
+  if (!p->sum_blocks) {
+    clamp_for (p->activation, p->alpha, n_out, &lo, &hi, &node->post);
+    return create_depthwise (self, n, x[0], out, pr, pb,
+        const_data (self, n->bias), lo, hi, &node->op);
+  }
+  b = blocks_new (node, 1, n_out, p->out_c, const_data (self, n->bias),
+      p->activation, p->alpha);
+  return create_depthwise (
+             self, n, x[0], out, pr, pb, NULL, -INFINITY, INFINITY, &b->ops[0])
+         && setup_block_adds (self, n, b, out);
 }
 
 /* Input channels per partial sum of a pointwise convolution: onnxruntime's
