@@ -1,5 +1,8 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#ifdef OMNI_SUBGROUP_ROWS
+#extension GL_KHR_shader_subgroup_shuffle : require
+#endif
 #include "omni-spec-ids.h"
 // GEMM with register blocking and 16-byte loads, for K and N multiples of
 // 4 (every pointwise convolution of MobileNet-style networks):
@@ -29,6 +32,14 @@ layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns pe
 // 7 of 8).
 layout(constant_id = OMNI_SPEC_GEMM_XR) const uint XR = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_SUM_BLOCKS) const bool SUM_BLOCKS = false;
+// OMNI_SUBGROUP_ROWS (the _sg variants), SG > 1: the SG lanes of a
+// subgroup share their rows (the builder makes x a multiple of SG, with XR
+// 1) and RM is a multiple of SG: each lane reads RM / SG of the rows' input
+// vec4s and the subgroup hands them round (subgroupShuffle from constant
+// lanes: a register shuffle on lavapipe). A CPU driver fetches a vec4 texel
+// lane by lane, so a row that all SG lanes read cost SG loads and a
+// transpose; now every fetch reads SG different rows.
+layout(constant_id = OMNI_SPEC_GEMM_SG) const uint SG = 1u;
 
 const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
 // with SUM_BLOCKS (ONNX models) 128 k per partial sum, as onnxruntime;
@@ -102,7 +113,9 @@ void main()
   uint gx = gl_GlobalInvocationID.x;
   uint n4 = (XR > 1u ? gx % CB : gx) * RN;
   uint m0 = (gl_GlobalInvocationID.y * XR + (XR > 1u ? gx / CB : 0u)) * RM;
-  if (n4 >= N4 || m0 >= M)
+  // with SG, lanes past the last column block still read rows for the
+  // others: they compute the last block again and do not store it
+  if ((SG == 1u && n4 >= N4) || m0 >= M)
     return;
 
   // With SUM_BLOCKS summed as onnxruntime's pointwise kernels do (parity,
@@ -124,13 +137,20 @@ void main()
         part[r][c] = SUM_BLOCKS ? vec4(0.0) : bias[c];
     for (uint k4 = kb; k4 < min(kb + KBLK4, K4); k4++) {
       vec4 a[RM];
-#ifdef OMNI_INPUT_SCALE
-      vec4 s = SCALE(k4);
-      for (uint r = 0u; r < RM; r++)
-        a[r] = SRC(rows[r] + k4) * s;
+#ifdef OMNI_SUBGROUP_ROWS
+      for (uint h = 0u; h < RM; h += SG) {
+        vec4 mine = SRC(rows[h + gl_SubgroupInvocationID % SG] + k4);
+        for (uint l = 0u; l < SG; l++)
+          a[h + l] = subgroupShuffle(mine, l);
+      }
 #else
       for (uint r = 0u; r < RM; r++)
         a[r] = SRC(rows[r] + k4);
+#endif
+#ifdef OMNI_INPUT_SCALE
+      vec4 s = SCALE(k4);
+      for (uint r = 0u; r < RM; r++)
+        a[r] *= s;
 #endif
       uint wrow = k4 * 4u * N4;
       for (uint kk = 0u; kk < 4u; kk++) {

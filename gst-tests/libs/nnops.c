@@ -852,6 +852,68 @@ GST_START_TEST (test_pointwise_fold)
 
 GST_END_TEST;
 
+/* The shader a pointwise convolution of this shape gets, and its x. */
+static gboolean
+gemm_uses_subgroup_rows (guint m, guint k, guint n, guint *lx)
+{
+  OmniNnOpParams params = { 0 };
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  gboolean sg;
+
+  params.gemm.m = m;
+  params.gemm.k = k;
+  params.gemm.n = n;
+  kern = omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_POINTWISE_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  sg = g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_sg");
+  *lx = omni_nn_vk_kernel_get_local_size (kern, 0);
+  omni_nn_vk_kernel_free (kern);
+  return sg;
+}
+
+/* Rows handed round a subgroup (nn_gemm_v4's _sg variants, CPU devices):
+ * 16- and 8-row blocks (the wide layout), column blocks that fill x (24)
+ * or leave lanes idle that still read rows for the others (28 in 32), a
+ * partial last row block, the residual and scale epilogues; and the same
+ * shapes without (OMNI_VK_GEMM_NO_SG). Half-idle x (10 column blocks)
+ * keeps the row fold. */
+GST_START_TEST (test_pointwise_subgroup_rows)
+{
+  guint pass, lx;
+  gboolean cpu
+      = omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU
+        && omni_vk_device_has_subgroup_shuffle (device)
+        && omni_vk_device_get_subgroup_size (device) == 8;
+
+  if (cpu) {
+    fail_unless (gemm_uses_subgroup_rows (1037, 16, 96, &lx) && lx == 24);
+    fail_unless (gemm_uses_subgroup_rows (999, 24, 112, &lx) && lx == 32);
+    fail_unless (gemm_uses_subgroup_rows (517, 72, 224, &lx) && lx == 32);
+    fail_if (gemm_uses_subgroup_rows (1037, 128, 80, &lx));
+  }
+  for (pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      g_setenv ("OMNI_VK_GEMM_NO_SG", "1", TRUE);
+      fail_if (gemm_uses_subgroup_rows (1037, 16, 96, &lx));
+    }
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 1037, 16, 96, OMNI_NN_ACT_RELU, TRUE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 999, 24, 112, OMNI_NN_ACT_NONE, FALSE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 517, 72, 224, OMNI_NN_ACT_RELU6, TRUE);
+    check_residual (1001, 24, 112, OMNI_NN_ACT_RELU, TRUE);
+    check_scaled (999, 72, 224, OMNI_NN_ACT_NONE, TRUE);
+    check_residual (70, 64, 96, OMNI_NN_ACT_NONE, FALSE);
+  }
+  g_unsetenv ("OMNI_VK_GEMM_NO_SG");
+  check_read_path ();
+}
+
+GST_END_TEST;
+
 /* ---- pad, add, activation, pooling, softmax, batch norm ---------------- */
 
 static void
@@ -2134,6 +2196,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_residual);
   tcase_add_test (tc, test_scaled);
   tcase_add_test (tc, test_pointwise_fold);
+  tcase_add_test (tc, test_pointwise_subgroup_rows);
   tcase_add_test (tc, test_pad);
   tcase_add_test (tc, test_pad_channels);
   tcase_add_test (tc, test_pool2d);

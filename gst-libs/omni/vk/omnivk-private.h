@@ -47,6 +47,7 @@ struct _OmniVkDevice {
   VkPhysicalDeviceProperties props;
   VkPhysicalDeviceMemoryProperties mem_props;
   guint32 subgroup_size;
+  gboolean subgroup_shuffle; /* in compute shaders */
   VkDevice device;
   guint32 queue_family;
   VkQueue queue;

@@ -292,6 +292,9 @@ device_create (
   vkGetPhysicalDeviceProperties2 (p->handle, &props2);
   self->props = props2.properties;
   self->subgroup_size = MAX (subgroup.subgroupSize, 1);
+  self->subgroup_shuffle
+      = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT)
+        && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT);
   /* OMNI_VK_MAX_TEXELS lowers maxTexelBufferElements, to exercise the
    * storage-buffer fallbacks of the texel-reading kernels (0: none fit). */
   if (g_getenv ("OMNI_VK_MAX_TEXELS")) {
@@ -446,6 +449,20 @@ omni_vk_device_get_subgroup_size (OmniVkDevice *device)
 {
   g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), 1);
   return device->subgroup_size;
+}
+
+/**
+ * omni_vk_device_has_subgroup_shuffle:
+ * @device: an #OmniVkDevice
+ *
+ * Returns: whether compute shaders may use subgroupShuffle()
+ *   (VK_SUBGROUP_FEATURE_SHUFFLE_BIT in the compute stage)
+ */
+gboolean
+omni_vk_device_has_subgroup_shuffle (OmniVkDevice *device)
+{
+  g_return_val_if_fail (OMNI_IS_VK_DEVICE (device), FALSE);
+  return device->subgroup_shuffle;
 }
 
 /**

@@ -20,6 +20,7 @@ OMNI_API OmniVkDevice *omni_vk_device_get (
 OMNI_API const OmniVkDeviceInfo *omni_vk_device_get_info (OmniVkDevice *device);
 OMNI_API const gchar *omni_vk_device_get_name (OmniVkDevice *device);
 OMNI_API guint32 omni_vk_device_get_subgroup_size (OmniVkDevice *device);
+OMNI_API gboolean omni_vk_device_has_subgroup_shuffle (OmniVkDevice *device);
 OMNI_API guint64 omni_vk_device_get_max_texels (OmniVkDevice *device);
 OMNI_API const VkPhysicalDeviceLimits *omni_vk_device_get_limits (
     OmniVkDevice *device);

@@ -6,6 +6,7 @@
 #include "config.h"
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../omninnvkop.h"
@@ -41,12 +42,15 @@ build_dense (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   k->groups[1] = p->m;
 }
 
-/* by [residual][scale][texel reads] */
-static const gchar *const v4_shaders[2][2][2] = {
-  { { "nn_gemm_v4", "nn_gemm_v4_texel" },
-      { "nn_gemm_v4_scale", "nn_gemm_v4_texel_scale" } },
-  { { "nn_gemm_v4_res", "nn_gemm_v4_texel_res" },
-      { "nn_gemm_v4_res_scale", "nn_gemm_v4_texel_res_scale" } },
+/* by [residual][scale][storage buffers, texel reads, texels and subgroup
+ * rows] */
+static const gchar *const v4_shaders[2][2][3] = {
+  { { "nn_gemm_v4", "nn_gemm_v4_texel", "nn_gemm_v4_texel_sg" },
+      { "nn_gemm_v4_scale", "nn_gemm_v4_texel_scale",
+          "nn_gemm_v4_texel_scale_sg" } },
+  { { "nn_gemm_v4_res", "nn_gemm_v4_texel_res", "nn_gemm_v4_texel_res_sg" },
+      { "nn_gemm_v4_res_scale", "nn_gemm_v4_texel_res_scale",
+          "nn_gemm_v4_texel_res_scale_sg" } },
 };
 
 /* Long K and wide N on a CPU device: one row block per workgroup (local
@@ -92,6 +96,32 @@ fold_rows (OmniNnVkKernel *k, guint col_blocks, guint row_blocks)
   return (guint64) col_blocks * xr > max_x ? 0 : xr;
 }
 
+/* On a CPU device that reads texels and shuffles within subgroups, with RM
+ * a multiple of the subgroup size: the lanes of a subgroup share their
+ * rows and each reads RM / SG of them (nn_gemm_v4's SG), if padding x to
+ * a multiple of SG leaves at most a quarter of the lanes idle (else the
+ * row fold keeps every lane busy). Measured on lavapipe (2-core EPYC,
+ * bench-vkops, best of 10, three alternating runs): CenterNet 131 ->
+ * 125 ms; 112x112 16->96 3.4 -> 1.7 ms; a half-idle x (128x128 128->80,
+ * 10 column blocks in 16 lanes) lost, 7.8 -> 10.4 ms. Returns SG, or 0. */
+static guint
+subgroup_rows (OmniNnVkKernel *k, guint rm, guint col_blocks)
+{
+  guint sg = omni_vk_device_get_subgroup_size (k->device), lx;
+
+  if (omni_vk_device_get_info (k->device)->type != OMNI_VK_DEVICE_TYPE_CPU
+      || !omni_vk_device_has_subgroup_shuffle (k->device) || sg <= 1
+      || rm % sg != 0 || !omni_nn_vk_reads_fit_texels (k)
+      || g_getenv ("OMNI_VK_GEMM_NO_SG"))
+    return 0;
+  lx = omni_nn_vk_div_up (col_blocks, sg) * sg;
+  return (lx - col_blocks) * 4 <= lx
+                 && lx <= omni_vk_device_get_limits (k->device)
+                              ->maxComputeWorkGroupSize[0]
+             ? sg
+             : 0;
+}
+
 /* Register blocks of RM rows x RN vec4 columns, 16-byte loads (a single row
  * for a dense layer). Measured on lavapipe (bench-vkops): 16 x 1 is fastest
  * for large feature maps, 1.3-1.9x faster than 8 x 2 on MobileNetV2's
@@ -101,7 +131,7 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
 {
   guint rm = p->m >= 64 ? 16 : p->m >= 4 ? 4 : 1;
   guint rn = p->m < 64 && p->n % 8 == 0 ? 2 : 1;
-  guint col_blocks, row_blocks, lx = 1, ly, xr;
+  guint col_blocks, row_blocks, lx = 1, ly, xr, sg;
   gboolean wide = rows_uniform (k, p);
 
   if (wide) {
@@ -110,8 +140,12 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   }
   col_blocks = omni_nn_vk_div_up (p->n / 4, rn);
   row_blocks = omni_nn_vk_div_up (p->m, rm);
-  xr = fold_rows (k, col_blocks, row_blocks);
-  if (xr > 0) {
+  sg = subgroup_rows (k, rm, col_blocks);
+  xr = sg > 1 ? 0 : fold_rows (k, col_blocks, row_blocks);
+  if (sg > 1) {
+    xr = 1;
+    lx = omni_nn_vk_div_up (col_blocks, sg) * sg;
+  } else if (xr > 0) {
     lx = col_blocks * xr;
   } else {
     xr = 1;
@@ -129,7 +163,7 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
               : k->n_buffers == 5 ? omni_nn_vk_access_w_rrrr
                                   : omni_nn_vk_access_w_rrr;
   if (omni_nn_vk_reads_fit_texels (k)) {
-    k->shader = v4_shaders[b->residual][b->scale][1];
+    k->shader = v4_shaders[b->residual][b->scale][sg > 1 ? 2 : 1];
     b->access = k->n_buffers == 6   ? omni_nn_vk_access_w_ttttt
                 : k->n_buffers == 5 ? omni_nn_vk_access_w_tttt
                                     : omni_nn_vk_access_w_ttt;
@@ -141,7 +175,8 @@ build_v4 (OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnGemmParams *p)
   b->spec[OMNI_SPEC_GEMM_RM] = rm;
   b->spec[OMNI_SPEC_GEMM_RN] = rn;
   b->spec[OMNI_SPEC_GEMM_XR] = xr;
-  b->n_spec = OMNI_SPEC_GEMM_XR + 1;
+  b->spec[OMNI_SPEC_GEMM_SG] = MAX (sg, 1u);
+  b->n_spec = OMNI_SPEC_GEMM_SG + 1;
   k->groups[0] = omni_nn_vk_div_up (col_blocks * xr, lx);
   k->groups[1] = omni_nn_vk_div_up (row_blocks, (guint64) xr * ly);
 }
