@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * usage: bench-vkops [--device=SELECTOR] [--reps=N] [--model=NAME|PATH]
- *                    [--ops=TEXT] [--per-node]
+ *                    [--ops=TEXT] [--per-node] [--profile]
  * Times are wall-clock per call, the best of N after one warm-up; a Vulkan
  * time includes submission and the wait for the fence, not the upload of
  * the inputs. "speed-up" is reference time / Vulkan time. "cpu ms" is the
@@ -29,6 +29,7 @@ static gint reps = 10;
 static gchar *device_sel = NULL;
 static gchar *model_name = NULL;
 static gboolean per_node = FALSE;
+static gboolean profile = FALSE;
 static gchar **cut = NULL;
 static gchar *ops_filter = NULL;
 static GRand *rng;
@@ -463,6 +464,56 @@ bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
       "", sum_cpu);
 }
 
+typedef struct {
+  const OmniNnGraph *g;
+  GHashTable *by_shader; /* shader -> gdouble[2]: ms, kernels */
+  gdouble sum;
+} Profile;
+
+static void
+profile_kernel (guint node, OmniNnVkKernel *kernel, gdouble ms, gpointer data)
+{
+  Profile *pr = data;
+  const OmniNnNode *n = omni_nn_graph_node (pr->g, node);
+  const gchar *shader = omni_nn_vk_kernel_get_shader (kernel);
+  gdouble *acc = g_hash_table_lookup (pr->by_shader, shader);
+
+  if (!acc) {
+    acc = g_new0 (gdouble, 2);
+    g_hash_table_insert (pr->by_shader, (gpointer) shader, acc);
+  }
+  acc[0] += ms;
+  acc[1] += 1;
+  pr->sum += ms;
+  g_print ("%-4u %-60s %-28s %8.3f\n", node, n->name, shader, ms);
+}
+
+/* --profile: each kernel of the graph as it runs (folds and fused
+ * epilogues included), alone, best of reps; then the sums by shader */
+static void
+profile_model (OmniNnVulkan *vk, const OmniNnGraph *g, const OmniNnInput *in)
+{
+  Profile pr = { g,
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free), 0.0 };
+  GHashTableIter it;
+  gpointer key, value;
+  GError *err = NULL;
+
+  g_print ("\n%-4s %-60s %-28s %8s\n", "node", "layer", "shader", "ms");
+  if (!omni_nn_vulkan_profile (
+          vk, in, MAX (reps, 1), profile_kernel, &pr, &err)) {
+    g_printerr ("profile: %s\n", err->message);
+    g_error_free (err);
+  }
+  g_print ("\n%-32s %8s %8s\n", "shader", "kernels", "ms");
+  g_hash_table_iter_init (&it, pr.by_shader);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    g_print ("%-32s %8.0f %8.3f\n", (const gchar *) key, ((gdouble *) value)[1],
+        ((gdouble *) value)[0]);
+  g_print ("%-32s %8s %8.3f\n", "sum of kernels", "", pr.sum);
+  g_hash_table_unref (pr.by_shader);
+}
+
 static void
 bench_model (OmniVkDevice *dev)
 {
@@ -522,6 +573,8 @@ bench_model (OmniVkDevice *dev)
     if (r > 0) /* the first run compiles the shaders on lavapipe */
       best_vk = MIN (best_vk, t);
   }
+  if (profile)
+    profile_model (vk, g, &input);
   /* Pipelined: submit N+1 before collecting N. */
   t0 = now_ms ();
   omni_nn_vulkan_submit (vk, &input, NULL);
@@ -570,6 +623,8 @@ main (int argc, char **argv)
               "model for the whole-network figure (default nsfw)", "NAME" },
           { "per-node", 0, 0, G_OPTION_ARG_NONE, &per_node,
               "time every node of the model as its own kernel", NULL },
+          { "profile", 0, 0, G_OPTION_ARG_NONE, &profile,
+              "time every kernel of the model as the graph runs it", NULL },
           { "ops", 0, 0, G_OPTION_ARG_STRING, &ops_filter,
               "only the single-op cases whose name contains TEXT, and no "
               "model unless --model is given",

@@ -1196,3 +1196,70 @@ omni_nn_vulkan_backend (void)
 {
   return &vulkan_backend;
 }
+
+/* the best of @reps runs of @cmd, ms */
+static gdouble
+time_command (OmniVkCommand *cmd, guint reps, GError **error)
+{
+  gdouble best = G_MAXDOUBLE;
+  guint r;
+
+  for (r = 0; r < reps; r++) {
+    gint64 t0 = g_get_monotonic_time ();
+
+    if (!omni_vk_command_run (cmd, error))
+      return -1.0;
+    best = MIN (best, (g_get_monotonic_time () - t0) / 1000.0);
+  }
+  return best;
+}
+
+/**
+ * omni_nn_vulkan_profile:
+ * @self: a prepared graph with nothing in flight
+ * @input: the input
+ * @reps: runs of each kernel (the best counts)
+ * @func: (scope call): called for each kernel
+ * @user_data: user data for @func
+ * @error: return location for a #GError
+ *
+ * Where an inference spends its time, as the graph really runs (folded
+ * nodes, fused epilogues, shared scratch): runs one inference, then each
+ * node's kernel alone, in a command buffer of its own, on the buffers that
+ * inference left. Each time includes one submission and the wait for it
+ * (about 0.07 ms on lavapipe), which the recorded inference pays once.
+ * For benchmarks (bench-vkops --profile).
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+omni_nn_vulkan_profile (OmniNnVulkan *self, const OmniNnInput *input,
+    guint reps, OmniNnVulkanProfileFunc func, gpointer user_data,
+    GError **error)
+{
+  GError *vk_error = NULL;
+  guint i;
+
+  g_return_val_if_fail (self != NULL && func != NULL, FALSE);
+  if (!omni_nn_vulkan_run (self, input, NULL, error))
+    return FALSE;
+  for (i = 0; i < self->graph->nodes->len; i++) {
+    OmniVkCommand *cmd;
+    gdouble ms = -1.0;
+
+    if (!self->kernels[i])
+      continue;
+    if (!(cmd = omni_vk_command_new (self->device, &vk_error)))
+      return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    if (omni_vk_command_begin (cmd, &vk_error)) {
+      omni_nn_vk_kernel_record (self->kernels[i], cmd);
+      if (omni_vk_command_end (cmd, &vk_error))
+        ms = time_command (cmd, MAX (reps, 1), &vk_error);
+    }
+    omni_vk_command_unref (cmd);
+    if (ms < 0.0)
+      return nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    func (i, self->kernels[i], ms, user_data);
+  }
+  return TRUE;
+}

@@ -86,6 +86,22 @@ OMNI_API gsize omni_nn_vulkan_get_activation_bytes (OmniNnVulkan *self);
 OMNI_API guint omni_nn_vulkan_get_n_pipelines (OmniNnVulkan *self);
 OMNI_API guint omni_nn_vulkan_get_n_kernels (OmniNnVulkan *self);
 
+/**
+ * OmniNnVulkanProfileFunc:
+ * @node: the graph node
+ * @kernel: its kernel
+ * @ms: the best wall-clock time of its dispatch alone, milliseconds
+ * @user_data: user data
+ *
+ * Called by omni_nn_vulkan_profile() once for each node that has a kernel.
+ */
+typedef void (*OmniNnVulkanProfileFunc) (
+    guint node, OmniNnVkKernel *kernel, gdouble ms, gpointer user_data);
+
+OMNI_API gboolean omni_nn_vulkan_profile (OmniNnVulkan *self,
+    const OmniNnInput *input, guint reps, OmniNnVulkanProfileFunc func,
+    gpointer user_data, GError **error);
+
 OMNI_API const OmniNnBackend *omni_nn_vulkan_backend (void);
 
 G_END_DECLS
