@@ -1876,6 +1876,23 @@ cpu_outputs (
   cpu->free (state);
 }
 
+typedef struct {
+  guint n;
+  gint last;
+} ProfileCount;
+
+static void
+count_kernel (guint node, OmniNnVkKernel *kernel, gdouble ms, gpointer data)
+{
+  ProfileCount *pc = data;
+
+  fail_unless ((gint) node > pc->last);
+  fail_unless (kernel != NULL && omni_nn_vk_kernel_get_shader (kernel));
+  fail_unless (ms > 0.0 && ms < 10000.0, "%g ms", ms);
+  pc->last = node;
+  pc->n++;
+}
+
 GST_START_TEST (test_graph)
 {
   OmniNnGraph *g = make_graph ();
@@ -1960,6 +1977,20 @@ GST_START_TEST (test_graph)
   cpu_outputs (g, &in[0], ref_probs, ref_emb);
   compare ("graph probabilities (tensor input)", probs, ref_probs, 5);
   compare ("graph embedding (tensor input)", emb, ref_emb, 16);
+
+  /* Kernel by kernel (bench-vkops --profile): once per kernel, in node
+   * order, each with a time; the next inference is still right. */
+  {
+    ProfileCount pc = { 0, -1 };
+
+    fail_unless (
+        omni_nn_vulkan_profile (vk, &in[0], 2, count_kernel, &pc, &err), "%s",
+        err ? err->message : "");
+    fail_unless_equals_int (pc.n, omni_nn_vulkan_get_n_kernels (vk));
+    fail_unless (omni_nn_vulkan_run (vk, &in[0], outs, &err), "%s",
+        err ? err->message : "");
+    compare ("graph probabilities (after profiling)", probs, ref_probs, 5);
+  }
 
   /* A frame smaller than its layout says, and one for another input size. */
   in[1].frame_size = sizes[1] - 1;
