@@ -1,5 +1,8 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#ifdef OMNI_SUBGROUP_WEIGHTS
+#extension GL_KHR_shader_subgroup_shuffle : require
+#endif
 #include "omni-spec-ids.h"
 // Depthwise 2-D convolution for depth multiplier 1 and channels a multiple
 // of 4 (omni_nn_ref_depthwise_conv2d): each invocation computes OWB
@@ -33,6 +36,15 @@ layout(constant_id = OMNI_SPEC_CONV_HAS_BIAS) const bool HAS_BIAS = false;
 // width when C4 is not (CPU drivers vectorise along x only: 6 quads in an
 // x of 6 left 2 of 8 lanes idle).
 layout(constant_id = OMNI_SPEC_CONV_XO) const uint XO = 1u;
+// OMNI_SUBGROUP_WEIGHTS (the _sg variant, CPU devices): x runs over every
+// output row's column blocks (flattened, rows after rows) for ONE channel
+// quad, the workgroup's x; the workgroups' x is the quad, so that the
+// quads of a pixel run one after the other. All lanes of a subgroup then
+// use the same weights: lane l fetches taps l, l + SG, ... and the
+// subgroup hands them round (subgroupShuffle from constant lanes, a
+// register shuffle on lavapipe): ceil(KH KW / SG) fetches instead of
+// KH KW. Lanes past the last block fetch for the others, store nothing.
+layout(constant_id = OMNI_SPEC_CONV_DW_SG) const uint SG = 1u;
 
 const uint C4 = IN_C / 4u;
 const uint SPAN = (OWB - 1u) * SW + (KW - 1u) * DW + 1u;
@@ -71,23 +83,41 @@ vec4 act(vec4 v)
   return v;
 }
 
+const uint CBW = (OUT_W + OWB - 1u) / OWB, NT = KH * KW;
+
 void main()
 {
+#ifdef OMNI_SUBGROUP_WEIGHTS
+  uint c4 = gl_WorkGroupID.x;
+  uint f = gl_WorkGroupID.y * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+  bool live = f < OUT_H * CBW;
+  f = min(f, OUT_H * CBW - 1u);
+  uint oy = f / CBW, ox0 = (f % CBW) * OWB;
+  vec4 wv[NT];
+  for (uint r = 0u; r < NT; r += SG) {
+    vec4 mine = W(min(r + gl_SubgroupInvocationID % SG, NT - 1u) * C4 + c4);
+    for (uint l = 0u; l < SG; l++)
+      if (r + l < NT)
+        wv[r + l] = subgroupShuffle(mine, l);
+  }
+#else
   uint gx = gl_GlobalInvocationID.x;
   uint c4 = XO > 1u ? gx % C4 : gx;
   uint ox0 = (gl_GlobalInvocationID.y * XO + (XO > 1u ? gx / C4 : 0u)) * OWB;
   uint oy = gl_GlobalInvocationID.z;
+  const bool live = true;
   if (c4 >= C4 || ox0 >= OUT_W || oy >= OUT_H)
     return;
+  // All taps' weights first: loads issued together, out of the row loop.
+  vec4 wv[NT];
+  for (uint t = 0u; t < NT; t++)
+    wv[t] = W(t * C4 + c4);
+#endif
 
   vec4 acc[OWB];
   vec4 bias = HAS_BIAS ? B(c4) : vec4(0.0);
   for (uint p = 0u; p < OWB; p++)
     acc[p] = bias;
-  // All taps' weights first: loads issued together, out of the row loop.
-  vec4 wv[KH * KW];
-  for (uint t = 0u; t < KH * KW; t++)
-    wv[t] = W(t * C4 + c4);
 
   // The input columns the OWB outputs read in one row: each is loaded
   // once and used by every (pixel, tap) pair that needs it.
@@ -108,6 +138,6 @@ void main()
         acc[p] += x[p * SW + kx * DW] * wv[ky * KW + kx];
   }
   for (uint p = 0u; p < OWB; p++)
-    if (ox0 + p < OUT_W)
+    if (live && ox0 + p < OUT_W)
       dst.data[((oy * OUT_W) + ox0 + p) * C4 + c4] = act(acc[p]);
 }

@@ -152,7 +152,7 @@ run_kernel (OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
 
   fail_unless (
       k != NULL, "%s: %s", omni_nn_op_type_name (op), err ? err->message : "");
-  if (g_str_has_suffix (omni_nn_vk_kernel_get_shader (k), "_texel"))
+  if (strstr (omni_nn_vk_kernel_get_shader (k), "_texel"))
     n_texel_kernels++;
   nb = omni_nn_vk_kernel_get_n_buffers (k);
   fail_unless (nb <= 4 && n_inputs + 1 <= nb);
@@ -470,21 +470,63 @@ check_depthwise_fold (guint w, guint c)
   omni_nn_vk_kernel_free (kern);
 }
 
-/* Channel quads that do not fill a SIMD group (1, 5, 6, 10, 21 quads)
- * with output-column blocks folded onto x: odd widths (a partial last
- * group of folded blocks), stride 2, dilation 2, 5x5; then the same through
- * the unfolded layout (OMNI_VK_DW_NO_FOLD, what GPUs get). */
+/* Whether a depthwise convolution of these sizes gets the _sg variant. */
+static gboolean
+depthwise_uses_subgroup (guint h, guint w, guint c)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+  gboolean sg;
+
+  p->in_h = p->out_h = h;
+  p->in_w = p->out_w = w;
+  p->in_c = p->out_c = c;
+  p->kernel_h = p->kernel_w = 3;
+  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
+  p->depth_multiplier = 1;
+  kern = omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_DEPTHWISE_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  sg = g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_sg");
+  fail_if (sg
+           && omni_nn_vk_kernel_get_local_size (kern, 0)
+                  % omni_vk_device_get_subgroup_size (device));
+  omni_nn_vk_kernel_free (kern);
+  return sg;
+}
+
+/* Channel quads that do not fill a SIMD group (1, 5, 6, 10, 21 quads):
+ * odd widths, stride 2, dilation 2, 5x5 (25 taps: 4 rounds of 8 lanes
+ * handing weights round), through the three layouts a CPU device can
+ * get: the lanes of a subgroup on one quad's pixels sharing its weights
+ * (the _sg variant; with fewer blocks than lanes, some lanes only fetch),
+ * output-column blocks folded onto x with the quads (OMNI_VK_DW_NO_SG), and
+ * the unfolded layout GPUs get (and OMNI_VK_DW_NO_FOLD). */
 GST_START_TEST (test_depthwise_fold)
 {
   guint pass;
 
+  if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU
+      && omni_vk_device_has_subgroup_shuffle (device)
+      && omni_vk_device_get_subgroup_size (device) > 1
+      && omni_vk_device_get_max_texels (device) > 0) {
+    fail_unless (depthwise_uses_subgroup (9, 61, 24));
+    fail_unless (depthwise_uses_subgroup (1, 1, 96));
+  }
+  g_setenv ("OMNI_VK_DW_NO_SG", "1", TRUE);
+  fail_if (depthwise_uses_subgroup (9, 61, 24));
   check_depthwise_fold (61, 24);
   check_depthwise_fold (131, 20);
   check_depthwise_fold (129, 4);
   check_depthwise_fold (101, 40);
   check_depthwise_fold (150, 84);
-  for (pass = 0; pass < 2; pass++) {
+  g_unsetenv ("OMNI_VK_DW_NO_SG");
+  for (pass = 0; pass < 3; pass++) {
     if (pass == 1)
+      g_setenv ("OMNI_VK_DW_NO_SG", "1", TRUE);
+    if (pass == 2)
       g_setenv ("OMNI_VK_DW_NO_FOLD", "1", TRUE);
     check_depthwise (
         9, 61, 24, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU6, TRUE);
@@ -496,7 +538,10 @@ GST_START_TEST (test_depthwise_fold)
         OMNI_NN_ACT_HARD_SWISH, TRUE);
     check_depthwise (
         4, 150, 84, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_NONE, TRUE);
+    check_depthwise (
+        1, 1, 96, 1, 3, 1, 1, OMNI_NN_PADDING_SAME, OMNI_NN_ACT_RELU, TRUE);
   }
+  g_unsetenv ("OMNI_VK_DW_NO_SG");
   g_unsetenv ("OMNI_VK_DW_NO_FOLD");
   check_read_path ();
 }
@@ -631,7 +676,7 @@ check_residual (guint m, guint k, guint n, OmniNnActivation act, gboolean bias)
 
   kern = omni_nn_vk_kernel_new_residual (device, &p, bias, &err);
   fail_unless (kern != NULL, "%s", err ? err->message : "");
-  if (g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_texel_res"))
+  if (strstr (omni_nn_vk_kernel_get_shader (kern), "_texel_res"))
     n_texel_kernels++;
   fail_unless_equals_int (omni_nn_vk_kernel_get_n_buffers (kern), 5);
   bufs[0] = omni_vk_buffer_new (device, sizes[3], OMNI_VK_MEMORY_DEVICE, &err);

@@ -1,5 +1,5 @@
 /* gst-omni: Vulkan kernels of ops depthwise-conv2d and batch-norm (a 1x1
- * depthwise convolution): nn_depthwise, nn_depthwise_v4[_texel]
+ * depthwise convolution): nn_depthwise, nn_depthwise_v4[_texel[_sg]]
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
@@ -65,6 +65,42 @@ build_v4 (
   k->groups[2] = d->out_h;
 }
 
+/* On a CPU device that reads texels and shuffles within subgroups, x runs
+ * over every output row's blocks of OWB columns for one channel quad
+ * (nn_depthwise_v4's _sg variant): the lanes of a subgroup share their
+ * weights and fetch them in turn. Returns FALSE where that does not
+ * apply. */
+static gboolean
+build_v4_sg (
+    OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnDepthwiseConv2dParams *d)
+{
+  const VkPhysicalDeviceLimits *lim = omni_vk_device_get_limits (k->device);
+  const guint owb = 4;
+  guint sg = omni_vk_device_get_subgroup_size (k->device);
+  guint64 blocks = (guint64) d->out_h * omni_nn_vk_div_up (d->out_w, owb);
+  guint lx;
+
+  if (omni_vk_device_get_info (k->device)->type != OMNI_VK_DEVICE_TYPE_CPU
+      || !omni_vk_device_has_subgroup_shuffle (k->device) || sg <= 1
+      || !omni_nn_vk_reads_fit_texels (k) || g_getenv ("OMNI_VK_DW_NO_SG"))
+    return FALSE;
+  lx = MIN (omni_nn_vk_div_up (blocks, sg) * sg, MAX (64, sg));
+  if (lx > lim->maxComputeWorkGroupSize[0]
+      || omni_nn_vk_div_up (blocks, lx) > lim->maxComputeWorkGroupCount[1]
+      || d->in_c / 4 > lim->maxComputeWorkGroupCount[0])
+    return FALSE;
+  k->shader = "nn_depthwise_v4_texel_sg";
+  k->local[0] = lx;
+  k->local[1] = 1;
+  b->spec[OMNI_SPEC_CONV_DW_OWB] = owb;
+  b->spec[OMNI_SPEC_CONV_XO] = 1;
+  b->spec[OMNI_SPEC_CONV_DW_SG] = sg;
+  k->groups[0] = d->in_c / 4;
+  k->groups[1] = omni_nn_vk_div_up (blocks, lx);
+  k->groups[2] = 1;
+  return TRUE;
+}
+
 static void
 build_scalar (
     OmniNnVkKernel *k, OmniNnVkBuild *b, const OmniNnDepthwiseConv2dParams *d)
@@ -89,9 +125,10 @@ build_depthwise (
       || d->dilation_h == 0 || d->dilation_w == 0
       || d->out_c != d->in_c * d->depth_multiplier)
     return FALSE;
-  if (d->depth_multiplier == 1 && d->in_c % 4 == 0)
-    build_v4 (k, b, d);
-  else
+  if (d->depth_multiplier == 1 && d->in_c % 4 == 0) {
+    if (!build_v4_sg (k, b, d))
+      build_v4 (k, b, d);
+  } else
     build_scalar (k, b, d);
   spec[OMNI_SPEC_LOCAL_X] = k->local[0];
   spec[OMNI_SPEC_LOCAL_Y] = k->local[1];
@@ -112,9 +149,9 @@ build_depthwise (
   spec[OMNI_SPEC_CONV_ACT] = d->activation;
   memcpy (&spec[OMNI_SPEC_CONV_ALPHA], &d->alpha, sizeof (gfloat));
   spec[OMNI_SPEC_CONV_HAS_BIAS] = k->has_bias;
-  b->n_spec = OMNI_SPEC_CONV_XO + 1;
-  b->access = g_str_has_suffix (k->shader, "_texel") ? omni_nn_vk_access_w_ttt
-                                                     : omni_nn_vk_access_w_rrr;
+  b->n_spec = OMNI_SPEC_CONV_DW_SG + 1;
+  b->access = strstr (k->shader, "_texel") ? omni_nn_vk_access_w_ttt
+                                           : omni_nn_vk_access_w_rrr;
   k->n_buffers = 4;
   return TRUE;
 }
