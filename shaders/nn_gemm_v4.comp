@@ -153,14 +153,17 @@ void main()
         a[r] *= s;
 #endif
       uint wrow = k4 * 4u * N4;
-      for (uint kk = 0u; kk < 4u; kk++) {
+      vec4 bw[4][RN];
+      for (uint kk = 0u; kk < 4u; kk++)
+        for (uint c = 0u; c < RN; c++)
+          bw[kk][c] = W(wrow + kk * N4 + cols[c]);
+      for (uint r = 0u; r < RM; r++)
         for (uint c = 0u; c < RN; c++) {
-          vec4 bv = W(wrow + cols[c]);
-          for (uint r = 0u; r < RM; r++)
-            part[r][c] += a[r][kk] * bv;
+          vec4 t = part[r][c];
+          for (uint kk = 0u; kk < 4u; kk++)
+            t += a[r][kk] * bw[kk][c];
+          part[r][c] = t;
         }
-        wrow += N4;
-      }
     }
     for (uint r = 0u; r < RM; r++)
       for (uint c = 0u; c < RN; c++)
