@@ -122,16 +122,18 @@ void main()
   // The input columns the OWB outputs read in one row: each is loaded
   // once and used by every (pixel, tap) pair that needs it.
   int iy0 = int(oy * SH) - PT, ix0 = int(ox0 * SW) - PL;
+  // No branch on the taps outside the input (they read a clamped address
+  // and count 0): a CPU driver writes the sums under a branch's execution
+  // mask (load, blend, store), straight-line code keeps them in registers.
   for (uint ky = 0u; ky < KH; ky++) {
     int iy = iy0 + int(ky * DH);
-    if (iy < 0 || iy >= int(IN_H))
-      continue;
-    uint row = uint(iy) * IN_W;
+    bool row_in = iy >= 0 && iy < int(IN_H);
+    uint row = uint(clamp(iy, 0, int(IN_H) - 1)) * IN_W;
     vec4 x[SPAN];
     for (uint j = 0u; j < SPAN; j++) {
       int ix = ix0 + int(j);
-      x[j] = ix >= 0 && ix < int(IN_W) ? SRC((row + uint(ix)) * C4 + c4)
-                                       : vec4(0.0);
+      vec4 v = SRC((row + uint(clamp(ix, 0, int(IN_W) - 1))) * C4 + c4);
+      x[j] = row_in && ix >= 0 && ix < int(IN_W) ? v : vec4(0.0);
     }
     for (uint kx = 0u; kx < KW; kx++)
       for (uint p = 0u; p < OWB; p++)
