@@ -114,44 +114,54 @@ void main()
     for (uint p = 0u; p < OWB; p++)
       for (uint j = 0u; j < CB4; j++)
         part[p][j] = SUM_BLOCKS ? vec4(0.0) : bias[j];
+    // No branches on the taps outside the input (a clamped address, counted
+    // 0), and each sum kept in a local for all it gains in one pass of the
+    // channel loop: a CPU driver writes a variable under the execution mask
+    // of the branch or loop around it (load, blend, store) at each write.
     for (uint ky = 0u; ky < KH; ky++) {
       int iy = iy0 + int(ky * DH);
-      if (iy < 0 || iy >= int(IN_H))
-        continue;
+      bool row_in = iy >= 0 && iy < int(IN_H);
+      uint row = uint(clamp(iy, 0, int(IN_H) - 1)) * IN_W;
       for (uint kx = 0u; kx < KW; kx++) {
         uint wb = (ky * KW + kx) * IN_C * OC4;
+        uint col[OWB];
+        bool inside[OWB];
+        for (uint p = 0u; p < OWB; p++) {
+          int ix = int((ox0 + p) * SW + kx * DW) - PL;
+          inside[p] = row_in && ix >= 0 && ix < int(IN_W);
+          col[p] = row + uint(clamp(ix, 0, int(IN_W) - 1));
+        }
         if (QUADS) {
           // the same multiply-adds in the same order as one at a time
           for (uint c4 = c0 / 4u; c4 < (c0 + CBLK) / 4u; c4++) {
             vec4 xv[OWB];
             for (uint p = 0u; p < OWB; p++) {
-              int ix = int((ox0 + p) * SW + kx * DW) - PL;
-              xv[p] = ix >= 0 && ix < int(IN_W)
-                  ? SRC4((uint(iy) * IN_W + uint(ix)) * (IN_C / 4u) + c4)
-                  : vec4(0.0);
+              vec4 v = SRC4(col[p] * (IN_C / 4u) + c4);
+              xv[p] = inside[p] ? v : vec4(0.0);
             }
-            for (uint cc = 0u; cc < 4u; cc++) {
-              vec4 wv[CB4];
+            vec4 wv[4][CB4];
+            for (uint cc = 0u; cc < 4u; cc++)
               for (uint j = 0u; j < CB4; j++)
-                wv[j] = W(wb + (c4 * 4u + cc) * OC4 + q[j]);
-              for (uint p = 0u; p < OWB; p++)
-                for (uint j = 0u; j < CB4; j++)
-                  part[p][j] += xv[p][cc] * wv[j];
-            }
+                wv[cc][j] = W(wb + (c4 * 4u + cc) * OC4 + q[j]);
+            for (uint p = 0u; p < OWB; p++)
+              for (uint j = 0u; j < CB4; j++) {
+                vec4 t = part[p][j];
+                for (uint cc = 0u; cc < 4u; cc++)
+                  t += xv[p][cc] * wv[cc][j];
+                part[p][j] = t;
+              }
           }
-          continue;
-        }
-        for (uint ci = c0; ci < c0 + CBLK; ci++) {
-          vec4 wv[CB4];
-          for (uint j = 0u; j < CB4; j++)
-            wv[j] = W(wb + ci * OC4 + q[j]);
-          for (uint p = 0u; p < OWB; p++) {
-            int ix = int((ox0 + p) * SW + kx * DW) - PL;
-            float x = ix >= 0 && ix < int(IN_W)
-                ? SRC((uint(iy) * IN_W + uint(ix)) * IN_C + ci)
-                : 0.0;
+        } else {
+          for (uint ci = c0; ci < c0 + CBLK; ci++) {
+            vec4 wv[CB4];
             for (uint j = 0u; j < CB4; j++)
-              part[p][j] += x * wv[j];
+              wv[j] = W(wb + ci * OC4 + q[j]);
+            for (uint p = 0u; p < OWB; p++) {
+              float v = SRC(col[p] * IN_C + ci);
+              float x = inside[p] ? v : 0.0;
+              for (uint j = 0u; j < CB4; j++)
+                part[p][j] += x * wv[j];
+            }
           }
         }
       }
