@@ -477,7 +477,7 @@ bench_model (OmniVkDevice *dev)
   OmniNnVulkan *vk = NULL;
   gpointer cs = NULL;
   OmniNnInput input = { 0 };
-  gfloat *tensor, *outs[4] = { NULL };
+  gfloat *tensor, *outs[8] = { NULL };
   gdouble best_vk = G_MAXDOUBLE, best_cpu = G_MAXDOUBLE, t0, pipelined;
   guint i;
   gint r;
@@ -491,10 +491,17 @@ bench_model (OmniVkDevice *dev)
   g = m->graph;
   if (per_node)
     bench_nodes (dev, g);
+  /* the backends write every output (NanoDet has 6) */
+  if (g->outputs->len > G_N_ELEMENTS (outs)) {
+    g_print ("\nmodel %s: %u outputs, more than this benchmark reads\n", m->id,
+        g->outputs->len);
+    omni_nn_model_free (m);
+    return;
+  }
   tensor
       = random_data ((gsize) g->input_h * g->input_w * g->input_c * 4, FALSE);
   input.tensor = tensor;
-  for (i = 0; i < g->outputs->len && i < 4; i++)
+  for (i = 0; i < g->outputs->len && i < G_N_ELEMENTS (outs); i++)
     outs[i] = g_new (
         gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
                     ->n_elements);
@@ -552,7 +559,7 @@ done:
   if (cs)
     cpu->free (cs);
   omni_nn_vulkan_free (vk);
-  for (i = 0; i < 4; i++)
+  for (i = 0; i < G_N_ELEMENTS (outs); i++)
     g_free (outs[i]);
   g_free (tensor);
   omni_nn_model_free (m);
