@@ -29,6 +29,10 @@ layout(constant_id = OMNI_SPEC_GEMM_RN) const uint RN = 2u;   // vec4 columns pe
 // 7 of 8).
 layout(constant_id = OMNI_SPEC_GEMM_XR) const uint XR = 1u;
 layout(constant_id = OMNI_SPEC_GEMM_SUM_BLOCKS) const bool SUM_BLOCKS = false;
+// BATCHED: z runs over independent GEMMs of the same shape stored one after
+// another (in [z][M][K], w [z][K][N], out [z][M][N]; the bias is not read):
+// the 16 products of a Winograd convolution (ops/omninnvk-winograd.c)
+layout(constant_id = OMNI_SPEC_GEMM_BATCHED) const bool BATCHED = false;
 
 const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
 // with SUM_BLOCKS (ONNX models) 128 k per partial sum, as onnxruntime;
@@ -104,6 +108,8 @@ void main()
   uint m0 = (gl_GlobalInvocationID.y * XR + (XR > 1u ? gx / CB : 0u)) * RM;
   if (n4 >= N4 || m0 >= M)
     return;
+  uint bz = BATCHED ? gl_GlobalInvocationID.z : 0u;
+  uint src0 = bz * M * K4, w0 = bz * K * N4, dst0 = bz * M * N4;
 
   // With SUM_BLOCKS summed as onnxruntime's pointwise kernels do (parity,
   // docs/onnx.md): blocks of 128 k from 0, the blocks' sums added in order,
@@ -116,7 +122,7 @@ void main()
   }
   // Rows past M repeat the last row; their results are not stored.
   for (uint r = 0u; r < RM; r++)
-    rows[r] = min(m0 + r, M - 1u) * K4;
+    rows[r] = src0 + min(m0 + r, M - 1u) * K4;
 
   for (uint kb = 0u; kb < K4; kb += KBLK4) {
     for (uint r = 0u; r < RM; r++)
@@ -132,7 +138,7 @@ void main()
       for (uint r = 0u; r < RM; r++)
         a[r] = SRC(rows[r] + k4);
 #endif
-      uint wrow = k4 * 4u * N4;
+      uint wrow = w0 + k4 * 4u * N4;
       for (uint kk = 0u; kk < 4u; kk++) {
         for (uint c = 0u; c < RN; c++) {
           vec4 bv = W(wrow + cols[c]);
@@ -155,7 +161,7 @@ void main()
     if (m0 + r >= M)
       break;
     for (uint c = 0u; c < RN; c++) {
-      uint o = (m0 + r) * N4 + n4 + c;
+      uint o = dst0 + (m0 + r) * N4 + n4 + c;
       if (n4 + c < N4) {
 #ifdef OMNI_RESIDUAL
         dst.data[o] = act(acc[r][c] + RES(o));

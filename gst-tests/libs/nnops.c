@@ -197,20 +197,57 @@ run_kernel (OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
 
 /* ---- conv2d ------------------------------------------------------------ */
 
+/* Runs the conv2d of @params (shapes and pads set) on random data against
+ * omni_nn_ref_conv2d(). */
 static void
-check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
-    guint kw, guint sh, guint sw, guint dh, guint dw, OmniNnPadding padding,
-    OmniNnActivation act, gboolean bias)
+check_conv2d_params (const OmniNnOpParams *params, gboolean bias)
 {
-  OmniNnOpParams params = { 0 };
-  OmniNnConv2dParams *p = &params.conv2d;
-  guint pt = 0, pl = 0;
+  const OmniNnConv2dParams *p = &params->conv2d;
   gfloat *in, *w, *b, *ref, *vk;
   gsize n_in, n_w, n_out;
   gconstpointer inputs[3];
   gsize sizes[3];
   gchar *what;
 
+  n_in = (gsize) p->in_h * p->in_w * p->in_c;
+  n_w = (gsize) p->kernel_h * p->kernel_w * p->in_c * p->out_c;
+  n_out = (gsize) p->out_h * p->out_w * p->out_c;
+  in = random_floats (n_in, 1.0f);
+  w = random_floats (n_w, 0.5f);
+  b = random_floats (p->out_c, 1.0f);
+  ref = g_new (gfloat, n_out);
+  omni_nn_ref_conv2d (p, in, w, bias ? b : NULL, ref);
+  inputs[0] = in;
+  inputs[1] = w;
+  inputs[2] = b;
+  sizes[0] = n_in * 4;
+  sizes[1] = n_w * 4;
+  sizes[2] = p->out_c * 4;
+  vk = run_kernel (
+      OMNI_NN_OP_CONV2D, params, bias, bias ? 3 : 2, inputs, sizes, n_out);
+  what = g_strdup_printf (
+      "conv2d %ux%ux%u k%ux%u s%u,%u d%u,%u p%d,%d act %d bias %d -> %ux%ux%u",
+      p->in_h, p->in_w, p->in_c, p->kernel_h, p->kernel_w, p->stride_h,
+      p->stride_w, p->dilation_h, p->dilation_w, p->pad_top, p->pad_left,
+      p->activation, bias, p->out_h, p->out_w, p->out_c);
+  compare (what, vk, ref, n_out);
+  g_free (what);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+static void
+set_conv2d (OmniNnOpParams *params, guint in_h, guint in_w, guint in_c,
+    guint out_c, guint kh, guint kw, guint sh, guint sw, guint dh, guint dw,
+    OmniNnPadding padding, OmniNnActivation act)
+{
+  OmniNnConv2dParams *p = &params->conv2d;
+  guint pt = 0, pl = 0;
+
+  memset (params, 0, sizeof (*params));
   fail_unless (
       omni_nn_conv_output_size (in_h, kh, sh, dh, padding, &p->out_h, &pt));
   fail_unless (
@@ -230,31 +267,18 @@ check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
   p->activation = act;
   /* read for a leaky ReLU (slope) and a hard-swish (scale) only */
   p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
-  n_in = (gsize) in_h * in_w * in_c;
-  n_w = (gsize) kh * kw * in_c * out_c;
-  n_out = (gsize) p->out_h * p->out_w * out_c;
-  in = random_floats (n_in, 1.0f);
-  w = random_floats (n_w, 0.5f);
-  b = random_floats (out_c, 1.0f);
-  ref = g_new (gfloat, n_out);
-  omni_nn_ref_conv2d (p, in, w, bias ? b : NULL, ref);
-  inputs[0] = in;
-  inputs[1] = w;
-  inputs[2] = b;
-  sizes[0] = n_in * 4;
-  sizes[1] = n_w * 4;
-  sizes[2] = out_c * 4;
-  vk = run_kernel (
-      OMNI_NN_OP_CONV2D, &params, bias, bias ? 3 : 2, inputs, sizes, n_out);
-  what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u,%u d%u,%u -> %ux%ux%u",
-      in_h, in_w, in_c, kh, kw, sh, sw, dh, dw, p->out_h, p->out_w, out_c);
-  compare (what, vk, ref, n_out);
-  g_free (what);
-  g_free (in);
-  g_free (w);
-  g_free (b);
-  g_free (ref);
-  g_free (vk);
+}
+
+static void
+check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
+    guint kw, guint sh, guint sw, guint dh, guint dw, OmniNnPadding padding,
+    OmniNnActivation act, gboolean bias)
+{
+  OmniNnOpParams params;
+
+  set_conv2d (
+      &params, in_h, in_w, in_c, out_c, kh, kw, sh, sw, dh, dw, padding, act);
+  check_conv2d_params (&params, bias);
 }
 
 GST_START_TEST (test_conv2d)
@@ -313,6 +337,8 @@ GST_START_TEST (test_conv2d_flat)
   OmniNnVkKernel *kern;
   guint pass;
 
+  /* the direct kernel (3x3 stride 1 would take the Winograd path) */
+  g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
   /* the layout: 13x13x16 -> 24, 3x3 */
   p->in_h = p->in_w = p->out_h = p->out_w = 13;
   p->in_c = 16;
@@ -343,6 +369,7 @@ GST_START_TEST (test_conv2d_flat)
         OMNI_NN_ACT_HARD_SWISH, TRUE);
   }
   g_unsetenv ("OMNI_VK_CONV_NO_FLAT");
+  g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
   check_read_path ();
 }
 
@@ -944,6 +971,92 @@ kernel_uses (OmniNnOpType op, const OmniNnOpParams *params, const gchar *prefix)
   omni_nn_vk_kernel_free (k);
   return ok;
 }
+
+/* ---- conv2d, Winograd F(2x2, 3x3) ------------------------------------- */
+
+/* 3x3 stride-1 convolutions with channels in quads (at least 8 in) take the
+ * Winograd path (nn_wino_f23: input transform, 16 batched GEMMs, output
+ * transform); the others, ONNX models summing in onnxruntime's order, and
+ * OMNI_VK_CONV_NO_WINOGRAD=1 keep the direct kernels. */
+GST_START_TEST (test_conv2d_winograd_choice)
+{
+  OmniNnOpParams params;
+
+  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
+  g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
+  g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
+  params.conv2d.sum_blocks = TRUE;
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
+  /* stride 2, dilation 2, 5x3, input channels not in quads or fewer than
+   * 8, output channels not in quads */
+  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 2, 2, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  set_conv2d (&params, 13, 11, 8, 12, 5, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  set_conv2d (&params, 13, 11, 10, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  set_conv2d (&params, 13, 11, 4, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  set_conv2d (&params, 13, 11, 8, 14, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+}
+
+GST_END_TEST;
+
+/* The Winograd path against the C reference (direct summation) within
+ * 1e-4 relative: odd heights and widths (tiles past the edge), 'same' and
+ * 'valid' padding, a folded Pad's larger pads (2 above, 3 left; the
+ * bottom and right read past the input), a 1x1 and a 2x2 map, every
+ * activation, with and without bias. */
+GST_START_TEST (test_conv2d_winograd)
+{
+  static const OmniNnActivation acts[] = { OMNI_NN_ACT_NONE, OMNI_NN_ACT_RELU,
+    OMNI_NN_ACT_RELU6, OMNI_NN_ACT_SIGMOID, OMNI_NN_ACT_TANH,
+    OMNI_NN_ACT_LEAKY_RELU, OMNI_NN_ACT_HARD_SWISH };
+  OmniNnOpParams params;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (acts); i++) {
+    set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+        acts[i]);
+    fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
+    check_conv2d_params (&params, i % 2 == 0);
+  }
+  /* NanoDet's shape class: 'valid' on a padded-size input, leaky ReLU */
+  check_conv2d (15, 17, 24, 20, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  check_conv2d (9, 7, 36, 4, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_NONE, FALSE);
+  check_conv2d (1, 1, 8, 8, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_RELU, TRUE);
+  check_conv2d (2, 2, 12, 16, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE, TRUE);
+  check_conv2d (27, 26, 64, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  /* a folded Pad (1 more row above and 2 more columns left than 'same') */
+  set_conv2d (&params, 11, 9, 16, 8, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_RELU6);
+  params.conv2d.pad_top = 2;
+  params.conv2d.pad_left = 3;
+  params.conv2d.out_h = 11 + 2 + 1 - 2;
+  params.conv2d.out_w = 9 + 3 + 2 - 2;
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
+  check_conv2d_params (&params, TRUE);
+  check_read_path ();
+}
+
+GST_END_TEST;
 
 /* Max and average pooling, TF 'same' and 'valid' windows, odd sizes. */
 static void
@@ -2127,6 +2240,8 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_conv2d_flat);
+  tcase_add_test (tc, test_conv2d_winograd_choice);
+  tcase_add_test (tc, test_conv2d_winograd);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
@@ -2162,6 +2277,8 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup_storage_reads, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_conv2d_flat);
+  tcase_add_test (tc, test_conv2d_winograd_choice);
+  tcase_add_test (tc, test_conv2d_winograd);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);

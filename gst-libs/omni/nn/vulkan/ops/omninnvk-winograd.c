@@ -1,0 +1,223 @@
+/* gst-omni: conv2d's Winograd F(2x2, 3x3) path on Vulkan (nn_wino_input,
+ * nn_gemm_v4 batched, nn_wino_output)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR
+ * 2016: a 3x3, stride 1 convolution computes each 2x2 block of outputs
+ * from a 4x4 input tile d as Y = A^T [(G g G^T) . (B^T d B)] A. Summed over
+ * the input channels, the elementwise product becomes 16 independent GEMMs
+ * [tiles x Cin] x [Cin x Cout], 16 multiply-adds per 4 outputs and channel
+ * pair instead of 36 (2.25x fewer). Three dispatches:
+ *
+ *   1. nn_wino_input: V[k] = B^T d B for every tile and input channel,
+ *      16 matrices [tiles x Cin] (k = 4 i + j);
+ *   2. nn_gemm_v4 with z over k: M[k] = V[k] x U[k], U[k] = (G g G^T)[k]
+ *      computed once on the host when the kernel is bound, 16 matrices
+ *      [Cin x Cout] (nn_gemm_v4's weight layout);
+ *   3. nn_wino_output: Y = A^T m A + bias, activation, cropped to the
+ *      output, NHWC.
+ *
+ * The kernel owns U and the two intermediate buffers V and M.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "../omninnvkop.h"
+
+#define WINO_TILES 16 /* 4x4 transformed tile */
+
+enum { OWNED_U, OWNED_V, OWNED_M };
+
+/* G of F(2x2, 3x3): U = G g G^T */
+static const gdouble wino_g[4][3] = {
+  { 1.0, 0.0, 0.0 },
+  { 0.5, 0.5, 0.5 },
+  { 0.5, -0.5, 0.5 },
+  { 0.0, 0.0, 1.0 },
+};
+
+static guint
+n_tiles (const OmniNnConv2dParams *p)
+{
+  return omni_nn_vk_div_up (p->out_h, 2) * omni_nn_vk_div_up (p->out_w, 2);
+}
+
+/**
+ * omni_nn_vk_winograd_accepts:
+ *
+ * 3x3, stride 1, dilation 1, channels in quads (nn_gemm_v4 and the vec4
+ * transforms), not an ONNX model summing in onnxruntime's order
+ * (sum_blocks: parity, docs/onnx.md), and OMNI_VK_CONV_NO_WINOGRAD unset.
+ * Input channels below 8: the transforms cost more than the GEMM saves
+ * (measured, docs/benchmarks.md).
+ */
+gboolean
+omni_nn_vk_winograd_accepts (OmniVkDevice *dev, const OmniNnConv2dParams *p)
+{
+  (void) dev;
+  if (g_getenv ("OMNI_VK_CONV_NO_WINOGRAD"))
+    return FALSE;
+  return p->kernel_h == 3 && p->kernel_w == 3 && p->stride_h == 1
+         && p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1
+         && !p->sum_blocks && p->in_c % 4 == 0 && p->out_c % 4 == 0
+         && p->in_c >= 8 && p->out_h > 0 && p->out_w > 0;
+}
+
+/* U[k][ci][co] = (G g G^T)[k] for every filter g = w[.][.][ci][co] (HWIO). */
+void
+omni_nn_vk_winograd_transform_weights (
+    const gfloat *w, guint in_c, guint out_c, gfloat *u)
+{
+  gsize plane = (gsize) in_c * out_c, e;
+  guint i, j, a, c;
+
+  for (e = 0; e < plane; e++) {
+    gdouble gg[4][3]; /* G g */
+
+    for (i = 0; i < 4; i++)
+      for (c = 0; c < 3; c++) {
+        gg[i][c] = 0.0;
+        for (a = 0; a < 3; a++)
+          gg[i][c] += wino_g[i][a] * w[(a * 3 + c) * plane + e];
+      }
+    for (i = 0; i < 4; i++)
+      for (j = 0; j < 4; j++) {
+        gdouble v = 0.0;
+
+        for (c = 0; c < 3; c++)
+          v += gg[i][c] * wino_g[j][c];
+        u[(i * 4 + j) * plane + e] = (gfloat) v;
+      }
+  }
+}
+
+/* One transform stage, x over tiles times channel quads. */
+static OmniNnVkKernel *
+build_transform (OmniNnVkKernel *k, GHashTable *cache, gboolean input,
+    GError **error)
+{
+  const OmniNnConv2dParams *p = &k->params.conv2d;
+  OmniNnVkKernel *s = omni_nn_vk_stage_new (k->device);
+  OmniNnVkBuild b = { 0 };
+  guint c = input ? p->in_c : p->out_c, tiles = n_tiles (p);
+
+  s->n_buffers = input ? 2 : 3;
+  s->read_bytes[1] = input ? (gsize) p->in_h * p->in_w * c * 4
+                           : (gsize) WINO_TILES * tiles * c * 4;
+  s->read_bytes[2] = input ? 0 : (gsize) c * 4;
+  s->shader = input ? "nn_wino_input" : "nn_wino_output";
+  b.access = input ? omni_nn_vk_access_w_r : omni_nn_vk_access_w_rr;
+  if (omni_nn_vk_reads_fit_texels (s)) {
+    s->shader = input ? "nn_wino_input_texel" : "nn_wino_output_texel";
+    b.access = input ? omni_nn_vk_access_w_t : omni_nn_vk_access_w_tt;
+  }
+  s->local[0] = omni_vk_device_get_local_size (k->device, 64);
+  s->local[1] = 1;
+  omni_nn_vk_groups_1d (k->device, (guint64) tiles * (c / 4), s->local[0],
+      s->groups);
+  b.spec[OMNI_SPEC_LOCAL_X] = s->local[0];
+  b.spec[OMNI_SPEC_LOCAL_Y] = 1;
+  b.spec[OMNI_SPEC_LOCAL_Z] = 1;
+  b.spec[OMNI_SPEC_WINO_H] = input ? p->in_h : p->out_h;
+  b.spec[OMNI_SPEC_WINO_W] = input ? p->in_w : p->out_w;
+  b.spec[OMNI_SPEC_WINO_C] = c;
+  b.spec[OMNI_SPEC_WINO_TH] = omni_nn_vk_div_up (p->out_h, 2);
+  b.spec[OMNI_SPEC_WINO_TW] = omni_nn_vk_div_up (p->out_w, 2);
+  b.spec[OMNI_SPEC_WINO_PT] = (guint32) p->pad_top;
+  b.spec[OMNI_SPEC_WINO_PL] = (guint32) p->pad_left;
+  b.spec[OMNI_SPEC_WINO_ACT] = p->activation;
+  memcpy (&b.spec[OMNI_SPEC_WINO_ALPHA], &p->alpha, sizeof (gfloat));
+  b.spec[OMNI_SPEC_WINO_HAS_BIAS] = k->has_bias;
+  b.n_spec = OMNI_SPEC_WINO_HAS_BIAS + 1;
+  return omni_nn_vk_stage_finish (s, &b, cache, error) ? s : NULL;
+}
+
+/* Weights to U (read back from the weights buffer: the kernel sees only
+ * buffers), the intermediate buffers on the first binding, then the three
+ * stages' descriptor sets. Buffers: out, in, weights, bias (or weights). */
+static gboolean
+bind (OmniNnVkKernel *k, OmniVkBuffer *const *buffers, guint n_buffers,
+    GError **error)
+{
+  const OmniNnConv2dParams *p = &k->params.conv2d;
+  gsize plane = (gsize) p->in_c * p->out_c, tiles = n_tiles (p);
+  gfloat *w, *u;
+  gboolean ok;
+  OmniVkBuffer *in_set[2], *gemm_set[4], *out_set[3];
+
+  g_return_val_if_fail (n_buffers == 4, FALSE);
+  w = g_new (gfloat, 9 * plane);
+  u = g_new (gfloat, WINO_TILES * plane);
+  ok = omni_vk_buffer_read (buffers[2], 0, w, 9 * plane * 4, error);
+  if (ok) {
+    omni_nn_vk_winograd_transform_weights (w, p->in_c, p->out_c, u);
+    if (!k->owned[OWNED_U])
+      k->owned[OWNED_U] = omni_vk_buffer_new (
+          k->device, WINO_TILES * plane * 4, OMNI_VK_MEMORY_DEVICE, error);
+    ok = k->owned[OWNED_U] != NULL
+         && omni_vk_buffer_write (
+             k->owned[OWNED_U], 0, u, WINO_TILES * plane * 4, error);
+  }
+  g_free (w);
+  g_free (u);
+  if (ok && !k->owned[OWNED_V])
+    ok = (k->owned[OWNED_V] = omni_vk_buffer_new (k->device,
+              WINO_TILES * tiles * p->in_c * 4, OMNI_VK_MEMORY_DEVICE, error))
+         != NULL;
+  if (ok && !k->owned[OWNED_M])
+    ok = (k->owned[OWNED_M] = omni_vk_buffer_new (k->device,
+              WINO_TILES * tiles * p->out_c * 4, OMNI_VK_MEMORY_DEVICE, error))
+         != NULL;
+  if (!ok)
+    return FALSE;
+  if (k->stage_pool)
+    omni_vk_descriptor_pool_unref (k->stage_pool);
+  k->stage_pool = omni_vk_descriptor_pool_new (k->device, 3, 9, error);
+  if (!k->stage_pool)
+    return FALSE;
+  in_set[0] = k->owned[OWNED_V];
+  in_set[1] = buffers[1];
+  gemm_set[0] = k->owned[OWNED_M];
+  gemm_set[1] = k->owned[OWNED_V];
+  gemm_set[2] = gemm_set[3] = k->owned[OWNED_U];
+  out_set[0] = buffers[0];
+  out_set[1] = k->owned[OWNED_M];
+  out_set[2] = k->has_bias ? buffers[3] : k->owned[OWNED_M];
+  return omni_nn_vk_kernel_bind (k->stages[0], k->stage_pool, in_set, 2, error)
+         && omni_nn_vk_kernel_bind (
+             k->stages[1], k->stage_pool, gemm_set, 4, error)
+         && omni_nn_vk_kernel_bind (
+             k->stages[2], k->stage_pool, out_set, 3, error);
+}
+
+/* The three stages; @k takes conv2d's bindings (out, in, weights, bias). */
+gboolean
+omni_nn_vk_winograd_build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
+{
+  const OmniNnConv2dParams *p = &k->params.conv2d;
+  OmniNnGemmParams g = { 0 };
+
+  g.m = n_tiles (p);
+  g.k = p->in_c;
+  g.n = p->out_c;
+  k->n_buffers = 4;
+  k->bind = bind;
+  if (!(k->stages[0] = build_transform (k, b->cache, TRUE, error)))
+    return FALSE;
+  k->n_stages = 1;
+  k->stages[1] = omni_nn_vk_kernel_build_batched_gemm (
+      k->device, &g, WINO_TILES, b->cache, error);
+  if (!k->stages[1])
+    return FALSE;
+  k->n_stages = 2;
+  if (!(k->stages[2] = build_transform (k, b->cache, FALSE, error)))
+    return FALSE;
+  k->n_stages = 3;
+  k->shader = g_str_has_suffix (k->stages[0]->shader, "_texel")
+                  ? "nn_wino_f23_texel"
+                  : "nn_wino_f23";
+  return TRUE;
+}
