@@ -456,8 +456,15 @@ bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
       continue;
     sum += vk;
     sum_cpu += last_cpu_ms;
-    g_print ("%-4u %-34s %-10s %10.3f %9.2f %9.3f\n", i, n->name,
+    g_print ("%-4u %-34s %-10s %10.3f %9.2f %9.3f", i, n->name,
         omni_nn_op_type_name (n->op), vk, macs / vk / 1e6, last_cpu_ms);
+    if (n->op == OMNI_NN_OP_CONV2D) {
+      const OmniNnConv2dParams *p = &n->params.conv2d;
+
+      g_print ("  %ux%ux%u -> %ux%ux%u k%ux%u s%u", p->in_h, p->in_w, p->in_c,
+          p->out_h, p->out_w, p->out_c, p->kernel_h, p->kernel_w, p->stride_h);
+    }
+    g_print ("\n");
   }
   g_print ("%-4s %-34s %-10s %10.3f %9s %9.3f\n", "", "sum of nodes", "", sum,
       "", sum_cpu);

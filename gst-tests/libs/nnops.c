@@ -974,15 +974,27 @@ kernel_uses (OmniNnOpType op, const OmniNnOpParams *params, const gchar *prefix)
 
 /* ---- conv2d, Winograd F(2x2, 3x3) ------------------------------------- */
 
-/* 3x3 stride-1 convolutions with channels in quads (at least 8 in) take the
- * Winograd path (nn_wino_f23: input transform, 16 batched GEMMs, output
- * transform); the others, ONNX models summing in onnxruntime's order, and
- * OMNI_VK_CONV_NO_WINOGRAD=1 keep the direct kernels. */
+/* 3x3 stride-1 convolutions with channels in quads and enough of them
+ * (Cin Cout >= 12 (Cin + Cout)) take the Winograd path (nn_wino_f23: input
+ * transform, 16 batched GEMMs, output transform); the others, ONNX models
+ * summing in onnxruntime's order, and OMNI_VK_CONV_NO_WINOGRAD=1 keep the
+ * direct kernels. */
 GST_START_TEST (test_conv2d_winograd_choice)
 {
+  static const guint refused[][6] = {
+    /* in_c, out_c, kh, kw, stride, dilation */
+    { 24, 28, 3, 3, 2, 1 },
+    { 24, 28, 3, 3, 1, 2 },
+    { 24, 28, 5, 3, 1, 1 },
+    { 26, 28, 3, 3, 1, 1 },
+    { 24, 30, 3, 3, 1, 1 },
+    { 16, 16, 3, 3, 1, 1 },
+    { 32, 16, 3, 3, 1, 1 },
+  };
   OmniNnOpParams params;
+  guint i;
 
-  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+  set_conv2d (&params, 13, 11, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_NONE);
   fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
   g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
@@ -990,29 +1002,27 @@ GST_START_TEST (test_conv2d_winograd_choice)
   g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
   params.conv2d.sum_blocks = TRUE;
   fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
-  /* stride 2, dilation 2, 5x3, input channels not in quads or fewer than
-   * 8, output channels not in quads */
-  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 2, 2, 1, 1, OMNI_NN_PADDING_SAME,
+  for (i = 0; i < G_N_ELEMENTS (refused); i++) {
+    const guint *r = refused[i];
+
+    set_conv2d (&params, 13, 11, r[0], r[1], r[2], r[3], r[4], r[4], r[5], r[5],
+        OMNI_NN_PADDING_SAME, OMNI_NN_ACT_NONE);
+    fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"),
+        "case %u took the Winograd path", i);
+  }
+  set_conv2d (&params, 13, 11, 32, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
-  set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 2, 2, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
-  set_conv2d (&params, 13, 11, 8, 12, 5, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
-  set_conv2d (&params, 13, 11, 10, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
-  set_conv2d (&params, 13, 11, 4, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
-  set_conv2d (&params, 13, 11, 8, 14, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE);
-  fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"));
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
 }
 
 GST_END_TEST;
+
+static void
+check_winograd (const OmniNnOpParams *params, gboolean bias)
+{
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, params, "nn_wino_f23"));
+  check_conv2d_params (params, bias);
+}
 
 /* The Winograd path against the C reference (direct summation) within
  * 1e-4 relative: odd heights and widths (tiles past the edge), 'same' and
@@ -1024,35 +1034,38 @@ GST_START_TEST (test_conv2d_winograd)
   static const OmniNnActivation acts[] = { OMNI_NN_ACT_NONE, OMNI_NN_ACT_RELU,
     OMNI_NN_ACT_RELU6, OMNI_NN_ACT_SIGMOID, OMNI_NN_ACT_TANH,
     OMNI_NN_ACT_LEAKY_RELU, OMNI_NN_ACT_HARD_SWISH };
+  static const guint shapes[][5] = {
+    /* in_h, in_w, in_c, out_c, 'same' */
+    { 15, 17, 24, 24, 0 }, /* NanoDet's: 'valid' on a padded input */
+    { 9, 7, 36, 28, 0 },
+    { 1, 1, 24, 24, 1 },
+    { 2, 2, 28, 24, 1 },
+    { 27, 26, 64, 32, 1 },
+  };
   OmniNnOpParams params;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (acts); i++) {
-    set_conv2d (&params, 13, 11, 8, 12, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+    set_conv2d (&params, 13, 11, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
         acts[i]);
-    fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
-    check_conv2d_params (&params, i % 2 == 0);
+    check_winograd (&params, i % 2 == 0);
   }
-  /* NanoDet's shape class: 'valid' on a padded-size input, leaky ReLU */
-  check_conv2d (15, 17, 24, 20, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
-      OMNI_NN_ACT_LEAKY_RELU, TRUE);
-  check_conv2d (9, 7, 36, 4, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
-      OMNI_NN_ACT_NONE, FALSE);
-  check_conv2d (1, 1, 8, 8, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_RELU, TRUE);
-  check_conv2d (2, 2, 12, 16, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_NONE, TRUE);
-  check_conv2d (27, 26, 64, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
-      OMNI_NN_ACT_LEAKY_RELU, TRUE);
+  for (i = 0; i < G_N_ELEMENTS (shapes); i++) {
+    const guint *s = shapes[i];
+
+    set_conv2d (&params, s[0], s[1], s[2], s[3], 3, 3, 1, 1, 1, 1,
+        s[4] ? OMNI_NN_PADDING_SAME : OMNI_NN_PADDING_VALID,
+        OMNI_NN_ACT_LEAKY_RELU);
+    check_winograd (&params, i != 1);
+  }
   /* a folded Pad (1 more row above and 2 more columns left than 'same') */
-  set_conv2d (&params, 11, 9, 16, 8, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+  set_conv2d (&params, 11, 9, 32, 24, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
       OMNI_NN_ACT_RELU6);
   params.conv2d.pad_top = 2;
   params.conv2d.pad_left = 3;
   params.conv2d.out_h = 11 + 2 + 1 - 2;
   params.conv2d.out_w = 9 + 3 + 2 - 2;
-  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
-  check_conv2d_params (&params, TRUE);
+  check_winograd (&params, TRUE);
   check_read_path ();
 }
 

@@ -51,8 +51,14 @@ n_tiles (const OmniNnConv2dParams *p)
  * 3x3, stride 1, dilation 1, channels in quads (nn_gemm_v4 and the vec4
  * transforms), not an ONNX model summing in onnxruntime's order
  * (sum_blocks: parity, docs/onnx.md), and OMNI_VK_CONV_NO_WINOGRAD unset.
- * Input channels below 8: the transforms cost more than the GEMM saves
- * (measured, docs/benchmarks.md).
+ *
+ * When it pays: per output pixel the GEMMs save 5 Cin Cout of the direct
+ * kernel's 9 Cin Cout multiply-adds, and the transforms cost about
+ * 4 (Cin + Cout) loads and stores (16 values per 4 pixels and channel, in
+ * and out). So it pays when Cin Cout / (Cin + Cout) is large enough: on
+ * lavapipe (bench-vkops --per-node, NanoDet) 32 -> 32 ran 1.46x faster,
+ * while 32 -> 16 (ratio 10.7) and 16 -> 16 (8) ran 1.12-1.18x slower, so
+ * the path needs a ratio of at least 12.
  */
 gboolean
 omni_nn_vk_winograd_accepts (OmniVkDevice *dev, const OmniNnConv2dParams *p)
@@ -63,7 +69,8 @@ omni_nn_vk_winograd_accepts (OmniVkDevice *dev, const OmniNnConv2dParams *p)
   return p->kernel_h == 3 && p->kernel_w == 3 && p->stride_h == 1
          && p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1
          && !p->sum_blocks && p->in_c % 4 == 0 && p->out_c % 4 == 0
-         && p->in_c >= 8 && p->out_h > 0 && p->out_w > 0;
+         && (guint64) p->in_c * p->out_c >= 12 * ((guint64) p->in_c + p->out_c)
+         && p->out_h > 0 && p->out_w > 0;
 }
 
 /* U[k][ci][co] = (G g G^T)[k] for every filter g = w[.][.][ci][co] (HWIO). */
@@ -96,8 +103,8 @@ omni_nn_vk_winograd_transform_weights (
 
 /* One transform stage, x over tiles times channel quads. */
 static OmniNnVkKernel *
-build_transform (OmniNnVkKernel *k, GHashTable *cache, gboolean input,
-    GError **error)
+build_transform (
+    OmniNnVkKernel *k, GHashTable *cache, gboolean input, GError **error)
 {
   const OmniNnConv2dParams *p = &k->params.conv2d;
   OmniNnVkKernel *s = omni_nn_vk_stage_new (k->device);
@@ -116,8 +123,8 @@ build_transform (OmniNnVkKernel *k, GHashTable *cache, gboolean input,
   }
   s->local[0] = omni_vk_device_get_local_size (k->device, 64);
   s->local[1] = 1;
-  omni_nn_vk_groups_1d (k->device, (guint64) tiles * (c / 4), s->local[0],
-      s->groups);
+  omni_nn_vk_groups_1d (
+      k->device, (guint64) tiles * (c / 4), s->local[0], s->groups);
   b.spec[OMNI_SPEC_LOCAL_X] = s->local[0];
   b.spec[OMNI_SPEC_LOCAL_Y] = 1;
   b.spec[OMNI_SPEC_LOCAL_Z] = 1;
