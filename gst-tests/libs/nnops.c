@@ -2241,6 +2241,85 @@ GST_START_TEST (test_graph_resize_concat)
 
 GST_END_TEST;
 
+/* Two Winograd convolutions in a graph, sharing the executor's scratch
+ * buffers (of different sizes: the second has more tiles and channels),
+ * the second reading a zero Pad folded into it (2 rows above, 1 below, 3
+ * columns left, 2 right): x [11, 13, 24] -> 3x3 'same' 24 -> 28, leaky
+ * ReLU -> pad -> 3x3 'valid' 28 -> 32, ReLU6 [12, 16, 32]. Against the CPU
+ * backend, twice (the second run reuses the recorded command buffer). */
+GST_START_TEST (test_graph_winograd)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnInput in = { 0 };
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  gpointer state;
+  const gsize n_out = 12 * 16 * 32;
+  gfloat *x = random_floats (11 * 13 * 24, 1.0f), *y = g_new (gfloat, n_out),
+         *ref = g_new (gfloat, n_out);
+  gfloat *outs[1] = { y }, *ref_outs[1] = { ref };
+  guint t, t1, t2, out, d4[4], d1[1], r;
+
+  g->input_h = 11;
+  g->input_w = 13;
+  g->input_c = 24;
+  g->input_scale = 1.0f;
+  g->input = t = activation_tensor (g, 11, 13, 24);
+  t1 = activation_tensor (g, 11, 13, 28);
+  t2 = activation_tensor (g, 14, 18, 28);
+  out = activation_tensor (g, 12, 16, 32);
+  set_conv2d (&p, 11, 13, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_LEAKY_RELU);
+  d4[0] = d4[1] = 3;
+  d4[2] = 24;
+  d4[3] = d1[0] = 28;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONV2D, "conv1", &p, 1, &t,
+      constant_tensor (g, 4, d4, 0.3f), constant_tensor (g, 1, d1, 1.0f), t1);
+  memset (&p, 0, sizeof (p));
+  p.pad.in_h = 11;
+  p.pad.in_w = 13;
+  p.pad.c = 28;
+  p.pad.pad_top = 2;
+  p.pad.pad_bottom = 1;
+  p.pad.pad_left = 3;
+  p.pad.pad_right = 2;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_PAD, "pad", &p, 1, &t1,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t2);
+  set_conv2d (&p, 14, 18, 28, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_RELU6);
+  d4[2] = 28;
+  d4[3] = d1[0] = 32;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONV2D, "conv2", &p, 1, &t2,
+      constant_tensor (g, 4, d4, 0.3f), constant_tensor (g, 1, d1, 1.0f), out);
+  omni_nn_graph_add_output (g, "conv2", out);
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &p, "nn_wino_f23"));
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  /* the pad is folded */
+  fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), 2);
+  in.tensor = x;
+  state = cpu->prepare (g, NULL, &err);
+  fail_unless (state != NULL, "%s", err ? err->message : "");
+  fail_unless (
+      cpu->run (state, &in, ref_outs, &err), "%s", err ? err->message : "");
+  cpu->free (state);
+  for (r = 0; r < 2; r++) {
+    fail_unless (omni_nn_vulkan_run (vk, &in, outs, &err), "%s",
+        err ? err->message : "");
+    compare ("winograd graph", y, ref, n_out);
+  }
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+  g_free (x);
+  g_free (y);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnops_suite (void)
 {
@@ -2283,6 +2362,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_graph_device_lost);
   tcase_add_test (tc, test_graph_same_input_twice);
   tcase_add_test (tc, test_graph_resize_concat);
+  tcase_add_test (tc, test_graph_winograd);
 
   tc = tcase_create ("storage-reads");
   suite_add_tcase (s, tc);
@@ -2306,6 +2386,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_resize_concat);
+  tcase_add_test (tc, test_graph_winograd);
 
   tc = tcase_create ("small-texel-buffers");
   suite_add_tcase (s, tc);

@@ -153,6 +153,26 @@ omni_nn_vk_kernel_build_batched_gemm (OmniVkDevice *dev,
       dev, OMNI_NN_OP_POINTWISE_CONV2D, &p, FALSE, b, cache, error);
 }
 
+void
+omni_nn_vk_kernel_share_scratch (
+    OmniNnVkKernel *k, OmniVkBuffer *const *scratch)
+{
+  guint i;
+
+  /* the scratch buffers are the last owned ones */
+  for (i = 0; i < OMNI_NN_VK_MAX_SCRATCH; i++) {
+    guint o = OMNI_NN_VK_MAX_OWNED - OMNI_NN_VK_MAX_SCRATCH + i;
+
+    if (k->scratch_bytes[i] == 0)
+      continue;
+    g_return_if_fail (
+        omni_vk_buffer_get_size (scratch[i]) >= k->scratch_bytes[i]);
+    if (k->owned[o])
+      omni_vk_buffer_unref (k->owned[o]);
+    k->owned[o] = omni_vk_buffer_ref (scratch[i]);
+  }
+}
+
 OmniNnVkKernel *
 omni_nn_vk_stage_new (OmniVkDevice *dev)
 {

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define OMNI_NN_VK_MAX_BINDINGS 6
 #define OMNI_NN_VK_MAX_STAGES 3
 #define OMNI_NN_VK_MAX_OWNED 3
+#define OMNI_NN_VK_MAX_SCRATCH 2
 
 struct _OmniNnVkKernel {
   OmniVkDevice *device;
@@ -44,6 +45,11 @@ struct _OmniNnVkKernel {
       guint n_buffers, GError **error);
   OmniVkBuffer *owned[OMNI_NN_VK_MAX_OWNED];
   OmniVkDescriptorPool *stage_pool;
+  /* bytes of the intermediate buffers a kernel of stages needs (scratch
+   * written and read within its dispatches): a graph gives all its kernels
+   * the same ones (omni_nn_vk_kernel_share_scratch()), else the kernel
+   * allocates its own when bound */
+  gsize scratch_bytes[OMNI_NN_VK_MAX_SCRATCH];
 };
 
 /**
@@ -124,6 +130,12 @@ G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build_batched_gemm (
 G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_stage_new (OmniVkDevice *dev);
 G_GNUC_INTERNAL gboolean omni_nn_vk_stage_finish (OmniNnVkKernel *stage,
     const OmniNnVkBuild *b, GHashTable *cache, GError **error);
+
+/* Lends @k the scratch buffers @scratch (OMNI_NN_VK_MAX_SCRATCH of them,
+ * each at least @k->scratch_bytes), before it is bound: kernels that run one
+ * after another in one command buffer can share them. */
+G_GNUC_INTERNAL void omni_nn_vk_kernel_share_scratch (
+    OmniNnVkKernel *k, OmniVkBuffer *const *scratch);
 
 /* helpers (omninnvkop-helpers.c) */
 G_GNUC_INTERNAL guint32 omni_nn_vk_div_up (guint64 a, guint64 b);

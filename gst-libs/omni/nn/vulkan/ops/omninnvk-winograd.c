@@ -17,7 +17,9 @@
  *   3. nn_wino_output: Y = A^T m A + bias, activation, cropped to the
  *      output, NHWC.
  *
- * The kernel owns U and the two intermediate buffers V and M.
+ * The kernel owns U; the intermediate buffers V and M are scratch that the
+ * kernels of a graph share (they run one after another), or the kernel's
+ * own when it runs alone.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,7 +31,9 @@
 
 #define WINO_TILES 16 /* 4x4 transformed tile */
 
+/* V and M are the kernel's scratch (omni_nn_vk_kernel_share_scratch()) */
 enum { OWNED_U, OWNED_V, OWNED_M };
+G_STATIC_ASSERT (OWNED_V == OMNI_NN_VK_MAX_OWNED - OMNI_NN_VK_MAX_SCRATCH);
 
 /* G of F(2x2, 3x3): U = G g G^T */
 static const gdouble wino_g[4][3] = {
@@ -150,7 +154,7 @@ bind (OmniNnVkKernel *k, OmniVkBuffer *const *buffers, guint n_buffers,
     GError **error)
 {
   const OmniNnConv2dParams *p = &k->params.conv2d;
-  gsize plane = (gsize) p->in_c * p->out_c, tiles = n_tiles (p);
+  gsize plane = (gsize) p->in_c * p->out_c;
   gfloat *w, *u;
   gboolean ok;
   OmniVkBuffer *in_set[2], *gemm_set[4], *out_set[3];
@@ -170,13 +174,14 @@ bind (OmniNnVkKernel *k, OmniVkBuffer *const *buffers, guint n_buffers,
   }
   g_free (w);
   g_free (u);
+  /* scratch not shared by a graph: the kernel's own */
   if (ok && !k->owned[OWNED_V])
-    ok = (k->owned[OWNED_V] = omni_vk_buffer_new (k->device,
-              WINO_TILES * tiles * p->in_c * 4, OMNI_VK_MEMORY_DEVICE, error))
+    ok = (k->owned[OWNED_V] = omni_vk_buffer_new (
+              k->device, k->scratch_bytes[0], OMNI_VK_MEMORY_DEVICE, error))
          != NULL;
   if (ok && !k->owned[OWNED_M])
-    ok = (k->owned[OWNED_M] = omni_vk_buffer_new (k->device,
-              WINO_TILES * tiles * p->out_c * 4, OMNI_VK_MEMORY_DEVICE, error))
+    ok = (k->owned[OWNED_M] = omni_vk_buffer_new (
+              k->device, k->scratch_bytes[1], OMNI_VK_MEMORY_DEVICE, error))
          != NULL;
   if (!ok)
     return FALSE;
@@ -212,6 +217,8 @@ omni_nn_vk_winograd_build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   g.n = p->out_c;
   k->n_buffers = 4;
   k->bind = bind;
+  k->scratch_bytes[0] = (gsize) WINO_TILES * g.m * p->in_c * 4;
+  k->scratch_bytes[1] = (gsize) WINO_TILES * g.m * p->out_c * 4;
   if (!(k->stages[0] = build_transform (k, b->cache, TRUE, error)))
     return FALSE;
   k->n_stages = 1;
