@@ -996,7 +996,7 @@ GST_START_TEST (test_conv2d_winograd_choice)
 
   set_conv2d (&params, 13, 11, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_NONE);
-  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f"));
   g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
   fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
   g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
@@ -1012,24 +1012,45 @@ GST_START_TEST (test_conv2d_winograd_choice)
   }
   set_conv2d (&params, 13, 11, 32, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
       OMNI_NN_ACT_NONE);
-  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f23"));
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f"));
+}
+
+GST_END_TEST;
+
+static const gchar *winograd_shader; /* what check_winograd() expects */
+static void check_winograd_cases (void);
+
+static void
+check_winograd (const OmniNnOpParams *params, gboolean bias)
+{
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, params, winograd_shader));
+  check_conv2d_params (params, bias);
+}
+
+/* The Winograd path against the C reference (direct summation) within
+ * 1e-4 relative, F(2x2, 3x3) and F(4x4, 3x3) (OMNI_VK_WINOGRAD_TILE):
+ * odd heights and widths (tiles past the edge), 'same' and 'valid'
+ * padding, a folded Pad's larger pads (2 above, 3 left; the bottom and
+ * right read past the input), a 1x1 and a 2x2 map, every activation, with
+ * and without bias. */
+GST_START_TEST (test_conv2d_winograd)
+{
+  static const gchar *const tiles[] = { "2", "4" };
+  guint tile;
+
+  for (tile = 0; tile < G_N_ELEMENTS (tiles); tile++) {
+    g_setenv ("OMNI_VK_WINOGRAD_TILE", tiles[tile], TRUE);
+    winograd_shader = tile == 0 ? "nn_wino_f23" : "nn_wino_f43";
+    check_winograd_cases ();
+  }
+  g_unsetenv ("OMNI_VK_WINOGRAD_TILE");
+  check_read_path ();
 }
 
 GST_END_TEST;
 
 static void
-check_winograd (const OmniNnOpParams *params, gboolean bias)
-{
-  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, params, "nn_wino_f23"));
-  check_conv2d_params (params, bias);
-}
-
-/* The Winograd path against the C reference (direct summation) within
- * 1e-4 relative: odd heights and widths (tiles past the edge), 'same' and
- * 'valid' padding, a folded Pad's larger pads (2 above, 3 left; the
- * bottom and right read past the input), a 1x1 and a 2x2 map, every
- * activation, with and without bias. */
-GST_START_TEST (test_conv2d_winograd)
+check_winograd_cases (void)
 {
   static const OmniNnActivation acts[] = { OMNI_NN_ACT_NONE, OMNI_NN_ACT_RELU,
     OMNI_NN_ACT_RELU6, OMNI_NN_ACT_SIGMOID, OMNI_NN_ACT_TANH,
@@ -1066,10 +1087,7 @@ GST_START_TEST (test_conv2d_winograd)
   params.conv2d.out_h = 11 + 2 + 1 - 2;
   params.conv2d.out_w = 9 + 3 + 2 - 2;
   check_winograd (&params, TRUE);
-  check_read_path ();
 }
-
-GST_END_TEST;
 
 /* Max and average pooling, TF 'same' and 'valid' windows, odd sizes. */
 static void
@@ -2295,7 +2313,7 @@ GST_START_TEST (test_graph_winograd)
       constant_tensor (g, 4, d4, 0.3f), constant_tensor (g, 1, d1, 1.0f), out);
   omni_nn_graph_add_output (g, "conv2", out);
   fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
-  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &p, "nn_wino_f23"));
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &p, "nn_wino_f"));
   vk = omni_nn_vulkan_new (g, NULL, &err);
   fail_unless (vk != NULL, "%s", err ? err->message : "");
   /* the pad is folded */

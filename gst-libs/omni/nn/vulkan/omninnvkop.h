@@ -50,6 +50,9 @@ struct _OmniNnVkKernel {
    * the same ones (omni_nn_vk_kernel_share_scratch()), else the kernel
    * allocates its own when bound */
   gsize scratch_bytes[OMNI_NN_VK_MAX_SCRATCH];
+  /* what the builder chose, for its bind hook (Winograd: the output tile
+   * size, 2 or 4) */
+  guint variant;
 };
 
 /**
@@ -190,15 +193,16 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reduce;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_lstm;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_conv_transpose;
 
-/* conv2d's Winograd F(2x2, 3x3) path (ops/omninnvk-winograd.c):
+/* conv2d's Winograd F(2x2, 3x3) / F(4x4, 3x3) path (ops/omninnvk-winograd.c):
  * whether it takes @p on @dev, and the builder of its three stages */
 G_GNUC_INTERNAL gboolean omni_nn_vk_winograd_accepts (
     OmniVkDevice *dev, const OmniNnConv2dParams *p);
 G_GNUC_INTERNAL gboolean omni_nn_vk_winograd_build (
     OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error);
-/* U[k][ci][co] = (G g G^T)[k], k = 4 i + j, for HWIO 3x3 weights @w */
+/* U[k][ci][co] = (G g G^T)[k], k = (m + 2) i + j, for HWIO 3x3 weights @w
+ * and F(@m x @m, 3x3), @m 2 or 4 */
 G_GNUC_INTERNAL void omni_nn_vk_winograd_transform_weights (
-    const gfloat *w, guint in_c, guint out_c, gfloat *u);
+    const gfloat *w, guint in_c, guint out_c, guint m, gfloat *u);
 
 G_END_DECLS
 
