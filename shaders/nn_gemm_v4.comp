@@ -36,8 +36,11 @@ layout(constant_id = OMNI_SPEC_GEMM_BATCHED) const bool BATCHED = false;
 
 const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
 // with SUM_BLOCKS (ONNX models) 128 k per partial sum, as onnxruntime;
-// without, all of them from the bias (XNNPACK's order)
-const uint KBLK4 = SUM_BLOCKS ? 32u : K4;
+// BATCHED (Winograd's products, whose large transformed values cancel
+// afterwards, so that float32 rounding of one long running sum dominates
+// their error) 16 k per partial sum; else all of them from the bias
+// (XNNPACK's order)
+const uint KBLK4 = SUM_BLOCKS ? 32u : BATCHED ? 4u : K4;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS

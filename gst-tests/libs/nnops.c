@@ -1020,22 +1020,22 @@ GST_END_TEST;
 static gboolean winograd_f23_only; /* OMNI_VK_WINOGRAD_TILE=2 */
 static void check_winograd_cases (void);
 
-/* F(4x4, 3x3) up to 64 input channels, unless OMNI_VK_WINOGRAD_TILE=2 */
+/* F(4x4, 3x3) up to 256 input channels, unless OMNI_VK_WINOGRAD_TILE=2 */
 static void
 check_winograd (const OmniNnOpParams *params, gboolean bias)
 {
   fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, params,
-      !winograd_f23_only && params->conv2d.in_c <= 64 ? "nn_wino_f43"
-                                                      : "nn_wino_f23"));
+      !winograd_f23_only && params->conv2d.in_c <= 256 ? "nn_wino_f43"
+                                                       : "nn_wino_f23"));
   check_conv2d_params (params, bias);
 }
 
 /* The Winograd path against the C reference (direct summation) within
- * 1e-4 relative, as chosen (F(4x4, 3x3) up to 64 input channels, F(2x2,
+ * 1e-4 relative, as chosen (F(4x4, 3x3) up to 256 input channels, F(2x2,
  * 3x3) above), then F(2x2, 3x3) for all (OMNI_VK_WINOGRAD_TILE=2): odd
  * heights and widths (tiles past the edge), 'same' and 'valid' padding, a
  * folded Pad's larger pads (2 above, 3 left; the bottom and right read past
- * the input), a 1x1 and a 2x2 map, 256 input channels, every activation,
+ * the input), a 1x1 and a 2x2 map, 256 and 512 input channels, every activation,
  * with and without bias. */
 GST_START_TEST (test_conv2d_winograd)
 {
@@ -1061,6 +1061,7 @@ check_winograd_cases (void)
     { 15, 17, 24, 24, 0 }, /* NanoDet's: 'valid' on a padded input */
     { 9, 7, 36, 28, 0 }, { 1, 1, 24, 24, 1 }, { 2, 2, 28, 24, 1 },
     { 27, 26, 64, 32, 1 }, { 15, 15, 256, 128, 0 }, /* NanoDet's deepest */
+    { 15, 15, 512, 64, 0 },                         /* F(2x2, 3x3) above 256 */
   };
   OmniNnOpParams params;
   guint i;
