@@ -79,6 +79,23 @@ setup_small_texels (void)
   fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 120);
 }
 
+/* Device memory the host cannot map, as on a discrete GPU: uploads and
+ * read-backs (the Winograd kernels read the weights back to transform
+ * them) go through staging copies. */
+static void
+setup_staging (void)
+{
+  OmniVkBuffer *buf;
+
+  g_setenv ("OMNI_VK_FORCE_STAGING", "1", TRUE);
+  setup ();
+  g_unsetenv ("OMNI_VK_FORCE_STAGING");
+  buf = omni_vk_buffer_new (device, 16, OMNI_VK_MEMORY_DEVICE, NULL);
+  fail_unless (buf != NULL);
+  fail_unless (omni_vk_buffer_get_mapped (buf) == NULL);
+  omni_vk_buffer_unref (buf);
+}
+
 static void
 teardown (void)
 {
@@ -2404,6 +2421,12 @@ nnops_suite (void)
   tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_resize_concat);
+  tcase_add_test (tc, test_graph_winograd);
+
+  tc = tcase_create ("staging");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup_staging, teardown);
   tcase_add_test (tc, test_graph_winograd);
 
   tc = tcase_create ("small-texel-buffers");
