@@ -2335,6 +2335,10 @@ GST_START_TEST (test_graph_winograd)
   fail_unless (vk != NULL, "%s", err ? err->message : "");
   /* the pad is folded */
   fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), 2);
+  /* on the device: the biases and the transformed weights of F(4x4, 3x3)
+   * (6 x 6 per filter), not the 3x3 weights they came from */
+  fail_unless_equals_uint64 (omni_nn_vulkan_get_weight_bytes (vk),
+      4 * (36 * 24 * 28 + 28 + 36 * 28 * 32 + 32));
   in.tensor = x;
   state = cpu->prepare (g, NULL, &err);
   fail_unless (state != NULL, "%s", err ? err->message : "");

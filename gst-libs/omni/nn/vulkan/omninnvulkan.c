@@ -679,6 +679,43 @@ share_scratch (OmniNnVulkan *self, GError **error)
   return ok;
 }
 
+/* Kernels of several dispatches (Winograd's) keep their own copy of the
+ * weights, transformed when bound (the first owned buffers; the last ones
+ * are scratch): count it, and drop the uploaded weights that no other
+ * kernel reads. */
+static void
+drop_transformed_weights (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  gboolean *keep = g_new0 (gboolean, g->tensors->len);
+  guint i, j;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    if (self->kernels[i] && self->kernels[i]->n_stages == 0
+        && n->weights != OMNI_NN_NO_TENSOR)
+      keep[n->weights] = TRUE;
+  }
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+    OmniNnVkKernel *k = self->kernels[i];
+
+    if (!k || k->n_stages == 0)
+      continue;
+    for (j = 0; j < OMNI_NN_VK_MAX_OWNED - OMNI_NN_VK_MAX_SCRATCH; j++)
+      if (k->owned[j])
+        self->weight_bytes += omni_vk_buffer_get_size (k->owned[j]);
+    if (n->weights != OMNI_NN_NO_TENSOR && !keep[n->weights]
+        && self->weights[n->weights]) {
+      self->weight_bytes -= omni_vk_buffer_get_size (self->weights[n->weights]);
+      omni_vk_buffer_unref (self->weights[n->weights]);
+      self->weights[n->weights] = NULL;
+    }
+  }
+  g_free (keep);
+}
+
 static gboolean
 bind_node (OmniNnVulkan *self, guint index, GError **error)
 {
@@ -792,11 +829,16 @@ omni_nn_vulkan_new (
   ok = ok && share_scratch (self, &vk_error);
   for (i = 0; i < n_nodes && ok; i++)
     ok = bind_node (self, i, &vk_error);
+  if (ok)
+    drop_transformed_weights (self);
   if (!ok) {
-    if (vk_error->domain == OMNI_NN_ERROR)
+    if (vk_error && vk_error->domain == OMNI_NN_ERROR)
       g_propagate_error (error, vk_error);
-    else
+    else if (vk_error)
       nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    else
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_FAILED,
+          "could not prepare the graph's Vulkan kernels");
     omni_nn_vulkan_free (self);
     return NULL;
   }
