@@ -457,8 +457,15 @@ bench_nodes (OmniVkDevice *dev, const OmniNnGraph *g)
       continue;
     sum += vk;
     sum_cpu += last_cpu_ms;
-    g_print ("%-4u %-34s %-10s %10.3f %9.2f %9.3f\n", i, n->name,
+    g_print ("%-4u %-34s %-10s %10.3f %9.2f %9.3f", i, n->name,
         omni_nn_op_type_name (n->op), vk, macs / vk / 1e6, last_cpu_ms);
+    if (n->op == OMNI_NN_OP_CONV2D) {
+      const OmniNnConv2dParams *p = &n->params.conv2d;
+
+      g_print ("  %ux%ux%u -> %ux%ux%u k%ux%u s%u", p->in_h, p->in_w, p->in_c,
+          p->out_h, p->out_w, p->out_c, p->kernel_h, p->kernel_w, p->stride_h);
+    }
+    g_print ("\n");
   }
   g_print ("%-4s %-34s %-10s %10.3f %9s %9.3f\n", "", "sum of nodes", "", sum,
       "", sum_cpu);
@@ -528,7 +535,7 @@ bench_model (OmniVkDevice *dev)
   OmniNnVulkan *vk = NULL;
   gpointer cs = NULL;
   OmniNnInput input = { 0 };
-  gfloat *tensor, *outs[4] = { NULL };
+  gfloat *tensor, *outs[8] = { NULL };
   gdouble best_vk = G_MAXDOUBLE, best_cpu = G_MAXDOUBLE, t0, pipelined;
   guint i;
   gint r;
@@ -542,10 +549,17 @@ bench_model (OmniVkDevice *dev)
   g = m->graph;
   if (per_node)
     bench_nodes (dev, g);
+  /* the backends write every output (NanoDet has 6) */
+  if (g->outputs->len > G_N_ELEMENTS (outs)) {
+    g_print ("\nmodel %s: %u outputs, more than this benchmark reads\n", m->id,
+        g->outputs->len);
+    omni_nn_model_free (m);
+    return;
+  }
   tensor
       = random_data ((gsize) g->input_h * g->input_w * g->input_c * 4, FALSE);
   input.tensor = tensor;
-  for (i = 0; i < g->outputs->len && i < 4; i++)
+  for (i = 0; i < g->outputs->len && i < G_N_ELEMENTS (outs); i++)
     outs[i] = g_new (
         gfloat, omni_nn_graph_tensor (g, omni_nn_graph_output (g, i)->tensor)
                     ->n_elements);
@@ -605,7 +619,7 @@ done:
   if (cs)
     cpu->free (cs);
   omni_nn_vulkan_free (vk);
-  for (i = 0; i < 4; i++)
+  for (i = 0; i < G_N_ELEMENTS (outs); i++)
     g_free (outs[i]);
   g_free (tensor);
   omni_nn_model_free (m);

@@ -40,11 +40,18 @@ layout(constant_id = OMNI_SPEC_GEMM_SUM_BLOCKS) const bool SUM_BLOCKS = false;
 // lane by lane, so a row that all SG lanes read cost SG loads and a
 // transpose; now every fetch reads SG different rows.
 layout(constant_id = OMNI_SPEC_GEMM_SG) const uint SG = 1u;
+// BATCHED: z runs over independent GEMMs of the same shape stored one after
+// another (in [z][M][K], w [z][K][N], out [z][M][N]; the bias is not read):
+// the 16 products of a Winograd convolution (ops/omninnvk-winograd.c)
+layout(constant_id = OMNI_SPEC_GEMM_BATCHED) const bool BATCHED = false;
 
 const uint K4 = K / 4u, N4 = N / 4u, CB = (N4 + RN - 1u) / RN;
 // with SUM_BLOCKS (ONNX models) 128 k per partial sum, as onnxruntime;
-// without, all of them from the bias (XNNPACK's order)
-const uint KBLK4 = SUM_BLOCKS ? 32u : K4;
+// BATCHED (Winograd's products, whose large transformed values cancel
+// afterwards, so that float32 rounding of one long running sum dominates
+// their error) 16 k per partial sum; else all of them from the bias
+// (XNNPACK's order)
+const uint KBLK4 = SUM_BLOCKS ? 32u : BATCHED ? 4u : K4;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 data[]; } dst;
 #ifdef OMNI_TEXEL_READS
@@ -117,6 +124,8 @@ void main()
   // others: they compute the last block again and do not store it
   if ((SG == 1u && n4 >= N4) || m0 >= M)
     return;
+  uint bz = BATCHED ? gl_GlobalInvocationID.z : 0u;
+  uint src0 = bz * M * K4, w0 = bz * K * N4, dst0 = bz * M * N4;
 
   // With SUM_BLOCKS summed as onnxruntime's pointwise kernels do (parity,
   // docs/onnx.md): blocks of 128 k from 0, the blocks' sums added in order,
@@ -129,7 +138,7 @@ void main()
   }
   // Rows past M repeat the last row; their results are not stored.
   for (uint r = 0u; r < RM; r++)
-    rows[r] = min(m0 + r, M - 1u) * K4;
+    rows[r] = src0 + min(m0 + r, M - 1u) * K4;
 
   for (uint kb = 0u; kb < K4; kb += KBLK4) {
     for (uint r = 0u; r < RM; r++)
@@ -152,7 +161,7 @@ void main()
       for (uint r = 0u; r < RM; r++)
         a[r] *= s;
 #endif
-      uint wrow = k4 * 4u * N4;
+      uint wrow = w0 + k4 * 4u * N4;
       vec4 bw[4][RN];
       for (uint kk = 0u; kk < 4u; kk++)
         for (uint c = 0u; c < RN; c++)
@@ -178,7 +187,7 @@ void main()
     if (m0 + r >= M)
       break;
     for (uint c = 0u; c < RN; c++) {
-      uint o = (m0 + r) * N4 + n4 + c;
+      uint o = dst0 + (m0 + r) * N4 + n4 + c;
       if (n4 + c < N4) {
 #ifdef OMNI_RESIDUAL
         dst.data[o] = act(acc[r][c] + RES(o));

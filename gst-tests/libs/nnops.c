@@ -79,6 +79,23 @@ setup_small_texels (void)
   fail_unless_equals_uint64 (omni_vk_device_get_max_texels (device), 120);
 }
 
+/* Device memory the host cannot map, as on a discrete GPU: uploads and
+ * read-backs (the Winograd kernels read the weights back to transform
+ * them) go through staging copies. */
+static void
+setup_staging (void)
+{
+  OmniVkBuffer *buf;
+
+  g_setenv ("OMNI_VK_FORCE_STAGING", "1", TRUE);
+  setup ();
+  g_unsetenv ("OMNI_VK_FORCE_STAGING");
+  buf = omni_vk_buffer_new (device, 16, OMNI_VK_MEMORY_DEVICE, NULL);
+  fail_unless (buf != NULL);
+  fail_unless (omni_vk_buffer_get_mapped (buf) == NULL);
+  omni_vk_buffer_unref (buf);
+}
+
 static void
 teardown (void)
 {
@@ -197,20 +214,57 @@ run_kernel (OmniNnOpType op, const OmniNnOpParams *params, gboolean has_bias,
 
 /* ---- conv2d ------------------------------------------------------------ */
 
+/* Runs the conv2d of @params (shapes and pads set) on random data against
+ * omni_nn_ref_conv2d(). */
 static void
-check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
-    guint kw, guint sh, guint sw, guint dh, guint dw, OmniNnPadding padding,
-    OmniNnActivation act, gboolean bias)
+check_conv2d_params (const OmniNnOpParams *params, gboolean bias)
 {
-  OmniNnOpParams params = { 0 };
-  OmniNnConv2dParams *p = &params.conv2d;
-  guint pt = 0, pl = 0;
+  const OmniNnConv2dParams *p = &params->conv2d;
   gfloat *in, *w, *b, *ref, *vk;
   gsize n_in, n_w, n_out;
   gconstpointer inputs[3];
   gsize sizes[3];
   gchar *what;
 
+  n_in = (gsize) p->in_h * p->in_w * p->in_c;
+  n_w = (gsize) p->kernel_h * p->kernel_w * p->in_c * p->out_c;
+  n_out = (gsize) p->out_h * p->out_w * p->out_c;
+  in = random_floats (n_in, 1.0f);
+  w = random_floats (n_w, 0.5f);
+  b = random_floats (p->out_c, 1.0f);
+  ref = g_new (gfloat, n_out);
+  omni_nn_ref_conv2d (p, in, w, bias ? b : NULL, ref);
+  inputs[0] = in;
+  inputs[1] = w;
+  inputs[2] = b;
+  sizes[0] = n_in * 4;
+  sizes[1] = n_w * 4;
+  sizes[2] = p->out_c * 4;
+  vk = run_kernel (
+      OMNI_NN_OP_CONV2D, params, bias, bias ? 3 : 2, inputs, sizes, n_out);
+  what = g_strdup_printf (
+      "conv2d %ux%ux%u k%ux%u s%u,%u d%u,%u p%d,%d act %d bias %d -> %ux%ux%u",
+      p->in_h, p->in_w, p->in_c, p->kernel_h, p->kernel_w, p->stride_h,
+      p->stride_w, p->dilation_h, p->dilation_w, p->pad_top, p->pad_left,
+      p->activation, bias, p->out_h, p->out_w, p->out_c);
+  compare (what, vk, ref, n_out);
+  g_free (what);
+  g_free (in);
+  g_free (w);
+  g_free (b);
+  g_free (ref);
+  g_free (vk);
+}
+
+static void
+set_conv2d (OmniNnOpParams *params, guint in_h, guint in_w, guint in_c,
+    guint out_c, guint kh, guint kw, guint sh, guint sw, guint dh, guint dw,
+    OmniNnPadding padding, OmniNnActivation act)
+{
+  OmniNnConv2dParams *p = &params->conv2d;
+  guint pt = 0, pl = 0;
+
+  memset (params, 0, sizeof (*params));
   fail_unless (
       omni_nn_conv_output_size (in_h, kh, sh, dh, padding, &p->out_h, &pt));
   fail_unless (
@@ -230,31 +284,18 @@ check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
   p->activation = act;
   /* read for a leaky ReLU (slope) and a hard-swish (scale) only */
   p->alpha = act == OMNI_NN_ACT_HARD_SWISH ? 1.0f / 6 : 0.1f;
-  n_in = (gsize) in_h * in_w * in_c;
-  n_w = (gsize) kh * kw * in_c * out_c;
-  n_out = (gsize) p->out_h * p->out_w * out_c;
-  in = random_floats (n_in, 1.0f);
-  w = random_floats (n_w, 0.5f);
-  b = random_floats (out_c, 1.0f);
-  ref = g_new (gfloat, n_out);
-  omni_nn_ref_conv2d (p, in, w, bias ? b : NULL, ref);
-  inputs[0] = in;
-  inputs[1] = w;
-  inputs[2] = b;
-  sizes[0] = n_in * 4;
-  sizes[1] = n_w * 4;
-  sizes[2] = out_c * 4;
-  vk = run_kernel (
-      OMNI_NN_OP_CONV2D, &params, bias, bias ? 3 : 2, inputs, sizes, n_out);
-  what = g_strdup_printf ("conv2d %ux%ux%u k%ux%u s%u,%u d%u,%u -> %ux%ux%u",
-      in_h, in_w, in_c, kh, kw, sh, sw, dh, dw, p->out_h, p->out_w, out_c);
-  compare (what, vk, ref, n_out);
-  g_free (what);
-  g_free (in);
-  g_free (w);
-  g_free (b);
-  g_free (ref);
-  g_free (vk);
+}
+
+static void
+check_conv2d (guint in_h, guint in_w, guint in_c, guint out_c, guint kh,
+    guint kw, guint sh, guint sw, guint dh, guint dw, OmniNnPadding padding,
+    OmniNnActivation act, gboolean bias)
+{
+  OmniNnOpParams params;
+
+  set_conv2d (
+      &params, in_h, in_w, in_c, out_c, kh, kw, sh, sw, dh, dw, padding, act);
+  check_conv2d_params (&params, bias);
 }
 
 GST_START_TEST (test_conv2d)
@@ -313,6 +354,8 @@ GST_START_TEST (test_conv2d_flat)
   OmniNnVkKernel *kern;
   guint pass;
 
+  /* the direct kernel (3x3 stride 1 would take the Winograd path) */
+  g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
   /* the layout: 13x13x16 -> 24, 3x3 */
   p->in_h = p->in_w = p->out_h = p->out_w = 13;
   p->in_c = 16;
@@ -343,6 +386,7 @@ GST_START_TEST (test_conv2d_flat)
         OMNI_NN_ACT_HARD_SWISH, TRUE);
   }
   g_unsetenv ("OMNI_VK_CONV_NO_FLAT");
+  g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
   check_read_path ();
 }
 
@@ -1050,6 +1094,123 @@ kernel_uses (OmniNnOpType op, const OmniNnOpParams *params, const gchar *prefix)
   ok = g_str_has_prefix (omni_nn_vk_kernel_get_shader (k), prefix);
   omni_nn_vk_kernel_free (k);
   return ok;
+}
+
+/* ---- conv2d, Winograd F(2x2, 3x3) ------------------------------------- */
+
+/* 3x3 stride-1 convolutions with channels in quads and enough of them
+ * (Cin Cout >= 12 (Cin + Cout)) take the Winograd path (nn_wino_f23: input
+ * transform, 16 batched GEMMs, output transform); the others, ONNX models
+ * summing in onnxruntime's order, and OMNI_VK_CONV_NO_WINOGRAD=1 keep the
+ * direct kernels. */
+GST_START_TEST (test_conv2d_winograd_choice)
+{
+  static const guint refused[][6] = {
+    /* in_c, out_c, kh, kw, stride, dilation */
+    { 24, 28, 3, 3, 2, 1 },
+    { 24, 28, 3, 3, 1, 2 },
+    { 24, 28, 5, 3, 1, 1 },
+    { 26, 28, 3, 3, 1, 1 },
+    { 24, 30, 3, 3, 1, 1 },
+    { 16, 16, 3, 3, 1, 1 },
+    { 32, 16, 3, 3, 1, 1 },
+  };
+  OmniNnOpParams params;
+  guint i;
+
+  set_conv2d (&params, 13, 11, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f"));
+  g_setenv ("OMNI_VK_CONV_NO_WINOGRAD", "1", TRUE);
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
+  g_unsetenv ("OMNI_VK_CONV_NO_WINOGRAD");
+  params.conv2d.sum_blocks = TRUE;
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_conv2d_v4"));
+  for (i = 0; i < G_N_ELEMENTS (refused); i++) {
+    const guint *r = refused[i];
+
+    set_conv2d (&params, 13, 11, r[0], r[1], r[2], r[3], r[4], r[4], r[5], r[5],
+        OMNI_NN_PADDING_SAME, OMNI_NN_ACT_NONE);
+    fail_if (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino"),
+        "case %u took the Winograd path", i);
+  }
+  set_conv2d (&params, 13, 11, 32, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_NONE);
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &params, "nn_wino_f"));
+}
+
+GST_END_TEST;
+
+static gboolean winograd_f23_only; /* OMNI_VK_WINOGRAD_TILE=2 */
+static void check_winograd_cases (void);
+
+/* F(4x4, 3x3) up to 256 input channels, unless OMNI_VK_WINOGRAD_TILE=2 */
+static void
+check_winograd (const OmniNnOpParams *params, gboolean bias)
+{
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, params,
+      !winograd_f23_only && params->conv2d.in_c <= 256 ? "nn_wino_f43"
+                                                       : "nn_wino_f23"));
+  check_conv2d_params (params, bias);
+}
+
+/* The Winograd path against the C reference (direct summation) within
+ * 1e-4 relative, as chosen (F(4x4, 3x3) up to 256 input channels, F(2x2,
+ * 3x3) above), then F(2x2, 3x3) for all (OMNI_VK_WINOGRAD_TILE=2): odd
+ * heights and widths (tiles past the edge), 'same' and 'valid' padding, a
+ * folded Pad's larger pads (2 above, 3 left; the bottom and right read past
+ * the input), a 1x1 and a 2x2 map, 256 and 512 input channels, every activation,
+ * with and without bias. */
+GST_START_TEST (test_conv2d_winograd)
+{
+  for (winograd_f23_only = 0; winograd_f23_only < 2; winograd_f23_only++) {
+    if (winograd_f23_only)
+      g_setenv ("OMNI_VK_WINOGRAD_TILE", "2", TRUE);
+    check_winograd_cases ();
+  }
+  g_unsetenv ("OMNI_VK_WINOGRAD_TILE");
+  check_read_path ();
+}
+
+GST_END_TEST;
+
+static void
+check_winograd_cases (void)
+{
+  static const OmniNnActivation acts[] = { OMNI_NN_ACT_NONE, OMNI_NN_ACT_RELU,
+    OMNI_NN_ACT_RELU6, OMNI_NN_ACT_SIGMOID, OMNI_NN_ACT_TANH,
+    OMNI_NN_ACT_LEAKY_RELU, OMNI_NN_ACT_HARD_SWISH };
+  static const guint shapes[][5] = {
+    /* in_h, in_w, in_c, out_c, 'same' */
+    { 15, 17, 24, 24, 0 }, /* NanoDet's: 'valid' on a padded input */
+    { 9, 7, 36, 28, 0 }, { 1, 1, 24, 24, 1 }, { 2, 2, 28, 24, 1 },
+    { 27, 26, 64, 32, 1 }, { 15, 15, 256, 128, 0 }, /* NanoDet's deepest */
+    { 15, 15, 512, 64, 0 },                         /* F(2x2, 3x3) above 256 */
+  };
+  OmniNnOpParams params;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (acts); i++) {
+    set_conv2d (&params, 13, 11, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+        acts[i]);
+    check_winograd (&params, i % 2 == 0);
+  }
+  for (i = 0; i < G_N_ELEMENTS (shapes); i++) {
+    const guint *s = shapes[i];
+
+    set_conv2d (&params, s[0], s[1], s[2], s[3], 3, 3, 1, 1, 1, 1,
+        s[4] ? OMNI_NN_PADDING_SAME : OMNI_NN_PADDING_VALID,
+        OMNI_NN_ACT_LEAKY_RELU);
+    check_winograd (&params, i != 1);
+  }
+  /* a folded Pad (1 more row above and 2 more columns left than 'same') */
+  set_conv2d (&params, 11, 9, 32, 24, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_RELU6);
+  params.conv2d.pad_top = 2;
+  params.conv2d.pad_left = 3;
+  params.conv2d.out_h = 11 + 2 + 1 - 2;
+  params.conv2d.out_w = 9 + 3 + 2 - 2;
+  check_winograd (&params, TRUE);
 }
 
 /* Max and average pooling, TF 'same' and 'valid' windows, odd sizes. */
@@ -2253,6 +2414,89 @@ GST_START_TEST (test_graph_resize_concat)
 
 GST_END_TEST;
 
+/* Two Winograd convolutions in a graph, sharing the executor's scratch
+ * buffers (of different sizes: the second has more tiles and channels),
+ * the second reading a zero Pad folded into it (2 rows above, 1 below, 3
+ * columns left, 2 right): x [11, 13, 24] -> 3x3 'same' 24 -> 28, leaky
+ * ReLU -> pad -> 3x3 'valid' 28 -> 32, ReLU6 [12, 16, 32]. Against the CPU
+ * backend, twice (the second run reuses the recorded command buffer). */
+GST_START_TEST (test_graph_winograd)
+{
+  OmniNnGraph *g = omni_nn_graph_new ();
+  OmniNnOpParams p;
+  GError *err = NULL;
+  OmniNnVulkan *vk;
+  OmniNnInput in = { 0 };
+  const OmniNnBackend *cpu = omni_nn_cpu_backend ();
+  gpointer state;
+  const gsize n_out = 12 * 16 * 32;
+  gfloat *x = random_floats (11 * 13 * 24, 1.0f), *y = g_new (gfloat, n_out),
+         *ref = g_new (gfloat, n_out);
+  gfloat *outs[1] = { y }, *ref_outs[1] = { ref };
+  guint t, t1, t2, out, d4[4], d1[1], r;
+
+  g->input_h = 11;
+  g->input_w = 13;
+  g->input_c = 24;
+  g->input_scale = 1.0f;
+  g->input = t = activation_tensor (g, 11, 13, 24);
+  t1 = activation_tensor (g, 11, 13, 28);
+  t2 = activation_tensor (g, 14, 18, 28);
+  out = activation_tensor (g, 12, 16, 32);
+  set_conv2d (&p, 11, 13, 24, 28, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_SAME,
+      OMNI_NN_ACT_LEAKY_RELU);
+  d4[0] = d4[1] = 3;
+  d4[2] = 24;
+  d4[3] = d1[0] = 28;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONV2D, "conv1", &p, 1, &t,
+      constant_tensor (g, 4, d4, 0.3f), constant_tensor (g, 1, d1, 1.0f), t1);
+  memset (&p, 0, sizeof (p));
+  p.pad.in_h = 11;
+  p.pad.in_w = 13;
+  p.pad.c = 28;
+  p.pad.pad_top = 2;
+  p.pad.pad_bottom = 1;
+  p.pad.pad_left = 3;
+  p.pad.pad_right = 2;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_PAD, "pad", &p, 1, &t1,
+      OMNI_NN_NO_TENSOR, OMNI_NN_NO_TENSOR, t2);
+  set_conv2d (&p, 14, 18, 28, 32, 3, 3, 1, 1, 1, 1, OMNI_NN_PADDING_VALID,
+      OMNI_NN_ACT_RELU6);
+  d4[2] = 28;
+  d4[3] = d1[0] = 32;
+  omni_nn_graph_add_node (g, OMNI_NN_OP_CONV2D, "conv2", &p, 1, &t2,
+      constant_tensor (g, 4, d4, 0.3f), constant_tensor (g, 1, d1, 1.0f), out);
+  omni_nn_graph_add_output (g, "conv2", out);
+  fail_unless (omni_nn_graph_validate (g, &err), "%s", err ? err->message : "");
+  fail_unless (kernel_uses (OMNI_NN_OP_CONV2D, &p, "nn_wino_f"));
+  vk = omni_nn_vulkan_new (g, NULL, &err);
+  fail_unless (vk != NULL, "%s", err ? err->message : "");
+  /* the pad is folded */
+  fail_unless_equals_int (omni_nn_vulkan_get_n_kernels (vk), 2);
+  /* on the device: the biases and the transformed weights of F(4x4, 3x3)
+   * (6 x 6 per filter), not the 3x3 weights they came from */
+  fail_unless_equals_uint64 (omni_nn_vulkan_get_weight_bytes (vk),
+      4 * (36 * 24 * 28 + 28 + 36 * 28 * 32 + 32));
+  in.tensor = x;
+  state = cpu->prepare (g, NULL, &err);
+  fail_unless (state != NULL, "%s", err ? err->message : "");
+  fail_unless (
+      cpu->run (state, &in, ref_outs, &err), "%s", err ? err->message : "");
+  cpu->free (state);
+  for (r = 0; r < 2; r++) {
+    fail_unless (omni_nn_vulkan_run (vk, &in, outs, &err), "%s",
+        err ? err->message : "");
+    compare ("winograd graph", y, ref, n_out);
+  }
+  omni_nn_vulkan_free (vk);
+  omni_nn_graph_free (g);
+  g_free (x);
+  g_free (y);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static Suite *
 nnops_suite (void)
 {
@@ -2265,6 +2509,8 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_conv2d_flat);
+  tcase_add_test (tc, test_conv2d_winograd_choice);
+  tcase_add_test (tc, test_conv2d_winograd);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
@@ -2294,6 +2540,7 @@ nnops_suite (void)
   tcase_add_test (tc, test_graph_device_lost);
   tcase_add_test (tc, test_graph_same_input_twice);
   tcase_add_test (tc, test_graph_resize_concat);
+  tcase_add_test (tc, test_graph_winograd);
 
   tc = tcase_create ("storage-reads");
   suite_add_tcase (s, tc);
@@ -2301,6 +2548,8 @@ nnops_suite (void)
   tcase_add_checked_fixture (tc, setup_storage_reads, teardown);
   tcase_add_test (tc, test_conv2d);
   tcase_add_test (tc, test_conv2d_flat);
+  tcase_add_test (tc, test_conv2d_winograd_choice);
+  tcase_add_test (tc, test_conv2d_winograd);
   tcase_add_test (tc, test_depthwise);
   tcase_add_test (tc, test_depthwise_fold);
   tcase_add_test (tc, test_pointwise);
@@ -2315,6 +2564,13 @@ nnops_suite (void)
   tcase_add_test (tc, test_global_avg_pool);
   tcase_add_test (tc, test_graph);
   tcase_add_test (tc, test_graph_resize_concat);
+  tcase_add_test (tc, test_graph_winograd);
+
+  tc = tcase_create ("staging");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup_staging, teardown);
+  tcase_add_test (tc, test_graph_winograd);
 
   tc = tcase_create ("small-texel-buffers");
   suite_add_tcase (s, tc);

@@ -91,6 +91,7 @@ build_kernel (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
   k->params = *params;
   k->has_bias = has_bias;
   k->groups[0] = k->groups[1] = k->groups[2] = 1;
+  b.cache = cache;
   if (!builder->build (k, &b, &err) || !check_groups (k)) {
     if (err)
       g_propagate_error (error, err);
@@ -102,7 +103,8 @@ build_kernel (OmniVkDevice *dev, OmniNnOpType op, const OmniNnOpParams *params,
     omni_nn_vk_kernel_free (k);
     return NULL;
   }
-  if (!get_pipeline (k, &b, cache, error)) {
+  /* a kernel of stages has no pipeline of its own */
+  if (k->n_stages == 0 && !get_pipeline (k, &b, cache, error)) {
     omni_nn_vk_kernel_free (k);
     return NULL;
   }
@@ -133,6 +135,67 @@ omni_nn_vk_kernel_build_concat_resized (OmniVkDevice *dev,
   b.resize = resize;
   b.resize_side = side;
   return build_kernel (dev, OMNI_NN_OP_CONCAT, &p, FALSE, b, cache, error);
+}
+
+OmniNnVkKernel *
+omni_nn_vk_kernel_build_batched_gemm (OmniVkDevice *dev,
+    const OmniNnGemmParams *params, guint batch, GHashTable *cache,
+    GError **error)
+{
+  OmniNnVkBuild b = { 0 };
+  OmniNnOpParams p = { 0 };
+
+  p.gemm = *params;
+  p.gemm.activation = OMNI_NN_ACT_NONE;
+  p.gemm.sum_blocks = FALSE;
+  b.batch = batch;
+  return build_kernel (
+      dev, OMNI_NN_OP_POINTWISE_CONV2D, &p, FALSE, b, cache, error);
+}
+
+void
+omni_nn_vk_kernel_share_scratch (
+    OmniNnVkKernel *k, OmniVkBuffer *const *scratch)
+{
+  guint i;
+
+  /* the scratch buffers are the last owned ones */
+  for (i = 0; i < OMNI_NN_VK_MAX_SCRATCH; i++) {
+    guint o = OMNI_NN_VK_MAX_OWNED - OMNI_NN_VK_MAX_SCRATCH + i;
+
+    if (k->scratch_bytes[i] == 0)
+      continue;
+    g_return_if_fail (
+        omni_vk_buffer_get_size (scratch[i]) >= k->scratch_bytes[i]);
+    if (k->owned[o])
+      omni_vk_buffer_unref (k->owned[o]);
+    k->owned[o] = omni_vk_buffer_ref (scratch[i]);
+  }
+}
+
+OmniNnVkKernel *
+omni_nn_vk_stage_new (OmniVkDevice *dev)
+{
+  OmniNnVkKernel *k = g_new0 (OmniNnVkKernel, 1);
+
+  k->device = gst_object_ref (dev);
+  k->op = OMNI_NN_OP_N_OPS;
+  k->groups[0] = k->groups[1] = k->groups[2] = 1;
+  return k;
+}
+
+gboolean
+omni_nn_vk_stage_finish (OmniNnVkKernel *stage, const OmniNnVkBuild *b,
+    GHashTable *cache, GError **error)
+{
+  if (!check_groups (stage)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_SHAPE,
+        "%s: too many workgroups for the device", stage->shader);
+  } else if (get_pipeline (stage, b, cache, error)) {
+    return TRUE;
+  }
+  omni_nn_vk_kernel_free (stage);
+  return FALSE;
 }
 
 /**
@@ -224,8 +287,17 @@ omni_nn_vk_kernel_new_scaled (OmniVkDevice *device,
 void
 omni_nn_vk_kernel_free (OmniNnVkKernel *kernel)
 {
+  guint i;
+
   if (!kernel)
     return;
+  for (i = 0; i < kernel->n_stages; i++)
+    omni_nn_vk_kernel_free (kernel->stages[i]);
+  for (i = 0; i < OMNI_NN_VK_MAX_OWNED; i++)
+    if (kernel->owned[i])
+      omni_vk_buffer_unref (kernel->owned[i]);
+  if (kernel->stage_pool)
+    omni_vk_descriptor_pool_unref (kernel->stage_pool);
   if (kernel->set)
     omni_vk_descriptor_set_unref (kernel->set);
   if (kernel->pipeline)
@@ -250,7 +322,9 @@ omni_nn_vk_kernel_get_n_buffers (OmniNnVkKernel *kernel)
  * omni_nn_vk_kernel_get_shader:
  * @kernel: a kernel
  *
- * Returns: (transfer none): the name of the shader it runs
+ * Returns: (transfer none): the name of the shader it runs; for a kernel
+ *   of several dispatches (conv2d's Winograd path) the name of the family,
+ *   "nn_wino_f23", with "_texel" when its stages read texel buffers
  */
 const gchar *
 omni_nn_vk_kernel_get_shader (OmniNnVkKernel *kernel)
@@ -290,6 +364,9 @@ omni_nn_vk_kernel_bind (OmniNnVkKernel *kernel, OmniVkDescriptorPool *pool,
 {
   OmniVkDescriptorSet *set;
 
+  /* a kernel of stages binds them itself (@pool is not used) */
+  if (kernel->bind)
+    return kernel->bind (kernel, buffers, n_buffers, error);
   /* Texel bindings see only the tensor, not all of a shared buffer. */
   set = omni_vk_descriptor_set_new_with_ranges (pool, kernel->pipeline, buffers,
       n_buffers <= G_N_ELEMENTS (kernel->read_bytes) ? kernel->read_bytes
@@ -313,6 +390,13 @@ omni_nn_vk_kernel_bind (OmniNnVkKernel *kernel, OmniVkDescriptorPool *pool,
 void
 omni_nn_vk_kernel_record (OmniNnVkKernel *kernel, OmniVkCommand *cmd)
 {
+  guint i;
+
+  if (kernel->n_stages > 0) {
+    for (i = 0; i < kernel->n_stages; i++)
+      omni_nn_vk_kernel_record (kernel->stages[i], cmd);
+    return;
+  }
   g_return_if_fail (kernel->set != NULL);
   omni_vk_command_dispatch (cmd, kernel->set,
       kernel->push_size ? kernel->push : NULL, kernel->push_size,

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 #define OMNI_NN_VK_MAX_SPEC OMNI_SPEC_COUNT
 #define OMNI_NN_VK_MAX_PUSH 128
 #define OMNI_NN_VK_MAX_BINDINGS 6
+#define OMNI_NN_VK_MAX_STAGES 3
+#define OMNI_NN_VK_MAX_OWNED 3
+#define OMNI_NN_VK_MAX_SCRATCH 2
 
 struct _OmniNnVkKernel {
   OmniVkDevice *device;
@@ -31,6 +34,25 @@ struct _OmniNnVkKernel {
    * larger */
   gsize read_bytes[OMNI_NN_VK_MAX_BINDINGS];
   OmniVkDescriptorSet *set;
+  /* A kernel of several dispatches (conv2d's Winograd path): it has no
+   * pipeline of its own; its stages run in order, each a kernel with its
+   * pipeline, dispatch and descriptor set (from @stage_pool). @bind points
+   * the stages at the caller's buffers and at the buffers the kernel owns
+   * (@owned: transformed weights, intermediate products). */
+  OmniNnVkKernel *stages[OMNI_NN_VK_MAX_STAGES];
+  guint n_stages;
+  gboolean (*bind) (OmniNnVkKernel *k, OmniVkBuffer *const *buffers,
+      guint n_buffers, GError **error);
+  OmniVkBuffer *owned[OMNI_NN_VK_MAX_OWNED];
+  OmniVkDescriptorPool *stage_pool;
+  /* bytes of the intermediate buffers a kernel of stages needs (scratch
+   * written and read within its dispatches): a graph gives all its kernels
+   * the same ones (omni_nn_vk_kernel_share_scratch()), else the kernel
+   * allocates its own when bound */
+  gsize scratch_bytes[OMNI_NN_VK_MAX_SCRATCH];
+  /* what the builder chose, for its bind hook (Winograd: the output tile
+   * size, 2 or 4) */
+  guint variant;
 };
 
 /**
@@ -41,6 +63,10 @@ struct _OmniNnVkKernel {
  * @resize: in (concat): a resize folded into input @resize_side (0: the
  *   first, 1: the second), which is then the resize's input, or %NULL
  * @resize_side: in: see @resize
+ * @batch: in (pointwise GEMM): 0, or that many GEMMs of the shape stored one
+ *   after another, run along z (nn_gemm_v4's BATCHED; no bias)
+ * @cache: in: the pipelines shared by the kernels of a graph, or %NULL (for
+ *   builders that build stages)
  * @spec: out: specialisation constants, indexed by the OMNI_SPEC_* ids of
  *   omni-spec-ids.h (generated from shaders/spec-ids.def)
  * @n_spec: out: how many of @spec the shader declares
@@ -54,6 +80,8 @@ typedef struct {
   gboolean scale;
   const OmniNnResizeParams *resize;
   guint resize_side;
+  guint batch;
+  GHashTable *cache;
   guint32 spec[OMNI_NN_VK_MAX_SPEC];
   guint n_spec;
   const OmniVkAccess *access;
@@ -91,6 +119,26 @@ G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build_concat_resized (
     OmniVkDevice *dev, const OmniNnConcatParams *params,
     const OmniNnResizeParams *resize, guint side, GHashTable *cache,
     GError **error);
+
+/* @batch GEMMs of @params' shape along z, without bias or activation (a
+ * stage of the Winograd convolution); K and N multiples of 4. */
+G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_kernel_build_batched_gemm (
+    OmniVkDevice *dev, const OmniNnGemmParams *params, guint batch,
+    GHashTable *cache, GError **error);
+
+/* A stage of a multi-dispatch kernel: omni_nn_vk_stage_new() returns an
+ * empty kernel for @dev; fill its shader, buffers, workgroup size, counts
+ * and read sizes and @b like a builder, then omni_nn_vk_stage_finish()
+ * checks the counts and gets the pipeline (freeing @stage on failure). */
+G_GNUC_INTERNAL OmniNnVkKernel *omni_nn_vk_stage_new (OmniVkDevice *dev);
+G_GNUC_INTERNAL gboolean omni_nn_vk_stage_finish (OmniNnVkKernel *stage,
+    const OmniNnVkBuild *b, GHashTable *cache, GError **error);
+
+/* Lends @k the scratch buffers @scratch (OMNI_NN_VK_MAX_SCRATCH of them,
+ * each at least @k->scratch_bytes), before it is bound: kernels that run one
+ * after another in one command buffer can share them. */
+G_GNUC_INTERNAL void omni_nn_vk_kernel_share_scratch (
+    OmniNnVkKernel *k, OmniVkBuffer *const *scratch);
 
 /* helpers (omninnvkop-helpers.c) */
 G_GNUC_INTERNAL guint32 omni_nn_vk_div_up (guint64 a, guint64 b);
@@ -144,6 +192,17 @@ extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_unary;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_reduce;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_lstm;
 extern G_GNUC_INTERNAL const OmniNnVkOpBuilder omni_nn_vk_op_conv_transpose;
+
+/* conv2d's Winograd F(2x2, 3x3) / F(4x4, 3x3) path (ops/omninnvk-winograd.c):
+ * whether it takes @p on @dev, and the builder of its three stages */
+G_GNUC_INTERNAL gboolean omni_nn_vk_winograd_accepts (
+    OmniVkDevice *dev, const OmniNnConv2dParams *p);
+G_GNUC_INTERNAL gboolean omni_nn_vk_winograd_build (
+    OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error);
+/* U[k][ci][co] = (G g G^T)[k], k = (m + 2) i + j, for HWIO 3x3 weights @w
+ * and F(@m x @m, 3x3), @m 2 or 4 */
+G_GNUC_INTERNAL void omni_nn_vk_winograd_transform_weights (
+    const gfloat *w, guint in_c, guint out_c, guint m, gfloat *u);
 
 G_END_DECLS
 

@@ -623,17 +623,13 @@ fold_resize_concats (OmniNnVulkan *self)
 }
 
 static gboolean
-prepare_node (OmniNnVulkan *self, guint index, GError **error)
+build_node (OmniNnVulkan *self, guint index, GError **error)
 {
   const OmniNnNode *n = omni_nn_graph_node (self->graph, index);
-  const guint *inputs = self->inputs[index];
-  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
-  OmniNnVkKernel *k;
-  OmniVkBuffer *bufs[OMNI_NN_VK_MAX_BINDINGS];
-  guint nb = 0, i;
   gboolean has_bias = n->bias != OMNI_NN_NO_TENSOR;
   gboolean residual = self->residual[index] != OMNI_NN_NO_TENSOR;
   gboolean scale = self->scale[index] != OMNI_NN_NO_TENSOR;
+  OmniNnVkKernel *k;
 
   if (self->skip[index])
     return TRUE;
@@ -649,6 +645,92 @@ prepare_node (OmniNnVulkan *self, guint index, GError **error)
     return FALSE;
   }
   self->kernels[index] = k;
+  return TRUE;
+}
+
+/* The intermediate buffers of multi-dispatch kernels (Winograd's
+ * transformed tiles and products): one set, as large as the largest need,
+ * shared by all of them (the kernels run one after another). */
+static gboolean
+share_scratch (OmniNnVulkan *self, GError **error)
+{
+  OmniVkBuffer *scratch[OMNI_NN_VK_MAX_SCRATCH] = { NULL };
+  gsize need[OMNI_NN_VK_MAX_SCRATCH] = { 0 };
+  gboolean ok = TRUE;
+  guint i, j;
+
+  for (i = 0; i < self->graph->nodes->len; i++)
+    for (j = 0; self->kernels[i] && j < OMNI_NN_VK_MAX_SCRATCH; j++)
+      need[j] = MAX (need[j], self->kernels[i]->scratch_bytes[j]);
+  for (j = 0; j < OMNI_NN_VK_MAX_SCRATCH && ok; j++) {
+    if (need[j] == 0)
+      continue;
+    scratch[j] = omni_vk_buffer_new (
+        self->device, need[j], OMNI_VK_MEMORY_DEVICE, error);
+    ok = scratch[j] != NULL;
+    self->act_bytes += need[j];
+  }
+  for (i = 0; ok && i < self->graph->nodes->len; i++)
+    if (self->kernels[i] && self->kernels[i]->scratch_bytes[0] > 0)
+      omni_nn_vk_kernel_share_scratch (self->kernels[i], scratch);
+  for (j = 0; j < OMNI_NN_VK_MAX_SCRATCH; j++)
+    if (scratch[j])
+      omni_vk_buffer_unref (scratch[j]);
+  return ok;
+}
+
+/* Kernels of several dispatches (Winograd's) keep their own copy of the
+ * weights, transformed when bound (the first owned buffers; the last ones
+ * are scratch): count it, and drop the uploaded weights that no other
+ * kernel reads. */
+static void
+drop_transformed_weights (OmniNnVulkan *self)
+{
+  const OmniNnGraph *g = self->graph;
+  gboolean *keep = g_new0 (gboolean, g->tensors->len);
+  guint i, j;
+
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+
+    if (self->kernels[i] && self->kernels[i]->n_stages == 0
+        && n->weights != OMNI_NN_NO_TENSOR)
+      keep[n->weights] = TRUE;
+  }
+  for (i = 0; i < g->nodes->len; i++) {
+    const OmniNnNode *n = omni_nn_graph_node (g, i);
+    OmniNnVkKernel *k = self->kernels[i];
+
+    if (!k || k->n_stages == 0)
+      continue;
+    for (j = 0; j < OMNI_NN_VK_MAX_OWNED - OMNI_NN_VK_MAX_SCRATCH; j++)
+      if (k->owned[j])
+        self->weight_bytes += omni_vk_buffer_get_size (k->owned[j]);
+    if (n->weights != OMNI_NN_NO_TENSOR && !keep[n->weights]
+        && self->weights[n->weights]) {
+      self->weight_bytes -= omni_vk_buffer_get_size (self->weights[n->weights]);
+      omni_vk_buffer_unref (self->weights[n->weights]);
+      self->weights[n->weights] = NULL;
+    }
+  }
+  g_free (keep);
+}
+
+static gboolean
+bind_node (OmniNnVulkan *self, guint index, GError **error)
+{
+  const OmniNnNode *n = omni_nn_graph_node (self->graph, index);
+  const guint *inputs = self->inputs[index];
+  const OmniNnOpInfo *info = omni_nn_op_info (n->op);
+  OmniNnVkKernel *k = self->kernels[index];
+  OmniVkBuffer *bufs[OMNI_NN_VK_MAX_BINDINGS];
+  guint nb = 0, i;
+  gboolean has_bias = n->bias != OMNI_NN_NO_TENSOR;
+  gboolean residual = self->residual[index] != OMNI_NN_NO_TENSOR;
+  gboolean scale = self->scale[index] != OMNI_NN_NO_TENSOR;
+
+  if (self->skip[index])
+    return TRUE;
   bufs[nb++] = self->acts[self->outputs[index]];
   for (i = 0; i < n->n_inputs; i++)
     bufs[nb++] = self->acts[inputs[i]];
@@ -698,6 +780,7 @@ omni_nn_vulkan_new (
   OmniNnVulkan *self;
   GError *vk_error = NULL;
   guint i, n_tensors, n_nodes;
+  gboolean ok;
 
   debug_init ();
   g_return_val_if_fail (graph != NULL, NULL);
@@ -740,15 +823,24 @@ omni_nn_vulkan_new (
     omni_nn_vulkan_free (self);
     return NULL;
   }
-  for (i = 0; i < n_nodes; i++) {
-    if (!prepare_node (self, i, &vk_error)) {
-      if (vk_error && vk_error->domain == OMNI_NN_ERROR)
-        g_propagate_error (error, vk_error);
-      else
-        nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
-      omni_nn_vulkan_free (self);
-      return NULL;
-    }
+  /* all kernels, then the scratch they share, then their bindings */
+  for (i = 0, ok = TRUE; i < n_nodes && ok; i++)
+    ok = build_node (self, i, &vk_error);
+  ok = ok && share_scratch (self, &vk_error);
+  for (i = 0; i < n_nodes && ok; i++)
+    ok = bind_node (self, i, &vk_error);
+  if (ok)
+    drop_transformed_weights (self);
+  if (!ok) {
+    if (vk_error && vk_error->domain == OMNI_NN_ERROR)
+      g_propagate_error (error, vk_error);
+    else if (vk_error)
+      nn_error_from_vk (error, vk_error, OMNI_NN_ERROR_FAILED);
+    else
+      g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_FAILED,
+          "could not prepare the graph's Vulkan kernels");
+    omni_nn_vulkan_free (self);
+    return NULL;
   }
   for (i = 0; i < OMNI_NN_VULKAN_MAX_IN_FLIGHT; i++) {
     Slot *s = &self->slots[i];

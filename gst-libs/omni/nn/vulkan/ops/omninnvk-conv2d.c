@@ -1,4 +1,5 @@
-/* gst-omni: Vulkan kernel of op conv2d (nn_conv2d, nn_conv2d_v4[_texel])
+/* gst-omni: Vulkan kernel of op conv2d (nn_conv2d, nn_conv2d_v4[_texel];
+ * the Winograd path is in omninnvk-winograd.c)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
@@ -87,6 +88,9 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
       || p->stride_h == 0 || p->stride_w == 0 || p->dilation_h == 0
       || p->dilation_w == 0)
     return FALSE;
+  /* 3x3 stride 1: Winograd F(2x2, 3x3) where it pays (omninnvk-winograd.c) */
+  if (omni_nn_vk_winograd_accepts (k->device, p))
+    return omni_nn_vk_winograd_build (k, b, error);
   k->read_bytes[1] = (gsize) p->in_h * p->in_w * p->in_c * 4;
   k->read_bytes[2] = (gsize) p->kernel_h * p->kernel_w * p->in_c * p->out_c * 4;
   k->read_bytes[3] = (gsize) p->out_c * 4;

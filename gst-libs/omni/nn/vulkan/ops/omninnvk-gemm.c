@@ -216,8 +216,13 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
         p->m, p->k, p->n);
     return FALSE;
   }
-  k->read_bytes[1] = (gsize) p->m * p->k * 4;
-  k->read_bytes[2] = (gsize) p->k * p->n * 4;
+  if (b->batch > 0 && (!gemm_is_v4 (p) || b->residual || b->scale)) {
+    g_set_error (error, OMNI_NN_ERROR, OMNI_NN_ERROR_UNSUPPORTED,
+        "batched GEMMs need K and N multiples of 4 and no epilogue");
+    return FALSE;
+  }
+  k->read_bytes[1] = (gsize) p->m * p->k * 4 * MAX (b->batch, 1);
+  k->read_bytes[2] = (gsize) p->k * p->n * 4 * MAX (b->batch, 1);
   k->read_bytes[3] = (gsize) p->n * 4;
   k->read_bytes[4] = b->residual ? (gsize) p->m * p->n * 4 : 0;
   k->read_bytes[b->residual ? 5 : 4] = b->scale ? (gsize) p->k * 4 : 0;
@@ -240,6 +245,11 @@ build (OmniNnVkKernel *k, OmniNnVkBuild *b, GError **error)
   else
     build_tiled (k, b, p);
   b->n_spec = MAX (b->n_spec, OMNI_SPEC_GEMM_SUM_BLOCKS + 1);
+  if (b->batch > 0) {
+    b->spec[OMNI_SPEC_GEMM_BATCHED] = TRUE;
+    b->n_spec = OMNI_SPEC_GEMM_BATCHED + 1;
+    k->groups[2] = b->batch;
+  }
   return TRUE;
 }
 
