@@ -48,21 +48,34 @@
 #define MAX_LATE 2 /* or not at all (the beat messages' latency) */
 #define ACT_MIN 1e-3f
 #define RESCALE 1e3
+#define BLOCK 16    /* the beat regions' maxima are taken in blocks */
+#define TINY 1e-30f /* smaller probabilities are 0 (no subnormals) */
 
 struct _OmniBeatDbn {
   double fr;
   unsigned imin, n_int, n_states;
-  unsigned *len, *off, *head; /* per interval */
-  unsigned *h1, *h2;          /* beat region: positions < h1, >= len - h2 */
-  unsigned *jlo, *jhi;        /* transition band of each old interval */
-  double *tw;                 /* weights, n_int rows of the band */
+  unsigned *len;          /* per interval */
+  unsigned *h1, *h2;      /* beat region: positions < h1, >= len - h2 */
+  unsigned *n_mid;        /* len - h1 - h2: the positions in between */
+  unsigned *woff, *wh;    /* the beat region's ring: offset, head */
+  unsigned *moff, *mh;    /* the middle's ring: offset, oldest slot */
+  unsigned n_win, n_mids; /* states in all beat regions, all middles */
+  float *win;             /* every interval's beat region, packed (and
+                              * 0 up to a whole number of BLOCKs) */
+  float *bmax;            /* the largest of each BLOCK of win */
+  unsigned n_blocks_win;
+  unsigned *win_int;   /* the interval of each of them */
+  float *mids;         /* every interval's middle positions */
+  float *mid_max;      /* per interval: the largest of its middle */
+  unsigned *jlo, *jhi; /* transition band of each old interval */
+  double *tw;          /* weights, n_int rows of the band */
   unsigned *tw_off;
   double *ends, *enter, *guide;
-  float *alpha;
-  unsigned *dq;              /* per interval: its slots outside the beat
-                              * region, values decreasing (a monotonic
-                              * queue, off[i] .. off[i] + len[i] - 1) */
-  unsigned *dq_front, *dq_n; /* per interval */
+  float *suffix; /* per interval, at moff: the largest of its
+                              * middle's slots k .. n_mid - 1 when the
+                              * previous block was complete */
+  float *prefix; /* per interval: the largest of the slots of
+                              * the block being filled, -1 none */
   double guide_bpm;
 
   float *blocks; /* maxima of the last NORM_S in blocks of NORM_BLOCK */
@@ -79,20 +92,24 @@ alloc_intervals (OmniBeatDbn *d)
   unsigned n = d->n_int;
 
   d->len = calloc (n, sizeof (unsigned));
-  d->off = calloc (n, sizeof (unsigned));
-  d->head = calloc (n, sizeof (unsigned));
   d->h1 = calloc (n, sizeof (unsigned));
   d->h2 = calloc (n, sizeof (unsigned));
+  d->n_mid = calloc (n, sizeof (unsigned));
+  d->woff = calloc (n, sizeof (unsigned));
+  d->wh = calloc (n, sizeof (unsigned));
+  d->moff = calloc (n, sizeof (unsigned));
+  d->mh = calloc (n, sizeof (unsigned));
+  d->mid_max = calloc (n, sizeof (float));
   d->jlo = calloc (n, sizeof (unsigned));
   d->jhi = calloc (n, sizeof (unsigned));
   d->tw_off = calloc (n, sizeof (unsigned));
   d->ends = calloc (n, sizeof (double));
   d->enter = calloc (n, sizeof (double));
   d->guide = calloc (n, sizeof (double));
-  d->dq_front = calloc (n, sizeof (unsigned));
-  d->dq_n = calloc (n, sizeof (unsigned));
-  return d->dq_front && d->dq_n && d->len && d->off && d->head && d->h1 && d->h2
-         && d->jlo && d->jhi && d->tw_off && d->ends && d->enter && d->guide;
+  d->prefix = calloc (n, sizeof (float));
+  return d->prefix && d->len && d->h1 && d->h2 && d->n_mid && d->woff && d->wh
+         && d->moff && d->mh && d->mid_max && d->jlo && d->jhi && d->tw_off
+         && d->ends && d->enter && d->guide;
 }
 
 /* the band of new intervals each old one may go to, and their normalised
@@ -129,6 +146,43 @@ build_transitions (OmniBeatDbn *d)
   return 1;
 }
 
+/* every interval's beat region (h1 + h2 states, madmom's rounding of
+ * len / OBS_LAMBDA, half to even) and middle; 0 when an interval has no
+ * middle (only for intervals of 1 frame, which the range excludes) */
+static int
+layout_intervals (OmniBeatDbn *d)
+{
+  unsigned i, k;
+
+  for (i = 0; i < d->n_int; i++) {
+    unsigned nbr;
+    d->len[i] = d->imin + i;
+    d->n_states += d->len[i];
+    nbr = (unsigned) MAX (1.0, rint (d->len[i] / OBS_LAMBDA));
+    d->h1[i] = (nbr + 1) / 2;
+    d->h2[i] = nbr / 2;
+    if (nbr >= d->len[i])
+      return 0;
+    d->n_mid[i] = d->len[i] - nbr;
+    d->woff[i] = d->n_win;
+    d->moff[i] = d->n_mids;
+    d->n_win += nbr;
+    d->n_mids += d->n_mid[i];
+  }
+  d->n_blocks_win = (d->n_win + BLOCK - 1) / BLOCK;
+  d->win = calloc (d->n_blocks_win * BLOCK, sizeof (float));
+  d->bmax = calloc (d->n_blocks_win, sizeof (float));
+  d->win_int = calloc (d->n_win, sizeof (unsigned));
+  d->mids = calloc (d->n_mids, sizeof (float));
+  d->suffix = calloc (d->n_mids, sizeof (float));
+  if (!d->win || !d->bmax || !d->win_int || !d->mids || !d->suffix)
+    return 0;
+  for (i = 0; i < d->n_int; i++)
+    for (k = 0; k < d->h1[i] + d->h2[i]; k++)
+      d->win_int[d->woff[i] + k] = i;
+  return 1;
+}
+
 /**
  * omni_beat_dbn_new:
  * @frame_rate: onset strength frames per second
@@ -141,7 +195,7 @@ OmniBeatDbn *
 omni_beat_dbn_new (double frame_rate, double bpm_min, double bpm_max)
 {
   OmniBeatDbn *d;
-  unsigned i, imax;
+  unsigned imax;
 
   if (!(frame_rate > 0.0) || !(bpm_min > 0.0) || !(bpm_max > bpm_min)
       || 60.0 * frame_rate / bpm_min > 100000.0)
@@ -152,25 +206,10 @@ omni_beat_dbn_new (double frame_rate, double bpm_min, double bpm_max)
   d->imin = (unsigned) MAX (2.0, floor (60.0 * frame_rate / bpm_max));
   imax = (unsigned) MAX (d->imin, ceil (60.0 * frame_rate / bpm_min));
   d->n_int = imax - d->imin + 1;
-  if (!alloc_intervals (d)) {
-    omni_beat_dbn_free (d);
-    return NULL;
-  }
-  for (i = 0; i < d->n_int; i++) {
-    unsigned nbr;
-    d->len[i] = d->imin + i;
-    d->off[i] = d->n_states;
-    d->n_states += d->len[i];
-    /* round half to even, as numpy (madmom) does */
-    nbr = (unsigned) MAX (1.0, rint (d->len[i] / OBS_LAMBDA));
-    d->h1[i] = (nbr + 1) / 2;
-    d->h2[i] = nbr / 2;
-  }
   d->n_blocks = (unsigned) MAX (1, lround (NORM_S * frame_rate / NORM_BLOCK));
-  d->alpha = calloc (d->n_states, sizeof (float));
-  d->dq = calloc (d->n_states, sizeof (unsigned));
   d->blocks = calloc (d->n_blocks, sizeof (float));
-  if (!d->alpha || !d->dq || !d->blocks || !build_transitions (d)) {
+  if (!alloc_intervals (d) || !layout_intervals (d) || !d->blocks
+      || !build_transitions (d)) {
     omni_beat_dbn_free (d);
     return NULL;
   }
@@ -220,176 +259,277 @@ update_guide (OmniBeatDbn *d, double bpm)
   }
 }
 
-/* The states outside the beat region keep their values from frame to
- * frame (the observation leaves them alone, the advance only moves their
- * positions), so the largest of each interval's is a sliding-window
- * maximum: each frame the slot that reaches position h1 (leaving the beat
- * region) joins the window and the one that reaches len - h2 (entering it)
- * leaves. A monotonic queue (slots whose values decrease from the front)
- * gives that maximum in amortised constant time, instead of a pass over
- * every state each frame. */
-static void
-dq_push (OmniBeatDbn *d, unsigned i, unsigned slot)
+/* the largest of @n values (NaN left out), -1 when there is none */
+static float
+largest (const float *restrict x, unsigned n)
 {
-  unsigned *q = d->dq + d->off[i], len = d->len[i];
-  const float *al = d->alpha + d->off[i];
-  float v = al[slot];
+  float m[4] = { -1.0f, -1.0f, -1.0f, -1.0f };
+  unsigned k, q;
 
-  unsigned end = d->dq_front[i] + d->dq_n[i]; /* < 2 len */
+  for (k = 0; k + 4 <= n; k += 4)
+    for (q = 0; q < 4; q++)
+      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
+  for (; k < n; k++)
+    m[0] = x[k] > m[0] ? x[k] : m[0];
+  m[0] = m[1] > m[0] ? m[1] : m[0];
+  m[2] = m[3] > m[2] ? m[3] : m[2];
+  return m[2] > m[0] ? m[2] : m[0];
+}
 
-  while (d->dq_n[i] > 0) {
-    unsigned back = end - 1 < len ? end - 1 : end - 1 - len;
-    if (al[q[back]] > v)
+/* The middle positions keep their values from frame to frame (the
+ * observation leaves them alone, the advance only moves them on), so the
+ * largest of each interval's is a sliding-window maximum over the states
+ * that left the beat region's start, n_mid of them. It is taken as van
+ * Herk and Gil & Werman do (M. van Herk, "A fast algorithm for local
+ * minimum and maximum filters on rectangular and octagonal kernels",
+ * Pattern Recognition Letters 13(7), 1992; J. Gil & M. Werman, IEEE TPAMI
+ * 15(5), 1993): the stream is cut into blocks of n_mid, the window holds the
+ * tail of the previous block, whose suffix maxima were taken when it was
+ * complete, and the head of the current one, whose running maximum is
+ * kept: three comparisons a frame without a branch on the data, instead of
+ * a monotonic queue. The middle's ring slots are the positions within the
+ * block. */
+static void
+take_suffix (OmniBeatDbn *d, unsigned i)
+{
+  const float *m = d->mids + d->moff[i];
+  float *sf = d->suffix + d->moff[i], acc = -1.0f;
+  unsigned k;
+
+  for (k = d->n_mid[i]; k-- > 0;) {
+    acc = m[k] > acc ? m[k] : acc;
+    sf[k] = acc;
+  }
+  d->prefix[i] = -1.0f;
+}
+
+/* the largest of interval @i's middle once the slot before @next has been
+ * written: the previous block's slots from @next on (all of it when the
+ * block was just completed, @next 0), and the current block's */
+static inline float
+middle_max (const OmniBeatDbn *d, unsigned i, unsigned next)
+{
+  float sf = d->suffix[d->moff[i] + next];
+
+  return d->prefix[i] > sf ? d->prefix[i] : sf;
+}
+
+/* interval @i's newest middle slot that holds @v (the one a monotonic
+ * queue keeps among equal values) */
+static unsigned
+middle_slot_of (const OmniBeatDbn *d, unsigned i, float v)
+{
+  const float *m = d->mids + d->moff[i];
+  unsigned k, s = d->mh[i];
+
+  for (k = 0; k < d->n_mid[i]; k++) {
+    s = s == 0 ? d->n_mid[i] - 1 : s - 1;
+    if (m[s] == v)
       break;
-    d->dq_n[i]--;
-    end--;
   }
-  q[end < len ? end : end - len] = slot;
-  d->dq_n[i]++;
+  return s;
 }
 
+/* the middles' suffix and running maxima, after their values were all set
+ * (slots before mh are the current block, the others the previous one) */
 static void
-dq_expire (OmniBeatDbn *d, unsigned i, unsigned slot)
+rebuild_maxima (OmniBeatDbn *d)
 {
-  if (d->dq_n[i] > 0 && d->dq[d->off[i] + d->dq_front[i]] == slot) {
-    if (++d->dq_front[i] == d->len[i])
-      d->dq_front[i] = 0;
-    d->dq_n[i]--;
-  }
-}
-
-/* the slot of position @pos of interval @i */
-static inline unsigned
-slot_of (const OmniBeatDbn *d, unsigned i, unsigned pos)
-{
-  unsigned s = d->head[i] + d->len[i] - pos; /* pos < len: 0 < s < 2 len */
-
-  return s < d->len[i] ? s : s - d->len[i];
-}
-
-/* refills every interval's queue from the positions outside its beat
- * region (oldest first) */
-static void
-dq_rebuild (OmniBeatDbn *d)
-{
-  unsigned i, p;
+  unsigned i;
 
   for (i = 0; i < d->n_int; i++) {
-    d->dq_front[i] = 0;
-    d->dq_n[i] = 0;
-    for (p = d->len[i] - d->h2[i]; p-- > d->h1[i];)
-      dq_push (d, i, slot_of (d, i, p));
+    take_suffix (d, i);
+    d->prefix[i]
+        = d->mh[i] > 0 ? largest (d->mids + d->moff[i], d->mh[i]) : -1.0f;
+    d->mid_max[i] = middle_max (d, i, d->mh[i]);
   }
 }
 
-/* every position advances; the ends of beats enter new beats */
+/* Every position advances by one. Each interval is a chain of FIFOs:
+ * positions 0 .. h1 - 1 (the beat region's start), the middle, then
+ * len - h2 .. len - 1 (its end), whose last state ends a beat. The beat
+ * region's two parts share one ring of h1 + h2 slots (ordered from
+ * position len - h2 to h1 - 1), whose head moves back one slot a frame:
+ * the slot of position h1 - 1 (which moves into the middle) takes the
+ * middle's oldest state (entering position len - h2), and the slot of
+ * position len - 1 (whose state ends its beat) takes the new beat's
+ * position 0 (enter_beats()). The middle is a ring of its own. */
 static void
 advance (OmniBeatDbn *d)
 {
+  unsigned i;
+
+  for (i = 0; i < d->n_int; i++) {
+    unsigned nbr = d->h1[i] + d->h2[i], h2 = d->h2[i], wh = d->wh[i];
+    unsigned mh = d->mh[i], e;
+    float *w = d->win + d->woff[i], *m = d->mids + d->moff[i];
+    float out = w[wh == 0 ? nbr - 1 : wh - 1], oldest = m[mh];
+
+    e = wh + h2 - 1;
+    d->ends[i] = h2 == 0 ? oldest : w[e >= nbr ? e - nbr : e];
+    wh = wh == 0 ? nbr - 1 : wh - 1;
+    if (h2 > 0)
+      w[wh] = oldest;
+    d->wh[i] = wh;
+    m[mh] = out;
+    d->prefix[i] = out > d->prefix[i] ? out : d->prefix[i];
+    if (++mh == d->n_mid[i]) {
+      mh = 0;
+      take_suffix (d, i);
+    }
+    d->mh[i] = mh;
+    d->mid_max[i] = middle_max (d, i, mh);
+  }
+}
+
+/* y += a x over n (restrict: the loop vectorises) */
+static inline void
+axpy (double *restrict y, const double *restrict x, double a, unsigned n)
+{
+  unsigned k;
+
+  for (k = 0; k < n; k++)
+    y[k] += a * x[k];
+}
+
+/* the ends of beats enter new beats (position 0), weighted by the guide */
+static void
+enter_beats (OmniBeatDbn *d)
+{
   unsigned i, j;
 
-  for (i = 0; i < d->n_int; i++) {
-    if (++d->head[i] == d->len[i])
-      d->head[i] = 0;
-    d->ends[i] = d->alpha[d->off[i] + d->head[i]];
-    d->enter[i] = 0.0;
-    dq_expire (d, i, slot_of (d, i, d->len[i] - d->h2[i]));
-    if (d->h1[i] + d->h2[i] < d->len[i])
-      dq_push (d, i, slot_of (d, i, d->h1[i]));
-  }
-  for (i = 0; i < d->n_int; i++) {
-    const double *w = d->tw + d->tw_off[i];
-    double e = d->ends[i];
-    if (e == 0.0)
-      continue;
-    for (j = d->jlo[i]; j <= d->jhi[i]; j++)
-      d->enter[j] += e * w[j - d->jlo[i]];
-  }
-  for (j = 0; j < d->n_int; j++)
-    d->alpha[d->off[j] + d->head[j]] = (float) (d->enter[j] * d->guide[j]);
-}
-
-/* the beat region times a / ((1 - a) / (OBS_LAMBDA - 1)), the rest times 1
- * (the same after normalisation) */
-static void
-observe (OmniBeatDbn *d, float a)
-{
-  float r = a * (float) (OBS_LAMBDA - 1.0) / (1.0f - a);
-  unsigned i, k;
-
-  for (i = 0; i < d->n_int; i++) {
-    float *al = d->alpha + d->off[i];
-    unsigned len = d->len[i], h = d->head[i];
-    unsigned slot = h;
-    for (k = 0; k < d->h1[i]; k++) { /* positions 0 .. h1 - 1 */
-      al[slot] *= r;
-      slot = slot ? slot - 1 : len - 1;
-    }
-    slot = h;
-    for (k = 1; k <= d->h2[i]; k++) { /* positions len - h2 .. len - 1 */
-      slot = slot + 1 == len ? 0 : slot + 1;
-      al[slot] *= r;
-    }
+  memset (d->enter, 0, d->n_int * sizeof (double));
+  for (i = 0; i < d->n_int; i++)
+    if (d->ends[i] != 0.0)
+      axpy (d->enter + d->jlo[i], d->tw + d->tw_off[i], d->ends[i],
+          d->jhi[i] - d->jlo[i] + 1);
+  for (j = 0; j < d->n_int; j++) {
+    unsigned nbr = d->h1[j] + d->h2[j], s = d->wh[j] + d->h2[j];
+    float v = (float) (d->enter[j] * d->guide[j]);
+    d->win[d->woff[j] + (s >= nbr ? s - nbr : s)] = v < TINY ? 0.0f : v;
   }
 }
 
+/* x *= s, and what falls below TINY (at least 1e-27 of the most
+ * probable state, which stays within [1e-3, 1e3]) to 0: the forward
+ * variables of states that far behind would otherwise go subnormal, which
+ * costs a hundred cycles an operation on x86, and never count */
 static void
 scale (float *restrict x, unsigned n, float s)
 {
   unsigned k;
 
-  for (k = 0; k < n; k++)
-    x[k] *= s;
+  for (k = 0; k < n; k++) {
+    float v = x[k] * s;
+    x[k] = v < TINY ? 0.0f : v;
+  }
 }
 
-/* keeps the probabilities in range, and finds the most probable state
- * (the first of the largest within the interval that holds it). Only their
- * ratios matter (the forward algorithm normalises only to stay in range),
- * so they are scaled, by the largest, only when it leaves [1e-3, 1e3]: an
- * observation multiplies the beat region by at most about 1.5e4, and most
- * frames then need no pass over every state. */
+/* the observation: the beat region times a / ((1 - a) / (OBS_LAMBDA - 1)),
+ * the rest times 1 (the same after normalisation) */
+static void
+observe (OmniBeatDbn *d, float a)
+{
+  scale (d->win, d->n_win, a * (float) (OBS_LAMBDA - 1.0) / (1.0f - a));
+}
+
+/* the largest state of the beat regions, and of each BLOCK of them */
+static float
+largest_in_blocks (OmniBeatDbn *d)
+{
+  unsigned b;
+
+  for (b = 0; b < d->n_blocks_win; b++)
+    d->bmax[b] = largest (d->win + b * BLOCK, BLOCK);
+  return largest (d->bmax, d->n_blocks_win);
+}
+
+/* the first interval (the first of the packed beat regions) one of whose
+ * beat region's states is @best, n_int if none */
+static unsigned
+first_in_win (const OmniBeatDbn *d, float best)
+{
+  unsigned b, k;
+
+  for (b = 0; b < d->n_blocks_win; b++)
+    if (d->bmax[b] == best)
+      for (k = b * BLOCK; k < (b + 1) * BLOCK && k < d->n_win; k++)
+        if (d->win[k] == best)
+          return d->win_int[k];
+  return d->n_int;
+}
+
+/* the most probable state, whose value is @best: the first that has it in
+ * the order interval by interval, within one its middle's largest first,
+ * then its beat region from position len - h2 to h1 - 1 (the order in
+ * which a single pass would meet them) */
+static void
+find_best (OmniBeatDbn *d, float best)
+{
+  unsigned i, k, im = d->n_int, iw = first_in_win (d, best), nbr, mid;
+
+  for (i = 0; i < iw; i++)
+    if (d->mid_max[i] == best) {
+      im = i;
+      break;
+    }
+  i = MIN (im, iw);
+  if (i == d->n_int) /* cannot happen: best is one of them */
+    i = 0;
+  d->best_int = i;
+  nbr = d->h1[i] + d->h2[i];
+  mid = d->n_mid[i];
+  if (im <= iw) {
+    /* the middle's newest slot (mh - 1) holds position h1 */
+    unsigned s = middle_slot_of (d, i, best);
+    d->best_pos = d->h1[i] + (d->mh[i] + 2 * mid - 1 - s) % mid;
+    return;
+  }
+  for (k = 0; k < nbr; k++) {
+    unsigned s = d->wh[i] + k;
+    if (d->win[d->woff[i] + (s >= nbr ? s - nbr : s)] == best)
+      break;
+  }
+  d->best_pos = k < d->h2[i] ? d->len[i] - d->h2[i] + k : k - d->h2[i];
+}
+
+/* sets every state equally likely */
+static void
+uniform (OmniBeatDbn *d)
+{
+  unsigned k;
+
+  for (k = 0; k < d->n_win; k++)
+    d->win[k] = 1.0f / d->n_states;
+  for (k = 0; k < d->n_mids; k++)
+    d->mids[k] = 1.0f / d->n_states;
+  rebuild_maxima (d);
+}
+
+/* keeps the probabilities in range, and finds the most probable state.
+ * Only their ratios matter (the forward algorithm normalises only to stay
+ * in range), so they are scaled, by the largest, only when it leaves
+ * [1e-3, 1e3]: an observation multiplies the beat region by at most about
+ * 1.5e4, and most frames then need no pass over every state. */
 static void
 normalise (OmniBeatDbn *d)
 {
-  float best = -1.0f;
-  unsigned i, k;
+  float best = largest_in_blocks (d), bm = largest (d->mid_max, d->n_int);
 
-  unsigned best_slot = 0;
-
-  for (i = 0; i < d->n_int; i++) {
-    const float *al = d->alpha + d->off[i];
-    unsigned len = d->len[i], slot = d->head[i];
-    if (d->dq_n[i] > 0 && al[d->dq[d->off[i] + d->dq_front[i]]] > best) {
-      best = al[d->dq[d->off[i] + d->dq_front[i]]];
-      d->best_int = i;
-      best_slot = d->dq[d->off[i] + d->dq_front[i]];
-    }
-    /* the beat region: positions len - h2 .. len - 1, 0 .. h1 - 1 */
-    slot += d->h2[i];
-    if (slot >= len)
-      slot -= len;
-    for (k = 0; k < d->h1[i] + d->h2[i]; k++) {
-      if (al[slot] > best) {
-        best = al[slot];
-        d->best_int = i;
-        best_slot = slot;
-      }
-      slot = slot ? slot - 1 : len - 1;
-    }
-  }
+  best = bm > best ? bm : best;
   if (!(best > 1e-30f) || !isfinite (best)) {
     /* no state explains the input any more: start afresh */
-    for (k = 0; k < d->n_states; k++)
-      d->alpha[k] = 1.0f / d->n_states;
-    dq_rebuild (d);
+    uniform (d);
     d->best_pos = 0;
     return;
   }
-  if (best > RESCALE || best < 1.0 / RESCALE)
-    scale (d->alpha, d->n_states, 1.0f / best);
-  /* slot -> position within the beat */
-  d->best_pos = (d->head[d->best_int] + d->len[d->best_int] - best_slot)
-                % d->len[d->best_int];
+  find_best (d, best);
+  if (best > RESCALE || best < 1.0 / RESCALE) {
+    scale (d->win, d->n_win, 1.0f / best);
+    scale (d->mids, d->n_mids, 1.0f / best);
+    scale (d->suffix, d->n_mids, 1.0f / best);
+    scale (d->prefix, d->n_int, 1.0f / best);
+  }
 }
 
 /**
@@ -415,6 +555,7 @@ omni_beat_dbn_do (
   d->t++;
   update_guide (d, guide_bpm > 0.0 && isfinite (guide_bpm) ? guide_bpm : 0.0);
   advance (d);
+  enter_beats (d);
   observe (d, activation (d, value));
   normalise (d);
   len = d->len[d->best_int];
@@ -490,13 +631,9 @@ omni_beat_dbn_get_n_states (const OmniBeatDbn *d)
 void
 omni_beat_dbn_reset (OmniBeatDbn *d)
 {
-  unsigned k;
-
-  for (k = 0; k < d->n_states; k++)
-    d->alpha[k] = 1.0f / d->n_states;
-  for (k = 0; k < d->n_int; k++)
-    d->head[k] = d->len[k] - 1; /* frame -1 */
-  dq_rebuild (d);
+  memset (d->wh, 0, d->n_int * sizeof (unsigned));
+  memset (d->mh, 0, d->n_int * sizeof (unsigned));
+  uniform (d);
   memset (d->blocks, 0, d->n_blocks * sizeof (float));
   d->block_pos = 0;
   d->in_block = 0;
@@ -518,10 +655,18 @@ omni_beat_dbn_free (OmniBeatDbn *d)
   if (!d)
     return;
   free (d->len);
-  free (d->off);
-  free (d->head);
   free (d->h1);
   free (d->h2);
+  free (d->n_mid);
+  free (d->woff);
+  free (d->wh);
+  free (d->moff);
+  free (d->mh);
+  free (d->win);
+  free (d->bmax);
+  free (d->win_int);
+  free (d->mids);
+  free (d->mid_max);
   free (d->jlo);
   free (d->jhi);
   free (d->tw_off);
@@ -529,10 +674,8 @@ omni_beat_dbn_free (OmniBeatDbn *d)
   free (d->ends);
   free (d->enter);
   free (d->guide);
-  free (d->alpha);
-  free (d->dq);
-  free (d->dq_front);
-  free (d->dq_n);
+  free (d->suffix);
+  free (d->prefix);
   free (d->blocks);
   free (d);
 }
