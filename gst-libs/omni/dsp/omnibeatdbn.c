@@ -62,11 +62,11 @@ struct _OmniBeatDbn {
   unsigned n_win, n_mids; /* states in all beat regions, all middles */
   float *win;             /* every interval's beat region, packed (and
                               * 0 up to a whole number of BLOCKs) */
-  float *bmax;            /* the largest of each BLOCK of win */
   unsigned n_blocks_win;
   unsigned *win_int;   /* the interval of each of them */
   float *mids;         /* every interval's middle positions */
   float *mid_max;      /* per interval: the largest of its middle */
+  unsigned *eslot;     /* per interval: where the new beat enters */
   unsigned *jlo, *jhi; /* transition band of each old interval */
   double *tw;          /* weights, n_int rows of the band */
   unsigned *tw_off;
@@ -100,6 +100,7 @@ alloc_intervals (OmniBeatDbn *d)
   d->moff = calloc (n, sizeof (unsigned));
   d->mh = calloc (n, sizeof (unsigned));
   d->mid_max = calloc (n, sizeof (float));
+  d->eslot = calloc (n, sizeof (unsigned));
   d->jlo = calloc (n, sizeof (unsigned));
   d->jhi = calloc (n, sizeof (unsigned));
   d->tw_off = calloc (n, sizeof (unsigned));
@@ -108,7 +109,7 @@ alloc_intervals (OmniBeatDbn *d)
   d->guide = calloc (n, sizeof (double));
   d->prefix = calloc (n, sizeof (float));
   return d->prefix && d->len && d->h1 && d->h2 && d->n_mid && d->woff && d->wh
-         && d->moff && d->mh && d->mid_max && d->jlo && d->jhi && d->tw_off
+         && d->moff && d->mh && d->mid_max && d->eslot && d->jlo && d->jhi && d->tw_off
          && d->ends && d->enter && d->guide;
 }
 
@@ -171,11 +172,10 @@ layout_intervals (OmniBeatDbn *d)
   }
   d->n_blocks_win = (d->n_win + BLOCK - 1) / BLOCK;
   d->win = calloc (d->n_blocks_win * BLOCK, sizeof (float));
-  d->bmax = calloc (d->n_blocks_win, sizeof (float));
   d->win_int = calloc (d->n_win, sizeof (unsigned));
   d->mids = calloc (d->n_mids, sizeof (float));
   d->suffix = calloc (d->n_mids, sizeof (float));
-  if (!d->win || !d->bmax || !d->win_int || !d->mids || !d->suffix)
+  if (!d->win || !d->win_int || !d->mids || !d->suffix)
     return 0;
   for (i = 0; i < d->n_int; i++)
     for (k = 0; k < d->h1[i] + d->h2[i]; k++)
@@ -259,21 +259,22 @@ update_guide (OmniBeatDbn *d, double bpm)
   }
 }
 
-/* the largest of @n values (NaN left out), -1 when there is none */
+/* the largest of @n values (NaN left out), -1 when there is none; in 8
+ * partial maxima (size_t indices: the loop vectorises) */
 static float
 largest (const float *restrict x, unsigned n)
 {
-  float m[4] = { -1.0f, -1.0f, -1.0f, -1.0f };
-  unsigned k, q;
+  float m[8] = { -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f };
+  size_t k, q;
 
-  for (k = 0; k + 4 <= n; k += 4)
-    for (q = 0; q < 4; q++)
+  for (k = 0; k + 8 <= n; k += 8)
+    for (q = 0; q < 8; q++)
       m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
   for (; k < n; k++)
     m[0] = x[k] > m[0] ? x[k] : m[0];
-  m[0] = m[1] > m[0] ? m[1] : m[0];
-  m[2] = m[3] > m[2] ? m[3] : m[2];
-  return m[2] > m[0] ? m[2] : m[0];
+  for (q = 1; q < 8; q++)
+    m[0] = m[q] > m[0] ? m[q] : m[0];
+  return m[0];
 }
 
 /* The middle positions keep their values from frame to frame (the
@@ -361,13 +362,15 @@ advance (OmniBeatDbn *d)
 
   for (i = 0; i < d->n_int; i++) {
     unsigned nbr = d->h1[i] + d->h2[i], h2 = d->h2[i], wh = d->wh[i];
-    unsigned mh = d->mh[i], e;
+    unsigned mh = d->mh[i], es;
     float *w = d->win + d->woff[i], *m = d->mids + d->moff[i];
     float out = w[wh == 0 ? nbr - 1 : wh - 1], oldest = m[mh];
 
-    e = wh + h2 - 1;
-    d->ends[i] = h2 == 0 ? oldest : w[e >= nbr ? e - nbr : e];
     wh = wh == 0 ? nbr - 1 : wh - 1;
+    /* the slot of position 0 from now on, which held position len - 1 */
+    es = wh + h2 < nbr ? wh + h2 : wh + h2 - nbr;
+    d->ends[i] = h2 == 0 ? oldest : w[es];
+    d->eslot[i] = d->woff[i] + es;
     if (h2 > 0)
       w[wh] = oldest;
     d->wh[i] = wh;
@@ -404,9 +407,8 @@ enter_beats (OmniBeatDbn *d)
       axpy (d->enter + d->jlo[i], d->tw + d->tw_off[i], d->ends[i],
           d->jhi[i] - d->jlo[i] + 1);
   for (j = 0; j < d->n_int; j++) {
-    unsigned nbr = d->h1[j] + d->h2[j], s = d->wh[j] + d->h2[j];
     float v = (float) (d->enter[j] * d->guide[j]);
-    d->win[d->woff[j] + (s >= nbr ? s - nbr : s)] = v < TINY ? 0.0f : v;
+    d->win[d->eslot[j]] = v < TINY ? 0.0f : v;
   }
 }
 
@@ -433,15 +435,17 @@ observe (OmniBeatDbn *d, float a)
   scale (d->win, d->n_win, a * (float) (OBS_LAMBDA - 1.0) / (1.0f - a));
 }
 
-/* the largest state of the beat regions, and of each BLOCK of them */
-static float
-largest_in_blocks (OmniBeatDbn *d)
+/* TRUE when one of the BLOCK values at @x is @v (no early exit: the loop
+ * vectorises) */
+static inline int
+block_has (const float *restrict x, float v)
 {
-  unsigned b;
+  int any = 0;
+  unsigned k;
 
-  for (b = 0; b < d->n_blocks_win; b++)
-    d->bmax[b] = largest (d->win + b * BLOCK, BLOCK);
-  return largest (d->bmax, d->n_blocks_win);
+  for (k = 0; k < BLOCK; k++)
+    any |= x[k] == v;
+  return any;
 }
 
 /* the first interval (the first of the packed beat regions) one of whose
@@ -452,7 +456,7 @@ first_in_win (const OmniBeatDbn *d, float best)
   unsigned b, k;
 
   for (b = 0; b < d->n_blocks_win; b++)
-    if (d->bmax[b] == best)
+    if (block_has (d->win + b * BLOCK, best))
       for (k = b * BLOCK; k < (b + 1) * BLOCK && k < d->n_win; k++)
         if (d->win[k] == best)
           return d->win_int[k];
@@ -514,7 +518,7 @@ uniform (OmniBeatDbn *d)
 static void
 normalise (OmniBeatDbn *d)
 {
-  float best = largest_in_blocks (d), bm = largest (d->mid_max, d->n_int);
+  float best = largest (d->win, d->n_win), bm = largest (d->mid_max, d->n_int);
 
   best = bm > best ? bm : best;
   if (!(best > 1e-30f) || !isfinite (best)) {
@@ -663,10 +667,10 @@ omni_beat_dbn_free (OmniBeatDbn *d)
   free (d->moff);
   free (d->mh);
   free (d->win);
-  free (d->bmax);
   free (d->win_int);
   free (d->mids);
   free (d->mid_max);
+  free (d->eslot);
   free (d->jlo);
   free (d->jhi);
   free (d->tw_off);
