@@ -320,8 +320,8 @@ cmp_double (gconstpointer a, gconstpointer b)
 /* the CPU time of candidate @k's best run into cpu[k] (baseline, each
  * tracker, bpmdetect, aubio), the runs of every candidate interleaved */
 static void
-measure (gchar **desc, guint n_pipes, const gchar *wav, gdouble *cpu,
-    gdouble *wall)
+measure (
+    gchar **desc, guint n_pipes, const gchar *wav, gdouble *cpu, gdouble *wall)
 {
   gdouble c, wl;
   guint k, r;

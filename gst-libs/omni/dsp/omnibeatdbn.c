@@ -67,6 +67,7 @@ struct _OmniBeatDbn {
   float *mids;         /* every interval's middle positions */
   float *mid_max;      /* per interval: the largest of its middle */
   unsigned *eslot;     /* per interval: where the new beat enters */
+  unsigned ilo, ihi;   /* the intervals outside ilo .. ihi are all 0 */
   unsigned *jlo, *jhi; /* transition band of each old interval */
   double *tw;          /* weights, n_int rows of the band */
   unsigned *tw_off;
@@ -109,8 +110,8 @@ alloc_intervals (OmniBeatDbn *d)
   d->guide = calloc (n, sizeof (double));
   d->prefix = calloc (n, sizeof (float));
   return d->prefix && d->len && d->h1 && d->h2 && d->n_mid && d->woff && d->wh
-         && d->moff && d->mh && d->mid_max && d->eslot && d->jlo && d->jhi && d->tw_off
-         && d->ends && d->enter && d->guide;
+         && d->moff && d->mh && d->mid_max && d->eslot && d->jlo && d->jhi
+         && d->tw_off && d->ends && d->enter && d->guide;
 }
 
 /* the band of new intervals each old one may go to, and their normalised
@@ -360,7 +361,7 @@ advance (OmniBeatDbn *d)
 {
   unsigned i;
 
-  for (i = 0; i < d->n_int; i++) {
+  for (i = d->ilo; i <= d->ihi; i++) {
     unsigned nbr = d->h1[i] + d->h2[i], h2 = d->h2[i], wh = d->wh[i];
     unsigned mh = d->mh[i], es;
     float *w = d->win + d->woff[i], *m = d->mids + d->moff[i];
@@ -395,21 +396,73 @@ axpy (double *restrict y, const double *restrict x, double a, unsigned n)
     y[k] += a * x[k];
 }
 
-/* the ends of beats enter new beats (position 0), weighted by the guide */
+/* the ends of beats enter new beats (position 0), weighted by the guide.
+ * An interval outside the active range that a beat enters joins it: all
+ * its states being 0, it has no need of the advances it missed, and its
+ * position 0 is where its ring's heads put it now. */
 static void
 enter_beats (OmniBeatDbn *d)
 {
-  unsigned i, j;
+  unsigned i, j, j0 = d->jlo[d->ilo], j1 = d->jhi[d->ihi];
+  unsigned lo = d->ilo, hi = d->ihi;
 
-  memset (d->enter, 0, d->n_int * sizeof (double));
-  for (i = 0; i < d->n_int; i++)
+  memset (d->enter + j0, 0, (j1 - j0 + 1) * sizeof (double));
+  for (i = d->ilo; i <= d->ihi; i++)
     if (d->ends[i] != 0.0)
       axpy (d->enter + d->jlo[i], d->tw + d->tw_off[i], d->ends[i],
           d->jhi[i] - d->jlo[i] + 1);
-  for (j = 0; j < d->n_int; j++) {
+  for (j = j0; j <= j1; j++) {
     float v = (float) (d->enter[j] * d->guide[j]);
-    d->win[d->eslot[j]] = v < TINY ? 0.0f : v;
+    v = v < TINY ? 0.0f : v;
+    if (j < d->ilo || j > d->ihi) {
+      unsigned nbr = d->h1[j] + d->h2[j], es = d->wh[j] + d->h2[j];
+      if (v == 0.0f)
+        continue;
+      d->eslot[j] = d->woff[j] + (es >= nbr ? es - nbr : es);
+      lo = MIN (lo, j);
+      hi = MAX (hi, j);
+    }
+    d->win[d->eslot[j]] = v;
   }
+  d->ilo = lo;
+  d->ihi = hi;
+}
+
+/* TRUE when every state of interval @i is 0 (its middle's maximum may
+ * be one a rescale has since made 0: it then stays in the range) */
+static int
+interval_is_zero (const OmniBeatDbn *d, unsigned i)
+{
+  unsigned k, nbr = d->h1[i] + d->h2[i];
+
+  if (d->mid_max[i] > 0.0f)
+    return 0;
+  for (k = 0; k < nbr; k++)
+    if (d->win[d->woff[i] + k] != 0.0f)
+      return 0;
+  return 1;
+}
+
+/* leaves out of the active range the intervals at its ends whose states
+ * are all 0 (the guide and the transitions have taken every probability
+ * there below TINY): they cost nothing until a beat enters them again */
+static void
+shrink_range (OmniBeatDbn *d)
+{
+  while (d->ilo < d->ihi && interval_is_zero (d, d->ilo))
+    d->ilo++;
+  while (d->ihi > d->ilo && interval_is_zero (d, d->ihi))
+    d->ihi--;
+}
+
+/* the beat regions of the active range, packed: first state and count */
+static inline float *
+range_win (const OmniBeatDbn *d, unsigned *n)
+{
+  unsigned end = d->woff[d->ihi] + d->h1[d->ihi] + d->h2[d->ihi];
+
+  *n = end - d->woff[d->ilo];
+  return d->win + d->woff[d->ilo];
 }
 
 /* x *= s, and what falls below TINY (at least 1e-27 of the most
@@ -432,7 +485,10 @@ scale (float *restrict x, unsigned n, float s)
 static void
 observe (OmniBeatDbn *d, float a)
 {
-  scale (d->win, d->n_win, a * (float) (OBS_LAMBDA - 1.0) / (1.0f - a));
+  unsigned n;
+  float *w = range_win (d, &n);
+
+  scale (w, n, a * (float) (OBS_LAMBDA - 1.0) / (1.0f - a));
 }
 
 /* TRUE when one of the BLOCK values at @x is @v (no early exit: the loop
@@ -455,7 +511,7 @@ first_in_win (const OmniBeatDbn *d, float best)
 {
   unsigned b, k;
 
-  for (b = 0; b < d->n_blocks_win; b++)
+  for (b = d->woff[d->ilo] / BLOCK; b < d->n_blocks_win; b++)
     if (block_has (d->win + b * BLOCK, best))
       for (k = b * BLOCK; k < (b + 1) * BLOCK && k < d->n_win; k++)
         if (d->win[k] == best)
@@ -472,7 +528,7 @@ find_best (OmniBeatDbn *d, float best)
 {
   unsigned i, k, im = d->n_int, iw = first_in_win (d, best), nbr, mid;
 
-  for (i = 0; i < iw; i++)
+  for (i = d->ilo; i < iw && i <= d->ihi; i++)
     if (d->mid_max[i] == best) {
       im = i;
       break;
@@ -508,6 +564,8 @@ uniform (OmniBeatDbn *d)
   for (k = 0; k < d->n_mids; k++)
     d->mids[k] = 1.0f / d->n_states;
   rebuild_maxima (d);
+  d->ilo = 0;
+  d->ihi = d->n_int - 1;
 }
 
 /* keeps the probabilities in range, and finds the most probable state.
@@ -518,7 +576,10 @@ uniform (OmniBeatDbn *d)
 static void
 normalise (OmniBeatDbn *d)
 {
-  float best = largest (d->win, d->n_win), bm = largest (d->mid_max, d->n_int);
+  unsigned n;
+  const float *w = range_win (d, &n);
+  float best = largest (w, n);
+  float bm = largest (d->mid_max + d->ilo, d->ihi - d->ilo + 1);
 
   best = bm > best ? bm : best;
   if (!(best > 1e-30f) || !isfinite (best)) {
@@ -534,6 +595,7 @@ normalise (OmniBeatDbn *d)
     scale (d->suffix, d->n_mids, 1.0f / best);
     scale (d->prefix, d->n_int, 1.0f / best);
   }
+  shrink_range (d);
 }
 
 /**
