@@ -2,7 +2,7 @@
  * `aubio beat`, on the same file in the same run.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Usage: bench-rhythm [minutes] [trackers]   (default 10, score; trackers
+ * Usage: bench-rhythm [minutes] [trackers]   (default 10, select,score; trackers
  * is omnirhythm's tracker property, or several separated by commas, e.g.
  * "score,select": each is then a candidate of its own, measured in the same
  * run, their runs interleaved so that a change of load hits them alike)
@@ -377,7 +377,7 @@ int
 main (int argc, char **argv)
 {
   gint minutes = argc > 1 ? atoi (argv[1]) : 10;
-  gchar **trackers = g_strsplit (argc > 2 ? argv[2] : "score", ",", -1);
+  gchar **trackers = g_strsplit (argc > 2 ? argv[2] : "select,score", ",", -1);
   const gchar *tracker = trackers[0];
   guint n_tr = g_strv_length (trackers), n_pipes = n_tr + 2, k;
   gchar *wav, *loc, **desc;
