@@ -831,6 +831,16 @@ GST_START_TEST (test_beat_dbn)
   check_on_pulses (beats + i, n - i, 0);
   fail_unless (n - i >= 12, "%u beats after the change", n - i);
   assert_close (omni_beat_dbn_get_period (d), 42.0, 1.0);
+  /* wider tempo transitions (select's lambda 70): still one beat per
+   * pulse once locked; out-of-range values are refused */
+  fail_if (omni_beat_dbn_set_lambda (d, 10.0));
+  fail_if (omni_beat_dbn_set_lambda (d, 2000.0));
+  fail_unless (omni_beat_dbn_set_lambda (d, 70.0));
+  omni_beat_dbn_reset (d);
+  n = push_pulses_dbn (d, 47.3, 47.3, 0, 1500, 6000.0 / 47.3, beats, 128);
+  fail_unless (n >= 24 && n <= n_pulse_frames, "%u beats", n);
+  check_on_pulses (beats, n, 4);
+  fail_unless (omni_beat_dbn_set_lambda (d, 100.0));
   /* no tempo estimate: no beats */
   omni_beat_dbn_reset (d);
   fail_unless_equals_int (
@@ -1068,6 +1078,35 @@ GST_START_TEST (test_analyzer_select_offbeats)
 
 GST_END_TEST;
 
+GST_START_TEST (test_analyzer_select_chunks)
+{
+  /* the default tracker's beats do not depend on how the stream is cut
+   * into buffers: the beat decisions follow the frames, not the buffers'
+   * ends (select's order of the two trackers' beats changed with the
+   * buffer size before) */
+  double rate = 22050.0, seconds = 30.0;
+  float *x = offbeat_bursts (rate, seconds);
+  size_t chunks[] = { 441, 100, 4096, 1323 };
+  Collected ref;
+  guint k, i;
+
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SELECT;
+  analyse (x, (size_t) (seconds * rate), rate, chunks[0], &ref);
+  fail_unless (ref.n_beats >= 40, "%u beats", ref.n_beats);
+  for (k = 1; k < G_N_ELEMENTS (chunks); k++) {
+    Collected c;
+    analyse (x, (size_t) (seconds * rate), rate, chunks[k], &c);
+    fail_unless_equals_int (c.n_beats, ref.n_beats);
+    for (i = 0; i < c.n_beats; i++)
+      fail_unless (c.beats[i] == ref.beats[i], "chunk %u: beat %u at %g, %g",
+          (guint) chunks[k], i, c.beats[i], ref.beats[i]);
+  }
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
+  g_free (x);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_analyzer_bursts_timing)
 {
   /* onsets of isolated 3 kHz bursts at irregular times come out within
@@ -1224,6 +1263,7 @@ dsp_suite (void)
   tcase_add_test (tc, test_analyzer_clicks);
   tcase_add_test (tc, test_analyzer_state_space);
   tcase_add_test (tc, test_analyzer_select_offbeats);
+  tcase_add_test (tc, test_analyzer_select_chunks);
   tcase_add_test (tc, test_analyzer_bursts_timing);
   tcase_add_test (tc, test_analyzer_no_rhythm);
   tcase_add_test (tc, test_analyzer_reset);

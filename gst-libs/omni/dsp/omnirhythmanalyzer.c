@@ -69,11 +69,12 @@
 #define SAME_TEMPO_OCT 0.06
 /* select's state space: tempo transitions a little wider than Krebs et al.'s
  * lambda 100, since its beats are taken where it follows a tempo the
- * estimate does not (rubato, accelerando): on the 9 real recordings every
- * leave-one-out fold over lambda 30, 50, 70 and 100 chose 70 (held-out mean
- * F 0.804 against 0.787; docs/dsp.md). The state space alone keeps 100:
- * on steady music it would slip more often (shuffle096 of the synthetic
- * corpus: 0.836 -> 0.491) */
+ * estimate does not (rubato, accelerando). On the 9 real recordings: mean F
+ * 0.804 against 0.796 at 100; leave-one-out over 50, 70 and 100 picks 70 in
+ * 8 folds of 9 (held-out mean 0.801), over 50 to 150 in six steps 0.792: a
+ * small gain, within what one piece moves (docs/dsp.md). The state space
+ * alone keeps 100: on steady music it would slip more often (shuffle096 of
+ * the synthetic corpus: 0.836 -> 0.491) */
 #define SELECT_LAMBDA 70.0
 
 /* Where the analysis runs: the input rate divided by the power of two
