@@ -92,6 +92,7 @@ struct _OmniBeatDbn {
   float *blocks; /* maxima of the last NORM_S in blocks of NORM_BLOCK */
   unsigned n_blocks, block_pos, in_block;
   float block_max;
+  float blocks_max; /* the largest of blocks[] */
 
   long t, last_beat;
   unsigned best_int, best_pos;
@@ -259,16 +260,20 @@ activation (OmniBeatDbn *d, float value)
 
   if (value > d->block_max)
     d->block_max = value;
-  for (b = 0; b < d->n_blocks; b++)
-    if (d->blocks[b] > m)
-      m = d->blocks[b];
+  if (d->blocks_max > m)
+    m = d->blocks_max;
   if (m < d->block_max)
     m = d->block_max;
   if (++d->in_block == NORM_BLOCK) {
+    /* the blocks' maximum changes only here */
     d->blocks[d->block_pos] = d->block_max;
     d->block_pos = (d->block_pos + 1) % d->n_blocks;
     d->block_max = 0.0f;
     d->in_block = 0;
+    d->blocks_max = 0.0f;
+    for (b = 0; b < d->n_blocks; b++)
+      if (d->blocks[b] > d->blocks_max)
+        d->blocks_max = d->blocks[b];
   }
   value = m > 0.0f ? value / m : 0.0f;
   if (value > 1.0f - ACT_MIN)
@@ -735,6 +740,7 @@ omni_beat_dbn_reset (OmniBeatDbn *d)
   d->block_pos = 0;
   d->in_block = 0;
   d->block_max = 0.0f;
+  d->blocks_max = 0.0f;
   d->guide_bpm = -1.0;
   d->t = -1;
   d->last_beat = -1000000000L;
