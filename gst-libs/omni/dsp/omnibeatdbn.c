@@ -46,9 +46,9 @@
 #include <string.h>
 
 #define LAMBDA 100.0
-#define BAND                                                                   \
-  0.15 /* transitions beyond +-15 % are below exp (-15) at
-                   * lambda 100, exp (-7.5) at the smallest allowed, 50 */
+/* transitions beyond +-BAND are left out: below exp (-15) at lambda 100,
+ * exp (-7.5) at the smallest allowed, LAMBDA_MIN */
+#define BAND 0.15
 #define LAMBDA_MIN 50.0
 #define OBS_LAMBDA 16.0
 #define NORM_S 4.0
@@ -58,7 +58,7 @@
 #define MAX_LATE 2 /* or not at all (the beat messages' latency) */
 #define ACT_MIN 1e-3f
 #define RESCALE 1e3
-#define BLOCK 16    /* the beat regions' maxima are taken in blocks */
+#define BLOCK 16    /* the beat regions are searched in blocks */
 #define TINY 1e-30f /* smaller probabilities are 0 (no subnormals) */
 
 struct _OmniBeatDbn {
@@ -70,8 +70,8 @@ struct _OmniBeatDbn {
   unsigned *woff, *wh;    /* the beat region's ring: offset, head */
   unsigned *moff, *mh;    /* the middle's ring: offset, oldest slot */
   unsigned n_win, n_mids; /* states in all beat regions, all middles */
-  float *win;             /* every interval's beat region, packed (and
-                              * 0 up to a whole number of BLOCKs) */
+  float *win;             /* every interval's beat region, packed (and 0
+                           * up to a whole number of BLOCKs) */
   unsigned n_blocks_win;
   unsigned *win_int;   /* the interval of each of them */
   float *mids;         /* every interval's middle positions */
