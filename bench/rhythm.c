@@ -2,8 +2,10 @@
  * `aubio beat`, on the same file in the same run.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Usage: bench-rhythm [minutes] [tracker]   (default 10, score; tracker is
- * omnirhythm's tracker property: score or state-space)
+ * Usage: bench-rhythm [minutes] [trackers]   (default 10, select,score; trackers
+ * is omnirhythm's tracker property, or several separated by commas, e.g.
+ * "score,select": each is then a candidate of its own, measured in the same
+ * run, their runs interleaved so that a change of load hits them alike)
  *
  * The input is MINUTES of 44.1 kHz stereo music rendered once (with
  * gst-tests/data/rhythm_corpus.py --long and fluidsynth) into
@@ -11,7 +13,7 @@
  * the best run counts:
  *
  *   baseline    filesrc ! wavparse ! fakesink
- *   omnirhythm  filesrc ! wavparse ! omnirhythm ! fakesink
+ *   omnirhythm  filesrc ! wavparse ! omnirhythm tracker=T ! fakesink (each T)
  *   bpmdetect   filesrc ! wavparse ! audioconvert ! bpmdetect ! fakesink
  *   aubio beat  aubio beat -i FILE   (a child process)
  *
@@ -21,7 +23,7 @@
  * child. "x real time" is the audio duration over that CPU time; "net"
  * leaves out the baseline (reading and parsing the file).
  *
- * A last run measures what a live user sees, with 10 ms buffers
+ * A last run (with the first tracker) measures what a live user sees, with 10 ms buffers
  * (audiobuffersplit): the stream time at which the first beat message is
  * posted, and how far behind its beat each beat message is posted (the
  * stream time that had reached omnirhythm when the message was posted,
@@ -315,17 +317,71 @@ cmp_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* the CPU time of candidate @k's best run into cpu[k] (baseline, each
+ * tracker, bpmdetect, aubio), the runs of every candidate interleaved */
+static void
+measure (
+    gchar **desc, guint n_pipes, const gchar *wav, gdouble *cpu, gdouble *wall)
+{
+  gdouble c, wl;
+  guint k, r;
+
+  for (k = 0; k <= n_pipes; k++)
+    cpu[k] = wall[k] = G_MAXDOUBLE;
+  for (r = 0; r < RUNS; r++) {
+    for (k = 0; k <= n_pipes; k++) {
+      c = k < n_pipes ? run_pipeline (desc[k], &wl, NULL)
+                      : run_aubio (wav, &wl, NULL);
+      cpu[k] = MIN (cpu[k], c);
+      wall[k] = MIN (wall[k], wl);
+    }
+  }
+}
+
+static void
+print_speed (gchar **trackers, guint n_tr, gdouble secs, const gdouble *cpu,
+    const gdouble *wall)
+{
+  guint k, n_pipes = n_tr + 2;
+
+  g_print ("%-42s %9s %9s %12s %12s\n", "", "CPU s", "wall s", "x real time",
+      "net x rt");
+  for (k = 0; k <= n_pipes; k++) {
+    gboolean net_of_base = k > 0 && k < n_pipes;
+    gdouble net = net_of_base ? cpu[k] - cpu[0] : cpu[k];
+    gchar col[32] = "", *name;
+    if (k == 0)
+      name = g_strdup ("baseline (filesrc ! wavparse ! fakesink)");
+    else if (k <= n_tr)
+      name = g_strdup_printf ("omnirhythm tracker=%s", trackers[k - 1]);
+    else if (k == n_tr + 1)
+      name = g_strdup ("bpmdetect (+ audioconvert)");
+    else
+      name = g_strdup ("aubio beat");
+    if (k > 0)
+      g_snprintf (col, sizeof (col), "%.0f", secs / MAX (net, 1e-6));
+    g_print ("%-42s %9.3f %9.3f %12.0f %12s\n", name, cpu[k], wall[k],
+        secs / cpu[k], col);
+    g_free (name);
+  }
+  for (k = 1; k <= n_tr; k++)
+    g_print ("omnirhythm tracker=%s is %.2fx the speed of bpmdetect and %.2fx "
+             "the speed of aubio beat (pipelines); net of the baseline %.2fx "
+             "and %.2fx\n",
+        trackers[k - 1], cpu[n_tr + 1] / cpu[k], cpu[n_tr + 2] / cpu[k],
+        (cpu[n_tr + 1] - cpu[0]) / (cpu[k] - cpu[0]),
+        cpu[n_tr + 2] / (cpu[k] - cpu[0]));
+}
+
 int
 main (int argc, char **argv)
 {
   gint minutes = argc > 1 ? atoi (argv[1]) : 10;
-  const gchar *tracker = argc > 2 ? argv[2] : "score";
-  gchar *wav, *loc;
-  gdouble secs, cpu[4], wall[4], c, wl;
-  const gchar *names[4] = { "baseline (filesrc ! wavparse ! fakesink)",
-    "omnirhythm", "bpmdetect (+ audioconvert)", "aubio beat" };
-  gchar *desc[3];
-  gint k, r;
+  gchar **trackers = g_strsplit (argc > 2 ? argv[2] : "select,score", ",", -1);
+  const gchar *tracker = trackers[0];
+  guint n_tr = g_strv_length (trackers), n_pipes = n_tr + 2, k;
+  gchar *wav, *loc, **desc;
+  gdouble secs, *cpu, *wall, wl;
   Watch w;
   GArray *ref, *abeats;
 
@@ -333,6 +389,10 @@ main (int argc, char **argv)
   gst_registry_scan_path (gst_registry_get (), OMNI_BUILD_PLUGINDIR);
   if (minutes < 1)
     minutes = 10;
+  if (n_tr == 0) {
+    g_printerr ("bench-rhythm: no tracker\n");
+    return 1;
+  }
   wav = prepare_input (minutes);
   loc = g_strescape (wav, NULL);
   {
@@ -341,41 +401,25 @@ main (int argc, char **argv)
     g_stat (wav, &st);
     secs = (st.st_size - 44) / (44100.0 * 4.0);
   }
+  /* baseline, each tracker, bpmdetect */
+  desc = g_new0 (gchar *, n_pipes + 1);
   desc[0]
       = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! fakesink", loc);
-  desc[1] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
-                             "omnirhythm name=r tracker=%s ! fakesink",
-      loc, tracker);
-  desc[2] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
-                             "audioconvert ! bpmdetect ! fakesink",
+  for (k = 0; k < n_tr; k++)
+    desc[k + 1] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
+                                   "omnirhythm name=r tracker=%s ! fakesink",
+        loc, trackers[k]);
+  desc[n_tr + 1] = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! "
+                                    "audioconvert ! bpmdetect ! fakesink",
       loc);
+  cpu = g_new (gdouble, n_pipes + 1);
+  wall = g_new (gdouble, n_pipes + 1);
 
-  g_print ("bench-rhythm: %.1f s of 44.1 kHz stereo, best of %d runs, CPU "
-           "time on one core; omnirhythm tracker=%s\n",
-      secs, RUNS, tracker);
-  for (k = 0; k < 4; k++) {
-    cpu[k] = wall[k] = G_MAXDOUBLE;
-    for (r = 0; r < RUNS; r++) {
-      c = k < 3 ? run_pipeline (desc[k], &wl, NULL)
-                : run_aubio (wav, &wl, NULL);
-      cpu[k] = MIN (cpu[k], c);
-      wall[k] = MIN (wall[k], wl);
-    }
-  }
-  g_print ("%-42s %9s %9s %12s %12s\n", "", "CPU s", "wall s", "x real time",
-      "net x rt");
-  for (k = 0; k < 4; k++) {
-    gdouble net = k == 1 || k == 2 ? cpu[k] - cpu[0] : cpu[k];
-    gchar col[32] = "";
-    if (k > 0)
-      g_snprintf (col, sizeof (col), "%.0f", secs / MAX (net, 1e-6));
-    g_print ("%-42s %9.3f %9.3f %12.0f %12s\n", names[k], cpu[k], wall[k],
-        secs / cpu[k], col);
-  }
-  g_print ("omnirhythm is %.2fx the speed of bpmdetect and %.2fx the speed of "
-           "aubio beat (pipelines); net of the baseline %.2fx and %.2fx\n",
-      cpu[2] / cpu[1], cpu[3] / cpu[1], (cpu[2] - cpu[0]) / (cpu[1] - cpu[0]),
-      cpu[3] / (cpu[1] - cpu[0]));
+  g_print ("bench-rhythm: %.1f s of 44.1 kHz stereo, best of %d runs "
+           "(interleaved), CPU time on one core\n",
+      secs, RUNS);
+  measure (desc, n_pipes, wav, cpu, wall);
+  print_speed (trackers, n_tr, secs, cpu, wall);
 
   /* live view: 10 ms buffers */
   w.beats = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -423,7 +467,7 @@ main (int argc, char **argv)
     bw.bpm_tags = g_array_new (FALSE, FALSE, sizeof (gdouble));
     bw.first_beat_at = -1.0;
     bw.reached = 0;
-    run_pipeline (desc[2], &wl, &bw);
+    run_pipeline (desc[n_tr + 1], &wl, &bw);
     for (i = 1; i < bw.bpm_tags->len; i++)
       changes += fabs (g_array_index (bw.bpm_tags, gdouble, i)
                        - g_array_index (bw.bpm_tags, gdouble, i - 1))
@@ -444,8 +488,10 @@ main (int argc, char **argv)
   g_array_unref (w.beats);
   g_array_unref (w.delays);
   g_array_unref (w.bpm_tags);
-  for (k = 0; k < 3; k++)
-    g_free (desc[k]);
+  g_strfreev (desc);
+  g_strfreev (trackers);
+  g_free (cpu);
+  g_free (wall);
   g_free (loc);
   g_free (wav);
   return 0;

@@ -835,7 +835,7 @@ GST_START_TEST (test_properties)
   {
     gint tracker;
     g_object_get (e, "tracker", &tracker, NULL);
-    fail_unless_equals_int (tracker, 0); /* score */
+    fail_unless_equals_int (tracker, 2); /* select */
     gst_util_set_object_arg (G_OBJECT (e), "tracker", "state-space");
     g_object_get (e, "tracker", &tracker, NULL);
     fail_unless_equals_int (tracker, 1);

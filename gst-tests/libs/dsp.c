@@ -806,6 +806,229 @@ check_on_pulses (const double *beats, guint n, guint skip)
   }
 }
 
+/* A plain forward pass over every state of the state space, written from
+ * its definition (gst-libs/omni/dsp/omnibeatdbn.c, docs/dsp.md): the
+ * reference that OmniBeatDbn's packed beat regions, block maxima and
+ * active range must reproduce exactly (the same float and double
+ * operations in the same order, probabilities under 1e-30 set to 0). */
+typedef struct {
+  double fr, lambda;
+  guint n_int, imin, n_states;
+  guint len[160], h1[160], h2[160], jlo[160], jhi[160];
+  double w[160][64], guide[160], guide_bpm;
+  float *alpha[160];
+  float blocks[64], block_max;
+  guint n_blocks, block_pos, in_block;
+  long t, last_beat;
+  guint best_int, best_pos;
+} RefDbn;
+
+static void
+ref_dbn_init (RefDbn *r, double fr, double lambda)
+{
+  guint i, j, k;
+
+  memset (r, 0, sizeof (RefDbn));
+  r->fr = fr;
+  r->lambda = lambda;
+  r->imin = (guint) MAX (2.0, floor (60.0 * fr / 250.0));
+  r->n_int = (guint) ceil (60.0 * fr / 40.0) - r->imin + 1;
+  fail_unless (r->n_int <= 160);
+  for (i = 0; i < r->n_int; i++) {
+    guint nbr;
+    r->len[i] = r->imin + i;
+    nbr = (guint) MAX (1.0, rint (r->len[i] / 16.0));
+    r->h1[i] = (nbr + 1) / 2;
+    r->h2[i] = nbr / 2;
+    r->n_states += r->len[i];
+    r->alpha[i] = g_new (float, r->len[i]);
+  }
+  for (i = 0; i < r->n_int; i++) {
+    double li = r->len[i], z = 0.0;
+    r->jlo[i] = r->jhi[i] = i;
+    while (r->jlo[i] > 0 && (li - r->len[r->jlo[i] - 1]) / li <= 0.15)
+      r->jlo[i]--;
+    while (
+        r->jhi[i] + 1 < r->n_int && (r->len[r->jhi[i] + 1] - li) / li <= 0.15)
+      r->jhi[i]++;
+    fail_unless (r->jhi[i] - r->jlo[i] < 64);
+    for (j = r->jlo[i]; j <= r->jhi[i]; j++) {
+      r->w[i][j - r->jlo[i]]
+          = exp (-lambda * fabs ((double) r->len[j] / r->len[i] - 1.0));
+      z += r->w[i][j - r->jlo[i]];
+    }
+    for (j = r->jlo[i]; j <= r->jhi[i]; j++)
+      r->w[i][j - r->jlo[i]] /= z;
+  }
+  for (i = 0; i < r->n_int; i++)
+    for (k = 0; k < r->len[i]; k++)
+      r->alpha[i][k] = 1.0f / r->n_states;
+  r->n_blocks = (guint) MAX (1, lround (4.0 * fr / 10));
+  r->guide_bpm = -1.0;
+  r->t = -1;
+  r->last_beat = -1000000000L;
+}
+
+static float
+ref_flush (float v)
+{
+  return v < 1e-30f ? 0.0f : v;
+}
+
+static float
+ref_activation (RefDbn *r, float v)
+{
+  float m = v;
+  guint b;
+
+  r->block_max = MAX (r->block_max, v);
+  for (b = 0; b < r->n_blocks; b++)
+    m = MAX (m, r->blocks[b]);
+  m = MAX (m, r->block_max);
+  if (++r->in_block == 10) {
+    r->blocks[r->block_pos] = r->block_max;
+    r->block_pos = (r->block_pos + 1) % r->n_blocks;
+    r->block_max = 0.0f;
+    r->in_block = 0;
+  }
+  v = m > 0.0f ? v / m : 0.0f;
+  return CLAMP (v, 1e-3f, 1.0f - 1e-3f);
+}
+
+/* the most probable state: interval by interval, the middle positions
+ * (h1 .. len - h2 - 1) first, then the beat region from len - h2 to h1 - 1 */
+static float
+ref_best (RefDbn *r)
+{
+  float best = -1.0f;
+  guint i, k;
+
+  for (i = 0; i < r->n_int; i++) {
+    guint len = r->len[i], h1 = r->h1[i], h2 = r->h2[i];
+    for (k = h1; k < len - h2; k++)
+      if (r->alpha[i][k] > best) {
+        best = r->alpha[i][k];
+        r->best_int = i;
+        r->best_pos = k;
+      }
+    for (k = 0; k < h1 + h2; k++) {
+      guint p = (len - h2 + k) % len;
+      if (r->alpha[i][p] > best) {
+        best = r->alpha[i][p];
+        r->best_int = i;
+        r->best_pos = p;
+      }
+    }
+  }
+  return best;
+}
+
+static int
+ref_dbn_do (RefDbn *r, float v, double bpm, long *beat)
+{
+  double enter[160] = { 0 }, ends[160];
+  float a, obs, best;
+  guint i, j, k, len, pos;
+  long b;
+
+  r->t++;
+  if (bpm != r->guide_bpm) {
+    r->guide_bpm = bpm;
+    for (j = 0; j < r->n_int; j++) {
+      double x
+          = bpm > 0.0 ? log2 (r->len[j] * bpm / (60.0 * r->fr)) / 0.3 : 0.0;
+      r->guide[j] = exp (-0.5 * x * x);
+    }
+  }
+  for (i = 0; i < r->n_int; i++) {
+    ends[i] = r->alpha[i][r->len[i] - 1];
+    memmove (r->alpha[i] + 1, r->alpha[i], (r->len[i] - 1) * sizeof (float));
+  }
+  for (i = 0; i < r->n_int; i++)
+    if (ends[i] != 0.0)
+      for (j = r->jlo[i]; j <= r->jhi[i]; j++)
+        enter[j] += ends[i] * r->w[i][j - r->jlo[i]];
+  for (j = 0; j < r->n_int; j++)
+    r->alpha[j][0] = ref_flush ((float) (enter[j] * r->guide[j]));
+  a = ref_activation (r, v);
+  obs = a * (float) (16.0 - 1.0) / (1.0f - a);
+  for (i = 0; i < r->n_int; i++)
+    for (k = 0; k < r->len[i]; k++)
+      if (k < r->h1[i] || k >= r->len[i] - r->h2[i])
+        r->alpha[i][k] = ref_flush (r->alpha[i][k] * obs);
+  best = ref_best (r);
+  if (!(best > 1e-30f) || !isfinite (best)) {
+    for (i = 0; i < r->n_int; i++)
+      for (k = 0; k < r->len[i]; k++)
+        r->alpha[i][k] = 1.0f / r->n_states;
+    r->best_pos = 0;
+  } else if (best > 1e3 || best < 1e-3) {
+    for (i = 0; i < r->n_int; i++)
+      for (k = 0; k < r->len[i]; k++)
+        r->alpha[i][k] = ref_flush (r->alpha[i][k] * (1.0f / best));
+  }
+  len = r->len[r->best_int];
+  pos = r->best_pos;
+  b = pos <= len / 2 ? r->t - (long) pos : r->t + (long) (len - pos);
+  if (bpm > 0.0 && b <= r->t - 1 && b >= r->t - 2 && b >= 0
+      && (double) (b - r->last_beat) > 0.5 * len) {
+    r->last_beat = b;
+    *beat = b;
+    return 1;
+  }
+  return 0;
+}
+
+GST_START_TEST (test_beat_dbn_reference)
+{
+  /* pulses whose period drifts, noise, and a guide that is absent, then
+   * jumps by octaves and back (intervals leave the active range and must
+   * come back): the same beats and the same most probable interval,
+   * frame by frame, as the plain pass, for lambda 100 and 70 */
+  const double lambdas[] = { 100.0, 70.0 };
+  guint l, i, n_beats = 0;
+
+  for (l = 0; l < G_N_ELEMENTS (lambdas); l++) {
+    OmniBeatDbn *d = omni_beat_dbn_new (100.0, 40.0, 250.0);
+    RefDbn *r = g_new (RefDbn, 1);
+    guint32 seed = 12345;
+    double next = 20.0, period = 50.0;
+
+    ref_dbn_init (r, 100.0, lambdas[l]);
+    fail_unless (omni_beat_dbn_set_lambda (d, lambdas[l]));
+    for (i = 0; i < 4000; i++) {
+      double bpm = i < 200 ? 0.0 : i < 1500 ? 120.0 : i < 2400 ? 60.0 : 170.0;
+      float v;
+      long b0 = -1, b1 = -1;
+      int got0, got1;
+      seed = seed * 1664525u + 1013904223u;
+      v = 0.1f * (seed >> 8) / 16777216.0f;
+      if (i + 0.5 >= next) {
+        v += 1.0f;
+        period *= i < 2000 ? 0.995 : 1.004;
+        next += period;
+      }
+      got0 = ref_dbn_do (r, v, bpm, &b0);
+      got1 = omni_beat_dbn_do (d, v, bpm, &b1);
+      fail_unless_equals_int (got1, got0);
+      if (got0) {
+        fail_unless_equals_int (b1, b0);
+        n_beats++;
+      }
+      fail_unless (omni_beat_dbn_get_period (d) == r->len[r->best_int],
+          "frame %u: interval %g, reference %u", i,
+          omni_beat_dbn_get_period (d), r->len[r->best_int]);
+    }
+    for (i = 0; i < r->n_int; i++)
+      g_free (r->alpha[i]);
+    g_free (r);
+    omni_beat_dbn_free (d);
+  }
+  fail_unless (n_beats >= 100, "%u beats", n_beats);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_beat_dbn)
 {
   OmniBeatDbn *d = omni_beat_dbn_new (100.0, 40.0, 250.0);
@@ -831,6 +1054,16 @@ GST_START_TEST (test_beat_dbn)
   check_on_pulses (beats + i, n - i, 0);
   fail_unless (n - i >= 12, "%u beats after the change", n - i);
   assert_close (omni_beat_dbn_get_period (d), 42.0, 1.0);
+  /* wider tempo transitions (select's lambda 70): still one beat per
+   * pulse once locked; out-of-range values are refused */
+  fail_if (omni_beat_dbn_set_lambda (d, 10.0));
+  fail_if (omni_beat_dbn_set_lambda (d, 2000.0));
+  fail_unless (omni_beat_dbn_set_lambda (d, 70.0));
+  omni_beat_dbn_reset (d);
+  n = push_pulses_dbn (d, 47.3, 47.3, 0, 1500, 6000.0 / 47.3, beats, 128);
+  fail_unless (n >= 24 && n <= n_pulse_frames, "%u beats", n);
+  check_on_pulses (beats, n, 4);
+  fail_unless (omni_beat_dbn_set_lambda (d, 100.0));
   /* no tempo estimate: no beats */
   omni_beat_dbn_reset (d);
   fail_unless_equals_int (
@@ -1068,6 +1301,35 @@ GST_START_TEST (test_analyzer_select_offbeats)
 
 GST_END_TEST;
 
+GST_START_TEST (test_analyzer_select_chunks)
+{
+  /* the default tracker's beats do not depend on how the stream is cut
+   * into buffers: the beat decisions follow the frames, not the buffers'
+   * ends (select's order of the two trackers' beats changed with the
+   * buffer size before) */
+  double rate = 22050.0, seconds = 30.0;
+  float *x = offbeat_bursts (rate, seconds);
+  size_t chunks[] = { 441, 100, 4096, 1323 };
+  Collected ref;
+  guint k, i;
+
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SELECT;
+  analyse (x, (size_t) (seconds * rate), rate, chunks[0], &ref);
+  fail_unless (ref.n_beats >= 40, "%u beats", ref.n_beats);
+  for (k = 1; k < G_N_ELEMENTS (chunks); k++) {
+    Collected c;
+    analyse (x, (size_t) (seconds * rate), rate, chunks[k], &c);
+    fail_unless_equals_int (c.n_beats, ref.n_beats);
+    for (i = 0; i < c.n_beats; i++)
+      fail_unless (c.beats[i] == ref.beats[i], "chunk %u: beat %u at %g, %g",
+          (guint) chunks[k], i, c.beats[i], ref.beats[i]);
+  }
+  analyse_tracker = OMNI_RHYTHM_TRACKER_SCORE;
+  g_free (x);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_analyzer_bursts_timing)
 {
   /* onsets of isolated 3 kHz bursts at irregular times come out within
@@ -1221,9 +1483,11 @@ dsp_suite (void)
   tcase_add_test (tc, test_tempo_metre);
   tcase_add_test (tc, test_beat_tracker);
   tcase_add_test (tc, test_beat_dbn);
+  tcase_add_test (tc, test_beat_dbn_reference);
   tcase_add_test (tc, test_analyzer_clicks);
   tcase_add_test (tc, test_analyzer_state_space);
   tcase_add_test (tc, test_analyzer_select_offbeats);
+  tcase_add_test (tc, test_analyzer_select_chunks);
   tcase_add_test (tc, test_analyzer_bursts_timing);
   tcase_add_test (tc, test_analyzer_no_rhythm);
   tcase_add_test (tc, test_analyzer_reset);

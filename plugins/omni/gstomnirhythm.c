@@ -19,13 +19,14 @@
  * that fall next to the predicted beats. Beats start once the periodicity
  * is clear (3 standard deviations above chance), or, for a pitched sound
  * (not noise: low spectral flatness within bands), 2 standard deviations
- * above it. With #GstOmniRhythm:tracker=state-space the beats come
- * instead from a tempo-phase state space filtered forward (Krebs, Böck &
- * Widmer's, as madmom runs it on line) guided by the tempo estimate, which
- * follows expressive timing better; tracker=select runs both and keeps the
- * score tracker's phase and level while their tempi are metrically related
- * (the best beats on real recordings). Every constant is in seconds, so
- * every sample rate behaves the same.
+ * above it. By default (#GstOmniRhythm:tracker=select) a tempo-phase state
+ * space filtered forward (Krebs, Böck & Widmer's, as madmom runs it on
+ * line) guided by the tempo estimate, which follows expressive timing
+ * better, runs beside it, and the score tracker's phase and level are kept
+ * while their tempi are metrically related (the best beats on real
+ * recordings); tracker=score and tracker=state-space run one of them
+ * alone. Every constant is in seconds, so every sample rate behaves the
+ * same.
  *
  * ## Metas
  *
@@ -128,9 +129,9 @@
  *   autoaudiosink
  * ]| live beat tracking while listening.
  * |[
- * gst-launch-1.0 -m filesrc location=sonata.flac ! decodebin ! \
- *   audioconvert ! omnirhythm tracker=select ! fakesink
- * ]| beats of an expressive (rubato, accelerating) performance.
+ * gst-launch-1.0 -m filesrc location=song.ogg ! decodebin ! \
+ *   audioconvert ! omnirhythm tracker=score ! fakesink
+ * ]| the score tracker alone (steady popular music, about 10 % less CPU).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -156,7 +157,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_omni_rhythm_debug);
 #define DEFAULT_TEMPO_MAX 250.0
 #define DEFAULT_INTERVAL GST_SECOND
 #define DEFAULT_POST_MESSAGES TRUE
-#define DEFAULT_TRACKER OMNI_RHYTHM_TRACKER_SCORE
+#define DEFAULT_TRACKER OMNI_RHYTHM_TRACKER_SELECT
 #define MAX_CHANNELS 8
 /* a PTS this far from where the previous buffer ended is a discontinuity */
 #define DISCONT_TOLERANCE (20 * GST_MSECOND)
@@ -1190,23 +1191,23 @@ gst_omni_rhythm_class_init (GstOmniRhythmClass *klass)
   /**
    * GstOmniRhythm:tracker:
    *
-   * The beat tracker. "score" (the default) is the causal form of Ellis'
-   * dynamic programming (BTrack): the best on steady popular music and on
+   * The beat tracker. "score" is the causal form of Ellis' dynamic
+   * programming (BTrack): the best on steady popular music and on
    * off-beat accents. "state-space" filters a tempo-phase state space
    * forward (Krebs, Böck & Widmer's, as madmom does on line), guided by
    * the tempo estimate: it follows expressive timing and accelerations
    * better (classical recordings), but may lock on the off-beat where
    * off-beat strumming is nearly as strong as the beat. Beats come 10-20
-   * ms later than with "score". "select" runs both: while their tempi are
-   * the same or metrically related (x2, x3, x4 and inverses) it emits the
-   * score tracker's beats (the phase and the level are then the
-   * question, which the score and the tempo estimator answer better),
-   * otherwise those of the one whose recent beats fell on the stronger
-   * accents (the agents' judge of multiple-agent trackers): the best mean
-   * on real recordings (0.787 against 0.734), as good as "score" on
-   * popular music. Both options cost about 1.4-1.5 times the default's
-   * CPU. docs/dsp.md has the measurements. Taken at the next caps or
-   * buffer.
+   * ms later than with "score". "select" (the default) runs both: while
+   * their tempi are the same or metrically related (x2, x3, x4 and
+   * inverses) it emits the score tracker's beats (the phase and the level
+   * are then the question, which the score and the tempo estimator answer
+   * better), otherwise those of the one whose recent beats fell on the
+   * stronger accents (the agents' judge of multiple-agent trackers): the
+   * best mean on real recordings (0.787 against 0.734 for "score"), as good
+   * as "score" on popular music, at about 1.1 times its CPU (the state
+   * space advances only the tempi that hold probability). docs/dsp.md has
+   * the measurements. Taken at the next caps or buffer.
    */
   g_object_class_install_property (gobject_class, PROP_TRACKER,
       g_param_spec_enum ("tracker", "Beat tracker",

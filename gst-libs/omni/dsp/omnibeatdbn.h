@@ -20,6 +20,7 @@ typedef struct _OmniBeatDbn OmniBeatDbn;
 
 OMNI_API OmniBeatDbn *omni_beat_dbn_new (
     double frame_rate, double bpm_min, double bpm_max);
+OMNI_API int omni_beat_dbn_set_lambda (OmniBeatDbn *d, double lambda);
 OMNI_API int omni_beat_dbn_do (
     OmniBeatDbn *d, float value, double guide_bpm, long *beat_frame);
 OMNI_API double omni_beat_dbn_get_period (const OmniBeatDbn *d);

@@ -150,6 +150,24 @@ omni_onset_strength_set_masking (
   o->mask_offset = (float) offset_db;
 }
 
+/* the largest of @n levels and @floor, in 8 partial maxima (size_t
+ * indices: the loop vectorises; the same value as a plain pass) */
+static float
+largest_db (const float *restrict x, unsigned n, float floor)
+{
+  float m[8] = { floor, floor, floor, floor, floor, floor, floor, floor };
+  size_t k, q;
+
+  for (k = 0; k + 8 <= n; k += 8)
+    for (q = 0; q < 8; q++)
+      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
+  for (; k < n; k++)
+    m[0] = x[k] > m[0] ? x[k] : m[0];
+  for (q = 1; q < 8; q++)
+    m[0] = m[q] > m[0] ? m[q] : m[0];
+  return m[0];
+}
+
 /**
  * omni_onset_strength_do:
  * @o: an #OmniOnsetStrength
@@ -191,9 +209,7 @@ omni_onset_strength_do (OmniOnsetStrength *o, const float *band_power)
     }
   }
 
-  for (b = 0; b < nb; b++)
-    if (o->db[b] > db_max)
-      db_max = o->db[b];
+  db_max = largest_db (o->db, nb, db_max);
   o->accent = 0.0f;
   o->bass = 0.0f;
   if (o->frames >= o->lag) {
@@ -203,13 +219,12 @@ omni_onset_strength_do (OmniOnsetStrength *o, const float *band_power)
       float d = o->db[b] - old[b];
       /* amplitude share of the band: 10^(dB/20) = 2^(dB log2(10) / 20) */
       float w = fast_exp2 (0.166096405f * (o->db[b] - db_max));
+      /* the increases only, without a branch (adding +0 changes no sum) */
+      float up = d > 0.0f ? d : 0.0f;
       wsum += w;
-      if (d > 0.0f) {
-        acc += d;
-        wacc += w * d;
-        if (b < o->n_bass)
-          bacc += d;
-      }
+      acc += up;
+      wacc += w * up;
+      bacc += b < o->n_bass ? up : 0.0f;
     }
     acc /= (float) nb;
     o->bass = o->n_bass ? bacc / (float) o->n_bass : 0.0f;
