@@ -966,8 +966,8 @@ gemm_uses_subgroup_rows (guint m, guint k, guint n, guint *lx)
  * 16- and 8-row blocks (the wide layout), column blocks that fill x (24)
  * or leave lanes idle that still read rows for the others (28 in 32), a
  * partial last row block, the residual and scale epilogues; and the same
- * shapes without (OMNI_VK_GEMM_NO_SG). Half-idle x (10 column blocks)
- * keeps the row fold. */
+ * shapes without (OMNI_VK_GEMM_NO_SG). Half-idle x (10 column blocks of
+ * 16 x 1) keeps the row fold. */
 GST_START_TEST (test_pointwise_subgroup_rows)
 {
   guint pass, lx;
@@ -980,7 +980,9 @@ GST_START_TEST (test_pointwise_subgroup_rows)
     fail_unless (gemm_uses_subgroup_rows (1037, 16, 96, &lx) && lx == 24);
     fail_unless (gemm_uses_subgroup_rows (999, 24, 112, &lx) && lx == 32);
     fail_unless (gemm_uses_subgroup_rows (517, 72, 224, &lx) && lx == 32);
-    fail_if (gemm_uses_subgroup_rows (1037, 128, 80, &lx));
+    /* 8 x 2 blocks would leave 10 column blocks in 16 lanes: 16 x 1 */
+    fail_unless (gemm_uses_subgroup_rows (1037, 128, 80, &lx) && lx == 24);
+    fail_if (gemm_uses_subgroup_rows (1037, 128, 40, &lx));
   }
   for (pass = 0; pass < 2; pass++) {
     if (pass == 1) {
@@ -996,6 +998,8 @@ GST_START_TEST (test_pointwise_subgroup_rows)
     check_residual (1001, 24, 112, OMNI_NN_ACT_RELU, TRUE);
     check_scaled (999, 72, 224, OMNI_NN_ACT_NONE, TRUE);
     check_residual (70, 64, 96, OMNI_NN_ACT_NONE, FALSE);
+    check_gemm (
+        OMNI_NN_OP_POINTWISE_CONV2D, 1037, 128, 80, OMNI_NN_ACT_NONE, TRUE);
   }
   g_unsetenv ("OMNI_VK_GEMM_NO_SG");
   check_read_path ();
