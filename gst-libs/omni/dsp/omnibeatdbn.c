@@ -40,6 +40,7 @@
 #endif
 
 #include "omnibeatdbn.h"
+#include "omnidspmax.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -296,22 +297,11 @@ update_guide (OmniBeatDbn *d, double bpm)
   }
 }
 
-/* the largest of @n values (NaN left out), -1 when there is none; in 8
- * partial maxima (size_t indices: the loop vectorises) */
-static float
+/* the largest of @n values (NaN left out), -1 when there is none */
+static inline float
 largest (const float *restrict x, unsigned n)
 {
-  float m[8] = { -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f };
-  size_t k, q;
-
-  for (k = 0; k + 8 <= n; k += 8)
-    for (q = 0; q < 8; q++)
-      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
-  for (; k < n; k++)
-    m[0] = x[k] > m[0] ? x[k] : m[0];
-  for (q = 1; q < 8; q++)
-    m[0] = m[q] > m[0] ? m[q] : m[0];
-  return m[0];
+  return omni_dsp_largest (x, n, -1.0f);
 }
 
 /* The middle positions keep their values from frame to frame (the

@@ -24,6 +24,7 @@
 #endif
 
 #include "omnionset.h"
+#include "omnidspmax.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -150,24 +151,6 @@ omni_onset_strength_set_masking (
   o->mask_offset = (float) offset_db;
 }
 
-/* the largest of @n levels and @floor, in 8 partial maxima (size_t
- * indices: the loop vectorises; the same value as a plain pass) */
-static float
-largest_db (const float *restrict x, unsigned n, float floor)
-{
-  float m[8] = { floor, floor, floor, floor, floor, floor, floor, floor };
-  size_t k, q;
-
-  for (k = 0; k + 8 <= n; k += 8)
-    for (q = 0; q < 8; q++)
-      m[q] = x[k + q] > m[q] ? x[k + q] : m[q];
-  for (; k < n; k++)
-    m[0] = x[k] > m[0] ? x[k] : m[0];
-  for (q = 1; q < 8; q++)
-    m[0] = m[q] > m[0] ? m[q] : m[0];
-  return m[0];
-}
-
 /**
  * omni_onset_strength_do:
  * @o: an #OmniOnsetStrength
@@ -209,7 +192,7 @@ omni_onset_strength_do (OmniOnsetStrength *o, const float *band_power)
     }
   }
 
-  db_max = largest_db (o->db, nb, db_max);
+  db_max = omni_dsp_largest (o->db, nb, db_max);
   o->accent = 0.0f;
   o->bass = 0.0f;
   if (o->frames >= o->lag) {
