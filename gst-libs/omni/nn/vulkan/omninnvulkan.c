@@ -224,101 +224,105 @@ upload_weights (OmniNnVulkan *self, guint id, GError **error)
   return buf;
 }
 
-/* Activation buffers: like the CPU backend, a tensor takes the smallest
- * free buffer that fits (growing the largest free one otherwise) and gives
- * it back after its last reader; graph outputs are never given back. */
-static gboolean
-allocate_activations (OmniNnVulkan *self, GError **error)
+/* The free buffer that best fits @need floats: the smallest that holds
+ * them, else the largest (grown). Returns its index in @free_list, or
+ * G_MAXUINT when none is free. */
+static guint
+best_free (GArray *sizes, GArray *free_list, gsize need)
+{
+  guint best = G_MAXUINT, k;
+  gsize best_have = 0;
+
+  for (k = 0; k < free_list->len; k++) {
+    gsize have
+        = g_array_index (sizes, gsize, g_array_index (free_list, guint, k));
+
+    if (best == G_MAXUINT
+        || (have >= need && (best_have < need || have < best_have))
+        || (best_have < need && have > best_have)) {
+      best = k;
+      best_have = have;
+    }
+  }
+  return best;
+}
+
+/* Gives @tensor a buffer: the best free one, or a new one. */
+static void
+acquire (const OmniNnGraph *g, guint tensor, GArray *sizes, GArray *free_list,
+    guint *slot)
+{
+  gsize need = omni_nn_graph_tensor (g, tensor)->n_elements;
+  guint best = best_free (sizes, free_list, need);
+
+  if (best != G_MAXUINT) {
+    guint b = g_array_index (free_list, guint, best);
+
+    g_array_remove_index_fast (free_list, best);
+    if (g_array_index (sizes, gsize, b) < need)
+      g_array_index (sizes, gsize, b) = need;
+    slot[tensor] = b;
+  } else {
+    g_array_append_val (sizes, need);
+    slot[tensor] = sizes->len - 1;
+  }
+}
+
+/* The last node that reads each tensor. */
+static guint *
+last_uses (OmniNnVulkan *self)
 {
   const OmniNnGraph *g = self->graph;
-  guint n_tensors = g->tensors->len, i, j;
-  guint *last_use = g_new0 (guint, n_tensors);
-  gboolean *pinned = g_new0 (gboolean, n_tensors);
-  guint *slot = g_new (guint, n_tensors);
-  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
-  GArray *free_list = g_array_new (FALSE, FALSE, sizeof (guint));
-  OmniVkBuffer **bufs;
-  gboolean ok = TRUE;
+  guint *last_use = g_new0 (guint, g->tensors->len), i, j;
 
-  for (i = 0; i < n_tensors; i++)
-    slot[i] = G_MAXUINT;
   for (i = 0; i < g->nodes->len; i++) {
-    const OmniNnNode *n = omni_nn_graph_node (g, i);
-
     if (self->skip[i])
       continue;
-    for (j = 0; j < n->n_inputs; j++)
+    for (j = 0; j < omni_nn_graph_node (g, i)->n_inputs; j++)
       last_use[self->inputs[i][j]] = i;
     if (self->residual[i] != OMNI_NN_NO_TENSOR)
       last_use[self->residual[i]] = i;
     if (self->scale[i] != OMNI_NN_NO_TENSOR)
       last_use[self->scale[i]] = i;
   }
-  for (i = 0; i < g->outputs->len; i++)
-    pinned[omni_nn_graph_output (g, i)->tensor] = TRUE;
+  return last_use;
+}
 
-#define ACQUIRE(tensor)                                                        \
-  G_STMT_START                                                                 \
-  {                                                                            \
-    gsize need = omni_nn_graph_tensor (g, (tensor))->n_elements;               \
-    guint best = G_MAXUINT, k;                                                 \
-    for (k = 0; k < free_list->len; k++) {                                     \
-      gsize have                                                               \
-          = g_array_index (sizes, gsize, g_array_index (free_list, guint, k)); \
-      gsize best_have = best == G_MAXUINT                                      \
-                            ? 0                                                \
-                            : g_array_index (sizes, gsize,                     \
-                                g_array_index (free_list, guint, best));       \
-      if (best == G_MAXUINT                                                    \
-          || (have >= need && (best_have < need || have < best_have))          \
-          || (best_have < need && have > best_have))                           \
-        best = k;                                                              \
-    }                                                                          \
-    if (best != G_MAXUINT) {                                                   \
-      guint b = g_array_index (free_list, guint, best);                        \
-      g_array_remove_index_fast (free_list, best);                             \
-      if (g_array_index (sizes, gsize, b) < need)                              \
-        g_array_index (sizes, gsize, b) = need;                                \
-      slot[(tensor)] = b;                                                      \
-    } else {                                                                   \
-      g_array_append_val (sizes, need);                                        \
-      slot[(tensor)] = sizes->len - 1;                                         \
-    }                                                                          \
-  }                                                                            \
-  G_STMT_END
+/* Gives back the buffers of node @i's inputs that no later node reads
+ * (each once, though a node may read a tensor twice). */
+static void
+release_inputs (OmniNnVulkan *self, guint i, const guint *last_use,
+    const gboolean *pinned, const guint *slot, GArray *free_list)
+{
+  const OmniNnNode *n = omni_nn_graph_node (self->graph, i);
+  guint j, t;
 
-  ACQUIRE (g->input);
-  for (i = 0; i < g->nodes->len; i++) {
-    const OmniNnNode *n = omni_nn_graph_node (g, i);
-
-    if (self->skip[i])
-      continue;
-    ACQUIRE (self->outputs[i]);
-    for (j = 0; j < n->n_inputs; j++) {
-      guint t = self->inputs[i][j];
-
-      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
-          && (j == 0 || self->inputs[i][0] != t))
-        g_array_append_val (free_list, slot[t]);
-    }
-    if (self->residual[i] != OMNI_NN_NO_TENSOR) {
-      guint t = self->residual[i];
-
-      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
-          && self->inputs[i][0] != t)
-        g_array_append_val (free_list, slot[t]);
-    }
-    if (self->scale[i] != OMNI_NN_NO_TENSOR) {
-      guint t = self->scale[i];
-
-      if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
-          && self->inputs[i][0] != t && self->residual[i] != t)
-        g_array_append_val (free_list, slot[t]);
-    }
+  for (j = 0; j < n->n_inputs; j++) {
+    t = self->inputs[i][j];
+    if (last_use[t] == i && !pinned[t] && slot[t] != G_MAXUINT
+        && (j == 0 || self->inputs[i][0] != t))
+      g_array_append_val (free_list, slot[t]);
   }
-#undef ACQUIRE
+  t = self->residual[i];
+  if (t != OMNI_NN_NO_TENSOR && last_use[t] == i && !pinned[t]
+      && slot[t] != G_MAXUINT && self->inputs[i][0] != t)
+    g_array_append_val (free_list, slot[t]);
+  t = self->scale[i];
+  if (t != OMNI_NN_NO_TENSOR && last_use[t] == i && !pinned[t]
+      && slot[t] != G_MAXUINT && self->inputs[i][0] != t
+      && self->residual[i] != t)
+    g_array_append_val (free_list, slot[t]);
+}
 
-  bufs = g_new0 (OmniVkBuffer *, sizes->len);
+/* One device buffer per slot; each tensor refs its slot's. */
+static gboolean
+create_activations (
+    OmniNnVulkan *self, GArray *sizes, const guint *slot, GError **error)
+{
+  OmniVkBuffer **bufs = g_new0 (OmniVkBuffer *, sizes->len);
+  gboolean ok = TRUE;
+  guint i;
+
   for (i = 0; i < sizes->len && ok; i++) {
     gsize bytes = g_array_index (sizes, gsize, i) * sizeof (gfloat);
 
@@ -328,15 +332,45 @@ allocate_activations (OmniNnVulkan *self, GError **error)
     self->act_bytes += bytes;
   }
   if (ok)
-    for (i = 0; i < n_tensors; i++)
+    for (i = 0; i < self->graph->tensors->len; i++)
       if (slot[i] != G_MAXUINT)
         self->acts[i] = omni_vk_buffer_ref (bufs[slot[i]]);
   for (i = 0; i < sizes->len; i++)
     if (bufs[i])
       omni_vk_buffer_unref (bufs[i]);
+  g_free (bufs);
+  return ok;
+}
+
+/* Activation buffers: like the CPU backend, a tensor takes the smallest
+ * free buffer that fits (growing the largest free one otherwise) and gives
+ * it back after its last reader; graph outputs are never given back. */
+static gboolean
+allocate_activations (OmniNnVulkan *self, GError **error)
+{
+  const OmniNnGraph *g = self->graph;
+  guint n_tensors = g->tensors->len, i;
+  guint *last_use = last_uses (self);
+  gboolean *pinned = g_new0 (gboolean, n_tensors);
+  guint *slot = g_new (guint, n_tensors);
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GArray *free_list = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean ok;
+
+  for (i = 0; i < n_tensors; i++)
+    slot[i] = G_MAXUINT;
+  for (i = 0; i < g->outputs->len; i++)
+    pinned[omni_nn_graph_output (g, i)->tensor] = TRUE;
+  acquire (g, g->input, sizes, free_list, slot);
+  for (i = 0; i < g->nodes->len; i++) {
+    if (self->skip[i])
+      continue;
+    acquire (g, self->outputs[i], sizes, free_list, slot);
+    release_inputs (self, i, last_use, pinned, slot, free_list);
+  }
+  ok = create_activations (self, sizes, slot, error);
   GST_DEBUG ("%u activation buffers for %u tensors, %" G_GSIZE_FORMAT " bytes",
       sizes->len, n_tensors, self->act_bytes);
-  g_free (bufs);
   g_free (last_use);
   g_free (pinned);
   g_free (slot);
