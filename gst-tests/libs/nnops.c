@@ -485,6 +485,29 @@ GST_START_TEST (test_depthwise)
 
 GST_END_TEST;
 
+/* The kernel of a 3x3 stride-1 depthwise convolution, @h x @w x @c, padded
+ * by @pad above and left (not run: for its layout). */
+static OmniNnVkKernel *
+depthwise_3x3_kernel (guint h, guint w, guint c, gint pad)
+{
+  OmniNnOpParams params = { 0 };
+  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
+  GError *err = NULL;
+  OmniNnVkKernel *kern;
+
+  p->in_h = p->out_h = h;
+  p->in_w = p->out_w = w;
+  p->in_c = p->out_c = c;
+  p->kernel_h = p->kernel_w = 3;
+  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
+  p->pad_top = p->pad_left = pad;
+  p->depth_multiplier = 1;
+  kern = omni_nn_vk_kernel_new (
+      device, OMNI_NN_OP_DEPTHWISE_CONV2D, &params, TRUE, &err);
+  fail_unless (kern != NULL, "%s", err ? err->message : "");
+  return kern;
+}
+
 /* nn_depthwise_v4's workgroup x on a CPU device for a 3x3 stride-1 SAME
  * depthwise convolution of @w columns and @c channels: the channel quads
  * times the output-column blocks folded onto x, a multiple of the SIMD
@@ -492,22 +515,9 @@ GST_END_TEST;
 static void
 check_depthwise_fold (guint w, guint c)
 {
-  OmniNnOpParams params = { 0 };
-  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
-  GError *err = NULL;
-  OmniNnVkKernel *kern;
+  OmniNnVkKernel *kern = depthwise_3x3_kernel (5, w, c, 1);
   guint lx, sg = omni_vk_device_get_subgroup_size (device);
 
-  p->in_h = p->out_h = 5;
-  p->in_w = p->out_w = w;
-  p->in_c = p->out_c = c;
-  p->kernel_h = p->kernel_w = 3;
-  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
-  p->pad_top = p->pad_left = 1;
-  p->depth_multiplier = 1;
-  kern = omni_nn_vk_kernel_new (
-      device, OMNI_NN_OP_DEPTHWISE_CONV2D, &params, TRUE, &err);
-  fail_unless (kern != NULL, "%s", err ? err->message : "");
   lx = omni_nn_vk_kernel_get_local_size (kern, 0);
   if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU)
     fail_unless (lx % sg == 0, "%ux%u: x %u, SIMD width %u", w, c, lx, sg);
@@ -518,21 +528,9 @@ check_depthwise_fold (guint w, guint c)
 static gboolean
 depthwise_uses_subgroup (guint h, guint w, guint c)
 {
-  OmniNnOpParams params = { 0 };
-  OmniNnDepthwiseConv2dParams *p = &params.depthwise;
-  GError *err = NULL;
-  OmniNnVkKernel *kern;
+  OmniNnVkKernel *kern = depthwise_3x3_kernel (h, w, c, 0);
   gboolean sg;
 
-  p->in_h = p->out_h = h;
-  p->in_w = p->out_w = w;
-  p->in_c = p->out_c = c;
-  p->kernel_h = p->kernel_w = 3;
-  p->stride_h = p->stride_w = p->dilation_h = p->dilation_w = 1;
-  p->depth_multiplier = 1;
-  kern = omni_nn_vk_kernel_new (
-      device, OMNI_NN_OP_DEPTHWISE_CONV2D, &params, TRUE, &err);
-  fail_unless (kern != NULL, "%s", err ? err->message : "");
   sg = g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_sg");
   fail_if (sg
            && omni_nn_vk_kernel_get_local_size (kern, 0)
@@ -883,16 +881,14 @@ GST_START_TEST (test_residual)
 
 GST_END_TEST;
 
-/* The vec4 GEMM's workgroup x on a CPU device: exactly its column blocks
- * times the row blocks folded onto x, a multiple of the SIMD width when
- * there are enough rows (lavapipe vectorises along x only). */
-static void
-check_gemm_fold (guint m, guint k, guint n)
+/* The kernel of an @m x @k x @n pointwise convolution with a bias (not
+ * run: for its layout). */
+static OmniNnVkKernel *
+pointwise_kernel (guint m, guint k, guint n)
 {
   OmniNnOpParams params = { 0 };
   GError *err = NULL;
   OmniNnVkKernel *kern;
-  guint lx, sg = omni_vk_device_get_subgroup_size (device);
 
   params.gemm.m = m;
   params.gemm.k = k;
@@ -900,6 +896,18 @@ check_gemm_fold (guint m, guint k, guint n)
   kern = omni_nn_vk_kernel_new (
       device, OMNI_NN_OP_POINTWISE_CONV2D, &params, TRUE, &err);
   fail_unless (kern != NULL, "%s", err ? err->message : "");
+  return kern;
+}
+
+/* The vec4 GEMM's workgroup x on a CPU device: exactly its column blocks
+ * times the row blocks folded onto x, a multiple of the SIMD width when
+ * there are enough rows (lavapipe vectorises along x only). */
+static void
+check_gemm_fold (guint m, guint k, guint n)
+{
+  OmniNnVkKernel *kern = pointwise_kernel (m, k, n);
+  guint lx, sg = omni_vk_device_get_subgroup_size (device);
+
   lx = omni_nn_vk_kernel_get_local_size (kern, 0);
   if (omni_vk_device_get_info (device)->type == OMNI_VK_DEVICE_TYPE_CPU)
     fail_unless (
@@ -945,17 +953,9 @@ GST_END_TEST;
 static gboolean
 gemm_uses_subgroup_rows (guint m, guint k, guint n, guint *lx)
 {
-  OmniNnOpParams params = { 0 };
-  GError *err = NULL;
-  OmniNnVkKernel *kern;
+  OmniNnVkKernel *kern = pointwise_kernel (m, k, n);
   gboolean sg;
 
-  params.gemm.m = m;
-  params.gemm.k = k;
-  params.gemm.n = n;
-  kern = omni_nn_vk_kernel_new (
-      device, OMNI_NN_OP_POINTWISE_CONV2D, &params, TRUE, &err);
-  fail_unless (kern != NULL, "%s", err ? err->message : "");
   sg = g_str_has_suffix (omni_nn_vk_kernel_get_shader (kern), "_sg");
   *lx = omni_nn_vk_kernel_get_local_size (kern, 0);
   omni_nn_vk_kernel_free (kern);
