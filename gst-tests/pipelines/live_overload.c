@@ -93,7 +93,7 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   GstPad *pad;
   GstBus *bus;
   GstMessage *msg;
-  guint64 sampled, skipped, events;
+  guint64 sampled, skipped, dropped, events;
   gdouble mean_ms, busy;
 
   fail_unless (pipe != NULL, "%s", err ? err->message : "");
@@ -115,6 +115,7 @@ GST_START_TEST (test_sampler_follows_analyser_load)
 
   sampled = stat_u64 (pipe, "s", "sampled");
   skipped = stat_u64 (pipe, "s", "skipped-qos");
+  dropped = stat_u64 (pipe, "s", "dropped-qos");
   events = stat_u64 (pipe, "v", "qos-events");
   mean_ms = stat_double (pipe, "v", "mean-ms");
   /* the share of the stream the analyser spent on the frames it got */
@@ -128,7 +129,13 @@ GST_START_TEST (test_sampler_follows_analyser_load)
   gst_object_unref (bus);
   gst_object_unref (pipe);
 
-  fail_unless_equals_int (l.frames, N_FRAMES); /* nothing dropped */
+  /* every frame reached the sink, but for the rare one that was already
+   * late when it reached omnisampler, which drops it as every
+   * GstBaseTransform with QoS does (documented); at 120 fps behind a 26 ms
+   * analyser that happened once in 600 frames */
+  fail_unless_equals_int (l.frames + dropped, N_FRAMES);
+  fail_unless (dropped * 100 <= N_FRAMES,
+      "%" G_GUINT64_FORMAT " of %d frames dropped late", dropped, N_FRAMES);
   fail_unless (events > 0, "omnivisionenc sent no QoS upstream");
   fail_unless (skipped > 0 && sampled < N_FRAMES,
       "omnisampler did not lower its rate (%" G_GUINT64_FORMAT " sampled)",
